@@ -1,0 +1,71 @@
+import type { Command } from 'commander';
+import { defaultThreads } from '../../train/pool.js';
+import { train } from '../../train/train.js';
+import { addInteractionFlags, loadInteractions, type InteractionFlags } from '../load-interactions.js';
+import { int, num, oneOf, peakRssMb } from '../options.js';
+import { createProgress } from '../progress.js';
+
+interface TrainFlags extends InteractionFlags {
+  confidence: 'linear' | 'log';
+  factors: number;
+  iterations: number;
+  regularization: number;
+  alpha: number;
+  epsilon: number;
+  solver: 'cg' | 'cholesky';
+  cgSteps: number;
+  threads?: number;
+  seed: number;
+  out: string;
+  json?: boolean;
+}
+
+export function registerTrain(program: Command): void {
+  const cmd = program.command('train').description('train an implicit-ALS model and save it to a model directory');
+  addInteractionFlags(cmd)
+    .option('--confidence <mode>', 'linear (1 + alpha·w) | log (1 + alpha·log(1 + w/eps))', oneOf('linear', 'log'), 'linear')
+    .option('--factors <k>', 'latent factors', int(1), 64)
+    .option('--iterations <n>', 'ALS sweeps', int(0), 15)
+    .option('--regularization <lambda>', 'L2 regularization', num(0), 0.01)
+    .option('--alpha <a>', 'confidence scale', num(0), 1)
+    .option('--epsilon <eps>', 'epsilon of the log confidence', num(1e-12), 1)
+    .option('--solver <solver>', 'cg | cholesky', oneOf('cg', 'cholesky'), 'cg')
+    .option('--cg-steps <n>', 'conjugate-gradient steps per row', int(1), 3)
+    .option('--threads <n>', 'worker threads (default: usable cores)', int(1))
+    .option('--seed <s>', 'random seed', int(0), 42)
+    .requiredOption('--out <dir>', 'model directory to write (replaced atomically)')
+    .option('--json', 'print one JSON object with the run figures')
+    .action(async (f: TrainFlags) => {
+      const started = performance.now();
+      const { interactions } = await loadInteractions(f);
+      const bar = f.json ? undefined : createProgress('training', f.iterations, 'iterations');
+      const model = await train(interactions, {
+        factors: f.factors,
+        iterations: f.iterations,
+        regularization: f.regularization,
+        alpha: f.alpha,
+        confidence: f.confidence,
+        epsilon: f.epsilon,
+        solver: f.solver,
+        cgSteps: f.cgSteps,
+        threads: f.threads,
+        seed: f.seed,
+        computeLoss: true,
+        onIteration: (info) => bar?.update(info.iteration, { detail: `loss ${info.loss.toPrecision(5)}` }),
+      });
+      bar?.stop();
+      await model.save(f.out);
+      const summary = {
+        users: interactions.users.size,
+        items: interactions.items.size,
+        nnz: interactions.indices.length,
+        factors: f.factors,
+        threads: f.threads ?? defaultThreads(),
+        iterations: model.data.history.map((h) => ({ iteration: h.iteration, seconds: h.seconds, loss: h.loss })),
+        seconds_total: (performance.now() - started) / 1000,
+        peak_rss_mb: peakRssMb(),
+      };
+      if (f.json) process.stdout.write(JSON.stringify(summary) + '\n');
+      else process.stderr.write(`trained ${summary.users} users × ${summary.items} items (${summary.nnz} nonzeros) in ${summary.seconds_total.toFixed(2)} s → ${f.out}\n`);
+    });
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+/**
+ * The mixtape command line. Each command lives in its own module under commands/; errors end
+ * the process with one line on stderr and a non-zero exit code.
+ */
+import { Command, CommanderError } from 'commander';
+import { packageVersion } from '../util/version.js';
+import { registerCommands } from './commands/index.js';
+
+async function main(argv: string[]): Promise<number> {
+  const program = new Command('mixtape')
+    .description('Weekly discovery playlists from listening logs')
+    .version(packageVersion())
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerCommands(program);
+  try {
+    await program.parseAsync(argv);
+    return process.exitCode && process.exitCode !== 0 ? Number(process.exitCode) : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.exitCode;
+    }
+    const msg = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`mixtape: ${msg.split('\n')[0]}\n`);
+    if (process.env.MIXTAPE_DEBUG) console.error(err);
+    return 1;
+  }
+}
+
+main(process.argv).then((code) => {
+  process.exitCode = code;
+});

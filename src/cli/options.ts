@@ -1,0 +1,36 @@
+import { InvalidArgumentError } from 'commander';
+
+/** Commander argument parsers that reject junk with a message naming the flag's value. */
+export function int(min = Number.MIN_SAFE_INTEGER) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected an integer ≥ ${min}, got '${v}'`);
+    return n;
+  };
+}
+
+export function num(min = -Infinity) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < min) throw new InvalidArgumentError(`expected a number ≥ ${min}, got '${v}'`);
+    return n;
+  };
+}
+
+export function oneOf<T extends string>(...values: T[]) {
+  return (v: string): T => {
+    if (!(values as string[]).includes(v)) throw new InvalidArgumentError(`expected one of ${values.join(', ')}, got '${v}'`);
+    return v as T;
+  };
+}
+
+/** A date: ISO-8601 or epoch milliseconds → epoch ms. */
+export function date(v: string): number {
+  const n = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
+  if (!Number.isFinite(n)) throw new InvalidArgumentError(`expected an ISO-8601 date, got '${v}'`);
+  return n;
+}
+
+export function peakRssMb(): number {
+  return Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10;
+}

@@ -1,0 +1,159 @@
+/**
+ * The model directory: a versioned manifest plus Parquet files, written atomically and verified
+ * on load (format version and per-file SHA-256).
+ *
+ *   manifest.json       format, version, params, counts, files {name: {sha256, bytes}}
+ *   users.parquet       user_id (utf8), f0..f{k-1} (float32)
+ *   items.parquet       item_id (utf8), f0..f{k-1} (float32)
+ *   interactions.parquet user_index (int32), item_index (int32), pref (float32), weight (float32)
+ */
+import { createHash } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import * as arrow from 'apache-arrow';
+import { Dictionary } from '../data/dictionary.js';
+import { writeDirAtomic } from '../util/atomic.js';
+import { encodeParquet, factorColumns, numericColumn, readFactorColumns, readParquetFile, stringColumn } from './columnar.js';
+import type { ModelData, ModelParams } from './model-data.js';
+
+export const MODEL_FORMAT = 'mixtape-model';
+export const MODEL_FORMAT_VERSION = 1;
+
+export interface Manifest {
+  format: typeof MODEL_FORMAT;
+  formatVersion: number;
+  createdAt: string;
+  mixtapeVersion: string;
+  params: ModelParams;
+  counts: { users: number; items: number; nnz: number; factors: number };
+  history: { iteration: number; seconds: number; loss: number | null }[];
+  files: Record<string, { sha256: string; bytes: number }>;
+  /** Stage-specific sections (content model, signals, ...) keyed by name. */
+  extensions?: Record<string, unknown>;
+}
+
+const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+
+export interface ExtraFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
+export async function saveModelDir(dir: string, model: ModelData, version: string, extras: ExtraFile[] = [], extensions?: Record<string, unknown>): Promise<void> {
+  const k = model.params.factors;
+  const files: [string, Uint8Array][] = [
+    ['users.parquet', encodeParquet(arrow.tableFromArrays({ user_id: [...model.users.ids], ...factorColumns(model.userFactors, model.users.size, k) }))],
+    ['items.parquet', encodeParquet(arrow.tableFromArrays({ item_id: [...model.items.ids], ...factorColumns(model.itemFactors, model.items.size, k) }))],
+    ['interactions.parquet', encodeParquet(interactionsTable(model))],
+    ...extras.map((e) => [e.name, e.bytes] as [string, Uint8Array]),
+  ];
+  const manifest: Manifest = {
+    format: MODEL_FORMAT,
+    formatVersion: MODEL_FORMAT_VERSION,
+    createdAt: new Date().toISOString(),
+    mixtapeVersion: version,
+    params: model.params,
+    counts: { users: model.users.size, items: model.items.size, nnz: model.seen.indices.length, factors: k },
+    history: model.history.map((h) => ({ iteration: h.iteration, seconds: h.seconds, loss: Number.isFinite(h.loss) ? h.loss : null })),
+    files: Object.fromEntries(files.map(([name, bytes]) => [name, { sha256: sha256(bytes), bytes: bytes.length }])),
+    ...(extensions ? { extensions } : {}),
+  };
+  await writeDirAtomic(dir, async (tmp) => {
+    for (const [name, bytes] of files) await writeFile(path.join(tmp, name), bytes);
+    await writeFile(path.join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+  });
+}
+
+function interactionsTable(model: ModelData): arrow.Table {
+  const { indptr, indices, pref, weight } = model.seen;
+  const userIndex = new Int32Array(indices.length);
+  for (let u = 0; u + 1 < indptr.length; u++) userIndex.fill(u, indptr[u], indptr[u + 1]);
+  return arrow.tableFromArrays({ user_index: userIndex, item_index: indices, pref, weight });
+}
+
+export interface LoadedModelDir {
+  manifest: Manifest;
+  data: ModelData;
+  /** Verified bytes of files beyond the core ones, by name. */
+  extras: Map<string, Uint8Array>;
+}
+
+export async function loadModelDir(dir: string): Promise<LoadedModelDir> {
+  const manifest = await readManifest(dir);
+  const verified = new Map<string, Uint8Array>();
+  for (const [name, meta] of Object.entries(manifest.files)) {
+    const file = path.join(dir, name);
+    let bytes: Uint8Array;
+    try {
+      bytes = await readFile(file);
+    } catch {
+      throw new Error(`${file}: missing (listed in the model manifest)`);
+    }
+    if (bytes.length !== meta.bytes || sha256(bytes) !== meta.sha256) {
+      throw new Error(`${file}: checksum mismatch (the file is corrupt or was changed after the model was saved)`);
+    }
+    verified.set(name, bytes);
+  }
+  for (const core of ['users.parquet', 'items.parquet', 'interactions.parquet']) {
+    if (!verified.has(core)) throw new Error(`${path.join(dir, 'manifest.json')}: does not list ${core}`);
+  }
+  const k = manifest.counts.factors;
+  const usersFile = path.join(dir, 'users.parquet');
+  const itemsFile = path.join(dir, 'items.parquet');
+  const interFile = path.join(dir, 'interactions.parquet');
+  const usersT = await readParquetFile(usersFile);
+  const itemsT = await readParquetFile(itemsFile);
+  const interT = await readParquetFile(interFile);
+  const users = Dictionary.from(stringColumn(usersT, 'user_id', usersFile));
+  const items = Dictionary.from(stringColumn(itemsT, 'item_id', itemsFile));
+  if (users.size !== manifest.counts.users) throw new Error(`${usersFile}: ${users.size} users, manifest says ${manifest.counts.users}`);
+  if (items.size !== manifest.counts.items) throw new Error(`${itemsFile}: ${items.size} items, manifest says ${manifest.counts.items}`);
+  const userIndex = numericColumn(interT, 'user_index', Int32Array, interFile);
+  const indices = numericColumn(interT, 'item_index', Int32Array, interFile);
+  const indptr = new Int32Array(users.size + 1);
+  for (let p = 0; p < userIndex.length; p++) {
+    const u = userIndex[p];
+    if (!(u >= 0 && u < users.size) || (p > 0 && u < userIndex[p - 1])) throw new Error(`${interFile}: row ${p}: user_index ${u} out of order or range`);
+    indptr[u + 1]++;
+  }
+  for (let u = 0; u < users.size; u++) indptr[u + 1] += indptr[u];
+  const data: ModelData = {
+    params: manifest.params,
+    users,
+    items,
+    userFactors: readFactorColumns(usersT, k, usersFile),
+    itemFactors: readFactorColumns(itemsT, k, itemsFile),
+    seen: {
+      indptr,
+      indices,
+      pref: numericColumn(interT, 'pref', Float32Array, interFile),
+      weight: numericColumn(interT, 'weight', Float32Array, interFile),
+    },
+    history: manifest.history.map((h) => ({ iteration: h.iteration, seconds: h.seconds, loss: h.loss ?? Number.NaN })),
+  };
+  return { manifest, data, extras: verified };
+}
+
+async function readManifest(dir: string): Promise<Manifest> {
+  const file = path.join(dir, 'manifest.json');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw new Error(`${dir}: not a mixtape model directory (no manifest.json)`);
+  }
+  let m: Manifest;
+  try {
+    m = JSON.parse(text) as Manifest;
+  } catch (err) {
+    throw new Error(`${file}: invalid JSON (${(err as Error).message})`);
+  }
+  if (m?.format !== MODEL_FORMAT) throw new Error(`${file}: not a mixtape model manifest`);
+  if (typeof m.formatVersion !== 'number' || m.formatVersion > MODEL_FORMAT_VERSION) {
+    throw new Error(`${file}: model format version ${m.formatVersion} is newer than this mixtape supports (${MODEL_FORMAT_VERSION}); upgrade mixtape`);
+  }
+  if (!m.counts || !Number.isInteger(m.counts.factors) || m.counts.factors < 1 || !m.files || !m.params) {
+    throw new Error(`${file}: manifest is incomplete (counts, params or files missing)`);
+  }
+  return m;
+}

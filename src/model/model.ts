@@ -1,0 +1,204 @@
+/**
+ * A trained model: factors, id dictionaries and what each user has heard, with the
+ * recommendation methods a service calls. Methods never mutate the model, so concurrent calls
+ * are safe; heavy work runs in native async calls off the JS thread.
+ */
+import { gram } from '../native/index.js';
+import { gatherFactors, gatherRows, topKRange, topKVectors } from '../retrieve/exact.js';
+import { foldInVector, type FoldInEntry } from '../retrieve/fold-in.js';
+import type { Recommendation } from '../types.js';
+import { loadModelDir, saveModelDir, type Manifest } from './format.js';
+import type { ModelData, ModelParams } from './model-data.js';
+import { packageVersion } from '../util/version.js';
+
+export interface RecommendOptions {
+  /** How many tracks (default 10). */
+  n?: number;
+  /** Leave out tracks the user heard in the training data (default true). */
+  excludeSeen?: boolean;
+}
+
+export interface RecommendAllOptions {
+  n?: number;
+  /** Only these user ids (default: every user of the model). Unknown ids are skipped. */
+  users?: readonly string[];
+  /** Users scored per native call (default 2048). */
+  batchSize?: number;
+  /** Native calls in flight at once (default 2). */
+  concurrency?: number;
+}
+
+export interface UserRecommendations {
+  userId: string;
+  items: Recommendation[];
+}
+
+/** A (track, weight) pair of a user's history; pref 0 marks negative evidence. */
+export interface HistoryEntry {
+  trackId: string;
+  weight?: number;
+  pref?: 0 | 1;
+}
+
+export class Model {
+  private itemGramCache?: Float32Array;
+  private normalizedItems?: Float32Array;
+
+  constructor(readonly data: ModelData) {}
+
+  get params(): ModelParams {
+    return this.data.params;
+  }
+  get factors(): number {
+    return this.data.params.factors;
+  }
+  get userIds(): readonly string[] {
+    return this.data.users.ids;
+  }
+  get trackIds(): readonly string[] {
+    return this.data.items.ids;
+  }
+
+  static async load(dir: string): Promise<Model> {
+    const { data } = await loadModelDir(dir);
+    return new Model(data);
+  }
+
+  /** Read only the manifest of a model directory (verifies nothing else). */
+  static async manifest(dir: string): Promise<Manifest> {
+    return (await loadModelDir(dir)).manifest;
+  }
+
+  async save(dir: string): Promise<void> {
+    await saveModelDir(dir, this.data, packageVersion());
+  }
+
+  /** Top-n tracks for a known user. Unknown users get an error; fold them in first. */
+  async recommend(userId: string, opts: RecommendOptions = {}): Promise<Recommendation[]> {
+    const u = this.data.users.get(userId);
+    if (u === undefined) throw new RangeError(`recommend: unknown user '${userId}' (fold the user in with foldIn)`);
+    const n = checkN(opts.n ?? 10);
+    const excludeSeen = opts.excludeSeen ?? true;
+    const block = await topKRange(
+      { userFactors: this.data.userFactors, itemFactors: this.data.itemFactors, factors: this.factors, exclude: excludeSeen ? this.data.seen : undefined },
+      u,
+      u + 1,
+      n,
+    );
+    return this.toRecommendations(block.items, block.scores, 0, n);
+  }
+
+  /** Top-n for every user (or the listed ones), in user order, a block at a time. */
+  async *recommendAll(opts: RecommendAllOptions = {}): AsyncIterable<UserRecommendations> {
+    const n = checkN(opts.n ?? 10);
+    const batch = Math.max(1, opts.batchSize ?? 2048);
+    const concurrency = Math.max(1, opts.concurrency ?? 2);
+    const rows = opts.users ? Int32Array.from(opts.users.map((id) => this.data.users.get(id) ?? -1).filter((u) => u >= 0)) : undefined;
+    const total = rows ? rows.length : this.data.users.size;
+    const pending: Promise<{ start: number; items: Int32Array; scores: Float32Array }>[] = [];
+    let next = 0;
+    const launch = (): void => {
+      const start = next;
+      const end = Math.min(total, start + batch);
+      next = end;
+      pending.push(this.scoreBlock(rows, start, end, n).then((b) => ({ start, ...b })));
+    };
+    while (next < total && pending.length < concurrency) launch();
+    while (pending.length > 0) {
+      const block = await pending.shift()!;
+      if (next < total) launch();
+      const count = block.items.length / n;
+      for (let i = 0; i < count; i++) {
+        const u = rows ? rows[block.start + i] : block.start + i;
+        yield { userId: this.data.users.ids[u], items: this.toRecommendations(block.items, block.scores, i * n, n) };
+      }
+    }
+  }
+
+  /** Raw top-n arrays for user rows (or rows[start..end) of a row list): the batch path. */
+  async scoreBlock(rows: Int32Array | undefined, start: number, end: number, n: number): Promise<{ items: Int32Array; scores: Float32Array }> {
+    const k = this.factors;
+    if (!rows) {
+      return topKRange({ userFactors: this.data.userFactors, itemFactors: this.data.itemFactors, factors: k, exclude: this.data.seen }, start, end, n);
+    }
+    const sub = rows.subarray(start, end);
+    return topKVectors(gatherFactors(this.data.userFactors, sub, k), this.data.itemFactors, k, n, gatherRows(this.data.seen, sub));
+  }
+
+  /** Tracks most similar to a track by cosine similarity of item factors. */
+  async similarTracks(trackId: string, n = 10): Promise<Recommendation[]> {
+    const i = this.data.items.get(trackId);
+    if (i === undefined) throw new RangeError(`similarTracks: unknown track '${trackId}'`);
+    checkN(n);
+    const k = this.factors;
+    const normalized = this.itemsNormalized();
+    const query = normalized.slice(i * k, (i + 1) * k);
+    const block = await topKVectors(query, normalized, k, n, { indptr: Int32Array.of(0, 1), indices: Int32Array.of(i) });
+    return this.toRecommendations(block.items, block.scores, 0, n);
+  }
+
+  /**
+   * A user's factors from a history of (track, weight) with the item factors fixed: the one-row
+   * ALS solve. Unknown tracks are ignored (returned in `unknown`).
+   */
+  foldIn(history: readonly HistoryEntry[]): Float32Array {
+    const entries: FoldInEntry[] = [];
+    for (const h of history) {
+      const item = this.data.items.get(h.trackId);
+      if (item === undefined) continue;
+      entries.push({ item, weight: h.weight ?? 1, pref: h.pref ?? 1 });
+    }
+    return foldInVector(entries, this.data.itemFactors, this.itemGram(), this.params);
+  }
+
+  /** Top-n for a user vector (e.g. from foldIn), excluding the given track ids. */
+  async recommendVector(vector: Float32Array, opts: { n?: number; exclude?: readonly string[] } = {}): Promise<Recommendation[]> {
+    const k = this.factors;
+    if (!(vector instanceof Float32Array) || vector.length !== k) throw new TypeError(`recommendVector: vector must be a Float32Array of length ${k}`);
+    const n = checkN(opts.n ?? 10);
+    const ex = [...new Set((opts.exclude ?? []).map((id) => this.data.items.get(id)).filter((x): x is number => x !== undefined))].sort((a, b) => a - b);
+    const block = await topKVectors(vector, this.data.itemFactors, k, n, { indptr: Int32Array.of(0, ex.length), indices: Int32Array.from(ex) });
+    return this.toRecommendations(block.items, block.scores, 0, n);
+  }
+
+  /** Track indices the user heard in the training data. */
+  seenItems(userIndex: number): Int32Array {
+    return this.data.seen.indices.subarray(this.data.seen.indptr[userIndex], this.data.seen.indptr[userIndex + 1]);
+  }
+
+  itemGram(): Float32Array {
+    this.itemGramCache ??= gram(this.data.itemFactors, this.factors);
+    return this.itemGramCache;
+  }
+
+  private itemsNormalized(): Float32Array {
+    if (!this.normalizedItems) {
+      const k = this.factors;
+      const src = this.data.itemFactors;
+      const out = new Float32Array(src.length);
+      for (let r = 0; r < src.length / k; r++) {
+        let norm = 0;
+        for (let j = 0; j < k; j++) norm += src[r * k + j] * src[r * k + j];
+        const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+        for (let j = 0; j < k; j++) out[r * k + j] = src[r * k + j] * inv;
+      }
+      this.normalizedItems = out;
+    }
+    return this.normalizedItems;
+  }
+
+  private toRecommendations(items: Int32Array, scores: Float32Array, offset: number, n: number): Recommendation[] {
+    const out: Recommendation[] = [];
+    for (let j = 0; j < n; j++) {
+      const it = items[offset + j];
+      if (it < 0) break;
+      out.push({ trackId: this.data.items.ids[it], score: scores[offset + j] });
+    }
+    return out;
+  }
+}
+
+function checkN(n: number): number {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`n must be an integer ≥ 1, got ${n}`);
+  return n;
+}

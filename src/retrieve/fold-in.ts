@@ -1,0 +1,55 @@
+/**
+ * Folding a user in: the one-row ALS solve with the item factors fixed. Gives factors for a user
+ * the model has not seen, or fresh factors after new feedback, without retraining.
+ */
+import { alsHalfStep } from '../native/index.js';
+import { confidenceFromWeights } from '../train/confidence.js';
+import type { ModelParams } from '../model/model-data.js';
+
+export interface FoldInEntry {
+  item: number;
+  weight: number;
+  /** 1 = positive evidence (default), 0 = negative evidence. */
+  pref?: number;
+}
+
+export function foldInVector(entries: readonly FoldInEntry[], itemFactors: Float32Array, itemGram: Float32Array, params: ModelParams): Float32Array {
+  const k = params.factors;
+  const items = itemFactors.length / k;
+  // Merge duplicates and sort by item: the kernel requires strictly increasing indices.
+  const merged = new Map<number, { w: number; p: number }>();
+  for (const e of entries) {
+    if (!Number.isInteger(e.item) || e.item < 0 || e.item >= items) throw new RangeError(`foldIn: item index ${e.item} out of range [0, ${items})`);
+    if (!Number.isFinite(e.weight) || e.weight < 0) throw new RangeError(`foldIn: weight ${e.weight} of item ${e.item} must be finite and ≥ 0`);
+    const prev = merged.get(e.item);
+    const signed = (e.pref ?? 1) > 0 ? e.weight : -e.weight;
+    merged.set(e.item, { w: (prev?.w ?? 0) + signed, p: 0 });
+  }
+  const order = [...merged.keys()].sort((a, b) => a - b);
+  const indices = Int32Array.from(order);
+  const pref = new Float32Array(order.length);
+  const weight = new Float32Array(order.length);
+  order.forEach((item, i) => {
+    const w = merged.get(item)!.w;
+    pref[i] = w > 0 ? 1 : 0;
+    weight[i] = Math.abs(w);
+  });
+  const conf = confidenceFromWeights(weight, params.alpha, params.confidence, params.epsilon);
+  const x = new Float32Array(k);
+  alsHalfStep({
+    indptr: Int32Array.of(0, order.length),
+    indices,
+    pref,
+    conf,
+    X: x,
+    Y: itemFactors,
+    YtY: itemGram,
+    factors: k,
+    regularization: params.regularization,
+    rowBegin: 0,
+    rowEnd: 1,
+    solver: 'cholesky',
+    cgSteps: params.cgSteps,
+  });
+  return x;
+}

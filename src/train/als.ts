@@ -1,0 +1,158 @@
+/**
+ * Implicit ALS orchestration (Hu, Koren, Volinsky 2008). The main thread computes the Gram
+ * matrix of the fixed side; workers solve row shards of the other side in place over shared
+ * memory. Each row's solution depends only on its own entries and the fixed side, so results are
+ * bit-identical for any number of threads.
+ */
+import type { Piscina } from 'piscina';
+import { transposeCsr } from '../data/csr.js';
+import { gramAsync, type AlsHalfStepArgs, type LossArgs } from '../native/index.js';
+import type { Interactions, IterationInfo } from '../types.js';
+import { confidenceFromWeights } from './confidence.js';
+import { fillRandom } from './init.js';
+import type { ResolvedTrainOptions } from './options.js';
+import { createTrainPool } from './pool.js';
+import { shardRows, type Shard } from './shards.js';
+import { sharedArray, toShared } from './shared-memory.js';
+import type { WorkerTask } from './worker.js';
+
+/** One side of the problem: the CSR whose rows are solved and the factor matrix they fill. */
+interface Side {
+  indptr: Int32Array;
+  indices: Int32Array;
+  pref: Float32Array;
+  conf: Float32Array;
+  factors: Float32Array;
+  shards: Shard[];
+}
+
+export interface AlsResult {
+  userFactors: Float32Array;
+  itemFactors: Float32Array;
+  iterations: IterationInfo[];
+  seconds: number;
+}
+
+/** Where training starts from (a checkpoint) and what it reports after each sweep. */
+export interface AlsHooks {
+  initial?: { userFactors: Float32Array; itemFactors: Float32Array; completedIterations: number };
+  afterIteration?: (state: { iteration: number; userFactors: Float32Array; itemFactors: Float32Array; info: IterationInfo }) => Promise<void> | void;
+  pool?: Piscina;
+}
+
+export async function trainAls(inter: Interactions, opts: ResolvedTrainOptions, hooks: AlsHooks = {}): Promise<AlsResult> {
+  const started = performance.now();
+  const m = inter.users.size;
+  const n = inter.items.size;
+  const k = opts.factors;
+
+  const conf = confidenceFromWeights(inter.weight, opts.alpha, opts.confidence, opts.epsilon);
+  const itemMajor = transposeCsr({ rows: m, cols: n, indptr: inter.indptr, indices: inter.indices, values: [inter.pref, conf] });
+  const shardCount = opts.threads * 4;
+  const rowOverhead = Math.max(1, Math.round((k * opts.cgSteps) / 8));
+  const users: Side = {
+    indptr: toShared(inter.indptr),
+    indices: toShared(inter.indices),
+    pref: toShared(inter.pref),
+    conf: toShared(conf),
+    factors: sharedArray(Float32Array, m * k),
+    shards: shardRows(inter.indptr, shardCount, rowOverhead),
+  };
+  const items: Side = {
+    indptr: toShared(itemMajor.indptr),
+    indices: toShared(itemMajor.indices),
+    pref: toShared(itemMajor.values[0]),
+    conf: toShared(itemMajor.values[1]),
+    factors: sharedArray(Float32Array, n * k),
+    shards: shardRows(itemMajor.indptr, shardCount, rowOverhead),
+  };
+  let done = 0;
+  if (hooks.initial) {
+    checkLength('initial user factors', hooks.initial.userFactors, m * k);
+    checkLength('initial item factors', hooks.initial.itemFactors, n * k);
+    users.factors.set(hooks.initial.userFactors);
+    items.factors.set(hooks.initial.itemFactors);
+    done = hooks.initial.completedIterations;
+  } else {
+    fillRandom(users.factors, opts.seed);
+    fillRandom(items.factors, (opts.seed ^ 0x5bd1e995) >>> 0);
+  }
+  const gramBuf = sharedArray(Float32Array, k * k);
+
+  const pool = hooks.pool ?? createTrainPool(opts.threads);
+  const iterations: IterationInfo[] = [];
+  try {
+    for (let it = done; it < opts.iterations; it++) {
+      const t0 = performance.now();
+      await halfStep(pool, users, items.factors, gramBuf, opts);
+      await halfStep(pool, items, users.factors, gramBuf, opts);
+      const seconds = (performance.now() - t0) / 1000;
+      assertFinite('user', users.factors, k, it + 1);
+      assertFinite('item', items.factors, k, it + 1);
+      const loss = opts.computeLoss ? await computeLoss(pool, users, items.factors, opts) : Number.NaN;
+      const info: IterationInfo = { iteration: it + 1, seconds, loss };
+      iterations.push(info);
+      opts.onIteration?.(info);
+      await hooks.afterIteration?.({ iteration: it + 1, userFactors: users.factors, itemFactors: items.factors, info });
+    }
+  } finally {
+    if (!hooks.pool) await pool.destroy();
+  }
+  return {
+    userFactors: users.factors,
+    itemFactors: items.factors,
+    iterations,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+async function halfStep(pool: Piscina, side: Side, fixed: Float32Array, gramBuf: Float32Array, opts: ResolvedTrainOptions): Promise<void> {
+  await gramAsync(fixed, opts.factors, gramBuf);
+  const tasks = side.shards.map((shard) => {
+    const args: AlsHalfStepArgs = {
+      indptr: side.indptr,
+      indices: side.indices,
+      pref: side.pref,
+      conf: side.conf,
+      X: side.factors,
+      Y: fixed,
+      YtY: gramBuf,
+      factors: opts.factors,
+      regularization: opts.regularization,
+      rowBegin: shard.begin,
+      rowEnd: shard.end,
+      solver: opts.solver,
+      cgSteps: opts.cgSteps,
+    };
+    return pool.run({ op: 'halfStep', args } satisfies WorkerTask);
+  });
+  await Promise.all(tasks);
+}
+
+async function computeLoss(pool: Piscina, users: Side, itemFactors: Float32Array, opts: ResolvedTrainOptions): Promise<number> {
+  const args: LossArgs = {
+    indptr: users.indptr,
+    indices: users.indices,
+    pref: users.pref,
+    conf: users.conf,
+    X: users.factors,
+    Y: itemFactors,
+    factors: opts.factors,
+    regularization: opts.regularization,
+  };
+  const r = (await pool.run({ op: 'loss', args } satisfies WorkerTask)) as { raw: number; normalized: number };
+  return r.normalized;
+}
+
+/** A NaN or Inf must never reach a saved model: fail the run and name the row. */
+function assertFinite(side: string, f: Float32Array, k: number, iteration: number): void {
+  for (let i = 0; i < f.length; i++) {
+    if (!Number.isFinite(f[i])) {
+      throw new Error(`training diverged: ${side} factor row ${Math.floor(i / k)} is not finite after iteration ${iteration}; lower alpha or raise regularization`);
+    }
+  }
+}
+
+function checkLength(what: string, a: Float32Array, expected: number): void {
+  if (a.length !== expected) throw new RangeError(`${what}: length ${a.length}, expected ${expected}`);
+}

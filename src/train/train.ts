@@ -1,0 +1,49 @@
+import { Dictionary } from '../data/dictionary.js';
+import { Model } from '../model/model.js';
+import type { ModelParams } from '../model/model-data.js';
+import type { Interactions, TrainOptions } from '../types.js';
+import { trainAls, type AlsHooks } from './als.js';
+import { resolveTrainOptions, type ResolvedTrainOptions } from './options.js';
+
+/** Train an implicit-ALS model on interactions. */
+export async function train(interactions: Interactions, options: TrainOptions = {}, hooks: AlsHooks = {}): Promise<Model> {
+  const opts = resolveTrainOptions(options);
+  validateInteractions(interactions);
+  const result = await trainAls(interactions, opts, hooks);
+  return new Model({
+    params: modelParams(opts),
+    users: asDictionary(interactions.users.ids),
+    items: asDictionary(interactions.items.ids),
+    userFactors: result.userFactors,
+    itemFactors: result.itemFactors,
+    seen: { indptr: interactions.indptr, indices: interactions.indices, pref: interactions.pref, weight: interactions.weight },
+    history: result.iterations,
+  });
+}
+
+export function modelParams(o: ResolvedTrainOptions): ModelParams {
+  return {
+    factors: o.factors,
+    iterations: o.iterations,
+    regularization: o.regularization,
+    alpha: o.alpha,
+    confidence: o.confidence,
+    epsilon: o.epsilon,
+    solver: o.solver,
+    cgSteps: o.cgSteps,
+    seed: o.seed,
+  };
+}
+
+function asDictionary(ids: readonly string[]): Dictionary {
+  return Dictionary.from(ids);
+}
+
+/** Cheap structural checks so a malformed matrix fails here with a clear message. */
+export function validateInteractions(m: Interactions): void {
+  const rows = m.users.size;
+  if (m.indptr.length !== rows + 1) throw new RangeError(`interactions: indptr has length ${m.indptr.length}, expected users + 1 = ${rows + 1}`);
+  const nnz = m.indices.length;
+  if (m.indptr[0] !== 0 || m.indptr[rows] !== nnz) throw new RangeError(`interactions: indptr must start at 0 and end at nnz = ${nnz}`);
+  if (m.pref.length !== nnz || m.weight.length !== nnz) throw new RangeError(`interactions: pref/weight must have nnz = ${nnz} entries`);
+}

@@ -1,0 +1,67 @@
+/**
+ * A buffered text writer that lands its file atomically: rows go to a temporary sibling, and only
+ * `commit()` renames it over the target. `abort()` (or a crash) leaves the target untouched.
+ */
+import { promises as fs } from 'node:fs';
+import { tempSibling } from './atomic.js';
+
+export class AtomicTextWriter {
+  private chunks: string[] = [];
+  private size = 0;
+  private handle?: fs.FileHandle;
+  private readonly tmp: string;
+
+  private constructor(readonly target: string) {
+    this.tmp = tempSibling(target);
+  }
+
+  static async open(target: string): Promise<AtomicTextWriter> {
+    const w = new AtomicTextWriter(target);
+    try {
+      w.handle = await fs.open(w.tmp, 'wx');
+    } catch (err) {
+      throw new Error(`cannot write ${target}: ${(err as Error).message}`, { cause: err });
+    }
+    return w;
+  }
+
+  /** Queue text; flushes to disk in ~1 MiB writes. */
+  async write(text: string): Promise<void> {
+    this.chunks.push(text);
+    this.size += text.length;
+    if (this.size >= 1 << 20) await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    if (this.chunks.length === 0) return;
+    const data = this.chunks.join('');
+    this.chunks = [];
+    this.size = 0;
+    try {
+      await this.handle!.write(data);
+    } catch (err) {
+      await this.abort();
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new Error(`cannot write ${this.target}: ${code === 'ENOSPC' ? 'no space left on device' : (err as Error).message}`, { cause: err });
+    }
+  }
+
+  async commit(): Promise<void> {
+    await this.flush();
+    await this.handle!.sync();
+    await this.handle!.close();
+    this.handle = undefined;
+    await fs.rename(this.tmp, this.target);
+  }
+
+  async abort(): Promise<void> {
+    if (this.handle) await this.handle.close().catch(() => undefined);
+    this.handle = undefined;
+    await fs.rm(this.tmp, { force: true });
+  }
+}
+
+/** Quote a CSV field when it holds a delimiter, quote or newline. */
+export function csvField(s: string): string {
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}

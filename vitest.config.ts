@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // Forks isolate the native addon and Piscina pools of one file from another.
+    pool: 'forks',
+    testTimeout: 180_000,
+    hookTimeout: 180_000,
+    // The JSON report lets CI print a plain "N passed, N failed" line.
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-output/vitest.json' },
+  },
+});
