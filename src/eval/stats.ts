@@ -1,0 +1,104 @@
+/**
+ * Uncertainty of per-user averages: percentile bootstrap intervals over users, and a paired
+ * comparison of two rankers on the same users (bootstrap interval of the mean difference plus a
+ * sign-flip permutation p-value, which is exact in distribution under "no difference").
+ */
+import { SeededRandom } from './random.js';
+
+export interface BootstrapOptions {
+  /** Resamples (default 1000). */
+  iterations?: number;
+  /** Two-sided coverage of the interval (default 0.95). */
+  confidence?: number;
+  /** Seed of the resampling (default 42). */
+  seed?: number;
+}
+
+export interface Interval {
+  mean: number;
+  low: number;
+  high: number;
+}
+
+/** Percentile bootstrap interval of the mean of per-user values (NaN bounds for no users). */
+export function bootstrapCI(perUser: Float64Array, opts: BootstrapOptions = {}): Interval {
+  const { iterations, confidence, seed } = checkOptions(opts, 'bootstrapCI');
+  const n = perUser.length;
+  const mean = meanOf(perUser);
+  if (n === 0) return { mean: NaN, low: NaN, high: NaN };
+  const rng = new SeededRandom(seed);
+  const means = new Float64Array(iterations);
+  for (let b = 0; b < iterations; b++) {
+    let s = 0;
+    for (let j = 0; j < n; j++) s += perUser[rng.nextInt(n)];
+    means[b] = s / n;
+  }
+  const [low, high] = percentiles(means, confidence);
+  return { mean, low, high };
+}
+
+export interface PairedResult {
+  /** mean(a − b) over users. */
+  meanDiff: number;
+  /** Bootstrap interval of the mean difference. */
+  low: number;
+  high: number;
+  /** Two-sided sign-flip permutation p-value, (1 + #{|perm| ≥ |observed|}) / (1 + iterations). */
+  pValue: number;
+  /** pValue < 1 − confidence. */
+  significant: boolean;
+  users: number;
+}
+
+/** Compare two per-user metric arrays measured on the same users in the same order. */
+export function pairedComparison(a: Float64Array, b: Float64Array, opts: BootstrapOptions = {}): PairedResult {
+  const { iterations, confidence, seed } = checkOptions(opts, 'pairedComparison');
+  if (a.length !== b.length) throw new RangeError(`pairedComparison: a has ${a.length} users, b has ${b.length}; they must be paired`);
+  const n = a.length;
+  if (n === 0) return { meanDiff: NaN, low: NaN, high: NaN, pValue: NaN, significant: false, users: 0 };
+  const d = new Float64Array(n);
+  for (let j = 0; j < n; j++) d[j] = a[j] - b[j];
+  const ci = bootstrapCI(d, { iterations, confidence, seed });
+  const observed = Math.abs(ci.mean);
+  // Tolerance so that float noise in re-summing the same values does not decide a tie.
+  const tol = 1e-12 * (1 + observed);
+  const rng = new SeededRandom(seed ^ 0x5bd1e995);
+  let extreme = 0;
+  for (let t = 0; t < iterations; t++) {
+    let s = 0;
+    for (let j = 0; j < n; j++) s += (rng.nextUint32() & 1) === 0 ? d[j] : -d[j];
+    if (Math.abs(s / n) >= observed - tol) extreme++;
+  }
+  const pValue = (1 + extreme) / (1 + iterations);
+  return { meanDiff: ci.mean, low: ci.low, high: ci.high, pValue, significant: pValue < 1 - confidence, users: n };
+}
+
+function checkOptions(opts: BootstrapOptions, fn: string): Required<BootstrapOptions> {
+  const iterations = opts.iterations ?? 1000;
+  const confidence = opts.confidence ?? 0.95;
+  const seed = opts.seed ?? 42;
+  if (!(Number.isInteger(iterations) && iterations >= 1)) throw new RangeError(`${fn}: iterations must be a positive integer, got ${iterations}`);
+  if (!(confidence > 0 && confidence < 1)) throw new RangeError(`${fn}: confidence must be in (0, 1), got ${confidence}`);
+  if (!Number.isFinite(seed)) throw new RangeError(`${fn}: seed must be finite, got ${seed}`);
+  return { iterations, confidence, seed };
+}
+
+function meanOf(a: Float64Array): number {
+  let s = 0;
+  for (let j = 0; j < a.length; j++) s += a[j];
+  return a.length > 0 ? s / a.length : NaN;
+}
+
+/** Lower and upper percentile of the sorted values for a two-sided interval (linear interpolation). */
+function percentiles(values: Float64Array, confidence: number): [number, number] {
+  const sorted = values.slice().sort();
+  const alpha = (1 - confidence) / 2;
+  return [quantile(sorted, alpha), quantile(sorted, 1 - alpha)];
+}
+
+function quantile(sorted: Float64Array, q: number): number {
+  const pos = q * (sorted.length - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.min(sorted.length - 1, lo + 1);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
