@@ -1,0 +1,177 @@
+/**
+ * Per-account behaviour features that separate people from streaming farms. Humans sleep, listen
+ * to whole tracks, spread their plays over many tracks and rarely exceed one track every few
+ * minutes; farms stream a few target tracks for just over 30 s (the usual royalty threshold),
+ * hour after hour, with machine-regular gaps.
+ */
+import type { EventLog } from '../types.js';
+import { DAY_MS, HOUR_MS } from './decay.js';
+
+export const ACCOUNT_FEATURES = [
+  'peakPlaysPerHour',
+  'playsPerActiveDay',
+  'activeHoursPerDay',
+  'shortPlayShare',
+  'gapRegularity',
+  'topTrackShare',
+  'distinctTrackRatio',
+  'hourEntropy',
+  'quietHours',
+] as const;
+export type AccountFeature = (typeof ACCOUNT_FEATURES)[number];
+
+/** Features per account (struct of arrays, indexed by user); NaN where undefined. */
+export interface AccountFeatures {
+  /** Playback events (plays and skips) per account. */
+  readonly plays: Int32Array;
+  readonly values: Readonly<Record<AccountFeature, Float64Array>>;
+}
+
+export interface AccountFeatureOptions {
+  /** [from, to) ms played that counts as a "short" play. */
+  shortPlayWindowMs: readonly [number, number];
+  /** Gaps above this end a session and are ignored by the regularity feature. */
+  sessionGapMs: number;
+}
+
+/** An hour of the day is quiet when it holds under this fraction of a uniform hour's share. */
+const QUIET_FRACTION = 0.25;
+/** Fewer in-session gaps than this leave the regularity undefined. */
+const MIN_GAPS = 10;
+
+/**
+ * Compute the features of every account.
+ *
+ * `order` lists playback event indices grouped by user (any order within a user) and `ptr` the
+ * group bounds: events of user u are order[ptr[u] .. ptr[u+1]).
+ *
+ * - peakPlaysPerHour: most playbacks in one clock hour.
+ * - playsPerActiveDay: playbacks per UTC day with any playback.
+ * - activeHoursPerDay: distinct clock hours with playback per active day.
+ * - shortPlayShare: share of playbacks (with known ms played) ending in the short window.
+ * - gapRegularity: coefficient of variation of the gaps between consecutive playbacks within a
+ *   session; farms are metronomic (low), people are not.
+ * - topTrackShare: share of playbacks on the account's most played track.
+ * - distinctTrackRatio: distinct tracks / playbacks.
+ * - hourEntropy: entropy (bits, max log2 24 ≈ 4.58) of the hour-of-day histogram (UTC; entropy does
+ *   not depend on the time zone).
+ * - quietHours: longest circular run of hours of the day with almost no activity (sleep).
+ */
+export function accountFeatures(
+  log: EventLog,
+  order: Int32Array,
+  ptr: Int32Array,
+  options: AccountFeatureOptions,
+): AccountFeatures {
+  const users = ptr.length - 1;
+  const plays = new Int32Array(users);
+  const values = Object.fromEntries(
+    ACCOUNT_FEATURES.map((f) => [f, new Float64Array(users).fill(Number.NaN)]),
+  ) as Record<AccountFeature, Float64Array>;
+
+  let maxN = 0;
+  for (let u = 0; u < users; u++) maxN = Math.max(maxN, ptr[u + 1] - ptr[u]);
+  const times = new Float64Array(maxN);
+  const tracks = new Int32Array(maxN);
+  const hist = new Float64Array(24);
+  const [shortFrom, shortTo] = options.shortPlayWindowMs;
+
+  for (let u = 0; u < users; u++) {
+    const begin = ptr[u];
+    const n = ptr[u + 1] - begin;
+    plays[u] = n;
+    if (n === 0) continue;
+
+    let known = 0;
+    let short = 0;
+    for (let i = 0; i < n; i++) {
+      const e = order[begin + i];
+      times[i] = log.timestamp[e];
+      tracks[i] = log.track[e];
+      const ms = log.msPlayed[e];
+      if (!Number.isNaN(ms)) {
+        known++;
+        if (ms >= shortFrom && ms < shortTo) short++;
+      }
+    }
+    values.shortPlayShare[u] = known > 0 ? short / known : Number.NaN;
+
+    const t = times.subarray(0, n).sort();
+    hist.fill(0);
+    let peak = 0;
+    let run = 0;
+    let hours = 0;
+    let days = 0;
+    let prevHour = Number.NaN;
+    let prevDay = Number.NaN;
+    let gapCount = 0;
+    let gapSum = 0;
+    let gapSq = 0;
+    for (let i = 0; i < n; i++) {
+      const hour = Math.floor(t[i] / HOUR_MS);
+      const day = Math.floor(t[i] / DAY_MS);
+      if (hour === prevHour) run++;
+      else {
+        run = 1;
+        hours++;
+        prevHour = hour;
+      }
+      if (run > peak) peak = run;
+      if (day !== prevDay) {
+        days++;
+        prevDay = day;
+      }
+      hist[((hour % 24) + 24) % 24]++;
+      if (i > 0) {
+        const gap = t[i] - t[i - 1];
+        if (gap > 0 && gap <= options.sessionGapMs) {
+          gapCount++;
+          gapSum += gap;
+          gapSq += gap * gap;
+        }
+      }
+    }
+    values.peakPlaysPerHour[u] = peak;
+    values.playsPerActiveDay[u] = n / days;
+    values.activeHoursPerDay[u] = hours / days;
+    if (gapCount >= MIN_GAPS) {
+      const mean = gapSum / gapCount;
+      const variance = Math.max(0, gapSq / gapCount - mean * mean);
+      values.gapRegularity[u] = Math.sqrt(variance) / mean;
+    }
+
+    let entropy = 0;
+    const quietBelow = (QUIET_FRACTION * n) / 24;
+    let longestQuiet = 0;
+    let quietRun = 0;
+    // Two laps over the circular day find runs that wrap past midnight.
+    for (let h = 0; h < 48; h++) {
+      const c = hist[h % 24];
+      if (h < 24 && c > 0) {
+        const p = c / n;
+        entropy -= p * Math.log2(p);
+      }
+      if (c < quietBelow) {
+        quietRun++;
+        if (quietRun > longestQuiet) longestQuiet = Math.min(24, quietRun);
+      } else quietRun = 0;
+    }
+    values.hourEntropy[u] = entropy;
+    values.quietHours[u] = longestQuiet;
+
+    const tr = tracks.subarray(0, n).sort();
+    let distinct = 0;
+    let top = 0;
+    let same = 0;
+    for (let i = 0; i < n; i++) {
+      if (i === 0 || tr[i] !== tr[i - 1]) {
+        distinct++;
+        same = 1;
+      } else same++;
+      if (same > top) top = same;
+    }
+    values.topTrackShare[u] = top / n;
+    values.distinctTrackRatio[u] = distinct / n;
+  }
+  return { plays, values };
+}

@@ -1,0 +1,71 @@
+/**
+ * Evidence of a single event, before time decay and account trust. Positive values are evidence
+ * of liking the track, negative values of not liking it.
+ */
+import { EVENT_CODE } from '../types.js';
+import type { SignalsConfig } from './config.js';
+
+const PLAY = EVENT_CODE.play;
+const SKIP = EVENT_CODE.skip;
+const LIKE = EVENT_CODE.like;
+const DISLIKE = EVENT_CODE.dislike;
+const PLAYLIST_ADD = EVENT_CODE.playlist_add;
+const SHARE = EVENT_CODE.share;
+
+/** Whether a kind code is a playback (a play or a skip). */
+export function isPlayback(kind: number): boolean {
+  return kind === PLAY || kind === SKIP;
+}
+
+/** Track length to judge a playback against: the logged duration, else the typical one. */
+export function effectiveDurationMs(durationMs: number, config: SignalsConfig): number {
+  return durationMs > 0 && Number.isFinite(durationMs) ? durationMs : config.play.typicalDurationMs;
+}
+
+/**
+ * Whether a playback of `msPlayed` stopped early: before `skip.earlyMs`, or before
+ * `skip.earlyFraction` of the track. Unknown ms played is not early (see `eventEvidence`).
+ */
+export function isEarlyStop(msPlayed: number, durationMs: number, config: SignalsConfig): boolean {
+  return msPlayed < config.skip.earlyMs || msPlayed < config.skip.earlyFraction * durationMs;
+}
+
+/** Whether an event is a playback that stopped early (negative evidence). */
+export function isEarlySkip(kind: number, msPlayed: number, durationMs: number, config: SignalsConfig): boolean {
+  if (kind !== PLAY && kind !== SKIP) return false;
+  if (Number.isNaN(msPlayed)) return kind === SKIP;
+  return isEarlyStop(msPlayed, effectiveDurationMs(durationMs, config), config);
+}
+
+/**
+ * Signed evidence of one event.
+ * - play: an early stop is an early skip (weights.skip); otherwise weights.play scaled by the
+ *   fraction heard, reaching the full weight at `play.fullPlayFraction`. Unknown ms played counts
+ *   as a full play (logs without ms played record completed plays).
+ * - skip: an early skip (or one with unknown ms played) is weights.skip; a late skip is a partial
+ *   play, counted like a play of the fraction heard.
+ * - like, dislike, playlist_add, share, other: their table weight.
+ */
+export function eventEvidence(kind: number, msPlayed: number, durationMs: number, config: SignalsConfig): number {
+  const w = config.weights;
+  if (kind === PLAY || kind === SKIP) {
+    if (Number.isNaN(msPlayed)) return kind === PLAY ? w.play : w.skip;
+    const d = effectiveDurationMs(durationMs, config);
+    if (isEarlyStop(msPlayed, d, config)) return w.skip;
+    return w.play * Math.min(1, msPlayed / d / config.play.fullPlayFraction);
+  }
+  if (kind === LIKE) return w.like;
+  if (kind === DISLIKE) return w.dislike;
+  if (kind === PLAYLIST_ADD) return w.playlist_add;
+  if (kind === SHARE) return w.share;
+  return w.other;
+}
+
+/** Diminishing returns of summed evidence x ≥ 0 (see the `repeat` config). */
+export function repeatTransform(x: number, config: SignalsConfig): number {
+  if (x <= 0) return 0;
+  const r = config.repeat;
+  if (r.mode === 'log') return Math.log2(1 + x);
+  if (r.mode === 'power') return Math.pow(x, r.exponent);
+  return x;
+}

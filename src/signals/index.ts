@@ -1,0 +1,280 @@
+/**
+ * The signals stage: EventLog → Interactions (users × tracks, preference and evidence weight),
+ * hard exclusions and a report. Time decay, negative feedback, per-day caps and account trust are
+ * applied here so training sees clean evidence.
+ */
+import { buildCsr } from '../data/csr.js';
+import { EVENT_CODE, EVENT_KINDS, type EventLog, type Interactions } from '../types.js';
+import { accountFeatures } from './anomaly.js';
+import { markCappedPlays } from './caps.js';
+import { decayHalfLifeDays, resolveSignalsConfig, type SignalsConfig, type SignalsConfigInput } from './config.js';
+import { DAY_MS, decayFactor } from './decay.js';
+import { eventEvidence, isEarlySkip, isPlayback, repeatTransform } from './evidence.js';
+import { computeExclusions, type Exclusions } from './exclusions.js';
+import { groupPointers, stableOrderBy } from './order.js';
+import type { SignalsReport, SignalsTotals } from './report.js';
+import { flagTracks } from './track-flags.js';
+import { accountTrust } from './trust.js';
+
+export { loadSignalsConfig, resolveSignalsConfig, defaultSignalsConfig, signalsConfigSchema } from './config.js';
+export type { SignalsConfig, SignalsConfigInput } from './config.js';
+export type { Exclusions, IndexCsr } from './exclusions.js';
+export type { SignalsReport, SignalsTotals } from './report.js';
+export { formatSignalsSummary } from './report.js';
+export { decayFactor } from './decay.js';
+export { eventEvidence, repeatTransform } from './evidence.js';
+
+export interface SignalsOptions {
+  /** The time the signals are computed as of, epoch ms: events after it are ignored. */
+  asOf: number;
+  /** Overrides of the defaults (validated like a config file). */
+  config?: SignalsConfigInput;
+  /** Ingest validation findings to carry in the report. */
+  validation?: Record<string, unknown>;
+}
+
+export interface SignalsResult {
+  interactions: Interactions;
+  exclusions: Exclusions;
+  report: SignalsReport;
+}
+
+function checkLog(log: EventLog): void {
+  const n = log.length;
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`log.length must be a non-negative integer, got ${n}`);
+  const columns: [string, ArrayLike<number> | undefined][] = [
+    ['user', log.user],
+    ['track', log.track],
+    ['timestamp', log.timestamp],
+    ['kind', log.kind],
+    ['msPlayed', log.msPlayed],
+    ['durationMs', log.durationMs],
+    ['artist', log.artist],
+  ];
+  for (const [name, col] of columns) {
+    if (col !== undefined && col.length !== n) {
+      throw new RangeError(`log.${name} has length ${col.length}, expected log.length ${n}`);
+    }
+  }
+  const users = log.users.size;
+  const tracks = log.tracks.size;
+  for (let e = 0; e < n; e++) {
+    const u = log.user[e];
+    if (!(u >= 0 && u < users)) throw new RangeError(`log.user[${e}] = ${u} is outside [0, ${users})`);
+    const t = log.track[e];
+    if (!(t >= 0 && t < tracks)) throw new RangeError(`log.track[${e}] = ${t} is outside [0, ${tracks})`);
+  }
+}
+
+/** Compute interactions, exclusions and the report for `log` as of `options.asOf`. */
+export function computeSignals(log: EventLog, options: SignalsOptions): SignalsResult {
+  const asOf = options?.asOf;
+  if (typeof asOf !== 'number' || !Number.isFinite(asOf) || Math.abs(asOf) > 8.64e15) {
+    throw new TypeError(`options.asOf must be a valid epoch-ms time, got ${String(asOf)}`);
+  }
+  const config = resolveSignalsConfig(options.config, 'options.config');
+  checkLog(log);
+  const n = log.length;
+  const users = log.users.size;
+  const tracks = log.tracks.size;
+  const halfLife = decayHalfLifeDays(config);
+
+  // Events that count: a finite timestamp not after asOf.
+  let future = 0;
+  let invalid = 0;
+  let minDay = Infinity;
+  let maxDay = -Infinity;
+  for (let e = 0; e < n; e++) {
+    const ts = log.timestamp[e];
+    if (!Number.isFinite(ts)) invalid++;
+    else if (ts > asOf) future++;
+    else {
+      const d = Math.floor(ts / DAY_MS);
+      if (d < minDay) minDay = d;
+      if (d > maxDay) maxDay = d;
+    }
+  }
+  const present = new Int32Array(n - future - invalid);
+  const day = new Int32Array(n);
+  for (let e = 0, k = 0; e < n; e++) {
+    const ts = log.timestamp[e];
+    if (Number.isFinite(ts) && ts <= asOf) {
+      present[k++] = e;
+      day[e] = Math.floor(ts / DAY_MS) - minDay;
+    }
+  }
+  const days = present.length > 0 ? maxDay - minDay + 1 : 0;
+
+  // Order by (user, track, day): groups for the cap and exclusions; grouped by user for features.
+  let order = stableOrderBy(present, day, days);
+  order = stableOrderBy(order, log.track, tracks);
+  order = stableOrderBy(order, log.user, users);
+
+  const capped = new Uint8Array(n);
+  const cappedPlays = markCappedPlays(log, order, day, config.capPlaysPerTrackPerDay, capped);
+  const exclusions = computeExclusions(log, order, config.artistDislikeMin);
+
+  // Account trust from playback behaviour (all present playbacks, capped or not).
+  let playbacks = 0;
+  for (let i = 0; i < order.length; i++) if (isPlayback(log.kind[order[i]])) playbacks++;
+  const playbackOrder = new Int32Array(playbacks);
+  for (let i = 0, k = 0; i < order.length; i++) if (isPlayback(log.kind[order[i]])) playbackOrder[k++] = order[i];
+  const features = accountFeatures(log, playbackOrder, groupPointers(playbackOrder, log.user, users), {
+    shortPlayWindowMs: config.anomaly.shortPlayWindowMs,
+    sessionGapMs: config.anomaly.sessionGapMs,
+  });
+  const judged = accountTrust(features, config);
+  const trust = judged.trust;
+
+  // Per-event evidence after decay, split into a positive and a negative channel.
+  const used = present.length - cappedPlays;
+  const rows = new Int32Array(used);
+  const cols = new Int32Array(used);
+  const pos = new Float64Array(used);
+  const neg = new Float64Array(used);
+  let earlySkips = 0;
+  let otherEvents = 0;
+  const OTHER = EVENT_CODE.other;
+  for (let i = 0, k = 0; i < present.length; i++) {
+    const e = present[i];
+    if (capped[e]) continue;
+    const kind = log.kind[e];
+    if (kind === OTHER || kind >= EVENT_KINDS.length) otherEvents++;
+    const evidence = eventEvidence(kind, log.msPlayed[e], log.durationMs ? log.durationMs[e] : Number.NaN, config);
+    if (isEarlySkip(kind, log.msPlayed[e], log.durationMs ? log.durationMs[e] : Number.NaN, config)) earlySkips++;
+    const w = evidence * decayFactor(asOf - log.timestamp[e], halfLife);
+    rows[k] = log.user[e];
+    cols[k] = log.track[e];
+    if (w >= 0) pos[k] = w;
+    else neg[k] = -w;
+    k++;
+  }
+  const summed = buildCsr(users, tracks, rows, cols, [pos, neg]);
+
+  // Net the evidence per entry, scale by trust, drop accounts judged not human.
+  const nnz = summed.indices.length;
+  const indptr = new Int32Array(users + 1);
+  const indices = new Int32Array(nnz);
+  const pref = new Float32Array(nnz);
+  const weight = new Float32Array(nnz);
+  let w = 0;
+  let positive = 0;
+  let negative = 0;
+  let dropped = 0;
+  const dropBelow = config.anomaly.enabled ? config.anomaly.dropBelowTrust : 0;
+  for (let u = 0; u < users; u++) {
+    const keep = trust[u] >= dropBelow;
+    for (let p = summed.indptr[u]; p < summed.indptr[u + 1]; p++) {
+      if (!keep) {
+        dropped++;
+        continue;
+      }
+      const P = repeatTransform(summed.values[0][p], config);
+      const N = repeatTransform(summed.values[1][p], config);
+      indices[w] = summed.indices[p];
+      if (P > N) {
+        pref[w] = 1;
+        weight[w] = (P - N) * trust[u];
+        positive++;
+      } else {
+        pref[w] = 0;
+        weight[w] = (N - P) * config.negativeConfidence * trust[u];
+        if (N > P) negative++;
+      }
+      w++;
+    }
+    indptr[u + 1] = w;
+  }
+  const interactions: Interactions = {
+    users: log.users,
+    items: log.tracks,
+    indptr,
+    indices: w === nnz ? indices : indices.slice(0, w),
+    pref: w === nnz ? pref : pref.slice(0, w),
+    weight: w === nnz ? weight : weight.slice(0, w),
+    trust,
+  };
+
+  const flagged = flagTracks(log, order, trust, capped, {
+    notHumanBelow: config.anomaly.notHumanBelow,
+    shareAbove: config.anomaly.trackLowTrustShare,
+    minPlays: config.anomaly.trackMinPlays,
+    cap: config.capPlaysPerTrackPerDay,
+  });
+
+  const report = buildReport({
+    log,
+    asOf,
+    config,
+    halfLife,
+    trust,
+    reasons: judged.reasons,
+    flagged,
+    validation: options.validation,
+    featureStats: judged.stats,
+    totals: {
+      events: n,
+      used,
+      future,
+      invalid_timestamp: invalid,
+      capped_plays: cappedPlays,
+      early_skips: earlySkips,
+      other_events: otherEvents,
+      entries: w,
+      positive_entries: positive,
+      negative_entries: negative,
+      dropped_entries: dropped,
+      judged_accounts: judged.judged,
+      flagged_accounts: 0,
+      not_human_accounts: 0,
+      flagged_tracks: flagged.length,
+      excluded_tracks: exclusions.tracks.indices.length,
+      excluded_artists: exclusions.artistsByUser.indices.length,
+    },
+  });
+  return { interactions, exclusions, report };
+}
+
+interface ReportInput {
+  log: EventLog;
+  asOf: number;
+  config: SignalsConfig;
+  halfLife: number | null;
+  trust: Float32Array;
+  reasons: (string[] | undefined)[];
+  flagged: { track: number; reasons: string[] }[];
+  validation: Record<string, unknown> | undefined;
+  featureStats: Record<string, { median: number; scale: number }>;
+  totals: SignalsTotals;
+}
+
+function round(x: number, digits = 4): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+function buildReport(r: ReportInput): SignalsReport {
+  const accounts: SignalsReport['accounts'] = [];
+  let notHuman = 0;
+  for (let u = 0; u < r.trust.length; u++) {
+    if (r.trust[u] < 1) {
+      accounts.push({ user_id: r.log.users.ids[u], trust: round(r.trust[u]), reasons: r.reasons[u] ?? [] });
+      if (r.trust[u] < r.config.anomaly.notHumanBelow) notHuman++;
+    }
+  }
+  accounts.sort((a, b) => a.trust - b.trust || (a.user_id < b.user_id ? -1 : a.user_id > b.user_id ? 1 : 0));
+  const features: SignalsReport['anomaly']['features'] = {};
+  for (const [name, s] of Object.entries(r.featureStats)) {
+    features[name] = { median: Number.isFinite(s.median) ? round(s.median) : null, scale: round(s.scale) };
+  }
+  return {
+    asOf: new Date(r.asOf).toISOString(),
+    config: r.config,
+    accounts,
+    tracks: r.flagged.map((f) => ({ track_id: r.log.tracks.ids[f.track], reasons: f.reasons })),
+    validation: { ...(r.validation ?? {}) },
+    totals: { ...r.totals, flagged_accounts: accounts.length, not_human_accounts: notHuman },
+    decay: { half_life_days: r.halfLife },
+    anomaly: { features },
+  };
+}

@@ -1,0 +1,83 @@
+/** The signals report (a JSON-serialisable contract) and its command-line summary. */
+import type { SignalsConfig } from './config.js';
+
+export interface SignalsTotals {
+  /** Events in the log. */
+  events: number;
+  /** Events that contributed evidence (not future, valid time, not over the cap). */
+  used: number;
+  /** Events after asOf (ignored). */
+  future: number;
+  /** Events without a finite timestamp (ignored). */
+  invalid_timestamp: number;
+  /** Plays over the per-(user, track, day) cap (not counted). */
+  capped_plays: number;
+  /** Playbacks that ended early and count as negative evidence. */
+  early_skips: number;
+  /** Events of unknown kind (`other`). */
+  other_events: number;
+  /** Entries of the interaction matrix. */
+  entries: number;
+  positive_entries: number;
+  negative_entries: number;
+  /** Entries removed because their account was judged not human. */
+  dropped_entries: number;
+  /** Accounts with enough playbacks to be judged. */
+  judged_accounts: number;
+  /** Accounts with trust < 1. */
+  flagged_accounts: number;
+  /** Accounts with trust below `anomaly.notHumanBelow`. */
+  not_human_accounts: number;
+  flagged_tracks: number;
+  /** (user, track) pairs excluded by dislikes. */
+  excluded_tracks: number;
+  /** (user, artist) pairs excluded by dislikes. */
+  excluded_artists: number;
+}
+
+export interface SignalsReport {
+  /** ISO time the signals were computed as of. */
+  asOf: string;
+  config: SignalsConfig;
+  /** Every account with trust < 1, least trusted first. */
+  accounts: { user_id: string; trust: number; reasons: string[] }[];
+  /** Every flagged track. */
+  tracks: { track_id: string; reasons: string[] }[];
+  /** Validation findings of ingest (passed through). */
+  validation: Record<string, unknown>;
+  totals: SignalsTotals;
+  decay: { half_life_days: number | null };
+  /** Population median and robust scale of each account feature. */
+  anomaly: { features: Record<string, { median: number | null; scale: number }> };
+}
+
+const LIST_LIMIT = 10;
+
+function count(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** A readable multi-line summary for the command line. */
+export function formatSignalsSummary(report: SignalsReport): string {
+  const t = report.totals;
+  const decay = report.decay.half_life_days === null ? 'decay off' : `half-life ${report.decay.half_life_days} days`;
+  const lines = [
+    `signals as of ${report.asOf} (${decay})`,
+    `events: ${count(t.events)} — used ${count(t.used)}, future ${count(t.future)}, invalid time ${count(t.invalid_timestamp)}, ` +
+      `capped plays ${count(t.capped_plays)}, early skips ${count(t.early_skips)}, other kinds ${count(t.other_events)}`,
+    `interactions: ${count(t.entries)} entries — ${count(t.positive_entries)} positive, ${count(t.negative_entries)} negative, ` +
+      `${count(t.dropped_entries)} dropped with untrusted accounts`,
+    `exclusions: ${count(t.excluded_tracks)} disliked tracks, ${count(t.excluded_artists)} disliked artists`,
+    `accounts: ${count(t.judged_accounts)} judged, ${count(t.flagged_accounts)} with trust < 1, ${count(t.not_human_accounts)} judged not human`,
+  ];
+  for (const a of report.accounts.slice(0, LIST_LIMIT)) {
+    lines.push(`  ${a.user_id}  trust ${a.trust.toFixed(2)}: ${a.reasons.join('; ')}`);
+  }
+  if (report.accounts.length > LIST_LIMIT) lines.push(`  … ${count(report.accounts.length - LIST_LIMIT)} more`);
+  lines.push(`tracks flagged: ${count(t.flagged_tracks)}`);
+  for (const tr of report.tracks.slice(0, LIST_LIMIT)) lines.push(`  ${tr.track_id}: ${tr.reasons.join('; ')}`);
+  if (report.tracks.length > LIST_LIMIT) lines.push(`  … ${count(report.tracks.length - LIST_LIMIT)} more`);
+  const issues = Object.keys(report.validation);
+  if (issues.length > 0) lines.push(`validation: ${issues.join(', ')}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,72 @@
+/**
+ * Track-level manipulation: tracks whose plays come mostly from accounts judged not human, or
+ * mostly beyond the daily per-listener cap.
+ */
+import type { EventLog } from '../types.js';
+import { isPlayback } from './evidence.js';
+import { percent } from './trust.js';
+
+export interface TrackFlagOptions {
+  notHumanBelow: number;
+  shareAbove: number;
+  minPlays: number;
+  cap: number;
+}
+
+export interface FlaggedTrack {
+  track: number;
+  /** Plays from accounts judged not human (orders the list). */
+  lowTrustPlays: number;
+  reasons: string[];
+}
+
+/**
+ * `order` lists the non-future events grouped by user; `capped[e]` marks plays over the cap.
+ * Returns flagged tracks, most bot-played first.
+ */
+export function flagTracks(
+  log: EventLog,
+  order: Int32Array,
+  trust: Float32Array,
+  capped: Uint8Array,
+  options: TrackFlagOptions,
+): FlaggedTrack[] {
+  const n = log.tracks.size;
+  const plays = new Int32Array(n);
+  const low = new Int32Array(n);
+  const lowAccounts = new Int32Array(n);
+  const cappedPlays = new Int32Array(n);
+  const lastUser = new Int32Array(n).fill(-1);
+  for (let i = 0; i < order.length; i++) {
+    const e = order[i];
+    if (!isPlayback(log.kind[e])) continue;
+    const t = log.track[e];
+    const u = log.user[e];
+    plays[t]++;
+    if (capped[e]) cappedPlays[t]++;
+    if (trust[u] < options.notHumanBelow) {
+      low[t]++;
+      if (lastUser[t] !== u) {
+        lastUser[t] = u;
+        lowAccounts[t]++;
+      }
+    }
+  }
+  const flagged: FlaggedTrack[] = [];
+  for (let t = 0; t < n; t++) {
+    if (plays[t] < options.minPlays) continue;
+    const reasons: string[] = [];
+    if (low[t] / plays[t] > options.shareAbove) {
+      const accounts = lowAccounts[t] === 1 ? '1 account' : `${lowAccounts[t]} accounts`;
+      reasons.push(`${percent(low[t] / plays[t])} of its ${plays[t]} plays come from ${accounts} judged not human`);
+    }
+    if (cappedPlays[t] / plays[t] > options.shareAbove) {
+      reasons.push(
+        `${percent(cappedPlays[t] / plays[t])} of its ${plays[t]} plays exceed the cap of ${options.cap} plays per listener and day`,
+      );
+    }
+    if (reasons.length > 0) flagged.push({ track: t, lowTrustPlays: low[t], reasons });
+  }
+  flagged.sort((a, b) => b.lowTrustPlays - a.lowTrustPlays || a.track - b.track);
+  return flagged;
+}
