@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { SeededRandom } from '../../src/eval/random.js';
+import { bootstrapCI, pairedComparison } from '../../src/eval/stats.js';
+
+function sample(n: number, seed: number, shift = 0): Float64Array {
+  const rng = new SeededRandom(seed);
+  return Float64Array.from({ length: n }, () => rng.next() + shift);
+}
+
+describe('bootstrapCI', () => {
+  it('contains the mean and shrinks with more users', () => {
+    const small = bootstrapCI(sample(40, 1), { seed: 2 });
+    const large = bootstrapCI(sample(4000, 1), { seed: 2 });
+    for (const ci of [small, large]) {
+      expect(ci.low).toBeLessThanOrEqual(ci.mean);
+      expect(ci.high).toBeGreaterThanOrEqual(ci.mean);
+    }
+    expect(small.mean).toBeCloseTo(0.5, 0);
+    expect(large.high - large.low).toBeLessThan((small.high - small.low) / 4);
+  });
+
+  it('is deterministic per seed and degenerate for constants', () => {
+    const x = sample(100, 3);
+    expect(bootstrapCI(x, { seed: 9 })).toEqual(bootstrapCI(x, { seed: 9 }));
+    const c = bootstrapCI(new Float64Array(50).fill(0.3), { iterations: 200 });
+    expect(c.low).toBeCloseTo(0.3, 12);
+    expect(c.high).toBeCloseTo(0.3, 12);
+    expect(bootstrapCI(new Float64Array(0)).mean).toBeNaN();
+    expect(() => bootstrapCI(x, { confidence: 1 })).toThrow(/confidence/);
+  });
+});
+
+describe('pairedComparison', () => {
+  it('flags a clear difference', () => {
+    const b = sample(300, 5);
+    const noise = sample(300, 6);
+    const a = b.map((v, j) => v + 0.05 + 0.02 * (noise[j] - 0.5));
+    const r = pairedComparison(a, b, { seed: 1 });
+    expect(r.meanDiff).toBeCloseTo(0.05, 2);
+    expect(r.low).toBeGreaterThan(0);
+    expect(r.pValue).toBeLessThan(0.01);
+    expect(r.significant).toBe(true);
+  });
+
+  it('does not flag an identical pair or pure noise', () => {
+    const a = sample(300, 5);
+    const same = pairedComparison(a, a.slice(), { seed: 1 });
+    expect(same.meanDiff).toBe(0);
+    expect(same.pValue).toBe(1);
+    expect(same.significant).toBe(false);
+    const noisy = pairedComparison(sample(300, 7), sample(300, 8), { seed: 1 });
+    expect(noisy.significant).toBe(false);
+    expect(() => pairedComparison(a, a.subarray(1))).toThrow(/paired/);
+  });
+});
