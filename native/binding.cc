@@ -1,0 +1,345 @@
+// Node-API surface of the native core: argument parsing and validation on the JS thread, then a
+// header-only kernel, run either inline (sync entries, used inside worker threads) or on the libuv
+// pool by an AsyncWorker that holds the typed arrays until it settles.
+#include <napi.h>
+
+#include <functional>
+#include <string>
+#include <utility>
+
+#include "als_cg.h"
+#include "als_cholesky.h"
+#include "args.h"
+#include "blas.h"
+#include "errors.h"
+#include "gram.h"
+#include "loss.h"
+#include "simd.h"
+#include "solve_spd.h"
+#include "topk.h"
+#include "validate.h"
+#include "version.h"
+
+namespace mixtape {
+namespace {
+
+Napi::Error to_js(Napi::Env env, ArgError::Kind kind, const std::string& msg) {
+  if (kind == ArgError::Kind::Type) return Napi::TypeError::New(env, msg);
+  return Napi::RangeError::New(env, msg);
+}
+
+/** Runs `body`, turning ArgError into the matching JS exception. */
+template <typename F>
+Napi::Value guarded(Napi::Env env, F&& body) {
+  try {
+    return body();
+  } catch (const ArgError& e) {
+    throw to_js(env, e.kind, e.what());
+  }
+}
+
+/** Runs a validated kernel on the libuv pool and settles a promise with `result` (or undefined). */
+class KernelWorker : public Napi::AsyncWorker {
+ public:
+  KernelWorker(Napi::Env env, std::function<void()> job, Keep keep, Napi::Value result)
+      : Napi::AsyncWorker(env, "mixtape.kernel"), job_(std::move(job)), deferred_(Napi::Promise::Deferred::New(env)) {
+    for (auto& a : keep.arrays) keep_.push_back(Napi::Persistent(a));
+    if (!result.IsUndefined()) result_ = Napi::Persistent(result.As<Napi::Object>());
+  }
+  Napi::Promise promise() const { return deferred_.Promise(); }
+
+ protected:
+  void Execute() override {
+    try {
+      job_();
+    } catch (const ArgError& e) {
+      kind_ = e.kind;
+      SetError(e.what());
+    } catch (const std::exception& e) {
+      kind_ = ArgError::Kind::Range;
+      generic_ = true;
+      SetError(e.what());
+    }
+  }
+  void OnOK() override {
+    deferred_.Resolve(result_.IsEmpty() ? Env().Undefined() : result_.Value());
+  }
+  void OnError(const Napi::Error& e) override {
+    const std::string msg = e.Message();
+    deferred_.Reject(generic_ ? Napi::Error::New(Env(), msg).Value() : to_js(Env(), kind_, msg).Value());
+  }
+
+ private:
+  std::function<void()> job_;
+  Napi::Promise::Deferred deferred_;
+  std::vector<Napi::ObjectReference> keep_;
+  Napi::ObjectReference result_;
+  ArgError::Kind kind_ = ArgError::Kind::Range;
+  bool generic_ = false;
+};
+
+Napi::Value run_async(Napi::Env env, std::function<void()> job, Keep keep, Napi::Value result) {
+  auto* w = new KernelWorker(env, std::move(job), std::move(keep), result);
+  Napi::Promise p = w->promise();
+  w->Queue();
+  return p;
+}
+
+// ---- gram ---------------------------------------------------------------------------------------
+
+struct GramJob {
+  const float* Y;
+  std::size_t n, k;
+  float* G;
+  Napi::Value out;
+};
+
+GramJob parse_gram(const Napi::CallbackInfo& info, const std::string& fn, Keep* keep) {
+  auto Y = typed<float>(fn, "Y", info[0], keep);
+  const auto k = static_cast<std::size_t>(integer(fn, "factors", info[1], 1, kMaxFactors));
+  if (Y.length % k != 0)
+    throw_range(fn + ": Y has length " + std::to_string(Y.length) + ", not a multiple of factors=" + std::to_string(k));
+  Napi::Value out = info[2];
+  ArrayView<float> G;
+  if (out.IsUndefined()) {
+    out = Napi::Float32Array::New(info.Env(), k * k);
+    G = typed<float>(fn, "out", out, keep);
+  } else {
+    G = typed<float>(fn, "out", out, keep);
+    expect_length(fn, "out", G.length, k * k, "factors*factors");
+  }
+  return {Y.data, Y.length / k, k, G.data, out};
+}
+
+Napi::Value Gram(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    GramJob j = parse_gram(info, "gram", nullptr);
+    gram(j.Y, j.n, j.k, j.G);
+    return j.out;
+  });
+}
+
+Napi::Value GramAsync(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    Keep keep;
+    GramJob j = parse_gram(info, "gramAsync", &keep);
+    return run_async(info.Env(), [j]() { gram(j.Y, j.n, j.k, j.G); }, std::move(keep), j.out);
+  });
+}
+
+// ---- ALS half-step ------------------------------------------------------------------------------
+
+struct AlsJob {
+  AlsProblem p;
+  bool cg;
+  int steps;
+  void run() const {
+    if (cg)
+      als_cg(p, steps);
+    else
+      als_cholesky(p);
+  }
+};
+
+AlsJob parse_als(const Napi::CallbackInfo& info, const std::string& fn, Keep* keep) {
+  const Napi::Object o = options(fn, info);
+  auto indptr = typed<int32_t>(fn, "indptr", o.Get("indptr"), keep);
+  auto indices = typed<int32_t>(fn, "indices", o.Get("indices"), keep);
+  auto pref = typed<float>(fn, "pref", o.Get("pref"), keep);
+  auto conf = typed<float>(fn, "conf", o.Get("conf"), keep);
+  auto X = typed<float>(fn, "X", o.Get("X"), keep);
+  auto Y = typed<float>(fn, "Y", o.Get("Y"), keep);
+  auto YtY = typed<float>(fn, "YtY", o.Get("YtY"), keep);
+  const auto k = static_cast<std::size_t>(integer(fn, "factors", o.Get("factors"), 1, kMaxFactors));
+  const double reg = number(fn, "regularization", o.Get("regularization"));
+  if (reg < 0) throw_range(fn + ": regularization=" + std::to_string(reg) + " must be >= 0");
+  const Napi::Value solver = o.Get("solver");
+  const std::string s = solver.IsString() ? solver.As<Napi::String>().Utf8Value() : "";
+  if (!solver.IsString()) throw_type(fn + ": solver must be 'cg' or 'cholesky', got " + describe(solver));
+  if (s != "cg" && s != "cholesky") throw_range(fn + ": solver must be 'cg' or 'cholesky', got '" + s + "'");
+  const Napi::Value stepsV = o.Get("cgSteps");
+  const int steps = stepsV.IsUndefined() ? 3 : static_cast<int>(integer(fn, "cgSteps", stepsV, 1, 1 << 20));
+
+  if (indptr.length < 1) throw_range(fn + ": indptr has length 0, expected rows+1 >= 1");
+  const std::size_t rows = indptr.length - 1;
+  expect_length(fn, "X", X.length, rows * k, "rows*factors");
+  if (Y.length % k != 0)
+    throw_range(fn + ": Y has length " + std::to_string(Y.length) + ", not a multiple of factors=" + std::to_string(k));
+  const std::size_t cols = Y.length / k;
+  expect_length(fn, "YtY", YtY.length, k * k, "factors*factors");
+  expect_length(fn, "pref", pref.length, indices.length, "indices.length");
+  expect_length(fn, "conf", conf.length, indices.length, "indices.length");
+  const auto rb = static_cast<std::size_t>(integer(fn, "rowBegin", o.Get("rowBegin"), 0, static_cast<int64_t>(rows)));
+  const auto re = static_cast<std::size_t>(integer(fn, "rowEnd", o.Get("rowEnd"), 0, static_cast<int64_t>(rows)));
+  if (rb > re)
+    throw_range(fn + ": rowBegin=" + std::to_string(rb) + " is greater than rowEnd=" + std::to_string(re));
+  validate_csr(fn.c_str(), CsrView{indptr.data, indptr.length, indices.data, indices.length}, cols, rb, re, true);
+  const auto e0 = static_cast<std::size_t>(indptr.data[rb]), e1 = static_cast<std::size_t>(indptr.data[re]);
+  validate_values(fn.c_str(), "conf", conf.data, e0, e1, true);
+  validate_values(fn.c_str(), "pref", pref.data, e0, e1, false);
+  validate_values(fn.c_str(), "YtY", YtY.data, 0, YtY.length, false);
+  AlsProblem p{indptr.data, indices.data, pref.data, conf.data, X.data, Y.data, YtY.data, k,
+               static_cast<float>(reg), rb, re};
+  return {p, s == "cg", steps};
+}
+
+Napi::Value AlsHalfStep(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    parse_als(info, "alsHalfStep", nullptr).run();
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value AlsHalfStepAsync(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    Keep keep;
+    AlsJob j = parse_als(info, "alsHalfStepAsync", &keep);
+    return run_async(info.Env(), [j]() { j.run(); }, std::move(keep), info.Env().Undefined());
+  });
+}
+
+// ---- loss ---------------------------------------------------------------------------------------
+
+Napi::Value ImplicitLoss(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    const std::string fn = "implicitLoss";
+    const Napi::Object o = options(fn, info);
+    auto indptr = typed<int32_t>(fn, "indptr", o.Get("indptr"), nullptr);
+    auto indices = typed<int32_t>(fn, "indices", o.Get("indices"), nullptr);
+    auto pref = typed<float>(fn, "pref", o.Get("pref"), nullptr);
+    auto conf = typed<float>(fn, "conf", o.Get("conf"), nullptr);
+    auto X = typed<float>(fn, "X", o.Get("X"), nullptr);
+    auto Y = typed<float>(fn, "Y", o.Get("Y"), nullptr);
+    const auto k = static_cast<std::size_t>(integer(fn, "factors", o.Get("factors"), 1, kMaxFactors));
+    const double reg = number(fn, "regularization", o.Get("regularization"));
+    if (reg < 0) throw_range(fn + ": regularization=" + std::to_string(reg) + " must be >= 0");
+    if (indptr.length < 1) throw_range(fn + ": indptr has length 0, expected rows+1 >= 1");
+    const std::size_t rows = indptr.length - 1;
+    expect_length(fn, "X", X.length, rows * k, "rows*factors");
+    if (Y.length % k != 0)
+      throw_range(fn + ": Y has length " + std::to_string(Y.length) + ", not a multiple of factors=" + std::to_string(k));
+    const std::size_t cols = Y.length / k;
+    expect_length(fn, "pref", pref.length, indices.length, "indices.length");
+    expect_length(fn, "conf", conf.length, indices.length, "indices.length");
+    validate_csr(fn.c_str(), CsrView{indptr.data, indptr.length, indices.data, indices.length}, cols, 0, rows, true);
+    validate_values(fn.c_str(), "conf", conf.data, 0, conf.length, true);
+    validate_values(fn.c_str(), "pref", pref.data, 0, pref.length, false);
+    const LossResult r = implicit_loss(indptr.data, indices.data, pref.data, conf.data, rows, X.data, Y.data, cols, k, reg);
+    Napi::Object out = Napi::Object::New(info.Env());
+    out.Set("raw", r.raw);
+    out.Set("normalized", r.normalized);
+    return out;
+  });
+}
+
+// ---- score + top-k ------------------------------------------------------------------------------
+
+TopKProblem parse_topk(const Napi::CallbackInfo& info, const std::string& fn, Keep* keep) {
+  const Napi::Object o = options(fn, info);
+  auto U = typed<float>(fn, "U", o.Get("U"), keep);
+  auto V = typed<float>(fn, "V", o.Get("V"), keep);
+  const auto k = static_cast<std::size_t>(integer(fn, "factors", o.Get("factors"), 1, kMaxFactors));
+  if (U.length % k != 0)
+    throw_range(fn + ": U has length " + std::to_string(U.length) + ", not a multiple of factors=" + std::to_string(k));
+  if (V.length % k != 0)
+    throw_range(fn + ": V has length " + std::to_string(V.length) + ", not a multiple of factors=" + std::to_string(k));
+  const std::size_t users = U.length / k, items = V.length / k;
+  if (items > static_cast<std::size_t>(INT32_MAX))
+    throw_range(fn + ": V has " + std::to_string(items) + " items, more than an Int32Array can index");
+  const auto ub = static_cast<std::size_t>(integer(fn, "userBegin", o.Get("userBegin"), 0, static_cast<int64_t>(users)));
+  const auto ue = static_cast<std::size_t>(integer(fn, "userEnd", o.Get("userEnd"), 0, static_cast<int64_t>(users)));
+  if (ub > ue) throw_range(fn + ": userBegin=" + std::to_string(ub) + " is greater than userEnd=" + std::to_string(ue));
+  const auto n = static_cast<std::size_t>(integer(fn, "n", o.Get("n"), 0, INT32_MAX));
+  auto outItems = typed<int32_t>(fn, "outItems", o.Get("outItems"), keep);
+  auto outScores = typed<float>(fn, "outScores", o.Get("outScores"), keep);
+  expect_length(fn, "outItems", outItems.length, (ue - ub) * n, "(userEnd-userBegin)*n");
+  expect_length(fn, "outScores", outScores.length, (ue - ub) * n, "(userEnd-userBegin)*n");
+  TopKProblem p{U.data, V.data, users, items, k, ub, ue, n, nullptr, nullptr, nullptr, outItems.data, outScores.data};
+  const Napi::Value bias = o.Get("itemBias");
+  if (!bias.IsUndefined() && !bias.IsNull()) {
+    auto b = typed<float>(fn, "itemBias", bias, keep);
+    expect_length(fn, "itemBias", b.length, items, "items");
+    validate_values(fn.c_str(), "itemBias", b.data, 0, b.length, false);
+    p.bias = b.data;
+  }
+  const Napi::Value ex = o.Get("exclude");
+  if (!ex.IsUndefined() && !ex.IsNull()) {
+    if (!ex.IsObject() || ex.IsTypedArray())
+      throw_type(fn + ": exclude must be an object {indptr, indices}, got " + describe(ex));
+    const Napi::Object eo = ex.As<Napi::Object>();
+    auto ip = typed<int32_t>(fn, "exclude.indptr", eo.Get("indptr"), keep);
+    auto ix = typed<int32_t>(fn, "exclude.indices", eo.Get("indices"), keep);
+    expect_length(fn, "exclude.indptr", ip.length, users + 1, "rows(U)+1");
+    validate_csr((fn + ": exclude").c_str(), CsrView{ip.data, ip.length, ix.data, ix.length}, items, ub, ue, false);
+    p.excl_indptr = ip.data;
+    p.excl_indices = ix.data;
+  }
+  return p;
+}
+
+Napi::Value ScoreTopK(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    score_topk(parse_topk(info, "scoreTopK", nullptr));
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value ScoreTopKAsync(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    Keep keep;
+    TopKProblem p = parse_topk(info, "scoreTopKAsync", &keep);
+    return run_async(info.Env(), [p]() { score_topk(p); }, std::move(keep), info.Env().Undefined());
+  });
+}
+
+// ---- SPD solve ----------------------------------------------------------------------------------
+
+Napi::Value SolveSpd(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    const std::string fn = "solveSpd";
+    auto A = typed<float>(fn, "A", info[0], nullptr);
+    auto B = typed<float>(fn, "B", info[1], nullptr);
+    const auto dim = static_cast<std::size_t>(integer(fn, "dim", info[2], 0, 1 << 16));
+    const auto nrhs = static_cast<std::size_t>(integer(fn, "nrhs", info[3], 0, INT32_MAX));
+    const double ridge = number(fn, "ridge", info[4]);
+    if (ridge < 0) throw_range(fn + ": ridge=" + std::to_string(ridge) + " must be >= 0");
+    expect_length(fn, "A", A.length, dim * dim, "dim*dim");
+    expect_length(fn, "B", B.length, dim * nrhs, "dim*nrhs");
+    validate_values(fn.c_str(), "A", A.data, 0, A.length, false);
+    validate_values(fn.c_str(), "B", B.data, 0, B.length, false);
+    Napi::Float32Array X = Napi::Float32Array::New(info.Env(), dim * nrhs);
+    solve_spd(A.data, B.data, dim, nrhs, ridge, X.Data());
+    return X;
+  });
+}
+
+// ---- info ---------------------------------------------------------------------------------------
+
+Napi::Value NativeInfo(const Napi::CallbackInfo& info) {
+  Napi::Object o = Napi::Object::New(info.Env());
+  o.Set("simdCompiled", simd_compiled());
+  o.Set("simdDetected", simd_detected());
+  o.Set("blas", blas_info());
+  o.Set("version", MIXTAPE_VERSION);
+  return o;
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  blas_single_thread();
+  exports.Set("gram", Napi::Function::New(env, Gram, "gram"));
+  exports.Set("gramAsync", Napi::Function::New(env, GramAsync, "gramAsync"));
+  exports.Set("alsHalfStep", Napi::Function::New(env, AlsHalfStep, "alsHalfStep"));
+  exports.Set("alsHalfStepAsync", Napi::Function::New(env, AlsHalfStepAsync, "alsHalfStepAsync"));
+  exports.Set("implicitLoss", Napi::Function::New(env, ImplicitLoss, "implicitLoss"));
+  exports.Set("scoreTopK", Napi::Function::New(env, ScoreTopK, "scoreTopK"));
+  exports.Set("scoreTopKAsync", Napi::Function::New(env, ScoreTopKAsync, "scoreTopKAsync"));
+  exports.Set("solveSpd", Napi::Function::New(env, SolveSpd, "solveSpd"));
+  exports.Set("nativeInfo", Napi::Function::New(env, NativeInfo, "nativeInfo"));
+  return exports;
+}
+
+}  // namespace
+}  // namespace mixtape
+
+static Napi::Object InitModule(Napi::Env env, Napi::Object exports) { return mixtape::Init(env, exports); }
+NODE_API_MODULE(mixtape_native, InitModule)

@@ -1,0 +1,154 @@
+// Fused score + top-k: for users [user_begin, user_end) of U, keep the n best items of V by
+// u·v_i (+ bias_i), highest first, ties to the lower item index, skipping each user's excluded
+// items; fewer eligible items than n pads with item −1 and score −Infinity. Users are processed
+// in blocks against item tiles scored into a small per-call buffer, and each tile is merged into
+// per-user bounded min-heaps behind a running threshold, so the users×items matrix never exists.
+// Items whose score is NaN or −Infinity are treated as ineligible.
+#pragma once
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <numeric>
+#include <vector>
+
+#include "score_tile.h"
+#include "simd.h"
+
+namespace mixtape {
+
+struct TopKProblem {
+  const float* U;  // users × k
+  const float* V;  // items × k
+  std::size_t users, items, k;
+  std::size_t user_begin, user_end, n;
+  const int32_t* excl_indptr = nullptr;  // users + 1, or null
+  const int32_t* excl_indices = nullptr;
+  const float* bias = nullptr;  // items, or null
+  int32_t* out_items;
+  float* out_scores;
+};
+
+/** A bounded min-heap over (score, item) whose root is the worst kept entry. */
+struct BoundedHeap {
+  float* s;
+  int32_t* i;
+  std::size_t size, cap;
+
+  static bool worse(float sa, int32_t ia, float sb, int32_t ib) { return sa < sb || (sa == sb && ia > ib); }
+
+  /** Threshold a new score must beat (items arrive in ascending order, so ties lose). */
+  float threshold() const { return size < cap ? -std::numeric_limits<float>::infinity() : s[0]; }
+
+  void offer(float score, int32_t item) {
+    std::size_t pos;
+    if (size < cap) {  // sift up from the end
+      pos = size++;
+      while (pos > 0) {
+        const std::size_t parent = (pos - 1) / 2;
+        if (!worse(score, item, s[parent], i[parent])) break;
+        s[pos] = s[parent], i[pos] = i[parent];
+        pos = parent;
+      }
+    } else {  // replace the root and sift down
+      pos = 0;
+      for (;;) {
+        std::size_t c = 2 * pos + 1;
+        if (c >= size) break;
+        if (c + 1 < size && worse(s[c + 1], i[c + 1], s[c], i[c])) ++c;
+        if (!worse(s[c], i[c], score, item)) break;
+        s[pos] = s[c], i[pos] = i[c];
+        pos = c;
+      }
+    }
+    s[pos] = score, i[pos] = item;
+  }
+};
+
+/** Merges one user's tile row (scores of items t0..t0+T) into its heap. */
+inline void merge_row(float* row, std::size_t T, int32_t t0, const float* bias, BoundedHeap& h) {
+  if (bias)
+    for (std::size_t j = 0; j < T; ++j) row[j] += bias[j];
+  float thr = h.threshold();
+  std::size_t j = 0;
+#if defined(__AVX2__)
+  __m256 vt = _mm256_set1_ps(thr);
+  for (; j + 8 <= T; j += 8) {
+    // Most scores fail the threshold: one compare rejects eight; NaN compares false (ordered).
+    unsigned mask = static_cast<unsigned>(_mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(row + j), vt, _CMP_GT_OQ)));
+    while (mask) {
+      const unsigned b = static_cast<unsigned>(__builtin_ctz(mask));
+      mask &= mask - 1;
+      const float v = row[j + b];
+      if (v > thr) {
+        h.offer(v, t0 + static_cast<int32_t>(j + b));
+        thr = h.threshold();
+      }
+    }
+    vt = _mm256_set1_ps(thr);
+  }
+#endif
+  for (; j < T; ++j) {
+    const float v = row[j];
+    if (v > thr) {
+      h.offer(v, t0 + static_cast<int32_t>(j));
+      thr = h.threshold();
+    }
+  }
+}
+
+/** Writes a heap's entries best first, padding to n with (−1, −Infinity). */
+inline void emit(BoundedHeap& h, std::size_t n, int32_t* items, float* scores, std::vector<uint32_t>& order) {
+  order.resize(h.size);
+  std::iota(order.begin(), order.end(), 0u);
+  std::sort(order.begin(), order.end(),
+            [&h](uint32_t a, uint32_t b) { return BoundedHeap::worse(h.s[b], h.i[b], h.s[a], h.i[a]); });
+  for (std::size_t r = 0; r < h.size; ++r) items[r] = h.i[order[r]], scores[r] = h.s[order[r]];
+  for (std::size_t r = h.size; r < n; ++r) items[r] = -1, scores[r] = -std::numeric_limits<float>::infinity();
+}
+
+inline void score_topk(const TopKProblem& p) {
+  const std::size_t k = p.k, n = p.n, nu = p.user_end - p.user_begin;
+  if (nu == 0 || n == 0) return;
+  const std::size_t cap = std::min(n, p.items);
+  // A tile of V around 128 KiB; a user block small enough that the heaps stay modest.
+  const std::size_t tile = TileScorer::round_up(std::clamp<std::size_t>((128 * 1024) / (k * 4), 256, 4096), TileScorer::col_pad);
+  std::size_t mb = std::clamp<std::size_t>(cap ? (1u << 22) / cap : 64, TileScorer::row_pad, 64);
+  mb = mb / TileScorer::row_pad * TileScorer::row_pad;
+  const std::size_t ld = tile;
+  std::vector<float> S(TileScorer::round_up(mb, TileScorer::row_pad) * ld);
+  std::vector<float> hs(mb * std::max<std::size_t>(cap, 1));
+  std::vector<int32_t> hi(mb * std::max<std::size_t>(cap, 1));
+  std::vector<BoundedHeap> heaps(mb);
+  std::vector<int64_t> ex_pos(mb), ex_end(mb);
+  std::vector<uint32_t> order;
+  TileScorer scorer;
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+
+  for (std::size_t b0 = 0; b0 < nu; b0 += mb) {
+    const std::size_t bu = std::min(mb, nu - b0), u0 = p.user_begin + b0;
+    for (std::size_t r = 0; r < bu; ++r) {
+      heaps[r] = BoundedHeap{hs.data() + r * cap, hi.data() + r * cap, 0, cap};
+      ex_pos[r] = p.excl_indptr ? p.excl_indptr[u0 + r] : 0;
+      ex_end[r] = p.excl_indptr ? p.excl_indptr[u0 + r + 1] : 0;
+    }
+    scorer.pack_users(p.U, u0, bu, k);
+    for (std::size_t t0 = 0; t0 < p.items && cap > 0; t0 += tile) {
+      const std::size_t T = std::min(tile, p.items - t0);
+      scorer.score(p.V, t0, T, k, S.data(), ld);
+      for (std::size_t r = 0; r < bu; ++r) {
+        float* row = S.data() + r * ld;
+        // Excluded items of this tile become NaN, which the merge never accepts.
+        while (ex_pos[r] < ex_end[r] && static_cast<std::size_t>(p.excl_indices[ex_pos[r]]) < t0 + T) {
+          row[static_cast<std::size_t>(p.excl_indices[ex_pos[r]]) - t0] = nan;
+          ++ex_pos[r];
+        }
+        merge_row(row, T, static_cast<int32_t>(t0), p.bias ? p.bias + t0 : nullptr, heaps[r]);
+      }
+    }
+    for (std::size_t r = 0; r < bu; ++r)
+      emit(heaps[r], n, p.out_items + (b0 + r) * n, p.out_scores + (b0 + r) * n, order);
+  }
+}
+
+}  // namespace mixtape

@@ -1,0 +1,163 @@
+/**
+ * Typed surface of the native core (the `mixtape_native` Node-API addon). Every function validates
+ * its arguments and throws a TypeError (wrong kind) or RangeError (bad length, range or value) whose
+ * message names the argument. Typed arrays may be views over SharedArrayBuffers. Async variants run
+ * on the libuv thread pool and keep their arrays alive until they settle.
+ *
+ * The addon is looked up, in order, at $MIXTAPE_NATIVE_PATH, build/Release and build/Debug under the
+ * package root (the nearest folder above this file holding package.json).
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface CsrArrays {
+  indptr: Int32Array;
+  indices: Int32Array;
+}
+
+export interface AlsHalfStepArgs {
+  /** The CSR whose rows are solved, with preference and confidence per entry. */
+  indptr: Int32Array;
+  indices: Int32Array;
+  pref: Float32Array;
+  conf: Float32Array;
+  /** rows×factors; solved rows are written in place (and are CG's warm start). */
+  X: Float32Array;
+  /** cols×factors, fixed. */
+  Y: Float32Array;
+  /** factors×factors gram of Y, without λ. */
+  YtY: Float32Array;
+  factors: number;
+  regularization: number;
+  /** Half-open range of rows to solve. */
+  rowBegin: number;
+  rowEnd: number;
+  solver: 'cg' | 'cholesky';
+  cgSteps: number;
+}
+
+export interface LossArgs {
+  indptr: Int32Array;
+  indices: Int32Array;
+  pref: Float32Array;
+  conf: Float32Array;
+  X: Float32Array;
+  Y: Float32Array;
+  factors: number;
+  regularization: number;
+}
+
+export interface ScoreTopKArgs {
+  U: Float32Array;
+  V: Float32Array;
+  factors: number;
+  /** Rows of U to score. */
+  userBegin: number;
+  userEnd: number;
+  /** Results per user. */
+  n: number;
+  /** Items never returned, rows indexed by absolute user row of U (indptr length rows(U)+1). */
+  exclude?: CsrArrays;
+  /** Optional additive per-item term, length items. */
+  itemBias?: Float32Array;
+  /** Length (userEnd-userBegin)*n, row-major; missing results are item −1 with score −Infinity. */
+  outItems: Int32Array;
+  outScores: Float32Array;
+}
+
+export interface NativeInfo {
+  simdCompiled: string;
+  simdDetected: string;
+  blas: string;
+  version: string;
+}
+
+interface NativeAddon {
+  gram(Y: Float32Array, factors: number, out?: Float32Array): Float32Array;
+  gramAsync(Y: Float32Array, factors: number, out?: Float32Array): Promise<Float32Array>;
+  alsHalfStep(args: AlsHalfStepArgs): void;
+  alsHalfStepAsync(args: AlsHalfStepArgs): Promise<void>;
+  implicitLoss(args: LossArgs): { raw: number; normalized: number };
+  scoreTopK(args: ScoreTopKArgs): void;
+  scoreTopKAsync(args: ScoreTopKArgs): Promise<void>;
+  solveSpd(A: Float32Array, B: Float32Array, dim: number, nrhs: number, ridge: number): Float32Array;
+  nativeInfo(): NativeInfo;
+}
+
+function packageRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error(`mixtape native: no package.json above ${fileURLToPath(import.meta.url)}`);
+    dir = up;
+  }
+}
+
+function loadAddon(): NativeAddon {
+  const require = createRequire(import.meta.url);
+  const fromEnv = process.env.MIXTAPE_NATIVE_PATH;
+  const root = packageRoot();
+  const candidates = fromEnv
+    ? [path.resolve(fromEnv)]
+    : ['Release', 'Debug'].map((config) => path.join(root, 'build', config, 'mixtape_native.node'));
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) {
+    throw new Error(
+      `mixtape native addon not found (looked at ${candidates.join(', ')}); build it with \`npm run build:native\``,
+    );
+  }
+  return require(found) as NativeAddon;
+}
+
+const addon: NativeAddon = loadAddon();
+
+/** G = YᵀY (factors×factors, full symmetric) of the row-major Y; written into `out` when given. */
+export function gram(Y: Float32Array, factors: number, out?: Float32Array): Float32Array {
+  return addon.gram(Y, factors, out);
+}
+
+/** `gram` on the thread pool. */
+export function gramAsync(Y: Float32Array, factors: number, out?: Float32Array): Promise<Float32Array> {
+  return addon.gramAsync(Y, factors, out);
+}
+
+/**
+ * Solves rows [rowBegin, rowEnd) of X: (YᵀY + Σ (c−1) y yᵀ + λI) x_u = Σ c p y, by CG (warm
+ * start, cgSteps steps) or exactly by Cholesky. Rows without entries become 0.
+ */
+export function alsHalfStep(args: AlsHalfStepArgs): void {
+  addon.alsHalfStep(args);
+}
+
+/** `alsHalfStep` on the thread pool. */
+export function alsHalfStepAsync(args: AlsHalfStepArgs): Promise<void> {
+  return addon.alsHalfStepAsync(args);
+}
+
+/** The implicit-ALS loss; `normalized` = raw / (Σ_nnz c + rows·cols − nnz). */
+export function implicitLoss(args: LossArgs): { raw: number; normalized: number } {
+  return addon.implicitLoss(args);
+}
+
+/** Top-n items of V for users [userBegin, userEnd) of U, best first, ties to the lower item. */
+export function scoreTopK(args: ScoreTopKArgs): void {
+  addon.scoreTopK(args);
+}
+
+/** `scoreTopK` on the thread pool. */
+export function scoreTopKAsync(args: ScoreTopKArgs): Promise<void> {
+  return addon.scoreTopKAsync(args);
+}
+
+/** X (dim×nrhs) solving (A + ridge·I) X = B for a symmetric positive definite A (dim×dim). */
+export function solveSpd(A: Float32Array, B: Float32Array, dim: number, nrhs: number, ridge: number): Float32Array {
+  return addon.solveSpd(A, B, dim, nrhs, ridge);
+}
+
+/** The instruction set compiled in and detected, the BLAS in use and the addon version. */
+export function nativeInfo(): NativeInfo {
+  return addon.nativeInfo();
+}

@@ -1,0 +1,184 @@
+import { describe, expect, it } from 'vitest';
+
+import {
+  alsHalfStep,
+  alsHalfStepAsync,
+  gram,
+  implicitLoss,
+  type AlsHalfStepArgs,
+} from '../../src/native/index.js';
+import { halfStepCgRef, halfStepCholeskyRef, lossRef, transposeCsr } from '../reference/als.js';
+import { relError, worstRowError } from '../reference/compare.js';
+import { mulberry32, randomCsr, randomFloats, type RandomCsr } from '../reference/random.js';
+
+// Tolerances (relative to the largest entry of each solved row):
+//  - Cholesky vs float64 dense Cholesky: 1e-4 (the native system is built in float32).
+//  - CG (3 steps) vs the float64 CG reference: 1e-4; CG with many steps vs Cholesky: 1e-3.
+const TOL_SOLVE = 1e-4;
+
+function problem(seed: number, rows: number, cols: number, k: number, density: number, emptyRows: number[] = []) {
+  const rng = mulberry32(seed);
+  const csr = randomCsr(rng, rows, cols, density, { emptyRows });
+  const X = randomFloats(rng, rows * k, -0.1, 0.1);
+  const Y = randomFloats(rng, cols * k, -0.1, 0.1);
+  return { csr, X, Y };
+}
+
+function args(csr: RandomCsr, X: Float32Array, Y: Float32Array, k: number, over: Partial<AlsHalfStepArgs> = {}): AlsHalfStepArgs {
+  return {
+    indptr: csr.indptr,
+    indices: csr.indices,
+    pref: csr.pref,
+    conf: csr.conf,
+    X,
+    Y,
+    YtY: gram(Y, k),
+    factors: k,
+    regularization: 0.1,
+    rowBegin: 0,
+    rowEnd: csr.rows,
+    solver: 'cholesky',
+    cgSteps: 3,
+    ...over,
+  };
+}
+
+describe('alsHalfStep (cholesky)', () => {
+  it.each([
+    [40, 30, 1, 0.3],
+    [60, 50, 8, 0.2],
+    [50, 80, 32, 0.15],
+    [20, 200, 64, 0.2],
+  ])('matches dense float64 Cholesky: %i rows, %i cols, k=%i', (rows, cols, k, density) => {
+    const { csr, X, Y } = problem(rows * 7 + k, rows, cols, k, density, [3]);
+    const a = args(csr, X.slice(), Y, k);
+    const want = halfStepCholeskyRef({ csr, X, Y, YtY: a.YtY, k, reg: 0.1, rowBegin: 0, rowEnd: rows });
+    alsHalfStep(a);
+    expect(worstRowError(a.X, want, k, 0, rows)).toBeLessThan(TOL_SOLVE);
+    expect(Array.from(a.X.subarray(3 * k, 4 * k))).toEqual(new Array(k).fill(0));
+  });
+
+  it('touches only the requested row range; an empty range changes nothing', () => {
+    const k = 6;
+    const { csr, X, Y } = problem(3, 30, 25, k, 0.3);
+    const a = args(csr, X.slice(), Y, k, { rowBegin: 10, rowEnd: 17 });
+    alsHalfStep(a);
+    expect(Array.from(a.X.subarray(0, 10 * k))).toEqual(Array.from(X.subarray(0, 10 * k)));
+    expect(Array.from(a.X.subarray(17 * k))).toEqual(Array.from(X.subarray(17 * k)));
+    const want = halfStepCholeskyRef({ csr, X, Y, YtY: a.YtY, k, reg: 0.1, rowBegin: 10, rowEnd: 17 });
+    expect(worstRowError(a.X, want, k, 10, 17)).toBeLessThan(TOL_SOLVE);
+
+    const b = args(csr, X.slice(), Y, k, { rowBegin: 12, rowEnd: 12 });
+    alsHalfStep(b);
+    expect(Array.from(b.X)).toEqual(Array.from(X));
+  });
+
+  it('handles 0 rows, a single row and a matrix without entries', () => {
+    const k = 4;
+    const Y = randomFloats(mulberry32(1), 10 * k);
+    const none = { rows: 0, cols: 10, indptr: new Int32Array(1), indices: new Int32Array(0), pref: new Float32Array(0), conf: new Float32Array(0) };
+    alsHalfStep(args(none, new Float32Array(0), Y, k));
+
+    const one = randomCsr(mulberry32(2), 1, 10, 0.5);
+    const X1 = new Float32Array(k);
+    const a = args(one, X1, Y, k);
+    alsHalfStep(a);
+    const want = halfStepCholeskyRef({ csr: one, X: new Float32Array(k), Y, YtY: a.YtY, k, reg: 0.1, rowBegin: 0, rowEnd: 1 });
+    expect(relError(X1, want)).toBeLessThan(TOL_SOLVE);
+
+    const empty = randomCsr(mulberry32(3), 5, 10, 0);
+    const X5 = randomFloats(mulberry32(4), 5 * k);
+    alsHalfStep(args(empty, X5, Y, k, { solver: 'cg' }));
+    expect(Array.from(X5)).toEqual(new Array(5 * k).fill(0));
+  });
+
+  it('never increases the loss over alternating sweeps (X-step, then Y-step on the transpose)', () => {
+    const k = 8;
+    const reg = 0.05;
+    const { csr, X, Y } = problem(99, 60, 45, k, 0.15, [5]);
+    const csrT = transposeCsr(csr);
+    const loss = () =>
+      implicitLoss({ indptr: csr.indptr, indices: csr.indices, pref: csr.pref, conf: csr.conf, X, Y, factors: k, regularization: reg }).raw;
+    let prev = loss();
+    for (let sweep = 0; sweep < 5; sweep++) {
+      alsHalfStep(args(csr, X, Y, k, { regularization: reg }));
+      const afterX = loss();
+      expect(afterX).toBeLessThanOrEqual(prev * (1 + 1e-6));
+      alsHalfStep(args(csrT, Y, X, k, { regularization: reg }));
+      const afterY = loss();
+      expect(afterY).toBeLessThanOrEqual(afterX * (1 + 1e-6));
+      prev = afterY;
+    }
+    const ref = lossRef(csr, X, Y, k, reg);
+    expect(Math.abs(prev - ref.raw) / ref.raw).toBeLessThan(1e-5);
+  });
+});
+
+describe('alsHalfStep (cg)', () => {
+  it.each([
+    [40, 30, 1, 0.3, 3],
+    [60, 50, 8, 0.2, 3],
+    [50, 80, 32, 0.15, 2],
+    [20, 200, 64, 0.2, 3],
+  ])('matches the float64 CG reference: %i rows, %i cols, k=%i, %i steps', (rows, cols, k, density, steps) => {
+    const { csr, X, Y } = problem(rows * 13 + k, rows, cols, k, density, [0, rows - 1]);
+    const a = args(csr, X.slice(), Y, k, { solver: 'cg', cgSteps: steps });
+    const want = halfStepCgRef({ csr, X, Y, YtY: a.YtY, k, reg: 0.1, rowBegin: 0, rowEnd: rows }, steps);
+    alsHalfStep(a);
+    expect(worstRowError(a.X, want, k, 0, rows)).toBeLessThan(TOL_SOLVE);
+    expect(Array.from(a.X.subarray(0, k))).toEqual(new Array(k).fill(0));
+  });
+
+  it('converges to the Cholesky solution with many steps', () => {
+    const k = 16;
+    const { csr, X, Y } = problem(17, 40, 60, k, 0.2);
+    const chol = args(csr, X.slice(), Y, k);
+    alsHalfStep(chol);
+    const cg = args(csr, X.slice(), Y, k, { solver: 'cg', cgSteps: 60 });
+    alsHalfStep(cg);
+    expect(worstRowError(cg.X, chol.X, k, 0, 40)).toBeLessThan(1e-3);
+  });
+
+  it('async entries give the same bits as sync for both solvers', async () => {
+    const k = 12;
+    const { csr, X, Y } = problem(23, 50, 40, k, 0.2);
+    for (const solver of ['cg', 'cholesky'] as const) {
+      const sync = args(csr, X.slice(), Y, k, { solver });
+      alsHalfStep(sync);
+      const shared = new Float32Array(new SharedArrayBuffer(X.byteLength));
+      shared.set(X);
+      const async = args(csr, shared, Y, k, { solver });
+      await alsHalfStepAsync(async);
+      expect(Buffer.from(shared.buffer).equals(Buffer.from(sync.X.buffer))).toBe(true);
+    }
+  });
+
+  it('gives the same bits whatever the row sharding', () => {
+    const k = 10;
+    const { csr, X, Y } = problem(29, 37, 30, k, 0.25);
+    const whole = args(csr, X.slice(), Y, k, { solver: 'cg' });
+    alsHalfStep(whole);
+    const sharded = args(csr, X.slice(), Y, k, { solver: 'cg' });
+    for (const [b, e] of [[0, 5], [5, 6], [6, 30], [30, 37]]) alsHalfStep({ ...sharded, rowBegin: b, rowEnd: e });
+    expect(Array.from(sharded.X)).toEqual(Array.from(whole.X));
+  });
+});
+
+describe('implicitLoss', () => {
+  it.each([
+    [30, 20, 1],
+    [25, 40, 8],
+    [10, 60, 33],
+  ])('matches the brute-force loss: %i rows, %i cols, k=%i', (rows, cols, k) => {
+    const { csr, X, Y } = problem(rows + cols + k, rows, cols, k, 0.2, [1]);
+    const got = implicitLoss({ indptr: csr.indptr, indices: csr.indices, pref: csr.pref, conf: csr.conf, X, Y, factors: k, regularization: 0.3 });
+    const want = lossRef(csr, X, Y, k, 0.3);
+    expect(Math.abs(got.raw - want.raw) / want.raw).toBeLessThan(1e-6);
+    expect(Math.abs(got.normalized - want.normalized) / want.normalized).toBeLessThan(1e-6);
+  });
+
+  it('is 0 for an empty problem', () => {
+    const got = implicitLoss({ indptr: new Int32Array(1), indices: new Int32Array(0), pref: new Float32Array(0), conf: new Float32Array(0), X: new Float32Array(0), Y: new Float32Array(0), factors: 3, regularization: 0.1 });
+    expect(got).toEqual({ raw: 0, normalized: 0 });
+  });
+});

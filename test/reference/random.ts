@@ -1,0 +1,79 @@
+/** A tiny seeded PRNG (mulberry32) and random test inputs built from it. */
+
+export type Rng = () => number;
+
+/** Uniform [0, 1) from a 32-bit seed; the same seed gives the same sequence everywhere. */
+export function mulberry32(seed: number): Rng {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Float32Array of `length` values uniform in [lo, hi). */
+export function randomFloats(rng: Rng, length: number, lo = -0.5, hi = 0.5): Float32Array {
+  const out = new Float32Array(length);
+  for (let i = 0; i < length; i++) out[i] = lo + (hi - lo) * rng();
+  return out;
+}
+
+/** Small integers in [lo, hi]: dot products of these are exact in float32, so ties are real ties. */
+export function randomInts(rng: Rng, length: number, lo: number, hi: number): Float32Array {
+  const out = new Float32Array(length);
+  for (let i = 0; i < length; i++) out[i] = lo + Math.floor(rng() * (hi - lo + 1));
+  return out;
+}
+
+export interface RandomCsr {
+  rows: number;
+  cols: number;
+  indptr: Int32Array;
+  indices: Int32Array;
+  pref: Float32Array;
+  conf: Float32Array;
+}
+
+/**
+ * A rows×cols CSR with about `density` of the entries set, sorted column indices, preference 1
+ * (0 with probability `negatives`) and confidence 1 + alpha·U[0,1). Rows listed in `emptyRows`
+ * stay empty.
+ */
+export function randomCsr(
+  rng: Rng,
+  rows: number,
+  cols: number,
+  density: number,
+  opts: { alpha?: number; negatives?: number; emptyRows?: number[] } = {},
+): RandomCsr {
+  const alpha = opts.alpha ?? 4;
+  const negatives = opts.negatives ?? 0.1;
+  const empty = new Set(opts.emptyRows ?? []);
+  const indptr = new Int32Array(rows + 1);
+  const idx: number[] = [];
+  const pref: number[] = [];
+  const conf: number[] = [];
+  for (let r = 0; r < rows; r++) {
+    if (!empty.has(r)) {
+      for (let c = 0; c < cols; c++) {
+        if (rng() < density) {
+          idx.push(c);
+          pref.push(rng() < negatives ? 0 : 1);
+          conf.push(1 + alpha * rng());
+        }
+      }
+    }
+    indptr[r + 1] = idx.length;
+  }
+  return {
+    rows,
+    cols,
+    indptr,
+    indices: Int32Array.from(idx),
+    pref: Float32Array.from(pref),
+    conf: Float32Array.from(conf),
+  };
+}
