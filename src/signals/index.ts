@@ -66,6 +66,45 @@ function checkLog(log: EventLog): void {
   }
 }
 
+/** Days spanned before the day keys are ranked instead of offset (keeps counting sorts small). */
+const MAX_DAY_SPAN = 1 << 20;
+
+/**
+ * A dense day key per present event: the UTC day offset from the first day, or, when the log spans
+ * absurdly many days (corrupt timestamps), the rank of the day among the distinct days.
+ */
+function dayKeys(
+  timestamp: Float64Array,
+  present: Int32Array,
+  minDay: number,
+  maxDay: number,
+): { day: Int32Array; days: number } {
+  const day = new Int32Array(timestamp.length);
+  if (present.length === 0) return { day, days: 0 };
+  if (maxDay - minDay < MAX_DAY_SPAN) {
+    for (let i = 0; i < present.length; i++) day[present[i]] = Math.floor(timestamp[present[i]] / DAY_MS) - minDay;
+    return { day, days: maxDay - minDay + 1 };
+  }
+  const sorted = new Float64Array(present.length);
+  for (let i = 0; i < present.length; i++) sorted[i] = Math.floor(timestamp[present[i]] / DAY_MS);
+  sorted.sort();
+  let distinct = 0;
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[distinct++] = sorted[i];
+  const unique = sorted.subarray(0, distinct);
+  for (let i = 0; i < present.length; i++) {
+    const d = Math.floor(timestamp[present[i]] / DAY_MS);
+    let lo = 0;
+    let hi = distinct - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (unique[mid] < d) lo = mid + 1;
+      else hi = mid;
+    }
+    day[present[i]] = lo;
+  }
+  return { day, days: distinct };
+}
+
 /** Compute interactions, exclusions and the report for `log` as of `options.asOf`. */
 export function computeSignals(log: EventLog, options: SignalsOptions): SignalsResult {
   const asOf = options?.asOf;
@@ -95,15 +134,11 @@ export function computeSignals(log: EventLog, options: SignalsOptions): SignalsR
     }
   }
   const present = new Int32Array(n - future - invalid);
-  const day = new Int32Array(n);
   for (let e = 0, k = 0; e < n; e++) {
     const ts = log.timestamp[e];
-    if (Number.isFinite(ts) && ts <= asOf) {
-      present[k++] = e;
-      day[e] = Math.floor(ts / DAY_MS) - minDay;
-    }
+    if (Number.isFinite(ts) && ts <= asOf) present[k++] = e;
   }
-  const days = present.length > 0 ? maxDay - minDay + 1 : 0;
+  const { day, days } = dayKeys(log.timestamp, present, minDay, maxDay);
 
   // Order by (user, track, day): groups for the cap and exclusions; grouped by user for features.
   let order = stableOrderBy(present, day, days);
@@ -130,8 +165,8 @@ export function computeSignals(log: EventLog, options: SignalsOptions): SignalsR
   const used = present.length - cappedPlays;
   const rows = new Int32Array(used);
   const cols = new Int32Array(used);
-  const pos = new Float64Array(used);
-  const neg = new Float64Array(used);
+  const pos = new Float32Array(used);
+  const neg = new Float32Array(used);
   let earlySkips = 0;
   let otherEvents = 0;
   const OTHER = EVENT_CODE.other;
