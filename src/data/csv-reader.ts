@@ -1,0 +1,366 @@
+/**
+ * Streaming reader of delimited text (CSV/TSV). The file is read in chunks into one reused buffer
+ * and split into rows and fields on bytes; each row reaches the sink as byte ranges into that
+ * buffer, so nothing is allocated per row or per field.
+ *
+ * - RFC 4180 quoting: quoted fields may hold the delimiter, newlines and doubled quotes (unescaped
+ *   in place before the sink sees them). A quote inside an unquoted field is taken literally.
+ * - Line ends: LF or CRLF. A UTF-8 byte-order mark is skipped. Blank lines are skipped.
+ * - Delimiter: detected from the header line as the most frequent of tab, comma, `;` and `|`
+ *   outside quotes (ties in that order), or given.
+ * - Line numbers are 1-based physical lines of the file; a row is located by its first line.
+ * - A row longer than `maxLineBytes` (default 64 MiB) is an error, not an out-of-memory.
+ */
+import { open } from 'node:fs/promises';
+import { IngestError } from './errors.js';
+
+export interface DelimitedOptions {
+  /** Bytes per read (default 1 MiB). */
+  chunkBytes?: number;
+  /** Longest accepted row in bytes (default 64 MiB). */
+  maxLineBytes?: number;
+  /** An empty or header-only file is not an error. */
+  allowEmpty?: boolean;
+  /** Field delimiter; detected from the header line when absent. */
+  delimiter?: ',' | '\t' | ';' | '|';
+}
+
+/** One row as byte ranges: field i is bytes[start[i], end[i]). Valid only during the callback. */
+export interface DelimitedRow {
+  bytes: Uint8Array;
+  start: Int32Array;
+  end: Int32Array;
+  /** Number of fields (equals the header's). */
+  fields: number;
+  /** Physical line the row starts on. */
+  line: number;
+}
+
+export interface HeaderInfo {
+  names: string[];
+  delimiter: string;
+  /** Rough number of data rows, from the file size and the rows of the first chunk. */
+  estimatedRows: number;
+}
+
+export interface DelimitedSink {
+  header(info: HeaderInfo): void;
+  row(row: DelimitedRow): void;
+  /** A row that could not be split: bad quoting or a wrong number of fields. */
+  malformed(line: number, message: string): void;
+}
+
+export interface DelimitedSummary {
+  delimiter: string;
+  /** Data rows seen, malformed ones included. */
+  rows: number;
+}
+
+const LF = 10;
+const CR = 13;
+const QUOTE = 34;
+const CANDIDATES = [9, 44, 59, 124]; // tab, comma, ';', '|' in tie-break order
+
+const DEFAULT_CHUNK = 1 << 20;
+const DEFAULT_MAX_LINE = 64 << 20;
+
+const utf8 = new TextDecoder('utf-8');
+
+/** Most frequent candidate delimiter outside quotes in bytes [s, e); comma when none occurs. */
+function detectDelimiter(b: Uint8Array, s: number, e: number): number {
+  const counts = [0, 0, 0, 0];
+  let inQuotes = false;
+  for (let i = s; i < e; i++) {
+    const c = b[i];
+    if (c === QUOTE) inQuotes = !inQuotes;
+    else if (!inQuotes) {
+      const k = CANDIDATES.indexOf(c);
+      if (k >= 0) counts[k]++;
+    }
+  }
+  let best = 1;
+  for (let k = 0; k < 4; k++) if (counts[k] > counts[best] || (counts[k] === counts[best] && k < best && counts[k] > 0)) best = k;
+  return CANDIDATES[best];
+}
+
+/** Splits rows out of a buffer; keeps the line count and the field ranges of the last row. */
+class RowSplitter {
+  start = new Int32Array(64);
+  end = new Int32Array(64);
+  escaped = new Uint8Array(64);
+  fields = 0;
+  /** First physical line of the last row. */
+  rowLine = 0;
+  /** Line the next row starts on. */
+  line = 1;
+  /** Message when the last row was malformed, else ''. */
+  bad = '';
+
+  constructor(public delim: number) {}
+
+  private record(f: number, s: number, e: number, esc: number): void {
+    if (f === this.start.length) {
+      const n = f * 2;
+      const st = new Int32Array(n);
+      st.set(this.start);
+      const en = new Int32Array(n);
+      en.set(this.end);
+      const es = new Uint8Array(n);
+      es.set(this.escaped);
+      this.start = st;
+      this.end = en;
+      this.escaped = es;
+    }
+    this.start[f] = s;
+    this.end[f] = e;
+    this.escaped[f] = esc;
+  }
+
+  /**
+   * Parses the row at `pos`. Returns the position after it, or -1 when the row is not complete
+   * in b[pos, end) and more data may come. `fields` is 0 for a blank line; `bad` is set for a
+   * malformed row (the position then is after the rest of its line).
+   */
+  next(b: Uint8Array, pos: number, end: number, eof: boolean): number {
+    const delim = this.delim;
+    let p = pos;
+    let newlines = 0;
+    let f = 0;
+    this.bad = '';
+    // Blank line.
+    if (b[p] === LF || (b[p] === CR && p + 1 < end && b[p + 1] === LF)) {
+      this.fields = 0;
+      this.rowLine = this.line++;
+      return b[p] === LF ? p + 1 : p + 2;
+    }
+    if (b[p] === CR && p + 1 >= end && !eof) return -1;
+    for (;;) {
+      if (p < end && b[p] === QUOTE) {
+        p++;
+        const fs = p;
+        let esc = 0;
+        let fe = -1;
+        while (p < end) {
+          const c = b[p];
+          if (c === QUOTE) {
+            if (p + 1 >= end && !eof) return -1;
+            if (p + 1 < end && b[p + 1] === QUOTE) {
+              esc = 1;
+              p += 2;
+              continue;
+            }
+            fe = p;
+            p++;
+            break;
+          }
+          if (c === LF) newlines++;
+          p++;
+        }
+        if (fe < 0) {
+          if (!eof) return -1;
+          this.fields = f;
+          this.rowLine = this.line;
+          this.line += newlines + 1;
+          this.bad = 'unterminated quoted field';
+          return end;
+        }
+        this.record(f++, fs, fe, esc);
+        if (p >= end) {
+          if (!eof) return -1;
+          break;
+        }
+        const c = b[p];
+        if (c === delim) {
+          p++;
+          continue;
+        }
+        if (c === LF) {
+          p++;
+          break;
+        }
+        if (c === CR) {
+          if (p + 1 >= end && !eof) return -1;
+          if (p + 1 >= end) {
+            p++;
+            break;
+          }
+          if (b[p + 1] === LF) {
+            p += 2;
+            break;
+          }
+        }
+        // Garbage after a closing quote: skip to the end of the physical line.
+        while (p < end && b[p] !== LF) p++;
+        if (p >= end && !eof) return -1;
+        this.fields = f;
+        this.rowLine = this.line;
+        this.line += newlines + 1;
+        this.bad = `field ${f}: unexpected character after closing quote`;
+        return p < end ? p + 1 : end;
+      }
+      const fs = p;
+      while (p < end) {
+        const c = b[p];
+        if (c === delim || c === LF) break;
+        p++;
+      }
+      if (p >= end && !eof) return -1;
+      let fe = p;
+      if (p >= end || b[p] === LF) {
+        if (fe > fs && b[fe - 1] === CR) fe--;
+        this.record(f++, fs, fe, 0);
+        if (p < end) p++;
+        break;
+      }
+      this.record(f++, fs, fe, 0);
+      p++; // delimiter
+      if (p >= end && eof) {
+        this.record(f++, p, p, 0); // trailing delimiter at end of file: one more empty field
+        break;
+      }
+    }
+    this.fields = f;
+    this.rowLine = this.line;
+    this.line += newlines + 1;
+    // Unescape doubled quotes in place now that the row is complete.
+    for (let i = 0; i < f; i++) {
+      if (this.escaped[i] === 0) continue;
+      const s = this.start[i];
+      const e = this.end[i];
+      let w = s;
+      for (let r = s; r < e; r++) {
+        b[w++] = b[r];
+        if (b[r] === QUOTE) r++;
+      }
+      this.end[i] = w;
+    }
+    return p;
+  }
+}
+
+/** Reads a delimited file, calling the sink for the header and each data row. */
+export async function readDelimited(
+  file: string,
+  sink: DelimitedSink,
+  opts: DelimitedOptions = {},
+): Promise<DelimitedSummary> {
+  const chunk = opts.chunkBytes ?? DEFAULT_CHUNK;
+  const maxLine = opts.maxLineBytes ?? DEFAULT_MAX_LINE;
+  let fh;
+  try {
+    fh = await open(file, 'r');
+  } catch (err) {
+    throw new IngestError(`${file}: cannot open: ${(err as Error).message}`, file);
+  }
+  try {
+    const size = (await fh.stat()).size;
+    let buf = Buffer.allocUnsafe(Math.max(64, Math.min(chunk, size + 1)));
+    let end = 0;
+    let eof = false;
+    let pos = 0;
+
+    /** Moves the unparsed tail to the front (growing the buffer if it is full) and reads more. */
+    const refill = async (rowLine: number): Promise<void> => {
+      if (pos > 0) {
+        buf.copy(buf, 0, pos, end);
+        end -= pos;
+        pos = 0;
+      } else if (end === buf.length) {
+        if (buf.length >= maxLine) {
+          throw new IngestError(`${file}:${rowLine}: row longer than ${maxLine} bytes`, file, rowLine);
+        }
+        const grown = Buffer.allocUnsafe(Math.min(maxLine, buf.length * 2));
+        buf.copy(grown, 0, 0, end);
+        buf = grown;
+      }
+      while (end < buf.length && !eof) {
+        const { bytesRead } = await fh.read(buf, end, buf.length - end, null);
+        if (bytesRead === 0) eof = true;
+        end += bytesRead;
+      }
+    };
+
+    await refill(1);
+    if (end >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) pos = 3;
+
+    // The header: the first non-blank row, with the delimiter detected from its bytes.
+    const splitter = new RowSplitter(44);
+    let delimiter = -1;
+    for (;;) {
+      if (pos >= end && eof) {
+        if (opts.allowEmpty) return { delimiter: opts.delimiter ?? ',', rows: 0 };
+        throw new IngestError(`${file}: empty`, file);
+      }
+      if (delimiter < 0) {
+        let lf = buf.indexOf(LF, pos);
+        while (lf < 0 && !eof) {
+          await refill(splitter.line);
+          lf = buf.indexOf(LF, pos);
+          if (lf >= end) lf = -1;
+        }
+        if (lf >= end) lf = -1;
+        delimiter = opts.delimiter ? opts.delimiter.charCodeAt(0) : detectDelimiter(buf, pos, lf < 0 ? end : lf);
+        splitter.delim = delimiter;
+      }
+      const next = splitter.next(buf, pos, end, eof);
+      if (next < 0) {
+        await refill(splitter.line);
+        continue;
+      }
+      const headerLine = splitter.rowLine;
+      pos = next;
+      if (splitter.fields === 0) continue;
+      if (splitter.bad) throw new IngestError(`${file}:${headerLine}: header: ${splitter.bad}`, file, headerLine);
+      break;
+    }
+    const names: string[] = [];
+    for (let i = 0; i < splitter.fields; i++) names.push(utf8.decode(buf.subarray(splitter.start[i], splitter.end[i])).trim());
+    const delimiterText = String.fromCharCode(delimiter);
+
+    // Estimate the row count from the complete rows buffered so far.
+    let sampleRows = 0;
+    let lastLf = -1;
+    for (let i = buf.indexOf(LF, pos); i >= 0 && i < end; i = buf.indexOf(LF, i + 1)) {
+      sampleRows++;
+      lastLf = i;
+    }
+    const estimatedRows = sampleRows > 0 ? Math.ceil((size * sampleRows) / (lastLf + 1 - pos)) : 1;
+    sink.header({ names, delimiter: delimiterText, estimatedRows });
+
+    const expected = names.length;
+    const row: DelimitedRow = { bytes: buf, start: splitter.start, end: splitter.end, fields: 0, line: 0 };
+    let rows = 0;
+    for (;;) {
+      if (pos >= end) {
+        if (eof) break;
+        await refill(splitter.line);
+        continue;
+      }
+      const next = splitter.next(buf, pos, end, eof);
+      if (next < 0) {
+        await refill(splitter.line);
+        continue;
+      }
+      pos = next;
+      const f = splitter.fields;
+      if (f === 0) continue;
+      rows++;
+      if (splitter.bad) {
+        sink.malformed(splitter.rowLine, splitter.bad);
+      } else if (f !== expected) {
+        sink.malformed(splitter.rowLine, `expected ${expected} fields, found ${f}`);
+      } else {
+        row.bytes = buf;
+        row.start = splitter.start;
+        row.end = splitter.end;
+        row.fields = f;
+        row.line = splitter.rowLine;
+        sink.row(row);
+      }
+    }
+    if (rows === 0 && !opts.allowEmpty) throw new IngestError(`${file}: no data rows`, file);
+    return { delimiter: delimiterText, rows };
+  } finally {
+    await fh.close();
+  }
+}

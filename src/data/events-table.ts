@@ -1,0 +1,63 @@
+/**
+ * An EventLog as an Arrow table for Parquet/Arrow files, built zero-copy where the layouts match:
+ * ids and kinds are dictionary-encoded over the log's own index arrays, timestamps become
+ * int64 epoch ms, unknown numbers (NaN) become nulls.
+ */
+import * as arrow from 'apache-arrow';
+import { EVENT_KINDS, type EventLog, type IdDictionary } from '../types.js';
+
+function dictionaryColumn(ids: IdDictionary, index: Int32Array): arrow.Vector {
+  const dictionary = arrow.vectorFromArray([...ids.ids], new arrow.Utf8());
+  let nullBitmap: Uint8Array | undefined;
+  let nullCount = 0;
+  for (let i = 0; i < index.length; i++) if (index[i] < 0) nullCount++;
+  if (nullCount > 0) {
+    nullBitmap = new Uint8Array((index.length + 7) >> 3);
+    for (let i = 0; i < index.length; i++) if (index[i] >= 0) nullBitmap[i >> 3] |= 1 << (i & 7);
+  }
+  const type = new arrow.Dictionary(new arrow.Utf8(), new arrow.Int32());
+  return arrow.makeVector(arrow.makeData({ type, length: index.length, data: index, dictionary, nullBitmap, nullCount }));
+}
+
+function floatColumn(values: Float32Array): arrow.Vector {
+  let nullCount = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] !== values[i]) nullCount++;
+  let nullBitmap: Uint8Array | undefined;
+  if (nullCount > 0) {
+    nullBitmap = new Uint8Array((values.length + 7) >> 3);
+    for (let i = 0; i < values.length; i++) if (values[i] === values[i]) nullBitmap[i >> 3] |= 1 << (i & 7);
+  }
+  return arrow.makeVector(arrow.makeData({ type: new arrow.Float32(), length: values.length, data: values, nullBitmap, nullCount }));
+}
+
+/** Epoch ms (float64) → int64 words, whole milliseconds (fractions are floored). */
+function timestampColumn(ts: Float64Array): arrow.Vector {
+  const words = new Int32Array(ts.length * 2);
+  for (let i = 0; i < ts.length; i++) {
+    const v = Math.floor(ts[i]);
+    const hi = Math.floor(v / 4294967296);
+    words[2 * i] = v - hi * 4294967296;
+    words[2 * i + 1] = hi;
+  }
+  const data = new BigInt64Array(words.buffer);
+  return arrow.makeVector(arrow.makeData({ type: new arrow.TimestampMillisecond(), length: ts.length, data }));
+}
+
+/** Columns: user_id, track_id, timestamp, event, ms_played, then the optional ones the log has. */
+export function eventLogToArrowTable(log: EventLog): arrow.Table {
+  const n = log.length;
+  const kinds = arrow.vectorFromArray([...EVENT_KINDS], new arrow.Utf8());
+  const kindType = new arrow.Dictionary(new arrow.Utf8(), new arrow.Int8());
+  const kindIdx = new Int8Array(log.kind.buffer, log.kind.byteOffset, n);
+  const columns: Record<string, arrow.Vector> = {
+    user_id: dictionaryColumn(log.users, log.user.subarray(0, n)),
+    track_id: dictionaryColumn(log.tracks, log.track.subarray(0, n)),
+    timestamp: timestampColumn(log.timestamp.subarray(0, n)),
+    event: arrow.makeVector(arrow.makeData({ type: kindType, length: n, data: kindIdx, dictionary: kinds })),
+    ms_played: floatColumn(log.msPlayed.subarray(0, n)),
+  };
+  if (log.durationMs) columns.track_duration_ms = floatColumn(log.durationMs.subarray(0, n));
+  if (log.artist && log.artists) columns.artist_id = dictionaryColumn(log.artists, log.artist.subarray(0, n));
+  if (log.context && log.contexts) columns.context = dictionaryColumn(log.contexts, log.context.subarray(0, n));
+  return new arrow.Table(columns);
+}

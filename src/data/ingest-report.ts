@@ -1,0 +1,133 @@
+import { IngestError, formatLocation, type LocationKind } from './errors.js';
+import type { TimestampFormat } from './timestamps.js';
+
+/** Rule names of event validation, in the order they are checked for a row. */
+export const EVENT_RULES = [
+  'malformed_row',
+  'missing_id',
+  'bad_timestamp',
+  'future_timestamp',
+  'ancient_timestamp',
+  'too_old',
+  'negative_duration',
+  'overlong_play',
+  'duplicate_event',
+  'unknown_event_kind',
+] as const;
+export type EventRule = (typeof EVENT_RULES)[number];
+
+/** Rule names of counts validation. */
+export const COUNT_RULES = ['malformed_row', 'missing_id', 'bad_weight', 'zero_weight'] as const;
+export type CountRule = (typeof COUNT_RULES)[number];
+
+/** What happened while reading one file. */
+export interface IngestReport {
+  file: string;
+  format: 'csv' | 'parquet' | 'arrow';
+  /** Field delimiter of a text file (`,`, `\t`, `;` or `|`). */
+  delimiter?: string;
+  /** Data rows seen (header excluded, blank lines excluded). */
+  rowsRead: number;
+  /** Rows stored in the output. */
+  rowsKept: number;
+  /** Wall-clock seconds of the read. */
+  seconds: number;
+  /** Rows per rule. Every rule is present (0 when it never fired). */
+  validation: Record<string, number>;
+  /** The first examples (`file:line`) per rule that fired. */
+  examples: Record<string, string[]>;
+  /** How timestamps were read (events only; undefined when no valid timestamp was seen). */
+  timestampFormat?: TimestampFormat;
+  /** Rows per raw event name that was not a known kind (kept as `other`). */
+  unknownKinds?: Record<string, number>;
+}
+
+/** Maximum examples kept per rule. */
+export const MAX_EXAMPLES = 20;
+
+/** Rules that never fail a strict read: they keep the row or apply a retention policy. */
+const NEVER_STRICT = new Set(['unknown_event_kind', 'too_old', 'zero_weight']);
+
+/**
+ * Counts rule hits and keeps examples; in strict mode throws on the first hit of a rule that
+ * drops a row. Malformed rows fail unless `skipBad`, whatever `strict` says.
+ */
+export class ReportBuilder {
+  readonly validation: Record<string, number> = {};
+  readonly examples: Record<string, string[]> = {};
+  readonly unknownKinds = new Map<string, number>();
+  rowsRead = 0;
+  rowsKept = 0;
+  timestampFormat?: TimestampFormat;
+  delimiter?: string;
+  private readonly started = performance.now();
+
+  constructor(
+    readonly file: string,
+    readonly format: IngestReport['format'],
+    readonly locationKind: LocationKind,
+    rules: readonly string[],
+    private readonly strict: boolean,
+    private readonly skipBad: boolean,
+  ) {
+    for (const r of rules) this.validation[r] = 0;
+  }
+
+  /** `file:line` (or `file:row n`) of a row. */
+  where(n: number): string {
+    return formatLocation(this.file, this.locationKind, n);
+  }
+
+  /** A malformed row: throws `file:line: message` unless skipBad, else counts it. */
+  malformed(n: number, message: string): void {
+    this.bad('malformed_row', n, message);
+  }
+
+  /** A row that cannot be used under `rule`: fails like a malformed row unless skipBad. */
+  bad(rule: string, n: number, message: string): void {
+    if (!this.skipBad) throw new IngestError(`${this.where(n)}: ${message}`, this.file, n, rule);
+    this.count(rule, n);
+  }
+
+  /**
+   * A rule dropped (or flagged) a row. In strict mode rules that drop rows throw
+   * `file:line: rule: details`; `details` is only built then.
+   */
+  violation(rule: string, n: number, details?: () => string): void {
+    if (this.strict && !NEVER_STRICT.has(rule)) {
+      const d = details ? `: ${details()}` : '';
+      throw new IngestError(`${this.where(n)}: ${rule}${d}`, this.file, n, rule);
+    }
+    this.count(rule, n);
+  }
+
+  /** A kept row whose event kind was not known. */
+  unknownKind(name: string, n: number): void {
+    this.count('unknown_event_kind', n);
+    this.unknownKinds.set(name, (this.unknownKinds.get(name) ?? 0) + 1);
+  }
+
+  private count(rule: string, n: number): void {
+    const c = (this.validation[rule] ?? 0) + 1;
+    this.validation[rule] = c;
+    if (c <= MAX_EXAMPLES) (this.examples[rule] ??= []).push(this.where(n));
+  }
+
+  finish(): IngestReport {
+    const report: IngestReport = {
+      file: this.file,
+      format: this.format,
+      rowsRead: this.rowsRead,
+      rowsKept: this.rowsKept,
+      seconds: (performance.now() - this.started) / 1000,
+      validation: { ...this.validation },
+      examples: Object.fromEntries(Object.entries(this.examples).map(([k, v]) => [k, [...v]])),
+    };
+    if (this.delimiter !== undefined) report.delimiter = this.delimiter;
+    if (this.timestampFormat !== undefined) report.timestampFormat = this.timestampFormat;
+    if (this.validation.unknown_event_kind !== undefined) {
+      report.unknownKinds = Object.fromEntries(this.unknownKinds);
+    }
+    return report;
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Parquet events: read row group by row group (only the needed columns) through parquet-wasm and
+ * the Arrow C data interface, so memory stays bounded by one row group; written from an EventLog
+ * with ZSTD compression.
+ */
+import { openAsBlob } from 'node:fs';
+import * as pw from 'parquet-wasm';
+import { parseSchema, parseTable } from './arrow-ffi.js';
+import { writeBytesAtomically } from './atomic-write.js';
+import { IngestError } from './errors.js';
+import { eventLogToArrowTable } from './events-table.js';
+import type { ReadEventsOptions } from './events-options.js';
+import { EVENT_RULES, ReportBuilder, type IngestReport } from './ingest-report.js';
+import { ArrowEventSink, arrowEventColumns } from './read-events-arrow.js';
+import type { EventLog } from '../types.js';
+import * as arrow from 'apache-arrow';
+
+function reason(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Reads a Parquet event log. */
+export async function readEventsParquet(file: string, opts: ReadEventsOptions = {}): Promise<{ log: EventLog; report: IngestReport }> {
+  const report = new ReportBuilder(file, 'parquet', 'row', EVENT_RULES, opts.strict ?? false, opts.skipBad ?? false);
+  let blob: Blob;
+  try {
+    blob = await openAsBlob(file);
+  } catch (err) {
+    throw new IngestError(`${file}: cannot open: ${reason(err)}`, file);
+  }
+  let pf: pw.ParquetFile;
+  try {
+    pf = await pw.ParquetFile.fromFile(blob);
+  } catch (err) {
+    throw new IngestError(`${file}: not a readable Parquet file (truncated or corrupt?): ${reason(err)}`, file);
+  }
+  try {
+    const ffiSchema = pf.schema().intoFFI();
+    let fieldNames: string[];
+    try {
+      fieldNames = parseSchema(pw.wasmMemory().buffer, ffiSchema.addr()).fields.map((f) => f.name);
+    } finally {
+      ffiSchema.free();
+    }
+    const meta = pf.metadata();
+    const groups = meta.numRowGroups();
+    const rows = meta.fileMetadata().numRows();
+    const sink = new ArrowEventSink(file, opts, report, arrowEventColumns(file, fieldNames, opts), rows);
+    const columns = sink.columnNames;
+    for (let g = 0; g < groups; g++) {
+      let table: arrow.Table;
+      try {
+        const wasmTable = await pf.read({ rowGroups: [g], columns });
+        const ffi = wasmTable.intoFFI();
+        try {
+          table = parseTable(pw.wasmMemory().buffer, ffi.arrayAddrs(), ffi.schemaAddr(), true);
+        } finally {
+          ffi.free();
+        }
+      } catch (err) {
+        throw new IngestError(`${file}: row group ${g}: cannot read (truncated or corrupt?): ${reason(err)}`, file);
+      }
+      for (const batch of table.batches) sink.addBatch(batch);
+    }
+    if (rows === 0 && !opts.allowEmpty) throw new IngestError(`${file}: no data rows`, file);
+    const log = sink.finish();
+    return { log, report: report.finish() };
+  } finally {
+    pf.free();
+  }
+}
+
+export interface WriteParquetOptions {
+  /** Rows per row group (default 1,048,576). */
+  rowGroupSize?: number;
+}
+
+/** Writes an EventLog as Parquet (ZSTD), atomically. */
+export async function writeEventsParquet(log: EventLog, file: string, opts: WriteParquetOptions = {}): Promise<void> {
+  const ipc = arrow.tableToIPC(eventLogToArrowTable(log), 'stream');
+  let builder = new pw.WriterPropertiesBuilder().setCompression(pw.Compression.ZSTD);
+  if (opts.rowGroupSize !== undefined) builder = builder.setMaxRowGroupSize(opts.rowGroupSize);
+  // writeParquet consumes both the table and the properties.
+  const bytes = pw.writeParquet(pw.Table.fromIPCStream(ipc), builder.build());
+  await writeBytesAtomically(file, bytes);
+}

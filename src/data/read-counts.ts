@@ -1,0 +1,159 @@
+/**
+ * Counts ingest: (user, item, weight) triplets from CSV/TSV, e.g. play counts. Duplicates are
+ * kept (the caller aggregates); zero weights are dropped and counted; unusable rows fail unless
+ * skipBad (then they are counted per rule).
+ */
+import { ByteInterner, INVALID_UTF8 } from './byte-interner.js';
+import { readDelimited, type DelimitedOptions, type DelimitedRow, type HeaderInfo } from './csv-reader.js';
+import { Dictionary } from './dictionary.js';
+import { IngestError, quoteValue } from './errors.js';
+import { COUNT_RULES, ReportBuilder, type IngestReport } from './ingest-report.js';
+import { parseNumberBytes } from './parse-number.js';
+
+export interface ReadCountsOptions {
+  userCol?: string;
+  itemCol?: string;
+  weightCol?: string;
+  /** Count and skip unusable rows (malformed, missing id, negative weight) instead of failing. */
+  skipBad?: boolean;
+  /** Empty or header-only files give empty counts instead of an error. */
+  allowEmpty?: boolean;
+  /** Applied to every raw user id before it enters the dictionary. */
+  pseudonymize?: (rawUserId: string) => string;
+  /** Longest accepted row in bytes (default 64 MiB). */
+  maxLineBytes?: number;
+  /** Field delimiter; detected from the header when absent. */
+  delimiter?: DelimitedOptions['delimiter'];
+}
+
+export interface Counts {
+  users: Dictionary;
+  items: Dictionary;
+  /** Per row: user index, item index, weight (> 0). */
+  user: Int32Array;
+  item: Int32Array;
+  weight: Float32Array;
+  report: IngestReport;
+}
+
+const text = new TextDecoder('utf-8');
+
+class CountsSink {
+  readonly users = new Dictionary();
+  readonly items = new Dictionary();
+  private readonly userIds: ByteInterner;
+  private readonly itemIds = new ByteInterner(this.items);
+  private u = 0;
+  private i = 0;
+  private w = 0;
+  private names: string[] = [];
+  user = new Int32Array(1024);
+  item = new Int32Array(1024);
+  weight = new Float32Array(1024);
+  length = 0;
+
+  constructor(
+    private readonly file: string,
+    private readonly opts: ReadCountsOptions,
+    readonly report: ReportBuilder,
+  ) {
+    this.userIds = new ByteInterner(this.users, opts.pseudonymize);
+  }
+
+  header(info: HeaderInfo): void {
+    this.names = info.names;
+    const find = (name: string): number => {
+      let k = info.names.indexOf(name);
+      if (k < 0) k = info.names.findIndex((n) => n.toLowerCase() === name.toLowerCase());
+      if (k < 0) throw new IngestError(`${this.file}: missing column '${name}' (columns: ${info.names.join(', ')})`, this.file);
+      return k;
+    };
+    this.u = find(this.opts.userCol ?? 'user_id');
+    this.i = find(this.opts.itemCol ?? 'item_id');
+    this.w = find(this.opts.weightCol ?? 'weight');
+    const cap = Math.max(16, info.estimatedRows);
+    this.user = new Int32Array(cap);
+    this.item = new Int32Array(cap);
+    this.weight = new Float32Array(cap);
+  }
+
+  malformed(line: number, message: string): void {
+    this.report.rowsRead++;
+    this.report.malformed(line, message);
+  }
+
+  row(r: DelimitedRow): void {
+    const report = this.report;
+    report.rowsRead++;
+    const b = r.bytes;
+    const ws = r.start[this.w];
+    const we = r.end[this.w];
+    const w = parseNumberBytes(b, ws, we);
+    if (w !== w) {
+      report.malformed(r.line, `column '${this.names[this.w]}': ${quoteValue(text.decode(b.subarray(ws, we)))} is not a number`);
+      return;
+    }
+    const us = r.start[this.u];
+    const ue = r.end[this.u];
+    const is = r.start[this.i];
+    const ie = r.end[this.i];
+    if (us === ue || is === ie) {
+      report.bad('missing_id', r.line, `column '${this.names[us === ue ? this.u : this.i]}' is empty`);
+      return;
+    }
+    if (!(w >= 0) || w === Infinity) {
+      report.bad('bad_weight', r.line, `column '${this.names[this.w]}': ${w} is ${w < 0 ? 'negative' : 'not finite'}`);
+      return;
+    }
+    if (w === 0) {
+      report.violation('zero_weight', r.line);
+      return;
+    }
+    const u = this.userIds.internBytes(b, us, ue);
+    const it = u === INVALID_UTF8 ? INVALID_UTF8 : this.itemIds.internBytes(b, is, ie);
+    if (it === INVALID_UTF8) {
+      report.malformed(r.line, `column '${this.names[u === INVALID_UTF8 ? this.u : this.i]}': invalid UTF-8`);
+      return;
+    }
+    const n = this.length;
+    if (n === this.user.length) this.grow();
+    this.user[n] = u;
+    this.item[n] = it;
+    this.weight[n] = w;
+    this.length = n + 1;
+    report.rowsKept++;
+  }
+
+  private grow(): void {
+    const cap = this.user.length * 2;
+    const user = new Int32Array(cap);
+    user.set(this.user);
+    const item = new Int32Array(cap);
+    item.set(this.item);
+    const weight = new Float32Array(cap);
+    weight.set(this.weight);
+    this.user = user;
+    this.item = item;
+    this.weight = weight;
+  }
+}
+
+/** Reads (user, item, weight) rows from a CSV/TSV file. */
+export async function readCounts(file: string, opts: ReadCountsOptions = {}): Promise<Counts> {
+  const report = new ReportBuilder(file, 'csv', 'line', COUNT_RULES, false, opts.skipBad ?? false);
+  const sink = new CountsSink(file, opts, report);
+  const delimited: DelimitedOptions = { allowEmpty: opts.allowEmpty ?? false };
+  if (opts.maxLineBytes !== undefined) delimited.maxLineBytes = opts.maxLineBytes;
+  if (opts.delimiter !== undefined) delimited.delimiter = opts.delimiter;
+  const summary = await readDelimited(file, sink, delimited);
+  report.delimiter = summary.delimiter;
+  const n = sink.length;
+  return {
+    users: sink.users,
+    items: sink.items,
+    user: sink.user.length === n ? sink.user : sink.user.slice(0, n),
+    item: sink.item.length === n ? sink.item : sink.item.slice(0, n),
+    weight: sink.weight.length === n ? sink.weight : sink.weight.slice(0, n),
+    report: report.finish(),
+  };
+}
