@@ -36,7 +36,7 @@ describe('randomHoldout', () => {
       const te = row(test, u);
       expect(tr.filter((i) => te.includes(i))).toEqual([]);
       expect([...tr, ...te].sort((x, y) => x - y)).toEqual(all);
-      expect(te.length).toBe(Math.min(Math.round(0.2 * all.length), all.length - 1 < 0 ? 0 : all.length - 1));
+      expect(te.length).toBe(Math.max(0, Math.min(Math.round(0.2 * all.length), all.length - 1)));
       expect(negatives(train, u)).toEqual(negatives(inter, u));
     }
     // weights travel with their entries
