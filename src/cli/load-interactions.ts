@@ -58,13 +58,14 @@ export async function loadInteractions(f: InteractionFlags): Promise<LoadedInter
     strict: f.strict ?? false,
     ...(f.asOf !== undefined ? { asOf: f.asOf } : {}),
   });
-  let asOf = f.asOf;
-  if (asOf === undefined) {
-    asOf = 0;
-    for (let i = 0; i < log.length; i++) if (log.timestamp[i] > asOf) asOf = log.timestamp[i];
-    asOf += 1;
-  }
+  const asOf = f.asOf ?? lastTimestamp(log.timestamp) + 1;
   const config = f.signals ? await loadSignalsConfig(f.signals) : undefined;
   const { interactions, report } = computeSignals(log, { asOf, config });
   return { interactions, report: { ingest, signals: report } };
+}
+
+function lastTimestamp(ts: Float64Array): number {
+  let last = 0;
+  for (let i = 0; i < ts.length; i++) if (ts[i] > last) last = ts[i];
+  return last;
 }

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { syntheticMatrix } from '../../src/bench/synthetic-matrix.js';
+import { train } from '../../src/train/train.js';
+import { trainAls } from '../../src/train/als.js';
+import { resolveTrainOptions } from '../../src/train/options.js';
+
+const matrix = syntheticMatrix({ users: 600, items: 400, nnz: 12_000, seed: 3 });
+
+describe('ALS training over the worker pool', () => {
+  it('gives bit-identical factors for 1 and 2 threads with the same seed', async () => {
+    for (const solver of ['cg', 'cholesky'] as const) {
+      const one = await trainAls(matrix, resolveTrainOptions({ factors: 8, iterations: 3, threads: 1, seed: 7, solver }));
+      const two = await trainAls(matrix, resolveTrainOptions({ factors: 8, iterations: 3, threads: 2, seed: 7, solver }));
+      expect(Buffer.from(two.userFactors.buffer).equals(Buffer.from(one.userFactors.buffer))).toBe(true);
+      expect(Buffer.from(two.itemFactors.buffer).equals(Buffer.from(one.itemFactors.buffer))).toBe(true);
+    }
+  });
+
+  it('different seeds give different factors', async () => {
+    const a = await trainAls(matrix, resolveTrainOptions({ factors: 4, iterations: 1, threads: 1, seed: 1 }));
+    const b = await trainAls(matrix, resolveTrainOptions({ factors: 4, iterations: 1, threads: 1, seed: 2 }));
+    expect(Buffer.from(a.userFactors.buffer).equals(Buffer.from(b.userFactors.buffer))).toBe(false);
+  });
+
+  it('reports a decreasing loss per iteration with the exact solver', async () => {
+    const losses: number[] = [];
+    await train(matrix, { factors: 8, iterations: 5, threads: 2, solver: 'cholesky', onIteration: (i) => losses.push(i.loss) });
+    expect(losses).toHaveLength(5);
+    for (let i = 1; i < losses.length; i++) expect(losses[i]).toBeLessThanOrEqual(losses[i - 1] * (1 + 1e-6));
+  });
+
+  it('rejects bad options with a message naming the option', async () => {
+    await expect(train(matrix, { factors: 0 })).rejects.toThrow(/factors/);
+    await expect(train(matrix, { alpha: -1 })).rejects.toThrow(/alpha/);
+    await expect(train(matrix, { solver: 'lu' as 'cg' })).rejects.toThrow(/solver/);
+  });
+
+  it('fails the run, naming the row, when confidence overflows to a non-finite value', async () => {
+    const big = { ...matrix, weight: matrix.weight.map((w, i) => (i === 5 ? 3e38 : w)) };
+    await expect(train(big, { factors: 4, iterations: 1, alpha: 10 })).rejects.toThrow(/entry 5 is not finite/);
+  });
+});
