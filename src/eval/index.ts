@@ -9,3 +9,4 @@ export { interactionRows, itemUserCounts, positiveRows } from './sparse.js';
 export type { RowSets, SparseRows } from './sparse.js';
 export type { RecLists } from './lists.js';
 export { SeededRandom } from './random.js';
+export { FactorRanker } from './model-ranker.js';
