@@ -158,7 +158,7 @@ class RowSplitter {
         }
         if (fe < 0) {
           if (!eof) return -1;
-          this.fields = f;
+          this.fields = f + 1; // the open field counts, so the row is not taken for a blank line
           this.rowLine = this.line;
           this.line += newlines + 1;
           this.bad = 'unterminated quoted field';

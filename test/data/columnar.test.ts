@@ -1,0 +1,162 @@
+import { readFileSync } from 'node:fs';
+import * as arrow from 'apache-arrow';
+import * as pw from 'parquet-wasm';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  readEvents,
+  writeEventsArrow,
+  writeEventsCsv,
+  writeEventsParquet,
+} from '../../src/data/index.js';
+import type { EventLog } from '../../src/types.js';
+import { TempFiles, lines } from './temp-files.js';
+
+const tmp = new TempFiles();
+afterAll(() => tmp.remove());
+
+const T = Date.UTC(2023, 5, 1, 12);
+
+/** A CSV with every column, quoting, missing optional values and an unknown kind. */
+function sampleCsv(): string {
+  const rows = ['user_id,track_id,timestamp,event,ms_played,track_duration_ms,artist_id,context'];
+  const kinds = ['play', 'skip', 'like', 'dislike', 'playlist_add', 'share', 'zap'];
+  for (let i = 0; i < 500; i++) {
+    const user = i % 7 === 0 ? '"user, quoted"' : `u${i % 37}`;
+    const ms = i % 11 === 0 ? '' : String((i * 997) % 180000);
+    const dur = i % 13 === 0 ? '' : '200000';
+    const artist = i % 5 === 0 ? '' : `a${i % 9}`;
+    const ctx = i % 4 === 0 ? '' : `c${i % 3}`;
+    rows.push(`${user},t${(i * 31) % 101},${T + i * 1000},${kinds[i % kinds.length]},${ms},${dur},${artist},${ctx}`);
+  }
+  return lines(...rows);
+}
+
+/** The log with ids spelled out, so logs with differently ordered dictionaries compare. */
+function spelled(log: EventLog): Record<string, unknown[]> {
+  const id = (d: { ids: readonly string[] } | undefined, a: Int32Array | undefined, i: number): string | null =>
+    d && a && a[i] >= 0 ? d.ids[a[i]] : null;
+  const out: Record<string, unknown[]> = { user: [], track: [], ts: [], kind: [], ms: [], dur: [], artist: [], context: [] };
+  for (let i = 0; i < log.length; i++) {
+    out.user.push(log.users.ids[log.user[i]]);
+    out.track.push(log.tracks.ids[log.track[i]]);
+    out.ts.push(log.timestamp[i]);
+    out.kind.push(log.kind[i]);
+    out.ms.push(log.msPlayed[i]);
+    out.dur.push(log.durationMs ? log.durationMs[i] : undefined);
+    out.artist.push(id(log.artists, log.artist, i));
+    out.context.push(id(log.contexts, log.context, i));
+  }
+  return out;
+}
+
+describe('Parquet and Arrow events', () => {
+  it('round-trips through Parquet, Arrow IPC and CSV equal to the CSV read', async () => {
+    const csv = tmp.write('sample.csv', sampleCsv());
+    const { log } = await readEvents(csv);
+    expect(log.length).toBe(500);
+    const pq = tmp.path('sample.parquet');
+    await writeEventsParquet(log, pq, { rowGroupSize: 128 });
+    const ipc = tmp.path('sample.arrow');
+    await writeEventsArrow(log, ipc);
+    const csv2 = tmp.path('again.csv');
+    await writeEventsCsv(log, csv2);
+
+    const fromPq = await readEvents(pq);
+    expect(fromPq.report.format).toBe('parquet');
+    expect(fromPq.report.timestampFormat).toBe('timestamp_ms');
+    expect(fromPq.report.rowsKept).toBe(500);
+    const fromIpc = await readEvents(ipc);
+    expect(fromIpc.report.format).toBe('arrow');
+    const fromCsv = await readEvents(csv2);
+    const expected = spelled(log);
+    expect(spelled(fromPq.log)).toEqual(expected);
+    expect(spelled(fromIpc.log)).toEqual(expected);
+    expect(spelled(fromCsv.log)).toEqual(expected);
+    expect(fromPq.log.users.ids).toEqual(log.users.ids);
+  });
+
+  it('applies the same rules to Parquet rows, locating them by row across row groups', async () => {
+    const csv = tmp.write(
+      'rules.csv',
+      lines('user_id,track_id,timestamp,event,ms_played', `u1,t1,${T},play,1`, `u1,t1,${T},play,1`, `u2,t2,${T + 1},play,1`, `u3,t3,${T + 2},play,1`),
+    );
+    const { log } = await readEvents(csv);
+    // Duplicates are dropped on read, so build a file that has them: repeat the log's rows.
+    const doubled: EventLog = {
+      ...log,
+      length: log.length * 2,
+      user: Int32Array.from([...log.user, ...log.user]),
+      track: Int32Array.from([...log.track, ...log.track]),
+      timestamp: Float64Array.from([...log.timestamp, ...log.timestamp]),
+      kind: Uint8Array.from([...log.kind, ...log.kind]),
+      msPlayed: Float32Array.from([...log.msPlayed, ...log.msPlayed]),
+    };
+    const pq = tmp.path('dups.parquet');
+    await writeEventsParquet(doubled, pq, { rowGroupSize: 2 });
+    const { log: back, report } = await readEvents(pq, { asOf: T + 1 });
+    expect(report.validation.duplicate_event).toBe(2);
+    expect(report.validation.future_timestamp).toBe(2);
+    expect(report.examples.future_timestamp).toEqual([`${pq}:row 3`, `${pq}:row 6`]);
+    expect(report.examples.duplicate_event).toEqual([`${pq}:row 4`, `${pq}:row 5`]);
+    expect(back.length).toBe(2);
+    await expect(readEvents(pq, { asOf: T + 1, strict: true })).rejects.toThrow(`${pq}:row 3: future_timestamp`);
+  });
+
+  it('reads files from other writers: integer ids, epoch-second integers, plain strings and nulls', async () => {
+    const users = arrow.vectorFromArray([101n, 102n, null, 101n], new arrow.Int64());
+    const tracks = arrow.vectorFromArray(['x', 'y', 'z', ''], new arrow.Utf8());
+    const times = arrow.vectorFromArray([1685620800n, 1685620860n, 1685620900n, 1685620920n], new arrow.Int64());
+    const kinds = arrow.vectorFromArray(['play', 'SKIP', 'play', 'mystery'], new arrow.Utf8());
+    const ms = arrow.vectorFromArray([1000, null, 3, 4], new arrow.Float64());
+    const table = new arrow.Table({ user_id: users, track_id: tracks, timestamp: times, event: kinds, ms_played: ms });
+    const file = tmp.path('foreign.parquet');
+    const bytes = pw.writeParquet(pw.Table.fromIPCStream(arrow.tableToIPC(table, 'stream')));
+    await import('node:fs/promises').then((fs) => fs.writeFile(file, bytes));
+    const { log, report } = await readEvents(file);
+    expect(report.timestampFormat).toBe('epoch_s');
+    expect(report.validation.missing_id).toBe(2);
+    expect(log.users.ids).toEqual(['101', '102']);
+    expect(log.tracks.ids).toEqual(['x', 'y']);
+    expect(Array.from(log.timestamp)).toEqual([1685620800000, 1685620860000]);
+    expect(Array.from(log.kind)).toEqual([0, 1]);
+    expect(log.msPlayed[0]).toBe(1000);
+    expect(Number.isNaN(log.msPlayed[1])).toBe(true);
+
+    // An ISO string timestamp column and a kept unknown kind through Arrow IPC.
+    const t2 = new arrow.Table({
+      user_id: arrow.vectorFromArray(['a', 'b'], new arrow.Utf8()),
+      track_id: arrow.vectorFromArray(['x', 'y'], new arrow.Utf8()),
+      timestamp: arrow.vectorFromArray(['2023-06-01T12:00:00Z', '2023-06-01T12:00:05.250Z'], new arrow.Utf8()),
+      event: arrow.vectorFromArray(['mystery', 'like'], new arrow.Utf8()),
+    });
+    const ipcFile = tmp.write('iso.feather', arrow.tableToIPC(t2, 'file'));
+    const r2 = await readEvents(ipcFile);
+    expect(r2.report.timestampFormat).toBe('iso8601');
+    expect(r2.report.unknownKinds).toEqual({ mystery: 1 });
+    expect(Array.from(r2.log.timestamp)).toEqual([Date.UTC(2023, 5, 1, 12), Date.UTC(2023, 5, 1, 12, 0, 5, 250)]);
+  });
+
+  it('names the file for truncated Parquet and Arrow files and a missing column', async () => {
+    const csv = tmp.write('small.csv', lines('user_id,track_id,timestamp', `u,t,${T}`, `v,t,${T}`));
+    const { log } = await readEvents(csv);
+    const pq = tmp.path('good.parquet');
+    await writeEventsParquet(log, pq);
+    const bytes = readFileSync(pq);
+    const cut = tmp.write('cut.parquet', bytes.subarray(0, Math.floor(bytes.length / 2)));
+    await expect(readEvents(cut)).rejects.toThrow(`${cut}: not a readable Parquet file`);
+    const ipc = tmp.path('good.arrow');
+    await writeEventsArrow(log, ipc);
+    const ipcBytes = readFileSync(ipc);
+    const cutIpc = tmp.write('cut.arrow', ipcBytes.subarray(0, Math.floor(ipcBytes.length / 2)));
+    await expect(readEvents(cutIpc)).rejects.toThrow(cutIpc);
+
+    const noTime = new arrow.Table({
+      user_id: arrow.vectorFromArray(['a'], new arrow.Utf8()),
+      track_id: arrow.vectorFromArray(['x'], new arrow.Utf8()),
+      when: arrow.vectorFromArray([1], new arrow.Int32()),
+    });
+    const wrong = tmp.write('wrong.parquet', pw.writeParquet(pw.Table.fromIPCStream(arrow.tableToIPC(noTime, 'stream'))));
+    await expect(readEvents(wrong)).rejects.toThrow(`${wrong}: missing column 'timestamp' (columns: user_id, track_id, when)`);
+    await expect(readEvents(wrong, { timeCol: 'when' })).resolves.toMatchObject({ report: { timestampFormat: 'epoch_s' } });
+  });
+});

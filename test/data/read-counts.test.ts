@@ -1,0 +1,60 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { countsToInteractions, readCounts } from '../../src/data/index.js';
+import { TempFiles, lines } from './temp-files.js';
+
+const tmp = new TempFiles();
+afterAll(() => tmp.remove());
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const hetrecDir = path.resolve(repoRoot, '../shared/datasets/hetrec2011-lastfm-2k');
+
+describe('readCounts', () => {
+  it('reads raw triplets, keeps duplicates, drops and counts zero weights', async () => {
+    const file = tmp.write('counts.csv', lines('user_id,item_id,weight', 'a,x,3', 'a,y,1.5', 'b,x,0', 'a,x,2', 'c,z,1e2'));
+    const c = await readCounts(file);
+    expect(c.users.ids).toEqual(['a', 'c']);
+    expect(c.items.ids).toEqual(['x', 'y', 'z']);
+    expect(Array.from(c.user)).toEqual([0, 0, 0, 1]);
+    expect(Array.from(c.item)).toEqual([0, 1, 0, 2]);
+    expect(Array.from(c.weight)).toEqual([3, 1.5, 2, 100]);
+    expect(c.report.validation).toEqual({ malformed_row: 0, missing_id: 0, bad_weight: 0, zero_weight: 1 });
+    expect(c.report.examples.zero_weight).toEqual([`${file}:4`]);
+    expect(c.report.rowsRead).toBe(5);
+    expect(c.report.rowsKept).toBe(4);
+
+    const m = countsToInteractions(c);
+    expect(Array.from(m.indptr)).toEqual([0, 2, 3]);
+    expect(Array.from(m.indices)).toEqual([0, 1, 2]);
+    expect(Array.from(m.weight)).toEqual([5, 1.5, 100]);
+    expect(Array.from(m.pref)).toEqual([1, 1, 1]);
+  });
+
+  it('fails on unusable rows naming file:line, or counts them with skipBad', async () => {
+    const file = tmp.write('bad.csv', lines('user_id,item_id,weight', 'a,x,1', 'a,y,abc', ',x,1', 'b,x,-2', 'c,x,inf', 'd,x'));
+    await expect(readCounts(file)).rejects.toThrow(`${file}:3: column 'weight': "abc" is not a number`);
+    const neg = tmp.write('neg.csv', lines('user_id,item_id,weight', 'b,x,-2'));
+    await expect(readCounts(neg)).rejects.toThrow(`${neg}:2: column 'weight': -2 is negative`);
+    const c = await readCounts(file, { skipBad: true });
+    expect(c.report.validation).toEqual({ malformed_row: 3, missing_id: 1, bad_weight: 1, zero_weight: 0 });
+    expect(c.report.examples.malformed_row).toEqual([`${file}:3`, `${file}:6`, `${file}:7`]);
+    expect(c.users.ids).toEqual(['a']);
+  });
+
+  it('loads HetRec user_artists.dat (tab-separated)', async (ctx) => {
+    const file = path.join(hetrecDir, 'user_artists.dat');
+    if (!existsSync(file)) {
+      ctx.skip(`dataset missing: ${path.relative(repoRoot, hetrecDir)}`);
+      return;
+    }
+    const c = await readCounts(file, { userCol: 'userID', itemCol: 'artistID', weightCol: 'weight' });
+    expect(c.report.delimiter).toBe('\t');
+    expect(c.user.length).toBe(92834);
+    expect(c.users.size).toBe(1892);
+    expect(c.items.size).toBe(17632);
+    const m = countsToInteractions(c);
+    expect(m.indices.length).toBe(92834); // no duplicate (user, artist) pairs in this file
+  });
+});

@@ -1,0 +1,209 @@
+import { createHash } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { IngestError, readEvents } from '../../src/data/index.js';
+import { EVENT_CODE } from '../../src/types.js';
+import { TempFiles, lines } from './temp-files.js';
+
+const tmp = new TempFiles();
+afterAll(() => tmp.remove());
+
+const AS_OF = Date.UTC(2024, 0, 1);
+const T = Date.UTC(2023, 5, 1, 12);
+const HEADER = 'user_id,track_id,timestamp,event,ms_played,track_duration_ms';
+
+/** One crafted row per rule (line numbers in comments), plus rows that must be kept. */
+const RULES_FILE = lines(
+  HEADER,
+  `u1,t1,${T},play,1000,200000`, // 2 kept
+  `u1,t1,${T},play,1000,200000`, // 3 duplicate_event
+  `,t2,${T},play,1,`, // 4 missing_id
+  `u2,,${T},play,1,`, // 5 missing_id
+  `u2,t2,yesterday,play,1,`, // 6 bad_timestamp
+  `u2,t2,${AS_OF + 1},play,1,`, // 7 future_timestamp
+  `u2,t2,${Date.UTC(1990, 0, 1)},play,1,`, // 8 ancient_timestamp
+  `u2,t2,${T},play,-5,`, // 9 negative_duration
+  `u2,t2,${T + 1},play,1000,-1`, // 10 negative_duration
+  `u2,t3,${T + 2},play,300000,200000`, // 11 overlong_play
+  `u2,t3,${T + 3},play,204000,200000`, // 12 kept: within the 5 s tolerance
+  `u3,t4,${T + 4},dance,,`, // 13 kept as other
+  `u3,t4,${T + 5},dance,,`, // 14 kept as other
+  `u3,t4,${T + 6},Like,,`, // 15 kept
+  `u4,t5,${T},play,1000,200000`, // 16 kept
+  `u1,t1,${T},skip,1000,200000`, // 17 kept: another kind than line 2
+);
+
+describe('readEvents validation rules', () => {
+  it('drops and counts each rule exactly, keeping unknown kinds as other', async () => {
+    const file = tmp.write('rules.csv', RULES_FILE);
+    const { log, report } = await readEvents(file, { asOf: AS_OF });
+    expect(report.validation).toEqual({
+      malformed_row: 0,
+      missing_id: 2,
+      bad_timestamp: 1,
+      future_timestamp: 1,
+      ancient_timestamp: 1,
+      too_old: 0,
+      negative_duration: 2,
+      overlong_play: 1,
+      duplicate_event: 1,
+      unknown_event_kind: 2,
+    });
+    expect(report.examples.missing_id).toEqual([`${file}:4`, `${file}:5`]);
+    expect(report.examples.negative_duration).toEqual([`${file}:9`, `${file}:10`]);
+    expect(report.examples.duplicate_event).toEqual([`${file}:3`]);
+    expect(report.unknownKinds).toEqual({ dance: 2 });
+    expect(report.rowsRead).toBe(16);
+    expect(report.rowsKept).toBe(7);
+    expect(report.timestampFormat).toBe('epoch_ms');
+    expect(report.format).toBe('csv');
+    expect(report.seconds).toBeGreaterThanOrEqual(0);
+    expect(log.length).toBe(7);
+    // Ids of dropped rows never enter the dictionaries (t2 only appears in dropped rows).
+    expect(log.users.ids).toEqual(['u1', 'u2', 'u3', 'u4']);
+    expect(log.tracks.ids).toEqual(['t1', 't3', 't4', 't5']);
+    expect(Array.from(log.kind)).toEqual([
+      EVENT_CODE.play,
+      EVENT_CODE.play,
+      EVENT_CODE.other,
+      EVENT_CODE.other,
+      EVENT_CODE.like,
+      EVENT_CODE.play,
+      EVENT_CODE.skip,
+    ]);
+    expect(Array.from(log.msPlayed.subarray(0, 2))).toEqual([1000, 204000]);
+    expect(Number.isNaN(log.msPlayed[2])).toBe(true);
+    expect(log.durationMs && Array.from(log.durationMs.subarray(0, 2))).toEqual([200000, 200000]);
+    expect(Array.from(log.timestamp)).toEqual([T, T + 3, T + 4, T + 5, T + 6, T, T]);
+  });
+
+  it('strict mode fails on the first violation naming file:line and the rule', async () => {
+    const file = tmp.write('strict.csv', RULES_FILE);
+    await expect(readEvents(file, { asOf: AS_OF, strict: true })).rejects.toThrow(
+      `${file}:3: duplicate_event: same user, track, timestamp and kind as an earlier row`,
+    );
+    const future = tmp.write('strict-future.csv', lines(HEADER, `u1,t1,${T},play,1,`, `u1,t1,${AS_OF + 1000},play,1,`));
+    const err = await readEvents(future, { asOf: AS_OF, strict: true }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(IngestError);
+    expect((err as IngestError).message).toBe(
+      `${future}:3: future_timestamp: 2024-01-01T00:00:01.000Z is after asOf 2024-01-01T00:00:00.000Z`,
+    );
+    expect((err as IngestError).rule).toBe('future_timestamp');
+    expect((err as IngestError).line).toBe(3);
+  });
+
+  it('fails on a malformed row by default and counts it with skipBad', async () => {
+    const file = tmp.write(
+      'malformed.csv',
+      lines(HEADER, `u1,t1,${T},play,1000,`, `u1,t2,${T},play,abc,`, `u1,t3,${T},play`, `u1,t4,${T},play,5,`),
+    );
+    await expect(readEvents(file)).rejects.toThrow(`${file}:3: column 'ms_played': "abc" is not a number`);
+    const { log, report } = await readEvents(file, { skipBad: true });
+    expect(report.validation.malformed_row).toBe(2);
+    expect(report.examples.malformed_row).toEqual([`${file}:3`, `${file}:4`]);
+    expect(log.tracks.ids).toEqual(['t1', 't4']);
+    // skipBad governs malformed rows; strict only governs the validation rules.
+    await expect(readEvents(file, { strict: true, skipBad: true })).resolves.toBeDefined();
+  });
+
+  it('rejects invalid UTF-8 in an id column naming file:line', async () => {
+    const head = Buffer.from(lines(HEADER, `u1,t1,${T},play,1,`));
+    const bad = Buffer.concat([head, Buffer.from('u'), Buffer.from([0xff, 0xfe]), Buffer.from(`,t2,${T},play,1,\n`)]);
+    const file = tmp.write('utf8.csv', bad);
+    await expect(readEvents(file)).rejects.toThrow(`${file}:3: column 'user_id': invalid UTF-8`);
+    const { report } = await readEvents(file, { skipBad: true });
+    expect(report.validation.malformed_row).toBe(1);
+  });
+
+  it('drops events older than the retention window', async () => {
+    const day = 86_400_000;
+    const file = tmp.write(
+      'retention.csv',
+      lines(HEADER, `u1,t1,${AS_OF - 40 * day},play,1,`, `u1,t2,${AS_OF - 10 * day},play,1,`, `u2,t3,${AS_OF - 31 * day},play,1,`),
+    );
+    const { log, report } = await readEvents(file, { asOf: AS_OF, maxAgeMs: 30 * day, strict: true });
+    expect(report.validation.too_old).toBe(2);
+    expect(log.length).toBe(1);
+    expect(log.users.ids).toEqual(['u1']);
+    expect(log.tracks.ids).toEqual(['t2']);
+  });
+
+  it('uses minEpochMs and durationToleranceMs when given', async () => {
+    const file = tmp.write('tolerance.csv', lines(HEADER, `u1,t1,${T},play,201000,200000`, `u1,t2,${Date.UTC(2010, 0, 1)},play,1,`));
+    const { report } = await readEvents(file, { durationToleranceMs: 0, minEpochMs: Date.UTC(2015, 0, 1) });
+    expect(report.validation.overlong_play).toBe(1);
+    expect(report.validation.ancient_timestamp).toBe(1);
+  });
+});
+
+describe('readEvents columns and formats', () => {
+  it('detects ISO-8601, epoch seconds and epoch milliseconds per file', async () => {
+    const iso = tmp.write(
+      'iso.csv',
+      lines('user_id,track_id,timestamp', 'u,a,2023-06-01T12:00:00Z', 'u,b,2023-06-01 14:00:01.5+02:00', 'u,c,2023-06-01', 'u,d,1685620800'),
+    );
+    const r1 = await readEvents(iso);
+    expect(r1.report.timestampFormat).toBe('iso8601');
+    expect(Array.from(r1.log.timestamp)).toEqual([Date.UTC(2023, 5, 1, 12), Date.UTC(2023, 5, 1, 12, 0, 1, 500), Date.UTC(2023, 5, 1)]);
+    expect(r1.report.validation.bad_timestamp).toBe(1); // the epoch number in an ISO file
+
+    const secs = tmp.write('secs.csv', lines('user_id,track_id,timestamp', 'u,a,oops', 'u,b,1685620800', 'u,c,1685620801.25'));
+    const r2 = await readEvents(secs);
+    expect(r2.report.timestampFormat).toBe('epoch_s');
+    expect(Array.from(r2.log.timestamp)).toEqual([1685620800000, 1685620801250]);
+    expect(r2.report.validation.bad_timestamp).toBe(1);
+
+    const millis = tmp.write('ms.csv', lines('user_id,track_id,timestamp', 'u,a,1685620800123'));
+    const r3 = await readEvents(millis);
+    expect(r3.report.timestampFormat).toBe('epoch_ms');
+    expect(r3.log.timestamp[0]).toBe(1685620800123);
+  });
+
+  it('treats every row as a play when there is no event column, and reads optional columns', async () => {
+    const file = tmp.write(
+      'plays.tsv',
+      lines('user_id\ttrack_id\ttimestamp\tartist_id\tcontext', `u1\tt1\t${T}\tar1\tradio`, `u2\tt2\t${T}\t\t`, `u1\tt3\t${T}\tar1\tplaylist`),
+    );
+    const { log, report } = await readEvents(file);
+    expect(report.delimiter).toBe('\t');
+    expect(Array.from(log.kind)).toEqual([0, 0, 0]);
+    expect(log.msPlayed.every((v) => Number.isNaN(v))).toBe(true);
+    expect(log.durationMs).toBeUndefined();
+    expect(log.artists?.ids).toEqual(['ar1']);
+    expect(Array.from(log.artist ?? [])).toEqual([0, -1, 0]);
+    expect(log.contexts?.ids).toEqual(['radio', 'playlist']);
+    expect(Array.from(log.context ?? [])).toEqual([0, -1, 1]);
+  });
+
+  it('takes column names from the options and names a missing column', async () => {
+    const file = tmp.write('custom.csv', lines('uid;song;ts;type;played', `a;x;${T};like;5`, `b;y;${T};share;6`));
+    const { log } = await readEvents(file, { userCol: 'uid', itemCol: 'song', timeCol: 'ts', eventCol: 'type', msPlayedCol: 'played' });
+    expect(log.users.ids).toEqual(['a', 'b']);
+    expect(Array.from(log.kind)).toEqual([EVENT_CODE.like, EVENT_CODE.share]);
+    expect(Array.from(log.msPlayed)).toEqual([5, 6]);
+    await expect(readEvents(file, { userCol: 'uid', itemCol: 'song' })).rejects.toThrow(
+      `${file}: missing column 'timestamp' (columns: uid, song, ts, type, played)`,
+    );
+    await expect(readEvents(file, { userCol: 'uid', itemCol: 'song', timeCol: 'ts', eventCol: 'kind' })).rejects.toThrow(
+      /missing column 'kind'/,
+    );
+  });
+
+  it('pseudonymizes user ids before they reach the dictionary', async () => {
+    const file = tmp.write('pii.csv', lines('user_id,track_id,timestamp', `alice@example.com,t1,${T}`, `bob,t2,${T}`, `alice@example.com,t3,${T}`));
+    const hash = (id: string): string => createHash('sha256').update(id).digest('hex').slice(0, 12);
+    const { log } = await readEvents(file, { pseudonymize: hash });
+    expect(log.users.ids).toEqual([hash('alice@example.com'), hash('bob')]);
+    expect(log.users.ids.some((id) => id.includes('alice') || id === 'bob')).toBe(false);
+    expect(log.users.get('alice@example.com')).toBeUndefined();
+    expect(Array.from(log.user)).toEqual([0, 1, 0]);
+  });
+
+  it('rejects empty and header-only files with clear errors unless allowEmpty', async () => {
+    const empty = tmp.write('empty.csv', '');
+    const headerOnly = tmp.write('header.csv', 'user_id,track_id,timestamp\n');
+    await expect(readEvents(empty)).rejects.toThrow(`${empty}: empty`);
+    await expect(readEvents(headerOnly)).rejects.toThrow(`${headerOnly}: no data rows`);
+    const { log } = await readEvents(headerOnly, { allowEmpty: true });
+    expect(log.length).toBe(0);
+  });
+});
