@@ -1,0 +1,230 @@
+/**
+ * A catalog file read into columns, before any catalog logic: the known text columns as strings,
+ * every other column parsed as numbers. A column counts as numeric when most of its non-missing
+ * values are numbers; then any other value in it is junk and an error naming file:line:column.
+ * Columns that are mostly text (urls, free text) are set aside and reported.
+ */
+import { readFile } from 'node:fs/promises';
+import * as arrow from 'apache-arrow';
+import * as pw from 'parquet-wasm';
+import { readDelimited } from './csv-reader.js';
+import { IngestError, quoteValue } from './errors.js';
+import { parseNumberBytes } from './parse-number.js';
+
+/** Columns read as text; every other column is a numeric candidate. */
+export const TEXT_COLUMNS = ['track_id', 'artist_id', 'title', 'name', 'genres', 'tags', 'release_date'] as const;
+export type TextColumn = (typeof TEXT_COLUMNS)[number];
+
+/** Cell spellings of a missing value (compared lower-cased after trimming). */
+const MISSING = new Set(['', 'na', 'n/a', 'nan', 'null', 'none', '-', '?']);
+
+export interface RawTable {
+  file: string;
+  /** How rows are located in messages: physical lines (text) or data rows (Parquet). */
+  locate: 'line' | 'row';
+  rows: number;
+  /** Line (or row number) of each row, for messages. */
+  where: Int32Array;
+  /** Lower-cased header names, in file order. */
+  names: string[];
+  text: Map<TextColumn, string[]>;
+  /** Numeric columns, NaN where missing. */
+  numeric: Map<string, Float64Array>;
+  /** Columns that were neither known text nor numeric. */
+  ignored: string[];
+}
+
+export interface RawTableOptions {
+  delimiter?: ',' | '\t' | ';' | '|';
+  /** 'parquet' or 'csv'; by default from the file extension (.parquet / .pq is Parquet). */
+  format?: 'csv' | 'parquet';
+}
+
+/** True for a cell that spells a missing value. */
+export function isMissingCell(s: string): boolean {
+  return MISSING.has(s.trim().toLowerCase());
+}
+
+/** Collects one numeric candidate column, remembering where its first non-number was. */
+class NumericColumn {
+  values: Float64Array;
+  numbers = 0;
+  bad = 0;
+  badWhere = 0;
+  badValue = '';
+
+  constructor(
+    readonly name: string,
+    readonly position: number,
+    capacity: number,
+  ) {
+    this.values = new Float64Array(Math.max(16, capacity));
+  }
+
+  push(row: number, v: number, raw: () => string, where: number): void {
+    if (row >= this.values.length) {
+      const grown = new Float64Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    if (Number.isFinite(v)) {
+      this.values[row] = v;
+      this.numbers++;
+      return;
+    }
+    this.values[row] = NaN;
+    const text = raw();
+    if (isMissingCell(text)) return;
+    if (this.bad++ === 0) {
+      this.badWhere = where;
+      this.badValue = text;
+    }
+  }
+}
+
+function locationOf(t: { file: string; locate: 'line' | 'row' }, where: number, position: number): string {
+  return t.locate === 'line' ? `${t.file}:${where}:${position}` : `${t.file}:row ${where}:${position}`;
+}
+
+/** Decide each numeric candidate: numeric (junk is an error) or a text column set aside. */
+function settle(table: RawTable, cols: NumericColumn[], rows: number): void {
+  for (const c of cols) {
+    if (c.numbers === 0 || c.bad > c.numbers) {
+      table.ignored.push(c.name);
+      continue;
+    }
+    if (c.bad > 0) {
+      throw new IngestError(
+        `${locationOf(table, c.badWhere, c.position)}: column '${c.name}': ${quoteValue(c.badValue)} is not a number` +
+          (c.bad > 1 ? ` (${c.bad} such values in this column)` : ''),
+        table.file,
+        c.badWhere,
+      );
+    }
+    table.numeric.set(c.name, c.values.slice(0, rows));
+  }
+}
+
+/** Read a catalog file (CSV/TSV or Parquet) into columns. */
+export async function readRawTable(file: string, opts: RawTableOptions = {}): Promise<RawTable> {
+  const format = opts.format ?? (/\.(parquet|pq)$/i.test(file) ? 'parquet' : 'csv');
+  return format === 'parquet' ? readParquetTable(file) : readCsvTable(file, opts);
+}
+
+async function readCsvTable(file: string, opts: RawTableOptions): Promise<RawTable> {
+  const table: RawTable = { file, locate: 'line', rows: 0, where: new Int32Array(0), names: [], text: new Map(), numeric: new Map(), ignored: [] };
+  const utf8 = new TextDecoder('utf-8');
+  let textCols: { name: TextColumn; field: number; values: string[] }[] = [];
+  let numCols: { col: NumericColumn; field: number }[] = [];
+  let where = new Int32Array(1024);
+  let rows = 0;
+  let bytes: Uint8Array = new Uint8Array(0);
+  let s = 0;
+  let e = 0;
+  const raw = (): string => utf8.decode(bytes.subarray(s, e));
+  await readDelimited(
+    file,
+    {
+      header(info) {
+        table.names = info.names.map((n) => n.trim().toLowerCase());
+        const seen = new Set<string>();
+        table.names.forEach((name, field) => {
+          if (seen.has(name)) throw new IngestError(`${file}:1:${field + 1}: duplicate column '${name}'`, file, 1);
+          seen.add(name);
+          if ((TEXT_COLUMNS as readonly string[]).includes(name)) textCols.push({ name: name as TextColumn, field, values: [] });
+          else numCols.push({ col: new NumericColumn(name, field + 1, info.estimatedRows), field });
+        });
+      },
+      row(r) {
+        if (rows === where.length) {
+          const grown = new Int32Array(where.length * 2);
+          grown.set(where);
+          where = grown;
+        }
+        where[rows] = r.line;
+        bytes = r.bytes;
+        for (const t of textCols) t.values.push(utf8.decode(r.bytes.subarray(r.start[t.field], r.end[t.field])));
+        for (const n of numCols) {
+          s = r.start[n.field];
+          e = r.end[n.field];
+          n.col.push(rows, parseNumberBytes(r.bytes, s, e), raw, r.line);
+        }
+        rows++;
+      },
+      malformed(line, message) {
+        throw new IngestError(`${file}:${line}: ${message}`, file, line);
+      },
+    },
+    { delimiter: opts.delimiter, allowEmpty: true },
+  );
+  table.rows = rows;
+  table.where = where.slice(0, rows);
+  for (const t of textCols) table.text.set(t.name, t.values);
+  settle(
+    table,
+    numCols.map((n) => n.col),
+    rows,
+  );
+  textCols = [];
+  numCols = [];
+  return table;
+}
+
+const NUMERIC_TYPES = new Set([arrow.Type.Int, arrow.Type.Float, arrow.Type.Decimal, arrow.Type.Bool]);
+
+async function readParquetTable(file: string): Promise<RawTable> {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await readFile(file));
+  } catch (err) {
+    throw new IngestError(`${file}: cannot open: ${(err as Error).message}`, file);
+  }
+  let t: arrow.Table;
+  try {
+    t = arrow.tableFromIPC(pw.readParquet(bytes).intoIPCStream());
+  } catch (err) {
+    throw new IngestError(`${file}: not a readable Parquet file: ${(err as Error).message}`, file);
+  }
+  const rows = t.numRows;
+  const where = new Int32Array(rows);
+  for (let i = 0; i < rows; i++) where[i] = i + 1;
+  const table: RawTable = { file, locate: 'row', rows, where, names: [], text: new Map(), numeric: new Map(), ignored: [] };
+  const enc = new TextEncoder();
+  const cols: NumericColumn[] = [];
+  t.schema.fields.forEach((field, position) => {
+    const name = field.name.trim().toLowerCase();
+    table.names.push(name);
+    const vec = t.getChildAt(position)!;
+    if ((TEXT_COLUMNS as readonly string[]).includes(name)) {
+      const values: string[] = new Array(rows);
+      for (let i = 0; i < rows; i++) values[i] = cellText(vec.get(i));
+      table.text.set(name as TextColumn, values);
+      return;
+    }
+    const col = new NumericColumn(name, position + 1, rows);
+    const numericType = NUMERIC_TYPES.has(field.type.typeId);
+    for (let i = 0; i < rows; i++) {
+      const v: unknown = vec.get(i);
+      if (v === null || v === undefined) col.push(i, NaN, () => '', i + 1);
+      else if (numericType) col.push(i, Number(v), () => String(v), i + 1);
+      else {
+        const text = cellText(v);
+        const b = enc.encode(text);
+        col.push(i, parseNumberBytes(b, 0, b.length), () => text, i + 1);
+      }
+    }
+    cols.push(col);
+  });
+  settle(table, cols, rows);
+  return table;
+}
+
+/** Text of an Arrow cell: strings as is, dates as ISO, lists joined with `|`. */
+function cellText(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'string') return v;
+  if (v instanceof Date) return v.toISOString();
+  if (typeof v === 'bigint' || typeof v === 'number') return String(v);
+  if (typeof v === 'object' && v !== null && Symbol.iterator in v) return [...(v as Iterable<unknown>)].map(cellText).join('|');
+  return String(v);
+}
