@@ -10,11 +10,12 @@
 #include "blas.h"
 #include "cholesky.h"
 #include "simd.h"
+#include "syrk.h"
 
 namespace mixtape {
 
 /** Upper triangle of A += Σ_j w_j z_j z_jᵀ over the gathered rows. */
-inline void add_weighted_outer(const RowGather& g, std::size_t k, float* A, std::vector<float>& tmp) {
+inline void add_weighted_outer(const RowGather& g, std::size_t k, float* A, std::vector<float>& tmp, Syrk& syrk) {
 #if defined(MIXTAPE_HAVE_BLAS)
   if (g.len >= 8) {
     const bool nonneg = std::all_of(g.w.begin(), g.w.begin() + g.len, [](float v) { return v >= 0.f; });
@@ -35,6 +36,10 @@ inline void add_weighted_outer(const RowGather& g, std::size_t k, float* A, std:
   }
 #endif
   (void)tmp;
+  if (g.len >= 8) {
+    syrk.add(g.Z.data(), g.len, g.w.data(), A);
+    return;
+  }
   for (std::size_t a = 0; a < k; ++a) {
     float* Aa = A + a * k + a;
     for (std::size_t j = 0; j < g.len; ++j) {
@@ -50,6 +55,7 @@ inline void als_cholesky(const AlsProblem& p) {
   const std::vector<float> G = regularized_gram(p);
   RowGather g(p);
   std::vector<float> A(k * k), tmp;
+  Syrk syrk(k);
   std::vector<double> L(k * k), b(k);
   for (std::size_t u = p.row_begin; u < p.row_end; ++u) {
     float* x = p.X + u * k;
@@ -59,7 +65,7 @@ inline void als_cholesky(const AlsProblem& p) {
       continue;
     }
     std::copy(G.begin(), G.end(), A.begin());
-    add_weighted_outer(g, k, A.data(), tmp);
+    add_weighted_outer(g, k, A.data(), tmp, syrk);
     std::fill(b.begin(), b.end(), 0.0);
     for (std::size_t j = 0; j < g.len; ++j) {
       const double cp = g.cp[j];
