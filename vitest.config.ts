@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/global-setup.ts'],
     // Forks isolate the native addon and Piscina pools of one file from another.
     pool: 'forks',
     testTimeout: 180_000,
