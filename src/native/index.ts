@@ -96,8 +96,7 @@ function packageRoot(): string {
   }
 }
 
-function loadAddon(): NativeAddon {
-  const require = createRequire(import.meta.url);
+function findAddon(): string {
   const fromEnv = process.env.MIXTAPE_NATIVE_PATH;
   const root = packageRoot();
   const candidates = fromEnv
@@ -109,10 +108,16 @@ function loadAddon(): NativeAddon {
       `mixtape native addon not found (looked at ${candidates.join(', ')}); build it with \`npm run build:native\``,
     );
   }
-  return require(found) as NativeAddon;
+  return found;
 }
 
-const addon: NativeAddon = loadAddon();
+const addonPath = findAddon();
+const addon = createRequire(import.meta.url)(addonPath) as NativeAddon;
+
+/** Absolute path of the loaded addon file (plain-JS workers can `require` it directly). */
+export function nativeAddonPath(): string {
+  return addonPath;
+}
 
 /** G = YᵀY (factors×factors, full symmetric) of the row-major Y; written into `out` when given. */
 export function gram(Y: Float32Array, factors: number, out?: Float32Array): Float32Array {

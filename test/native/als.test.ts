@@ -58,6 +58,22 @@ describe('alsHalfStep (cholesky)', () => {
     expect(Array.from(a.X.subarray(3 * k, 4 * k))).toEqual(new Array(k).fill(0));
   });
 
+  it('handles confidences below 1 (negative weights c − 1) on long and short rows, both solvers', () => {
+    const k = 20;
+    const { csr, X, Y } = problem(41, 30, 60, k, 0.3);
+    const rng = mulberry32(42);
+    // Every other row gets confidences in [0, 2): some weights c − 1 are negative.
+    for (let r = 0; r < 30; r += 2) for (let e = csr.indptr[r]; e < csr.indptr[r + 1]; e++) csr.conf[e] = 2 * rng();
+    csr.conf[csr.indptr[4]] = 0;
+    for (const solver of ['cholesky', 'cg'] as const) {
+      const a = args(csr, X.slice(), Y, k, { solver, cgSteps: 4 });
+      const ref = { csr, X, Y, YtY: a.YtY, k, reg: 0.1, rowBegin: 0, rowEnd: 30 };
+      const want = solver === 'cg' ? halfStepCgRef(ref, 4) : halfStepCholeskyRef(ref);
+      alsHalfStep(a);
+      expect(worstRowError(a.X, want, k, 0, 30)).toBeLessThan(TOL_SOLVE);
+    }
+  });
+
   it('touches only the requested row range; an empty range changes nothing', () => {
     const k = 6;
     const { csr, X, Y } = problem(3, 30, 25, k, 0.3);
