@@ -3,6 +3,10 @@
  * ids seen before to their index without making a string; only a new id is decoded (and passed
  * through the optional transform, e.g. pseudonymisation, before it reaches the dictionary). The
  * table is private to one read and dropped with it.
+ *
+ * Layout for few cache misses per lookup: each slot holds (hash, key + 1) side by side, so a probe
+ * rejects other keys without leaving the slot array; each key holds (start, length, value)
+ * side by side; key bytes live in one arena.
  */
 import type { Dictionary } from './dictionary.js';
 
@@ -14,13 +18,11 @@ export const INVALID_UTF8 = -1;
 export class ByteInterner {
   private arena = new Uint8Array(1 << 16);
   private arenaUsed = 0;
-  private keyStart = new Int32Array(1024);
-  private keyLen = new Int32Array(1024);
-  private keyHash = new Int32Array(1024);
-  private keyValue = new Int32Array(1024);
+  /** Per key: start in arena, length, dictionary index. */
+  private keyInfo = new Int32Array(3 * 1024);
   private keys = 0;
-  /** Open addressing: slot → key number + 1, 0 when empty. */
-  private slots = new Int32Array(2048);
+  /** Per slot: hash, key + 1 (0 when empty). */
+  private slots = new Int32Array(2 * 2048);
   private mask = 2047;
 
   constructor(
@@ -32,20 +34,26 @@ export class ByteInterner {
   internBytes(b: Uint8Array, s: number, e: number): number {
     let h = 0x811c9dc5 | 0;
     for (let i = s; i < e; i++) h = Math.imul(h ^ b[i], 0x01000193);
+    h ^= h >>> 16; // FNV's low bits alone are weak for short keys that differ in the last byte
     const len = e - s;
-    const arena = this.arena;
-    let slot = h & this.mask;
+    const slots = this.slots;
+    const mask = this.mask;
+    let slot = h & mask;
     for (;;) {
-      const k = this.slots[slot];
+      const k = slots[2 * slot + 1];
       if (k === 0) break;
-      const key = k - 1;
-      if (this.keyHash[key] === h && this.keyLen[key] === len) {
-        const ks = this.keyStart[key];
-        let i = 0;
-        while (i < len && arena[ks + i] === b[s + i]) i++;
-        if (i === len) return this.keyValue[key];
+      if (slots[2 * slot] === h) {
+        const info = this.keyInfo;
+        const key = 3 * (k - 1);
+        if (info[key + 1] === len) {
+          const arena = this.arena;
+          const ks = info[key];
+          let i = 0;
+          while (i < len && arena[ks + i] === b[s + i]) i++;
+          if (i === len) return info[key + 2];
+        }
       }
-      slot = (slot + 1) & this.mask;
+      slot = (slot + 1) & mask;
     }
     return this.insert(b, s, e, h, slot);
   }
@@ -64,39 +72,36 @@ export class ByteInterner {
       grown.set(this.arena.subarray(0, this.arenaUsed));
       this.arena = grown;
     }
-    this.arena.set(b.subarray(s, e), this.arenaUsed);
-    if (this.keys === this.keyStart.length) this.growKeys();
-    const key = this.keys++;
-    this.keyStart[key] = this.arenaUsed;
-    this.keyLen[key] = len;
-    this.keyHash[key] = h;
-    this.keyValue[key] = value;
+    const at = this.arenaUsed;
+    for (let i = 0; i < len; i++) this.arena[at + i] = b[s + i];
     this.arenaUsed += len;
-    this.slots[slot] = key + 1;
-    if (this.keys * 2 > this.slots.length) this.rehash();
+    if (3 * (this.keys + 1) > this.keyInfo.length) {
+      const grown = new Int32Array(this.keyInfo.length * 2);
+      grown.set(this.keyInfo);
+      this.keyInfo = grown;
+    }
+    const key = this.keys++;
+    this.keyInfo[3 * key] = at;
+    this.keyInfo[3 * key + 1] = len;
+    this.keyInfo[3 * key + 2] = value;
+    this.slots[2 * slot] = h;
+    this.slots[2 * slot + 1] = key + 1;
+    if (this.keys * 2 > this.mask + 1) this.rehash();
     return value;
   }
 
-  private growKeys(): void {
-    const n = this.keyStart.length * 2;
-    const grow = (a: Int32Array): Int32Array<ArrayBuffer> => {
-      const g = new Int32Array(n);
-      g.set(a);
-      return g;
-    };
-    this.keyStart = grow(this.keyStart);
-    this.keyLen = grow(this.keyLen);
-    this.keyHash = grow(this.keyHash);
-    this.keyValue = grow(this.keyValue);
-  }
-
   private rehash(): void {
-    const slots = new Int32Array(this.slots.length * 2);
-    const mask = slots.length - 1;
-    for (let key = 0; key < this.keys; key++) {
-      let slot = this.keyHash[key] & mask;
-      while (slots[slot] !== 0) slot = (slot + 1) & mask;
-      slots[slot] = key + 1;
+    const old = this.slots;
+    const size = (this.mask + 1) * 2;
+    const slots = new Int32Array(2 * size);
+    const mask = size - 1;
+    for (let s = 0; s < old.length; s += 2) {
+      const k = old[s + 1];
+      if (k === 0) continue;
+      let slot = old[s] & mask;
+      while (slots[2 * slot + 1] !== 0) slot = (slot + 1) & mask;
+      slots[2 * slot] = old[s];
+      slots[2 * slot + 1] = k;
     }
     this.slots = slots;
     this.mask = mask;

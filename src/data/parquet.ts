@@ -50,7 +50,10 @@ export async function readEventsParquet(file: string, opts: ReadEventsOptions = 
     for (let g = 0; g < groups; g++) {
       let table: arrow.Table;
       try {
-        const wasmTable = await pf.read({ rowGroups: [g], columns });
+        // One batch per row group: the default 1024-row batches would repeat each dictionary
+        // page (all ids of the group) in every batch.
+        const batchSize = Math.max(1, meta.rowGroup(g).numRows());
+        const wasmTable = await pf.read({ rowGroups: [g], columns, batchSize });
         const ffi = wasmTable.intoFFI();
         try {
           table = parseTable(pw.wasmMemory().buffer, ffi.arrayAddrs(), ffi.schemaAddr(), true);

@@ -1,0 +1,115 @@
+/**
+ * Ingest throughput: generates a seeded synthetic event log as typed arrays, writes it once as
+ * Parquet and CSV (cached in the temp folder), then times readEvents on each file in its own
+ * child process so each format's peak RSS is its own.
+ *
+ *   tsx bench/ingest.ts [--events 10000000] [--seed 7]
+ * prints {events, parquet: {seconds, events_per_s, peak_rss_mb}, csv: {...}}
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Dictionary } from '../src/data/dictionary.js';
+import { readEvents, writeEventsCsv, writeEventsParquet } from '../src/data/index.js';
+import { EVENT_CODE, type EventLog } from '../src/types.js';
+
+const USERS = 100_000;
+const TRACKS = 200_000;
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const v = Number(process.argv[i + 1]);
+  if (!Number.isInteger(v) || v <= 0) throw new Error(`--${name} must be a positive integer, got ${process.argv[i + 1]}`);
+  return v;
+}
+
+/** mulberry32: a small seeded generator, good enough for synthetic data. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A listening log: skewed track popularity, mostly plays, epoch-ms timestamps over a year. */
+function syntheticLog(n: number, seed: number): EventLog {
+  const rand = rng(seed);
+  const user = new Int32Array(n);
+  const track = new Int32Array(n);
+  const timestamp = new Float64Array(n);
+  const kind = new Uint8Array(n);
+  const msPlayed = new Float32Array(n);
+  const start = Date.UTC(2023, 0, 1);
+  const year = 365 * 86_400_000;
+  for (let i = 0; i < n; i++) {
+    user[i] = Math.floor(rand() * USERS);
+    track[i] = Math.floor(rand() ** 3 * TRACKS);
+    timestamp[i] = start + Math.floor(rand() * year);
+    const k = rand();
+    if (k < 0.85) {
+      kind[i] = EVENT_CODE.play;
+      msPlayed[i] = 30_000 + Math.floor(rand() * 210_000);
+    } else if (k < 0.93) {
+      kind[i] = EVENT_CODE.skip;
+      msPlayed[i] = Math.floor(rand() * 30_000);
+    } else {
+      kind[i] = k < 0.96 ? EVENT_CODE.like : k < 0.97 ? EVENT_CODE.dislike : k < 0.99 ? EVENT_CODE.playlist_add : EVENT_CODE.share;
+      msPlayed[i] = NaN;
+    }
+  }
+  const users = Dictionary.from(Array.from({ length: USERS }, (_, i) => `u${i}`));
+  const tracks = Dictionary.from(Array.from({ length: TRACKS }, (_, i) => `t${i}`));
+  return { length: n, users, tracks, user, track, timestamp, kind, msPlayed };
+}
+
+interface Timing {
+  seconds: number;
+  events: number;
+  peak_rss_mb: number;
+}
+
+async function child(file: string): Promise<void> {
+  const t0 = performance.now();
+  const { log } = await readEvents(file);
+  const seconds = (performance.now() - t0) / 1000;
+  const timing: Timing = { seconds, events: log.length, peak_rss_mb: process.resourceUsage().maxRSS / 1024 };
+  process.stdout.write(`${JSON.stringify(timing)}\n`);
+}
+
+function timeInChild(file: string): Timing & { events_per_s: number } {
+  const script = fileURLToPath(import.meta.url);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script, '--child', file], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) throw new Error(`reading ${file} failed:\n${r.stderr}`);
+  const t = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as Timing;
+  return { seconds: round(t.seconds), events: t.events, events_per_s: Math.round(t.events / t.seconds), peak_rss_mb: round(t.peak_rss_mb) };
+}
+
+function round(v: number): number {
+  return Math.round(v * 1000) / 1000;
+}
+
+async function main(): Promise<void> {
+  const childAt = process.argv.indexOf('--child');
+  if (childAt >= 0) return child(process.argv[childAt + 1]);
+  const events = arg('events', 10_000_000);
+  const seed = arg('seed', 7);
+  const dir = path.join(os.tmpdir(), 'mixtape-bench-ingest', `${events}-${seed}`);
+  mkdirSync(dir, { recursive: true });
+  const parquet = path.join(dir, 'events.parquet');
+  const csv = path.join(dir, 'events.csv');
+  if (!existsSync(parquet) || !existsSync(csv)) {
+    const log = syntheticLog(events, seed);
+    if (!existsSync(parquet)) await writeEventsParquet(log, parquet);
+    if (!existsSync(csv)) await writeEventsCsv(log, csv);
+  }
+  const result = { events, parquet: timeInChild(parquet), csv: timeInChild(csv) };
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+}
+
+await main();
