@@ -46,18 +46,21 @@ function simulateBot(ctx: SimContext, farm: FarmPlan, b: number, runStarts: Floa
     }
     // Runs (bot sessions): sorted starts, each run begins after the previous one ends.
     let runs = 0;
-    const runLen = farm.style === 'disguised' ? 20 : 12;
+    // Around the clock: short bursts in many slots; shifts: longer runs; disguised: long sessions.
+    const runLen = farm.style === 'disguised' ? 20 : farm.style === 'shifts' ? 12 : 3;
     const nRuns = Math.min(MAX_RUNS, Math.max(1, Math.ceil(remaining / runLen)));
     for (; runs < nRuns; runs++) {
-      runStarts[runs] =
-        farm.style === 'disguised'
-          ? sampleTimeOfDay(rng, dayStart, offset)
-          : windowStart + Math.floor(rng.float() * (windowEnd - windowStart) * 0.9);
+      if (farm.style === 'disguised') runStarts[runs] = sampleTimeOfDay(rng, dayStart, offset);
+      else if (farm.style === 'shifts') runStarts[runs] = windowStart + Math.floor(rng.float() * (windowEnd - windowStart) * 0.9);
+      // Around the clock: one run in each equal slot of the day, so there is never a long pause.
+      else runStarts[runs] = dayStart + Math.floor(((runs + rng.float()) / nRuns) * DAY);
     }
     runStarts.subarray(0, runs).sort();
     for (let i = 0; i < runs && remaining > 0; i++) {
       let t = Math.max(runStarts[i], prevEnd + 5 * SECOND + rng.int(55 * SECOND));
-      const len = Math.min(remaining, Math.max(1, Math.round(runLen * rng.range(0.5, 1.5))));
+      // The day's streams are shared out over its runs, so no run (and no slot of the day) is left empty.
+      const share = Math.max(1, Math.round((remaining / (runs - i)) * rng.range(0.6, 1.4)));
+      const len = i === runs - 1 ? remaining : Math.min(remaining, share);
       for (let j = 0; j < len; j++) {
         if (t >= endMs || t >= windowEnd) break;
         if (farm.style === 'disguised' && isAsleep(t, offset)) break;

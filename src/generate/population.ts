@@ -95,14 +95,13 @@ export function buildPopulation(o: ResolvedOptions, c: SyntheticCatalog, tables:
   const bots = Math.round(o.bots.share * o.users);
   const count = genuine + bots;
 
-  const prng = new Rng(o.seed, STREAM.population);
   // External ids are a random permutation so an id says nothing about join order or bot status.
-  const idPerm = prng.permutation(count);
+  const idPerm = new Rng(o.seed, STREAM.population, 0).permutation(count);
   const width = Math.max(6, String(count).length);
   const ids = Dictionary.from(Array.from(idPerm, (p) => `u${String(p + 1).padStart(width, '0')}`));
   const heavy = new Uint8Array(count);
   const heavyCount = Math.round(o.heavyShare * initial);
-  const heavyPick = prng.permutation(initial);
+  const heavyPick = new Rng(o.seed, STREAM.population, 1).permutation(initial);
   for (let i = 0; i < heavyCount; i++) heavy[heavyPick[i]] = 1;
 
   const region = new Uint8Array(count);
@@ -145,8 +144,10 @@ export function buildPopulation(o: ResolvedOptions, c: SyntheticCatalog, tables:
     const genres = [...chosen];
     const raw = genres.map(() => rng.exponential(1));
     const sum = raw.reduce((s, x) => s + x, 0);
+    const floored = raw.map((x) => Math.max(0.05, x / sum));
+    const fsum = floored.reduce((s, x) => s + x, 0);
     const off = u * G;
-    for (let i = 0; i < genres.length; i++) mixStart[off + genres[i]] = round3(Math.max(0.05, raw[i] / sum));
+    for (let i = 0; i < genres.length; i++) mixStart[off + genres[i]] = round3(floored[i] / fsum);
     if (rng.chance(o.drift)) {
       let target = -1;
       for (let tries = 0; tries < 40 && target < 0; tries++) {
@@ -166,6 +167,11 @@ export function buildPopulation(o: ResolvedOptions, c: SyntheticCatalog, tables:
     chosen.clear();
     for (let tries = 0; chosen.size < nFav && tries < 60; tries++) {
       const table = tables.artistsOfGenre[sampleFromMix(mixStart, off, G, mixTotal, rng.float())];
+      if (table) chosen.add(table.sample(rng));
+    }
+    // Niche tastes may offer fewer artists: onboarding still needs three, so borrow regional favourites.
+    for (let tries = 0; chosen.size < 3 && tries < 60; tries++) {
+      const table = tables.artistsOfGenre[regionTable.sample(rng)];
       if (table) chosen.add(table.sample(rng));
     }
     for (const a of chosen) favArtistList.push(a);

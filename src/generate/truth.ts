@@ -50,6 +50,8 @@ export interface TruthFarm {
   playMs: number;
   /** Range of filler-play shares of a disguised farm's accounts; null for other styles. */
   fillerShare: [number, number] | null;
+  /** UTC hour (±0.5 h per day) at which a shift farm's 10–14 h shift begins; null for other styles. */
+  shiftStartHourUtc: number | null;
 }
 
 export interface Truth {
@@ -146,6 +148,7 @@ export function buildTruth(x: TruthInputs): Truth {
     targets: Array.from(f.targets, (t) => c.tracks.ids[t]),
     playMs: o.bots.playMs,
     fillerShare: f.style === 'disguised' ? [o.bots.disguise[0], o.bots.disguise[1]] : null,
+    shiftStartHourUtc: f.style === 'shifts' ? f.shiftStartHour : null,
   }));
 
   const corruptTotal = Object.values(x.corrupt).reduce((s, n) => s + n, 0);
