@@ -84,7 +84,11 @@ async function child(file: string): Promise<void> {
 
 function timeInChild(file: string): Timing & { events_per_s: number } {
   const script = fileURLToPath(import.meta.url);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', script, '--child', file], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script, '--child', file], {
+    cwd: path.resolve(path.dirname(script), '..'),
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
   if (r.status !== 0) throw new Error(`reading ${file} failed:\n${r.stderr}`);
   const t = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as Timing;
   return { seconds: round(t.seconds), events: t.events, events_per_s: Math.round(t.events / t.seconds), peak_rss_mb: round(t.peak_rss_mb) };

@@ -134,6 +134,11 @@ describe('Parquet and Arrow events', () => {
     expect(r2.report.timestampFormat).toBe('iso8601');
     expect(r2.report.unknownKinds).toEqual({ mystery: 1 });
     expect(Array.from(r2.log.timestamp)).toEqual([Date.UTC(2023, 5, 1, 12), Date.UTC(2023, 5, 1, 12, 0, 5, 250)]);
+    // The same table in the IPC stream format.
+    const streamFile = tmp.write('iso.ipc', arrow.tableToIPC(t2, 'stream'));
+    const r3 = await readEvents(streamFile);
+    expect(Array.from(r3.log.timestamp)).toEqual(Array.from(r2.log.timestamp));
+    expect(r3.log.users.ids).toEqual(['a', 'b']);
   });
 
   it('names the file for truncated Parquet and Arrow files and a missing column', async () => {
