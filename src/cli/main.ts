@@ -5,7 +5,6 @@
  */
 import { Command, CommanderError } from 'commander';
 import { packageVersion } from '../util/version.js';
-import { registerCommands } from './commands/index.js';
 
 async function main(argv: string[]): Promise<number> {
   const program = new Command('mixtape')
@@ -13,8 +12,11 @@ async function main(argv: string[]): Promise<number> {
     .version(packageVersion())
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  registerCommands(program);
   try {
+    // Loaded here so that a broken installation (e.g. a missing native build) is reported as one
+    // line like every other error.
+    const { registerCommands } = await import('./commands/index.js');
+    registerCommands(program);
     await program.parseAsync(argv);
     return process.exitCode && process.exitCode !== 0 ? Number(process.exitCode) : 0;
   } catch (err) {

@@ -1,0 +1,92 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile, readdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const bin = path.join(root, 'dist/src/cli/main.js');
+let dir: string;
+
+function mixtape(...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, CI: '1' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'mixtape-cli-'));
+  // 40 users in two taste groups over 30 items: a small but learnable counts file.
+  let csv = 'userID\tartistID\tweight\n';
+  for (let u = 0; u < 40; u++) {
+    for (let i = 0; i < 30; i++) {
+      if ((u % 2 === 0) === (i < 15) && (u * 7 + i * 3) % 5 !== 0) csv += `user${u}\tart${i}\t${1 + ((u + i) % 9)}\n`;
+    }
+  }
+  await writeFile(path.join(dir, 'counts.tsv'), csv);
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('mixtape CLI', () => {
+  it('prints help', () => {
+    const r = mixtape('--help');
+    expect(r.code).toBe(0);
+    for (const c of ['train', 'recommend', 'generate', 'demo']) expect(r.stdout).toContain(c);
+  });
+
+  it('trains with named columns and --json, then recommends unheard tracks', async () => {
+    const t = mixtape('train', '--interactions', 'counts.tsv', '--user-col', 'userID', '--item-col', 'artistID', '--weight-col', 'weight', '--factors', '4', '--iterations', '5', '--threads', '2', '--confidence', 'log', '--out', 'model', '--json');
+    expect(t.stderr).toBe('');
+    expect(t.code).toBe(0);
+    const summary = JSON.parse(t.stdout);
+    expect(summary).toMatchObject({ users: 40, items: 30, factors: 4, threads: 2 });
+    expect(summary.iterations).toHaveLength(5);
+    for (const key of ['iteration', 'seconds', 'loss']) expect(summary.iterations[0]).toHaveProperty(key);
+    expect(summary.seconds_total).toBeGreaterThan(0);
+    expect(summary.peak_rss_mb).toBeGreaterThan(0);
+
+    const r = mixtape('recommend', '--model', 'model', '--n', '5', '--out', 'recs.csv', '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ users: 40, n: 5 });
+    const lines = (await readFile(path.join(dir, 'recs.csv'), 'utf8')).trim().split('\n');
+    expect(lines[0]).toBe('user_id,rank,track_id,score');
+    const heard = new Set((await readFile(path.join(dir, 'counts.tsv'), 'utf8')).trim().split('\n').slice(1).map((l) => l.split('\t').slice(0, 2).join('|')));
+    for (const line of lines.slice(1)) {
+      const [u, rank, t] = line.split(',');
+      expect(Number(rank)).toBeGreaterThanOrEqual(1);
+      expect(heard.has(`${u}|${t}`)).toBe(false);
+    }
+    // Even users like items 0–14: their top pick should come from that half.
+    const top = lines.slice(1).find((l) => l.startsWith('user0,1,'))!;
+    expect(Number(top.split(',')[2].slice(3))).toBeLessThan(15);
+  });
+
+  it('recommends for a listed subset of users', async () => {
+    await writeFile(path.join(dir, 'users.txt'), 'user_id\nuser3\nuser5\n');
+    const r = mixtape('recommend', '--model', 'model', '--users', 'users.txt', '--n', '2', '--out', 'some.csv');
+    expect(r.code).toBe(0);
+    const rows = (await readFile(path.join(dir, 'some.csv'), 'utf8')).trim().split('\n').slice(1);
+    expect(new Set(rows.map((l) => l.split(',')[0]))).toEqual(new Set(['user3', 'user5']));
+  });
+
+  it('fails with one line on stderr and no output file on bad input', async () => {
+    await writeFile(path.join(dir, 'bad.csv'), 'user_id,item_id,weight\na,b,1\nc,d,zz\n');
+    const r = mixtape('train', '--interactions', 'bad.csv', '--out', 'badmodel');
+    expect(r.code).not.toBe(0);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/bad\.csv:3/);
+    expect((await readdir(dir)).some((f) => f.startsWith('badmodel') || f.startsWith('.badmodel'))).toBe(false);
+    const s = mixtape('train', '--interactions', 'bad.csv', '--skip-bad', '--factors', '2', '--iterations', '1', '--out', 'skipmodel');
+    expect(s.code).toBe(0);
+    const u = mixtape('train', '--interactions', 'counts.tsv', '--factors', '0', '--out', 'x');
+    expect(u.code).not.toBe(0);
+    expect(u.stderr).toMatch(/factors/);
+  });
+
+  it('refuses a missing model with a clear error', () => {
+    const r = mixtape('recommend', '--model', 'nowhere', '--out', 'r.csv');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/not a mixtape model directory/);
+  });
+});
