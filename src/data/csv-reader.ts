@@ -309,7 +309,10 @@ export async function readDelimited(
       }
       const headerLine = splitter.rowLine;
       pos = next;
-      if (splitter.fields === 0) continue;
+      if (splitter.fields === 0) {
+        if (!opts.delimiter) delimiter = -1; // a leading blank line: detect from the real header
+        continue;
+      }
       if (splitter.bad) throw new IngestError(`${file}:${headerLine}: header: ${splitter.bad}`, file, headerLine);
       break;
     }

@@ -1,7 +1,12 @@
 import { IngestError, formatLocation, type LocationKind } from './errors.js';
 import type { TimestampFormat } from './timestamps.js';
 
-/** Rule names of event validation, in the order they are checked for a row. */
+/**
+ * Rule names of event validation, in the order they are checked for a row; a dropped row counts
+ * under the first rule it breaks. Two exceptions to the order: invalid UTF-8 in an id is found
+ * when the id is interned, after the value rules (it counts as `malformed_row`), and
+ * `unknown_event_kind` counts kept rows only (the row is stored as `other`).
+ */
 export const EVENT_RULES = [
   'malformed_row',
   'missing_id',

@@ -65,6 +65,7 @@ describe('readDelimited', () => {
     expect((await parse('a;b;c\n1;2;3\n')).delimiter).toBe(';');
     expect((await parse('a|b\n1|2\n')).delimiter).toBe('|');
     expect((await parse('"a,b";c;d\n1;2;3\n')).names).toEqual(['a,b', 'c', 'd']);
+    expect((await parse('\n\na\tb\n1\t2\n')).delimiter).toBe('\t');
   });
 
   it('reports wrong field counts and bad quoting as malformed rows with their line', async () => {
