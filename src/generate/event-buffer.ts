@@ -62,6 +62,49 @@ export class EventBuffer {
     this.detail = g(this.detail, (k) => new Uint8Array(k));
   }
 
+  /**
+   * Hands the columns over (the caller may drop each one when done with it) and empties the buffer.
+   * Columns may be longer than the row count.
+   */
+  release(): {
+    user: Int32Array | null;
+    track: Int32Array | null;
+    artist: Int32Array | null;
+    timestamp: Float64Array | null;
+    kind: Uint8Array | null;
+    msPlayed: Float32Array | null;
+    durationMs: Float32Array | null;
+    context: Int32Array | null;
+    flaw: Uint8Array | null;
+    detail: Uint8Array | null;
+  } {
+    const out = {
+      user: this.user as Int32Array | null,
+      track: this.track as Int32Array | null,
+      artist: this.artist as Int32Array | null,
+      timestamp: this.timestamp as Float64Array | null,
+      kind: this.kind as Uint8Array | null,
+      msPlayed: this.msPlayed as Float32Array | null,
+      durationMs: this.durationMs as Float32Array | null,
+      context: this.context as Int32Array | null,
+      flaw: this.flaw as Uint8Array | null,
+      detail: this.detail as Uint8Array | null,
+    };
+    const empty = new EventBuffer(16);
+    this.user = empty.user;
+    this.track = empty.track;
+    this.artist = empty.artist;
+    this.timestamp = empty.timestamp;
+    this.kind = empty.kind;
+    this.msPlayed = empty.msPlayed;
+    this.durationMs = empty.durationMs;
+    this.context = empty.context;
+    this.flaw = empty.flaw;
+    this.detail = empty.detail;
+    this.length = 0;
+    return out;
+  }
+
   /** Appends one clean event; returns its row. */
   push(
     user: number,

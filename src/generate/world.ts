@@ -96,22 +96,41 @@ export function generateWorld(options: GenerateOptions = {}): World {
   const n = buffer.length;
   const order = orderByTime(buffer.timestamp, n, startMs, endMs);
   const contexts = Dictionary.from(DEVICES.flatMap((d) => REGIONS.map((r) => `${d}:${r.id}`)));
+  // Gather column by column, releasing each buffer column once copied, to keep peak memory near one copy.
+  const b = buffer.release();
+  const timestamp = gatherF64(b.timestamp!, order);
+  b.timestamp = null;
+  const user = gatherI32(b.user!, order);
+  b.user = null;
+  const track = gatherI32(b.track!, order);
+  b.track = null;
+  const artist = gatherI32(b.artist!, order);
+  b.artist = null;
+  const context = gatherI32(b.context!, order);
+  b.context = null;
+  const msPlayed = gatherF32(b.msPlayed!, order);
+  b.msPlayed = null;
+  const durationMs = gatherF32(b.durationMs!, order);
+  b.durationMs = null;
+  const kind = gatherU8(b.kind!, order);
+  const flaw = gatherU8(b.flaw!, order);
+  const detail = gatherU8(b.detail!, order);
   const events: WorldEvents = {
     length: n,
     users: population.ids,
     tracks: catalog.tracks,
     artists: catalog.artists,
     contexts,
-    user: gatherI32(buffer.user, order),
-    track: gatherI32(buffer.track, order),
-    artist: gatherI32(buffer.artist, order),
-    timestamp: gatherF64(buffer.timestamp, order),
-    kind: gatherU8(buffer.kind, order),
-    msPlayed: gatherF32(buffer.msPlayed, order),
-    durationMs: gatherF32(buffer.durationMs, order),
-    context: gatherI32(buffer.context, order),
-    flaw: gatherU8(buffer.flaw, order),
-    detail: gatherU8(buffer.detail, order),
+    user,
+    track,
+    artist,
+    timestamp,
+    kind,
+    msPlayed,
+    durationMs,
+    context,
+    flaw,
+    detail,
   };
   const truth = buildTruth({
     o,

@@ -1,7 +1,19 @@
 /**
- * Writes a world as events.csv, catalog.csv and truth.json. Rows are built in chunks (never one
- * giant string) and each file is written to a temporary name first; the three are renamed into
- * place only after all are complete, so readers never see a half-written world.
+ * Writes a world as events.csv, catalog.csv and truth.json. Rows are encoded into a reusable byte
+ * buffer (never one giant string) and each file is written to a temporary name first; the three
+ * are renamed into place only after all are complete, so readers never see a half-written world.
+ *
+ * events.csv (sorted by timestamp, stable):
+ *   user_id,track_id,timestamp,event,ms_played,track_duration_ms,artist_id,context
+ *   - timestamp: ISO-8601 UTC with milliseconds, when the track started (reactions: when they happened);
+ *   - event: play | skip | like | dislike | playlist_add | share;
+ *   - ms_played: integer ms for play and skip; empty for reactions (like, dislike, playlist_add, share);
+ *   - context: `${device}:${region}`, device ∈ mobile|desktop|web|speaker, region ∈ NA|LATAM|EU|AF|AS|OC.
+ *   Corrupt rows (options.corruptRows) break exactly one of these rules each; see corrupt.ts.
+ * catalog.csv:
+ *   track_id,artist_id,title,genres,tags,release_date,duration_ms,danceability,energy,valence,acousticness,tempo
+ *   - genres: main genre first, then an optional second, `|`-separated; tags `|`-separated (may be empty);
+ *   - release_date: YYYY-MM-DD; features: 3 decimals in [0, 1]; tempo: BPM with 1 decimal.
  */
 import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
