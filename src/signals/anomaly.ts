@@ -14,6 +14,7 @@ export const ACCOUNT_FEATURES = [
   'shortPlayShare',
   'gapRegularity',
   'topTrackShare',
+  'unfinishedLoopShare',
   'distinctTrackRatio',
   'hourEntropy',
   'quietHours',
@@ -32,12 +33,26 @@ export interface AccountFeatureOptions {
   shortPlayWindowMs: readonly [number, number];
   /** Gaps above this end a session and are ignored by the regularity feature. */
   sessionGapMs: number;
+  /** Track length assumed when the log has none. */
+  typicalDurationMs: number;
+  /** Fraction of a track heard that counts as finishing it. */
+  fullPlayFraction: number;
 }
 
 /** An hour of the day is quiet when it holds under this fraction of a uniform hour's share. */
 const QUIET_FRACTION = 0.25;
+/** Plays of one track from which never finishing it counts as looping. */
+const LOOP_MIN_PLAYS = 5;
 /** Fewer in-session gaps than this leave the regularity undefined. */
 const MIN_GAPS = 10;
+
+/** Median of an ascending array (NaN when empty). */
+export function medianOfSorted(xs: Float64Array): number {
+  const n = xs.length;
+  if (n === 0) return Number.NaN;
+  const m = n >> 1;
+  return n % 2 === 1 ? xs[m] : (xs[m - 1] + xs[m]) / 2;
+}
 
 /**
  * Compute the features of every account.
@@ -49,9 +64,12 @@ const MIN_GAPS = 10;
  * - playsPerActiveDay: playbacks per UTC day with any playback.
  * - activeHoursPerDay: distinct clock hours with playback per active day.
  * - shortPlayShare: share of playbacks (with known ms played) ending in the short window.
- * - gapRegularity: coefficient of variation of the gaps between consecutive playbacks within a
- *   session; farms are metronomic (low), people are not.
+ * - gapRegularity: robust coefficient of variation (1.4826·MAD / median) of the gaps between
+ *   consecutive playbacks within a session; farms are metronomic (low), people are not.
  * - topTrackShare: share of playbacks on the account's most played track.
+ * - unfinishedLoopShare: share of playbacks on tracks the account played at least `LOOP_MIN_PLAYS`
+ *   times without ever hearing one to the end (the full-play fraction). People return to tracks
+ *   they finish; farms loop their targets for just the paid seconds, however much filler hides it.
  * - distinctTrackRatio: distinct tracks / playbacks.
  * - hourEntropy: entropy (bits, max log2 24 ≈ 4.58) of the hour-of-day histogram (UTC; entropy does
  *   not depend on the time zone).
@@ -72,7 +90,9 @@ export function accountFeatures(
   let maxN = 0;
   for (let u = 0; u < users; u++) maxN = Math.max(maxN, ptr[u + 1] - ptr[u]);
   const times = new Float64Array(maxN);
-  const tracks = new Int32Array(maxN);
+  const trackKeys = new Float64Array(maxN);
+  const durations = log.durationMs;
+  const scratch = new Float64Array(maxN);
   const hist = new Float64Array(24);
   const [shortFrom, shortTo] = options.shortPlayWindowMs;
 
@@ -87,16 +107,27 @@ export function accountFeatures(
     for (let i = 0; i < n; i++) {
       const e = order[begin + i];
       times[i] = log.timestamp[e];
-      tracks[i] = log.track[e];
       const ms = log.msPlayed[e];
+      let finished = 1;
       if (!Number.isNaN(ms)) {
         known++;
         if (ms >= shortFrom && ms < shortTo) short++;
+        const d = durations ? durations[e] : Number.NaN;
+        finished = ms >= options.fullPlayFraction * (d > 0 && Number.isFinite(d) ? d : options.typicalDurationMs) ? 1 : 0;
       }
+      // track·2 + finished: sorting groups each track's plays, finished ones last.
+      trackKeys[i] = log.track[e] * 2 + finished;
     }
     values.shortPlayShare[u] = known > 0 ? short / known : Number.NaN;
 
-    const t = times.subarray(0, n).sort();
+    // Logs are usually in time order, which the grouping by user keeps: sort only when needed.
+    let t = times.subarray(0, n);
+    for (let i = 1; i < n; i++) {
+      if (t[i] < t[i - 1]) {
+        t = t.sort();
+        break;
+      }
+    }
     hist.fill(0);
     let peak = 0;
     let run = 0;
@@ -105,8 +136,6 @@ export function accountFeatures(
     let prevHour = Number.NaN;
     let prevDay = Number.NaN;
     let gapCount = 0;
-    let gapSum = 0;
-    let gapSq = 0;
     for (let i = 0; i < n; i++) {
       const hour = Math.floor(t[i] / HOUR_MS);
       const day = Math.floor(t[i] / DAY_MS);
@@ -124,20 +153,18 @@ export function accountFeatures(
       hist[((hour % 24) + 24) % 24]++;
       if (i > 0) {
         const gap = t[i] - t[i - 1];
-        if (gap > 0 && gap <= options.sessionGapMs) {
-          gapCount++;
-          gapSum += gap;
-          gapSq += gap * gap;
-        }
+        if (gap > 0 && gap <= options.sessionGapMs) scratch[gapCount++] = gap;
       }
     }
     values.peakPlaysPerHour[u] = peak;
     values.playsPerActiveDay[u] = n / days;
     values.activeHoursPerDay[u] = hours / days;
     if (gapCount >= MIN_GAPS) {
-      const mean = gapSum / gapCount;
-      const variance = Math.max(0, gapSq / gapCount - mean * mean);
-      values.gapRegularity[u] = Math.sqrt(variance) / mean;
+      const gaps = scratch.subarray(0, gapCount).sort();
+      const med = medianOfSorted(gaps);
+      for (let i = 0; i < gapCount; i++) gaps[i] = Math.abs(gaps[i] - med);
+      gaps.sort();
+      values.gapRegularity[u] = (1.4826 * medianOfSorted(gaps)) / med;
     }
 
     let entropy = 0;
@@ -159,19 +186,25 @@ export function accountFeatures(
     values.hourEntropy[u] = entropy;
     values.quietHours[u] = longestQuiet;
 
-    const tr = tracks.subarray(0, n).sort();
+    const k = trackKeys.subarray(0, n).sort();
     let distinct = 0;
     let top = 0;
-    let same = 0;
-    for (let i = 0; i < n; i++) {
-      if (i === 0 || tr[i] !== tr[i - 1]) {
+    let looped = 0;
+    let start = 0;
+    for (let i = 1; i <= n; i++) {
+      if (i === n || Math.floor(k[i] / 2) !== Math.floor(k[start] / 2)) {
+        const count = i - start;
         distinct++;
-        same = 1;
-      } else same++;
-      if (same > top) top = same;
+        if (count > top) top = count;
+        // k[i - 1] is the run's largest key: odd when any play of the track was finished.
+        if (count >= LOOP_MIN_PLAYS && k[i - 1] % 2 === 0) looped += count;
+        start = i;
+      }
     }
     values.topTrackShare[u] = top / n;
     values.distinctTrackRatio[u] = distinct / n;
+    values.unfinishedLoopShare[u] = looped / n;
   }
   return { plays, values };
 }
+

@@ -3,7 +3,8 @@ import { EVENT_CODE, type EventLog } from '../types.js';
 
 /**
  * Mark plays beyond `cap` per (user, track, UTC day) in `capped` and return how many were marked.
- * `order` lists event indices sorted by (user, track, day); `day` gives each event's day bucket.
+ * `order` lists event indices sorted by (user, track, day) (other kinds than play are skipped);
+ * `day` gives each event's day bucket.
  * Within a day the first `cap` plays in log order count.
  */
 export function markCappedPlays(

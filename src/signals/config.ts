@@ -98,6 +98,7 @@ const madFloorSchema = z
     shortPlayShare: positive.default(0.03),
     gapRegularity: positive.default(0.1),
     topTrackShare: positive.default(0.05),
+    unfinishedLoopShare: positive.default(0.03),
     distinctTrackRatio: positive.default(0.1),
     hourEntropy: positive.default(0.25),
     quietHours: positive.default(1.5),

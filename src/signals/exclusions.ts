@@ -5,6 +5,7 @@
  */
 import { buildCsr } from '../data/csr.js';
 import { EVENT_CODE, type EventLog } from '../types.js';
+import { stableOrderBy } from './order.js';
 
 /** A users × columns sparse pattern (no values). */
 export interface IndexCsr {
@@ -49,17 +50,27 @@ function pattern(rows: number, cols: number, r: Int32Array, c: Int32Array): Inde
   return { rows, cols, indptr: m.indptr, indices: m.indices };
 }
 
-/**
- * Compute exclusions from events in `order`, which lists the counted events sorted by
- * (user, track, ...): each (user, track) pair forms one contiguous group.
- */
-export function computeExclusions(log: EventLog, order: Int32Array, artistDislikeMin: number): Exclusions {
+/** Compute exclusions from the events listed in `present` (those not after asOf). */
+export function computeExclusions(log: EventLog, present: Int32Array, artistDislikeMin: number): Exclusions {
   const users = log.users.size;
   const tracks = log.tracks.size;
   const DISLIKE = EVENT_CODE.dislike;
   const LIKE = EVENT_CODE.like;
   const ADD = EVENT_CODE.playlist_add;
   const SHARE = EVENT_CODE.share;
+
+  // Only explicit feedback matters; group it by (user, track).
+  let explicit = 0;
+  for (let i = 0; i < present.length; i++) {
+    const k = log.kind[present[i]];
+    if (k === DISLIKE || k === LIKE || k === ADD || k === SHARE) explicit++;
+  }
+  let order: Int32Array = new Int32Array(explicit);
+  for (let i = 0, j = 0; i < present.length; i++) {
+    const k = log.kind[present[i]];
+    if (k === DISLIKE || k === LIKE || k === ADD || k === SHARE) order[j++] = present[i];
+  }
+  order = stableOrderBy(stableOrderBy(order, log.track, tracks), log.user, users);
 
   const pairs = new PairBuffer();
   let i = 0;

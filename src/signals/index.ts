@@ -140,23 +140,37 @@ export function computeSignals(log: EventLog, options: SignalsOptions): SignalsR
   }
   const { day, days } = dayKeys(log.timestamp, present, minDay, maxDay);
 
-  // Order by (user, track, day): groups for the cap and exclusions; grouped by user for features.
-  let order = stableOrderBy(present, day, days);
-  order = stableOrderBy(order, log.track, tracks);
-  order = stableOrderBy(order, log.user, users);
+  // Plays ordered by (user, track, day) for the cap; playbacks grouped by user for the features.
+  const PLAY = EVENT_CODE.play;
+  let playCount = 0;
+  let playbacks = 0;
+  for (let i = 0; i < present.length; i++) {
+    const k = log.kind[present[i]];
+    if (k === PLAY) playCount++;
+    if (isPlayback(k)) playbacks++;
+  }
+  let plays: Int32Array = new Int32Array(playCount);
+  let playbackOrder: Int32Array = new Int32Array(playbacks);
+  for (let i = 0, p = 0, q = 0; i < present.length; i++) {
+    const e = present[i];
+    const k = log.kind[e];
+    if (k === PLAY) plays[p++] = e;
+    if (isPlayback(k)) playbackOrder[q++] = e;
+  }
+  plays = stableOrderBy(stableOrderBy(stableOrderBy(plays, day, days), log.track, tracks), log.user, users);
+  playbackOrder = stableOrderBy(playbackOrder, log.user, users);
 
   const capped = new Uint8Array(n);
-  const cappedPlays = markCappedPlays(log, order, day, config.capPlaysPerTrackPerDay, capped);
-  const exclusions = computeExclusions(log, order, config.artistDislikeMin);
+  const cappedPlays = markCappedPlays(log, plays, day, config.capPlaysPerTrackPerDay, capped);
+  const exclusions = computeExclusions(log, present, config.artistDislikeMin);
 
   // Account trust from playback behaviour (all present playbacks, capped or not).
-  let playbacks = 0;
-  for (let i = 0; i < order.length; i++) if (isPlayback(log.kind[order[i]])) playbacks++;
-  const playbackOrder = new Int32Array(playbacks);
-  for (let i = 0, k = 0; i < order.length; i++) if (isPlayback(log.kind[order[i]])) playbackOrder[k++] = order[i];
-  const features = accountFeatures(log, playbackOrder, groupPointers(playbackOrder, log.user, users), {
+  const playbackPtr = groupPointers(playbackOrder, log.user, users);
+  const features = accountFeatures(log, playbackOrder, playbackPtr, {
     shortPlayWindowMs: config.anomaly.shortPlayWindowMs,
     sessionGapMs: config.anomaly.sessionGapMs,
+    typicalDurationMs: config.play.typicalDurationMs,
+    fullPlayFraction: config.play.fullPlayFraction,
   });
   const judged = accountTrust(features, config);
   const trust = judged.trust;
@@ -230,7 +244,7 @@ export function computeSignals(log: EventLog, options: SignalsOptions): SignalsR
     trust,
   };
 
-  const flagged = flagTracks(log, order, trust, capped, {
+  const flagged = flagTracks(log, present, playbackOrder, playbackPtr, trust, capped, {
     notHumanBelow: config.anomaly.notHumanBelow,
     shareAbove: config.anomaly.trackLowTrustShare,
     minPlays: config.anomaly.trackMinPlays,

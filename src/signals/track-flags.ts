@@ -21,12 +21,14 @@ export interface FlaggedTrack {
 }
 
 /**
- * `order` lists the non-future events grouped by user; `capped[e]` marks plays over the cap.
- * Returns flagged tracks, most bot-played first.
+ * `present` lists the events not after asOf; `byUser`/`userPtr` the same playbacks grouped by user;
+ * `capped[e]` marks plays over the cap. Returns flagged tracks, most bot-played first.
  */
 export function flagTracks(
   log: EventLog,
-  order: Int32Array,
+  present: Int32Array,
+  byUser: Int32Array,
+  userPtr: Int32Array,
   trust: Float32Array,
   capped: Uint8Array,
   options: TrackFlagOptions,
@@ -36,16 +38,20 @@ export function flagTracks(
   const low = new Int32Array(n);
   const lowAccounts = new Int32Array(n);
   const cappedPlays = new Int32Array(n);
-  const lastUser = new Int32Array(n).fill(-1);
-  for (let i = 0; i < order.length; i++) {
-    const e = order[i];
+  for (let i = 0; i < present.length; i++) {
+    const e = present[i];
     if (!isPlayback(log.kind[e])) continue;
     const t = log.track[e];
-    const u = log.user[e];
     plays[t]++;
     if (capped[e]) cappedPlays[t]++;
-    if (trust[u] < options.notHumanBelow) {
-      low[t]++;
+    if (trust[log.user[e]] < options.notHumanBelow) low[t]++;
+  }
+  // Distinct untrusted accounts per track: walk only those accounts' playbacks.
+  const lastUser = new Int32Array(n).fill(-1);
+  for (let u = 0; u < trust.length; u++) {
+    if (!(trust[u] < options.notHumanBelow)) continue;
+    for (let p = userPtr[u]; p < userPtr[u + 1]; p++) {
+      const t = log.track[byUser[p]];
       if (lastUser[t] !== u) {
         lastUser[t] = u;
         lowAccounts[t]++;

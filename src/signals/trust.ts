@@ -3,7 +3,7 @@
  * into independent families, combined so that only joint anomalies make an account look non-human.
  */
 import type { SignalsConfig } from './config.js';
-import { ACCOUNT_FEATURES, type AccountFeature, type AccountFeatures } from './anomaly.js';
+import { ACCOUNT_FEATURES, type AccountFeature, type AccountFeatures, medianOfSorted } from './anomaly.js';
 
 export const FEATURE_FAMILIES = ['volume', 'mechanical', 'concentration', 'rhythm'] as const;
 export type FeatureFamily = (typeof FEATURE_FAMILIES)[number];
@@ -21,6 +21,7 @@ const SPECS: Readonly<Record<AccountFeature, FeatureSpec>> = {
   shortPlayShare: { family: 'mechanical', direction: 1 },
   gapRegularity: { family: 'mechanical', direction: -1 },
   topTrackShare: { family: 'concentration', direction: 1 },
+  unfinishedLoopShare: { family: 'concentration', direction: 1 },
   distinctTrackRatio: { family: 'concentration', direction: -1 },
   hourEntropy: { family: 'rhythm', direction: 1 },
   quietHours: { family: 'rhythm', direction: -1 },
@@ -46,14 +47,6 @@ export interface TrustResult {
   judged: number;
 }
 
-/** Median of the finite values of `values` at accounts with `eligible[u]`. */
-function median(sorted: Float64Array): number {
-  const n = sorted.length;
-  if (n === 0) return Number.NaN;
-  const m = n >> 1;
-  return n % 2 === 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
-}
-
 function robustStats(values: Float64Array, eligible: Uint8Array, floor: number): FeatureStats {
   let count = 0;
   for (let u = 0; u < values.length; u++) if (eligible[u] && Number.isFinite(values[u])) count++;
@@ -61,10 +54,10 @@ function robustStats(values: Float64Array, eligible: Uint8Array, floor: number):
   let k = 0;
   for (let u = 0; u < values.length; u++) if (eligible[u] && Number.isFinite(values[u])) xs[k++] = values[u];
   xs.sort();
-  const med = median(xs);
+  const med = medianOfSorted(xs);
   for (let i = 0; i < count; i++) xs[i] = Math.abs(xs[i] - med);
   xs.sort();
-  const mad = median(xs);
+  const mad = medianOfSorted(xs);
   const scale = Math.max(Number.isFinite(mad) ? MAD_TO_SD * mad : 0, floor);
   return { median: med, scale };
 }
@@ -126,6 +119,7 @@ export function accountTrust(features: AccountFeatures, config: SignalsConfig): 
 /** A percentage that stays readable for small shares. */
 export function percent(x: number): string {
   const p = x * 100;
+  if (p > 0 && p < 0.1) return `${p.toPrecision(1)}%`;
   if (p > 0 && p < 1) return `${p.toFixed(1)}%`;
   return `${Math.round(p)}%`;
 }
@@ -151,6 +145,8 @@ function describe(name: AccountFeature, x: number, med: number, config: SignalsC
       return `machine-regular gaps between plays (variation ${num(x, 2)}, median ${num(med, 2)})`;
     case 'topTrackShare':
       return `${percent(x)} of plays are of one track (median ${percent(med)})`;
+    case 'unfinishedLoopShare':
+      return `${percent(x)} of plays loop tracks played 5+ times but never to the end (median ${percent(med)})`;
     case 'distinctTrackRatio':
       return `only ${percent(x)} of plays are distinct tracks (median ${percent(med)})`;
     case 'hourEntropy':

@@ -21,26 +21,32 @@ beforeAll(() => {
 });
 
 describe('account trust', () => {
-  it('judges the three farm styles not human', () => {
+  it('judges every farm style not human', () => {
     expect(trustOf(pop.bots.roundTheClock)).toBeLessThan(0.5);
     expect(trustOf(pop.bots.shift)).toBeLessThan(0.5);
     expect(trustOf(pop.bots.filler)).toBeLessThan(0.5);
+    expect(trustOf(pop.bots.disguised)).toBeLessThan(0.5);
   });
 
   it('keeps the heavy human listener and every ordinary listener at trust ≥ 0.5', () => {
     expect(trustOf(pop.heavy)).toBeGreaterThanOrEqual(0.5);
     const lowest = Math.min(...pop.humans.map(trustOf));
     expect(lowest).toBeGreaterThanOrEqual(0.5);
-    expect(result.report.totals.not_human_accounts).toBe(3);
+    expect(result.report.totals.not_human_accounts).toBe(4);
   });
 
   it('explains each flagged account with the evidence', () => {
     const accounts = result.report.accounts;
-    expect(accounts.map((a) => a.user_id).slice(0, 3).sort()).toEqual(['bot_clock', 'bot_filler', 'bot_shift']);
+    expect(accounts.map((a) => a.user_id).slice(0, 4).sort()).toEqual(['bot_clock', 'bot_disguised', 'bot_filler', 'bot_shift']);
     for (let i = 1; i < accounts.length; i++) expect(accounts[i].trust).toBeGreaterThanOrEqual(accounts[i - 1].trust);
     const filler = accounts.find((a) => a.user_id === pop.bots.filler)!;
     expect(filler.reasons.some((r) => /^\d+% of plays end between 30 and 35 s \(median [\d.]+%\)$/.test(r))).toBe(true);
     expect(filler.reasons.some((r) => r.includes('around the clock') || r.includes('no sleep gap'))).toBe(true);
+    // The disguised farm keeps human hours: caught by its 31-s loops of a few never-finished tracks.
+    const disguised = accounts.find((a) => a.user_id === pop.bots.disguised)!;
+    expect(disguised.reasons.some((r) => r.includes('between 30 and 35 s'))).toBe(true);
+    expect(disguised.reasons.some((r) => r.includes('never to the end'))).toBe(true);
+    expect(disguised.reasons.some((r) => r.includes('no sleep gap'))).toBe(false);
     const shift = accounts.find((a) => a.user_id === pop.bots.shift)!;
     expect(shift.reasons.length).toBeGreaterThanOrEqual(2);
     // The shift farm sleeps like a person: the rhythm features must not be what caught it.
@@ -67,7 +73,8 @@ describe('account trust', () => {
   });
 
   it('trusts everyone when anomaly detection is off', () => {
-    const off = computeSignals(log, { asOf: POPULATION_AS_OF, config: { anomaly: { enabled: false } } });
+    const small = population(11, 40).builder.build();
+    const off = computeSignals(small, { asOf: POPULATION_AS_OF, config: { anomaly: { enabled: false } } });
     expect(Math.min(...off.interactions.trust!)).toBe(1);
     expect(off.report.accounts).toEqual([]);
     expect(off.report.totals.dropped_entries).toBe(0);
@@ -86,6 +93,7 @@ describe('joint evidence', () => {
       shortPlayShare: 0.01,
       gapRegularity: 0.5,
       topTrackShare: 0.1,
+      unfinishedLoopShare: 0.01,
       distinctTrackRatio: 0.4,
       hourEntropy: 3.5,
       quietHours: 8,

@@ -1,13 +1,13 @@
 /**
  * Test helper: a seeded listening population — varied human listeners, one very heavy but human
- * listener, and bot accounts of three farm styles — so robust statistics have a real population.
+ * listener, and bot accounts of four farm styles — so robust statistics have a real population.
  */
 import { LogBuilder } from './make-log.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 export const POPULATION_START = Date.UTC(2024, 0, 1);
-export const POPULATION_DAYS = 42;
+export const POPULATION_DAYS = 28;
 export const POPULATION_AS_OF = POPULATION_START + POPULATION_DAYS * DAY;
 
 /** mulberry32: small, fast, seeded. */
@@ -24,7 +24,7 @@ export function rng(seed: number): () => number {
 
 const CATALOG = 3000;
 /** Tail tracks the farms push. */
-export const TARGETS = ['track_2990', 'track_2991', 'track_2992', 'track_2993', 'track_2994'];
+export const TARGETS = Array.from({ length: 9 }, (_, i) => `track_${2990 + i}`);
 
 interface Catalog {
   duration: Float64Array;
@@ -81,6 +81,30 @@ function addHuman(b: LogBuilder, id: string, rand: () => number, cat: Catalog, h
   }
 }
 
+/**
+ * A farm account hiding in human rhythm: a few sessions a day at waking hours (never 02:00–07:00
+ * UTC), half of the plays full-length filler of popular tracks, the rest ~31 s target streams.
+ */
+function addDisguisedAccount(b: LogBuilder, id: string, rand: () => number, cat: Catalog, targets: readonly string[], days: number): void {
+  for (let d = POPULATION_DAYS - days; d < POPULATION_DAYS; d++) {
+    for (let s = 0; s < 4; s++) {
+      let t = POPULATION_START + d * DAY + (8 + s * 4 + rand() * 2) * HOUR;
+      for (let j = 0; j < 20; j++) {
+        if (rand() < 0.5) {
+          const track = cat.zipf(rand());
+          const dur = cat.duration[track];
+          b.add(id, `track_${track}`, t, 'play', dur, dur);
+          t += dur + 300 + rand() * 1500;
+        } else {
+          const ms = 30_500 + rand() * 2000;
+          b.add(id, targets[Math.floor(rand() * targets.length)], t, 'play', ms, 200_000);
+          t += ms + 300 + rand() * 1500;
+        }
+      }
+    }
+  }
+}
+
 /** Plays of ~31 s, back to back, within [fromHour, toHour) UTC of each day. */
 function addFarmAccount(
   b: LogBuilder,
@@ -116,10 +140,10 @@ export interface Population {
   builder: LogBuilder;
   humans: string[];
   heavy: string;
-  bots: { roundTheClock: string; shift: string; filler: string };
+  bots: { roundTheClock: string; shift: string; filler: string; disguised: string };
 }
 
-/** 300 varied humans, one heavy human and three bots; the caller may add more rows to the builder. */
+/** 300 varied humans, one heavy human and four bots; the caller may add more rows to the builder. */
 export function population(seed = 7, humans = 300): Population {
   const rand = rng(seed);
   const cat = catalog(rand);
@@ -134,10 +158,11 @@ export function population(seed = 7, humans = 300): Population {
   addFarmAccount(b, 'bot_clock', rand, cat, TARGETS.slice(0, 3), 0, 24, 0, 7);
   addFarmAccount(b, 'bot_shift', rand, cat, TARGETS.slice(0, 2), 8, 20, 0, 7);
   addFarmAccount(b, 'bot_filler', rand, cat, TARGETS.slice(3, 5), 0, 24, 0.6, 7);
+  addDisguisedAccount(b, 'bot_disguised', rand, cat, TARGETS.slice(5, 9), 14);
   return {
     builder: b,
     humans: ids,
     heavy: 'heavy_listener',
-    bots: { roundTheClock: 'bot_clock', shift: 'bot_shift', filler: 'bot_filler' },
+    bots: { roundTheClock: 'bot_clock', shift: 'bot_shift', filler: 'bot_filler', disguised: 'bot_disguised' },
   };
 }
