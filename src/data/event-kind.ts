@@ -1,4 +1,4 @@
-/** Event kind names → EVENT_CODE, matched on bytes (ASCII case-insensitive) without decoding. */
+/** Event kind names → EVENT_CODE, matched on bytes (ASCII case-insensitive, spaces trimmed) without decoding. */
 import { EVENT_CODE, EVENT_KINDS } from '../types.js';
 
 /** Returned for a name that is not one of EVENT_KINDS; stored as `other` and reported. */
@@ -10,6 +10,8 @@ const NAMES = EVENT_KINDS.map((k) => Uint8Array.from(k, (ch) => ch.charCodeAt(0)
 
 /** Kind code of the name in bytes [s, e), or UNKNOWN_KIND. */
 export function kindFromBytes(b: Uint8Array, s: number, e: number): number {
+  while (s < e && b[s] === 32) s++;
+  while (e > s && b[e - 1] === 32) e--;
   const len = e - s;
   for (let k = 0; k < NAMES.length; k++) {
     const name = NAMES[k];
@@ -27,7 +29,7 @@ export function kindFromBytes(b: Uint8Array, s: number, e: number): number {
 
 /** Kind code of a name, or UNKNOWN_KIND. */
 export function kindFromName(name: string): number {
-  const lower = name.toLowerCase();
+  const lower = name.trim().toLowerCase();
   const k = (EVENT_KINDS as readonly string[]).indexOf(lower);
   return k < 0 ? UNKNOWN_KIND : k;
 }

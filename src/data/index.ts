@@ -30,3 +30,4 @@ export {
 export { parseNumberBytes, isBlank } from './parse-number.js';
 export { parseIsoBytes, detectEpochUnit, numericToMs, TextTimestampParser, type TimestampFormat } from './timestamps.js';
 export { ByteInterner } from './byte-interner.js';
+export * from './catalog.js';

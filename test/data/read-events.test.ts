@@ -175,7 +175,7 @@ describe('readEvents columns and formats', () => {
   });
 
   it('takes column names from the options and names a missing column', async () => {
-    const file = tmp.write('custom.csv', lines('uid;song;ts;type;played', `a;x;${T};like;5`, `b;y;${T};share;6`));
+    const file = tmp.write('custom.csv', lines('uid;song;ts;type;played', `a;x;${T};like;5`, `b;y;${T}; Share ;6`));
     const { log } = await readEvents(file, { userCol: 'uid', itemCol: 'song', timeCol: 'ts', eventCol: 'type', msPlayedCol: 'played' });
     expect(log.users.ids).toEqual(['a', 'b']);
     expect(Array.from(log.kind)).toEqual([EVENT_CODE.like, EVENT_CODE.share]);
