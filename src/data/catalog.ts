@@ -197,7 +197,10 @@ export function catalogFromTables(main: RawTable, artistFile?: RawTable, trackAr
   }
   const artistNames = artists.ids.map((_, a) => (artistRow[a] >= 0 ? (artistTable?.text.get('name')?.[artistRow[a]] ?? '').trim() : ''));
 
-  const { names, matrix, reports, dropped } = numericFeatures(n, trackTable, trackRow, artistTable, rowOfArtist, trackArtist, artists.size);
+  // When each item is an artist row itself, its values are its own, not inherited.
+  const ownTable = trackLevel ? main : trackArtists ? undefined : main;
+  const ownRow = trackLevel ? trackRow : Int32Array.from({ length: n }, (_, t) => rowOfArtist(t));
+  const { names, matrix, reports, dropped } = numericFeatures(n, ownTable, ownRow, artistTable, rowOfArtist, trackArtist, artists.size);
   const ignored = [...new Set([...main.ignored, ...(artistFile?.ignored ?? [])])];
   return {
     tracks,

@@ -107,11 +107,12 @@ describe('readCatalog', () => {
     expect(c.tracks.ids).toEqual(['a1', 'a2']);
     expect(c.titles).toEqual(['One', 'Two']);
     expect(c.report.duplicateRows).toBe(1);
-    expect(c.report.features[0]).toMatchObject({ name: 'popularity', present: 0, inherited: 1, imputedMedian: 1 });
+    expect(c.report.features[0]).toMatchObject({ name: 'popularity', present: 1, inherited: 0, imputedMedian: 1 });
     const expanded = await readCatalog(file, { trackArtists: { tracks: ['x', 'y', 'z'], artists: ['a2', 'a1', 'a1'] } });
     expect(expanded.tracks.ids).toEqual(['x', 'y', 'z']);
     expect(expanded.artists.ids).toEqual(['a2', 'a1']);
     expect([...expanded.tags.indptr]).toEqual([0, 1, 3, 5]);
+    expect(expanded.report.features[0]).toMatchObject({ present: 0, inherited: 2, imputedArtistMean: 0, imputedMedian: 1 });
   });
 
   it('reads Parquet, locating junk by row', async () => {
