@@ -105,7 +105,15 @@ function dayKeys(
   return { day, days: distinct };
 }
 
-/** Compute interactions, exclusions and the report for `log` as of `options.asOf`. */
+/**
+ * Compute interactions, exclusions and the report for `log` as of `options.asOf`.
+ *
+ * Per event: signed evidence (see `eventEvidence`) × exp(−ln2·Δt/halfLife); events after asOf
+ * and plays over the daily cap are left out. Per (user, track): P = g(Σ positive), N = g(Σ |negative|)
+ * with g the repeat transform; P > N gives pref 1 with weight P − N, otherwise pref 0 with weight
+ * (N − P)·negativeConfidence. Weights are then multiplied by the account's trust; accounts below
+ * `anomaly.dropBelowTrust` keep their (empty) rows. Rows and columns are the log's dictionaries.
+ */
 export function computeSignals(log: EventLog, options: SignalsOptions): SignalsResult {
   const asOf = options?.asOf;
   if (typeof asOf !== 'number' || !Number.isFinite(asOf) || Math.abs(asOf) > 8.64e15) {
@@ -191,11 +199,11 @@ export function computeSignals(log: EventLog, options: SignalsOptions): SignalsR
     if (kind === OTHER || kind >= EVENT_KINDS.length) otherEvents++;
     const evidence = eventEvidence(kind, log.msPlayed[e], log.durationMs ? log.durationMs[e] : Number.NaN, config);
     if (isEarlySkip(kind, log.msPlayed[e], log.durationMs ? log.durationMs[e] : Number.NaN, config)) earlySkips++;
-    const w = evidence * decayFactor(asOf - log.timestamp[e], halfLife);
+    const decayed = evidence * decayFactor(asOf - log.timestamp[e], halfLife);
     rows[k] = log.user[e];
     cols[k] = log.track[e];
-    if (w >= 0) pos[k] = w;
-    else neg[k] = -w;
+    if (decayed >= 0) pos[k] = decayed;
+    else neg[k] = -decayed;
     k++;
   }
   const summed = buildCsr(users, tracks, rows, cols, [pos, neg]);

@@ -52,6 +52,7 @@ export interface SignalsReport {
 }
 
 const LIST_LIMIT = 10;
+const REASON_LIMIT = 3;
 
 function count(n: number): string {
   return n.toLocaleString('en-US');
@@ -71,7 +72,8 @@ export function formatSignalsSummary(report: SignalsReport): string {
     `accounts: ${count(t.judged_accounts)} judged, ${count(t.flagged_accounts)} with trust < 1, ${count(t.not_human_accounts)} judged not human`,
   ];
   for (const a of report.accounts.slice(0, LIST_LIMIT)) {
-    lines.push(`  ${a.user_id}  trust ${a.trust.toFixed(2)}: ${a.reasons.join('; ')}`);
+    const more = a.reasons.length > REASON_LIMIT ? ` (+${a.reasons.length - REASON_LIMIT} more)` : '';
+    lines.push(`  ${a.user_id}  trust ${a.trust.toFixed(2)}: ${a.reasons.slice(0, REASON_LIMIT).join('; ')}${more}`);
   }
   if (report.accounts.length > LIST_LIMIT) lines.push(`  … ${count(report.accounts.length - LIST_LIMIT)} more`);
   lines.push(`tracks flagged: ${count(t.flagged_tracks)}`);
