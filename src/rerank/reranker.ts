@@ -1,0 +1,383 @@
+/**
+ * Re-ranking one user's candidates into a playlist:
+ *   relevance  = score × (1 + popularity)^−β  (popularity debiasing), scaled to the user's best,
+ *                + freshness boost × 0.5^(age / half-life) for recent releases;
+ *   core picks = MMR over the best `mmrPool` candidates: argmax λ·rel − (1−λ)·max-sim-to-picked,
+ *                under a per-artist cap and an optional per-genre share;
+ *   discoveries = `explorationShare` of the slots drawn (seeded Gumbel-top-k on rel / T) from
+ *                candidates that fit the taste (rel ≥ a floor) but are less popular;
+ *   reasons    = from the terms that placed each track (similar history tracks, a fresh release of
+ *                a liked artist, a discovery near a history track).
+ * Candidates are assumed already free of heard, disliked and archived tracks (retrieval excludes
+ * them inside the kernel). One Reranker per worker/shard: all scratch buffers are reused.
+ */
+import type { ItemFeatures } from './item-features.js';
+import { popularityQuantile } from './item-features.js';
+import { resolveRerankOptions, type RerankOptions, type ResolvedRerankOptions } from './options.js';
+
+export const REASON_SIMILAR = 0;
+export const REASON_NEW_RELEASE = 1;
+export const REASON_DISCOVERY = 2;
+
+/** Output rows of a block of users: `size` slots per user, `count[u]` of them filled. */
+export interface PlaylistSlots {
+  size: number;
+  items: Int32Array;
+  scores: Float32Array;
+  reason: Uint8Array;
+  /** Reason arguments: history track indices (similar, discovery) or the artist (new release); −1 none. */
+  refA: Int32Array;
+  refB: Int32Array;
+  count: Int32Array;
+}
+
+export function allocSlots(users: number, size: number): PlaylistSlots {
+  const n = users * size;
+  return {
+    size,
+    items: new Int32Array(n).fill(-1),
+    scores: new Float32Array(n),
+    reason: new Uint8Array(n),
+    refA: new Int32Array(n).fill(-1),
+    refB: new Int32Array(n).fill(-1),
+    count: new Int32Array(users),
+  };
+}
+
+const DAY_MS = 86_400_000;
+const TIER_CORE = 0;
+const TIER_DISCOVERY = 1;
+
+export class Reranker {
+  readonly opts: ResolvedRerankOptions;
+  private readonly popFactor: Float32Array;
+  private readonly discoveryPop: number;
+  private readonly genreCap: number;
+  private readonly rel: Float32Array;
+  private readonly maxSim: Float32Array;
+  /** Picks already folded into maxSim per candidate (lazy MMR). */
+  private readonly simUpTo: Int32Array;
+  private readonly key: Float32Array;
+  private readonly picked: Uint8Array;
+  private readonly fresh: Uint8Array;
+  private readonly order: Int32Array;
+  private readonly sel: Int32Array;
+  private readonly selTier: Uint8Array;
+  private readonly artistCount: Int32Array;
+  private readonly genreCount: Int32Array;
+  private readonly liked: Uint8Array;
+  private readonly byRel: (a: number, b: number) => number;
+  private nSel = 0;
+  private poolSize = 0;
+  private relaxGenre = false;
+  private rng = 0;
+
+  constructor(
+    readonly features: ItemFeatures,
+    options: RerankOptions,
+    /** Candidates per user this reranker will see at most. */
+    readonly width: number,
+  ) {
+    this.opts = resolveRerankOptions(options);
+    const o = this.opts;
+    const items = features.artist.length;
+    this.popFactor = new Float32Array(items);
+    for (let i = 0; i < items; i++) this.popFactor[i] = Math.pow(1 + Math.max(0, features.popularity[i]), -o.popularityPenalty);
+    this.discoveryPop = popularityQuantile(features.popularity, o.discoveryQuantile);
+    this.genreCap = Math.max(1, Math.floor(o.maxGenreShare * o.size + 1e-9));
+    let genres = 0;
+    if (features.genre) for (let i = 0; i < items; i++) genres = Math.max(genres, features.genre[i] + 1);
+    this.rel = new Float32Array(width);
+    this.maxSim = new Float32Array(width);
+    this.simUpTo = new Int32Array(width);
+    this.key = new Float32Array(width);
+    this.picked = new Uint8Array(width);
+    this.fresh = new Uint8Array(width);
+    this.order = new Int32Array(width);
+    this.sel = new Int32Array(o.size);
+    this.selTier = new Uint8Array(o.size);
+    this.artistCount = new Int32Array(Math.max(1, features.artists));
+    this.genreCount = new Int32Array(Math.max(1, genres));
+    this.liked = new Uint8Array(Math.max(1, features.artists));
+    const rel = this.rel;
+    this.byRel = (a, b) => rel[b] - rel[a] || a - b;
+  }
+
+  /**
+   * Fill row `row` of `out` from one user's candidates (`items`/`scores`, best first, −1 padded).
+   * `history` lists the user's liked/played track indices most weighted first (for reasons and
+   * "artists you like"); `userKey` seeds the discovery draw (e.g. mix of user index and week).
+   */
+  rerank(items: Int32Array, scores: Float32Array, history: Int32Array, userKey: number, out: PlaylistSlots, row: number): number {
+    const o = this.opts;
+    const f = this.features;
+    let c = 0;
+    while (c < items.length && c < this.width && items[c] >= 0) c++;
+    this.nSel = 0;
+    this.relaxGenre = false;
+    this.rng = userKey | 0 || 0x1e3779b9;
+    // Relevance: debiased score relative to the user's best, plus the freshness boost.
+    let best = 0;
+    for (let p = 0; p < c; p++) {
+      const s = scores[p];
+      const pf = this.popFactor[items[p]];
+      const r = s >= 0 ? s * pf : s / pf;
+      this.rel[p] = r;
+      if (r > best) best = r;
+    }
+    const inv = best > 0 ? 1 / best : 1;
+    const boost = o.freshnessBoost;
+    const hl = o.freshnessHalfLifeDays * DAY_MS;
+    for (let p = 0; p < c; p++) {
+      this.rel[p] *= inv;
+      this.picked[p] = 0;
+      this.maxSim[p] = 0;
+      this.simUpTo[p] = 0;
+      this.fresh[p] = 0;
+      this.order[p] = p;
+      if (boost > 0 && f.releaseMs) {
+        const age = o.asOf - f.releaseMs[items[p]];
+        if (age >= 0) {
+          const b = boost * Math.pow(0.5, age / hl);
+          this.rel[p] += b;
+          if (b >= boost * 0.25) this.fresh[p] = 1;
+        }
+      }
+    }
+    this.order.subarray(0, c).sort(this.byRel);
+    this.poolSize = Math.min(c, o.mmrPool);
+
+    const size = o.size;
+    const nDisc = Math.min(size, Math.round(o.explorationShare * size));
+    this.mmr(items, size - nDisc);
+    const disc = this.discover(items, nDisc);
+    this.mmr(items, size);
+    if (this.nSel < size && this.poolSize < c) {
+      this.widenPool(c);
+      this.mmr(items, size);
+    }
+    if (this.nSel < size && o.maxGenreShare < 1) {
+      // The genre spread is a soft goal: relax it rather than return a short playlist.
+      this.relaxGenre = true;
+      this.mmr(items, size);
+    }
+    this.emit(items, scores, history, disc, out, row);
+    // Reset the per-artist and per-genre counts touched by this user.
+    for (let s = 0; s < this.nSel; s++) {
+      const it = items[this.sel[s]];
+      const a = f.artist[it];
+      if (a >= 0) this.artistCount[a] = 0;
+      if (f.genre && f.genre[it] >= 0) this.genreCount[f.genre[it]] = 0;
+    }
+    return this.nSel;
+  }
+
+  private allowed(items: Int32Array, p: number): boolean {
+    if (this.picked[p] === 1) return false;
+    const it = items[p];
+    const a = this.features.artist[it];
+    if (a >= 0 && this.artistCount[a] >= this.opts.artistCap) return false;
+    const g = this.features.genre ? this.features.genre[it] : -1;
+    if (g >= 0 && !this.relaxGenre && this.genreCount[g] >= this.genreCap) return false;
+    return true;
+  }
+
+  private pick(items: Int32Array, p: number, tier: number): void {
+    const f = this.features;
+    const it = items[p];
+    this.picked[p] = 1;
+    this.sel[this.nSel] = p;
+    this.selTier[this.nSel] = tier;
+    this.nSel++;
+    const a = f.artist[it];
+    if (a >= 0) this.artistCount[a]++;
+    if (f.genre && f.genre[it] >= 0) this.genreCount[f.genre[it]]++;
+  }
+
+  /**
+   * Greedy MMR over the pool until `target` tracks are picked or nothing is allowed. Lazy: a
+   * candidate's max-similarity only grows as tracks are picked, so its stale MMR value is an upper
+   * bound; only the leader is brought up to date, and it is picked once it still leads.
+   */
+  private mmr(items: Int32Array, target: number): void {
+    const lambda = this.opts.lambda;
+    const w = 1 - lambda;
+    while (this.nSel < target) {
+      let bestP = -1;
+      let bestV = -Infinity;
+      let secondV = -Infinity;
+      for (let q = 0; q < this.poolSize; q++) {
+        const p = this.order[q];
+        if (!this.allowed(items, p)) continue;
+        const val = lambda * this.rel[p] - w * this.maxSim[p];
+        if (val > bestV) {
+          secondV = bestV;
+          bestV = val;
+          bestP = p;
+        } else if (val > secondV) secondV = val;
+      }
+      if (bestP < 0) return;
+      if (w === 0 || this.simUpTo[bestP] === this.nSel) {
+        this.pick(items, bestP, TIER_CORE);
+        continue;
+      }
+      this.refreshSim(items, bestP);
+      if (lambda * this.rel[bestP] - w * this.maxSim[bestP] >= secondV) this.pick(items, bestP, TIER_CORE);
+    }
+  }
+
+  /** Fold the picks made since candidate p was last updated into its max-similarity. */
+  private refreshSim(items: Int32Array, p: number): void {
+    const f = this.features;
+    const d = f.diversityDim;
+    const v = f.diversity;
+    const b = items[p] * d;
+    let m = this.maxSim[p];
+    for (let s = this.simUpTo[p]; s < this.nSel; s++) {
+      const a = items[this.sel[s]] * d;
+      let dot = 0;
+      for (let j = 0; j < d; j++) dot += v[a + j] * v[b + j];
+      if (dot > m) m = dot;
+    }
+    this.maxSim[p] = m;
+    this.simUpTo[p] = this.nSel;
+  }
+
+  /** Extend the MMR pool to every candidate (rare: the caps exhausted the pool). */
+  private widenPool(c: number): void {
+    this.poolSize = c;
+  }
+
+  /** mulberry32 step: uniform in (0, 1). */
+  private uniform(): number {
+    let t = (this.rng = (this.rng + 0x6d2b79f5) | 0);
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
+  }
+
+  /** Seeded draw of up to n discoveries: Gumbel-top-k over rel / T among less popular, fitting tracks. */
+  private discover(items: Int32Array, n: number): number {
+    if (n <= 0) return 0;
+    const o = this.opts;
+    const invT = 1 / o.explorationTemperature;
+    let eligible = 0;
+    const count = this.countCandidates(items);
+    for (let q = 0; q < count; q++) {
+      const p = this.order[q];
+      if (this.picked[p] === 1 || this.rel[p] < o.discoveryMinRelevance || this.features.popularity[items[p]] > this.discoveryPop) {
+        this.key[q] = -Infinity;
+        continue;
+      }
+      this.key[q] = this.rel[p] * invT - Math.log(-Math.log(this.uniform()));
+      eligible++;
+    }
+    let got = 0;
+    while (got < n && eligible > 0) {
+      let bq = -1;
+      let bk = -Infinity;
+      for (let q = 0; q < count; q++) {
+        if (this.key[q] > bk) {
+          bk = this.key[q];
+          bq = q;
+        }
+      }
+      if (bq < 0) break;
+      this.key[bq] = -Infinity;
+      eligible--;
+      const p = this.order[bq];
+      if (!this.allowed(items, p)) continue;
+      this.pick(items, p, TIER_DISCOVERY);
+      got++;
+    }
+    return got;
+  }
+
+  private countCandidates(items: Int32Array): number {
+    let c = 0;
+    while (c < items.length && c < this.width && items[c] >= 0) c++;
+    return c;
+  }
+
+  /** Core picks in pick order with the discoveries spread evenly between them, plus reasons. */
+  private emit(items: Int32Array, scores: Float32Array, history: Int32Array, disc: number, out: PlaylistSlots, row: number): void {
+    const f = this.features;
+    const n = this.nSel;
+    const base = row * out.size;
+    for (let h = 0; h < history.length; h++) {
+      const a = f.artist[history[h]];
+      if (a >= 0) this.liked[a] = 1;
+    }
+    let ci = 0;
+    let di = 0;
+    for (let slot = 0; slot < n; slot++) {
+      // Slot `slot` holds a discovery when the even spread of `disc` over n slots steps here.
+      const wantDisc = disc > 0 && Math.floor(((slot + 1) * disc) / n) > Math.floor((slot * disc) / n);
+      let s = -1;
+      if (wantDisc) s = nextOfTier(this.selTier, n, di, TIER_DISCOVERY);
+      if (s < 0) s = nextOfTier(this.selTier, n, ci, TIER_CORE);
+      if (s < 0) s = nextOfTier(this.selTier, n, di, TIER_DISCOVERY);
+      const tier = this.selTier[s];
+      if (tier === TIER_DISCOVERY) di = s + 1;
+      else ci = s + 1;
+      this.selTier[s] = 255; // consumed
+      const p = this.sel[s];
+      const it = items[p];
+      const o = base + slot;
+      out.items[o] = it;
+      out.scores[o] = scores[p];
+      const a = f.artist[it];
+      this.similarHistory(it, history, out, o);
+      if (tier === TIER_DISCOVERY) out.reason[o] = REASON_DISCOVERY;
+      else if (this.fresh[p] === 1 && a >= 0 && this.liked[a] === 1) {
+        out.reason[o] = REASON_NEW_RELEASE;
+        out.refA[o] = a;
+        out.refB[o] = -1;
+      } else out.reason[o] = REASON_SIMILAR;
+    }
+    for (let slot = n; slot < out.size; slot++) {
+      out.items[base + slot] = -1;
+      out.refA[base + slot] = -1;
+      out.refB[base + slot] = -1;
+    }
+    out.count[row] = n;
+    for (let h = 0; h < history.length; h++) {
+      const a = f.artist[history[h]];
+      if (a >= 0) this.liked[a] = 0;
+    }
+  }
+
+  /** The two history tracks most similar to `it` by factor cosine → refA, refB (−1 when none). */
+  private similarHistory(it: number, history: Int32Array, out: PlaylistSlots, o: number): void {
+    const f = this.features;
+    const k = f.factors;
+    const u = f.unitFactors;
+    let b1 = -1;
+    let b2 = -1;
+    let s1 = -Infinity;
+    let s2 = -Infinity;
+    for (let h = 0; h < history.length; h++) {
+      const x = history[h];
+      if (x === it) continue;
+      let s = 0;
+      for (let j = 0; j < k; j++) s += u[it * k + j] * u[x * k + j];
+      if (s > s1) {
+        s2 = s1;
+        b2 = b1;
+        s1 = s;
+        b1 = x;
+      } else if (s > s2) {
+        s2 = s;
+        b2 = x;
+      }
+    }
+    out.refA[o] = b1;
+    out.refB[o] = b2;
+  }
+}
+
+/** First selection index ≥ from with the given tier, or −1. */
+function nextOfTier(tiers: Uint8Array, n: number, from: number, tier: number): number {
+  for (let s = from; s < n; s++) if (tiers[s] === tier) return s;
+  return -1;
+}

@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { exactCandidates } from '../../src/retrieve/candidates.js';
+import { mergeExclusions, userRange } from '../../src/retrieve/exclusion-rows.js';
+import { popularityQuantile } from '../../src/rerank/item-features.js';
+import { resolveRerankOptions, type RerankOptions } from '../../src/rerank/options.js';
+import { REASON_DISCOVERY, REASON_NEW_RELEASE, Reranker, allocSlots } from '../../src/rerank/reranker.js';
+import { buildFeatures } from '../../src/playlist/prepare.js';
+import { makeWorld } from '../playlist/world.js';
+
+const world = makeWorld({ users: 120, seed: 3 });
+const { data } = world;
+const k = data.params.factors;
+const U = data.users.size;
+const C = 300;
+const cands = exactCandidates(data.userFactors, data.itemFactors, k, C, mergeExclusions({ tracks: [data.seen] }, userRange(0, U)));
+const features = buildFeatures(data, world.meta);
+
+function run(opts: RerankOptions, key = 1, f = features) {
+  const r = new Reranker(f, opts, C);
+  const size = r.opts.size;
+  const out = allocSlots(U, size);
+  for (let u = 0; u < U; u++) {
+    const hist = data.seen.indices.subarray(data.seen.indptr[u], data.seen.indptr[u + 1]);
+    r.rerank(cands.items.subarray(u * C, (u + 1) * C), cands.scores.subarray(u * C, (u + 1) * C), hist, key * 7919 + u, out, u);
+  }
+  return out;
+}
+
+function meanDiversity(out: ReturnType<typeof run>): number {
+  let sum = 0;
+  let pairs = 0;
+  for (let u = 0; u < U; u++) {
+    for (let a = 0; a < out.count[u]; a++) {
+      for (let b = a + 1; b < out.count[u]; b++) {
+        const x = out.items[u * out.size + a];
+        const y = out.items[u * out.size + b];
+        let dot = 0;
+        for (let j = 0; j < k; j++) dot += features.unitFactors[x * k + j] * features.unitFactors[y * k + j];
+        sum += 1 - dot;
+        pairs++;
+      }
+    }
+  }
+  return sum / pairs;
+}
+
+function meanPopularity(out: ReturnType<typeof run>): number {
+  let s = 0;
+  let n = 0;
+  for (let u = 0; u < U; u++) for (let j = 0; j < out.count[u]; j++) (s += features.popularity[out.items[u * out.size + j]]), n++;
+  return s / n;
+}
+
+describe('Reranker', () => {
+  it('fills every playlist to size with no artist above the cap and no repeated track', () => {
+    const out = run({ size: 30, artistCap: 2 });
+    for (let u = 0; u < U; u++) {
+      expect(out.count[u]).toBe(30);
+      const row = [...out.items.subarray(u * 30, u * 30 + 30)];
+      expect(new Set(row).size).toBe(30);
+      const perArtist = new Map<number, number>();
+      for (const t of row) perArtist.set(world.meta.trackArtist[t], (perArtist.get(world.meta.trackArtist[t]) ?? 0) + 1);
+      expect(Math.max(...perArtist.values())).toBeLessThanOrEqual(2);
+    }
+  });
+
+  it('is reproducible for the same key and draws other discoveries for another key', () => {
+    const a = run({}, 1);
+    const b = run({}, 1);
+    const c = run({}, 2);
+    expect([...a.items]).toEqual([...b.items]);
+    expect([...a.items]).not.toEqual([...c.items]);
+  });
+
+  it('gives the exploration share to less popular discoveries that fit the taste', () => {
+    const out = run({ explorationShare: 0.2, discoveryQuantile: 0.7 });
+    const threshold = popularityQuantile(features.popularity, 0.7);
+    let discoveries = 0;
+    for (let s = 0; s < out.items.length; s++) {
+      if (out.reason[s] !== REASON_DISCOVERY) continue;
+      discoveries++;
+      expect(features.popularity[out.items[s]]).toBeLessThanOrEqual(threshold);
+    }
+    expect(discoveries).toBe(U * 6);
+    const none = run({ explorationShare: 0 });
+    expect([...none.reason].filter((r) => r === REASON_DISCOVERY)).toHaveLength(0);
+  });
+
+  it('raises intra-list diversity as λ falls and lowers mean popularity as the penalty grows', () => {
+    const div = [1, 0.7, 0.4].map((lambda) => meanDiversity(run({ lambda, explorationShare: 0, popularityPenalty: 0 })));
+    expect(div[1]).toBeGreaterThan(div[0]);
+    expect(div[2]).toBeGreaterThan(div[1]);
+    const pop = [0, 0.3, 1].map((popularityPenalty) => meanPopularity(run({ popularityPenalty, explorationShare: 0, lambda: 1 })));
+    expect(pop[1]).toBeLessThan(pop[0]);
+    expect(pop[2]).toBeLessThan(pop[1]);
+  });
+
+  it('keeps every genre at or below its share when a genre spread is set', () => {
+    const f = { ...features, genre: world.trackGenre };
+    const out = run({ maxGenreShare: 0.4, size: 20 }, 1, f);
+    for (let u = 0; u < U; u++) {
+      const counts = new Map<number, number>();
+      for (let j = 0; j < out.count[u]; j++) {
+        const g = world.trackGenre[out.items[u * 20 + j]];
+        counts.set(g, (counts.get(g) ?? 0) + 1);
+      }
+      expect(out.count[u]).toBe(20);
+      expect(Math.max(...counts.values())).toBeLessThanOrEqual(8);
+    }
+  });
+
+  it('boosts recent releases of liked artists and says so', () => {
+    const asOf = Date.UTC(2026, 10, 27);
+    const releaseMs = new Float64Array(data.items.size).fill(Date.UTC(2020, 0, 1));
+    // Every 5th track is a release of last week.
+    for (let t = 0; t < releaseMs.length; t += 5) releaseMs[t] = asOf - 3 * 86_400_000;
+    const f = { ...features, releaseMs };
+    const fresh = (out: ReturnType<typeof run>): number => [...out.items].filter((t) => t >= 0 && t % 5 === 0).length;
+    const base = run({ asOf, explorationShare: 0 }, 1, f);
+    const boosted = run({ asOf, explorationShare: 0, freshnessBoost: 0.5 }, 1, f);
+    expect(fresh(boosted)).toBeGreaterThan(fresh(base) * 1.5);
+    expect([...boosted.reason].some((r) => r === REASON_NEW_RELEASE)).toBe(true);
+    expect([...base.reason].some((r) => r === REASON_NEW_RELEASE)).toBe(false);
+  });
+
+  it('rejects bad knobs with the option name', () => {
+    expect(() => resolveRerankOptions({ lambda: 2 })).toThrow(/lambda/);
+    expect(() => resolveRerankOptions({ artistCap: 0 })).toThrow(/artistCap/);
+    expect(() => resolveRerankOptions({ maxGenreShare: 0 })).toThrow(/maxGenreShare/);
+  });
+});
