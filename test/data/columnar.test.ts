@@ -141,6 +141,28 @@ describe('Parquet and Arrow events', () => {
     expect(r3.log.users.ids).toEqual(['a', 'b']);
   });
 
+  it('pseudonymizes dictionary-encoded and integer user ids from Parquet', async () => {
+    const csv = tmp.write('pii.csv', lines('user_id,track_id,timestamp', `alice,t1,${T}`, `bob,t2,${T}`, `alice,t3,${T + 1}`));
+    const { log } = await readEvents(csv);
+    const pq = tmp.path('pii.parquet');
+    await writeEventsParquet(log, pq);
+    const mask = (id: string): string => `p${id.length}${id.split('').reverse().join('')}`;
+    const back = await readEvents(pq, { pseudonymize: mask });
+    expect(back.log.users.ids).toEqual([mask('alice'), mask('bob')]);
+    expect(back.log.users.get('alice')).toBeUndefined();
+    expect(Array.from(back.log.user)).toEqual([0, 1, 0]);
+
+    const ints = new arrow.Table({
+      user_id: arrow.vectorFromArray([7n, 8n], new arrow.Int64()),
+      track_id: arrow.vectorFromArray(['x', 'y'], new arrow.Utf8()),
+      timestamp: arrow.vectorFromArray([T, T + 5], new arrow.Float64()),
+    });
+    const intFile = tmp.write('int-users.parquet', pw.writeParquet(pw.Table.fromIPCStream(arrow.tableToIPC(ints, 'stream'))));
+    const r = await readEvents(intFile, { pseudonymize: mask });
+    expect(r.log.users.ids).toEqual([mask('7'), mask('8')]);
+    expect(r.report.timestampFormat).toBe('epoch_ms');
+  });
+
   it('names the file for truncated Parquet and Arrow files and a missing column', async () => {
     const csv = tmp.write('small.csv', lines('user_id,track_id,timestamp', `u,t,${T}`, `v,t,${T}`));
     const { log } = await readEvents(csv);
