@@ -17,7 +17,10 @@ export const MISSING_ID_VARIANTS = ['user_id', 'track_id'] as const;
 
 const ANCIENT_LIMIT = Date.UTC(2000, 0, 1);
 
-/** Appends `total` corrupt rows spread over all kinds; returns the count per kind. */
+/**
+ * Appends `total` corrupt rows (at most one per clean play or skip) spread evenly over all kinds;
+ * returns the count per kind.
+ */
 export function injectCorruption(
   events: EventBuffer,
   total: number,
@@ -28,7 +31,9 @@ export function injectCorruption(
   const clean = events.length;
   let sources = 0;
   for (let i = 0; i < clean; i++) if (events.kind[i] === EVENT_CODE.play || events.kind[i] === EVENT_CODE.skip) sources++;
-  if (total === 0 || sources === 0) return counts;
+  // Each corrupt row damages a distinct clean play or skip, so a tiny world caps the count.
+  total = Math.min(total, sources);
+  if (total === 0) return counts;
   const rng = new Rng(seed, STREAM.corrupt);
   // Even spread; the remainder goes to kinds in a random order.
   const order = rng.permutation(CORRUPT_KINDS.length);
@@ -36,12 +41,8 @@ export function injectCorruption(
     counts[CORRUPT_KINDS[order[i]]] = Math.floor(total / CORRUPT_KINDS.length) + (i < total % CORRUPT_KINDS.length ? 1 : 0);
   }
   const used = new Set<number>();
-  const limit = Math.min(total, sources);
-  let made = 0;
   for (const kind of CORRUPT_KINDS) {
-    const n = counts[kind];
-    let done = 0;
-    for (; done < n && made < limit; done++, made++) {
+    for (let done = 0; done < counts[kind]; done++) {
       let src: number;
       do src = rng.int(clean);
       while (used.has(src) || (events.kind[src] !== EVENT_CODE.play && events.kind[src] !== EVENT_CODE.skip));
@@ -83,7 +84,6 @@ export function injectCorruption(
         }
       }
     }
-    counts[kind] = done;
   }
   return counts;
 }

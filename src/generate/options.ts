@@ -7,7 +7,7 @@ export const FARM_STYLES: readonly FarmStyle[] = ['around_the_clock', 'shifts', 
 export interface BotOptions {
   /** Bot accounts as a share of `users`, added on top of the genuine users (0..1, default 0). */
   share?: number;
-  /** Number of farms the bot accounts are split into (default: one per 25 bots, at least 1). */
+  /** Number of farms the bot accounts are split into (default: one per 25 bots, at least 3 so every style appears). */
   farms?: number;
   /** Styles assigned to farms in turn (default all three: around_the_clock, shifts, disguised). */
   styles?: FarmStyle[];
@@ -42,7 +42,7 @@ export interface GenerateOptions {
   bots?: BotOptions;
   /** Share of the week-0 genuine users who are heavy listeners (default 0.01). */
   heavyShare?: number;
-  /** Corrupt rows injected into events.csv, spread over all corruption kinds (default 0). */
+  /** Corrupt rows injected into events.csv, spread evenly over all corruption kinds; capped at the number of clean plays and skips (default 0). */
   corruptRows?: number;
   /** Genuine users joining in each of weeks 1..weeks-1 (default round(users × 0.03)). */
   newUsersPerWeek?: number;
@@ -122,7 +122,7 @@ export function resolveOptions(o: GenerateOptions = {}): ResolvedOptions {
   const b = o.bots ?? {};
   const share = unit('bots.share', b.share, 0);
   const botCount = Math.round(share * users);
-  const farms = int('bots.farms', b.farms, Math.max(1, Math.ceil(botCount / 25)), 1);
+  const farms = int('bots.farms', b.farms, Math.max(1, Math.min(3, botCount), Math.ceil(botCount / 25)), 1);
   const styles = b.styles ?? [...FARM_STYLES];
   if (!Array.isArray(styles) || styles.length === 0 || styles.some((s) => !FARM_STYLES.includes(s))) {
     throw new RangeError(`generateWorld: options.bots.styles must be a non-empty list of ${FARM_STYLES.join(', ')}`);
