@@ -167,8 +167,10 @@ export class EventCollector {
   ): EventLog {
     this.slots = new Int32Array(0); // let the duplicate index go before the trimming copies
     const n = this.length;
+    // Close to full: views avoid a copy (and its memory peak) at ≤ 1/8 slack; else copy to size.
+    const view = n >= this.capacity - (this.capacity >> 3);
     const trim = <T extends Int32Array | Float32Array | Float64Array | Uint8Array>(a: T): T =>
-      (a.length === n ? a : a.slice(0, n)) as T;
+      (a.length === n ? a : view ? a.subarray(0, n) : a.slice(0, n)) as T;
     const log: {
       -readonly [K in keyof EventLog]: EventLog[K];
     } = {
