@@ -53,12 +53,13 @@ class CsvEventSink {
     this.report.malformed(line, message);
   }
 
-  /** A numeric field: NaN when blank, undefined (after reporting) when not a number. */
+  /** A numeric field: NaN when blank, undefined (after reporting) when not a finite number. */
   private number(r: DelimitedRow, c: number): number | undefined {
     const s = r.start[c];
     const e = r.end[c];
     const v = parseNumberBytes(r.bytes, s, e);
-    if (v === v || isBlank(r.bytes, s, e)) return v;
+    if (Number.isFinite(v)) return v;
+    if (v !== v && isBlank(r.bytes, s, e)) return NaN;
     this.report.malformed(r.line, `column '${this.names[c]}': ${quoteValue(text.decode(r.bytes.subarray(s, e)))} is not a number`);
     return undefined;
   }

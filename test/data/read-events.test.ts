@@ -94,12 +94,12 @@ describe('readEvents validation rules', () => {
   it('fails on a malformed row by default and counts it with skipBad', async () => {
     const file = tmp.write(
       'malformed.csv',
-      lines(HEADER, `u1,t1,${T},play,1000,`, `u1,t2,${T},play,abc,`, `u1,t3,${T},play`, `u1,t4,${T},play,5,`),
+      lines(HEADER, `u1,t1,${T},play,1000,`, `u1,t2,${T},play,abc,`, `u1,t3,${T},play`, `u1,t4,${T},play,5,`, `u1,t5,${T},play,1,1e999`),
     );
     await expect(readEvents(file)).rejects.toThrow(`${file}:3: column 'ms_played': "abc" is not a number`);
     const { log, report } = await readEvents(file, { skipBad: true });
-    expect(report.validation.malformed_row).toBe(2);
-    expect(report.examples.malformed_row).toEqual([`${file}:3`, `${file}:4`]);
+    expect(report.validation.malformed_row).toBe(3);
+    expect(report.examples.malformed_row).toEqual([`${file}:3`, `${file}:4`, `${file}:6`]);
     expect(log.tracks.ids).toEqual(['t1', 't4']);
     // skipBad governs malformed rows; strict only governs the validation rules.
     await expect(readEvents(file, { strict: true, skipBad: true })).resolves.toBeDefined();
