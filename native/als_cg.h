@@ -6,20 +6,16 @@
 #include <vector>
 
 #include "als_problem.h"
+#include "gemv.h"
 #include "simd.h"
 
 namespace mixtape {
-
-/** out = G v for the full symmetric k×k G. */
-inline void symv(const float* G, const float* v, float* out, std::size_t k) {
-  for (std::size_t a = 0; a < k; ++a) out[a] = dot(G + a * k, v, k);
-}
 
 inline void als_cg(const AlsProblem& p, int steps) {
   const std::size_t k = p.k;
   const std::vector<float> G = regularized_gram(p);
   RowGather g(p);
-  std::vector<float> r(k), dir(k), Ad(k);
+  std::vector<float> r(k), dir(k), Ad(k), t(g.w.size());
   for (std::size_t u = p.row_begin; u < p.row_end; ++u) {
     float* x = p.X + u * k;
     g.load(p, u);
@@ -28,21 +24,20 @@ inline void als_cg(const AlsProblem& p, int steps) {
       continue;
     }
     // r = b − A x = −G x + Σ_j (c p − (c−1)(z_j·x)) z_j
-    symv(G.data(), x, r.data(), k);
+    gemv_rows(G.data(), k, k, x, r.data());
     for (std::size_t a = 0; a < k; ++a) r[a] = -r[a];
-    for (std::size_t j = 0; j < g.len; ++j) {
-      const float* z = g.Z.data() + j * k;
-      axpy(g.cp[j] - g.w[j] * dot(z, x, k), z, r.data(), k);
-    }
+    gemv_rows(g.Z.data(), g.len, k, x, t.data());
+    for (std::size_t j = 0; j < g.len; ++j) t[j] = g.cp[j] - g.w[j] * t[j];
+    gemv_t_acc(g.Z.data(), g.len, k, t.data(), r.data());
     std::copy(r.begin(), r.end(), dir.begin());
     float rsold = dot(r.data(), r.data(), k);
     if (rsold < 1e-20f) continue;
     for (int it = 0; it < steps; ++it) {
-      symv(G.data(), dir.data(), Ad.data(), k);
-      for (std::size_t j = 0; j < g.len; ++j) {
-        const float* z = g.Z.data() + j * k;
-        axpy(g.w[j] * dot(z, dir.data(), k), z, Ad.data(), k);
-      }
+      // A·dir = G·dir + Zᵀ (w ∘ (Z·dir))
+      gemv_rows(G.data(), k, k, dir.data(), Ad.data());
+      gemv_rows(g.Z.data(), g.len, k, dir.data(), t.data());
+      for (std::size_t j = 0; j < g.len; ++j) t[j] *= g.w[j];
+      gemv_t_acc(g.Z.data(), g.len, k, t.data(), Ad.data());
       const float alpha = rsold / dot(dir.data(), Ad.data(), k);
       axpy(alpha, dir.data(), x, k);
       axpy(-alpha, Ad.data(), r.data(), k);

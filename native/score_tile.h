@@ -18,57 +18,81 @@ namespace mixtape {
 #define MIXTAPE_TILE_BLAS 1
 #endif
 
-/** Per-call buffers of the own kernel (unused when tiles go to BLAS). */
+/**
+ * Per-call packed operands. Users are packed once per super-block, items once per tile; each
+ * (users sub-block × tile) product then reads only packed, contiguous panels.
+ */
 class TileScorer {
  public:
-  /** Rows of S must be padded to a multiple of this (micro-kernel rows)... */
+  /** Sub-block row offsets must be multiples of this (micro-kernel rows)... */
   static constexpr std::size_t row_pad = kMR;
-  /** ...and its row stride to a multiple of this. */
+  /** ...and the row stride of S a multiple of this. */
   static constexpr std::size_t col_pad = kNR;
 
   static std::size_t round_up(std::size_t x, std::size_t m) { return (x + m - 1) / m * m; }
 
-  /** Packs rows [u0, u0+mb) of U; call once per user block. */
-  void pack_users(const float* U, std::size_t u0, std::size_t mb, std::size_t k) {
+  explicit TileScorer(std::size_t k) : k_(k) {}
+
+  /** Packs rows [u0, u0+mb) of U (the super-block). */
+  void pack_users(const float* U, std::size_t u0, std::size_t mb) {
 #if defined(MIXTAPE_TILE_BLAS)
-    U_ = U + u0 * k;
+    U_ = U + u0 * k_;
     (void)mb;
 #else
     const std::size_t panels = round_up(mb, kMR) / kMR;
-    up_.assign(panels * kMR * k, 0.f);
+    up_.assign(panels * kMR * k_, 0.f);
     for (std::size_t r = 0; r < mb; ++r) {
-      const float* src = U + (u0 + r) * k;
-      float* dst = up_.data() + (r / kMR) * kMR * k + (r % kMR);
-      for (std::size_t f = 0; f < k; ++f) dst[f * kMR] = src[f];
+      const float* src = U + (u0 + r) * k_;
+      float* dst = up_.data() + (r / kMR) * kMR * k_ + (r % kMR);
+      for (std::size_t f = 0; f < k_; ++f) dst[f * kMR] = src[f];
     }
 #endif
-    mb_ = mb;
   }
 
-  /** S(mb × T, stride ldS ≥ round_up(T, col_pad)) = U_block · V[t0, t0+T)ᵀ. */
-  void score(const float* V, std::size_t t0, std::size_t T, std::size_t k, float* S, std::size_t ldS) {
+  /** Packs items [t0, t0+T) of V (the tile). */
+  void pack_items(const float* V, std::size_t t0, std::size_t T) {
+    T_ = T;
 #if defined(MIXTAPE_TILE_BLAS)
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(mb_), static_cast<int>(T),
-                static_cast<int>(k), 1.f, U_, static_cast<int>(k), V + t0 * k, static_cast<int>(k), 0.f, S,
+    V_ = V + t0 * k_;
+#else
+    const std::size_t panels = round_up(T, kNR) / kNR;
+    vp_.resize(panels * kNR * k_);
+    for (std::size_t p = 0; p < panels; ++p) {
+      float* dst = vp_.data() + p * kNR * k_;
+      const std::size_t c1 = std::min(kNR, T - p * kNR);
+      for (std::size_t c = 0; c < c1; ++c) {
+        const float* src = V + (t0 + p * kNR + c) * k_;
+        for (std::size_t f = 0; f < k_; ++f) dst[f * kNR + c] = src[f];
+      }
+      for (std::size_t c = c1; c < kNR; ++c)
+        for (std::size_t f = 0; f < k_; ++f) dst[f * kNR + c] = 0.f;
+    }
+#endif
+  }
+
+  /**
+   * S (rows × T, stride ldS ≥ round_up(T, col_pad), at least round_up(rows, row_pad) rows) =
+   * packed users [r0, r0+rows) · packed tileᵀ; r0 is a multiple of row_pad.
+   */
+  void score(std::size_t r0, std::size_t rows, float* S, std::size_t ldS) const {
+#if defined(MIXTAPE_TILE_BLAS)
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(rows), static_cast<int>(T_),
+                static_cast<int>(k_), 1.f, U_ + r0 * k_, static_cast<int>(k_), V_, static_cast<int>(k_), 0.f, S,
                 static_cast<int>(ldS));
 #else
-    const std::size_t vpanels = round_up(T, kNR) / kNR, upanels = round_up(mb_, kMR) / kMR;
-    vp_.assign(vpanels * kNR * k, 0.f);
-    for (std::size_t c = 0; c < T; ++c) {
-      const float* src = V + (t0 + c) * k;
-      float* dst = vp_.data() + (c / kNR) * kNR * k + (c % kNR);
-      for (std::size_t f = 0; f < k; ++f) dst[f * kNR] = src[f];
-    }
+    const std::size_t vpanels = round_up(T_, kNR) / kNR, upanels = round_up(rows, kMR) / kMR;
+    const float* up = up_.data() + r0 * k_;  // r0 / kMR panels of kMR·k floats
     for (std::size_t vp = 0; vp < vpanels; ++vp)
-      for (std::size_t up = 0; up < upanels; ++up)
-        micro_kernel(up_.data() + up * kMR * k, vp_.data() + vp * kNR * k, k, S + up * kMR * ldS + vp * kNR, ldS);
+      for (std::size_t u = 0; u < upanels; ++u)
+        micro_kernel(up + u * kMR * k_, vp_.data() + vp * kNR * k_, k_, S + u * kMR * ldS + vp * kNR, ldS);
 #endif
   }
 
  private:
-  std::size_t mb_ = 0;
+  std::size_t k_, T_ = 0;
 #if defined(MIXTAPE_TILE_BLAS)
   const float* U_ = nullptr;
+  const float* V_ = nullptr;
 #else
   std::vector<float> up_, vp_;
 #endif

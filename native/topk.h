@@ -1,8 +1,10 @@
 // Fused score + top-k: for users [user_begin, user_end) of U, keep the n best items of V by
 // u·v_i (+ bias_i), highest first, ties to the lower item index, skipping each user's excluded
-// items; fewer eligible items than n pads with item −1 and score −Infinity. Users are processed
-// in blocks against item tiles scored into a small per-call buffer, and each tile is merged into
-// per-user bounded min-heaps behind a running threshold, so the users×items matrix never exists.
+// items; fewer eligible items than n pads with item −1 and score −Infinity. A super-block of users
+// (up to 1024) is packed once; each item tile is packed once per super-block and scored against it
+// in sub-blocks of a few dozen users into a small per-call buffer, and every tile row is merged
+// into that user's bounded min-heap behind a running threshold (a SIMD compare rejects most
+// scores), so the users×items matrix never exists.
 // Items whose score is NaN or −Infinity are treated as ineligible.
 #pragma once
 #include <algorithm>
@@ -111,39 +113,46 @@ inline void score_topk(const TopKProblem& p) {
   const std::size_t k = p.k, n = p.n, nu = p.user_end - p.user_begin;
   if (nu == 0 || n == 0) return;
   const std::size_t cap = std::min(n, p.items);
-  // A tile of V around 128 KiB; a user block small enough that the heaps stay modest.
+  const std::size_t sub = 8 * TileScorer::row_pad;  // users per product: S stays small
+  // Item tiles of about 128 KiB packed; a super-block of users shares each packed tile, so packing
+  // is amortised over many users, while its heaps stay within a few MiB.
   const std::size_t tile = TileScorer::round_up(std::clamp<std::size_t>((128 * 1024) / (k * 4), 256, 4096), TileScorer::col_pad);
-  std::size_t mb = std::clamp<std::size_t>(cap ? (1u << 22) / cap : 64, TileScorer::row_pad, 64);
-  mb = mb / TileScorer::row_pad * TileScorer::row_pad;
+  const std::size_t block =
+      std::max(sub, std::min<std::size_t>(1024, (std::size_t{1} << 19) / std::max<std::size_t>(cap, 1)) / sub * sub);
   const std::size_t ld = tile;
-  std::vector<float> S(TileScorer::round_up(mb, TileScorer::row_pad) * ld);
-  std::vector<float> hs(mb * std::max<std::size_t>(cap, 1));
-  std::vector<int32_t> hi(mb * std::max<std::size_t>(cap, 1));
-  std::vector<BoundedHeap> heaps(mb);
-  std::vector<int64_t> ex_pos(mb), ex_end(mb);
+  std::vector<float> S(sub * ld);
+  std::vector<float> hs(block * std::max<std::size_t>(cap, 1));
+  std::vector<int32_t> hi(block * std::max<std::size_t>(cap, 1));
+  std::vector<BoundedHeap> heaps(block);
+  std::vector<int64_t> ex_pos(block), ex_end(block);
   std::vector<uint32_t> order;
-  TileScorer scorer;
+  TileScorer scorer(k);
   const float nan = std::numeric_limits<float>::quiet_NaN();
 
-  for (std::size_t b0 = 0; b0 < nu; b0 += mb) {
-    const std::size_t bu = std::min(mb, nu - b0), u0 = p.user_begin + b0;
+  for (std::size_t b0 = 0; b0 < nu; b0 += block) {
+    const std::size_t bu = std::min(block, nu - b0), u0 = p.user_begin + b0;
     for (std::size_t r = 0; r < bu; ++r) {
       heaps[r] = BoundedHeap{hs.data() + r * cap, hi.data() + r * cap, 0, cap};
       ex_pos[r] = p.excl_indptr ? p.excl_indptr[u0 + r] : 0;
       ex_end[r] = p.excl_indptr ? p.excl_indptr[u0 + r + 1] : 0;
     }
-    scorer.pack_users(p.U, u0, bu, k);
+    scorer.pack_users(p.U, u0, bu);
     for (std::size_t t0 = 0; t0 < p.items && cap > 0; t0 += tile) {
       const std::size_t T = std::min(tile, p.items - t0);
-      scorer.score(p.V, t0, T, k, S.data(), ld);
-      for (std::size_t r = 0; r < bu; ++r) {
-        float* row = S.data() + r * ld;
-        // Excluded items of this tile become NaN, which the merge never accepts.
-        while (ex_pos[r] < ex_end[r] && static_cast<std::size_t>(p.excl_indices[ex_pos[r]]) < t0 + T) {
-          row[static_cast<std::size_t>(p.excl_indices[ex_pos[r]]) - t0] = nan;
-          ++ex_pos[r];
+      scorer.pack_items(p.V, t0, T);
+      for (std::size_t s0 = 0; s0 < bu; s0 += sub) {
+        const std::size_t rows = std::min(sub, bu - s0);
+        scorer.score(s0, rows, S.data(), ld);
+        for (std::size_t q = 0; q < rows; ++q) {
+          const std::size_t r = s0 + q;
+          float* row = S.data() + q * ld;
+          // Excluded items of this tile become NaN, which the merge never accepts.
+          while (ex_pos[r] < ex_end[r] && static_cast<std::size_t>(p.excl_indices[ex_pos[r]]) < t0 + T) {
+            row[static_cast<std::size_t>(p.excl_indices[ex_pos[r]]) - t0] = nan;
+            ++ex_pos[r];
+          }
+          merge_row(row, T, static_cast<int32_t>(t0), p.bias ? p.bias + t0 : nullptr, heaps[r]);
         }
-        merge_row(row, T, static_cast<int32_t>(t0), p.bias ? p.bias + t0 : nullptr, heaps[r]);
       }
     }
     for (std::size_t r = 0; r < bu; ++r)

@@ -45,6 +45,23 @@ describe('scoreTopK', () => {
     }
   });
 
+  it('equals brute force across several user super-blocks and item tiles (large n)', () => {
+    const rng = mulberry32(4242);
+    // k = 32 → 1024-item tiles; n = 1000 → super-blocks of 480 users.
+    const users = 500;
+    const items = 1500;
+    const k = 32;
+    const n = 1000;
+    const U = randomInts(rng, users * k, -1, 1);
+    const V = randomInts(rng, items * k, -1, 1);
+    const exclude = randomExclude(rng, users, items, 0.05);
+    const out = outputs(users - 3, n);
+    scoreTopK({ U, V, factors: k, userBegin: 3, userEnd: users, n, exclude, ...out });
+    const want = topKRef(U, V, k, 3, users, n, exclude);
+    expect(Array.from(out.outItems)).toEqual(Array.from(want.items));
+    expect(Array.from(out.outScores)).toEqual(Array.from(want.scores));
+  });
+
   it('matches brute force on random floats (scores within 1e-5, items equal up to near-ties)', () => {
     const rng = mulberry32(77);
     const users = 50;

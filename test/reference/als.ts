@@ -192,7 +192,9 @@ export function topKRef(
     const cand: { i: number; s: number }[] = [];
     for (let i = 0; i < items; i++) {
       if (banned.has(i)) continue;
-      const s = dot(U.subarray(u * k, (u + 1) * k), V.subarray(i * k, (i + 1) * k)) + (bias ? bias[i] : 0);
+      let s = 0;
+      for (let f = 0; f < k; f++) s += U[u * k + f] * V[i * k + f];
+      if (bias) s += bias[i];
       cand.push({ i, s });
     }
     cand.sort((a, b) => b.s - a.s || a.i - b.i);
