@@ -20,16 +20,14 @@ import { buildContentModel, type ContentModel } from '../src/content/content-mod
 import { coldStartContext, coldStartRecommend } from '../src/content/cold-start.js';
 import { HybridScorer } from '../src/content/hybrid.js';
 import { catalogFactors } from '../src/content/model-factors.js';
+import { coldRecall, holdOutItems, rankColdItems } from '../src/content/cold-items-eval.js';
 import { readCatalog, type Catalog } from '../src/data/catalog.js';
-import { writeLastfmCatalog } from '../src/data/catalog-lastfm.js';
+import { readLastfmInteractions, writeLastfmCatalog } from '../src/data/catalog-lastfm.js';
 import { buildCsr } from '../src/data/csr.js';
-import { readCounts } from '../src/data/read-counts.js';
 import { GlobalOrderRanker, RandomRanker } from '../src/eval/baselines.js';
-import { keepEntries, markedRows } from '../src/eval/entries.js';
 import { accuracyAtK, catalogCoverage } from '../src/eval/metrics.js';
 import { SeededRandom } from '../src/eval/random.js';
 import { randomHoldout } from '../src/eval/split.js';
-import type { SparseRows } from '../src/eval/sparse.js';
 import { generateWorld, writeWorld } from '../src/generate/index.js';
 import type { Model } from '../src/model/model.js';
 import { topKVectors } from '../src/retrieve/exact.js';
@@ -74,39 +72,6 @@ function shuffled(n: number, seed: number): Int32Array {
   return a;
 }
 
-/** HetRec play counts as Interactions whose items are the catalog's artists, in catalog order. */
-async function lastfmInteractions(catalog: Catalog): Promise<Interactions> {
-  const counts = await readCounts(path.join(hetrecDir, 'user_artists.dat'), { userCol: 'userID', itemCol: 'artistID', weightCol: 'weight' });
-  const item = new Int32Array(counts.item.length);
-  for (let e = 0; e < item.length; e++) {
-    const t = catalog.tracks.get(counts.items.ids[counts.item[e]]);
-    if (t === undefined) throw new Error(`artist ${counts.items.ids[counts.item[e]]} of user_artists.dat is not in the catalog`);
-    item[e] = t;
-  }
-  const m = buildCsr(counts.users.size, catalog.tracks.size, counts.user, item, [counts.weight]);
-  return { users: counts.users, items: catalog.tracks, indptr: m.indptr, indices: m.indices, pref: new Float32Array(m.indices.length).fill(1), weight: m.values[0] };
-}
-
-/** Keep the columns flagged in `keep`, renumbered 0.. in order (rows unchanged). */
-function selectColumns(m: SparseRows, keep: Uint8Array): SparseRows {
-  const local = new Int32Array(keep.length).fill(-1);
-  let cols = 0;
-  for (let i = 0; i < keep.length; i++) if (keep[i]) local[i] = cols++;
-  const indptr = new Int32Array(m.rows + 1);
-  const idx: number[] = [];
-  for (let u = 0; u < m.rows; u++) {
-    for (let p = m.indptr[u]; p < m.indptr[u + 1]; p++) if (local[m.indices[p]] >= 0) idx.push(local[m.indices[p]]);
-    indptr[u + 1] = idx.length;
-  }
-  return { rows: m.rows, cols, indptr, indices: Int32Array.from(idx) };
-}
-
-function gatherRowsOf(x: Float32Array, d: number, rows: Int32Array): Float32Array {
-  const out = new Float32Array(rows.length * d);
-  for (let r = 0; r < rows.length; r++) out.set(x.subarray(rows[r] * d, (rows[r] + 1) * d), r * d);
-  return out;
-}
-
 /** Share of user–artist rows and of plays whose artist matched MusicOSet (has_spotify = 1). */
 function interactionJoinRate(catalog: Catalog, all: Interactions): { rowJoinRate: number; playJoinRate: number } {
   const F = catalog.featureNames.length;
@@ -137,41 +102,31 @@ function withoutFeature(catalog: Catalog, name: string): Catalog {
 }
 
 async function coldArtists(catalog: Catalog, content: ContentModel, all: Interactions, tagUsers: Map<string, number>): Promise<Record<string, unknown>> {
-  const n = catalog.tracks.size;
-  const nCold = Math.round(0.2 * n);
-  const order = shuffled(n, SEED);
-  const isCold = new Uint8Array(n);
-  for (let j = 0; j < nCold; j++) isCold[order[j]] = 1;
-  const onCold = new Uint8Array(all.indices.length);
-  for (let p = 0; p < onCold.length; p++) onCold[p] = isCold[all.indices[p]];
-  const keep = onCold.map((x) => 1 - x);
-  const trainSet = keepEntries(all, keep);
-  const test = selectColumns(markedRows(all, onCold), isCold);
-  const coldRows = Int32Array.from({ length: n }, (_, i) => i).filter((i) => isCold[i] === 1);
+  const split = holdOutItems(all, 0.2, SEED);
+  const nCold = split.coldItems.length;
   const t0 = performance.now();
-  const model = await trainModel(trainSet);
+  const model = await trainModel(split.train);
   const trainSeconds = (performance.now() - t0) / 1000;
   const k = model.factors;
   const users = allUsers(all.users.size);
   const K = 50;
-  const coldRecall = async (cm: ContentModel): Promise<{ recall: number; evaluated: number; lambda: number; fittedRows: number }> => {
+  const contentRecall = async (cm: ContentModel): Promise<{ recall: number; evaluated: number; lambda: number; fittedRows: number }> => {
     const f = catalogFactors(cm, model);
-    const recs = await topKVectors(model.data.userFactors, gatherRowsOf(f.factors, k, coldRows), k, K);
-    const a = accuracyAtK(recs.items, K, users, test, K);
-    return { recall: a.mean.recall, evaluated: a.evaluated, lambda: f.map.lambda, fittedRows: f.map.fittedRows };
+    const lists = await rankColdItems(model.data.userFactors, f.factors, k, split.coldItems, K);
+    return { ...coldRecall(lists, K, split), lambda: f.map.lambda, fittedRows: f.map.fittedRows };
   };
-  const full = await coldRecall(content);
+  const full = await contentRecall(content);
   // Ablation: the same content without the tagger count, the one feature the baseline ranks by.
-  const ablated = await coldRecall(buildContentModel(withoutFeature(catalog, 'log_tag_users'), content.data.params));
+  const ablated = await contentRecall(buildContentModel(withoutFeature(catalog, 'log_tag_users'), content.data.params));
   const noExclusions = { indptr: new Int32Array(users.length + 1), indices: new Int32Array(0) };
-  const random = accuracyAtK(new RandomRanker(coldRows.length, SEED + 1).recommend(users, K, noExclusions), K, users, test, K);
-  const tagScores = Float64Array.from(coldRows, (i) => tagUsers.get(catalog.tracks.ids[i]) ?? 0);
-  const tagPop = accuracyAtK(new GlobalOrderRanker('tag-popularity', tagScores).recommend(users, K, noExclusions), K, users, test, K);
+  const random = coldRecall(new RandomRanker(nCold, SEED + 1).recommend(users, K, noExclusions), K, split);
+  const tagScores = Float64Array.from(split.coldItems, (i) => tagUsers.get(catalog.tracks.ids[i]) ?? 0);
+  const tagPop = coldRecall(new GlobalOrderRanker('tag-popularity', tagScores).recommend(users, K, noExclusions), K, split);
   return {
-    artists: n,
+    artists: all.items.size,
     coldArtists: nCold,
-    heldOutPairs: test.indptr[test.rows],
-    trainEntries: trainSet.indices.length,
+    heldOutPairs: split.test.indptr[split.test.rows],
+    trainEntries: split.train.indices.length,
     usersEvaluated: full.evaluated,
     trainSeconds: round(trainSeconds, 2),
     ridgeLambda: round(full.lambda, 6),
@@ -179,12 +134,12 @@ async function coldArtists(catalog: Catalog, content: ContentModel, all: Interac
     recallAt50: {
       contentMap: round(full.recall),
       contentMapWithoutTaggerCount: round(ablated.recall),
-      random: round(random.mean.recall),
+      random: round(random.recall),
       randomExpected: round(K / nCold),
-      tagPopularity: round(tagPop.mean.recall),
+      tagPopularity: round(tagPop.recall),
     },
     ratioToRandom: round(full.recall / (K / nCold), 2),
-    ratioToTagPopularity: round(full.recall / tagPop.mean.recall, 2),
+    ratioToTagPopularity: round(full.recall / tagPop.recall, 2),
   };
 }
 
@@ -348,7 +303,7 @@ async function main(): Promise<void> {
       const { stats, tagUsers } = await writeLastfmCatalog(hetrecDir, musicosetDir, file);
       const catalog = await readCatalog(file);
       const content = buildContentModel(catalog, { textDims: 32, seed: SEED });
-      const all = await lastfmInteractions(catalog);
+      const all = await readLastfmInteractions(hetrecDir, catalog);
       out.join = { ...stats, joinRate: round(stats.joinRate), ...interactionJoinRate(catalog, all) };
       out.catalog = {
         artists: catalog.tracks.size,

@@ -14,7 +14,11 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { Interactions } from '../types.js';
+import type { Catalog } from './catalog.js';
 import { parsePythonStringList } from './catalog-lists.js';
+import { buildCsr } from './csr.js';
+import { readCounts } from './read-counts.js';
 
 const AUDIO = ['danceability', 'energy', 'valence', 'acousticness', 'instrumentalness', 'liveness', 'speechiness', 'loudness', 'tempo', 'duration_ms'] as const;
 
@@ -179,4 +183,18 @@ export async function writeLastfmCatalog(hetrecDir: string, musicosetDir: string
     stats: { hetrecArtists: n, musicosetArtists: msArtists.rows.length, matched, joinRate: matched / n, withAudio, tagged: taggedArtists, ambiguousNames },
     tagUsers,
   };
+}
+
+/** HetRec play counts (user_artists.dat) as Interactions whose items are the catalog's artists, in catalog order. */
+export async function readLastfmInteractions(hetrecDir: string, catalog: Catalog): Promise<Interactions> {
+  const file = path.join(hetrecDir, 'user_artists.dat');
+  const counts = await readCounts(file, { userCol: 'userID', itemCol: 'artistID', weightCol: 'weight' });
+  const item = new Int32Array(counts.item.length);
+  for (let e = 0; e < item.length; e++) {
+    const t = catalog.tracks.get(counts.items.ids[counts.item[e]]);
+    if (t === undefined) throw new Error(`${file}: artist ${counts.items.ids[counts.item[e]]} is not in the catalog`);
+    item[e] = t;
+  }
+  const m = buildCsr(counts.users.size, catalog.tracks.size, counts.user, item, [counts.weight]);
+  return { users: counts.users, items: catalog.tracks, indptr: m.indptr, indices: m.indices, pref: new Float32Array(m.indices.length).fill(1), weight: m.values[0] };
 }

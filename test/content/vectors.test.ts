@@ -135,5 +135,9 @@ describe('content model', () => {
     expect(back.tracks.ids).toEqual(cm.tracks.ids);
     expect([...back.embed(catalog)]).toEqual([...cm.vectors]);
     expect(() => ContentModel.fromBytes(new Uint8Array(20))).toThrow(/bad magic/);
+    const map = { factors: 2, dim: cm.dim, lambda: 0.5, W: Float32Array.from({ length: cm.dim * 2 }, (_, i) => i / 10), contentMean: new Float32Array(cm.dim).fill(0.25), factorMean: Float32Array.of(1, -1), blendM: 5, artistShrink: 2, fittedRows: 6 };
+    const withMap = ContentModel.fromBytes(cm.withFactorMap(map).toBytes());
+    expect(withMap.factorMap).toEqual(map);
+    expect(() => cm.withFactorMap({ ...map, dim: 3 })).toThrow(/map dim 3/);
   });
 });
