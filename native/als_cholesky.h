@@ -1,5 +1,6 @@
-// Exact ALS row solver: build the k×k normal equations of each row in float32 (rank-1 updates on
-// the gathered rows, or one BLAS syrk/gemm for longer rows) and solve them by a float64 Cholesky.
+// Exact ALS row solver: the row's part of the k×k normal equations, Σ (c−1) y yᵀ, is built in
+// float32 (rank-1 updates on the gathered rows, or one syrk/gemm for longer rows), added to
+// YᵀY + λI in float64, and solved by a float64 Cholesky.
 #pragma once
 #include <algorithm>
 #include <cmath>
@@ -14,7 +15,7 @@
 
 namespace mixtape {
 
-/** Upper triangle of A += Σ_j w_j z_j z_jᵀ over the gathered rows. */
+/** Lower triangle of A = Σ_j w_j z_j z_jᵀ over the gathered rows (the upper part is scratch). */
 inline void add_weighted_outer(const RowGather& g, std::size_t k, float* A, std::vector<float>& tmp, Syrk& syrk) {
 #if defined(MIXTAPE_HAVE_BLAS)
   if (g.len >= 8) {
@@ -26,26 +27,27 @@ inline void add_weighted_outer(const RowGather& g, std::size_t k, float* A, std:
         const float s = std::sqrt(g.w[j]);
         for (std::size_t a = 0; a < k; ++a) tmp[j * k + a] = s * g.Z[j * k + a];
       }
-      cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, K, L, 1.f, tmp.data(), K, 1.f, A, K);
+      cblas_ssyrk(CblasRowMajor, CblasLower, CblasTrans, K, L, 1.f, tmp.data(), K, 0.f, A, K);
     } else {
       for (std::size_t j = 0; j < g.len; ++j)
         for (std::size_t a = 0; a < k; ++a) tmp[j * k + a] = g.w[j] * g.Z[j * k + a];
-      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, K, L, 1.f, tmp.data(), K, g.Z.data(), K, 1.f, A, K);
+      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, K, L, 1.f, tmp.data(), K, g.Z.data(), K, 0.f, A, K);
     }
     return;
   }
 #endif
   (void)tmp;
+  for (std::size_t a = 0; a < k; ++a) std::fill(A + a * k, A + a * k + a + 1, 0.f);
   if (g.len >= 8) {
-    syrk.add(g.Z.data(), g.len, g.w.data(), A);
+    syrk.add(g.Z.data(), g.len, g.w.data(), A, true);
     return;
   }
   for (std::size_t a = 0; a < k; ++a) {
-    float* Aa = A + a * k + a;
+    float* Aa = A + a * k;
     for (std::size_t j = 0; j < g.len; ++j) {
       const float* z = g.Z.data() + j * k;
       const float s = g.w[j] * z[a];
-      if (s != 0.f) axpy(s, z + a, Aa, k - a);
+      if (s != 0.f) axpy(s, z, Aa, a + 1);
     }
   }
 }
@@ -56,7 +58,7 @@ inline void als_cholesky(const AlsProblem& p) {
   RowGather g(p);
   std::vector<float> A(k * k), tmp;
   Syrk syrk(k);
-  std::vector<double> L(k * k), b(k);
+  std::vector<double> L(k * k), b(k), inv_diag(k);
   for (std::size_t u = p.row_begin; u < p.row_end; ++u) {
     float* x = p.X + u * k;
     g.load(p, u);
@@ -64,7 +66,6 @@ inline void als_cholesky(const AlsProblem& p) {
       std::fill(x, x + k, 0.f);
       continue;
     }
-    std::copy(G.begin(), G.end(), A.begin());
     add_weighted_outer(g, k, A.data(), tmp, syrk);
     std::fill(b.begin(), b.end(), 0.0);
     for (std::size_t j = 0; j < g.len; ++j) {
@@ -74,9 +75,9 @@ inline void als_cholesky(const AlsProblem& p) {
       for (std::size_t a = 0; a < k; ++a) b[a] += cp * z[a];
     }
     for (std::size_t a = 0; a < k; ++a)
-      for (std::size_t c = 0; c <= a; ++c) L[a * k + c] = A[c * k + a];
+      for (std::size_t c = 0; c <= a; ++c) L[a * k + c] = static_cast<double>(G[a * k + c]) + A[a * k + c];
     double pivot = 0;
-    const long bad = cholesky_factor(L.data(), k, &pivot);
+    const long bad = cholesky_factor(L.data(), k, inv_diag, &pivot);
     if (bad >= 0)
       throw_range("alsHalfStep: normal equations of row " + std::to_string(u) +
                   " are not positive definite (pivot " + std::to_string(bad) + " = " + std::to_string(pivot) +

@@ -13,8 +13,9 @@ inline void solve_spd(const float* A, const float* B, std::size_t dim, std::size
   std::vector<double> L(dim * dim);
   for (std::size_t a = 0; a < dim; ++a)
     for (std::size_t c = 0; c <= a; ++c) L[a * dim + c] = A[a * dim + c] + (a == c ? ridge : 0.0);
+  std::vector<double> inv_diag;
   double pivot = 0;
-  const long bad = cholesky_factor(L.data(), dim, &pivot);
+  const long bad = cholesky_factor(L.data(), dim, inv_diag, &pivot);
   if (bad >= 0)
     throw_range("solveSpd: A + ridge*I is not positive definite (pivot " + std::to_string(bad) + " = " +
                 std::to_string(pivot) + ")");

@@ -15,8 +15,8 @@ class Syrk {
   explicit Syrk(std::size_t k)
       : k_(k), km_(round_up(k, kMR)), kn_(round_up(k, kNR)), C_(km_ * kn_), a_(km_ * kChunk), b_(kn_ * kChunk) {}
 
-  /** C (k×k, upper triangle) += Σ_r w_r z_r z_rᵀ; w may be null (all ones). */
-  void add(const float* Z, std::size_t len, const float* w, float* C) {
+  /** C (k×k, upper or lower triangle) += Σ_r w_r z_r z_rᵀ; w may be null (all ones). */
+  void add(const float* Z, std::size_t len, const float* w, float* C, bool lower = false) {
     std::fill(C_.begin(), C_.end(), 0.f);
     for (std::size_t r0 = 0; r0 < len; r0 += kChunk) {
       const std::size_t n = std::min(kChunk, len - r0);
@@ -28,7 +28,7 @@ class Syrk {
                              kn_);
     }
     for (std::size_t a = 0; a < k_; ++a)
-      for (std::size_t b = a; b < k_; ++b) C[a * k_ + b] += C_[a * kn_ + b];
+      for (std::size_t b = a; b < k_; ++b) (lower ? C[b * k_ + a] : C[a * k_ + b]) += C_[a * kn_ + b];
   }
 
  private:
