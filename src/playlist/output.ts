@@ -1,0 +1,155 @@
+/**
+ * Writers of the weekly playlists, chosen by the output's extension: `.csv`, `.jsonl` or
+ * `.parquet`. Columns: user_id, week, position (1-based), track_id, artist_id (empty/null when
+ * unknown), score, reason. Every writer lands its file atomically on commit; rows arrive in
+ * batches, so the full output is never held in memory (Parquet is streamed row group by batch).
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import * as arrow from 'apache-arrow';
+import * as pw from 'parquet-wasm';
+import { tempSibling } from '../util/atomic.js';
+import { AtomicTextWriter, csvField } from '../util/atomic-writer.js';
+
+export const PLAYLIST_COLUMNS = ['user_id', 'week', 'position', 'track_id', 'artist_id', 'score', 'reason'] as const;
+
+/** A batch of output rows, column by column. */
+export interface PlaylistBatch {
+  length: number;
+  userId: string[];
+  position: Int32Array;
+  trackId: string[];
+  artistId: (string | null)[];
+  score: Float32Array;
+  reason: string[];
+}
+
+export interface PlaylistSink {
+  write(batch: PlaylistBatch): Promise<void>;
+  commit(): Promise<void>;
+  abort(): Promise<void>;
+}
+
+export type OutputFormat = 'csv' | 'jsonl' | 'parquet';
+
+export function outputFormat(file: string): OutputFormat {
+  const ext = path.extname(file).toLowerCase();
+  if (ext === '.csv') return 'csv';
+  if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
+  if (ext === '.parquet') return 'parquet';
+  throw new Error(`--out ${file}: unknown output format '${ext || '(none)'}'; use .csv, .jsonl or .parquet`);
+}
+
+export async function openPlaylistSink(file: string, week: string): Promise<PlaylistSink> {
+  const format = outputFormat(file);
+  if (format === 'parquet') return ParquetSink.open(file, week);
+  const out = await AtomicTextWriter.open(file);
+  if (format === 'csv') await out.write(PLAYLIST_COLUMNS.join(',') + '\n');
+  const w = csvField(week);
+  return {
+    async write(b) {
+      let text = '';
+      if (format === 'csv') {
+        for (let i = 0; i < b.length; i++) {
+          text += `${csvField(b.userId[i])},${w},${b.position[i]},${csvField(b.trackId[i])},${b.artistId[i] === null ? '' : csvField(b.artistId[i]!)},${b.score[i]},${csvField(b.reason[i])}\n`;
+        }
+      } else {
+        for (let i = 0; i < b.length; i++) {
+          text += `{"user_id":${JSON.stringify(b.userId[i])},"week":${JSON.stringify(week)},"position":${b.position[i]},"track_id":${JSON.stringify(b.trackId[i])},"artist_id":${JSON.stringify(b.artistId[i])},"score":${b.score[i]},"reason":${JSON.stringify(b.reason[i])}}\n`;
+        }
+      }
+      await out.write(text);
+    },
+    commit: () => out.commit(),
+    abort: () => out.abort(),
+  };
+}
+
+class ParquetSink implements PlaylistSink {
+  private batches = 0;
+
+  private constructor(
+    private readonly target: string,
+    private readonly tmp: string,
+    private readonly week: string,
+    private readonly input: ReadableStreamDefaultController<pw.RecordBatch>,
+    private readonly pump: Promise<void>,
+    private readonly handle: fs.FileHandle,
+  ) {}
+
+  static async open(target: string, week: string): Promise<ParquetSink> {
+    const tmp = tempSibling(target);
+    let handle: fs.FileHandle;
+    try {
+      handle = await fs.open(tmp, 'wx');
+    } catch (err) {
+      throw new Error(`cannot write ${target}: ${(err as Error).message}`, { cause: err });
+    }
+    let controller!: ReadableStreamDefaultController<pw.RecordBatch>;
+    const input = new ReadableStream<pw.RecordBatch>({ start: (c) => void (controller = c) });
+    const props = new pw.WriterPropertiesBuilder().setCompression(pw.Compression.ZSTD).build();
+    // The transform resolves only once the first batch arrives: start it, do not await it here.
+    const transformed = pw.transformParquetStream(input, props) as Promise<ReadableStream<Uint8Array>>;
+    const pump = (async () => {
+      const reader = (await transformed).getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        await handle.write(value);
+      }
+    })();
+    pump.catch(() => undefined); // surfaced by commit
+    return new ParquetSink(target, tmp, week, controller, pump, handle);
+  }
+
+  async write(b: PlaylistBatch): Promise<void> {
+    if (b.length === 0) return;
+    for (const batch of toWasm(b, this.week).recordBatches()) this.input.enqueue(batch);
+    this.batches++;
+  }
+
+  async commit(): Promise<void> {
+    try {
+      this.input.close();
+      if (this.batches > 0) await this.pump;
+      else {
+        // The streaming writer needs one batch to learn the schema: write an empty table instead.
+        await this.pump.catch(() => undefined);
+        const props = new pw.WriterPropertiesBuilder().setCompression(pw.Compression.ZSTD).build();
+        await this.handle.write(pw.writeParquet(toWasm({ length: 0, userId: [], position: new Int32Array(0), trackId: [], artistId: [], score: new Float32Array(0), reason: [] }, this.week), props));
+      }
+      await this.handle.sync();
+      await this.handle.close();
+      await fs.rename(this.tmp, this.target);
+    } catch (err) {
+      await this.handle.close().catch(() => undefined);
+      await fs.rm(this.tmp, { force: true });
+      throw new Error(`cannot write ${this.target}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  async abort(): Promise<void> {
+    try {
+      this.input.error(new Error('aborted'));
+    } catch {
+      /* already closed */
+    }
+    await this.pump.catch(() => undefined);
+    await this.handle.close().catch(() => undefined);
+    await fs.rm(this.tmp, { force: true });
+  }
+}
+
+function toWasm(b: PlaylistBatch, week: string): pw.Table {
+  const utf8 = new arrow.Utf8();
+  const table = new arrow.Table({
+    user_id: arrow.vectorFromArray(b.userId, utf8),
+    week: arrow.vectorFromArray(new Array<string>(b.length).fill(week), utf8),
+    position: arrow.makeVector(b.position.slice(0, b.length)),
+    track_id: arrow.vectorFromArray(b.trackId, utf8),
+    artist_id: arrow.vectorFromArray(b.artistId, utf8),
+    score: arrow.makeVector(b.score.slice(0, b.length)),
+    reason: arrow.vectorFromArray(b.reason, utf8),
+  });
+  return pw.Table.fromIPCStream(arrow.tableToIPC(table, 'stream'));
+}

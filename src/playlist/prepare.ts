@@ -1,0 +1,177 @@
+/**
+ * Assembling the weekly job's tables from a model, track metadata, recent events and the archive.
+ */
+import { gram } from '../native/index.js';
+import { buildCsr } from '../data/csr.js';
+import type { ModelData } from '../model/model-data.js';
+import type { UserRows } from '../retrieve/exclusion-rows.js';
+import { unitRows, usersPerItem, type ItemFeatures } from '../rerank/item-features.js';
+import { computeSignals } from '../signals/index.js';
+import type { EventLog } from '../types.js';
+import type { TrackMeta } from './catalog.js';
+import type { WeightedRows } from './refresh.js';
+import type { PlaylistTables } from './tables.js';
+
+/** artists × tracks: the tracks of each artist. */
+export function artistTrackRows(trackArtist: Int32Array, artists: number): UserRows {
+  const indptr = new Int32Array(artists + 1);
+  for (let t = 0; t < trackArtist.length; t++) if (trackArtist[t] >= 0) indptr[trackArtist[t] + 1]++;
+  for (let a = 0; a < artists; a++) indptr[a + 1] += indptr[a];
+  const fill = indptr.slice(0, artists);
+  const indices = new Int32Array(indptr[artists]);
+  for (let t = 0; t < trackArtist.length; t++) if (trackArtist[t] >= 0) indices[fill[trackArtist[t]]++] = t;
+  return { indptr, indices };
+}
+
+export interface FeatureInput {
+  /** Content vectors (items × dim) for the diversity term; default: normalized item factors. */
+  content?: { vectors: Float32Array; dim: number };
+  /** Extra popularity counts (e.g. recent listeners per track) added to the training counts. */
+  recentPopularity?: Float32Array;
+}
+
+export function buildFeatures(data: ModelData, meta: TrackMeta, input: FeatureInput = {}): ItemFeatures {
+  const k = data.params.factors;
+  const items = data.items.size;
+  if (meta.trackArtist.length !== items) throw new RangeError(`track metadata covers ${meta.trackArtist.length} tracks, the model has ${items}`);
+  const popularity = usersPerItem(data.seen.indices, items);
+  if (input.recentPopularity) for (let i = 0; i < items; i++) popularity[i] += input.recentPopularity[i];
+  const unitFactors = unitRows(data.itemFactors, k);
+  let diversity = unitFactors;
+  let diversityDim = k;
+  if (input.content) {
+    if (input.content.vectors.length !== items * input.content.dim) {
+      throw new RangeError(`content vectors: length ${input.content.vectors.length}, expected ${items} × ${input.content.dim}`);
+    }
+    diversity = unitRows(input.content.vectors, input.content.dim);
+    diversityDim = input.content.dim;
+  }
+  return {
+    artist: meta.trackArtist,
+    artists: meta.artists.size,
+    genre: meta.trackGenre,
+    popularity,
+    releaseMs: meta.releaseMs,
+    unitFactors,
+    factors: k,
+    diversity,
+    diversityDim,
+  };
+}
+
+export interface RecentTables {
+  /** Recent interactions in model index space: every event counts as heard; weights from signals. */
+  recent: WeightedRows;
+  dislikedTracks: UserRows;
+  /** Disliked artists in the metadata's artist space. */
+  dislikedArtists: UserRows;
+  /** Distinct recent listeners per model track. */
+  listeners: Float32Array;
+  unknownUsers: number;
+  unknownTracks: number;
+}
+
+/** Map a recent event log onto the model's users, tracks and the metadata's artists. */
+export function recentTables(data: ModelData, meta: TrackMeta, log: EventLog, asOf: number): RecentTables {
+  const users = data.users.size;
+  const items = data.items.size;
+  const userMap = new Int32Array(log.users.size);
+  let unknownUsers = 0;
+  for (let u = 0; u < log.users.size; u++) {
+    userMap[u] = data.users.get(log.users.ids[u]) ?? -1;
+    if (userMap[u] < 0) unknownUsers++;
+  }
+  const trackMap = new Int32Array(log.tracks.size);
+  let unknownTracks = 0;
+  for (let t = 0; t < log.tracks.size; t++) {
+    trackMap[t] = data.items.get(log.tracks.ids[t]) ?? -1;
+    if (trackMap[t] < 0) unknownTracks++;
+  }
+  const { interactions, exclusions } = computeSignals(log, { asOf });
+  // Every event's (user, track) is heard (signed weight 0 = neutral in the fold-in), plus the
+  // signed evidence of the signals stage.
+  const n = log.length + interactions.indices.length;
+  const rows = new Int32Array(n);
+  const cols = new Int32Array(n);
+  const signed = new Float32Array(n);
+  let w = 0;
+  for (let e = 0; e < log.length; e++) {
+    const u = userMap[log.user[e]];
+    const t = trackMap[log.track[e]];
+    if (u < 0 || t < 0) continue;
+    rows[w] = u;
+    cols[w] = t;
+    w++;
+  }
+  for (let u = 0; u < interactions.users.size; u++) {
+    const mu = userMap[u];
+    if (mu < 0) continue;
+    for (let p = interactions.indptr[u]; p < interactions.indptr[u + 1]; p++) {
+      const t = trackMap[interactions.indices[p]];
+      if (t < 0) continue;
+      rows[w] = mu;
+      cols[w] = t;
+      signed[w] = interactions.pref[p] > 0 ? interactions.weight[p] : -interactions.weight[p];
+      w++;
+    }
+  }
+  const m = buildCsr(users, items, rows.subarray(0, w), cols.subarray(0, w), [signed.subarray(0, w)]);
+  const pref = new Float32Array(m.indices.length);
+  const weight = new Float32Array(m.indices.length);
+  const listeners = new Float32Array(items);
+  for (let p = 0; p < m.indices.length; p++) {
+    const s = m.values[0][p];
+    pref[p] = s > 0 ? 1 : 0;
+    weight[p] = Math.abs(s);
+    listeners[m.indices[p]]++;
+  }
+  const dislikedTracks = remapPattern(exclusions.tracks, userMap, trackMap, users, items);
+  const artistMap = new Int32Array(log.artists?.size ?? 0);
+  for (let a = 0; a < artistMap.length; a++) artistMap[a] = meta.artists.get(log.artists!.ids[a]) ?? -1;
+  const dislikedArtists = remapPattern(exclusions.artistsByUser, userMap, artistMap, users, meta.artists.size);
+  return { recent: { indptr: m.indptr, indices: m.indices, pref, weight }, dislikedTracks, dislikedArtists, listeners, unknownUsers, unknownTracks };
+}
+
+function remapPattern(src: { indptr: Int32Array; indices: Int32Array }, rowMap: Int32Array, colMap: Int32Array, rows: number, cols: number): UserRows {
+  const r = new Int32Array(src.indices.length);
+  const c = new Int32Array(src.indices.length);
+  let w = 0;
+  for (let u = 0; u + 1 < src.indptr.length; u++) {
+    const mu = rowMap[u];
+    if (mu < 0) continue;
+    for (let p = src.indptr[u]; p < src.indptr[u + 1]; p++) {
+      const mc = colMap[src.indices[p]];
+      if (mc < 0) continue;
+      r[w] = mu;
+      c[w] = mc;
+      w++;
+    }
+  }
+  const m = buildCsr(rows, cols, r.subarray(0, w), c.subarray(0, w), []);
+  return { indptr: m.indptr, indices: m.indices };
+}
+
+export interface TablesInput {
+  meta: TrackMeta;
+  features?: FeatureInput;
+  recent?: RecentTables;
+  archive?: UserRows;
+}
+
+export function buildTables(data: ModelData, input: TablesInput): PlaylistTables {
+  const features = buildFeatures(data, input.meta, { ...input.features, recentPopularity: input.recent?.listeners ?? input.features?.recentPopularity });
+  const k = data.params.factors;
+  return {
+    factors: k,
+    userFactors: data.userFactors,
+    itemFactors: data.itemFactors,
+    itemGram: gram(data.itemFactors, k),
+    params: data.params,
+    seen: data.seen,
+    recent: input.recent?.recent,
+    dislikedTracks: input.recent?.dislikedTracks,
+    dislikedArtists: input.recent ? { byUser: input.recent.dislikedArtists, tracks: artistTrackRows(input.meta.trackArtist, input.meta.artists.size) } : undefined,
+    archive: input.archive,
+    features,
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * Everything the weekly job reads, as flat typed arrays indexed by model user / track index. The
+ * job puts them in SharedArrayBuffers once, and every worker task carries only these views plus a
+ * user range, so nothing large is copied per shard.
+ */
+import type { ArtistRows, UserRows } from '../retrieve/exclusion-rows.js';
+import type { ItemFeatures } from '../rerank/item-features.js';
+import type { RerankOptions } from '../rerank/options.js';
+import type { FoldInParams, WeightedRows } from './refresh.js';
+
+export interface PlaylistTables {
+  factors: number;
+  userFactors: Float32Array;
+  itemFactors: Float32Array;
+  /** YᵀY of the item factors (fold-in of users with recent events). */
+  itemGram: Float32Array;
+  params: FoldInParams;
+  /** Training interactions: everything here counts as heard. */
+  seen: WeightedRows;
+  /** Recent interactions (the --events file) in model index space; heard as well. */
+  recent?: WeightedRows;
+  /** Disliked tracks per user. */
+  dislikedTracks?: UserRows;
+  /** Disliked artists per user, with each artist's tracks. */
+  dislikedArtists?: ArtistRows;
+  /** Tracks of the user's last weekly playlists. */
+  archive?: UserRows;
+  features: ItemFeatures;
+}
+
+export type RetrievalMode = 'exact' | 'hnsw';
+
+export interface ShardSettings {
+  /** Candidates retrieved per user (C). */
+  candidates: number;
+  rerank: RerankOptions;
+  /** Seeds the discovery draw together with the user index (see week.ts weekKey). */
+  weekKey: number;
+  /** History tracks considered for reasons (most weighted first). */
+  historySize: number;
+  retrieval: RetrievalMode;
+  /** Model directory holding the HNSW index (retrieval 'hnsw'). */
+  indexDir?: string;
+  ef?: number;
+  /** Re-solve the factors of users with recent events before retrieval (default true). */
+  foldInRecent: boolean;
+}

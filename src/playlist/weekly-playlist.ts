@@ -1,0 +1,163 @@
+/**
+ * One user's weekly playlist, on demand (what a service calls, and what Model.weeklyPlaylist
+ * exposes): the same retrieval, exclusions, re-ranking and reasons as the weekly job. Fresh
+ * feedback (`recent`) is folded into the user's factors first, so it changes the playlist without
+ * retraining.
+ */
+import type { ModelData } from '../model/model-data.js';
+import type { ItemFeatures } from '../rerank/item-features.js';
+import type { RerankOptions } from '../rerank/options.js';
+import { gram } from '../native/index.js';
+import type { TrackMeta } from './catalog.js';
+import { artistTrackRows, buildFeatures, type FeatureInput } from './prepare.js';
+import { formatReason } from './reasons.js';
+import type { WeightedRows } from './refresh.js';
+import { ShardRunner } from './shard.js';
+import type { PlaylistTables, RetrievalMode } from './tables.js';
+import { isoWeek, weekKey } from './week.js';
+
+export interface PlaylistRow {
+  userId: string;
+  week: string;
+  position: number;
+  trackId: string;
+  artistId: string | null;
+  score: number;
+  reason: string;
+}
+
+/** A track event of the user since training: positive (play, like) or negative (skip, dislike) evidence. */
+export interface RecentEntry {
+  trackId: string;
+  weight?: number;
+  pref?: 0 | 1;
+}
+
+export interface WeeklyPlaylistOptions extends RerankOptions {
+  asOf: number;
+  /** Track metadata aligned with the model's tracks (artists are required for the cap). */
+  meta: TrackMeta;
+  features?: FeatureInput;
+  /** The user's events since training: heard (never offered) and folded into their factors. */
+  recent?: readonly RecentEntry[];
+  /** Tracks of the user's last weekly playlists. */
+  archive?: readonly string[];
+  dislikedTracks?: readonly string[];
+  dislikedArtists?: readonly string[];
+  /** Candidates retrieved before re-ranking (default 500). */
+  candidates?: number;
+  historySize?: number;
+  retrieval?: RetrievalMode;
+  indexDir?: string;
+  ef?: number;
+}
+
+interface Shared {
+  features: ItemFeatures;
+  itemGram: Float32Array;
+  artistTracks: { indptr: Int32Array; indices: Int32Array };
+}
+
+const cache = new WeakMap<ModelData, WeakMap<TrackMeta, Shared>>();
+const runners = new WeakMap<ModelData, ShardRunner>();
+
+function sharedFor(data: ModelData, meta: TrackMeta, features?: FeatureInput): Shared {
+  let byMeta = cache.get(data);
+  if (!byMeta) cache.set(data, (byMeta = new WeakMap()));
+  let s = byMeta.get(meta);
+  if (!s || features) {
+    s = {
+      features: buildFeatures(data, meta, features),
+      itemGram: gram(data.itemFactors, data.params.factors),
+      artistTracks: artistTrackRows(meta.trackArtist, meta.artists.size),
+    };
+    if (!features) byMeta.set(meta, s);
+  }
+  return s;
+}
+
+function oneRow(indices: number[]): { indptr: Int32Array; indices: Int32Array } {
+  const sorted = Int32Array.from(indices).sort();
+  return { indptr: Int32Array.of(0, sorted.length), indices: sorted };
+}
+
+export async function weeklyPlaylist(model: { data: ModelData }, userId: string, opts: WeeklyPlaylistOptions): Promise<PlaylistRow[]> {
+  const data = model.data;
+  const u = data.users.get(userId);
+  if (u === undefined) throw new RangeError(`weeklyPlaylist: unknown user '${userId}'`);
+  if (!Number.isFinite(opts.asOf)) throw new TypeError(`weeklyPlaylist: options.asOf must be an epoch-ms time, got ${String(opts.asOf)}`);
+  const k = data.params.factors;
+  const shared = sharedFor(data, opts.meta, opts.features);
+  const track = (id: string): number => data.items.get(id) ?? -1;
+  const seenRow: WeightedRows = {
+    indptr: Int32Array.of(0, data.seen.indptr[u + 1] - data.seen.indptr[u]),
+    indices: data.seen.indices.subarray(data.seen.indptr[u], data.seen.indptr[u + 1]),
+    pref: data.seen.pref.subarray(data.seen.indptr[u], data.seen.indptr[u + 1]),
+    weight: data.seen.weight.subarray(data.seen.indptr[u], data.seen.indptr[u + 1]),
+  };
+  let recent: WeightedRows | undefined;
+  if (opts.recent && opts.recent.length > 0) {
+    // Sum signed evidence per track, as the fold-in does.
+    const merged = new Map<number, number>();
+    for (const e of opts.recent) {
+      const t = track(e.trackId);
+      if (t < 0) continue;
+      const w = e.weight ?? 1;
+      if (!Number.isFinite(w) || w < 0) throw new RangeError(`weeklyPlaylist: recent weight ${w} of track '${e.trackId}' must be finite and ≥ 0`);
+      merged.set(t, (merged.get(t) ?? 0) + ((e.pref ?? 1) > 0 ? w : -w));
+    }
+    const order = [...merged.keys()].sort((a, b) => a - b);
+    recent = {
+      indptr: Int32Array.of(0, order.length),
+      indices: Int32Array.from(order),
+      pref: Float32Array.from(order, (t) => (merged.get(t)! > 0 ? 1 : 0)),
+      weight: Float32Array.from(order, (t) => Math.abs(merged.get(t)!)),
+    };
+  }
+  const artistIdx = (opts.dislikedArtists ?? []).map((a) => opts.meta.artists.get(a) ?? -1).filter((a) => a >= 0);
+  const tables: PlaylistTables = {
+    factors: k,
+    userFactors: data.userFactors.subarray(u * k, (u + 1) * k),
+    itemFactors: data.itemFactors,
+    itemGram: shared.itemGram,
+    params: data.params,
+    seen: seenRow,
+    recent,
+    dislikedTracks: oneRow((opts.dislikedTracks ?? []).map(track).filter((t) => t >= 0)),
+    dislikedArtists: artistIdx.length > 0 ? { byUser: oneRow(artistIdx), tracks: shared.artistTracks } : undefined,
+    archive: oneRow((opts.archive ?? []).map(track).filter((t) => t >= 0)),
+    features: shared.features,
+  };
+  const week = isoWeek(opts.asOf);
+  const settings = {
+    candidates: opts.candidates ?? 500,
+    rerank: { ...opts, asOf: opts.asOf },
+    weekKey: weekKey(week),
+    historySize: opts.historySize ?? 30,
+    retrieval: opts.retrieval ?? 'exact',
+    indexDir: opts.indexDir,
+    ef: opts.ef,
+    foldInRecent: true,
+  } as const;
+  let runner = runners.get(data);
+  if (!runner) runners.set(data, (runner = new ShardRunner()));
+  await runner.prepare(tables, settings);
+  // Row 0 of the one-user tables; the user's index seeds the draw like in the job.
+  const r = runner.run(tables, settings, Int32Array.of(0), u);
+  const names = { trackIds: data.items.ids, artistIds: opts.meta.artists.ids, trackArtist: opts.meta.trackArtist, trackName: opts.meta.titles ? (t: number) => opts.meta.titles![t] || data.items.ids[t] : undefined };
+  const rows: PlaylistRow[] = [];
+  for (let s = 0; s < r.count[0]; s++) {
+    const it = r.items[s];
+    const a = opts.meta.trackArtist[it];
+    rows.push({
+      userId,
+      week,
+      position: s + 1,
+      trackId: data.items.ids[it],
+      artistId: a >= 0 ? opts.meta.artists.ids[a] : null,
+      score: r.scores[s],
+      reason: formatReason(r.reason[s], r.refA[s], r.refB[s], names),
+    });
+  }
+  return rows;
+}

@@ -1,0 +1,189 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as arrow from 'apache-arrow';
+import * as pw from 'parquet-wasm';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Dictionary } from '../../src/data/dictionary.js';
+import { archiveWeeks, previousWeeks, readArchive } from '../../src/playlist/archive.js';
+import { runWeeklyJob, type WeeklyJobOptions } from '../../src/playlist/job.js';
+import { buildTables, recentTables } from '../../src/playlist/prepare.js';
+import type { ShardResult } from '../../src/playlist/shard.js';
+import type { ShardSettings } from '../../src/playlist/tables.js';
+import { isoWeek, weekKey } from '../../src/playlist/week.js';
+import { weeklyPlaylist } from '../../src/playlist/weekly-playlist.js';
+import { EVENT_CODE, type EventLog } from '../../src/types.js';
+import { makeWorld } from './world.js';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const tmp = (): string => {
+  const d = mkdtempSync(path.join(os.tmpdir(), 'mixtape-weekly-'));
+  dirs.push(d);
+  return d;
+};
+
+const DAY = 86_400_000;
+const asOf = Date.UTC(2026, 10, 26); // Thursday of 2026-W48
+const world = makeWorld({ users: 300, seed: 5 });
+const { data, meta } = world;
+const U = data.users.size;
+
+/** Recent events: a few plays per user, a disliked track for every 3rd user, a disliked artist (3 dislikes) for every 5th. */
+function recentLog(): EventLog {
+  const users: number[] = [];
+  const tracks: number[] = [];
+  const kinds: number[] = [];
+  const times: number[] = [];
+  const ms: number[] = [];
+  for (let u = 0; u < U; u++) {
+    for (let p = 0; p < 4; p++) {
+      users.push(u), tracks.push((u * 37 + p * 101) % data.items.size), kinds.push(EVENT_CODE.play), times.push(asOf - (p + 1) * DAY), ms.push(200_000);
+    }
+    if (u % 3 === 0) users.push(u), tracks.push((u * 53 + 7) % data.items.size), kinds.push(EVENT_CODE.dislike), times.push(asOf - DAY), ms.push(Number.NaN);
+    if (u % 5 === 0) {
+      const artist = (u * 11) % meta.artists.size;
+      for (let j = 0; j < 3; j++) users.push(u), tracks.push(artist * 10 + j), kinds.push(EVENT_CODE.dislike), times.push(asOf - 2 * DAY), ms.push(Number.NaN);
+    }
+  }
+  const n = users.length;
+  return {
+    length: n,
+    users: data.users,
+    tracks: data.items,
+    user: Int32Array.from(users),
+    track: Int32Array.from(tracks),
+    timestamp: Float64Array.from(times),
+    kind: Uint8Array.from(kinds),
+    msPlayed: Float32Array.from(ms),
+    artist: Int32Array.from(tracks, (t) => meta.trackArtist[t]),
+    artists: meta.artists,
+  };
+}
+
+const log = recentLog();
+const recent = recentTables(data, meta, log, asOf);
+const names = { trackIds: data.items.ids, artistIds: meta.artists.ids, trackArtist: meta.trackArtist };
+const settings = (rerank: ShardSettings['rerank'] = {}): ShardSettings => ({
+  candidates: 300,
+  rerank: { asOf, ...rerank },
+  weekKey: weekKey(isoWeek(asOf)),
+  historySize: 20,
+  retrieval: 'exact',
+  foldInRecent: true,
+});
+
+async function job(o: Partial<WeeklyJobOptions> & { archive?: { indptr: Int32Array; indices: Int32Array } }, week = isoWeek(asOf)) {
+  const shards: ShardResult[] = [];
+  const tables = buildTables(data, { meta, recent, archive: o.archive });
+  const summary = await runWeeklyJob({ tables, settings: settings(), userIds: data.users.ids, names, week, threads: 0, shardSize: 64, onShard: (s) => shards.push(s), ...o });
+  return { summary, shards, tables };
+}
+
+function rowsOf(shards: ShardResult[]): number[][] {
+  const out: number[][] = [];
+  for (const s of shards) for (let i = 0; i < s.users.length; i++) out[s.users[i]] = [...s.items.subarray(i * s.size, i * s.size + s.count[i])];
+  return out;
+}
+
+describe('weekly job', () => {
+  it('names the ISO week', () => {
+    expect(isoWeek(asOf)).toBe('2026-W48');
+    expect(isoWeek(Date.UTC(2027, 0, 1))).toBe('2026-W53');
+    expect(isoWeek(Date.UTC(2024, 11, 30))).toBe('2025-W01');
+  });
+
+  it('never offers heard, disliked, disliked-artist or last-4-weeks tracks, caps artists and fills every playlist', async () => {
+    const archiveDir = tmp();
+    // Five earlier weeks in the archive: the last four must not repeat, the fifth may.
+    const weeks = ['2026-W43', '2026-W44', '2026-W45', '2026-W46', '2026-W47'];
+    for (const [i, w] of weeks.entries()) {
+      const lines = ['user_id,track_id'];
+      for (let u = 0; u < U; u++) for (let j = 0; j < 5; j++) lines.push(`user-${u},track-${(u * 13 + j * 29 + i * 7) % data.items.size}`);
+      writeFileSync(path.join(archiveDir, `${w}.csv`), lines.join('\n') + '\n');
+    }
+    const last4 = await previousWeeks(archiveDir, '2026-W48', 4);
+    expect(last4).toEqual(weeks.slice(1));
+    const archive = await readArchive(archiveDir, last4, data.users, data.items);
+    const out = path.join(tmp(), 'playlists.csv');
+    const { summary, shards } = await job({ archive: archive.rows, archiveDir, out });
+    expect(summary.users).toBe(U);
+    expect(summary.short).toBe(0);
+    expect(summary.refreshed).toBe(U);
+    const rows = rowsOf(shards);
+    const disliked = recent.dislikedTracks;
+    const dislikedArtists = recent.dislikedArtists;
+    let checkedArtistBans = 0;
+    for (let u = 0; u < U; u++) {
+      const row = rows[u];
+      expect(row).toHaveLength(30);
+      const banned = new Set<number>();
+      for (let p = data.seen.indptr[u]; p < data.seen.indptr[u + 1]; p++) banned.add(data.seen.indices[p]);
+      for (let p = recent.recent.indptr[u]; p < recent.recent.indptr[u + 1]; p++) banned.add(recent.recent.indices[p]);
+      for (let p = disliked.indptr[u]; p < disliked.indptr[u + 1]; p++) banned.add(disliked.indices[p]);
+      for (let p = archive.rows.indptr[u]; p < archive.rows.indptr[u + 1]; p++) banned.add(archive.rows.indices[p]);
+      const bannedArtists = new Set(dislikedArtists.indices.subarray(dislikedArtists.indptr[u], dislikedArtists.indptr[u + 1]));
+      checkedArtistBans += bannedArtists.size;
+      const perArtist = new Map<number, number>();
+      for (const t of row) {
+        expect(banned.has(t)).toBe(false);
+        const a = meta.trackArtist[t];
+        expect(bannedArtists.has(a)).toBe(false);
+        perArtist.set(a, (perArtist.get(a) ?? 0) + 1);
+      }
+      expect(Math.max(...perArtist.values())).toBeLessThanOrEqual(2);
+    }
+    expect(checkedArtistBans).toBeGreaterThan(0);
+    // Output and archive landed.
+    const csv = readFileSync(out, 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('user_id,week,position,track_id,artist_id,score,reason');
+    expect(csv).toHaveLength(U * 30 + 1);
+    expect(csv[1]).toMatch(/^user-0,2026-W48,1,track-\d+,artist-\d+,[-\d.e]+,(because you played|a discovery|new release)/);
+    expect(await archiveWeeks(archiveDir)).toContain('2026-W48');
+    const again = await readArchive(archiveDir, ['2026-W48'], data.users, data.items);
+    expect(again.pairs).toBe(U * 30);
+    console.log('exposure', JSON.stringify(summary.exposure));
+  });
+
+  it('writes JSONL and Parquet, and a worker pool gives the same playlists as one thread', async () => {
+    const dir = tmp();
+    const single = await job({ out: path.join(dir, 'a.jsonl') });
+    const pooled = await job({ out: path.join(dir, 'b.parquet'), threads: 2 });
+    expect(rowsOf(pooled.shards)).toEqual(rowsOf(single.shards));
+    const first = JSON.parse(readFileSync(path.join(dir, 'a.jsonl'), 'utf8').split('\n')[0]);
+    expect(Object.keys(first)).toEqual(['user_id', 'week', 'position', 'track_id', 'artist_id', 'score', 'reason']);
+    const table = arrow.tableFromIPC(pw.readParquet(readFileSync(path.join(dir, 'b.parquet'))).intoIPCStream());
+    expect(table.numRows).toBe(U * 30);
+    expect(table.schema.fields.map((f) => f.name)).toEqual(['user_id', 'week', 'position', 'track_id', 'artist_id', 'score', 'reason']);
+    expect(table.getChild('track_id')!.get(0)).toBe(first.track_id);
+    await expect(job({ out: path.join(dir, 'c.txt') })).rejects.toThrow(/unknown output format/);
+  });
+});
+
+describe('weeklyPlaylist (one user, fresh feedback)', () => {
+  it('moves the playlist toward a genre the user just binged, without retraining', async () => {
+    const u = 17;
+    const userId = `user-${u}`;
+    const taste = world.taste.subarray(u * world.genres, (u + 1) * world.genres);
+    const newGenre = [...taste].findIndex((x) => x === 0);
+    const share = (rows: { trackId: string }[]): number => rows.filter((r) => world.trackGenre[data.items.get(r.trackId)!] === newGenre).length / rows.length;
+    const before = await weeklyPlaylist({ data }, userId, { asOf, meta });
+    expect(before).toHaveLength(30);
+    const burst = [];
+    for (let t = 0; t < data.items.size && burst.length < 15; t++) if (world.trackGenre[t] === newGenre && t % 3 === 0) burst.push({ trackId: `track-${t}`, weight: 4 });
+    const after = await weeklyPlaylist({ data }, userId, { asOf, meta, recent: burst });
+    console.log(`share of the binged genre: before ${share(before).toFixed(2)}, after ${share(after).toFixed(2)}`);
+    expect(share(after)).toBeGreaterThan(share(before) + 0.2);
+    const burstIds = new Set(burst.map((b) => b.trackId));
+    expect(after.some((r) => burstIds.has(r.trackId))).toBe(false);
+    expect(after.some((r) => /because you played/.test(r.reason))).toBe(true);
+    // Archive and disliked artists apply to the single-user path too.
+    const banned = after.slice(0, 5).map((r) => r.trackId);
+    const artist = after[0].artistId!;
+    const again = await weeklyPlaylist({ data }, userId, { asOf, meta, recent: burst, archive: banned, dislikedArtists: [artist] });
+    expect(again.some((r) => banned.includes(r.trackId) || r.artistId === artist)).toBe(false);
+    await expect(weeklyPlaylist({ data }, 'nobody', { asOf, meta })).rejects.toThrow(/unknown user/);
+  });
+});
+
+void Dictionary;
