@@ -1,9 +1,9 @@
 /**
  * Track metadata the playlists need: artist (for the artist cap, exclusions and reasons), and
- * optionally genre, release date and title. Read from a catalog CSV/TSV (columns track_id,
- * artist_id, optional genre, release_date, title) or taken from the events' artist_id column.
+ * optionally genre, release date and title: from the ingested catalog when there is one, else the
+ * artist from the events' artist_id column.
  */
-import { readDelimited } from '../data/csv-reader.js';
+import type { Catalog } from '../data/catalog.js';
 import { Dictionary } from '../data/dictionary.js';
 import type { EventLog, IdDictionary } from '../types.js';
 
@@ -20,59 +20,33 @@ export interface TrackMeta {
   titles?: string[];
 }
 
-const decoder = new TextDecoder();
-
-export async function readTrackCatalog(file: string, tracks: IdDictionary): Promise<TrackMeta & { unknownTracks: number }> {
+/**
+ * Metadata from an ingested catalog, aligned with the model's tracks: artist, main genre (the
+ * genre listed most often for the track), release date and title. Model tracks missing from the
+ * catalog keep −1 / NaN / ''.
+ */
+export function trackMetaFromCatalog(catalog: Catalog, tracks: IdDictionary): TrackMeta & { missingTracks: number } {
   const n = tracks.size;
-  const artists = new Dictionary();
-  const genres = new Dictionary();
   const trackArtist = new Int32Array(n).fill(-1);
   const trackGenre = new Int32Array(n).fill(-1);
   const releaseMs = new Float64Array(n).fill(Number.NaN);
   const titles: string[] = new Array<string>(n).fill('');
-  let col = { track: -1, artist: -1, genre: -1, release: -1, title: -1 };
-  let unknownTracks = 0;
-  await readDelimited(file, {
-    header(info) {
-      const at = (name: string): number => info.names.indexOf(name);
-      col = { track: at('track_id'), artist: at('artist_id'), genre: at('genre'), release: at('release_date'), title: at('title') };
-      if (col.track < 0 || col.artist < 0) throw new Error(`${file}:1:1: a catalog needs the columns track_id and artist_id, got ${info.names.join(', ')}`);
-    },
-    row(r) {
-      const field = (c: number): string => decoder.decode(r.bytes.subarray(r.start[c], r.end[c]));
-      const t = tracks.get(field(col.track));
-      if (t === undefined) {
-        unknownTracks++;
-        return;
-      }
-      const a = field(col.artist);
-      if (a.length > 0) trackArtist[t] = artists.intern(a);
-      if (col.genre >= 0) {
-        const g = field(col.genre);
-        if (g.length > 0) trackGenre[t] = genres.intern(g);
-      }
-      if (col.release >= 0) {
-        const text = field(col.release);
-        if (text.length > 0) {
-          const ms = Date.parse(text);
-          if (!Number.isFinite(ms)) throw new Error(`${file}:${r.line}:${col.release + 1}: release_date '${text}' is not an ISO date`);
-          releaseMs[t] = ms;
-        }
-      }
-      if (col.title >= 0) titles[t] = field(col.title);
-    },
-    malformed(line, message) {
-      throw new Error(`${file}:${line}:1: ${message}`);
-    },
-  });
-  return {
-    artists,
-    trackArtist,
-    ...(col.genre >= 0 ? { genres, trackGenre } : {}),
-    ...(col.release >= 0 ? { releaseMs } : {}),
-    ...(col.title >= 0 ? { titles } : {}),
-    unknownTracks,
-  };
+  const g = catalog.genres;
+  let missingTracks = 0;
+  for (let t = 0; t < n; t++) {
+    const c = catalog.tracks.get(tracks.ids[t]);
+    if (c === undefined) {
+      missingTracks++;
+      continue;
+    }
+    trackArtist[t] = catalog.trackArtist[c];
+    releaseMs[t] = catalog.releaseMs[c];
+    titles[t] = catalog.titles[c] ?? '';
+    let best = -1;
+    for (let p = g.indptr[c]; p < g.indptr[c + 1]; p++) if (best < 0 || g.counts[p] > g.counts[best]) best = p;
+    if (best >= 0) trackGenre[t] = g.indices[best];
+  }
+  return { artists: catalog.artists, trackArtist, genres: g.vocab, trackGenre, releaseMs, titles, missingTracks };
 }
 
 /** Artists from the events' artist column (first known artist of each track). */

@@ -115,7 +115,7 @@ export class Reranker {
     while (c < items.length && c < this.width && items[c] >= 0) c++;
     this.nSel = 0;
     this.relaxGenre = false;
-    this.rng = userKey | 0 || 0x1e3779b9;
+    this.rng = (userKey ^ Math.imul(o.seed, 0x9e3779b1)) | 0 || 0x1e3779b9;
     // Relevance: debiased score relative to the user's best, plus the freshness boost.
     let best = 0;
     for (let p = 0; p < c; p++) {

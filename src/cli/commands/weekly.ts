@@ -1,0 +1,160 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { readCatalog, readEvents } from '../../data/index.js';
+import { Model } from '../../model/model.js';
+import { previousWeeks, readArchive } from '../../playlist/archive.js';
+import { trackMetaFromCatalog, trackMetaFromEvents, type TrackMeta } from '../../playlist/catalog.js';
+import { runWeeklyJob } from '../../playlist/job.js';
+import { buildTables, recentTables } from '../../playlist/prepare.js';
+import type { RetrievalMode } from '../../playlist/tables.js';
+import { isoWeek, weekKey } from '../../playlist/week.js';
+import { INDEX_META_FILE, saveIndex, type MipsSpace } from '../../retrieve/hnsw.js';
+import { defaultThreads } from '../../train/pool.js';
+import { date, int, num, oneOf, peakRssMb } from '../options.js';
+import { createProgress } from '../progress.js';
+
+interface WeeklyFlags {
+  model: string;
+  events: string;
+  asOf: number;
+  catalog?: string;
+  archive?: string;
+  archiveWeeks: number;
+  size: number;
+  out: string;
+  candidates: number;
+  lambda: number;
+  artistCap: number;
+  maxGenreShare: number;
+  explore: number;
+  popularityPenalty: number;
+  freshness: number;
+  freshnessHalfLife: number;
+  seed: number;
+  retrieval: RetrievalMode;
+  space: MipsSpace;
+  m: number;
+  efConstruction: number;
+  ef: number;
+  threads: number;
+  foldIn: boolean;
+  skipBad?: boolean;
+  json?: boolean;
+}
+
+export function registerWeekly(program: Command): void {
+  program
+    .command('weekly')
+    .description(
+      'build every user\'s weekly discovery playlist (user_id, week, position, track_id, artist_id, score, reason) as CSV, JSONL or Parquet by extension; ' +
+        'week = ISO week of --as-of (e.g. 2026-W48); the archive is a directory of <week>.csv files (user_id,track_id)',
+    )
+    .requiredOption('--model <dir>', 'model directory')
+    .requiredOption('--events <file>', 'recent events since training (same schema as the training events): heard, disliked, folded in')
+    .requiredOption('--as-of <date>', 'the time the playlists are built for (ISO-8601)', date)
+    .option('--catalog <file>', 'track catalog (artist, genres, release date); without it artists come from the events')
+    .option('--archive <dir>', 'playlist archive: earlier weeks are not repeated, this week is added')
+    .option('--archive-weeks <n>', 'weeks of the archive kept out of the playlist', int(0), 4)
+    .option('--size <n>', 'tracks per playlist', int(1), 30)
+    .requiredOption('--out <file>', 'output file: .csv, .jsonl or .parquet (written atomically)')
+    .option('--candidates <n>', 'candidates retrieved per user before re-ranking', int(1), 500)
+    .option('--lambda <x>', 'MMR relevance weight (1 = no diversity term)', num(0), 0.7)
+    .option('--artist-cap <n>', 'at most this many tracks per artist', int(1), 2)
+    .option('--max-genre-share <x>', 'no genre above this share of the playlist (1 = off)', num(0), 1)
+    .option('--explore <x>', 'share of slots for discoveries', num(0), 0.2)
+    .option('--popularity-penalty <x>', 'β of relevance × (1 + popularity)^−β', num(0), 0.1)
+    .option('--freshness <x>', 'relevance boost of brand-new releases (0 = off)', num(0), 0)
+    .option('--freshness-half-life <days>', 'half-life of the freshness boost', num(0), 14)
+    .option('--seed <n>', 'seed of the discovery draw', int(0), 42)
+    .option('--retrieval <mode>', 'exact | hnsw', oneOf('exact', 'hnsw'), 'exact')
+    .option('--space <space>', 'HNSW space when the index is built: augmented | ip', oneOf('augmented', 'ip'), 'augmented')
+    .option('--m <n>', 'HNSW graph degree when the index is built', int(2), 16)
+    .option('--ef-construction <n>', 'HNSW build candidate list', int(1), 200)
+    .option('--ef <n>', 'HNSW search candidate list (raised to the number asked)', int(1), 600)
+    .option('--threads <n>', 'worker threads', int(1), defaultThreads())
+    .option('--no-fold-in', 'do not re-solve the factors of users with recent events')
+    .option('--skip-bad', 'skip malformed event rows instead of failing')
+    .option('--json', 'print the summary as JSON on stdout')
+    .action(async (f: WeeklyFlags) => {
+      const started = performance.now();
+      const model = await Model.load(f.model);
+      const data = model.data;
+      const { log } = await readEvents(f.events, { asOf: f.asOf, skipBad: f.skipBad ?? false });
+      let meta: TrackMeta;
+      if (f.catalog) meta = trackMetaFromCatalog(await readCatalog(f.catalog), data.items);
+      else meta = trackMetaFromEvents(log, data.items);
+      const week = isoWeek(f.asOf);
+      let archive;
+      let archiveWeeksUsed: string[] = [];
+      if (f.archive) {
+        archiveWeeksUsed = await previousWeeks(f.archive, week, f.archiveWeeks);
+        archive = (await readArchive(f.archive, archiveWeeksUsed, data.users, data.items)).rows;
+      }
+      const recent = recentTables(data, meta, log, f.asOf);
+      const tables = buildTables(data, { meta, recent, archive });
+      if (f.retrieval === 'hnsw' && !existsSync(path.join(f.model, INDEX_META_FILE))) {
+        const bar = f.json ? undefined : createProgress('building HNSW index', data.items.size, 'tracks');
+        await saveIndex(f.model, data.itemFactors, data.params.factors, { space: f.space, M: f.m, efConstruction: f.efConstruction, ef: f.ef }, (d) => bar?.update(d));
+        bar?.stop();
+      }
+      const bar = f.json ? undefined : createProgress(`weekly ${week}`, data.users.size, 'users');
+      let summary;
+      try {
+        summary = await runWeeklyJob({
+          tables,
+          settings: {
+            candidates: Math.max(f.candidates, f.size),
+            rerank: {
+              size: f.size,
+              lambda: f.lambda,
+              artistCap: f.artistCap,
+              maxGenreShare: f.maxGenreShare,
+              explorationShare: f.explore,
+              popularityPenalty: f.popularityPenalty,
+              freshnessBoost: f.freshness,
+              freshnessHalfLifeDays: f.freshnessHalfLife,
+              asOf: f.asOf,
+              seed: f.seed,
+            },
+            weekKey: weekKey(week),
+            historySize: 30,
+            retrieval: f.retrieval,
+            indexDir: f.model,
+            ef: f.ef,
+            foldInRecent: f.foldIn,
+          },
+          userIds: data.users.ids,
+          names: {
+            trackIds: data.items.ids,
+            artistIds: meta.artists.ids,
+            trackArtist: meta.trackArtist,
+            trackName: meta.titles ? (t) => meta.titles![t] || data.items.ids[t] : undefined,
+          },
+          week,
+          out: f.out,
+          archiveDir: f.archive,
+          threads: f.threads,
+          onProgress: (d) => bar?.update(d),
+        });
+      } finally {
+        bar?.stop();
+      }
+      const report = {
+        ...summary,
+        archiveWeeksExcluded: archiveWeeksUsed,
+        recentUnknownUsers: recent.unknownUsers,
+        recentUnknownTracks: recent.unknownTracks,
+        totalSeconds: (performance.now() - started) / 1000,
+        peakRssMb: peakRssMb(),
+      };
+      if (f.json) process.stdout.write(JSON.stringify(report) + '\n');
+      else {
+        process.stderr.write(
+          `wrote ${summary.rows} rows for ${summary.users} users (${week}) in ${summary.seconds.toFixed(1)} s ` +
+            `(${summary.usersPerSecond.toFixed(0)} users/s) → ${f.out}; ${summary.short} short playlists; ` +
+            `${summary.exposure.artistsExposed} artists exposed, artist Gini ${summary.exposure.artistGini.toFixed(3)}\n`,
+        );
+      }
+    });
+}

@@ -1,0 +1,67 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Command } from 'commander';
+import { afterAll, describe, expect, it } from 'vitest';
+import { registerWeekly } from '../../src/cli/commands/weekly.js';
+import { saveModelDir } from '../../src/model/format.js';
+import { makeWorld } from './world.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'mixtape-weekly-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function weekly(args: string[]): Promise<Record<string, unknown>> {
+  const program = new Command().exitOverride();
+  registerWeekly(program);
+  const lines: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((s: string) => (lines.push(s), true)) as typeof process.stdout.write;
+  try {
+    await program.parseAsync(['node', 'mixtape', 'weekly', ...args]);
+  } finally {
+    process.stdout.write = write;
+  }
+  return JSON.parse(lines.join(''));
+}
+
+describe('mixtape weekly', () => {
+  it('writes every playlist, archives the week and keeps it out of the next one', async () => {
+    const world = makeWorld({ users: 150, seed: 21, artistsPerGenre: 20, tracksPerArtist: 4 });
+    const model = path.join(dir, 'model');
+    await saveModelDir(model, world.data, '0.0.0');
+    const events = ['user_id,track_id,timestamp,event,ms_played,artist_id'];
+    for (let u = 0; u < 150; u++) {
+      const t = (u * 7) % world.data.items.size;
+      events.push(`user-${u},track-${t},2026-11-24T10:00:00Z,play,180000,artist-${world.meta.trackArtist[t]}`);
+    }
+    writeFileSync(path.join(dir, 'recent.csv'), events.join('\n') + '\n');
+    const catalog = ['track_id,artist_id,genre,release_date'];
+    for (let t = 0; t < world.data.items.size; t++) catalog.push(`track-${t},artist-${world.meta.trackArtist[t]},g${world.trackGenre[t]},2020-01-01`);
+    writeFileSync(path.join(dir, 'catalog.csv'), catalog.join('\n') + '\n');
+    const archive = path.join(dir, 'archive');
+    const common = ['--model', model, '--events', path.join(dir, 'recent.csv'), '--catalog', path.join(dir, 'catalog.csv'), '--archive', archive, '--threads', '1', '--candidates', '200', '--json'];
+    const first = await weekly([...common, '--as-of', '2026-11-26T12:00:00Z', '--out', path.join(dir, 'w48.csv')]);
+    expect(first.week).toBe('2026-W48');
+    expect(first.rows).toBe(150 * 30);
+    expect(first.short).toBe(0);
+    const second = await weekly([...common, '--as-of', '2026-12-03T12:00:00Z', '--out', path.join(dir, 'w49.jsonl')]);
+    expect(second.archiveWeeksExcluded).toEqual(['2026-W48']);
+    const w48 = readFileSync(path.join(dir, 'w48.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    const before = new Set(w48.map((r) => `${r[0]}|${r[3]}`));
+    const w49 = readFileSync(path.join(dir, 'w49.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(w49).toHaveLength(150 * 30);
+    expect(w49.some((r) => before.has(`${r.user_id}|${r.track_id}`))).toBe(false);
+    expect(readFileSync(path.join(archive, '2026-W49.csv'), 'utf8').split('\n')[0]).toBe('user_id,track_id');
+    console.log('weekly CLI summary', JSON.stringify({ ...second, exposure: second.exposure }));
+  });
+
+  it('builds the HNSW index beside the model on first use', async () => {
+    const world = makeWorld({ users: 60, seed: 22 });
+    const model = path.join(dir, 'model-hnsw');
+    await saveModelDir(model, world.data, '0.0.0');
+    writeFileSync(path.join(dir, 'recent2.csv'), 'user_id,track_id,timestamp,event,ms_played,artist_id\nuser-1,track-3,2026-11-24T10:00:00Z,play,180000,artist-0\n');
+    const out = await weekly(['--model', model, '--events', path.join(dir, 'recent2.csv'), '--as-of', '2026-11-26', '--out', path.join(dir, 'h.csv'), '--retrieval', 'hnsw', '--threads', '1', '--candidates', '100', '--m', '8', '--ef-construction', '40', '--json']);
+    expect(out.rows).toBe(60 * 30);
+    expect(readFileSync(path.join(model, 'hnsw.json'), 'utf8')).toContain('"space": "augmented"');
+  });
+});
