@@ -3,15 +3,14 @@
 // items; fewer eligible items than n pads with item −1 and score −Infinity. A super-block of users
 // (up to 1024) is packed once; each item tile is packed once per super-block and scored against it
 // in sub-blocks of a few dozen users into a small per-call buffer, and every tile row is merged
-// into that user's bounded min-heap behind a running threshold (a SIMD compare rejects most
-// scores), so the users×items matrix never exists.
+// into that user's bounded candidate buffer behind a running threshold (a SIMD compare rejects
+// most scores), so the users×items matrix never exists.
 // Items whose score is NaN or −Infinity are treated as ineligible.
 #pragma once
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
-#include <numeric>
 #include <vector>
 
 #include "score_tile.h"
@@ -31,81 +30,75 @@ struct TopKProblem {
   float* out_scores;
 };
 
-/** A bounded min-heap over (score, item) whose root is the worst kept entry. */
-struct BoundedHeap {
-  float* s;
-  int32_t* i;
+/** A (score, item) candidate. */
+struct Scored {
+  float s;
+  int32_t i;
+};
+
+/** The total order of results: higher score first, then lower item index. */
+inline bool better(const Scored& a, const Scored& b) { return a.s > b.s || (a.s == b.s && a.i < b.i); }
+
+/**
+ * Keeps the best `cap` candidates of a stream of ascending items: candidates that beat the
+ * threshold are appended to a buffer of 2·cap; when it fills, a selection (nth_element) keeps the
+ * best cap and raises the threshold to the cap-th best score. Amortised O(1) per accepted
+ * candidate, and cheaper than sifting a heap for every one. Because items arrive in ascending
+ * order, a later item that only ties the threshold can never displace a kept one, so the test is
+ * a strict `s > threshold`.
+ */
+struct TopBuffer {
+  Scored* buf;
   std::size_t size, cap;
+  float threshold;
 
-  static bool worse(float sa, int32_t ia, float sb, int32_t ib) { return sa < sb || (sa == sb && ia > ib); }
-
-  /** Threshold a new score must beat (items arrive in ascending order, so ties lose). */
-  float threshold() const { return size < cap ? -std::numeric_limits<float>::infinity() : s[0]; }
+  void reset(Scored* storage, std::size_t capacity) {
+    buf = storage, size = 0, cap = capacity;
+    threshold = -std::numeric_limits<float>::infinity();
+  }
 
   void offer(float score, int32_t item) {
-    std::size_t pos;
-    if (size < cap) {  // sift up from the end
-      pos = size++;
-      while (pos > 0) {
-        const std::size_t parent = (pos - 1) / 2;
-        if (!worse(score, item, s[parent], i[parent])) break;
-        s[pos] = s[parent], i[pos] = i[parent];
-        pos = parent;
-      }
-    } else {  // replace the root and sift down
-      pos = 0;
-      for (;;) {
-        std::size_t c = 2 * pos + 1;
-        if (c >= size) break;
-        if (c + 1 < size && worse(s[c + 1], i[c + 1], s[c], i[c])) ++c;
-        if (!worse(s[c], i[c], score, item)) break;
-        s[pos] = s[c], i[pos] = i[c];
-        pos = c;
-      }
-    }
-    s[pos] = score, i[pos] = item;
+    buf[size++] = Scored{score, item};
+    if (size == 2 * cap) shrink();
+  }
+
+  /** Keeps the best cap entries (unordered) and raises the threshold. */
+  void shrink() {
+    std::nth_element(buf, buf + cap - 1, buf + size, better);
+    threshold = buf[cap - 1].s;
+    size = cap;
   }
 };
 
-/** Merges one user's tile row (scores of items t0..t0+T) into its heap. */
-inline void merge_row(float* row, std::size_t T, int32_t t0, const float* bias, BoundedHeap& h) {
+/** Merges one user's tile row (scores of items t0..t0+T) into its buffer. */
+inline void merge_row(float* row, std::size_t T, int32_t t0, const float* bias, TopBuffer& h) {
   if (bias)
     for (std::size_t j = 0; j < T; ++j) row[j] += bias[j];
-  float thr = h.threshold();
   std::size_t j = 0;
 #if defined(__AVX2__)
-  __m256 vt = _mm256_set1_ps(thr);
   for (; j + 8 <= T; j += 8) {
     // Most scores fail the threshold: one compare rejects eight; NaN compares false (ordered).
+    const __m256 vt = _mm256_set1_ps(h.threshold);
     unsigned mask = static_cast<unsigned>(_mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(row + j), vt, _CMP_GT_OQ)));
     while (mask) {
       const unsigned b = static_cast<unsigned>(__builtin_ctz(mask));
       mask &= mask - 1;
       const float v = row[j + b];
-      if (v > thr) {
-        h.offer(v, t0 + static_cast<int32_t>(j + b));
-        thr = h.threshold();
-      }
+      if (v > h.threshold) h.offer(v, t0 + static_cast<int32_t>(j + b));
     }
-    vt = _mm256_set1_ps(thr);
   }
 #endif
   for (; j < T; ++j) {
     const float v = row[j];
-    if (v > thr) {
-      h.offer(v, t0 + static_cast<int32_t>(j));
-      thr = h.threshold();
-    }
+    if (v > h.threshold) h.offer(v, t0 + static_cast<int32_t>(j));
   }
 }
 
-/** Writes a heap's entries best first, padding to n with (−1, −Infinity). */
-inline void emit(BoundedHeap& h, std::size_t n, int32_t* items, float* scores, std::vector<uint32_t>& order) {
-  order.resize(h.size);
-  std::iota(order.begin(), order.end(), 0u);
-  std::sort(order.begin(), order.end(),
-            [&h](uint32_t a, uint32_t b) { return BoundedHeap::worse(h.s[b], h.i[b], h.s[a], h.i[a]); });
-  for (std::size_t r = 0; r < h.size; ++r) items[r] = h.i[order[r]], scores[r] = h.s[order[r]];
+/** Writes a buffer's best entries first, padding to n with (−1, −Infinity). */
+inline void emit(TopBuffer& h, std::size_t n, int32_t* items, float* scores) {
+  if (h.size > h.cap) h.shrink();
+  std::sort(h.buf, h.buf + h.size, better);
+  for (std::size_t r = 0; r < h.size; ++r) items[r] = h.buf[r].i, scores[r] = h.buf[r].s;
   for (std::size_t r = h.size; r < n; ++r) items[r] = -1, scores[r] = -std::numeric_limits<float>::infinity();
 }
 
@@ -118,21 +111,19 @@ inline void score_topk(const TopKProblem& p) {
   // is amortised over many users, while its heaps stay within a few MiB.
   const std::size_t tile = TileScorer::round_up(std::clamp<std::size_t>((128 * 1024) / (k * 4), 256, 4096), TileScorer::col_pad);
   const std::size_t block =
-      std::max(sub, std::min<std::size_t>(1024, (std::size_t{1} << 19) / std::max<std::size_t>(cap, 1)) / sub * sub);
+      std::max(sub, std::min<std::size_t>(1024, (std::size_t{1} << 18) / std::max<std::size_t>(cap, 1)) / sub * sub);
   const std::size_t ld = tile;
   std::vector<float> S(sub * ld);
-  std::vector<float> hs(block * std::max<std::size_t>(cap, 1));
-  std::vector<int32_t> hi(block * std::max<std::size_t>(cap, 1));
-  std::vector<BoundedHeap> heaps(block);
+  std::vector<Scored> store(block * 2 * std::max<std::size_t>(cap, 1));
+  std::vector<TopBuffer> heaps(block);
   std::vector<int64_t> ex_pos(block), ex_end(block);
-  std::vector<uint32_t> order;
   TileScorer scorer(k);
   const float nan = std::numeric_limits<float>::quiet_NaN();
 
   for (std::size_t b0 = 0; b0 < nu; b0 += block) {
     const std::size_t bu = std::min(block, nu - b0), u0 = p.user_begin + b0;
     for (std::size_t r = 0; r < bu; ++r) {
-      heaps[r] = BoundedHeap{hs.data() + r * cap, hi.data() + r * cap, 0, cap};
+      heaps[r].reset(store.data() + r * 2 * cap, cap);
       ex_pos[r] = p.excl_indptr ? p.excl_indptr[u0 + r] : 0;
       ex_end[r] = p.excl_indptr ? p.excl_indptr[u0 + r + 1] : 0;
     }
@@ -156,7 +147,7 @@ inline void score_topk(const TopKProblem& p) {
       }
     }
     for (std::size_t r = 0; r < bu; ++r)
-      emit(heaps[r], n, p.out_items + (b0 + r) * n, p.out_scores + (b0 + r) * n, order);
+      emit(heaps[r], n, p.out_items + (b0 + r) * n, p.out_scores + (b0 + r) * n);
   }
 }
 

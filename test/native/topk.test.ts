@@ -27,6 +27,7 @@ describe('scoreTopK', () => {
   // (lower item index first) must hold exactly.
   it.each([
     [1, 5, 1, 3],
+    [20, 300, 4, 1],
     [13, 40, 3, 7],
     [70, 700, 8, 20],
     [9, 5000, 16, 50],
