@@ -62,8 +62,11 @@ export function unpackBundle(bytes: Uint8Array): { header: unknown; arrays: Map<
     const size = { f32: 4, f64: 8, i32: 4, u8: 1 }[e.dtype];
     const start = dataStart + e.offset;
     if (start + e.length * size > bytes.length) throw new RangeError(`content bundle: array '${e.name}' is truncated`);
-    // Copy into a fresh, aligned buffer: the input may sit at any offset.
-    const raw = bytes.slice(start, start + e.length * size).buffer;
+    // Copy into a fresh, aligned buffer: the input may sit at any offset (and a Node Buffer's
+    // slice() is a view into a shared pool, not a copy).
+    const copy = new Uint8Array(e.length * size);
+    copy.set(bytes.subarray(start, start + e.length * size));
+    const raw = copy.buffer;
     arrays.set(e.name, e.dtype === 'f32' ? new Float32Array(raw) : e.dtype === 'f64' ? new Float64Array(raw) : e.dtype === 'i32' ? new Int32Array(raw) : new Uint8Array(raw));
   }
   return { header: parsed.header, arrays };

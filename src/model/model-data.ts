@@ -1,4 +1,5 @@
 import type { Dictionary } from '../data/dictionary.js';
+import type { ContentModel } from '../content/content-model.js';
 import type { ConfidenceMode, IterationInfo, Solver } from '../types.js';
 
 /** Hyper-parameters a model was trained with; stored in its manifest. */
@@ -27,4 +28,6 @@ export interface ModelData {
   readonly seen: { indptr: Int32Array; indices: Int32Array; pref: Float32Array; weight: Float32Array };
   /** Loss and time per training iteration. */
   readonly history: readonly IterationInfo[];
+  /** Content model fitted on a catalog (cold-track factors, content similarity), when trained with one. */
+  readonly content?: ContentModel;
 }

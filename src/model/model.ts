@@ -10,6 +10,10 @@ import type { Recommendation } from '../types.js';
 import { loadModelDir, saveModelDir, type Manifest } from './format.js';
 import type { ModelData, ModelParams } from './model-data.js';
 import { packageVersion } from '../util/version.js';
+import { ContentModel } from '../content/content-model.js';
+
+/** The content model's file inside a model directory. */
+export const CONTENT_FILE = 'content.bin';
 
 export interface RecommendOptions {
   /** How many tracks (default 10). */
@@ -60,8 +64,21 @@ export class Model {
   }
 
   static async load(dir: string): Promise<Model> {
-    const { data } = await loadModelDir(dir);
-    return new Model(data);
+    const { data, extras } = await loadModelDir(dir);
+    const contentBytes = extras.get(CONTENT_FILE);
+    if (!contentBytes) return new Model(data);
+    let content: ContentModel;
+    try {
+      content = ContentModel.fromBytes(contentBytes);
+    } catch (err) {
+      throw new Error(`${dir}/${CONTENT_FILE}: ${(err as Error).message}`);
+    }
+    return new Model({ ...data, content });
+  }
+
+  /** A copy of this model carrying a content model (see content/attach.ts). */
+  withContent(content: ContentModel): Model {
+    return new Model({ ...this.data, content });
   }
 
   /** Read only the manifest of a model directory (verifies nothing else). */
@@ -70,7 +87,10 @@ export class Model {
   }
 
   async save(dir: string): Promise<void> {
-    await saveModelDir(dir, this.data, packageVersion());
+    const c = this.data.content;
+    const extras = c ? [{ name: CONTENT_FILE, bytes: c.toBytes() }] : [];
+    const extensions = c ? { content: { file: CONTENT_FILE, tracks: c.tracks.size, dim: c.dim } } : undefined;
+    await saveModelDir(dir, this.data, packageVersion(), extras, extensions);
   }
 
   /** Top-n tracks for a known user. Unknown users get an error; fold them in first. */

@@ -1,5 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { onboardingContext, recommendOnboarding } from '../../content/onboarding.js';
+import { readCatalog } from '../../data/catalog.js';
+import { readIdPairs } from '../../data/read-pairs.js';
 import { Model } from '../../model/model.js';
 import { AtomicTextWriter, csvField } from '../../util/atomic-writer.js';
 import { int } from '../options.js';
@@ -10,6 +13,8 @@ interface RecommendFlags {
   users?: string;
   n: number;
   out: string;
+  onboarding?: string;
+  catalog?: string;
   json?: boolean;
 }
 
@@ -20,6 +25,8 @@ export function registerRecommend(program: Command): void {
     .requiredOption('--model <dir>', 'model directory')
     .option('--users <file>', 'file with one user id per line (a header line user_id is allowed)')
     .option('--n <n>', 'tracks per user', int(1), 50)
+    .option('--onboarding <file>', 'user_id,item_id picks (tracks or artists) of users the model has not seen: they are folded in and included')
+    .option('--catalog <file>', 'catalog for expanding artist picks (default: the content model saved with the model)')
     .requiredOption('--out <file>', 'output CSV (written atomically)')
     .option('--json', 'print {users, n, seconds, users_per_second}')
     .action(async (f: RecommendFlags) => {
@@ -38,6 +45,20 @@ export function registerRecommend(program: Command): void {
           for (let r = 0; r < rec.items.length; r++) lines += `${uid},${r + 1},${csvField(rec.items[r].trackId)},${rec.items[r].score}\n`;
           await out.write(lines);
           if (++count % 4096 === 0) bar?.update(count);
+        }
+        if (f.onboarding) {
+          const pairs = await readIdPairs(f.onboarding, 'user_id', 'item_id');
+          const ctx = onboardingContext(model, f.catalog ? await readCatalog(f.catalog) : undefined);
+          const known = pairs.left.map((u) => model.data.users.get(u) !== undefined);
+          const users = pairs.left.filter((_, i) => !known[i]);
+          const picks = pairs.right.filter((_, i) => !known[i]);
+          for (const rec of await recommendOnboarding(ctx, users, picks, f.n)) {
+            const uid = csvField(rec.userId);
+            let lines = '';
+            for (let r = 0; r < rec.items.length; r++) lines += `${uid},${r + 1},${csvField(rec.items[r].trackId)},${rec.items[r].score}\n`;
+            await out.write(lines);
+            count++;
+          }
         }
         await out.commit();
       } catch (err) {

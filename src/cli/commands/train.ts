@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { attachContent, withCatalogTracks } from '../../content/attach.js';
+import { readCatalog } from '../../data/catalog.js';
 import { defaultThreads } from '../../train/pool.js';
 import { train } from '../../train/train.js';
 import { addInteractionFlags, loadInteractions, type InteractionFlags } from '../load-interactions.js';
@@ -16,6 +18,9 @@ interface TrainFlags extends InteractionFlags {
   cgSteps: number;
   threads?: number;
   seed: number;
+  catalog?: string;
+  catalogArtists?: string;
+  blendContent?: boolean;
   out: string;
   json?: boolean;
 }
@@ -33,13 +38,18 @@ export function registerTrain(program: Command): void {
     .option('--cg-steps <n>', 'conjugate-gradient steps per row', int(1), 3)
     .option('--threads <n>', 'worker threads (default: usable cores)', int(1))
     .option('--seed <s>', 'random seed', int(0), 42)
+    .option('--catalog <file>', 'track catalog (CSV or Parquet): track_id, artist_id, genres, tags, release_date, numeric features; unplayed tracks become cold items with content-mapped factors')
+    .option('--catalog-artists <file>', 'artist-level metadata (artist_id + columns) inherited by the catalog tracks')
+    .option('--blend-content', 'also blend content-mapped factors into warm tracks with few listens')
     .requiredOption('--out <dir>', 'model directory to write (replaced atomically)')
     .option('--json', 'print one JSON object with the run figures')
     .action(async (f: TrainFlags) => {
       const started = performance.now();
-      const { interactions } = await loadInteractions(f);
+      const loaded = await loadInteractions(f);
+      const catalog = f.catalog ? await readCatalog(f.catalog, f.catalogArtists ? { artists: f.catalogArtists } : {}) : undefined;
+      const interactions = catalog ? withCatalogTracks(loaded.interactions, catalog) : loaded.interactions;
       const bar = f.json ? undefined : createProgress('training', f.iterations, 'iterations');
-      const model = await train(interactions, {
+      let model = await train(interactions, {
         factors: f.factors,
         iterations: f.iterations,
         regularization: f.regularization,
@@ -54,6 +64,12 @@ export function registerTrain(program: Command): void {
         onIteration: (info) => bar?.update(info.iteration, { detail: `loss ${info.loss.toPrecision(5)}` }),
       });
       bar?.stop();
+      let content: { cold_tracks: number; blended_tracks: number; dim: number } | undefined;
+      if (catalog) {
+        const attached = attachContent(model, catalog, { blendWarm: f.blendContent ?? false });
+        model = model.withContent(attached.content);
+        content = { cold_tracks: attached.coldTracks, blended_tracks: attached.blendedTracks, dim: attached.content.dim };
+      }
       await model.save(f.out);
       const summary = {
         users: interactions.users.size,
@@ -64,6 +80,7 @@ export function registerTrain(program: Command): void {
         iterations: model.data.history.map((h) => ({ iteration: h.iteration, seconds: h.seconds, loss: h.loss })),
         seconds_total: (performance.now() - started) / 1000,
         peak_rss_mb: peakRssMb(),
+        ...(content ? { content } : {}),
       };
       if (f.json) process.stdout.write(JSON.stringify(summary) + '\n');
       else process.stderr.write(`trained ${summary.users} users × ${summary.items} items (${summary.nnz} nonzeros) in ${summary.seconds_total.toFixed(2)} s → ${f.out}\n`);

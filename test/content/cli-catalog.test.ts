@@ -1,0 +1,57 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateWorld, writeWorld } from '../../src/generate/index.js';
+import { Model } from '../../src/model/model.js';
+
+const bin = path.resolve(import.meta.dirname, '../../dist/src/cli/main.js');
+let dir: string;
+const run = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, CI: '1' } });
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'mixtape-catalog-'));
+  await writeWorld(generateWorld({ users: 300, tracks: 1200, weeks: 3, seed: 11 }), dir);
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('train --catalog and recommend --onboarding', () => {
+  it('makes unplayed catalog tracks recommendable items with content-mapped factors', async () => {
+    const t = run('train', '--interactions', 'events.csv', '--format', 'events', '--catalog', 'catalog.csv', '--factors', '8', '--iterations', '4', '--out', 'model', '--json');
+    expect(t.stderr).toBe('');
+    const summary = JSON.parse(t.stdout);
+    expect(summary.items).toBe(1200);
+    expect(summary.content.cold_tracks).toBeGreaterThan(0);
+    const model = await Model.load(path.join(dir, 'model'));
+    expect(model.data.content?.tracks.size).toBe(1200);
+    const manifest = JSON.parse(await readFile(path.join(dir, 'model/manifest.json'), 'utf8'));
+    expect(Object.keys(manifest.files)).toContain('content.bin');
+    // Every cold track (no listens at all) has non-zero factors from the content map.
+    const listened = new Uint8Array(model.trackIds.length);
+    for (const i of model.data.seen.indices) listened[i] = 1;
+    const k = model.factors;
+    let cold = 0;
+    for (let i = 0; i < listened.length; i++) {
+      if (listened[i]) continue;
+      cold++;
+      const row = model.data.itemFactors.subarray(i * k, (i + 1) * k);
+      expect(row.some((v) => v !== 0)).toBe(true);
+    }
+    expect(cold).toBeGreaterThan(0);
+  });
+
+  it('folds in onboarding users from artist and track picks', async () => {
+    const truth = JSON.parse(await readFile(path.join(dir, 'truth.json'), 'utf8'));
+    const picks = truth.users.slice(0, 2).flatMap((u: { id: string; onboardingArtists: string[] }) => u.onboardingArtists.map((a) => `newbie_${u.id},${a}`));
+    await writeFile(path.join(dir, 'onboarding.csv'), ['user_id,item_id', ...picks, 'newbie_x,tr000001', 'newbie_nothing,unknown-id'].join('\n') + '\n');
+    const r = run('recommend', '--model', 'model', '--onboarding', 'onboarding.csv', '--n', '5', '--out', 'recs.csv');
+    expect(r.stderr).toMatch(/wrote top-5/);
+    const rows = (await readFile(path.join(dir, 'recs.csv'), 'utf8')).trim().split('\n').slice(1).map((l) => l.split(','));
+    const newbies = new Set(rows.filter((r) => r[0].startsWith('newbie_')).map((r) => r[0]));
+    expect(newbies.size).toBe(4);
+    expect(rows.filter((r) => r[0] === 'newbie_x').some((r) => r[2] === 'tr000001')).toBe(false);
+  });
+});
