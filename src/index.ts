@@ -10,9 +10,32 @@
  */
 export type * from './types.js';
 export { EVENT_KINDS, EVENT_CODE } from './types.js';
+
+// Training and the model.
 export { train } from './train/train.js';
-export { Model } from './model/model.js';
+export { Model, CONTENT_FILE } from './model/model.js';
 export type { RecommendOptions, RecommendAllOptions, UserRecommendations, HistoryEntry } from './model/model.js';
-export type { ModelParams } from './model/model-data.js';
+export type { ModelParams, ModelData } from './model/model-data.js';
+
+// Ingest.
 export { Dictionary } from './data/dictionary.js';
+export { readCounts, readEvents, countsToInteractions, writeEventsCsv, writeEventsParquet } from './data/index.js';
+export type { Counts, ReadCountsOptions, ReadEventsOptions, IngestReport } from './data/index.js';
+export { readCatalog } from './data/catalog.js';
+export type { Catalog } from './data/catalog.js';
+
+// Signals.
+export { computeSignals, loadSignalsConfig, defaultSignalsConfig, formatSignalsSummary } from './signals/index.js';
+export type { SignalsConfig, SignalsConfigInput, SignalsReport, Exclusions } from './signals/index.js';
+
+// Content and cold start.
+export { withCatalogTracks, attachContent } from './content/attach.js';
+export { onboardingContext, recommendOnboarding } from './content/onboarding.js';
+export { ContentModel, HybridScorer, coldStartRecommend } from './content/index.js';
+
+// The synthetic world generator.
+export { generateWorld, writeWorld, worldToEventLog, expectedFullPlayRate } from './generate/index.js';
+export type { GenerateOptions, World, Truth } from './generate/index.js';
+
+// Native core information (SIMD level, BLAS).
 export { nativeInfo } from './native/index.js';
