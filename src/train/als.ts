@@ -18,6 +18,7 @@ import type { WorkerTask } from './worker.js';
 
 /** One side of the problem: the CSR whose rows are solved and the factor matrix they fill. */
 interface Side {
+  name: 'user' | 'item';
   indptr: Int32Array;
   indices: Int32Array;
   pref: Float32Array;
@@ -35,8 +36,8 @@ export interface AlsResult {
 
 /** Where training starts from (a checkpoint) and what it reports after each sweep. */
 export interface AlsHooks {
-  initial?: { userFactors: Float32Array; itemFactors: Float32Array; completedIterations: number };
-  afterIteration?: (state: { iteration: number; userFactors: Float32Array; itemFactors: Float32Array; info: IterationInfo }) => Promise<void> | void;
+  initial?: { userFactors: Float32Array; itemFactors: Float32Array; completedIterations: number; history?: IterationInfo[] };
+  afterIteration?: (state: { iteration: number; userFactors: Float32Array; itemFactors: Float32Array; info: IterationInfo; history: readonly IterationInfo[] }) => Promise<void> | void;
   pool?: Piscina;
 }
 
@@ -51,6 +52,7 @@ export async function trainAls(inter: Interactions, opts: ResolvedTrainOptions, 
   const shardCount = opts.threads * 4;
   const rowOverhead = Math.max(1, Math.round((k * opts.cgSteps) / 8));
   const users: Side = {
+    name: 'user',
     indptr: toShared(inter.indptr),
     indices: toShared(inter.indices),
     pref: toShared(inter.pref),
@@ -59,6 +61,7 @@ export async function trainAls(inter: Interactions, opts: ResolvedTrainOptions, 
     shards: shardRows(inter.indptr, shardCount, rowOverhead),
   };
   const items: Side = {
+    name: 'item',
     indptr: toShared(itemMajor.indptr),
     indices: toShared(itemMajor.indices),
     pref: toShared(itemMajor.values[0]),
@@ -80,12 +83,12 @@ export async function trainAls(inter: Interactions, opts: ResolvedTrainOptions, 
   const gramBuf = sharedArray(Float32Array, k * k);
 
   const pool = hooks.pool ?? createTrainPool(opts.threads);
-  const iterations: IterationInfo[] = [];
+  const iterations: IterationInfo[] = [...(hooks.initial?.history ?? [])];
   try {
     for (let it = done; it < opts.iterations; it++) {
       const t0 = performance.now();
-      await halfStep(pool, users, items.factors, gramBuf, opts);
-      await halfStep(pool, items, users.factors, gramBuf, opts);
+      await halfStep(pool, users, items.factors, gramBuf, opts, it + 1);
+      await halfStep(pool, items, users.factors, gramBuf, opts, it + 1);
       const seconds = (performance.now() - t0) / 1000;
       assertFinite('user', users.factors, k, it + 1);
       assertFinite('item', items.factors, k, it + 1);
@@ -93,7 +96,7 @@ export async function trainAls(inter: Interactions, opts: ResolvedTrainOptions, 
       const info: IterationInfo = { iteration: it + 1, seconds, loss };
       iterations.push(info);
       opts.onIteration?.(info);
-      await hooks.afterIteration?.({ iteration: it + 1, userFactors: users.factors, itemFactors: items.factors, info });
+      await hooks.afterIteration?.({ iteration: it + 1, userFactors: users.factors, itemFactors: items.factors, info, history: iterations });
     }
   } finally {
     if (!hooks.pool) await pool.destroy();
@@ -106,9 +109,9 @@ export async function trainAls(inter: Interactions, opts: ResolvedTrainOptions, 
   };
 }
 
-async function halfStep(pool: Piscina, side: Side, fixed: Float32Array, gramBuf: Float32Array, opts: ResolvedTrainOptions): Promise<void> {
+async function halfStep(pool: Piscina, side: Side, fixed: Float32Array, gramBuf: Float32Array, opts: ResolvedTrainOptions, iteration: number): Promise<void> {
   await gramAsync(fixed, opts.factors, gramBuf);
-  const tasks = side.shards.map((shard) => {
+  const tasks = side.shards.map(async (shard, index) => {
     const args: AlsHalfStepArgs = {
       indptr: side.indptr,
       indices: side.indices,
@@ -124,7 +127,20 @@ async function halfStep(pool: Piscina, side: Side, fixed: Float32Array, gramBuf:
       solver: opts.solver,
       cgSteps: opts.cgSteps,
     };
-    return pool.run({ op: 'halfStep', args } satisfies WorkerTask);
+    const task = (attempt: number): WorkerTask => ({ op: 'halfStep', args, side: side.name, shard: index, iteration, attempt });
+    try {
+      await pool.run(task(0));
+    } catch {
+      // A worker that threw or died is replaced by Piscina; the shard's rows are untouched
+      // (failures happen before the kernel writes), so one retry gives the same bits.
+      try {
+        await pool.run(task(1));
+      } catch (second) {
+        throw new Error(
+          `training failed: ${side.name} shard ${index} (rows ${shard.begin}–${shard.end - 1}) failed twice in iteration ${iteration}: ${(second as Error)?.message ?? second}`,
+        );
+      }
+    }
   });
   await Promise.all(tasks);
 }

@@ -3,12 +3,23 @@
  * views over SharedArrayBuffers, so nothing large is copied; the kernel writes its rows in place.
  */
 import { alsHalfStep, implicitLoss, type AlsHalfStepArgs, type LossArgs } from '../native/index.js';
+import { injectFault } from './fault-injection.js';
 
-export type WorkerTask = { op: 'halfStep'; args: AlsHalfStepArgs } | { op: 'loss'; args: LossArgs };
+export interface ShardRef {
+  side: 'user' | 'item';
+  shard: number;
+  iteration: number;
+  /** 0 for the first try, 1 for the retry. */
+  attempt: number;
+}
+
+export type WorkerTask = ({ op: 'halfStep'; args: AlsHalfStepArgs } & ShardRef) | { op: 'loss'; args: LossArgs };
 
 export default function run(task: WorkerTask): unknown {
   switch (task.op) {
     case 'halfStep':
+      // Before the kernel touches memory, so a failed try leaves its rows as they were.
+      injectFault(task);
       alsHalfStep(task.args);
       return null;
     case 'loss':

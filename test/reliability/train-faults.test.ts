@@ -1,0 +1,130 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dumpCounts } from '../../src/bench/dump.js';
+import { syntheticMatrix } from '../../src/bench/synthetic-matrix.js';
+import { Model } from '../../src/model/model.js';
+
+const bin = path.resolve(import.meta.dirname, '../../dist/src/cli/main.js');
+let dir: string;
+const common = ['--interactions', 'counts.csv', '--factors', '16', '--iterations', '12', '--threads', '2', '--seed', '3'];
+
+function run(args: string[], env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, CI: '1', ...env } });
+}
+
+/**
+ * Start a training run and SIGKILL it `ms` milliseconds after `ready()` first holds (polled), or
+ * after `ms` from the start when there is no condition. Resolves with whether it was killed.
+ */
+function killAfter(args: string[], ms: number, ready?: () => Promise<boolean>): Promise<boolean> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd: dir, stdio: 'ignore', env: { ...process.env, CI: '1' } });
+    let killed = false;
+    const kill = (): void => {
+      killed = child.kill('SIGKILL');
+    };
+    let timer: NodeJS.Timeout | undefined;
+    let poll: NodeJS.Timeout | undefined;
+    if (ready) {
+      poll = setInterval(async () => {
+        if (await ready()) {
+          clearInterval(poll);
+          timer = setTimeout(kill, ms);
+        }
+      }, 10);
+    } else timer = setTimeout(kill, ms);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      clearInterval(poll);
+      resolve(killed && code !== 0);
+    });
+  });
+}
+
+async function checkpointIteration(name: string): Promise<number> {
+  try {
+    return JSON.parse(await readFile(path.join(dir, `.${name}.checkpoint`, 'checkpoint.json'), 'utf8')).completedIterations;
+  } catch {
+    return 0;
+  }
+}
+
+const sameBits = (a: Float32Array, b: Float32Array): boolean => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'mixtape-faults-'));
+  await dumpCounts(syntheticMatrix({ users: 4000, items: 3000, nnz: 150_000, seed: 9 }), path.join(dir, 'counts.csv'));
+  const ref = run(['train', ...common, '--out', 'reference']);
+  expect(ref.status, ref.stderr).toBe(0);
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('training survives faults', () => {
+  it('SIGKILL at random points leaves the previous model intact; --resume finishes bit-identical', async () => {
+    // A previous good model in the output directory.
+    const first = run(['train', '--interactions', 'counts.csv', '--factors', '16', '--iterations', '1', '--out', 'out']);
+    expect(first.status, first.stderr).toBe(0);
+    const before = await readFile(path.join(dir, 'out/manifest.json'), 'utf8');
+
+    // Kill at seeded pseudo-random points: right after start, a little after the first
+    // checkpoint, and (resuming) a little after the checkpoint advanced again.
+    let seed = 12345;
+    const rand = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const args = ['train', ...common, '--checkpoint-every', '1', '--out', 'out'];
+    const kills: boolean[] = [];
+    kills.push(await killAfter(args, 100 + rand() * 100));
+    kills.push(await killAfter(args, rand() * 40, async () => (await checkpointIteration('out')) >= 1));
+    const reached = await checkpointIteration('out');
+    kills.push(await killAfter([...args, '--resume'], rand() * 40, async () => (await checkpointIteration('out')) > reached));
+    for (const k of kills) expect(k).toBe(true);
+    expect(await checkpointIteration('out')).toBeGreaterThan(reached);
+    // The previous model is untouched and complete.
+    expect(await readFile(path.join(dir, 'out/manifest.json'), 'utf8')).toBe(before);
+    await expect(Model.load(path.join(dir, 'out'))).resolves.toBeDefined();
+    const done = run(['train', ...common, '--checkpoint-every', '1', '--out', 'out', '--resume']);
+    expect(done.status, done.stderr).toBe(0);
+    const [resumed, reference] = await Promise.all([Model.load(path.join(dir, 'out')), Model.load(path.join(dir, 'reference'))]);
+    expect(sameBits(resumed.data.userFactors, reference.data.userFactors)).toBe(true);
+    expect(sameBits(resumed.data.itemFactors, reference.data.itemFactors)).toBe(true);
+    // The checkpoint is removed after success.
+    expect(existsSync(path.join(dir, '.out.checkpoint'))).toBe(false);
+  });
+
+  it('a killed run before its first checkpoint leaves the output directory exactly as it was', async () => {
+    expect(await killAfter(['train', ...common, '--out', 'fresh'], 300)).toBe(true);
+    expect(existsSync(path.join(dir, 'fresh'))).toBe(false);
+  });
+
+  it('retries a shard whose worker died once, with the same result', () => {
+    for (const mode of ['exit', 'throw']) {
+      const r = run(['train', ...common, '--out', `retried-${mode}`], { MIXTAPE_TEST_FAULT: JSON.stringify({ side: 'user', shard: 1, iteration: 2, failures: 1, mode }) });
+      expect(r.status, r.stderr).toBe(0);
+    }
+    return Promise.all([Model.load(path.join(dir, 'retried-exit')), Model.load(path.join(dir, 'retried-throw')), Model.load(path.join(dir, 'reference'))]).then(([a, b, ref]) => {
+      expect(sameBits(a.data.userFactors, ref.data.userFactors)).toBe(true);
+      expect(sameBits(b.data.itemFactors, ref.data.itemFactors)).toBe(true);
+    });
+  });
+
+  it('fails the run naming the shard when it fails twice, and writes nothing', async () => {
+    const r = run(['train', ...common, '--out', 'twice'], { MIXTAPE_TEST_FAULT: JSON.stringify({ side: 'item', shard: 2, failures: 2, mode: 'exit' }) });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/item shard 2 \(rows \d+–\d+\) failed twice/);
+    expect((await readdir(dir)).some((f) => f.includes('twice'))).toBe(false);
+  });
+
+  it('refuses a run that would not fit in --max-memory before loading', () => {
+    const r = run(['train', ...common, '--max-memory', '50M', '--out', 'toobig']);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/estimated peak memory \d+ MB exceeds --max-memory 50 MB/);
+    expect(r.stderr).toMatch(/fewer --factors/);
+    const ok = run(['train', ...common, '--iterations', '1', '--max-memory', '8G', '--out', 'fits']);
+    expect(ok.status, ok.stderr).toBe(0);
+  });
+});
