@@ -47,6 +47,8 @@ export interface WeeklyJobSummary {
   /** Users whose factors were refreshed from recent events. */
   refreshed: number;
   exposure: ExposureSummary;
+  /** Worker seconds per phase, summed over shards. */
+  phaseSeconds: { foldIn: number; retrieve: number; rerank: number };
   out?: string;
   archiveFile?: string;
 }
@@ -64,12 +66,16 @@ export async function runWeeklyJob(o: WeeklyJobOptions): Promise<WeeklyJobSummar
   let short = 0;
   let refreshed = 0;
   let done = 0;
+  const phaseSeconds = { foldIn: 0, retrieve: 0, rerank: 0 };
   try {
     archive = o.archiveDir ? await openArchiveWeek(o.archiveDir, o.week) : undefined;
     const consume = async (r: ShardResult): Promise<void> => {
       exposure.add(r, r.users.length);
       short += r.short;
       refreshed += r.refreshed;
+      phaseSeconds.foldIn += r.seconds.foldIn;
+      phaseSeconds.retrieve += r.seconds.retrieve;
+      phaseSeconds.rerank += r.seconds.rerank;
       o.onShard?.(r);
       const batch = toBatch(r, o.userIds, o.names);
       rows += batch.length;
@@ -130,6 +136,7 @@ export async function runWeeklyJob(o: WeeklyJobOptions): Promise<WeeklyJobSummar
     short,
     refreshed,
     exposure: exposure.summary(),
+    phaseSeconds,
     ...(o.out ? { out: o.out } : {}),
     ...(archive ? { archiveFile: archive.target } : {}),
   };

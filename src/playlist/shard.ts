@@ -19,6 +19,8 @@ export interface ShardResult extends PlaylistSlots {
   refreshed: number;
   /** Users who got fewer than `size` tracks. */
   short: number;
+  /** Seconds spent in each phase of this shard. */
+  seconds: { foldIn: number; retrieve: number; rerank: number };
 }
 
 export class ShardRunner {
@@ -49,12 +51,14 @@ export class ShardRunner {
    */
   run(t: PlaylistTables, s: ShardSettings, users: Int32Array, seedUser?: number): ShardResult {
     const k = t.factors;
+    const t0 = performance.now();
     let queries = userQueries(t.userFactors, users, k);
     let refreshed = 0;
     if (s.foldInRecent && t.recent) {
       if (queries.buffer === t.userFactors.buffer) queries = queries.slice();
       refreshed = refreshQueries(queries, users, t.seen, t.recent, t.itemFactors, t.itemGram, t.params);
     }
+    const t1 = performance.now();
     const sources: UserRows[] = [t.seen];
     if (t.recent) sources.push(t.recent);
     if (t.dislikedTracks) sources.push(t.dislikedTracks);
@@ -67,6 +71,7 @@ export class ShardRunner {
     } else {
       cands = exactCandidates(queries, t.itemFactors, k, s.candidates, exclude);
     }
+    const t2 = performance.now();
     const rr = this.rerankerFor(t, s);
     const size = rr.opts.size;
     const out = allocSlots(users.length, size);
@@ -77,7 +82,8 @@ export class ShardRunner {
       const n = rr.rerank(cands.items.subarray(i * C, (i + 1) * C), cands.scores.subarray(i * C, (i + 1) * C), history, mixKey(seedUser ?? users[i], s.weekKey), out, i);
       if (n < size) short++;
     }
-    return { ...out, users, refreshed, short };
+    const t3 = performance.now();
+    return { ...out, users, refreshed, short, seconds: { foldIn: (t1 - t0) / 1000, retrieve: (t2 - t1) / 1000, rerank: (t3 - t2) / 1000 } };
   }
 
   private rerankerFor(t: PlaylistTables, s: ShardSettings): Reranker {

@@ -23,7 +23,7 @@ export interface ItemFeatures {
 }
 
 /** Rows scaled to unit length (zero rows stay zero), into `out` when given. */
-export function unitRows(src: Float32Array, dim: number, out = new Float32Array(src.length)): Float32Array {
+export function unitRows(src: Float32Array, dim: number, out: Float32Array = new Float32Array(src.length)): Float32Array {
   const rows = src.length / dim;
   for (let r = 0; r < rows; r++) {
     let s = 0;
@@ -35,7 +35,7 @@ export function unitRows(src: Float32Array, dim: number, out = new Float32Array(
 }
 
 /** Distinct users per track of a users × tracks CSR (each entry counts once). */
-export function usersPerItem(indices: Int32Array, items: number, out = new Float32Array(items)): Float32Array {
+export function usersPerItem(indices: Int32Array, items: number, out: Float32Array = new Float32Array(items)): Float32Array {
   for (let p = 0; p < indices.length; p++) out[indices[p]]++;
   return out;
 }

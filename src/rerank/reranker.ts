@@ -66,9 +66,14 @@ export class Reranker {
   private readonly artistCount: Int32Array;
   private readonly genreCount: Int32Array;
   private readonly liked: Uint8Array;
-  private readonly byRel: (a: number, b: number) => number;
+  /** Packed (quantized −rel, candidate) sort keys: a native numeric sort, no comparator. */
+  private readonly sortKey: Float64Array;
+  private readonly slotBits: number;
   private nSel = 0;
   private poolSize = 0;
+  private readonly heap: Int32Array;
+  private readonly heapKey: Float64Array;
+  private heapSize = 0;
   private relaxGenre = false;
   private rng = 0;
 
@@ -99,8 +104,10 @@ export class Reranker {
     this.artistCount = new Int32Array(Math.max(1, features.artists));
     this.genreCount = new Int32Array(Math.max(1, genres));
     this.liked = new Uint8Array(Math.max(1, features.artists));
-    const rel = this.rel;
-    this.byRel = (a, b) => rel[b] - rel[a] || a - b;
+    this.sortKey = new Float64Array(width);
+    this.heap = new Int32Array(width);
+    this.heapKey = new Float64Array(width);
+    this.slotBits = 2 ** Math.ceil(Math.log2(Math.max(2, width)));
   }
 
   /**
@@ -144,8 +151,9 @@ export class Reranker {
         }
       }
     }
-    this.order.subarray(0, c).sort(this.byRel);
+    this.sortByRel(c);
     this.poolSize = Math.min(c, o.mmrPool);
+    this.buildHeap();
 
     const size = o.size;
     const nDisc = Math.min(size, Math.round(o.explorationShare * size));
@@ -153,12 +161,14 @@ export class Reranker {
     const disc = this.discover(items, nDisc);
     this.mmr(items, size);
     if (this.nSel < size && this.poolSize < c) {
-      this.widenPool(c);
+      this.poolSize = c;
+      this.buildHeap();
       this.mmr(items, size);
     }
     if (this.nSel < size && o.maxGenreShare < 1) {
       // The genre spread is a soft goal: relax it rather than return a short playlist.
       this.relaxGenre = true;
+      this.buildHeap();
       this.mmr(items, size);
     }
     this.emit(items, scores, history, disc, out, row);
@@ -170,6 +180,26 @@ export class Reranker {
       if (f.genre && f.genre[it] >= 0) this.genreCount[f.genre[it]] = 0;
     }
     return this.nSel;
+  }
+
+  /**
+   * order[0..c) = candidates by relevance, best first, ties to the earlier candidate. Keys pack
+   * round(−rel·2²⁴) and the candidate index into one exact double (rel is clamped to ±64).
+   */
+  private sortByRel(c: number): void {
+    const bits = this.slotBits;
+    const key = this.sortKey.subarray(0, c);
+    for (let p = 0; p < c; p++) {
+      const r = this.rel[p];
+      const q = Math.round(-(r > 64 ? 64 : r < -64 ? -64 : r) * 16777216);
+      key[p] = q * bits + p;
+    }
+    key.sort();
+    for (let i = 0; i < c; i++) {
+      const v = key[i];
+      const q = Math.floor(v / bits);
+      this.order[i] = v - q * bits;
+    }
   }
 
   private allowed(items: Int32Array, p: number): boolean {
@@ -194,35 +224,77 @@ export class Reranker {
     if (f.genre && f.genre[it] >= 0) this.genreCount[f.genre[it]]++;
   }
 
+  /** MMR value of candidate p with its current (possibly stale, hence optimistic) max-similarity. */
+  private value(p: number): number {
+    const lambda = this.opts.lambda;
+    return lambda * this.rel[p] - (1 - lambda) * this.maxSim[p];
+  }
+
+  /** A max-heap of the unpicked pool members keyed by their MMR value. */
+  private buildHeap(): void {
+    let n = 0;
+    for (let q = 0; q < this.poolSize; q++) {
+      const p = this.order[q];
+      if (this.picked[p] === 1) continue;
+      this.heap[n] = p;
+      this.heapKey[n] = this.value(p);
+      n++;
+    }
+    this.heapSize = n;
+    for (let i = (n >> 1) - 1; i >= 0; i--) this.siftDown(i);
+  }
+
+  private siftDown(i: number): void {
+    const h = this.heap;
+    const key = this.heapKey;
+    const n = this.heapSize;
+    const p = h[i];
+    const v = key[i];
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= n) break;
+      // Larger value first; equal values go to the better-ranked (earlier) candidate.
+      if (c + 1 < n && (key[c + 1] > key[c] || (key[c + 1] === key[c] && h[c + 1] < h[c]))) c++;
+      if (key[c] < v || (key[c] === v && h[c] > p)) break;
+      h[i] = h[c];
+      key[i] = key[c];
+      i = c;
+    }
+    h[i] = p;
+    key[i] = v;
+  }
+
+  private popTop(): void {
+    this.heapSize--;
+    if (this.heapSize > 0) {
+      this.heap[0] = this.heap[this.heapSize];
+      this.heapKey[0] = this.heapKey[this.heapSize];
+      this.siftDown(0);
+    }
+  }
+
   /**
-   * Greedy MMR over the pool until `target` tracks are picked or nothing is allowed. Lazy: a
-   * candidate's max-similarity only grows as tracks are picked, so its stale MMR value is an upper
-   * bound; only the leader is brought up to date, and it is picked once it still leads.
+   * Greedy MMR until `target` tracks are picked or nothing is allowed. Lazy: a candidate's
+   * max-similarity only grows as tracks are picked, so its heap key is an upper bound; the top is
+   * brought up to date and re-sifted until an up-to-date candidate leads, which is then the true
+   * argmax. Candidates blocked by a cap stay blocked for the rest of the user (counts only grow).
    */
   private mmr(items: Int32Array, target: number): void {
-    const lambda = this.opts.lambda;
-    const w = 1 - lambda;
-    while (this.nSel < target) {
-      let bestP = -1;
-      let bestV = -Infinity;
-      let secondV = -Infinity;
-      for (let q = 0; q < this.poolSize; q++) {
-        const p = this.order[q];
-        if (!this.allowed(items, p)) continue;
-        const val = lambda * this.rel[p] - w * this.maxSim[p];
-        if (val > bestV) {
-          secondV = bestV;
-          bestV = val;
-          bestP = p;
-        } else if (val > secondV) secondV = val;
-      }
-      if (bestP < 0) return;
-      if (w === 0 || this.simUpTo[bestP] === this.nSel) {
-        this.pick(items, bestP, TIER_CORE);
+    const diverse = this.opts.lambda < 1;
+    while (this.nSel < target && this.heapSize > 0) {
+      const p = this.heap[0];
+      if (this.picked[p] === 1 || !this.allowed(items, p)) {
+        this.popTop();
         continue;
       }
-      this.refreshSim(items, bestP);
-      if (lambda * this.rel[bestP] - w * this.maxSim[bestP] >= secondV) this.pick(items, bestP, TIER_CORE);
+      if (diverse && this.simUpTo[p] < this.nSel) {
+        this.refreshSim(items, p);
+        this.heapKey[0] = this.value(p);
+        this.siftDown(0);
+        continue;
+      }
+      this.popTop();
+      this.pick(items, p, TIER_CORE);
     }
   }
 
@@ -241,11 +313,6 @@ export class Reranker {
     }
     this.maxSim[p] = m;
     this.simUpTo[p] = this.nSel;
-  }
-
-  /** Extend the MMR pool to every candidate (rare: the caps exhausted the pool). */
-  private widenPool(c: number): void {
-    this.poolSize = c;
   }
 
   /** mulberry32 step: uniform in (0, 1). */

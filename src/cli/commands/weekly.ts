@@ -68,7 +68,7 @@ export function registerWeekly(program: Command): void {
     .option('--freshness-half-life <days>', 'half-life of the freshness boost', num(0), 14)
     .option('--seed <n>', 'seed of the discovery draw', int(0), 42)
     .option('--retrieval <mode>', 'exact | hnsw', oneOf('exact', 'hnsw'), 'exact')
-    .option('--space <space>', 'HNSW space when the index is built: augmented | ip', oneOf('augmented', 'ip'), 'augmented')
+    .option('--space <space>', 'HNSW space when the index is built: augmented | ip', oneOf('augmented', 'ip'), 'ip')
     .option('--m <n>', 'HNSW graph degree when the index is built', int(2), 16)
     .option('--ef-construction <n>', 'HNSW build candidate list', int(1), 200)
     .option('--ef <n>', 'HNSW search candidate list (raised to the number asked)', int(1), 600)

@@ -1,0 +1,97 @@
+/**
+ * Generated factors with the structure of trained ones, for the retrieval and weekly-job
+ * benchmarks: items in taste clusters of Zipf-distributed sizes with log-normal norms (popular
+ * tracks have long vectors), users mixing two clusters, artists as runs of tracks within a
+ * cluster, and a training history per user drawn from their clusters. Arrays live in
+ * SharedArrayBuffers so the weekly job shares them with its workers without copies.
+ */
+
+export interface SyntheticFactorsOptions {
+  users: number;
+  items: number;
+  factors?: number;
+  clusters?: number;
+  /** Tracks per artist (default 8). */
+  tracksPerArtist?: number;
+  /** Training history per user (default 20). */
+  seenPerUser?: number;
+  seed?: number;
+}
+
+export interface SyntheticFactors {
+  factors: number;
+  userFactors: Float32Array;
+  itemFactors: Float32Array;
+  itemCluster: Int32Array;
+  trackArtist: Int32Array;
+  artists: number;
+  seen: { indptr: Int32Array; indices: Int32Array; pref: Float32Array; weight: Float32Array };
+}
+
+function shared<T extends Float32Array | Int32Array>(ctor: { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, n: number): T {
+  return new ctor(new SharedArrayBuffer(n * ctor.BYTES_PER_ELEMENT));
+}
+
+export function syntheticFactors(o: SyntheticFactorsOptions): SyntheticFactors {
+  const k = o.factors ?? 64;
+  const C = o.clusters ?? 200;
+  const tpa = o.tracksPerArtist ?? 8;
+  const per = o.seenPerUser ?? 20;
+  let s = (o.seed ?? 1) >>> 0 || 1;
+  const rand = (): number => {
+    s = (s + 0x6d2b79f5) | 0;
+    let t = Math.imul(s ^ (s >>> 15), s | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
+  };
+  const gauss = (): number => Math.sqrt(-2 * Math.log(rand())) * Math.cos(2 * Math.PI * rand());
+  const centers = new Float32Array(C * k);
+  for (let i = 0; i < centers.length; i++) centers[i] = gauss() / Math.sqrt(k);
+  // Zipf cluster sizes → contiguous item ranges.
+  const start = new Int32Array(C + 1);
+  let total = 0;
+  for (let c = 0; c < C; c++) total += 1 / (c + 1) ** 0.7;
+  for (let c = 0; c < C; c++) start[c + 1] = c + 1 === C ? o.items : Math.min(o.items, start[c] + Math.max(1, Math.round((o.items * (1 / (c + 1) ** 0.7)) / total)));
+  const itemFactors = shared(Float32Array, o.items * k);
+  const itemCluster = shared(Int32Array, o.items);
+  const trackArtist = shared(Int32Array, o.items);
+  let artist = -1;
+  for (let c = 0; c < C; c++) {
+    for (let i = start[c]; i < start[c + 1]; i++) {
+      itemCluster[i] = c;
+      if ((i - start[c]) % tpa === 0) artist++;
+      trackArtist[i] = artist;
+      const norm = Math.exp(0.5 * gauss()) * 0.8;
+      for (let j = 0; j < k; j++) itemFactors[i * k + j] = norm * (centers[c * k + j] + (0.6 * gauss()) / Math.sqrt(k));
+    }
+  }
+  const userFactors = shared(Float32Array, o.users * k);
+  const indptr = shared(Int32Array, o.users + 1);
+  const indices = shared(Int32Array, o.users * per);
+  const row = new Int32Array(per);
+  for (let u = 0; u < o.users; u++) {
+    const a = Math.floor(rand() ** 2 * C);
+    const b = Math.floor(rand() * C);
+    for (let j = 0; j < k; j++) userFactors[u * k + j] = 1.5 * (0.7 * centers[a * k + j] + 0.3 * centers[b * k + j]) + (0.3 * gauss()) / Math.sqrt(k);
+    for (let p = 0; p < per; p++) {
+      const c = p % 3 === 2 ? b : a;
+      row[p] = start[c] + Math.floor(rand() ** 2 * (start[c + 1] - start[c]));
+    }
+    const sorted = row.slice().sort();
+    let n = 0;
+    for (let p = 0; p < per; p++) if (p === 0 || sorted[p] !== sorted[p - 1]) indices[u * per + n++] = sorted[p];
+    // Unused slots of the row are compacted below.
+    indptr[u + 1] = indptr[u] + n;
+    if (n < per) indices.fill(-1, u * per + n, (u + 1) * per);
+  }
+  // Compact rows (remove the −1 padding) in place.
+  let w = 0;
+  for (let u = 0; u < o.users; u++) {
+    const len = indptr[u + 1] - indptr[u];
+    for (let p = 0; p < len; p++) indices[w + p] = indices[u * per + p];
+    w += len;
+  }
+  const nnz = indptr[o.users];
+  const seen = { indptr, indices: indices.subarray(0, nnz), pref: shared(Float32Array, nnz).fill(1), weight: shared(Float32Array, nnz).fill(1) };
+  return { factors: k, userFactors, itemFactors, itemCluster, trackArtist, artists: artist + 1, seen };
+}
