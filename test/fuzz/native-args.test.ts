@@ -411,7 +411,7 @@ async function alsCase(seed: number): Promise<void> {
   const X = a.X;
   const before = X instanceof Float32Array && X.length > 0 ? X.slice() : undefined; // (a detached view cannot be sliced)
   const useAsync = rng() < 0.3;
-  const arg = m === 21 ? pick(rng, [undefined, null, 3, 'x', [a], new Float32Array(3)]) : a;
+  const arg: unknown = m === 21 ? pick<unknown>(rng, [undefined, null, 3, 'x', [a], new Float32Array(3)]) : a;
   const ok = await outcome(label, expected, () =>
     useAsync ? alsHalfStepAsync(arg as AlsHalfStepArgs) : alsHalfStep(arg as AlsHalfStepArgs),
   );
@@ -568,7 +568,7 @@ async function topkCase(seed: number): Promise<void> {
   }
   const label = `topk#${seed} m${m} users ${users} items ${items} k ${k} [${ub},${ue}) n ${n}`;
   const useAsync = rng() < 0.3;
-  const arg = m === 15 ? pick(rng, [undefined, null, 1, [a]]) : a;
+  const arg: unknown = m === 15 ? pick<unknown>(rng, [undefined, null, 1, [a]]) : a;
   const ok = await outcome(label, expected, () => (useAsync ? scoreTopKAsync(arg as ScoreTopKArgs) : scoreTopK(arg as ScoreTopKArgs)));
   if (!ok || a.factors !== k || a.n !== n || a.userBegin !== ub || a.userEnd !== ue) return;
   checkTopK(label, a, users, items, k, finite);
