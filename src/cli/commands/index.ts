@@ -1,12 +1,16 @@
 import type { Command } from 'commander';
 import { registerDemo } from './demo.js';
+import { registerEvaluate } from './evaluate.js';
 import { registerGenerate } from './generate.js';
 import { registerRecommend } from './recommend.js';
 import { registerTrain } from './train.js';
+import { registerTune } from './tune.js';
 
 export function registerCommands(program: Command): void {
   registerGenerate(program);
   registerTrain(program);
   registerRecommend(program);
+  registerEvaluate(program);
+  registerTune(program);
   registerDemo(program);
 }

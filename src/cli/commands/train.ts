@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
+import { applyRunConfig, loadInteractionsWithConfig } from '../../config/apply.js';
+import { loadRunConfig } from '../../config/run-config.js';
 import { attachContent, withCatalogTracks } from '../../content/attach.js';
 import { readCatalog } from '../../data/catalog.js';
 import { defaultThreads } from '../../train/pool.js';
 import { train } from '../../train/train.js';
-import { addInteractionFlags, loadInteractions, type InteractionFlags } from '../load-interactions.js';
+import { addInteractionFlags, type InteractionFlags } from '../load-interactions.js';
 import { int, num, oneOf, peakRssMb } from '../options.js';
 import { createProgress } from '../progress.js';
 
@@ -23,6 +25,7 @@ interface TrainFlags extends InteractionFlags {
   blendContent?: boolean;
   out: string;
   json?: boolean;
+  config?: string;
 }
 
 export function registerTrain(program: Command): void {
@@ -43,9 +46,12 @@ export function registerTrain(program: Command): void {
     .option('--blend-content', 'also blend content-mapped factors into warm tracks with few listens')
     .requiredOption('--out <dir>', 'model directory to write (replaced atomically)')
     .option('--json', 'print one JSON object with the run figures')
-    .action(async (f: TrainFlags) => {
+    .option('--config <file>', 'run config (JSON, e.g. from `mixtape tune`): train params and signals overrides; explicit flags override it')
+    .action(async (flags: TrainFlags, command: Command) => {
       const started = performance.now();
-      const loaded = await loadInteractions(f);
+      const config = flags.config ? loadRunConfig(flags.config) : undefined;
+      const f = applyRunConfig(flags, config, command);
+      const loaded = await loadInteractionsWithConfig(f, config);
       const catalog = f.catalog ? await readCatalog(f.catalog, f.catalogArtists ? { artists: f.catalogArtists } : {}) : undefined;
       const interactions = catalog ? withCatalogTracks(loaded.interactions, catalog) : loaded.interactions;
       const bar = f.json ? undefined : createProgress('training', f.iterations, 'iterations');

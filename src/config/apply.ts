@@ -1,0 +1,29 @@
+/**
+ * Applying a run config to a command's flags: config values fill every train parameter the user
+ * did not type on the command line (explicit flags win), and the config's signals overrides apply
+ * when an event log is loaded.
+ */
+import type { Command } from 'commander';
+import { loadInteractions, type InteractionFlags, type LoadedInteractions } from '../cli/load-interactions.js';
+import { allInteractions, loadRunData } from '../eval/run-data.js';
+import { loadSignalsConfig } from '../signals/index.js';
+import { mergeSignals, type RunConfig } from './run-config.js';
+
+const TRAIN_KEYS = ['factors', 'iterations', 'regularization', 'alpha', 'confidence', 'epsilon', 'solver', 'cgSteps', 'seed'] as const;
+
+/** A copy of `flags` with the config's train params in place of defaulted (not typed) flags. */
+export function applyRunConfig<F extends object>(flags: F, config: RunConfig | undefined, command: Command): F {
+  const out = { ...flags } as Record<string, unknown>;
+  for (const key of TRAIN_KEYS) {
+    const v = config?.train?.[key];
+    if (v !== undefined && command.getOptionValueSource(key) !== 'cli') out[key] = v;
+  }
+  return out as F;
+}
+
+/** loadInteractions, with the config's signals overrides on top of --signals for event logs. */
+export async function loadInteractionsWithConfig(f: InteractionFlags, config: RunConfig | undefined): Promise<LoadedInteractions> {
+  if (!config?.signals || f.format !== 'events') return loadInteractions(f);
+  const signals = mergeSignals(f.signals ? loadSignalsConfig(f.signals) : {}, config.signals);
+  return { interactions: allInteractions(await loadRunData(f), signals), report: { signalsOverrides: config.signals } };
+}

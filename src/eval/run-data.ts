@@ -1,0 +1,116 @@
+/**
+ * Loading the input of an evaluation or tuning run with the shared interaction flags. Counts files
+ * stay raw triplets (with times when `--time-col` is given) so every split can cut them its way;
+ * event logs stay an EventLog so the temporal split can train as of a cut and the signals stage
+ * (with the run's overrides) runs on the training period only.
+ */
+import { readCounts, readEvents } from '../data/index.js';
+import type { Dictionary } from '../data/dictionary.js';
+import { buildCsr } from '../data/csr.js';
+import { computeSignals, type SignalsConfigInput } from '../signals/index.js';
+import type { EventLog, IdDictionary, Interactions } from '../types.js';
+import { readTimedCounts } from './timed-counts.js';
+
+export interface RunDataFlags {
+  interactions: string;
+  format: 'counts' | 'events';
+  userCol?: string;
+  itemCol?: string;
+  weightCol?: string;
+  timeCol?: string;
+  skipBad?: boolean;
+  strict?: boolean;
+  asOf?: number;
+  /** Counts rows with a weight below this are dropped before splitting (e.g. ratings < 4). */
+  minWeight?: number;
+}
+
+export interface CountsData {
+  kind: 'counts';
+  users: IdDictionary;
+  items: IdDictionary;
+  user: Int32Array;
+  item: Int32Array;
+  weight: Float32Array;
+  /** Epoch ms per row when the file has a time column. */
+  time?: Float64Array;
+  /** Rows dropped by --min-weight. */
+  droppedBelowMinWeight: number;
+}
+
+export interface EventsData {
+  kind: 'events';
+  users: IdDictionary;
+  items: IdDictionary;
+  log: EventLog;
+  /** Last event time + 1 ms (or --as-of): the reference time of the whole log. */
+  asOf: number;
+}
+
+export type RunData = CountsData | EventsData;
+
+export async function loadRunData(f: RunDataFlags): Promise<RunData> {
+  if (f.format === 'events') {
+    if (f.minWeight !== undefined) throw new Error('--min-weight applies to counts files only (events are weighed by the signals stage)');
+    const { log } = await readEvents(f.interactions, {
+      ...(f.userCol ? { userCol: f.userCol } : {}),
+      ...(f.itemCol ? { itemCol: f.itemCol } : {}),
+      ...(f.timeCol ? { timeCol: f.timeCol } : {}),
+      skipBad: f.skipBad ?? false,
+      strict: f.strict ?? false,
+      ...(f.asOf !== undefined ? { asOf: f.asOf } : {}),
+    });
+    let last = -Infinity;
+    for (let e = 0; e < log.length; e++) if (log.timestamp[e] > last) last = log.timestamp[e];
+    if (log.length === 0) throw new Error(`${f.interactions}: no events`);
+    return { kind: 'events', users: log.users, items: log.tracks, log, asOf: f.asOf ?? last + 1 };
+  }
+  const cols = { userCol: f.userCol ?? 'user_id', itemCol: f.itemCol ?? 'item_id', weightCol: f.weightCol ?? 'weight', skipBad: f.skipBad ?? false };
+  const raw = f.timeCol
+    ? await readTimedCounts(f.interactions, { ...cols, timeCol: f.timeCol })
+    : await readCounts(f.interactions, cols);
+  const time = 'time' in raw ? raw.time : undefined;
+  const data: CountsData = { kind: 'counts', users: raw.users, items: raw.items, user: raw.user, item: raw.item, weight: raw.weight, droppedBelowMinWeight: 0 };
+  if (time) data.time = time;
+  if (raw.user.length === 0) throw new Error(`${f.interactions}: no usable rows`);
+  return f.minWeight === undefined ? data : dropBelow(data, f.minWeight);
+}
+
+/** Keep rows with weight ≥ min; dictionaries keep every id so shapes stay those of the file. */
+function dropBelow(d: CountsData, min: number): CountsData {
+  let n = 0;
+  for (let r = 0; r < d.weight.length; r++) if (d.weight[r] >= min) n++;
+  const user = new Int32Array(n);
+  const item = new Int32Array(n);
+  const weight = new Float32Array(n);
+  const time = d.time ? new Float64Array(n) : undefined;
+  n = 0;
+  for (let r = 0; r < d.weight.length; r++) {
+    if (!(d.weight[r] >= min)) continue;
+    user[n] = d.user[r];
+    item[n] = d.item[r];
+    weight[n] = d.weight[r];
+    if (time) time[n] = d.time![r];
+    n++;
+  }
+  const out: CountsData = { ...d, user, item, weight, droppedBelowMinWeight: d.weight.length - n };
+  if (time) out.time = time;
+  else delete out.time;
+  return out;
+}
+
+/** The whole input as one interaction matrix (signals as of `asOf` for events). */
+export function allInteractions(d: RunData, signals?: SignalsConfigInput, asOf?: number): Interactions {
+  if (d.kind === 'events') return computeSignals(d.log, { asOf: asOf ?? d.asOf, config: signals }).interactions;
+  return countsMatrix(d.users, d.items, d.user, d.item, d.weight);
+}
+
+export function countsMatrix(users: IdDictionary, items: IdDictionary, u: Int32Array, i: Int32Array, w: Float32Array): Interactions {
+  const m = buildCsr(users.size, items.size, u, i, [w]);
+  return { users: users as Dictionary, items: items as Dictionary, indptr: m.indptr, indices: m.indices, pref: new Float32Array(m.indices.length).fill(1), weight: m.values[0] };
+}
+
+/** Whether the data carries times (needed by the temporal split and recent popularity). */
+export function hasTimes(d: RunData): boolean {
+  return d.kind === 'events' || d.time !== undefined;
+}

@@ -1,0 +1,64 @@
+/**
+ * What a trial measures: NDCG@20 of a configuration on a split (the validation split while
+ * searching, the test split once at the end), with the same candidate rules as `mixtape evaluate`.
+ */
+import type { RunConfig } from '../config/run-config.js';
+import { trainOptionsOf } from '../config/run-config.js';
+import { HybridRanker } from '../eval/hybrid-ranker.js';
+import { accuracyAtK, intraListDiversity } from '../eval/metrics.js';
+import { FactorRanker } from '../eval/model-ranker.js';
+import type { Ranker } from '../eval/ranker.js';
+import { rerankFeatures, RerankRanker } from '../eval/rerank-ranker.js';
+import { rerankOptionsOf } from '../eval/run-evaluation.js';
+import { historyRows, trainRunModel, type TrainedRunModel } from '../eval/run-model.js';
+import type { RunSplit } from '../eval/run-split.js';
+import { itemUserCounts, positiveRows } from '../eval/sparse.js';
+
+export const K = 20;
+
+export interface SplitScore {
+  ndcg: number;
+  diversity: number;
+}
+
+export function evaluatedUsers(split: RunSplit): Int32Array {
+  if (split.users) return split.users;
+  const out: number[] = [];
+  for (let u = 0; u < split.test.rows; u++) if (split.test.indptr[u + 1] > split.test.indptr[u]) out.push(u);
+  return Int32Array.from(out);
+}
+
+/** NDCG@20 and ILD@20 of a ranker's lists on a split. */
+export function scoreRanker(ranker: Ranker, split: RunSplit, vectors: { data: Float32Array; dim: number }): SplitScore {
+  const users = evaluatedUsers(split);
+  const lists = ranker.recommend(users, K, split.exclude ?? split.train);
+  return { ndcg: accuracyAtK(lists, K, users, split.test, K).mean.ndcg, diversity: intraListDiversity(lists, K, K, vectors.data, vectors.dim).mean };
+}
+
+export async function trainFor(split: RunSplit, config: RunConfig, threads?: number): Promise<TrainedRunModel> {
+  return trainRunModel(split, { ...trainOptionsOf(config), ...(threads ? { threads } : {}) }, false);
+}
+
+export interface Scorers {
+  content?: { data: Float32Array; dim: number };
+  artist?: Int32Array;
+}
+
+/** The config's full pipeline on a trained model: CF (or hybrid when weighted), then re-ranking when set. */
+export function pipelineRanker(trained: TrainedRunModel, split: RunSplit, config: RunConfig, s: Scorers, stage: 'cf' | 'content' | 'rerank'): { ranker: Ranker; vectors: { data: Float32Array; dim: number } } {
+  const vectors = s.content ?? { data: trained.itemFactors, dim: trained.factors };
+  if (stage === 'rerank') {
+    const features = rerankFeatures({
+      itemFactors: trained.itemFactors,
+      factors: trained.factors,
+      popularity: itemUserCounts(positiveRows(split.train)),
+      ...(s.artist ? { artist: s.artist } : {}),
+      ...(s.content ? { diversity: s.content } : {}),
+    });
+    return { ranker: new RerankRanker('rerank', trained.userFactors, trained.itemFactors, trained.factors, features, rerankOptionsOf(config)), vectors };
+  }
+  if (stage === 'content' && s.content) {
+    return { ranker: new HybridRanker('hybrid', trained.userFactors, trained.itemFactors, trained.factors, s.content, historyRows(split), config.hybrid ?? {}), vectors };
+  }
+  return { ranker: new FactorRanker('als', trained.userFactors, trained.itemFactors, trained.factors), vectors };
+}

@@ -1,0 +1,212 @@
+/**
+ * `mixtape tune`: a seeded, resumable search on a validation split carved from the training part
+ * of the evaluation split (the test split is only touched once, at the end, to report the chosen
+ * configuration and the defaults side by side).
+ *
+ * Stages, each on the best of the previous one:
+ *  1. CF — the defaults first (the bar to beat), then brackets of successive halving: a bracket
+ *     samples `bracketSize` random configurations (factors, regularization, alpha, confidence,
+ *     epsilon, and the decay half-life for event logs), trains each for a few iterations, keeps
+ *     the best 1/eta, trains those longer, … until the survivors run the full iterations. Only
+ *     full-iteration scores compete for the best configuration.
+ *  2. content — the hybrid content weight on a grid (only with a catalog).
+ *  3. re-ranking — λ, exploration share and artist cap: the most diverse setting whose NDCG@20 is
+ *     within `rerankTolerance` of the best setting's (accuracy is never traded away silently).
+ * Stages 2 and 3 reuse one trained model and are cheap; they get a reserved share of the budget.
+ */
+import type { RunConfig } from '../config/run-config.js';
+import type { RunData } from '../eval/run-data.js';
+import { makeSplit, makeValidationSplit, type RunSplit, type SplitKind, type SplitSpec } from '../eval/run-split.js';
+import type { TrainedRunModel } from '../eval/run-model.js';
+import { SeededRandom } from '../eval/random.js';
+import { pipelineRanker, scoreRanker, trainFor, type Scorers } from './objective.js';
+import { ARTIST_CAPS, CfSampler, CONTENT_WEIGHTS, EXPLORATIONS, LAMBDAS, type CfCandidate } from './space.js';
+import { TrialLog, trialKey, type TrialRecord } from './trial-log.js';
+
+export interface TuneOptions {
+  split: SplitKind;
+  /** Wall-clock budget of the search, ms. */
+  budgetMs: number;
+  /** JSONL trial log. */
+  logFile: string;
+  resume?: boolean;
+  seed?: number;
+  threads?: number;
+  /** Full training iterations (default 15). */
+  iterations?: number;
+  /** Configurations per bracket (default 9) and the halving rate (default 3). */
+  bracketSize?: number;
+  eta?: number;
+  /** Content vectors / artists aligned to the data's items (from a catalog). */
+  scorers?: Scorers;
+  /** Allowed relative NDCG@20 loss of the chosen re-ranking setting (default 0.05). */
+  rerankTolerance?: number;
+  log?: (line: string) => void;
+}
+
+export interface TuneResult {
+  config: RunConfig;
+  validation: { defaults: number; best: number };
+  test: { defaults: number; best: number };
+  trials: { evaluated: number; fromLog: number; brackets: number };
+  seconds: number;
+}
+
+const DEFAULT_TRAIN = { factors: 64, regularization: 0.01, alpha: 1, confidence: 'linear' as const, epsilon: 1 };
+
+export async function runTune(data: RunData, o: TuneOptions): Promise<TuneResult> {
+  const t0 = performance.now();
+  const deadline = t0 + o.budgetMs;
+  const say = o.log ?? (() => {});
+  const seed = o.seed ?? 42;
+  const full = o.iterations ?? 15;
+  const eta = o.eta ?? 3;
+  const bracketSize = o.bracketSize ?? 9;
+  const events = data.kind === 'events';
+  const scorers = o.scorers ?? {};
+  const log = new TrialLog(o.logFile, o.resume ?? false);
+  // Stages 2 and 3 are cheap but must not be starved by stage 1.
+  const reserve = o.budgetMs * (scorers.content ? 0.2 : 0.1);
+  const cfDeadline = deadline - reserve;
+
+  const splits = new Map<string, { validation: RunSplit; spec: SplitSpec }>();
+  const splitFor = (halfLife: number | null | undefined): { validation: RunSplit; spec: SplitSpec } => {
+    const key = String(halfLife);
+    let s = splits.get(key);
+    if (!s) {
+      const spec: SplitSpec = { kind: o.split, seed, ...(events && halfLife !== undefined ? { signals: { halfLifeDays: halfLife } } : {}) };
+      s = { validation: makeValidationSplit(data, spec), spec };
+      splits.set(key, s);
+    }
+    return s;
+  };
+
+  const cfConfig = (c: CfCandidate, iterations: number): RunConfig => ({
+    train: { ...c.train, iterations, seed },
+    ...(c.halfLifeDays !== undefined ? { signals: { halfLifeDays: c.halfLifeDays } } : {}),
+  });
+  const cfParams = (c: CfCandidate): Record<string, unknown> => ({ ...c.train, ...(c.halfLifeDays !== undefined ? { halfLifeDays: c.halfLifeDays } : {}) });
+
+  /** Score a CF candidate at some iterations: from the log, or by training. */
+  const cfTrial = async (c: CfCandidate, iterations: number, stage: 'defaults' | 'cf', bracket?: number, rung?: number): Promise<TrialRecord> => {
+    const key = trialKey(stage === 'defaults' ? 'cf' : stage, cfParams(c), iterations);
+    const cached = log.get(key);
+    if (cached) return cached;
+    const t = performance.now();
+    const { validation } = splitFor(c.halfLifeDays);
+    const trained = await trainFor(validation, cfConfig(c, iterations), o.threads);
+    const s = scoreRanker(pipelineRanker(trained, validation, {}, scorers, 'cf').ranker, validation, { data: trained.itemFactors, dim: trained.factors });
+    const rec: TrialRecord = { key, stage, ...(bracket !== undefined ? { bracket, rung } : {}), params: cfParams(c), iterations, ndcg: s.ndcg, seconds: (performance.now() - t) / 1000 };
+    log.add(rec);
+    say(`${stage}${bracket !== undefined ? ` b${bracket}r${rung}` : ''} ${JSON.stringify(rec.params)} it ${iterations}: NDCG@20 ${s.ndcg.toFixed(4)}`);
+    return rec;
+  };
+
+  // Stage 1: defaults, then successive-halving brackets until the CF share of the budget is used.
+  const defaults: CfCandidate = { train: { ...DEFAULT_TRAIN }, ...(events ? { halfLifeDays: 90 } : {}) };
+  const defaultsRec = await cfTrial(defaults, full, 'defaults');
+  let best = { cand: defaults, ndcg: defaultsRec.ndcg };
+  const rungs = rungIterations(full, eta, bracketSize);
+  const sampler = new CfSampler(seed, events);
+  let brackets = 0;
+  cfLoop: while (performance.now() < cfDeadline) {
+    let pool = Array.from({ length: bracketSize }, () => sampler.next());
+    for (let r = 0; r < rungs.length; r++) {
+      const scored: { cand: CfCandidate; ndcg: number }[] = [];
+      for (const cand of pool) {
+        if (performance.now() >= cfDeadline) break cfLoop;
+        const rec = await cfTrial(cand, rungs[r], 'cf', brackets, r);
+        scored.push({ cand, ndcg: rec.ndcg });
+        if (rungs[r] === full && rec.ndcg > best.ndcg) best = { cand, ndcg: rec.ndcg };
+      }
+      scored.sort((a, b) => b.ndcg - a.ndcg);
+      pool = scored.slice(0, Math.max(1, Math.floor(scored.length / eta))).map((s) => s.cand);
+    }
+    brackets++;
+  }
+  say(`CF stage: best validation NDCG@20 ${best.ndcg.toFixed(4)} (defaults ${defaultsRec.ndcg.toFixed(4)}) after ${brackets} brackets`);
+
+  // One model with the best CF parameters serves stages 2 and 3.
+  const { validation } = splitFor(best.cand.halfLifeDays);
+  let config: RunConfig = cfConfig(best.cand, full);
+  let trained: TrainedRunModel | undefined;
+  const model = async (): Promise<TrainedRunModel> => (trained ??= await trainFor(validation, config, o.threads));
+  const reuseTrial = async (stage: 'content' | 'rerank', params: Record<string, unknown>, cfg: RunConfig): Promise<TrialRecord> => {
+    const key = trialKey(stage, { ...cfParams(best.cand), ...params }, full);
+    const cached = log.get(key);
+    if (cached) return cached;
+    const t = performance.now();
+    const m = await model();
+    const { ranker, vectors } = pipelineRanker(m, validation, cfg, scorers, stage);
+    const s = scoreRanker(ranker, validation, vectors);
+    const rec: TrialRecord = { key, stage, params, iterations: full, ndcg: s.ndcg, diversity: s.diversity, seconds: (performance.now() - t) / 1000 };
+    log.add(rec);
+    say(`${stage} ${JSON.stringify(params)}: NDCG@20 ${s.ndcg.toFixed(4)}, ILD ${s.diversity.toFixed(4)}`);
+    return rec;
+  };
+
+  // Stage 2: the content weight of the hybrid.
+  if (scorers.content) {
+    let bestContent = { w: 0, ndcg: -Infinity };
+    for (const w of CONTENT_WEIGHTS) {
+      if (performance.now() >= deadline - reserve / 2 && bestContent.ndcg > -Infinity) break;
+      const rec = await reuseTrial('content', { cf: 1, content: w }, { ...config, hybrid: { cf: 1, content: w } });
+      if (rec.ndcg > bestContent.ndcg) bestContent = { w, ndcg: rec.ndcg };
+    }
+    config = { ...config, hybrid: { cf: 1, content: bestContent.w } };
+  }
+
+  // Stage 3: re-ranking knobs, pure relevance first, then a seeded random order of the grid.
+  const caps = scorers.artist ? ARTIST_CAPS : [2];
+  const grid: { lambda: number; exploration: number; artistCap: number }[] = [];
+  for (const lambda of LAMBDAS) for (const exploration of EXPLORATIONS) for (const artistCap of caps) grid.push({ lambda, exploration, artistCap });
+  const rng = new SeededRandom(seed ^ 0x2545f491);
+  for (let i = grid.length - 1; i > 1; i--) {
+    const j = 1 + rng.nextInt(i);
+    [grid[i], grid[j]] = [grid[j], grid[i]];
+  }
+  const rerankRecs: TrialRecord[] = [];
+  for (const g of grid) {
+    if (performance.now() >= deadline && rerankRecs.length >= 2) break;
+    rerankRecs.push(await reuseTrial('rerank', g, { ...config, rerank: g }));
+  }
+  const top = Math.max(...rerankRecs.map((r) => r.ndcg));
+  const tol = o.rerankTolerance ?? 0.05;
+  const chosen = rerankRecs.filter((r) => r.ndcg >= (1 - tol) * top).sort((a, b) => (b.diversity ?? 0) - (a.diversity ?? 0))[0];
+  config = { ...config, rerank: chosen.params as { lambda: number; exploration: number; artistCap: number } };
+
+  // The test split, once: the chosen configuration and the defaults.
+  const outerSpec = splitFor(best.cand.halfLifeDays).spec;
+  const testBest = await testScore(data, outerSpec, cfConfig(best.cand, full), scorers, config.hybrid, o.threads);
+  const testDefaults = await testScore(data, splitFor(defaults.halfLifeDays).spec, cfConfig(defaults, full), scorers, undefined, o.threads);
+  config = {
+    comment: `mixtape tune: ${o.split} split, validation NDCG@20 ${best.ndcg.toFixed(4)} (defaults ${defaultsRec.ndcg.toFixed(4)}), seed ${seed}`,
+    ...config,
+  };
+  return {
+    config,
+    validation: { defaults: defaultsRec.ndcg, best: best.ndcg },
+    test: { defaults: testDefaults, best: testBest },
+    trials: { evaluated: log.added, fromLog: log.reused, brackets },
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
+
+/** Iterations per rung: the full count at the top, divided by eta per rung below, at least 2. */
+export function rungIterations(full: number, eta: number, bracketSize: number): number[] {
+  const out = [full];
+  let n = bracketSize;
+  while (n >= eta && out[0] > 2) {
+    out.unshift(Math.max(2, Math.round(out[0] / eta)));
+    n = Math.floor(n / eta);
+  }
+  return [...new Set(out)];
+}
+
+async function testScore(data: RunData, spec: SplitSpec, cfg: RunConfig, scorers: Scorers, hybrid: RunConfig['hybrid'], threads?: number): Promise<number> {
+  const split = makeSplit(data, spec);
+  const trained = await trainFor(split, cfg, threads);
+  const stage = hybrid && hybrid.content ? 'content' : 'cf';
+  const { ranker, vectors } = pipelineRanker(trained, split, { ...cfg, ...(hybrid ? { hybrid } : {}) }, scorers, stage);
+  return scoreRanker(ranker, split, vectors).ndcg;
+}
