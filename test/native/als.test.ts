@@ -169,6 +169,20 @@ describe('alsHalfStep (cg)', () => {
     }
   });
 
+  it('accepts typed-array views at an offset into a larger buffer', () => {
+    const k = 5;
+    const { csr, X, Y } = problem(31, 12, 20, k, 0.3);
+    const plain = args(csr, X.slice(), Y, k, { solver: 'cg' });
+    alsHalfStep(plain);
+    const big = new Float32Array(X.length + 7).fill(9);
+    const view = big.subarray(3, 3 + X.length);
+    view.set(X);
+    alsHalfStep(args(csr, view, Y, k, { solver: 'cg' }));
+    expect(Array.from(view)).toEqual(Array.from(plain.X));
+    expect(Array.from(big.subarray(0, 3))).toEqual([9, 9, 9]);
+    expect(Array.from(big.subarray(3 + X.length))).toEqual([9, 9, 9, 9]);
+  });
+
   it('gives the same bits whatever the row sharding', () => {
     const k = 10;
     const { csr, X, Y } = problem(29, 37, 30, k, 0.25);
