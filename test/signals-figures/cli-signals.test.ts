@@ -1,0 +1,127 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CORRUPT_KINDS } from '../../src/generate/index.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const bin = path.join(root, 'dist/src/cli/main.js');
+let dir: string;
+let end: string;
+let truth: { corrupt: Record<string, number>; bots: { farms: { accounts: string[] }[] } };
+
+function mixtape(...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, CI: '1' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const AS_OF = '2024-01-01T00:00:00.000Z';
+const T = Date.UTC(2023, 5, 1, 12);
+/** One crafted row per validation rule (line numbers in comments) and rows that are kept. */
+const RULES = [
+  'user_id,track_id,timestamp,event,ms_played,track_duration_ms',
+  `u1,t1,${T},play,1000,200000`, // 2 kept
+  `u1,t1,${T},play,1000,200000`, // 3 duplicate_event
+  `,t2,${T},play,1,`, // 4 missing_id
+  `u2,t2,yesterday,play,1,`, // 5 bad_timestamp
+  `u2,t2,${Date.parse(AS_OF) + 1},play,1,`, // 6 future_timestamp
+  `u2,t2,${Date.UTC(1990, 0, 1)},play,1,`, // 7 ancient_timestamp
+  `u2,t2,${T},play,-5,`, // 8 negative_duration
+  `u2,t3,${T + 2},play,300000,200000`, // 9 overlong_play
+  `u3,t4,${T + 4},dance,,`, // 10 unknown_event_kind (kept as other)
+  `u3,t4,${T + 5},play,abc,`, // 11 malformed_row
+  `u4,t5,${T},play,200000,200000`, // 12 kept
+].join('\n') + '\n';
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'mixtape-signals-'));
+  const g = mixtape('generate', '--users', '200', '--tracks', '1500', '--weeks', '3', '--seed', '5', '--corrupt-rows', '80', '--bots', '0.05', '--out', 'w');
+  expect(g.code).toBe(0);
+  truth = JSON.parse(await readFile(path.join(dir, 'w/truth.json'), 'utf8'));
+  end = (JSON.parse(await readFile(path.join(dir, 'w/truth.json'), 'utf8')) as { period: { end: string } }).period.end;
+  await writeFile(path.join(dir, 'rules.csv'), RULES);
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('mixtape signals', () => {
+  it('reports validation counts equal to the corruption injected into a generated world', async () => {
+    const r = mixtape('signals', '--events', 'w/events.csv', '--as-of', end, '--report', 'report.json', '--skip-bad');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^signals as of /);
+    expect(r.stdout).toContain('judged not human');
+    const report = JSON.parse(await readFile(path.join(dir, 'report.json'), 'utf8'));
+    for (const kind of CORRUPT_KINDS) expect({ kind, n: report.validation[kind] }).toEqual({ kind, n: truth.corrupt[kind] });
+    expect(Object.values(truth.corrupt).every((n) => n === 10)).toBe(true);
+    // Every account with trust < 1, each with reasons; every planted bot among the least trusted.
+    expect(report.accounts.length).toBe(report.totals.flagged_accounts);
+    for (const a of report.accounts) {
+      expect(a.trust).toBeLessThan(1);
+      expect(a.reasons.length).toBeGreaterThan(0);
+    }
+    const lowTrust = new Set(report.accounts.filter((a: { trust: number }) => a.trust < 0.5).map((a: { user_id: string }) => a.user_id));
+    for (const f of truth.bots.farms) for (const id of f.accounts) expect(lowTrust.has(id)).toBe(true);
+    expect(report.tracks.length).toBeGreaterThan(0);
+    for (const t of report.tracks) expect(t).toEqual({ track_id: expect.any(String), reasons: expect.any(Array) });
+    expect(await readdir(dir)).not.toContain(expect.stringMatching(/^\.report\.json/));
+  });
+
+  it('counts every rule of a crafted bad file, and --json prints the written report', async () => {
+    const r = mixtape('signals', '--events', 'rules.csv', '--as-of', AS_OF, '--report', 'rules.json', '--skip-bad', '--json');
+    expect(r.code).toBe(0);
+    const written = await readFile(path.join(dir, 'rules.json'), 'utf8');
+    expect(r.stdout).toBe(written);
+    const report = JSON.parse(written);
+    expect(report.validation).toEqual({
+      malformed_row: 1,
+      missing_id: 1,
+      bad_timestamp: 1,
+      future_timestamp: 1,
+      ancient_timestamp: 1,
+      too_old: 0,
+      negative_duration: 1,
+      overlong_play: 1,
+      duplicate_event: 1,
+      unknown_event_kind: 1,
+    });
+    expect(report.totals.events).toBe(3);
+    expect(report.totals.other_events).toBe(1);
+    expect(report.asOf).toBe(AS_OF);
+  });
+
+  it('fails with one line naming file:line and the rule in strict mode, writing no report', async () => {
+    const s = mixtape('signals', '--events', 'rules.csv', '--as-of', AS_OF, '--report', 'strict.json', '--skip-bad', '--strict');
+    expect(s.code).toBe(1);
+    expect(s.stderr.trim().split('\n')).toHaveLength(1);
+    expect(s.stderr).toMatch(/rules\.csv:3: duplicate_event/);
+    const m = mixtape('signals', '--events', 'rules.csv', '--as-of', AS_OF, '--report', 'strict.json');
+    expect(m.code).toBe(1);
+    expect(m.stderr).toMatch(/rules\.csv:11: column 'ms_played'/);
+    expect((await readdir(dir)).some((f) => f.includes('strict.json'))).toBe(false);
+  });
+
+  it('applies a config file and names a bad key', async () => {
+    await writeFile(path.join(dir, 'off.json'), JSON.stringify({ anomaly: { enabled: false }, decay: false }));
+    const r = mixtape('signals', '--events', 'w/events.csv', '--as-of', end, '--config', 'off.json', '--report', 'off-report.json', '--skip-bad');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(await readFile(path.join(dir, 'off-report.json'), 'utf8'));
+    expect(report.accounts).toEqual([]);
+    expect(report.decay.half_life_days).toBeNull();
+    await writeFile(path.join(dir, 'typo.json'), JSON.stringify({ halfLife: 30 }));
+    const bad = mixtape('signals', '--events', 'w/events.csv', '--as-of', end, '--config', 'typo.json', '--report', 'typo-report.json');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/invalid signals config/);
+  });
+
+  it('train --format events goes through the same signals stage', () => {
+    const t = mixtape('train', '--format', 'events', '--interactions', 'w/events.csv', '--as-of', end, '--skip-bad', '--factors', '4', '--iterations', '2', '--threads', '1', '--out', 'model', '--json');
+    expect(t.stderr).toBe('');
+    expect(t.code).toBe(0);
+    const summary = JSON.parse(t.stdout);
+    expect(summary.nnz).toBeGreaterThan(1000);
+    expect(summary.iterations).toHaveLength(2);
+  });
+});
