@@ -3,11 +3,13 @@ import { registerDemo } from './demo.js';
 import { registerEvaluate } from './evaluate.js';
 import { registerGenerate } from './generate.js';
 import { registerRecommend } from './recommend.js';
+import { registerSignals } from './signals.js';
 import { registerTrain } from './train.js';
 import { registerTune } from './tune.js';
 
 export function registerCommands(program: Command): void {
   registerGenerate(program);
+  registerSignals(program);
   registerTrain(program);
   registerRecommend(program);
   registerEvaluate(program);
