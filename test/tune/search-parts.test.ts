@@ -1,0 +1,78 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatRunConfig, parseRunConfig, trainOptionsOf } from '../../src/config/run-config.js';
+import { parseDuration } from '../../src/tune/duration.js';
+import { rungIterations } from '../../src/tune/search.js';
+import { CfSampler } from '../../src/tune/space.js';
+import { TrialLog, trialKey } from '../../src/tune/trial-log.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'mixtape-tune-parts-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('tuning parts', () => {
+  it('parses budgets', () => {
+    expect(parseDuration('10m')).toBe(600_000);
+    expect(parseDuration('20s')).toBe(20_000);
+    expect(parseDuration('1h30m')).toBe(5_400_000);
+    expect(parseDuration('90')).toBe(90_000);
+    for (const bad of ['', 'm', '10x', '-5s', '0s', '5s later']) expect(() => parseDuration(bad), bad).toThrow(/duration/);
+  });
+
+  it('halves brackets on iterations up to the full count', () => {
+    expect(rungIterations(15, 3, 9)).toEqual([2, 5, 15]);
+    expect(rungIterations(27, 3, 27)).toEqual([2, 3, 9, 27]);
+    expect(rungIterations(8, 3, 2)).toEqual([8]);
+  });
+
+  it('samples the same candidates for the same seed and others for another', () => {
+    const a = new CfSampler(7, true);
+    const b = new CfSampler(7, true);
+    const c = new CfSampler(8, true);
+    const la = Array.from({ length: 5 }, () => a.next());
+    expect(Array.from({ length: 5 }, () => b.next())).toEqual(la);
+    expect(Array.from({ length: 5 }, () => c.next())).not.toEqual(la);
+    for (const x of la) {
+      expect(x.train.factors).toBeGreaterThanOrEqual(16);
+      expect(x.train.regularization).toBeGreaterThan(0);
+      expect('halfLifeDays' in x).toBe(true);
+    }
+    expect('halfLifeDays' in new CfSampler(7, false).next()).toBe(false);
+  });
+
+  it('keeps trials in a JSONL log, answers them on resume, tolerates a cut last line and starts afresh without resume', async () => {
+    const file = path.join(dir, 'log.jsonl');
+    const key = trialKey('cf', { b: 2, a: 1 }, 5);
+    expect(key).toBe(trialKey('cf', { a: 1, b: 2 }, 5));
+    expect(key).not.toBe(trialKey('cf', { a: 1, b: 2 }, 15));
+    const log = new TrialLog(file, false);
+    log.add({ key, stage: 'cf', params: { a: 1, b: 2 }, iterations: 5, ndcg: 0.25, seconds: 1 });
+    await writeFile(file, (await readFile(file, 'utf8')) + '{"key":"cf|15|{}","nd');
+    const resumed = new TrialLog(file, true);
+    expect(resumed.size).toBe(1);
+    expect(resumed.get(key)?.ndcg).toBe(0.25);
+    expect(resumed.get('nope')).toBeUndefined();
+    expect(resumed.reused).toBe(1);
+    await writeFile(file, 'garbage\n{"key":"x","ndcg":1}\n');
+    expect(() => new TrialLog(file, true)).toThrow(/log\.jsonl:1:1/);
+    expect(new TrialLog(file, false).size).toBe(0);
+    expect(await readFile(file, 'utf8')).toBe('');
+  });
+
+  it('validates run configs strictly and round-trips them', () => {
+    const cfg = parseRunConfig({ train: { factors: 32, confidence: 'log' }, signals: { halfLifeDays: 30 }, hybrid: { cf: 1, content: 0.2 }, rerank: { lambda: 0.8, exploration: 0.1, artistCap: 2 } });
+    expect(trainOptionsOf(cfg)).toEqual({ factors: 32, confidence: 'log' });
+    expect(parseRunConfig(JSON.parse(formatRunConfig(cfg)))).toEqual(cfg);
+    expect(() => parseRunConfig({ train: { factors: 0 } }, 'c.json')).toThrow(/c\.json: train\.factors/);
+    expect(() => parseRunConfig({ rerank: { lambda: 2 } }, 'c.json')).toThrow(/c\.json: rerank\.lambda/);
+    expect(() => parseRunConfig({ extra: 1 }, 'c.json')).toThrow(/c\.json: extra: unknown key/);
+    expect(() => parseRunConfig({ signals: { halfLifeDay: 3 } }, 'c.json')).toThrow(/halfLifeDay: unknown key/);
+    expect(() => parseRunConfig([], 'c.json')).toThrow(/must be a JSON object/);
+  });
+});
