@@ -12,7 +12,7 @@ import { eventLogToArrowTable } from './events-table.js';
 import type { ReadEventsOptions } from './events-options.js';
 import { EVENT_RULES, ReportBuilder, type IngestReport } from './ingest-report.js';
 import { ArrowEventSink, arrowEventColumns } from './read-events-arrow.js';
-import type { EventLog } from '../types.js';
+import type { EventLog, IdDictionary } from '../types.js';
 import * as arrow from 'apache-arrow';
 
 function reason(err: unknown): string {
@@ -78,10 +78,36 @@ export interface WriteParquetOptions {
   rowGroupSize?: number;
 }
 
-/** Writes an EventLog as Parquet (ZSTD), atomically. */
+/** Bytes of a dictionary page holding every id: PLAIN byte arrays are a 4-byte length plus UTF-8. */
+function dictionaryPageBytes(ids: IdDictionary | undefined): number {
+  if (!ids) return 0;
+  let bytes = 0;
+  for (const id of ids.ids) bytes += 4 + Buffer.byteLength(id);
+  return bytes;
+}
+
+const DEFAULT_DICTIONARY_PAGE = 1 << 20;
+const MAX_DICTIONARY_PAGE = 256 << 20;
+
+/**
+ * Writes an EventLog as Parquet (ZSTD), atomically. Id columns stay dictionary-encoded in every
+ * row group: the dictionary page limit is raised to fit the largest id dictionary, because a
+ * writer that overflows it falls back to plain pages, and reading those back as a dictionary
+ * column makes the reader rebuild the dictionary by hashing every value (several times slower).
+ * Numeric columns are written without dictionaries (their values are nearly all distinct).
+ */
 export async function writeEventsParquet(log: EventLog, file: string, opts: WriteParquetOptions = {}): Promise<void> {
   const ipc = arrow.tableToIPC(eventLogToArrowTable(log), 'stream');
-  let builder = new pw.WriterPropertiesBuilder().setCompression(pw.Compression.ZSTD);
+  const dictionaryPage = Math.min(
+    MAX_DICTIONARY_PAGE,
+    Math.max(DEFAULT_DICTIONARY_PAGE, dictionaryPageBytes(log.users), dictionaryPageBytes(log.tracks), dictionaryPageBytes(log.artists), dictionaryPageBytes(log.contexts)),
+  );
+  let builder = new pw.WriterPropertiesBuilder()
+    .setCompression(pw.Compression.ZSTD)
+    .setDictionaryPageSizeLimit(dictionaryPage)
+    .setColumnDictionaryEnabled('timestamp', false)
+    .setColumnDictionaryEnabled('ms_played', false)
+    .setColumnDictionaryEnabled('track_duration_ms', false);
   if (opts.rowGroupSize !== undefined) builder = builder.setMaxRowGroupSize(opts.rowGroupSize);
   // writeParquet consumes both the table and the properties.
   const bytes = pw.writeParquet(pw.Table.fromIPCStream(ipc), builder.build());
