@@ -34,16 +34,16 @@ const k = Number(values.factors);
 const g0 = performance.now();
 const w = syntheticFactors({ users, items, factors: k, seed: 5 });
 const shared = (n: number): Float32Array => new Float32Array(new SharedArrayBuffer(n * 4));
+const unitFactors = unitRows(w.itemFactors, k, shared(items * k));
 const features = {
   artist: w.trackArtist,
   artists: w.artists,
   popularity: usersPerItem(w.seen.indices, items, shared(items)),
-  unitFactors: unitRows(w.itemFactors, k, shared(items * k)),
+  unitFactors,
   factors: k,
-  diversity: undefined as unknown as Float32Array,
+  diversity: unitFactors,
   diversityDim: k,
 };
-features.diversity = features.unitFactors;
 const tables: PlaylistTables = {
   factors: k,
   userFactors: w.userFactors,

@@ -1,5 +1,6 @@
-// Builds the native addon with AddressSanitizer + UndefinedBehaviorSanitizer into build/asan (the
-// normal build in build/Release is left alone) and runs the native and fuzz tests against it.
+// Builds the native addon with AddressSanitizer + UndefinedBehaviorSanitizer into build-asan/ (its
+// own folder: the normal build in build/ is left alone, and its `cmake-js rebuild` cannot wipe it)
+// and runs the native and fuzz tests against it.
 // Node itself is not instrumented, so the sanitizer runtimes are preloaded; leak detection is off
 // because node keeps allocations alive until exit by design. Any sanitizer report fails the run:
 // reports go to per-process log files, which are printed and counted at the end.
@@ -13,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
-const outDir = path.join(root, 'build', 'asan');
+const outDir = path.join(root, 'build-asan');
 const addon = path.join(outDir, 'Debug', 'mixtape_native.node');
 const logDir = path.join(outDir, 'reports');
 const started = performance.now();
@@ -32,7 +33,7 @@ function runtime(name) {
 }
 
 // 1. Build. `compile` configures on first use and is incremental afterwards; the build directory
-// only ever holds the sanitized configuration. No node-gyp fallback: it would build into build/.
+// only ever holds the sanitized configuration. No node-gyp fallback: that would build into build/.
 const defs = ['--CDMIXTAPE_SANITIZE=ON', '--debug'];
 if (process.env.MIXTAPE_BLAS === 'off') defs.push('--CDMIXTAPE_USE_BLAS=OFF');
 if (process.env.MIXTAPE_PORTABLE === '1') defs.push('--CDMIXTAPE_NATIVE_ARCH=OFF');

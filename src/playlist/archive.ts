@@ -108,3 +108,10 @@ export async function openArchiveWeek(dir: string, week: string): Promise<Atomic
 export function archiveLine(userId: string, trackId: string): string {
   return `${csvField(userId)},${csvField(trackId)}\n`;
 }
+
+/** The archive lines of a batch of output rows. */
+export function archiveLines(b: { length: number; userId: string[]; trackId: string[] }): string {
+  let text = '';
+  for (let i = 0; i < b.length; i++) text += archiveLine(b.userId[i], b.trackId[i]);
+  return text;
+}

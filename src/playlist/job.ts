@@ -8,13 +8,14 @@ import type { AtomicTextWriter } from '../util/atomic-writer.js';
 import { ExposureCounter, type ExposureSummary } from '../rerank/exposure.js';
 import type { ShardResult } from './shard.js';
 import { ShardRunner } from './shard.js';
-import { archiveLine, openArchiveWeek } from './archive.js';
-import { openPlaylistSink, type PlaylistBatch, type PlaylistSink } from './output.js';
+import { archiveLines, openArchiveWeek } from './archive.js';
+import { encodeRows, openPlaylistSink, type PlaylistSink } from './output.js';
 import { createPlaylistPool } from './pool.js';
-import { formatReason, type ReasonNames } from './reasons.js';
+import type { ReasonNames } from './reasons.js';
+import { toBatch } from './rows.js';
 import { shareTables } from './shared.js';
 import type { PlaylistTables, ShardSettings } from './tables.js';
-import type { ShardTask } from './worker.js';
+import type { ShardTask, WorkerResult } from './worker.js';
 
 export interface WeeklyJobOptions {
   tables: PlaylistTables;
@@ -69,7 +70,7 @@ export async function runWeeklyJob(o: WeeklyJobOptions): Promise<WeeklyJobSummar
   const phaseSeconds = { foldIn: 0, retrieve: 0, rerank: 0 };
   try {
     archive = o.archiveDir ? await openArchiveWeek(o.archiveDir, o.week) : undefined;
-    const consume = async (r: ShardResult): Promise<void> => {
+    const consume = async (r: WorkerResult): Promise<void> => {
       exposure.add(r, r.users.length);
       short += r.short;
       refreshed += r.refreshed;
@@ -77,14 +78,17 @@ export async function runWeeklyJob(o: WeeklyJobOptions): Promise<WeeklyJobSummar
       phaseSeconds.retrieve += r.seconds.retrieve;
       phaseSeconds.rerank += r.seconds.rerank;
       o.onShard?.(r);
-      const batch = toBatch(r, o.userIds, o.names);
-      rows += batch.length;
-      if (sink) await sink.write(batch);
-      if (archive) {
-        let text = '';
-        for (let i = 0; i < batch.length; i++) text += archiveLine(batch.userId[i], batch.trackId[i]);
-        await archive.write(text);
+      let encoded = r.encoded;
+      let archiveText = r.archiveText;
+      if ((sink && !encoded) || (archive && archiveText === undefined)) {
+        // Shards run on this thread: encode here.
+        const batch = toBatch(r, o.userIds, o.names);
+        if (sink) encoded = encodeRows(batch, o.week, sink.format);
+        if (archive) archiveText = archiveLines(batch);
       }
+      for (let i = 0; i < r.users.length; i++) rows += r.count[i];
+      if (sink && encoded) await sink.write(encoded);
+      if (archive && archiveText) await archive.write(archiveText);
       done += r.users.length;
       o.onProgress?.(done, users);
     };
@@ -100,14 +104,15 @@ export async function runWeeklyJob(o: WeeklyJobOptions): Promise<WeeklyJobSummar
       }
     } else {
       const tables = shareTables(o.tables);
-      pool = createPlaylistPool(o.threads);
+      pool = createPlaylistPool(o.threads, { userIds: o.userIds, names: o.names });
       const inFlight = Math.max(2, o.threads * 2);
-      const pending = new Map<number, Promise<ShardResult>>();
+      const pending = new Map<number, Promise<WorkerResult>>();
+      const encode = { format: sink?.format, week: o.week, archive: archive !== undefined };
       let next = 0;
       const launch = (): void => {
         const begin = next * shardSize;
-        const task: ShardTask = { tables, settings: o.settings, begin, end: Math.min(users, begin + shardSize) };
-        pending.set(next, pool!.run(task) as Promise<ShardResult>);
+        const task: ShardTask = { tables, settings: o.settings, begin, end: Math.min(users, begin + shardSize), encode };
+        pending.set(next, pool!.run(task) as Promise<WorkerResult>);
         next++;
       };
       for (let s = 0; s < shards; s++) {
@@ -142,34 +147,3 @@ export async function runWeeklyJob(o: WeeklyJobOptions): Promise<WeeklyJobSummar
   };
 }
 
-/** Shard slots → output rows with external ids and formatted reasons. */
-export function toBatch(r: ShardResult, userIds: readonly string[], names: ReasonNames): PlaylistBatch {
-  let n = 0;
-  for (let i = 0; i < r.users.length; i++) n += r.count[i];
-  const b: PlaylistBatch = {
-    length: n,
-    userId: new Array<string>(n),
-    position: new Int32Array(n),
-    trackId: new Array<string>(n),
-    artistId: new Array<string | null>(n),
-    score: new Float32Array(n),
-    reason: new Array<string>(n),
-  };
-  let w = 0;
-  for (let i = 0; i < r.users.length; i++) {
-    const uid = userIds[r.users[i]];
-    for (let s = 0; s < r.count[i]; s++) {
-      const o = i * r.size + s;
-      const it = r.items[o];
-      const a = names.trackArtist[it];
-      b.userId[w] = uid;
-      b.position[w] = s + 1;
-      b.trackId[w] = names.trackIds[it];
-      b.artistId[w] = a >= 0 ? names.artistIds[a] : null;
-      b.score[w] = r.scores[o];
-      b.reason[w] = formatReason(r.reason[o], r.refA[o], r.refB[o], names);
-      w++;
-    }
-  }
-  return b;
-}

@@ -24,8 +24,34 @@ export interface PlaylistBatch {
   reason: string[];
 }
 
+/** Rows encoded for a sink: text (CSV/JSONL lines) or an Arrow IPC stream (Parquet). */
+export interface EncodedRows {
+  rows: number;
+  text?: string;
+  ipc?: Uint8Array;
+}
+
+/** Encode rows for `format` (done in the workers, so the main thread only writes). */
+export function encodeRows(b: PlaylistBatch, week: string, format: OutputFormat): EncodedRows {
+  if (format === 'parquet') return { rows: b.length, ipc: arrow.tableToIPC(toArrow(b, week), 'stream') };
+  let text = '';
+  if (format === 'csv') {
+    const w = csvField(week);
+    for (let i = 0; i < b.length; i++) {
+      text += `${csvField(b.userId[i])},${w},${b.position[i]},${csvField(b.trackId[i])},${b.artistId[i] === null ? '' : csvField(b.artistId[i]!)},${b.score[i]},${csvField(b.reason[i])}\n`;
+    }
+  } else {
+    const w = JSON.stringify(week);
+    for (let i = 0; i < b.length; i++) {
+      text += `{"user_id":${JSON.stringify(b.userId[i])},"week":${w},"position":${b.position[i]},"track_id":${JSON.stringify(b.trackId[i])},"artist_id":${JSON.stringify(b.artistId[i])},"score":${b.score[i]},"reason":${JSON.stringify(b.reason[i])}}\n`;
+    }
+  }
+  return { rows: b.length, text };
+}
+
 export interface PlaylistSink {
-  write(batch: PlaylistBatch): Promise<void>;
+  readonly format: OutputFormat;
+  write(chunk: EncodedRows): Promise<void>;
   commit(): Promise<void>;
   abort(): Promise<void>;
 }
@@ -45,20 +71,11 @@ export async function openPlaylistSink(file: string, week: string): Promise<Play
   if (format === 'parquet') return ParquetSink.open(file, week);
   const out = await AtomicTextWriter.open(file);
   if (format === 'csv') await out.write(PLAYLIST_COLUMNS.join(',') + '\n');
-  const w = csvField(week);
   return {
-    async write(b) {
-      let text = '';
-      if (format === 'csv') {
-        for (let i = 0; i < b.length; i++) {
-          text += `${csvField(b.userId[i])},${w},${b.position[i]},${csvField(b.trackId[i])},${b.artistId[i] === null ? '' : csvField(b.artistId[i]!)},${b.score[i]},${csvField(b.reason[i])}\n`;
-        }
-      } else {
-        for (let i = 0; i < b.length; i++) {
-          text += `{"user_id":${JSON.stringify(b.userId[i])},"week":${JSON.stringify(week)},"position":${b.position[i]},"track_id":${JSON.stringify(b.trackId[i])},"artist_id":${JSON.stringify(b.artistId[i])},"score":${b.score[i]},"reason":${JSON.stringify(b.reason[i])}}\n`;
-        }
-      }
-      await out.write(text);
+    format,
+    async write(chunk) {
+      if (chunk.text === undefined) throw new Error(`${file}: expected ${format} text rows`);
+      await out.write(chunk.text);
     },
     commit: () => out.commit(),
     abort: () => out.abort(),
@@ -66,6 +83,7 @@ export async function openPlaylistSink(file: string, week: string): Promise<Play
 }
 
 class ParquetSink implements PlaylistSink {
+  readonly format = 'parquet' as const;
   private batches = 0;
 
   private constructor(
@@ -102,9 +120,10 @@ class ParquetSink implements PlaylistSink {
     return new ParquetSink(target, tmp, week, controller, pump, handle);
   }
 
-  async write(b: PlaylistBatch): Promise<void> {
-    if (b.length === 0) return;
-    for (const batch of toWasm(b, this.week).recordBatches()) this.input.enqueue(batch);
+  async write(chunk: EncodedRows): Promise<void> {
+    if (chunk.rows === 0) return;
+    if (!chunk.ipc) throw new Error(`${this.target}: expected Arrow IPC rows`);
+    for (const batch of pw.Table.fromIPCStream(chunk.ipc).recordBatches()) this.input.enqueue(batch);
     this.batches++;
   }
 
@@ -116,7 +135,8 @@ class ParquetSink implements PlaylistSink {
         // The streaming writer needs one batch to learn the schema: write an empty table instead.
         await this.pump.catch(() => undefined);
         const props = new pw.WriterPropertiesBuilder().setCompression(pw.Compression.ZSTD).build();
-        await this.handle.write(pw.writeParquet(toWasm({ length: 0, userId: [], position: new Int32Array(0), trackId: [], artistId: [], score: new Float32Array(0), reason: [] }, this.week), props));
+        const empty = toArrow({ length: 0, userId: [], position: new Int32Array(0), trackId: [], artistId: [], score: new Float32Array(0), reason: [] }, this.week);
+        await this.handle.write(pw.writeParquet(pw.Table.fromIPCStream(arrow.tableToIPC(empty, 'stream')), props));
       }
       await this.handle.sync();
       await this.handle.close();
@@ -140,9 +160,9 @@ class ParquetSink implements PlaylistSink {
   }
 }
 
-function toWasm(b: PlaylistBatch, week: string): pw.Table {
+function toArrow(b: PlaylistBatch, week: string): arrow.Table {
   const utf8 = new arrow.Utf8();
-  const table = new arrow.Table({
+  return new arrow.Table({
     user_id: arrow.vectorFromArray(b.userId, utf8),
     week: arrow.vectorFromArray(new Array<string>(b.length).fill(week), utf8),
     position: arrow.makeVector(b.position.slice(0, b.length)),
@@ -151,5 +171,4 @@ function toWasm(b: PlaylistBatch, week: string): pw.Table {
     score: arrow.makeVector(b.score.slice(0, b.length)),
     reason: arrow.vectorFromArray(b.reason, utf8),
   });
-  return pw.Table.fromIPCStream(arrow.tableToIPC(table, 'stream'));
 }

@@ -2,7 +2,8 @@
 import { Piscina } from 'piscina';
 import { workerFile } from '../util/worker-file.js';
 
-export function createPlaylistPool(threads: number): Piscina {
+/** `workerData` (e.g. the id dictionaries) is copied once into each worker. */
+export function createPlaylistPool(threads: number, workerData?: unknown): Piscina {
   if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads must be an integer ≥ 1, got ${threads}`);
   const { filename, execArgv } = workerFile(import.meta.url, 'worker');
   return new Piscina({
@@ -11,6 +12,7 @@ export function createPlaylistPool(threads: number): Piscina {
     maxThreads: threads,
     idleTimeout: 60_000,
     execArgv,
+    workerData,
     env: { ...process.env, OPENBLAS_NUM_THREADS: '1' },
   });
 }

@@ -3,15 +3,15 @@ import { REASON_DISCOVERY, REASON_NEW_RELEASE } from '../rerank/reranker.js';
 
 export interface ReasonNames {
   trackIds: readonly string[];
-  /** Display name of a track (title when a catalog gives one); defaults to its id. */
-  trackName?: (track: number) => string;
+  /** Track titles from a catalog ('' = unknown, shown by id); plain data so workers can hold it. */
+  trackTitles?: readonly string[];
   artistIds: readonly string[];
   /** Artist index per track, −1 unknown. */
   trackArtist: Int32Array;
 }
 
 export function formatReason(code: number, refA: number, refB: number, names: ReasonNames): string {
-  const track = (t: number): string => (names.trackName ? names.trackName(t) : names.trackIds[t]);
+  const track = (t: number): string => names.trackTitles?.[t] || names.trackIds[t];
   if (code === REASON_NEW_RELEASE) {
     return refA >= 0 ? `new release from an artist you like: ${names.artistIds[refA]}` : 'new release from an artist you like';
   }

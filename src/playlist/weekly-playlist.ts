@@ -144,7 +144,7 @@ export async function weeklyPlaylist(model: { data: ModelData }, userId: string,
   await runner.prepare(tables, settings);
   // Row 0 of the one-user tables; the user's index seeds the draw like in the job.
   const r = runner.run(tables, settings, Int32Array.of(0), u);
-  const names = { trackIds: data.items.ids, artistIds: opts.meta.artists.ids, trackArtist: opts.meta.trackArtist, trackName: opts.meta.titles ? (t: number) => opts.meta.titles![t] || data.items.ids[t] : undefined };
+  const names = { trackIds: data.items.ids, artistIds: opts.meta.artists.ids, trackArtist: opts.meta.trackArtist, trackTitles: opts.meta.titles };
   const rows: PlaylistRow[] = [];
   for (let s = 0; s < r.count[0]; s++) {
     const it = r.items[s];

@@ -4,7 +4,6 @@ import path from 'node:path';
 import * as arrow from 'apache-arrow';
 import * as pw from 'parquet-wasm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Dictionary } from '../../src/data/dictionary.js';
 import { archiveWeeks, previousWeeks, readArchive } from '../../src/playlist/archive.js';
 import { runWeeklyJob, type WeeklyJobOptions } from '../../src/playlist/job.js';
 import { buildTables, recentTables } from '../../src/playlist/prepare.js';
@@ -186,4 +185,3 @@ describe('weeklyPlaylist (one user, fresh feedback)', () => {
   });
 });
 
-void Dictionary;

@@ -129,7 +129,7 @@ export function registerWeekly(program: Command): void {
             trackIds: data.items.ids,
             artistIds: meta.artists.ids,
             trackArtist: meta.trackArtist,
-            trackName: meta.titles ? (t) => meta.titles![t] || data.items.ids[t] : undefined,
+            trackTitles: meta.titles,
           },
           week,
           out: f.out,
