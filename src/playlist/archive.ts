@@ -7,7 +7,9 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { readDelimited } from '../data/csv-reader.js';
+import { ByteInterner } from '../data/byte-interner.js';
 import { buildCsr } from '../data/csr.js';
+import { Dictionary } from '../data/dictionary.js';
 import type { IdDictionary } from '../types.js';
 import { AtomicTextWriter, csvField } from '../util/atomic-writer.js';
 import type { UserRows } from '../retrieve/exclusion-rows.js';
@@ -35,7 +37,31 @@ export async function previousWeeks(dir: string, week: string, count: number): P
   return weeks.slice(Math.max(0, weeks.length - count));
 }
 
-const decoder = new TextDecoder();
+/** Model index of each id the interner met, resolved once per distinct id. */
+class IdMap {
+  readonly local = new Dictionary();
+  readonly interner = new ByteInterner(this.local);
+  private map = new Int32Array(1024);
+  private resolved = 0;
+
+  constructor(private readonly target: IdDictionary) {}
+
+  /** Model index of the id in bytes [s, e), −1 when unknown or not UTF-8. */
+  lookup(b: Uint8Array, s: number, e: number): number {
+    const i = this.interner.internBytes(b, s, e);
+    if (i < 0) return -1;
+    while (this.resolved <= i) {
+      if (this.resolved === this.map.length) {
+        const grown = new Int32Array(this.map.length * 2);
+        grown.set(this.map);
+        this.map = grown;
+      }
+      this.map[this.resolved] = this.target.get(this.local.ids[this.resolved]) ?? -1;
+      this.resolved++;
+    }
+    return this.map[i];
+  }
+}
 
 /**
  * Tracks of the given archive weeks per model user, as user rows (model indices). Ids the model
@@ -46,12 +72,12 @@ export async function readArchive(dir: string, weeks: readonly string[], users: 
   let colIdx: Int32Array = new Int32Array(1024);
   let n = 0;
   let unknown = 0;
+  const userIds = new IdMap(users);
+  const trackIds = new IdMap(tracks);
   for (const week of weeks) {
     const file = path.join(dir, `${week}.csv`);
     let ui = -1;
     let ti = -1;
-    let lastUser = '';
-    let lastU: number | undefined;
     await readDelimited(file, {
       header(info) {
         ui = info.names.indexOf('user_id');
@@ -59,13 +85,9 @@ export async function readArchive(dir: string, weeks: readonly string[], users: 
         if (ui < 0 || ti < 0) throw new Error(`${file}:1:1: archive files need the columns user_id and track_id, got ${info.names.join(', ')}`);
       },
       row(r) {
-        const uid = decoder.decode(r.bytes.subarray(r.start[ui], r.end[ui]));
-        if (uid !== lastUser) {
-          lastUser = uid;
-          lastU = users.get(uid);
-        }
-        const t = tracks.get(decoder.decode(r.bytes.subarray(r.start[ti], r.end[ti])));
-        if (lastU === undefined || t === undefined) {
+        const u = userIds.lookup(r.bytes, r.start[ui], r.end[ui]);
+        const t = trackIds.lookup(r.bytes, r.start[ti], r.end[ti]);
+        if (u < 0 || t < 0) {
           unknown++;
           return;
         }
@@ -78,7 +100,7 @@ export async function readArchive(dir: string, weeks: readonly string[], users: 
           rowIdx = grow(rowIdx);
           colIdx = grow(colIdx);
         }
-        rowIdx[n] = lastU;
+        rowIdx[n] = u;
         colIdx[n] = t;
         n++;
       },
