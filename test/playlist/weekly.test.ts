@@ -185,3 +185,25 @@ describe('weeklyPlaylist (one user, fresh feedback)', () => {
   });
 });
 
+
+describe('fold-in of recent events in the job', () => {
+  it('matches Model.foldIn on the training history plus the recent entries', async () => {
+    const { Model } = await import('../../src/model/model.js');
+    const { refreshQueries } = await import('../../src/playlist/refresh.js');
+    const { gram } = await import('../../src/native/index.js');
+    const model = new Model(data);
+    const u = 42;
+    const k = data.params.factors;
+    const history = [];
+    for (let p = data.seen.indptr[u]; p < data.seen.indptr[u + 1]; p++) history.push({ trackId: data.items.ids[data.seen.indices[p]], weight: data.seen.weight[p], pref: 1 as const });
+    const burst = [3, 50, 51, 700];
+    for (const t of burst) history.push({ trackId: data.items.ids[t], weight: 2, pref: 1 as const });
+    const expected = model.foldIn(history);
+    const indptr = new Int32Array(U + 1);
+    for (let v = u + 1; v <= U; v++) indptr[v] = burst.length;
+    const recentRows = { indptr, indices: Int32Array.from(burst), pref: new Float32Array(burst.length).fill(1), weight: new Float32Array(burst.length).fill(2) };
+    const q = data.userFactors.slice(u * k, (u + 1) * k);
+    expect(refreshQueries(q, Int32Array.of(u), data.seen, recentRows, data.itemFactors, gram(data.itemFactors, k), data.params)).toBe(1);
+    for (let j = 0; j < k; j++) expect(q[j]).toBeCloseTo(expected[j], 4);
+  });
+});
