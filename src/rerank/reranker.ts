@@ -84,6 +84,7 @@ export class Reranker {
     readonly width: number,
   ) {
     this.opts = resolveRerankOptions(options);
+    if (!Number.isInteger(width) || width < 1 || width > 1 << 20) throw new RangeError(`rerank: candidates per user must be an integer in [1, ${1 << 20}], got ${width}`);
     const o = this.opts;
     const items = features.artist.length;
     this.popFactor = new Float32Array(items);
