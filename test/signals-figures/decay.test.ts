@@ -7,7 +7,7 @@ const gain = (drift: number, halfLife: number): number =>
 
 beforeAll(async () => {
   f = await decayStudy({
-    world: { users: 2500, tracks: 8000, seed: 1 },
+    world: { users: 2000, tracks: 8000, seed: 1 },
     drifts: [0.8, 0],
     halfLives: [90, 14],
     training: { ...STUDY_TRAINING, threads: 2 },

@@ -6,7 +6,7 @@ beforeAll(async () => {
   // Linear confidence: log confidence compresses a farm's repeated streams by itself, which would
   // hide what the signals stage adds (the bench prints both).
   f = await manipulationStudy({
-    world: { users: 2500, tracks: 8000, seed: 1 },
+    world: { users: 2000, tracks: 8000, seed: 1 },
     training: { ...STUDY_TRAINING, confidence: 'linear', alpha: 10, threads: 2 },
   });
 });
