@@ -33,6 +33,10 @@ export { withCatalogTracks, attachContent } from './content/attach.js';
 export { onboardingContext, recommendOnboarding } from './content/onboarding.js';
 export { ContentModel, HybridScorer, coldStartRecommend } from './content/index.js';
 
+// The weekly job.
+export { weeklyPlaylist, runWeeklyJob, trackMetaFromCatalog, trackMetaFromEvents, isoWeek } from './playlist/index.js';
+export type { PlaylistRow, WeeklyPlaylistOptions, WeeklyJobOptions, WeeklyJobSummary, TrackMeta } from './playlist/index.js';
+
 // The synthetic world generator.
 export { generateWorld, writeWorld, worldToEventLog, expectedFullPlayRate } from './generate/index.js';
 export type { GenerateOptions, World, Truth } from './generate/index.js';

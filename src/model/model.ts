@@ -11,6 +11,7 @@ import { loadModelDir, saveModelDir, type Manifest } from './format.js';
 import type { ModelData, ModelParams } from './model-data.js';
 import { packageVersion } from '../util/version.js';
 import { ContentModel } from '../content/content-model.js';
+import { weeklyPlaylist, type PlaylistRow, type WeeklyPlaylistOptions } from '../playlist/weekly-playlist.js';
 
 /** The content model's file inside a model directory. */
 export const CONTENT_FILE = 'content.bin';
@@ -91,6 +92,14 @@ export class Model {
     const extras = c ? [{ name: CONTENT_FILE, bytes: c.toBytes() }] : [];
     const extensions = c ? { content: { file: CONTENT_FILE, tracks: c.tracks.size, dim: c.dim } } : undefined;
     await saveModelDir(dir, this.data, packageVersion(), extras, extensions);
+  }
+
+  /**
+   * This week's discovery playlist for a known user: retrieval, re-ranking (novelty, diversity,
+   * artist cap, exploration, popularity debiasing) and a reason per track.
+   */
+  async weeklyPlaylist(userId: string, opts: WeeklyPlaylistOptions): Promise<PlaylistRow[]> {
+    return weeklyPlaylist(this, userId, opts);
   }
 
   /** Top-n tracks for a known user. Unknown users get an error; fold them in first. */
