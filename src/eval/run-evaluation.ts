@@ -141,10 +141,9 @@ export async function runEvaluation(data: RunData, dataset: string, opts: Evalua
   const features = rerankFeatures({ itemFactors: trained.itemFactors, factors: trained.factors, popularity, ...(itemArtist ? { artist: itemArtist } : {}), ...(content && content.matched > 0 ? { diversity: vectors } : {}) });
   const tradeoff = measureTradeoff(outcomes[0].users, evalSplit, split, trained, features, vectors, config);
 
-  const exclude = split.exclude ?? split.train;
   const examples = exampleUsers(outcomes[0], split, history, data, catalog, opts.examples ?? 3, seed);
   const total = (performance.now() - t0) / 1000 + loadSeconds;
-  const cfg = configRows(dataset, split, trained, config, opts, content?.matched, exclude === split.train);
+  const cfg = configRows(dataset, split, trained, config, opts, content?.matched);
   const json: EvaluationJson = {
     dataset,
     split: split.description,
@@ -242,7 +241,6 @@ function configRows(
   config: RunConfig,
   opts: EvaluationOptions,
   catalogMatched: number | undefined,
-  _defaultExclude: boolean,
 ): Record<string, string | number | boolean | null> {
   const p = trained.model.params;
   return {
