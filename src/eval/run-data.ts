@@ -109,8 +109,3 @@ export function countsMatrix(users: IdDictionary, items: IdDictionary, u: Int32A
   const m = buildCsr(users.size, items.size, u, i, [w]);
   return { users: users as Dictionary, items: items as Dictionary, indptr: m.indptr, indices: m.indices, pref: new Float32Array(m.indices.length).fill(1), weight: m.values[0] };
 }
-
-/** Whether the data carries times (needed by the temporal split and recent popularity). */
-export function hasTimes(d: RunData): boolean {
-  return d.kind === 'events' || d.time !== undefined;
-}
