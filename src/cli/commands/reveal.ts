@@ -1,0 +1,65 @@
+/**
+ * `mixtape reveal`: map the pseudonym tokens of an output file (recommendations, playlists) back
+ * to raw user ids. Needs the key and the raw ids (a list, or the original event log); tokens of
+ * ids not in the list stay as they are and are counted.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { readEvents } from '../../data/index.js';
+import { loadPseudonymKey, revealFile } from '../../privacy/index.js';
+
+interface RevealFlags {
+  in: string;
+  out: string;
+  ids?: string;
+  events?: string;
+  userCol?: string;
+  column: string;
+  keyFile?: string;
+  json?: boolean;
+}
+
+export function registerReveal(program: Command): void {
+  program
+    .command('reveal')
+    .description('replace pseudonym tokens (from --pseudonymize) in a CSV/TSV output with the raw user ids they stand for; needs the key')
+    .requiredOption('--in <file>', 'CSV/TSV with tokens in the user id column (e.g. recommend or weekly output)')
+    .requiredOption('--out <file>', 'where to write the revealed copy (written atomically)')
+    .option('--ids <file>', 'raw user ids, one per line (a header line user_id is allowed)')
+    .option('--events <file>', 'or: the original event log (CSV/TSV, Parquet, Arrow) whose user ids were pseudonymized')
+    .option('--user-col <name>', 'user id column of --events (default user_id)')
+    .option('--column <name>', 'column of --in holding the tokens', 'user_id')
+    .option('--key-file <file>', 'file holding the pseudonym key (default: MIXTAPE_PSEUDONYM_KEY)')
+    .option('--json', 'print {rows, revealed, unknown} as JSON')
+    .action(async (f: RevealFlags) => {
+      if ((f.ids === undefined) === (f.events === undefined)) throw new Error('reveal: give exactly one of --ids FILE or --events FILE');
+      const key = await loadPseudonymKey({ keyFile: f.keyFile });
+      const rawIds = f.ids !== undefined ? await readIdList(f.ids) : await eventUserIds(f.events!, f.userCol);
+      const summary = await revealFile({ input: f.in, out: f.out, rawIds, key, column: f.column });
+      if (f.json) process.stdout.write(JSON.stringify(summary) + '\n');
+      else {
+        process.stderr.write(
+          `revealed ${summary.revealed} of ${summary.rows} rows → ${f.out}` +
+            (summary.unknown ? `; ${summary.unknown} rows had ids that are not the token of any given raw id (left unchanged)` : '') +
+            '\n',
+        );
+      }
+    });
+}
+
+async function readIdList(file: string): Promise<string[]> {
+  const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    throw new Error(`${file}: cannot read the id list (${err.code ?? err.message})`);
+  });
+  // Ids are exact strings: only line ends are removed, never spaces or case.
+  const ids = text.split(/\r?\n/).filter((l) => l.length > 0);
+  if (ids[0] === 'user_id') ids.shift();
+  if (ids.length === 0) throw new Error(`${file}: no user ids`);
+  return ids;
+}
+
+async function eventUserIds(file: string, userCol: string | undefined): Promise<readonly string[]> {
+  // Only the ids are needed: bad rows are skipped rather than failing the mapping.
+  const { log } = await readEvents(file, { skipBad: true, allowEmpty: true, ...(userCol ? { userCol } : {}) });
+  return log.users.ids;
+}
