@@ -123,9 +123,12 @@ export async function openArchiveWeek(dir: string, week: string): Promise<Atomic
     throw new Error(`cannot create the playlist archive ${dir}: ${err.message}`);
   });
   const out = await AtomicTextWriter.open(path.join(dir, `${week}.csv`));
-  await out.write('user_id,track_id\n');
+  await out.write(ARCHIVE_HEADER);
   return out;
 }
+
+/** First line of every archive week file. */
+export const ARCHIVE_HEADER = 'user_id,track_id\n';
 
 export function archiveLine(userId: string, trackId: string): string {
   return `${csvField(userId)},${csvField(trackId)}\n`;

@@ -1,21 +1,26 @@
 /**
  * The weekly job: every user's playlist, built in shards of users across a worker pool on shared
- * tables, written in user order to the output (atomically) and to the archive's week file, with
- * an exposure summary across all users.
+ * tables, with an exposure summary across all users. With an output (or archive), each completed
+ * shard is recorded in a work directory beside it (see work-dir.ts), so a killed run resumes from
+ * the last completed shard (`resume`) and yields byte-identical files; the output is renamed into
+ * place only when every shard is done, and the archive week is added only after that. A shard
+ * whose worker throws or dies is retried once on a fresh worker; a second failure fails the run.
  */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import type { Piscina } from 'piscina';
-import type { AtomicTextWriter } from '../util/atomic-writer.js';
 import { ExposureCounter, type ExposureSummary } from '../rerank/exposure.js';
-import type { ShardResult } from './shard.js';
-import { ShardRunner } from './shard.js';
-import { archiveLines, openArchiveWeek } from './archive.js';
-import { encodeRows, openPlaylistSink, type PlaylistSink } from './output.js';
+import { weeklyFingerprint } from './fingerprint.js';
+import { outputFormat } from './output.js';
 import { createPlaylistPool } from './pool.js';
 import type { ReasonNames } from './reasons.js';
-import { toBatch } from './rows.js';
+import { addPhases, cpuClock, ShardRunner, zeroPhases, type PhaseSeconds, type ShardResult } from './shard.js';
+import { runShardTask, type ShardTask, type WorkerResult } from './shard-task.js';
 import { shareTables } from './shared.js';
 import type { PlaylistTables, ShardSettings } from './tables.js';
-import type { ShardTask, WorkerResult } from './worker.js';
+import { resolveRerankOptions } from '../rerank/options.js';
+import { WorkDir, workDirFor, type WorkTotals } from './work-dir.js';
+import { WEEK_PATTERN } from './week.js';
 
 export interface WeeklyJobOptions {
   tables: PlaylistTables;
@@ -30,10 +35,16 @@ export interface WeeklyJobOptions {
   archiveDir?: string;
   /** Worker threads (0 = run on the calling thread, for tests and tiny runs). */
   threads: number;
-  /** Users per shard (default 1024). */
+  /** Users per shard (default 1024): one native retrieval call and one durable record each. */
   shardSize?: number;
+  /** Continue an interrupted run of the same job from its work directory. */
+  resume?: boolean;
+  /** Encode rows even without an output (benchmarks: the encoding cost without the disk). */
+  encode?: 'csv' | 'jsonl' | 'parquet';
+  /** Profile CPU time per phase (only meaningful with threads 0: process CPU of one busy thread). */
+  cpuProfile?: boolean;
   onProgress?: (done: number, total: number) => void;
-  /** Receives every finished shard (in user order), e.g. for evaluation. */
+  /** Receives every shard computed by this run (in user order), e.g. for evaluation. */
   onShard?: (shard: ShardResult) => void;
 }
 
@@ -48,8 +59,12 @@ export interface WeeklyJobSummary {
   /** Users whose factors were refreshed from recent events. */
   refreshed: number;
   exposure: ExposureSummary;
-  /** Worker seconds per phase, summed over shards. */
-  phaseSeconds: { foldIn: number; retrieve: number; rerank: number };
+  /** Seconds per phase summed over shards (worker wall time; CPU time with cpuProfile). */
+  phaseSeconds: PhaseSeconds;
+  /** Shards of an interrupted run that this run did not redo. */
+  resumedShards: number;
+  /** Shards that failed once and succeeded on the retry. */
+  retriedShards: number;
   out?: string;
   archiveFile?: string;
 }
@@ -59,91 +74,121 @@ export async function runWeeklyJob(o: WeeklyJobOptions): Promise<WeeklyJobSummar
   const users = o.tables.userFactors.length / o.tables.factors;
   const shardSize = Math.max(1, o.shardSize ?? 1024);
   const shards = Math.ceil(users / shardSize);
+  const size = resolveRerankOptions(o.settings.rerank).size;
+  const format = o.out ? outputFormat(o.out) : undefined;
+  if (o.archiveDir && !WEEK_PATTERN.test(o.week)) throw new RangeError(`archive: week must look like 2026-W48, got '${o.week}'`);
+  const archiveFile = o.archiveDir ? path.join(o.archiveDir, `${o.week}.csv`) : undefined;
   const exposure = new ExposureCounter(o.tables.features.artist, o.tables.features.artists, o.tables.features.popularity);
-  const sink: PlaylistSink | undefined = o.out ? await openPlaylistSink(o.out, o.week) : undefined;
-  let archive: AtomicTextWriter | undefined;
+  const totals: WorkTotals = { rows: 0, short: 0, refreshed: 0, phaseSeconds: zeroPhases() };
+  let work: WorkDir | undefined;
   let pool: Piscina | undefined;
-  let rows = 0;
-  let short = 0;
-  let refreshed = 0;
+  let resumedShards = 0;
+  let retriedShards = 0;
   let done = 0;
-  const phaseSeconds = { foldIn: 0, retrieve: 0, rerank: 0 };
   try {
-    archive = o.archiveDir ? await openArchiveWeek(o.archiveDir, o.week) : undefined;
-    const consume = async (r: WorkerResult): Promise<void> => {
-      exposure.add(r, r.users.length);
-      short += r.short;
-      refreshed += r.refreshed;
-      phaseSeconds.foldIn += r.seconds.foldIn;
-      phaseSeconds.retrieve += r.seconds.retrieve;
-      phaseSeconds.rerank += r.seconds.rerank;
-      o.onShard?.(r);
-      let encoded = r.encoded;
-      let archiveText = r.archiveText;
-      if ((sink && !encoded) || (archive && archiveText === undefined)) {
-        // Shards run on this thread: encode here.
-        const batch = toBatch(r, o.userIds, o.names);
-        if (sink) encoded = encodeRows(batch, o.week, sink.format);
-        if (archive) archiveText = archiveLines(batch);
+    if (o.out || archiveFile) {
+      const target = o.out ?? archiveFile!;
+      if (archiveFile) {
+        await mkdir(o.archiveDir!, { recursive: true }).catch((err: Error) => {
+          throw new Error(`cannot create the playlist archive ${o.archiveDir}: ${err.message}`);
+        });
       }
-      for (let i = 0; i < r.users.length; i++) rows += r.count[i];
-      if (sink && encoded) await sink.write(encoded);
-      if (archive && archiveText) await archive.write(archiveText);
+      const fingerprint = weeklyFingerprint({ tables: o.tables, settings: o.settings, week: o.week, userIds: o.userIds, names: o.names, shardSize, output: format ?? null, archive: !!archiveFile });
+      work = await WorkDir.open(workDirFor(target), { fingerprint, users, shardSize, shards, size, output: format ?? null, archive: !!archiveFile }, o.resume ?? false);
+      resumedShards = work.completed;
+      if (resumedShards > 0) {
+        Object.assign(totals, work.totals, { phaseSeconds: { ...work.totals.phaseSeconds } });
+        await work.replay((_s, count, items) => exposure.add({ size, count, items }, count.length));
+        done = Math.min(users, resumedShards * shardSize);
+        o.onProgress?.(done, users);
+      }
+    }
+    const encode = format ?? o.encode;
+    const encodeSpec = encode || archiveFile ? { format: encode, week: o.week, archive: !!archiveFile } : undefined;
+    const task = (s: number, attempt: number, tables: PlaylistTables): ShardTask => {
+      const begin = s * shardSize;
+      return { tables, settings: o.settings, shard: s, attempt, begin, end: Math.min(users, begin + shardSize), encode: encodeSpec };
+    };
+    const consume = async (s: number, r: WorkerResult): Promise<void> => {
+      exposure.add(r, r.users.length);
+      totals.short += r.short;
+      totals.refreshed += r.refreshed;
+      for (let i = 0; i < r.users.length; i++) totals.rows += r.count[i];
+      addPhases(totals.phaseSeconds, r.seconds);
+      o.onShard?.(r);
+      if (work) await work.append(s, { out: format ? r.encoded?.bytes : undefined, archive: r.archiveBytes, count: r.count, items: r.items }, totals);
       done += r.users.length;
       o.onProgress?.(done, users);
     };
-    if (o.threads <= 0) {
-      const runner = new ShardRunner();
-      await runner.prepare(o.tables, o.settings);
-      for (let s = 0; s < shards; s++) {
-        const begin = s * shardSize;
-        const end = Math.min(users, begin + shardSize);
-        const ids = new Int32Array(end - begin);
-        for (let i = 0; i < ids.length; i++) ids[i] = begin + i;
-        await consume(runner.run(o.tables, o.settings, ids));
+    // One retry per shard on a fresh worker (Piscina replaces a worker that died).
+    const withRetry = async (s: number, attempt: (n: number) => Promise<WorkerResult>): Promise<WorkerResult> => {
+      try {
+        return await attempt(0);
+      } catch {
+        retriedShards++;
+        try {
+          return await attempt(1);
+        } catch (second) {
+          const begin = s * shardSize;
+          const end = Math.min(users, begin + shardSize);
+          throw new Error(`weekly job failed: shard ${s} (users ${begin}–${end - 1}) failed twice: ${(second as Error)?.message ?? String(second)}`);
+        }
       }
-    } else {
+    };
+    const first = resumedShards;
+    if (o.threads <= 0) {
+      const cpu = o.cpuProfile ? cpuClock : undefined;
+      let runner = new ShardRunner(cpu);
+      const names = { userIds: o.userIds, names: o.names };
+      for (let s = first; s < shards; s++) {
+        const r = await withRetry(s, (attempt) => {
+          if (attempt > 0) runner = new ShardRunner(cpu);
+          return runShardTask(runner, task(s, attempt, o.tables), names);
+        });
+        await consume(s, r);
+      }
+    } else if (first < shards) {
       const tables = shareTables(o.tables);
       pool = createPlaylistPool(o.threads, { userIds: o.userIds, names: o.names });
       const inFlight = Math.max(2, o.threads * 2);
       const pending = new Map<number, Promise<WorkerResult>>();
-      const encode = { format: sink?.format, week: o.week, archive: archive !== undefined };
-      let next = 0;
+      let next = first;
       const launch = (): void => {
-        const begin = next * shardSize;
-        const task: ShardTask = { tables, settings: o.settings, begin, end: Math.min(users, begin + shardSize), encode };
-        pending.set(next, pool!.run(task) as Promise<WorkerResult>);
-        next++;
+        const s = next++;
+        const p = withRetry(s, (attempt) => pool!.run(task(s, attempt, tables)) as Promise<WorkerResult>);
+        p.catch(() => undefined); // awaited in order below
+        pending.set(s, p);
       };
-      for (let s = 0; s < shards; s++) {
+      for (let s = first; s < shards; s++) {
         while (next < shards && next < s + inFlight) launch();
         const r = await pending.get(s)!;
         pending.delete(s);
-        await consume(r);
+        await consume(s, r);
       }
     }
-    if (sink) await sink.commit();
-    if (archive) await archive.commit();
-  } catch (err) {
-    await sink?.abort();
-    await archive?.abort();
-    throw err;
+    if (work) {
+      if (o.out) await work.commitOutput(o.out, o.week);
+      if (archiveFile) await work.commitArchive(archiveFile);
+      await work.remove();
+    }
   } finally {
+    await work?.close();
     await pool?.destroy();
   }
   const seconds = (performance.now() - started) / 1000;
   return {
     week: o.week,
     users,
-    rows,
+    rows: totals.rows,
     seconds,
-    usersPerSecond: users / Math.max(seconds, 1e-9),
-    short,
-    refreshed,
+    usersPerSecond: (users - Math.min(users, resumedShards * shardSize)) / Math.max(seconds, 1e-9),
+    short: totals.short,
+    refreshed: totals.refreshed,
     exposure: exposure.summary(),
-    phaseSeconds,
+    phaseSeconds: totals.phaseSeconds,
+    resumedShards,
+    retriedShards,
     ...(o.out ? { out: o.out } : {}),
-    ...(archive ? { archiveFile: archive.target } : {}),
+    ...(archiveFile ? { archiveFile } : {}),
   };
 }
-

@@ -9,7 +9,7 @@ import path from 'node:path';
 import * as arrow from 'apache-arrow';
 import * as pw from 'parquet-wasm';
 import { tempSibling } from '../util/atomic.js';
-import { AtomicTextWriter, csvField } from '../util/atomic-writer.js';
+import { csvField } from '../util/atomic-writer.js';
 
 export const PLAYLIST_COLUMNS = ['user_id', 'week', 'position', 'track_id', 'artist_id', 'score', 'reason'] as const;
 
@@ -24,16 +24,21 @@ export interface PlaylistBatch {
   reason: string[];
 }
 
-/** Rows encoded for a sink: text (CSV/JSONL lines) or an Arrow IPC stream (Parquet). */
+/** Rows encoded for a sink: UTF-8 CSV/JSONL lines, or an Arrow IPC stream (Parquet). */
 export interface EncodedRows {
   rows: number;
-  text?: string;
-  ipc?: Uint8Array;
+  bytes: Uint8Array;
 }
 
-/** Encode rows for `format` (done in the workers, so the main thread only writes). */
+const utf8 = new TextEncoder();
+
+/** Encode rows for `format` (done in the workers, so the main thread only writes bytes). */
 export function encodeRows(b: PlaylistBatch, week: string, format: OutputFormat): EncodedRows {
-  if (format === 'parquet') return { rows: b.length, ipc: arrow.tableToIPC(toArrow(b, week), 'stream') };
+  if (format === 'parquet') return { rows: b.length, bytes: arrow.tableToIPC(toArrow(b, week), 'stream') };
+  return { rows: b.length, bytes: utf8.encode(encodeText(b, week, format)) };
+}
+
+function encodeText(b: PlaylistBatch, week: string, format: 'csv' | 'jsonl'): string {
   let text = '';
   if (format === 'csv') {
     const w = csvField(week);
@@ -46,7 +51,12 @@ export function encodeRows(b: PlaylistBatch, week: string, format: OutputFormat)
       text += `{"user_id":${JSON.stringify(b.userId[i])},"week":${w},"position":${b.position[i]},"track_id":${JSON.stringify(b.trackId[i])},"artist_id":${JSON.stringify(b.artistId[i])},"score":${b.score[i]},"reason":${JSON.stringify(b.reason[i])}}\n`;
     }
   }
-  return { rows: b.length, text };
+  return text;
+}
+
+/** What a text output file starts with (the CSV header; nothing for JSONL). */
+export function outputHeader(format: OutputFormat): string {
+  return format === 'csv' ? PLAYLIST_COLUMNS.join(',') + '\n' : '';
 }
 
 export interface PlaylistSink {
@@ -66,19 +76,35 @@ export function outputFormat(file: string): OutputFormat {
   throw new Error(`--out ${file}: unknown output format '${ext || '(none)'}'; use .csv, .jsonl or .parquet`);
 }
 
-export async function openPlaylistSink(file: string, week: string): Promise<PlaylistSink> {
+/**
+ * A sink that lands `file` atomically on commit. `tmp` is where the file is built (default: a
+ * temporary sibling of the target; the weekly job builds it inside its work directory).
+ */
+export async function openPlaylistSink(file: string, week: string, tmp?: string): Promise<PlaylistSink> {
   const format = outputFormat(file);
-  if (format === 'parquet') return ParquetSink.open(file, week);
-  const out = await AtomicTextWriter.open(file);
-  if (format === 'csv') await out.write(PLAYLIST_COLUMNS.join(',') + '\n');
+  if (format === 'parquet') return ParquetSink.open(file, week, tmp);
+  const target = tmp ?? tempSibling(file);
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(target, 'wx');
+  } catch (err) {
+    throw new Error(`cannot write ${file}: ${(err as Error).message}`, { cause: err });
+  }
+  await handle.write(outputHeader(format));
   return {
     format,
     async write(chunk) {
-      if (chunk.text === undefined) throw new Error(`${file}: expected ${format} text rows`);
-      await out.write(chunk.text);
+      await handle.write(chunk.bytes);
     },
-    commit: () => out.commit(),
-    abort: () => out.abort(),
+    async commit() {
+      await handle.sync();
+      await handle.close();
+      await fs.rename(target, file);
+    },
+    async abort() {
+      await handle.close().catch(() => undefined);
+      await fs.rm(target, { force: true });
+    },
   };
 }
 
@@ -95,8 +121,8 @@ class ParquetSink implements PlaylistSink {
     private readonly handle: fs.FileHandle,
   ) {}
 
-  static async open(target: string, week: string): Promise<ParquetSink> {
-    const tmp = tempSibling(target);
+  static async open(target: string, week: string, tmpPath?: string): Promise<ParquetSink> {
+    const tmp = tmpPath ?? tempSibling(target);
     let handle: fs.FileHandle;
     try {
       handle = await fs.open(tmp, 'wx');
@@ -122,8 +148,7 @@ class ParquetSink implements PlaylistSink {
 
   async write(chunk: EncodedRows): Promise<void> {
     if (chunk.rows === 0) return;
-    if (!chunk.ipc) throw new Error(`${this.target}: expected Arrow IPC rows`);
-    for (const batch of pw.Table.fromIPCStream(chunk.ipc).recordBatches()) this.input.enqueue(batch);
+    for (const batch of pw.Table.fromIPCStream(chunk.bytes).recordBatches()) this.input.enqueue(batch);
     this.batches++;
   }
 

@@ -13,14 +13,49 @@ import { refreshQueries, type WeightedRows } from './refresh.js';
 import type { PlaylistTables, ShardSettings } from './tables.js';
 import { mixKey } from './week.js';
 
+/** Seconds per phase of the weekly job (wall time in workers; CPU time when profiling on one thread). */
+export interface PhaseSeconds {
+  /** Re-solving the factors of users with recent events. */
+  foldIn: number;
+  /** Merging each user's exclusions (heard, disliked, archived) into one sorted row. */
+  exclude: number;
+  /** Native score + top-C (or HNSW search). */
+  retrieve: number;
+  /** Relevance, MMR, caps and discoveries (plus gathering each user's history). */
+  rerank: number;
+  /** History references of the final tracks. */
+  reasons: number;
+  /** Output rows and archive lines (CSV/JSONL text or Arrow IPC). */
+  encode: number;
+}
+
+export function zeroPhases(): PhaseSeconds {
+  return { foldIn: 0, exclude: 0, retrieve: 0, rerank: 0, reasons: 0, encode: 0 };
+}
+
+export function addPhases(into: PhaseSeconds, p: PhaseSeconds): void {
+  into.foldIn += p.foldIn;
+  into.exclude += p.exclude;
+  into.retrieve += p.retrieve;
+  into.rerank += p.rerank;
+  into.reasons += p.reasons;
+  into.encode += p.encode;
+}
+
 export interface ShardResult extends PlaylistSlots {
   users: Int32Array;
   /** Users whose factors were re-solved from recent events. */
   refreshed: number;
   /** Users who got fewer than `size` tracks. */
   short: number;
-  /** Seconds spent in each phase of this shard. */
-  seconds: { foldIn: number; retrieve: number; rerank: number };
+  /** Seconds spent in each phase of this shard (encode is filled by whoever encodes). */
+  seconds: PhaseSeconds;
+}
+
+/** Milliseconds of process CPU time (user + system): a per-thread figure when one thread works. */
+export function cpuClock(): number {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1000;
 }
 
 export class ShardRunner {
@@ -30,7 +65,18 @@ export class ShardRunner {
   private indexKey = '';
   private histItems = new Int32Array(256);
   private histWeight = new Float32Array(256);
+  /** Each user's history of the current shard: row i at i × historySize, histLen[i] long. */
   private hist = new Int32Array(64);
+  private histLen = new Int32Array(64);
+  private cands?: CandidateLists;
+
+  /** `clock` in ms: wall time by default; `cpuClock` profiles CPU time on a single thread. */
+  constructor(private readonly clock: () => number = () => performance.now()) {}
+
+  /** The runner's clock, ms. */
+  now(): number {
+    return this.clock();
+  }
 
   /** Load the HNSW index once per runner (workers keep theirs). */
   async prepare(t: PlaylistTables, s: ShardSettings): Promise<void> {
@@ -51,39 +97,64 @@ export class ShardRunner {
    */
   run(t: PlaylistTables, s: ShardSettings, users: Int32Array, seedUser?: number): ShardResult {
     const k = t.factors;
-    const t0 = performance.now();
+    const clock = this.clock;
+    const t0 = clock();
     let queries = userQueries(t.userFactors, users, k);
     let refreshed = 0;
     if (s.foldInRecent && t.recent) {
       if (queries.buffer === t.userFactors.buffer) queries = queries.slice();
       refreshed = refreshQueries(queries, users, t.seen, t.recent, t.itemFactors, t.itemGram, t.params);
     }
-    const t1 = performance.now();
+    const t1 = clock();
     const sources: UserRows[] = [t.seen];
     if (t.recent) sources.push(t.recent);
     if (t.dislikedTracks) sources.push(t.dislikedTracks);
     if (t.archive) sources.push(t.archive);
     const exclude = mergeExclusions({ tracks: sources, artists: t.dislikedArtists }, users);
+    const t2 = clock();
     let cands: CandidateLists;
     if (s.retrieval === 'hnsw') {
       if (!this.index) throw new Error('weekly: ShardRunner.prepare must load the HNSW index first');
       cands = this.index.candidates(queries, s.candidates, exclude);
     } else {
-      cands = exactCandidates(queries, t.itemFactors, k, s.candidates, exclude);
+      // One native call for the whole shard: the kernel packs users in super-blocks, so the item
+      // matrix streams once per block of users, and the candidate buffer is reused across shards.
+      cands = exactCandidates(queries, t.itemFactors, k, s.candidates, exclude, this.candidateBuffer(users.length, s.candidates));
     }
-    const t2 = performance.now();
+    const t3 = clock();
     const rr = this.rerankerFor(t, s);
     const size = rr.opts.size;
     const out = allocSlots(users.length, size);
     let short = 0;
     const C = cands.width;
+    const h = s.historySize;
+    if (this.hist.length < users.length * h) this.hist = new Int32Array(users.length * h);
+    if (this.histLen.length < users.length) this.histLen = new Int32Array(users.length);
     for (let i = 0; i < users.length; i++) {
-      const history = this.history(t.seen, t.recent, users[i], s.historySize);
-      const n = rr.rerank(cands.items.subarray(i * C, (i + 1) * C), cands.scores.subarray(i * C, (i + 1) * C), history, mixKey(seedUser ?? users[i], s.weekKey), out, i);
+      const history = this.history(t.seen, t.recent, users[i], h, i);
+      const n = rr.select(cands.items.subarray(i * C, (i + 1) * C), cands.scores.subarray(i * C, (i + 1) * C), history, mixKey(seedUser ?? users[i], s.weekKey), out, i);
       if (n < size) short++;
     }
-    const t3 = performance.now();
-    return { ...out, users, refreshed, short, seconds: { foldIn: (t1 - t0) / 1000, retrieve: (t2 - t1) / 1000, rerank: (t3 - t2) / 1000 } };
+    const t4 = clock();
+    for (let i = 0; i < users.length; i++) rr.explain(this.hist.subarray(i * h, i * h + this.histLen[i]), out, i);
+    const t5 = clock();
+    const sec = (a: number, b: number): number => (b - a) / 1000;
+    return {
+      ...out,
+      users,
+      refreshed,
+      short,
+      seconds: { foldIn: sec(t0, t1), exclude: sec(t1, t2), retrieve: sec(t2, t3), rerank: sec(t3, t4), reasons: sec(t4, t5), encode: 0 },
+    };
+  }
+
+  private candidateBuffer(users: number, width: number): CandidateLists {
+    const c = this.cands;
+    if (c && c.width === width && c.items.length >= users * width) {
+      return { width, items: c.items.subarray(0, users * width), scores: c.scores.subarray(0, users * width) };
+    }
+    this.cands = { width, items: new Int32Array(users * width), scores: new Float32Array(users * width) };
+    return this.cands;
   }
 
   private rerankerFor(t: PlaylistTables, s: ShardSettings): Reranker {
@@ -95,11 +166,11 @@ export class ShardRunner {
     return this.reranker;
   }
 
-  /** The user's `h` most weighted positive history tracks (training + recent), best first. */
-  private history(seen: WeightedRows, recent: WeightedRows | undefined, u: number, h: number): Int32Array {
+  /** The user's `h` most weighted positive history tracks (training + recent), best first, as row `row` of the shard's histories. */
+  private history(seen: WeightedRows, recent: WeightedRows | undefined, u: number, h: number, row: number): Int32Array {
     let n = this.takeRows(seen, u, 0);
     if (recent) n = this.takeRows(recent, u, n);
-    if (this.hist.length < h) this.hist = new Int32Array(h);
+    const base = row * h;
     // Partial selection of the h heaviest (duplicates across sources are harmless for reasons).
     let got = 0;
     while (got < h && got < n) {
@@ -111,10 +182,11 @@ export class ShardRunner {
       this.histWeight[best] = this.histWeight[got];
       this.histItems[got] = it;
       this.histWeight[got] = wt;
-      this.hist[got] = it;
+      this.hist[base + got] = it;
       got++;
     }
-    return this.hist.subarray(0, got);
+    this.histLen[row] = got;
+    return this.hist.subarray(base, base + got);
   }
 
   /** Append row u's positive entries of m to the history scratch from position n; returns the new count. */

@@ -33,7 +33,7 @@ export class ExposureCounter {
     this.trackShown = new Uint8Array(artist.length);
   }
 
-  add(out: PlaylistSlots, users: number): void {
+  add(out: Pick<PlaylistSlots, 'size' | 'count' | 'items'>, users: number): void {
     for (let u = 0; u < users; u++) {
       for (let s = 0; s < out.count[u]; s++) this.addTrack(out.items[u * out.size + s]);
     }

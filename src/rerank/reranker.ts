@@ -117,6 +117,17 @@ export class Reranker {
    * "artists you like"); `userKey` seeds the discovery draw (e.g. mix of user index and week).
    */
   rerank(items: Int32Array, scores: Float32Array, history: Int32Array, userKey: number, out: PlaylistSlots, row: number): number {
+    const n = this.select(items, scores, history, userKey, out, row);
+    this.explain(history, out, row);
+    return n;
+  }
+
+  /**
+   * The selection half of `rerank`: fills row `row` of `out` (tracks, scores, reason codes, the
+   * artist of new-release reasons) but leaves the history references of the other reasons at −1;
+   * `explain` fills them. Split so reasons are computed (and timed) only for the final tracks.
+   */
+  select(items: Int32Array, scores: Float32Array, history: Int32Array, userKey: number, out: PlaylistSlots, row: number): number {
     const o = this.opts;
     const f = this.features;
     let c = 0;
@@ -395,7 +406,8 @@ export class Reranker {
       out.items[o] = it;
       out.scores[o] = scores[p];
       const a = f.artist[it];
-      this.similarHistory(it, history, out, o);
+      out.refA[o] = -1;
+      out.refB[o] = -1;
       if (tier === TIER_DISCOVERY) out.reason[o] = REASON_DISCOVERY;
       else if (this.fresh[p] === 1 && a >= 0 && this.liked[a] === 1) {
         out.reason[o] = REASON_NEW_RELEASE;
@@ -415,6 +427,15 @@ export class Reranker {
     }
   }
 
+  /** History references of row `row`'s filled slots (all but new releases, which name an artist). */
+  explain(history: Int32Array, out: PlaylistSlots, row: number): void {
+    const base = row * out.size;
+    for (let s = 0; s < out.count[row]; s++) {
+      const o = base + s;
+      if (out.reason[o] !== REASON_NEW_RELEASE) this.similarHistory(out.items[o], history, out, o);
+    }
+  }
+
   /** The two history tracks most similar to `it` by factor cosine → refA, refB (−1 when none). */
   private similarHistory(it: number, history: Int32Array, out: PlaylistSlots, o: number): void {
     const f = this.features;
@@ -424,11 +445,13 @@ export class Reranker {
     let b2 = -1;
     let s1 = -Infinity;
     let s2 = -Infinity;
+    const a = it * k;
     for (let h = 0; h < history.length; h++) {
       const x = history[h];
       if (x === it) continue;
+      const b = x * k;
       let s = 0;
-      for (let j = 0; j < k; j++) s += u[it * k + j] * u[x * k + j];
+      for (let j = 0; j < k; j++) s += u[a + j] * u[b + j];
       if (s > s1) {
         s2 = s1;
         b2 = b1;

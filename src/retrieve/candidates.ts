@@ -29,11 +29,14 @@ function checkWidth(width: number): void {
   if (!Number.isInteger(width) || width < 1) throw new RangeError(`candidates: width must be an integer ≥ 1, got ${width}`);
 }
 
-/** Exact top-`width` per query row (synchronous: for worker threads). */
-export function exactCandidates(queries: Float32Array, itemFactors: Float32Array, k: number, width: number, exclude: CsrArrays): CandidateLists {
+/** Exact top-`width` per query row (synchronous: for worker threads); `reuse` receives the lists when given. */
+export function exactCandidates(queries: Float32Array, itemFactors: Float32Array, k: number, width: number, exclude: CsrArrays, reuse?: CandidateLists): CandidateLists {
   checkWidth(width);
   const m = queries.length / k;
-  const out: CandidateLists = { width, items: new Int32Array(m * width), scores: new Float32Array(m * width) };
+  if (reuse && (reuse.width !== width || reuse.items.length !== m * width || reuse.scores.length !== m * width)) {
+    throw new RangeError(`candidates: reused buffer holds ${reuse.items.length / reuse.width} × ${reuse.width}, expected ${m} × ${width}`);
+  }
+  const out: CandidateLists = reuse ?? { width, items: new Int32Array(m * width), scores: new Float32Array(m * width) };
   if (m > 0) scoreTopK({ U: queries, V: itemFactors, factors: k, userBegin: 0, userEnd: m, n: width, exclude, outItems: out.items, outScores: out.scores });
   return out;
 }

@@ -1,0 +1,54 @@
+/**
+ * One unit of the weekly job as a task: a shard of users [begin, end), run by a pool worker or on
+ * the calling thread, with its output rows and archive lines encoded where it ran.
+ */
+import { archiveLines } from './archive.js';
+import { injectWeeklyFault } from './fault-injection.js';
+import { encodeRows, type EncodedRows, type OutputFormat } from './output.js';
+import type { ReasonNames } from './reasons.js';
+import { toBatch } from './rows.js';
+import type { ShardResult, ShardRunner } from './shard.js';
+import type { PlaylistTables, ShardSettings } from './tables.js';
+
+export interface ShardTask {
+  tables: PlaylistTables;
+  settings: ShardSettings;
+  /** Shard number (names the shard in errors and the fault hook). */
+  shard: number;
+  /** 0 for the first try, 1 for the retry. */
+  attempt: number;
+  begin: number;
+  end: number;
+  encode?: { format?: OutputFormat; week: string; archive: boolean };
+}
+
+export interface WorkerNames {
+  userIds: readonly string[];
+  names: ReasonNames;
+}
+
+export interface WorkerResult extends ShardResult {
+  encoded?: EncodedRows;
+  /** UTF-8 archive lines (user_id,track_id) of the shard. */
+  archiveBytes?: Uint8Array;
+}
+
+const utf8 = new TextEncoder();
+
+export async function runShardTask(runner: ShardRunner, task: ShardTask, names: WorkerNames | undefined): Promise<WorkerResult> {
+  injectWeeklyFault(task.shard, task.attempt);
+  await runner.prepare(task.tables, task.settings);
+  const users = new Int32Array(task.end - task.begin);
+  for (let i = 0; i < users.length; i++) users[i] = task.begin + i;
+  const r: WorkerResult = runner.run(task.tables, task.settings, users);
+  const e = task.encode;
+  if (e && (e.format || e.archive)) {
+    if (!names) throw new Error('weekly: encoding a shard needs the id dictionaries');
+    const t0 = runner.now();
+    const batch = toBatch(r, names.userIds, names.names);
+    if (e.format) r.encoded = encodeRows(batch, e.week, e.format);
+    if (e.archive) r.archiveBytes = utf8.encode(archiveLines(batch));
+    r.seconds.encode = (runner.now() - t0) / 1000;
+  }
+  return r;
+}
