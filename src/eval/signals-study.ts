@@ -336,7 +336,7 @@ export interface DecayOptions {
   world: StudyWorld;
   /** Drift strengths of the worlds compared (default [0.8, 0]). */
   drifts?: number[];
-  /** Half-lives in days to compare with no decay (default [90, 30, 14, 7]; 90 is the default). */
+  /** Half-lives in days to compare with no decay (default [90, 30, 14, 10, 7]; 10 is the default). */
   halfLives?: number[];
   k?: number;
   training?: StudyTraining;
@@ -365,7 +365,7 @@ export async function decayStudy(o: DecayOptions): Promise<DecayFigures> {
     const setup = nextWeekSetup(generateWorld(worldOptions(o.world, { drift })));
     const noDecay = await nextWeekFigures(setup, decayConfig(null), k, t);
     const rows: DecayRow[] = [];
-    for (const h of o.halfLives ?? [90, 30, 14, 7]) {
+    for (const h of o.halfLives ?? [90, 30, 14, 10, 7]) {
       const f = await nextWeekFigures(setup, decayConfig(h), k, t);
       rows.push({ halfLifeDays: h, recall: f.recall, ndcg: f.ndcg, mismatch: f.mismatch, relativeGain: f.recall / noDecay.recall - 1 });
     }

@@ -29,7 +29,7 @@ describe('time decay', () => {
   });
 
   it('halves evidence every half-life', () => {
-    const { found } = entry([full(AS_OF - 90 * DAY)], { repeat: { mode: 'linear' } });
+    const { found } = entry([full(AS_OF - 10 * DAY)], { repeat: { mode: 'linear' } });
     expect(found?.weight).toBeCloseTo(0.5, 6);
   });
 
@@ -220,11 +220,11 @@ describe('options and report', () => {
     expect(JSON.parse(JSON.stringify(report))).toEqual(report);
     expect(report.asOf).toBe('2024-06-01T00:00:00.000Z');
     expect(report.validation).toEqual({ bad_rows: 2 });
-    expect(report.decay).toEqual({ half_life_days: 90 });
+    expect(report.decay).toEqual({ half_life_days: 10 });
     expect(report.totals).toMatchObject({ events: 3, used: 2, future: 1, positive_entries: 1, negative_entries: 1 });
     expect(report.config.weights.play).toBe(1);
     const text = formatSignalsSummary(report);
-    expect(text).toContain('signals as of 2024-06-01T00:00:00.000Z (half-life 90 days)');
+    expect(text).toContain('signals as of 2024-06-01T00:00:00.000Z (half-life 10 days)');
     expect(text).toContain('future 1');
     expect(text).toContain('1 positive, 1 negative');
   });
