@@ -1,6 +1,7 @@
 // Exact ALS row solver: the row's part of the k×k normal equations, Σ (c−1) y yᵀ, is built in
 // float32 (rank-1 updates on the gathered rows, or one syrk/gemm for longer rows), added to
-// YᵀY + λI in float64, and solved by a float64 Cholesky.
+// YᵀY + λI in float64, and solved by a float64 Cholesky. Rows longer than the gather scratch are
+// built piece by piece, so scratch stays bounded however popular an item is.
 #pragma once
 #include <algorithm>
 #include <cmath>
@@ -15,19 +16,19 @@
 
 namespace mixtape {
 
-/** Lower triangle of A = Σ_j w_j z_j z_jᵀ over the gathered rows (the upper part is scratch). */
+/** Upper triangle of A = Σ_j w_j z_j z_jᵀ over the gathered rows (the lower part is scratch). */
 inline void add_weighted_outer(const RowGather& g, std::size_t k, float* A, std::vector<float>& tmp, Syrk& syrk) {
 #if defined(MIXTAPE_HAVE_BLAS)
   if (g.len >= 8) {
     const bool nonneg = std::all_of(g.w.begin(), g.w.begin() + g.len, [](float v) { return v >= 0.f; });
     tmp.resize(g.len * k);
     const int K = static_cast<int>(k), L = static_cast<int>(g.len);
-    if (nonneg) {  // A += SᵀS with S = diag(√w) Z: half the work of a general product
+    if (nonneg) {  // A = SᵀS with S = diag(√w) Z: half the work of a general product
       for (std::size_t j = 0; j < g.len; ++j) {
         const float s = std::sqrt(g.w[j]);
         for (std::size_t a = 0; a < k; ++a) tmp[j * k + a] = s * g.Z[j * k + a];
       }
-      cblas_ssyrk(CblasRowMajor, CblasLower, CblasTrans, K, L, 1.f, tmp.data(), K, 0.f, A, K);
+      cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, K, L, 1.f, tmp.data(), K, 0.f, A, K);
     } else {
       for (std::size_t j = 0; j < g.len; ++j)
         for (std::size_t a = 0; a < k; ++a) tmp[j * k + a] = g.w[j] * g.Z[j * k + a];
@@ -37,17 +38,17 @@ inline void add_weighted_outer(const RowGather& g, std::size_t k, float* A, std:
   }
 #endif
   (void)tmp;
-  for (std::size_t a = 0; a < k; ++a) std::fill(A + a * k, A + a * k + a + 1, 0.f);
+  for (std::size_t a = 0; a < k; ++a) std::fill(A + a * k + a, A + (a + 1) * k, 0.f);
   if (g.len >= 8) {
-    syrk.add(g.Z.data(), g.len, g.w.data(), A, true);
+    syrk.add(g.Z.data(), g.len, g.w.data(), A, false);
     return;
   }
   for (std::size_t a = 0; a < k; ++a) {
-    float* Aa = A + a * k;
+    float* Aa = A + a * k + a;
     for (std::size_t j = 0; j < g.len; ++j) {
       const float* z = g.Z.data() + j * k;
       const float s = g.w[j] * z[a];
-      if (s != 0.f) axpy(s, z, Aa, a + 1);
+      if (s != 0.f) axpy(s, z + a, Aa, k - a);
     }
   }
 }
@@ -55,34 +56,40 @@ inline void add_weighted_outer(const RowGather& g, std::size_t k, float* A, std:
 inline void als_cholesky(const AlsProblem& p) {
   const std::size_t k = p.k;
   const std::vector<float> G = regularized_gram(p);
-  RowGather g(p);
+  // Pieces of up to 4 MiB of gathered factors.
+  RowGather g(p, std::max<std::size_t>(256, (std::size_t{4} << 20) / (k * sizeof(float))));
   std::vector<float> A(k * k), tmp;
   Syrk syrk(k);
-  std::vector<double> L(k * k), b(k), inv_diag(k);
+  std::vector<double> U(k * k), b(k);
   for (std::size_t u = p.row_begin; u < p.row_end; ++u) {
     float* x = p.X + u * k;
-    g.load(p, u);
-    if (g.len == 0) {
+    const std::size_t len = RowGather::row_length(p, u);
+    if (len == 0) {
       std::fill(x, x + k, 0.f);
       continue;
     }
-    add_weighted_outer(g, k, A.data(), tmp, syrk);
-    std::fill(b.begin(), b.end(), 0.0);
-    for (std::size_t j = 0; j < g.len; ++j) {
-      const double cp = g.cp[j];
-      if (cp == 0.0) continue;
-      const float* z = g.Z.data() + j * k;
-      for (std::size_t a = 0; a < k; ++a) b[a] += cp * z[a];
-    }
     for (std::size_t a = 0; a < k; ++a)
-      for (std::size_t c = 0; c <= a; ++c) L[a * k + c] = static_cast<double>(G[a * k + c]) + A[a * k + c];
+      for (std::size_t c = a; c < k; ++c) U[a * k + c] = static_cast<double>(G[a * k + c]);
+    std::fill(b.begin(), b.end(), 0.0);
+    for (std::size_t first = 0; first < len; first += g.capacity) {
+      g.load(p, u, first, std::min(g.capacity, len - first));
+      add_weighted_outer(g, k, A.data(), tmp, syrk);
+      for (std::size_t a = 0; a < k; ++a)
+        for (std::size_t c = a; c < k; ++c) U[a * k + c] += A[a * k + c];
+      for (std::size_t j = 0; j < g.len; ++j) {
+        const double cp = g.cp[j];
+        if (cp == 0.0) continue;
+        const float* z = g.Z.data() + j * k;
+        for (std::size_t a = 0; a < k; ++a) b[a] += cp * z[a];
+      }
+    }
     double pivot = 0;
-    const long bad = cholesky_factor(L.data(), k, inv_diag, &pivot);
+    const long bad = cholesky_factor_upper(U.data(), k, &pivot);
     if (bad >= 0)
       throw_range("alsHalfStep: normal equations of row " + std::to_string(u) +
                   " are not positive definite (pivot " + std::to_string(bad) + " = " + std::to_string(pivot) +
                   "); raise regularization or check conf and the factors for NaN/Infinity");
-    cholesky_solve(L.data(), k, b.data());
+    cholesky_solve_upper(U.data(), k, b.data());
     for (std::size_t a = 0; a < k; ++a) x[a] = static_cast<float>(b[a]);
     check_solution(x, k, u);
   }

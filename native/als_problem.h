@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "errors.h"
+#include "simd.h"
 
 namespace mixtape {
 
@@ -30,29 +31,64 @@ struct AlsProblem {
   std::size_t row_begin, row_end;
 };
 
-/** Gathered rows of Y for one row u, plus its weights (c − 1) and targets c·p. */
+/**
+ * Gathered rows of Y for (part of) one row u, plus its weights (c − 1) and targets c·p. Holds at
+ * most `capacity` entries: longer rows are gathered in pieces, so scratch stays bounded however
+ * popular an item is.
+ */
 struct RowGather {
   std::vector<float> Z, w, cp;
-  std::size_t len = 0;
+  std::size_t len = 0;  // entries gathered by the last load
+  std::size_t capacity = 0;
 
-  explicit RowGather(const AlsProblem& p) {
+  RowGather(const AlsProblem& p, std::size_t max_entries) {
     std::size_t longest = 0;
     for (std::size_t u = p.row_begin; u < p.row_end; ++u)
       longest = std::max<std::size_t>(longest, static_cast<std::size_t>(p.indptr[u + 1] - p.indptr[u]));
-    Z.resize(longest * p.k);
-    w.resize(longest);
-    cp.resize(longest);
+    capacity = std::max<std::size_t>(1, std::min(longest, max_entries));
+    Z.resize(capacity * p.k);
+    w.resize(capacity);
+    cp.resize(capacity);
   }
 
-  void load(const AlsProblem& p, std::size_t u) {
-    const int64_t e0 = p.indptr[u], e1 = p.indptr[u + 1];
-    len = static_cast<std::size_t>(e1 - e0);
+  static std::size_t row_length(const AlsProblem& p, std::size_t u) {
+    return static_cast<std::size_t>(p.indptr[u + 1] - p.indptr[u]);
+  }
+
+  /**
+   * Gathers entries [first, first + count) of row u (count ≤ capacity). The fixed side's rows are
+   * scattered over a matrix larger than the caches, so each copy would wait on a miss; rows
+   * kPrefetch entries ahead (crossing into the next rows of the range) are prefetched so those
+   * misses overlap.
+   */
+  void load(const AlsProblem& p, std::size_t u, std::size_t first, std::size_t count) {
+    const int64_t e0 = p.indptr[u] + static_cast<int64_t>(first), last = p.indptr[p.row_end];
+    len = count;
     for (std::size_t j = 0; j < len; ++j) {
       const int64_t e = e0 + static_cast<int64_t>(j);
-      std::memcpy(Z.data() + j * p.k, p.Y + static_cast<std::size_t>(p.indices[e]) * p.k, p.k * sizeof(float));
+      if (e + kPrefetch < last) prefetch_row(p.Y + static_cast<std::size_t>(p.indices[e + kPrefetch]) * p.k, p.k);
+      copy_row(p.Y + static_cast<std::size_t>(p.indices[e]) * p.k, Z.data() + j * p.k, p.k);
       w[j] = p.conf[e] - 1.f;
       cp[j] = p.conf[e] * p.pref[e];
     }
+  }
+
+ private:
+  static constexpr int64_t kPrefetch = 12;
+
+  static void prefetch_row(const float* src, std::size_t k) {
+    const char* c = reinterpret_cast<const char*>(src);
+    for (std::size_t b = 0; b < k * sizeof(float); b += 64) __builtin_prefetch(c + b, 0, 3);
+  }
+
+  static void copy_row(const float* src, float* dst, std::size_t k) {
+#if defined(__AVX2__)
+    std::size_t f = 0;
+    for (; f + 8 <= k; f += 8) _mm256_storeu_ps(dst + f, _mm256_loadu_ps(src + f));
+    for (; f < k; ++f) dst[f] = src[f];
+#else
+    std::memcpy(dst, src, k * sizeof(float));
+#endif
   }
 };
 

@@ -46,67 +46,59 @@ inline double ddot(const double* a, const double* b, std::size_t n) {
   return s;
 }
 
-/** out[t] = a · b_t over n doubles for four vectors b_t, sharing each load of a. */
-inline void ddot4(const double* a, const double* b0, const double* b1, const double* b2, const double* b3,
-                  std::size_t n, double* out) {
-  std::size_t i = 0;
-#if defined(__AVX2__) && defined(__FMA__)
-  __m256d s0 = _mm256_setzero_pd(), s1 = _mm256_setzero_pd(), s2 = _mm256_setzero_pd(), s3 = _mm256_setzero_pd();
-  for (; i + 4 <= n; i += 4) {
-    const __m256d x = _mm256_loadu_pd(a + i);
-    s0 = _mm256_fmadd_pd(x, _mm256_loadu_pd(b0 + i), s0);
-    s1 = _mm256_fmadd_pd(x, _mm256_loadu_pd(b1 + i), s1);
-    s2 = _mm256_fmadd_pd(x, _mm256_loadu_pd(b2 + i), s2);
-    s3 = _mm256_fmadd_pd(x, _mm256_loadu_pd(b3 + i), s3);
-  }
-  // Horizontal sums of the four accumulators at once.
-  const __m256d h01 = _mm256_hadd_pd(s0, s1), h23 = _mm256_hadd_pd(s2, s3);
-  const __m256d sum = _mm256_add_pd(_mm256_permute2f128_pd(h01, h23, 0x20), _mm256_permute2f128_pd(h01, h23, 0x31));
-  _mm256_storeu_pd(out, sum);
-#else
-  out[0] = out[1] = out[2] = out[3] = 0.0;
-#endif
-  for (; i < n; ++i) {
-    out[0] += a[i] * b0[i];
-    out[1] += a[i] * b1[i];
-    out[2] += a[i] * b2[i];
-    out[3] += a[i] * b3[i];
-  }
-}
-
 /**
- * In-place lower Cholesky factor of the symmetric n×n row-major A (only the lower triangle is read
- * and written). Row-oriented; four entries of a row share one pass over their common prefix, then
- * finish the small triangle between them. Returns -1 on success, else the index of the first pivot
- * that is not positive (or not finite); `pivot` then holds its value. `inv_diag` is scratch.
+ * In-place Cholesky A = UᵀU of the symmetric n×n row-major A, reading and writing only the upper
+ * triangle (U[j][c] for c ≥ j). Right-looking and blocked by four: each pivot row is scaled, and
+ * the rows below take the four pivot rows' updates in one pass of contiguous 4-wide FMAs, so almost
+ * all the work is vectorised along rows. Returns -1 on success, else the index of the first pivot
+ * that is not positive (or not finite); `pivot` then holds its value.
  */
-inline long cholesky_factor(double* A, std::size_t n, std::vector<double>& inv_diag, double* pivot = nullptr) {
-  // Dividing by the pivots sits on the dependency chain of each row; multiply by their inverses.
-  inv_diag.resize(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    double* Li = A + i * n;
-    for (std::size_t j0 = 0; j0 <= i; j0 += 4) {
-      const std::size_t cnt = std::min<std::size_t>(4, i + 1 - j0);
-      double s[4];
-      if (cnt == 4) {
-        ddot4(Li, A + j0 * n, A + (j0 + 1) * n, A + (j0 + 2) * n, A + (j0 + 3) * n, j0, s);
-      } else {
-        for (std::size_t t = 0; t < cnt; ++t) s[t] = ddot(Li, A + (j0 + t) * n, j0);
+inline long cholesky_factor_upper(double* A, std::size_t n, double* pivot = nullptr) {
+  for (std::size_t j0 = 0; j0 < n; j0 += 4) {
+    const std::size_t j1 = std::min(n, j0 + 4);
+    // Factor the pivot rows j0..j1 among themselves.
+    for (std::size_t j = j0; j < j1; ++j) {
+      double* Uj = A + j * n;
+      const double d = Uj[j];
+      if (!(d > 0.0) || !std::isfinite(d)) {
+        if (pivot) *pivot = d;
+        return static_cast<long>(j);
       }
-      for (std::size_t t = 0; t < cnt; ++t) {
-        const std::size_t j = j0 + t;
-        const double* Lj = A + j * n;
-        double v = Li[j] - s[t];
-        for (std::size_t q = j0; q < j; ++q) v -= Li[q] * Lj[q];
-        if (j == i) {
-          if (!(v > 0.0) || !std::isfinite(v)) {
-            if (pivot) *pivot = v;
-            return static_cast<long>(i);
-          }
-          Li[i] = std::sqrt(v);
-          inv_diag[i] = 1.0 / Li[i];
-        } else {
-          Li[j] = v * inv_diag[j];
+      const double ujj = std::sqrt(d), inv = 1.0 / ujj;
+      Uj[j] = ujj;
+      for (std::size_t c = j + 1; c < n; ++c) Uj[c] *= inv;
+      for (std::size_t i = j + 1; i < j1; ++i) {
+        const double s = Uj[i];
+        double* Ai = A + i * n;
+        for (std::size_t c = i; c < n; ++c) Ai[c] -= s * Uj[c];
+      }
+    }
+    // Rank-(j1 − j0) update of the trailing rows: A[i][c] −= Σ_t U[t][i] U[t][c], c ≥ i.
+    const double* U0 = A + j0 * n;
+    const std::size_t m = j1 - j0;
+    for (std::size_t i = j1; i < n; ++i) {
+      double* Ai = A + i * n;
+      if (m == 4) {
+        const double *U1 = U0 + n, *U2 = U1 + n, *U3 = U2 + n;
+        const double s0 = U0[i], s1 = U1[i], s2 = U2[i], s3 = U3[i];
+        std::size_t c = i;
+#if defined(__AVX2__) && defined(__FMA__)
+        const __m256d v0 = _mm256_set1_pd(s0), v1 = _mm256_set1_pd(s1), v2 = _mm256_set1_pd(s2), v3 = _mm256_set1_pd(s3);
+        for (; c + 4 <= n; c += 4) {
+          __m256d a = _mm256_loadu_pd(Ai + c);
+          a = _mm256_fnmadd_pd(v0, _mm256_loadu_pd(U0 + c), a);
+          a = _mm256_fnmadd_pd(v1, _mm256_loadu_pd(U1 + c), a);
+          a = _mm256_fnmadd_pd(v2, _mm256_loadu_pd(U2 + c), a);
+          a = _mm256_fnmadd_pd(v3, _mm256_loadu_pd(U3 + c), a);
+          _mm256_storeu_pd(Ai + c, a);
+        }
+#endif
+        for (; c < n; ++c) Ai[c] = Ai[c] - s0 * U0[c] - s1 * U1[c] - s2 * U2[c] - s3 * U3[c];
+      } else {
+        for (std::size_t t = 0; t < m; ++t) {
+          const double* Ut = U0 + t * n;
+          const double s = Ut[i];
+          for (std::size_t c = i; c < n; ++c) Ai[c] -= s * Ut[c];
         }
       }
     }
@@ -114,16 +106,17 @@ inline long cholesky_factor(double* A, std::size_t n, std::vector<double>& inv_d
   return -1;
 }
 
-/** Solves L Lᵀ x = b in place (b becomes x) for a factor from cholesky_factor. */
-inline void cholesky_solve(const double* L, std::size_t n, double* b) {
-  for (std::size_t i = 0; i < n; ++i) {
-    const double* Li = L + i * n;
-    b[i] = (b[i] - ddot(Li, b, i)) / Li[i];
+/** Solves UᵀU x = b in place (b becomes x) for a factor from cholesky_factor_upper. */
+inline void cholesky_solve_upper(const double* U, std::size_t n, double* b) {
+  for (std::size_t i = 0; i < n; ++i) {  // Uᵀ y = b, by columns of Uᵀ (rows of U)
+    const double* Ui = U + i * n;
+    const double y = b[i] / Ui[i];
+    b[i] = y;
+    for (std::size_t c = i + 1; c < n; ++c) b[c] -= y * Ui[c];
   }
-  for (std::size_t i = n; i-- > 0;) {
-    double s = b[i];
-    for (std::size_t p = i + 1; p < n; ++p) s -= L[p * n + i] * b[p];
-    b[i] = s / L[i * n + i];
+  for (std::size_t i = n; i-- > 0;) {  // U x = y
+    const double* Ui = U + i * n;
+    b[i] = (b[i] - ddot(Ui + i + 1, b + i + 1, n - i - 1)) / Ui[i];
   }
 }
 

@@ -1,6 +1,8 @@
 // Matrix-vector products over a small row-major block (a row's gathered factors, or the k×k gram):
-// t = Z v (row dots, four rows at a time sharing each load of v) and out += Zᵀ s (the k-vector
-// kept in registers while every row streams past). These are the inner loops of CG.
+// t = Z v (row dots), out += Zᵀ s (the k-vector kept in registers while every row streams past),
+// and G·v for a few CG rows at once. These are the inner loops of CG. Every output element is
+// computed by the same sequence of operations wherever its row falls in a block, so a row's result
+// never depends on which other rows share the call (results are identical for any sharding).
 #pragma once
 #include <cstddef>
 
@@ -8,48 +10,85 @@
 
 namespace mixtape {
 
+#if defined(__AVX2__)
+/** z·v with two accumulators (even/odd 8-float groups): the per-row sequence of gemv_rows. */
+inline float row_dot2(const float* z, const float* v, std::size_t k) {
+  __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
+  std::size_t f = 0;
+  for (; f + 16 <= k; f += 16) {
+    s0 = fmadd256(_mm256_loadu_ps(z + f), _mm256_loadu_ps(v + f), s0);
+    s1 = fmadd256(_mm256_loadu_ps(z + f + 8), _mm256_loadu_ps(v + f + 8), s1);
+  }
+  if (f + 8 <= k) s0 = fmadd256(_mm256_loadu_ps(z + f), _mm256_loadu_ps(v + f), s0), f += 8;
+  float r = hsum256(_mm256_add_ps(s0, s1));
+  for (; f < k; ++f) r += z[f] * v[f];
+  return r;
+}
+#endif
+
 /** t[j] = Z[j]·v for j < rows (Z is rows×k, row-major). */
 inline void gemv_rows(const float* Z, std::size_t rows, std::size_t k, const float* v, float* t) {
   std::size_t j = 0;
 #if defined(__AVX2__)
+  // Four rows share each load of v; two accumulators per row keep eight FMA chains in flight.
   for (; j + 4 <= rows; j += 4) {
     const float *z0 = Z + j * k, *z1 = z0 + k, *z2 = z1 + k, *z3 = z2 + k;
-    __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps(), s2 = _mm256_setzero_ps(), s3 = _mm256_setzero_ps();
+    __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
+    __m256 b0 = _mm256_setzero_ps(), b1 = _mm256_setzero_ps(), b2 = _mm256_setzero_ps(), b3 = _mm256_setzero_ps();
     std::size_t f = 0;
-    for (; f + 8 <= k; f += 8) {
+    for (; f + 16 <= k; f += 16) {
+      const __m256 x = _mm256_loadu_ps(v + f), y = _mm256_loadu_ps(v + f + 8);
+      a0 = fmadd256(_mm256_loadu_ps(z0 + f), x, a0), b0 = fmadd256(_mm256_loadu_ps(z0 + f + 8), y, b0);
+      a1 = fmadd256(_mm256_loadu_ps(z1 + f), x, a1), b1 = fmadd256(_mm256_loadu_ps(z1 + f + 8), y, b1);
+      a2 = fmadd256(_mm256_loadu_ps(z2 + f), x, a2), b2 = fmadd256(_mm256_loadu_ps(z2 + f + 8), y, b2);
+      a3 = fmadd256(_mm256_loadu_ps(z3 + f), x, a3), b3 = fmadd256(_mm256_loadu_ps(z3 + f + 8), y, b3);
+    }
+    if (f + 8 <= k) {
       const __m256 x = _mm256_loadu_ps(v + f);
-      s0 = fmadd256(_mm256_loadu_ps(z0 + f), x, s0);
-      s1 = fmadd256(_mm256_loadu_ps(z1 + f), x, s1);
-      s2 = fmadd256(_mm256_loadu_ps(z2 + f), x, s2);
-      s3 = fmadd256(_mm256_loadu_ps(z3 + f), x, s3);
+      a0 = fmadd256(_mm256_loadu_ps(z0 + f), x, a0), a1 = fmadd256(_mm256_loadu_ps(z1 + f), x, a1);
+      a2 = fmadd256(_mm256_loadu_ps(z2 + f), x, a2), a3 = fmadd256(_mm256_loadu_ps(z3 + f), x, a3);
+      f += 8;
     }
-    float r0 = hsum256(s0), r1 = hsum256(s1), r2 = hsum256(s2), r3 = hsum256(s3);
-    for (; f < k; ++f) {
-      r0 += z0[f] * v[f], r1 += z1[f] * v[f], r2 += z2[f] * v[f], r3 += z3[f] * v[f];
-    }
+    float r0 = hsum256(_mm256_add_ps(a0, b0)), r1 = hsum256(_mm256_add_ps(a1, b1)), r2 = hsum256(_mm256_add_ps(a2, b2)),
+          r3 = hsum256(_mm256_add_ps(a3, b3));
+    for (; f < k; ++f) r0 += z0[f] * v[f], r1 += z1[f] * v[f], r2 += z2[f] * v[f], r3 += z3[f] * v[f];
     t[j] = r0, t[j + 1] = r1, t[j + 2] = r2, t[j + 3] = r3;
   }
-#endif
+  for (; j < rows; ++j) t[j] = row_dot2(Z + j * k, v, k);
+#else
   for (; j < rows; ++j) t[j] = dot(Z + j * k, v, k);
+#endif
 }
 
-/** out += Σ_j s[j] Z[j] (Z is rows×k, row-major). */
+/** out += Σ_j s[j] Z[j] (Z is rows×k, row-major), summing over j in order for every column. */
 inline void gemv_t_acc(const float* Z, std::size_t rows, std::size_t k, const float* s, float* out) {
   std::size_t f = 0;
 #if defined(__AVX2__)
-  for (; f + 32 <= k; f += 32) {  // 32 outputs in four registers across all rows
-    __m256 a0 = _mm256_loadu_ps(out + f), a1 = _mm256_loadu_ps(out + f + 8), a2 = _mm256_loadu_ps(out + f + 16),
-           a3 = _mm256_loadu_ps(out + f + 24);
+  for (; f + 64 <= k; f += 64) {  // 64 outputs in eight registers: eight FMA chains in flight
+    float* o = out + f;
+    __m256 a0 = _mm256_loadu_ps(o), a1 = _mm256_loadu_ps(o + 8), a2 = _mm256_loadu_ps(o + 16), a3 = _mm256_loadu_ps(o + 24),
+           a4 = _mm256_loadu_ps(o + 32), a5 = _mm256_loadu_ps(o + 40), a6 = _mm256_loadu_ps(o + 48), a7 = _mm256_loadu_ps(o + 56);
     for (std::size_t j = 0; j < rows; ++j) {
       const float* z = Z + j * k + f;
       const __m256 b = _mm256_broadcast_ss(s + j);
-      a0 = fmadd256(b, _mm256_loadu_ps(z), a0);
-      a1 = fmadd256(b, _mm256_loadu_ps(z + 8), a1);
-      a2 = fmadd256(b, _mm256_loadu_ps(z + 16), a2);
-      a3 = fmadd256(b, _mm256_loadu_ps(z + 24), a3);
+      a0 = fmadd256(b, _mm256_loadu_ps(z), a0), a1 = fmadd256(b, _mm256_loadu_ps(z + 8), a1);
+      a2 = fmadd256(b, _mm256_loadu_ps(z + 16), a2), a3 = fmadd256(b, _mm256_loadu_ps(z + 24), a3);
+      a4 = fmadd256(b, _mm256_loadu_ps(z + 32), a4), a5 = fmadd256(b, _mm256_loadu_ps(z + 40), a5);
+      a6 = fmadd256(b, _mm256_loadu_ps(z + 48), a6), a7 = fmadd256(b, _mm256_loadu_ps(z + 56), a7);
     }
-    _mm256_storeu_ps(out + f, a0), _mm256_storeu_ps(out + f + 8, a1);
-    _mm256_storeu_ps(out + f + 16, a2), _mm256_storeu_ps(out + f + 24, a3);
+    _mm256_storeu_ps(o, a0), _mm256_storeu_ps(o + 8, a1), _mm256_storeu_ps(o + 16, a2), _mm256_storeu_ps(o + 24, a3);
+    _mm256_storeu_ps(o + 32, a4), _mm256_storeu_ps(o + 40, a5), _mm256_storeu_ps(o + 48, a6), _mm256_storeu_ps(o + 56, a7);
+  }
+  for (; f + 32 <= k; f += 32) {
+    float* o = out + f;
+    __m256 a0 = _mm256_loadu_ps(o), a1 = _mm256_loadu_ps(o + 8), a2 = _mm256_loadu_ps(o + 16), a3 = _mm256_loadu_ps(o + 24);
+    for (std::size_t j = 0; j < rows; ++j) {
+      const float* z = Z + j * k + f;
+      const __m256 b = _mm256_broadcast_ss(s + j);
+      a0 = fmadd256(b, _mm256_loadu_ps(z), a0), a1 = fmadd256(b, _mm256_loadu_ps(z + 8), a1);
+      a2 = fmadd256(b, _mm256_loadu_ps(z + 16), a2), a3 = fmadd256(b, _mm256_loadu_ps(z + 24), a3);
+    }
+    _mm256_storeu_ps(o, a0), _mm256_storeu_ps(o + 8, a1), _mm256_storeu_ps(o + 16, a2), _mm256_storeu_ps(o + 24, a3);
   }
   for (; f + 8 <= k; f += 8) {
     __m256 a0 = _mm256_loadu_ps(out + f);
@@ -62,6 +101,56 @@ inline void gemv_t_acc(const float* Z, std::size_t rows, std::size_t k, const fl
       const float sj = s[j];
       const float* z = Z + j * k;
       for (std::size_t c = f; c < k; ++c) out[c] += sj * z[c];
+    }
+}
+
+/** Rows solved together by CG: the gram is read once per group instead of once per row. */
+constexpr std::size_t kCgLanes = 4;
+
+/**
+ * out[r] = G·V[r] for the kCgLanes rows of V (each k floats; G symmetric k×k, so this is V·G).
+ * Element (r, a) is Σ_f V[r][f]·G[f][a] summed over f in order, whatever the other lanes hold.
+ */
+inline void gram_times_lanes(const float* G, std::size_t k, const float* V, float* out) {
+  static_assert(kCgLanes == 4, "the register blocking below is written for four lanes");
+  const float *v0 = V, *v1 = V + k, *v2 = V + 2 * k, *v3 = V + 3 * k;
+  std::size_t a = 0;
+#if defined(__AVX2__)
+  for (; a + 16 <= k; a += 16) {  // 4 lanes × 16 columns: eight accumulators
+    __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+    for (std::size_t f = 0; f < k; ++f) {
+      const __m256 g0 = _mm256_loadu_ps(G + f * k + a), g1 = _mm256_loadu_ps(G + f * k + a + 8);
+      __m256 b = _mm256_broadcast_ss(v0 + f);
+      c00 = fmadd256(b, g0, c00), c01 = fmadd256(b, g1, c01);
+      b = _mm256_broadcast_ss(v1 + f);
+      c10 = fmadd256(b, g0, c10), c11 = fmadd256(b, g1, c11);
+      b = _mm256_broadcast_ss(v2 + f);
+      c20 = fmadd256(b, g0, c20), c21 = fmadd256(b, g1, c21);
+      b = _mm256_broadcast_ss(v3 + f);
+      c30 = fmadd256(b, g0, c30), c31 = fmadd256(b, g1, c31);
+    }
+    _mm256_storeu_ps(out + a, c00), _mm256_storeu_ps(out + a + 8, c01);
+    _mm256_storeu_ps(out + k + a, c10), _mm256_storeu_ps(out + k + a + 8, c11);
+    _mm256_storeu_ps(out + 2 * k + a, c20), _mm256_storeu_ps(out + 2 * k + a + 8, c21);
+    _mm256_storeu_ps(out + 3 * k + a, c30), _mm256_storeu_ps(out + 3 * k + a + 8, c31);
+  }
+  for (; a + 8 <= k; a += 8) {
+    __m256 c0 = _mm256_setzero_ps(), c1 = c0, c2 = c0, c3 = c0;
+    for (std::size_t f = 0; f < k; ++f) {
+      const __m256 g = _mm256_loadu_ps(G + f * k + a);
+      c0 = fmadd256(_mm256_broadcast_ss(v0 + f), g, c0), c1 = fmadd256(_mm256_broadcast_ss(v1 + f), g, c1);
+      c2 = fmadd256(_mm256_broadcast_ss(v2 + f), g, c2), c3 = fmadd256(_mm256_broadcast_ss(v3 + f), g, c3);
+    }
+    _mm256_storeu_ps(out + a, c0), _mm256_storeu_ps(out + k + a, c1);
+    _mm256_storeu_ps(out + 2 * k + a, c2), _mm256_storeu_ps(out + 3 * k + a, c3);
+  }
+#endif
+  for (; a < k; ++a)
+    for (std::size_t r = 0; r < kCgLanes; ++r) {
+      const float* v = V + r * k;
+      float s = 0.f;
+      for (std::size_t f = 0; f < k; ++f) s += v[f] * G[f * k + a];
+      out[r * k + a] = s;
     }
 }
 
