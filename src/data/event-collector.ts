@@ -1,10 +1,19 @@
 /**
  * The value rules every event passes (whatever file format it came from) and the growable
- * columnar store of the events that pass. Duplicate detection hashes the four typed values
- * (user, track, timestamp, kind) of stored events; no strings are built.
+ * columnar store of the events that pass. Duplicates (same user, track, timestamp and kind as an
+ * earlier event) are found on typed values, never strings, in one of two ways:
+ * - eager (strict reads, which must fail on the first violating row in file order): each event is
+ *   checked on arrival against a hash index whose slots keep the full 32-bit hash beside the
+ *   event, so a probe reads the event columns only when the hashes match;
+ * - deferred (every other read): events are stored as they come with their row or line, and
+ *   `settle` finds the duplicates of the whole log in cache-sized partitions (find-duplicates.ts),
+ *   removes them and reports them, and the unknown event kinds of the rows kept, in row order, as
+ *   the eager way would have.
  */
 import type { EventLog, IdDictionary } from '../types.js';
+import { eventHash, findDuplicates } from './find-duplicates.js';
 import type { EventRule } from './ingest-report.js';
+import type { ReportBuilder } from './ingest-report.js';
 
 export interface EventRuleOptions {
   /** Events after this epoch ms are `future_timestamp`. */
@@ -34,17 +43,6 @@ function grownFloat32(a: Float32Array, n: number): Float32Array {
   return g;
 }
 
-/** Hash of an event's identity: user, track, timestamp (epoch ms) and kind. */
-function eventHash(u: number, t: number, ts: number, kind: number): number {
-  const tsLo = ts >>> 0; // ToUint32 wraps integers exactly; a fraction only weakens the hash
-  const tsHi = (ts / 4294967296) | 0;
-  let h = Math.imul(u, 0x9e3779b1) ^ Math.imul(t + 0x7f4a7c15, 0x85ebca6b);
-  h = Math.imul(h ^ tsLo, 0xc2b2ae35) ^ Math.imul(tsHi ^ (kind << 24), 0x27d4eb2f);
-  h ^= h >>> 15;
-  h = Math.imul(h, 0x2c1b3c6d);
-  return h ^ (h >>> 13);
-}
-
 export class EventCollector {
   length = 0;
   private capacity: number;
@@ -56,16 +54,23 @@ export class EventCollector {
   durationMs: Float32Array | undefined;
   artist: Int32Array | undefined;
   context: Int32Array | undefined;
-  /** Duplicate index: slot → event index + 1, 0 when empty. */
+  /** Deferred mode: the row (or line) of each stored event, for reporting its duplicates later. */
+  private where: Int32Array;
+  /** Deferred mode: stored events whose kind name was unknown, with the name. */
+  private readonly unknownAt: number[] = [];
+  private readonly unknownNames: string[] = [];
+  /** Eager mode: per slot the event's hash and its index + 1 (0 when the slot is empty). */
   private slots: Int32Array;
   private mask: number;
   private readonly maxTs: number;
   private readonly minTs: number;
 
+  /** `deferred` (see the module comment) suits every read except a strict one. */
   constructor(
     private readonly rules: EventRuleOptions,
     columns: OptionalColumns,
     capacityHint = 1024,
+    readonly deferred = false,
   ) {
     const cap = Math.max(16, Math.ceil(capacityHint));
     this.capacity = cap;
@@ -78,9 +83,10 @@ export class EventCollector {
     if (columns.artist) this.artist = new Int32Array(cap);
     if (columns.context) this.context = new Int32Array(cap);
     let slots = 1024;
-    while (slots < cap * 2) slots *= 2;
-    this.slots = new Int32Array(slots);
+    if (!deferred) while (slots < cap * 2) slots *= 2;
+    this.slots = new Int32Array(deferred ? 0 : 2 * slots);
     this.mask = slots - 1;
+    this.where = new Int32Array(deferred ? cap : 0);
     this.maxTs = rules.asOf ?? Infinity;
     this.minTs = rules.minEpochMs;
   }
@@ -100,21 +106,33 @@ export class EventCollector {
     return null;
   }
 
-  /** Stores an event; false (and nothing stored) when it duplicates a stored one. */
-  push(u: number, t: number, ts: number, kind: number, ms: number, dur: number, artist: number, context: number): boolean {
+  /**
+   * Stores the event of row (or line) `where`. Eager mode: false (and nothing stored) when it
+   * duplicates a stored event. Deferred mode: always true; `settle` removes duplicates later.
+   */
+  push(u: number, t: number, ts: number, kind: number, ms: number, dur: number, artist: number, context: number, where: number): boolean {
     const n = this.length;
-    const h = eventHash(u, t, ts, kind);
-    const slots = this.slots;
-    const mask = this.mask;
-    let slot = h & mask;
-    for (;;) {
-      const e = slots[slot];
-      if (e === 0) break;
-      const j = e - 1;
-      if (this.user[j] === u && this.track[j] === t && this.timestamp[j] === ts && this.kind[j] === kind) return false;
-      slot = (slot + 1) & mask;
+    let h = 0;
+    let slot = 0;
+    if (this.deferred) {
+      if (n === this.capacity) this.grow();
+      this.where[n] = where;
+    } else {
+      h = eventHash(u, t, ts, kind);
+      const slots = this.slots;
+      const mask = this.mask;
+      slot = h & mask;
+      for (;;) {
+        const e = slots[2 * slot + 1];
+        if (e === 0) break;
+        if (slots[2 * slot] === h) {
+          const j = e - 1;
+          if (this.user[j] === u && this.track[j] === t && this.timestamp[j] === ts && this.kind[j] === kind) return false;
+        }
+        slot = (slot + 1) & mask;
+      }
+      if (n === this.capacity) this.grow();
     }
-    if (n === this.capacity) this.grow();
     this.user[n] = u;
     this.track[n] = t;
     this.timestamp[n] = ts;
@@ -124,9 +142,69 @@ export class EventCollector {
     if (this.artist) this.artist[n] = artist;
     if (this.context) this.context[n] = context;
     this.length = n + 1;
-    slots[slot] = n + 1;
-    if (this.length * 2 > slots.length) this.rehash();
+    if (!this.deferred) {
+      this.slots[2 * slot] = h;
+      this.slots[2 * slot + 1] = n + 1;
+      if (this.length > this.mask >> 1) this.rehash();
+    }
     return true;
+  }
+
+  /**
+   * The event just stored had the unknown kind `name` (it is stored as other): reported now in
+   * eager mode, by `settle` (unless the event turns out a duplicate) in deferred mode.
+   */
+  unknownKind(report: ReportBuilder, name: string, where: number): void {
+    if (!this.deferred) return report.unknownKind(name, where);
+    this.unknownAt.push(this.length - 1);
+    this.unknownNames.push(name);
+  }
+
+  /**
+   * Deferred mode: removes the duplicates and reports them (`duplicate_event`, taken off
+   * `rowsKept`) and the unknown kinds of kept events, in row order. Nothing to do in eager mode.
+   */
+  settle(report: ReportBuilder): void {
+    if (!this.deferred) return;
+    const n = this.length;
+    const dups = findDuplicates(this.user, this.track, this.timestamp, this.kind, n);
+    const where = this.where;
+    let d = 0;
+    for (let u = 0; u < this.unknownAt.length; u++) {
+      const at = this.unknownAt[u];
+      for (; d < dups.length && dups[d] <= at; d++) report.violation('duplicate_event', where[dups[d]]);
+      if (d > 0 && dups[d - 1] === at) continue;
+      report.unknownKind(this.unknownNames[u], where[at]);
+    }
+    for (; d < dups.length; d++) report.violation('duplicate_event', where[dups[d]]);
+    report.rowsKept -= dups.length;
+    this.where = new Int32Array(0);
+    if (dups.length > 0) this.remove(dups);
+  }
+
+  /** Removes the events at the given ascending indices, keeping the order of the rest. */
+  private remove(drop: Int32Array): void {
+    const n = this.length;
+    const cols: (Int32Array | Float32Array | Float64Array | Uint8Array | undefined)[] = [
+      this.user,
+      this.track,
+      this.timestamp,
+      this.kind,
+      this.msPlayed,
+      this.durationMs,
+      this.artist,
+      this.context,
+    ];
+    for (const col of cols) {
+      if (!col) continue;
+      let w = drop[0];
+      for (let d = 0; d < drop.length; d++) {
+        const end = d + 1 < drop.length ? drop[d + 1] : n;
+        col.copyWithin(w, drop[d] + 1, end);
+        w += end - drop[d] - 1;
+      }
+    }
+    this.length = n - drop.length;
   }
 
   private grow(): void {
@@ -143,16 +221,21 @@ export class EventCollector {
     if (this.durationMs) this.durationMs = grownFloat32(this.durationMs, cap);
     if (this.artist) this.artist = grownInt32(this.artist, cap);
     if (this.context) this.context = grownInt32(this.context, cap);
+    if (this.deferred) this.where = grownInt32(this.where, cap);
     this.capacity = cap;
   }
 
   private rehash(): void {
-    const slots = new Int32Array(this.slots.length * 2);
-    const mask = slots.length - 1;
-    for (let j = 0; j < this.length; j++) {
-      let slot = eventHash(this.user[j], this.track[j], this.timestamp[j], this.kind[j]) & mask;
-      while (slots[slot] !== 0) slot = (slot + 1) & mask;
-      slots[slot] = j + 1;
+    const old = this.slots;
+    const slots = new Int32Array(old.length * 2);
+    const mask = (slots.length >> 1) - 1;
+    for (let s = 0; s < old.length; s += 2) {
+      const e = old[s + 1];
+      if (e === 0) continue;
+      let slot = old[s] & mask;
+      while (slots[2 * slot + 1] !== 0) slot = (slot + 1) & mask;
+      slots[2 * slot] = old[s];
+      slots[2 * slot + 1] = e;
     }
     this.slots = slots;
     this.mask = mask;

@@ -61,6 +61,8 @@ export class ReportBuilder {
   readonly validation: Record<string, number> = {};
   readonly examples: Record<string, string[]> = {};
   readonly unknownKinds = new Map<string, number>();
+  /** Row (or line) of each rule's first hit: examples are listed in that order. */
+  private readonly firstAt = new Map<string, number>();
   rowsRead = 0;
   rowsKept = 0;
   timestampFormat?: TimestampFormat;
@@ -115,6 +117,7 @@ export class ReportBuilder {
   private count(rule: string, n: number): void {
     const c = (this.validation[rule] ?? 0) + 1;
     this.validation[rule] = c;
+    if (c === 1) this.firstAt.set(rule, n);
     if (c <= MAX_EXAMPLES) (this.examples[rule] ??= []).push(this.where(n));
   }
 
@@ -126,7 +129,13 @@ export class ReportBuilder {
       rowsKept: this.rowsKept,
       seconds: (performance.now() - this.started) / 1000,
       validation: { ...this.validation },
-      examples: Object.fromEntries(Object.entries(this.examples).map(([k, v]) => [k, [...v]])),
+      // Rules in the order of their first hit in the file, also when some were counted late
+      // (duplicates are found after the whole file is read).
+      examples: Object.fromEntries(
+        Object.entries(this.examples)
+          .sort((a, b) => (this.firstAt.get(a[0]) ?? 0) - (this.firstAt.get(b[0]) ?? 0))
+          .map(([k, v]) => [k, [...v]]),
+      ),
     };
     if (this.delimiter !== undefined) report.delimiter = this.delimiter;
     if (this.timestampFormat !== undefined) report.timestampFormat = this.timestampFormat;

@@ -48,22 +48,29 @@ export async function readEventsParquet(file: string, opts: ReadEventsOptions = 
     const sink = new ArrowEventSink(file, opts, report, arrowEventColumns(file, fieldNames, opts), rows);
     const columns = sink.columnNames;
     for (let g = 0; g < groups; g++) {
+      let ffi: pw.FFIStream;
       let table: arrow.Table;
       try {
         // One batch per row group: the default 1024-row batches would repeat each dictionary
         // page (all ids of the group) in every batch.
         const batchSize = Math.max(1, meta.rowGroup(g).numRows());
         const wasmTable = await pf.read({ rowGroups: [g], columns, batchSize });
-        const ffi = wasmTable.intoFFI();
-        try {
-          table = parseTable(pw.wasmMemory().buffer, ffi.arrayAddrs(), ffi.schemaAddr(), true);
-        } finally {
-          ffi.free();
-        }
+        ffi = wasmTable.intoFFI();
       } catch (err) {
         throw new IngestError(`${file}: row group ${g}: cannot read (truncated or corrupt?): ${reason(err)}`, file);
       }
-      for (const batch of table.batches) sink.addBatch(batch);
+      try {
+        // Views into WebAssembly memory, not copies: the batch is consumed before the memory is
+        // freed, and no WebAssembly call (which could grow and detach the memory) comes between.
+        try {
+          table = parseTable(pw.wasmMemory().buffer, ffi.arrayAddrs(), ffi.schemaAddr(), false);
+        } catch (err) {
+          throw new IngestError(`${file}: row group ${g}: cannot read (truncated or corrupt?): ${reason(err)}`, file);
+        }
+        for (const batch of table.batches) sink.addBatch(batch);
+      } finally {
+        ffi.free();
+      }
     }
     if (rows === 0 && !opts.allowEmpty) throw new IngestError(`${file}: no data rows`, file);
     const log = sink.finish();

@@ -1,10 +1,12 @@
 /**
  * Events from Arrow record batches (Parquet row groups and Arrow IPC files both arrive as these):
- * each batch's columns are converted column-wise into scratch typed arrays, then one row loop
+ * each batch's columns are converted column-wise into scratch typed arrays (ids into per-row
+ * keys and a per-key cache of dictionary indices), then one row loop over typed arrays only
  * applies the same rules and storage as the text reader.
  */
 import * as arrow from 'apache-arrow';
-import { IdTarget, idReader, kindsInto, numbersInto, timesInto, type IdReader, type TimeState } from './arrow-columns.js';
+import { kindsInto, numbersInto, timesInto, type TimeState } from './arrow-columns.js';
+import { IdColumn, IdTarget, MISSING_KEY, UNRESOLVED } from './arrow-id-column.js';
 import { INVALID_UTF8 } from './byte-interner.js';
 import { Dictionary } from './dictionary.js';
 import { EventCollector, describeRule, type EventRuleOptions } from './event-collector.js';
@@ -38,15 +40,23 @@ export function arrowEventColumns(file: string, fieldNames: readonly string[], o
   return cols;
 }
 
+/** Dictionary index of an optional id (artist, context) of row i: -1 when missing. */
+function optionalId(col: IdColumn, i: number): number {
+  const k = col.keys[i];
+  if (k === MISSING_KEY) return -1;
+  const v = col.cache[k];
+  return v === UNRESOLVED ? col.resolve(k) : v;
+}
+
 export class ArrowEventSink {
   readonly users = new Dictionary();
   readonly tracks = new Dictionary();
   readonly artists = new Dictionary();
   readonly contexts = new Dictionary();
-  private readonly userIds: IdTarget;
-  private readonly trackIds = new IdTarget(this.tracks);
-  private readonly artistIds = new IdTarget(this.artists);
-  private readonly contextIds = new IdTarget(this.contexts);
+  private readonly userIds: IdColumn;
+  private readonly trackIds: IdColumn;
+  private readonly artistIds: IdColumn | null;
+  private readonly contextIds: IdColumn | null;
   private readonly time: TimeState = { format: undefined, text: new TextTimestampParser() };
   private readonly rules: EventRuleOptions;
   private readonly collector: EventCollector;
@@ -63,12 +73,16 @@ export class ArrowEventSink {
     readonly columns: ArrowEventColumns,
     rowsHint: number,
   ) {
-    this.userIds = new IdTarget(this.users, opts.pseudonymize);
+    this.userIds = new IdColumn(file, columns.user, new IdTarget(this.users, opts.pseudonymize));
+    this.trackIds = new IdColumn(file, columns.track, new IdTarget(this.tracks));
+    this.artistIds = columns.artist ? new IdColumn(file, columns.artist, new IdTarget(this.artists)) : null;
+    this.contextIds = columns.context ? new IdColumn(file, columns.context, new IdTarget(this.contexts)) : null;
     this.rules = eventRuleOptions(opts);
     this.collector = new EventCollector(
       this.rules,
       { duration: columns.duration !== undefined, artist: columns.artist !== undefined, context: columns.context !== undefined },
       rowsHint,
+      !opts.strict,
     );
   }
 
@@ -105,56 +119,70 @@ export class ArrowEventSink {
     const kinds = cols.event ? kindsInto(file, cols.event, this.chunk(batch, cols.event), this.kinds) : null;
     if (!kinds) this.kinds.fill(PLAY, 0, n);
     const kind = this.kinds;
-    const users = idReader(file, cols.user, this.chunk(batch, cols.user), this.userIds);
-    const tracks = idReader(file, cols.track, this.chunk(batch, cols.track), this.trackIds);
-    const artists: IdReader | null = cols.artist ? idReader(file, cols.artist, this.chunk(batch, cols.artist), this.artistIds) : null;
-    const contexts: IdReader | null = cols.context ? idReader(file, cols.context, this.chunk(batch, cols.context), this.contextIds) : null;
+    const users = this.userIds;
+    const tracks = this.trackIds;
+    const artists = this.artistIds;
+    const contexts = this.contextIds;
+    users.load(this.chunk(batch, cols.user));
+    tracks.load(this.chunk(batch, cols.track));
+    if (artists && cols.artist) artists.load(this.chunk(batch, cols.artist));
+    if (contexts && cols.context) contexts.load(this.chunk(batch, cols.context));
+    const uKeys = users.keys;
+    const tKeys = tracks.keys;
+    const uCache = users.cache;
+    const tCache = tracks.cache;
 
     const base = this.rowsDone;
+    report.rowsRead += n;
+    let kept = 0;
     for (let i = 0; i < n; i++) {
-      const row = base + i + 1;
-      report.rowsRead++;
-      if (users.missing(i) || tracks.missing(i)) {
-        report.violation('missing_id', row, () => `empty ${users.missing(i) ? cols.user : cols.track}`);
+      const uk = uKeys[i];
+      const tk = tKeys[i];
+      if (uk === MISSING_KEY || tk === MISSING_KEY) {
+        report.violation('missing_id', base + i + 1, () => `empty ${uk === MISSING_KEY ? cols.user : cols.track}`);
         continue;
       }
       const t = ts[i];
       if (t !== t) {
-        report.violation('bad_timestamp', row, () => `column '${cols.time}' is null or not a valid timestamp`);
+        report.violation('bad_timestamp', base + i + 1, () => `column '${cols.time}' is null or not a valid timestamp`);
         continue;
       }
       const m = ms[i];
       const d = dur[i];
       const rule = collector.check(t, m, d);
       if (rule !== null) {
-        report.violation(rule, row, () => describeRule(rule, t, m, d, this.rules));
+        report.violation(rule, base + i + 1, () => describeRule(rule, t, m, d, this.rules));
         continue;
       }
-      const u = users.intern(i);
+      let u = uCache[uk];
+      if (u === UNRESOLVED) u = users.resolve(uk);
       if (u === INVALID_UTF8) {
-        report.malformed(row, `column '${cols.user}': invalid UTF-8`);
+        report.malformed(base + i + 1, `column '${cols.user}': invalid UTF-8`);
         continue;
       }
-      const tr = tracks.intern(i);
+      let tr = tCache[tk];
+      if (tr === UNRESOLVED) tr = tracks.resolve(tk);
       if (tr === INVALID_UTF8) {
-        report.malformed(row, `column '${cols.track}': invalid UTF-8`);
+        report.malformed(base + i + 1, `column '${cols.track}': invalid UTF-8`);
         continue;
       }
-      const a = artists && !artists.missing(i) ? artists.intern(i) : -1;
-      const c = contexts && !contexts.missing(i) ? contexts.intern(i) : -1;
+      const a = artists ? optionalId(artists, i) : -1;
+      const c = contexts ? optionalId(contexts, i) : -1;
       const k = kind[i];
-      if (!collector.push(u, tr, t, k === UNKNOWN_KIND ? OTHER : k, m, d, a, c)) {
-        report.violation('duplicate_event', row, () => 'same user, track, timestamp and kind as an earlier row');
+      if (!collector.push(u, tr, t, k === UNKNOWN_KIND ? OTHER : k, m, d, a, c, base + i + 1)) {
+        report.violation('duplicate_event', base + i + 1, () => 'same user, track, timestamp and kind as an earlier row');
         continue;
       }
-      report.rowsKept++;
-      if (k === UNKNOWN_KIND && kinds) report.unknownKind(kinds.name(i), row);
+      kept++;
+      if (k === UNKNOWN_KIND && kinds) collector.unknownKind(report, kinds.name(i), base + i + 1);
     }
+    report.rowsKept += kept;
     this.rowsDone += n;
   }
 
   finish(): EventLog {
     const c = this.collector;
+    c.settle(this.report);
     return c.finish(
       this.users,
       this.tracks,

@@ -45,6 +45,7 @@ class CsvEventSink {
       this.rules,
       { duration: this.col.duration >= 0, artist: this.col.artist >= 0, context: this.col.context >= 0 },
       info.estimatedRows,
+      !this.opts.strict,
     );
   }
 
@@ -123,12 +124,12 @@ class CsvEventSink {
       ctx = this.contextIds.internBytes(b, st[col.context], en[col.context]);
       if (ctx === INVALID_UTF8) return this.badUtf8(r, col.context);
     }
-    if (!c.push(u, t, ts, kind === UNKNOWN_KIND ? OTHER : kind, ms, dur, a, ctx)) {
+    if (!c.push(u, t, ts, kind === UNKNOWN_KIND ? OTHER : kind, ms, dur, a, ctx, line)) {
       report.violation('duplicate_event', line, () => 'same user, track, timestamp and kind as an earlier row');
       return;
     }
     report.rowsKept++;
-    if (kind === UNKNOWN_KIND) report.unknownKind(text.decode(b.subarray(st[col.event], en[col.event])), line);
+    if (kind === UNKNOWN_KIND) c.unknownKind(report, text.decode(b.subarray(st[col.event], en[col.event])), line);
   }
 }
 
@@ -142,6 +143,7 @@ export async function readEventsCsv(file: string, opts: ReadEventsOptions = {}):
   report.delimiter = summary.delimiter;
   // An empty file allowed by allowEmpty never reached header(): give it an empty log.
   sink.collector ??= new EventCollector(eventRuleOptions(opts), { duration: false, artist: false, context: false }, 16);
+  sink.collector.settle(report);
   const hasArtist = sink.collector.artist !== undefined;
   const hasContext = sink.collector.context !== undefined;
   const log = sink.collector.finish(sink.users, sink.tracks, hasArtist ? sink.artists : undefined, hasContext ? sink.contexts : undefined);

@@ -1,0 +1,177 @@
+/**
+ * An id column chunk turned column-wise into two typed arrays, so the row loop does no per-row
+ * dispatch: `keys` per row (a dictionary key, the row itself for plain columns, or MISSING_KEY)
+ * and `cache` per key (the dictionary index, or UNRESOLVED until the first kept row needs it).
+ * Resolving stays lazy and in row order, so dictionary indices are assigned in first-kept order
+ * and ids of dropped rows never enter the dictionary. A dictionary-encoded column resolves each
+ * distinct value of the chunk once.
+ */
+import * as arrow from 'apache-arrow';
+import { ByteInterner, NumberInterner } from './byte-interner.js';
+import type { Dictionary } from './dictionary.js';
+import { IngestError } from './errors.js';
+
+const TWO32 = 4294967296;
+
+/** keys[i] of a null or empty id. */
+export const MISSING_KEY = -1;
+/** cache[k] before key k is resolved. */
+export const UNRESOLVED = -2;
+
+type AnyData = arrow.Data<arrow.DataType>;
+
+/** Validity bitmap of a chunk, or null when it has no nulls. */
+export function validity(d: AnyData): Uint8Array | null {
+  return d.nullCount > 0 && d.nullBitmap && d.nullBitmap.length > 0 ? d.nullBitmap : null;
+}
+
+/** Sets out[i] = v for every null row i in [0, n), skipping whole bytes of valid rows. */
+export function fillNulls(d: AnyData, n: number, out: { [i: number]: number }, v: number): void {
+  const valid = validity(d);
+  if (valid === null) return;
+  const off = d.offset;
+  for (let i = 0; i < n; ) {
+    const j = off + i;
+    if ((j & 7) === 0 && i + 8 <= n && valid[j >> 3] === 0xff) {
+      i += 8;
+      continue;
+    }
+    if (((valid[j >> 3] >> (j & 7)) & 1) === 0) out[i] = v;
+    i++;
+  }
+}
+
+function isString(t: arrow.DataType): boolean {
+  return arrow.DataType.isUtf8(t) || arrow.DataType.isLargeUtf8(t) || arrow.DataType.isBinary(t) || arrow.DataType.isLargeBinary(t);
+}
+
+/** Start offsets of strings as an Int32Array with a stride (LargeUtf8 offsets are read by low words). */
+export function stringOffsets(d: AnyData): { offsets: Int32Array; step: number } {
+  const o = d.valueOffsets as unknown as Int32Array | BigInt64Array;
+  if (o instanceof BigInt64Array) return { offsets: new Int32Array(o.buffer, o.byteOffset, o.length * 2), step: 2 };
+  return { offsets: o, step: 1 };
+}
+
+/** Integer values of an Int chunk (dictionary keys included) as doubles into out[0, n). */
+export function integersInto(d: AnyData, n: number, out: Int32Array | Float64Array): void {
+  const v = d.values as unknown as ArrayLike<number> & { buffer: ArrayBufferLike; byteOffset: number; length: number; subarray(s: number, e: number): ArrayLike<number> };
+  if (v instanceof BigInt64Array || v instanceof BigUint64Array) {
+    const w = new Int32Array(v.buffer, v.byteOffset, n * 2);
+    if (v instanceof BigInt64Array) for (let i = 0; i < n; i++) out[i] = w[2 * i + 1] * TWO32 + (w[2 * i] >>> 0);
+    else for (let i = 0; i < n; i++) out[i] = (w[2 * i + 1] >>> 0) * TWO32 + (w[2 * i] >>> 0);
+    return;
+  }
+  out.set(v.subarray(0, n));
+}
+
+/** Interning targets of one id column across chunks. */
+export class IdTarget {
+  readonly bytes: ByteInterner;
+  readonly numbers: NumberInterner;
+  constructor(
+    readonly dict: Dictionary,
+    readonly transform?: (id: string) => string,
+  ) {
+    this.bytes = new ByteInterner(dict, transform);
+    this.numbers = new NumberInterner(dict, transform);
+  }
+}
+
+/** Where the values behind the keys live: strings (offsets and bytes) or numbers. */
+interface Values {
+  offsets: Int32Array;
+  step: number;
+  bytes: Uint8Array;
+  numbers: Float64Array | null;
+}
+
+export class IdColumn {
+  /** Per row: key into `cache`, or MISSING_KEY. */
+  keys = new Int32Array(0);
+  /** Per key: dictionary index (or INVALID_UTF8), or UNRESOLVED. */
+  cache = new Int32Array(0);
+  private values: Values = { offsets: new Int32Array(0), step: 1, bytes: new Uint8Array(0), numbers: null };
+  private numberScratch = new Float64Array(0);
+
+  constructor(
+    private readonly file: string,
+    private readonly name: string,
+    private readonly target: IdTarget,
+  ) {}
+
+  /** Takes a new chunk of the column: fills keys for its rows and clears the cache. */
+  load(d: AnyData): void {
+    const n = d.length;
+    if (this.keys.length < n) this.keys = new Int32Array(n);
+    const keys = this.keys;
+    const t = d.type;
+    if (arrow.DataType.isDictionary(t) && d.dictionary) {
+      const chunks = d.dictionary.data;
+      const dict = chunks.length === 1 ? chunks[0] : (arrow.vectorFromArray(d.dictionary.toArray() as string[], new arrow.Utf8()).data[0] as AnyData);
+      if (!arrow.DataType.isInt((t as arrow.Dictionary).indices)) throw this.unsupported(d);
+      const size = this.loadValues(dict);
+      integersInto(d, n, keys);
+      fillNulls(d, n, keys, MISSING_KEY);
+      // Null or empty dictionary values make their rows missing.
+      const empty = new Uint8Array(size);
+      let anyEmpty = false;
+      for (let k = 0; k < size; k++) if (this.emptyValue(k)) anyEmpty = true, (empty[k] = 1);
+      const nullValues = validity(dict);
+      if (nullValues) {
+        for (let k = 0; k < size; k++) {
+          const j = dict.offset + k;
+          if (((nullValues[j >> 3] >> (j & 7)) & 1) === 0) anyEmpty = true, (empty[k] = 1);
+        }
+      }
+      if (anyEmpty) for (let i = 0; i < n; i++) if (keys[i] >= 0 && empty[keys[i]] === 1) keys[i] = MISSING_KEY;
+      this.clearCache(size);
+      return;
+    }
+    this.loadValues(d);
+    for (let i = 0; i < n; i++) keys[i] = i;
+    if (this.values.numbers === null) for (let i = 0; i < n; i++) if (this.emptyValue(i)) keys[i] = MISSING_KEY;
+    fillNulls(d, n, keys, MISSING_KEY);
+    this.clearCache(n);
+  }
+
+  /** Dictionary index of key k (INVALID_UTF8 for bad bytes), stored in the cache. */
+  resolve(k: number): number {
+    const v = this.values;
+    const r = v.numbers
+      ? this.target.numbers.intern(v.numbers[k])
+      : this.target.bytes.internBytes(v.bytes, v.offsets[k * v.step], v.offsets[(k + 1) * v.step]);
+    this.cache[k] = r;
+    return r;
+  }
+
+  private emptyValue(k: number): boolean {
+    const v = this.values;
+    return v.numbers === null && v.offsets[k * v.step] === v.offsets[(k + 1) * v.step];
+  }
+
+  private clearCache(size: number): void {
+    if (this.cache.length < size) this.cache = new Int32Array(size);
+    this.cache.fill(UNRESOLVED, 0, size);
+  }
+
+  /** Points `values` at a chunk of strings or integers; returns its length. */
+  private loadValues(d: AnyData): number {
+    const t = d.type;
+    const n = d.length;
+    if (isString(t)) {
+      const { offsets, step } = stringOffsets(d);
+      this.values = { offsets, step, bytes: d.values as unknown as Uint8Array, numbers: null };
+    } else if (arrow.DataType.isInt(t)) {
+      if (this.numberScratch.length < n) this.numberScratch = new Float64Array(n);
+      integersInto(d, n, this.numberScratch);
+      this.values = { offsets: this.values.offsets, step: 1, bytes: this.values.bytes, numbers: this.numberScratch };
+    } else {
+      throw this.unsupported(d);
+    }
+    return n;
+  }
+
+  private unsupported(d: AnyData): IngestError {
+    return new IngestError(`${this.file}: column '${this.name}' has type ${d.type}, expected strings or integers`, this.file);
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * Duplicate events of a whole log at once: every event equal in (user, track, timestamp, kind)
+ * to an earlier one. One hash table over millions of events misses the cache on nearly every
+ * probe; instead the events are partitioned by the top bits of their hash (sequential passes),
+ * and each partition, small enough for a cache-resident table, is scanned in event order, so
+ * the first of equal events is the one kept — the same outcome as checking each event on
+ * arrival.
+ */
+
+/** Hash of an event's identity: user, track, timestamp (epoch ms) and kind. */
+export function eventHash(u: number, t: number, ts: number, kind: number): number {
+  const tsLo = ts >>> 0; // ToUint32 wraps integers exactly; a fraction only weakens the hash
+  const tsHi = (ts / 4294967296) | 0;
+  let h = Math.imul(u, 0x9e3779b1) ^ Math.imul(t + 0x7f4a7c15, 0x85ebca6b);
+  h = Math.imul(h ^ tsLo, 0xc2b2ae35) ^ Math.imul(tsHi ^ (kind << 24), 0x27d4eb2f);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x2c1b3c6d);
+  return h ^ (h >>> 13);
+}
+
+/** Events per partition aimed at: its table (2 int32 per slot, ≤ 1/2 full) stays within L2. */
+const PARTITION_EVENTS = 8192;
+
+/** Indices (ascending) of the events in [0, n) that repeat an earlier event. */
+export function findDuplicates(user: Int32Array, track: Int32Array, timestamp: Float64Array, kind: Uint8Array, n: number): Int32Array {
+  if (n < 2) return new Int32Array(0);
+  let bits = 0;
+  while (bits < 16 && n >> bits > PARTITION_EVENTS) bits++;
+  const shift = 32 - bits;
+  const parts = 1 << bits;
+  // Hashes once, then a counting sort of event indices by partition (stable: event order kept).
+  const hash = new Int32Array(n);
+  const start = new Int32Array(parts + 1);
+  for (let j = 0; j < n; j++) {
+    const h = eventHash(user[j], track[j], timestamp[j], kind[j]);
+    hash[j] = h;
+    if (bits > 0) start[(h >>> shift) + 1]++;
+    else start[1]++;
+  }
+  for (let p = 0; p < parts; p++) start[p + 1] += start[p];
+  const next = start.slice(0, parts);
+  const order = new Int32Array(n);
+  for (let j = 0; j < n; j++) order[next[bits > 0 ? hash[j] >>> shift : 0]++] = j;
+
+  let largest = 0;
+  for (let p = 0; p < parts; p++) largest = Math.max(largest, start[p + 1] - start[p]);
+  let size = 16;
+  while (size < 2 * largest) size *= 2;
+  // Per slot: hash and event index + 1 (0 when empty).
+  const slots = new Int32Array(2 * size);
+  const dup = new Uint8Array(n);
+  let dups = 0;
+  for (let p = 0; p < parts; p++) {
+    const s = start[p];
+    const e = start[p + 1];
+    if (e - s < 2) continue;
+    let m = 16;
+    while (m < 2 * (e - s)) m *= 2;
+    const mask = m - 1;
+    slots.fill(0, 0, 2 * m);
+    for (let q = s; q < e; q++) {
+      const j = order[q];
+      const h = hash[j];
+      let slot = h & mask;
+      for (;;) {
+        const k = slots[2 * slot + 1];
+        if (k === 0) {
+          slots[2 * slot] = h;
+          slots[2 * slot + 1] = j + 1;
+          break;
+        }
+        if (slots[2 * slot] === h) {
+          const i = k - 1;
+          if (user[i] === user[j] && track[i] === track[j] && timestamp[i] === timestamp[j] && kind[i] === kind[j]) {
+            dup[j] = 1;
+            dups++;
+            break;
+          }
+        }
+        slot = (slot + 1) & mask;
+      }
+    }
+  }
+  const out = new Int32Array(dups);
+  if (dups > 0) for (let j = 0, o = 0; j < n; j++) if (dup[j] === 1) out[o++] = j;
+  return out;
+}
