@@ -6,9 +6,10 @@ import type { Command } from 'commander';
 import { readEvents } from '../../data/index.js';
 import { computeSignals, formatSignalsSummary, loadSignalsConfig, type SignalsReport } from '../../signals/index.js';
 import { writeFileAtomic } from '../../util/atomic.js';
+import { addPrivacyFlags, ingestPrivacyOptions, type PrivacyFlags } from '../load-interactions.js';
 import { date } from '../options.js';
 
-interface SignalsFlags {
+interface SignalsFlags extends PrivacyFlags {
   events: string;
   asOf: number;
   config?: string;
@@ -26,13 +27,14 @@ export async function signalsReportForFile(f: Omit<SignalsFlags, 'report' | 'jso
     asOf: f.asOf,
     strict: f.strict ?? false,
     skipBad: f.skipBad ?? false,
+    ...ingestPrivacyOptions(f, 'events'),
   });
   const { report } = computeSignals(log, { asOf: f.asOf, config, validation: ingest.validation });
   return report;
 }
 
 export function registerSignals(program: Command): void {
-  program
+  const cmd = program
     .command('signals')
     .description('compute signals from an event log (decay, negatives, account trust) and write the signals report')
     .requiredOption('--events <file>', 'event log (CSV/TSV, Parquet, Arrow)')
@@ -41,8 +43,8 @@ export function registerSignals(program: Command): void {
     .requiredOption('--report <file>', 'signals report to write (JSON, replaced atomically)')
     .option('--strict', 'fail on the first row that breaks a validation rule, naming file:line and the rule')
     .option('--skip-bad', 'skip malformed rows and count them instead of failing')
-    .option('--json', 'print the report JSON instead of the summary')
-    .action(async (f: SignalsFlags) => {
+    .option('--json', 'print the report JSON instead of the summary');
+  addPrivacyFlags(cmd).action(async (f: SignalsFlags) => {
       const report = await signalsReportForFile(f);
       const json = JSON.stringify(report, null, 2) + '\n';
       await writeFileAtomic(f.report, json);
