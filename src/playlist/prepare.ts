@@ -59,6 +59,30 @@ export function buildFeatures(data: ModelData, meta: TrackMeta, input: FeatureIn
   };
 }
 
+/**
+ * The model's content vectors (unit length) aligned with its tracks by id, for the diversity term
+ * of the re-ranker; undefined when the model carries no content model. Tracks the content model
+ * does not know get a zero vector (no similarity to anything) and are counted.
+ */
+export function contentFeatures(data: ModelData): { vectors: Float32Array; dim: number; missing: number } | undefined {
+  const content = data.content;
+  if (!content) return undefined;
+  const dim = content.dim;
+  const unit = content.unitVectors();
+  const items = data.items.size;
+  const vectors = new Float32Array(items * dim);
+  let missing = 0;
+  for (let i = 0; i < items; i++) {
+    const row = content.row(data.items.ids[i]);
+    if (row === undefined) {
+      missing++;
+      continue;
+    }
+    vectors.set(unit.subarray(row * dim, (row + 1) * dim), i * dim);
+  }
+  return { vectors, dim, missing };
+}
+
 export interface RecentTables {
   /** Recent interactions in model index space: every event counts as heard; weights from signals. */
   recent: WeightedRows;

@@ -9,7 +9,7 @@ import type { ItemFeatures } from '../rerank/item-features.js';
 import type { RerankOptions } from '../rerank/options.js';
 import { gram } from '../native/index.js';
 import type { TrackMeta } from './catalog.js';
-import { artistTrackRows, buildFeatures, type FeatureInput } from './prepare.js';
+import { artistTrackRows, buildFeatures, contentFeatures, type FeatureInput } from './prepare.js';
 import { formatReason } from './reasons.js';
 import type { WeightedRows } from './refresh.js';
 import { ShardRunner } from './shard.js';
@@ -66,8 +66,9 @@ function sharedFor(data: ModelData, meta: TrackMeta, features?: FeatureInput): S
   if (!byMeta) cache.set(data, (byMeta = new WeakMap()));
   let s = byMeta.get(meta);
   if (!s || features) {
+    const content = features?.content ? undefined : contentFeatures(data);
     s = {
-      features: buildFeatures(data, meta, features),
+      features: buildFeatures(data, meta, content ? { ...features, content } : features),
       itemGram: gram(data.itemFactors, data.params.factors),
       artistTracks: artistTrackRows(meta.trackArtist, meta.artists.size),
     };

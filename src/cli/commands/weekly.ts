@@ -6,7 +6,7 @@ import { Model } from '../../model/model.js';
 import { previousWeeks, readArchive } from '../../playlist/archive.js';
 import { trackMetaFromCatalog, trackMetaFromEvents, type TrackMeta } from '../../playlist/catalog.js';
 import { runWeeklyJob } from '../../playlist/job.js';
-import { buildTables, recentTables } from '../../playlist/prepare.js';
+import { buildTables, contentFeatures, recentTables } from '../../playlist/prepare.js';
 import type { RetrievalMode } from '../../playlist/tables.js';
 import { isoWeek, weekKey } from '../../playlist/week.js';
 import { INDEX_META_FILE, saveIndex, type MipsSpace } from '../../retrieve/hnsw.js';
@@ -38,6 +38,8 @@ interface WeeklyFlags {
   efConstruction: number;
   ef: number;
   threads: number;
+  shardSize: number;
+  resume?: boolean;
   foldIn: boolean;
   skipBad?: boolean;
   json?: boolean;
@@ -73,6 +75,8 @@ export function registerWeekly(program: Command): void {
     .option('--ef-construction <n>', 'HNSW build candidate list', int(1), 200)
     .option('--ef <n>', 'HNSW search candidate list (raised to the number asked)', int(1), 600)
     .option('--threads <n>', 'worker threads', int(1), defaultThreads())
+    .option('--shard-size <n>', 'users per shard: one retrieval call and one resumable record each', int(1), 1024)
+    .option('--resume', 'continue an interrupted run of the same job (same model, inputs and options) from its last completed shard')
     .option('--no-fold-in', 'do not re-solve the factors of users with recent events')
     .option('--skip-bad', 'skip malformed event rows instead of failing')
     .option('--json', 'print the summary as JSON on stdout')
@@ -92,7 +96,9 @@ export function registerWeekly(program: Command): void {
         archive = (await readArchive(f.archive, archiveWeeksUsed, data.users, data.items)).rows;
       }
       const recent = recentTables(data, meta, log, f.asOf);
-      const tables = buildTables(data, { meta, recent, archive });
+      // Diversity over content vectors when the model carries a content model, else over factors.
+      const content = contentFeatures(data);
+      const tables = buildTables(data, { meta, recent, archive, features: content ? { content } : undefined });
       if (f.retrieval === 'hnsw' && !existsSync(path.join(f.model, INDEX_META_FILE))) {
         const bar = f.json ? undefined : createProgress('building HNSW index', data.items.size, 'tracks');
         await saveIndex(f.model, data.itemFactors, data.params.factors, { space: f.space, M: f.m, efConstruction: f.efConstruction, ef: f.ef }, (d) => bar?.update(d));
@@ -135,6 +141,8 @@ export function registerWeekly(program: Command): void {
           out: f.out,
           archiveDir: f.archive,
           threads: f.threads,
+          shardSize: f.shardSize,
+          resume: f.resume ?? false,
           onProgress: (d) => bar?.update(d),
         });
       } finally {
@@ -145,6 +153,7 @@ export function registerWeekly(program: Command): void {
         archiveWeeksExcluded: archiveWeeksUsed,
         recentUnknownUsers: recent.unknownUsers,
         recentUnknownTracks: recent.unknownTracks,
+        diversity: content ? { space: 'content', dim: content.dim, tracksWithoutContent: content.missing } : { space: 'factors' },
         totalSeconds: (performance.now() - started) / 1000,
         peakRssMb: peakRssMb(),
       };
@@ -153,6 +162,7 @@ export function registerWeekly(program: Command): void {
         process.stderr.write(
           `wrote ${summary.rows} rows for ${summary.users} users (${week}) in ${summary.seconds.toFixed(1)} s ` +
             `(${summary.usersPerSecond.toFixed(0)} users/s) → ${f.out}; ${summary.short} short playlists; ` +
+            (summary.resumedShards > 0 ? `resumed after ${summary.resumedShards} completed shards; ` : '') +
             `${summary.exposure.artistsExposed} artists exposed, artist Gini ${summary.exposure.artistGini.toFixed(3)}\n`,
         );
       }
