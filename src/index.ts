@@ -43,3 +43,4 @@ export type { GenerateOptions, World, Truth } from './generate/index.js';
 
 // Native core information (SIMD level, BLAS).
 export { nativeInfo } from './native/index.js';
+export { ModelHandle } from './model/model-handle.js';

@@ -121,7 +121,7 @@ export async function coldStartRecommend(ctx: ColdStartContext, req: ColdStartRe
   }
   const known = seeds.filter((s) => model.data.items.get(s.trackId) !== undefined && (s.pref ?? 1) > 0);
   if (known.length > 0) {
-    const vector = model.foldIn(seeds);
+    const vector = await model.foldIn(seeds);
     const items = await model.recommendVector(vector, { n, exclude: [...exclude] });
     return { items, strategy: 'fold-in', seeds: known.length };
   }

@@ -5,7 +5,7 @@
  */
 import { gram } from '../native/index.js';
 import { gatherFactors, gatherRows, topKRange, topKVectors } from '../retrieve/exact.js';
-import { foldInVector, type FoldInEntry } from '../retrieve/fold-in.js';
+import { foldInVector, foldInVectorAsync, type FoldInEntry } from '../retrieve/fold-in.js';
 import type { Recommendation } from '../types.js';
 import { loadModelDir, saveModelDir, type Manifest } from './format.js';
 import type { ModelData, ModelParams } from './model-data.js';
@@ -168,16 +168,25 @@ export class Model {
 
   /**
    * A user's factors from a history of (track, weight) with the item factors fixed: the one-row
-   * ALS solve. Unknown tracks are ignored (returned in `unknown`).
+   * ALS solve, on the libuv thread pool. Unknown tracks are ignored.
    */
-  foldIn(history: readonly HistoryEntry[]): Float32Array {
+  async foldIn(history: readonly HistoryEntry[]): Promise<Float32Array> {
+    return foldInVectorAsync(this.foldInEntries(history), this.data.itemFactors, this.itemGram(), this.params);
+  }
+
+  /** foldIn on the calling thread: for worker threads and batch loops. */
+  foldInSync(history: readonly HistoryEntry[]): Float32Array {
+    return foldInVector(this.foldInEntries(history), this.data.itemFactors, this.itemGram(), this.params);
+  }
+
+  private foldInEntries(history: readonly HistoryEntry[]): FoldInEntry[] {
     const entries: FoldInEntry[] = [];
     for (const h of history) {
       const item = this.data.items.get(h.trackId);
       if (item === undefined) continue;
       entries.push({ item, weight: h.weight ?? 1, pref: h.pref ?? 1 });
     }
-    return foldInVector(entries, this.data.itemFactors, this.itemGram(), this.params);
+    return entries;
   }
 
   /** Top-n for a user vector (e.g. from foldIn), excluding the given track ids. */

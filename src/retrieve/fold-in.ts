@@ -2,7 +2,7 @@
  * Folding a user in: the one-row ALS solve with the item factors fixed. Gives factors for a user
  * the model has not seen, or fresh factors after new feedback, without retraining.
  */
-import { alsHalfStep } from '../native/index.js';
+import { alsHalfStep, alsHalfStepAsync, type AlsHalfStepArgs } from '../native/index.js';
 import { confidenceFromWeights } from '../train/confidence.js';
 import type { ModelParams } from '../model/model-data.js';
 
@@ -13,7 +13,8 @@ export interface FoldInEntry {
   pref?: number;
 }
 
-export function foldInVector(entries: readonly FoldInEntry[], itemFactors: Float32Array, itemGram: Float32Array, params: ModelParams): Float32Array {
+/** The one-row problem as kernel arguments; the solution is written into `X`. */
+export function foldInProblem(entries: readonly FoldInEntry[], itemFactors: Float32Array, itemGram: Float32Array, params: ModelParams): AlsHalfStepArgs {
   const k = params.factors;
   const items = itemFactors.length / k;
   // Merge duplicates and sort by item: the kernel requires strictly increasing indices.
@@ -35,13 +36,12 @@ export function foldInVector(entries: readonly FoldInEntry[], itemFactors: Float
     weight[i] = Math.abs(w);
   });
   const conf = confidenceFromWeights(weight, params.alpha, params.confidence, params.epsilon);
-  const x = new Float32Array(k);
-  alsHalfStep({
+  return {
     indptr: Int32Array.of(0, order.length),
     indices,
     pref,
     conf,
-    X: x,
+    X: new Float32Array(k),
     Y: itemFactors,
     YtY: itemGram,
     factors: k,
@@ -50,6 +50,19 @@ export function foldInVector(entries: readonly FoldInEntry[], itemFactors: Float
     rowEnd: 1,
     solver: 'cholesky',
     cgSteps: params.cgSteps,
-  });
-  return x;
+  };
+}
+
+/** Solve on the calling thread (workers, hot loops): about k³/3 flops plus O(entries·k²). */
+export function foldInVector(entries: readonly FoldInEntry[], itemFactors: Float32Array, itemGram: Float32Array, params: ModelParams): Float32Array {
+  const problem = foldInProblem(entries, itemFactors, itemGram, params);
+  alsHalfStep(problem);
+  return problem.X;
+}
+
+/** Solve on the libuv thread pool, keeping the JS thread free. */
+export async function foldInVectorAsync(entries: readonly FoldInEntry[], itemFactors: Float32Array, itemGram: Float32Array, params: ModelParams): Promise<Float32Array> {
+  const problem = foldInProblem(entries, itemFactors, itemGram, params);
+  await alsHalfStepAsync(problem);
+  return problem.X;
 }

@@ -97,7 +97,7 @@ describe('Model', () => {
       trackId: exact.trackIds[i],
       weight: exact.data.seen.weight[exact.data.seen.indptr[u] + j],
     }));
-    const x = exact.foldIn(history);
+    const x = await exact.foldIn(history);
     const k = exact.factors;
     // The trained row was solved against the item factors of the previous half-step, so compare
     // scores loosely: the fold-in must rank the same way on the whole.

@@ -198,7 +198,7 @@ describe('fold-in of recent events in the job', () => {
     for (let p = data.seen.indptr[u]; p < data.seen.indptr[u + 1]; p++) history.push({ trackId: data.items.ids[data.seen.indices[p]], weight: data.seen.weight[p], pref: 1 as const });
     const burst = [3, 50, 51, 700];
     for (const t of burst) history.push({ trackId: data.items.ids[t], weight: 2, pref: 1 as const });
-    const expected = model.foldIn(history);
+    const expected = model.foldInSync(history);
     const indptr = new Int32Array(U + 1);
     for (let v = u + 1; v <= U; v++) indptr[v] = burst.length;
     const recentRows = { indptr, indices: Int32Array.from(burst), pref: new Float32Array(burst.length).fill(1), weight: new Float32Array(burst.length).fill(2) };
