@@ -14,6 +14,7 @@
 #include "errors.h"
 #include "gram.h"
 #include "loss.h"
+#include "sgemm_bench.h"
 #include "simd.h"
 #include "solve_spd.h"
 #include "topk.h"
@@ -313,6 +314,66 @@ Napi::Value SolveSpd(const Napi::CallbackInfo& info) {
   });
 }
 
+// ---- sgemm reference rate ---------------------------------------------------------------------
+
+struct SgemmJob {
+  std::size_t m, n, k;
+  int reps;
+};
+
+SgemmJob parse_sgemm(const Napi::CallbackInfo& info, const std::string& fn) {
+  const Napi::Object o = options(fn, info);
+  const auto m = static_cast<std::size_t>(integer(fn, "m", o.Get("m"), 1, 1 << 16));
+  const auto n = static_cast<std::size_t>(integer(fn, "n", o.Get("n"), 1, 1 << 16));
+  const auto k = static_cast<std::size_t>(integer(fn, "k", o.Get("k"), 1, kMaxFactors));
+  const int reps = static_cast<int>(integer(fn, "reps", o.Get("reps"), 1, 1 << 20));
+  if (m * n > (std::size_t{1} << 26))
+    throw_range(fn + ": m*n=" + std::to_string(m * n) + " exceeds 2^26 (a 256 MiB output)");
+  return {m, n, k, reps};
+}
+
+Napi::Object sgemm_result(Napi::Env env, const SgemmJob& j, double seconds) {
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("seconds", seconds);
+  out.Set("gflops", seconds > 0 ? 2.0 * j.m * j.n * j.k * j.reps / seconds / 1e9 : 0.0);
+  out.Set("impl", sgemm_bench_impl());
+  return out;
+}
+
+Napi::Value SgemmBench(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    const SgemmJob j = parse_sgemm(info, "sgemmBench");
+    return sgemm_result(info.Env(), j, sgemm_bench_seconds(j.m, j.n, j.k, j.reps));
+  });
+}
+
+/** Times the product on the thread pool, so several can run at once (one per core). */
+class SgemmWorker : public Napi::AsyncWorker {
+ public:
+  SgemmWorker(Napi::Env env, SgemmJob j)
+      : Napi::AsyncWorker(env, "mixtape.sgemmBench"), j_(j), deferred_(Napi::Promise::Deferred::New(env)) {}
+  Napi::Promise promise() const { return deferred_.Promise(); }
+
+ protected:
+  void Execute() override { seconds_ = sgemm_bench_seconds(j_.m, j_.n, j_.k, j_.reps); }
+  void OnOK() override { deferred_.Resolve(sgemm_result(Env(), j_, seconds_)); }
+  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+
+ private:
+  SgemmJob j_;
+  double seconds_ = 0;
+  Napi::Promise::Deferred deferred_;
+};
+
+Napi::Value SgemmBenchAsync(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    auto* w = new SgemmWorker(info.Env(), parse_sgemm(info, "sgemmBenchAsync"));
+    Napi::Promise p = w->promise();
+    w->Queue();
+    return p;
+  });
+}
+
 // ---- info ---------------------------------------------------------------------------------------
 
 Napi::Value NativeInfo(const Napi::CallbackInfo& info) {
@@ -334,6 +395,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("scoreTopK", Napi::Function::New(env, ScoreTopK, "scoreTopK"));
   exports.Set("scoreTopKAsync", Napi::Function::New(env, ScoreTopKAsync, "scoreTopKAsync"));
   exports.Set("solveSpd", Napi::Function::New(env, SolveSpd, "solveSpd"));
+  exports.Set("sgemmBench", Napi::Function::New(env, SgemmBench, "sgemmBench"));
+  exports.Set("sgemmBenchAsync", Napi::Function::New(env, SgemmBenchAsync, "sgemmBenchAsync"));
   exports.Set("nativeInfo", Napi::Function::New(env, NativeInfo, "nativeInfo"));
   return exports;
 }

@@ -1,25 +1,44 @@
 /**
  * The seeded synthetic benchmark matrix: users × items counts with Zipf-like item popularity and
- * counts 1–50, the shape other ALS libraries are timed on (`--dump` writes it as CSV).
+ * counts 1–50, the shape other ALS libraries are timed on (`--dump` writes it as CSV). Each user's
+ * items are distinct, so the matrix has exactly the requested number of nonzeros. Rows are written
+ * straight into CSR arrays (no coordinate copy), so generating the benchmark matrix costs little
+ * more memory than the matrix itself.
  */
-import { buildCsr } from '../data/csr.js';
 import { Dictionary } from '../data/dictionary.js';
 import type { Interactions } from '../types.js';
-import { fillRandom } from '../train/init.js';
 
 export interface SyntheticMatrixOptions {
   users: number;
   items: number;
-  /** Target nonzeros before duplicate merging. */
+  /** Nonzeros (exact, as long as it is at most users × items / 2). */
   nnz: number;
   seed?: number;
   /** Zipf exponent of item popularity (default 1). */
   exponent?: number;
 }
 
+/** mulberry32: a small seeded generator with the same bits on every platform. */
+function generator(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 export function syntheticMatrix(o: SyntheticMatrixOptions): Interactions {
+  for (const [name, v] of [['users', o.users], ['items', o.items], ['nnz', o.nnz]] as const) {
+    if (!Number.isInteger(v) || v < 0) throw new RangeError(`syntheticMatrix: ${name} must be an integer ≥ 0, got ${v}`);
+  }
+  // A row may hold at most half the items, so drawing distinct items by rejection stays cheap.
+  const cap = Math.max(1, Math.floor(o.items / 2));
+  if (o.nnz > o.users * cap) throw new RangeError(`syntheticMatrix: nnz=${o.nnz} exceeds users × items/2 = ${o.users * cap}`);
   const seed = o.seed ?? 1;
   const exponent = o.exponent ?? 1;
+  const next = generator(seed);
   // Cumulative Zipf weights over a seeded permutation of items (popular ids are not all low).
   const cdf = new Float64Array(o.items);
   let acc = 0;
@@ -27,25 +46,17 @@ export function syntheticMatrix(o: SyntheticMatrixOptions): Interactions {
     acc += 1 / Math.pow(r + 1, exponent);
     cdf[r] = acc;
   }
-  const perm = permutation(o.items, seed + 7);
-  // Per-user activity: log-normal-ish lengths scaled to the target nnz.
-  const uniform = fillRandom(new Float32Array(o.nnz * 2 + o.users * 2), seed, 1);
-  let cursor = 0;
-  const next = (): number => uniform[cursor++ % uniform.length];
-  const lengths = new Float64Array(o.users);
-  let totalLen = 0;
-  for (let u = 0; u < o.users; u++) {
-    const z = Math.sqrt(-2 * Math.log(Math.max(1e-12, next()))) * Math.cos(2 * Math.PI * next());
-    lengths[u] = Math.exp(0.8 * z);
-    totalLen += lengths[u];
-  }
-  const rowIdx = new Int32Array(o.nnz);
-  const colIdx = new Int32Array(o.nnz);
+  const perm = permutation(o.items, next);
+  const lengths = rowLengths(o.users, o.nnz, cap, next);
+
+  const indptr = new Int32Array(o.users + 1);
+  const indices = new Int32Array(o.nnz);
   const weight = new Float32Array(o.nnz);
+  const stamp = new Int32Array(o.items).fill(-1);
   let e = 0;
-  for (let u = 0; u < o.users && e < o.nnz; u++) {
-    const len = u === o.users - 1 ? o.nnz - e : Math.max(1, Math.round((lengths[u] / totalLen) * o.nnz));
-    for (let j = 0; j < len && e < o.nnz; j++, e++) {
+  for (let u = 0; u < o.users; u++) {
+    const start = e;
+    for (let j = 0; j < lengths[u]; ) {
       const x = next() * acc;
       let lo = 0;
       let hi = o.items - 1;
@@ -54,32 +65,55 @@ export function syntheticMatrix(o: SyntheticMatrixOptions): Interactions {
         if (cdf[mid] < x) lo = mid + 1;
         else hi = mid;
       }
-      rowIdx[e] = u;
-      colIdx[e] = perm[lo];
-      weight[e] = 1 + Math.floor(next() * 50);
+      const item = perm[lo];
+      if (stamp[item] === u) continue; // already in this row: draw again
+      stamp[item] = u;
+      indices[e++] = item;
+      j++;
     }
+    indices.subarray(start, e).sort();
+    for (let p = start; p < e; p++) weight[p] = 1 + Math.floor(next() * 50);
+    indptr[u + 1] = e;
   }
-  const csr = buildCsr(o.users, o.items, rowIdx.subarray(0, e), colIdx.subarray(0, e), [weight.subarray(0, e)]);
-  // Duplicate draws were summed; clamp back into the 1–50 count range.
-  const w = csr.values[0];
-  for (let i = 0; i < w.length; i++) if (w[i] > 50) w[i] = 50;
-  const pref = new Float32Array(csr.indices.length).fill(1);
   return {
     users: Dictionary.from(Array.from({ length: o.users }, (_, i) => `u${i}`)),
     items: Dictionary.from(Array.from({ length: o.items }, (_, i) => `i${i}`)),
-    indptr: csr.indptr,
-    indices: csr.indices,
-    pref,
-    weight: w,
+    indptr,
+    indices,
+    pref: new Float32Array(o.nnz).fill(1),
+    weight,
   };
 }
 
-function permutation(n: number, seed: number): Int32Array {
+/** Log-normal user activity scaled to exactly `nnz` entries, each row in [1, cap] (0 if nnz < users). */
+function rowLengths(users: number, nnz: number, cap: number, next: () => number): Int32Array {
+  const raw = new Float64Array(users);
+  let total = 0;
+  for (let u = 0; u < users; u++) {
+    const z = Math.sqrt(-2 * Math.log(Math.max(1e-12, next()))) * Math.cos(2 * Math.PI * next());
+    raw[u] = Math.exp(0.8 * z);
+    total += raw[u];
+  }
+  const lengths = new Int32Array(users);
+  const floor = nnz >= users ? 1 : 0;
+  let sum = 0;
+  for (let u = 0; u < users; u++) {
+    lengths[u] = Math.min(cap, Math.max(floor, Math.round((raw[u] / total) * nnz)));
+    sum += lengths[u];
+  }
+  // Rounding leaves the sum a little off: walk the rows adding or removing one entry at a time.
+  for (let u = 0; sum !== nnz; u = (u + 1) % users) {
+    if (sum < nnz && lengths[u] < cap) (lengths[u]++, sum++);
+    else if (sum > nnz && lengths[u] > floor) (lengths[u]--, sum--);
+  }
+  return lengths;
+}
+
+function permutation(n: number, next: () => number): Int32Array {
   const p = new Int32Array(n);
   for (let i = 0; i < n; i++) p[i] = i;
-  const r = fillRandom(new Float32Array(n), seed, 1);
   for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(r[i] * (i + 1));
+    const j = Math.floor(next() * (i + 1));
     const t = p[i];
     p[i] = p[j];
     p[j] = t;

@@ -67,6 +67,21 @@ export interface ScoreTopKArgs {
   outScores: Float32Array;
 }
 
+export interface SgemmBenchArgs {
+  /** C (m×n) = A (m×k) · Bᵀ (B is n×k), timed `reps` times after one warm-up product. */
+  m: number;
+  n: number;
+  k: number;
+  reps: number;
+}
+
+export interface SgemmBenchResult {
+  seconds: number;
+  gflops: number;
+  /** 'cblas_sgemm' or 'own micro-kernel'. */
+  impl: string;
+}
+
 export interface NativeInfo {
   simdCompiled: string;
   simdDetected: string;
@@ -83,6 +98,8 @@ interface NativeAddon {
   scoreTopK(args: ScoreTopKArgs): void;
   scoreTopKAsync(args: ScoreTopKArgs): Promise<void>;
   solveSpd(A: Float32Array, B: Float32Array, dim: number, nrhs: number, ridge: number): Float32Array;
+  sgemmBench(args: SgemmBenchArgs): SgemmBenchResult;
+  sgemmBenchAsync(args: SgemmBenchArgs): Promise<SgemmBenchResult>;
   nativeInfo(): NativeInfo;
 }
 
@@ -160,6 +177,16 @@ export function scoreTopKAsync(args: ScoreTopKArgs): Promise<void> {
 /** X (dim×nrhs) solving (A + ridge·I) X = B for a symmetric positive definite A (dim×dim). */
 export function solveSpd(A: Float32Array, B: Float32Array, dim: number, nrhs: number, ridge: number): Float32Array {
   return addon.solveSpd(A, B, dim, nrhs, ridge);
+}
+
+/** Times the reference dense product in this thread (the rate other kernels are compared with). */
+export function sgemmBench(args: SgemmBenchArgs): SgemmBenchResult {
+  return addon.sgemmBench(args);
+}
+
+/** `sgemmBench` on the thread pool: run one per core at once for the all-core rate. */
+export function sgemmBenchAsync(args: SgemmBenchArgs): Promise<SgemmBenchResult> {
+  return addon.sgemmBenchAsync(args);
 }
 
 /** The instruction set compiled in and detected, the BLAS in use and the addon version. */

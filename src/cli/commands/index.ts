@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerBench } from './bench.js';
 import { registerDemo } from './demo.js';
 import { registerEvaluate } from './evaluate.js';
 import { registerGenerate } from './generate.js';
@@ -19,4 +20,5 @@ export function registerCommands(program: Command): void {
   registerEvaluate(program);
   registerTune(program);
   registerDemo(program);
+  registerBench(program);
 }

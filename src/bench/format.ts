@@ -1,0 +1,38 @@
+/** The human-readable summary of a benchmark report. */
+import { alignTable } from './compare.js';
+import type { BenchReport } from './report.js';
+
+export function formatReport(r: BenchReport): string {
+  const e = r.environment;
+  const lines = [
+    `mixtape ${e.package_version} (${e.git_commit.slice(0, 12)}), ${r.scale} scale, ${r.runs} runs per case`,
+    `${e.cpu_model}, ${e.cores} cores, SIMD ${e.simd_compiled} (detected ${e.simd_detected}), ${e.blas}, ${e.threads} threads, Node ${e.node}`,
+    `load average at start ${e.load_average_start.join(' ')}, at end ${e.load_average_end?.join(' ') ?? '?'}`,
+    `sgemm (${r.sgemm.impl}, ${r.sgemm.shape.m}×${r.sgemm.shape.n}×${r.sgemm.shape.k}): ${r.sgemm.gflops_one_thread} GFLOP/s one thread, ${r.sgemm.gflops_all_threads} on ${r.sgemm.threads}`,
+    '',
+  ];
+  const rows = r.cases.map((c) => {
+    if (c.error) return [c.name, 'FAILED', '', '', '', '', c.error];
+    if (c.skipped) return [c.name, 'skipped', '', '', '', '', c.skipped];
+    if (!c.seconds) return [c.name, c.value === undefined ? '' : c.value.toExponential(2), '', '', '', '', c.unit];
+    const rate = Object.entries(c.throughput ?? {}).map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`).join(', ');
+    return [
+      c.name,
+      c.seconds.median.toFixed(4),
+      `${c.seconds.min.toFixed(4)}–${c.seconds.max.toFixed(4)}`,
+      c.cpu_seconds ? c.cpu_seconds.median.toFixed(3) : '',
+      c.sgemm_percent === undefined ? '' : `${c.sgemm_percent}%`,
+      c.peak_rss_mb === undefined ? '' : `${c.peak_rss_mb}${c.rss_scope === 'process' ? '*' : ''}`,
+      `${c.unit}; ${rate}`,
+    ];
+  });
+  lines.push(...alignTable([['case', 'median', 'min–max', 'cpu s', '% sgemm', 'RSS MB', 'unit; throughput'], ...rows]));
+  if (r.cases.some((c) => c.rss_scope === 'process')) lines.push('* RSS of the shared process so far (cases ran in-process; use --isolate for per-case RSS)');
+  lines.push('', 'targets:');
+  lines.push(
+    ...alignTable(
+      r.targets.map((t) => [t.name, t.target, t.value === null ? '—' : String(t.value), t.pass === null ? (t.note ?? 'not measured') : t.pass ? 'pass' : 'FAIL']),
+    ),
+  );
+  return lines.join('\n');
+}

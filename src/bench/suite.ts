@@ -1,0 +1,77 @@
+/**
+ * Runs benchmark suites: the reference sgemm rate first, then each case (in a child process when
+ * `isolate`, so its peak RSS is its own), and assembles the report with the targets judged.
+ * Per-case progress goes to `log`.
+ */
+import { closeBenchPools } from './pools.js';
+import { planCases, type CaseSpec, type SuitePlan } from './case-spec.js';
+import { benchEnvironment, loadAverage } from './environment.js';
+import { REPORT_SCHEMA, type BenchReport, type CaseResult } from './report.js';
+import { runCaseHere, type InProcessSpec } from './run-case.js';
+import { runCaseInChild } from './run-child.js';
+import { runScriptCases } from './script-case.js';
+import { measureSgemm } from './sgemm-rate.js';
+import { checkTargets } from './targets.js';
+
+export interface SuiteOptions extends SuitePlan {
+  /** Run each in-process case in its own child process (default: for medium and large). */
+  isolate?: boolean;
+  /** Only cases whose name contains one of these strings. */
+  only?: string[];
+  log?: (line: string) => void;
+}
+
+export async function runSuites(o: SuiteOptions): Promise<BenchReport> {
+  const log = o.log ?? (() => {});
+  const threads = Math.max(...o.threads);
+  const isolate = o.isolate ?? o.scale !== 'small';
+  const environment = benchEnvironment(threads);
+  log(`load average ${environment.load_average_start.join(' ')}; measuring the sgemm reference rate`);
+  const sgemm = await measureSgemm(threads);
+  log(`sgemm ${sgemm.impl}: ${sgemm.gflops_one_thread} GFLOP/s on one thread, ${sgemm.gflops_all_threads} on ${threads}`);
+  const specs = planCases(o).filter((c) => !o.only?.length || o.only.some((s) => c.name.includes(s)));
+  const cases: CaseResult[] = [];
+  try {
+    for (const spec of specs) {
+      const started = performance.now();
+      const results = await runOne(spec, isolate, threads);
+      for (const r of results) {
+        cases.push(r);
+        log(describe(r, (performance.now() - started) / 1000));
+      }
+    }
+  } finally {
+    await closeBenchPools();
+  }
+  const report: BenchReport = {
+    schema: REPORT_SCHEMA,
+    created: new Date().toISOString(),
+    suites: o.suites,
+    scale: o.scale,
+    runs: o.runs,
+    environment: { ...environment, load_average_end: loadAverage() },
+    sgemm,
+    cases,
+    targets: [],
+  };
+  report.targets = checkTargets(report);
+  return report;
+}
+
+async function runOne(spec: CaseSpec, isolate: boolean, threads: number): Promise<CaseResult[]> {
+  try {
+    if (spec.body.kind === 'script') return runScriptCases(spec as CaseSpec & { body: typeof spec.body }, threads);
+    const inProcess = spec as InProcessSpec;
+    return [isolate ? await runCaseInChild(inProcess) : await runCaseHere(inProcess, 'process')];
+  } catch (err) {
+    return [{ name: spec.name, suite: spec.suite, params: {}, unit: '', error: err instanceof Error ? err.message : String(err) }];
+  }
+}
+
+function describe(r: CaseResult, wall: number): string {
+  if (r.error) return `${r.name}: FAILED ${r.error}`;
+  if (r.skipped) return `${r.name}: skipped (${r.skipped})`;
+  if (r.value !== undefined) return `${r.name}: ${r.value.toExponential(2)} (${wall.toFixed(1)} s)`;
+  const s = r.seconds!;
+  return `${r.name}: median ${s.median.toFixed(4)} ${r.unit} [${s.min.toFixed(4)}–${s.max.toFixed(4)}] (${wall.toFixed(1)} s)`;
+}

@@ -1,0 +1,61 @@
+/**
+ * The performance brief's targets, judged on a report. Wall-time targets apply to the large scale
+ * (the reference's shape); ratios (thread scaling, % of sgemm, loss agreement, linearity) apply at
+ * any scale. A target whose cases did not run is reported with value null.
+ */
+import { alsName } from './case-spec.js';
+import type { BenchReport, CaseResult, TargetCheck } from './report.js';
+
+export function checkTargets(r: Pick<BenchReport, 'cases' | 'scale' | 'environment'>): TargetCheck[] {
+  const byName = new Map(r.cases.filter((c) => !c.error && !c.skipped).map((c) => [c.name, c]));
+  const t = r.environment.threads;
+  const med = (name: string): number | null => byName.get(name)?.seconds?.median ?? null;
+  const out: TargetCheck[] = [];
+  const large = r.scale === 'large';
+  const atMost = (name: string, target: string, value: number | null, limit: number, applies = true): void => {
+    out.push({ name, target, value: value === null ? null : Number(value.toPrecision(4)), pass: value === null || !applies ? null : value <= limit, note: applies ? undefined : 'applies at --scale large' });
+  };
+  const atLeast = (name: string, target: string, value: number | null, limit: number): void => {
+    out.push({ name, target, value, pass: value === null ? null : value >= limit });
+  };
+  atMost(`CG k=64 s/iteration (t=${t})`, '≤ 0.50', med(alsName('cg', 64, t, 1)), 0.5, large);
+  atMost(`CG k=128 s/iteration (t=${t})`, '≤ 0.70', med(alsName('cg', 128, t, 1)), 0.7, large);
+  atMost(`Cholesky k=64 s/iteration (t=${t})`, '≤ 1.5', med(alsName('cholesky', 64, t, 1)), 1.5, large);
+  for (const [solver, k] of [['cg', 64], ['cholesky', 64]] as const) {
+    const one = med(alsName(solver, k, 1, 1));
+    const many = med(alsName(solver, k, t, 1));
+    if (t > 1) atLeast(`${solver} k=${k} speed-up 1→${t} threads`, '≥ 1.6×', one && many ? round(one / many) : null, 1.6);
+  }
+  atMost(`top-50 all users, s (t=${t})`, '≤ 2.5', med(`score top-50 k=64 t=${t}`), 2.5, large);
+  atLeast('top-50 kernel, % of one-thread sgemm per thread', '≥ 70', byName.get(`score top-50 k=64 t=${t}`)?.sgemm_percent ?? null, 70);
+  const loss = [...byName.values()].find((c) => c.unit === 'relative loss difference');
+  atMost('CG vs Cholesky loss after 15 iterations', '≤ 1%', loss?.value ?? null, 0.01);
+  const rss = byName.get(alsName('cg', 64, t, 1));
+  atMost('peak RSS training k=64, MB', '≤ 400', rss?.rss_scope === 'case' ? (rss.peak_rss_mb ?? null) : null, 400, large);
+  out.push(linearity([0.5, 1, 2, 4].map((f) => byName.get(alsName('cg', 64, t, f)))));
+  out.push(kScaling([32, 64, 128, 256].map((k) => byName.get(alsName('cg', k, t, 1)))));
+  return out;
+}
+
+/** Seconds per nonzero across the nnz sweep: linear cost keeps it flat (within ±25%). */
+function linearity(cases: (CaseResult | undefined)[]): TargetCheck {
+  const per = cases.filter((c): c is CaseResult => !!c?.seconds).map((c) => c.seconds!.median / Number(c.params.nnz));
+  if (per.length < 2) return { name: 'CG k=64 cost linear in nonzeros (0.5×–4×)', target: 'max/min of s per nonzero ≤ 1.25', value: null, pass: null };
+  const v = round(Math.max(...per) / Math.min(...per));
+  return { name: 'CG k=64 cost linear in nonzeros (0.5×–4×)', target: 'max/min of s per nonzero ≤ 1.25', value: v, pass: v <= 1.25 };
+}
+
+/** Time over modelled flops across k = 32…256: following theory keeps it flat (within 2×; small k pays fixed costs). */
+function kScaling(cases: (CaseResult | undefined)[]): TargetCheck {
+  const per = cases
+    .filter((c): c is CaseResult => !!c?.seconds && !!c.throughput?.gflops)
+    .map((c) => 1 / c.throughput!.gflops);
+  const name = 'CG cost follows the flop model over k = 32…256';
+  if (per.length < 2) return { name, target: 'max/min of s per modelled flop ≤ 2', value: null, pass: null };
+  const v = round(Math.max(...per) / Math.min(...per));
+  return { name, target: 'max/min of s per modelled flop ≤ 2', value: v, pass: v <= 2 };
+}
+
+function round(v: number): number {
+  return Math.round(v * 100) / 100;
+}

@@ -1,0 +1,78 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BenchReport } from '../../src/bench/report.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const main = path.join(root, 'src/cli/main.ts');
+let dir: string;
+
+function mixtape(...args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', main, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, CI: '1' }, timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'mixtape-bench-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('mixtape bench', () => {
+  it('runs the small ALS suite and writes the documented report fields', async () => {
+    const file = path.join(dir, 'als.json');
+    const started = performance.now();
+    const r = mixtape('bench', '--suite', 'als', '--scale', 'small', '--json', file);
+    const seconds = (performance.now() - started) / 1000;
+    expect(r.stderr).not.toMatch(/FAILED/);
+    expect(r.code).toBe(0);
+    expect(seconds).toBeLessThan(60); // about 15 s on an idle 2-core machine
+    const report = JSON.parse(await readFile(file, 'utf8')) as BenchReport;
+    expect(report.schema).toBe('mixtape-bench/1');
+    expect(report).toMatchObject({ suites: ['als'], scale: 'small', runs: 5 });
+    const env = report.environment;
+    for (const key of ['cpu_model', 'simd_compiled', 'simd_detected', 'blas', 'node', 'package_version', 'git_commit'] as const) {
+      expect(typeof env[key]).toBe('string');
+      expect(env[key].length).toBeGreaterThan(0);
+    }
+    expect(env.git_commit).toMatch(/^([0-9a-f]{40}|unknown)$/);
+    expect(env.threads).toBeGreaterThanOrEqual(1);
+    expect(env.load_average_start).toHaveLength(3);
+    expect(report.sgemm.gflops_one_thread).toBeGreaterThan(0);
+
+    const timedCases = report.cases.filter((c) => c.seconds);
+    expect(timedCases.map((c) => c.name)).toContain('als cg k=64 t=1');
+    expect(timedCases.map((c) => c.name)).toContain('als cholesky k=64 t=1');
+    for (const c of timedCases) {
+      expect(c.samples).toHaveLength(5);
+      expect(c.seconds!.min).toBeLessThanOrEqual(c.seconds!.median);
+      expect(c.seconds!.median).toBeLessThanOrEqual(c.seconds!.max);
+      expect(c.throughput!.nnz_per_s).toBeGreaterThan(0);
+      expect(c.throughput!.gflops).toBeGreaterThan(0);
+      expect(c.cpu_seconds!.runs).toBe(5);
+      expect(c.peak_rss_mb).toBeGreaterThan(0);
+    }
+    // Every nonzero sweep point has exactly its share of nonzeros.
+    const nnz = (name: string) => Number(report.cases.find((c) => c.name === name)!.params.nnz);
+    expect(nnz('als cg k=64 t=2 nnz×4') / nnz('als cg k=64 t=1')).toBeCloseTo(4, 6);
+    const loss = report.cases.find((c) => c.unit === 'relative loss difference')!;
+    expect(loss.value).toBeLessThan(0.01);
+    const ref = (loss.detail as { float64_reference: { cholesky_vs_float64: number } }).float64_reference;
+    expect(ref.cholesky_vs_float64).toBeLessThan(1e-3);
+    expect(report.targets.find((t) => t.name.startsWith('CG vs Cholesky loss'))!.pass).toBe(true);
+    expect(r.stdout).toContain('targets:');
+  }, 120_000);
+
+  it('compare prints ratios for two reports and rejects a non-report', async () => {
+    const file = path.join(dir, 'als.json');
+    const r = mixtape('bench', 'compare', file, file);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/als cg k=64 t=1\s.*1\.000×.*within noise/);
+    const bad = mixtape('bench', 'compare', file, path.join(root, 'package.json'));
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/package\.json: not a mixtape bench report/);
+  }, 60_000);
+});
