@@ -1,36 +1,49 @@
 /**
- * Weekly job throughput on generated factors (k = 64 by default): every user's playlist through
- * the full path (exclusions merged per shard, exact top-C, re-ranking, reasons, exposure view)
- * across the worker pool. Prints JSON with users/s, the projection to 1,000,000 users and the
- * peak RSS. Output files are optional (--out), so the figure isolates the job itself unless asked.
+ * Weekly job throughput on generated factors with ALS-like structure (src/retrieve/synthetic-
+ * factors.ts: clustered tastes, item norms growing with play counts), k = 64 by default: every
+ * user's playlist through the full path (exclusions merged per shard, exact top-C, re-ranking,
+ * reasons, output rows encoded in the workers, exposure view) across the worker pool.
  *
- *   npx tsx bench/weekly.ts --users 1000000 --tracks 200000     the target size
- *   npx tsx bench/weekly.ts --users 20000 --tracks 200000       a smoke run
+ * Prints JSON: users/s (wall), process CPU seconds and users per CPU-second (what the job would
+ * reach on idle cores: the machine is shared), worker wall seconds per phase, peak RSS; with
+ * --profile, CPU seconds per phase measured on one thread over a sample of users; with --quality,
+ * how the final playlists of a sample change with the candidate width C (against C = 500).
+ *
+ *   npx tsx bench/weekly.ts --users 1000000 --tracks 200000       the target size
+ *   npx tsx bench/weekly.ts --users 100000 --tracks 200000        a tenth (extrapolated)
+ *   npx tsx bench/weekly.ts --users 20000 --profile 4096 --quality 2000
  */
 import { parseArgs } from 'node:util';
 import { Dictionary } from '../src/data/dictionary.js';
 import { gram } from '../src/native/index.js';
 import { runWeeklyJob } from '../src/playlist/job.js';
-import type { PlaylistTables } from '../src/playlist/tables.js';
+import { ShardRunner, cpuClock, type ShardResult } from '../src/playlist/shard.js';
+import type { PlaylistTables, ShardSettings } from '../src/playlist/tables.js';
 import { unitRows, usersPerItem } from '../src/rerank/item-features.js';
 import { syntheticFactors } from '../src/retrieve/synthetic-factors.js';
 import { defaultThreads } from '../src/train/pool.js';
+import { DEFAULT_CANDIDATES } from '../src/playlist/tables.js';
 
 const { values } = parseArgs({
   options: {
     users: { type: 'string', default: '20000' },
     tracks: { type: 'string', default: '200000' },
     factors: { type: 'string', default: '64' },
-    candidates: { type: 'string', default: '500' },
+    candidates: { type: 'string', default: String(DEFAULT_CANDIDATES) },
     size: { type: 'string', default: '30' },
     threads: { type: 'string', default: String(defaultThreads()) },
     shard: { type: 'string', default: '1024' },
+    encode: { type: 'string', default: 'csv' },
     out: { type: 'string' },
+    profile: { type: 'string', default: '0' },
+    quality: { type: 'string', default: '0' },
+    'skip-job': { type: 'boolean', default: false },
   },
 });
 const users = Number(values.users);
 const items = Number(values.tracks);
 const k = Number(values.factors);
+const C = Number(values.candidates);
 const g0 = performance.now();
 const w = syntheticFactors({ users, items, factors: k, seed: 5 });
 const shared = (n: number): Float32Array => new Float32Array(new SharedArrayBuffer(n * 4));
@@ -54,47 +67,111 @@ const tables: PlaylistTables = {
   features,
 };
 const generateSeconds = (performance.now() - g0) / 1000;
+const settings = (candidates: number): ShardSettings => ({
+  candidates,
+  rerank: { size: Number(values.size), asOf: Date.UTC(2026, 10, 26) },
+  weekKey: 202648,
+  historySize: 30,
+  retrieval: 'exact',
+  foldInRecent: false,
+});
 const ids = (prefix: string, n: number): string[] => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 const trackIds = ids('t', items);
 const artistIds = new Dictionary();
 for (let a = 0; a < w.artists; a++) artistIds.intern(`a${a}`);
-let last = 0;
-const summary = await runWeeklyJob({
-  tables,
-  settings: { candidates: Number(values.candidates), rerank: { size: Number(values.size), asOf: Date.UTC(2026, 10, 26) }, weekKey: 202648, historySize: 20, retrieval: 'exact', foldInRecent: false },
-  userIds: ids('u', users),
-  names: { trackIds, artistIds: artistIds.ids, trackArtist: w.trackArtist },
-  week: '2026-W48',
-  out: values.out,
-  threads: Number(values.threads),
-  shardSize: Number(values.shard),
-  onProgress: (done, total) => {
-    if (done - last >= total / 10 || done === total) {
-      last = done;
-      process.stderr.write(`${done}/${total} users\n`);
+const userIds = ids('u', users);
+const names = { trackIds, artistIds: artistIds.ids, trackArtist: w.trackArtist };
+const encode = values.encode === 'none' ? undefined : (values.encode as 'csv' | 'jsonl' | 'parquet');
+const report: Record<string, unknown> = { users, tracks: items, factors: k, candidates: C, threads: Number(values.threads), shardSize: Number(values.shard), encode: encode ?? 'none', generateSeconds };
+
+// CPU per phase on this thread alone (process CPU time = this thread's while the pool is idle).
+const sample = Math.min(users, Number(values.profile));
+if (sample > 0) {
+  const s = await runWeeklyJob({ tables: { ...tables, userFactors: w.userFactors.subarray(0, sample * k) }, settings: settings(C), userIds, names, week: '2026-W48', threads: 0, shardSize: Number(values.shard), encode, cpuProfile: true });
+  const cpuMsPerUser = Object.fromEntries(Object.entries(s.phaseSeconds).map(([p, v]) => [p, +((v * 1000) / sample).toFixed(4)]));
+  const total = Object.values(s.phaseSeconds).reduce((a, b) => a + b, 0);
+  report.profile = { users: sample, cpuMsPerUser, totalCpuMsPerUser: +((total * 1000) / sample).toFixed(4), usersPerCpuSecond: sample / total };
+  process.stderr.write(`profile: ${JSON.stringify(report.profile)}\n`);
+}
+
+// How the final playlists move with C, against C = 500, on a sample of users.
+const qUsers = Math.min(users, Number(values.quality));
+if (qUsers > 0) {
+  const ref = playlists(500, qUsers);
+  const rows: Record<string, unknown>[] = [];
+  for (const width of [100, 150, 200, 300, 500]) {
+    const got = width === 500 ? ref : playlists(width, qUsers);
+    let overlap = 0;
+    let scoreRatio = 0;
+    let popRatio = 0;
+    let discoveries = 0;
+    for (let u = 0; u < qUsers; u++) {
+      const a = new Set(ref.items.subarray(u * ref.size, u * ref.size + ref.count[u]));
+      let hit = 0;
+      let sA = 0;
+      let sB = 0;
+      let pA = 0;
+      let pB = 0;
+      for (let j = 0; j < got.count[u]; j++) {
+        const it = got.items[u * got.size + j];
+        if (a.has(it)) hit++;
+        sB += got.scores[u * got.size + j];
+        pB += features.popularity[it];
+        if (got.reason[u * got.size + j] === 2) discoveries++;
+      }
+      for (let j = 0; j < ref.count[u]; j++) (sA += ref.scores[u * ref.size + j]), (pA += features.popularity[ref.items[u * ref.size + j]]);
+      overlap += hit / Math.max(1, ref.count[u]);
+      scoreRatio += sB / sA;
+      popRatio += pB / Math.max(1e-9, pA);
     }
-  },
-});
-const rssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-process.stdout.write(
-  JSON.stringify(
-    {
-      users,
-      tracks: items,
-      factors: k,
-      candidates: Number(values.candidates),
-      threads: Number(values.threads),
-      generateSeconds,
-      jobSeconds: summary.seconds,
-      usersPerSecond: summary.usersPerSecond,
-      projectedSecondsFor1MUsers: 1_000_000 / summary.usersPerSecond,
-      meetsTenMinutesAt1M: 1_000_000 / summary.usersPerSecond <= 600,
-      workerSecondsPerPhase: summary.phaseSeconds,
-      peakRssMb: rssMb,
-      short: summary.short,
-      exposure: summary.exposure,
+    rows.push({ C: width, overlapWithC500: +(overlap / qUsers).toFixed(4), meanScoreVsC500: +(scoreRatio / qUsers).toFixed(4), meanPopularityVsC500: +(popRatio / qUsers).toFixed(4), discoveriesPerList: +(discoveries / qUsers).toFixed(2) });
+  }
+  report.quality = { users: qUsers, rows };
+  process.stderr.write(`quality: ${JSON.stringify(rows)}\n`);
+}
+
+function playlists(width: number, n: number): ShardResult {
+  const runner = new ShardRunner(cpuClock);
+  const u = new Int32Array(n);
+  for (let i = 0; i < n; i++) u[i] = i;
+  return runner.run(tables, settings(width), u);
+}
+
+if (!values['skip-job']) {
+  let last = 0;
+  const cpu0 = process.cpuUsage();
+  const summary = await runWeeklyJob({
+    tables,
+    settings: settings(C),
+    userIds,
+    names,
+    week: '2026-W48',
+    out: values.out,
+    encode,
+    threads: Number(values.threads),
+    shardSize: Number(values.shard),
+    onProgress: (done, total) => {
+      if (done - last >= total / 10 || done === total) {
+        last = done;
+        process.stderr.write(`${done}/${total} users\n`);
+      }
     },
-    null,
-    2,
-  ) + '\n',
-);
+  });
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  Object.assign(report, {
+    jobSeconds: summary.seconds,
+    usersPerSecond: summary.usersPerSecond,
+    processCpuSeconds: cpuSeconds,
+    usersPerCpuSecond: users / cpuSeconds,
+    projectedSecondsFor1MUsers: 1_000_000 / summary.usersPerSecond,
+    projectedSecondsFor1MUsersOnIdleCores: 1_000_000 / ((users / cpuSeconds) * Math.min(Number(values.threads), 2)),
+    meetsTenMinutesAt1M: 1_000_000 / summary.usersPerSecond <= 600,
+    workerWallSecondsPerPhase: summary.phaseSeconds,
+    short: summary.short,
+    exposure: summary.exposure,
+  });
+}
+report.peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+report.loadAverage = (await import('node:os')).loadavg().map((x) => +x.toFixed(2));
+process.stdout.write(JSON.stringify(report, null, 2) + '\n');

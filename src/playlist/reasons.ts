@@ -10,17 +10,21 @@ export interface ReasonNames {
   trackArtist: Int32Array;
 }
 
+/** How a track is named in a reason: its title when the catalog has one, else its id. */
+function trackName(t: number, names: ReasonNames): string {
+  return names.trackTitles?.[t] || names.trackIds[t];
+}
+
 export function formatReason(code: number, refA: number, refB: number, names: ReasonNames): string {
-  const track = (t: number): string => names.trackTitles?.[t] || names.trackIds[t];
   if (code === REASON_NEW_RELEASE) {
     return refA >= 0 ? `new release from an artist you like: ${names.artistIds[refA]}` : 'new release from an artist you like';
   }
   if (code === REASON_DISCOVERY) {
     if (refA < 0) return 'a discovery picked for your taste';
     const a = names.trackArtist[refA];
-    return `a discovery: fans of ${a >= 0 ? names.artistIds[a] : track(refA)} love it`;
+    return `a discovery: fans of ${a >= 0 ? names.artistIds[a] : trackName(refA, names)} love it`;
   }
   if (refA < 0) return 'picked for your taste';
-  if (refB < 0) return `because you played ${track(refA)}`;
-  return `because you played ${track(refA)} and ${track(refB)}`;
+  if (refB < 0) return `because you played ${trackName(refA, names)}`;
+  return `because you played ${trackName(refA, names)} and ${trackName(refB, names)}`;
 }

@@ -2,10 +2,10 @@
  * One unit of the weekly job as a task: a shard of users [begin, end), run by a pool worker or on
  * the calling thread, with its output rows and archive lines encoded where it ran.
  */
-import { archiveLines } from './archive.js';
 import { injectWeeklyFault } from './fault-injection.js';
 import { encodeRows, type EncodedRows, type OutputFormat } from './output.js';
 import type { ReasonNames } from './reasons.js';
+import { RowEncoder } from './row-encoder.js';
 import { toBatch } from './rows.js';
 import type { ShardResult, ShardRunner } from './shard.js';
 import type { PlaylistTables, ShardSettings } from './tables.js';
@@ -34,6 +34,8 @@ export interface WorkerResult extends ShardResult {
 }
 
 const utf8 = new TextEncoder();
+/** One row encoder per id dictionaries (per worker): its per-track fields are built once. */
+const encoders = new WeakMap<WorkerNames, RowEncoder>();
 
 export async function runShardTask(runner: ShardRunner, task: ShardTask, names: WorkerNames | undefined): Promise<WorkerResult> {
   injectWeeklyFault(task.shard, task.attempt);
@@ -45,9 +47,14 @@ export async function runShardTask(runner: ShardRunner, task: ShardTask, names: 
   if (e && (e.format || e.archive)) {
     if (!names) throw new Error('weekly: encoding a shard needs the id dictionaries');
     const t0 = runner.now();
-    const batch = toBatch(r, names.userIds, names.names);
-    if (e.format) r.encoded = encodeRows(batch, e.week, e.format);
-    if (e.archive) r.archiveBytes = utf8.encode(archiveLines(batch));
+    let enc = encoders.get(names);
+    if (!enc) encoders.set(names, (enc = new RowEncoder(names.userIds, names.names)));
+    let rows = 0;
+    for (let i = 0; i < users.length; i++) rows += r.count[i];
+    if (e.format === 'csv') r.encoded = { rows, bytes: utf8.encode(enc.csv(r, e.week)) };
+    else if (e.format === 'jsonl') r.encoded = { rows, bytes: utf8.encode(enc.jsonl(r, e.week)) };
+    else if (e.format === 'parquet') r.encoded = encodeRows(toBatch(r, names.userIds, names.names), e.week, 'parquet');
+    if (e.archive) r.archiveBytes = utf8.encode(enc.archive(r));
     r.seconds.encode = (runner.now() - t0) / 1000;
   }
   return r;

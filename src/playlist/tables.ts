@@ -30,6 +30,9 @@ export interface PlaylistTables {
 
 export type RetrievalMode = 'exact' | 'hnsw';
 
+/** Candidates retrieved per user by default (see bench/weekly.ts --quality for the choice). */
+export const DEFAULT_CANDIDATES = 500;
+
 export interface ShardSettings {
   /** Candidates retrieved per user (C). */
   candidates: number;

@@ -11,6 +11,7 @@
  * Candidates are assumed already free of heard, disliked and archived tracks (retrieval excludes
  * them inside the kernel). One Reranker per worker/shard: all scratch buffers are reused.
  */
+import { scoreTopK } from '../native/index.js';
 import type { ItemFeatures } from './item-features.js';
 import { popularityQuantile } from './item-features.js';
 import { resolveRerankOptions, type RerankOptions, type ResolvedRerankOptions } from './options.js';
@@ -75,6 +76,13 @@ export class Reranker {
   private readonly heapKey: Float64Array;
   private heapSize = 0;
   private relaxGenre = false;
+  /** Scratch of `explain`: gathered slot and history vectors, exclusions, top-2 output. */
+  private slotVecs = new Float32Array(0);
+  private histVecs = new Float32Array(0);
+  private exclPtr = new Int32Array(1);
+  private exclIdx = new Int32Array(0);
+  private readonly refItems: Int32Array;
+  private readonly refScores: Float32Array;
   private rng = 0;
 
   constructor(
@@ -109,6 +117,8 @@ export class Reranker {
     this.heap = new Int32Array(width);
     this.heapKey = new Float64Array(width);
     this.slotBits = 2 ** Math.ceil(Math.log2(Math.max(2, width)));
+    this.refItems = new Int32Array(2 * o.size);
+    this.refScores = new Float32Array(2 * o.size);
   }
 
   /**
@@ -319,8 +329,7 @@ export class Reranker {
     let m = this.maxSim[p];
     for (let s = this.simUpTo[p]; s < this.nSel; s++) {
       const a = items[this.sel[s]] * d;
-      let dot = 0;
-      for (let j = 0; j < d; j++) dot += v[a + j] * v[b + j];
+      const dot = dotAt(v, a, b, d);
       if (dot > m) m = dot;
     }
     this.maxSim[p] = m;
@@ -427,44 +436,76 @@ export class Reranker {
     }
   }
 
-  /** History references of row `row`'s filled slots (all but new releases, which name an artist). */
+  /**
+   * History references of row `row`'s filled slots (all but new releases, which name an artist):
+   * the two history tracks most similar to each slot by factor cosine, from one native score +
+   * top-2 call over the gathered vectors (slots × history), ties to the more weighted history track.
+   */
   explain(history: Int32Array, out: PlaylistSlots, row: number): void {
     const base = row * out.size;
-    for (let s = 0; s < out.count[row]; s++) {
-      const o = base + s;
-      if (out.reason[o] !== REASON_NEW_RELEASE) this.similarHistory(out.items[o], history, out, o);
+    const n = out.count[row];
+    const h = history.length;
+    if (n === 0) return;
+    if (h === 0) {
+      for (let s = 0; s < n; s++) if (out.reason[base + s] !== REASON_NEW_RELEASE) (out.refA[base + s] = -1), (out.refB[base + s] = -1);
+      return;
     }
-  }
-
-  /** The two history tracks most similar to `it` by factor cosine → refA, refB (−1 when none). */
-  private similarHistory(it: number, history: Int32Array, out: PlaylistSlots, o: number): void {
     const f = this.features;
     const k = f.factors;
     const u = f.unitFactors;
-    let b1 = -1;
-    let b2 = -1;
-    let s1 = -Infinity;
-    let s2 = -Infinity;
-    const a = it * k;
-    for (let h = 0; h < history.length; h++) {
-      const x = history[h];
-      if (x === it) continue;
-      const b = x * k;
-      let s = 0;
-      for (let j = 0; j < k; j++) s += u[a + j] * u[b + j];
-      if (s > s1) {
-        s2 = s1;
-        b2 = b1;
-        s1 = s;
-        b1 = x;
-      } else if (s > s2) {
-        s2 = s;
-        b2 = x;
-      }
+    if (this.slotVecs.length < n * k) this.slotVecs = new Float32Array(out.size * k);
+    if (this.histVecs.length < h * k) this.histVecs = new Float32Array(h * k);
+    if (this.exclPtr.length < n + 1) this.exclPtr = new Int32Array(out.size + 1);
+    if (this.exclIdx.length < n * h) this.exclIdx = new Int32Array(n * h);
+    for (let j = 0; j < h; j++) this.histVecs.set(u.subarray(history[j] * k, (history[j] + 1) * k), j * k);
+    // A history track is never its own reason (retrieval excludes heard tracks, so this is rare).
+    let ne = 0;
+    for (let s = 0; s < n; s++) {
+      const it = out.items[base + s];
+      this.slotVecs.set(u.subarray(it * k, (it + 1) * k), s * k);
+      for (let j = 0; j < h; j++) if (history[j] === it) this.exclIdx[ne++] = j;
+      this.exclPtr[s + 1] = ne;
     }
-    out.refA[o] = b1;
-    out.refB[o] = b2;
+    scoreTopK({
+      U: this.slotVecs.subarray(0, n * k),
+      V: this.histVecs.subarray(0, h * k),
+      factors: k,
+      userBegin: 0,
+      userEnd: n,
+      n: 2,
+      exclude: { indptr: this.exclPtr.subarray(0, n + 1), indices: this.exclIdx.subarray(0, ne) },
+      outItems: this.refItems,
+      outScores: this.refScores,
+    });
+    for (let s = 0; s < n; s++) {
+      const o = base + s;
+      if (out.reason[o] === REASON_NEW_RELEASE) continue;
+      const a = this.refItems[2 * s];
+      const b = this.refItems[2 * s + 1];
+      out.refA[o] = a >= 0 ? history[a] : -1;
+      out.refB[o] = b >= 0 ? history[b] : -1;
+    }
   }
+}
+
+/**
+ * Dot product of rows at offsets a and b of v, length d. Four running sums break the dependency
+ * chain of one accumulator (the similarity terms are the re-ranker's hottest loop).
+ */
+export function dotAt(v: Float32Array, a: number, b: number, d: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let j = 0;
+  for (; j + 4 <= d; j += 4) {
+    s0 += v[a + j] * v[b + j];
+    s1 += v[a + j + 1] * v[b + j + 1];
+    s2 += v[a + j + 2] * v[b + j + 2];
+    s3 += v[a + j + 3] * v[b + j + 3];
+  }
+  for (; j < d; j++) s0 += v[a + j] * v[b + j];
+  return s0 + s1 + (s2 + s3);
 }
 
 /** First selection index ≥ from with the given tier, or −1. */

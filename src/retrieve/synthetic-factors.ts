@@ -1,9 +1,11 @@
 /**
- * Generated factors with the structure of trained ones, for the retrieval and weekly-job
- * benchmarks: items in taste clusters of Zipf-distributed sizes with log-normal norms (popular
- * tracks have long vectors), users mixing two clusters, artists as runs of tracks within a
- * cluster, and a training history per user drawn from their clusters. Arrays live in
- * SharedArrayBuffers so the weekly job shares them with its workers without copies.
+ * Generated factors with the structure of trained implicit-ALS ones, for the retrieval and
+ * weekly-job benchmarks: items in taste clusters of Zipf-distributed sizes, users mixing two
+ * clusters, artists as runs of tracks within a cluster, and a training history per user drawn
+ * from their clusters with a power-law preference for each cluster's head. As in ALS, an item's
+ * norm grows with how often it was played (norm ∝ (1 + plays)^0.35, with log-normal noise), so
+ * popular tracks win raw inner products and the norms span about an order of magnitude.
+ * Arrays live in SharedArrayBuffers so the weekly job shares them with its workers without copies.
  */
 
 export interface SyntheticFactorsOptions {
@@ -61,13 +63,14 @@ export function syntheticFactors(o: SyntheticFactorsOptions): SyntheticFactors {
       itemCluster[i] = c;
       if ((i - start[c]) % tpa === 0) artist++;
       trackArtist[i] = artist;
-      const norm = Math.exp(0.5 * gauss()) * 0.8;
-      for (let j = 0; j < k; j++) itemFactors[i * k + j] = norm * (centers[c * k + j] + (0.6 * gauss()) / Math.sqrt(k));
+      // Direction now; the popularity-shaped norm once the histories are drawn.
+      for (let j = 0; j < k; j++) itemFactors[i * k + j] = centers[c * k + j] + (0.6 * gauss()) / Math.sqrt(k);
     }
   }
   const userFactors = shared(Float32Array, o.users * k);
   const indptr = shared(Int32Array, o.users + 1);
   const indices = shared(Int32Array, o.users * per);
+  const plays = new Float32Array(o.items);
   const row = new Int32Array(per);
   for (let u = 0; u < o.users; u++) {
     const a = Math.floor(rand() ** 2 * C);
@@ -75,14 +78,23 @@ export function syntheticFactors(o: SyntheticFactorsOptions): SyntheticFactors {
     for (let j = 0; j < k; j++) userFactors[u * k + j] = 1.5 * (0.7 * centers[a * k + j] + 0.3 * centers[b * k + j]) + (0.3 * gauss()) / Math.sqrt(k);
     for (let p = 0; p < per; p++) {
       const c = p % 3 === 2 ? b : a;
-      row[p] = start[c] + Math.floor(rand() ** 2 * (start[c + 1] - start[c]));
+      row[p] = start[c] + Math.floor(rand() ** 3 * (start[c + 1] - start[c]));
     }
     const sorted = row.slice().sort();
     let n = 0;
-    for (let p = 0; p < per; p++) if (p === 0 || sorted[p] !== sorted[p - 1]) indices[u * per + n++] = sorted[p];
+    for (let p = 0; p < per; p++) {
+      if (p === 0 || sorted[p] !== sorted[p - 1]) {
+        indices[u * per + n++] = sorted[p];
+        plays[sorted[p]]++;
+      }
+    }
     // Unused slots of the row are compacted below.
     indptr[u + 1] = indptr[u] + n;
     if (n < per) indices.fill(-1, u * per + n, (u + 1) * per);
+  }
+  for (let i = 0; i < o.items; i++) {
+    const norm = 0.3 * (1 + plays[i]) ** 0.35 * Math.exp(0.2 * gauss());
+    for (let j = 0; j < k; j++) itemFactors[i * k + j] *= norm;
   }
   // Compact rows (remove the −1 padding) in place.
   let w = 0;
