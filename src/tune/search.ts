@@ -16,6 +16,8 @@
  */
 import type { RunConfig } from '../config/run-config.js';
 import type { RunData } from '../eval/run-data.js';
+import { defaultSignalsConfig } from '../signals/index.js';
+import { resolveTrainOptions } from '../train/options.js';
 import { makeSplit, makeValidationSplit, type RunSplit, type SplitKind, type SplitSpec } from '../eval/run-split.js';
 import type { TrainedRunModel } from '../eval/run-model.js';
 import { SeededRandom } from '../eval/random.js';
@@ -52,7 +54,11 @@ export interface TuneResult {
   seconds: number;
 }
 
-const DEFAULT_TRAIN = { factors: 64, regularization: 0.01, alpha: 1, confidence: 'linear' as const, epsilon: 1 };
+/** The engine's own training defaults: the configuration every search must beat. */
+function defaultTrain(): CfCandidate['train'] {
+  const d = resolveTrainOptions({});
+  return { factors: d.factors, regularization: d.regularization, alpha: d.alpha, confidence: d.confidence, epsilon: d.epsilon };
+}
 
 export async function runTune(data: RunData, o: TuneOptions): Promise<TuneResult> {
   const t0 = performance.now();
@@ -103,7 +109,7 @@ export async function runTune(data: RunData, o: TuneOptions): Promise<TuneResult
   };
 
   // Stage 1: defaults, then successive-halving brackets until the CF share of the budget is used.
-  const defaults: CfCandidate = { train: { ...DEFAULT_TRAIN }, ...(events ? { halfLifeDays: 90 } : {}) };
+  const defaults: CfCandidate = { train: defaultTrain(), ...(events ? { halfLifeDays: defaultSignalsConfig().halfLifeDays } : {}) };
   const defaultsRec = await cfTrial(defaults, full, 'defaults');
   let best = { cand: defaults, ndcg: defaultsRec.ndcg };
   const rungs = rungIterations(full, eta, bracketSize);

@@ -12,7 +12,7 @@ export interface CfCandidate {
 }
 
 export const FACTOR_CHOICES = [16, 24, 32, 48, 64, 96, 128];
-export const HALF_LIFE_CHOICES: (number | null)[] = [14, 30, 60, 90, 180, 365, null];
+export const HALF_LIFE_CHOICES: (number | null)[] = [5, 10, 20, 45, 90, 180, null];
 export const CONTENT_WEIGHTS = [0, 0.1, 0.2, 0.3, 0.5, 0.8, 1.2];
 export const LAMBDAS = [1, 0.9, 0.8, 0.7, 0.6, 0.5];
 export const EXPLORATIONS = [0, 0.1, 0.2, 0.3];
