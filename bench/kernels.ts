@@ -1,17 +1,27 @@
 /**
- * Micro-benchmarks of the native kernels (tinybench): gram, the ALS half-step (CG and Cholesky at
- * k = 32/64/128) and the fused score + top-k at a few sizes. Kept short (well under a minute); the
- * figures are indicative only on a shared machine.
+ * Micro-benchmarks of the native kernels (tinybench) at several sizes: the reference sgemm, gram,
+ * the ALS half-step (CG at k = 32…256, Cholesky at k = 32…128) and the fused score + top-k. Each
+ * row shows GFLOP/s and that rate as a % of the one-thread sgemm rate measured in the same run.
+ * Kept short (well under a minute); on a shared machine the % column is steadier than the times.
+ *
+ *   npm run bench:kernels
  */
 import { Bench } from 'tinybench';
 
-import { alsHalfStep, gram, nativeInfo, scoreTopK, type AlsHalfStepArgs } from '../src/native/index.js';
+import { alsHalfStep, gram, nativeInfo, scoreTopK, sgemmBench, type AlsHalfStepArgs } from '../src/native/index.js';
 import { mulberry32, randomCsr, randomFloats } from '../test/reference/random.js';
 
 const rng = mulberry32(2024);
 const bench = new Bench({ time: 150, iterations: 3, warmupTime: 30, warmupIterations: 1 });
 /** Floating-point operations per call, for a GFLOP/s column. */
 const flops = new Map<string, number>();
+
+const sgemmShape = { m: 512, n: 512, k: 512 };
+const sgemmName = `sgemm ${sgemmShape.m}×${sgemmShape.n}×${sgemmShape.k} (reference)`;
+flops.set(sgemmName, 2 * sgemmShape.m * sgemmShape.n * sgemmShape.k);
+bench.add(sgemmName, () => {
+  sgemmBench({ ...sgemmShape, reps: 1 });
+});
 
 for (const k of [64, 128]) {
   const n = 20000;
@@ -26,9 +36,9 @@ for (const k of [64, 128]) {
 
 const rows = 1000;
 const cols = 5000;
-const csr = randomCsr(rng, rows, cols, 30 / cols);
+const csr = randomCsr(rng, rows, cols, 50 / cols);
 const nnz = csr.indptr[rows];
-for (const k of [32, 64, 128]) {
+for (const k of [32, 64, 128, 256]) {
   const X = randomFloats(rng, rows * k, -0.1, 0.1);
   const Y = randomFloats(rng, cols * k, -0.1, 0.1);
   const base: AlsHalfStepArgs = {
@@ -39,15 +49,17 @@ for (const k of [32, 64, 128]) {
   const cgName = `als cg3 ${rows} rows nnz=${nnz} k=${k}`;
   flops.set(cgName, 4 * (2 * nnz * k * 2 + rows * 2 * k * k));
   bench.add(cgName, () => alsHalfStep(base));
+  if (k > 128) continue;
   const cholRows = 250;
   const cholNnz = csr.indptr[cholRows];
   const cholName = `als cholesky ${cholRows} rows nnz=${cholNnz} k=${k}`;
-  flops.set(cholName, cholNnz * k * k + (cholRows * k * k * k) / 3);
+  flops.set(cholName, cholNnz * k * (k + 1) + (cholRows * k * k * k) / 3);
   bench.add(cholName, () => alsHalfStep({ ...base, solver: 'cholesky', rowEnd: cholRows }));
 }
 
 for (const [users, items, k] of [
   [256, 10000, 64],
+  [256, 50000, 32],
   [256, 50000, 64],
   [128, 50000, 128],
 ] as const) {
@@ -66,14 +78,22 @@ for (const [users, items, k] of [
 
 await bench.run();
 console.log(nativeInfo());
+const rate = (name: string): number => {
+  const r = bench.tasks.find((t) => t.name === name)?.result;
+  const mean = r && 'latency' in r ? r.latency.mean : NaN;
+  return (flops.get(name) ?? 0) / (mean * 1e6);
+};
+const sgemmRate = rate(sgemmName);
 console.table(
   bench.tasks.map((t) => {
     const r = t.result;
     const mean = r && 'latency' in r ? r.latency.mean : NaN;
+    const gflops = rate(t.name);
     return {
       kernel: t.name,
       'mean ms': mean.toFixed(3),
-      'GFLOP/s': ((flops.get(t.name) ?? 0) / (mean * 1e6)).toFixed(2),
+      'GFLOP/s': gflops.toFixed(2),
+      '% sgemm': ((100 * gflops) / sgemmRate).toFixed(0),
       samples: r && 'latency' in r ? r.latency.samplesCount : 0,
     };
   }),

@@ -16,7 +16,7 @@ import { checkTargets } from './targets.js';
 export interface SuiteOptions extends SuitePlan {
   /** Run each in-process case in its own child process (default: for medium and large). */
   isolate?: boolean;
-  /** Only cases whose name contains one of these strings. */
+  /** Only these cases: an exact case name, or text contained in case names. */
   only?: string[];
   log?: (line: string) => void;
 }
@@ -29,7 +29,7 @@ export async function runSuites(o: SuiteOptions): Promise<BenchReport> {
   log(`load average ${environment.load_average_start.join(' ')}; measuring the sgemm reference rate`);
   const sgemm = await measureSgemm(threads);
   log(`sgemm ${sgemm.impl}: ${sgemm.gflops_one_thread} GFLOP/s on one thread, ${sgemm.gflops_all_threads} on ${threads}`);
-  const specs = planCases(o).filter((c) => !o.only?.length || o.only.some((s) => c.name.includes(s)));
+  const specs = selectCases(planCases(o), o.only);
   const cases: CaseResult[] = [];
   try {
     for (const spec of specs) {
@@ -56,6 +56,13 @@ export async function runSuites(o: SuiteOptions): Promise<BenchReport> {
   };
   report.targets = checkTargets(report);
   return report;
+}
+
+/** An --only entry equal to a case name selects that case; otherwise every case containing it. */
+export function selectCases(all: CaseSpec[], only: string[] | undefined): CaseSpec[] {
+  if (!only?.length) return all;
+  const names = new Set(all.map((c) => c.name));
+  return all.filter((c) => only.some((s) => (names.has(s) ? c.name === s : c.name.includes(s))));
 }
 
 async function runOne(spec: CaseSpec, isolate: boolean, threads: number): Promise<CaseResult[]> {

@@ -3,7 +3,8 @@
  * counts 1–50, the shape other ALS libraries are timed on (`--dump` writes it as CSV). Each user's
  * items are distinct, so the matrix has exactly the requested number of nonzeros. Rows are written
  * straight into CSR arrays (no coordinate copy), so generating the benchmark matrix costs little
- * more memory than the matrix itself.
+ * more memory than the matrix itself. The arrays live in SharedArrayBuffers, so the trainer
+ * hands them to its workers without copying.
  */
 import { Dictionary } from '../data/dictionary.js';
 import type { Interactions } from '../types.js';
@@ -16,6 +17,10 @@ export interface SyntheticMatrixOptions {
   seed?: number;
   /** Zipf exponent of item popularity (default 1). */
   exponent?: number;
+}
+
+function shared<T extends Int32Array | Float32Array>(ctor: { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, n: number): T {
+  return new ctor(new SharedArrayBuffer(n * ctor.BYTES_PER_ELEMENT));
 }
 
 /** mulberry32: a small seeded generator with the same bits on every platform. */
@@ -49,9 +54,9 @@ export function syntheticMatrix(o: SyntheticMatrixOptions): Interactions {
   const perm = permutation(o.items, next);
   const lengths = rowLengths(o.users, o.nnz, cap, next);
 
-  const indptr = new Int32Array(o.users + 1);
-  const indices = new Int32Array(o.nnz);
-  const weight = new Float32Array(o.nnz);
+  const indptr = shared(Int32Array, o.users + 1);
+  const indices = shared(Int32Array, o.nnz);
+  const weight = shared(Float32Array, o.nnz);
   const stamp = new Int32Array(o.items).fill(-1);
   let e = 0;
   for (let u = 0; u < o.users; u++) {
@@ -80,7 +85,7 @@ export function syntheticMatrix(o: SyntheticMatrixOptions): Interactions {
     items: Dictionary.from(Array.from({ length: o.items }, (_, i) => `i${i}`)),
     indptr,
     indices,
-    pref: new Float32Array(o.nnz).fill(1),
+    pref: shared(Float32Array, o.nnz).fill(1),
     weight,
   };
 }

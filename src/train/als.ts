@@ -5,7 +5,6 @@
  * bit-identical for any number of threads.
  */
 import type { Piscina } from 'piscina';
-import { transposeCsr } from '../data/csr.js';
 import { gramAsync, type AlsHalfStepArgs, type LossArgs } from '../native/index.js';
 import type { Interactions, IterationInfo } from '../types.js';
 import { confidenceFromWeights } from './confidence.js';
@@ -47,8 +46,10 @@ export async function trainAls(inter: Interactions, opts: ResolvedTrainOptions, 
   const n = inter.items.size;
   const k = opts.factors;
 
-  const conf = confidenceFromWeights(inter.weight, opts.alpha, opts.confidence, opts.epsilon);
-  const itemMajor = transposeCsr({ rows: m, cols: n, indptr: inter.indptr, indices: inter.indices, values: [inter.pref, conf] });
+  // Confidence and the item-major copy are written straight into shared memory: no second copy
+  // of any nonzero-sized array is made (toShared below copies only inputs that are not shared).
+  const conf = confidenceFromWeights(inter.weight, opts.alpha, opts.confidence, opts.epsilon, sharedArray(Float32Array, inter.weight.length));
+  const itemMajor = transposeToShared(m, n, inter.indptr, inter.indices, inter.pref, conf);
   const shardCount = opts.threads * 4;
   const rowOverhead = Math.max(1, Math.round((k * opts.cgSteps) / 8));
   const users: Side = {
@@ -62,10 +63,10 @@ export async function trainAls(inter: Interactions, opts: ResolvedTrainOptions, 
   };
   const items: Side = {
     name: 'item',
-    indptr: toShared(itemMajor.indptr),
-    indices: toShared(itemMajor.indices),
-    pref: toShared(itemMajor.values[0]),
-    conf: toShared(itemMajor.values[1]),
+    indptr: itemMajor.indptr,
+    indices: itemMajor.indices,
+    pref: itemMajor.pref,
+    conf: itemMajor.conf,
     factors: sharedArray(Float32Array, n * k),
     shards: shardRows(itemMajor.indptr, shardCount, rowOverhead),
   };
@@ -158,6 +159,30 @@ async function computeLoss(pool: Piscina, users: Side, itemFactors: Float32Array
   };
   const r = (await pool.run({ op: 'loss', args } satisfies WorkerTask)) as { raw: number; normalized: number };
   return r.normalized;
+}
+
+/**
+ * The item-major (transposed) CSR with its preference and confidence, in shared memory. A
+ * counting sort by column: within a column, rows stay in increasing order.
+ */
+function transposeToShared(rows: number, cols: number, indptr: Int32Array, indices: Int32Array, pref: Float32Array, conf: Float32Array) {
+  const nnz = indices.length;
+  const outPtr = sharedArray(Int32Array, cols + 1);
+  for (let p = 0; p < nnz; p++) outPtr[indices[p] + 1]++;
+  for (let c = 0; c < cols; c++) outPtr[c + 1] += outPtr[c];
+  const fill = outPtr.slice(0, cols);
+  const outIdx = sharedArray(Int32Array, nnz);
+  const outPref = sharedArray(Float32Array, nnz);
+  const outConf = sharedArray(Float32Array, nnz);
+  for (let r = 0; r < rows; r++) {
+    for (let p = indptr[r]; p < indptr[r + 1]; p++) {
+      const dst = fill[indices[p]]++;
+      outIdx[dst] = r;
+      outPref[dst] = pref[p];
+      outConf[dst] = conf[p];
+    }
+  }
+  return { indptr: outPtr, indices: outIdx, pref: outPref, conf: outConf };
 }
 
 /** A NaN or Inf must never reach a saved model: fail the run and name the row. */

@@ -43,7 +43,7 @@ export function registerBench(program: Command): void {
     .option('--scale <name>', 'small (~1/50), medium (~1/5) or large (100k users × 50k items × 5.13 M nonzeros)', oneOf(...SCALES), 'small')
     .option('--runs <n>', 'timed runs per case after the warm-up (≥ 5 for reported figures)', int(1), 5)
     .option('--threads <list>', 'thread counts for the scaling cases (default 1 and all cores)', threadList)
-    .option('--only <text...>', 'run only the cases whose name contains one of these')
+    .option('--only <text...>', 'run only these cases (an exact case name, or text contained in case names)')
     .option('--isolate', 'run each case in its own child process (default for medium and large: per-case peak RSS)')
     .option('--no-isolate', 'run every case in this process')
     .option('--json <file>', 'write the full report (environment, samples, targets) as JSON')
