@@ -5,13 +5,14 @@
  * (with the run's overrides) runs on the training period only.
  */
 import { readCounts, readEvents } from '../data/index.js';
+import { ingestPrivacyOptions, type PrivacyFlags } from '../cli/load-interactions.js';
 import type { Dictionary } from '../data/dictionary.js';
 import { buildCsr } from '../data/csr.js';
 import { computeSignals, type SignalsConfigInput } from '../signals/index.js';
 import type { EventLog, IdDictionary, Interactions } from '../types.js';
 import { readTimedCounts } from './timed-counts.js';
 
-export interface RunDataFlags {
+export interface RunDataFlags extends PrivacyFlags {
   interactions: string;
   format: 'counts' | 'events';
   userCol?: string;
@@ -59,13 +60,14 @@ export async function loadRunData(f: RunDataFlags): Promise<RunData> {
       skipBad: f.skipBad ?? false,
       strict: f.strict ?? false,
       ...(f.asOf !== undefined ? { asOf: f.asOf } : {}),
+      ...ingestPrivacyOptions(f, 'events'),
     });
     let last = -Infinity;
     for (let e = 0; e < log.length; e++) if (log.timestamp[e] > last) last = log.timestamp[e];
     if (log.length === 0) throw new Error(`${f.interactions}: no events`);
     return { kind: 'events', users: log.users, items: log.tracks, log, asOf: f.asOf ?? last + 1 };
   }
-  const cols = { userCol: f.userCol ?? 'user_id', itemCol: f.itemCol ?? 'item_id', weightCol: f.weightCol ?? 'weight', skipBad: f.skipBad ?? false };
+  const cols = { userCol: f.userCol ?? 'user_id', itemCol: f.itemCol ?? 'item_id', weightCol: f.weightCol ?? 'weight', skipBad: f.skipBad ?? false, ...ingestPrivacyOptions(f, 'counts') };
   const raw = f.timeCol
     ? await readTimedCounts(f.interactions, { ...cols, timeCol: f.timeCol })
     : await readCounts(f.interactions, cols);

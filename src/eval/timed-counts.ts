@@ -26,6 +26,8 @@ export interface TimedCountsOptions {
   weightCol: string;
   timeCol: string;
   skipBad?: boolean;
+  /** Applied to every raw user id before it enters the dictionary. */
+  pseudonymize?: (rawUserId: string) => string;
 }
 
 const text = new TextDecoder('utf-8');
@@ -89,7 +91,8 @@ export async function readTimedCounts(file: string, o: TimedCountsOptions): Prom
       if (r.start[cu] === r.end[cu] || r.start[ci] === r.end[ci]) return fail(r.line, r.start[cu] === r.end[cu] ? cu : ci, 'empty id');
       if (w === 0) return;
       if (n === cap) grow();
-      user[n] = users.intern(text.decode(b.subarray(r.start[cu], r.end[cu])).trim());
+      const rawUser = text.decode(b.subarray(r.start[cu], r.end[cu])).trim();
+      user[n] = users.intern(o.pseudonymize ? o.pseudonymize(rawUser) : rawUser);
       item[n] = items.intern(text.decode(b.subarray(r.start[ci], r.end[ci])).trim());
       weight[n] = w;
       time[n] = t;
