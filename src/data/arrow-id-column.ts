@@ -125,6 +125,11 @@ export class IdColumn {
       }
       if (anyEmpty) for (let i = 0; i < n; i++) if (keys[i] >= 0 && empty[keys[i]] === 1) keys[i] = MISSING_KEY;
       this.clearCache(size);
+      // Ids known from earlier chunks: looked up in one pass in dictionary order (cheaper than
+      // one by one in row order). Only when the dictionary is not larger than the chunk, as a
+      // dictionary shared by many small batches would be looked up again for each.
+      const v = this.values;
+      if (v.numbers === null && size <= n) this.target.bytes.lookupAll(v.bytes, v.offsets, v.step, size, this.cache, UNRESOLVED);
       return;
     }
     this.loadValues(d);

@@ -4,9 +4,10 @@
  * through the optional transform, e.g. pseudonymisation, before it reaches the dictionary). The
  * table is private to one read and dropped with it.
  *
- * Layout for few cache misses per lookup: each slot holds (hash, key + 1) side by side, so a probe
- * rejects other keys without leaving the slot array; each key holds (start, length, value)
- * side by side; key bytes live in one arena.
+ * Layout for few cache misses per lookup: each slot holds (hash, value, start, length) side by
+ * side, so a probe rejects other keys and finds the value without leaving the slot array, and
+ * the bytes of a match are compared in one arena. A new id that is ASCII becomes a string
+ * without TextDecoder (much slower per short string).
  */
 import type { Dictionary } from './dictionary.js';
 
@@ -15,20 +16,95 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** Returned by internBytes when the bytes are not valid UTF-8. */
 export const INVALID_UTF8 = -1;
 
+/** Longest id decoded char by char when ASCII. */
+const SHORT_ASCII = 64;
+
+/** The string of bytes [s, e): ASCII directly, else strict UTF-8 (undefined when invalid). */
+function decodeId(b: Uint8Array, s: number, e: number): string | undefined {
+  if (e - s <= SHORT_ASCII) {
+    let ascii = true;
+    for (let i = s; i < e; i++) if (b[i] >= 0x80) ascii = false;
+    if (ascii) {
+      let id = '';
+      for (let i = s; i < e; i++) id += String.fromCharCode(b[i]);
+      return id;
+    }
+  }
+  try {
+    return utf8.decode(b.subarray(s, e));
+  } catch {
+    return undefined;
+  }
+}
+
+const SLOT = 4;
+
 export class ByteInterner {
   private arena = new Uint8Array(1 << 16);
   private arenaUsed = 0;
-  /** Per key: start in arena, length, dictionary index. */
-  private keyInfo = new Int32Array(3 * 1024);
   private keys = 0;
-  /** Per slot: hash, key + 1 (0 when empty). */
-  private slots = new Int32Array(2 * 2048);
+  /** Per slot: hash, dictionary index, start in arena, length + 1 (0 when empty). */
+  private slots = new Int32Array(SLOT * 2048);
   private mask = 2047;
 
   constructor(
     readonly dict: Dictionary,
     private readonly transform?: (id: string) => string,
   ) {}
+
+  /**
+   * For each of `count` strings (string k is bytes [offsets[k·step], offsets[(k+1)·step])), its
+   * dictionary index when the id is already known, else `absent`; nothing is added. Hashes a
+   * block of strings and touches their slots before probing, so the cache misses of a block
+   * overlap instead of coming one after another.
+   */
+  lookupAll(b: Uint8Array, offsets: Int32Array, step: number, count: number, out: Int32Array, absent: number): void {
+    const BLOCK = 32;
+    const hashes = new Int32Array(BLOCK);
+    let touched = 0;
+    for (let k0 = 0; k0 < count; k0 += BLOCK) {
+      const k1 = Math.min(count, k0 + BLOCK);
+      const slots = this.slots;
+      const mask = this.mask;
+      for (let k = k0; k < k1; k++) {
+        let h = 0x811c9dc5 | 0;
+        const e = offsets[(k + 1) * step];
+        for (let i = offsets[k * step]; i < e; i++) h = Math.imul(h ^ b[i], 0x01000193);
+        h ^= h >>> 16;
+        hashes[k - k0] = h;
+        touched ^= slots[SLOT * (h & mask) + 3];
+      }
+      for (let k = k0; k < k1; k++) {
+        const v = this.find(b, offsets[k * step], offsets[(k + 1) * step], hashes[k - k0]);
+        out[k] = v >= 0 ? v : absent;
+      }
+    }
+    this.touched = touched;
+  }
+
+  /** Keeps the touching loads of lookupAll from being optimised away. */
+  private touched = 0;
+
+  /** Dictionary index of the id in bytes [s, e) with hash h, or -1 - (the free slot) when absent. */
+  private find(b: Uint8Array, s: number, e: number, h: number): number {
+    const len = e - s;
+    const slots = this.slots;
+    const mask = this.mask;
+    let slot = h & mask;
+    for (;;) {
+      const at = SLOT * slot;
+      const l = slots[at + 3];
+      if (l === 0) return -1 - slot;
+      if (slots[at] === h && l === len + 1) {
+        const arena = this.arena;
+        const ks = slots[at + 2];
+        let i = 0;
+        while (i < len && arena[ks + i] === b[s + i]) i++;
+        if (i === len) return slots[at + 1];
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
 
   /** Dictionary index of the id in bytes [s, e), or INVALID_UTF8. */
   internBytes(b: Uint8Array, s: number, e: number): number {
@@ -40,18 +116,15 @@ export class ByteInterner {
     const mask = this.mask;
     let slot = h & mask;
     for (;;) {
-      const k = slots[2 * slot + 1];
-      if (k === 0) break;
-      if (slots[2 * slot] === h) {
-        const info = this.keyInfo;
-        const key = 3 * (k - 1);
-        if (info[key + 1] === len) {
-          const arena = this.arena;
-          const ks = info[key];
-          let i = 0;
-          while (i < len && arena[ks + i] === b[s + i]) i++;
-          if (i === len) return info[key + 2];
-        }
+      const at = SLOT * slot;
+      const l = slots[at + 3];
+      if (l === 0) break;
+      if (slots[at] === h && l === len + 1) {
+        const arena = this.arena;
+        const ks = slots[at + 2];
+        let i = 0;
+        while (i < len && arena[ks + i] === b[s + i]) i++;
+        if (i === len) return slots[at + 1];
       }
       slot = (slot + 1) & mask;
     }
@@ -59,12 +132,8 @@ export class ByteInterner {
   }
 
   private insert(b: Uint8Array, s: number, e: number, h: number, slot: number): number {
-    let id: string;
-    try {
-      id = utf8.decode(b.subarray(s, e));
-    } catch {
-      return INVALID_UTF8;
-    }
+    const id = decodeId(b, s, e);
+    if (id === undefined) return INVALID_UTF8;
     const value = this.dict.intern(this.transform ? this.transform(id) : id);
     const len = e - s;
     if (this.arenaUsed + len > this.arena.length) {
@@ -72,20 +141,15 @@ export class ByteInterner {
       grown.set(this.arena.subarray(0, this.arenaUsed));
       this.arena = grown;
     }
-    const at = this.arenaUsed;
-    for (let i = 0; i < len; i++) this.arena[at + i] = b[s + i];
+    const start = this.arenaUsed;
+    this.arena.set(b.subarray(s, e), start);
     this.arenaUsed += len;
-    if (3 * (this.keys + 1) > this.keyInfo.length) {
-      const grown = new Int32Array(this.keyInfo.length * 2);
-      grown.set(this.keyInfo);
-      this.keyInfo = grown;
-    }
-    const key = this.keys++;
-    this.keyInfo[3 * key] = at;
-    this.keyInfo[3 * key + 1] = len;
-    this.keyInfo[3 * key + 2] = value;
-    this.slots[2 * slot] = h;
-    this.slots[2 * slot + 1] = key + 1;
+    const at = SLOT * slot;
+    this.slots[at] = h;
+    this.slots[at + 1] = value;
+    this.slots[at + 2] = start;
+    this.slots[at + 3] = len + 1;
+    this.keys++;
     if (this.keys * 2 > this.mask + 1) this.rehash();
     return value;
   }
@@ -93,15 +157,13 @@ export class ByteInterner {
   private rehash(): void {
     const old = this.slots;
     const size = (this.mask + 1) * 2;
-    const slots = new Int32Array(2 * size);
+    const slots = new Int32Array(SLOT * size);
     const mask = size - 1;
-    for (let s = 0; s < old.length; s += 2) {
-      const k = old[s + 1];
-      if (k === 0) continue;
-      let slot = old[s] & mask;
-      while (slots[2 * slot + 1] !== 0) slot = (slot + 1) & mask;
-      slots[2 * slot] = old[s];
-      slots[2 * slot + 1] = k;
+    for (let o = 0; o < old.length; o += SLOT) {
+      if (old[o + 3] === 0) continue;
+      let slot = old[o] & mask;
+      while (slots[SLOT * slot + 3] !== 0) slot = (slot + 1) & mask;
+      slots.set(old.subarray(o, o + SLOT), SLOT * slot);
     }
     this.slots = slots;
     this.mask = mask;
