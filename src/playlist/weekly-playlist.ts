@@ -13,7 +13,7 @@ import { artistTrackRows, buildFeatures, contentFeatures, type FeatureInput } fr
 import { formatReason } from './reasons.js';
 import type { WeightedRows } from './refresh.js';
 import { ShardRunner } from './shard.js';
-import type { PlaylistTables, RetrievalMode } from './tables.js';
+import { DEFAULT_CANDIDATES, type PlaylistTables, type RetrievalMode } from './tables.js';
 import { isoWeek, weekKey } from './week.js';
 
 export interface PlaylistRow {
@@ -44,7 +44,7 @@ export interface WeeklyPlaylistOptions extends RerankOptions {
   archive?: readonly string[];
   dislikedTracks?: readonly string[];
   dislikedArtists?: readonly string[];
-  /** Candidates retrieved before re-ranking (default 500). */
+  /** Candidates retrieved before re-ranking (default DEFAULT_CANDIDATES). */
   candidates?: number;
   historySize?: number;
   retrieval?: RetrievalMode;
@@ -131,7 +131,7 @@ export async function weeklyPlaylist(model: { data: ModelData }, userId: string,
   };
   const week = isoWeek(opts.asOf);
   const settings = {
-    candidates: opts.candidates ?? 500,
+    candidates: opts.candidates ?? DEFAULT_CANDIDATES,
     rerank: { ...opts, asOf: opts.asOf },
     weekKey: weekKey(week),
     historySize: opts.historySize ?? 30,

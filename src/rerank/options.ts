@@ -7,7 +7,11 @@ export interface RerankOptions {
   lambda?: number;
   /** Candidates (best by relevance) the MMR pass looks at (default 150). */
   mmrPool?: number;
-  /** At most this many tracks per artist (default 2). */
+  /**
+   * At most this many tracks per artist (default 3). On generated worlds with planted favourite
+   * artists a cap of 2 alone cost about 6% of the planted satisfaction against pure top-30; 3
+   * keeps the default re-ranking under 4% (test/playlist/generated-world.test.ts).
+   */
   artistCap?: number;
   /** No genre above this share of the playlist, 0 < share ≤ 1 (default 1 = off). */
   maxGenreShare?: number;
@@ -51,7 +55,7 @@ export function resolveRerankOptions(o: RerankOptions = {}): ResolvedRerankOptio
     size: int('size', o.size, 30, 1),
     lambda: num('lambda', o.lambda, 0.7, 0, 1),
     mmrPool: int('mmrPool', o.mmrPool, 150, 1),
-    artistCap: int('artistCap', o.artistCap, 2, 1),
+    artistCap: int('artistCap', o.artistCap, 3, 1),
     maxGenreShare: num('maxGenreShare', o.maxGenreShare, 1, 0, 1, true),
     explorationShare: num('explorationShare', o.explorationShare, 0.2, 0, 1),
     discoveryQuantile: num('discoveryQuantile', o.discoveryQuantile, 0.7, 0, 1),

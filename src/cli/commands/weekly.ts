@@ -7,7 +7,7 @@ import { previousWeeks, readArchive } from '../../playlist/archive.js';
 import { trackMetaFromCatalog, trackMetaFromEvents, type TrackMeta } from '../../playlist/catalog.js';
 import { runWeeklyJob } from '../../playlist/job.js';
 import { buildTables, contentFeatures, recentTables } from '../../playlist/prepare.js';
-import type { RetrievalMode } from '../../playlist/tables.js';
+import { DEFAULT_CANDIDATES, type RetrievalMode } from '../../playlist/tables.js';
 import { isoWeek, weekKey } from '../../playlist/week.js';
 import { INDEX_META_FILE, saveIndex, type MipsSpace } from '../../retrieve/hnsw.js';
 import { defaultThreads } from '../../train/pool.js';
@@ -60,9 +60,9 @@ export function registerWeekly(program: Command): void {
     .option('--archive-weeks <n>', 'weeks of the archive kept out of the playlist', int(0), 4)
     .option('--size <n>', 'tracks per playlist', int(1), 30)
     .requiredOption('--out <file>', 'output file: .csv, .jsonl or .parquet (written atomically)')
-    .option('--candidates <n>', 'candidates retrieved per user before re-ranking', int(1), 500)
+    .option('--candidates <n>', 'candidates retrieved per user before re-ranking', int(1), DEFAULT_CANDIDATES)
     .option('--lambda <x>', 'MMR relevance weight (1 = no diversity term)', num(0), 0.7)
-    .option('--artist-cap <n>', 'at most this many tracks per artist', int(1), 2)
+    .option('--artist-cap <n>', 'at most this many tracks per artist', int(1), 3)
     .option('--max-genre-share <x>', 'no genre above this share of the playlist (1 = off)', num(0), 1)
     .option('--explore <x>', 'share of slots for discoveries', num(0), 0.2)
     .option('--popularity-penalty <x>', 'β of relevance × (1 + popularity)^−β', num(0), 0.1)
