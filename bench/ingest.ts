@@ -3,8 +3,11 @@
  * Parquet and CSV (cached in the temp folder), then times readEvents on each file in its own
  * child process so each format's peak RSS is its own.
  *
- *   tsx bench/ingest.ts [--events 10000000] [--seed 7]
- * prints {events, parquet: {seconds, events_per_s, peak_rss_mb}, csv: {...}}
+ *   tsx bench/ingest.ts [--events 10000000] [--seed 7] [--runs 1]
+ * prints {events, load_average, parquet: {seconds, cpu_seconds, events_per_s, events_per_cpu_s,
+ * peak_rss_mb}, csv: {...}}: the median run (by seconds) and, with several runs, the best one and
+ * every run's seconds. On a shared machine wall-clock figures vary with the load; CPU seconds
+ * (user + system of the reading process) vary less.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -70,19 +73,29 @@ function syntheticLog(n: number, seed: number): EventLog {
 
 interface Timing {
   seconds: number;
+  cpu_seconds: number;
   events: number;
   peak_rss_mb: number;
 }
 
 async function child(file: string): Promise<void> {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const { log } = await readEvents(file);
   const seconds = (performance.now() - t0) / 1000;
-  const timing: Timing = { seconds, events: log.length, peak_rss_mb: process.resourceUsage().maxRSS / 1024 };
+  const cpu = process.cpuUsage(c0);
+  const timing: Timing = {
+    seconds,
+    cpu_seconds: (cpu.user + cpu.system) / 1e6,
+    events: log.length,
+    peak_rss_mb: process.resourceUsage().maxRSS / 1024,
+  };
   process.stdout.write(`${JSON.stringify(timing)}\n`);
 }
 
-function timeInChild(file: string): Timing & { events_per_s: number } {
+type Run = Timing & { events_per_s: number; events_per_cpu_s: number };
+
+function timeInChild(file: string): Run {
   const script = fileURLToPath(import.meta.url);
   const r = spawnSync(process.execPath, ['--import', 'tsx', script, '--child', file], {
     cwd: path.resolve(path.dirname(script), '..'),
@@ -91,7 +104,22 @@ function timeInChild(file: string): Timing & { events_per_s: number } {
   });
   if (r.status !== 0) throw new Error(`reading ${file} failed:\n${r.stderr}`);
   const t = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as Timing;
-  return { seconds: round(t.seconds), events: t.events, events_per_s: Math.round(t.events / t.seconds), peak_rss_mb: round(t.peak_rss_mb) };
+  return {
+    seconds: round(t.seconds),
+    cpu_seconds: round(t.cpu_seconds),
+    events: t.events,
+    events_per_s: Math.round(t.events / t.seconds),
+    events_per_cpu_s: Math.round(t.events / t.cpu_seconds),
+    peak_rss_mb: round(t.peak_rss_mb),
+  };
+}
+
+/** The median run by seconds; with several runs also the fastest and all seconds. */
+function summary(runs: Run[]): Run & { best?: Run; all_seconds?: number[] } {
+  const sorted = [...runs].sort((a, b) => a.seconds - b.seconds);
+  const median = sorted[(sorted.length - 1) >> 1];
+  if (runs.length === 1) return median;
+  return { ...median, best: sorted[0], all_seconds: runs.map((r) => r.seconds) };
 }
 
 function round(v: number): number {
@@ -103,7 +131,9 @@ async function main(): Promise<void> {
   if (childAt >= 0) return child(process.argv[childAt + 1]);
   const events = arg('events', 10_000_000);
   const seed = arg('seed', 7);
-  const dir = path.join(os.tmpdir(), 'mixtape-bench-ingest', `${events}-${seed}`);
+  const runs = arg('runs', 1);
+  // The folder names the writer version: v2 files keep id columns dictionary-encoded throughout.
+  const dir = path.join(os.tmpdir(), 'mixtape-bench-ingest', `${events}-${seed}-v2`);
   mkdirSync(dir, { recursive: true });
   const parquet = path.join(dir, 'events.parquet');
   const csv = path.join(dir, 'events.csv');
@@ -112,7 +142,14 @@ async function main(): Promise<void> {
     if (!existsSync(parquet)) await writeEventsParquet(log, parquet);
     if (!existsSync(csv)) await writeEventsCsv(log, csv);
   }
-  const result = { events, parquet: timeInChild(parquet), csv: timeInChild(csv) };
+  const load = os.loadavg().map((v) => Math.round(v * 100) / 100);
+  const pq: Run[] = [];
+  const text: Run[] = [];
+  for (let r = 0; r < runs; r++) {
+    pq.push(timeInChild(parquet));
+    text.push(timeInChild(csv));
+  }
+  const result = { events, load_average: load, parquet: summary(pq), csv: summary(text) };
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }
 
