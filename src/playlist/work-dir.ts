@@ -181,33 +181,45 @@ export class WorkDir {
     }
   }
 
-  /** Record shard `s` (the next one) durably, with the running totals after it. */
-  async append(s: number, part: { out?: Uint8Array; archive?: Uint8Array; count: Int32Array; items: Int32Array }, totals: WorkTotals): Promise<void> {
+  /**
+   * Append shard `s` (the next one) with the running totals after it. With `durable`, the part
+   * files are synced and the manifest records everything appended so far (a checkpoint);
+   * otherwise the manifest still names the last checkpoint, and a resume redoes the shards since.
+   */
+  async append(s: number, part: { out?: Uint8Array; archive?: Uint8Array; count: Int32Array; items: Int32Array }, totals: WorkTotals, durable = true): Promise<void> {
     if (s !== this.m.completed) throw new Error(`weekly: shard ${s} recorded out of order (expected ${this.m.completed})`);
     const m = this.m;
     const write = async (h: fs.FileHandle, data: Uint8Array, at: number): Promise<number> => {
       let off = 0;
       while (off < data.length) off += (await h.write(data, off, data.length - off, at + off)).bytesWritten;
-      await h.datasync();
       return data.length;
     };
+    // New lengths take effect only once every part of the shard is written.
+    const bytes = { ...m.bytes };
     if (m.output === 'parquet') {
       if (!part.out) throw new Error(`weekly: shard ${s} has no encoded rows`);
       await writeFileAtomic(path.join(this.dir, shardFile(s)), part.out);
     } else if (m.output) {
       if (!part.out) throw new Error(`weekly: shard ${s} has no encoded rows`);
-      m.bytes.out += await write(this.handles.out!, part.out, m.bytes.out);
+      bytes.out += await write(this.handles.out!, part.out, bytes.out);
     }
     if (m.archive) {
       if (!part.archive) throw new Error(`weekly: shard ${s} has no archive lines`);
-      m.bytes.archive += await write(this.handles.archive!, part.archive, m.bytes.archive);
+      bytes.archive += await write(this.handles.archive!, part.archive, bytes.archive);
     }
     const slots = new Int32Array(part.count.length + part.items.length);
     slots.set(part.count);
     slots.set(part.items, part.count.length);
-    m.bytes.slots += await write(this.handles.slots!, bytesOf(slots), m.bytes.slots);
+    bytes.slots += await write(this.handles.slots!, bytesOf(slots), bytes.slots);
+    m.bytes = bytes;
     m.completed = s + 1;
-    m.totals = totals;
+    m.totals = { ...totals, phaseSeconds: { ...totals.phaseSeconds } };
+    if (durable) await this.checkpoint();
+  }
+
+  /** Sync the part files, then record everything appended so far in the manifest. */
+  async checkpoint(): Promise<void> {
+    for (const h of Object.values(this.handles)) await h?.datasync();
     await this.saveManifest();
   }
 

@@ -13,7 +13,7 @@ const USERS = 2000;
 const SHARD = 50;
 const asOf = '2026-11-26T12:00:00Z';
 const WEEK = '2026-W48';
-const common = ['weekly', '--model', 'model', '--events', 'recent.csv', '--catalog', 'catalog.csv', '--as-of', asOf, '--threads', '2', '--shard-size', String(SHARD), '--candidates', '200'];
+const common = ['weekly', '--model', 'model', '--events', 'recent.csv', '--catalog', 'catalog.csv', '--as-of', asOf, '--threads', '2', '--shard-size', String(SHARD)];
 
 function run(args: string[], env: Record<string, string> = {}) {
   return spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, CI: '1', ...env } });
@@ -90,7 +90,7 @@ describe('the weekly job survives faults', () => {
     const before = await bytes('out.csv');
     let seed = 4242;
     const rand = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-    const args = [...common, '--out', 'out.csv', '--archive', 'archive'];
+    const args = [...common, '--checkpoint-seconds', '0', '--out', 'out.csv', '--archive', 'archive'];
     const kills: boolean[] = [];
     // Right after start (before or while preparing), a little after the first recorded shard, and
     // (resuming) a little after progress advanced again.
@@ -119,8 +119,8 @@ describe('the weekly job survives faults', () => {
     expect(summary.exposure).toEqual(referenceSummary.exposure);
   }, 120_000);
 
-  it('resumes a Parquet output to the same bytes', async () => {
-    const args = [...common, '--out', 'out.parquet'];
+  it('resumes a Parquet output to the same bytes, with checkpoints every 0.2 s', async () => {
+    const args = [...common, '--checkpoint-seconds', '0.2', '--out', 'out.parquet'];
     expect(await killAfter(args, rand01() * 60, async () => (await completed('out.parquet')) >= 2)).toBe(true);
     expect(existsSync(path.join(dir, 'out.parquet'))).toBe(false);
     const done = run([...args, '--resume']);
@@ -129,8 +129,8 @@ describe('the weekly job survives faults', () => {
   }, 60_000);
 
   it('refuses to resume a run made with other options', async () => {
-    expect(await killAfter([...common, '--out', 'other.csv'], 0, async () => (await completed('other.csv')) >= 1)).toBe(true);
-    const r = run([...common, '--out', 'other.csv', '--resume', '--lambda', '0.5']);
+    expect(await killAfter([...common, '--checkpoint-seconds', '0', '--out', 'other.csv'], 0, async () => (await completed('other.csv')) >= 1)).toBe(true);
+    const r = run([...common, '--checkpoint-seconds', '0', '--out', 'other.csv', '--resume', '--lambda', '0.5']);
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/different model, input or option/);
     expect(existsSync(path.join(dir, 'other.csv'))).toBe(false);

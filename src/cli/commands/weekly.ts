@@ -40,6 +40,7 @@ interface WeeklyFlags {
   threads: number;
   shardSize: number;
   resume?: boolean;
+  checkpointSeconds: number;
   foldIn: boolean;
   skipBad?: boolean;
   json?: boolean;
@@ -76,6 +77,7 @@ export function registerWeekly(program: Command): void {
     .option('--ef <n>', 'HNSW search candidate list (raised to the number asked)', int(1), 600)
     .option('--threads <n>', 'worker threads', int(1), defaultThreads())
     .option('--shard-size <n>', 'users per shard: one retrieval call and one resumable record each', int(1), 1024)
+    .option('--checkpoint-seconds <s>', 'seconds between durable records of completed shards (0 = after every shard)', num(0), 1)
     .option('--resume', 'continue an interrupted run of the same job (same model, inputs and options) from its last completed shard')
     .option('--no-fold-in', 'do not re-solve the factors of users with recent events')
     .option('--skip-bad', 'skip malformed event rows instead of failing')
@@ -143,6 +145,7 @@ export function registerWeekly(program: Command): void {
           threads: f.threads,
           shardSize: f.shardSize,
           resume: f.resume ?? false,
+          checkpointSeconds: f.checkpointSeconds,
           onProgress: (d) => bar?.update(d),
         });
       } finally {
