@@ -62,6 +62,6 @@ describe('mixtape weekly', () => {
     writeFileSync(path.join(dir, 'recent2.csv'), 'user_id,track_id,timestamp,event,ms_played,artist_id\nuser-1,track-3,2026-11-24T10:00:00Z,play,180000,artist-0\n');
     const out = await weekly(['--model', model, '--events', path.join(dir, 'recent2.csv'), '--as-of', '2026-11-26', '--out', path.join(dir, 'h.csv'), '--retrieval', 'hnsw', '--threads', '1', '--candidates', '100', '--m', '8', '--ef-construction', '40', '--json']);
     expect(out.rows).toBe(60 * 30);
-    expect(readFileSync(path.join(model, 'hnsw.json'), 'utf8')).toContain('"space": "ip"');
+    expect(readFileSync(path.join(model, 'hnsw.json'), 'utf8')).toContain('"space": "augmented"');
   });
 });

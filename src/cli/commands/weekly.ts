@@ -9,7 +9,7 @@ import { runWeeklyJob } from '../../playlist/job.js';
 import { buildTables, contentFeatures, recentTables } from '../../playlist/prepare.js';
 import { DEFAULT_CANDIDATES, type RetrievalMode } from '../../playlist/tables.js';
 import { isoWeek, weekKey } from '../../playlist/week.js';
-import { INDEX_META_FILE, saveIndex, type MipsSpace } from '../../retrieve/hnsw.js';
+import { DEFAULT_SPACE, INDEX_META_FILE, saveIndex, type MipsSpace } from '../../retrieve/hnsw.js';
 import { defaultThreads } from '../../train/pool.js';
 import { date, int, num, oneOf, peakRssMb } from '../options.js';
 import { createProgress } from '../progress.js';
@@ -71,7 +71,7 @@ export function registerWeekly(program: Command): void {
     .option('--freshness-half-life <days>', 'half-life of the freshness boost', num(0), 14)
     .option('--seed <n>', 'seed of the discovery draw', int(0), 42)
     .option('--retrieval <mode>', 'exact | hnsw', oneOf('exact', 'hnsw'), 'exact')
-    .option('--space <space>', 'HNSW space when the index is built: augmented | ip', oneOf('augmented', 'ip'), 'ip')
+    .option('--space <space>', 'HNSW space when the index is built: augmented | ip', oneOf('augmented', 'ip'), DEFAULT_SPACE)
     .option('--m <n>', 'HNSW graph degree when the index is built', int(2), 16)
     .option('--ef-construction <n>', 'HNSW build candidate list', int(1), 200)
     .option('--ef <n>', 'HNSW search candidate list (raised to the number asked)', int(1), 600)
