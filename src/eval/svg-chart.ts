@@ -90,7 +90,9 @@ function scale(values: number[], from: number, to: number, fromZeroIfNear: boole
   let lo = values.length ? Math.min(...values) : 0;
   let hi = values.length ? Math.max(...values) : 1;
   if (fromZeroIfNear && lo > 0 && lo < hi * 0.5) lo = 0;
-  if (hi === lo) {
+  // Values equal up to rounding noise are one value: a step below the floating-point resolution
+  // of the range would never advance the tick loop.
+  if (hi - lo <= Math.max(Math.abs(hi), Math.abs(lo)) * 1e-9) {
     const pad = Math.abs(hi) > 0 ? Math.abs(hi) * 0.1 : 1;
     lo -= pad;
     hi += pad;
@@ -106,7 +108,12 @@ function niceTicks(lo: number, hi: number, count: number): number[] {
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].map((f) => f * mag).find((s) => s >= raw) ?? 10 * mag;
   const ticks: number[] = [];
-  for (let t = Math.floor(lo / step) * step; t <= hi + step * 1e-9; t += step) ticks.push(Number(t.toPrecision(12)));
+  const first = Math.floor(lo / step) * step;
+  for (let i = 0; i <= count * 4 + 2; i++) {
+    const t = first + i * step;
+    if (t > hi + step * 1e-9) break;
+    ticks.push(Number(t.toPrecision(12)));
+  }
   if (ticks[ticks.length - 1] < hi) ticks.push(Number((ticks[ticks.length - 1] + step).toPrecision(12)));
   return ticks;
 }

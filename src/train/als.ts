@@ -143,7 +143,11 @@ async function halfStep(pool: Piscina, side: Side, fixed: Float32Array, gramBuf:
       }
     }
   });
-  await Promise.all(tasks);
+  // Let every shard settle before reporting a failure: destroying the pool under running tasks
+  // would surface their late replies as uncaught errors.
+  const results = await Promise.allSettled(tasks);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 async function computeLoss(pool: Piscina, users: Side, itemFactors: Float32Array, opts: ResolvedTrainOptions): Promise<number> {
