@@ -123,6 +123,39 @@ describe('Reranker', () => {
     expect([...base.reason].some((r) => r === REASON_NEW_RELEASE)).toBe(false);
   });
 
+  it('names the two history tracks most similar to each track as its reason (never a track itself)', () => {
+    const out = run({});
+    const u8 = features.unitFactors;
+    const cos = (a: number, b: number): number => {
+      let s = 0;
+      for (let j = 0; j < k; j++) s += u8[a * k + j] * u8[b * k + j];
+      return s;
+    };
+    let checked = 0;
+    for (let u = 0; u < U; u++) {
+      const hist = [...data.seen.indices.subarray(data.seen.indptr[u], data.seen.indptr[u + 1])];
+      for (let j = 0; j < out.count[u]; j++) {
+        const o = u * out.size + j;
+        if (out.reason[o] === REASON_NEW_RELEASE) continue;
+        const t = out.items[o];
+        const sims = hist.filter((h) => h !== t).map((h) => cos(t, h)).sort((a, b) => b - a);
+        expect(out.refA[o]).not.toBe(t);
+        expect(cos(t, out.refA[o])).toBeCloseTo(sims[0], 5);
+        expect(cos(t, out.refB[o])).toBeCloseTo(sims[1], 5);
+        checked++;
+      }
+    }
+    expect(checked).toBe(U * 30);
+    // A history track among the slots is skipped as its own reason.
+    const r = new Reranker(features, {}, C);
+    const slots = allocSlots(1, r.opts.size);
+    r.select(cands.items.subarray(0, C), cands.scores.subarray(0, C), new Int32Array(0), 1, slots, 0);
+    const own = Int32Array.of(slots.items[0], slots.items[1], slots.items[2]);
+    r.explain(own, slots, 0);
+    expect(slots.refA[0]).not.toBe(own[0]);
+    expect([own[1], own[2]]).toContain(slots.refA[0]);
+  });
+
   it('rejects bad knobs with the option name', () => {
     expect(() => resolveRerankOptions({ lambda: 2 })).toThrow(/lambda/);
     expect(() => resolveRerankOptions({ artistCap: 0 })).toThrow(/artistCap/);
