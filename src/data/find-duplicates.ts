@@ -24,27 +24,22 @@ const PARTITION_EVENTS = 12288;
 /** Indices (ascending) of the events in [0, n) that repeat an earlier event. */
 export function findDuplicates(user: Int32Array, track: Int32Array, timestamp: Float64Array, kind: Uint8Array, n: number): Int32Array {
   if (n < 2) return new Int32Array(0);
-  let bits = 0;
+  let bits = 1; // at least 1: a shift by 32 would be a shift by 0
   while (bits < 16 && n >> bits > PARTITION_EVENTS) bits++;
   const shift = 32 - bits;
   const parts = 1 << bits;
-  // Hashes once, then a counting sort of event indices (and their hashes, so the partition scan
-  // reads memory in sequence) by partition; stable, so event order is kept within a partition.
-  const hash = new Int32Array(n);
+  // A counting sort of event indices (and their hashes, so the partition scan reads memory in
+  // sequence) by partition; stable, so event order is kept within a partition. Hashes are
+  // computed in both passes rather than stored: cheaper than another array of n.
   const start = new Int32Array(parts + 1);
-  for (let j = 0; j < n; j++) {
-    const h = eventHash(user[j], track[j], timestamp[j], kind[j]);
-    hash[j] = h;
-    if (bits > 0) start[(h >>> shift) + 1]++;
-    else start[1]++;
-  }
+  for (let j = 0; j < n; j++) start[(eventHash(user[j], track[j], timestamp[j], kind[j]) >>> shift) + 1]++;
   for (let p = 0; p < parts; p++) start[p + 1] += start[p];
   const next = start.slice(0, parts);
   const order = new Int32Array(n);
   const orderHash = new Int32Array(n);
   for (let j = 0; j < n; j++) {
-    const h = hash[j];
-    const q = next[bits > 0 ? h >>> shift : 0]++;
+    const h = eventHash(user[j], track[j], timestamp[j], kind[j]);
+    const q = next[h >>> shift]++;
     order[q] = j;
     orderHash[q] = h;
   }

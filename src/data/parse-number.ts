@@ -26,6 +26,17 @@ export function isBlank(b: Uint8Array, s: number, e: number): boolean {
 
 /** The number in bytes [s, e), or NaN when they are not a decimal number (or blank). */
 export function parseNumberBytes(b: Uint8Array, s: number, e: number): number {
+  // Fast path: up to 15 plain digits (counts, epoch ms) are exact integers.
+  if (e > s && e - s <= 15) {
+    let v = 0;
+    let i = s;
+    for (; i < e; i++) {
+      const d = b[i] - ZERO;
+      if (d < 0 || d > 9) break;
+      v = v * 10 + d;
+    }
+    if (i === e) return v;
+  }
   while (s < e && (b[s] === SPACE || b[s] === TAB)) s++;
   while (e > s && (b[e - 1] === SPACE || b[e - 1] === TAB)) e--;
   if (s >= e) return NaN;
