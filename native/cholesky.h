@@ -84,6 +84,21 @@ inline long cholesky_factor_upper(double* A, std::size_t n, double* pivot = null
         std::size_t c = i;
 #if defined(__AVX2__) && defined(__FMA__)
         const __m256d v0 = _mm256_set1_pd(s0), v1 = _mm256_set1_pd(s1), v2 = _mm256_set1_pd(s2), v3 = _mm256_set1_pd(s3);
+        auto update = [&](std::size_t at, __m256i mask) {  // lanes outside the mask are neither read nor written
+          __m256d a = _mm256_maskload_pd(Ai + at, mask);
+          a = _mm256_fnmadd_pd(v0, _mm256_maskload_pd(U0 + at, mask), a);
+          a = _mm256_fnmadd_pd(v1, _mm256_maskload_pd(U1 + at, mask), a);
+          a = _mm256_fnmadd_pd(v2, _mm256_maskload_pd(U2 + at, mask), a);
+          a = _mm256_fnmadd_pd(v3, _mm256_maskload_pd(U3 + at, mask), a);
+          _mm256_maskstore_pd(Ai + at, mask, a);
+        };
+        // Rows start at the diagonal: a masked head reaches a multiple of four, a masked tail ends
+        // the row, so the short rows near the end of the matrix stay vectorised too.
+        const std::size_t head = c & 3;
+        if (head != 0 && c - head + 4 <= n) {
+          update(c - head, _mm256_cmpgt_epi64(_mm256_setr_epi64x(0, 1, 2, 3), _mm256_set1_epi64x(static_cast<long long>(head) - 1)));
+          c += 4 - head;
+        }
         for (; c + 4 <= n; c += 4) {
           __m256d a = _mm256_loadu_pd(Ai + c);
           a = _mm256_fnmadd_pd(v0, _mm256_loadu_pd(U0 + c), a);
@@ -91,6 +106,10 @@ inline long cholesky_factor_upper(double* A, std::size_t n, double* pivot = null
           a = _mm256_fnmadd_pd(v2, _mm256_loadu_pd(U2 + c), a);
           a = _mm256_fnmadd_pd(v3, _mm256_loadu_pd(U3 + c), a);
           _mm256_storeu_pd(Ai + c, a);
+        }
+        if (c < n && (c & 3) == 0 && c + 4 > n) {
+          update(c, _mm256_cmpgt_epi64(_mm256_set1_epi64x(static_cast<long long>(n - c)), _mm256_setr_epi64x(0, 1, 2, 3)));
+          c = n;
         }
 #endif
         for (; c < n; ++c) Ai[c] = Ai[c] - s0 * U0[c] - s1 * U1[c] - s2 * U2[c] - s3 * U3[c];
