@@ -1,12 +1,13 @@
 /** The weekly playlist stage: the job over all users, the one-user API, and their building blocks. */
 export { weeklyPlaylist, type PlaylistRow, type RecentEntry, type WeeklyPlaylistOptions } from './weekly-playlist.js';
 export { runWeeklyJob, type WeeklyJobOptions, type WeeklyJobSummary } from './job.js';
-export { buildTables, buildFeatures, recentTables, artistTrackRows, type TablesInput, type RecentTables, type FeatureInput } from './prepare.js';
+export { buildTables, buildFeatures, contentFeatures, recentTables, artistTrackRows, type TablesInput, type RecentTables, type FeatureInput } from './prepare.js';
 export { trackMetaFromCatalog, trackMetaFromEvents, type TrackMeta } from './catalog.js';
 export { archiveWeeks, previousWeeks, readArchive, openArchiveWeek } from './archive.js';
 export { isoWeek, weekKey } from './week.js';
 export { formatReason, type ReasonNames } from './reasons.js';
 export { PLAYLIST_COLUMNS, outputFormat, openPlaylistSink, type OutputFormat } from './output.js';
 export { ListStatsCounter, type ListStats } from './list-stats.js';
-export type { PlaylistTables, ShardSettings, RetrievalMode } from './tables.js';
-export { ShardRunner, type ShardResult } from './shard.js';
+export { DEFAULT_CANDIDATES, type PlaylistTables, type ShardSettings, type RetrievalMode } from './tables.js';
+export { workDirFor } from './work-dir.js';
+export { ShardRunner, type ShardResult, type PhaseSeconds } from './shard.js';
