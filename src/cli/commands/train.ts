@@ -4,7 +4,10 @@ import { loadRunConfig } from '../../config/run-config.js';
 import { attachContent, withCatalogTracks } from '../../content/attach.js';
 import { readCatalog } from '../../data/catalog.js';
 import { defaultThreads } from '../../train/pool.js';
+import { checkpointDir, readCheckpoint, removeCheckpoint, trainingFingerprint, writeCheckpoint } from '../../train/checkpoint.js';
+import { resolveTrainOptions } from '../../train/options.js';
 import { train } from '../../train/train.js';
+import { estimateTrainingMemory, parseSize } from '../../util/memory-estimate.js';
 import { addInteractionFlags, type InteractionFlags } from '../load-interactions.js';
 import { int, num, oneOf, peakRssMb } from '../options.js';
 import { createProgress } from '../progress.js';
@@ -23,6 +26,9 @@ interface TrainFlags extends InteractionFlags {
   catalog?: string;
   catalogArtists?: string;
   blendContent?: boolean;
+  checkpointEvery: number;
+  resume?: boolean;
+  maxMemory?: number;
   out: string;
   json?: boolean;
   config?: string;
@@ -44,6 +50,9 @@ export function registerTrain(program: Command): void {
     .option('--catalog <file>', 'track catalog (CSV or Parquet): track_id, artist_id, genres, tags, release_date, numeric features; unplayed tracks become cold items with content-mapped factors')
     .option('--catalog-artists <file>', 'artist-level metadata (artist_id + columns) inherited by the catalog tracks')
     .option('--blend-content', 'also blend content-mapped factors into warm tracks with few listens')
+    .option('--checkpoint-every <n>', 'write a resumable checkpoint every N iterations (beside --out)', int(1), 5)
+    .option('--resume', 'continue from the checkpoint of an interrupted run into the same --out')
+    .option('--max-memory <size>', 'refuse to start when the estimated peak memory exceeds this (e.g. 4G)', parseSize)
     .requiredOption('--out <dir>', 'model directory to write (replaced atomically)')
     .option('--json', 'print one JSON object with the run figures')
     .option('--config <file>', 'run config (JSON, e.g. from `mixtape tune`): train params and signals overrides; explicit flags override it')
@@ -51,11 +60,21 @@ export function registerTrain(program: Command): void {
       const started = performance.now();
       const config = flags.config ? loadRunConfig(flags.config) : undefined;
       const f = applyRunConfig(flags, config, command);
+      if (f.maxMemory !== undefined) {
+        const est = await estimateTrainingMemory(f.interactions, f.format, f.factors);
+        if (!f.json) process.stderr.write(`estimated peak memory ${Math.round(est.bytes / 2 ** 20)} MB (${est.detail})\n`);
+        if (est.bytes > f.maxMemory) {
+          throw new Error(
+            `estimated peak memory ${Math.round(est.bytes / 2 ** 20)} MB exceeds --max-memory ${Math.round(f.maxMemory / 2 ** 20)} MB (${est.detail}); ` +
+              'use fewer --factors, drop old events with --max-age, split the input, or raise --max-memory',
+          );
+        }
+      }
       const loaded = await loadInteractionsWithConfig(f, config);
       const catalog = f.catalog ? await readCatalog(f.catalog, f.catalogArtists ? { artists: f.catalogArtists } : {}) : undefined;
       const interactions = catalog ? withCatalogTracks(loaded.interactions, catalog) : loaded.interactions;
       const bar = f.json ? undefined : createProgress('training', f.iterations, 'iterations');
-      let model = await train(interactions, {
+      const opts = resolveTrainOptions({
         factors: f.factors,
         iterations: f.iterations,
         regularization: f.regularization,
@@ -69,6 +88,18 @@ export function registerTrain(program: Command): void {
         computeLoss: true,
         onIteration: (info) => bar?.update(info.iteration, { detail: `loss ${info.loss.toPrecision(5)}` }),
       });
+      const ckDir = checkpointDir(f.out);
+      const fingerprint = trainingFingerprint(interactions, opts);
+      const resumed = f.resume ? await readCheckpoint(ckDir, fingerprint, interactions.users.size, interactions.items.size, opts.factors) : undefined;
+      if (f.resume && !f.json) process.stderr.write(resumed ? `resuming after iteration ${resumed.completedIterations}\n` : 'no checkpoint found: starting from the beginning\n');
+      let model = await train(interactions, opts, {
+        initial: resumed,
+        afterIteration: async (s) => {
+          if (s.iteration % f.checkpointEvery === 0 && s.iteration < opts.iterations) {
+            await writeCheckpoint(ckDir, fingerprint, { completedIterations: s.iteration, history: [...s.history], userFactors: s.userFactors, itemFactors: s.itemFactors }, interactions.users.size, interactions.items.size, opts.factors);
+          }
+        },
+      });
       bar?.stop();
       let content: { cold_tracks: number; blended_tracks: number; dim: number } | undefined;
       if (catalog) {
@@ -77,6 +108,7 @@ export function registerTrain(program: Command): void {
         content = { cold_tracks: attached.coldTracks, blended_tracks: attached.blendedTracks, dim: attached.content.dim };
       }
       await model.save(f.out);
+      await removeCheckpoint(ckDir);
       const summary = {
         users: interactions.users.size,
         items: interactions.items.size,
