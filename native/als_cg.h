@@ -113,7 +113,7 @@ inline void als_cg(const AlsProblem& p, int steps) {
         const float rsnew = dot(r, r, k);
         if (rsnew < 1e-20f) {
           L.active = false;
-          check_solution(x, k, L.u);
+          check_solution(x, k, p.first_row + L.u);
           continue;
         }
         xpby(r, rsnew / L.rsold, d, k);
@@ -122,7 +122,7 @@ inline void als_cg(const AlsProblem& p, int steps) {
     }
     for (std::size_t l = 0; l < R; ++l) {
       CgLane& L = lanes[l];
-      if (L.active) check_solution(p.X + L.u * k, k, L.u);
+      if (L.active) check_solution(p.X + L.u * k, k, p.first_row + L.u);
     }
   }
 }

@@ -1,7 +1,8 @@
 // Exact ALS row solver: the row's part of the k×k normal equations, Σ (c−1) y yᵀ, is built in
 // float32 (rank-1 updates on the gathered rows, or one syrk/gemm for longer rows), added to
 // YᵀY + λI in float64, and solved by a float64 Cholesky. Rows longer than the gather scratch are
-// built piece by piece, so scratch stays bounded however popular an item is.
+// built piece by piece, so scratch stays bounded however popular an item is. Entries whose term
+// outweighs YᵀY + λI (very large confidences) are added in float64 instead (add_heavy_entries).
 #pragma once
 #include <algorithm>
 #include <cmath>
@@ -53,6 +54,29 @@ inline void add_weighted_outer(const RowGather& g, std::size_t k, float* A, std:
   }
 }
 
+/**
+ * Adds the entries of the gathered piece whose term w z zᵀ outweighs G = YᵀY + λI (w·|z|² > `heavy`)
+ * to the upper triangle of U in float64, and zeroes their weight so the float32 build skips them.
+ * A user with thousands of plays of one track has such an entry: float32 rounds its term by about
+ * 6e-8·w|z|², which can exceed the system's smallest eigenvalue (about λ) and make the built matrix
+ * indefinite, while G itself only carries rounding of its own size.
+ */
+inline void add_heavy_entries(RowGather& g, std::size_t k, double heavy, double* U) {
+  for (std::size_t j = 0; j < g.len; ++j) {
+    const float* z = g.Z.data() + j * k;
+    double zz = 0;
+    for (std::size_t a = 0; a < k; ++a) zz += static_cast<double>(z[a]) * z[a];
+    const double w = g.w[j];
+    if (!(std::abs(w) * zz > heavy)) continue;
+    for (std::size_t a = 0; a < k; ++a) {
+      const double s = w * z[a];
+      double* Ua = U + a * k;
+      for (std::size_t c = a; c < k; ++c) Ua[c] += s * z[c];
+    }
+    g.w[j] = 0.f;
+  }
+}
+
 inline void als_cholesky(const AlsProblem& p) {
   const std::size_t k = p.k;
   const std::vector<float> G = regularized_gram(p);
@@ -61,6 +85,8 @@ inline void als_cholesky(const AlsProblem& p) {
   std::vector<float> A(k * k), tmp;
   Syrk syrk(k);
   std::vector<double> U(k * k), b(k);
+  double heavy = 0;  // an entry whose w·|z|² exceeds G's largest diagonal is built in float64
+  for (std::size_t a = 0; a < k; ++a) heavy = std::max(heavy, static_cast<double>(G[a * k + a]));
   for (std::size_t u = p.row_begin; u < p.row_end; ++u) {
     float* x = p.X + u * k;
     const std::size_t len = RowGather::row_length(p, u);
@@ -73,6 +99,7 @@ inline void als_cholesky(const AlsProblem& p) {
     std::fill(b.begin(), b.end(), 0.0);
     for (std::size_t first = 0; first < len; first += g.capacity) {
       g.load(p, u, first, std::min(g.capacity, len - first));
+      add_heavy_entries(g, k, heavy, U.data());
       add_weighted_outer(g, k, A.data(), tmp, syrk);
       for (std::size_t a = 0; a < k; ++a)
         for (std::size_t c = a; c < k; ++c) U[a * k + c] += A[a * k + c];
@@ -86,12 +113,12 @@ inline void als_cholesky(const AlsProblem& p) {
     double pivot = 0;
     const long bad = cholesky_factor_upper(U.data(), k, &pivot);
     if (bad >= 0)
-      throw_range("alsHalfStep: normal equations of row " + std::to_string(u) +
+      throw_range("alsHalfStep: normal equations of row " + std::to_string(p.first_row + u) +
                   " are not positive definite (pivot " + std::to_string(bad) + " = " + std::to_string(pivot) +
                   "); raise regularization or check conf and the factors for NaN/Infinity");
     cholesky_solve_upper(U.data(), k, b.data());
     for (std::size_t a = 0; a < k; ++a) x[a] = static_cast<float>(b[a]);
-    check_solution(x, k, u);
+    check_solution(x, k, p.first_row + u);
   }
 }
 

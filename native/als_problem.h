@@ -29,6 +29,7 @@ struct AlsProblem {
   std::size_t k;
   float reg;
   std::size_t row_begin, row_end;
+  std::size_t first_row = 0;  // the caller's number of row 0 here, for messages (the binding rebases to the range)
 };
 
 /**

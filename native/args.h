@@ -12,11 +12,6 @@
 
 namespace mixtape {
 
-/** Collects the typed arrays an async call must keep alive until it finishes. */
-struct Keep {
-  std::vector<Napi::Object> arrays;
-};
-
 inline std::string describe(const Napi::Value& v) {
   if (v.IsUndefined()) return "undefined";
   if (v.IsNull()) return "null";
@@ -43,10 +38,18 @@ inline std::string describe(const Napi::Value& v) {
   return "an object";
 }
 
+/**
+ * A typed array's memory as read at one moment on the JS thread. `data` stays valid only while no
+ * JS runs (a getter or a later turn can transfer a plain ArrayBuffer and let it be freed), so
+ * entries read every property first and take views last; async entries go through staging.h.
+ */
 template <typename T>
 struct ArrayView {
   T* data = nullptr;
   std::size_t length = 0;
+  bool shared = false;  // backed by a SharedArrayBuffer, which cannot be detached
+  std::string name;
+  Napi::Value value;
 };
 
 template <typename T> constexpr napi_typedarray_type typed_kind();
@@ -58,7 +61,7 @@ template <> constexpr const char* typed_name<int32_t>() { return "Int32Array"; }
 
 /** A typed array of element T (exact kind), not detached. */
 template <typename T>
-ArrayView<T> typed(const std::string& fn, const std::string& name, const Napi::Value& v, Keep* keep) {
+ArrayView<T> typed(const std::string& fn, const std::string& name, const Napi::Value& v) {
   if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != typed_kind<T>())
     throw_type(fn + ": " + name + " must be a " + typed_name<T>() + ", got " + describe(v));
   auto arr = v.As<Napi::TypedArray>();
@@ -70,12 +73,12 @@ ArrayView<T> typed(const std::string& fn, const std::string& name, const Napi::V
   if (napi_get_typedarray_info(v.Env(), arr, &kind, &length, &data, &buffer, &offset) != napi_ok)
     throw_type(fn + ": " + name + " could not be read as a typed array");
   // A transferred buffer leaves views of length 0 whose ArrayBuffer reports detached.
+  // napi_is_arraybuffer is false for a SharedArrayBuffer.
+  const bool plain = Napi::Value(v.Env(), buffer).IsArrayBuffer();
   bool detached = false;
-  if (length == 0 && Napi::Value(v.Env(), buffer).IsArrayBuffer() &&
-      napi_is_detached_arraybuffer(v.Env(), buffer, &detached) == napi_ok && detached)
+  if (length == 0 && plain && napi_is_detached_arraybuffer(v.Env(), buffer, &detached) == napi_ok && detached)
     throw_type(fn + ": " + name + " is a view over a detached ArrayBuffer");
-  if (keep) keep->arrays.push_back(v.As<Napi::Object>());
-  return {static_cast<T*>(data), length};
+  return {static_cast<T*>(data), length, !plain, name, v};
 }
 
 inline Napi::Value field(const Napi::Object& o, const char* name) { return o.Get(name); }

@@ -1,9 +1,10 @@
 // Node-API surface of the native core: argument parsing and validation on the JS thread, then a
 // header-only kernel, run either inline (sync entries, used inside worker threads) or on the libuv
-// pool by an AsyncWorker that holds the typed arrays until it settles.
+// pool by an AsyncWorker over staged copies of plain buffers (staging.h).
 #include <napi.h>
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <utility>
 
@@ -11,12 +12,14 @@
 #include "als_cholesky.h"
 #include "args.h"
 #include "blas.h"
+#include "csr_range.h"
 #include "errors.h"
 #include "gram.h"
 #include "loss.h"
 #include "sgemm_bench.h"
 #include "simd.h"
 #include "solve_spd.h"
+#include "staging.h"
 #include "topk.h"
 #include "validate.h"
 #include "version.h"
@@ -39,12 +42,17 @@ Napi::Value guarded(Napi::Env env, F&& body) {
   }
 }
 
-/** Runs a validated kernel on the libuv pool and settles a promise with `result` (or undefined). */
+/**
+ * Runs a validated kernel on the libuv pool and settles a promise with `result` (or undefined),
+ * after copying the staged outputs back into the caller's arrays.
+ */
 class KernelWorker : public Napi::AsyncWorker {
  public:
-  KernelWorker(Napi::Env env, std::function<void()> job, Keep keep, Napi::Value result)
-      : Napi::AsyncWorker(env, "mixtape.kernel"), job_(std::move(job)), deferred_(Napi::Promise::Deferred::New(env)) {
-    for (auto& a : keep.arrays) keep_.push_back(Napi::Persistent(a));
+  KernelWorker(Napi::Env env, std::function<void()> job, std::unique_ptr<Staging> staging, Napi::Value result)
+      : Napi::AsyncWorker(env, "mixtape.kernel"),
+        job_(std::move(job)),
+        staging_(std::move(staging)),
+        deferred_(Napi::Promise::Deferred::New(env)) {
     if (!result.IsUndefined()) result_ = Napi::Persistent(result.As<Napi::Object>());
   }
   Napi::Promise promise() const { return deferred_.Promise(); }
@@ -63,6 +71,12 @@ class KernelWorker : public Napi::AsyncWorker {
     }
   }
   void OnOK() override {
+    try {
+      staging_->finish(Env());
+    } catch (const ArgError& e) {
+      deferred_.Reject(to_js(Env(), e.kind, e.what()).Value());
+      return;
+    }
     deferred_.Resolve(result_.IsEmpty() ? Env().Undefined() : result_.Value());
   }
   void OnError(const Napi::Error& e) override {
@@ -72,19 +86,23 @@ class KernelWorker : public Napi::AsyncWorker {
 
  private:
   std::function<void()> job_;
+  std::unique_ptr<Staging> staging_;
   Napi::Promise::Deferred deferred_;
-  std::vector<Napi::ObjectReference> keep_;
   Napi::ObjectReference result_;
   ArgError::Kind kind_ = ArgError::Kind::Range;
   bool generic_ = false;
 };
 
-Napi::Value run_async(Napi::Env env, std::function<void()> job, Keep keep, Napi::Value result) {
-  auto* w = new KernelWorker(env, std::move(job), std::move(keep), result);
+Napi::Value run_async(Napi::Env env, std::function<void()> job, std::unique_ptr<Staging> staging, Napi::Value result) {
+  auto* w = new KernelWorker(env, std::move(job), std::move(staging), result);
   Napi::Promise p = w->promise();
   w->Queue();
   return p;
 }
+
+// Parsing order matters in every entry: all properties (which may be getters or proxy traps that
+// run JS, e.g. transfer a buffer) are read first; typed-array memory is taken last, when no more
+// JS can run before the kernel (sync) or the staging copies (async).
 
 // ---- gram ---------------------------------------------------------------------------------------
 
@@ -95,26 +113,22 @@ struct GramJob {
   Napi::Value out;
 };
 
-GramJob parse_gram(const Napi::CallbackInfo& info, const std::string& fn, Keep* keep) {
-  auto Y = typed<float>(fn, "Y", info[0], keep);
+GramJob parse_gram(const Napi::CallbackInfo& info, const std::string& fn, Staging& st) {
+  auto Y = typed<float>(fn, "Y", info[0]);
   const auto k = static_cast<std::size_t>(integer(fn, "factors", info[1], 1, kMaxFactors));
   if (Y.length % k != 0)
     throw_range(fn + ": Y has length " + std::to_string(Y.length) + ", not a multiple of factors=" + std::to_string(k));
   Napi::Value out = info[2];
-  ArrayView<float> G;
-  if (out.IsUndefined()) {
-    out = Napi::Float32Array::New(info.Env(), k * k);
-    G = typed<float>(fn, "out", out, keep);
-  } else {
-    G = typed<float>(fn, "out", out, keep);
-    expect_length(fn, "out", G.length, k * k, "factors*factors");
-  }
-  return {Y.data, Y.length / k, k, G.data, out};
+  if (out.IsUndefined()) out = Napi::Float32Array::New(info.Env(), k * k);
+  auto G = typed<float>(fn, "out", out);
+  expect_length(fn, "out", G.length, k * k, "factors*factors");
+  return {st.input(Y, 0, Y.length), Y.length / k, k, st.output(fn, G, 0, G.length, false), out};
 }
 
 Napi::Value Gram(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), [&]() -> Napi::Value {
-    GramJob j = parse_gram(info, "gram", nullptr);
+    Staging st(false);
+    GramJob j = parse_gram(info, "gram", st);
     gram(j.Y, j.n, j.k, j.G);
     return j.out;
   });
@@ -122,9 +136,9 @@ Napi::Value Gram(const Napi::CallbackInfo& info) {
 
 Napi::Value GramAsync(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), [&]() -> Napi::Value {
-    Keep keep;
-    GramJob j = parse_gram(info, "gramAsync", &keep);
-    return run_async(info.Env(), [j]() { gram(j.Y, j.n, j.k, j.G); }, std::move(keep), j.out);
+    auto st = std::make_unique<Staging>(true);
+    GramJob j = parse_gram(info, "gramAsync", *st);
+    return run_async(info.Env(), [j]() { gram(j.Y, j.n, j.k, j.G); }, std::move(st), j.out);
   });
 }
 
@@ -142,23 +156,27 @@ struct AlsJob {
   }
 };
 
-AlsJob parse_als(const Napi::CallbackInfo& info, const std::string& fn, Keep* keep) {
+/** The kernel sees only rows [rowBegin, rowEnd): index copies, and the value arrays from the range. */
+AlsJob parse_als(const Napi::CallbackInfo& info, const std::string& fn, Staging& st) {
   const Napi::Object o = options(fn, info);
-  auto indptr = typed<int32_t>(fn, "indptr", o.Get("indptr"), keep);
-  auto indices = typed<int32_t>(fn, "indices", o.Get("indices"), keep);
-  auto pref = typed<float>(fn, "pref", o.Get("pref"), keep);
-  auto conf = typed<float>(fn, "conf", o.Get("conf"), keep);
-  auto X = typed<float>(fn, "X", o.Get("X"), keep);
-  auto Y = typed<float>(fn, "Y", o.Get("Y"), keep);
-  auto YtY = typed<float>(fn, "YtY", o.Get("YtY"), keep);
-  const auto k = static_cast<std::size_t>(integer(fn, "factors", o.Get("factors"), 1, kMaxFactors));
-  const double reg = number(fn, "regularization", o.Get("regularization"));
+  const Napi::Value vIndptr = o.Get("indptr"), vIndices = o.Get("indices"), vPref = o.Get("pref"),
+                    vConf = o.Get("conf"), vX = o.Get("X"), vY = o.Get("Y"), vYtY = o.Get("YtY"),
+                    vFactors = o.Get("factors"), vReg = o.Get("regularization"), solver = o.Get("solver"),
+                    stepsV = o.Get("cgSteps"), vRb = o.Get("rowBegin"), vRe = o.Get("rowEnd");
+  // No JS runs from here on.
+  auto indptr = typed<int32_t>(fn, "indptr", vIndptr);
+  auto indices = typed<int32_t>(fn, "indices", vIndices);
+  auto pref = typed<float>(fn, "pref", vPref);
+  auto conf = typed<float>(fn, "conf", vConf);
+  auto X = typed<float>(fn, "X", vX);
+  auto Y = typed<float>(fn, "Y", vY);
+  auto YtY = typed<float>(fn, "YtY", vYtY);
+  const auto k = static_cast<std::size_t>(integer(fn, "factors", vFactors, 1, kMaxFactors));
+  const double reg = number(fn, "regularization", vReg);
   if (reg < 0) throw_range(fn + ": regularization=" + std::to_string(reg) + " must be >= 0");
-  const Napi::Value solver = o.Get("solver");
   const std::string s = solver.IsString() ? solver.As<Napi::String>().Utf8Value() : "";
   if (!solver.IsString()) throw_type(fn + ": solver must be 'cg' or 'cholesky', got " + describe(solver));
   if (s != "cg" && s != "cholesky") throw_range(fn + ": solver must be 'cg' or 'cholesky', got '" + s + "'");
-  const Napi::Value stepsV = o.Get("cgSteps");
   const int steps = stepsV.IsUndefined() ? 3 : static_cast<int>(integer(fn, "cgSteps", stepsV, 1, 1 << 20));
 
   if (indptr.length < 1) throw_range(fn + ": indptr has length 0, expected rows+1 >= 1");
@@ -170,32 +188,39 @@ AlsJob parse_als(const Napi::CallbackInfo& info, const std::string& fn, Keep* ke
   expect_length(fn, "YtY", YtY.length, k * k, "factors*factors");
   expect_length(fn, "pref", pref.length, indices.length, "indices.length");
   expect_length(fn, "conf", conf.length, indices.length, "indices.length");
-  const auto rb = static_cast<std::size_t>(integer(fn, "rowBegin", o.Get("rowBegin"), 0, static_cast<int64_t>(rows)));
-  const auto re = static_cast<std::size_t>(integer(fn, "rowEnd", o.Get("rowEnd"), 0, static_cast<int64_t>(rows)));
+  const auto rb = static_cast<std::size_t>(integer(fn, "rowBegin", vRb, 0, static_cast<int64_t>(rows)));
+  const auto re = static_cast<std::size_t>(integer(fn, "rowEnd", vRe, 0, static_cast<int64_t>(rows)));
   if (rb > re)
     throw_range(fn + ": rowBegin=" + std::to_string(rb) + " is greater than rowEnd=" + std::to_string(re));
-  validate_csr(fn.c_str(), CsrView{indptr.data, indptr.length, indices.data, indices.length}, cols, rb, re, true);
-  const auto e0 = static_cast<std::size_t>(indptr.data[rb]), e1 = static_cast<std::size_t>(indptr.data[re]);
-  validate_values(fn.c_str(), "conf", conf.data, e0, e1, true);
-  validate_values(fn.c_str(), "pref", pref.data, e0, e1, false);
-  validate_values(fn.c_str(), "YtY", YtY.data, 0, YtY.length, false);
-  AlsProblem p{indptr.data, indices.data, pref.data, conf.data, X.data, Y.data, YtY.data, k,
-               static_cast<float>(reg), rb, re};
+  const CsrView csr{indptr.data, indptr.length, indices.data, indices.length};
+  validate_indptr(fn.c_str(), csr);
+  CsrRange range = copy_csr_range(fn.c_str(), csr, cols, rb, re, true);
+  const std::size_t e0 = range.entry_begin, ne = range.indices.size();
+  const float* conf_r = st.input(conf, e0, ne);
+  const float* pref_r = st.input(pref, e0, ne);
+  const float* YtY_s = st.input(YtY, 0, YtY.length);
+  validate_values(fn.c_str(), "conf", conf_r, e0, e0 + ne, true);
+  validate_values(fn.c_str(), "pref", pref_r, e0, e0 + ne, false);
+  validate_values(fn.c_str(), "YtY", YtY_s, 0, YtY.length, false);
+  AlsProblem p{st.own(std::move(range.indptr)), st.own(std::move(range.indices)), pref_r, conf_r,
+               st.output(fn, X, rb * k, (re - rb) * k, true), st.input(Y, 0, Y.length), YtY_s, k,
+               static_cast<float>(reg), 0, re - rb, rb};
   return {p, s == "cg", steps};
 }
 
 Napi::Value AlsHalfStep(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), [&]() -> Napi::Value {
-    parse_als(info, "alsHalfStep", nullptr).run();
+    Staging st(false);
+    parse_als(info, "alsHalfStep", st).run();
     return info.Env().Undefined();
   });
 }
 
 Napi::Value AlsHalfStepAsync(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), [&]() -> Napi::Value {
-    Keep keep;
-    AlsJob j = parse_als(info, "alsHalfStepAsync", &keep);
-    return run_async(info.Env(), [j]() { j.run(); }, std::move(keep), info.Env().Undefined());
+    auto st = std::make_unique<Staging>(true);
+    AlsJob j = parse_als(info, "alsHalfStepAsync", *st);
+    return run_async(info.Env(), [j]() { j.run(); }, std::move(st), info.Env().Undefined());
   });
 }
 
@@ -205,14 +230,17 @@ Napi::Value ImplicitLoss(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), [&]() -> Napi::Value {
     const std::string fn = "implicitLoss";
     const Napi::Object o = options(fn, info);
-    auto indptr = typed<int32_t>(fn, "indptr", o.Get("indptr"), nullptr);
-    auto indices = typed<int32_t>(fn, "indices", o.Get("indices"), nullptr);
-    auto pref = typed<float>(fn, "pref", o.Get("pref"), nullptr);
-    auto conf = typed<float>(fn, "conf", o.Get("conf"), nullptr);
-    auto X = typed<float>(fn, "X", o.Get("X"), nullptr);
-    auto Y = typed<float>(fn, "Y", o.Get("Y"), nullptr);
-    const auto k = static_cast<std::size_t>(integer(fn, "factors", o.Get("factors"), 1, kMaxFactors));
-    const double reg = number(fn, "regularization", o.Get("regularization"));
+    const Napi::Value vIndptr = o.Get("indptr"), vIndices = o.Get("indices"), vPref = o.Get("pref"),
+                      vConf = o.Get("conf"), vX = o.Get("X"), vY = o.Get("Y"), vFactors = o.Get("factors"),
+                      vReg = o.Get("regularization");
+    auto indptr = typed<int32_t>(fn, "indptr", vIndptr);
+    auto indices = typed<int32_t>(fn, "indices", vIndices);
+    auto pref = typed<float>(fn, "pref", vPref);
+    auto conf = typed<float>(fn, "conf", vConf);
+    auto X = typed<float>(fn, "X", vX);
+    auto Y = typed<float>(fn, "Y", vY);
+    const auto k = static_cast<std::size_t>(integer(fn, "factors", vFactors, 1, kMaxFactors));
+    const double reg = number(fn, "regularization", vReg);
     if (reg < 0) throw_range(fn + ": regularization=" + std::to_string(reg) + " must be >= 0");
     if (indptr.length < 1) throw_range(fn + ": indptr has length 0, expected rows+1 >= 1");
     const std::size_t rows = indptr.length - 1;
@@ -222,10 +250,14 @@ Napi::Value ImplicitLoss(const Napi::CallbackInfo& info) {
     const std::size_t cols = Y.length / k;
     expect_length(fn, "pref", pref.length, indices.length, "indices.length");
     expect_length(fn, "conf", conf.length, indices.length, "indices.length");
-    validate_csr(fn.c_str(), CsrView{indptr.data, indptr.length, indices.data, indices.length}, cols, 0, rows, true);
-    validate_values(fn.c_str(), "conf", conf.data, 0, conf.length, true);
-    validate_values(fn.c_str(), "pref", pref.data, 0, pref.length, false);
-    const LossResult r = implicit_loss(indptr.data, indices.data, pref.data, conf.data, rows, X.data, Y.data, cols, k, reg);
+    const CsrView csr{indptr.data, indptr.length, indices.data, indices.length};
+    validate_indptr(fn.c_str(), csr);
+    const CsrRange m = copy_csr_range(fn.c_str(), csr, cols, 0, rows, true);
+    const std::size_t e0 = m.entry_begin, ne = m.indices.size();
+    validate_values(fn.c_str(), "conf", conf.data + e0, e0, e0 + ne, true);
+    validate_values(fn.c_str(), "pref", pref.data + e0, e0, e0 + ne, false);
+    const LossResult r = implicit_loss(m.indptr.data(), m.indices.data(), pref.data + e0, conf.data + e0, rows, X.data,
+                                       Y.data, cols, k, reg);
     Napi::Object out = Napi::Object::New(info.Env());
     out.Set("raw", r.raw);
     out.Set("normalized", r.normalized);
@@ -235,11 +267,25 @@ Napi::Value ImplicitLoss(const Napi::CallbackInfo& info) {
 
 // ---- score + top-k ------------------------------------------------------------------------------
 
-TopKProblem parse_topk(const Napi::CallbackInfo& info, const std::string& fn, Keep* keep) {
+/** The kernel sees only users [userBegin, userEnd): their rows of U, exclusions and outputs. */
+TopKProblem parse_topk(const Napi::CallbackInfo& info, const std::string& fn, Staging& st) {
   const Napi::Object o = options(fn, info);
-  auto U = typed<float>(fn, "U", o.Get("U"), keep);
-  auto V = typed<float>(fn, "V", o.Get("V"), keep);
-  const auto k = static_cast<std::size_t>(integer(fn, "factors", o.Get("factors"), 1, kMaxFactors));
+  const Napi::Value vU = o.Get("U"), vV = o.Get("V"), vFactors = o.Get("factors"), vUb = o.Get("userBegin"),
+                    vUe = o.Get("userEnd"), vN = o.Get("n"), vOutItems = o.Get("outItems"),
+                    vOutScores = o.Get("outScores"), bias = o.Get("itemBias"), ex = o.Get("exclude");
+  const bool hasBias = !bias.IsUndefined() && !bias.IsNull(), hasEx = !ex.IsUndefined() && !ex.IsNull();
+  if (hasEx && (!ex.IsObject() || ex.IsTypedArray()))
+    throw_type(fn + ": exclude must be an object {indptr, indices}, got " + describe(ex));
+  Napi::Value vExIndptr, vExIndices;
+  if (hasEx) {
+    const Napi::Object eo = ex.As<Napi::Object>();
+    vExIndptr = eo.Get("indptr");
+    vExIndices = eo.Get("indices");
+  }
+  // No JS runs from here on.
+  auto U = typed<float>(fn, "U", vU);
+  auto V = typed<float>(fn, "V", vV);
+  const auto k = static_cast<std::size_t>(integer(fn, "factors", vFactors, 1, kMaxFactors));
   if (U.length % k != 0)
     throw_range(fn + ": U has length " + std::to_string(U.length) + ", not a multiple of factors=" + std::to_string(k));
   if (V.length % k != 0)
@@ -247,49 +293,53 @@ TopKProblem parse_topk(const Napi::CallbackInfo& info, const std::string& fn, Ke
   const std::size_t users = U.length / k, items = V.length / k;
   if (items > static_cast<std::size_t>(INT32_MAX))
     throw_range(fn + ": V has " + std::to_string(items) + " items, more than an Int32Array can index");
-  const auto ub = static_cast<std::size_t>(integer(fn, "userBegin", o.Get("userBegin"), 0, static_cast<int64_t>(users)));
-  const auto ue = static_cast<std::size_t>(integer(fn, "userEnd", o.Get("userEnd"), 0, static_cast<int64_t>(users)));
+  const auto ub = static_cast<std::size_t>(integer(fn, "userBegin", vUb, 0, static_cast<int64_t>(users)));
+  const auto ue = static_cast<std::size_t>(integer(fn, "userEnd", vUe, 0, static_cast<int64_t>(users)));
   if (ub > ue) throw_range(fn + ": userBegin=" + std::to_string(ub) + " is greater than userEnd=" + std::to_string(ue));
-  const auto n = static_cast<std::size_t>(integer(fn, "n", o.Get("n"), 0, INT32_MAX));
-  auto outItems = typed<int32_t>(fn, "outItems", o.Get("outItems"), keep);
-  auto outScores = typed<float>(fn, "outScores", o.Get("outScores"), keep);
+  const auto n = static_cast<std::size_t>(integer(fn, "n", vN, 0, INT32_MAX));
+  auto outItems = typed<int32_t>(fn, "outItems", vOutItems);
+  auto outScores = typed<float>(fn, "outScores", vOutScores);
   expect_length(fn, "outItems", outItems.length, (ue - ub) * n, "(userEnd-userBegin)*n");
   expect_length(fn, "outScores", outScores.length, (ue - ub) * n, "(userEnd-userBegin)*n");
-  TopKProblem p{U.data, V.data, users, items, k, ub, ue, n, nullptr, nullptr, nullptr, outItems.data, outScores.data};
-  const Napi::Value bias = o.Get("itemBias");
-  if (!bias.IsUndefined() && !bias.IsNull()) {
-    auto b = typed<float>(fn, "itemBias", bias, keep);
+  const std::size_t nu = ue - ub;
+  TopKProblem p{nullptr, nullptr, nu, items, k, 0, nu, n, nullptr, nullptr, nullptr, nullptr, nullptr};
+  if (hasBias) {
+    auto b = typed<float>(fn, "itemBias", bias);
     expect_length(fn, "itemBias", b.length, items, "items");
-    validate_values(fn.c_str(), "itemBias", b.data, 0, b.length, false);
-    p.bias = b.data;
+    p.bias = st.input(b, 0, b.length);
+    validate_values(fn.c_str(), "itemBias", p.bias, 0, b.length, false);
   }
-  const Napi::Value ex = o.Get("exclude");
-  if (!ex.IsUndefined() && !ex.IsNull()) {
-    if (!ex.IsObject() || ex.IsTypedArray())
-      throw_type(fn + ": exclude must be an object {indptr, indices}, got " + describe(ex));
-    const Napi::Object eo = ex.As<Napi::Object>();
-    auto ip = typed<int32_t>(fn, "exclude.indptr", eo.Get("indptr"), keep);
-    auto ix = typed<int32_t>(fn, "exclude.indices", eo.Get("indices"), keep);
+  if (hasEx) {
+    auto ip = typed<int32_t>(fn, "exclude.indptr", vExIndptr);
+    auto ix = typed<int32_t>(fn, "exclude.indices", vExIndices);
     expect_length(fn, "exclude.indptr", ip.length, users + 1, "rows(U)+1");
-    validate_csr((fn + ": exclude").c_str(), CsrView{ip.data, ip.length, ix.data, ix.length}, items, ub, ue, false);
-    p.excl_indptr = ip.data;
-    p.excl_indices = ix.data;
+    const CsrView csr{ip.data, ip.length, ix.data, ix.length};
+    const std::string where = fn + ": exclude";
+    validate_indptr(where.c_str(), csr);
+    CsrRange range = copy_csr_range(where.c_str(), csr, items, ub, ue, false);
+    p.excl_indptr = st.own(std::move(range.indptr));
+    p.excl_indices = st.own(std::move(range.indices));
   }
+  p.U = st.input(U, ub * k, nu * k);
+  p.V = st.input(V, 0, V.length);
+  p.out_items = st.output(fn, outItems, 0, outItems.length, false);
+  p.out_scores = st.output(fn, outScores, 0, outScores.length, false);
   return p;
 }
 
 Napi::Value ScoreTopK(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), [&]() -> Napi::Value {
-    score_topk(parse_topk(info, "scoreTopK", nullptr));
+    Staging st(false);
+    score_topk(parse_topk(info, "scoreTopK", st));
     return info.Env().Undefined();
   });
 }
 
 Napi::Value ScoreTopKAsync(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), [&]() -> Napi::Value {
-    Keep keep;
-    TopKProblem p = parse_topk(info, "scoreTopKAsync", &keep);
-    return run_async(info.Env(), [p]() { score_topk(p); }, std::move(keep), info.Env().Undefined());
+    auto st = std::make_unique<Staging>(true);
+    TopKProblem p = parse_topk(info, "scoreTopKAsync", *st);
+    return run_async(info.Env(), [p]() { score_topk(p); }, std::move(st), info.Env().Undefined());
   });
 }
 
@@ -298,8 +348,8 @@ Napi::Value ScoreTopKAsync(const Napi::CallbackInfo& info) {
 Napi::Value SolveSpd(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), [&]() -> Napi::Value {
     const std::string fn = "solveSpd";
-    auto A = typed<float>(fn, "A", info[0], nullptr);
-    auto B = typed<float>(fn, "B", info[1], nullptr);
+    auto A = typed<float>(fn, "A", info[0]);
+    auto B = typed<float>(fn, "B", info[1]);
     const auto dim = static_cast<std::size_t>(integer(fn, "dim", info[2], 0, 1 << 16));
     const auto nrhs = static_cast<std::size_t>(integer(fn, "nrhs", info[3], 0, INT32_MAX));
     const double ridge = number(fn, "ridge", info[4]);

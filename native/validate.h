@@ -19,12 +19,10 @@ struct CsrView {
 };
 
 /**
- * Structure of a CSR: indptr[0] = 0, monotone, last = nnz (O(rows)); then for rows in
- * [row_begin, row_end) only, column indices in [0, cols) and increasing within each row (strictly
- * when `strict`). Rows outside the range are not read by the kernels, so they are not checked.
+ * Offsets of a CSR: indptr[0] = 0, monotone, last = nnz (O(rows)). The column indices of the rows a
+ * kernel reads are checked on a private copy (csr_range.h), so they cannot change after the check.
  */
-inline void validate_csr(const char* fn, const CsrView& m, std::size_t cols, std::size_t row_begin,
-                         std::size_t row_end, bool strict) {
+inline void validate_indptr(const char* fn, const CsrView& m) {
   const std::string f(fn);
   if (m.indptr_len < 1) throw_range(f + ": indptr must have length rows+1 >= 1, got 0");
   if (m.indptr[0] != 0) throw_range(f + ": indptr[0]=" + std::to_string(m.indptr[0]) + ", expected 0");
@@ -37,28 +35,16 @@ inline void validate_csr(const char* fn, const CsrView& m, std::size_t cols, std
   if (last != static_cast<int64_t>(m.nnz))
     throw_range(f + ": indptr[" + std::to_string(m.indptr_len - 1) + "]=" + std::to_string(last) +
                 " must equal indices.length=" + std::to_string(m.nnz));
-  const int64_t ncols = static_cast<int64_t>(cols);
-  for (std::size_t r = row_begin; r < row_end; ++r) {
-    int64_t prev = -1;
-    for (int64_t e = m.indptr[r]; e < m.indptr[r + 1]; ++e) {
-      const int64_t c = m.indices[e];
-      if (c < 0 || c >= ncols)
-        throw_range(f + ": indices[" + std::to_string(e) + "]=" + std::to_string(c) + " out of range [0, " +
-                    std::to_string(ncols) + ")");
-      if (strict ? c <= prev : c < prev)
-        throw_range(f + ": indices[" + std::to_string(e) + "]=" + std::to_string(c) + " in row " +
-                    std::to_string(r) + " is not " + (strict ? "strictly " : "") +
-                    "greater than the previous index " + std::to_string(prev));
-      prev = c;
-    }
-  }
 }
 
-/** Every value in [begin, end) is finite (and >= 0 when `nonnegative`). */
+/**
+ * Every value of elements [begin, end) is finite (and >= 0 when `nonnegative`); `v` points at
+ * element `begin` (it may be a copy of just that range), messages use the element numbers.
+ */
 inline void validate_values(const char* fn, const char* name, const float* v, std::size_t begin, std::size_t end,
                             bool nonnegative) {
   for (std::size_t i = begin; i < end; ++i) {
-    const float x = v[i];
+    const float x = v[i - begin];
     if (!std::isfinite(x) || (nonnegative && x < 0.f))
       throw_range(std::string(fn) + ": " + name + "[" + std::to_string(i) + "]=" + std::to_string(x) + " must be " +
                   (nonnegative ? "finite and >= 0" : "finite"));

@@ -2,7 +2,10 @@
  * Typed surface of the native core (the `mixtape_native` Node-API addon). Every function validates
  * its arguments and throws a TypeError (wrong kind) or RangeError (bad length, range or value) whose
  * message names the argument. Typed arrays may be views over SharedArrayBuffers. Async variants run
- * on the libuv thread pool and keep their arrays alive until they settle.
+ * on the libuv thread pool: arrays over plain ArrayBuffers are copied at the call and outputs copied
+ * back when the promise settles (so they may be changed or transferred meanwhile; a transferred
+ * output rejects with a TypeError naming it), while SharedArrayBuffer-backed arrays are used in
+ * place — pass those to avoid the copies.
  *
  * The addon is looked up, in order, at $MIXTAPE_NATIVE_PATH, build/Release and build/Debug under the
  * package root (the nearest folder above this file holding package.json).
