@@ -15,6 +15,7 @@ import type { WeightedRows } from './refresh.js';
 import { ShardRunner } from './shard.js';
 import { DEFAULT_CANDIDATES, type PlaylistTables, type RetrievalMode } from './tables.js';
 import { isoWeek, weekKey } from './week.js';
+import { nextTurn } from '../util/turns.js';
 
 export interface PlaylistRow {
   userId: string;
@@ -87,6 +88,9 @@ export async function weeklyPlaylist(model: { data: ModelData }, userId: string,
   const u = data.users.get(userId);
   if (u === undefined) throw new RangeError(`weeklyPlaylist: unknown user '${userId}'`);
   if (!Number.isFinite(opts.asOf)) throw new TypeError(`weeklyPlaylist: options.asOf must be an epoch-ms time, got ${String(opts.asOf)}`);
+  // One user's retrieval and re-ranking take about a millisecond of CPU on this thread; taking
+  // turns lets a service's event loop run between concurrent calls instead of behind all of them.
+  await nextTurn();
   const k = data.params.factors;
   const shared = sharedFor(data, opts.meta, opts.features);
   const track = (id: string): number => data.items.get(id) ?? -1;

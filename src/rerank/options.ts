@@ -55,7 +55,7 @@ export function resolveRerankOptions(o: RerankOptions = {}): ResolvedRerankOptio
     size: int('size', o.size, 30, 1),
     lambda: num('lambda', o.lambda, 0.7, 0, 1),
     mmrPool: int('mmrPool', o.mmrPool, 150, 1),
-    artistCap: int('artistCap', o.artistCap, 3, 1),
+    artistCap: int('artistCap', o.artistCap, 2, 1),
     maxGenreShare: num('maxGenreShare', o.maxGenreShare, 1, 0, 1, true),
     explorationShare: num('explorationShare', o.explorationShare, 0.2, 0, 1),
     discoveryQuantile: num('discoveryQuantile', o.discoveryQuantile, 0.7, 0, 1),

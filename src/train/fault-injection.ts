@@ -8,6 +8,8 @@
 import type { ShardRef } from './worker.js';
 
 interface FaultSpec {
+  /** Absent or "train": training shards; specs of other stages (e.g. "weekly") are ignored here. */
+  stage?: string;
   side?: 'user' | 'item';
   shard?: number;
   iteration?: number;
@@ -20,7 +22,8 @@ const spec: FaultSpec | undefined = parse(process.env.MIXTAPE_TEST_FAULT);
 function parse(text: string | undefined): FaultSpec | undefined {
   if (!text) return undefined;
   try {
-    return JSON.parse(text) as FaultSpec;
+    const v = JSON.parse(text) as FaultSpec;
+    return v.stage === undefined || v.stage === 'train' ? v : undefined;
   } catch {
     throw new Error(`MIXTAPE_TEST_FAULT is not valid JSON: ${text}`);
   }

@@ -63,7 +63,7 @@ export function registerWeekly(program: Command): void {
     .requiredOption('--out <file>', 'output file: .csv, .jsonl or .parquet (written atomically)')
     .option('--candidates <n>', 'candidates retrieved per user before re-ranking', int(1), DEFAULT_CANDIDATES)
     .option('--lambda <x>', 'MMR relevance weight (1 = no diversity term)', num(0), 0.7)
-    .option('--artist-cap <n>', 'at most this many tracks per artist', int(1), 3)
+    .option('--artist-cap <n>', 'at most this many tracks per artist', int(1), 2)
     .option('--max-genre-share <x>', 'no genre above this share of the playlist (1 = off)', num(0), 1)
     .option('--explore <x>', 'share of slots for discoveries', num(0), 0.2)
     .option('--popularity-penalty <x>', 'β of relevance × (1 + popularity)^−β', num(0), 0.1)
