@@ -146,7 +146,8 @@ describe('the weekly job on a generated world', () => {
       ['cap 3, C 150', { artistCap: 3 }, 150],
       ['λ 0.9, explore 0.1', { lambda: 0.9, explorationShare: 0.1 }, 500],
       ['λ 0.5, explore 0.3', { lambda: 0.5, explorationShare: 0.3 }, 500],
-      ['cap 3 only', { lambda: 1, explorationShare: 0, popularityPenalty: 0 }, 500],
+      ['artist cap 2 only (no MMR, exploration or debiasing)', { lambda: 1, explorationShare: 0, popularityPenalty: 0 }, 500],
+      ['λ 0.9, explore 0.2, cap 2', { lambda: 0.9 }, 200],
     ];
     const rows: Record<string, ListStats & { cost: number }> = { 'pure top-30': { ...pure, cost: 0 } };
     for (const [name, o, c] of settings) {
