@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { readCatalog, readEvents } from '../../data/index.js';
+import { addPrivacyFlags, ingestPrivacyOptions, type PrivacyFlags } from '../load-interactions.js';
 import { Model } from '../../model/model.js';
 import { previousWeeks, readArchive } from '../../playlist/archive.js';
 import { trackMetaFromCatalog, trackMetaFromEvents, type TrackMeta } from '../../playlist/catalog.js';
@@ -14,7 +15,7 @@ import { defaultThreads } from '../../train/pool.js';
 import { date, int, num, oneOf, peakRssMb } from '../options.js';
 import { createProgress } from '../progress.js';
 
-interface WeeklyFlags {
+interface WeeklyFlags extends PrivacyFlags {
   model: string;
   events: string;
   asOf: number;
@@ -47,7 +48,7 @@ interface WeeklyFlags {
 }
 
 export function registerWeekly(program: Command): void {
-  program
+  const cmd = program
     .command('weekly')
     .description(
       'build every user\'s weekly discovery playlist (user_id, week, position, track_id, artist_id, score, reason) as CSV, JSONL or Parquet by extension; ' +
@@ -81,12 +82,13 @@ export function registerWeekly(program: Command): void {
     .option('--resume', 'continue an interrupted run of the same job (same model, inputs and options) from its last completed shard')
     .option('--no-fold-in', 'do not re-solve the factors of users with recent events')
     .option('--skip-bad', 'skip malformed event rows instead of failing')
-    .option('--json', 'print the summary as JSON on stdout')
-    .action(async (f: WeeklyFlags) => {
+    .option('--json', 'print the summary as JSON on stdout');
+  // A model trained with --pseudonymize holds tokens: the recent events' user ids must get the same ones.
+  addPrivacyFlags(cmd).action(async (f: WeeklyFlags) => {
       const started = performance.now();
       const model = await Model.load(f.model);
       const data = model.data;
-      const { log } = await readEvents(f.events, { asOf: f.asOf, skipBad: f.skipBad ?? false });
+      const { log } = await readEvents(f.events, { asOf: f.asOf, skipBad: f.skipBad ?? false, ...ingestPrivacyOptions(f, 'events') });
       let meta: TrackMeta;
       if (f.catalog) meta = trackMetaFromCatalog(await readCatalog(f.catalog), data.items);
       else meta = trackMetaFromEvents(log, data.items);
