@@ -1,5 +1,6 @@
 import type { Interactions } from '../types.js';
-import { AtomicTextWriter, csvField } from '../util/atomic-writer.js';
+import { AtomicTextWriter } from '../util/atomic-writer.js';
+import { csvField } from '../util/csv-field.js';
 
 /** Write interactions as a counts CSV (user_id,item_id,weight) so other libraries can be timed on the same data. */
 export async function dumpCounts(m: Interactions, file: string): Promise<void> {

@@ -19,6 +19,7 @@ import type { Catalog } from './catalog.js';
 import { parsePythonStringList } from './catalog-lists.js';
 import { buildCsr } from './csr.js';
 import { readCounts } from './read-counts.js';
+import { csvField } from '../util/csv-field.js';
 
 const AUDIO = ['danceability', 'energy', 'valence', 'acousticness', 'instrumentalness', 'liveness', 'speechiness', 'loudness', 'tempo', 'duration_ms'] as const;
 
@@ -62,11 +63,6 @@ function col(t: TsvTable, name: string, file: string): number {
 }
 
 const joinKey = (name: string): string => name.trim().toLowerCase();
-
-/** Quote a CSV field (RFC 4180). */
-function csvField(s: string): string {
-  return `"${s.replace(/"/g, '""')}"`;
-}
 
 /** Tokens may not contain the list separator. */
 const token = (s: string): string => s.replace(/[|\r\n\t]/g, ' ').trim();

@@ -11,7 +11,8 @@ import { ByteInterner } from '../data/byte-interner.js';
 import { buildCsr } from '../data/csr.js';
 import { Dictionary } from '../data/dictionary.js';
 import type { IdDictionary } from '../types.js';
-import { AtomicTextWriter, csvField } from '../util/atomic-writer.js';
+import { AtomicTextWriter } from '../util/atomic-writer.js';
+import { csvField } from '../util/csv-field.js';
 import type { UserRows } from '../retrieve/exclusion-rows.js';
 import { WEEK_PATTERN } from './week.js';
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 import * as arrow from 'apache-arrow';
 import * as pw from 'parquet-wasm';
 import { tempSibling } from '../util/atomic.js';
-import { csvField } from '../util/atomic-writer.js';
+import { csvField } from '../util/csv-field.js';
 
 export const PLAYLIST_COLUMNS = ['user_id', 'week', 'position', 'track_id', 'artist_id', 'score', 'reason'] as const;
 

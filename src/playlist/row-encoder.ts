@@ -3,7 +3,7 @@
  * escaped id fields of each track and user are built once (per worker) and reused, so a row costs
  * a few concatenations, the score and its reason. Produces exactly the rows of encodeRows.
  */
-import { csvField } from '../util/atomic-writer.js';
+import { csvField } from '../util/csv-field.js';
 import { formatReason, type ReasonNames } from './reasons.js';
 import type { ShardResult } from './shard.js';
 

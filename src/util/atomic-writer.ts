@@ -60,8 +60,3 @@ export class AtomicTextWriter {
     await fs.rm(this.tmp, { force: true });
   }
 }
-
-/** Quote a CSV field when it holds a delimiter, quote or newline. */
-export function csvField(s: string): string {
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}

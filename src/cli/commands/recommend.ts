@@ -4,7 +4,8 @@ import { onboardingContext, recommendOnboarding } from '../../content/onboarding
 import { readCatalog } from '../../data/catalog.js';
 import { readIdPairs } from '../../data/read-pairs.js';
 import { Model } from '../../model/model.js';
-import { AtomicTextWriter, csvField } from '../../util/atomic-writer.js';
+import { AtomicTextWriter } from '../../util/atomic-writer.js';
+import { csvField } from '../../util/csv-field.js';
 import { int } from '../options.js';
 import { createProgress } from '../progress.js';
 
