@@ -1,7 +1,7 @@
 /** Arrow IPC (file or stream format, e.g. `.arrow`, `.feather`, `.ipc`) event logs. */
 import { open, type FileHandle } from 'node:fs/promises';
 import * as arrow from 'apache-arrow';
-import { writeBytesAtomically } from './atomic-write.js';
+import { writeFileAtomic } from '../util/atomic.js';
 import { IngestError } from './errors.js';
 import { eventLogToArrowTable } from './events-table.js';
 import type { ReadEventsOptions } from './events-options.js';
@@ -58,5 +58,5 @@ export async function readEventsArrow(file: string, opts: ReadEventsOptions = {}
 
 /** Writes an EventLog as an Arrow IPC file, atomically. */
 export async function writeEventsArrow(log: EventLog, file: string): Promise<void> {
-  await writeBytesAtomically(file, arrow.tableToIPC(eventLogToArrowTable(log), 'file'));
+  await writeFileAtomic(file, arrow.tableToIPC(eventLogToArrowTable(log), 'file'));
 }

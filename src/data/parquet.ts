@@ -6,7 +6,7 @@
 import { openAsBlob } from 'node:fs';
 import * as pw from 'parquet-wasm';
 import { parseSchema, parseTable } from './arrow-ffi.js';
-import { writeBytesAtomically } from './atomic-write.js';
+import { writeFileAtomic } from '../util/atomic.js';
 import { IngestError } from './errors.js';
 import { eventLogToArrowTable } from './events-table.js';
 import type { ReadEventsOptions } from './events-options.js';
@@ -118,5 +118,5 @@ export async function writeEventsParquet(log: EventLog, file: string, opts: Writ
   if (opts.rowGroupSize !== undefined) builder = builder.setMaxRowGroupSize(opts.rowGroupSize);
   // writeParquet consumes both the table and the properties.
   const bytes = pw.writeParquet(pw.Table.fromIPCStream(ipc), builder.build());
-  await writeBytesAtomically(file, bytes);
+  await writeFileAtomic(file, bytes);
 }

@@ -2,13 +2,10 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
-import { writeAtomically } from './atomic-write.js';
+import { writeViaTemp } from '../util/atomic.js';
 import { EVENT_KINDS, type EventLog, type IdDictionary } from '../types.js';
+import { csvField } from '../util/csv-field.js';
 
-/** A field quoted when it holds a delimiter, quote or line break (RFC 4180). */
-export function csvField(s: string): string {
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 function quotedIds(d: IdDictionary): string[] {
   return d.ids.map(csvField);
@@ -30,7 +27,7 @@ export async function writeEventsCsv(log: EventLog, file: string): Promise<void>
   if (log.durationMs) header.push('track_duration_ms');
   if (artists) header.push('artist_id');
   if (contexts) header.push('context');
-  await writeAtomically(file, async (tmp) => {
+  await writeViaTemp(file, async (tmp) => {
     const out = createWriteStream(tmp);
     let buf = `${header.join(',')}\n`;
     for (let start = 0; start < log.length; start += ROWS_PER_WRITE) {

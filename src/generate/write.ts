@@ -22,18 +22,16 @@ import { FLAW } from './event-buffer.js';
 import { ByteSink, encodeIds } from './byte-sink.js';
 import { TAGS, UNKNOWN_KIND_NAMES } from './vocab.js';
 import type { World } from './world.js';
+import { csvField } from '../util/csv-field.js';
+import { tempSibling } from '../util/atomic.js';
 
 export const EVENTS_HEADER = 'user_id,track_id,timestamp,event,ms_played,track_duration_ms,artist_id,context';
 export const CATALOG_HEADER =
   'track_id,artist_id,title,genres,tags,release_date,duration_ms,danceability,energy,valence,acousticness,tempo';
 
-/** Quotes a CSV field when it holds a comma, quote or line break. */
-export function csvField(s: string): string {
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-async function writeFileAtomic(file: string, produce: (sink: ByteSink) => Promise<void>): Promise<string> {
-  const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
+/** Write a file's bytes to a synced temporary sibling; writeWorld renames all three at the end. */
+async function writeTemp(file: string, produce: (sink: ByteSink) => Promise<void>): Promise<string> {
+  const tmp = tempSibling(file);
   const fh = await open(tmp, 'w');
   try {
     const sink = new ByteSink(fh);
@@ -122,7 +120,7 @@ async function writeCatalog(world: World, sink: ByteSink): Promise<void> {
 }
 
 async function writeTruth(file: string, world: World): Promise<string> {
-  const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
+  const tmp = tempSibling(file);
   await writeFile(tmp, JSON.stringify(world.truth) + '\n', { flush: true });
   return tmp;
 }
@@ -134,8 +132,8 @@ export async function writeWorld(world: World, dir: string): Promise<void> {
   const targets = ['events.csv', 'catalog.csv', 'truth.json'].map((f) => path.join(dir, f));
   const temps: string[] = [];
   try {
-    temps.push(await writeFileAtomic(targets[0], (s) => writeEvents(world, s)));
-    temps.push(await writeFileAtomic(targets[1], (s) => writeCatalog(world, s)));
+    temps.push(await writeTemp(targets[0], (s) => writeEvents(world, s)));
+    temps.push(await writeTemp(targets[1], (s) => writeCatalog(world, s)));
     temps.push(await writeTruth(targets[2], world));
   } catch (err) {
     await Promise.all(temps.map((t) => rm(t, { force: true })));

@@ -20,7 +20,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import hnswlib from 'hnswlib-node';
-import { tempSibling, writeFileAtomic } from '../util/atomic.js';
+import { writeFileAtomic, writeViaTemp } from '../util/atomic.js';
 import type { CandidateLists } from './candidates.js';
 
 export type MipsSpace = 'augmented' | 'ip';
@@ -134,15 +134,7 @@ export class HnswIndex {
 
   /** Write `hnsw.index` and `hnsw.json` into a model directory (each atomically). */
   async save(dir: string): Promise<void> {
-    const file = path.join(dir, INDEX_FILE);
-    const tmp = tempSibling(file);
-    try {
-      await this.index.writeIndex(tmp);
-      await fs.rename(tmp, file);
-    } catch (err) {
-      await fs.rm(tmp, { force: true });
-      throw new Error(`cannot write ${file}: ${(err as Error).message}`, { cause: err });
-    }
+    await writeViaTemp(path.join(dir, INDEX_FILE), (tmp) => this.index.writeIndex(tmp).then(() => undefined));
     await writeFileAtomic(path.join(dir, INDEX_META_FILE), JSON.stringify(this.meta, null, 2) + '\n');
   }
 

@@ -11,10 +11,24 @@ export function tempSibling(target: string, tag = 'tmp'): string {
   return path.join(dir, `.${path.basename(target)}.${tag}-${process.pid}-${randomBytes(4).toString('hex')}`);
 }
 
-/** Write bytes to `file` atomically. */
-export async function writeFileAtomic(file: string, data: Uint8Array | string): Promise<void> {
+/**
+ * Let `write` produce the file at a temporary sibling path, then rename it onto `file`; on any
+ * failure the temporary file is removed and `file` is untouched.
+ */
+export async function writeViaTemp(file: string, write: (tmp: string) => Promise<void>): Promise<void> {
   const tmp = tempSibling(file);
   try {
+    await write(tmp);
+    await fs.rename(tmp, file);
+  } catch (err) {
+    await fs.rm(tmp, { force: true });
+    throw describeWriteError(file, err);
+  }
+}
+
+/** Write bytes to `file` atomically (synced before the rename). */
+export async function writeFileAtomic(file: string, data: Uint8Array | string): Promise<void> {
+  await writeViaTemp(file, async (tmp) => {
     const fh = await fs.open(tmp, 'wx');
     try {
       await fh.writeFile(data);
@@ -22,11 +36,7 @@ export async function writeFileAtomic(file: string, data: Uint8Array | string): 
     } finally {
       await fh.close();
     }
-    await fs.rename(tmp, file);
-  } catch (err) {
-    await fs.rm(tmp, { force: true });
-    throw describeWriteError(file, err);
-  }
+  });
 }
 
 /**
