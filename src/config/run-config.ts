@@ -12,7 +12,7 @@
  *   "rerank":  { "lambda": 0.7, "exploration": 0.2, "artistCap": 2 }
  * }
  */
-import { readFileSync } from 'node:fs';
+import { readJsonFile } from '../util/json-file.js';
 import { z } from 'zod';
 import { resolveSignalsConfig, type SignalsConfigInput } from '../signals/index.js';
 import type { TrainOptions } from '../types.js';
@@ -74,19 +74,7 @@ export function parseRunConfig(json: unknown, source = 'config'): RunConfig {
 
 /** Read and validate a run-config file; errors name the file (and line:column for bad JSON). */
 export function loadRunConfig(file: string): RunConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new Error(`${file}: cannot read run config: ${(e as Error).message}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`${file}${jsonPosition(text, (e as Error).message)}: invalid JSON: ${(e as Error).message}`);
-  }
-  return parseRunConfig(json, file);
+  return parseRunConfig(readJsonFile(file, 'run config'), file);
 }
 
 /** The config as pretty JSON (what `tune --out` writes). */
@@ -100,22 +88,6 @@ export function trainOptionsOf(config: RunConfig | undefined): TrainOptions {
   const out: TrainOptions = {};
   for (const [k, v] of Object.entries(t)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
   return out;
-}
-
-/** ":line:column" of a JSON.parse error that reports a character position, else "". */
-function jsonPosition(text: string, message: string): string {
-  const m = /position (\d+)/.exec(message);
-  if (!m) return '';
-  const pos = Math.min(Number(m[1]), text.length);
-  let line = 1;
-  let col = 1;
-  for (let i = 0; i < pos; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      col = 1;
-    } else col++;
-  }
-  return `:${line}:${col}`;
 }
 
 /** Signals overrides on top of a base config: nested objects merge key by key, other values replace. */

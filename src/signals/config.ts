@@ -42,7 +42,7 @@
  * drift none of them costs recall. For logs spanning years with long-inactive users (e.g. rating
  * datasets) tune it (`mixtape tune`) or turn it off.
  */
-import { readFileSync } from 'node:fs';
+import { readJsonFile } from '../util/json-file.js';
 import { z } from 'zod';
 
 const positive = z.number().finite().min(0);
@@ -184,38 +184,11 @@ export function resolveSignalsConfig(input: SignalsConfigInput | undefined, sour
 
 /** Read, parse and validate a JSON config file; errors name the file and the bad key. */
 export function loadSignalsConfig(file: string): SignalsConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new Error(`${file}: cannot read signals config: ${(e as Error).message}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`${file}${jsonErrorPosition(text, (e as Error).message)}: invalid JSON: ${(e as Error).message}`);
-  }
+  const json = readJsonFile(file, 'signals config');
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     throw new Error(`${file}: signals config must be a JSON object`);
   }
   return resolveSignalsConfig(json as SignalsConfigInput, file);
-}
-
-/** ":line:column" of a JSON.parse error that reports a character position, else "". */
-function jsonErrorPosition(text: string, message: string): string {
-  const m = /position (\d+)/.exec(message);
-  if (!m) return '';
-  const pos = Math.min(Number(m[1]), text.length);
-  let line = 1;
-  let col = 1;
-  for (let i = 0; i < pos; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      col = 1;
-    } else col++;
-  }
-  return `:${line}:${col}`;
 }
 
 /** Whether time decay is active for a resolved config. */
