@@ -3,7 +3,7 @@
  * a matrix; event logs pass through the signals stage (decay, negatives, trust) first.
  */
 import type { Command } from 'commander';
-import { countsToInteractions, readCounts, readEvents } from '../data/index.js';
+import { countsToInteractions, readCounts, readEvents, type ReadCountsOptions, type ReadEventsOptions } from '../data/index.js';
 import { createPseudonymizer, loadPseudonymKey, type Pseudonymizer } from '../privacy/index.js';
 import { computeSignals, loadSignalsConfig } from '../signals/index.js';
 import type { Interactions } from '../types.js';
@@ -84,18 +84,20 @@ export interface LoadedInteractions {
   report: Record<string, unknown>;
 }
 
-export async function loadInteractions(f: InteractionFlags): Promise<LoadedInteractions> {
-  if (f.format === 'counts') {
-    const counts = await readCounts(f.interactions, {
-      userCol: f.userCol ?? 'user_id',
-      itemCol: f.itemCol ?? 'item_id',
-      weightCol: f.weightCol ?? 'weight',
-      skipBad: f.skipBad ?? false,
-      ...ingestPrivacyOptions(f, 'counts'),
-    });
-    return { interactions: countsToInteractions(counts), report: { ingest: counts.report } };
-  }
-  const { log, report: ingest } = await readEvents(f.interactions, {
+/** readCounts options from the shared flags (the counts defaults: user_id, item_id, weight). */
+export function countsReadOptions(f: Omit<InteractionFlags, 'signals'>): ReadCountsOptions & Required<Pick<ReadCountsOptions, 'userCol' | 'itemCol' | 'weightCol'>> {
+  return {
+    userCol: f.userCol ?? 'user_id',
+    itemCol: f.itemCol ?? 'item_id',
+    weightCol: f.weightCol ?? 'weight',
+    skipBad: f.skipBad ?? false,
+    ...ingestPrivacyOptions(f, 'counts'),
+  };
+}
+
+/** readEvents options from the shared flags. */
+export function eventsReadOptions(f: Omit<InteractionFlags, 'signals'>): ReadEventsOptions {
+  return {
     ...(f.userCol ? { userCol: f.userCol } : {}),
     ...(f.itemCol ? { itemCol: f.itemCol } : {}),
     ...(f.timeCol ? { timeCol: f.timeCol } : {}),
@@ -103,7 +105,15 @@ export async function loadInteractions(f: InteractionFlags): Promise<LoadedInter
     strict: f.strict ?? false,
     ...(f.asOf !== undefined ? { asOf: f.asOf } : {}),
     ...ingestPrivacyOptions(f, 'events'),
-  });
+  };
+}
+
+export async function loadInteractions(f: InteractionFlags): Promise<LoadedInteractions> {
+  if (f.format === 'counts') {
+    const counts = await readCounts(f.interactions, countsReadOptions(f));
+    return { interactions: countsToInteractions(counts), report: { ingest: counts.report } };
+  }
+  const { log, report: ingest } = await readEvents(f.interactions, eventsReadOptions(f));
   const asOf = f.asOf ?? lastTimestamp(log.timestamp) + 1;
   const config = f.signals ? await loadSignalsConfig(f.signals) : undefined;
   const { interactions, report } = computeSignals(log, { asOf, config });

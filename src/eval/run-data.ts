@@ -5,23 +5,14 @@
  * (with the run's overrides) runs on the training period only.
  */
 import { readCounts, readEvents } from '../data/index.js';
-import { ingestPrivacyOptions, type PrivacyFlags } from '../cli/load-interactions.js';
+import { countsReadOptions, eventsReadOptions, type InteractionFlags } from '../cli/load-interactions.js';
 import type { Dictionary } from '../data/dictionary.js';
 import { buildCsr } from '../data/csr.js';
 import { computeSignals, type SignalsConfigInput } from '../signals/index.js';
 import type { EventLog, IdDictionary, Interactions } from '../types.js';
 import { readTimedCounts } from './timed-counts.js';
 
-export interface RunDataFlags extends PrivacyFlags {
-  interactions: string;
-  format: 'counts' | 'events';
-  userCol?: string;
-  itemCol?: string;
-  weightCol?: string;
-  timeCol?: string;
-  skipBad?: boolean;
-  strict?: boolean;
-  asOf?: number;
+export interface RunDataFlags extends Omit<InteractionFlags, 'signals'> {
   /** Counts rows with a weight below this are dropped before splitting (e.g. ratings < 4). */
   minWeight?: number;
 }
@@ -53,21 +44,13 @@ export type RunData = CountsData | EventsData;
 export async function loadRunData(f: RunDataFlags): Promise<RunData> {
   if (f.format === 'events') {
     if (f.minWeight !== undefined) throw new Error('--min-weight applies to counts files only (events are weighed by the signals stage)');
-    const { log } = await readEvents(f.interactions, {
-      ...(f.userCol ? { userCol: f.userCol } : {}),
-      ...(f.itemCol ? { itemCol: f.itemCol } : {}),
-      ...(f.timeCol ? { timeCol: f.timeCol } : {}),
-      skipBad: f.skipBad ?? false,
-      strict: f.strict ?? false,
-      ...(f.asOf !== undefined ? { asOf: f.asOf } : {}),
-      ...ingestPrivacyOptions(f, 'events'),
-    });
+    const { log } = await readEvents(f.interactions, eventsReadOptions(f));
     let last = -Infinity;
     for (let e = 0; e < log.length; e++) if (log.timestamp[e] > last) last = log.timestamp[e];
     if (log.length === 0) throw new Error(`${f.interactions}: no events`);
     return { kind: 'events', users: log.users, items: log.tracks, log, asOf: f.asOf ?? last + 1 };
   }
-  const cols = { userCol: f.userCol ?? 'user_id', itemCol: f.itemCol ?? 'item_id', weightCol: f.weightCol ?? 'weight', skipBad: f.skipBad ?? false, ...ingestPrivacyOptions(f, 'counts') };
+  const cols = countsReadOptions(f);
   const raw = f.timeCol
     ? await readTimedCounts(f.interactions, { ...cols, timeCol: f.timeCol })
     : await readCounts(f.interactions, cols);
