@@ -21,7 +21,7 @@ import { ShardRunner, cpuClock, type ShardResult } from '../src/playlist/shard.j
 import type { PlaylistTables, ShardSettings } from '../src/playlist/tables.js';
 import { unitRows, usersPerItem } from '../src/rerank/item-features.js';
 import { syntheticFactors } from '../src/retrieve/synthetic-factors.js';
-import { defaultThreads } from '../src/train/pool.js';
+import { defaultThreads } from '../src/util/worker-pool.js';
 import { DEFAULT_CANDIDATES } from '../src/playlist/tables.js';
 
 const { values } = parseArgs({

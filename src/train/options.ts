@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { TrainOptions } from '../types.js';
-import { defaultThreads } from './pool.js';
+import { defaultThreads } from '../util/worker-pool.js';
 
 /** Training options with every default filled in; validated once, then read-only. */
 export type ResolvedTrainOptions = Required<Omit<TrainOptions, 'onIteration'>> & Pick<TrainOptions, 'onIteration'>;

@@ -14,7 +14,7 @@ import { SCALES, SUITES, type ScaleName, type SuiteName } from '../../bench/repo
 import { matrixShape } from '../../bench/scales.js';
 import { runSuites } from '../../bench/suite.js';
 import { syntheticMatrix } from '../../bench/synthetic-matrix.js';
-import { defaultThreads } from '../../train/pool.js';
+import { defaultThreads } from '../../util/worker-pool.js';
 import { writeFileAtomic } from '../../util/atomic.js';
 import { int, oneOf } from '../options.js';
 

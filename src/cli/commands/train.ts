@@ -3,7 +3,7 @@ import { applyRunConfig, loadInteractionsWithConfig } from '../../config/apply.j
 import { loadRunConfig } from '../../config/run-config.js';
 import { attachContent, withCatalogTracks } from '../../content/attach.js';
 import { readCatalog } from '../../data/catalog.js';
-import { defaultThreads } from '../../train/pool.js';
+import { defaultThreads } from '../../util/worker-pool.js';
 import { checkpointDir, readCheckpoint, removeCheckpoint, trainingFingerprint, writeCheckpoint } from '../../train/checkpoint.js';
 import { resolveTrainOptions } from '../../train/options.js';
 import { train } from '../../train/train.js';

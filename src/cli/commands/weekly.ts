@@ -11,7 +11,7 @@ import { buildTables, contentFeatures, recentTables } from '../../playlist/prepa
 import { DEFAULT_CANDIDATES, type RetrievalMode } from '../../playlist/tables.js';
 import { isoWeek, weekKey } from '../../playlist/week.js';
 import { DEFAULT_SPACE, INDEX_META_FILE, saveIndex, type MipsSpace } from '../../retrieve/hnsw.js';
-import { defaultThreads } from '../../train/pool.js';
+import { defaultThreads } from '../../util/worker-pool.js';
 import { date, int, num, oneOf, peakRssMb } from '../options.js';
 import { createProgress } from '../progress.js';
 

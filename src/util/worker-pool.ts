@@ -1,0 +1,28 @@
+/**
+ * Piscina pools of the engine: a fixed number of threads, BLAS pinned to one thread per worker
+ * (with threads of its own inside each worker it gets slower), and the worker module found by
+ * workerFile (compiled twin under tsx/vitest).
+ */
+import os from 'node:os';
+import { Piscina } from 'piscina';
+import { workerFile } from './worker-file.js';
+
+export function defaultThreads(): number {
+  const n = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return Math.max(1, n);
+}
+
+/** A pool running the module `name` beside `callerUrl`; `workerData` is copied once into each worker. */
+export function createWorkerPool(callerUrl: string, name: string, threads: number, workerData?: unknown): Piscina {
+  if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads must be an integer ≥ 1, got ${threads}`);
+  const { filename, execArgv } = workerFile(callerUrl, name);
+  return new Piscina({
+    filename,
+    minThreads: threads,
+    maxThreads: threads,
+    idleTimeout: 60_000,
+    execArgv,
+    ...(workerData !== undefined ? { workerData } : {}),
+    env: { ...process.env, OPENBLAS_NUM_THREADS: '1' },
+  });
+}
