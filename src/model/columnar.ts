@@ -2,7 +2,6 @@
  * Parquet files of the model directory, readable from Python (pyarrow, pandas) and DuckDB.
  * apache-arrow builds the table; parquet-wasm encodes it (ZSTD).
  */
-import { readFile } from 'node:fs/promises';
 import * as arrow from 'apache-arrow';
 import * as pw from 'parquet-wasm';
 
@@ -12,8 +11,8 @@ export function encodeParquet(table: arrow.Table): Uint8Array {
   return pw.writeParquet(wasmTable, props);
 }
 
-export async function readParquetFile(file: string): Promise<arrow.Table> {
-  const bytes = await readFile(file);
+/** Decode Parquet bytes (already read and verified); `file` names the source in errors. */
+export function decodeParquet(bytes: Uint8Array, file: string): arrow.Table {
   let wasmTable: pw.Table;
   try {
     wasmTable = pw.readParquet(bytes);

@@ -13,7 +13,7 @@ import path from 'node:path';
 import * as arrow from 'apache-arrow';
 import { Dictionary } from '../data/dictionary.js';
 import { writeDirAtomic } from '../util/atomic.js';
-import { encodeParquet, factorColumns, numericColumn, readFactorColumns, readParquetFile, stringColumn } from './columnar.js';
+import { encodeParquet, factorColumns, numericColumn, readFactorColumns, decodeParquet, stringColumn } from './columnar.js';
 import type { ModelData, ModelParams } from './model-data.js';
 
 export const MODEL_FORMAT = 'mixtape-model';
@@ -101,9 +101,10 @@ export async function loadModelDir(dir: string): Promise<LoadedModelDir> {
   const usersFile = path.join(dir, 'users.parquet');
   const itemsFile = path.join(dir, 'items.parquet');
   const interFile = path.join(dir, 'interactions.parquet');
-  const usersT = await readParquetFile(usersFile);
-  const itemsT = await readParquetFile(itemsFile);
-  const interT = await readParquetFile(interFile);
+  // Decode the bytes whose checksums were just verified: no second read from disk.
+  const usersT = decodeParquet(verified.get('users.parquet')!, usersFile);
+  const itemsT = decodeParquet(verified.get('items.parquet')!, itemsFile);
+  const interT = decodeParquet(verified.get('interactions.parquet')!, interFile);
   const users = Dictionary.from(stringColumn(usersT, 'user_id', usersFile));
   const items = Dictionary.from(stringColumn(itemsT, 'item_id', itemsFile));
   if (users.size !== manifest.counts.users) throw new Error(`${usersFile}: ${users.size} users, manifest says ${manifest.counts.users}`);
