@@ -1,9 +1,5 @@
-/**
- * The trained factor model as an evaluation Ranker: native fused scoring + top-k with the
- * exclusion rows gathered for the evaluated users.
- */
-import { scoreTopK } from '../native/index.js';
-import { gatherFactors, gatherRows } from '../retrieve/exact.js';
+/** The trained factor model as an evaluation Ranker: exact native top-k with the users' exclusions. */
+import { factorCandidates } from './candidates.js';
 import type { Ranker } from './ranker.js';
 import type { RowSets } from './sparse.js';
 
@@ -13,24 +9,9 @@ export class FactorRanker implements Ranker {
     private readonly userFactors: Float32Array,
     private readonly itemFactors: Float32Array,
     private readonly factors: number,
-    private readonly itemBias?: Float32Array,
   ) {}
 
   recommend(users: Int32Array, k: number, exclude: RowSets): Int32Array {
-    const items = new Int32Array(users.length * k);
-    if (users.length === 0 || k === 0) return items;
-    scoreTopK({
-      U: gatherFactors(this.userFactors, users, this.factors),
-      V: this.itemFactors,
-      factors: this.factors,
-      userBegin: 0,
-      userEnd: users.length,
-      n: k,
-      exclude: gatherRows(exclude, users),
-      itemBias: this.itemBias,
-      outItems: items,
-      outScores: new Float32Array(users.length * k),
-    });
-    return items;
+    return factorCandidates(this.userFactors, this.itemFactors, this.factors, users, k, exclude).items;
   }
 }

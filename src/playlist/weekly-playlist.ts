@@ -16,6 +16,7 @@ import { ShardRunner } from './shard.js';
 import { DEFAULT_CANDIDATES, type PlaylistTables, type RetrievalMode } from './tables.js';
 import { isoWeek, weekKey } from './week.js';
 import { nextTurn } from '../util/turns.js';
+import { mergeEvidence } from '../retrieve/fold-in.js';
 
 export interface PlaylistRow {
   userId: string;
@@ -102,22 +103,9 @@ export async function weeklyPlaylist(model: { data: ModelData }, userId: string,
   };
   let recent: WeightedRows | undefined;
   if (opts.recent && opts.recent.length > 0) {
-    // Sum signed evidence per track, as the fold-in does.
-    const merged = new Map<number, number>();
-    for (const e of opts.recent) {
-      const t = track(e.trackId);
-      if (t < 0) continue;
-      const w = e.weight ?? 1;
-      if (!Number.isFinite(w) || w < 0) throw new RangeError(`weeklyPlaylist: recent weight ${w} of track '${e.trackId}' must be finite and ≥ 0`);
-      merged.set(t, (merged.get(t) ?? 0) + ((e.pref ?? 1) > 0 ? w : -w));
-    }
-    const order = [...merged.keys()].sort((a, b) => a - b);
-    recent = {
-      indptr: Int32Array.of(0, order.length),
-      indices: Int32Array.from(order),
-      pref: Float32Array.from(order, (t) => (merged.get(t)! > 0 ? 1 : 0)),
-      weight: Float32Array.from(order, (t) => Math.abs(merged.get(t)!)),
-    };
+    const entries = opts.recent.map((e) => ({ item: track(e.trackId), weight: e.weight ?? 1, pref: e.pref ?? 1 })).filter((e) => e.item >= 0);
+    const row = mergeEvidence(entries, data.items.size);
+    recent = { indptr: Int32Array.of(0, row.indices.length), ...row };
   }
   const artistIdx = (opts.dislikedArtists ?? []).map((a) => opts.meta.artists.get(a) ?? -1).filter((a) => a >= 0);
   const tables: PlaylistTables = {

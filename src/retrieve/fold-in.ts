@@ -13,31 +13,42 @@ export interface FoldInEntry {
   pref?: number;
 }
 
-/** The one-row problem as kernel arguments; the solution is written into `X`. */
-export function foldInProblem(entries: readonly FoldInEntry[], itemFactors: Float32Array, itemGram: Float32Array, params: ModelParams): AlsHalfStepArgs {
-  const k = params.factors;
-  const items = itemFactors.length / k;
-  // Merge duplicates and sort by item: the kernel requires strictly increasing indices.
-  const merged = new Map<number, { w: number; p: number }>();
+/** One user's evidence as a sorted row: items, preference (net sign) and |net weight|. */
+export interface EvidenceRow {
+  indices: Int32Array;
+  pref: Float32Array;
+  weight: Float32Array;
+}
+
+/**
+ * Merge (item, weight, pref) entries into one row: signed weights summed per item (positive minus
+ * negative evidence, as the signals stage nets them), items sorted ascending as the kernels require.
+ */
+export function mergeEvidence(entries: readonly FoldInEntry[], items: number): EvidenceRow {
+  const merged = new Map<number, number>();
   for (const e of entries) {
     if (!Number.isInteger(e.item) || e.item < 0 || e.item >= items) throw new RangeError(`foldIn: item index ${e.item} out of range [0, ${items})`);
     if (!Number.isFinite(e.weight) || e.weight < 0) throw new RangeError(`foldIn: weight ${e.weight} of item ${e.item} must be finite and ≥ 0`);
-    const prev = merged.get(e.item);
-    const signed = (e.pref ?? 1) > 0 ? e.weight : -e.weight;
-    merged.set(e.item, { w: (prev?.w ?? 0) + signed, p: 0 });
+    merged.set(e.item, (merged.get(e.item) ?? 0) + ((e.pref ?? 1) > 0 ? e.weight : -e.weight));
   }
-  const order = [...merged.keys()].sort((a, b) => a - b);
-  const indices = Int32Array.from(order);
-  const pref = new Float32Array(order.length);
-  const weight = new Float32Array(order.length);
-  order.forEach((item, i) => {
-    const w = merged.get(item)!.w;
+  const indices = Int32Array.from(merged.keys()).sort();
+  const pref = new Float32Array(indices.length);
+  const weight = new Float32Array(indices.length);
+  for (let i = 0; i < indices.length; i++) {
+    const w = merged.get(indices[i])!;
     pref[i] = w > 0 ? 1 : 0;
     weight[i] = Math.abs(w);
-  });
+  }
+  return { indices, pref, weight };
+}
+
+/** The one-row problem as kernel arguments; the solution is written into `X`. */
+export function foldInProblem(entries: readonly FoldInEntry[], itemFactors: Float32Array, itemGram: Float32Array, params: ModelParams): AlsHalfStepArgs {
+  const k = params.factors;
+  const { indices, pref, weight } = mergeEvidence(entries, itemFactors.length / k);
   const conf = confidenceFromWeights(weight, params.alpha, params.confidence, params.epsilon);
   return {
-    indptr: Int32Array.of(0, order.length),
+    indptr: Int32Array.of(0, indices.length),
     indices,
     pref,
     conf,
