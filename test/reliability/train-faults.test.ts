@@ -1,49 +1,18 @@
-import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { killCliAfter, runCli } from '../util/cli-process.js';
 import { dumpCounts } from '../../src/bench/dump.js';
 import { syntheticMatrix } from '../../src/bench/synthetic-matrix.js';
 import { Model } from '../../src/model/model.js';
 
-const bin = path.resolve(import.meta.dirname, '../../dist/src/cli/main.js');
 let dir: string;
 const common = ['--interactions', 'counts.csv', '--factors', '16', '--iterations', '12', '--threads', '2', '--seed', '3'];
 
-function run(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, CI: '1', ...env } });
-}
-
-/**
- * Start a training run and SIGKILL it `ms` milliseconds after `ready()` first holds (polled), or
- * after `ms` from the start when there is no condition. Resolves with whether it was killed.
- */
-function killAfter(args: string[], ms: number, ready?: () => Promise<boolean>): Promise<boolean> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: dir, stdio: 'ignore', env: { ...process.env, CI: '1' } });
-    let killed = false;
-    const kill = (): void => {
-      killed = child.kill('SIGKILL');
-    };
-    let timer: NodeJS.Timeout | undefined;
-    let poll: NodeJS.Timeout | undefined;
-    if (ready) {
-      poll = setInterval(async () => {
-        if (await ready()) {
-          clearInterval(poll);
-          timer = setTimeout(kill, ms);
-        }
-      }, 10);
-    } else timer = setTimeout(kill, ms);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      clearInterval(poll);
-      resolve(killed && code !== 0);
-    });
-  });
-}
+const run = (args: string[], env: Record<string, string> = {}) => runCli(dir, args, env);
+const killAfter = (args: string[], ms: number, ready?: () => Promise<boolean>) => killCliAfter(dir, args, ms, ready);
 
 async function checkpointIteration(name: string): Promise<number> {
   try {

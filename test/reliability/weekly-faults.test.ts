@@ -1,13 +1,12 @@
-import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { killCliAfter, runCli } from '../util/cli-process.js';
 import { saveModelDir } from '../../src/model/format.js';
 import { makeWorld } from '../playlist/world.js';
 
-const bin = path.resolve(import.meta.dirname, '../../dist/src/cli/main.js');
 let dir: string;
 const USERS = 2000;
 const SHARD = 50;
@@ -15,35 +14,8 @@ const asOf = '2026-11-26T12:00:00Z';
 const WEEK = '2026-W48';
 const common = ['weekly', '--model', 'model', '--events', 'recent.csv', '--catalog', 'catalog.csv', '--as-of', asOf, '--threads', '2', '--shard-size', String(SHARD)];
 
-function run(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, CI: '1', ...env } });
-}
-
-/** Start a run and SIGKILL it `ms` after `ready()` first holds (polled), or after `ms` from the start. */
-function killAfter(args: string[], ms: number, ready?: () => Promise<boolean>): Promise<boolean> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: dir, stdio: 'ignore', env: { ...process.env, CI: '1' } });
-    let killed = false;
-    const kill = (): void => {
-      killed = child.kill('SIGKILL');
-    };
-    let timer: NodeJS.Timeout | undefined;
-    let poll: NodeJS.Timeout | undefined;
-    if (ready) {
-      poll = setInterval(async () => {
-        if (await ready()) {
-          clearInterval(poll);
-          timer = setTimeout(kill, ms);
-        }
-      }, 10);
-    } else timer = setTimeout(kill, ms);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      clearInterval(poll);
-      resolve(killed && code !== 0);
-    });
-  });
-}
+const run = (args: string[], env: Record<string, string> = {}) => runCli(dir, args, env);
+const killAfter = (args: string[], ms: number, ready?: () => Promise<boolean>) => killCliAfter(dir, args, ms, ready);
 
 /** Completed shards recorded in the work directory of output `name` (0 when there is none). */
 async function completed(name: string): Promise<number> {
