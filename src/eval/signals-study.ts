@@ -383,6 +383,8 @@ export interface NegativesOptions {
   drift?: number;
   k?: number;
   training?: StudyTraining;
+  /** Signals config of the arm with negatives (default: the defaults); the other arms zero its weights. */
+  config?: SignalsConfigInput;
 }
 
 export interface NegativesFigures {
@@ -403,11 +405,12 @@ export async function negativesStudy(o: NegativesOptions): Promise<NegativesFigu
   const k = o.k ?? 30;
   const t = o.training ?? STUDY_TRAINING;
   const setup = nextWeekSetup(generateWorld(worldOptions(o.world, o.drift !== undefined ? { drift: o.drift } : {})));
+  const base = o.config ?? {};
   return {
     k,
-    withNegatives: await nextWeekFigures(setup, {}, k, t),
-    skipWeightZero: await nextWeekFigures(setup, SKIPS_IGNORED, k, t),
-    noNegatives: await nextWeekFigures(setup, NEGATIVES_IGNORED, k, t),
+    withNegatives: await nextWeekFigures(setup, base, k, t),
+    skipWeightZero: await nextWeekFigures(setup, { ...base, weights: { ...base.weights, ...SKIPS_IGNORED.weights } }, k, t),
+    noNegatives: await nextWeekFigures(setup, { ...base, weights: { ...base.weights, ...NEGATIVES_IGNORED.weights } }, k, t),
   };
 }
 

@@ -11,13 +11,13 @@
  * | weights.like                          | 3       | an explicit like |
  * | weights.playlist_add                  | 3       | adding the track to a playlist |
  * | weights.share                         | 2       | sharing the track |
- * | weights.skip                          | -0.5    | one early skip (a `skip`, or a `play` that stopped early) |
+ * | weights.skip                          | -0.5    | one early skip (an early `skip`, or a `play` under skip.earlyMs) |
  * | weights.dislike                       | -4      | an explicit dislike |
  * | weights.other                         | 0       | unknown kinds (kept, reported, not counted) |
  * | play.typicalDurationMs                | 210000  | track length assumed when the log has no duration |
  * | play.fullPlayFraction                 | 0.8     | heard ≥ this fraction of the track counts as a full play |
- * | skip.earlyMs                          | 30000   | a play/skip shorter than this is an early skip ... |
- * | skip.earlyFraction                    | 0.25    | ... or one shorter than this fraction of the track |
+ * | skip.earlyMs                          | 30000   | a play or skip shorter than this is an early skip ... |
+ * | skip.earlyFraction                    | 0.25    | ... and so is a `skip` shorter than this fraction of the track |
  * | repeat.mode, repeat.exponent          | log, 0.5| diminishing returns of repeated evidence (see `repeatTransform`) |
  * | negativeConfidence                    | 2       | multiplier of the weight of net-negative entries |
  * | decay                                 | true    | time decay on/off |
@@ -74,7 +74,7 @@ const skipSchema = z
   .strictObject({
     /** A play or skip that stopped before this many ms is an early skip ... */
     earlyMs: z.number().finite().min(0).default(30_000),
-    /** ... as is one that stopped before this fraction of the track. */
+    /** ... as is a `skip` that stopped before this fraction of the track (a `play` past earlyMs is a stream). */
     earlyFraction: z.number().finite().min(0).max(1).default(0.25),
   })
   .prefault({});

@@ -23,23 +23,27 @@ export function effectiveDurationMs(durationMs: number, config: SignalsConfig): 
 }
 
 /**
- * Whether a playback of `msPlayed` stopped early: before `skip.earlyMs`, or before
- * `skip.earlyFraction` of the track. Unknown ms played is not early (see `eventEvidence`).
+ * Whether a playback of `msPlayed` stopped early. An explicit `skip` is early before
+ * `skip.earlyMs` or before `skip.earlyFraction` of the track. A `play` is early only before
+ * `skip.earlyMs`: a play past it is a counted stream (the usual 30-s rule), worth the fraction
+ * heard, so a farm's 31-s streams count unless the account's trust removes them.
+ * Unknown ms played is not early (see `eventEvidence`).
  */
-export function isEarlyStop(msPlayed: number, durationMs: number, config: SignalsConfig): boolean {
-  return msPlayed < config.skip.earlyMs || msPlayed < config.skip.earlyFraction * durationMs;
+export function isEarlyStop(kind: number, msPlayed: number, durationMs: number, config: SignalsConfig): boolean {
+  if (msPlayed < config.skip.earlyMs) return true;
+  return kind === SKIP && msPlayed < config.skip.earlyFraction * durationMs;
 }
 
 /** Whether an event is a playback that stopped early (negative evidence). */
 export function isEarlySkip(kind: number, msPlayed: number, durationMs: number, config: SignalsConfig): boolean {
   if (kind !== PLAY && kind !== SKIP) return false;
   if (Number.isNaN(msPlayed)) return kind === SKIP;
-  return isEarlyStop(msPlayed, effectiveDurationMs(durationMs, config), config);
+  return isEarlyStop(kind, msPlayed, effectiveDurationMs(durationMs, config), config);
 }
 
 /**
  * Signed evidence of one event.
- * - play: an early stop is an early skip (weights.skip); otherwise weights.play scaled by the
+ * - play: a stop before skip.earlyMs is an early skip (weights.skip); otherwise weights.play scaled by the
  *   fraction heard, reaching the full weight at `play.fullPlayFraction`. Unknown ms played counts
  *   as a full play (logs without ms played record completed plays).
  * - skip: an early skip (or one with unknown ms played) is weights.skip; a late skip is a partial
@@ -51,7 +55,7 @@ export function eventEvidence(kind: number, msPlayed: number, durationMs: number
   if (kind === PLAY || kind === SKIP) {
     if (Number.isNaN(msPlayed)) return kind === PLAY ? w.play : w.skip;
     const d = effectiveDurationMs(durationMs, config);
-    if (isEarlyStop(msPlayed, d, config)) return w.skip;
+    if (isEarlyStop(kind, msPlayed, d, config)) return w.skip;
     return w.play * Math.min(1, msPlayed / d / config.play.fullPlayFraction);
   }
   if (kind === LIKE) return w.like;

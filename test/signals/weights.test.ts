@@ -66,17 +66,26 @@ describe('plays and skips', () => {
     expect(report.totals.early_skips).toBe(1);
   });
 
-  it('treats a play stopped before 30 s or 25% of the track as an early skip', () => {
+  it('treats a play under 30 s, or a skip under 30 s or 25% of the track, as an early skip', () => {
     const short = entry([{ user: 'u', track: 't', ts: AS_OF, kind: 'play', ms: 20_000, duration: DUR }], linearNoDecay);
     expect(short.found?.pref).toBe(0);
-    const quarter = entry([{ user: 'u', track: 't', ts: AS_OF, kind: 'play', ms: 40_000, duration: DUR }], linearNoDecay);
-    expect(quarter.found?.pref).toBe(0);
+    expect(short.report.totals.early_skips).toBe(1);
+    // A skip at 40 s of 200 s is under a quarter of the track: early.
+    const quarterSkip = entry([{ user: 'u', track: 't', ts: AS_OF, kind: 'skip', ms: 40_000, duration: DUR }], linearNoDecay);
+    expect(quarterSkip.found?.pref).toBe(0);
+    // A play that reached 40 s is a counted stream: 0.2 heard / 0.8 for full weight.
+    const stream = entry([{ user: 'u', track: 't', ts: AS_OF, kind: 'play', ms: 40_000, duration: DUR }], linearNoDecay);
+    expect(stream.found).toEqual({ pref: 1, weight: Math.fround(0.2 / 0.8) });
+    expect(stream.report.totals.early_skips).toBe(0);
     // 60 s of 200 s is a partial play: 0.3 heard / 0.8 for full weight.
     const partial = entry([{ user: 'u', track: 't', ts: AS_OF, kind: 'play', ms: 60_000, duration: DUR }], linearNoDecay);
     expect(partial.found).toEqual({ pref: 1, weight: Math.fround(0.3 / 0.8) });
-    // Without a duration the typical one (210 s) is used: 50 s is under a quarter of it.
-    const typical = entry([{ user: 'u', track: 't', ts: AS_OF, kind: 'play', ms: 50_000 }], linearNoDecay);
+    // Without a duration the typical one (210 s) is used: a 50-s skip is under a quarter of it.
+    const typical = entry([{ user: 'u', track: 't', ts: AS_OF, kind: 'skip', ms: 50_000 }], linearNoDecay);
     expect(typical.found?.pref).toBe(0);
+    // A late skip (past a quarter) counts like a partial play.
+    const late = entry([{ user: 'u', track: 't', ts: AS_OF, kind: 'skip', ms: 100_000, duration: DUR }], linearNoDecay);
+    expect(late.found).toEqual({ pref: 1, weight: Math.fround(0.5 / 0.8) });
   });
 
   it('nets a track played fully and skipped', () => {
