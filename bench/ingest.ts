@@ -5,9 +5,11 @@
  *
  *   tsx bench/ingest.ts [--events 10000000] [--seed 7] [--runs 1]
  * prints {events, load_average, parquet: {seconds, cpu_seconds, events_per_s, events_per_cpu_s,
- * peak_rss_mb}, csv: {...}}: the median run (by seconds) and, with several runs, the best one and
- * every run's seconds. On a shared machine wall-clock figures vary with the load; CPU seconds
- * (user + system of the reading process) vary less.
+ * peak_rss_mb}, parquet_zstd: {...}, csv: {...}}: the median run (by seconds) and, with several
+ * runs, the best one and every run's seconds. `parquet` is Snappy-compressed, what Spark and
+ * pyarrow write by default; `parquet_zstd` the same rows with ZSTD (smaller, slower to decode).
+ * On a shared machine wall-clock figures vary with the load; CPU seconds (user + system of the
+ * reading process) vary less.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -17,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { Dictionary } from '../src/data/dictionary.js';
 import { readEvents, writeEventsCsv, writeEventsParquet } from '../src/data/index.js';
 import { EVENT_CODE, type EventLog } from '../src/types.js';
+import { peakRssMb } from '../src/util/peak-rss.js';
 
 const USERS = 100_000;
 const TRACKS = 200_000;
@@ -88,7 +91,7 @@ async function child(file: string): Promise<void> {
     seconds,
     cpu_seconds: (cpu.user + cpu.system) / 1e6,
     events: log.length,
-    peak_rss_mb: process.resourceUsage().maxRSS / 1024,
+    peak_rss_mb: peakRssMb(),
   };
   process.stdout.write(`${JSON.stringify(timing)}\n`);
 }
@@ -135,21 +138,25 @@ async function main(): Promise<void> {
   // The folder names the writer version: v2 files keep id columns dictionary-encoded throughout.
   const dir = path.join(os.tmpdir(), 'mixtape-bench-ingest', `${events}-${seed}-v2`);
   mkdirSync(dir, { recursive: true });
-  const parquet = path.join(dir, 'events.parquet');
+  const parquet = path.join(dir, 'events.snappy.parquet');
+  const zstd = path.join(dir, 'events.parquet');
   const csv = path.join(dir, 'events.csv');
-  if (!existsSync(parquet) || !existsSync(csv)) {
+  if (!existsSync(parquet) || !existsSync(zstd) || !existsSync(csv)) {
     const log = syntheticLog(events, seed);
-    if (!existsSync(parquet)) await writeEventsParquet(log, parquet);
+    if (!existsSync(parquet)) await writeEventsParquet(log, parquet, { compression: 'snappy' });
+    if (!existsSync(zstd)) await writeEventsParquet(log, zstd, { compression: 'zstd' });
     if (!existsSync(csv)) await writeEventsCsv(log, csv);
   }
   const load = os.loadavg().map((v) => Math.round(v * 100) / 100);
   const pq: Run[] = [];
+  const pqZstd: Run[] = [];
   const text: Run[] = [];
   for (let r = 0; r < runs; r++) {
     pq.push(timeInChild(parquet));
+    pqZstd.push(timeInChild(zstd));
     text.push(timeInChild(csv));
   }
-  const result = { events, load_average: load, parquet: summary(pq), csv: summary(text) };
+  const result = { events, load_average: load, parquet: summary(pq), parquet_zstd: summary(pqZstd), csv: summary(text) };
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }
 

@@ -20,7 +20,7 @@ export type { ModelParams, ModelData } from './model/model-data.js';
 // Ingest.
 export { Dictionary } from './data/dictionary.js';
 export { readCounts, readEvents, countsToInteractions, writeEventsCsv, writeEventsParquet } from './data/index.js';
-export type { Counts, ReadCountsOptions, ReadEventsOptions, IngestReport } from './data/index.js';
+export type { Counts, ReadCountsOptions, ReadEventsOptions, IngestReport, WriteParquetOptions, ParquetCompression } from './data/index.js';
 export { readCatalog } from './data/catalog.js';
 export type { Catalog } from './data/catalog.js';
 

@@ -17,6 +17,7 @@ import { summarize } from './stats.js';
 interface IngestOut {
   events: number;
   parquet: { seconds: number; events_per_s: number; peak_rss_mb: number };
+  parquet_zstd: { seconds: number; events_per_s: number; peak_rss_mb: number };
   csv: { seconds: number; events_per_s: number; peak_rss_mb: number };
 }
 interface WeeklyOut {
@@ -51,7 +52,7 @@ export function runScriptCases(spec: CaseSpec & { body: ScriptCaseSpec }, thread
     spec.body.script === 'ingest' ? { events: size.events } : { users: size.weeklyUsers, tracks: size.weeklyTracks, threads };
   if (spec.body.script === 'ingest') {
     const rows = outs as IngestOut[];
-    return (['parquet', 'csv'] as const).map((format) => {
+    return (['parquet', 'parquet_zstd', 'csv'] as const).map((format) => {
       const seconds = summarize(rows.map((o) => o[format].seconds));
       return {
         name: `ingest ${format}`,

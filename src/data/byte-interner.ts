@@ -11,7 +11,8 @@
  */
 import type { Dictionary } from './dictionary.js';
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM keeps a leading U+FEFF in the id: decoding stays one-to-one, so distinct bytes are distinct ids.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Returned by internBytes when the bytes are not valid UTF-8. */
 export const INVALID_UTF8 = -1;
@@ -134,7 +135,9 @@ export class ByteInterner {
   private insert(b: Uint8Array, s: number, e: number, h: number, slot: number): number {
     const id = decodeId(b, s, e);
     if (id === undefined) return INVALID_UTF8;
-    const value = this.dict.intern(this.transform ? this.transform(id) : id);
+    // While every id of the dictionary came through this table (and no transform could make two
+    // ids one), an id new here is new there: appended without a lookup.
+    const value = this.transform ? this.dict.intern(this.transform(id)) : this.dict.size === this.keys ? this.dict.appendNew(id) : this.dict.intern(id);
     const len = e - s;
     if (this.arenaUsed + len > this.arena.length) {
       const grown = new Uint8Array(Math.max(this.arena.length * 2, this.arenaUsed + len));

@@ -1,9 +1,18 @@
 import type { IdDictionary } from '../types.js';
 
-/** Dense string ↔ index dictionary; indices are assigned in first-seen order. */
+/**
+ * Dense string ↔ index dictionary; indices are assigned in first-seen order.
+ *
+ * The id list is the source of truth and the id → index map is an index over it, extended on
+ * demand: readers that already know an id is new (`appendNew`) skip the map, which for millions
+ * of ids costs more than reading them, and a log whose ids are never looked up by name never
+ * builds it.
+ */
 export class Dictionary implements IdDictionary {
   private readonly map = new Map<string, number>();
   private readonly list: string[] = [];
+  /** list[0, mapped) are in the map. */
+  private mapped = 0;
 
   static from(ids: Iterable<string>): Dictionary {
     const d = new Dictionary();
@@ -13,16 +22,25 @@ export class Dictionary implements IdDictionary {
 
   /** Index of id, adding it when new. */
   intern(id: string): number {
+    this.index();
     let i = this.map.get(id);
     if (i === undefined) {
       i = this.list.length;
       this.map.set(id, i);
       this.list.push(id);
+      this.mapped++;
     }
     return i;
   }
 
+  /** Adds an id the caller knows is not in the dictionary yet; returns its index. */
+  appendNew(id: string): number {
+    this.list.push(id);
+    return this.list.length - 1;
+  }
+
   get(id: string): number | undefined {
+    this.index();
     return this.map.get(id);
   }
 
@@ -32,5 +50,12 @@ export class Dictionary implements IdDictionary {
 
   get size(): number {
     return this.list.length;
+  }
+
+  /** Brings the map up to date with ids appended since it was last used. */
+  private index(): void {
+    const list = this.list;
+    for (let i = this.mapped; i < list.length; i++) this.map.set(list[i], i);
+    this.mapped = list.length;
   }
 }

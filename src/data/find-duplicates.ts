@@ -18,8 +18,12 @@ export function eventHash(u: number, t: number, ts: number, kind: number): numbe
   return h ^ (h >>> 13);
 }
 
-/** Events per partition aimed at: its table (2 int32 per slot, ≤ 1/2 full) stays within L2. */
-const PARTITION_EVENTS = 12288;
+/**
+ * Events per partition aimed at: its table (2 int32 per slot, ≤ 1/2 full, so 512 KiB) stays
+ * about L2-sized, while the partitions stay few enough for the scatter pass (measured: a third
+ * faster overall than 12,288 on 10 M events).
+ */
+const PARTITION_EVENTS = 24576;
 
 /** Indices (ascending) of the events in [0, n) that repeat an earlier event. */
 export function findDuplicates(user: Int32Array, track: Int32Array, timestamp: Float64Array, kind: Uint8Array, n: number): Int32Array {

@@ -13,7 +13,7 @@ export {
 export { type ReadEventsOptions, DEFAULT_MIN_EPOCH_MS } from './events-options.js';
 export { readEvents, eventFileFormat } from './read-events.js';
 export { readEventsCsv } from './read-events-csv.js';
-export { readEventsParquet, writeEventsParquet, type WriteParquetOptions } from './parquet.js';
+export { readEventsParquet, writeEventsParquet, type ParquetCompression, type WriteParquetOptions } from './parquet.js';
 export { readEventsArrow, writeEventsArrow } from './arrow-ipc.js';
 export { writeEventsCsv } from './write-events-csv.js';
 export { eventLogToArrowTable } from './events-table.js';

@@ -80,10 +80,24 @@ export async function readEventsParquet(file: string, opts: ReadEventsOptions = 
   }
 }
 
+export type ParquetCompression = 'zstd' | 'snappy' | 'lz4' | 'none';
+
 export interface WriteParquetOptions {
   /** Rows per row group (default 1,048,576). */
   rowGroupSize?: number;
+  /**
+   * Page compression (default 'zstd': the smallest files). 'snappy' is what Spark and pyarrow
+   * write by default and reads about a fifth faster here; 'lz4' is LZ4_RAW.
+   */
+  compression?: ParquetCompression;
 }
+
+const CODECS: Record<ParquetCompression, pw.Compression> = {
+  zstd: pw.Compression.ZSTD,
+  snappy: pw.Compression.SNAPPY,
+  lz4: pw.Compression.LZ4_RAW,
+  none: pw.Compression.UNCOMPRESSED,
+};
 
 /** Bytes of a dictionary page holding every id: PLAIN byte arrays are a 4-byte length plus UTF-8. */
 function dictionaryPageBytes(ids: IdDictionary | undefined): number {
@@ -97,7 +111,7 @@ const DEFAULT_DICTIONARY_PAGE = 1 << 20;
 const MAX_DICTIONARY_PAGE = 256 << 20;
 
 /**
- * Writes an EventLog as Parquet (ZSTD), atomically. Id columns stay dictionary-encoded in every
+ * Writes an EventLog as Parquet (ZSTD unless `opts.compression` says otherwise), atomically. Id columns stay dictionary-encoded in every
  * row group: the dictionary page limit is raised to fit the largest id dictionary, because a
  * writer that overflows it falls back to plain pages, and reading those back as a dictionary
  * column makes the reader rebuild the dictionary by hashing every value (several times slower).
@@ -109,8 +123,10 @@ export async function writeEventsParquet(log: EventLog, file: string, opts: Writ
     MAX_DICTIONARY_PAGE,
     Math.max(DEFAULT_DICTIONARY_PAGE, dictionaryPageBytes(log.users), dictionaryPageBytes(log.tracks), dictionaryPageBytes(log.artists), dictionaryPageBytes(log.contexts)),
   );
+  const codec = CODECS[opts.compression ?? 'zstd'];
+  if (codec === undefined) throw new RangeError(`compression must be one of ${Object.keys(CODECS).join(', ')}, got ${String(opts.compression)}`);
   let builder = new pw.WriterPropertiesBuilder()
-    .setCompression(pw.Compression.ZSTD)
+    .setCompression(codec)
     .setDictionaryPageSizeLimit(dictionaryPage)
     .setColumnDictionaryEnabled('timestamp', false)
     .setColumnDictionaryEnabled('ms_played', false)

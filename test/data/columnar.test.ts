@@ -75,6 +75,17 @@ describe('Parquet and Arrow events', () => {
     expect(fromPq.log.users.ids).toEqual(log.users.ids);
   });
 
+  it('reads back every compression the writer offers, and names a bad one', async () => {
+    const { log } = await readEvents(tmp.write('codecs.csv', sampleCsv()));
+    const expected = spelled(log);
+    for (const compression of ['zstd', 'snappy', 'lz4', 'none'] as const) {
+      const pq = tmp.path(`codec-${compression}.parquet`);
+      await writeEventsParquet(log, pq, { compression, rowGroupSize: 200 });
+      expect(spelled((await readEvents(pq)).log)).toEqual(expected);
+    }
+    await expect(writeEventsParquet(log, tmp.path('bad.parquet'), { compression: 'gzip' as 'zstd' })).rejects.toThrow(/compression must be one of zstd, snappy, lz4, none/);
+  });
+
   it('applies the same rules to Parquet rows, locating them by row across row groups', async () => {
     const csv = tmp.write(
       'rules.csv',

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { ByteInterner } from '../../src/data/byte-interner.js';
+import { Dictionary } from '../../src/data/dictionary.js';
+
+const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+describe('Dictionary', () => {
+  it('finds ids appended without the map, and interns after them', () => {
+    const d = new Dictionary();
+    expect(d.appendNew('a')).toBe(0);
+    expect(d.appendNew('b')).toBe(1);
+    expect(d.get('b')).toBe(1);
+    expect(d.intern('a')).toBe(0);
+    expect(d.intern('c')).toBe(2);
+    expect(d.appendNew('d')).toBe(3);
+    expect(d.get('d')).toBe(3);
+    expect(d.get('e')).toBeUndefined();
+    expect(d.ids).toEqual(['a', 'b', 'c', 'd']);
+  });
+});
+
+describe('ByteInterner', () => {
+  it('keeps ids that differ only by a leading byte-order mark apart', () => {
+    const d = new Dictionary();
+    const bi = new ByteInterner(d);
+    const plain = bytes('x1');
+    const bom = bytes('\uFEFFx1');
+    expect(bi.internBytes(plain, 0, plain.length)).toBe(0);
+    expect(bi.internBytes(bom, 0, bom.length)).toBe(1);
+    expect(bi.internBytes(plain, 0, plain.length)).toBe(0);
+    expect(d.ids).toEqual(['x1', '\uFEFFx1']);
+    expect(d.get('\uFEFFx1')).toBe(1);
+  });
+
+  it('does not duplicate an id another writer put in the dictionary', () => {
+    const d = new Dictionary();
+    d.intern('y');
+    const bi = new ByteInterner(d);
+    const y = bytes('y');
+    const z = bytes('z');
+    expect(bi.internBytes(y, 0, 1)).toBe(0);
+    expect(bi.internBytes(z, 0, 1)).toBe(1);
+    expect(d.ids).toEqual(['y', 'z']);
+  });
+
+  it('interns through the transform (pseudonyms) with a lookup', () => {
+    const d = new Dictionary();
+    const bi = new ByteInterner(d, () => 'same');
+    const a = bytes('a');
+    const b = bytes('b');
+    expect(bi.internBytes(a, 0, 1)).toBe(0);
+    expect(bi.internBytes(b, 0, 1)).toBe(0);
+    expect(d.size).toBe(1);
+  });
+});
