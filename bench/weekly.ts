@@ -23,6 +23,7 @@ import { unitRows, usersPerItem } from '../src/rerank/item-features.js';
 import { syntheticFactors } from '../src/retrieve/synthetic-factors.js';
 import { defaultThreads } from '../src/util/worker-pool.js';
 import { DEFAULT_CANDIDATES } from '../src/playlist/tables.js';
+import { peakRssMb } from '../src/util/peak-rss.js';
 
 const { values } = parseArgs({
   options: {
@@ -172,6 +173,6 @@ if (!values['skip-job']) {
     exposure: summary.exposure,
   });
 }
-report.peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+report.peakRssMb = Math.round(peakRssMb());
 report.loadAverage = (await import('node:os')).loadavg().map((x) => +x.toFixed(2));
 process.stdout.write(JSON.stringify(report, null, 2) + '\n');

@@ -4,6 +4,4 @@ export function cpuSeconds(): number {
   return (c.user + c.system) / 1e6;
 }
 
-export function peakRssMb(): number {
-  return Math.round(process.resourceUsage().maxRSS / 1024);
-}
+export { peakRssMb } from '../util/peak-rss.js';

@@ -31,6 +31,4 @@ export function date(v: string): number {
   return n;
 }
 
-export function peakRssMb(): number {
-  return Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10;
-}
+export { peakRssMb } from '../util/peak-rss.js';
