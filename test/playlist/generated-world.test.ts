@@ -147,6 +147,8 @@ describe('the weekly job on a generated world', () => {
       ['λ 0.9, explore 0.1', { lambda: 0.9, explorationShare: 0.1 }, 500],
       ['λ 0.5, explore 0.3', { lambda: 0.5, explorationShare: 0.3 }, 500],
       ['artist cap 2 only (no MMR, exploration or debiasing)', { lambda: 1, explorationShare: 0, popularityPenalty: 0 }, 500],
+      ['λ 0.8, explore 0.2, cap 2', { lambda: 0.8 }, 200],
+      ['λ 0.85, explore 0.2, cap 2', { lambda: 0.85 }, 200],
       ['λ 0.9, explore 0.2, cap 2', { lambda: 0.9 }, 200],
     ];
     const rows: Record<string, ListStats & { cost: number }> = { 'pure top-30': { ...pure, cost: 0 } };
@@ -176,7 +178,9 @@ describe('the weekly job on a generated world', () => {
   }, 120_000);
 
   // Known gap: the generator plants favourite artists, and the default cap of 2 costs
-  // about 7% on its own (measured 7.2% with C 500); cap 3 meets the bar.
+  // about 6% on its own. λ 0.85–0.9 brings the defaults under 5% here (4.5–4.9% over three
+  // world seeds), but then intra-list diversity no longer rises in the many-artists world of
+  // tradeoff.test.ts, so the default λ stays 0.7 (7.1% here).
   it.fails('the defaults (cap 2) cost at most 5% planted satisfaction', () => {
     expect(defaultCost).toBeLessThanOrEqual(0.05);
   });
