@@ -18,6 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Dictionary } from '../src/data/dictionary.js';
 import { readEvents, writeEventsCsv, writeEventsParquet } from '../src/data/index.js';
+import { mulberry32 } from '../src/util/random.js';
 import { EVENT_CODE, type EventLog } from '../src/types.js';
 import { peakRssMb } from '../src/util/peak-rss.js';
 
@@ -32,20 +33,10 @@ function arg(name: string, fallback: number): number {
   return v;
 }
 
-/** mulberry32: a small seeded generator, good enough for synthetic data. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A listening log: skewed track popularity, mostly plays, epoch-ms timestamps over a year. */
 function syntheticLog(n: number, seed: number): EventLog {
-  const rand = rng(seed);
+  const rand = mulberry32(seed >>> 0);
   const user = new Int32Array(n);
   const track = new Int32Array(n);
   const timestamp = new Float64Array(n);

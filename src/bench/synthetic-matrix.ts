@@ -8,6 +8,7 @@
  */
 import { Dictionary } from '../data/dictionary.js';
 import type { Interactions } from '../types.js';
+import { mulberry32 } from '../util/random.js';
 
 export interface SyntheticMatrixOptions {
   users: number;
@@ -23,16 +24,6 @@ function shared<T extends Int32Array | Float32Array>(ctor: { new (b: SharedArray
   return new ctor(new SharedArrayBuffer(n * ctor.BYTES_PER_ELEMENT));
 }
 
-/** mulberry32: a small seeded generator with the same bits on every platform. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function syntheticMatrix(o: SyntheticMatrixOptions): Interactions {
   for (const [name, v] of [['users', o.users], ['items', o.items], ['nnz', o.nnz]] as const) {
@@ -43,7 +34,7 @@ export function syntheticMatrix(o: SyntheticMatrixOptions): Interactions {
   if (o.nnz > o.users * cap) throw new RangeError(`syntheticMatrix: nnz=${o.nnz} exceeds users × items/2 = ${o.users * cap}`);
   const seed = o.seed ?? 1;
   const exponent = o.exponent ?? 1;
-  const next = generator(seed);
+  const next = mulberry32(seed >>> 0);
   // Cumulative Zipf weights over a seeded permutation of items (popular ids are not all low).
   const cdf = new Float64Array(o.items);
   let acc = 0;

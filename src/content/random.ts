@@ -2,23 +2,21 @@
  * Seeded normal draws for the randomized SVD's test matrix: mulberry32 for uniforms, Box–Muller
  * for normals. Same seed ⇒ same projection ⇒ same content vectors on every machine.
  */
+import { Mulberry32 } from '../util/random.js';
+
 export class SeededNormal {
-  private state: number;
+  private readonly uniforms: Mulberry32;
   private spare = NaN;
 
   constructor(seed: number) {
     if (!Number.isFinite(seed)) throw new RangeError(`seed must be a finite number, got ${seed}`);
-    this.state = (Math.imul((seed >>> 0) ^ 0x9e3779b9, 0x85ebca6b) ^ Math.floor(seed / 4294967296)) >>> 0;
+    this.uniforms = new Mulberry32(Math.imul((seed >>> 0) ^ 0x9e3779b9, 0x85ebca6b) ^ Math.floor(seed / 4294967296));
   }
 
   /** Uniform in (0, 1). */
   uniform(): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) | 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
+    return this.uniforms.nextOpen();
   }
-
   /** Standard normal. */
   next(): number {
     if (!Number.isNaN(this.spare)) {

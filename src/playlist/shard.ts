@@ -11,7 +11,7 @@ import { HnswIndex } from '../retrieve/hnsw.js';
 import { Reranker, allocSlots, type PlaylistSlots } from '../rerank/reranker.js';
 import { refreshQueries, type WeightedRows } from './refresh.js';
 import type { PlaylistTables, ShardSettings } from './tables.js';
-import { mixKey } from './week.js';
+import { mixSeed } from '../util/random.js';
 
 /** Seconds per phase of the weekly job (wall time in workers; CPU time when profiling on one thread). */
 export interface PhaseSeconds {
@@ -132,7 +132,7 @@ export class ShardRunner {
     if (this.histLen.length < users.length) this.histLen = new Int32Array(users.length);
     for (let i = 0; i < users.length; i++) {
       const history = this.history(t.seen, t.recent, users[i], h, i);
-      const n = rr.select(cands.items.subarray(i * C, (i + 1) * C), cands.scores.subarray(i * C, (i + 1) * C), history, mixKey(seedUser ?? users[i], s.weekKey), out, i);
+      const n = rr.select(cands.items.subarray(i * C, (i + 1) * C), cands.scores.subarray(i * C, (i + 1) * C), history, mixSeed(seedUser ?? users[i], s.weekKey), out, i);
       if (n < size) short++;
     }
     const t4 = clock();

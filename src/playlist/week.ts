@@ -25,13 +25,3 @@ export function weekKey(week: string): number {
   return Number(m[1]) * 100 + Number(m[2]);
 }
 
-/** Mix two 32-bit values into one well-spread 32-bit key (per-user, per-week seeds). */
-export function mixKey(a: number, b: number): number {
-  let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul((b + 0x7f4a7c15) | 0, 0xc2b2ae35);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}

@@ -14,6 +14,7 @@
 import { scoreTopK } from '../native/index.js';
 import type { ItemFeatures } from './item-features.js';
 import { popularityQuantile } from './item-features.js';
+import { Mulberry32 } from '../util/random.js';
 import { resolveRerankOptions, type RerankOptions, type ResolvedRerankOptions } from './options.js';
 
 export const REASON_SIMILAR = 0;
@@ -83,7 +84,7 @@ export class Reranker {
   private exclIdx = new Int32Array(0);
   private readonly refItems: Int32Array;
   private readonly refScores: Float32Array;
-  private rng = 0;
+  private readonly rng = new Mulberry32(0);
 
   constructor(
     readonly features: ItemFeatures,
@@ -144,7 +145,7 @@ export class Reranker {
     while (c < items.length && c < this.width && items[c] >= 0) c++;
     this.nSel = 0;
     this.relaxGenre = false;
-    this.rng = (userKey ^ Math.imul(o.seed, 0x9e3779b1)) | 0 || 0x1e3779b9;
+    this.rng.state = (userKey ^ Math.imul(o.seed, 0x9e3779b1)) | 0 || 0x1e3779b9;
     // Relevance: debiased score relative to the user's best, plus the freshness boost.
     let best = 0;
     for (let p = 0; p < c; p++) {
@@ -336,14 +337,6 @@ export class Reranker {
     this.simUpTo[p] = this.nSel;
   }
 
-  /** mulberry32 step: uniform in (0, 1). */
-  private uniform(): number {
-    let t = (this.rng = (this.rng + 0x6d2b79f5) | 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
-  }
-
   /** Seeded draw of up to n discoveries: Gumbel-top-k over rel / T among less popular, fitting tracks. */
   private discover(items: Int32Array, n: number): number {
     if (n <= 0) return 0;
@@ -357,7 +350,7 @@ export class Reranker {
         this.key[q] = -Infinity;
         continue;
       }
-      this.key[q] = this.rel[p] * invT - Math.log(-Math.log(this.uniform()));
+      this.key[q] = this.rel[p] * invT - Math.log(-Math.log(this.rng.nextOpen()));
       eligible++;
     }
     let got = 0;

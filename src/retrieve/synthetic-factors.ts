@@ -7,6 +7,7 @@
  * popular tracks win raw inner products and the norms span about an order of magnitude.
  * Arrays live in SharedArrayBuffers so the weekly job shares them with its workers without copies.
  */
+import { Mulberry32 } from '../util/random.js';
 
 export interface SyntheticFactorsOptions {
   users: number;
@@ -39,13 +40,8 @@ export function syntheticFactors(o: SyntheticFactorsOptions): SyntheticFactors {
   const C = o.clusters ?? 200;
   const tpa = o.tracksPerArtist ?? 8;
   const per = o.seenPerUser ?? 20;
-  let s = (o.seed ?? 1) >>> 0 || 1;
-  const rand = (): number => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
-  };
+  const g = new Mulberry32((o.seed ?? 1) >>> 0 || 1);
+  const rand = (): number => g.nextOpen();
   const gauss = (): number => Math.sqrt(-2 * Math.log(rand())) * Math.cos(2 * Math.PI * rand());
   const centers = new Float32Array(C * k);
   for (let i = 0; i < centers.length; i++) centers[i] = gauss() / Math.sqrt(k);

@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readEvents, writeEventsParquet } from '../../src/data/index.js';
 import { findDuplicates } from '../../src/data/find-duplicates.js';
 import { EVENT_KINDS } from '../../src/types.js';
+import { mulberry32 } from '../../src/util/random.js';
 import { TempFiles, lines } from './temp-files.js';
 
 const tmp = new TempFiles();
@@ -17,16 +18,7 @@ afterAll(() => tmp.remove());
 
 const T = Date.UTC(2023, 5, 1, 12);
 
-/** A small seeded generator. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = (seed: number): (() => number) => mulberry32(seed >>> 0);
 
 describe('findDuplicates', () => {
   it('marks exactly the later copies, across many partitions', () => {

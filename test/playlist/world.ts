@@ -7,6 +7,7 @@
 import { Dictionary } from '../../src/data/dictionary.js';
 import type { ModelData } from '../../src/model/model-data.js';
 import type { TrackMeta } from '../../src/playlist/catalog.js';
+import { mulberry32 } from '../../src/util/random.js';
 
 export interface World {
   data: ModelData;
@@ -19,15 +20,7 @@ export interface World {
   expectedFullPlayRate(user: number, track: number): number;
 }
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = (seed: number): (() => number) => mulberry32(seed >>> 0 || 1);
 
 export function makeWorld(o: { users?: number; genres?: number; artistsPerGenre?: number; tracksPerArtist?: number; k?: number; seed?: number; playsPerUser?: number } = {}): World {
   const U = o.users ?? 400;

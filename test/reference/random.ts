@@ -1,18 +1,10 @@
-/** A tiny seeded PRNG (mulberry32) and random test inputs built from it. */
+/** Random test inputs built from the shared seeded PRNG (mulberry32). */
+import { mulberry32 as shared } from '../../src/util/random.js';
 
 export type Rng = () => number;
 
 /** Uniform [0, 1) from a 32-bit seed; the same seed gives the same sequence everywhere. */
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const mulberry32 = (seed: number): Rng => shared(seed >>> 0);
 
 /** Float32Array of `length` values uniform in [lo, hi). */
 export function randomFloats(rng: Rng, length: number, lo = -0.5, hi = 0.5): Float32Array {

@@ -3,6 +3,7 @@
  * listener, and bot accounts of four farm styles — so robust statistics have a real population.
  */
 import { LogBuilder } from './make-log.js';
+import { mulberry32 } from '../../src/util/random.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -11,16 +12,7 @@ export const POPULATION_DAYS = 28;
 export const POPULATION_AS_OF = POPULATION_START + POPULATION_DAYS * DAY;
 
 /** mulberry32: small, fast, seeded. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = (seed: number): (() => number) => mulberry32(seed >>> 0);
 
 const CATALOG = 3000;
 /** Tail tracks the farms push. */
