@@ -142,6 +142,51 @@ Napi::Value GramAsync(const Napi::CallbackInfo& info) {
   });
 }
 
+// ---- the implicit problem (ALS and the loss) ----------------------------------------------------
+
+/** The shared properties of a factorisation problem, read before any view is taken. */
+struct ImplicitValues {
+  Napi::Value indptr, indices, pref, conf, X, Y, factors, regularization;
+};
+
+ImplicitValues read_implicit(const Napi::Object& o) {
+  return {o.Get("indptr"), o.Get("indices"), o.Get("pref"), o.Get("conf"),
+          o.Get("X"),      o.Get("Y"),       o.Get("factors"), o.Get("regularization")};
+}
+
+/** A CSR matrix (rows × cols) with per-entry pref and conf; X (rows × k) against Y (cols × k); λ. */
+struct ImplicitArgs {
+  ArrayView<int32_t> indptr, indices;
+  ArrayView<float> pref, conf, X, Y;
+  std::size_t k = 0, rows = 0, cols = 0;
+  double reg = 0;
+  CsrView csr() const { return {indptr.data, indptr.length, indices.data, indices.length}; }
+};
+
+/** Views and checks of the shared properties: kinds, k, λ ≥ 0, every length, and indptr. */
+ImplicitArgs parse_implicit(const std::string& fn, const ImplicitValues& v) {
+  ImplicitArgs a;
+  a.indptr = typed<int32_t>(fn, "indptr", v.indptr);
+  a.indices = typed<int32_t>(fn, "indices", v.indices);
+  a.pref = typed<float>(fn, "pref", v.pref);
+  a.conf = typed<float>(fn, "conf", v.conf);
+  a.X = typed<float>(fn, "X", v.X);
+  a.Y = typed<float>(fn, "Y", v.Y);
+  a.k = static_cast<std::size_t>(integer(fn, "factors", v.factors, 1, kMaxFactors));
+  a.reg = number(fn, "regularization", v.regularization);
+  if (a.reg < 0) throw_range(fn + ": regularization=" + std::to_string(a.reg) + " must be >= 0");
+  if (a.indptr.length < 1) throw_range(fn + ": indptr has length 0, expected rows+1 >= 1");
+  a.rows = a.indptr.length - 1;
+  expect_length(fn, "X", a.X.length, a.rows * a.k, "rows*factors");
+  if (a.Y.length % a.k != 0)
+    throw_range(fn + ": Y has length " + std::to_string(a.Y.length) + ", not a multiple of factors=" + std::to_string(a.k));
+  a.cols = a.Y.length / a.k;
+  expect_length(fn, "pref", a.pref.length, a.indices.length, "indices.length");
+  expect_length(fn, "conf", a.conf.length, a.indices.length, "indices.length");
+  validate_indptr(fn.c_str(), a.csr());
+  return a;
+}
+
 // ---- ALS half-step ------------------------------------------------------------------------------
 
 struct AlsJob {
@@ -159,52 +204,33 @@ struct AlsJob {
 /** The kernel sees only rows [rowBegin, rowEnd): index copies, and the value arrays from the range. */
 AlsJob parse_als(const Napi::CallbackInfo& info, const std::string& fn, Staging& st) {
   const Napi::Object o = options(fn, info);
-  const Napi::Value vIndptr = o.Get("indptr"), vIndices = o.Get("indices"), vPref = o.Get("pref"),
-                    vConf = o.Get("conf"), vX = o.Get("X"), vY = o.Get("Y"), vYtY = o.Get("YtY"),
-                    vFactors = o.Get("factors"), vReg = o.Get("regularization"), solver = o.Get("solver"),
-                    stepsV = o.Get("cgSteps"), vRb = o.Get("rowBegin"), vRe = o.Get("rowEnd");
+  const ImplicitValues values = read_implicit(o);
+  const Napi::Value vYtY = o.Get("YtY"), solver = o.Get("solver"), stepsV = o.Get("cgSteps"), vRb = o.Get("rowBegin"),
+                    vRe = o.Get("rowEnd");
   // No JS runs from here on.
-  auto indptr = typed<int32_t>(fn, "indptr", vIndptr);
-  auto indices = typed<int32_t>(fn, "indices", vIndices);
-  auto pref = typed<float>(fn, "pref", vPref);
-  auto conf = typed<float>(fn, "conf", vConf);
-  auto X = typed<float>(fn, "X", vX);
-  auto Y = typed<float>(fn, "Y", vY);
+  const ImplicitArgs a = parse_implicit(fn, values);
   auto YtY = typed<float>(fn, "YtY", vYtY);
-  const auto k = static_cast<std::size_t>(integer(fn, "factors", vFactors, 1, kMaxFactors));
-  const double reg = number(fn, "regularization", vReg);
-  if (reg < 0) throw_range(fn + ": regularization=" + std::to_string(reg) + " must be >= 0");
   const std::string s = solver.IsString() ? solver.As<Napi::String>().Utf8Value() : "";
   if (!solver.IsString()) throw_type(fn + ": solver must be 'cg' or 'cholesky', got " + describe(solver));
   if (s != "cg" && s != "cholesky") throw_range(fn + ": solver must be 'cg' or 'cholesky', got '" + s + "'");
   const int steps = stepsV.IsUndefined() ? 3 : static_cast<int>(integer(fn, "cgSteps", stepsV, 1, 1 << 20));
-
-  if (indptr.length < 1) throw_range(fn + ": indptr has length 0, expected rows+1 >= 1");
-  const std::size_t rows = indptr.length - 1;
-  expect_length(fn, "X", X.length, rows * k, "rows*factors");
-  if (Y.length % k != 0)
-    throw_range(fn + ": Y has length " + std::to_string(Y.length) + ", not a multiple of factors=" + std::to_string(k));
-  const std::size_t cols = Y.length / k;
+  const std::size_t k = a.k;
   expect_length(fn, "YtY", YtY.length, k * k, "factors*factors");
-  expect_length(fn, "pref", pref.length, indices.length, "indices.length");
-  expect_length(fn, "conf", conf.length, indices.length, "indices.length");
-  const auto rb = static_cast<std::size_t>(integer(fn, "rowBegin", vRb, 0, static_cast<int64_t>(rows)));
-  const auto re = static_cast<std::size_t>(integer(fn, "rowEnd", vRe, 0, static_cast<int64_t>(rows)));
+  const auto rb = static_cast<std::size_t>(integer(fn, "rowBegin", vRb, 0, static_cast<int64_t>(a.rows)));
+  const auto re = static_cast<std::size_t>(integer(fn, "rowEnd", vRe, 0, static_cast<int64_t>(a.rows)));
   if (rb > re)
     throw_range(fn + ": rowBegin=" + std::to_string(rb) + " is greater than rowEnd=" + std::to_string(re));
-  const CsrView csr{indptr.data, indptr.length, indices.data, indices.length};
-  validate_indptr(fn.c_str(), csr);
-  CsrRange range = copy_csr_range(fn.c_str(), csr, cols, rb, re, true);
+  CsrRange range = copy_csr_range(fn.c_str(), a.csr(), a.cols, rb, re, true);
   const std::size_t e0 = range.entry_begin, ne = range.indices.size();
-  const float* conf_r = st.input(conf, e0, ne);
-  const float* pref_r = st.input(pref, e0, ne);
+  const float* conf_r = st.input(a.conf, e0, ne);
+  const float* pref_r = st.input(a.pref, e0, ne);
   const float* YtY_s = st.input(YtY, 0, YtY.length);
   validate_values(fn.c_str(), "conf", conf_r, e0, e0 + ne, true);
   validate_values(fn.c_str(), "pref", pref_r, e0, e0 + ne, false);
   validate_values(fn.c_str(), "YtY", YtY_s, 0, YtY.length, false);
   AlsProblem p{st.own(std::move(range.indptr)), st.own(std::move(range.indices)), pref_r, conf_r,
-               st.output(fn, X, rb * k, (re - rb) * k, true), st.input(Y, 0, Y.length), YtY_s, k,
-               static_cast<float>(reg), 0, re - rb, rb};
+               st.output(fn, a.X, rb * k, (re - rb) * k, true), st.input(a.Y, 0, a.Y.length), YtY_s, k,
+               static_cast<float>(a.reg), 0, re - rb, rb};
   return {p, s == "cg", steps};
 }
 
@@ -229,35 +255,15 @@ Napi::Value AlsHalfStepAsync(const Napi::CallbackInfo& info) {
 Napi::Value ImplicitLoss(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), [&]() -> Napi::Value {
     const std::string fn = "implicitLoss";
-    const Napi::Object o = options(fn, info);
-    const Napi::Value vIndptr = o.Get("indptr"), vIndices = o.Get("indices"), vPref = o.Get("pref"),
-                      vConf = o.Get("conf"), vX = o.Get("X"), vY = o.Get("Y"), vFactors = o.Get("factors"),
-                      vReg = o.Get("regularization");
-    auto indptr = typed<int32_t>(fn, "indptr", vIndptr);
-    auto indices = typed<int32_t>(fn, "indices", vIndices);
-    auto pref = typed<float>(fn, "pref", vPref);
-    auto conf = typed<float>(fn, "conf", vConf);
-    auto X = typed<float>(fn, "X", vX);
-    auto Y = typed<float>(fn, "Y", vY);
-    const auto k = static_cast<std::size_t>(integer(fn, "factors", vFactors, 1, kMaxFactors));
-    const double reg = number(fn, "regularization", vReg);
-    if (reg < 0) throw_range(fn + ": regularization=" + std::to_string(reg) + " must be >= 0");
-    if (indptr.length < 1) throw_range(fn + ": indptr has length 0, expected rows+1 >= 1");
-    const std::size_t rows = indptr.length - 1;
-    expect_length(fn, "X", X.length, rows * k, "rows*factors");
-    if (Y.length % k != 0)
-      throw_range(fn + ": Y has length " + std::to_string(Y.length) + ", not a multiple of factors=" + std::to_string(k));
-    const std::size_t cols = Y.length / k;
-    expect_length(fn, "pref", pref.length, indices.length, "indices.length");
-    expect_length(fn, "conf", conf.length, indices.length, "indices.length");
-    const CsrView csr{indptr.data, indptr.length, indices.data, indices.length};
-    validate_indptr(fn.c_str(), csr);
-    const CsrRange m = copy_csr_range(fn.c_str(), csr, cols, 0, rows, true);
+    const ImplicitValues values = read_implicit(options(fn, info));
+    // No JS runs from here on.
+    const ImplicitArgs a = parse_implicit(fn, values);
+    const CsrRange m = copy_csr_range(fn.c_str(), a.csr(), a.cols, 0, a.rows, true);
     const std::size_t e0 = m.entry_begin, ne = m.indices.size();
-    validate_values(fn.c_str(), "conf", conf.data + e0, e0, e0 + ne, true);
-    validate_values(fn.c_str(), "pref", pref.data + e0, e0, e0 + ne, false);
-    const LossResult r = implicit_loss(m.indptr.data(), m.indices.data(), pref.data + e0, conf.data + e0, rows, X.data,
-                                       Y.data, cols, k, reg);
+    validate_values(fn.c_str(), "conf", a.conf.data + e0, e0, e0 + ne, true);
+    validate_values(fn.c_str(), "pref", a.pref.data + e0, e0, e0 + ne, false);
+    const LossResult r = implicit_loss(m.indptr.data(), m.indices.data(), a.pref.data + e0, a.conf.data + e0, a.rows,
+                                       a.X.data, a.Y.data, a.cols, a.k, a.reg);
     Napi::Object out = Napi::Object::New(info.Env());
     out.Set("raw", r.raw);
     out.Set("normalized", r.normalized);
