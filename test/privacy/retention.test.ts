@@ -2,7 +2,6 @@
  * --max-age DAYS: events older than as-of − max-age are dropped at ingest, before anything is
  * stored, so a trained model never holds users or tracks known only from expired events.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,17 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { ingestPrivacyOptions } from '../../src/cli/load-interactions.js';
 import { Model } from '../../src/model/model.js';
+import { cliIn } from '../util/cli-process.js';
 
-const root = path.resolve(import.meta.dirname, '../..');
-const bin = path.join(root, 'dist/src/cli/main.js');
 const DAY = 86_400_000;
 const AS_OF = Date.UTC(2024, 5, 1);
 let dir: string;
 
-function mixtape(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, CI: '1' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const mixtape = cliIn(() => dir);
 
 beforeAll(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'mixtape-retention-'));

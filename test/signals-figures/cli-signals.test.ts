@@ -1,20 +1,15 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliIn } from '../util/cli-process.js';
 import { CORRUPT_KINDS } from '../../src/generate/index.js';
 
-const root = path.resolve(import.meta.dirname, '../..');
-const bin = path.join(root, 'dist/src/cli/main.js');
 let dir: string;
 let end: string;
 let truth: { corrupt: Record<string, number>; bots: { farms: { accounts: string[] }[] } };
 
-function mixtape(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, CI: '1' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const mixtape = cliIn(() => dir);
 
 const AS_OF = '2024-01-01T00:00:00.000Z';
 const T = Date.UTC(2023, 5, 1, 12);

@@ -1,18 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliIn } from '../util/cli-process.js';
 import { defaultSignalsConfig } from '../../src/signals/index.js';
 
-const root = path.resolve(import.meta.dirname, '../..');
-const bin = path.join(root, 'dist/src/cli/main.js');
 let dir: string;
 
-function mixtape(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, CI: '1' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const mixtape = cliIn(() => dir);
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'mixtape-tune-events-'));

@@ -36,3 +36,17 @@ export function killCliAfter(cwd: string, args: string[], ms: number, ready?: ()
     });
   });
 }
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** A `mixtape(...args)` runner in the directory `cwd()` returns (set up later, e.g. in beforeAll). */
+export function cliIn(cwd: () => string): (...args: string[]) => CliResult {
+  return (...args) => {
+    const r = runCli(cwd(), args);
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+}
