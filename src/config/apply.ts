@@ -4,7 +4,7 @@
  * when an event log is loaded.
  */
 import type { Command } from 'commander';
-import { loadInteractions, type InteractionFlags, type LoadedInteractions } from '../cli/load-interactions.js';
+import { loadInteractions, type InteractionFlags, type LoadedInteractions } from './interaction-source.js';
 import { allInteractions, loadRunData } from '../eval/run-data.js';
 import { loadSignalsConfig } from '../signals/index.js';
 import { mergeSignals, type RunConfig } from './run-config.js';

@@ -5,7 +5,7 @@
  * (with the run's overrides) runs on the training period only.
  */
 import { readCounts, readEvents } from '../data/index.js';
-import { countsReadOptions, eventsReadOptions, type InteractionFlags } from '../cli/load-interactions.js';
+import { countsReadOptions, eventsReadOptions, type InteractionFlags } from '../config/interaction-source.js';
 import type { Dictionary } from '../data/dictionary.js';
 import { buildCsr } from '../data/csr.js';
 import { computeSignals, type SignalsConfigInput } from '../signals/index.js';

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { ingestPrivacyOptions } from '../../src/cli/load-interactions.js';
+import { ingestPrivacyOptions } from '../../src/config/interaction-source.js';
 import { Model } from '../../src/model/model.js';
 import { cliIn } from '../util/cli-process.js';
 

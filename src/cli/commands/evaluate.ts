@@ -10,7 +10,8 @@ import type { Command } from 'commander';
 import { loadRunConfig } from '../../config/run-config.js';
 import { runEvaluationFromFlags } from '../../eval/run-evaluation.js';
 import type { SplitKind } from '../../eval/run-split.js';
-import { addInteractionFlags, type InteractionFlags } from '../load-interactions.js';
+import type { InteractionFlags } from '../../config/interaction-source.js';
+import { addInteractionFlags } from '../load-interactions.js';
 import { int, num, oneOf } from '../options.js';
 
 interface EvaluateFlags extends InteractionFlags {

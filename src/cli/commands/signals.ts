@@ -6,7 +6,8 @@ import type { Command } from 'commander';
 import { readEvents } from '../../data/index.js';
 import { computeSignals, formatSignalsSummary, loadSignalsConfig, type SignalsReport } from '../../signals/index.js';
 import { writeFileAtomic } from '../../util/atomic.js';
-import { addPrivacyFlags, ingestPrivacyOptions, type PrivacyFlags } from '../load-interactions.js';
+import { ingestPrivacyOptions, type PrivacyFlags } from '../../config/interaction-source.js';
+import { addPrivacyFlags } from '../load-interactions.js';
 import { date } from '../options.js';
 
 interface SignalsFlags extends PrivacyFlags {

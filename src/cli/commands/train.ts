@@ -8,7 +8,8 @@ import { checkpointDir, readCheckpoint, removeCheckpoint, trainingFingerprint, w
 import { resolveTrainOptions } from '../../train/options.js';
 import { train } from '../../train/train.js';
 import { estimateTrainingMemory, parseSize } from '../../util/memory-estimate.js';
-import { addInteractionFlags, type InteractionFlags } from '../load-interactions.js';
+import type { InteractionFlags } from '../../config/interaction-source.js';
+import { addInteractionFlags } from '../load-interactions.js';
 import { int, num, oneOf, peakRssMb } from '../options.js';
 import { createProgress } from '../progress.js';
 

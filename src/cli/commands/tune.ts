@@ -14,7 +14,8 @@ import type { SplitKind } from '../../eval/run-split.js';
 import { parseDuration } from '../../tune/duration.js';
 import { runTune } from '../../tune/search.js';
 import type { Scorers } from '../../tune/objective.js';
-import { addInteractionFlags, type InteractionFlags } from '../load-interactions.js';
+import type { InteractionFlags } from '../../config/interaction-source.js';
+import { addInteractionFlags } from '../load-interactions.js';
 import { int, num, oneOf } from '../options.js';
 
 interface TuneFlags extends InteractionFlags {

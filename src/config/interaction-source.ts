@@ -1,0 +1,95 @@
+/**
+ * Where a run's interactions come from and how they are read, from the flags train, evaluate and
+ * tune share (the CLI registers them; evaluation and run configs reuse the same reading): counts
+ * files go straight to a matrix; event logs pass through the signals stage (decay, negatives,
+ * trust) first. Privacy options (pseudonyms, retention) apply at ingest.
+ */
+import { countsToInteractions, readCounts, readEvents, type ReadCountsOptions, type ReadEventsOptions } from '../data/index.js';
+import type { Pseudonymizer } from '../privacy/index.js';
+import { computeSignals, loadSignalsConfig } from '../signals/index.js';
+import type { Interactions } from '../types.js';
+
+export interface InteractionFlags extends PrivacyFlags {
+  interactions: string;
+  format: 'counts' | 'events';
+  userCol?: string;
+  itemCol?: string;
+  weightCol?: string;
+  timeCol?: string;
+  skipBad?: boolean;
+  strict?: boolean;
+  asOf?: number;
+  signals?: string;
+}
+
+/** The privacy and retention flags a command that reads raw user ids takes. */
+export interface PrivacyFlags {
+  pseudonymize?: boolean;
+  keyFile?: string;
+  /** Retention in days. */
+  maxAge?: number;
+  /** Set by addPrivacyFlags' pre-action hook when --pseudonymize is given and the key loaded. */
+  pseudonymizer?: Pseudonymizer;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * readEvents/readCounts options from the privacy flags. Counts carry no timestamps, so retention
+ * cannot apply to them: --max-age with a counts file is an error rather than a silent no-op.
+ */
+export function ingestPrivacyOptions(f: PrivacyFlags, format: 'counts' | 'events' = 'events'): { pseudonymize?: Pseudonymizer; maxAgeMs?: number } {
+  if (f.pseudonymize && !f.pseudonymizer) throw new Error('--pseudonymize: the key was not loaded (register the flags with addPrivacyFlags)');
+  if (f.maxAge !== undefined && format === 'counts') throw new Error('--max-age needs timestamps: it applies to event logs (--format events), not counts files');
+  return {
+    ...(f.pseudonymizer ? { pseudonymize: f.pseudonymizer } : {}),
+    ...(f.maxAge !== undefined ? { maxAgeMs: f.maxAge * DAY_MS } : {}),
+  };
+}
+
+export interface LoadedInteractions {
+  interactions: Interactions;
+  report: Record<string, unknown>;
+}
+
+/** readCounts options from the shared flags (the counts defaults: user_id, item_id, weight). */
+export function countsReadOptions(f: Omit<InteractionFlags, 'signals'>): ReadCountsOptions & Required<Pick<ReadCountsOptions, 'userCol' | 'itemCol' | 'weightCol'>> {
+  return {
+    userCol: f.userCol ?? 'user_id',
+    itemCol: f.itemCol ?? 'item_id',
+    weightCol: f.weightCol ?? 'weight',
+    skipBad: f.skipBad ?? false,
+    ...ingestPrivacyOptions(f, 'counts'),
+  };
+}
+
+/** readEvents options from the shared flags. */
+export function eventsReadOptions(f: Omit<InteractionFlags, 'signals'>): ReadEventsOptions {
+  return {
+    ...(f.userCol ? { userCol: f.userCol } : {}),
+    ...(f.itemCol ? { itemCol: f.itemCol } : {}),
+    ...(f.timeCol ? { timeCol: f.timeCol } : {}),
+    skipBad: f.skipBad ?? false,
+    strict: f.strict ?? false,
+    ...(f.asOf !== undefined ? { asOf: f.asOf } : {}),
+    ...ingestPrivacyOptions(f, 'events'),
+  };
+}
+
+export async function loadInteractions(f: InteractionFlags): Promise<LoadedInteractions> {
+  if (f.format === 'counts') {
+    const counts = await readCounts(f.interactions, countsReadOptions(f));
+    return { interactions: countsToInteractions(counts), report: { ingest: counts.report } };
+  }
+  const { log, report: ingest } = await readEvents(f.interactions, eventsReadOptions(f));
+  const asOf = f.asOf ?? lastTimestamp(log.timestamp) + 1;
+  const config = f.signals ? await loadSignalsConfig(f.signals) : undefined;
+  const { interactions, report } = computeSignals(log, { asOf, config });
+  return { interactions, report: { ingest, signals: report } };
+}
+
+function lastTimestamp(ts: Float64Array): number {
+  let last = 0;
+  for (let i = 0; i < ts.length; i++) if (ts[i] > last) last = ts[i];
+  return last;
+}
