@@ -391,6 +391,8 @@ export interface NegativesFigures {
   k: number;
   /** Default signals: early skips and dislikes are negative evidence. */
   withNegatives: NextWeekFigures;
+  /** `skip.negative: false`: early skips count as plays of the fraction heard, as in a pipeline without negative feedback. */
+  skipsAsPlays: NextWeekFigures;
   /** `weights.skip: 0`: early skips carry no evidence (dislikes still do). */
   skipWeightZero: NextWeekFigures;
   /** Skips and dislikes carry no evidence (`weights.skip: 0, weights.dislike: 0`). */
@@ -409,6 +411,7 @@ export async function negativesStudy(o: NegativesOptions): Promise<NegativesFigu
   return {
     k,
     withNegatives: await nextWeekFigures(setup, base, k, t),
+    skipsAsPlays: await nextWeekFigures(setup, { ...base, skip: { ...base.skip, negative: false } }, k, t),
     skipWeightZero: await nextWeekFigures(setup, { ...base, weights: { ...base.weights, ...SKIPS_IGNORED.weights } }, k, t),
     noNegatives: await nextWeekFigures(setup, { ...base, weights: { ...base.weights, ...NEGATIVES_IGNORED.weights } }, k, t),
   };

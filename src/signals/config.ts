@@ -18,6 +18,7 @@
  * | play.fullPlayFraction                 | 0.8     | heard ≥ this fraction of the track counts as a full play |
  * | skip.earlyMs                          | 30000   | a play or skip shorter than this is an early skip ... |
  * | skip.earlyFraction                    | 0.25    | ... and so is a `skip` shorter than this fraction of the track |
+ * | skip.negative                         | true    | early skips are negative evidence (false: plays of the fraction heard) |
  * | repeat.mode, repeat.exponent          | log, 0.5| diminishing returns of repeated evidence (see `repeatTransform`) |
  * | negativeConfidence                    | 2       | multiplier of the weight of net-negative entries |
  * | decay                                 | true    | time decay on/off |
@@ -76,6 +77,8 @@ const skipSchema = z
     earlyMs: z.number().finite().min(0).default(30_000),
     /** ... as is a `skip` that stopped before this fraction of the track (a `play` past earlyMs is a stream). */
     earlyFraction: z.number().finite().min(0).max(1).default(0.25),
+    /** Early skips are negative evidence; false counts them as plays of the fraction heard. */
+    negative: z.boolean().default(true),
   })
   .prefault({});
 

@@ -34,7 +34,7 @@ export function isEarlyStop(kind: number, msPlayed: number, durationMs: number, 
   return kind === SKIP && msPlayed < config.skip.earlyFraction * durationMs;
 }
 
-/** Whether an event is a playback that stopped early (negative evidence). */
+/** Whether an event is a playback that stopped early (negative evidence unless `skip.negative` is off). */
 export function isEarlySkip(kind: number, msPlayed: number, durationMs: number, config: SignalsConfig): boolean {
   if (kind !== PLAY && kind !== SKIP) return false;
   if (Number.isNaN(msPlayed)) return kind === SKIP;
@@ -48,14 +48,17 @@ export function isEarlySkip(kind: number, msPlayed: number, durationMs: number, 
  *   as a full play (logs without ms played record completed plays).
  * - skip: an early skip (or one with unknown ms played) is weights.skip; a late skip is a partial
  *   play, counted like a play of the fraction heard.
+ * - with `skip.negative` off, early stops too count as plays of the fraction heard (an early skip
+ *   with unknown ms played counts nothing): the pipeline without negative feedback.
  * - like, dislike, playlist_add, share, other: their table weight.
  */
 export function eventEvidence(kind: number, msPlayed: number, durationMs: number, config: SignalsConfig): number {
   const w = config.weights;
   if (kind === PLAY || kind === SKIP) {
-    if (Number.isNaN(msPlayed)) return kind === PLAY ? w.play : w.skip;
+    const negative = config.skip.negative;
+    if (Number.isNaN(msPlayed)) return kind === PLAY ? w.play : negative ? w.skip : 0;
     const d = effectiveDurationMs(durationMs, config);
-    if (isEarlyStop(kind, msPlayed, d, config)) return w.skip;
+    if (negative && isEarlyStop(kind, msPlayed, d, config)) return w.skip;
     return w.play * Math.min(1, msPlayed / d / config.play.fullPlayFraction);
   }
   if (kind === LIKE) return w.like;

@@ -198,7 +198,7 @@ export function computeSignals(log: EventLog, options: SignalsOptions): SignalsR
     const kind = log.kind[e];
     if (kind === OTHER || kind >= EVENT_KINDS.length) otherEvents++;
     const evidence = eventEvidence(kind, log.msPlayed[e], log.durationMs ? log.durationMs[e] : Number.NaN, config);
-    if (isEarlySkip(kind, log.msPlayed[e], log.durationMs ? log.durationMs[e] : Number.NaN, config)) earlySkips++;
+    if (config.skip.negative && isEarlySkip(kind, log.msPlayed[e], log.durationMs ? log.durationMs[e] : Number.NaN, config)) earlySkips++;
     const decayed = evidence * decayFactor(asOf - log.timestamp[e], halfLife);
     rows[k] = log.user[e];
     cols[k] = log.track[e];

@@ -30,7 +30,7 @@ describe('signals config', () => {
     expect(d.weights).toEqual({ play: 1, like: 3, playlist_add: 3, share: 2, skip: -0.5, dislike: -4, other: 0 });
     expect(d.halfLifeDays).toBe(10);
     expect(d.decay).toBe(true);
-    expect(d.skip).toEqual({ earlyMs: 30_000, earlyFraction: 0.25 });
+    expect(d.skip).toEqual({ earlyMs: 30_000, earlyFraction: 0.25, negative: true });
     expect(d.play.typicalDurationMs).toBe(210_000);
     expect(d.capPlaysPerTrackPerDay).toBe(20);
     expect(d.artistDislikeMin).toBe(2);
