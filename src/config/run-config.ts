@@ -9,7 +9,7 @@
  *                "confidence": "log", "epsilon": 1, "solver": "cg", "cgSteps": 3, "seed": 42 },
  *   "signals": { "halfLifeDays": 90, ... any key of the signals config },
  *   "hybrid":  { "cf": 1, "content": 0.3 },
- *   "rerank":  { "lambda": 0.7, "exploration": 0.2, "artistCap": 2 }
+ *   "rerank":  { "lambda": 0.9, "exploration": 0.2, "artistCap": 2 }
  * }
  */
 import { readJsonFile } from '../util/json-file.js';

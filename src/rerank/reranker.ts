@@ -337,11 +337,16 @@ export class Reranker {
     this.simUpTo[p] = this.nSel;
   }
 
-  /** Seeded draw of up to n discoveries: Gumbel-top-k over rel / T among less popular, fitting tracks. */
+  /**
+   * Seeded draw of up to n discoveries among less popular, fitting tracks: each step takes the
+   * best MMR value / T plus the candidate's fixed Gumbel noise (with λ = 1, Gumbel-top-k over
+   * rel / T), so discoveries also keep away from the tracks already picked.
+   */
   private discover(items: Int32Array, n: number): number {
     if (n <= 0) return 0;
     const o = this.opts;
     const invT = 1 / o.explorationTemperature;
+    const diverse = o.lambda < 1;
     let eligible = 0;
     const count = this.countCandidates(items);
     for (let q = 0; q < count; q++) {
@@ -350,16 +355,20 @@ export class Reranker {
         this.key[q] = -Infinity;
         continue;
       }
-      this.key[q] = this.rel[p] * invT - Math.log(-Math.log(this.rng.nextOpen()));
+      this.key[q] = -Math.log(-Math.log(this.rng.nextOpen()));
       eligible++;
     }
     let got = 0;
     while (got < n && eligible > 0) {
       let bq = -1;
-      let bk = -Infinity;
+      let best = -Infinity;
       for (let q = 0; q < count; q++) {
-        if (this.key[q] > bk) {
-          bk = this.key[q];
+        if (this.key[q] === -Infinity) continue;
+        const p = this.order[q];
+        if (diverse && this.simUpTo[p] < this.nSel) this.refreshSim(items, p);
+        const v = this.value(p) * invT + this.key[q];
+        if (v > best) {
+          best = v;
           bq = q;
         }
       }

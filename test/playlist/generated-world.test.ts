@@ -140,16 +140,15 @@ describe('the weekly job on a generated world', () => {
     };
     const pure = await stats({ lambda: 1, explorationShare: 0, popularityPenalty: 0, artistCap: 30 });
     const settings: [string, RerankOptions, number][] = [
-      ['default (λ 0.7, explore 0.2, β 0.1, cap 2), C 200', {}, 200],
+      ['default (λ 0.9, explore 0.2, β 0.1, cap 2), C 200', {}, 200],
       ['cap 3, C 500', { artistCap: 3 }, 500],
       ['cap 3, C 200', { artistCap: 3 }, 200],
       ['cap 3, C 150', { artistCap: 3 }, 150],
       ['λ 0.9, explore 0.1', { lambda: 0.9, explorationShare: 0.1 }, 500],
       ['λ 0.5, explore 0.3', { lambda: 0.5, explorationShare: 0.3 }, 500],
       ['artist cap 2 only (no MMR, exploration or debiasing)', { lambda: 1, explorationShare: 0, popularityPenalty: 0 }, 500],
-      ['λ 0.8, explore 0.2, cap 2', { lambda: 0.8 }, 200],
       ['λ 0.85, explore 0.2, cap 2', { lambda: 0.85 }, 200],
-      ['λ 0.9, explore 0.2, cap 2', { lambda: 0.9 }, 200],
+      ['λ 0.7, explore 0.2, cap 2', { lambda: 0.7 }, 200],
     ];
     const rows: Record<string, ListStats & { cost: number }> = { 'pure top-30': { ...pure, cost: 0 } };
     for (const [name, o, c] of settings) {
@@ -164,7 +163,7 @@ describe('the weekly job on a generated world', () => {
         ]),
       ),
     );
-    for (const name of ['default (λ 0.7, explore 0.2, β 0.1, cap 2), C 200', 'cap 3, C 500', 'cap 3, C 200']) {
+    for (const name of ['default (λ 0.9, explore 0.2, β 0.1, cap 2), C 200', 'cap 3, C 500', 'cap 3, C 200']) {
       const d = rows[name];
       expect(d.intraListDiversity).toBeGreaterThan(pure.intraListDiversity);
       expect(d.artistsPerList).toBeGreaterThan(pure.artistsPerList);
@@ -174,14 +173,13 @@ describe('the weekly job on a generated world', () => {
     // With a per-artist cap of 3 the whole re-ranking costs at most 5% planted satisfaction.
     expect(rows['cap 3, C 500'].cost).toBeLessThanOrEqual(0.05);
     expect(rows['cap 3, C 200'].cost).toBeLessThanOrEqual(0.05);
-    defaultCost = rows['default (λ 0.7, explore 0.2, β 0.1, cap 2), C 200'].cost;
+    defaultCost = rows['default (λ 0.9, explore 0.2, β 0.1, cap 2), C 200'].cost;
   }, 120_000);
 
-  // Known gap: the generator plants favourite artists, and the default cap of 2 costs
-  // about 6% on its own. λ 0.85–0.9 brings the defaults under 5% here (4.5–4.9% over three
-  // world seeds), but then intra-list diversity no longer rises in the many-artists world of
-  // tradeoff.test.ts, so the default λ stays 0.7 (7.1% here).
-  it.fails('the defaults (cap 2) cost at most 5% planted satisfaction', () => {
+  // The generator plants favourite artists, so the default cap of 2 alone costs about 6%;
+  // λ 0.9 (with discoveries kept apart from the picks too) keeps the whole default under 5%
+  // (4.6–4.7% over three world seeds), where λ 0.85 costs about 5.1% and λ 0.7 over 6%.
+  it('the defaults (cap 2) cost at most 5% planted satisfaction', () => {
     expect(defaultCost).toBeLessThanOrEqual(0.05);
   });
 });

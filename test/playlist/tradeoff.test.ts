@@ -31,10 +31,11 @@ describe('re-ranking trade-off versus pure top-30 by score', () => {
   it('raises diversity, artists and coverage and lowers popularity at ≤ 5% satisfaction cost', async () => {
     const pure = await stats({ lambda: 1, explorationShare: 0, popularityPenalty: 0, artistCap: 30 });
     const settings: [string, RerankOptions][] = [
-      ['default (λ 0.7, explore 0.2, β 0.1, cap 3)', {}],
+      ['default (λ 0.9, explore 0.2, β 0.1, cap 2)', {}],
+      ['λ 0.7, explore 0.2', { lambda: 0.7 }],
       ['λ 0.9, explore 0.1', { lambda: 0.9, explorationShare: 0.1 }],
       ['λ 0.5, explore 0.3', { lambda: 0.5, explorationShare: 0.3 }],
-      ['cap 3 only', { lambda: 1, explorationShare: 0, popularityPenalty: 0 }],
+      ['cap 2 only', { lambda: 1, explorationShare: 0, popularityPenalty: 0 }],
     ];
     const rows: Record<string, ListStats & { satisfactionCost: number }> = { 'pure top-30': { ...pure, satisfactionCost: 0 } };
     for (const [name, o] of settings) {
@@ -49,7 +50,7 @@ describe('re-ranking trade-off versus pure top-30 by score', () => {
         ]),
       ),
     );
-    const d = rows['default (λ 0.7, explore 0.2, β 0.1, cap 3)'];
+    const d = rows['default (λ 0.9, explore 0.2, β 0.1, cap 2)'];
     expect(d.intraListDiversity).toBeGreaterThan(pure.intraListDiversity);
     expect(d.artistsPerList).toBeGreaterThan(pure.artistsPerList);
     expect(d.meanPopularity).toBeLessThan(pure.meanPopularity);
