@@ -38,6 +38,13 @@ function decodeId(b: Uint8Array, s: number, e: number): string | undefined {
   }
 }
 
+/** FNV-1a of bytes [s, e), with the high half folded in: FNV's low bits alone are weak for short keys that differ in the last byte. */
+function hashBytes(b: Uint8Array, s: number, e: number): number {
+  let h = 0x811c9dc5 | 0;
+  for (let i = s; i < e; i++) h = Math.imul(h ^ b[i], 0x01000193);
+  return h ^ (h >>> 16);
+}
+
 const SLOT = 4;
 
 export class ByteInterner {
@@ -68,10 +75,7 @@ export class ByteInterner {
       const slots = this.slots;
       const mask = this.mask;
       for (let k = k0; k < k1; k++) {
-        let h = 0x811c9dc5 | 0;
-        const e = offsets[(k + 1) * step];
-        for (let i = offsets[k * step]; i < e; i++) h = Math.imul(h ^ b[i], 0x01000193);
-        h ^= h >>> 16;
+        const h = hashBytes(b, offsets[k * step], offsets[(k + 1) * step]);
         hashes[k - k0] = h;
         touched ^= slots[SLOT * (h & mask) + 3];
       }
@@ -109,27 +113,9 @@ export class ByteInterner {
 
   /** Dictionary index of the id in bytes [s, e), or INVALID_UTF8. */
   internBytes(b: Uint8Array, s: number, e: number): number {
-    let h = 0x811c9dc5 | 0;
-    for (let i = s; i < e; i++) h = Math.imul(h ^ b[i], 0x01000193);
-    h ^= h >>> 16; // FNV's low bits alone are weak for short keys that differ in the last byte
-    const len = e - s;
-    const slots = this.slots;
-    const mask = this.mask;
-    let slot = h & mask;
-    for (;;) {
-      const at = SLOT * slot;
-      const l = slots[at + 3];
-      if (l === 0) break;
-      if (slots[at] === h && l === len + 1) {
-        const arena = this.arena;
-        const ks = slots[at + 2];
-        let i = 0;
-        while (i < len && arena[ks + i] === b[s + i]) i++;
-        if (i === len) return slots[at + 1];
-      }
-      slot = (slot + 1) & mask;
-    }
-    return this.insert(b, s, e, h, slot);
+    const h = hashBytes(b, s, e);
+    const v = this.find(b, s, e, h);
+    return v >= 0 ? v : this.insert(b, s, e, h, -1 - v);
   }
 
   private insert(b: Uint8Array, s: number, e: number, h: number, slot: number): number {

@@ -2,7 +2,7 @@
  * One unit of the weekly job as a task: a shard of users [begin, end), run by a pool worker or on
  * the calling thread, with its output rows and archive lines encoded where it ran.
  */
-import { injectWeeklyFault } from './fault-injection.js';
+import { injectFault } from '../util/test-fault.js';
 import { encodeRows, type EncodedRows, type OutputFormat } from './output.js';
 import type { ReasonNames } from './reasons.js';
 import { RowEncoder } from './row-encoder.js';
@@ -38,7 +38,7 @@ const utf8 = new TextEncoder();
 const encoders = new WeakMap<WorkerNames, RowEncoder>();
 
 export async function runShardTask(runner: ShardRunner, task: ShardTask, names: WorkerNames | undefined): Promise<WorkerResult> {
-  injectWeeklyFault(task.shard, task.attempt);
+  injectFault('weekly', task, `weekly shard ${task.shard}`);
   await runner.prepare(task.tables, task.settings);
   const users = new Int32Array(task.end - task.begin);
   for (let i = 0; i < users.length; i++) users[i] = task.begin + i;

@@ -3,7 +3,7 @@
  * views over SharedArrayBuffers, so nothing large is copied; the kernel writes its rows in place.
  */
 import { alsHalfStep, implicitLoss, type AlsHalfStepArgs, type LossArgs } from '../native/index.js';
-import { injectFault } from './fault-injection.js';
+import { injectFault } from '../util/test-fault.js';
 
 export interface ShardRef {
   side: 'user' | 'item';
@@ -19,7 +19,7 @@ export default function run(task: WorkerTask): unknown {
   switch (task.op) {
     case 'halfStep':
       // Before the kernel touches memory, so a failed try leaves its rows as they were.
-      injectFault(task);
+      injectFault('train', task, `${task.side} shard ${task.shard}`);
       alsHalfStep(task.args);
       return null;
     case 'loss':
