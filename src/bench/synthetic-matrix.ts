@@ -24,7 +24,6 @@ function shared<T extends Int32Array | Float32Array>(ctor: { new (b: SharedArray
   return new ctor(new SharedArrayBuffer(n * ctor.BYTES_PER_ELEMENT));
 }
 
-
 export function syntheticMatrix(o: SyntheticMatrixOptions): Interactions {
   for (const [name, v] of [['users', o.users], ['items', o.items], ['nnz', o.nnz]] as const) {
     if (!Number.isInteger(v) || v < 0) throw new RangeError(`syntheticMatrix: ${name} must be an integer ≥ 0, got ${v}`);
