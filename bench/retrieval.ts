@@ -4,11 +4,13 @@
  * Exclusions are each user's training history, as in the weekly job.
  *
  * Throughput is counted in users per CPU-second of this process (the machine is shared, so wall
- * time says little): exact = native batched score + fused top-C, blocks of 1024 users per call, on
- * this thread; HNSW = hnswlib-node, one query per call, on this thread. Prints JSON: the exact
- * figures, then for every MIPS space × M × efConstruction the build CPU seconds and, per ef, the
- * recall@C against exact and users/CPU-s with the speed-up over exact; `targetMet` says whether any
- * point reached recall ≥ 0.95 at ≥ 5× exact's throughput.
+ * time says little), all on this thread. Exact is measured two ways: the native fused score + top-C
+ * in blocks of 1024 users per call (the weekly job's path, at matrix-multiply speed), and one user
+ * per call (an online query: one vector against the whole item matrix, bound by memory bandwidth).
+ * HNSW = hnswlib-node, one query per call. Prints JSON: both exact figures, then for every MIPS
+ * space × M × efConstruction the build CPU seconds and, per ef, the recall@C against exact and
+ * users/CPU-s with the speed-up over each exact path; `targetMet.perQuery` / `targetMet.batched` say
+ * whether any point reached recall ≥ 0.95 at ≥ 5× that path's throughput.
  *
  *   npx tsx bench/retrieval.ts                                         200,000 generated tracks
  *   npx tsx bench/retrieval.ts --model <dir> --queries 1000 --m 16,32 --ef-construction 200
@@ -32,6 +34,7 @@ const { values } = parseArgs({
     'ef-construction': { type: 'string', default: '200' },
     ef: { type: 'string', default: '100,200,400,800' },
     spaces: { type: 'string', default: 'ip,augmented' },
+    'per-query-sample': { type: 'string', default: '300' },
   },
 });
 const list = (s: string): number[] => s.split(',').map(Number);
@@ -86,13 +89,29 @@ for (let b = 0; b < Q; b += 1024) {
   exact.scores.set(part.scores, b * C);
 }
 const exactPerCpuSecond = Q / (cpu() - e0);
-process.stderr.write(`${source}: ${items} tracks × ${k}, norms ${norms[0].toFixed(3)}–${norms[1].toFixed(3)}; exact ${exactPerCpuSecond.toFixed(0)} users/CPU-s\n`);
+// Exact, one user per call: what a single online query costs (recommend for one user, a
+// folded-in user), the way HNSW answers too. Scoring one vector against every item reads the
+// whole item matrix, so this is bound by memory bandwidth; a subset of the queries suffices.
+const Q1 = Math.min(Q, Number(values['per-query-sample']));
+const one: CandidateLists = { width: C, items: new Int32Array(C), scores: new Float32Array(C) };
+const p0 = cpu();
+for (let i = 0; i < Q1; i++) {
+  const row = { indptr: Int32Array.of(0, exclude.indptr[i + 1] - exclude.indptr[i]), indices: exclude.indices.subarray(exclude.indptr[i], exclude.indptr[i + 1]) };
+  exactCandidates(queries.subarray(i * k, (i + 1) * k), itemFactors, k, C, row, one);
+}
+const exactPerQueryPerCpuSecond = Q1 / (cpu() - p0);
+process.stderr.write(
+  `${source}: ${items} tracks × ${k}, norms ${norms[0].toFixed(3)}–${norms[1].toFixed(3)}; exact ${exactPerCpuSecond.toFixed(0)} users/CPU-s in blocks of 1024, ${exactPerQueryPerCpuSecond.toFixed(0)} one user per call\n`,
+);
 
 interface CurvePoint {
   ef: number;
   recall: number;
   usersPerCpuSecond: number;
+  /** Versus exact scoring in blocks of 1024 users (the weekly job's path). */
   speedupVsExact: number;
+  /** Versus exact scoring of one user per call (an online query's path). */
+  speedupVsExactPerQuery: number;
 }
 const results: { space: MipsSpace; M: number; efConstruction: number; buildCpuSeconds: number; curve: CurvePoint[] }[] = [];
 for (const space of spaces) {
@@ -108,16 +127,22 @@ for (const space of spaces) {
         const approx = index.candidates(queries, C, exclude);
         const perCpu = Q / (cpu() - s0);
         const recall = candidateRecall(approx, exact, C);
-        curve.push({ ef, recall: +recall.toFixed(4), usersPerCpuSecond: Math.round(perCpu), speedupVsExact: +(perCpu / exactPerCpuSecond).toFixed(3) });
-        process.stderr.write(`${space} M=${M} efC=${efc} ef=${ef}: recall@${C} ${recall.toFixed(4)}, ${perCpu.toFixed(0)} users/CPU-s (${(perCpu / exactPerCpuSecond).toFixed(2)}× exact)\n`);
+        const vsBatched = perCpu / exactPerCpuSecond;
+        const vsPerQuery = perCpu / exactPerQueryPerCpuSecond;
+        curve.push({ ef, recall: +recall.toFixed(4), usersPerCpuSecond: Math.round(perCpu), speedupVsExact: +vsBatched.toFixed(3), speedupVsExactPerQuery: +vsPerQuery.toFixed(2) });
+        process.stderr.write(
+          `${space} M=${M} efC=${efc} ef=${ef}: recall@${C} ${recall.toFixed(4)}, ${perCpu.toFixed(0)} users/CPU-s (${vsBatched.toFixed(2)}× exact in blocks, ${vsPerQuery.toFixed(1)}× exact per query)\n`,
+        );
       }
       results.push({ space, M, efConstruction: efc, buildCpuSeconds: +buildCpuSeconds.toFixed(1), curve });
     }
   }
 }
 const points = results.flatMap((r) => r.curve.map((c) => ({ space: r.space, M: r.M, efConstruction: r.efConstruction, ...c })));
-const target = points.filter((c) => c.recall >= 0.95 && c.speedupVsExact >= 5);
-const best95 = points.filter((c) => c.recall >= 0.95).sort((a, b) => b.speedupVsExact - a.speedupVsExact)[0];
+const at95 = points.filter((c) => c.recall >= 0.95);
+const targetBatched = at95.filter((c) => c.speedupVsExact >= 5);
+const targetPerQuery = at95.filter((c) => c.speedupVsExactPerQuery >= 5);
+const best95 = at95.sort((a, b) => b.speedupVsExact - a.speedupVsExact)[0];
 process.stdout.write(
   JSON.stringify(
     {
@@ -128,10 +153,14 @@ process.stdout.write(
       width: C,
       itemNorms: { min: norms[0], max: norms[1] },
       exact: { usersPerCpuSecond: Math.round(exactPerCpuSecond), usersPerCall: 1024 },
+      exactPerQuery: { usersPerCpuSecond: Math.round(exactPerQueryPerCpuSecond), usersPerCall: 1, sampled: Q1 },
       hnsw: results,
       fastestAtRecall95: best95 ?? null,
-      targetMet: target.length > 0,
-      verdict: target.length > 0 ? 'HNSW reaches recall@C ≥ 0.95 at ≥ 5× exact' : 'exact batched retrieval stays the default: no HNSW point reached recall ≥ 0.95 at ≥ 5× exact throughput',
+      targetMet: { perQuery: targetPerQuery.length > 0, batched: targetBatched.length > 0 },
+      verdict: [
+        targetPerQuery.length > 0 ? 'per query, HNSW reaches recall@C ≥ 0.95 at ≥ 5× exact' : 'per query, no HNSW point reached recall@C ≥ 0.95 at ≥ 5× exact',
+        targetBatched.length > 0 ? 'HNSW also beats batched exact 5×' : 'batched exact retrieval stays the weekly job\'s default: no HNSW point reached recall ≥ 0.95 at ≥ 5× its throughput',
+      ].join('; '),
       loadAverage: (await import('node:os')).loadavg().map((x) => +x.toFixed(2)),
     },
     null,

@@ -89,7 +89,7 @@ export async function weeklyPlaylist(model: { data: ModelData }, userId: string,
   const u = data.users.get(userId);
   if (u === undefined) throw new RangeError(`weeklyPlaylist: unknown user '${userId}'`);
   if (!Number.isFinite(opts.asOf)) throw new TypeError(`weeklyPlaylist: options.asOf must be an epoch-ms time, got ${String(opts.asOf)}`);
-  // One user's retrieval and re-ranking take about a millisecond of CPU on this thread; taking
+  // One user's retrieval and re-ranking take one to ten milliseconds of CPU on this thread; taking
   // turns lets a service's event loop run between concurrent calls instead of behind all of them.
   await nextTurn();
   const k = data.params.factors;

@@ -10,6 +10,7 @@ import { buildTables, recentTables } from '../../src/playlist/prepare.js';
 import type { ShardResult } from '../../src/playlist/shard.js';
 import type { ShardSettings } from '../../src/playlist/tables.js';
 import { isoWeek, weekKey } from '../../src/playlist/week.js';
+import { saveIndex } from '../../src/retrieve/hnsw.js';
 import { weeklyPlaylist } from '../../src/playlist/weekly-playlist.js';
 import { resolveRerankOptions } from '../../src/rerank/options.js';
 import { EVENT_CODE, type EventLog } from '../../src/types.js';
@@ -183,6 +184,27 @@ describe('weeklyPlaylist (one user, fresh feedback)', () => {
     const again = await weeklyPlaylist({ data }, userId, { asOf, meta, recent: burst, archive: banned, dislikedArtists: [artist] });
     expect(again.some((r) => banned.includes(r.trackId) || r.artistId === artist)).toBe(false);
     await expect(weeklyPlaylist({ data }, 'nobody', { asOf, meta })).rejects.toThrow(/unknown user/);
+  });
+
+  it('answers from the HNSW index stored beside the model (the online path) with the exact playlist\'s tracks', async () => {
+    const dir = tmp();
+    const k = data.params.factors;
+    await saveIndex(dir, data.itemFactors, k, { M: 16, efConstruction: 200, ef: 400 });
+    for (const u of [3, 17, 120]) {
+      const userId = `user-${u}`;
+      const exact = await weeklyPlaylist({ data }, userId, { asOf, meta });
+      const approx = await weeklyPlaylist({ data }, userId, { asOf, meta, retrieval: 'hnsw', indexDir: dir, ef: 400 });
+      expect(approx).toHaveLength(30);
+      const heard = new Set(data.seen.indices.subarray(data.seen.indptr[u], data.seen.indptr[u + 1]));
+      expect(approx.some((r) => heard.has(data.items.get(r.trackId)!))).toBe(false);
+      const exactIds = new Set(exact.map((r) => r.trackId));
+      expect(approx.filter((r) => exactIds.has(r.trackId)).length).toBeGreaterThanOrEqual(27);
+    }
+    await expect(weeklyPlaylist({ data }, 'user-3', { asOf, meta, retrieval: 'hnsw', indexDir: tmp() })).rejects.toThrow(/HNSW index/);
+    // An index built from other factors is refused, not searched.
+    const stale = tmp();
+    await saveIndex(stale, data.itemFactors.map((x) => -x), k, { M: 8, efConstruction: 40 });
+    await expect(weeklyPlaylist({ data }, 'user-3', { asOf, meta, retrieval: 'hnsw', indexDir: stale })).rejects.toThrow(/other item factors/);
   });
 });
 

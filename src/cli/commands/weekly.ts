@@ -74,7 +74,7 @@ export function registerWeekly(program: Command): void {
     .option('--seed <n>', 'seed of the discovery draw', int(0), 42)
     .option('--retrieval <mode>', 'exact | hnsw', oneOf('exact', 'hnsw'), 'exact')
     .option('--space <space>', 'HNSW space when the index is built: augmented | ip', oneOf('augmented', 'ip'), DEFAULT_SPACE)
-    .option('--m <n>', 'HNSW graph degree when the index is built', int(2), 16)
+    .option('--m <n>', 'HNSW graph degree when the index is built', int(2), 32)
     .option('--ef-construction <n>', 'HNSW build candidate list', int(1), 200)
     .option('--ef <n>', 'HNSW search candidate list (raised to the number asked)', int(1), 600)
     .option('--threads <n>', 'worker threads', int(1), defaultThreads())
