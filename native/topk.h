@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
+#include <functional>
 #include <limits>
 #include <vector>
 
@@ -30,14 +32,30 @@ struct TopKProblem {
   float* out_scores;
 };
 
-/** A (score, item) candidate. */
-struct Scored {
-  float s;
-  int32_t i;
-};
+/**
+ * A (score, item) candidate as one integer whose order is the order of results: higher score
+ * first, then lower item index. The score's bits are mapped to an unsigned integer that sorts like
+ * the float (negatives flipped) in the high half and the complemented item fills the low half, so
+ * selection and sorting compare plain 64-bit integers — several times cheaper than a two-field
+ * comparator on the hot path of top-k. NaN and −Infinity are never offered (the merge rejects them).
+ */
+using Scored = uint64_t;
 
-/** The total order of results: higher score first, then lower item index. */
-inline bool better(const Scored& a, const Scored& b) { return a.s > b.s || (a.s == b.s && a.i < b.i); }
+inline Scored make_scored(float score, int32_t item) {
+  uint32_t u;
+  const float s = score + 0.f;  // −0 → +0: equal scores must tie, then order by item
+  std::memcpy(&u, &s, sizeof u);
+  u = (u & 0x80000000u) ? ~u : (u | 0x80000000u);
+  return (static_cast<uint64_t>(u) << 32) | static_cast<uint32_t>(~static_cast<uint32_t>(item));
+}
+inline float scored_score(Scored c) {
+  uint32_t u = static_cast<uint32_t>(c >> 32);
+  u = (u & 0x80000000u) ? (u & 0x7FFFFFFFu) : ~u;
+  float s;
+  std::memcpy(&s, &u, sizeof s);
+  return s;
+}
+inline int32_t scored_item(Scored c) { return static_cast<int32_t>(~static_cast<uint32_t>(c)); }
 
 /**
  * Keeps the best `cap` candidates of a stream of ascending items: candidates that beat the
@@ -58,14 +76,14 @@ struct TopBuffer {
   }
 
   void offer(float score, int32_t item) {
-    buf[size++] = Scored{score, item};
+    buf[size++] = make_scored(score, item);
     if (size == 2 * cap) shrink();
   }
 
   /** Keeps the best cap entries (unordered) and raises the threshold. */
   void shrink() {
-    std::nth_element(buf, buf + cap - 1, buf + size, better);
-    threshold = buf[cap - 1].s;
+    std::nth_element(buf, buf + cap - 1, buf + size, std::greater<Scored>());
+    threshold = scored_score(buf[cap - 1]);
     size = cap;
   }
 };
@@ -97,8 +115,8 @@ inline void merge_row(float* row, std::size_t T, int32_t t0, const float* bias, 
 /** Writes a buffer's best entries first, padding to n with (−1, −Infinity). */
 inline void emit(TopBuffer& h, std::size_t n, int32_t* items, float* scores) {
   if (h.size > h.cap) h.shrink();
-  std::sort(h.buf, h.buf + h.size, better);
-  for (std::size_t r = 0; r < h.size; ++r) items[r] = h.buf[r].i, scores[r] = h.buf[r].s;
+  std::sort(h.buf, h.buf + h.size, std::greater<Scored>());
+  for (std::size_t r = 0; r < h.size; ++r) items[r] = scored_item(h.buf[r]), scores[r] = scored_score(h.buf[r]);
   for (std::size_t r = h.size; r < n; ++r) items[r] = -1, scores[r] = -std::numeric_limits<float>::infinity();
 }
 
