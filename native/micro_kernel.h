@@ -16,18 +16,15 @@ constexpr std::size_t kMR = 6, kNR = 16;
 constexpr std::size_t kMR = 4, kNR = 8;
 #endif
 
-/**
- * acc(MR×NR) = Σ_f Up[f][r] · Vp[f][c] over the inner dimension k; writes the block to S (stride
- * ldS), or adds it to S when Accumulate.
- */
-template <bool Accumulate = false>
-inline void micro_kernel(const float* Up, const float* Vp, std::size_t k, float* S, std::size_t ldS) {
 #if defined(__AVX2__)
-  auto init = [S, ldS](std::size_t r, std::size_t h) {
-    return Accumulate ? _mm256_loadu_ps(S + r * ldS + h * 8) : _mm256_setzero_ps();
-  };
-  __m256 c00 = init(0, 0), c01 = init(0, 1), c10 = init(1, 0), c11 = init(1, 1), c20 = init(2, 0), c21 = init(2, 1),
-         c30 = init(3, 0), c31 = init(3, 1), c40 = init(4, 0), c41 = init(4, 1), c50 = init(5, 0), c51 = init(5, 1);
+/**
+ * c[r][h] += Σ_f Up[f][r] · Vp[f][8h..8h+8) in order f = 0…k−1, one fused multiply-add per term:
+ * the accumulation every AVX2 caller shares (the score of a (user, item) pair is the same chain
+ * whether it is stored or selected in registers).
+ */
+inline void micro_accumulate(const float* Up, const float* Vp, std::size_t k, __m256 (&c)[kMR][2]) {
+  __m256 c00 = c[0][0], c01 = c[0][1], c10 = c[1][0], c11 = c[1][1], c20 = c[2][0], c21 = c[2][1];
+  __m256 c30 = c[3][0], c31 = c[3][1], c40 = c[4][0], c41 = c[4][1], c50 = c[5][0], c51 = c[5][1];
   for (std::size_t f = 0; f < k; ++f) {
     const __m256 v0 = _mm256_loadu_ps(Vp + f * kNR), v1 = _mm256_loadu_ps(Vp + f * kNR + 8);
     const float* u = Up + f * kMR;
@@ -44,12 +41,24 @@ inline void micro_kernel(const float* Up, const float* Vp, std::size_t k, float*
     b = _mm256_broadcast_ss(u + 5);
     c50 = fmadd256(b, v0, c50), c51 = fmadd256(b, v1, c51);
   }
-  _mm256_storeu_ps(S, c00), _mm256_storeu_ps(S + 8, c01);
-  _mm256_storeu_ps(S + ldS, c10), _mm256_storeu_ps(S + ldS + 8, c11);
-  _mm256_storeu_ps(S + 2 * ldS, c20), _mm256_storeu_ps(S + 2 * ldS + 8, c21);
-  _mm256_storeu_ps(S + 3 * ldS, c30), _mm256_storeu_ps(S + 3 * ldS + 8, c31);
-  _mm256_storeu_ps(S + 4 * ldS, c40), _mm256_storeu_ps(S + 4 * ldS + 8, c41);
-  _mm256_storeu_ps(S + 5 * ldS, c50), _mm256_storeu_ps(S + 5 * ldS + 8, c51);
+  c[0][0] = c00, c[0][1] = c01, c[1][0] = c10, c[1][1] = c11, c[2][0] = c20, c[2][1] = c21;
+  c[3][0] = c30, c[3][1] = c31, c[4][0] = c40, c[4][1] = c41, c[5][0] = c50, c[5][1] = c51;
+}
+#endif
+
+/**
+ * acc(MR×NR) = Σ_f Up[f][r] · Vp[f][c] over the inner dimension k; writes the block to S (stride
+ * ldS), or adds it to S when Accumulate.
+ */
+template <bool Accumulate = false>
+inline void micro_kernel(const float* Up, const float* Vp, std::size_t k, float* S, std::size_t ldS) {
+#if defined(__AVX2__)
+  __m256 c[kMR][2];
+  for (std::size_t r = 0; r < kMR; ++r)
+    for (std::size_t h = 0; h < 2; ++h) c[r][h] = Accumulate ? _mm256_loadu_ps(S + r * ldS + h * 8) : _mm256_setzero_ps();
+  micro_accumulate(Up, Vp, k, c);
+  for (std::size_t r = 0; r < kMR; ++r)
+    for (std::size_t h = 0; h < 2; ++h) _mm256_storeu_ps(S + r * ldS + h * 8, c[r][h]);
 #else
   float acc[kMR][kNR] = {};
   if (Accumulate)

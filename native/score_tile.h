@@ -88,6 +88,29 @@ class TileScorer {
 #endif
   }
 
+#if !defined(MIXTAPE_TILE_BLAS) && defined(__AVX2__)
+  /**
+   * The same products as score(), handed to `epi(row, col, c)` in registers instead of stored:
+   * c holds users r0+row…+kMR−1 (packed rows, some past `rows` when it is not a multiple of kMR)
+   * × tile items col…col+kNR−1 (some past the tile's end in its last panel). For each user the
+   * item panels arrive in ascending order.
+   */
+  template <class Epilogue>
+  void score_blocks(std::size_t r0, std::size_t rows, Epilogue&& epi) const {
+    const std::size_t vpanels = round_up(T_, kNR) / kNR, upanels = round_up(rows, kMR) / kMR;
+    const float* up = up_.data() + r0 * k_;
+    for (std::size_t vp = 0; vp < vpanels; ++vp)
+      for (std::size_t u = 0; u < upanels; ++u) {
+        __m256 c[kMR][2];
+        for (auto& row : c) row[0] = row[1] = _mm256_setzero_ps();
+        micro_accumulate(up + u * kMR * k_, vp_.data() + vp * kNR * k_, k_, c);
+        epi(u * kMR, vp * kNR, c);
+      }
+  }
+#endif
+
+  std::size_t tile_items() const { return T_; }
+
  private:
   std::size_t k_, T_ = 0;
 #if defined(MIXTAPE_TILE_BLAS)

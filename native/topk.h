@@ -112,6 +112,50 @@ inline void merge_row(float* row, std::size_t T, int32_t t0, const float* bias, 
   }
 }
 
+#if defined(__AVX2__)
+/**
+ * Scores packed users [s0, s0+rows) against the packed tile (items t0…) and offers each micro-block's
+ * survivors straight from registers: per user, sixteen scores (plus bias) are compared with its
+ * threshold at once and only those above it are written out, so the score matrix never touches
+ * memory. Excluded items are dropped at the offer by walking the user's sorted exclusion list,
+ * which the ascending offers allow. heaps/ex_pos/ex_end are indexed from user s0.
+ */
+inline void select_blocks(const TileScorer& scorer, std::size_t s0, std::size_t rows, int32_t t0, const float* bias_tile,
+                          const int32_t* excl, TopBuffer* heaps, int64_t* ex_pos, const int64_t* ex_end) {
+  const std::size_t T = scorer.tile_items();
+  scorer.score_blocks(s0, rows, [&](std::size_t row0, std::size_t col, const __m256 (&c)[kMR][2]) {
+    const std::size_t valid = std::min(kNR, T - col), users = std::min(kMR, rows - row0);
+    const unsigned item_mask = valid == kNR ? 0xFFFFu : (1u << valid) - 1u;
+    __m256 b0 = _mm256_setzero_ps(), b1 = _mm256_setzero_ps();
+    if (bias_tile) b0 = _mm256_loadu_ps(bias_tile + col), b1 = _mm256_loadu_ps(bias_tile + col + 8);
+    for (std::size_t q = 0; q < users; ++q) {
+      const std::size_t r = row0 + q;
+      TopBuffer& h = heaps[r];
+      __m256 a0 = c[q][0], a1 = c[q][1];
+      if (bias_tile) a0 = _mm256_add_ps(a0, b0), a1 = _mm256_add_ps(a1, b1);
+      const __m256 vt = _mm256_set1_ps(h.threshold);
+      // NaN compares false (ordered), so NaN scores are never offered.
+      unsigned m = static_cast<unsigned>(_mm256_movemask_ps(_mm256_cmp_ps(a0, vt, _CMP_GT_OQ))) |
+                   static_cast<unsigned>(_mm256_movemask_ps(_mm256_cmp_ps(a1, vt, _CMP_GT_OQ))) << 8;
+      m &= item_mask;
+      if (m == 0) continue;
+      alignas(32) float sc[kNR];
+      _mm256_store_ps(sc, a0), _mm256_store_ps(sc + 8, a1);
+      while (m) {
+        const unsigned b = static_cast<unsigned>(__builtin_ctz(m));
+        m &= m - 1;
+        const float v = sc[b];
+        if (!(v > h.threshold)) continue;  // raised by an earlier offer of this block
+        const int32_t item = t0 + static_cast<int32_t>(col + b);
+        while (ex_pos[r] < ex_end[r] && excl[ex_pos[r]] < item) ++ex_pos[r];
+        if (ex_pos[r] < ex_end[r] && excl[ex_pos[r]] == item) continue;
+        h.offer(v, item);
+      }
+    }
+  });
+}
+#endif
+
 /** Writes a buffer's best entries first, padding to n with (−1, −Infinity). */
 inline void emit(TopBuffer& h, std::size_t n, int32_t* items, float* scores) {
   if (h.size > h.cap) h.shrink();
@@ -131,7 +175,11 @@ inline void score_topk(const TopKProblem& p) {
   const std::size_t block =
       std::max(sub, std::min<std::size_t>(1024, (std::size_t{1} << 18) / std::max<std::size_t>(cap, 1)) / sub * sub);
   const std::size_t ld = tile;
+#if defined(__AVX2__)
+  std::vector<float> bias_tile(p.bias ? tile : 0);
+#else
   std::vector<float> S(sub * ld);
+#endif
   std::vector<Scored> store(block * 2 * std::max<std::size_t>(cap, 1));
   std::vector<TopBuffer> heaps(block);
   std::vector<int64_t> ex_pos(block), ex_end(block);
@@ -149,6 +197,15 @@ inline void score_topk(const TopKProblem& p) {
     for (std::size_t t0 = 0; t0 < p.items && cap > 0; t0 += tile) {
       const std::size_t T = std::min(tile, p.items - t0);
       scorer.pack_items(p.V, t0, T);
+#if defined(__AVX2__)
+      if (p.bias) {
+        std::copy(p.bias + t0, p.bias + t0 + T, bias_tile.begin());
+        std::fill(bias_tile.begin() + static_cast<std::ptrdiff_t>(T), bias_tile.end(), 0.f);
+      }
+      for (std::size_t s0 = 0; s0 < bu; s0 += sub)
+        select_blocks(scorer, s0, std::min(sub, bu - s0), static_cast<int32_t>(t0), p.bias ? bias_tile.data() : nullptr, p.excl_indices,
+                      heaps.data() + s0, ex_pos.data() + s0, ex_end.data() + s0);
+#else
       for (std::size_t s0 = 0; s0 < bu; s0 += sub) {
         const std::size_t rows = std::min(sub, bu - s0);
         scorer.score(s0, rows, S.data(), ld);
@@ -163,6 +220,7 @@ inline void score_topk(const TopKProblem& p) {
           merge_row(row, T, static_cast<int32_t>(t0), p.bias ? p.bias + t0 : nullptr, heaps[r]);
         }
       }
+#endif
     }
     for (std::size_t r = 0; r < bu; ++r)
       emit(heaps[r], n, p.out_items + (b0 + r) * n, p.out_scores + (b0 + r) * n);
