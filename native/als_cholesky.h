@@ -54,6 +54,25 @@ inline void add_weighted_outer(const RowGather& g, std::size_t k, float* A, std:
   }
 }
 
+/** |z|² over k floats, accumulated in float64 (independent partial sums: this runs once per entry). */
+inline double squared_norm_f64(const float* z, std::size_t k) {
+  std::size_t a = 0;
+  double s = 0;
+#if defined(__AVX2__) && defined(__FMA__)
+  __m256d s0 = _mm256_setzero_pd(), s1 = _mm256_setzero_pd();
+  for (; a + 8 <= k; a += 8) {
+    const __m256d x0 = _mm256_cvtps_pd(_mm_loadu_ps(z + a)), x1 = _mm256_cvtps_pd(_mm_loadu_ps(z + a + 4));
+    s0 = _mm256_fmadd_pd(x0, x0, s0);
+    s1 = _mm256_fmadd_pd(x1, x1, s1);
+  }
+  const __m256d t = _mm256_add_pd(s0, s1);
+  const __m128d h = _mm_add_pd(_mm256_castpd256_pd128(t), _mm256_extractf128_pd(t, 1));
+  s = _mm_cvtsd_f64(_mm_add_sd(h, _mm_unpackhi_pd(h, h)));
+#endif
+  for (; a < k; ++a) s += static_cast<double>(z[a]) * z[a];
+  return s;
+}
+
 /**
  * Adds the entries of the gathered piece whose term w z zᵀ outweighs G = YᵀY + λI (w·|z|² > `heavy`)
  * to the upper triangle of U in float64, and zeroes their weight so the float32 build skips them.
@@ -64,9 +83,7 @@ inline void add_weighted_outer(const RowGather& g, std::size_t k, float* A, std:
 inline void add_heavy_entries(RowGather& g, std::size_t k, double heavy, double* U) {
   for (std::size_t j = 0; j < g.len; ++j) {
     const float* z = g.Z.data() + j * k;
-    double zz = 0;
-    for (std::size_t a = 0; a < k; ++a) zz += static_cast<double>(z[a]) * z[a];
-    const double w = g.w[j];
+    const double zz = squared_norm_f64(z, k), w = g.w[j];
     if (!(std::abs(w) * zz > heavy)) continue;
     for (std::size_t a = 0; a < k; ++a) {
       const double s = w * z[a];
