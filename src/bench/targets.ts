@@ -27,7 +27,13 @@ export function checkTargets(r: Pick<BenchReport, 'cases' | 'scale' | 'environme
     if (t > 1) atLeast(`${solver} k=${k} speed-up 1→${t} threads`, '≥ 1.6×', one && many ? round(one / many) : null, 1.6);
   }
   atMost(`top-50 all users, s (t=${t})`, '≤ 2.5', med(`score top-50 k=64 t=${t}`), 2.5, large);
-  atLeast('top-50 kernel, % of one-thread sgemm per thread', '≥ 70', byName.get(`score top-50 k=64 t=${t}`)?.sgemm_percent ?? null, 70);
+  const top50 = byName.get(`score top-50 k=64 t=${t}`);
+  // The brief's arithmetic (2.5 s = 640 GFLOP at 70% of the machine's two-thread sgemm rate)
+  // compares with the all-thread rate; the per-thread figure against one thread is the stricter
+  // reading (it also charges the kernel for the threads slowing each other). Both are shown.
+  const allThreads = top50?.detail?.percent_of_all_thread_sgemm;
+  atLeast(`top-50 kernel, % of the ${t}-thread sgemm rate`, '≥ 70', typeof allThreads === 'number' ? allThreads : null, 70);
+  atLeast('top-50 kernel, % of one-thread sgemm per thread', '≥ 70', top50?.sgemm_percent ?? null, 70);
   const loss = [...byName.values()].find((c) => c.unit === 'relative loss difference');
   atMost('CG vs Cholesky loss after 15 iterations', '≤ 1%', loss?.value ?? null, 0.01);
   const rss = byName.get(alsName('cg', 64, t, 1));
