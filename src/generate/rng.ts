@@ -5,17 +5,9 @@
  * numbers another part sees.
  */
 
-const TWO_32 = 4294967296;
+import { fmix32 } from '../util/random.js';
 
-/** murmur3's 32-bit finaliser: a bijective avalanche mix. */
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
+const TWO_32 = 4294967296;
 
 /**
  * A 32-bit hash of a list of non-negative integers (each below 2^53; the high word is mixed in

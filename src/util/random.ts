@@ -37,13 +37,17 @@ export function mulberry32(state: number): () => number {
   return () => g.next();
 }
 
-/** Hash two 32-bit values into one well-mixed 32-bit seed (per-user, per-week streams). */
-export function mixSeed(a: number, b: number): number {
-  let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(b + 0x7f4a7c15, 0xc2b2ae35);
+/** murmur3's 32-bit finaliser: a bijective avalanche mix (also the world generator's seed hash). */
+export function fmix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h >>> 0;
+}
+
+/** Hash two 32-bit values into one well-mixed 32-bit seed (per-user, per-week streams). */
+export function mixSeed(a: number, b: number): number {
+  return fmix32(Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(b + 0x7f4a7c15, 0xc2b2ae35));
 }
