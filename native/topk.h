@@ -2,10 +2,10 @@
 // u·v_i (+ bias_i), highest first, ties to the lower item index, skipping each user's excluded
 // items; fewer eligible items than n pads with item −1 and score −Infinity. A super-block of users
 // (up to 1024) is packed once; each item tile is packed once per super-block and scored against it
-// in sub-blocks of a few dozen users into a small per-call buffer, and every tile row is merged
-// into that user's bounded candidate buffer behind a running threshold (a SIMD compare rejects
-// most scores), so the users×items matrix never exists.
-// Items whose score is NaN or −Infinity are treated as ineligible.
+// in sub-blocks of a few dozen users. With AVX2 each 6×16 block of scores is compared with its
+// users' running thresholds in registers and only survivors leave them; otherwise a sub-block's
+// scores go to a small buffer and each row is merged behind the threshold. Either way the
+// users×items matrix never exists. Items whose score is NaN or −Infinity are treated as ineligible.
 #pragma once
 #include <algorithm>
 #include <cmath>
@@ -88,31 +88,30 @@ struct TopBuffer {
   }
 };
 
-/** Merges one user's tile row (scores of items t0..t0+T) into its buffer. */
-inline void merge_row(float* row, std::size_t T, int32_t t0, const float* bias, TopBuffer& h) {
-  if (bias)
-    for (std::size_t j = 0; j < T; ++j) row[j] += bias[j];
-  std::size_t j = 0;
-#if defined(__AVX2__)
-  for (; j + 8 <= T; j += 8) {
-    // Most scores fail the threshold: one compare rejects eight; NaN compares false (ordered).
-    const __m256 vt = _mm256_set1_ps(h.threshold);
-    unsigned mask = static_cast<unsigned>(_mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(row + j), vt, _CMP_GT_OQ)));
-    while (mask) {
-      const unsigned b = static_cast<unsigned>(__builtin_ctz(mask));
-      mask &= mask - 1;
-      const float v = row[j + b];
-      if (v > h.threshold) h.offer(v, t0 + static_cast<int32_t>(j + b));
+#if !defined(__AVX2__)
+/**
+ * Without AVX2: scores packed users [s0, s0+rows) against the packed tile (items t0…) into S
+ * (stride ld), marks each user's excluded items of the tile NaN (never accepted) and merges every
+ * row into its buffer behind the running threshold. heaps/ex_pos/ex_end are indexed from user s0.
+ */
+inline void merge_blocks(const TileScorer& scorer, std::size_t s0, std::size_t rows, int32_t t0, const float* bias,
+                         const int32_t* excl, TopBuffer* heaps, int64_t* ex_pos, const int64_t* ex_end, float* S,
+                         std::size_t ld) {
+  const std::size_t T = scorer.tile_items();
+  const int64_t tile_end = t0 + static_cast<int64_t>(T);
+  scorer.score(s0, rows, S, ld);
+  for (std::size_t r = 0; r < rows; ++r) {
+    float* row = S + r * ld;
+    TopBuffer& h = heaps[r];
+    for (; ex_pos[r] < ex_end[r] && excl[ex_pos[r]] < tile_end; ++ex_pos[r])
+      row[excl[ex_pos[r]] - t0] = std::numeric_limits<float>::quiet_NaN();
+    for (std::size_t j = 0; j < T; ++j) {
+      const float v = bias ? row[j] + bias[j] : row[j];
+      if (v > h.threshold) h.offer(v, t0 + static_cast<int32_t>(j));  // NaN compares false
     }
   }
-#endif
-  for (; j < T; ++j) {
-    const float v = row[j];
-    if (v > h.threshold) h.offer(v, t0 + static_cast<int32_t>(j));
-  }
 }
-
-#if defined(__AVX2__)
+#else
 /**
  * Scores packed users [s0, s0+rows) against the packed tile (items t0…) and offers each micro-block's
  * survivors straight from registers: per user, sixteen scores (plus bias) are compared with its
@@ -168,23 +167,21 @@ inline void score_topk(const TopKProblem& p) {
   const std::size_t k = p.k, n = p.n, nu = p.user_end - p.user_begin;
   if (nu == 0 || n == 0) return;
   const std::size_t cap = std::min(n, p.items);
-  const std::size_t sub = 8 * TileScorer::row_pad;  // users per product: S stays small
+  const std::size_t sub = 8 * TileScorer::row_pad;  // users per product: their packed rows stay in L1
   // Item tiles of about 128 KiB packed; a super-block of users shares each packed tile, so packing
   // is amortised over many users, while its heaps stay within a few MiB.
   const std::size_t tile = TileScorer::round_up(std::clamp<std::size_t>((128 * 1024) / (k * 4), 256, 4096), TileScorer::col_pad);
   const std::size_t block =
       std::max(sub, std::min<std::size_t>(1024, (std::size_t{1} << 18) / std::max<std::size_t>(cap, 1)) / sub * sub);
-  const std::size_t ld = tile;
 #if defined(__AVX2__)
-  std::vector<float> bias_tile(p.bias ? tile : 0);
+  std::vector<float> bias_tile(p.bias ? tile : 0);  // the tile's bias, zero-padded to whole panels
 #else
-  std::vector<float> S(sub * ld);
+  std::vector<float> S(sub * tile);
 #endif
   std::vector<Scored> store(block * 2 * std::max<std::size_t>(cap, 1));
   std::vector<TopBuffer> heaps(block);
   std::vector<int64_t> ex_pos(block), ex_end(block);
   TileScorer scorer(k);
-  const float nan = std::numeric_limits<float>::quiet_NaN();
 
   for (std::size_t b0 = 0; b0 < nu; b0 += block) {
     const std::size_t bu = std::min(block, nu - b0), u0 = p.user_begin + b0;
@@ -202,25 +199,20 @@ inline void score_topk(const TopKProblem& p) {
         std::copy(p.bias + t0, p.bias + t0 + T, bias_tile.begin());
         std::fill(bias_tile.begin() + static_cast<std::ptrdiff_t>(T), bias_tile.end(), 0.f);
       }
-      for (std::size_t s0 = 0; s0 < bu; s0 += sub)
-        select_blocks(scorer, s0, std::min(sub, bu - s0), static_cast<int32_t>(t0), p.bias ? bias_tile.data() : nullptr, p.excl_indices,
-                      heaps.data() + s0, ex_pos.data() + s0, ex_end.data() + s0);
+      const float* bias = p.bias ? bias_tile.data() : nullptr;
 #else
+      const float* bias = p.bias ? p.bias + t0 : nullptr;
+#endif
       for (std::size_t s0 = 0; s0 < bu; s0 += sub) {
         const std::size_t rows = std::min(sub, bu - s0);
-        scorer.score(s0, rows, S.data(), ld);
-        for (std::size_t q = 0; q < rows; ++q) {
-          const std::size_t r = s0 + q;
-          float* row = S.data() + q * ld;
-          // Excluded items of this tile become NaN, which the merge never accepts.
-          while (ex_pos[r] < ex_end[r] && static_cast<std::size_t>(p.excl_indices[ex_pos[r]]) < t0 + T) {
-            row[static_cast<std::size_t>(p.excl_indices[ex_pos[r]]) - t0] = nan;
-            ++ex_pos[r];
-          }
-          merge_row(row, T, static_cast<int32_t>(t0), p.bias ? p.bias + t0 : nullptr, heaps[r]);
-        }
-      }
+        TopBuffer* h = heaps.data() + s0;
+#if defined(__AVX2__)
+        select_blocks(scorer, s0, rows, static_cast<int32_t>(t0), bias, p.excl_indices, h, ex_pos.data() + s0, ex_end.data() + s0);
+#else
+        merge_blocks(scorer, s0, rows, static_cast<int32_t>(t0), bias, p.excl_indices, h, ex_pos.data() + s0,
+                     ex_end.data() + s0, S.data(), tile);
 #endif
+      }
     }
     for (std::size_t r = 0; r < bu; ++r)
       emit(heaps[r], n, p.out_items + (b0 + r) * n, p.out_scores + (b0 + r) * n);
