@@ -113,9 +113,9 @@ constexpr std::size_t kCgLanes = 4;
  */
 inline void gram_times_lanes(const float* G, std::size_t k, const float* V, float* out) {
   static_assert(kCgLanes == 4, "the register blocking below is written for four lanes");
-  const float *v0 = V, *v1 = V + k, *v2 = V + 2 * k, *v3 = V + 3 * k;
   std::size_t a = 0;
 #if defined(__AVX2__)
+  const float *v0 = V, *v1 = V + k, *v2 = V + 2 * k, *v3 = V + 3 * k;
   for (; a + 16 <= k; a += 16) {  // 4 lanes × 16 columns: eight accumulators
     __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
     for (std::size_t f = 0; f < k; ++f) {
