@@ -14,6 +14,8 @@ export interface NextWeekSplit {
   test: SparseRows;
   /** Users with at least one test item. */
   users: Int32Array;
+  /** Per track, the users who listened to it (positively, as above) before the cut. */
+  listeners: Float64Array;
 }
 
 export function nextWeekSplit(log: EventLog, cut: number, horizonDays = 7): NextWeekSplit {
@@ -28,5 +30,8 @@ export function nextWeekSplit(log: EventLog, cut: number, horizonDays = 7): Next
   const split = cutDateSplit(log.user, log.track, positive, log.timestamp, log.users.size, log.tracks.size, { cut, horizonDays });
   const users: number[] = [];
   for (let u = 0; u < split.test.rows; u++) if (split.test.indptr[u + 1] > split.test.indptr[u]) users.push(u);
-  return { cut, test: split.test, users: Int32Array.from(users) };
+  const listeners = new Float64Array(log.tracks.size);
+  const train = split.train;
+  for (let p = 0; p < train.indices.length; p++) if (train.weight[p] > 0) listeners[train.indices[p]]++;
+  return { cut, test: split.test, users: Int32Array.from(users), listeners };
 }

@@ -13,7 +13,7 @@ import { computeSignals, type SignalsConfigInput } from '../signals/index.js';
 import type { Interactions } from '../types.js';
 import { nextWeekSplit } from './next-week.js';
 import { countsMatrix, type CountsData, type EventsData, type RunData } from './run-data.js';
-import type { RowSets, SparseRows } from './sparse.js';
+import { findInRow, type RowSets, type SparseRows } from './sparse.js';
 import { randomHoldout, userSplit } from './split.js';
 import { lastFractionSplit } from './temporal-split.js';
 
@@ -190,12 +190,6 @@ function recentOf(data: RunData, train: Interactions, foldIn?: Interactions): Pi
 }
 
 function hasPositive(m: Interactions, u: number, i: number): boolean {
-  let lo = m.indptr[u];
-  let hi = m.indptr[u + 1];
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (m.indices[mid] < i) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < m.indptr[u + 1] && m.indices[lo] === i && m.pref[lo] > 0;
+  const p = findInRow(m, u, i);
+  return p >= 0 && m.pref[p] > 0;
 }

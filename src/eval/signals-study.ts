@@ -20,7 +20,7 @@ import { EVENT_CODE, type ConfidenceMode, type EventLog, type Interactions } fro
 import { accuracyAtK } from './metrics.js';
 import { FactorRanker } from './model-ranker.js';
 import { nextWeekSplit } from './next-week.js';
-import { interactionRows, type SparseRows } from './sparse.js';
+import { findInRow, interactionRows, type SparseRows } from './sparse.js';
 import { lastFractionSplit } from './temporal-split.js';
 
 const DAY_MS = 86_400_000;
@@ -283,6 +283,10 @@ export interface NextWeekFigures {
   ndcg: number;
   /** Mean planted skip probability (generator truth, last week) of the recommended tracks. */
   mismatch: number;
+  /** Mean listeners before the cut (see `NextWeekSplit.listeners`) of the recommended tracks ... */
+  listPopularity: number;
+  /** ... and of the recommended tracks that were hits: where next week's discoveries lie. */
+  hitPopularity: number;
   negativeEntries: number;
 }
 
@@ -292,13 +296,14 @@ interface NextWeekSetup {
   cut: number;
   test: SparseRows;
   users: Int32Array;
+  listeners: Float64Array;
 }
 
 function nextWeekSetup(world: World): NextWeekSetup {
   const log = worldToEventLog(world);
   const cut = world.endMs - 7 * DAY_MS;
   const split = nextWeekSplit(log, cut);
-  return { world, log, cut, test: split.test, users: split.users };
+  return { world, log, cut, test: split.test, users: split.users, listeners: split.listeners };
 }
 
 async function nextWeekFigures(s: NextWeekSetup, config: SignalsConfigInput, k: number, t: StudyTraining): Promise<NextWeekFigures> {
@@ -308,12 +313,21 @@ async function nextWeekFigures(s: NextWeekSetup, config: SignalsConfigInput, k: 
   const week = s.world.options.weeks - 1;
   let sum = 0;
   let n = 0;
+  let listSum = 0;
+  let hitSum = 0;
+  let hits = 0;
   for (let r = 0; r < s.users.length; r++) {
+    const u = s.users[r];
     for (let j = 0; j < k; j++) {
       const i = recs[r * k + j];
       if (i < 0) continue;
-      sum += skipProbability(s.world, s.users[r], i, week);
+      sum += skipProbability(s.world, u, i, week);
+      listSum += s.listeners[i];
       n++;
+      if (findInRow(s.test, u, i) >= 0) {
+        hitSum += s.listeners[i];
+        hits++;
+      }
     }
   }
   return {
@@ -321,6 +335,8 @@ async function nextWeekFigures(s: NextWeekSetup, config: SignalsConfigInput, k: 
     recall: acc.mean.recall,
     ndcg: acc.mean.ndcg,
     mismatch: n > 0 ? sum / n : Number.NaN,
+    listPopularity: n > 0 ? listSum / n : Number.NaN,
+    hitPopularity: hits > 0 ? hitSum / hits : Number.NaN,
     negativeEntries: report.totals.negative_entries,
   };
 }

@@ -21,6 +21,19 @@ export function interactionRows(inter: Interactions): SparseRows {
   return { rows: inter.users.size, cols: inter.items.size, indptr: inter.indptr, indices: inter.indices };
 }
 
+/** Position of column `col` in row `row` of `m` (a binary search: rows are sorted), or −1. */
+export function findInRow(m: RowSets, row: number, col: number): number {
+  const end = m.indptr[row + 1];
+  let lo = m.indptr[row];
+  let hi = end;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (m.indices[mid] < col) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < end && m.indices[lo] === col ? lo : -1;
+}
+
 /** Only the positive (pref > 0) entries of an Interactions matrix. */
 export function positiveRows(inter: Interactions): SparseRows {
   const rows = inter.users.size;

@@ -6,7 +6,7 @@
 import { buildCsr } from '../data/csr.js';
 import { Dictionary } from '../data/dictionary.js';
 import type { IdDictionary, Interactions } from '../types.js';
-import type { SparseRows } from './sparse.js';
+import { findInRow, type SparseRows } from './sparse.js';
 
 const DAY_MS = 86_400_000;
 
@@ -116,7 +116,7 @@ export function cutDateSplit(
     const te = train.indptr[u + 1];
     if (requireHistory && tb === te) continue;
     for (let p = week.indptr[u]; p < week.indptr[u + 1]; p++) {
-      if (week.values[0][p] > threshold && !sortedContains(train.indices, tb, te, week.indices[p])) keep[p] = 1;
+      if (week.values[0][p] > threshold && findInRow(train, u, week.indices[p]) < 0) keep[p] = 1;
     }
   }
   return { train, trainEvents, test: compact(week.indptr, week.indices, keep, nUsers, nItems) };
@@ -148,7 +148,7 @@ export function lastFractionSplit(
   const nPairs = pairs.indices.length;
   const firstTime = new Float64Array(nPairs).fill(Infinity);
   for (let e = 0; e < n; e++) {
-    const p = findEntry(pairs.indptr, pairs.indices, user[e], item[e]);
+    const p = findInRow(pairs, user[e], item[e]);
     if (time[e] < firstTime[p]) firstTime[p] = time[e];
   }
   const held = new Uint8Array(nPairs);
@@ -164,7 +164,7 @@ export function lastFractionSplit(
     for (let j = m - h; j < m; j++) held[row[j]] = 1;
   }
   let nTrain = 0;
-  for (let e = 0; e < n; e++) if (held[findEntry(pairs.indptr, pairs.indices, user[e], item[e])] === 0) evIdx[nTrain++] = e;
+  for (let e = 0; e < n; e++) if (held[findInRow(pairs, user[e], item[e])] === 0) evIdx[nTrain++] = e;
   const trainEvents = evIdx.slice(0, nTrain);
   const threshold = opts.relevanceThreshold ?? 0;
   const keep = new Uint8Array(nPairs);
@@ -219,27 +219,6 @@ function compact(indptr: Int32Array, indices: Int32Array, keep: Uint8Array, rows
     outPtr[u + 1] = w;
   }
   return { rows, cols, indptr: outPtr, indices: out };
-}
-
-/** Binary search for column c in the sorted slice indices[begin, end). */
-function sortedContains(indices: Int32Array, begin: number, end: number, c: number): boolean {
-  const p = lowerBound(indices, begin, end, c);
-  return p < end && indices[p] === c;
-}
-
-function lowerBound(indices: Int32Array, begin: number, end: number, c: number): number {
-  let lo = begin;
-  let hi = end;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (indices[mid] < c) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function findEntry(indptr: Int32Array, indices: Int32Array, r: number, c: number): number {
-  return lowerBound(indices, indptr[r], indptr[r + 1], c);
 }
 
 function checkEvents(
