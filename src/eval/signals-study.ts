@@ -420,17 +420,35 @@ export const NEGATIVES_IGNORED: SignalsConfigInput = Object.freeze({ weights: { 
 
 /** Next-week recall@k and planted-taste mismatch with and without negative evidence. */
 export async function negativesStudy(o: NegativesOptions): Promise<NegativesFigures> {
+  const base = o.config ?? {};
+  const [withNegatives, skipsAsPlays, skipWeightZero, noNegatives] = (
+    await negativesDial(o, [
+      { label: 'withNegatives', config: base },
+      { label: 'skipsAsPlays', config: { ...base, skip: { ...base.skip, negative: false } } },
+      { label: 'skipWeightZero', config: { ...base, weights: { ...base.weights, ...SKIPS_IGNORED.weights } } },
+      { label: 'noNegatives', config: { ...base, weights: { ...base.weights, ...NEGATIVES_IGNORED.weights } } },
+    ])
+  ).map((r) => r.figures);
+  return { k: o.k ?? 30, withNegatives, skipsAsPlays, skipWeightZero, noNegatives };
+}
+
+/** One setting of the negatives dial: a label and the signals config it stands for. */
+export interface NegativesSetting {
+  label: string;
+  config: SignalsConfigInput;
+}
+
+/**
+ * How strongly skips should count against a track: next-week figures of each setting on one
+ * world (one split, one training recipe), so settings compare like for like.
+ */
+export async function negativesDial(o: Omit<NegativesOptions, 'config'>, settings: readonly NegativesSetting[]): Promise<{ label: string; figures: NextWeekFigures }[]> {
   const k = o.k ?? 30;
   const t = o.training ?? STUDY_TRAINING;
   const setup = nextWeekSetup(generateWorld(worldOptions(o.world, o.drift !== undefined ? { drift: o.drift } : {})));
-  const base = o.config ?? {};
-  return {
-    k,
-    withNegatives: await nextWeekFigures(setup, base, k, t),
-    skipsAsPlays: await nextWeekFigures(setup, { ...base, skip: { ...base.skip, negative: false } }, k, t),
-    skipWeightZero: await nextWeekFigures(setup, { ...base, weights: { ...base.weights, ...SKIPS_IGNORED.weights } }, k, t),
-    noNegatives: await nextWeekFigures(setup, { ...base, weights: { ...base.weights, ...NEGATIVES_IGNORED.weights } }, k, t),
-  };
+  const rows: { label: string; figures: NextWeekFigures }[] = [];
+  for (const s of settings) rows.push({ label: s.label, figures: await nextWeekFigures(setup, s.config, k, t) });
+  return rows;
 }
 
 // ---------------------------------------------------------------------------------------------
