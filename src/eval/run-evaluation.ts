@@ -25,7 +25,7 @@ import { makeSplit, type RunSplit, type SplitKind } from './run-split.js';
 import { itemUserCounts, positiveRows } from './sparse.js';
 import type { PairedResult } from './stats.js';
 import { SeededRandom } from './random.js';
-import type { RerankOptions } from '../rerank/options.js';
+import { resolveRerankOptions, type RerankOptions } from '../rerank/options.js';
 
 export interface EvaluationOptions {
   split: SplitKind;
@@ -189,7 +189,9 @@ export function tradeoffSettings(config: RunConfig): { label: string; options: R
   ];
   const r = config.rerank;
   if (r && (r.lambda !== undefined || r.exploration !== undefined || r.artistCap !== undefined)) {
-    list.push({ label: `config λ${r.lambda ?? 0.7} e${r.exploration ?? 0.2}`, options: rerankOptionsOf(config) });
+    const options = rerankOptionsOf(config);
+    const e = resolveRerankOptions({ ...options, asOf: 0 });
+    list.push({ label: `config λ${e.lambda} e${e.explorationShare}`, options });
   }
   return list;
 }
@@ -217,10 +219,11 @@ function measureTradeoff(
   return tradeoffSettings(config).map(({ label, options }) => {
     const ranker = new RerankRanker(label, trained.userFactors, trained.itemFactors, trained.factors, features, options);
     const lists = ranker.recommend(users, k, exclude);
+    const e = resolveRerankOptions({ ...options, asOf: 0 });
     return {
       label,
-      lambda: options.lambda ?? 0.7,
-      exploration: options.explorationShare ?? 0.2,
+      lambda: e.lambda,
+      exploration: e.explorationShare,
       ndcg: accuracyAtK(lists, k, users, split.test, k).mean.ndcg,
       diversity: intraListDiversity(lists, k, k, vectors.data, vectors.dim).mean,
     };

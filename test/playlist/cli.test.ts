@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
 import { registerWeekly } from '../../src/cli/commands/weekly.js';
 import { saveModelDir } from '../../src/model/format.js';
+import { resolveRerankOptions } from '../../src/rerank/options.js';
 import { makeWorld } from './world.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mixtape-weekly-cli-'));
@@ -53,6 +54,23 @@ describe('mixtape weekly', () => {
     expect(w49.some((r) => before.has(`${r.user_id}|${r.track_id}`))).toBe(false);
     expect(readFileSync(path.join(archive, '2026-W49.csv'), 'utf8').split('\n')[0]).toBe('user_id,track_id');
     console.log('weekly CLI summary', JSON.stringify({ ...second, exposure: second.exposure }));
+  });
+
+  it("defaults every re-ranking knob to the module's default, so the command and the API agree", () => {
+    const program = new Command();
+    registerWeekly(program);
+    const cmd = program.commands.find((c) => c.name() === 'weekly')!;
+    const flag = (long: string): unknown => cmd.options.find((o) => o.long === long)!.defaultValue;
+    const d = resolveRerankOptions({ asOf: 0 });
+    expect(flag('--size')).toBe(d.size);
+    expect(flag('--lambda')).toBe(d.lambda);
+    expect(flag('--artist-cap')).toBe(d.artistCap);
+    expect(flag('--max-genre-share')).toBe(d.maxGenreShare);
+    expect(flag('--explore')).toBe(d.explorationShare);
+    expect(flag('--popularity-penalty')).toBe(d.popularityPenalty);
+    expect(flag('--freshness')).toBe(d.freshnessBoost);
+    expect(flag('--freshness-half-life')).toBe(d.freshnessHalfLifeDays);
+    expect(flag('--seed')).toBe(d.seed);
   });
 
   it('builds the HNSW index beside the model on first use', async () => {

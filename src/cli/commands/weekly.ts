@@ -12,6 +12,7 @@ import { buildTables, contentFeatures, recentTables } from '../../playlist/prepa
 import { DEFAULT_CANDIDATES, type RetrievalMode } from '../../playlist/tables.js';
 import { isoWeek, weekKey } from '../../playlist/week.js';
 import { DEFAULT_SPACE, INDEX_META_FILE, saveIndex, type MipsSpace } from '../../retrieve/hnsw.js';
+import { resolveRerankOptions } from '../../rerank/options.js';
 import { defaultThreads } from '../../util/worker-pool.js';
 import { date, int, num, oneOf, peakRssMb } from '../options.js';
 import { createProgress } from '../progress.js';
@@ -48,6 +49,9 @@ interface WeeklyFlags extends PrivacyFlags {
   json?: boolean;
 }
 
+/** The re-ranking defaults of the module, so the command and the API build the same playlists. */
+const RERANK = resolveRerankOptions({ asOf: 0 });
+
 export function registerWeekly(program: Command): void {
   const cmd = program
     .command('weekly')
@@ -61,17 +65,17 @@ export function registerWeekly(program: Command): void {
     .option('--catalog <file>', 'track catalog (artist, genres, release date); without it artists come from the events')
     .option('--archive <dir>', 'playlist archive: earlier weeks are not repeated, this week is added')
     .option('--archive-weeks <n>', 'weeks of the archive kept out of the playlist', int(0), 4)
-    .option('--size <n>', 'tracks per playlist', int(1), 30)
+    .option('--size <n>', 'tracks per playlist', int(1), RERANK.size)
     .requiredOption('--out <file>', 'output file: .csv, .jsonl or .parquet (written atomically)')
     .option('--candidates <n>', 'candidates retrieved per user before re-ranking', int(1), DEFAULT_CANDIDATES)
-    .option('--lambda <x>', 'MMR relevance weight (1 = no diversity term)', num(0), 0.7)
-    .option('--artist-cap <n>', 'at most this many tracks per artist', int(1), 2)
-    .option('--max-genre-share <x>', 'no genre above this share of the playlist (1 = off)', num(0), 1)
-    .option('--explore <x>', 'share of slots for discoveries', num(0), 0.2)
-    .option('--popularity-penalty <x>', 'β of relevance × (1 + popularity)^−β', num(0), 0.1)
-    .option('--freshness <x>', 'relevance boost of brand-new releases (0 = off)', num(0), 0)
-    .option('--freshness-half-life <days>', 'half-life of the freshness boost', num(0), 14)
-    .option('--seed <n>', 'seed of the discovery draw', int(0), 42)
+    .option('--lambda <x>', 'MMR relevance weight (1 = no diversity term)', num(0), RERANK.lambda)
+    .option('--artist-cap <n>', 'at most this many tracks per artist', int(1), RERANK.artistCap)
+    .option('--max-genre-share <x>', 'no genre above this share of the playlist (1 = off)', num(0), RERANK.maxGenreShare)
+    .option('--explore <x>', 'share of slots for discoveries', num(0), RERANK.explorationShare)
+    .option('--popularity-penalty <x>', 'β of relevance × (1 + popularity)^−β', num(0), RERANK.popularityPenalty)
+    .option('--freshness <x>', 'relevance boost of brand-new releases (0 = off)', num(0), RERANK.freshnessBoost)
+    .option('--freshness-half-life <days>', 'half-life of the freshness boost', num(0), RERANK.freshnessHalfLifeDays)
+    .option('--seed <n>', 'seed of the discovery draw', int(0), RERANK.seed)
     .option('--retrieval <mode>', 'exact | hnsw', oneOf('exact', 'hnsw'), 'exact')
     .option('--space <space>', 'HNSW space when the index is built: augmented | ip', oneOf('augmented', 'ip'), DEFAULT_SPACE)
     .option('--m <n>', 'HNSW graph degree when the index is built', int(2), 32)
