@@ -10,9 +10,15 @@ export interface ReasonNames {
   trackArtist: Int32Array;
 }
 
-/** How a track is named in a reason: its title when the catalog has one, else its id. */
+/**
+ * How a track is named in a reason: its title and artist when the catalog has them (titles repeat
+ * across artists: "Intro", covers), the title alone without an artist, else its id.
+ */
 function trackName(t: number, names: ReasonNames): string {
-  return names.trackTitles?.[t] || names.trackIds[t];
+  const title = names.trackTitles?.[t];
+  if (!title) return names.trackIds[t];
+  const a = names.trackArtist[t];
+  return a >= 0 ? `${title} by ${names.artistIds[a]}` : title;
 }
 
 export function formatReason(code: number, refA: number, refB: number, names: ReasonNames): string {
