@@ -16,6 +16,7 @@ export { AliasTable } from './alias.js';
 export { CORRUPT_KINDS, type CorruptKind } from './event-buffer.js';
 export { MALFORMED_VARIANTS, MISSING_ID_VARIANTS } from './corrupt.js';
 export { SKIP_MODEL } from './taste.js';
+export { worldTrackMeta } from './track-meta.js';
 export type { Truth, TruthUser, TruthFarm, TruthTaste } from './truth.js';
 export type { SyntheticCatalog } from './catalog.js';
 export type { Population } from './population.js';

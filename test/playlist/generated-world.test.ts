@@ -7,10 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Dictionary } from '../../src/data/dictionary.js';
-import { expectedFullPlayRate, generateWorld, worldToEventLog } from '../../src/generate/index.js';
+import { eventWindow } from '../../src/data/event-window.js';
+import { expectedFullPlayRate, generateWorld, worldToEventLog, worldTrackMeta } from '../../src/generate/index.js';
 import { previousWeeks, readArchive } from '../../src/playlist/archive.js';
-import type { TrackMeta } from '../../src/playlist/catalog.js';
 import { runWeeklyJob } from '../../src/playlist/job.js';
 import { ListStatsCounter, type ListStats } from '../../src/playlist/list-stats.js';
 import { buildTables, recentTables } from '../../src/playlist/prepare.js';
@@ -19,7 +18,6 @@ import { isoWeek, weekKey } from '../../src/playlist/week.js';
 import { resolveRerankOptions, type RerankOptions } from '../../src/rerank/options.js';
 import { computeSignals } from '../../src/signals/index.js';
 import { train } from '../../src/train/train.js';
-import type { EventLog } from '../../src/types.js';
 
 const DAY = 86_400_000;
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mixtape-genworld-'));
@@ -30,31 +28,14 @@ const log = worldToEventLog(world);
 const asOf = world.endMs;
 const split = asOf - 7 * DAY;
 
-/** The events in [from, to) as an EventLog sharing the dictionaries. */
-function slice(from: number, to: number): EventLog {
-  const keep: number[] = [];
-  for (let e = 0; e < log.length; e++) if (log.timestamp[e] >= from && log.timestamp[e] < to) keep.push(e);
-  const pick = <T extends Int32Array | Float64Array | Float32Array | Uint8Array>(a: T): T => {
-    const out = new (a.constructor as new (n: number) => T)(keep.length);
-    keep.forEach((e, i) => (out[i] = a[e]));
-    return out;
-  };
-  return { ...log, length: keep.length, user: pick(log.user), track: pick(log.track), timestamp: pick(log.timestamp), kind: pick(log.kind), msPlayed: pick(log.msPlayed), artist: log.artist && pick(log.artist), durationMs: log.durationMs && pick(log.durationMs), context: log.context && pick(log.context) };
-}
-
-const trainLog = slice(-Infinity, split);
-const recentLog = slice(split, asOf + 1);
+const trainLog = eventWindow(log, -Infinity, split);
+const recentLog = eventWindow(log, split, asOf + 1);
 const { interactions } = computeSignals(trainLog, { asOf: split });
 const model = await train(interactions, { factors: 32, iterations: 8, threads: 2, seed: 5, alpha: 5, regularization: 0.05 });
 const data = model.data;
 const cat = world.catalog;
 const modelTrack = (t: number): number => cat.tracks.get(data.items.ids[t])!;
-const meta: TrackMeta = {
-  artists: cat.artists as Dictionary,
-  trackArtist: Int32Array.from({ length: data.items.size }, (_, t) => cat.trackArtist[modelTrack(t)]),
-  trackGenre: Int32Array.from({ length: data.items.size }, (_, t) => cat.trackGenre[modelTrack(t)]),
-  releaseMs: Float64Array.from({ length: data.items.size }, (_, t) => cat.releaseMs[modelTrack(t)]),
-};
+const meta = worldTrackMeta(world, data.items);
 const recent = recentTables(data, meta, recentLog, asOf);
 const worldUser = Int32Array.from({ length: data.users.size }, (_, u) => world.events.users.get(data.users.ids[u])!);
 const worldTrack = Int32Array.from({ length: data.items.size }, (_, t) => modelTrack(t));
