@@ -170,10 +170,9 @@ export class ShardRunner {
 
   /** The user's `h` most weighted positive history tracks (training + recent), best first, as row `row` of the shard's histories. */
   private history(seen: WeightedRows, recent: WeightedRows | undefined, u: number, h: number, row: number): Int32Array {
-    let n = this.takeRows(seen, u, 0);
-    if (recent) n = this.takeRows(recent, u, n);
+    const n = this.mergeHistory(seen, recent, u);
     const base = row * h;
-    // Partial selection of the h heaviest (duplicates across sources are harmless for reasons).
+    // Partial selection of the h heaviest.
     let got = 0;
     while (got < h && got < n) {
       let best = got;
@@ -191,23 +190,44 @@ export class ShardRunner {
     return this.hist.subarray(base, base + got);
   }
 
-  /** Append row u's positive entries of m to the history scratch from position n; returns the new count. */
-  private takeRows(m: WeightedRows, u: number, n: number): number {
-    if (u + 1 >= m.indptr.length) return n;
-    for (let p = m.indptr[u]; p < m.indptr[u + 1]; p++) {
-      if (m.pref[p] <= 0) continue;
-      if (n === this.histItems.length) {
-        const items = new Int32Array(n * 2);
-        items.set(this.histItems);
-        this.histItems = items;
-        const weights = new Float32Array(n * 2);
-        weights.set(this.histWeight);
-        this.histWeight = weights;
-      }
-      this.histItems[n] = m.indices[p];
-      this.histWeight[n] = m.weight[p];
+  /**
+   * Row u of `seen` and of `recent` merged by track into the history scratch: a track in both
+   * (replayed, or skipped since training) counts once, with its signed evidence summed, and only
+   * tracks left positive are kept. Rows are sorted, so this is one two-pointer pass. Returns the count.
+   */
+  private mergeHistory(seen: WeightedRows, recent: WeightedRows | undefined, u: number): number {
+    let p = u + 1 < seen.indptr.length ? seen.indptr[u] : 0;
+    const pe = u + 1 < seen.indptr.length ? seen.indptr[u + 1] : 0;
+    let q = recent && u + 1 < recent.indptr.length ? recent.indptr[u] : 0;
+    const qe = recent && u + 1 < recent.indptr.length ? recent.indptr[u + 1] : 0;
+    let n = 0;
+    while (p < pe || q < qe) {
+      const a = p < pe ? seen.indices[p] : Infinity;
+      const b = q < qe ? recent!.indices[q] : Infinity;
+      const item = a <= b ? a : b;
+      let w = 0;
+      if (a === item) w += signedWeight(seen, p++);
+      if (b === item) w += signedWeight(recent!, q++);
+      if (w <= 0) continue;
+      if (n === this.histItems.length) this.growHistory();
+      this.histItems[n] = item;
+      this.histWeight[n] = w;
       n++;
     }
     return n;
   }
+
+  private growHistory(): void {
+    const items = new Int32Array(this.histItems.length * 2 || 64);
+    items.set(this.histItems);
+    this.histItems = items;
+    const weights = new Float32Array(items.length);
+    weights.set(this.histWeight);
+    this.histWeight = weights;
+  }
+}
+
+/** Evidence of entry p with its sign: weight for positive entries, −weight for negative ones. */
+function signedWeight(m: WeightedRows, p: number): number {
+  return m.pref[p] > 0 ? m.weight[p] : -m.weight[p];
 }

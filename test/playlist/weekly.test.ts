@@ -186,6 +186,23 @@ describe('weeklyPlaylist (one user, fresh feedback)', () => {
     await expect(weeklyPlaylist({ data }, 'nobody', { asOf, meta })).rejects.toThrow(/unknown user/);
   });
 
+  it('counts a history track replayed or skipped since training once: no reason names one track twice', async () => {
+    const u = 42;
+    const userId = `user-${u}`;
+    const row = data.seen.indices.subarray(data.seen.indptr[u], data.seen.indptr[u + 1]);
+    const played = [...row].filter((_, j) => data.seen.pref[data.seen.indptr[u] + j] > 0).map((t) => `track-${t}`);
+    expect(played.length).toBeGreaterThan(4);
+    // Every training track replayed heavily, except the first, now skipped hard enough to net negative.
+    const recent = played.map((trackId, j) => (j === 0 ? { trackId, weight: 1e6, pref: 0 as const } : { trackId, weight: 5 }));
+    const rows = await weeklyPlaylist({ data }, userId, { asOf, meta, recent });
+    const similar = rows.map((r) => /^because you played (\S+)(?: and (\S+))?$/.exec(r.reason)).filter((m) => m !== null);
+    expect(similar.length).toBeGreaterThan(10);
+    for (const m of similar) {
+      expect(m[1]).not.toBe(m[2]);
+      expect([m[1], m[2]]).not.toContain(played[0]);
+    }
+  });
+
   it('answers from the HNSW index stored beside the model (the online path) with the exact playlist\'s tracks', async () => {
     const dir = tmp();
     const k = data.params.factors;
