@@ -79,7 +79,9 @@ export function formatSignalsSummary(report: SignalsReport): string {
   lines.push(`tracks flagged: ${count(t.flagged_tracks)}`);
   for (const tr of report.tracks.slice(0, LIST_LIMIT)) lines.push(`  ${tr.track_id}: ${tr.reasons.join('; ')}`);
   if (report.tracks.length > LIST_LIMIT) lines.push(`  … ${count(report.tracks.length - LIST_LIMIT)} more`);
-  const issues = Object.keys(report.validation);
-  if (issues.length > 0) lines.push(`validation: ${issues.join(', ')}`);
+  const found = Object.entries(report.validation).filter(([, n]) => n !== 0);
+  const checked = Object.keys(report.validation).length;
+  if (found.length > 0) lines.push(`validation: ${found.map(([rule, n]) => `${rule} ${typeof n === 'number' ? count(n) : JSON.stringify(n)}`).join(', ')}`);
+  else if (checked > 0) lines.push(`validation: every row passed ${checked} rules`);
   return lines.join('\n');
 }

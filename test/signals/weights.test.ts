@@ -236,5 +236,8 @@ describe('options and report', () => {
     expect(text).toContain('signals as of 2024-06-01T00:00:00.000Z (half-life 10 days)');
     expect(text).toContain('future 1');
     expect(text).toContain('1 positive, 1 negative');
+    expect(text).toContain('validation: bad_rows 2');
+    const clean = computeSignals(log, { asOf: AS_OF, validation: { bad_rows: 0, missing_id: 0 } }).report;
+    expect(formatSignalsSummary(clean)).toContain('validation: every row passed 2 rules');
   });
 });
