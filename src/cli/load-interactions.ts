@@ -17,7 +17,7 @@ export function addInteractionFlags(cmd: Command): Command {
     .option('--time-col <name>', 'timestamp column (events)')
     .option('--skip-bad', 'skip malformed rows and count them instead of failing')
     .option('--strict', 'fail on the first row that breaks a validation rule (events)')
-    .option('--as-of <date>', 'reference time for decay and validation (events; default: the last event)', date)
+    .option('--as-of <date>', 'reference time for decay and validation (events; default: just after the last event, ignoring stray rows dated more than a day past the latest 99.9%)', date)
     .option('--signals <file>', 'signals config (JSON) for events: weights, decay, negatives, anomaly filtering');
   return addPrivacyFlags(cmd);
 }

@@ -5,7 +5,6 @@
  */
 import type { Command } from 'commander';
 import { loadInteractions, type InteractionFlags, type LoadedInteractions } from './interaction-source.js';
-import { allInteractions, loadRunData } from '../eval/run-data.js';
 import { loadSignalsConfig } from '../signals/index.js';
 import { mergeSignals, type RunConfig } from './run-config.js';
 
@@ -25,5 +24,5 @@ export function applyRunConfig<F extends object>(flags: F, config: RunConfig | u
 export async function loadInteractionsWithConfig(f: InteractionFlags, config: RunConfig | undefined): Promise<LoadedInteractions> {
   if (!config?.signals || f.format !== 'events') return loadInteractions(f);
   const signals = mergeSignals(f.signals ? loadSignalsConfig(f.signals) : {}, config.signals);
-  return { interactions: allInteractions(await loadRunData(f), signals), report: { signalsOverrides: config.signals } };
+  return loadInteractions(f, signals);
 }

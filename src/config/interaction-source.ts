@@ -4,9 +4,9 @@
  * files go straight to a matrix; event logs pass through the signals stage (decay, negatives,
  * trust) first. Privacy options (pseudonyms, retention) apply at ingest.
  */
-import { countsToInteractions, readCounts, readEvents, type ReadCountsOptions, type ReadEventsOptions } from '../data/index.js';
+import { countsToInteractions, readCounts, readEvents, type IngestReport, type ReadCountsOptions, type ReadEventsOptions } from '../data/index.js';
 import type { Pseudonymizer } from '../privacy/index.js';
-import { computeSignals, loadSignalsConfig } from '../signals/index.js';
+import { computeSignals, defaultAsOf, loadSignalsConfig, type SignalsConfigInput, type SignalsReport } from '../signals/index.js';
 import type { Interactions } from '../types.js';
 
 export interface InteractionFlags extends PrivacyFlags {
@@ -49,7 +49,8 @@ export function ingestPrivacyOptions(f: PrivacyFlags, format: 'counts' | 'events
 
 export interface LoadedInteractions {
   interactions: Interactions;
-  report: Record<string, unknown>;
+  /** What the read did, and for event logs what the signals stage did. */
+  report: { ingest: IngestReport; signals?: SignalsReport };
 }
 
 /** readCounts options from the shared flags (the counts defaults: user_id, item_id, weight). */
@@ -76,20 +77,16 @@ export function eventsReadOptions(f: Omit<InteractionFlags, 'signals'>): ReadEve
   };
 }
 
-export async function loadInteractions(f: InteractionFlags): Promise<LoadedInteractions> {
+/** Read the file; event logs pass through the signals stage with `signals` (default: the --signals file, else the defaults). */
+export async function loadInteractions(f: InteractionFlags, signals?: SignalsConfigInput): Promise<LoadedInteractions> {
   if (f.format === 'counts') {
     const counts = await readCounts(f.interactions, countsReadOptions(f));
     return { interactions: countsToInteractions(counts), report: { ingest: counts.report } };
   }
   const { log, report: ingest } = await readEvents(f.interactions, eventsReadOptions(f));
-  const asOf = f.asOf ?? lastTimestamp(log.timestamp) + 1;
-  const config = f.signals ? await loadSignalsConfig(f.signals) : undefined;
+  const asOf = f.asOf ?? defaultAsOf(log.timestamp);
+  if (!Number.isFinite(asOf)) throw new Error(`${f.interactions}: no event with a valid timestamp (pass --as-of)`);
+  const config = signals ?? (f.signals ? await loadSignalsConfig(f.signals) : undefined);
   const { interactions, report } = computeSignals(log, { asOf, config });
   return { interactions, report: { ingest, signals: report } };
-}
-
-function lastTimestamp(ts: Float64Array): number {
-  let last = 0;
-  for (let i = 0; i < ts.length; i++) if (ts[i] > last) last = ts[i];
-  return last;
 }

@@ -8,7 +8,7 @@ import { readCounts, readEvents } from '../data/index.js';
 import { countsReadOptions, eventsReadOptions, type InteractionFlags } from '../config/interaction-source.js';
 import type { Dictionary } from '../data/dictionary.js';
 import { buildCsr } from '../data/csr.js';
-import { computeSignals, type SignalsConfigInput } from '../signals/index.js';
+import { computeSignals, defaultAsOf, type SignalsConfigInput } from '../signals/index.js';
 import type { EventLog, IdDictionary, Interactions } from '../types.js';
 import { readTimedCounts } from './timed-counts.js';
 
@@ -35,7 +35,7 @@ export interface EventsData {
   users: IdDictionary;
   items: IdDictionary;
   log: EventLog;
-  /** Last event time + 1 ms (or --as-of): the reference time of the whole log. */
+  /** --as-of, or just after the last event ignoring stray future-dated rows (`defaultAsOf`): the reference time of the whole log. */
   asOf: number;
 }
 
@@ -45,10 +45,8 @@ export async function loadRunData(f: RunDataFlags): Promise<RunData> {
   if (f.format === 'events') {
     if (f.minWeight !== undefined) throw new Error('--min-weight applies to counts files only (events are weighed by the signals stage)');
     const { log } = await readEvents(f.interactions, eventsReadOptions(f));
-    let last = -Infinity;
-    for (let e = 0; e < log.length; e++) if (log.timestamp[e] > last) last = log.timestamp[e];
     if (log.length === 0) throw new Error(`${f.interactions}: no events`);
-    return { kind: 'events', users: log.users, items: log.tracks, log, asOf: f.asOf ?? last + 1 };
+    return { kind: 'events', users: log.users, items: log.tracks, log, asOf: f.asOf ?? defaultAsOf(log.timestamp) };
   }
   const cols = countsReadOptions(f);
   const raw = f.timeCol

@@ -22,6 +22,7 @@ export type { Exclusions, IndexCsr } from './exclusions.js';
 export type { SignalsReport, SignalsTotals } from './report.js';
 export { formatSignalsSummary } from './report.js';
 export { decayFactor } from './decay.js';
+export { defaultAsOf } from './default-as-of.js';
 export { eventEvidence, repeatTransform } from './evidence.js';
 
 export interface SignalsOptions {

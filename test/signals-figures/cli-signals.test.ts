@@ -118,5 +118,26 @@ describe('mixtape signals', () => {
     const summary = JSON.parse(t.stdout);
     expect(summary.nnz).toBeGreaterThan(1000);
     expect(summary.iterations).toHaveLength(2);
+    // What --skip-bad dropped is reported, rule by rule.
+    for (const kind of ['malformed_row', 'missing_id', 'negative_duration', 'duplicate_event', 'future_timestamp']) {
+      expect({ kind, n: summary.ingest.validation[kind] }).toEqual({ kind, n: truth.corrupt[kind] });
+    }
+    expect(summary.signals.as_of).toBe(end);
+  });
+
+  it('train without --as-of takes the end of the log, not a stray row dated months ahead', () => {
+    const t = mixtape('train', '--format', 'events', '--interactions', 'w/events.csv', '--skip-bad', '--factors', '4', '--iterations', '2', '--threads', '1', '--out', 'model-default', '--json');
+    expect(t.code).toBe(0);
+    const { signals, ingest } = JSON.parse(t.stdout);
+    const asOf = Date.parse(signals.as_of);
+    // Genuine events end before the world's end; the injected future rows are up to 400 days later.
+    expect(asOf).toBeLessThanOrEqual(Date.parse(end) + 86_400_000);
+    expect(asOf).toBeGreaterThan(Date.parse(end) - 86_400_000);
+    expect(ingest.validation.future_timestamp).toBe(0);
+    expect(signals.future).toBeGreaterThanOrEqual(truth.corrupt.future_timestamp - 1);
+    const text = mixtape('train', '--format', 'events', '--interactions', 'w/events.csv', '--skip-bad', '--factors', '4', '--iterations', '2', '--threads', '1', '--out', 'model-default');
+    expect(text.code).toBe(0);
+    expect(text.stderr).toMatch(/^read w\/events\.csv: [\d,]+ rows, [\d,]+ kept; malformed_row 10/m);
+    expect(text.stderr).toMatch(/\(after the last event\): .* later events left out/);
   });
 });

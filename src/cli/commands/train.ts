@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { applyRunConfig, loadInteractionsWithConfig } from '../../config/apply.js';
+import { formatIngestLine, ingestJson } from '../ingest-summary.js';
 import { loadRunConfig } from '../../config/run-config.js';
 import { attachContent, withCatalogTracks } from '../../content/attach.js';
 import { readCatalog } from '../../data/catalog.js';
@@ -72,6 +73,18 @@ export function registerTrain(program: Command): void {
         }
       }
       const loaded = await loadInteractionsWithConfig(f, config);
+      const signals = loaded.report.signals;
+      if (!f.json) {
+        process.stderr.write(formatIngestLine(loaded.report.ingest) + '\n');
+        if (signals) {
+          const t = signals.totals;
+          process.stderr.write(
+            `signals as of ${signals.asOf}${f.asOf === undefined ? ' (after the last event)' : ''}: ${t.entries.toLocaleString('en-US')} entries ` +
+              `(${t.positive_entries.toLocaleString('en-US')} positive, ${t.negative_entries.toLocaleString('en-US')} negative)` +
+              `${t.future > 0 ? `, ${t.future.toLocaleString('en-US')} later events left out` : ''}, ${t.not_human_accounts} accounts judged not human\n`,
+          );
+        }
+      }
       const catalog = f.catalog ? await readCatalog(f.catalog, f.catalogArtists ? { artists: f.catalogArtists } : {}) : undefined;
       const interactions = catalog ? withCatalogTracks(loaded.interactions, catalog) : loaded.interactions;
       const bar = f.json ? undefined : createProgress('training', f.iterations, 'iterations');
@@ -119,6 +132,8 @@ export function registerTrain(program: Command): void {
         iterations: model.data.history.map((h) => ({ iteration: h.iteration, seconds: h.seconds, loss: h.loss })),
         seconds_total: (performance.now() - started) / 1000,
         peak_rss_mb: peakRssMb(),
+        ingest: ingestJson(loaded.report.ingest),
+        ...(signals ? { signals: { as_of: signals.asOf, ...signals.totals } } : {}),
         ...(content ? { content } : {}),
       };
       if (f.json) process.stdout.write(JSON.stringify(summary) + '\n');

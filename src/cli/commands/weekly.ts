@@ -15,6 +15,7 @@ import { DEFAULT_SPACE, INDEX_META_FILE, saveIndex, type MipsSpace } from '../..
 import { resolveRerankOptions } from '../../rerank/options.js';
 import { defaultThreads } from '../../util/worker-pool.js';
 import { date, int, num, oneOf, peakRssMb } from '../options.js';
+import { formatIngestLine, ingestJson } from '../ingest-summary.js';
 import { createProgress } from '../progress.js';
 
 interface WeeklyFlags extends PrivacyFlags {
@@ -93,7 +94,8 @@ export function registerWeekly(program: Command): void {
       const started = performance.now();
       const model = await Model.load(f.model);
       const data = model.data;
-      const { log } = await readEvents(f.events, { asOf: f.asOf, skipBad: f.skipBad ?? false, ...ingestPrivacyOptions(f, 'events') });
+      const { log, report: ingest } = await readEvents(f.events, { asOf: f.asOf, skipBad: f.skipBad ?? false, ...ingestPrivacyOptions(f, 'events') });
+      if (!f.json) process.stderr.write(formatIngestLine(ingest) + '\n');
       let meta: TrackMeta;
       if (f.catalog) meta = trackMetaFromCatalog(await readCatalog(f.catalog), data.items);
       else meta = trackMetaFromEvents(log, data.items);
@@ -160,6 +162,7 @@ export function registerWeekly(program: Command): void {
       }
       const report = {
         ...summary,
+        ingest: ingestJson(ingest),
         archiveWeeksExcluded: archiveWeeksUsed,
         recentUnknownUsers: recent.unknownUsers,
         recentUnknownTracks: recent.unknownTracks,

@@ -1,0 +1,25 @@
+/**
+ * What reading an input did, for commands that read raw files (train, weekly): one line for the
+ * terminal and a compact object for --json, so a --skip-bad run reports what it dropped.
+ */
+import type { IngestReport } from '../data/index.js';
+
+/** Rows read and kept, and the rules that fired with their counts and first example. */
+export function formatIngestLine(r: IngestReport): string {
+  const fired = Object.entries(r.validation).filter(([, n]) => n > 0);
+  const head = `read ${r.file}: ${r.rowsRead.toLocaleString('en-US')} rows, ${r.rowsKept.toLocaleString('en-US')} kept`;
+  if (fired.length === 0) return head;
+  const first = Object.values(r.examples)[0]?.[0];
+  return `${head}; ${fired.map(([rule, n]) => `${rule} ${n.toLocaleString('en-US')}`).join(', ')}${first ? ` (first at ${first})` : ''}`;
+}
+
+export interface IngestJson {
+  file: string;
+  rows_read: number;
+  rows_kept: number;
+  validation: Record<string, number>;
+}
+
+export function ingestJson(r: IngestReport): IngestJson {
+  return { file: r.file, rows_read: r.rowsRead, rows_kept: r.rowsKept, validation: { ...r.validation } };
+}
