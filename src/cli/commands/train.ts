@@ -74,17 +74,6 @@ export function registerTrain(program: Command): void {
       }
       const loaded = await loadInteractionsWithConfig(f, config);
       const signals = loaded.report.signals;
-      if (!f.json) {
-        process.stderr.write(formatIngestLine(loaded.report.ingest) + '\n');
-        if (signals) {
-          const t = signals.totals;
-          process.stderr.write(
-            `signals as of ${signals.asOf}${f.asOf === undefined ? ' (after the last event)' : ''}: ${t.entries.toLocaleString('en-US')} entries ` +
-              `(${t.positive_entries.toLocaleString('en-US')} positive, ${t.negative_entries.toLocaleString('en-US')} negative)` +
-              `${t.future > 0 ? `, ${t.future.toLocaleString('en-US')} later events left out` : ''}, ${t.not_human_accounts} accounts judged not human\n`,
-          );
-        }
-      }
       const catalog = f.catalog ? await readCatalog(f.catalog, f.catalogArtists ? { artists: f.catalogArtists } : {}) : undefined;
       const interactions = catalog ? withCatalogTracks(loaded.interactions, catalog) : loaded.interactions;
       const bar = f.json ? undefined : createProgress('training', f.iterations, 'iterations');
@@ -137,6 +126,19 @@ export function registerTrain(program: Command): void {
         ...(content ? { content } : {}),
       };
       if (f.json) process.stdout.write(JSON.stringify(summary) + '\n');
-      else process.stderr.write(`trained ${summary.users} users × ${summary.items} items (${summary.nnz} nonzeros) in ${summary.seconds_total.toFixed(2)} s → ${f.out}\n`);
+      else {
+        // Printed once the run has succeeded: a failed run's stderr is its one error line.
+        const lines = [formatIngestLine(loaded.report.ingest)];
+        if (signals) {
+          const t = signals.totals;
+          lines.push(
+            `signals as of ${signals.asOf}${f.asOf === undefined ? ' (after the last event)' : ''}: ${t.entries.toLocaleString('en-US')} entries ` +
+              `(${t.positive_entries.toLocaleString('en-US')} positive, ${t.negative_entries.toLocaleString('en-US')} negative)` +
+              `${t.future > 0 ? `, ${t.future.toLocaleString('en-US')} later events left out` : ''}, ${t.not_human_accounts} accounts judged not human`,
+          );
+        }
+        lines.push(`trained ${summary.users} users × ${summary.items} items (${summary.nnz} nonzeros) in ${summary.seconds_total.toFixed(2)} s → ${f.out}`);
+        process.stderr.write(lines.join('\n') + '\n');
+      }
     });
 }

@@ -95,7 +95,6 @@ export function registerWeekly(program: Command): void {
       const model = await Model.load(f.model);
       const data = model.data;
       const { log, report: ingest } = await readEvents(f.events, { asOf: f.asOf, skipBad: f.skipBad ?? false, ...ingestPrivacyOptions(f, 'events') });
-      if (!f.json) process.stderr.write(formatIngestLine(ingest) + '\n');
       let meta: TrackMeta;
       if (f.catalog) meta = trackMetaFromCatalog(await readCatalog(f.catalog), data.items);
       else meta = trackMetaFromEvents(log, data.items);
@@ -173,7 +172,8 @@ export function registerWeekly(program: Command): void {
       if (f.json) process.stdout.write(JSON.stringify(report) + '\n');
       else {
         process.stderr.write(
-          `wrote ${summary.rows} rows for ${summary.users} users (${week}) in ${summary.seconds.toFixed(1)} s ` +
+          `${formatIngestLine(ingest)}\n` +
+            `wrote ${summary.rows} rows for ${summary.users} users (${week}) in ${summary.seconds.toFixed(1)} s ` +
             `(${summary.usersPerSecond.toFixed(0)} users/s) → ${f.out}; ${summary.short} short playlists; ` +
             (summary.resumedShards > 0 ? `resumed after ${summary.resumedShards} completed shards; ` : '') +
             `${summary.exposure.artistsExposed} artists exposed, artist Gini ${summary.exposure.artistGini.toFixed(3)}\n`,
