@@ -132,11 +132,13 @@ export function computeSignals(log: EventLog, options: SignalsOptions): SignalsR
   let invalid = 0;
   let minDay = Infinity;
   let maxDay = -Infinity;
+  let newest = -Infinity;
   for (let e = 0; e < n; e++) {
     const ts = log.timestamp[e];
     if (!Number.isFinite(ts)) invalid++;
     else if (ts > asOf) future++;
     else {
+      if (ts > newest) newest = ts;
       const d = Math.floor(ts / DAY_MS);
       if (d < minDay) minDay = d;
       if (d > maxDay) maxDay = d;
@@ -265,6 +267,7 @@ export function computeSignals(log: EventLog, options: SignalsOptions): SignalsR
     asOf,
     config,
     halfLife,
+    newestWeight: halfLife !== null && newest > -Infinity ? decayFactor(asOf - newest, halfLife) : null,
     trust,
     reasons: judged.reasons,
     flagged,
@@ -298,6 +301,8 @@ interface ReportInput {
   asOf: number;
   config: SignalsConfig;
   halfLife: number | null;
+  /** Decay weight of the newest counted event (null: decay off or no event). */
+  newestWeight: number | null;
   trust: Float32Array;
   reasons: (string[] | undefined)[];
   flagged: { track: number; reasons: string[] }[];
@@ -332,7 +337,10 @@ function buildReport(r: ReportInput): SignalsReport {
     tracks: r.flagged.map((f) => ({ track_id: r.log.tracks.ids[f.track], reasons: f.reasons })),
     validation: { ...(r.validation ?? {}) },
     totals: { ...r.totals, flagged_accounts: accounts.length, not_human_accounts: notHuman },
-    decay: { half_life_days: r.halfLife },
+    decay:
+      r.newestWeight === null
+        ? { half_life_days: r.halfLife }
+        : { half_life_days: r.halfLife, newest_event_weight: Number(r.newestWeight.toPrecision(3)), stale: r.newestWeight < 1 / 16 },
     anomaly: { features },
   };
 }

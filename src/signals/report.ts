@@ -46,7 +46,12 @@ export interface SignalsReport {
   /** Validation findings of ingest (passed through). */
   validation: Record<string, unknown>;
   totals: SignalsTotals;
-  decay: { half_life_days: number | null };
+  /**
+   * The half-life, and the decay weight of the newest counted event: far below 1 means every
+   * piece of evidence is old at the as-of time, so the confidence weighting has little left to
+   * work with (`stale` is set below 1/16, four half-lives).
+   */
+  decay: { half_life_days: number | null; newest_event_weight?: number; stale?: boolean };
   /** Population median and robust scale of each account feature. */
   anomaly: { features: Record<string, { median: number | null; scale: number }> };
 }
@@ -64,6 +69,7 @@ export function formatSignalsSummary(report: SignalsReport): string {
   const decay = report.decay.half_life_days === null ? 'decay off' : `half-life ${report.decay.half_life_days} days`;
   const lines = [
     `signals as of ${report.asOf} (${decay})`,
+    ...(report.decay.stale ? [staleWarning(report)] : []),
     `events: ${count(t.events)} — used ${count(t.used)}, future ${count(t.future)}, invalid time ${count(t.invalid_timestamp)}, ` +
       `capped plays ${count(t.capped_plays)}, early skips ${count(t.early_skips)}, other kinds ${count(t.other_events)}`,
     `interactions: ${count(t.entries)} entries — ${count(t.positive_entries)} positive, ${count(t.negative_entries)} negative, ` +
@@ -84,4 +90,9 @@ export function formatSignalsSummary(report: SignalsReport): string {
   if (found.length > 0) lines.push(`validation: ${found.map(([rule, n]) => `${rule} ${typeof n === 'number' ? count(n) : JSON.stringify(n)}`).join(', ')}`);
   else if (checked > 0) lines.push(`validation: every row passed ${checked} rules`);
   return lines.join('\n');
+}
+
+/** The warning printed when all evidence has decayed to almost nothing at the as-of time. */
+export function staleWarning(report: SignalsReport): string {
+  return `warning: the newest event counts ${report.decay.newest_event_weight} of a fresh one at the as-of time (over four half-lives): every weight is near zero; check --as-of or raise halfLifeDays`;
 }

@@ -229,7 +229,7 @@ describe('options and report', () => {
     expect(JSON.parse(JSON.stringify(report))).toEqual(report);
     expect(report.asOf).toBe('2024-06-01T00:00:00.000Z');
     expect(report.validation).toEqual({ bad_rows: 2 });
-    expect(report.decay).toEqual({ half_life_days: 10 });
+    expect(report.decay).toEqual({ half_life_days: 10, newest_event_weight: 0.933, stale: false });
     expect(report.totals).toMatchObject({ events: 3, used: 2, future: 1, positive_entries: 1, negative_entries: 1 });
     expect(report.config.weights.play).toBe(1);
     const text = formatSignalsSummary(report);
@@ -239,5 +239,15 @@ describe('options and report', () => {
     expect(text).toContain('validation: bad_rows 2');
     const clean = computeSignals(log, { asOf: AS_OF, validation: { bad_rows: 0, missing_id: 0 } }).report;
     expect(formatSignalsSummary(clean)).toContain('validation: every row passed 2 rules');
+    expect(text).not.toContain('warning');
+  });
+
+  it('warns when every event is over four half-lives old at the as-of time', () => {
+    const log = makeLog([full(AS_OF - 100 * DAY), full(AS_OF - 200 * DAY, 'x')]);
+    const { report } = computeSignals(log, { asOf: AS_OF });
+    expect(report.decay).toEqual({ half_life_days: 10, newest_event_weight: 0.000977, stale: true });
+    expect(formatSignalsSummary(report)).toContain('warning: the newest event counts 0.000977 of a fresh one');
+    const off = computeSignals(log, { asOf: AS_OF, config: { decay: false } }).report;
+    expect(off.decay).toEqual({ half_life_days: null });
   });
 });

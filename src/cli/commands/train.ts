@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { applyRunConfig, loadInteractionsWithConfig } from '../../config/apply.js';
 import { formatIngestLine, ingestJson } from '../ingest-summary.js';
+import { staleWarning } from '../../signals/report.js';
 import { loadRunConfig } from '../../config/run-config.js';
 import { attachContent, withCatalogTracks } from '../../content/attach.js';
 import { readCatalog } from '../../data/catalog.js';
@@ -122,7 +123,7 @@ export function registerTrain(program: Command): void {
         seconds_total: (performance.now() - started) / 1000,
         peak_rss_mb: peakRssMb(),
         ingest: ingestJson(loaded.report.ingest),
-        ...(signals ? { signals: { as_of: signals.asOf, ...signals.totals } } : {}),
+        ...(signals ? { signals: { as_of: signals.asOf, ...signals.totals, decay: signals.decay } } : {}),
         ...(content ? { content } : {}),
       };
       if (f.json) process.stdout.write(JSON.stringify(summary) + '\n');
@@ -136,6 +137,7 @@ export function registerTrain(program: Command): void {
               `(${t.positive_entries.toLocaleString('en-US')} positive, ${t.negative_entries.toLocaleString('en-US')} negative)` +
               `${t.future > 0 ? `, ${t.future.toLocaleString('en-US')} later events left out` : ''}, ${t.not_human_accounts} accounts judged not human`,
           );
+          if (signals.decay.stale) lines.push(staleWarning(signals));
         }
         lines.push(`trained ${summary.users} users × ${summary.items} items (${summary.nnz} nonzeros) in ${summary.seconds_total.toFixed(2)} s → ${f.out}`);
         process.stderr.write(lines.join('\n') + '\n');
