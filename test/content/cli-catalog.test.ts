@@ -49,6 +49,8 @@ describe('train --catalog and recommend --onboarding', () => {
     await writeFile(path.join(dir, 'onboarding.csv'), ['user_id,item_id', ...picks, 'newbie_x,tr000001', 'newbie_nothing,unknown-id'].join('\n') + '\n');
     const r = run('recommend', '--model', 'model', '--onboarding', 'onboarding.csv', '--n', '5', '--out', 'recs.csv');
     expect(r.stderr).toMatch(/wrote top-5/);
+    // Three users have known picks; the fourth's only pick is unknown and gets popularity.
+    expect(r.stderr).toMatch(/onboarding: 3 users folded in from their picks, 1 by popularity/);
     const rows = (await readFile(path.join(dir, 'recs.csv'), 'utf8')).trim().split('\n').slice(1).map((l) => l.split(','));
     const newbies = new Set(rows.filter((r) => r[0].startsWith('newbie_')).map((r) => r[0]));
     expect(newbies.size).toBe(4);

@@ -38,6 +38,7 @@ export function registerRecommend(program: Command): void {
       const bar = f.json ? undefined : createProgress('recommending', total, 'users');
       const out = await AtomicTextWriter.open(f.out);
       let count = 0;
+      const onboarded = { foldedIn: 0, popularity: 0 };
       try {
         await out.write('user_id,rank,track_id,score\n');
         for await (const rec of model.recommendAll({ n: f.n, users })) {
@@ -54,6 +55,7 @@ export function registerRecommend(program: Command): void {
           const users = pairs.left.filter((_, i) => !known[i]);
           const picks = pairs.right.filter((_, i) => !known[i]);
           for (const rec of await recommendOnboarding(ctx, users, picks, f.n)) {
+            onboarded[rec.strategy === 'fold-in' ? 'foldedIn' : 'popularity']++;
             const uid = csvField(rec.userId);
             let lines = '';
             for (let r = 0; r < rec.items.length; r++) lines += `${uid},${r + 1},${csvField(rec.items[r].trackId)},${rec.items[r].score}\n`;
@@ -69,8 +71,14 @@ export function registerRecommend(program: Command): void {
         bar?.stop();
       }
       const seconds = (performance.now() - started) / 1000;
-      if (f.json) process.stdout.write(JSON.stringify({ users: count, n: f.n, seconds, users_per_second: count / Math.max(seconds, 1e-9) }) + '\n');
-      else process.stderr.write(`wrote top-${f.n} for ${count} users in ${seconds.toFixed(2)} s → ${f.out}\n`);
+      const onboarding = f.onboarding ? { onboarding: { folded_in: onboarded.foldedIn, popularity: onboarded.popularity } } : {};
+      if (f.json) process.stdout.write(JSON.stringify({ users: count, n: f.n, seconds, users_per_second: count / Math.max(seconds, 1e-9), ...onboarding }) + '\n');
+      else {
+        const note = f.onboarding
+          ? `; onboarding: ${onboarded.foldedIn} users folded in from their picks, ${onboarded.popularity} by popularity (none of their picks is in the model or catalog)`
+          : '';
+        process.stderr.write(`wrote top-${f.n} for ${count} users in ${seconds.toFixed(2)} s → ${f.out}${note}\n`);
+      }
     });
 }
 
