@@ -1,5 +1,5 @@
 /**
- * The events of a log that fall in a time window, as a log of its own that shares the
+ * The events of a log in a time window, or at given indices, as a log of its own that shares the
  * dictionaries (so user, track and artist indices keep their meaning): e.g. the recent events a
  * weekly run folds in, cut from one full log.
  */
@@ -11,9 +11,14 @@ export function eventWindow(log: EventLog, from: number, to: number): EventLog {
   for (let e = 0; e < log.length; e++) if (log.timestamp[e] >= from && log.timestamp[e] < to) n++;
   const keep = new Int32Array(n);
   for (let e = 0, w = 0; e < log.length; e++) if (log.timestamp[e] >= from && log.timestamp[e] < to) keep[w++] = e;
+  return eventsAt(log, keep);
+}
+
+/** The events at indices `keep` (in that order), every column of the log included. */
+export function eventsAt(log: EventLog, keep: Int32Array): EventLog {
   return {
     ...log,
-    length: n,
+    length: keep.length,
     user: pick(log.user, keep),
     track: pick(log.track, keep),
     timestamp: pick(log.timestamp, keep),

@@ -17,7 +17,7 @@ export { readEventsParquet, writeEventsParquet, type ParquetCompression, type Wr
 export { readEventsArrow, writeEventsArrow } from './arrow-ipc.js';
 export { writeEventsCsv } from './write-events-csv.js';
 export { eventLogToArrowTable } from './events-table.js';
-export { eventWindow } from './event-window.js';
+export { eventWindow, eventsAt } from './event-window.js';
 export { readCounts, type ReadCountsOptions, type Counts } from './read-counts.js';
 export { countsToInteractions } from './interactions.js';
 export {
