@@ -1,5 +1,5 @@
 /**
- * The signals study: are the signals trustworthy? Runs every experiment of src/eval/signals-study.ts
+ * The signals study: are the signals trustworthy? Runs every experiment of src/eval/signals-study/
  * on seeded synthetic worlds (and MovieLens ratings when present) and prints all figures as JSON.
  * Figures, not timings: the runs are kept small.
  *
