@@ -37,19 +37,22 @@ interface TrainFlags extends InteractionFlags {
   config?: string;
 }
 
+/** The module's training defaults, so the command and `train()` agree. */
+const TRAIN = resolveTrainOptions();
+
 export function registerTrain(program: Command): void {
   const cmd = program.command('train').description('train an implicit-ALS model and save it to a model directory');
   addInteractionFlags(cmd)
-    .option('--confidence <mode>', 'linear (1 + alpha·w) | log (1 + alpha·log(1 + w/eps))', oneOf('linear', 'log'), 'linear')
-    .option('--factors <k>', 'latent factors', int(1), 64)
-    .option('--iterations <n>', 'ALS sweeps', int(0), 15)
-    .option('--regularization <lambda>', 'L2 regularization', num(0), 0.01)
-    .option('--alpha <a>', 'confidence scale', num(0), 1)
-    .option('--epsilon <eps>', 'epsilon of the log confidence', num(1e-12), 1)
-    .option('--solver <solver>', 'cg | cholesky', oneOf('cg', 'cholesky'), 'cg')
-    .option('--cg-steps <n>', 'conjugate-gradient steps per row', int(1), 3)
+    .option('--confidence <mode>', 'linear (1 + alpha·w) | log (1 + alpha·log(1 + w/eps))', oneOf('linear', 'log'), TRAIN.confidence)
+    .option('--factors <k>', 'latent factors', int(1), TRAIN.factors)
+    .option('--iterations <n>', 'ALS sweeps', int(0), TRAIN.iterations)
+    .option('--regularization <lambda>', 'L2 regularization', num(0), TRAIN.regularization)
+    .option('--alpha <a>', 'confidence scale', num(0), TRAIN.alpha)
+    .option('--epsilon <eps>', 'epsilon of the log confidence', num(1e-12), TRAIN.epsilon)
+    .option('--solver <solver>', 'cg | cholesky', oneOf('cg', 'cholesky'), TRAIN.solver)
+    .option('--cg-steps <n>', 'conjugate-gradient steps per row', int(1), TRAIN.cgSteps)
     .option('--threads <n>', 'worker threads (default: usable cores)', int(1))
-    .option('--seed <s>', 'random seed', int(0), 42)
+    .option('--seed <s>', 'random seed', int(0), TRAIN.seed)
     .option('--catalog <file>', 'track catalog (CSV or Parquet): track_id, artist_id, genres, tags, release_date, numeric features; unplayed tracks become cold items with content-mapped factors')
     .option('--catalog-artists <file>', 'artist-level metadata (artist_id + columns) inherited by the catalog tracks')
     .option('--blend-content', 'also blend content-mapped factors into warm tracks with few listens')
