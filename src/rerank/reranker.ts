@@ -476,8 +476,8 @@ export class Reranker {
       userEnd: n,
       n: 2,
       exclude: { indptr: this.exclPtr.subarray(0, n + 1), indices: this.exclIdx.subarray(0, ne) },
-      outItems: this.refItems,
-      outScores: this.refScores,
+      outItems: this.refItems.subarray(0, 2 * n),
+      outScores: this.refScores.subarray(0, 2 * n),
     });
     for (let s = 0; s < n; s++) {
       const o = base + s;

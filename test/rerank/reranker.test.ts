@@ -156,6 +156,21 @@ describe('Reranker', () => {
     expect([own[1], own[2]]).toContain(slots.refA[0]);
   });
 
+  it('explains a short playlist (fewer eligible candidates than slots)', () => {
+    // Ten candidates for 30 slots: the list stops short and its reasons still name history tracks.
+    const r = new Reranker(features, { size: 30 }, 10);
+    const out = allocSlots(1, 30);
+    const u = 5;
+    const hist = data.seen.indices.subarray(data.seen.indptr[u], data.seen.indptr[u + 1]);
+    expect(hist.length).toBeGreaterThan(1);
+    const n = r.rerank(cands.items.subarray(u * C, u * C + 10), cands.scores.subarray(u * C, u * C + 10), hist, 1, out, 0);
+    expect(n).toBeLessThan(30);
+    expect(out.count[0]).toBe(n);
+    const named = [...out.refA.subarray(0, n)].filter((t) => t >= 0);
+    expect(named.length).toBeGreaterThan(0);
+    for (const t of named) expect(hist).toContain(t);
+  });
+
   it('rejects bad knobs with the option name', () => {
     expect(() => resolveRerankOptions({ lambda: 2 })).toThrow(/lambda/);
     expect(() => resolveRerankOptions({ artistCap: 0 })).toThrow(/artistCap/);
