@@ -5,6 +5,7 @@
  */
 import type { Catalog } from '../data/catalog.js';
 import { Dictionary } from '../data/dictionary.js';
+import type { ContentModelData } from '../content/content-model.js';
 import type { EventLog, IdDictionary } from '../types.js';
 
 /** Metadata aligned with the model's track indices. */
@@ -66,4 +67,17 @@ export function trackMetaFromEvents(log: EventLog, tracks: IdDictionary): TrackM
     }
   }
   return { artists, trackArtist };
+}
+
+/**
+ * Artists from the content model saved with a model trained with a catalog: every catalog track's
+ * artist, without the catalog file. Model tracks outside the content model keep −1.
+ */
+export function trackMetaFromContent(content: ContentModelData, tracks: IdDictionary): TrackMeta {
+  const trackArtist = new Int32Array(tracks.size).fill(-1);
+  for (let c = 0; c < content.tracks.size; c++) {
+    const t = tracks.get(content.tracks.ids[c]);
+    if (t !== undefined) trackArtist[t] = content.trackArtist[c];
+  }
+  return { artists: content.artists, trackArtist };
 }

@@ -56,4 +56,19 @@ describe('train --catalog and recommend --onboarding', () => {
     expect(newbies.size).toBe(4);
     expect(rows.filter((r) => r[0] === 'newbie_x').some((r) => r[2] === 'tr000001')).toBe(false);
   });
+
+  it('weekly takes artists from the catalog the model was trained with when none is given', async () => {
+    // Recent events without an artist_id column, and no --catalog: the saved content model knows the artists.
+    const events = (await readFile(path.join(dir, 'events.csv'), 'utf8')).trim().split('\n');
+    const header = events[0].split(',');
+    const keep = ['user_id', 'track_id', 'timestamp', 'event', 'ms_played'].map((c) => header.indexOf(c));
+    const recent = [keep.map((i) => header[i]).join(','), ...events.slice(-200).map((l) => keep.map((i) => l.split(',')[i]).join(','))];
+    await writeFile(path.join(dir, 'recent-no-artist.csv'), recent.join('\n') + '\n');
+    const asOf = events[events.length - 1].split(',')[header.indexOf('timestamp')];
+    const r = run('weekly', '--model', 'model', '--events', 'recent-no-artist.csv', '--as-of', asOf, '--threads', '1', '--out', 'week.csv', '--json');
+    expect(r.status, r.stderr).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    expect(summary.tracksWithoutArtist).toBe(0);
+    expect(summary.exposure.artistsExposed).toBeGreaterThan(10);
+  });
 });

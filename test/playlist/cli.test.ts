@@ -73,6 +73,16 @@ describe('mixtape weekly', () => {
     expect(flag('--seed')).toBe(d.seed);
   });
 
+  it('says so when no track has a known artist (no artist_id column, no catalog)', async () => {
+    const world = makeWorld({ users: 40, seed: 23 });
+    const model = path.join(dir, 'model-no-artist');
+    await saveModelDir(model, world.data, '0.0.0');
+    writeFileSync(path.join(dir, 'recent-no-artist.csv'), 'user_id,track_id,timestamp,event,ms_played\nuser-1,track-3,2026-11-24T10:00:00Z,play,180000\n');
+    const out = await weekly(['--model', model, '--events', path.join(dir, 'recent-no-artist.csv'), '--as-of', '2026-11-26', '--out', path.join(dir, 'na.csv'), '--threads', '1', '--json']);
+    expect(out.tracksWithoutArtist).toBe(world.data.items.size);
+    expect(out.rows).toBe(40 * 30);
+  });
+
   it('builds the HNSW index beside the model on first use', async () => {
     const world = makeWorld({ users: 60, seed: 22 });
     const model = path.join(dir, 'model-hnsw');

@@ -6,7 +6,7 @@ import { ingestPrivacyOptions, type PrivacyFlags } from '../../config/interactio
 import { addPrivacyFlags } from '../load-interactions.js';
 import { Model } from '../../model/model.js';
 import { previousWeeks, readArchive } from '../../playlist/archive.js';
-import { trackMetaFromCatalog, trackMetaFromEvents, type TrackMeta } from '../../playlist/catalog.js';
+import { trackMetaFromCatalog, trackMetaFromContent, trackMetaFromEvents, type TrackMeta } from '../../playlist/catalog.js';
 import { runWeeklyJob } from '../../playlist/job.js';
 import { buildTables, contentFeatures, recentTables } from '../../playlist/prepare.js';
 import { DEFAULT_CANDIDATES, type RetrievalMode } from '../../playlist/tables.js';
@@ -63,7 +63,7 @@ export function registerWeekly(program: Command): void {
     .requiredOption('--model <dir>', 'model directory')
     .requiredOption('--events <file>', 'recent events since training (same schema as the training events): heard, disliked, folded in')
     .requiredOption('--as-of <date>', 'the time the playlists are built for (ISO-8601)', date)
-    .option('--catalog <file>', 'track catalog (artist, genres, release date); without it artists come from the events')
+    .option('--catalog <file>', 'track catalog (artist, genres, release date); without it artists come from the catalog the model was trained with, else from the events')
     .option('--archive <dir>', 'playlist archive: earlier weeks are not repeated, this week is added')
     .option('--archive-weeks <n>', 'weeks of the archive kept out of the playlist', int(0), 4)
     .option('--size <n>', 'tracks per playlist', int(1), RERANK.size)
@@ -96,8 +96,12 @@ export function registerWeekly(program: Command): void {
       const data = model.data;
       const { log, report: ingest } = await readEvents(f.events, { asOf: f.asOf, skipBad: f.skipBad ?? false, ...ingestPrivacyOptions(f, 'events') });
       let meta: TrackMeta;
+      // Artists from the catalog given, else from the catalog the model was trained with, else the events.
       if (f.catalog) meta = trackMetaFromCatalog(await readCatalog(f.catalog), data.items);
+      else if (data.content) meta = trackMetaFromContent(data.content.data, data.items);
       else meta = trackMetaFromEvents(log, data.items);
+      let withoutArtist = 0;
+      for (let t = 0; t < meta.trackArtist.length; t++) if (meta.trackArtist[t] < 0) withoutArtist++;
       const week = isoWeek(f.asOf);
       let archive;
       let archiveWeeksUsed: string[] = [];
@@ -162,6 +166,7 @@ export function registerWeekly(program: Command): void {
       const report = {
         ...summary,
         ingest: ingestJson(ingest),
+        tracksWithoutArtist: withoutArtist,
         archiveWeeksExcluded: archiveWeeksUsed,
         recentUnknownUsers: recent.unknownUsers,
         recentUnknownTracks: recent.unknownTracks,
@@ -176,7 +181,9 @@ export function registerWeekly(program: Command): void {
             `wrote ${summary.rows} rows for ${summary.users} users (${week}) in ${summary.seconds.toFixed(1)} s ` +
             `(${summary.usersPerSecond.toFixed(0)} users/s) → ${f.out}; ${summary.short} short playlists; ` +
             (summary.resumedShards > 0 ? `resumed after ${summary.resumedShards} completed shards; ` : '') +
-            `${summary.exposure.artistsExposed} artists exposed, artist Gini ${summary.exposure.artistGini.toFixed(3)}\n`,
+            (withoutArtist === data.items.size
+              ? 'no track has a known artist (no artist_id column and no --catalog): artist cap, artist exclusions and new-release reasons were off\n'
+              : `${summary.exposure.artistsExposed} artists exposed, artist Gini ${summary.exposure.artistGini.toFixed(3)}\n`),
         );
       }
     });
