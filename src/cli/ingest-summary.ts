@@ -1,8 +1,10 @@
 /**
  * What reading an input did, for commands that read raw files (train, weekly): one line for the
- * terminal and a compact object for --json, so a --skip-bad run reports what it dropped.
+ * terminal and a compact object for --json, so a --skip-bad run reports what it dropped; and for
+ * event logs, what the signals stage made of them.
  */
 import type { IngestReport } from '../data/index.js';
+import { staleWarning, type SignalsReport } from '../signals/report.js';
 
 /** Rows read and kept, and the rules that fired with their counts and first example. */
 export function formatIngestLine(r: IngestReport): string {
@@ -22,4 +24,17 @@ export interface IngestJson {
 
 export function ingestJson(r: IngestReport): IngestJson {
   return { file: r.file, rows_read: r.rowsRead, rows_kept: r.rowsKept, validation: { ...r.validation } };
+}
+
+/** The signals stage in a line (plus a warning when all evidence has decayed to almost nothing). */
+export function formatSignalsLines(r: SignalsReport, asOfDefaulted: boolean): string[] {
+  const t = r.totals;
+  const n = (x: number): string => x.toLocaleString('en-US');
+  const lines = [
+    `signals as of ${r.asOf}${asOfDefaulted ? ' (after the last event)' : ''}: ${n(t.entries)} entries ` +
+      `(${n(t.positive_entries)} positive, ${n(t.negative_entries)} negative)` +
+      `${t.future > 0 ? `, ${n(t.future)} later events left out` : ''}, ${t.not_human_accounts} accounts judged not human`,
+  ];
+  if (r.decay.stale) lines.push(staleWarning(r));
+  return lines;
 }

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { applyRunConfig, loadInteractionsWithConfig } from '../../config/apply.js';
-import { formatIngestLine, ingestJson } from '../ingest-summary.js';
-import { staleWarning } from '../../signals/report.js';
+import { formatIngestLine, formatSignalsLines, ingestJson } from '../ingest-summary.js';
 import { loadRunConfig } from '../../config/run-config.js';
 import { attachContent, withCatalogTracks } from '../../content/attach.js';
 import { readCatalog } from '../../data/catalog.js';
@@ -132,16 +131,7 @@ export function registerTrain(program: Command): void {
       if (f.json) process.stdout.write(JSON.stringify(summary) + '\n');
       else {
         // Printed once the run has succeeded: a failed run's stderr is its one error line.
-        const lines = [formatIngestLine(loaded.report.ingest)];
-        if (signals) {
-          const t = signals.totals;
-          lines.push(
-            `signals as of ${signals.asOf}${f.asOf === undefined ? ' (after the last event)' : ''}: ${t.entries.toLocaleString('en-US')} entries ` +
-              `(${t.positive_entries.toLocaleString('en-US')} positive, ${t.negative_entries.toLocaleString('en-US')} negative)` +
-              `${t.future > 0 ? `, ${t.future.toLocaleString('en-US')} later events left out` : ''}, ${t.not_human_accounts} accounts judged not human`,
-          );
-          if (signals.decay.stale) lines.push(staleWarning(signals));
-        }
+        const lines = [formatIngestLine(loaded.report.ingest), ...(signals ? formatSignalsLines(signals, f.asOf === undefined) : [])];
         lines.push(`trained ${summary.users} users × ${summary.items} items (${summary.nnz} nonzeros) in ${summary.seconds_total.toFixed(2)} s → ${f.out}`);
         process.stderr.write(lines.join('\n') + '\n');
       }
