@@ -102,22 +102,10 @@ export async function runDemo(o: DemoOptions = {}): Promise<DemoResult> {
   const t4 = performance.now();
   log(`weekly job ${week}: ${summary.users.toLocaleString('en')} playlists of ${size} in ${summary.seconds.toFixed(1)} s (${summary.usersPerSecond.toFixed(0)} users/s)${o.out ? ` → ${o.out}` : ''}`);
   log('');
-  for (const u of shown) {
-    const truth = world.truth.users.find((x) => x.id === data.users.ids[u])!;
-    const taste = Object.entries(truth.taste.end).slice(0, 3).map(([g, w]) => `${g} ${w.toFixed(2)}`).join(', ');
-    log(`${truth.id} — planted taste: ${taste}${truth.taste.driftGenre ? ` (drifting toward ${truth.taste.driftGenre})` : ''}`);
-    for (const line of shownSlots.get(u) ?? []) log(line);
-  }
+  printPlaylists(world, data, shown, shownSlots, log);
 
   const holdout = scoreLists(world, events, data, signals.interactions, lists, size, cut, meta);
-  log('');
-  log(`next-week hold-out: ${holdout.users.toLocaleString('en')} users who discovered tracks in the last week, lists of ${size}`);
-  log('                   precision  recall  artists/list  planted full-play rate');
-  const row = (label: string, f: ListFigures): void =>
-    log(`  ${label.padEnd(16)} ${f.precision.toFixed(4).padStart(9)}  ${f.recall.toFixed(4)}  ${f.artistsPerList.toFixed(1).padStart(12)}  ${f.plantedFullPlayRate.toFixed(3).padStart(22)}`);
-  row('weekly playlist', holdout.weekly);
-  row(`ALS top-${size}`, holdout.als);
-  row('most popular', holdout.mostPopular);
+  printHoldout(holdout, log);
   const t5 = performance.now();
   return {
     events: events.length,
@@ -127,6 +115,28 @@ export async function runDemo(o: DemoOptions = {}): Promise<DemoResult> {
     weekly: { week, playlists: summary.users, rows: summary.rows, short: summary.short, usersPerSecond: summary.usersPerSecond, ...(o.out ? { out: o.out } : {}) },
     holdout,
   };
+}
+
+/** Each shown user's planted taste, then the first tracks of their playlist with reasons. */
+function printPlaylists(world: World, data: ModelData, shown: number[], lines: Map<number, string[]>, log: (line: string) => void): void {
+  for (const u of shown) {
+    const truth = world.truth.users.find((x) => x.id === data.users.ids[u])!;
+    const taste = Object.entries(truth.taste.end).slice(0, 3).map(([g, w]) => `${g} ${w.toFixed(2)}`).join(', ');
+    log(`${truth.id} — planted taste: ${taste}${truth.taste.driftGenre ? ` (drifting toward ${truth.taste.driftGenre})` : ''}`);
+    for (const line of lines.get(u) ?? []) log(line);
+  }
+}
+
+/** The hold-out table: the playlists beside ALS top-N and most-popular. */
+function printHoldout(h: DemoResult['holdout'], log: (line: string) => void): void {
+  log('');
+  log(`next-week hold-out: ${h.users.toLocaleString('en')} users who discovered tracks in the last week, lists of ${h.k}`);
+  log('                   precision  recall  artists/list  planted full-play rate');
+  const row = (label: string, f: ListFigures): void =>
+    log(`  ${label.padEnd(16)} ${f.precision.toFixed(4).padStart(9)}  ${f.recall.toFixed(4)}  ${f.artistsPerList.toFixed(1).padStart(12)}  ${f.plantedFullPlayRate.toFixed(3).padStart(22)}`);
+  row('weekly playlist', h.weekly);
+  row(`ALS top-${h.k}`, h.als);
+  row('most popular', h.mostPopular);
 }
 
 /** Genuine users present from the first week, not heavy listeners: typical lists to show. */
