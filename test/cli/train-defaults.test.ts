@@ -1,14 +1,11 @@
-import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { registerTrain } from '../../src/cli/commands/train.js';
 import { resolveTrainOptions } from '../../src/train/options.js';
+import { optionDefaults } from '../util/option-defaults.js';
 
 describe('mixtape train defaults', () => {
   it("are the module's training defaults, so the command and train() build the same model", () => {
-    const program = new Command();
-    registerTrain(program);
-    const cmd = program.commands.find((c) => c.name() === 'train')!;
-    const flag = (long: string): unknown => cmd.options.find((o) => o.long === long)!.defaultValue;
+    const flag = optionDefaults(registerTrain, 'train');
     const d = resolveTrainOptions();
     expect(flag('--factors')).toBe(d.factors);
     expect(flag('--iterations')).toBe(d.iterations);

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { registerWeekly } from '../../src/cli/commands/weekly.js';
 import { saveModelDir } from '../../src/model/format.js';
 import { resolveRerankOptions } from '../../src/rerank/options.js';
+import { optionDefaults } from '../util/option-defaults.js';
 import { makeWorld } from './world.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mixtape-weekly-cli-'));
@@ -57,10 +58,7 @@ describe('mixtape weekly', () => {
   });
 
   it("defaults every re-ranking knob to the module's default, so the command and the API agree", () => {
-    const program = new Command();
-    registerWeekly(program);
-    const cmd = program.commands.find((c) => c.name() === 'weekly')!;
-    const flag = (long: string): unknown => cmd.options.find((o) => o.long === long)!.defaultValue;
+    const flag = optionDefaults(registerWeekly, 'weekly');
     const d = resolveRerankOptions({ asOf: 0 });
     expect(flag('--size')).toBe(d.size);
     expect(flag('--lambda')).toBe(d.lambda);
