@@ -193,6 +193,7 @@ export class Model {
   async recommendVector(vector: Float32Array, opts: { n?: number; exclude?: readonly string[] } = {}): Promise<Recommendation[]> {
     const k = this.factors;
     if (!(vector instanceof Float32Array) || vector.length !== k) throw new TypeError(`recommendVector: vector must be a Float32Array of length ${k}`);
+    if (!vector.every(Number.isFinite)) throw new RangeError('recommendVector: vector has non-finite values (NaN or ±Infinity)');
     const n = checkN(opts.n ?? 10);
     const ex = [...new Set((opts.exclude ?? []).map((id) => this.data.items.get(id)).filter((x): x is number => x !== undefined))].sort((a, b) => a - b);
     const block = await topKVectors(vector, this.data.itemFactors, k, n, { indptr: Int32Array.of(0, ex.length), indices: Int32Array.from(ex) });

@@ -8,7 +8,8 @@ import type { ModelData } from '../model/model-data.js';
 import type { ItemFeatures } from '../rerank/item-features.js';
 import type { RerankOptions } from '../rerank/options.js';
 import { gram } from '../native/index.js';
-import type { TrackMeta } from './catalog.js';
+import { Dictionary } from '../data/dictionary.js';
+import { trackMetaFromContent, type TrackMeta } from './catalog.js';
 import { artistTrackRows, buildFeatures, contentFeatures, type FeatureInput } from './prepare.js';
 import { formatReason } from './reasons.js';
 import type { WeightedRows } from './refresh.js';
@@ -35,10 +36,14 @@ export interface RecentEntry {
   pref?: 0 | 1;
 }
 
-export interface WeeklyPlaylistOptions extends RerankOptions {
-  asOf: number;
-  /** Track metadata aligned with the model's tracks (artists are required for the cap). */
-  meta: TrackMeta;
+export interface WeeklyPlaylistOptions extends Omit<RerankOptions, 'asOf'> {
+  /** The day the playlist is made for: epoch ms, a Date or an ISO-8601 string. */
+  asOf: number | Date | string;
+  /**
+   * Track metadata aligned with the model's tracks (artists drive the cap, artist exclusions and
+   * reasons). Default: the artists of the catalog the model was trained with, else none known.
+   */
+  meta?: TrackMeta;
   features?: FeatureInput;
   /** The user's events since training: heard (never offered) and folded into their factors. */
   recent?: readonly RecentEntry[];
@@ -62,6 +67,24 @@ interface Shared {
 
 const cache = new WeakMap<ModelData, WeakMap<TrackMeta, Shared>>();
 const runners = new WeakMap<ModelData, ShardRunner>();
+const defaultMeta = new WeakMap<ModelData, TrackMeta>();
+
+/** The saved catalog's artists when the model has them; otherwise no artist is known (cap off). */
+function metaFor(data: ModelData): TrackMeta {
+  let meta = defaultMeta.get(data);
+  if (!meta) {
+    meta = data.content ? trackMetaFromContent(data.content.data, data.items) : { artists: new Dictionary(), trackArtist: new Int32Array(data.items.size).fill(-1) };
+    defaultMeta.set(data, meta);
+  }
+  return meta;
+}
+
+/** asOf as epoch ms: numbers pass, Dates and ISO-8601 strings are converted. */
+function asOfMs(asOf: unknown): number {
+  const ms = typeof asOf === 'number' ? asOf : asOf instanceof Date ? asOf.getTime() : typeof asOf === 'string' ? Date.parse(asOf) : Number.NaN;
+  if (!Number.isFinite(ms)) throw new TypeError(`weeklyPlaylist: options.asOf must be epoch ms, a Date or an ISO-8601 date, got ${JSON.stringify(asOf) ?? String(asOf)}`);
+  return ms;
+}
 
 function sharedFor(data: ModelData, meta: TrackMeta, features?: FeatureInput): Shared {
   let byMeta = cache.get(data);
@@ -88,12 +111,13 @@ export async function weeklyPlaylist(model: { data: ModelData }, userId: string,
   const data = model.data;
   const u = data.users.get(userId);
   if (u === undefined) throw new RangeError(`weeklyPlaylist: unknown user '${userId}'`);
-  if (!Number.isFinite(opts.asOf)) throw new TypeError(`weeklyPlaylist: options.asOf must be an epoch-ms time, got ${String(opts.asOf)}`);
+  const asOf = asOfMs(opts.asOf);
+  const meta = opts.meta ?? metaFor(data);
   // One user's retrieval and re-ranking take one to ten milliseconds of CPU on this thread; taking
   // turns lets a service's event loop run between concurrent calls instead of behind all of them.
   await nextTurn();
   const k = data.params.factors;
-  const shared = sharedFor(data, opts.meta, opts.features);
+  const shared = sharedFor(data, meta, opts.features);
   const track = (id: string): number => data.items.get(id) ?? -1;
   const seenRow: WeightedRows = {
     indptr: Int32Array.of(0, data.seen.indptr[u + 1] - data.seen.indptr[u]),
@@ -107,7 +131,7 @@ export async function weeklyPlaylist(model: { data: ModelData }, userId: string,
     const row = mergeEvidence(entries, data.items.size);
     recent = { indptr: Int32Array.of(0, row.indices.length), ...row };
   }
-  const artistIdx = (opts.dislikedArtists ?? []).map((a) => opts.meta.artists.get(a) ?? -1).filter((a) => a >= 0);
+  const artistIdx = (opts.dislikedArtists ?? []).map((a) => meta.artists.get(a) ?? -1).filter((a) => a >= 0);
   const tables: PlaylistTables = {
     factors: k,
     userFactors: data.userFactors.subarray(u * k, (u + 1) * k),
@@ -121,10 +145,10 @@ export async function weeklyPlaylist(model: { data: ModelData }, userId: string,
     archive: oneRow((opts.archive ?? []).map(track).filter((t) => t >= 0)),
     features: shared.features,
   };
-  const week = isoWeek(opts.asOf);
+  const week = isoWeek(asOf);
   const settings = {
     candidates: opts.candidates ?? DEFAULT_CANDIDATES,
-    rerank: { ...opts, asOf: opts.asOf },
+    rerank: { ...opts, asOf },
     weekKey: weekKey(week),
     historySize: opts.historySize ?? 30,
     retrieval: opts.retrieval ?? 'exact',
@@ -137,17 +161,17 @@ export async function weeklyPlaylist(model: { data: ModelData }, userId: string,
   await runner.prepare(tables, settings);
   // Row 0 of the one-user tables; the user's index seeds the draw like in the job.
   const r = runner.run(tables, settings, Int32Array.of(0), u);
-  const names = { trackIds: data.items.ids, artistIds: opts.meta.artists.ids, trackArtist: opts.meta.trackArtist, trackTitles: opts.meta.titles };
+  const names = { trackIds: data.items.ids, artistIds: meta.artists.ids, trackArtist: meta.trackArtist, trackTitles: meta.titles };
   const rows: PlaylistRow[] = [];
   for (let s = 0; s < r.count[0]; s++) {
     const it = r.items[s];
-    const a = opts.meta.trackArtist[it];
+    const a = meta.trackArtist[it];
     rows.push({
       userId,
       week,
       position: s + 1,
       trackId: data.items.ids[it],
-      artistId: a >= 0 ? opts.meta.artists.ids[a] : null,
+      artistId: a >= 0 ? meta.artists.ids[a] : null,
       score: r.scores[s],
       reason: formatReason(r.reason[s], r.refA[s], r.refB[s], names),
     });

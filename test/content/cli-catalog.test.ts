@@ -71,4 +71,24 @@ describe('train --catalog and recommend --onboarding', () => {
     expect(summary.tracksWithoutArtist).toBe(0);
     expect(summary.exposure.artistsExposed).toBeGreaterThan(10);
   });
+
+  it('Model.weeklyPlaylist without meta takes the saved catalog\'s artists, and takes asOf as a Date or ISO date', async () => {
+    const model = await Model.load(path.join(dir, 'model'));
+    const userId = model.data.users.ids[7];
+    const day = '2026-03-02';
+    const rows = await model.weeklyPlaylist(userId, { asOf: Date.parse(day) });
+    expect(rows).toHaveLength(30);
+    const content = model.data.content!.data;
+    for (const r of rows) {
+      expect(r.artistId).not.toBeNull();
+      expect(r.artistId).toBe(content.artists.ids[content.trackArtist[content.tracks.get(r.trackId)!]]);
+    }
+    // The artist cap (default 2 per list) holds, so the artists were really in play.
+    const perArtist = new Map<string, number>();
+    for (const r of rows) perArtist.set(r.artistId!, (perArtist.get(r.artistId!) ?? 0) + 1);
+    expect(Math.max(...perArtist.values())).toBeLessThanOrEqual(2);
+    expect(await model.weeklyPlaylist(userId, { asOf: day })).toEqual(rows);
+    expect(await model.weeklyPlaylist(userId, { asOf: new Date(day) })).toEqual(rows);
+    await expect(model.weeklyPlaylist(userId, { asOf: 'next week' })).rejects.toThrow(/asOf must be epoch ms, a Date or an ISO-8601 date, got "next week"/);
+  });
 });

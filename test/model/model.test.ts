@@ -107,5 +107,9 @@ describe('Model', () => {
     expect(dot / Math.sqrt(nx * nr)).toBeGreaterThan(0.95);
     const recs = await exact.recommendVector(x, { n: 5, exclude: history.map((h) => h.trackId) });
     expect(recs).toHaveLength(5);
+    // A vector gone bad upstream is refused, not ranked into an empty or arbitrary list.
+    const bad = x.slice();
+    bad[0] = Number.NaN;
+    await expect(exact.recommendVector(bad, { n: 5 })).rejects.toThrow(/non-finite/);
   });
 });

@@ -186,6 +186,12 @@ describe('weeklyPlaylist (one user, fresh feedback)', () => {
     await expect(weeklyPlaylist({ data }, 'nobody', { asOf, meta })).rejects.toThrow(/unknown user/);
   });
 
+  it('without metadata and without a saved catalog knows no artist, and still fills the playlist', async () => {
+    const rows = await weeklyPlaylist({ data }, 'user-17', { asOf });
+    expect(rows).toHaveLength(30);
+    expect(rows.every((r) => r.artistId === null)).toBe(true);
+  });
+
   it('counts a history track replayed or skipped since training once: no reason names one track twice', async () => {
     const u = 42;
     const userId = `user-${u}`;
