@@ -61,7 +61,8 @@ export function cpuClock(): number {
 export class ShardRunner {
   private reranker?: Reranker;
   private rerankKey = '';
-  private index?: HnswIndex;
+  private index?: { index: HnswIndex; defaultEf: number };
+  private indexLoad?: Promise<HnswIndex>;
   private indexKey = '';
   private histItems = new Int32Array(256);
   private histWeight = new Float32Array(256);
@@ -78,19 +79,30 @@ export class ShardRunner {
     return this.clock();
   }
 
-  /** Load the HNSW index once per runner (workers keep theirs). */
+  /**
+   * Load the HNSW index once per runner (workers keep theirs). Concurrent callers (a service's
+   * overlapping weeklyPlaylist calls) share one load.
+   */
   async prepare(t: PlaylistTables, s: ShardSettings): Promise<void> {
     if (s.retrieval !== 'hnsw') return;
     if (!s.indexDir) throw new Error('weekly: retrieval hnsw needs the model directory holding the index');
     const key = `${s.indexDir}|${t.itemFactors.length}`;
-    if (this.index && this.indexKey === key) {
-      if (s.ef) this.index.setEf(s.ef);
-      return;
+    if (this.indexKey !== key || !this.indexLoad) {
+      this.indexKey = key;
+      // Checked against the factors once per runner (a hash of the item matrix, ~0.1 s at 200,000 ×
+      // 64): an index left from another model would otherwise yield plausible but wrong candidates.
+      const load = HnswIndex.load(s.indexDir, t.itemFactors, t.factors);
+      this.indexLoad = load;
+      load.then(
+        (index) => {
+          if (this.indexLoad === load) this.index = { index, defaultEf: index.ef };
+        },
+        () => {
+          if (this.indexLoad === load) this.indexLoad = undefined;
+        },
+      );
     }
-    // Checked against the factors once per runner (a hash of the item matrix, ~0.1 s at 200,000 ×
-    // 64): an index left from another model would otherwise yield plausible but wrong candidates.
-    this.index = await HnswIndex.load(s.indexDir, t.itemFactors, t.factors, { ef: s.ef });
-    this.indexKey = key;
+    await this.indexLoad;
   }
 
   /**
@@ -117,7 +129,10 @@ export class ShardRunner {
     let cands: CandidateLists;
     if (s.retrieval === 'hnsw') {
       if (!this.index) throw new Error('weekly: ShardRunner.prepare must load the HNSW index first');
-      cands = this.index.candidates(queries, s.candidates, exclude);
+      // ef is a per-call setting: set it here, synchronously with the search, so overlapping calls
+      // with different ef (or none: the index's own) never search with each other's.
+      this.index.index.setEf(s.ef ?? this.index.defaultEf);
+      cands = this.index.index.candidates(queries, s.candidates, exclude);
     } else {
       // One native call for the whole shard: the kernel packs users in super-blocks, so the item
       // matrix streams once per block of users, and the candidate buffer is reused across shards.

@@ -229,6 +229,25 @@ describe('weeklyPlaylist (one user, fresh feedback)', () => {
     await saveIndex(stale, data.itemFactors.map((x) => -x), k, { M: 8, efConstruction: 40 });
     await expect(weeklyPlaylist({ data }, 'user-3', { asOf, meta, retrieval: 'hnsw', indexDir: stale })).rejects.toThrow(/other item factors/);
   });
+
+  it('keeps ef a per-call setting: a call with a large ef leaves the next call at the index\'s own', async () => {
+    const dir = tmp();
+    // A coarse graph, so the search effort visibly changes the candidates.
+    await saveIndex(dir, data.itemFactors, data.params.factors, { M: 4, efConstruction: 8, ef: 1 });
+    const ids = (rows: { trackId: string }[]): string[] => rows.map((r) => r.trackId);
+    const base = { asOf, meta, retrieval: 'hnsw' as const, indexDir: dir, candidates: 40, size: 20 };
+    const users = ['user-3', 'user-17', 'user-120', 'user-200'];
+    // Each view of the model data gets a runner of its own: `fresh` never saw another ef.
+    const fresh = await Promise.all(users.map((u) => weeklyPlaylist({ data: { ...data } }, u, base)));
+    const shared = { data: { ...data } };
+    const wide = await Promise.all(users.map((u) => weeklyPlaylist(shared, u, { ...base, ef: 2000 })));
+    expect(wide.map(ids)).not.toEqual(fresh.map(ids));
+    const after = await Promise.all(users.map((u) => weeklyPlaylist(shared, u, base)));
+    expect(after.map(ids)).toEqual(fresh.map(ids));
+    // Overlapping calls with different ef each get their own.
+    const mixed = await Promise.all(users.flatMap((u) => [weeklyPlaylist(shared, u, base), weeklyPlaylist(shared, u, { ...base, ef: 2000 })]));
+    expect(mixed.map(ids)).toEqual(users.flatMap((_, i) => [ids(fresh[i]), ids(wide[i])]));
+  });
 });
 
 
