@@ -4,9 +4,11 @@
  * the process with one line on stderr and a non-zero exit code.
  */
 import { Command, CommanderError } from 'commander';
+import { installInterruptHandler } from './interrupt.js';
 import { packageVersion } from '../util/version.js';
 
 async function main(argv: string[]): Promise<number> {
+  installInterruptHandler();
   const program = new Command('mixtape')
     .description('Weekly discovery playlists from listening logs')
     .version(packageVersion())

@@ -12,7 +12,8 @@
  * .csv files are tab-separated too, with mixed CRLF/LF line ends and Python-literal lists and
  * dicts. Neither uses quoting, so lines are split on tabs directly.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../util/atomic.js';
 import path from 'node:path';
 import type { Interactions } from '../types.js';
 import type { Catalog } from './catalog.js';
@@ -173,7 +174,7 @@ export async function writeLastfmCatalog(hetrecDir: string, musicosetDir: string
     if (artistTags.length > 0) taggedArtists++;
     lines.push([csvField(id), csvField(r[hName]), csvField(genres.join('|')), csvField(artistTags.join('|')), ...nums, String(Math.log1p(nTaggers)), ...audioMeans].join(','));
   }
-  await writeFile(outFile, lines.join('\n') + '\n');
+  await writeFileAtomic(outFile, lines.join('\n') + '\n');
   const n = hArtists.rows.length;
   return {
     stats: { hetrecArtists: n, musicosetArtists: msArtists.rows.length, matched, joinRate: matched / n, withAudio, tagged: taggedArtists, ambiguousNames },

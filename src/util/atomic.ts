@@ -3,12 +3,37 @@
  * behind. Files are written to a temporary sibling, fsynced, then renamed over the target.
  */
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs, rmSync } from 'node:fs';
 import path from 'node:path';
+
+/**
+ * Temporary siblings handed out by this process. Names are unique (pid + random), so one that was
+ * renamed into place no longer exists under it, and removing the set removes only work in flight.
+ */
+const inFlight = new Set<string>();
 
 export function tempSibling(target: string, tag = 'tmp'): string {
   const dir = path.dirname(target);
-  return path.join(dir, `.${path.basename(target)}.${tag}-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const tmp = path.join(dir, `.${path.basename(target)}.${tag}-${process.pid}-${randomBytes(4).toString('hex')}`);
+  // 'old' siblings hold the previous complete version during a directory swap: never removed here.
+  if (tag === 'tmp') inFlight.add(tmp);
+  return tmp;
+}
+
+/**
+ * Remove every temporary file or directory of this process still in flight (synchronously: it
+ * runs from a signal handler right before exit), so an interrupted run leaves no half-written file.
+ */
+export function removeTempFiles(): number {
+  let removed = 0;
+  for (const tmp of inFlight) {
+    if (existsSync(tmp)) {
+      rmSync(tmp, { recursive: true, force: true });
+      removed++;
+    }
+  }
+  inFlight.clear();
+  return removed;
 }
 
 /**

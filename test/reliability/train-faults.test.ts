@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { killCliAfter, runCli } from '../util/cli-process.js';
+import { killCliAfter, runCli, signalCliAfter } from '../util/cli-process.js';
 import { dumpCounts } from '../../src/bench/dump.js';
 import { syntheticMatrix } from '../../src/bench/synthetic-matrix.js';
 import { Model } from '../../src/model/model.js';
@@ -63,6 +63,28 @@ describe('training survives faults', () => {
     expect(sameBits(resumed.data.itemFactors, reference.data.itemFactors)).toBe(true);
     // The checkpoint is removed after success.
     expect(existsSync(path.join(dir, '.out.checkpoint'))).toBe(false);
+  });
+
+  it('Ctrl-C says where the checkpoint is and how to continue, ends by the signal and leaves no temporary file', async () => {
+    const args = ['train', ...common, '--checkpoint-every', '1', '--out', 'interrupted'];
+    const r = await signalCliAfter(dir, args, 'SIGINT', 0, async () => (await checkpointIteration('interrupted')) >= 1);
+    expect(r.sent).toBe(true);
+    expect(r.signal).toBe('SIGINT');
+    const at = await checkpointIteration('interrupted');
+    const line = /^mixtape: interrupted \(SIGINT\); the checkpoint after iteration (\d+) is kept in (.*): run the same command with --resume to continue$/.exec(r.stderr.trim().split('\n').at(-1)!);
+    expect(line?.[2]).toBe(path.join(dir, '.interrupted.checkpoint'));
+    // The signal may land while the next checkpoint is being renamed into place: never more than is on disk.
+    expect(Number(line?.[1])).toBeGreaterThanOrEqual(1);
+    expect(Number(line?.[1])).toBeLessThanOrEqual(at);
+    expect((await readdir(dir)).filter((f) => /\.tmp-/.test(f))).toEqual([]);
+    // SIGTERM (a scheduler stopping the job) during the resumed run is reported the same way.
+    const t = await signalCliAfter(dir, [...args, '--resume'], 'SIGTERM', 0, async () => (await checkpointIteration('interrupted')) > at);
+    expect(t.signal).toBe('SIGTERM');
+    expect(t.stderr).toMatch(/mixtape: interrupted \(SIGTERM\); the checkpoint after iteration \d+ is kept in .*: run the same command with --resume to continue\n$/);
+    const done = run([...args, '--resume']);
+    expect(done.status, done.stderr).toBe(0);
+    const [resumed, reference] = await Promise.all([Model.load(path.join(dir, 'interrupted')), Model.load(path.join(dir, 'reference'))]);
+    expect(sameBits(resumed.data.itemFactors, reference.data.itemFactors)).toBe(true);
   });
 
   it('a killed run before its first checkpoint leaves the output directory exactly as it was', async () => {

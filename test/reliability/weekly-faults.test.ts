@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { killCliAfter, runCli } from '../util/cli-process.js';
+import { killCliAfter, runCli, signalCliAfter } from '../util/cli-process.js';
 import { saveModelDir } from '../../src/model/format.js';
 import { makeWorld } from '../playlist/world.js';
 
@@ -98,6 +98,22 @@ describe('the weekly job survives faults', () => {
     const done = run([...args, '--resume']);
     expect(done.status, done.stderr).toBe(0);
     expect((await bytes('out.parquet')).equals(await bytes('reference.parquet'))).toBe(true);
+  }, 60_000);
+
+  it('Ctrl-C says where the completed shards are kept and how to continue; --resume finishes byte-identical', async () => {
+    const args = [...common, '--checkpoint-seconds', '0', '--out', 'ctrl-c.csv'];
+    const r = await signalCliAfter(dir, args, 'SIGINT', 0, async () => (await completed('ctrl-c.csv')) >= 1);
+    expect(r.sent).toBe(true);
+    expect(r.signal).toBe('SIGINT');
+    expect(r.stderr.trim().split('\n').at(-1)).toBe(
+      `mixtape: interrupted (SIGINT); completed shards are kept in ${path.join(dir, '.ctrl-c.csv.partial')}: run the same command with --resume to continue`,
+    );
+    expect(existsSync(path.join(dir, 'ctrl-c.csv'))).toBe(false);
+    expect((await readdir(dir)).filter((f) => f.startsWith('.ctrl-c.csv') && !f.endsWith('.partial'))).toEqual([]);
+    const done = run([...args, '--resume', '--json']);
+    expect(done.status, done.stderr).toBe(0);
+    expect(JSON.parse(done.stdout).resumedShards).toBeGreaterThanOrEqual(1);
+    expect((await bytes('ctrl-c.csv')).equals(await bytes('reference.csv'))).toBe(true);
   }, 60_000);
 
   it('refuses to resume a run made with other options', async () => {

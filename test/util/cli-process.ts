@@ -8,16 +8,27 @@ export function runCli(cwd: string, args: string[], env: Record<string, string> 
   return spawnSync(process.execPath, [mixtapeBin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, CI: '1', ...env } });
 }
 
+/** How a run that was sent a signal ended. */
+export interface SignalledRun {
+  /** Whether the signal was sent before the run ended by itself. */
+  sent: boolean;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stderr: string;
+}
+
 /**
- * Start a run and SIGKILL it `ms` milliseconds after `ready()` first holds (polled every 10 ms),
- * or `ms` after the start when there is no condition. Resolves with whether it was killed.
+ * Start a run and send it `signal` `ms` milliseconds after `ready()` first holds (polled every
+ * 10 ms), or `ms` after the start when there is no condition.
  */
-export function killCliAfter(cwd: string, args: string[], ms: number, ready?: () => Promise<boolean>): Promise<boolean> {
+export function signalCliAfter(cwd: string, args: string[], signal: NodeJS.Signals, ms: number, ready?: () => Promise<boolean>): Promise<SignalledRun> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [mixtapeBin, ...args], { cwd, stdio: 'ignore', env: { ...process.env, CI: '1' } });
-    let killed = false;
-    const kill = (): void => {
-      killed = child.kill('SIGKILL');
+    const child = spawn(process.execPath, [mixtapeBin, ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, CI: '1' } });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    let sent = false;
+    const send = (): void => {
+      sent = child.exitCode === null && child.signalCode === null && child.kill(signal);
     };
     let timer: NodeJS.Timeout | undefined;
     let poll: NodeJS.Timeout | undefined;
@@ -25,16 +36,22 @@ export function killCliAfter(cwd: string, args: string[], ms: number, ready?: ()
       poll = setInterval(async () => {
         if (await ready()) {
           clearInterval(poll);
-          timer = setTimeout(kill, ms);
+          timer = setTimeout(send, ms);
         }
       }, 10);
-    } else timer = setTimeout(kill, ms);
-    child.on('exit', (code) => {
+    } else timer = setTimeout(send, ms);
+    child.on('close', (code, sig) => {
       clearTimeout(timer);
       clearInterval(poll);
-      resolve(killed && code !== 0);
+      resolve({ sent, code, signal: sig, stderr });
     });
   });
+}
+
+/** SIGKILL a run as signalCliAfter does; resolves with whether it was killed (and did not succeed). */
+export async function killCliAfter(cwd: string, args: string[], ms: number, ready?: () => Promise<boolean>): Promise<boolean> {
+  const r = await signalCliAfter(cwd, args, 'SIGKILL', ms, ready);
+  return r.sent && r.code !== 0;
 }
 
 export interface CliResult {

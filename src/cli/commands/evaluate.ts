@@ -5,7 +5,7 @@
  * they are neither training positives nor test items — e.g. `--min-weight 4` keeps MovieLens
  * ratings ≥ 4 as the positives.
  */
-import { writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../../util/atomic.js';
 import type { Command } from 'commander';
 import { loadRunConfig } from '../../config/run-config.js';
 import { runEvaluationFromFlags } from '../../eval/run-evaluation.js';
@@ -50,7 +50,7 @@ export function registerEvaluate(program: Command): void {
         ...(f.threads ? { threads: f.threads } : {}),
         log: f.json ? undefined : (line) => process.stderr.write(line + '\n'),
       });
-      if (f.report) await writeFile(f.report, run.html);
+      if (f.report) await writeFileAtomic(f.report, run.html);
       if (f.json) process.stdout.write(JSON.stringify(run.json) + '\n');
       else {
         const rows = run.json.results.map((r) => {

@@ -5,6 +5,7 @@ import { loadRunConfig } from '../../config/run-config.js';
 import { attachContent, withCatalogTracks } from '../../content/attach.js';
 import { readCatalog } from '../../data/catalog.js';
 import { defaultThreads } from '../../util/worker-pool.js';
+import { setInterruptNote } from '../interrupt.js';
 import { checkpointDir, readCheckpoint, removeCheckpoint, trainingFingerprint, writeCheckpoint } from '../../train/checkpoint.js';
 import { resolveTrainOptions } from '../../train/options.js';
 import { train } from '../../train/train.js';
@@ -98,11 +99,18 @@ export function registerTrain(program: Command): void {
       const fingerprint = trainingFingerprint(interactions, opts);
       const resumed = f.resume ? await readCheckpoint(ckDir, fingerprint, interactions.users.size, interactions.items.size, opts.factors) : undefined;
       if (f.resume && !f.json) process.stderr.write(resumed ? `resuming after iteration ${resumed.completedIterations}\n` : 'no checkpoint found: starting from the beginning\n');
+      let checkpointed = resumed?.completedIterations;
+      setInterruptNote(() =>
+        checkpointed !== undefined
+          ? `the checkpoint after iteration ${checkpointed} is kept in ${ckDir}: run the same command with --resume to continue`
+          : `no checkpoint yet (one is written every ${f.checkpointEvery} iterations); ${f.out} is unchanged`,
+      );
       let model = await train(interactions, opts, {
         initial: resumed,
         afterIteration: async (s) => {
           if (s.iteration % f.checkpointEvery === 0 && s.iteration < opts.iterations) {
             await writeCheckpoint(ckDir, fingerprint, { completedIterations: s.iteration, history: [...s.history], userFactors: s.userFactors, itemFactors: s.itemFactors }, interactions.users.size, interactions.items.size, opts.factors);
+            checkpointed = s.iteration;
           }
         },
       });
@@ -115,6 +123,7 @@ export function registerTrain(program: Command): void {
       }
       await model.save(f.out);
       await removeCheckpoint(ckDir);
+      setInterruptNote(undefined);
       const summary = {
         users: interactions.users.size,
         items: interactions.items.size,

@@ -3,7 +3,8 @@
  * knobs) on a validation split carved from the training part, under a time budget, resumable from
  * its JSONL log; writes the best configuration as a run-config file for `train|evaluate --config`.
  */
-import { writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../../util/atomic.js';
+import { setInterruptNote } from '../interrupt.js';
 import type { Command } from 'commander';
 import { formatRunConfig } from '../../config/run-config.js';
 import { buildContentModel } from '../../content/content-model.js';
@@ -61,6 +62,7 @@ export function registerTune(program: Command): void {
         scorers = content.matched > 0 ? { content, artist } : undefined;
         if (!scorers) process.stderr.write(`tune: no item of the input is in ${f.catalog}; content weights are not tuned\n`);
       }
+      setInterruptNote(() => `finished trials are logged in ${f.log}: run the same command with --resume to continue`);
       const result = await runTune(data, {
         split: f.split,
         budgetMs,
@@ -72,7 +74,8 @@ export function registerTune(program: Command): void {
         ...(scorers ? { scorers } : {}),
         log: f.json ? undefined : (line) => process.stderr.write(line + '\n'),
       });
-      await writeFile(f.out, formatRunConfig(result.config));
+      setInterruptNote(undefined);
+      await writeFileAtomic(f.out, formatRunConfig(result.config));
       if (f.json) process.stdout.write(JSON.stringify(result) + '\n');
       else {
         process.stderr.write(

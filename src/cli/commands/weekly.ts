@@ -8,6 +8,7 @@ import { Model } from '../../model/model.js';
 import { previousWeeks, readArchive } from '../../playlist/archive.js';
 import { trackMetaFromCatalog, trackMetaFromContent, trackMetaFromEvents, type TrackMeta } from '../../playlist/catalog.js';
 import { runWeeklyJob } from '../../playlist/job.js';
+import { workDirFor } from '../../playlist/work-dir.js';
 import { buildTables, contentFeatures, recentTables } from '../../playlist/prepare.js';
 import { DEFAULT_CANDIDATES, type RetrievalMode } from '../../playlist/tables.js';
 import { isoWeek, weekKey } from '../../playlist/week.js';
@@ -17,6 +18,7 @@ import { defaultThreads } from '../../util/worker-pool.js';
 import { date, int, num, oneOf, peakRssMb } from '../options.js';
 import { formatIngestLine, ingestJson } from '../ingest-summary.js';
 import { createProgress } from '../progress.js';
+import { setInterruptNote } from '../interrupt.js';
 
 interface WeeklyFlags extends PrivacyFlags {
   model: string;
@@ -120,6 +122,8 @@ export function registerWeekly(program: Command): void {
       }
       const bar = f.json ? undefined : createProgress(`weekly ${week}`, data.users.size, 'users');
       let summary;
+      const target = f.out ?? (f.archive ? path.join(f.archive, `${week}.csv`) : undefined);
+      if (target) setInterruptNote(() => `completed shards are kept in ${workDirFor(target)}: run the same command with --resume to continue`);
       try {
         summary = await runWeeklyJob({
           tables,
@@ -162,6 +166,7 @@ export function registerWeekly(program: Command): void {
         });
       } finally {
         bar?.stop();
+        setInterruptNote(undefined);
       }
       const report = {
         ...summary,

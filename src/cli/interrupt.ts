@@ -1,0 +1,37 @@
+/**
+ * Ctrl-C (SIGINT) or SIGTERM during a command: remove the temporary files in flight, say in one
+ * line what was kept and how to continue, and end by the signal (the shell reports 128 + n).
+ * Without this a killed run said nothing and could leave a half-written temporary sibling behind.
+ */
+import { removeTempFiles } from '../util/atomic.js';
+
+const SIGNALS = [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const;
+
+let note: (() => string | undefined) | undefined;
+
+/** What an interruption keeps and how to continue (the running command's words). */
+export function setInterruptNote(describe: (() => string | undefined) | undefined): void {
+  note = describe;
+}
+
+export function installInterruptHandler(): void {
+  for (const [signal, code] of SIGNALS) {
+    process.once(signal, () => {
+      removeTempFiles();
+      let extra: string | undefined;
+      try {
+        extra = note?.();
+      } catch {
+        extra = undefined;
+      }
+      process.stderr.write(`mixtape: interrupted (${signal})${extra ? `; ${extra}` : ''}\n`);
+      // Re-raise with the default action rather than process.exit: exit tears the runtime down
+      // under native solves still running in worker threads, which then abort the process.
+      process.kill(process.pid, signal);
+      setTimeout(() => process.exit(code), 1000).unref();
+    });
+  }
+}
