@@ -3,6 +3,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import * as arrow from 'apache-arrow';
 import { writeFileAtomic } from '../util/atomic.js';
 import { IngestError } from './errors.js';
+import { checkInputFile } from './input-file.js';
 import { eventLogToArrowTable } from './events-table.js';
 import type { ReadEventsOptions } from './events-options.js';
 import { EVENT_RULES, ReportBuilder, type IngestReport } from './ingest-report.js';
@@ -19,6 +20,7 @@ function reason(err: unknown): string {
  */
 export async function readEventsArrow(file: string, opts: ReadEventsOptions = {}): Promise<{ log: EventLog; report: IngestReport }> {
   const report = new ReportBuilder(file, 'arrow', 'row', EVENT_RULES, opts.strict ?? false, opts.skipBad ?? false);
+  await checkInputFile(file);
   let fh: FileHandle;
   try {
     fh = await open(file, 'r');

@@ -9,6 +9,7 @@ import * as arrow from 'apache-arrow';
 import * as pw from 'parquet-wasm';
 import { readDelimited } from './csv-reader.js';
 import { IngestError, quoteValue } from './errors.js';
+import { checkInputFile } from './input-file.js';
 import { parseNumberBytes } from './parse-number.js';
 
 /** Columns read as text; every other column is a numeric candidate. */
@@ -173,6 +174,7 @@ async function readCsvTable(file: string, opts: RawTableOptions): Promise<RawTab
 const NUMERIC_TYPES = new Set([arrow.Type.Int, arrow.Type.Float, arrow.Type.Decimal, arrow.Type.Bool]);
 
 async function readParquetTable(file: string): Promise<RawTable> {
+  await checkInputFile(file);
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(await readFile(file));

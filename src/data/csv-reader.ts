@@ -13,6 +13,7 @@
  */
 import { open } from 'node:fs/promises';
 import { IngestError } from './errors.js';
+import { checkInputFile } from './input-file.js';
 
 export interface DelimitedOptions {
   /** Bytes per read (default 1 MiB). */
@@ -246,6 +247,7 @@ export async function readDelimited(
 ): Promise<DelimitedSummary> {
   const chunk = opts.chunkBytes ?? DEFAULT_CHUNK;
   const maxLine = opts.maxLineBytes ?? DEFAULT_MAX_LINE;
+  await checkInputFile(file);
   let fh;
   try {
     fh = await open(file, 'r');

@@ -8,6 +8,7 @@ import * as pw from 'parquet-wasm';
 import { parseSchema, parseTable } from './arrow-ffi.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { IngestError } from './errors.js';
+import { checkInputFile } from './input-file.js';
 import { eventLogToArrowTable } from './events-table.js';
 import type { ReadEventsOptions } from './events-options.js';
 import { EVENT_RULES, ReportBuilder, type IngestReport } from './ingest-report.js';
@@ -22,6 +23,8 @@ function reason(err: unknown): string {
 /** Reads a Parquet event log. */
 export async function readEventsParquet(file: string, opts: ReadEventsOptions = {}): Promise<{ log: EventLog; report: IngestReport }> {
   const report = new ReportBuilder(file, 'parquet', 'row', EVENT_RULES, opts.strict ?? false, opts.skipBad ?? false);
+  // Also keeps a directory away from the Parquet reader, which panics on it outside any promise we hold.
+  await checkInputFile(file);
   let blob: Blob;
   try {
     blob = await openAsBlob(file);

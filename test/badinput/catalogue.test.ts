@@ -12,10 +12,11 @@
  * New here: the CLI path for all of these, a space- or semicolon-delimited file, UTF-16, binary
  * garbage, Latin-1 in counts, a quoted newline followed by a bad row (line numbers stay physical),
  * a real 1 GB single line (sparse file), a Parquet id column of the wrong type, an unreadable
- * manifest and a directory that is not a model.
+ * manifest and a directory that is not a model; a missing Parquet file and a directory named like an
+ * input (each format).
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, ftruncateSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as arrow from 'apache-arrow';
@@ -91,7 +92,19 @@ beforeAll(async () => {
   add({ name: 'Latin-1 byte in a track id', via: 'readEvents', run: () => rejectsWith(readEvents(write('latin1-ev.csv', Buffer.concat([Buffer.from(`user_id,track_id,timestamp\nu,caf`), Buffer.from([0xe9]), Buffer.from(`,${T}\n`)])))), expect: /latin1-ev\.csv:2: column 'track_id': invalid UTF-8/ });
   add({ name: 'unterminated quoted field', via: 'readEvents', run: () => rejectsWith(readEvents(write('quote.csv', ev(`u,t,${T}`, `"v,t,${T}`)))), expect: /quote\.csv:3: unterminated quoted field/ });
   add({ name: 'quoted newline, then a bad row: lines stay physical', via: 'readEvents', run: () => rejectsWith(readEvents(write('qnl.csv', ev(`"two\nlines",t,${T}`, `u,t,${T}`, `u,t,not-a-time`)), { strict: true })), expect: /qnl\.csv:5: bad_timestamp: column 'timestamp': "not-a-time"/ });
-  add({ name: 'missing file', via: 'cli train', run: trainEvents('no-such-file.csv'), expect: /no-such-file\.csv: cannot open: ENOENT/ });
+  add({ name: 'missing file', via: 'cli train', run: trainEvents('no-such-file.csv'), expect: /no-such-file\.csv: cannot open: no such file$/ });
+  // A missing Parquet file read "Unable to open file as blob"; a directory named like an input crashed
+  // the Parquet reader outside any promise (a wasm panic and a stack trace) and gave CSV an EISDIR
+  // that named no file.
+  add({ name: 'missing Parquet file', via: 'readEvents', run: () => rejectsWith(readEvents(file('no-such-file.parquet'))), expect: /no-such-file\.parquet: cannot open: no such file$/ });
+  for (const ext of ['parquet', 'csv', 'arrow']) {
+    add({
+      name: `a directory named .${ext}`,
+      via: 'cli train',
+      run: async () => (mkdirSync(file(`folder.${ext}`)), trainEvents(`folder.${ext}`)()),
+      expect: new RegExp(`^mixtape: folder\\.${ext}: cannot open: is a directory$`),
+    });
+  }
   {
     // A real 1 GB line, made sparse so nothing is written to disk: the reader must stop at its
     // row limit (64 MiB by default) and name the line, without reading the rest into memory.
@@ -182,7 +195,7 @@ describe('bad input catalogue', () => {
       }
       if (c.expect) {
         expect(message, `${c.name} (${c.via})`).toMatch(c.expect);
-        expect(String(message), `${c.name}: the error does not name the file`).toMatch(/[\w-]+\.(csv|parquet|json)|model directory|\//);
+        expect(String(message), `${c.name}: the error does not name the file`).toMatch(/[\w-]+\.(csv|parquet|arrow|json)|model directory|\//);
       }
       results.push(`  ${c.via.padEnd(14)} ${c.name}${message ? ` → ${message}` : ' → read correctly'}`);
     }
