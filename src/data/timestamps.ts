@@ -23,6 +23,15 @@ export type TimestampFormat =
 
 export type EpochFormat = 'epoch_s' | 'epoch_ms' | 'epoch_us' | 'epoch_ns';
 
+const UNIT_WORDS = { s: 'seconds', ms: 'milliseconds', us: 'microseconds', ns: 'nanoseconds' } as const;
+
+/** A detected format in words, for the line that states how a file's timestamps were read. */
+export function describeTimestampFormat(f: TimestampFormat): string {
+  if (f === 'iso8601') return 'ISO-8601 text';
+  const [kind, unit] = f.split('_') as ['epoch' | 'timestamp', keyof typeof UNIT_WORDS];
+  return kind === 'epoch' ? `epoch ${UNIT_WORDS[unit]} (unit detected)` : `typed (${UNIT_WORDS[unit]})`;
+}
+
 /**
  * Epoch ms of a value in a numeric format. Coarser units multiply and finer units divide, so whole
  * values convert exactly (1e-3 is not representable, 1000 is).

@@ -46,7 +46,8 @@ describe('mixtape signals', () => {
     const r = mixtape('signals', '--events', 'w/events.csv', '--as-of', end, '--report', 'report.json', '--skip-bad');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^signals as of /);
+    // What was read comes first, stating how the timestamps were read.
+    expect(r.stdout).toMatch(/^read w\/events\.csv: [\d,]+ rows, [\d,]+ kept; timestamps: ISO-8601 text; malformed_row 10, .*\nsignals as of /);
     expect(r.stdout).toContain('judged not human');
     const report = JSON.parse(await readFile(path.join(dir, 'report.json'), 'utf8'));
     for (const kind of CORRUPT_KINDS) expect({ kind, n: report.validation[kind] }).toEqual({ kind, n: truth.corrupt[kind] });
@@ -85,6 +86,7 @@ describe('mixtape signals', () => {
     expect(report.totals.events).toBe(3);
     expect(report.totals.other_events).toBe(1);
     expect(report.asOf).toBe(AS_OF);
+    expect(report.ingest).toEqual({ file: 'rules.csv', rows_read: 11, rows_kept: 3, timestamp_format: 'epoch_ms', validation: report.validation });
   });
 
   it('fails with one line naming file:line and the rule in strict mode, writing no report', async () => {
@@ -137,7 +139,7 @@ describe('mixtape signals', () => {
     expect(signals.future).toBeGreaterThanOrEqual(truth.corrupt.future_timestamp - 1);
     const text = mixtape('train', '--format', 'events', '--interactions', 'w/events.csv', '--skip-bad', '--factors', '4', '--iterations', '2', '--threads', '1', '--out', 'model-default');
     expect(text.code).toBe(0);
-    expect(text.stderr).toMatch(/^read w\/events\.csv: [\d,]+ rows, [\d,]+ kept; malformed_row 10/m);
+    expect(text.stderr).toMatch(/^read w\/events\.csv: [\d,]+ rows, [\d,]+ kept; timestamps: ISO-8601 text; malformed_row 10/m);
     expect(text.stderr).toMatch(/\(after the last event\): .* later events left out/);
   });
 });

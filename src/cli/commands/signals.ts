@@ -3,12 +3,13 @@
  * the signals report (accounts with trust < 1 and why, flagged tracks, ingest validation counts).
  */
 import type { Command } from 'commander';
-import { readEvents } from '../../data/index.js';
+import { readEvents, type IngestReport } from '../../data/index.js';
 import { computeSignals, formatSignalsSummary, loadSignalsConfig, type SignalsReport } from '../../signals/index.js';
 import { writeFileAtomic } from '../../util/atomic.js';
 import { ingestPrivacyOptions, type PrivacyFlags } from '../../config/interaction-source.js';
 import { addPrivacyFlags } from '../load-interactions.js';
 import { date } from '../options.js';
+import { formatIngestLine, ingestJson } from '../ingest-summary.js';
 
 interface SignalsFlags extends PrivacyFlags {
   events: string;
@@ -20,8 +21,11 @@ interface SignalsFlags extends PrivacyFlags {
   json?: boolean;
 }
 
-/** Read, validate and compute signals; the report carries the ingest rule counts as `validation`. */
-export async function signalsReportForFile(f: Omit<SignalsFlags, 'report' | 'json'>): Promise<SignalsReport> {
+/**
+ * Read, validate and compute signals; the report carries the ingest rule counts as `validation`
+ * and what was read (rows, timestamp format) as `ingest`.
+ */
+export async function signalsReportForFile(f: Omit<SignalsFlags, 'report' | 'json'>): Promise<{ report: SignalsReport; ingest: IngestReport }> {
   // The config is checked before the (possibly long) read so a typo fails at once.
   const config = f.config ? loadSignalsConfig(f.config) : undefined;
   const { log, report: ingest } = await readEvents(f.events, {
@@ -31,7 +35,7 @@ export async function signalsReportForFile(f: Omit<SignalsFlags, 'report' | 'jso
     ...ingestPrivacyOptions(f, 'events'),
   });
   const { report } = computeSignals(log, { asOf: f.asOf, config, validation: ingest.validation });
-  return report;
+  return { report, ingest };
 }
 
 export function registerSignals(program: Command): void {
@@ -46,9 +50,9 @@ export function registerSignals(program: Command): void {
     .option('--skip-bad', 'skip malformed rows and count them instead of failing')
     .option('--json', 'print the report JSON instead of the summary');
   addPrivacyFlags(cmd).action(async (f: SignalsFlags) => {
-      const report = await signalsReportForFile(f);
-      const json = JSON.stringify(report, null, 2) + '\n';
+      const { report, ingest } = await signalsReportForFile(f);
+      const json = JSON.stringify({ ...report, ingest: ingestJson(ingest) }, null, 2) + '\n';
       await writeFileAtomic(f.report, json);
-      process.stdout.write(f.json ? json : formatSignalsSummary(report) + '\n');
+      process.stdout.write(f.json ? json : `${formatIngestLine(ingest)}\n${formatSignalsSummary(report)}\n`);
     });
 }
