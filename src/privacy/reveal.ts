@@ -4,7 +4,8 @@
  * token found in the id column is replaced by its raw id. Every other field keeps its value (fields
  * are re-quoted only where needed; lines end with LF). The output is written atomically.
  */
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import path from 'node:path';
 import { readDelimited, type DelimitedRow, type HeaderInfo } from '../data/csv-reader.js';
 import { IngestError } from '../data/errors.js';
 import { tempSibling } from '../util/atomic.js';
@@ -100,6 +101,7 @@ class SyncAtomicFile {
   constructor(readonly target: string) {
     this.tmp = tempSibling(target);
     try {
+      mkdirSync(path.dirname(target), { recursive: true });
       this.fd = openSync(this.tmp, 'wx');
     } catch (err) {
       throw new Error(`cannot write ${target}: ${(err as Error).message}`);

@@ -3,6 +3,7 @@
  * `commit()` renames it over the target. `abort()` (or a crash) leaves the target untouched.
  */
 import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import { tempSibling } from './atomic.js';
 
 export class AtomicTextWriter {
@@ -18,6 +19,8 @@ export class AtomicTextWriter {
   static async open(target: string): Promise<AtomicTextWriter> {
     const w = new AtomicTextWriter(target);
     try {
+      // Like every other output of the CLI, missing parent directories are created.
+      await fs.mkdir(path.dirname(target), { recursive: true });
       w.handle = await fs.open(w.tmp, 'wx');
     } catch (err) {
       throw new Error(`cannot write ${target}: ${(err as Error).message}`, { cause: err });

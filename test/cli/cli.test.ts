@@ -63,6 +63,12 @@ describe('mixtape CLI', () => {
     expect(r.code).toBe(0);
     const rows = (await readFile(path.join(dir, 'some.csv'), 'utf8')).trim().split('\n').slice(1);
     expect(new Set(rows.map((l) => l.split(',')[0]))).toEqual(new Set(['user3', 'user5']));
+    // Into a directory that does not exist yet, as every other command's outputs; a missing list is named.
+    const nested = mixtape('recommend', '--model', 'model', '--users', 'users.txt', '--n', '2', '--out', 'new/dir/some.csv');
+    expect(nested.code, nested.stderr).toBe(0);
+    expect(await readFile(path.join(dir, 'new/dir/some.csv'), 'utf8')).toBe(await readFile(path.join(dir, 'some.csv'), 'utf8'));
+    const missing = mixtape('recommend', '--model', 'model', '--users', 'nobody.txt', '--out', 'none.csv');
+    expect(missing.stderr).toBe('mixtape: nobody.txt: cannot open: no such file\n');
   });
 
   it('fails with one line on stderr and no output file on bad input', async () => {

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { checkInputFile } from '../../data/input-file.js';
 import { onboardingContext, recommendOnboarding } from '../../content/onboarding.js';
 import { readCatalog } from '../../data/catalog.js';
 import { readIdPairs } from '../../data/read-pairs.js';
@@ -83,6 +84,7 @@ export function registerRecommend(program: Command): void {
 }
 
 async function readUserList(file: string): Promise<string[]> {
+  await checkInputFile(file);
   const text = await readFile(file, 'utf8').catch((err: Error) => {
     throw new Error(`${file}: ${err.message}`);
   });
