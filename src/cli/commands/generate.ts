@@ -43,6 +43,6 @@ export function registerGenerate(program: Command): void {
       await writeWorld(world, f.out);
       const summary = { events: world.events.length, users: world.events.users.size, tracks: world.events.tracks.size, seconds: (performance.now() - started) / 1000, out: f.out };
       if (f.json) process.stdout.write(JSON.stringify(summary) + '\n');
-      else process.stderr.write(`generated ${summary.events} events for ${summary.users} accounts over ${f.weeks} weeks in ${summary.seconds.toFixed(1)} s → ${f.out}\n`);
+      else process.stderr.write(`generated ${summary.events} events for ${summary.users} accounts over ${f.weeks} week${f.weeks === 1 ? '' : 's'} in ${summary.seconds.toFixed(1)} s → ${f.out}\n`);
     });
 }
