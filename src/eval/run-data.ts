@@ -4,13 +4,13 @@
  * event logs stay an EventLog so the temporal split can train as of a cut and the signals stage
  * (with the run's overrides) runs on the training period only.
  */
-import { readCounts, readEvents } from '../data/index.js';
+import { readCounts, readEvents, type IngestReport } from '../data/index.js';
 import { countsReadOptions, eventsReadOptions, type InteractionFlags } from '../config/interaction-source.js';
 import type { Dictionary } from '../data/dictionary.js';
 import { buildCsr } from '../data/csr.js';
 import { computeSignals, defaultAsOf, type SignalsConfigInput } from '../signals/index.js';
 import type { EventLog, IdDictionary, Interactions } from '../types.js';
-import { readTimedCounts } from './timed-counts.js';
+import { readTimedCounts, type TimedCounts } from './timed-counts.js';
 
 export interface RunDataFlags extends Omit<InteractionFlags, 'signals'> {
   /** Counts rows with a weight below this are dropped before splitting (e.g. ratings < 4). */
@@ -28,6 +28,8 @@ export interface CountsData {
   time?: Float64Array;
   /** Rows dropped by --min-weight. */
   droppedBelowMinWeight: number;
+  /** What reading the file did (rows read and kept, rules that fired). */
+  ingest: IngestReport;
 }
 
 export interface EventsData {
@@ -37,6 +39,7 @@ export interface EventsData {
   log: EventLog;
   /** --as-of, or just after the last event ignoring stray future-dated rows (`defaultAsOf`): the reference time of the whole log. */
   asOf: number;
+  ingest: IngestReport;
 }
 
 export type RunData = CountsData | EventsData;
@@ -44,16 +47,16 @@ export type RunData = CountsData | EventsData;
 export async function loadRunData(f: RunDataFlags): Promise<RunData> {
   if (f.format === 'events') {
     if (f.minWeight !== undefined) throw new Error('--min-weight applies to counts files only (events are weighed by the signals stage)');
-    const { log } = await readEvents(f.interactions, eventsReadOptions(f));
+    const { log, report } = await readEvents(f.interactions, eventsReadOptions(f));
     if (log.length === 0) throw new Error(`${f.interactions}: no events`);
-    return { kind: 'events', users: log.users, items: log.tracks, log, asOf: f.asOf ?? defaultAsOf(log.timestamp) };
+    return { kind: 'events', users: log.users, items: log.tracks, log, asOf: f.asOf ?? defaultAsOf(log.timestamp), ingest: report };
   }
   const cols = countsReadOptions(f);
-  const raw = f.timeCol
+  const raw: Omit<TimedCounts, 'time'> & { time?: Float64Array } = f.timeCol
     ? await readTimedCounts(f.interactions, { ...cols, timeCol: f.timeCol })
     : await readCounts(f.interactions, cols);
-  const time = 'time' in raw ? raw.time : undefined;
-  const data: CountsData = { kind: 'counts', users: raw.users, items: raw.items, user: raw.user, item: raw.item, weight: raw.weight, droppedBelowMinWeight: 0 };
+  const time = raw.time;
+  const data: CountsData = { kind: 'counts', users: raw.users, items: raw.items, user: raw.user, item: raw.item, weight: raw.weight, droppedBelowMinWeight: 0, ingest: raw.report };
   if (time) data.time = time;
   if (raw.user.length === 0) throw new Error(`${f.interactions}: no usable rows`);
   return f.minWeight === undefined ? data : dropBelow(data, f.minWeight);

@@ -20,6 +20,7 @@ import type { Ranker } from './ranker.js';
 import { renderReport, type ReportData, type ReportExample } from './report.js';
 import { rerankFeatures, RerankRanker } from './rerank-ranker.js';
 import { loadRunData, type RunData, type RunDataFlags } from './run-data.js';
+import { formatIngestLine, ingestJson, type IngestJson } from '../data/ingest-summary.js';
 import { historyRows, trainRunModel } from './run-model.js';
 import { makeSplit, type RunSplit, type SplitKind } from './run-split.js';
 import { itemUserCounts, positiveRows } from './sparse.js';
@@ -65,6 +66,8 @@ export interface EvaluationJson {
   tradeoff: { label: string; lambda: number; exploration: number; ndcg: number; diversity: number }[];
   trainingLoss: { iteration: number; loss: number; seconds: number }[];
   seconds: { load: number; train: number; evaluate: number; total: number };
+  /** What reading the input did: rows read and kept, rules that fired, timestamp format. */
+  ingest: IngestJson;
 }
 
 export interface EvaluationRun {
@@ -80,6 +83,7 @@ export async function runEvaluationFromFlags(flags: RunDataFlags, opts: Evaluati
   const t0 = performance.now();
   const data = await loadRunData(flags);
   const load = (performance.now() - t0) / 1000;
+  opts.log?.(formatIngestLine(data.ingest));
   const label = [flags.interactions, flags.format, flags.minWeight !== undefined ? `weight ≥ ${flags.minWeight}` : ''].filter(Boolean).join(', ');
   return runEvaluation(data, label, opts, load);
 }
@@ -156,11 +160,12 @@ export async function runEvaluation(data: RunData, dataset: string, opts: Evalua
     tradeoff,
     trainingLoss: trained.loss,
     seconds: { load: loadSeconds, train: trained.seconds, evaluate: (performance.now() - tEval) / 1000, total },
+    ingest: ingestJson(data.ingest),
   };
   const report: ReportData = {
     title: `mixtape evaluation — ${dataset}`,
     generatedAt: new Date().toISOString(),
-    config: { ...cfg, ...Object.fromEntries(Object.entries(notAvailable).map(([k, v]) => [`baseline ${k}`, v])) },
+    config: { ...cfg, input: formatIngestLine(data.ingest), ...Object.fromEntries(Object.entries(notAvailable).map(([k, v]) => [`baseline ${k}`, v])) },
     metrics: json.results,
     model: MODEL_NAME,
     comparisons,

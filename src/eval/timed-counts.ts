@@ -6,6 +6,7 @@
 import { readDelimited, type DelimitedRow, type HeaderInfo } from '../data/csv-reader.js';
 import { Dictionary } from '../data/dictionary.js';
 import { IngestError, quoteValue } from '../data/errors.js';
+import { COUNT_RULES, ReportBuilder, type IngestReport } from '../data/ingest-report.js';
 import { parseNumberBytes } from '../data/parse-number.js';
 import { detectEpochUnit, numericToMs, parseIsoBytes } from '../data/timestamps.js';
 
@@ -17,7 +18,8 @@ export interface TimedCounts {
   weight: Float32Array;
   /** Epoch ms per row. */
   time: Float64Array;
-  rowsSkipped: number;
+  /** Rows read and kept, the rules that fired, how timestamps were read. */
+  report: IngestReport;
 }
 
 export interface TimedCountsOptions {
@@ -32,6 +34,9 @@ export interface TimedCountsOptions {
 
 const text = new TextDecoder('utf-8');
 
+/** The counts rules plus a timestamp that cannot be read. */
+const TIMED_COUNT_RULES = [...COUNT_RULES, 'bad_timestamp'] as const;
+
 export async function readTimedCounts(file: string, o: TimedCountsOptions): Promise<TimedCounts> {
   const users = new Dictionary();
   const items = new Dictionary();
@@ -43,13 +48,11 @@ export async function readTimedCounts(file: string, o: TimedCountsOptions): Prom
   let weight = new Float32Array(cap);
   let time = new Float64Array(cap);
   let n = 0;
-  let skipped = 0;
-  const fail = (line: number, c: number, msg: string): void => {
-    if (o.skipBad) {
-      skipped++;
-      return;
-    }
-    throw new IngestError(`${file}:${line}:${c + 1}: ${msg}`, file, line);
+  const report = new ReportBuilder(file, 'csv', 'line', TIMED_COUNT_RULES, false, o.skipBad ?? false);
+  // Errors name file:line:column; with skipBad the row is counted under its rule instead.
+  const fail = (rule: string, line: number, c: number, msg: string): void => {
+    if (!o.skipBad) throw new IngestError(`${file}:${line}:${c + 1}: ${msg}`, file, line, rule);
+    report.bad(rule, line, msg);
   };
   const grow = (): void => {
     cap *= 2;
@@ -78,18 +81,27 @@ export async function readTimedCounts(file: string, o: TimedCountsOptions): Prom
       cols = [find(o.userCol), find(o.itemCol), find(o.weightCol), find(o.timeCol)];
     },
     malformed(line: number, message: string) {
-      fail(line, 0, message);
+      report.rowsRead++;
+      fail('malformed_row', line, 0, message);
     },
     row(r: DelimitedRow) {
+      report.rowsRead++;
       const b = r.bytes;
       const [cu, ci, cw, ct] = cols;
       const w = parseNumberBytes(b, r.start[cw], r.end[cw]);
-      if (!(w >= 0) || w === Infinity) return fail(r.line, cw, `column '${names[cw]}': ${quoteValue(text.decode(b.subarray(r.start[cw], r.end[cw])))} is not a non-negative number`);
+      if (!(w >= 0) || w === Infinity) return fail('bad_weight', r.line, cw, `column '${names[cw]}': ${quoteValue(text.decode(b.subarray(r.start[cw], r.end[cw])))} is not a non-negative number`);
       let t = parseNumberBytes(b, r.start[ct], r.end[ct]);
-      t = Number.isFinite(t) ? numericToMs(t, detectEpochUnit(t)) : parseIsoBytes(b, r.start[ct], r.end[ct]);
-      if (!Number.isFinite(t)) return fail(r.line, ct, `column '${names[ct]}': ${quoteValue(text.decode(b.subarray(r.start[ct], r.end[ct])))} is not a timestamp`);
-      if (r.start[cu] === r.end[cu] || r.start[ci] === r.end[ci]) return fail(r.line, r.start[cu] === r.end[cu] ? cu : ci, 'empty id');
-      if (w === 0) return;
+      if (Number.isFinite(t)) {
+        const unit = detectEpochUnit(t);
+        report.timestampFormat ??= unit;
+        t = numericToMs(t, unit);
+      } else {
+        t = parseIsoBytes(b, r.start[ct], r.end[ct]);
+        if (Number.isFinite(t)) report.timestampFormat ??= 'iso8601';
+      }
+      if (!Number.isFinite(t)) return fail('bad_timestamp', r.line, ct, `column '${names[ct]}': ${quoteValue(text.decode(b.subarray(r.start[ct], r.end[ct])))} is not a timestamp`);
+      if (r.start[cu] === r.end[cu] || r.start[ci] === r.end[ci]) return fail('missing_id', r.line, r.start[cu] === r.end[cu] ? cu : ci, 'empty id');
+      if (w === 0) return report.violation('zero_weight', r.line);
       if (n === cap) grow();
       const rawUser = text.decode(b.subarray(r.start[cu], r.end[cu])).trim();
       user[n] = users.intern(o.pseudonymize ? o.pseudonymize(rawUser) : rawUser);
@@ -97,7 +109,8 @@ export async function readTimedCounts(file: string, o: TimedCountsOptions): Prom
       weight[n] = w;
       time[n] = t;
       n++;
+      report.rowsKept++;
     },
   });
-  return { users, items, user: user.slice(0, n), item: item.slice(0, n), weight: weight.slice(0, n), time: time.slice(0, n), rowsSkipped: skipped };
+  return { users, items, user: user.slice(0, n), item: item.slice(0, n), weight: weight.slice(0, n), time: time.slice(0, n), report: report.finish() };
 }

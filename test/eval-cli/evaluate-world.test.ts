@@ -28,6 +28,7 @@ describe('mixtape evaluate on a generated event log with a catalog', () => {
     expect(Object.keys(json.summary)).toEqual(['als', 'als+content', 'most-popular', 'recent-popular', 'item-knn', 'random']);
     expect(json.notAvailable).toEqual({});
     expect(json.split).toMatch(/following week/);
+    expect(json.ingest).toMatchObject({ file: 'world/events.csv', rows_kept: json.ingest.rows_read, timestamp_format: 'iso8601' });
     const n = json.summary.als.usersEvaluated;
     expect(n).toBeGreaterThan(50);
     for (const name of Object.keys(json.summary)) expect(json.summary[name].usersEvaluated).toBe(n);

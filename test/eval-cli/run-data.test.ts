@@ -50,6 +50,10 @@ describe('evaluation input and protocols', () => {
 
   it('names file:line:column for a bad time and refuses the temporal split without times', async () => {
     await expect(loadRunData({ ...flags, interactions: path.join(dir, 'bad.csv') })).rejects.toThrow(/bad\.csv:3:4: column 'timestamp'/);
+    // With --skip-bad the row is counted under its rule, and how the times were read is stated.
+    const skipped = await loadRunData({ ...flags, interactions: path.join(dir, 'bad.csv'), skipBad: true });
+    expect(skipped.ingest).toMatchObject({ rowsRead: 2, rowsKept: 1, timestampFormat: 'epoch_s', validation: { bad_timestamp: 1, bad_weight: 0, missing_id: 0, malformed_row: 0 } });
+    expect(skipped.ingest.examples.bad_timestamp).toEqual([`${path.join(dir, 'bad.csv')}:3`]);
     const untimed = await loadRunData({ format: 'counts', userCol: 'userId', itemCol: 'movieId', weightCol: 'rating', interactions: path.join(dir, 'ratings.csv') });
     expect(() => makeSplit(untimed, { kind: 'temporal' })).toThrow(/--time-col/);
     const random = makeSplit(untimed, { kind: 'random' });

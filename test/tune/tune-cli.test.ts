@@ -63,6 +63,7 @@ describe('mixtape tune', () => {
     console.log(`tune: validation NDCG@20 best ${a.validation.best.toFixed(4)} vs defaults ${a.validation.defaults.toFixed(4)}; test ${a.test.best.toFixed(4)} vs ${a.test.defaults.toFixed(4)}; ${a.trials.evaluated} trials`);
     expect(a.trials.evaluated).toBeGreaterThan(3);
     expect(a.trials.fromLog).toBe(0);
+    expect((a as TuneJson & { ingest: { file: string; rows_kept: number } }).ingest).toMatchObject({ file: 'counts.csv', rows_kept: expect.any(Number) });
     expect(a.validation.best).toBeGreaterThanOrEqual(a.validation.defaults);
     expect(a.test.best).toBeGreaterThan(0);
     const keys1 = await logKeys();

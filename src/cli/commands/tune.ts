@@ -18,6 +18,7 @@ import type { Scorers } from '../../tune/objective.js';
 import type { InteractionFlags } from '../../config/interaction-source.js';
 import { addInteractionFlags } from '../load-interactions.js';
 import { int, num, oneOf } from '../options.js';
+import { formatIngestLine, ingestJson } from '../ingest-summary.js';
 
 interface TuneFlags extends InteractionFlags {
   split: SplitKind;
@@ -50,6 +51,7 @@ export function registerTune(program: Command): void {
     .action(async (f: TuneFlags) => {
       const budgetMs = parseDuration(f.budget);
       const data = await loadRunData(f);
+      if (!f.json) process.stderr.write(formatIngestLine(data.ingest) + '\n');
       let scorers: Scorers | undefined;
       if (f.catalog) {
         const catalog = await readCatalog(f.catalog);
@@ -76,7 +78,7 @@ export function registerTune(program: Command): void {
       });
       setInterruptNote(undefined);
       await writeFileAtomic(f.out, formatRunConfig(result.config));
-      if (f.json) process.stdout.write(JSON.stringify(result) + '\n');
+      if (f.json) process.stdout.write(JSON.stringify({ ...result, ingest: ingestJson(data.ingest) }) + '\n');
       else {
         process.stderr.write(
           `validation NDCG@20: best ${result.validation.best.toFixed(4)}, defaults ${result.validation.defaults.toFixed(4)}\n` +
