@@ -12,7 +12,9 @@ async function main(argv: string[]): Promise<number> {
   const program = new Command('mixtape')
     .description('Weekly discovery playlists from listening logs')
     .version(packageVersion())
-    .showHelpAfterError('(run with --help for usage)')
+    // Usage errors are one line like every other error: commander's own would be two
+    // ("error: …" and a help hint on the next line).
+    .configureOutput({ outputError: (str, write) => write(`mixtape: ${str.replace(/^error: /, '').trimEnd()} (run with --help for usage)\n`) })
     .exitOverride();
   try {
     // Loaded here so that a broken installation (e.g. a missing native build) is reported as one

@@ -30,6 +30,18 @@ describe('mixtape CLI', () => {
     for (const c of ['train', 'recommend', 'generate', 'demo']) expect(r.stdout).toContain(c);
   });
 
+  it('reports a usage error in one line with exit code 1, like every other error', () => {
+    for (const [args, message] of [
+      [['generate', '--users', '0', '--out', 'x'], "option '--users <n>' argument '0' is invalid. expected an integer ≥ 1, got '0'"],
+      [['train', '--out', 'x'], "required option '--interactions <file>' not specified"],
+      [['frobnicate'], "unknown command 'frobnicate'"],
+    ] as const) {
+      const r = mixtape(...args);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(`mixtape: ${message} (run with --help for usage)\n`);
+    }
+  });
+
   it('trains with named columns and --json, then recommends unheard tracks', async () => {
     const t = mixtape('train', '--interactions', 'counts.tsv', '--user-col', 'userID', '--item-col', 'artistID', '--weight-col', 'weight', '--factors', '4', '--iterations', '5', '--threads', '2', '--confidence', 'log', '--out', 'model', '--json');
     expect(t.stderr).toBe('');
