@@ -3,7 +3,7 @@
  * line what was kept and how to continue, and end by the signal (the shell reports 128 + n).
  * Without this a killed run said nothing and could leave a half-written temporary sibling behind.
  */
-import { removeTempFiles } from '../util/atomic.js';
+import { removeTempFiles, stopTempFiles } from '../util/atomic.js';
 
 const SIGNALS = [
   ['SIGINT', 130],
@@ -17,9 +17,21 @@ export function setInterruptNote(describe: (() => string | undefined) | undefine
   note = describe;
 }
 
+let interrupted = false;
+
+/** Whether a signal is ending the run (errors it causes are not reported: the signal is). */
+export function isInterrupted(): boolean {
+  return interrupted;
+}
+
+/** How long creations already handed to the thread pool get to land before the last removal. */
+const SETTLE_MS = 200;
+
 export function installInterruptHandler(): void {
   for (const [signal, code] of SIGNALS) {
     process.once(signal, () => {
+      interrupted = true;
+      stopTempFiles();
       removeTempFiles();
       let extra: string | undefined;
       try {
@@ -28,10 +40,13 @@ export function installInterruptHandler(): void {
         extra = undefined;
       }
       process.stderr.write(`mixtape: interrupted (${signal})${extra ? `; ${extra}` : ''}\n`);
-      // Re-raise with the default action rather than process.exit: exit tears the runtime down
-      // under native solves still running in worker threads, which then abort the process.
-      process.kill(process.pid, signal);
-      setTimeout(() => process.exit(code), 1000).unref();
+      setTimeout(() => {
+        removeTempFiles();
+        // Re-raise with the default action rather than process.exit: exit tears the runtime down
+        // under native solves still running in worker threads, which then abort the process.
+        process.kill(process.pid, signal);
+        setTimeout(() => process.exit(code), 1000).unref();
+      }, SETTLE_MS);
     });
   }
 }

@@ -4,7 +4,7 @@
  * the process with one line on stderr and a non-zero exit code.
  */
 import { Command, CommanderError } from 'commander';
-import { installInterruptHandler } from './interrupt.js';
+import { installInterruptHandler, isInterrupted } from './interrupt.js';
 import { packageVersion } from '../util/version.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -27,6 +27,8 @@ async function main(argv: string[]): Promise<number> {
     if (err instanceof CommanderError) {
       return err.exitCode;
     }
+    // An interrupted run ends by its signal, with its own line; what the interruption broke is not news.
+    if (isInterrupted()) return new Promise<number>(() => {});
     const msg = err instanceof Error ? err.message : String(err);
     process.stderr.write(`mixtape: ${msg.split('\n')[0]}\n`);
     if (process.env.MIXTAPE_DEBUG) console.error(err);

@@ -11,8 +11,10 @@ import path from 'node:path';
  * renamed into place no longer exists under it, and removing the set removes only work in flight.
  */
 const inFlight = new Set<string>();
+let stopped = false;
 
 export function tempSibling(target: string, tag = 'tmp'): string {
+  if (stopped) throw new Error(`cannot write ${target}: the run was interrupted`);
   const dir = path.dirname(target);
   const tmp = path.join(dir, `.${path.basename(target)}.${tag}-${process.pid}-${randomBytes(4).toString('hex')}`);
   // 'old' siblings hold the previous complete version during a directory swap: never removed here.
@@ -20,19 +22,27 @@ export function tempSibling(target: string, tag = 'tmp'): string {
   return tmp;
 }
 
+/** From now on no temporary sibling is handed out (an interrupted run starts no new output). */
+export function stopTempFiles(): void {
+  stopped = true;
+}
+
 /**
  * Remove every temporary file or directory of this process still in flight (synchronously: it
- * runs from a signal handler right before exit), so an interrupted run leaves no half-written file.
+ * runs from a signal handler), so an interrupted run leaves no half-written file. Returns how
+ * many were there. Safe to call again: a creation already in the thread pool may land later.
  */
 export function removeTempFiles(): number {
   let removed = 0;
   for (const tmp of inFlight) {
-    if (existsSync(tmp)) {
-      rmSync(tmp, { recursive: true, force: true });
+    if (!existsSync(tmp)) continue;
+    try {
+      rmSync(tmp, { recursive: true, force: true, maxRetries: 2 });
       removed++;
+    } catch {
+      // A file landing inside while removing: the next call takes it.
     }
   }
-  inFlight.clear();
   return removed;
 }
 
