@@ -2,7 +2,8 @@
  * The tuning log: one JSON object per line per evaluated trial. A resumed run reads it back and
  * answers every trial already in it from the log instead of training again.
  */
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 
 export interface TrialRecord {
   /** Identity of the trial: stage and every parameter that affects the score. */
@@ -32,7 +33,8 @@ export class TrialLog {
     resume: boolean,
   ) {
     if (resume && existsSync(file)) {
-      const lines = readFileSync(file, 'utf8').split('\n');
+      const text = readFileSync(file, 'utf8');
+      const lines = text.split('\n');
       lines.forEach((line, n) => {
         if (line.trim() === '') return;
         let rec: TrialRecord;
@@ -46,7 +48,17 @@ export class TrialLog {
         if (typeof rec.key !== 'string' || typeof rec.ndcg !== 'number') throw new Error(`${file}:${n + 1}:1: trial record without key or ndcg`);
         this.done.set(rec.key, rec);
       });
-    } else writeFileSync(file, '');
+      // Cut a partial last line off, or the next record would be appended onto it.
+      const end = text.lastIndexOf('\n') + 1;
+      if (end < text.length) truncateSync(file, Buffer.byteLength(text.slice(0, end)));
+    } else {
+      try {
+        mkdirSync(path.dirname(file), { recursive: true });
+        writeFileSync(file, '');
+      } catch (e) {
+        throw new Error(`cannot write the tuning log ${file}: ${(e as Error).message}`);
+      }
+    }
   }
 
   get(key: string): TrialRecord | undefined {

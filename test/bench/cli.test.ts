@@ -74,5 +74,7 @@ describe('mixtape bench', () => {
     const bad = mixtape('bench', 'compare', file, path.join(root, 'package.json'));
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/package\.json: not a mixtape bench report/);
+    const missing = mixtape('bench', 'compare', file, path.join(dir, 'old.json'));
+    expect(missing.stderr).toBe(`mixtape: ${path.join(dir, 'old.json')}: cannot open: no such file\n`);
   }, 60_000);
 });

@@ -59,6 +59,14 @@ describe('tuning parts', () => {
     expect(resumed.get(key)?.ndcg).toBe(0.25);
     expect(resumed.get('nope')).toBeUndefined();
     expect(resumed.reused).toBe(1);
+    // The cut line is gone, so the next record is a line of its own and the log resumes again.
+    const key2 = trialKey('cf', { a: 3 }, 5);
+    resumed.add({ key: key2, stage: 'cf', params: { a: 3 }, iterations: 5, ndcg: 0.5, seconds: 1 });
+    const again = new TrialLog(file, true);
+    expect(again.size).toBe(2);
+    expect(again.get(key2)?.ndcg).toBe(0.5);
+    // A log in a directory that does not exist yet is created with it.
+    expect(new TrialLog(path.join(dir, 'new/dir/log.jsonl'), false).size).toBe(0);
     await writeFile(file, 'garbage\n{"key":"x","ndcg":1}\n');
     expect(() => new TrialLog(file, true)).toThrow(/log\.jsonl:1:1/);
     expect(new TrialLog(file, false).size).toBe(0);

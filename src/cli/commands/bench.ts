@@ -5,6 +5,7 @@
  * `mixtape bench compare OLD NEW` compares two reports; `--dump` writes a scale's matrix as CSV.
  */
 import { readFile } from 'node:fs/promises';
+import { checkInputFile } from '../../data/input-file.js';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { compareReports, formatComparison, parseReport } from '../../bench/compare.js';
@@ -74,6 +75,8 @@ export function registerBench(program: Command): void {
     .command('compare <old> <new>')
     .description('compare two bench --json reports: per-case ratios, noting where min–max ranges overlap')
     .action(async (oldFile: string, newFile: string) => {
+      await checkInputFile(oldFile);
+      await checkInputFile(newFile);
       const older = parseReport(await readFile(oldFile, 'utf8'), oldFile);
       const newer = parseReport(await readFile(newFile, 'utf8'), newFile);
       process.stdout.write(formatComparison(compareReports(older, newer), older, newer) + '\n');
