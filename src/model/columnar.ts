@@ -3,6 +3,7 @@
  * apache-arrow builds the table; parquet-wasm encodes it (ZSTD).
  */
 import * as arrow from 'apache-arrow';
+import { sharedArray } from '../util/shared-memory.js';
 import * as pw from 'parquet-wasm';
 
 export function encodeParquet(table: arrow.Table): Uint8Array {
@@ -36,7 +37,8 @@ export function factorColumns(matrix: Float32Array, rows: number, k: number): Re
 /** The inverse of factorColumns; names the file and column when one is missing or wrong. */
 export function readFactorColumns(table: arrow.Table, k: number, file: string): Float32Array {
   const rows = table.numRows;
-  const out = new Float32Array(rows * k);
+  // Shared memory: the addon's async scoring uses it in place instead of copying it per call.
+  const out = sharedArray(Float32Array, rows * k);
   for (let j = 0; j < k; j++) {
     const col = table.getChild(`f${j}`);
     if (!col) throw new Error(`${file}: missing factor column f${j}`);

@@ -4,6 +4,7 @@
  * are safe; heavy work runs in native async calls off the JS thread.
  */
 import { gram } from '../native/index.js';
+import { sharedArray, toShared } from '../util/shared-memory.js';
 import { gatherFactors, gatherRows, topKRange, topKVectors } from '../retrieve/exact.js';
 import { foldInVector, foldInVectorAsync, type FoldInEntry } from '../retrieve/fold-in.js';
 import type { Recommendation } from '../types.js';
@@ -49,7 +50,13 @@ export class Model {
   private itemGramCache?: Float32Array;
   private normalizedItems?: Float32Array;
 
-  constructor(readonly data: ModelData) {}
+  readonly data: ModelData;
+
+  /** The factor matrices are moved to shared memory once (a no-op for trained and loaded models). */
+  constructor(data: ModelData) {
+    const shared = data.userFactors.buffer instanceof SharedArrayBuffer && data.itemFactors.buffer instanceof SharedArrayBuffer;
+    this.data = shared ? data : { ...data, userFactors: toShared(data.userFactors), itemFactors: toShared(data.itemFactors) };
+  }
 
   get params(): ModelParams {
     return this.data.params;
@@ -214,7 +221,7 @@ export class Model {
     if (!this.normalizedItems) {
       const k = this.factors;
       const src = this.data.itemFactors;
-      const out = new Float32Array(src.length);
+      const out = sharedArray(Float32Array, src.length);
       for (let r = 0; r < src.length / k; r++) {
         let norm = 0;
         for (let j = 0; j < k; j++) norm += src[r * k + j] * src[r * k + j];

@@ -5,7 +5,7 @@
  * the pool workers and by the single-user API alike. A ShardRunner keeps its scratch buffers and
  * re-ranker between shards.
  */
-import { exactCandidates, userQueries, type CandidateLists } from '../retrieve/candidates.js';
+import { exactCandidates, exactCandidatesAsync, userQueries, type CandidateLists } from '../retrieve/candidates.js';
 import { mergeExclusions, type UserRows } from '../retrieve/exclusion-rows.js';
 import { HnswIndex } from '../retrieve/hnsw.js';
 import { Reranker, allocSlots, type PlaylistSlots } from '../rerank/reranker.js';
@@ -50,6 +50,16 @@ export interface ShardResult extends PlaylistSlots {
   short: number;
   /** Seconds spent in each phase of this shard (encode is filled by whoever encodes). */
   seconds: PhaseSeconds;
+}
+
+/** A shard's queries and exclusions, with the clock readings of the phases that made them. */
+interface ShardQueries {
+  queries: Float32Array;
+  exclude: ReturnType<typeof mergeExclusions>;
+  refreshed: number;
+  t0: number;
+  t1: number;
+  t2: number;
 }
 
 /** Milliseconds of process CPU time (user + system): a per-thread figure when one thread works. */
@@ -110,6 +120,30 @@ export class ShardRunner {
    * the discovery draw when the tables are a one-user view (default: each row index).
    */
   run(t: PlaylistTables, s: ShardSettings, users: Int32Array, seedUser?: number): ShardResult {
+    const q = this.queries(t, s, users);
+    let cands: CandidateLists;
+    if (s.retrieval === 'hnsw') cands = this.hnswCandidates(q, s);
+    else {
+      // One native call for the whole shard: the kernel packs users in super-blocks, so the item
+      // matrix streams once per block of users, and the candidate buffer is reused across shards.
+      cands = exactCandidates(q.queries, t.itemFactors, t.factors, s.candidates, q.exclude, this.candidateBuffer(users.length, s.candidates));
+    }
+    return this.finish(t, s, users, seedUser, q, cands);
+  }
+
+  /**
+   * `run` with exact retrieval on the libuv thread pool, so a service's event loop is free while
+   * the item matrix is scored (several ms per user on a catalog of 200,000 tracks). The other
+   * phases stay synchronous, so overlapping calls never share the scratch buffers mid-use.
+   */
+  async runAsync(t: PlaylistTables, s: ShardSettings, users: Int32Array, seedUser?: number): Promise<ShardResult> {
+    const q = this.queries(t, s, users);
+    const cands = s.retrieval === 'hnsw' ? this.hnswCandidates(q, s) : await exactCandidatesAsync(q.queries, t.itemFactors, t.factors, s.candidates, q.exclude);
+    return this.finish(t, s, users, seedUser, q, cands);
+  }
+
+  /** Query vectors (refreshed from recent events) and each user's merged exclusions. */
+  private queries(t: PlaylistTables, s: ShardSettings, users: Int32Array): ShardQueries {
     const k = t.factors;
     const clock = this.clock;
     const t0 = clock();
@@ -125,19 +159,20 @@ export class ShardRunner {
     if (t.dislikedTracks) sources.push(t.dislikedTracks);
     if (t.archive) sources.push(t.archive);
     const exclude = mergeExclusions({ tracks: sources, artists: t.dislikedArtists }, users);
-    const t2 = clock();
-    let cands: CandidateLists;
-    if (s.retrieval === 'hnsw') {
-      if (!this.index) throw new Error('weekly: ShardRunner.prepare must load the HNSW index first');
-      // ef is a per-call setting: set it here, synchronously with the search, so overlapping calls
-      // with different ef (or none: the index's own) never search with each other's.
-      this.index.index.setEf(s.ef ?? this.index.defaultEf);
-      cands = this.index.index.candidates(queries, s.candidates, exclude);
-    } else {
-      // One native call for the whole shard: the kernel packs users in super-blocks, so the item
-      // matrix streams once per block of users, and the candidate buffer is reused across shards.
-      cands = exactCandidates(queries, t.itemFactors, k, s.candidates, exclude, this.candidateBuffer(users.length, s.candidates));
-    }
+    return { queries, exclude, refreshed, t0, t1, t2: clock() };
+  }
+
+  private hnswCandidates(q: ShardQueries, s: ShardSettings): CandidateLists {
+    if (!this.index) throw new Error('weekly: ShardRunner.prepare must load the HNSW index first');
+    // ef is a per-call setting: set it here, synchronously with the search, so overlapping calls
+    // with different ef (or none: the index's own) never search with each other's.
+    this.index.index.setEf(s.ef ?? this.index.defaultEf);
+    return this.index.index.candidates(q.queries, s.candidates, q.exclude);
+  }
+
+  /** Re-rank the candidates and explain the picks. */
+  private finish(t: PlaylistTables, s: ShardSettings, users: Int32Array, seedUser: number | undefined, q: ShardQueries, cands: CandidateLists): ShardResult {
+    const clock = this.clock;
     const t3 = clock();
     const rr = this.rerankerFor(t, s);
     const size = rr.opts.size;
@@ -159,9 +194,9 @@ export class ShardRunner {
     return {
       ...out,
       users,
-      refreshed,
+      refreshed: q.refreshed,
       short,
-      seconds: { foldIn: sec(t0, t1), exclude: sec(t1, t2), retrieve: sec(t2, t3), rerank: sec(t3, t4), reasons: sec(t4, t5), encode: 0 },
+      seconds: { foldIn: sec(q.t0, q.t1), exclude: sec(q.t1, q.t2), retrieve: sec(q.t2, t3), rerank: sec(t3, t4), reasons: sec(t4, t5), encode: 0 },
     };
   }
 

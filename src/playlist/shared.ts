@@ -1,14 +1,12 @@
 /** Copies of the job tables in SharedArrayBuffers, so worker tasks carry views, not data. */
 import type { PlaylistTables } from './tables.js';
+import { toShared } from '../util/shared-memory.js';
 
 type Typed = Int32Array | Float32Array | Float64Array | Uint8Array;
 
+/** Views already on shared memory (whole or part of it) go as they are. */
 function share<T extends Typed>(a: T): T {
-  if (a.buffer instanceof SharedArrayBuffer) return a;
-  const ctor = a.constructor as unknown as { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number };
-  const out = new ctor(new SharedArrayBuffer(a.length * ctor.BYTES_PER_ELEMENT));
-  out.set(a as never);
-  return out;
+  return a.buffer instanceof SharedArrayBuffer ? a : toShared(a);
 }
 
 /** Deep copy of plain objects with every typed array moved to shared memory (once per job). */

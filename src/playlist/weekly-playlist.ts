@@ -6,7 +6,7 @@
  */
 import type { ModelData } from '../model/model-data.js';
 import type { ItemFeatures } from '../rerank/item-features.js';
-import type { RerankOptions } from '../rerank/options.js';
+import { resolveRerankOptions, type RerankOptions } from '../rerank/options.js';
 import { gram } from '../native/index.js';
 import { Dictionary } from '../data/dictionary.js';
 import { trackMetaFromContent, type TrackMeta } from './catalog.js';
@@ -18,6 +18,7 @@ import { DEFAULT_CANDIDATES, type PlaylistTables, type RetrievalMode } from './t
 import { isoWeek, weekKey } from './week.js';
 import { nextTurn } from '../util/turns.js';
 import { mergeEvidence } from '../retrieve/fold-in.js';
+import { toShared } from '../util/shared-memory.js';
 
 export interface PlaylistRow {
   userId: string;
@@ -68,6 +69,14 @@ interface Shared {
 const cache = new WeakMap<ModelData, WeakMap<TrackMeta, Shared>>();
 const runners = new WeakMap<ModelData, ShardRunner>();
 const defaultMeta = new WeakMap<ModelData, TrackMeta>();
+const sharedItems = new WeakMap<ModelData, Float32Array>();
+
+/** The item matrix on shared memory (once per model): the async scoring then reads it in place. */
+function sharedItemFactors(data: ModelData): Float32Array {
+  let v = sharedItems.get(data);
+  if (!v) sharedItems.set(data, (v = toShared(data.itemFactors)));
+  return v;
+}
 
 /** The saved catalog's artists when the model has them; otherwise no artist is known (cap off). */
 function metaFor(data: ModelData): TrackMeta {
@@ -135,7 +144,7 @@ export async function weeklyPlaylist(model: { data: ModelData }, userId: string,
   const tables: PlaylistTables = {
     factors: k,
     userFactors: data.userFactors.subarray(u * k, (u + 1) * k),
-    itemFactors: data.itemFactors,
+    itemFactors: sharedItemFactors(data),
     itemGram: shared.itemGram,
     params: data.params,
     seen: seenRow,
@@ -148,7 +157,9 @@ export async function weeklyPlaylist(model: { data: ModelData }, userId: string,
   const week = isoWeek(asOf);
   const settings = {
     candidates: opts.candidates ?? DEFAULT_CANDIDATES,
-    rerank: { ...opts, asOf },
+    // Only the re-ranking knobs: the runner keys its re-ranker on them, and opts also holds the
+    // metadata (JSON of a 200,000-track table was 30 ms of every call).
+    rerank: resolveRerankOptions({ ...opts, asOf }),
     weekKey: weekKey(week),
     historySize: opts.historySize ?? 30,
     retrieval: opts.retrieval ?? 'exact',
@@ -160,7 +171,7 @@ export async function weeklyPlaylist(model: { data: ModelData }, userId: string,
   if (!runner) runners.set(data, (runner = new ShardRunner()));
   await runner.prepare(tables, settings);
   // Row 0 of the one-user tables; the user's index seeds the draw like in the job.
-  const r = runner.run(tables, settings, Int32Array.of(0), u);
+  const r = await runner.runAsync(tables, settings, Int32Array.of(0), u);
   const names = { trackIds: data.items.ids, artistIds: meta.artists.ids, trackArtist: meta.trackArtist, trackTitles: meta.titles };
   const rows: PlaylistRow[] = [];
   for (let s = 0; s < r.count[0]; s++) {

@@ -12,7 +12,7 @@ import { fillRandom } from './init.js';
 import type { ResolvedTrainOptions } from './options.js';
 import { createTrainPool } from './pool.js';
 import { shardRows, type Shard } from './shards.js';
-import { sharedArray, toShared } from './shared-memory.js';
+import { sharedArray, toShared } from '../util/shared-memory.js';
 import type { WorkerTask } from './worker.js';
 
 /** One side of the problem: the CSR whose rows are solved and the factor matrix they fill. */

@@ -34,6 +34,20 @@ describe('Model', () => {
     expect(files).toEqual(['interactions.parquet', 'items.parquet', 'manifest.json', 'users.parquet']);
   });
 
+  it('keeps its factor matrices in shared memory, so async calls read them in place instead of copying them per call', async () => {
+    const out = path.join(dir, 'm-shared');
+    await model.save(out);
+    const loaded = await Model.load(out);
+    const plain = new Model({ ...model.data, userFactors: Float32Array.from(model.data.userFactors), itemFactors: Float32Array.from(model.data.itemFactors) });
+    for (const m of [model, loaded, plain]) {
+      expect(m.data.userFactors.buffer).toBeInstanceOf(SharedArrayBuffer);
+      expect(m.data.itemFactors.buffer).toBeInstanceOf(SharedArrayBuffer);
+    }
+    expect([...plain.data.itemFactors]).toEqual([...model.data.itemFactors]);
+    expect(await plain.recommend('u3', { n: 5 })).toEqual(await model.recommend('u3', { n: 5 }));
+    expect(await plain.similarTracks(model.trackIds[4], 5)).toEqual(await model.similarTracks(model.trackIds[4], 5));
+  });
+
   it('replaces an existing model directory atomically and leaves no temp files', async () => {
     const out = path.join(dir, 'm2');
     await model.save(out);

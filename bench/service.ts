@@ -1,0 +1,99 @@
+/**
+ * The module as a service calls it: per-call latency of Model.recommend, similarTracks, foldIn,
+ * recommendVector and weeklyPlaylist on a saved and reloaded model, and how long the event loop
+ * stalls while weeklyPlaylist calls are in flight (a timer probe every millisecond). Medians of
+ * `--calls` calls after a warm-up, one call at a time, then `--concurrency` at once. Prints JSON.
+ *
+ *   npx tsx bench/service.ts                       200,000 tracks × 64 factors, 2,000 users
+ *   npx tsx bench/service.ts --tracks 20000 --calls 20
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { Dictionary } from '../src/data/dictionary.js';
+import { saveModelDir } from '../src/model/format.js';
+import { Model } from '../src/model/model.js';
+import { syntheticFactors } from '../src/retrieve/synthetic-factors.js';
+import { summarize } from '../src/bench/stats.js';
+
+const { values } = parseArgs({
+  options: {
+    users: { type: 'string', default: '2000' },
+    tracks: { type: 'string', default: '200000' },
+    factors: { type: 'string', default: '64' },
+    calls: { type: 'string', default: '50' },
+    concurrency: { type: 'string', default: '8' },
+  },
+});
+const users = Number(values.users);
+const tracks = Number(values.tracks);
+const k = Number(values.factors);
+const calls = Number(values.calls);
+const concurrency = Number(values.concurrency);
+
+const w = syntheticFactors({ users, items: tracks, factors: k, seed: 11 });
+const dir = mkdtempSync(path.join(os.tmpdir(), 'mixtape-service-'));
+const ids = (prefix: string, n: number): Dictionary => Dictionary.from(Array.from({ length: n }, (_, i) => `${prefix}${i}`));
+await saveModelDir(
+  dir,
+  {
+    params: { factors: k, iterations: 0, regularization: 0.01, alpha: 1, confidence: 'linear', epsilon: 1, solver: 'cg', cgSteps: 3, seed: 0 },
+    users: ids('u', users),
+    items: ids('t', tracks),
+    userFactors: w.userFactors,
+    itemFactors: w.itemFactors,
+    seen: w.seen,
+    history: [],
+  },
+  'bench',
+);
+const model = await Model.load(dir);
+rmSync(dir, { recursive: true, force: true });
+const asOf = Date.UTC(2026, 10, 26);
+const user = (i: number): string => `u${(i * 7919) % users}`;
+const history = Array.from({ length: 20 }, (_, i) => ({ trackId: `t${(i * 104729) % tracks}`, weight: 1 + (i % 3) }));
+const vector = await model.foldIn(history);
+
+/** Median, range and calls/s of `f(i)`, one call at a time. */
+async function perCall(f: (i: number) => Promise<unknown>): Promise<{ medianMs: number; minMs: number; maxMs: number; callsPerSecond: number }> {
+  for (let i = 0; i < 3; i++) await f(i);
+  const ms: number[] = [];
+  for (let i = 0; i < calls; i++) {
+    const t = performance.now();
+    await f(i);
+    ms.push(performance.now() - t);
+  }
+  const s = summarize(ms);
+  return { medianMs: +s.median.toFixed(2), minMs: +s.min.toFixed(2), maxMs: +s.max.toFixed(2), callsPerSecond: +(1000 / s.median).toFixed(1) };
+}
+
+const latency = {
+  recommend: await perCall((i) => model.recommend(user(i), { n: 30 })),
+  similarTracks: await perCall((i) => model.similarTracks(`t${i}`, 10)),
+  foldIn: await perCall(() => model.foldIn(history)),
+  recommendVector: await perCall(() => model.recommendVector(vector, { n: 30 })),
+  weeklyPlaylist: await perCall((i) => model.weeklyPlaylist(user(i), { asOf })),
+};
+
+// Event-loop stalls while `concurrency` weeklyPlaylist calls are in flight, `calls` in all.
+const delay = monitorEventLoopDelay({ resolution: 1 });
+delay.enable();
+const t0 = performance.now();
+let next = 0;
+await Promise.all(
+  Array.from({ length: concurrency }, async () => {
+    while (next < calls) await model.weeklyPlaylist(user(next++), { asOf });
+  }),
+);
+const seconds = (performance.now() - t0) / 1000;
+delay.disable();
+const ms = (ns: number): number => +(ns / 1e6).toFixed(2);
+const concurrent = {
+  concurrency,
+  calls,
+  callsPerSecond: +(calls / seconds).toFixed(1),
+  eventLoopDelayMs: { p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max) },
+};
+process.stdout.write(JSON.stringify({ model: { users, tracks, factors: k }, latency, concurrent }, null, 2) + '\n');
