@@ -7,7 +7,8 @@ import type { ModelData } from '../model/model-data.js';
 import type { UserRows } from '../retrieve/exclusion-rows.js';
 import { unitRows, usersPerItem, type ItemFeatures } from '../rerank/item-features.js';
 import { computeSignals } from '../signals/index.js';
-import type { EventLog } from '../types.js';
+import { Dictionary } from '../data/dictionary.js';
+import type { EventLog, IdDictionary, Interactions } from '../types.js';
 import type { TrackMeta } from './catalog.js';
 import type { WeightedRows } from './refresh.js';
 import type { PlaylistTables } from './tables.js';
@@ -91,20 +92,30 @@ export interface RecentTables {
   dislikedArtists: UserRows;
   /** Distinct recent listeners per model track. */
   listeners: Float32Array;
+  /**
+   * The job's users: the model's, then (with `newListeners`) the listeners the model has not seen
+   * who have positive recent evidence on a known track, in order of first appearance.
+   */
+  users: IdDictionary;
+  /** Listeners added after the model's users (users.size − the model's). */
+  newListeners: number;
+  /** Recent listeners left out: unknown to the model and not added. */
   unknownUsers: number;
   unknownTracks: number;
 }
 
+export interface RecentOptions {
+  /**
+   * Give listeners the model has not seen a playlist from their recent events alone (folded in
+   * like everyone's fresh feedback). Only those with a positive entry on a known track are added:
+   * nothing else says what they like. Default false.
+   */
+  newListeners?: boolean;
+}
+
 /** Map a recent event log onto the model's users, tracks and the metadata's artists. */
-export function recentTables(data: ModelData, meta: TrackMeta, log: EventLog, asOf: number): RecentTables {
-  const users = data.users.size;
+export function recentTables(data: ModelData, meta: TrackMeta, log: EventLog, asOf: number, opts: RecentOptions = {}): RecentTables {
   const items = data.items.size;
-  const userMap = new Int32Array(log.users.size);
-  let unknownUsers = 0;
-  for (let u = 0; u < log.users.size; u++) {
-    userMap[u] = data.users.get(log.users.ids[u]) ?? -1;
-    if (userMap[u] < 0) unknownUsers++;
-  }
   const trackMap = new Int32Array(log.tracks.size);
   let unknownTracks = 0;
   for (let t = 0; t < log.tracks.size; t++) {
@@ -112,6 +123,10 @@ export function recentTables(data: ModelData, meta: TrackMeta, log: EventLog, as
     if (trackMap[t] < 0) unknownTracks++;
   }
   const { interactions, exclusions } = computeSignals(log, { asOf });
+  const { userMap, users: jobUsers, added } = jobUserMap(data.users, log.users, interactions, trackMap, opts.newListeners ?? false);
+  const users = jobUsers.size;
+  let unknownUsers = 0;
+  for (let u = 0; u < userMap.length; u++) if (userMap[u] < 0) unknownUsers++;
   // Every event's (user, track) is heard (signed weight 0 = neutral in the fold-in), plus the
   // signed evidence of the signals stage.
   const n = log.length + interactions.indices.length;
@@ -153,7 +168,28 @@ export function recentTables(data: ModelData, meta: TrackMeta, log: EventLog, as
   const artistMap = new Int32Array(log.artists?.size ?? 0);
   for (let a = 0; a < artistMap.length; a++) artistMap[a] = meta.artists.get(log.artists!.ids[a]) ?? -1;
   const dislikedArtists = remapPattern(exclusions.artistsByUser, userMap, artistMap, users, meta.artists.size);
-  return { recent: { indptr: m.indptr, indices: m.indices, pref, weight }, dislikedTracks, dislikedArtists, listeners, unknownUsers, unknownTracks };
+  return { recent: { indptr: m.indptr, indices: m.indices, pref, weight }, dislikedTracks, dislikedArtists, listeners, users: jobUsers, newListeners: added, unknownUsers, unknownTracks };
+}
+
+/** Log user → job user index (−1: left out), and the job's users (the model's, plus new listeners when asked). */
+function jobUserMap(
+  modelUsers: IdDictionary,
+  logUsers: IdDictionary,
+  interactions: Interactions,
+  trackMap: Int32Array,
+  addNew: boolean,
+): { userMap: Int32Array; users: IdDictionary; added: number } {
+  const userMap = new Int32Array(logUsers.size);
+  const fresh: string[] = [];
+  for (let u = 0; u < logUsers.size; u++) {
+    userMap[u] = modelUsers.get(logUsers.ids[u]) ?? -1;
+    if (userMap[u] >= 0 || !addNew) continue;
+    let liked = false;
+    for (let p = interactions.indptr[u]; p < interactions.indptr[u + 1] && !liked; p++) liked = interactions.pref[p] > 0 && trackMap[interactions.indices[p]] >= 0;
+    if (liked) userMap[u] = modelUsers.size + fresh.push(logUsers.ids[u]) - 1;
+  }
+  if (fresh.length === 0) return { userMap, users: modelUsers, added: 0 };
+  return { userMap, users: Dictionary.from([...modelUsers.ids, ...fresh]), added: fresh.length };
 }
 
 function remapPattern(src: { indptr: Int32Array; indices: Int32Array }, rowMap: Int32Array, colMap: Int32Array, rows: number, cols: number): UserRows {
@@ -185,17 +221,34 @@ export interface TablesInput {
 export function buildTables(data: ModelData, input: TablesInput): PlaylistTables {
   const features = buildFeatures(data, input.meta, { ...input.features, recentPopularity: input.recent?.listeners ?? input.features?.recentPopularity });
   const k = data.params.factors;
+  // New listeners (rows past the model's) start from zero factors and no history: the fold-in of
+  // their recent events is all they are.
+  const users = input.recent?.users.size ?? data.users.size;
+  const extra = users - data.users.size;
   return {
     factors: k,
-    userFactors: data.userFactors,
+    userFactors: extra > 0 ? withZeroRows(data.userFactors, users * k) : data.userFactors,
     itemFactors: data.itemFactors,
     itemGram: gram(data.itemFactors, k),
     params: data.params,
-    seen: data.seen,
+    seen: extra > 0 ? withEmptyRows(data.seen, users) : data.seen,
     recent: input.recent?.recent,
     dislikedTracks: input.recent?.dislikedTracks,
     dislikedArtists: input.recent ? { byUser: input.recent.dislikedArtists, tracks: artistTrackRows(input.meta.trackArtist, input.meta.artists.size) } : undefined,
     archive: input.archive,
     features,
   };
+}
+
+function withZeroRows(a: Float32Array, length: number): Float32Array {
+  const out = new Float32Array(length);
+  out.set(a);
+  return out;
+}
+
+function withEmptyRows(m: WeightedRows, rows: number): WeightedRows {
+  const indptr = new Int32Array(rows + 1);
+  indptr.set(m.indptr);
+  indptr.fill(m.indptr[m.indptr.length - 1], m.indptr.length);
+  return { ...m, indptr };
 }

@@ -46,7 +46,10 @@ export interface WeeklyPlaylistOptions extends Omit<RerankOptions, 'asOf'> {
    */
   meta?: TrackMeta;
   features?: FeatureInput;
-  /** The user's events since training: heard (never offered) and folded into their factors. */
+  /**
+   * The user's events since training: heard (never offered) and folded into their factors. For a
+   * user the model has not seen they are all there is: at least one positive entry is needed.
+   */
   recent?: readonly RecentEntry[];
   /** Tracks of the user's last weekly playlists. */
   archive?: readonly string[];
@@ -111,6 +114,21 @@ function sharedFor(data: ModelData, meta: TrackMeta, features?: FeatureInput): S
   return s;
 }
 
+const EMPTY_ROW: WeightedRows = { indptr: Int32Array.of(0, 0), indices: new Int32Array(0), pref: new Float32Array(0), weight: new Float32Array(0) };
+
+function userRow(m: WeightedRows, u: number): WeightedRows {
+  const b = m.indptr[u];
+  const e = m.indptr[u + 1];
+  return { indptr: Int32Array.of(0, e - b), indices: m.indices.subarray(b, e), pref: m.pref.subarray(b, e), weight: m.weight.subarray(b, e) };
+}
+
+/** A stable 24-bit number from an id (FNV-1a). */
+function idSeed(id: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+  return (h >>> 0) & 0xffffff;
+}
+
 function oneRow(indices: number[]): { indptr: Int32Array; indices: Int32Array } {
   const sorted = Int32Array.from(indices).sort();
   return { indptr: Int32Array.of(0, sorted.length), indices: sorted };
@@ -118,8 +136,12 @@ function oneRow(indices: number[]): { indptr: Int32Array; indices: Int32Array } 
 
 export async function weeklyPlaylist(model: { data: ModelData }, userId: string, opts: WeeklyPlaylistOptions): Promise<PlaylistRow[]> {
   const data = model.data;
-  const u = data.users.get(userId);
-  if (u === undefined) throw new RangeError(`weeklyPlaylist: unknown user '${userId}'`);
+  const known = data.users.get(userId);
+  const track = (id: string): number => data.items.get(id) ?? -1;
+  // A listener the model has not seen is folded in from `recent` alone, when it says what they like.
+  if (known === undefined && !(opts.recent ?? []).some((e) => (e.pref ?? 1) > 0 && (e.weight ?? 1) > 0 && track(e.trackId) >= 0)) {
+    throw new RangeError(`weeklyPlaylist: unknown user '${userId}' (give their recent events as options.recent, with at least one positive on a known track, to fold them in)`);
+  }
   const asOf = asOfMs(opts.asOf);
   const meta = opts.meta ?? metaFor(data);
   // One user's retrieval and re-ranking take one to ten milliseconds of CPU on this thread; taking
@@ -127,13 +149,7 @@ export async function weeklyPlaylist(model: { data: ModelData }, userId: string,
   await nextTurn();
   const k = data.params.factors;
   const shared = sharedFor(data, meta, opts.features);
-  const track = (id: string): number => data.items.get(id) ?? -1;
-  const seenRow: WeightedRows = {
-    indptr: Int32Array.of(0, data.seen.indptr[u + 1] - data.seen.indptr[u]),
-    indices: data.seen.indices.subarray(data.seen.indptr[u], data.seen.indptr[u + 1]),
-    pref: data.seen.pref.subarray(data.seen.indptr[u], data.seen.indptr[u + 1]),
-    weight: data.seen.weight.subarray(data.seen.indptr[u], data.seen.indptr[u + 1]),
-  };
+  const seenRow = known === undefined ? EMPTY_ROW : userRow(data.seen, known);
   let recent: WeightedRows | undefined;
   if (opts.recent && opts.recent.length > 0) {
     const entries = opts.recent.map((e) => ({ item: track(e.trackId), weight: e.weight ?? 1, pref: e.pref ?? 1 })).filter((e) => e.item >= 0);
@@ -143,7 +159,7 @@ export async function weeklyPlaylist(model: { data: ModelData }, userId: string,
   const artistIdx = (opts.dislikedArtists ?? []).map((a) => meta.artists.get(a) ?? -1).filter((a) => a >= 0);
   const tables: PlaylistTables = {
     factors: k,
-    userFactors: data.userFactors.subarray(u * k, (u + 1) * k),
+    userFactors: known === undefined ? new Float32Array(k) : data.userFactors.subarray(known * k, (known + 1) * k),
     itemFactors: sharedItemFactors(data),
     itemGram: shared.itemGram,
     params: data.params,
@@ -171,7 +187,8 @@ export async function weeklyPlaylist(model: { data: ModelData }, userId: string,
   if (!runner) runners.set(data, (runner = new ShardRunner()));
   await runner.prepare(tables, settings);
   // Row 0 of the one-user tables; the user's index seeds the draw like in the job.
-  const r = await runner.runAsync(tables, settings, Int32Array.of(0), u);
+  // A new listener's draw is seeded from their id, so it is as repeatable as anyone's.
+  const r = await runner.runAsync(tables, settings, Int32Array.of(0), known ?? data.users.size + idSeed(userId));
   const names = { trackIds: data.items.ids, artistIds: meta.artists.ids, trackArtist: meta.trackArtist, trackTitles: meta.titles };
   const rows: PlaylistRow[] = [];
   for (let s = 0; s < r.count[0]; s++) {

@@ -36,6 +36,8 @@ describe('mixtape weekly', () => {
       const t = (u * 7) % world.data.items.size;
       events.push(`user-${u},track-${t},2026-11-24T10:00:00Z,play,180000,artist-${world.meta.trackArtist[t]}`);
     }
+    // A listener who joined after training: a playlist from these plays alone, archived like anyone's.
+    for (let j = 0; j < 5; j++) events.push(`newbie,track-${j * 3},2026-11-25T10:0${j}:00Z,play,180000,artist-${world.meta.trackArtist[j * 3]}`);
     writeFileSync(path.join(dir, 'recent.csv'), events.join('\n') + '\n');
     const catalog = ['track_id,artist_id,genre,release_date'];
     for (let t = 0; t < world.data.items.size; t++) catalog.push(`track-${t},artist-${world.meta.trackArtist[t]},g${world.trackGenre[t]},2020-01-01`);
@@ -44,15 +46,19 @@ describe('mixtape weekly', () => {
     const common = ['--model', model, '--events', path.join(dir, 'recent.csv'), '--catalog', path.join(dir, 'catalog.csv'), '--archive', archive, '--threads', '1', '--candidates', '200', '--json'];
     const first = await weekly([...common, '--as-of', '2026-11-26T12:00:00Z', '--out', path.join(dir, 'w48.csv')]);
     expect(first.week).toBe('2026-W48');
-    expect(first.rows).toBe(150 * 30);
+    expect(first.rows).toBe(151 * 30);
+    expect(first.newListeners).toBe(1);
     expect(first.short).toBe(0);
     const second = await weekly([...common, '--as-of', '2026-12-03T12:00:00Z', '--out', path.join(dir, 'w49.jsonl')]);
     expect(second.archiveWeeksExcluded).toEqual(['2026-W48']);
     const w48 = readFileSync(path.join(dir, 'w48.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
     const before = new Set(w48.map((r) => `${r[0]}|${r[3]}`));
     const w49 = readFileSync(path.join(dir, 'w49.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(w49).toHaveLength(150 * 30);
+    expect(w49).toHaveLength(151 * 30);
+    expect(w49.filter((r) => r.user_id === 'newbie')).toHaveLength(30);
     expect(w49.some((r) => before.has(`${r.user_id}|${r.track_id}`))).toBe(false);
+    const without = await weekly([...common, '--as-of', '2026-12-03T12:00:00Z', '--out', path.join(dir, 'w49-model-users.csv'), '--no-new-listeners']);
+    expect({ rows: without.rows, newListeners: without.newListeners, left: without.recentUnknownUsers }).toEqual({ rows: 150 * 30, newListeners: 0, left: 1 });
     expect(readFileSync(path.join(archive, '2026-W49.csv'), 'utf8').split('\n')[0]).toBe('user_id,track_id');
     console.log('weekly CLI summary', JSON.stringify({ ...second, exposure: second.exposure }));
   });

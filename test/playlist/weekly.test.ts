@@ -14,6 +14,7 @@ import { saveIndex } from '../../src/retrieve/hnsw.js';
 import { weeklyPlaylist } from '../../src/playlist/weekly-playlist.js';
 import { resolveRerankOptions } from '../../src/rerank/options.js';
 import { EVENT_CODE, type EventLog } from '../../src/types.js';
+import { Dictionary } from '../../src/data/dictionary.js';
 import { makeWorld } from './world.js';
 
 const dirs: string[] = [];
@@ -146,6 +147,51 @@ describe('weekly job', () => {
     console.log('exposure', JSON.stringify(summary.exposure));
   });
 
+  it('gives listeners the model has not seen a playlist folded in from their recent events, when asked', async () => {
+    // A newcomer binges one genre this week; a second newcomer only skipped; both unknown to the model.
+    const genre = 3;
+    const binge: number[] = [];
+    for (let t = 0; t < data.items.size && binge.length < 12; t++) if (world.trackGenre[t] === genre && t % 2 === 0) binge.push(t);
+    const ids = [...data.users.ids, 'newcomer', 'skipper'];
+    const users: number[] = [];
+    const tracks: number[] = [];
+    const kinds: number[] = [];
+    const ms: number[] = [];
+    for (const t of binge) users.push(U), tracks.push(t), kinds.push(EVENT_CODE.play), ms.push(200_000);
+    users.push(U + 1), tracks.push(binge[0]), kinds.push(EVENT_CODE.skip), ms.push(2_000);
+    const n = users.length;
+    const newLog: EventLog = {
+      length: n,
+      users: Dictionary.from(ids),
+      tracks: data.items,
+      user: Int32Array.from(users),
+      track: Int32Array.from(tracks),
+      timestamp: Float64Array.from(users, (_, i) => asOf - DAY + i * 60_000),
+      kind: Uint8Array.from(kinds),
+      msPlayed: Float32Array.from(ms),
+      artist: Int32Array.from(tracks, (t) => meta.trackArtist[t]),
+      artists: meta.artists,
+    };
+    const off = recentTables(data, meta, newLog, asOf);
+    expect({ added: off.newListeners, left: off.unknownUsers, users: off.users.size }).toEqual({ added: 0, left: 2, users: U });
+    const on = recentTables(data, meta, newLog, asOf, { newListeners: true });
+    expect({ added: on.newListeners, left: on.unknownUsers, users: on.users.size }).toEqual({ added: 1, left: 1, users: U + 1 });
+    expect(on.users.get('newcomer')).toBe(U);
+    expect(on.users.get('skipper')).toBeUndefined();
+    const tables = buildTables(data, { meta, recent: on });
+    const shards: ShardResult[] = [];
+    const summary = await runWeeklyJob({ tables, settings: settings(), userIds: on.users.ids, names, week: isoWeek(asOf), threads: 0, shardSize: 64, onShard: (sh) => shards.push(sh) });
+    expect(summary.users).toBe(U + 1);
+    const list = rowsOf(shards)[U];
+    expect(list).toHaveLength(30);
+    expect(list.some((t) => binge.includes(t))).toBe(false);
+    // Folded in from the binge alone: the playlist leans to that genre (its share of the catalog is 1/8).
+    const share = list.filter((t) => world.trackGenre[t] === genre).length / list.length;
+    console.log(`newcomer's playlist: ${(share * 100).toFixed(0)}% from the binged genre`);
+    expect(share).toBeGreaterThan(0.5);
+    expect(summary.short).toBe(0);
+  });
+
   it('writes JSONL and Parquet, and a worker pool gives the same playlists as one thread', async () => {
     const dir = tmp();
     const single = await job({ out: path.join(dir, 'a.jsonl') });
@@ -184,6 +230,22 @@ describe('weeklyPlaylist (one user, fresh feedback)', () => {
     const again = await weeklyPlaylist({ data }, userId, { asOf, meta, recent: burst, archive: banned, dislikedArtists: [artist] });
     expect(again.some((r) => banned.includes(r.trackId) || r.artistId === artist)).toBe(false);
     await expect(weeklyPlaylist({ data }, 'nobody', { asOf, meta })).rejects.toThrow(/unknown user/);
+  });
+
+  it('folds in a listener the model has not seen from their recent events alone', async () => {
+    const genre = 5;
+    const binge: { trackId: string; weight: number }[] = [];
+    for (let t = 0; t < data.items.size && binge.length < 12; t++) if (world.trackGenre[t] === genre && t % 2 === 1) binge.push({ trackId: `track-${t}`, weight: 3 });
+    const rows = await weeklyPlaylist({ data }, 'newcomer', { asOf, meta, recent: binge });
+    expect(rows).toHaveLength(30);
+    expect(rows.every((r) => r.userId === 'newcomer')).toBe(true);
+    const heard = new Set(binge.map((b) => b.trackId));
+    expect(rows.some((r) => heard.has(r.trackId))).toBe(false);
+    expect(rows.filter((r) => world.trackGenre[data.items.get(r.trackId)!] === genre).length).toBeGreaterThan(15);
+    expect(await weeklyPlaylist({ data }, 'newcomer', { asOf, meta, recent: binge })).toEqual(rows);
+    // Nothing positive on a known track: nothing to fold in.
+    const nothing = [{ trackId: 'track-1', weight: 3, pref: 0 as const }, { trackId: 'no-such-track', weight: 3 }];
+    await expect(weeklyPlaylist({ data }, 'newcomer', { asOf, meta, recent: nothing })).rejects.toThrow(/unknown user 'newcomer' \(give their recent events as options\.recent/);
   });
 
   it('without metadata and without a saved catalog knows no artist, and still fills the playlist', async () => {

@@ -46,6 +46,7 @@ interface WeeklyFlags extends PrivacyFlags {
   threads: number;
   shardSize: number;
   resume?: boolean;
+  newListeners: boolean;
   checkpointSeconds: number;
   foldIn: boolean;
   skipBad?: boolean;
@@ -88,6 +89,7 @@ export function registerWeekly(program: Command): void {
     .option('--shard-size <n>', 'users per shard: one retrieval call and one resumable record each', int(1), 1024)
     .option('--checkpoint-seconds <s>', 'seconds between durable records of completed shards (0 = after every shard)', num(0), 1)
     .option('--resume', 'continue an interrupted run of the same job (same model, inputs and options) from its last completed shard')
+    .option('--no-new-listeners', 'leave out listeners the model has not seen (default: those with a positive recent event get a playlist folded in from their recent events)')
     .option('--no-fold-in', 'do not re-solve the factors of users with recent events')
     .option('--skip-bad', 'skip malformed event rows instead of failing')
     .option('--json', 'print the summary as JSON on stdout');
@@ -105,13 +107,13 @@ export function registerWeekly(program: Command): void {
       let withoutArtist = 0;
       for (let t = 0; t < meta.trackArtist.length; t++) if (meta.trackArtist[t] < 0) withoutArtist++;
       const week = isoWeek(f.asOf);
+      const recent = recentTables(data, meta, log, f.asOf, { newListeners: f.newListeners });
       let archive;
       let archiveWeeksUsed: string[] = [];
       if (f.archive) {
         archiveWeeksUsed = await previousWeeks(f.archive, week, f.archiveWeeks);
-        archive = (await readArchive(f.archive, archiveWeeksUsed, data.users, data.items)).rows;
+        archive = (await readArchive(f.archive, archiveWeeksUsed, recent.users, data.items)).rows;
       }
-      const recent = recentTables(data, meta, log, f.asOf);
       // Diversity over content vectors when the model carries a content model, else over factors.
       const content = contentFeatures(data);
       const tables = buildTables(data, { meta, recent, archive, features: content ? { content } : undefined });
@@ -120,7 +122,7 @@ export function registerWeekly(program: Command): void {
         await saveIndex(f.model, data.itemFactors, data.params.factors, { space: f.space, M: f.m, efConstruction: f.efConstruction, ef: f.ef }, (d) => bar?.update(d));
         bar?.stop();
       }
-      const bar = f.json ? undefined : createProgress(`weekly ${week}`, data.users.size, 'users');
+      const bar = f.json ? undefined : createProgress(`weekly ${week}`, recent.users.size, 'users');
       let summary;
       const target = f.out ?? (f.archive ? path.join(f.archive, `${week}.csv`) : undefined);
       if (target) setInterruptNote(() => `completed shards are kept in ${workDirFor(target)}: run the same command with --resume to continue`);
@@ -148,7 +150,7 @@ export function registerWeekly(program: Command): void {
             ef: f.ef,
             foldInRecent: f.foldIn,
           },
-          userIds: data.users.ids,
+          userIds: recent.users.ids,
           names: {
             trackIds: data.items.ids,
             artistIds: meta.artists.ids,
@@ -173,6 +175,7 @@ export function registerWeekly(program: Command): void {
         ingest: ingestJson(ingest),
         tracksWithoutArtist: withoutArtist,
         archiveWeeksExcluded: archiveWeeksUsed,
+        newListeners: recent.newListeners,
         recentUnknownUsers: recent.unknownUsers,
         recentUnknownTracks: recent.unknownTracks,
         diversity: content ? { space: 'content', dim: content.dim, tracksWithoutContent: content.missing } : { space: 'factors' },
@@ -185,6 +188,7 @@ export function registerWeekly(program: Command): void {
           `${formatIngestLine(ingest)}\n` +
             `wrote ${summary.rows} rows for ${summary.users} users (${week}) in ${summary.seconds.toFixed(1)} s ` +
             `(${summary.usersPerSecond.toFixed(0)} users/s) → ${f.out}; ${summary.short} short playlists; ` +
+            (recent.newListeners > 0 ? `${recent.newListeners} new listeners folded in from their recent events; ` : '') +
             (summary.resumedShards > 0 ? `resumed after ${summary.resumedShards} completed shards; ` : '') +
             (withoutArtist === data.items.size
               ? 'no track has a known artist (no artist_id column and no --catalog): artist cap, artist exclusions and new-release reasons were off\n'
