@@ -70,9 +70,11 @@ describe('mixtape CLI', () => {
   });
 
   it('recommends for a listed subset of users', async () => {
-    await writeFile(path.join(dir, 'users.txt'), 'user_id\nuser3\nuser5\n');
+    // A one-column CSV export: quoted ids are unquoted; ids the model does not know are counted, not silently dropped.
+    await writeFile(path.join(dir, 'users.txt'), 'user_id\nuser3\n"user5"\nnobody\n');
     const r = mixtape('recommend', '--model', 'model', '--users', 'users.txt', '--n', '2', '--out', 'some.csv');
     expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/wrote top-2 for 2 users .*; 1 of 3 listed users are not in the model \(first: "nobody"\)/);
     const rows = (await readFile(path.join(dir, 'some.csv'), 'utf8')).trim().split('\n').slice(1);
     expect(new Set(rows.map((l) => l.split(',')[0]))).toEqual(new Set(['user3', 'user5']));
     // Into a directory that does not exist yet, as every other command's outputs; a missing list is named.

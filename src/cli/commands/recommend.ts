@@ -25,7 +25,7 @@ export function registerRecommend(program: Command): void {
     .command('recommend')
     .description('write the top-N unheard tracks for every user (or the listed ones) as CSV: user_id,rank,track_id,score')
     .requiredOption('--model <dir>', 'model directory')
-    .option('--users <file>', 'file with one user id per line (a header line user_id is allowed)')
+    .option('--users <file>', 'file with one user id per line, or a one-column CSV (a header line user_id is allowed; quoted ids are unquoted)')
     .option('--n <n>', 'tracks per user', int(1), 50)
     .option('--onboarding <file>', 'user_id,item_id picks (tracks or artists) of users the model has not seen: they are folded in and included')
     .option('--catalog <file>', 'catalog for expanding artist picks (default: the content model saved with the model)')
@@ -33,7 +33,10 @@ export function registerRecommend(program: Command): void {
     .option('--json', 'print {users, n, seconds, users_per_second}')
     .action(async (f: RecommendFlags) => {
       const model = await Model.load(f.model);
-      const users = f.users ? await readUserList(f.users) : undefined;
+      const listed = f.users ? await readUserList(f.users) : undefined;
+      // Listed users the model does not know get no line: say how many, so a wrong list is noticed.
+      const users = listed?.filter((id) => model.data.users.get(id) !== undefined);
+      const unknownListed = listed ? listed.filter((id) => model.data.users.get(id) === undefined) : [];
       const started = performance.now();
       const total = users ? users.length : model.userIds.length;
       const bar = f.json ? undefined : createProgress('recommending', total, 'users');
@@ -73,11 +76,13 @@ export function registerRecommend(program: Command): void {
       }
       const seconds = (performance.now() - started) / 1000;
       const onboarding = f.onboarding ? { onboarding: { folded_in: onboarded.foldedIn, popularity: onboarded.popularity } } : {};
-      if (f.json) process.stdout.write(JSON.stringify({ users: count, n: f.n, seconds, users_per_second: count / Math.max(seconds, 1e-9), ...onboarding }) + '\n');
+      const unknown = listed ? { unknown_listed_users: unknownListed.length } : {};
+      if (f.json) process.stdout.write(JSON.stringify({ users: count, n: f.n, seconds, users_per_second: count / Math.max(seconds, 1e-9), ...unknown, ...onboarding }) + '\n');
       else {
-        const note = f.onboarding
+        let note = f.onboarding
           ? `; onboarding: ${onboarded.foldedIn} users folded in from their picks, ${onboarded.popularity} by popularity (none of their picks is in the model or catalog)`
           : '';
+        if (unknownListed.length > 0) note += `; ${unknownListed.length} of ${listed!.length} listed users are not in the model (first: ${JSON.stringify(unknownListed[0])})`;
         process.stderr.write(`wrote top-${f.n} for ${count} users in ${seconds.toFixed(2)} s → ${f.out}${note}\n`);
       }
     });
@@ -88,7 +93,12 @@ async function readUserList(file: string): Promise<string[]> {
   const text = await readFile(file, 'utf8').catch((err: Error) => {
     throw new Error(`${file}: ${err.message}`);
   });
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
-  if (lines[0] === 'user_id') lines.shift();
+  // One id per line, or a one-column CSV: quoted ids ("Smith, J") are unquoted.
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0)
+    .map((l) => (l.length >= 2 && l.startsWith('"') && l.endsWith('"') ? l.slice(1, -1).replaceAll('""', '"') : l));
+  if (lines[0]?.replace(/^\ufeff/, '') === 'user_id') lines.shift();
   return lines;
 }
