@@ -3,84 +3,18 @@
  * the Arrow C data interface, so memory stays bounded by one row group; written from an EventLog
  * with ZSTD compression.
  */
-import { openAsBlob } from 'node:fs';
 import * as pw from 'parquet-wasm';
-import { parseSchema, parseTable } from './arrow-ffi.js';
 import { writeFileAtomic } from '../util/atomic.js';
-import { IngestError } from './errors.js';
-import { checkInputFile } from './input-file.js';
 import { eventLogToArrowTable } from './events-table.js';
 import type { ReadEventsOptions } from './events-options.js';
-import { EVENT_RULES, ReportBuilder, type IngestReport } from './ingest-report.js';
-import { ArrowEventSink, arrowEventColumns } from './read-events-arrow.js';
+import type { IngestReport } from './ingest-report.js';
+import { readEventsColumnar } from './read-events-arrow.js';
 import type { EventLog, IdDictionary } from '../types.js';
 import * as arrow from 'apache-arrow';
 
-function reason(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-/** Reads a Parquet event log. */
+/** Reads a Parquet event log, row group by row group. */
 export async function readEventsParquet(file: string, opts: ReadEventsOptions = {}): Promise<{ log: EventLog; report: IngestReport }> {
-  const report = new ReportBuilder(file, 'parquet', 'row', EVENT_RULES, opts.strict ?? false, opts.skipBad ?? false);
-  // Also keeps a directory away from the Parquet reader, which panics on it outside any promise we hold.
-  await checkInputFile(file);
-  let blob: Blob;
-  try {
-    blob = await openAsBlob(file);
-  } catch (err) {
-    throw new IngestError(`${file}: cannot open: ${reason(err)}`, file);
-  }
-  let pf: pw.ParquetFile;
-  try {
-    pf = await pw.ParquetFile.fromFile(blob);
-  } catch (err) {
-    throw new IngestError(`${file}: not a readable Parquet file (truncated or corrupt?): ${reason(err)}`, file);
-  }
-  try {
-    const ffiSchema = pf.schema().intoFFI();
-    let fieldNames: string[];
-    try {
-      fieldNames = parseSchema(pw.wasmMemory().buffer, ffiSchema.addr()).fields.map((f) => f.name);
-    } finally {
-      ffiSchema.free();
-    }
-    const meta = pf.metadata();
-    const groups = meta.numRowGroups();
-    const rows = meta.fileMetadata().numRows();
-    const sink = new ArrowEventSink(file, opts, report, arrowEventColumns(file, fieldNames, opts), rows);
-    const columns = sink.columnNames;
-    for (let g = 0; g < groups; g++) {
-      let ffi: pw.FFIStream;
-      let table: arrow.Table;
-      try {
-        // One batch per row group: the default 1024-row batches would repeat each dictionary
-        // page (all ids of the group) in every batch.
-        const batchSize = Math.max(1, meta.rowGroup(g).numRows());
-        const wasmTable = await pf.read({ rowGroups: [g], columns, batchSize });
-        ffi = wasmTable.intoFFI();
-      } catch (err) {
-        throw new IngestError(`${file}: row group ${g}: cannot read (truncated or corrupt?): ${reason(err)}`, file);
-      }
-      try {
-        // Views into WebAssembly memory, not copies: the batch is consumed before the memory is
-        // freed, and no WebAssembly call (which could grow and detach the memory) comes between.
-        try {
-          table = parseTable(pw.wasmMemory().buffer, ffi.arrayAddrs(), ffi.schemaAddr(), false);
-        } catch (err) {
-          throw new IngestError(`${file}: row group ${g}: cannot read (truncated or corrupt?): ${reason(err)}`, file);
-        }
-        for (const batch of table.batches) sink.addBatch(batch);
-      } finally {
-        ffi.free();
-      }
-    }
-    if (rows === 0 && !opts.allowEmpty) throw new IngestError(`${file}: no data rows`, file);
-    const log = sink.finish();
-    return { log, report: report.finish() };
-  } finally {
-    pf.free();
-  }
+  return readEventsColumnar(file, 'parquet', opts);
 }
 
 export type ParquetCompression = 'zstd' | 'snappy' | 'lz4' | 'none';

@@ -9,6 +9,9 @@ import { Dictionary } from './dictionary.js';
 import { IngestError, quoteValue } from './errors.js';
 import { COUNT_RULES, ReportBuilder, type IngestReport } from './ingest-report.js';
 import { parseNumberBytes } from './parse-number.js';
+import { readCountsColumnar } from './read-counts-arrow.js';
+import { countsResult } from './counts-result.js';
+import { eventFileFormat } from './read-events.js';
 
 export interface ReadCountsOptions {
   userCol?: string;
@@ -138,8 +141,13 @@ class CountsSink {
   }
 }
 
-/** Reads (user, item, weight) rows from a CSV/TSV file. */
+/**
+ * Reads (user, item, weight) rows from a CSV/TSV file, or from Parquet or Arrow IPC (chosen by the
+ * extension, like events).
+ */
 export async function readCounts(file: string, opts: ReadCountsOptions = {}): Promise<Counts> {
+  const format = eventFileFormat(file);
+  if (format !== 'csv') return readCountsColumnar(file, format, opts);
   const report = new ReportBuilder(file, 'csv', 'line', COUNT_RULES, false, opts.skipBad ?? false);
   const sink = new CountsSink(file, opts, report);
   const delimited: DelimitedOptions = { allowEmpty: opts.allowEmpty ?? false };
@@ -147,13 +155,5 @@ export async function readCounts(file: string, opts: ReadCountsOptions = {}): Pr
   if (opts.delimiter !== undefined) delimited.delimiter = opts.delimiter;
   const summary = await readDelimited(file, sink, delimited);
   report.delimiter = summary.delimiter;
-  const n = sink.length;
-  return {
-    users: sink.users,
-    items: sink.items,
-    user: sink.user.length === n ? sink.user : sink.user.slice(0, n),
-    item: sink.item.length === n ? sink.item : sink.item.slice(0, n),
-    weight: sink.weight.length === n ? sink.weight : sink.weight.slice(0, n),
-    report: report.finish(),
-  };
+  return countsResult(sink, report.finish());
 }

@@ -12,7 +12,9 @@ import { Dictionary } from './dictionary.js';
 import { EventCollector, describeRule, type EventRuleOptions } from './event-collector.js';
 import { OTHER, PLAY, UNKNOWN_KIND } from './event-kind.js';
 import { eventRuleOptions, locateEventColumns, type ReadEventsOptions } from './events-options.js';
-import type { ReportBuilder } from './ingest-report.js';
+import { EVENT_RULES, ReportBuilder, type IngestReport } from './ingest-report.js';
+import { readBatches, type ColumnarFormat } from './columnar-batches.js';
+import { IngestError } from './errors.js';
 import { TextTimestampParser } from './timestamps.js';
 import type { EventLog } from '../types.js';
 
@@ -190,4 +192,16 @@ export class ArrowEventSink {
       c.context ? this.contexts : undefined,
     );
   }
+}
+
+/** Events from a Parquet or Arrow IPC file: each record batch goes through the Arrow event sink. */
+export async function readEventsColumnar(file: string, format: ColumnarFormat, opts: ReadEventsOptions): Promise<{ log: EventLog; report: IngestReport }> {
+  const report = new ReportBuilder(file, format, 'row', EVENT_RULES, opts.strict ?? false, opts.skipBad ?? false);
+  let sink: ArrowEventSink | undefined;
+  const rows = await readBatches(file, format, {
+    columns: (names, n) => (sink = new ArrowEventSink(file, opts, report, arrowEventColumns(file, names, opts), n ?? 1024)).columnNames,
+    batch: (b) => sink!.addBatch(b),
+  });
+  if (rows === 0 && !opts.allowEmpty) throw new IngestError(`${file}: no data rows`, file);
+  return { log: sink!.finish(), report: report.finish() };
 }

@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as arrow from 'apache-arrow';
+import * as pw from 'parquet-wasm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { countsToInteractions, readCounts } from '../../src/data/index.js';
 import { TempFiles, lines } from './temp-files.js';
@@ -41,6 +43,29 @@ describe('readCounts', () => {
     expect(c.report.validation).toEqual({ malformed_row: 3, missing_id: 1, bad_weight: 1, zero_weight: 0 });
     expect(c.report.examples.malformed_row).toEqual([`${file}:3`, `${file}:6`, `${file}:7`]);
     expect(c.users.ids).toEqual(['a']);
+  });
+
+  it('reads the same counts from Parquet and Arrow IPC (integer ids, as a Spark job writes them), rules and report alike', async () => {
+    const csv = tmp.write('c.csv', lines('user_id,item_id,weight', '10,7,3', '10,8,1.5', '11,7,0', ',7,1', '12,9,-1', '10,7,2', '13,9,4'));
+    const table = new arrow.Table({
+      user_id: arrow.vectorFromArray([10n, 10n, 11n, null, 12n, 10n, 13n], new arrow.Int64()),
+      item_id: arrow.vectorFromArray([7, 8, 7, 7, 9, 7, 9], new arrow.Int32()),
+      weight: arrow.vectorFromArray([3, 1.5, 0, 1, -1, 2, 4], new arrow.Float64()),
+    });
+    const pq = tmp.write('c.parquet', pw.writeParquet(pw.Table.fromIPCStream(arrow.tableToIPC(table, 'stream'))));
+    const ipc = tmp.write('c.arrow', arrow.tableToIPC(table, 'file'));
+    const want = await readCounts(csv, { skipBad: true });
+    for (const file of [pq, ipc]) {
+      const got = await readCounts(file, { skipBad: true });
+      expect(got.users.ids).toEqual(want.users.ids);
+      expect(got.items.ids).toEqual(want.items.ids);
+      expect([...got.user, ...got.item, ...got.weight]).toEqual([...want.user, ...want.item, ...want.weight]);
+      expect(got.report.validation).toEqual({ malformed_row: 0, missing_id: 1, bad_weight: 1, zero_weight: 1 });
+      expect(got.report.examples.bad_weight).toEqual([`${file}:row 5`]);
+      expect({ read: got.report.rowsRead, kept: got.report.rowsKept }).toEqual({ read: 7, kept: 4 });
+    }
+    await expect(readCounts(pq)).rejects.toThrow(`${pq}:row 4: column 'user_id' is empty`);
+    await expect(readCounts(ipc, { userCol: 'listener' })).rejects.toThrow(`${ipc}: missing column 'listener' (columns: user_id, item_id, weight)`);
   });
 
   it('loads HetRec user_artists.dat (tab-separated)', async (ctx) => {

@@ -1,0 +1,126 @@
+/**
+ * Record batches of a columnar file for the readers built on them (events, counts): Parquet row
+ * group by row group with only the columns asked for (parquet-wasm → Arrow C data interface), or
+ * Arrow IPC batch by batch from the open file. Memory holds one batch at a time besides what the
+ * consumer keeps.
+ */
+import { openAsBlob } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import * as arrow from 'apache-arrow';
+import * as pw from 'parquet-wasm';
+import { parseSchema, parseTable } from './arrow-ffi.js';
+import { IngestError } from './errors.js';
+import { checkInputFile } from './input-file.js';
+
+export type ColumnarFormat = 'parquet' | 'arrow';
+
+/** What a reader does with a file: choose the columns once the schema is known, then take each batch. */
+export interface BatchConsumer {
+  /** The columns to read, given the file's column names and its row count (Parquet; undefined for Arrow IPC). */
+  columns(fieldNames: string[], rows: number | undefined): string[];
+  /** One batch, consumed synchronously (Parquet batches are views into WebAssembly memory). */
+  batch(b: arrow.RecordBatch): void;
+}
+
+function reason(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Feed every record batch of `file` to `c`; returns the number of rows read. */
+export async function readBatches(file: string, format: ColumnarFormat, c: BatchConsumer): Promise<number> {
+  // Also keeps a directory away from the Parquet reader, which panics on it outside any promise we hold.
+  await checkInputFile(file);
+  return format === 'parquet' ? parquetBatches(file, c) : arrowBatches(file, c);
+}
+
+async function parquetBatches(file: string, c: BatchConsumer): Promise<number> {
+  let blob: Blob;
+  try {
+    blob = await openAsBlob(file);
+  } catch (err) {
+    throw new IngestError(`${file}: cannot open: ${reason(err)}`, file);
+  }
+  let pf: pw.ParquetFile;
+  try {
+    pf = await pw.ParquetFile.fromFile(blob);
+  } catch (err) {
+    throw new IngestError(`${file}: not a readable Parquet file (truncated or corrupt?): ${reason(err)}`, file);
+  }
+  try {
+    const ffiSchema = pf.schema().intoFFI();
+    let fieldNames: string[];
+    try {
+      fieldNames = parseSchema(pw.wasmMemory().buffer, ffiSchema.addr()).fields.map((f) => f.name);
+    } finally {
+      ffiSchema.free();
+    }
+    const meta = pf.metadata();
+    const groups = meta.numRowGroups();
+    const rows = meta.fileMetadata().numRows();
+    const columns = c.columns(fieldNames, rows);
+    for (let g = 0; g < groups; g++) {
+      let ffi: pw.FFIStream;
+      try {
+        // One batch per row group: the default 1024-row batches would repeat each dictionary
+        // page (all ids of the group) in every batch.
+        const batchSize = Math.max(1, meta.rowGroup(g).numRows());
+        const wasmTable = await pf.read({ rowGroups: [g], columns, batchSize });
+        ffi = wasmTable.intoFFI();
+      } catch (err) {
+        throw new IngestError(`${file}: row group ${g}: cannot read (truncated or corrupt?): ${reason(err)}`, file);
+      }
+      try {
+        // Views into WebAssembly memory, not copies: the batch is consumed before the memory is
+        // freed, and no WebAssembly call (which could grow and detach the memory) comes between.
+        let table: arrow.Table;
+        try {
+          table = parseTable(pw.wasmMemory().buffer, ffi.arrayAddrs(), ffi.schemaAddr(), false);
+        } catch (err) {
+          throw new IngestError(`${file}: row group ${g}: cannot read (truncated or corrupt?): ${reason(err)}`, file);
+        }
+        for (const batch of table.batches) c.batch(batch);
+      } finally {
+        ffi.free();
+      }
+    }
+    return rows;
+  } finally {
+    pf.free();
+  }
+}
+
+async function arrowBatches(file: string, c: BatchConsumer): Promise<number> {
+  let fh: FileHandle;
+  try {
+    fh = await open(file, 'r');
+  } catch (err) {
+    throw new IngestError(`${file}: cannot open: ${reason(err)}`, file);
+  }
+  try {
+    let reader: arrow.AsyncRecordBatchFileReader | arrow.AsyncRecordBatchStreamReader;
+    try {
+      reader = (await arrow.RecordBatchReader.from(fh)) as arrow.AsyncRecordBatchFileReader | arrow.AsyncRecordBatchStreamReader;
+      await reader.open();
+      if (!reader.schema) throw new Error('no schema');
+    } catch (err) {
+      throw new IngestError(`${file}: not a readable Arrow IPC file (truncated or corrupt?): ${reason(err)}`, file);
+    }
+    // Arrow IPC metadata does not give the row count up front.
+    c.columns(reader.schema.fields.map((f) => f.name), undefined);
+    let rows = 0;
+    for (;;) {
+      let next: IteratorResult<arrow.RecordBatch>;
+      try {
+        next = await reader.next();
+      } catch (err) {
+        throw new IngestError(`${file}: batch after row ${rows}: cannot read (truncated or corrupt?): ${reason(err)}`, file);
+      }
+      if (next.done) break;
+      c.batch(next.value);
+      rows += next.value.numRows;
+    }
+    return rows;
+  } finally {
+    await fh.close();
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * Counts (user, item, weight) from a Parquet or Arrow IPC file — e.g. play counts aggregated by a
+ * Spark job — with the same columns, rules and report as the CSV reader: ids column-wise into
+ * dictionary keys, the weight as numbers, then one row loop over typed arrays.
+ */
+import type * as arrow from 'apache-arrow';
+import { numbersInto } from './arrow-columns.js';
+import { IdColumn, IdTarget, MISSING_KEY, UNRESOLVED } from './arrow-id-column.js';
+import { INVALID_UTF8 } from './byte-interner.js';
+import { readBatches, type ColumnarFormat } from './columnar-batches.js';
+import { Dictionary } from './dictionary.js';
+import { IngestError } from './errors.js';
+import { COUNT_RULES, ReportBuilder } from './ingest-report.js';
+import { countsResult } from './counts-result.js';
+import type { Counts, ReadCountsOptions } from './read-counts.js';
+
+/** The file's column for `wanted`: exact name first, then case-insensitive (like the CSV reader). */
+function findColumn(file: string, names: readonly string[], wanted: string): string {
+  const hit = names.includes(wanted) ? wanted : names.find((n) => n.toLowerCase() === wanted.toLowerCase());
+  if (hit === undefined) throw new IngestError(`${file}: missing column '${wanted}' (columns: ${names.join(', ')})`, file);
+  return hit;
+}
+
+class ArrowCountsSink {
+  readonly users = new Dictionary();
+  readonly items = new Dictionary();
+  private readonly userIds: IdColumn;
+  private readonly itemIds: IdColumn;
+  private w = new Float64Array(0);
+  user: Int32Array;
+  item: Int32Array;
+  weight: Float32Array;
+  length = 0;
+  private rowsDone = 0;
+
+  constructor(
+    private readonly file: string,
+    private readonly report: ReportBuilder,
+    private readonly cols: { user: string; item: string; weight: string },
+    rowsHint: number,
+    pseudonymize?: (id: string) => string,
+  ) {
+    this.userIds = new IdColumn(file, cols.user, new IdTarget(this.users, pseudonymize));
+    this.itemIds = new IdColumn(file, cols.item, new IdTarget(this.items));
+    const cap = Math.max(16, rowsHint);
+    this.user = new Int32Array(cap);
+    this.item = new Int32Array(cap);
+    this.weight = new Float32Array(cap);
+  }
+
+  private chunk(batch: arrow.RecordBatch, name: string): arrow.Data {
+    const child = batch.getChild(name);
+    if (!child) throw new Error(`${this.file}: column '${name}' missing from a record batch`);
+    return child.data[0];
+  }
+
+  addBatch(batch: arrow.RecordBatch): void {
+    const n = batch.numRows;
+    if (n === 0) return;
+    if (this.w.length < n) this.w = new Float64Array(n);
+    const { cols, report } = this;
+    const w = this.w;
+    numbersInto(this.file, cols.weight, this.chunk(batch, cols.weight), w);
+    const users = this.userIds;
+    const items = this.itemIds;
+    users.load(this.chunk(batch, cols.user));
+    items.load(this.chunk(batch, cols.item));
+    const base = this.rowsDone;
+    report.rowsRead += n;
+    for (let i = 0; i < n; i++) {
+      const row = base + i + 1;
+      const uk = users.keys[i];
+      const ik = items.keys[i];
+      const x = w[i];
+      if (x !== x) {
+        report.malformed(row, `column '${cols.weight}' is null`);
+        continue;
+      }
+      if (uk === MISSING_KEY || ik === MISSING_KEY) {
+        report.bad('missing_id', row, `column '${uk === MISSING_KEY ? cols.user : cols.item}' is empty`);
+        continue;
+      }
+      if (!(x >= 0) || x === Infinity) {
+        report.bad('bad_weight', row, `column '${cols.weight}': ${x} is ${x < 0 ? 'negative' : 'not finite'}`);
+        continue;
+      }
+      if (x === 0) {
+        report.violation('zero_weight', row);
+        continue;
+      }
+      let u = users.cache[uk];
+      if (u === UNRESOLVED) u = users.resolve(uk);
+      let it = u === INVALID_UTF8 ? INVALID_UTF8 : items.cache[ik];
+      if (it === UNRESOLVED) it = items.resolve(ik);
+      if (it === INVALID_UTF8) {
+        report.malformed(row, `column '${u === INVALID_UTF8 ? cols.user : cols.item}': invalid UTF-8`);
+        continue;
+      }
+      this.push(u, it, x);
+      report.rowsKept++;
+    }
+    this.rowsDone += n;
+  }
+
+  private push(u: number, it: number, x: number): void {
+    const n = this.length;
+    if (n === this.user.length) {
+      const cap = n * 2;
+      const grow = <T extends Int32Array | Float32Array>(a: T, make: (c: number) => T): T => {
+        const b = make(cap);
+        b.set(a);
+        return b;
+      };
+      this.user = grow(this.user, (c) => new Int32Array(c));
+      this.item = grow(this.item, (c) => new Int32Array(c));
+      this.weight = grow(this.weight, (c) => new Float32Array(c));
+    }
+    this.user[n] = u;
+    this.item[n] = it;
+    this.weight[n] = x;
+    this.length = n + 1;
+  }
+}
+
+/** Reads (user, item, weight) rows from a Parquet or Arrow IPC file. */
+export async function readCountsColumnar(file: string, format: ColumnarFormat, opts: ReadCountsOptions = {}): Promise<Counts> {
+  const report = new ReportBuilder(file, format, 'row', COUNT_RULES, false, opts.skipBad ?? false);
+  let sink: ArrowCountsSink | undefined;
+  const rows = await readBatches(file, format, {
+    columns: (names, n) => {
+      const cols = { user: findColumn(file, names, opts.userCol ?? 'user_id'), item: findColumn(file, names, opts.itemCol ?? 'item_id'), weight: findColumn(file, names, opts.weightCol ?? 'weight') };
+      sink = new ArrowCountsSink(file, report, cols, n ?? 1024, opts.pseudonymize);
+      return [cols.user, cols.item, cols.weight];
+    },
+    batch: (b) => sink!.addBatch(b),
+  });
+  if (rows === 0 && !opts.allowEmpty) throw new IngestError(`${file}: no data rows`, file);
+  return countsResult(sink!, report.finish());
+}
