@@ -33,19 +33,33 @@ export async function readBatches(file: string, format: ColumnarFormat, c: Batch
   return format === 'parquet' ? parquetBatches(file, c) : arrowBatches(file, c);
 }
 
-async function parquetBatches(file: string, c: BatchConsumer): Promise<number> {
+/** Rows of a Parquet file, from its footer (nothing else is read). */
+export async function parquetRows(file: string): Promise<number> {
+  await checkInputFile(file);
+  const pf = await openParquet(file);
+  try {
+    return pf.metadata().fileMetadata().numRows();
+  } finally {
+    pf.free();
+  }
+}
+
+async function openParquet(file: string): Promise<pw.ParquetFile> {
   let blob: Blob;
   try {
     blob = await openAsBlob(file);
   } catch (err) {
     throw new IngestError(`${file}: cannot open: ${reason(err)}`, file);
   }
-  let pf: pw.ParquetFile;
   try {
-    pf = await pw.ParquetFile.fromFile(blob);
+    return await pw.ParquetFile.fromFile(blob);
   } catch (err) {
     throw new IngestError(`${file}: not a readable Parquet file (truncated or corrupt?): ${reason(err)}`, file);
   }
+}
+
+async function parquetBatches(file: string, c: BatchConsumer): Promise<number> {
+  const pf = await openParquet(file);
   try {
     const ffiSchema = pf.schema().intoFFI();
     let fieldNames: string[];

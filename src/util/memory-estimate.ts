@@ -3,6 +3,7 @@
  * of its first rows, so a run that cannot fit is refused before anything is loaded.
  */
 import { open, stat } from 'node:fs/promises';
+import { parquetRows } from '../data/columnar-batches.js';
 
 export interface MemoryEstimate {
   bytes: number;
@@ -14,14 +15,18 @@ export interface MemoryEstimate {
 
 const SAMPLE_BYTES = 4 << 20;
 
-/** Upper-bound-leaning estimate for CSV/TSV inputs; columnar files are estimated from size × 8. */
+/** Upper-bound-leaning estimate: rows from a sample (CSV/TSV), the footer (Parquet) or the size (Arrow IPC). */
 export async function estimateTrainingMemory(file: string, format: 'counts' | 'events', factors: number): Promise<MemoryEstimate> {
   const size = (await stat(file)).size;
   let rows: number;
   let users: number;
   let items: number;
-  if (/\.(parquet|pq|arrow|feather|ipc)$/i.test(file)) {
-    // Compressed columnar: assume ~8 bytes per event on disk, half of the rows distinct ids.
+  if (/\.(parquet|pq)$/i.test(file)) {
+    // The footer has the row count; assume up to half of the rows are distinct ids.
+    rows = await parquetRows(file);
+    users = items = Math.ceil(rows / 2);
+  } else if (/\.(arrow|feather|ipc|arrows)$/i.test(file)) {
+    // Arrow IPC holds no row count up front: assume ~8 bytes per row on disk.
     rows = Math.ceil(size / 8);
     users = items = Math.ceil(rows / 2);
   } else {
