@@ -87,6 +87,15 @@ describe('mixtape weekly', () => {
     expect(out.rows).toBe(40 * 30);
   });
 
+  it('runs a week without fresh events (a header-only or empty file) from the model alone', async () => {
+    const model = path.join(dir, 'model-no-artist');
+    for (const [name, text] of [['header-only.csv', 'user_id,track_id,timestamp,event,ms_played\n'], ['empty.csv', '']]) {
+      writeFileSync(path.join(dir, name), text);
+      const out = await weekly(['--model', model, '--events', path.join(dir, name), '--as-of', '2026-11-26', '--out', path.join(dir, `quiet-${name}`), '--threads', '1', '--json']);
+      expect({ rows: out.rows, refreshed: out.refreshed, read: (out.ingest as { rows_read: number }).rows_read }).toEqual({ rows: 40 * 30, refreshed: 0, read: 0 });
+    }
+  });
+
   it('builds the HNSW index beside the model on first use', async () => {
     const world = makeWorld({ users: 60, seed: 22 });
     const model = path.join(dir, 'model-hnsw');

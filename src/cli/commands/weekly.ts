@@ -98,7 +98,8 @@ export function registerWeekly(program: Command): void {
       const started = performance.now();
       const model = await Model.load(f.model);
       const data = model.data;
-      const { log, report: ingest } = await readEvents(f.events, { asOf: f.asOf, skipBad: f.skipBad ?? false, ...ingestPrivacyOptions(f, 'events') });
+      // A week without fresh events is a week like any other: the playlists come from the model alone.
+      const { log, report: ingest } = await readEvents(f.events, { asOf: f.asOf, skipBad: f.skipBad ?? false, allowEmpty: true, ...ingestPrivacyOptions(f, 'events') });
       let meta: TrackMeta;
       // Artists from the catalog given, else from the catalog the model was trained with, else the events.
       if (f.catalog) meta = trackMetaFromCatalog(await readCatalog(f.catalog), data.items);
