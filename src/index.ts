@@ -34,8 +34,8 @@ export { onboardingContext, recommendOnboarding } from './content/onboarding.js'
 export { ContentModel, HybridScorer, coldStartRecommend } from './content/index.js';
 
 // The weekly job.
-export { weeklyPlaylist, runWeeklyJob, trackMetaFromCatalog, trackMetaFromEvents, isoWeek } from './playlist/index.js';
-export type { PlaylistRow, WeeklyPlaylistOptions, WeeklyJobOptions, WeeklyJobSummary, TrackMeta } from './playlist/index.js';
+export { weeklyPlaylist, runWeeklyJob, trackMetaFromCatalog, trackMetaFromContent, trackMetaFromEvents, isoWeek } from './playlist/index.js';
+export type { PlaylistRow, RecentEntry, WeeklyPlaylistOptions, WeeklyJobOptions, WeeklyJobSummary, TrackMeta } from './playlist/index.js';
 
 // The synthetic world generator.
 export { generateWorld, writeWorld, worldToEventLog, expectedFullPlayRate } from './generate/index.js';
