@@ -25,10 +25,13 @@ export class ModelHandle {
     return previous;
   }
 
-  /** Load a model directory (verified) and swap it in once it is complete; one load at a time. */
+  /**
+   * Load a model directory (verified), warm its caches (Model.warm) and swap it in; one load at a
+   * time. Calls keep using the previous model until the new one is ready to answer at full speed.
+   */
   async reload(dir: string): Promise<Model> {
     if (this.loading) await this.loading.catch(() => undefined);
-    this.loading = Model.load(dir);
+    this.loading = Model.load(dir).then((m) => m.warm());
     try {
       const next = await this.loading;
       this.swap(next);

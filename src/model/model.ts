@@ -3,7 +3,7 @@
  * recommendation methods a service calls. Methods never mutate the model, so concurrent calls
  * are safe; heavy work runs in native async calls off the JS thread.
  */
-import { gram } from '../native/index.js';
+import { gram, gramAsync } from '../native/index.js';
 import { sharedArray, toShared } from '../util/shared-memory.js';
 import { gatherFactors, gatherRows, topKRange, topKVectors } from '../retrieve/exact.js';
 import { foldInVector, foldInVectorAsync, type FoldInEntry } from '../retrieve/fold-in.js';
@@ -12,7 +12,8 @@ import { loadModelDir, saveModelDir, type Manifest } from './format.js';
 import type { ModelData, ModelParams } from './model-data.js';
 import { packageVersion } from '../util/version.js';
 import { ContentModel } from '../content/content-model.js';
-import { weeklyPlaylist, type PlaylistRow, type WeeklyPlaylistOptions } from '../playlist/weekly-playlist.js';
+import { prepareWeeklyPlaylist, weeklyPlaylist, type PlaylistRow, type WeeklyPlaylistOptions } from '../playlist/weekly-playlist.js';
+import { nextTurn } from '../util/turns.js';
 
 /** The content model's file inside a model directory. */
 export const CONTENT_FILE = 'content.bin';
@@ -107,6 +108,19 @@ export class Model {
    */
   async weeklyPlaylist(userId: string, opts: WeeklyPlaylistOptions): Promise<PlaylistRow[]> {
     return weeklyPlaylist(this, userId, opts);
+  }
+
+  /**
+   * Build the caches the first calls would otherwise build while a user waits: the item Gram
+   * matrix of foldIn (on the thread pool), the unit item vectors of similarTracks and the track
+   * features of weeklyPlaylist. ModelHandle.reload warms a model before swapping it in.
+   */
+  async warm(): Promise<this> {
+    this.itemGramCache ??= await gramAsync(this.data.itemFactors, this.factors);
+    await nextTurn();
+    this.itemsNormalized();
+    await prepareWeeklyPlaylist(this);
+    return this;
   }
 
   /** Top-n tracks for a known user. Unknown users get an error; fold them in first. */

@@ -210,11 +210,14 @@ export class ShardRunner {
   }
 
   private rerankerFor(t: PlaylistTables, s: ShardSettings): Reranker {
-    const key = JSON.stringify([s.rerank, s.candidates, t.features.artist.length]);
+    // Keyed without asOf: building the per-track tables takes tens of ms at 200,000 tracks, and a
+    // service calling with asOf = now would rebuild them on every call.
+    const key = JSON.stringify([{ ...s.rerank, asOf: undefined }, s.candidates, t.features.artist.length]);
     if (!this.reranker || this.rerankKey !== key || this.reranker.features.artist !== t.features.artist) {
       this.reranker = new Reranker(t.features, s.rerank, s.candidates);
       this.rerankKey = key;
     }
+    if (s.rerank.asOf !== undefined) this.reranker.setAsOf(s.rerank.asOf);
     return this.reranker;
   }
 

@@ -134,6 +134,17 @@ function oneRow(indices: number[]): { indptr: Int32Array; indices: Int32Array } 
   return { indptr: Int32Array.of(0, sorted.length), indices: sorted };
 }
 
+/**
+ * Build what a model's first weeklyPlaylist call would (track features, the item Gram matrix, the
+ * artist table, the re-ranker's per-track tables: a few hundred ms at 200,000 tracks) by making
+ * one playlist with the default options, so no user request pays for it.
+ */
+export async function prepareWeeklyPlaylist(model: { data: ModelData }, meta?: TrackMeta): Promise<void> {
+  const data = model.data;
+  if (data.users.size === 0) return;
+  await weeklyPlaylist(model, data.users.ids[0], { asOf: Date.now(), ...(meta ? { meta } : {}) });
+}
+
 export async function weeklyPlaylist(model: { data: ModelData }, userId: string, opts: WeeklyPlaylistOptions): Promise<PlaylistRow[]> {
   const data = model.data;
   const known = data.users.get(userId);

@@ -123,6 +123,14 @@ export class Reranker {
   }
 
   /**
+   * Move the reference time of freshness: the one option a service changes on every call (asOf =
+   * now), and the only one that needs none of the per-track tables rebuilt.
+   */
+  setAsOf(asOf: number): void {
+    this.opts.asOf = resolveRerankOptions({ asOf }).asOf;
+  }
+
+  /**
    * Fill row `row` of `out` from one user's candidates (`items`/`scores`, best first, −1 padded).
    * `history` lists the user's liked/played track indices most weighted first (for reasons and
    * "artists you like"); `userKey` seeds the discovery draw (e.g. mix of user index and week).

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticMatrix } from '../../src/bench/synthetic-matrix.js';
 import { Model } from '../../src/model/model.js';
+import { ModelHandle } from '../../src/model/model-handle.js';
 import { train } from '../../src/train/train.js';
 
 let dir: string;
@@ -32,6 +33,22 @@ describe('Model', () => {
     expect(await loaded.recommend('u3', { n: 5 })).toEqual(await model.recommend('u3', { n: 5 }));
     const files = (await readdir(out)).sort();
     expect(files).toEqual(['interactions.parquet', 'items.parquet', 'manifest.json', 'users.parquet']);
+  });
+
+  it('warms the caches of its first calls without changing any answer (ModelHandle.reload warms before swapping)', async () => {
+    const out = path.join(dir, 'm-warm');
+    await model.save(out);
+    const cold = await Model.load(out);
+    const warm = await (await Model.load(out)).warm();
+    const history = [{ trackId: model.trackIds[1], weight: 2 }, { trackId: model.trackIds[7], weight: 1 }];
+    const asOf = Date.UTC(2026, 10, 26);
+    expect(await warm.similarTracks(model.trackIds[4], 5)).toEqual(await cold.similarTracks(model.trackIds[4], 5));
+    expect([...(await warm.foldIn(history))]).toEqual([...(await cold.foldIn(history))]);
+    expect(await warm.weeklyPlaylist('u3', { asOf })).toEqual(await cold.weeklyPlaylist('u3', { asOf }));
+    const handle = new ModelHandle(cold);
+    const next = await handle.reload(out);
+    expect(handle.model).toBe(next);
+    expect(await next.weeklyPlaylist('u5', { asOf })).toEqual(await cold.weeklyPlaylist('u5', { asOf }));
   });
 
   it('keeps its factor matrices in shared memory, so async calls read them in place instead of copying them per call', async () => {

@@ -248,6 +248,22 @@ describe('weeklyPlaylist (one user, fresh feedback)', () => {
     await expect(weeklyPlaylist({ data }, 'newcomer', { asOf, meta, recent: nothing })).rejects.toThrow(/unknown user 'newcomer' \(give their recent events as options\.recent/);
   });
 
+  it('moves the freshness reference with each call\'s asOf without rebuilding the re-ranker', async () => {
+    // Every 7th track released the day before asOf: fresh then, a month later not.
+    const releaseMs = Float64Array.from({ length: data.items.size }, (_, t) => (t % 7 === 0 ? asOf - DAY : Date.UTC(2020, 0, 1)));
+    const fresh = { ...meta, releaseMs };
+    const later = asOf + 30 * DAY;
+    const opts = { meta: fresh, freshnessBoost: 2, freshnessHalfLifeDays: 7 };
+    const ids = (rows: { trackId: string }[]): string[] => rows.map((r) => r.trackId);
+    const own = async (at: number): Promise<string[]> => ids(await weeklyPlaylist({ data: { ...data } }, 'user-9', { ...opts, asOf: at }));
+    const shared = { data: { ...data } };
+    const now = ids(await weeklyPlaylist(shared, 'user-9', { ...opts, asOf }));
+    const then = ids(await weeklyPlaylist(shared, 'user-9', { ...opts, asOf: later }));
+    expect(now).toEqual(await own(asOf));
+    expect(then).toEqual(await own(later));
+    expect(now).not.toEqual(then);
+  });
+
   it('without metadata and without a saved catalog knows no artist, and still fills the playlist', async () => {
     const rows = await weeklyPlaylist({ data }, 'user-17', { asOf });
     expect(rows).toHaveLength(30);
