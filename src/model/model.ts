@@ -129,12 +129,12 @@ export class Model {
     if (u === undefined) throw new RangeError(`recommend: unknown user '${userId}' (fold the user in with foldIn)`);
     const n = checkN(opts.n ?? 10);
     const excludeSeen = opts.excludeSeen ?? true;
-    const block = await topKRange(
-      { userFactors: this.data.userFactors, itemFactors: this.data.itemFactors, factors: this.factors, exclude: excludeSeen ? this.data.seen : undefined },
-      u,
-      u + 1,
-      n,
-    );
+    // One row of factors and of exclusions: the addon checks every array it is given, and the
+    // whole `seen` index of a million users is megabytes to check for one user.
+    const k = this.factors;
+    const seen = this.data.seen;
+    const exclude = excludeSeen ? { indptr: Int32Array.of(0, seen.indptr[u + 1] - seen.indptr[u]), indices: seen.indices.subarray(seen.indptr[u], seen.indptr[u + 1]) } : undefined;
+    const block = await topKVectors(this.data.userFactors.subarray(u * k, (u + 1) * k), this.data.itemFactors, k, n, exclude);
     return this.toRecommendations(block.items, block.scores, 0, n);
   }
 
