@@ -3,7 +3,7 @@
  * line what was kept and how to continue, and end by the signal (the shell reports 128 + n).
  * Without this a killed run said nothing and could leave a half-written temporary sibling behind.
  */
-import { removeTempFiles, stopTempFiles } from '../util/atomic.js';
+import { removeTempFiles, stopTempFiles, tempWritesSettled } from '../util/atomic.js';
 
 const SIGNALS = [
   ['SIGINT', 130],
@@ -24,15 +24,18 @@ export function isInterrupted(): boolean {
   return interrupted;
 }
 
-/** How long creations already handed to the thread pool get to land before the last removal. */
-const SETTLE_MS = 200;
+/**
+ * Atomic writes under way when the signal came get this long to finish or fail (each step of one
+ * is in the thread pool and could create its temporary file after a first removal).
+ */
+const SETTLE_MS = 3000;
+const POLL_MS = 10;
 
 export function installInterruptHandler(): void {
   for (const [signal, code] of SIGNALS) {
     process.once(signal, () => {
       interrupted = true;
       stopTempFiles();
-      removeTempFiles();
       let extra: string | undefined;
       try {
         extra = note?.();
@@ -40,13 +43,19 @@ export function installInterruptHandler(): void {
         extra = undefined;
       }
       process.stderr.write(`mixtape: interrupted (${signal})${extra ? `; ${extra}` : ''}\n`);
-      setTimeout(() => {
+      const started = Date.now();
+      const finish = (): void => {
+        if (!tempWritesSettled() && Date.now() - started < SETTLE_MS) {
+          setTimeout(finish, POLL_MS);
+          return;
+        }
         removeTempFiles();
         // Re-raise with the default action rather than process.exit: exit tears the runtime down
         // under native solves still running in worker threads, which then abort the process.
         process.kill(process.pid, signal);
         setTimeout(() => process.exit(code), 1000).unref();
-      }, SETTLE_MS);
+      };
+      finish();
     });
   }
 }

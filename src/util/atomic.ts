@@ -22,6 +22,23 @@ export function tempSibling(target: string, tag = 'tmp'): string {
   return tmp;
 }
 
+/** Atomic writes under way: an interruption lets them finish or fail before it cleans up. */
+let pending = 0;
+
+async function counted<T>(write: () => Promise<T>): Promise<T> {
+  pending++;
+  try {
+    return await write();
+  } finally {
+    pending--;
+  }
+}
+
+/** Whether no atomic write is under way (none can start once temporary files are stopped). */
+export function tempWritesSettled(): boolean {
+  return pending === 0;
+}
+
 /** From now on no temporary sibling is handed out (an interrupted run starts no new output). */
 export function stopTempFiles(): void {
   stopped = true;
@@ -51,6 +68,10 @@ export function removeTempFiles(): number {
  * failure the temporary file is removed and `file` is untouched.
  */
 export async function writeViaTemp(file: string, write: (tmp: string) => Promise<void>): Promise<void> {
+  return counted(() => writeViaTempNow(file, write));
+}
+
+async function writeViaTempNow(file: string, write: (tmp: string) => Promise<void>): Promise<void> {
   const tmp = tempSibling(file);
   try {
     await write(tmp);
@@ -80,6 +101,10 @@ export async function writeFileAtomic(file: string, data: Uint8Array | string): 
  * one is in place, so at every instant one complete version exists under one of the two names).
  */
 export async function writeDirAtomic(target: string, fill: (tmpDir: string) => Promise<void>): Promise<void> {
+  return counted(() => writeDirAtomicNow(target, fill));
+}
+
+async function writeDirAtomicNow(target: string, fill: (tmpDir: string) => Promise<void>): Promise<void> {
   const parent = path.dirname(path.resolve(target));
   await fs.mkdir(parent, { recursive: true }).catch((err) => {
     throw describeWriteError(target, err);
