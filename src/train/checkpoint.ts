@@ -5,6 +5,7 @@
  * guards against resuming a different problem.
  */
 import { createHash } from 'node:crypto';
+import { clearStaleSiblings } from '../util/stale-siblings.js';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeDirAtomic } from '../util/atomic.js';
@@ -107,4 +108,5 @@ export async function readCheckpoint(dir: string, fingerprint: string, users: nu
 
 export async function removeCheckpoint(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
+  await clearStaleSiblings(dir);
 }

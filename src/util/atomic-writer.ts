@@ -5,6 +5,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { tempSibling } from './atomic.js';
+import { clearStaleSiblings } from './stale-siblings.js';
 
 export class AtomicTextWriter {
   private chunks: string[] = [];
@@ -21,6 +22,7 @@ export class AtomicTextWriter {
     try {
       // Like every other output of the CLI, missing parent directories are created.
       await fs.mkdir(path.dirname(target), { recursive: true });
+      await clearStaleSiblings(target);
       w.handle = await fs.open(w.tmp, 'wx');
     } catch (err) {
       throw new Error(`cannot write ${target}: ${(err as Error).message}`, { cause: err });

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, promises as fs, rmSync } from 'node:fs';
 import path from 'node:path';
+import { clearStaleSiblings } from './stale-siblings.js';
 
 /**
  * Temporary siblings handed out by this process. Names are unique (pid + random), so one that was
@@ -72,6 +73,7 @@ export async function writeViaTemp(file: string, write: (tmp: string) => Promise
 }
 
 async function writeViaTempNow(file: string, write: (tmp: string) => Promise<void>): Promise<void> {
+  await clearStaleSiblings(file);
   const tmp = tempSibling(file);
   try {
     await write(tmp);
@@ -109,6 +111,7 @@ async function writeDirAtomicNow(target: string, fill: (tmpDir: string) => Promi
   await fs.mkdir(parent, { recursive: true }).catch((err) => {
     throw describeWriteError(target, err);
   });
+  await clearStaleSiblings(target);
   const tmp = tempSibling(target);
   try {
     await fs.mkdir(tmp);

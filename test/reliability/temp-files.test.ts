@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeTempFiles, tempSibling, writeDirAtomic } from '../../src/util/atomic.js';
+import { clearStaleSiblings } from '../../src/util/stale-siblings.js';
+import { spawn, spawnSync } from 'node:child_process';
 
 let dir: string;
 beforeAll(async () => {
@@ -32,5 +34,30 @@ describe('removeTempFiles (what an interrupted run cleans up)', () => {
     expect(await readFile(path.join(dir, 'done', 'manifest.json'), 'utf8')).toBe('"done"');
     expect(existsSync(old)).toBe(true);
     expect(removeTempFiles()).toBe(0);
+  });
+
+  it('clears what killed runs left beside an output, and leaves live runs alone', async () => {
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    const live = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    try {
+      const target = path.join(dir, 'model');
+      const stale = path.join(dir, `.model.tmp-${dead}-0123abcd`);
+      const busy = path.join(dir, `.model.tmp-${live.pid}-89abcdef`);
+      await mkdir(stale);
+      await writeFile(path.join(stale, 'items.parquet'), 'half of a model');
+      await mkdir(busy);
+      await writeDirAtomic(target, (tmp) => writeFile(path.join(tmp, 'manifest.json'), '"new"'));
+      expect(existsSync(stale)).toBe(false);
+      expect(existsSync(busy)).toBe(true);
+      // Killed between the two renames of a swap: the previous version is put back.
+      const swapped = path.join(dir, 'swapped');
+      const aside = path.join(dir, `.swapped.old-${dead}-fedcba98`);
+      await mkdir(aside);
+      await writeFile(path.join(aside, 'manifest.json'), '"previous"');
+      expect(await clearStaleSiblings(swapped)).toBe(1);
+      expect(await readFile(path.join(swapped, 'manifest.json'), 'utf8')).toBe('"previous"');
+    } finally {
+      live.kill();
+    }
   });
 });
