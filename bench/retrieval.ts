@@ -18,7 +18,7 @@
  */
 import { parseArgs } from 'node:util';
 import { candidateRecall, exactCandidates, type CandidateLists } from '../src/retrieve/candidates.js';
-import { mergeExclusions, userRange } from '../src/retrieve/exclusion-rows.js';
+import { mergeExclusions } from '../src/retrieve/exclusion-rows.js';
 import { HnswIndex, type MipsSpace } from '../src/retrieve/hnsw.js';
 import { syntheticFactors } from '../src/retrieve/synthetic-factors.js';
 import { Model } from '../src/model/model.js';

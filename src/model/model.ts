@@ -3,7 +3,7 @@
  * recommendation methods a service calls. Methods never mutate the model, so concurrent calls
  * are safe; heavy work runs in native async calls off the JS thread.
  */
-import { gram, gramAsync } from '../native/index.js';
+import { itemGram, itemGramAsync } from './item-gram.js';
 import { sharedArray, toShared } from '../util/shared-memory.js';
 import { gatherFactors, gatherRows, topKRange, topKVectors } from '../retrieve/exact.js';
 import { foldInVector, foldInVectorAsync, type FoldInEntry } from '../retrieve/fold-in.js';
@@ -48,7 +48,6 @@ export interface HistoryEntry {
 }
 
 export class Model {
-  private itemGramCache?: Float32Array;
   private normalizedItems?: Float32Array;
 
   readonly data: ModelData;
@@ -116,7 +115,7 @@ export class Model {
    * features of weeklyPlaylist. ModelHandle.reload warms a model before swapping it in.
    */
   async warm(): Promise<this> {
-    this.itemGramCache ??= await gramAsync(this.data.itemFactors, this.factors);
+    await itemGramAsync(this.data);
     await nextTurn();
     this.itemsNormalized();
     await prepareWeeklyPlaylist(this);
@@ -227,8 +226,7 @@ export class Model {
   }
 
   itemGram(): Float32Array {
-    this.itemGramCache ??= gram(this.data.itemFactors, this.factors);
-    return this.itemGramCache;
+    return itemGram(this.data);
   }
 
   private itemsNormalized(): Float32Array {

@@ -1,7 +1,7 @@
 /**
  * Assembling the weekly job's tables from a model, track metadata, recent events and the archive.
  */
-import { gram } from '../native/index.js';
+import { itemGram } from '../model/item-gram.js';
 import { buildCsr } from '../data/csr.js';
 import type { ModelData } from '../model/model-data.js';
 import type { UserRows } from '../retrieve/exclusion-rows.js';
@@ -229,7 +229,7 @@ export function buildTables(data: ModelData, input: TablesInput): PlaylistTables
     factors: k,
     userFactors: extra > 0 ? withZeroRows(data.userFactors, users * k) : data.userFactors,
     itemFactors: data.itemFactors,
-    itemGram: gram(data.itemFactors, k),
+    itemGram: itemGram(data),
     params: data.params,
     seen: extra > 0 ? withEmptyRows(data.seen, users) : data.seen,
     recent: input.recent?.recent,

@@ -7,7 +7,7 @@
 import type { ModelData } from '../model/model-data.js';
 import type { ItemFeatures } from '../rerank/item-features.js';
 import { resolveRerankOptions, type RerankOptions } from '../rerank/options.js';
-import { gram } from '../native/index.js';
+import { itemGram } from '../model/item-gram.js';
 import { Dictionary } from '../data/dictionary.js';
 import { trackMetaFromContent, type TrackMeta } from './catalog.js';
 import { artistTrackRows, buildFeatures, contentFeatures, type FeatureInput } from './prepare.js';
@@ -63,32 +63,36 @@ export interface WeeklyPlaylistOptions extends Omit<RerankOptions, 'asOf'> {
   ef?: number;
 }
 
-interface Shared {
+/** Track features and the artist table for one metadata table. */
+interface MetaState {
   features: ItemFeatures;
-  itemGram: Float32Array;
   artistTracks: { indptr: Int32Array; indices: Int32Array };
 }
 
-const cache = new WeakMap<ModelData, WeakMap<TrackMeta, Shared>>();
-const runners = new WeakMap<ModelData, ShardRunner>();
-const defaultMeta = new WeakMap<ModelData, TrackMeta>();
-const sharedItems = new WeakMap<ModelData, Float32Array>();
-
-/** The item matrix on shared memory (once per model): the async scoring then reads it in place. */
-function sharedItemFactors(data: ModelData): Float32Array {
-  let v = sharedItems.get(data);
-  if (!v) sharedItems.set(data, (v = toShared(data.itemFactors)));
-  return v;
+/** What one model's playlists share across calls, built once per model. */
+interface ModelState {
+  runner: ShardRunner;
+  /** The item matrix on shared memory: the async scoring reads it in place. */
+  itemFactors: Float32Array;
+  /** The saved catalog's artists when the model has them; otherwise no artist is known (cap off). */
+  defaultMeta: TrackMeta;
+  byMeta: WeakMap<TrackMeta, MetaState>;
 }
 
-/** The saved catalog's artists when the model has them; otherwise no artist is known (cap off). */
-function metaFor(data: ModelData): TrackMeta {
-  let meta = defaultMeta.get(data);
-  if (!meta) {
-    meta = data.content ? trackMetaFromContent(data.content.data, data.items) : { artists: new Dictionary(), trackArtist: new Int32Array(data.items.size).fill(-1) };
-    defaultMeta.set(data, meta);
+const states = new WeakMap<ModelData, ModelState>();
+
+function stateOf(data: ModelData): ModelState {
+  let st = states.get(data);
+  if (!st) {
+    st = {
+      runner: new ShardRunner(),
+      itemFactors: toShared(data.itemFactors),
+      defaultMeta: data.content ? trackMetaFromContent(data.content.data, data.items) : { artists: new Dictionary(), trackArtist: new Int32Array(data.items.size).fill(-1) },
+      byMeta: new WeakMap(),
+    };
+    states.set(data, st);
   }
-  return meta;
+  return st;
 }
 
 /** asOf as epoch ms: numbers pass, Dates and ISO-8601 strings are converted. */
@@ -98,20 +102,17 @@ function asOfMs(asOf: unknown): number {
   return ms;
 }
 
-function sharedFor(data: ModelData, meta: TrackMeta, features?: FeatureInput): Shared {
-  let byMeta = cache.get(data);
-  if (!byMeta) cache.set(data, (byMeta = new WeakMap()));
-  let s = byMeta.get(meta);
-  if (!s || features) {
-    const content = features?.content ? undefined : contentFeatures(data);
-    s = {
-      features: buildFeatures(data, meta, content ? { ...features, content } : features),
-      itemGram: gram(data.itemFactors, data.params.factors),
-      artistTracks: artistTrackRows(meta.trackArtist, meta.artists.size),
-    };
-    if (!features) byMeta.set(meta, s);
-  }
-  return s;
+/** Features for this metadata (cached), or built afresh when the caller brings its own inputs. */
+function metaStateFor(data: ModelData, st: ModelState, meta: TrackMeta, features?: FeatureInput): MetaState {
+  const cached = features ? undefined : st.byMeta.get(meta);
+  if (cached) return cached;
+  const content = features?.content ? undefined : contentFeatures(data);
+  const ms = {
+    features: buildFeatures(data, meta, content ? { ...features, content } : features),
+    artistTracks: artistTrackRows(meta.trackArtist, meta.artists.size),
+  };
+  if (!features) st.byMeta.set(meta, ms);
+  return ms;
 }
 
 const EMPTY_ROW: WeightedRows = { indptr: Int32Array.of(0, 0), indices: new Int32Array(0), pref: new Float32Array(0), weight: new Float32Array(0) };
@@ -154,12 +155,13 @@ export async function weeklyPlaylist(model: { data: ModelData }, userId: string,
     throw new RangeError(`weeklyPlaylist: unknown user '${userId}' (give their recent events as options.recent, with at least one positive on a known track, to fold them in)`);
   }
   const asOf = asOfMs(opts.asOf);
-  const meta = opts.meta ?? metaFor(data);
+  const st = stateOf(data);
+  const meta = opts.meta ?? st.defaultMeta;
   // One user's retrieval and re-ranking take one to ten milliseconds of CPU on this thread; taking
   // turns lets a service's event loop run between concurrent calls instead of behind all of them.
   await nextTurn();
   const k = data.params.factors;
-  const shared = sharedFor(data, meta, opts.features);
+  const shared = metaStateFor(data, st, meta, opts.features);
   const seenRow = known === undefined ? EMPTY_ROW : userRow(data.seen, known);
   let recent: WeightedRows | undefined;
   if (opts.recent && opts.recent.length > 0) {
@@ -171,8 +173,8 @@ export async function weeklyPlaylist(model: { data: ModelData }, userId: string,
   const tables: PlaylistTables = {
     factors: k,
     userFactors: known === undefined ? new Float32Array(k) : data.userFactors.subarray(known * k, (known + 1) * k),
-    itemFactors: sharedItemFactors(data),
-    itemGram: shared.itemGram,
+    itemFactors: st.itemFactors,
+    itemGram: itemGram(data),
     params: data.params,
     seen: seenRow,
     recent,
@@ -194,8 +196,7 @@ export async function weeklyPlaylist(model: { data: ModelData }, userId: string,
     ef: opts.ef,
     foldInRecent: true,
   } as const;
-  let runner = runners.get(data);
-  if (!runner) runners.set(data, (runner = new ShardRunner()));
+  const runner = st.runner;
   await runner.prepare(tables, settings);
   // Row 0 of the one-user tables; the user's index seeds the draw like in the job.
   // A new listener's draw is seeded from their id, so it is as repeatable as anyone's.

@@ -19,7 +19,12 @@ export function tempSibling(target: string, tag = 'tmp'): string {
   const dir = path.dirname(target);
   const tmp = path.join(dir, `.${path.basename(target)}.${tag}-${process.pid}-${randomBytes(4).toString('hex')}`);
   // 'old' siblings hold the previous complete version during a directory swap: never removed here.
-  if (tag === 'tmp') inFlight.add(tmp);
+  if (tag === 'tmp') {
+    // A long-running process (a service saving models, a job recording thousands of shards) would
+    // otherwise keep every name: drop those already renamed or removed now and then.
+    if (inFlight.size >= 256) for (const t of inFlight) if (!existsSync(t)) inFlight.delete(t);
+    inFlight.add(tmp);
+  }
   return tmp;
 }
 
