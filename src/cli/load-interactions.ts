@@ -13,13 +13,29 @@ export function addInteractionFlags(cmd: Command): Command {
     .option('--format <format>', 'counts | events', oneOf('counts', 'events'), 'counts')
     .option('--user-col <name>', 'user id column')
     .option('--item-col <name>', 'item (track) id column')
-    .option('--weight-col <name>', 'weight column (counts)')
-    .option('--time-col <name>', 'timestamp column (events)')
+    .option('--weight-col <name>', 'weight column (counts)');
+  addEventColumnFlags(cmd, { ids: false })
     .option('--skip-bad', 'skip malformed rows and count them instead of failing')
     .option('--strict', 'fail on the first row that breaks a validation rule (events)')
     .option('--as-of <date>', 'reference time for decay and validation (events; default: just after the last event, ignoring stray rows dated more than a day past the latest 99.9%)', date)
     .option('--signals <file>', 'signals config (JSON) for events: weights, decay, negatives, anomaly filtering');
   return addPrivacyFlags(cmd);
+}
+
+/**
+ * Column names of an event log that differ from the schema (user_id, track_id, timestamp, event,
+ * ms_played, track_duration_ms, artist_id, context); `ids` adds --user-col and --item-col for
+ * commands that do not take them already. Read by `eventColumnOptions`.
+ */
+export function addEventColumnFlags(cmd: Command, o: { ids: boolean }): Command {
+  if (o.ids) cmd.option('--user-col <name>', 'user id column of the events (default user_id)').option('--item-col <name>', 'track id column of the events (default track_id)');
+  return cmd
+    .option('--time-col <name>', 'timestamp column of the events (default timestamp)')
+    .option('--event-col <name>', 'event kind column (default event; without one every row is a play)')
+    .option('--ms-played-col <name>', 'milliseconds-played column (default ms_played; without one plays count as heard in full)')
+    .option('--duration-col <name>', 'track duration column in ms (default track_duration_ms)')
+    .option('--artist-col <name>', 'artist id column (default artist_id)')
+    .option('--context-col <name>', 'listening context column (default context)');
 }
 
 /**

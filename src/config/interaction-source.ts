@@ -9,13 +9,22 @@ import type { Pseudonymizer } from '../privacy/index.js';
 import { computeSignals, defaultAsOf, loadSignalsConfig, type SignalsConfigInput, type SignalsReport } from '../signals/index.js';
 import type { Interactions } from '../types.js';
 
-export interface InteractionFlags extends PrivacyFlags {
-  interactions: string;
-  format: 'counts' | 'events';
+/** Column names of an event log other than the schema's (`--user-col`, `--event-col`, ...). */
+export interface EventColumnFlags {
   userCol?: string;
   itemCol?: string;
-  weightCol?: string;
   timeCol?: string;
+  eventCol?: string;
+  msPlayedCol?: string;
+  durationCol?: string;
+  artistCol?: string;
+  contextCol?: string;
+}
+
+export interface InteractionFlags extends PrivacyFlags, EventColumnFlags {
+  interactions: string;
+  format: 'counts' | 'events';
+  weightCol?: string;
   skipBad?: boolean;
   strict?: boolean;
   asOf?: number;
@@ -64,12 +73,24 @@ export function countsReadOptions(f: Omit<InteractionFlags, 'signals'>): ReadCou
   };
 }
 
+/** The column options of readEvents from the flags that were given. */
+export function eventColumnOptions(f: EventColumnFlags): ReadEventsOptions {
+  const o: ReadEventsOptions = {};
+  if (f.userCol) o.userCol = f.userCol;
+  if (f.itemCol) o.trackCol = f.itemCol;
+  if (f.timeCol) o.timeCol = f.timeCol;
+  if (f.eventCol) o.eventCol = f.eventCol;
+  if (f.msPlayedCol) o.msPlayedCol = f.msPlayedCol;
+  if (f.durationCol) o.durationCol = f.durationCol;
+  if (f.artistCol) o.artistCol = f.artistCol;
+  if (f.contextCol) o.contextCol = f.contextCol;
+  return o;
+}
+
 /** readEvents options from the shared flags. */
 export function eventsReadOptions(f: Omit<InteractionFlags, 'signals'>): ReadEventsOptions {
   return {
-    ...(f.userCol ? { userCol: f.userCol } : {}),
-    ...(f.itemCol ? { itemCol: f.itemCol } : {}),
-    ...(f.timeCol ? { timeCol: f.timeCol } : {}),
+    ...eventColumnOptions(f),
     skipBad: f.skipBad ?? false,
     strict: f.strict ?? false,
     ...(f.asOf !== undefined ? { asOf: f.asOf } : {}),

@@ -111,6 +111,25 @@ export function locateEventColumns(file: string, names: readonly string[], o: Re
   };
 }
 
+/** Schema roles of event columns, by their default names (the keys of `IngestReport.columns`). */
+export const EVENT_COLUMN_ROLES = ['user_id', 'track_id', 'timestamp', 'event', 'ms_played', 'track_duration_ms', 'artist_id', 'context'] as const;
+export type EventColumnRole = (typeof EVENT_COLUMN_ROLES)[number];
+
+/** The file's column read for each role, null for an optional role the file does not have. */
+export function eventColumnsUsed(names: readonly string[], idx: EventColumnIndex): Record<EventColumnRole, string | null> {
+  const at = (i: number): string | null => (i >= 0 ? names[i] : null);
+  return {
+    user_id: at(idx.user),
+    track_id: at(idx.track),
+    timestamp: at(idx.time),
+    event: at(idx.event),
+    ms_played: at(idx.msPlayed),
+    track_duration_ms: at(idx.duration),
+    artist_id: at(idx.artist),
+    context: at(idx.context),
+  };
+}
+
 /** Rule settings from the options. */
 export function eventRuleOptions(o: ReadEventsOptions): EventRuleOptions {
   for (const [k, v] of Object.entries({ asOf: o.asOf, maxAgeMs: o.maxAgeMs, minEpochMs: o.minEpochMs, durationToleranceMs: o.durationToleranceMs })) {

@@ -45,6 +45,12 @@ export interface IngestReport {
   timestampFormat?: TimestampFormat;
   /** Rows per raw event name that was not a known kind (kept as `other`). */
   unknownKinds?: Record<string, number>;
+  /**
+   * Events: the file's column read for each schema role (`event`, `ms_played`, ...), null for an
+   * optional role the file lacks (no `event` column: every row is a play; no `ms_played`: plays
+   * count as fully heard).
+   */
+  columns?: Record<string, string | null>;
 }
 
 /** Maximum examples kept per rule. */
@@ -67,6 +73,7 @@ export class ReportBuilder {
   rowsKept = 0;
   timestampFormat?: TimestampFormat;
   delimiter?: string;
+  columns?: Record<string, string | null>;
   private readonly started = performance.now();
 
   constructor(
@@ -139,6 +146,7 @@ export class ReportBuilder {
     };
     if (this.delimiter !== undefined) report.delimiter = this.delimiter;
     if (this.timestampFormat !== undefined) report.timestampFormat = this.timestampFormat;
+    if (this.columns !== undefined) report.columns = { ...this.columns };
     if (this.validation.unknown_event_kind !== undefined) {
       report.unknownKinds = Object.fromEntries(this.unknownKinds);
     }

@@ -6,14 +6,29 @@
 import type { IngestReport } from './ingest-report.js';
 import { describeTimestampFormat, type TimestampFormat } from './timestamps.js';
 
-/** Rows read and kept, how timestamps were read, and the rules that fired with their counts and first example. */
+/**
+ * Rows read and kept, how timestamps were read, optional event columns whose absence changes what
+ * rows mean, and the rules that fired with their counts and first example.
+ */
 export function formatIngestLine(r: IngestReport): string {
   const fired = Object.entries(r.validation).filter(([, n]) => n > 0);
   const time = r.timestampFormat ? `; timestamps: ${describeTimestampFormat(r.timestampFormat)}` : '';
-  const head = `read ${r.file}: ${r.rowsRead.toLocaleString('en-US')} rows, ${r.rowsKept.toLocaleString('en-US')} kept${time}`;
+  const head = `read ${r.file}: ${r.rowsRead.toLocaleString('en-US')} rows, ${r.rowsKept.toLocaleString('en-US')} kept${time}${missingColumnNotes(r)}`;
   if (fired.length === 0) return head;
   const first = Object.values(r.examples)[0]?.[0];
   return `${head}; ${fired.map(([rule, n]) => `${rule} ${n.toLocaleString('en-US')}`).join(', ')}${first ? ` (first at ${first})` : ''}`;
+}
+
+/**
+ * A file without an event column is read as plays only, and one without ms_played as fully heard
+ * plays: said on the read line, so a column named differently (event_type) is not silently lost.
+ */
+function missingColumnNotes(r: IngestReport): string {
+  const c = r.columns;
+  if (!c) return '';
+  if (c.event === null) return `; no event column: every row is a play${c.ms_played === null ? ' heard in full' : ''} (name it with --event-col)`;
+  if (c.ms_played === null) return '; no ms_played column: plays count as heard in full (name it with --ms-played-col)';
+  return '';
 }
 
 export interface IngestJson {
@@ -22,6 +37,8 @@ export interface IngestJson {
   rows_kept: number;
   /** How the timestamps were read (events): iso8601, epoch_s|ms|us|ns, timestamp_s|ms|us|ns. */
   timestamp_format?: TimestampFormat;
+  /** Events: the file's column read per schema role, null for an optional role it lacks. */
+  columns?: Record<string, string | null>;
   validation: Record<string, number>;
 }
 
@@ -31,6 +48,7 @@ export function ingestJson(r: IngestReport): IngestJson {
     rows_read: r.rowsRead,
     rows_kept: r.rowsKept,
     ...(r.timestampFormat ? { timestamp_format: r.timestampFormat } : {}),
+    ...(r.columns ? { columns: { ...r.columns } } : {}),
     validation: { ...r.validation },
   };
 }

@@ -11,7 +11,7 @@ import { INVALID_UTF8 } from './byte-interner.js';
 import { Dictionary } from './dictionary.js';
 import { EventCollector, describeRule, type EventRuleOptions } from './event-collector.js';
 import { OTHER, PLAY, UNKNOWN_KIND } from './event-kind.js';
-import { eventRuleOptions, locateEventColumns, type ReadEventsOptions } from './events-options.js';
+import { eventColumnsUsed, eventRuleOptions, locateEventColumns, type ReadEventsOptions } from './events-options.js';
 import { EVENT_RULES, ReportBuilder, type IngestReport } from './ingest-report.js';
 import { readBatches, type ColumnarFormat } from './columnar-batches.js';
 import { IngestError } from './errors.js';
@@ -30,9 +30,10 @@ export interface ArrowEventColumns {
   context?: string;
 }
 
-/** Resolves the event columns among a schema's field names; throws naming a missing column. */
-export function arrowEventColumns(file: string, fieldNames: readonly string[], opts: ReadEventsOptions): ArrowEventColumns {
+/** Resolves the event columns among a schema's field names (recorded on the report); throws naming a missing column. */
+export function arrowEventColumns(file: string, fieldNames: readonly string[], opts: ReadEventsOptions, report: ReportBuilder): ArrowEventColumns {
   const idx = locateEventColumns(file, fieldNames, opts);
+  report.columns = eventColumnsUsed(fieldNames, idx);
   const pick = (i: number): string | undefined => (i >= 0 ? fieldNames[i] : undefined);
   const cols: ArrowEventColumns = { user: fieldNames[idx.user], track: fieldNames[idx.track], time: fieldNames[idx.time] };
   for (const key of ['event', 'msPlayed', 'duration', 'artist', 'context'] as const) {
@@ -199,7 +200,7 @@ export async function readEventsColumnar(file: string, format: ColumnarFormat, o
   const report = new ReportBuilder(file, format, 'row', EVENT_RULES, opts.strict ?? false, opts.skipBad ?? false);
   let sink: ArrowEventSink | undefined;
   const rows = await readBatches(file, format, {
-    columns: (names, n) => (sink = new ArrowEventSink(file, opts, report, arrowEventColumns(file, names, opts), n ?? 1024)).columnNames,
+    columns: (names, n) => (sink = new ArrowEventSink(file, opts, report, arrowEventColumns(file, names, opts, report), n ?? 1024)).columnNames,
     batch: (b) => sink!.addBatch(b),
   });
   if (rows === 0 && !opts.allowEmpty) throw new IngestError(`${file}: no data rows`, file);

@@ -5,7 +5,7 @@ import { readDelimited, type DelimitedRow, type HeaderInfo } from './csv-reader.
 import { quoteValue } from './errors.js';
 import { EventCollector, describeRule, type EventRuleOptions } from './event-collector.js';
 import { OTHER, PLAY, UNKNOWN_KIND, kindFromBytes } from './event-kind.js';
-import { eventRuleOptions, locateEventColumns, type EventColumnIndex, type ReadEventsOptions } from './events-options.js';
+import { eventColumnsUsed, eventRuleOptions, locateEventColumns, type EventColumnIndex, type ReadEventsOptions } from './events-options.js';
 import { EVENT_RULES, ReportBuilder, type IngestReport } from './ingest-report.js';
 import { isBlank, parseNumberBytes } from './parse-number.js';
 import { TextTimestampParser } from './timestamps.js';
@@ -40,6 +40,7 @@ class CsvEventSink {
   header(info: HeaderInfo): void {
     this.names = info.names;
     this.col = locateEventColumns(this.file, info.names, this.opts);
+    this.report.columns = eventColumnsUsed(info.names, this.col);
     this.report.delimiter = info.delimiter;
     this.collector = new EventCollector(
       this.rules,

@@ -125,6 +125,7 @@ describe('Parquet and Arrow events', () => {
     await import('node:fs/promises').then((fs) => fs.writeFile(file, bytes));
     const { log, report } = await readEvents(file);
     expect(report.timestampFormat).toBe('epoch_s');
+    expect(report.columns).toMatchObject({ event: 'event', ms_played: 'ms_played', context: null });
     expect(report.validation.missing_id).toBe(2);
     expect(log.users.ids).toEqual(['101', '102']);
     expect(log.tracks.ids).toEqual(['x', 'y']);
@@ -144,6 +145,8 @@ describe('Parquet and Arrow events', () => {
     const r2 = await readEvents(ipcFile);
     expect(r2.report.timestampFormat).toBe('iso8601');
     expect(r2.report.unknownKinds).toEqual({ mystery: 1 });
+    // The report says which column each role was read from and which optional ones are missing.
+    expect(r2.report.columns).toEqual({ user_id: 'user_id', track_id: 'track_id', timestamp: 'timestamp', event: 'event', ms_played: null, track_duration_ms: null, artist_id: null, context: null });
     expect(Array.from(r2.log.timestamp)).toEqual([Date.UTC(2023, 5, 1, 12), Date.UTC(2023, 5, 1, 12, 0, 5, 250)]);
     // The same table in the IPC stream format.
     const streamFile = tmp.write('iso.ipc', arrow.tableToIPC(t2, 'stream'));

@@ -29,6 +29,8 @@ const RULES = [
   `u4,t5,${T},play,200000,200000`, // 12 kept
 ].join('\n') + '\n';
 
+const RENAMED_HEADER = 'listener,song,ts,event_type,msPlayed,length_ms';
+
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'mixtape-signals-'));
   const g = mixtape('generate', '--users', '200', '--tracks', '1500', '--weeks', '3', '--seed', '5', '--corrupt-rows', '80', '--bots', '0.05', '--out', 'w');
@@ -86,7 +88,14 @@ describe('mixtape signals', () => {
     expect(report.totals.events).toBe(3);
     expect(report.totals.other_events).toBe(1);
     expect(report.asOf).toBe(AS_OF);
-    expect(report.ingest).toEqual({ file: 'rules.csv', rows_read: 11, rows_kept: 3, timestamp_format: 'epoch_ms', validation: report.validation });
+    expect(report.ingest).toEqual({
+      file: 'rules.csv',
+      rows_read: 11,
+      rows_kept: 3,
+      timestamp_format: 'epoch_ms',
+      columns: { user_id: 'user_id', track_id: 'track_id', timestamp: 'timestamp', event: 'event', ms_played: 'ms_played', track_duration_ms: 'track_duration_ms', artist_id: null, context: null },
+      validation: report.validation,
+    });
   });
 
   it('fails with one line naming file:line and the rule in strict mode, writing no report', async () => {
@@ -98,6 +107,36 @@ describe('mixtape signals', () => {
     expect(m.code).toBe(1);
     expect(m.stderr).toMatch(/rules\.csv:11: column 'ms_played'/);
     expect((await readdir(dir)).some((f) => f.includes('strict.json'))).toBe(false);
+  });
+
+  it('reads a log whose columns are named differently with the column flags, and says when the event kind is missing', async () => {
+    const renamed = RENAMED_HEADER + '\n' + RULES.split('\n').slice(1).join('\n');
+    await writeFile(path.join(dir, 'renamed.csv'), renamed);
+    const flags = ['--user-col', 'listener', '--item-col', 'song', '--time-col', 'ts', '--event-col', 'event_type', '--ms-played-col', 'msPlayed', '--duration-col', 'length_ms'];
+    const named = mixtape('signals', '--events', 'renamed.csv', '--as-of', AS_OF, '--report', 'renamed.json', '--skip-bad', ...flags);
+    expect(named.code).toBe(0);
+    const plain = JSON.parse(await readFile(path.join(dir, 'rules.json'), 'utf8'));
+    const report = JSON.parse(await readFile(path.join(dir, 'renamed.json'), 'utf8'));
+    // The same rows as the file with the schema's names, so the same figures.
+    expect(report.validation).toEqual(plain.validation);
+    expect(report.totals).toEqual(plain.totals);
+    expect(report.ingest.columns).toMatchObject({ user_id: 'listener', event: 'event_type', ms_played: 'msPlayed', track_duration_ms: 'length_ms' });
+    // Without --event-col the kinds are not read: every row is a play, and the read line says so.
+    const unnamed = mixtape('signals', '--events', 'renamed.csv', '--as-of', AS_OF, '--report', 'unnamed.json', '--skip-bad', ...flags.slice(0, 6));
+    expect(unnamed.code).toBe(0);
+    expect(unnamed.stdout).toMatch(/^read renamed\.csv: .*; no event column: every row is a play heard in full \(name it with --event-col\)/m);
+    expect(JSON.parse(await readFile(path.join(dir, 'unnamed.json'), 'utf8')).ingest.columns).toMatchObject({ event: null, ms_played: null });
+    // A column named that the file lacks is an error naming it.
+    const wrong = mixtape('signals', '--events', 'renamed.csv', '--as-of', AS_OF, '--report', 'wrong.json', ...flags.slice(0, 6), '--event-col', 'kind');
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/renamed\.csv: missing column 'kind'/);
+    // train and weekly take the same flags.
+    const t = mixtape('train', '--format', 'events', '--interactions', 'renamed.csv', '--as-of', AS_OF, '--skip-bad', '--factors', '2', '--iterations', '1', '--threads', '1', '--out', 'renamed-model', '--json', ...flags);
+    expect(t.code).toBe(0);
+    expect(JSON.parse(t.stdout).signals.negative_entries).toBe(plain.totals.negative_entries);
+    const w = mixtape('weekly', '--model', 'renamed-model', '--events', 'renamed.csv', '--as-of', AS_OF, '--skip-bad', '--out', 'renamed-week.csv', '--json', ...flags);
+    expect(w.stderr).toBe('');
+    expect(JSON.parse(w.stdout).ingest.columns.event).toBe('event_type');
   });
 
   it('applies a config file and names a bad key', async () => {

@@ -6,12 +6,12 @@ import type { Command } from 'commander';
 import { readEvents, type IngestReport } from '../../data/index.js';
 import { computeSignals, formatSignalsSummary, loadSignalsConfig, type SignalsReport } from '../../signals/index.js';
 import { writeFileAtomic } from '../../util/atomic.js';
-import { ingestPrivacyOptions, type PrivacyFlags } from '../../config/interaction-source.js';
-import { addPrivacyFlags } from '../load-interactions.js';
+import { eventColumnOptions, ingestPrivacyOptions, type EventColumnFlags, type PrivacyFlags } from '../../config/interaction-source.js';
+import { addEventColumnFlags, addPrivacyFlags } from '../load-interactions.js';
 import { date } from '../options.js';
 import { formatIngestLine, ingestJson } from '../ingest-summary.js';
 
-interface SignalsFlags extends PrivacyFlags {
+interface SignalsFlags extends PrivacyFlags, EventColumnFlags {
   events: string;
   asOf: number;
   config?: string;
@@ -29,6 +29,7 @@ export async function signalsReportForFile(f: Omit<SignalsFlags, 'report' | 'jso
   // The config is checked before the (possibly long) read so a typo fails at once.
   const config = f.config ? loadSignalsConfig(f.config) : undefined;
   const { log, report: ingest } = await readEvents(f.events, {
+    ...eventColumnOptions(f),
     asOf: f.asOf,
     strict: f.strict ?? false,
     skipBad: f.skipBad ?? false,
@@ -49,7 +50,7 @@ export function registerSignals(program: Command): void {
     .option('--strict', 'fail on the first row that breaks a validation rule, naming file:line and the rule')
     .option('--skip-bad', 'skip malformed rows and count them instead of failing')
     .option('--json', 'print the report JSON instead of the summary');
-  addPrivacyFlags(cmd).action(async (f: SignalsFlags) => {
+  addPrivacyFlags(addEventColumnFlags(cmd, { ids: true })).action(async (f: SignalsFlags) => {
       const { report, ingest } = await signalsReportForFile(f);
       const json = JSON.stringify({ ...report, ingest: ingestJson(ingest) }, null, 2) + '\n';
       await writeFileAtomic(f.report, json);

@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { readCatalog, readEvents } from '../../data/index.js';
-import { ingestPrivacyOptions, type PrivacyFlags } from '../../config/interaction-source.js';
-import { addPrivacyFlags } from '../load-interactions.js';
+import { eventColumnOptions, ingestPrivacyOptions, type EventColumnFlags, type PrivacyFlags } from '../../config/interaction-source.js';
+import { addEventColumnFlags, addPrivacyFlags } from '../load-interactions.js';
 import { Model } from '../../model/model.js';
 import { previousWeeks, readArchive } from '../../playlist/archive.js';
 import { trackMetaFromCatalog, trackMetaFromContent, trackMetaFromEvents, type TrackMeta } from '../../playlist/catalog.js';
@@ -20,7 +20,7 @@ import { formatIngestLine, ingestJson } from '../ingest-summary.js';
 import { createProgress } from '../progress.js';
 import { setInterruptNote } from '../interrupt.js';
 
-interface WeeklyFlags extends PrivacyFlags {
+interface WeeklyFlags extends PrivacyFlags, EventColumnFlags {
   model: string;
   events: string;
   asOf: number;
@@ -94,12 +94,12 @@ export function registerWeekly(program: Command): void {
     .option('--skip-bad', 'skip malformed event rows instead of failing')
     .option('--json', 'print the summary as JSON on stdout');
   // A model trained with --pseudonymize holds tokens: the recent events' user ids must get the same ones.
-  addPrivacyFlags(cmd).action(async (f: WeeklyFlags) => {
+  addPrivacyFlags(addEventColumnFlags(cmd, { ids: true })).action(async (f: WeeklyFlags) => {
       const started = performance.now();
       const model = await Model.load(f.model);
       const data = model.data;
       // A week without fresh events is a week like any other: the playlists come from the model alone.
-      const { log, report: ingest } = await readEvents(f.events, { asOf: f.asOf, skipBad: f.skipBad ?? false, allowEmpty: true, ...ingestPrivacyOptions(f, 'events') });
+      const { log, report: ingest } = await readEvents(f.events, { ...eventColumnOptions(f), asOf: f.asOf, skipBad: f.skipBad ?? false, allowEmpty: true, ...ingestPrivacyOptions(f, 'events') });
       let meta: TrackMeta;
       // Artists from the catalog given, else from the catalog the model was trained with, else the events.
       if (f.catalog) meta = trackMetaFromCatalog(await readCatalog(f.catalog), data.items);
