@@ -34,6 +34,37 @@ describe('beyond-accuracy metrics', () => {
     expect(r.mean).toBeCloseTo((r.perList[0] + 0 + 1) / 3, 6);
   });
 
+  it('intra-list diversity equals the pairwise definition on random lists (with gaps and zero vectors)', () => {
+    let seed = 7;
+    const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (const [nItems, dim, width, k] of [[50, 1, 6, 6], [200, 16, 30, 20], [40, 7, 5, 9]] as const) {
+      const vectors = new Float32Array(nItems * dim);
+      for (let i = 0; i < vectors.length; i++) vectors[i] = rand() - 0.5;
+      vectors.fill(0, 3 * dim, 4 * dim); // item 3 is a zero vector
+      const rows = 40;
+      const recs = new Int32Array(rows * width);
+      for (let s = 0; s < recs.length; s++) recs[s] = rand() < 0.1 ? -1 : s % 11 === 0 ? 3 : Math.floor(rand() * nItems);
+      const r = intraListDiversity(recs, width, k, vectors, dim);
+      for (let row = 0; row < rows; row++) {
+        const items = Array.from(recs.subarray(row * width, row * width + Math.min(k, width))).filter((i) => i >= 0);
+        const norm = (i: number): number => Math.hypot(...vectors.subarray(i * dim, (i + 1) * dim));
+        let sum = 0;
+        let pairs = 0;
+        for (let a = 0; a < items.length; a++) {
+          for (let b = a + 1; b < items.length; b++) {
+            let dot = 0;
+            for (let d = 0; d < dim; d++) dot += vectors[items[a] * dim + d] * vectors[items[b] * dim + d];
+            const denom = norm(items[a]) * norm(items[b]);
+            sum += 1 - (denom > 0 ? dot / denom : 0);
+            pairs++;
+          }
+        }
+        if (pairs === 0) expect(r.perList[row]).toBeNaN();
+        else expect(r.perList[row]).toBeCloseTo(sum / pairs, 5);
+      }
+    }
+  });
+
   it('artist diversity = distinct known artists / known items', () => {
     const itemArtist = Int32Array.from([0, 0, 1, -1]);
     const r = artistDiversity(Int32Array.from([0, 1, 2, 3, -1, -1]), 3, 3, itemArtist);
