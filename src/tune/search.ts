@@ -13,6 +13,8 @@
  *  3. re-ranking — λ, exploration share and artist cap: the most diverse setting whose NDCG@20 is
  *     within `rerankTolerance` of the best setting's (accuracy is never traded away silently).
  * Stages 2 and 3 reuse one trained model and are cheap; they get a reserved share of the budget.
+ * The budget covers the whole run: the search stops before a trial that would leave too little
+ * time for that model and the final test trainings (their cost is learned from the trials run).
  */
 import type { RunConfig } from '../config/run-config.js';
 import type { RunData } from '../eval/run-data.js';
@@ -24,6 +26,7 @@ import { SeededRandom } from '../eval/random.js';
 import { pipelineRanker, scoreRanker, trainFor, type Scorers } from './objective.js';
 import { ARTIST_CAPS, CfSampler, CONTENT_WEIGHTS, EXPLORATIONS, LAMBDAS, type CfCandidate } from './space.js';
 import { TrialLog, trialKey, type TrialRecord } from './trial-log.js';
+import { TuneCostModel } from './cost-model.js';
 
 export interface TuneOptions {
   split: SplitKind;
@@ -52,6 +55,12 @@ export interface TuneResult {
   test: { defaults: number; best: number };
   trials: { evaluated: number; fromLog: number; brackets: number };
   seconds: number;
+  /**
+   * The budget and what the run needed beyond the search: `finishSeconds` is the estimate, made
+   * after the defaults trial, of the stages-2/3 model and the final test trainings; `short` when
+   * the defaults trial and that alone did not fit (the run then took longer than the budget).
+   */
+  budget: { seconds: number; finishSeconds: number; short: boolean };
 }
 
 /** The engine's own training defaults: the configuration every search must beat. */
@@ -73,7 +82,7 @@ export async function runTune(data: RunData, o: TuneOptions): Promise<TuneResult
   const log = new TrialLog(o.logFile, o.resume ?? false);
   // Stages 2 and 3 are cheap but must not be starved by stage 1.
   const reserve = o.budgetMs * (scorers.content ? 0.2 : 0.1);
-  const cfDeadline = deadline - reserve;
+  const cost = new TuneCostModel();
 
   const splits = new Map<string, { validation: RunSplit; spec: SplitSpec }>();
   const splitFor = (halfLife: number | null | undefined): { validation: RunSplit; spec: SplitSpec } => {
@@ -81,7 +90,9 @@ export async function runTune(data: RunData, o: TuneOptions): Promise<TuneResult
     let s = splits.get(key);
     if (!s) {
       const spec: SplitSpec = { kind: o.split, seed, ...(events && halfLife !== undefined ? { signals: { halfLifeDays: halfLife } } : {}) };
+      const t = performance.now();
       s = { validation: makeValidationSplit(data, spec), spec };
+      cost.observeSplit(performance.now() - t);
       splits.set(key, s);
     }
     return s;
@@ -100,8 +111,11 @@ export async function runTune(data: RunData, o: TuneOptions): Promise<TuneResult
     if (cached) return cached;
     const t = performance.now();
     const { validation } = splitFor(c.halfLifeDays);
+    const t1 = performance.now();
     const trained = await trainFor(validation, cfConfig(c, iterations), o.threads);
+    const t2 = performance.now();
     const s = scoreRanker(pipelineRanker(trained, validation, {}, scorers, 'cf').ranker, validation, { data: trained.itemFactors, dim: trained.factors });
+    cost.observeTrial(c.train.factors, iterations, t2 - t1, performance.now() - t2);
     const rec: TrialRecord = { key, stage, ...(bracket !== undefined ? { bracket, rung } : {}), params: cfParams(c), iterations, ndcg: s.ndcg, seconds: (performance.now() - t) / 1000 };
     log.add(rec);
     say(`${stage}${bracket !== undefined ? ` b${bracket}r${rung}` : ''} ${JSON.stringify(rec.params)} it ${iterations}: NDCG@20 ${s.ndcg.toFixed(4)}`);
@@ -112,15 +126,25 @@ export async function runTune(data: RunData, o: TuneOptions): Promise<TuneResult
   const defaults: CfCandidate = { train: defaultTrain(), ...(events ? { halfLifeDays: defaultSignalsConfig().halfLifeDays } : {}) };
   const defaultsRec = await cfTrial(defaults, full, 'defaults');
   let best = { cand: defaults, ndcg: defaultsRec.ndcg };
+  // After the search: the model of stages 2-3 and the test trainings of the best and the defaults
+  // (one when the defaults stay best). Estimated from the trials run so far (none when every
+  // trial came from the log: then only the budget shares apply).
+  const testTrainings = (): number => (best.cand === defaults ? 1 : 2);
+  const finishMs = (): number => cost.finishMs(best.cand.train.factors, full, testTrainings());
+  const finishEstimate = finishMs();
+  const defaultsDoneAt = performance.now();
+  const cfDeadline = (): number => deadline - reserve - finishMs();
   const rungs = rungIterations(full, eta, bracketSize);
   const sampler = new CfSampler(seed, events);
   let brackets = 0;
-  cfLoop: while (performance.now() < cfDeadline) {
+  cfLoop: while (performance.now() < cfDeadline()) {
     let pool = Array.from({ length: bracketSize }, () => sampler.next());
     for (let r = 0; r < rungs.length; r++) {
       const scored: { cand: CfCandidate; ndcg: number }[] = [];
       for (const cand of pool) {
-        if (performance.now() >= cfDeadline) break cfLoop;
+        // Start a trial only when it should end in time for what must follow the search.
+        const trialMs = log.has(trialKey('cf', cfParams(cand), rungs[r])) ? 0 : cost.trialMs(cand.train.factors, rungs[r], !splits.has(String(cand.halfLifeDays)));
+        if (performance.now() + trialMs >= cfDeadline()) break cfLoop;
         const rec = await cfTrial(cand, rungs[r], 'cf', brackets, r);
         scored.push({ cand, ndcg: rec.ndcg });
         if (rungs[r] === full && rec.ndcg > best.ndcg) best = { cand, ndcg: rec.ndcg };
@@ -137,25 +161,33 @@ export async function runTune(data: RunData, o: TuneOptions): Promise<TuneResult
   let config: RunConfig = cfConfig(best.cand, full);
   let trained: TrainedRunModel | undefined;
   const model = async (): Promise<TrainedRunModel> => (trained ??= await trainFor(validation, config, o.threads));
+  /** ms of the last stage-2/3 trial without the shared model's training. */
+  let lastReuseMs = 0;
   const reuseTrial = async (stage: 'content' | 'rerank', params: Record<string, unknown>, cfg: RunConfig): Promise<TrialRecord> => {
     const key = trialKey(stage, { ...cfParams(best.cand), ...params }, full);
     const cached = log.get(key);
     if (cached) return cached;
     const t = performance.now();
     const m = await model();
+    const scoring = performance.now();
     const { ranker, vectors } = pipelineRanker(m, validation, cfg, scorers, stage);
     const s = scoreRanker(ranker, validation, vectors);
     const rec: TrialRecord = { key, stage, params, iterations: full, ndcg: s.ndcg, diversity: s.diversity, seconds: (performance.now() - t) / 1000 };
+    lastReuseMs = performance.now() - scoring;
     log.add(rec);
     say(`${stage} ${JSON.stringify(params)}: NDCG@20 ${s.ndcg.toFixed(4)}, ILD ${s.diversity.toFixed(4)}`);
     return rec;
   };
 
+  // Stages 2 and 3 end in time for the test trainings; a trial starts when one like the last fits.
+  const stagesDeadline = deadline - cost.testMs(best.cand.train.factors, full, testTrainings());
+  const reuseFits = (until: number): boolean => performance.now() + lastReuseMs < until;
+
   // Stage 2: the content weight of the hybrid.
   if (scorers.content) {
     let bestContent = { w: 0, ndcg: -Infinity };
     for (const w of CONTENT_WEIGHTS) {
-      if (performance.now() >= deadline - reserve / 2 && bestContent.ndcg > -Infinity) break;
+      if (!reuseFits(stagesDeadline - reserve / 2) && bestContent.ndcg > -Infinity) break;
       const rec = await reuseTrial('content', { cf: 1, content: w }, { ...config, hybrid: { cf: 1, content: w } });
       if (rec.ndcg > bestContent.ndcg) bestContent = { w, ndcg: rec.ndcg };
     }
@@ -173,7 +205,7 @@ export async function runTune(data: RunData, o: TuneOptions): Promise<TuneResult
   }
   const rerankRecs: TrialRecord[] = [];
   for (const g of grid) {
-    if (performance.now() >= deadline && rerankRecs.length >= 2) break;
+    if (!reuseFits(stagesDeadline) && rerankRecs.length >= 2) break;
     rerankRecs.push(await reuseTrial('rerank', g, { ...config, rerank: g }));
   }
   const top = Math.max(...rerankRecs.map((r) => r.ndcg));
@@ -181,10 +213,12 @@ export async function runTune(data: RunData, o: TuneOptions): Promise<TuneResult
   const chosen = rerankRecs.filter((r) => r.ndcg >= (1 - tol) * top).sort((a, b) => (b.diversity ?? 0) - (a.diversity ?? 0))[0];
   config = { ...config, rerank: chosen.params as { lambda: number; exploration: number; artistCap: number } };
 
-  // The test split, once: the chosen configuration and the defaults.
+  // The test split, once: the chosen configuration and the defaults (the same training when the
+  // defaults stayed best without a content weight).
   const outerSpec = splitFor(best.cand.halfLifeDays).spec;
   const testBest = await testScore(data, outerSpec, cfConfig(best.cand, full), scorers, config.hybrid, o.threads);
-  const testDefaults = await testScore(data, splitFor(defaults.halfLifeDays).spec, cfConfig(defaults, full), scorers, undefined, o.threads);
+  const sameAsBest = best.cand === defaults && !config.hybrid?.content;
+  const testDefaults = sameAsBest ? testBest : await testScore(data, splitFor(defaults.halfLifeDays).spec, cfConfig(defaults, full), scorers, undefined, o.threads);
   config = {
     comment: `mixtape tune: ${o.split} split, validation NDCG@20 ${best.ndcg.toFixed(4)} (defaults ${defaultsRec.ndcg.toFixed(4)}), seed ${seed}`,
     ...config,
@@ -195,6 +229,7 @@ export async function runTune(data: RunData, o: TuneOptions): Promise<TuneResult
     test: { defaults: testDefaults, best: testBest },
     trials: { evaluated: log.added, fromLog: log.reused, brackets },
     seconds: (performance.now() - t0) / 1000,
+    budget: { seconds: o.budgetMs / 1000, finishSeconds: finishEstimate / 1000, short: defaultsDoneAt - t0 + finishEstimate > o.budgetMs },
   };
 }
 

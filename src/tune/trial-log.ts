@@ -61,6 +61,12 @@ export class TrialLog {
     }
   }
 
+  /** Whether the trial is logged (not counted as answered from the log). */
+  has(key: string): boolean {
+    return this.done.has(key);
+  }
+
+  /** The logged trial, counted as answered from the log. */
   get(key: string): TrialRecord | undefined {
     const r = this.done.get(key);
     if (r) this.reused++;

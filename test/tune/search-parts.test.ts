@@ -7,6 +7,7 @@ import { parseDuration } from '../../src/tune/duration.js';
 import { rungIterations } from '../../src/tune/search.js';
 import { CfSampler } from '../../src/tune/space.js';
 import { TrialLog, trialKey } from '../../src/tune/trial-log.js';
+import { TuneCostModel } from '../../src/tune/cost-model.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -23,6 +24,27 @@ describe('tuning parts', () => {
     expect(parseDuration('1h30m')).toBe(5_400_000);
     expect(parseDuration('90')).toBe(90_000);
     for (const bad of ['', 'm', '10x', '-5s', '0s', '5s later']) expect(() => parseDuration(bad), bad).toThrow(/duration/);
+  });
+
+  it('estimates trial and finishing costs from the trials seen', () => {
+    const c = new TuneCostModel();
+    expect(c.calibrated).toBe(false);
+    expect(c.trialMs(64, 15, true)).toBe(0);
+    c.observeSplit(2000);
+    c.observeSplit(1500); // the slowest split is the estimate
+    c.observeTrial(64, 15, 960, 64); // 1 ms per iteration·factor, 1 ms per factor of scoring
+    c.observeTrial(32, 2, 64, 32);
+    expect(c.calibrated).toBe(true);
+    expect(c.trialMs(64, 15, false)).toBeCloseTo(960 + 64, 9);
+    expect(c.trialMs(128, 5, true)).toBeCloseTo(2000 + 640 + 128, 9);
+    expect(c.testMs(64, 15, 2)).toBeCloseTo(2 * (2000 + 1024), 9);
+    // The shared model of stages 2-3 (no new split) and the test trainings.
+    expect(c.finishMs(64, 15, 1)).toBeCloseTo(1024 + 3024, 9);
+    // Rates are averaged by work: a short trial's overhead does not scale up to long ones.
+    const d = new TuneCostModel();
+    d.observeTrial(10, 100, 1000, 0);
+    d.observeTrial(10, 2, 1000, 0);
+    expect(d.trialMs(10, 100, false)).toBeCloseTo((2000 / 1020) * 1000, 9);
   });
 
   it('halves brackets on iterations up to the full count', () => {

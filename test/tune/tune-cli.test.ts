@@ -99,6 +99,17 @@ describe('mixtape tune', () => {
     expect(JSON.parse(o.stdout).iterations).toHaveLength(2);
   });
 
+  it('reports the budget, and says when it was too small for anything but the defaults and the test', () => {
+    const r = mixtape('tune', '--interactions', 'counts.csv', '--budget', '1ms', '--iterations', '4', '--threads', '1', '--log', 'short.jsonl', '--out', 'short.json');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^\d trials evaluated, 0 from the log, [\d.]+ s of a 1ms budget → short\.json$/m);
+    expect(r.stderr).toMatch(/the budget left no time to search: the defaults trial and the final test trainings alone take about [\d.]+ s on this data/);
+    const j = mixtape('tune', '--interactions', 'counts.csv', '--budget', '1ms', '--iterations', '4', '--threads', '1', '--log', 'short.jsonl', '--out', 'short.json', '--json');
+    const out = JSON.parse(j.stdout) as { budget: { seconds: number; finishSeconds: number; short: boolean }; trials: { evaluated: number } };
+    expect(out.budget).toEqual({ seconds: 0.001, finishSeconds: expect.any(Number), short: true });
+    expect(out.budget.finishSeconds).toBeGreaterThan(0);
+  });
+
   it('rejects a bad config or budget with one line naming the problem', async () => {
     await writeFile(path.join(dir, 'bad.json'), JSON.stringify({ train: { factors: 8, factor: 3 } }));
     const r = mixtape('train', '--interactions', 'counts.csv', '--config', 'bad.json', '--out', 'x');

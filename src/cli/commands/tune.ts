@@ -83,8 +83,15 @@ export function registerTune(program: Command): void {
         process.stderr.write(
           `validation NDCG@20: best ${result.validation.best.toFixed(4)}, defaults ${result.validation.defaults.toFixed(4)}\n` +
             `test NDCG@20:       best ${result.test.best.toFixed(4)}, defaults ${result.test.defaults.toFixed(4)}\n` +
-            `${result.trials.evaluated} trials evaluated, ${result.trials.fromLog} from the log, ${result.seconds.toFixed(0)} s → ${f.out}\n`,
+            `${result.trials.evaluated} trials evaluated, ${result.trials.fromLog} from the log, ${seconds(result.seconds)} of a ${f.budget} budget → ${f.out}\n` +
+            (result.budget.short
+              ? `the budget left no time to search: the defaults trial and the final test trainings alone take about ${seconds(result.seconds)} on this data\n`
+              : ''),
         );
       }
     });
+}
+
+function seconds(s: number): string {
+  return `${s < 10 ? s.toFixed(1) : s.toFixed(0)} s`;
 }
