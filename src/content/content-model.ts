@@ -13,7 +13,7 @@
  *    carried in factor space by the factor map's artist residual. When no artist has more than
  *    one track the block would repeat blocks 1–2, so `artistBlock: 'auto'` leaves it out.
  */
-import type { Catalog } from '../data/catalog.js';
+import { mainGenre, type Catalog } from '../data/catalog.js';
 import { Dictionary } from '../data/dictionary.js';
 import { packBundle, unpackBundle, type PackedArray } from './bundle.js';
 import type { FactorMap } from './factor-map.js';
@@ -63,6 +63,16 @@ export interface ContentModelData {
   /** tracks × dim */
   vectors: Float32Array;
   factorMap?: FactorMap;
+  /** What playlists show and shape per track, kept so the weekly job needs no catalog file (absent in older bundles). */
+  listing?: TrackListing;
+}
+
+/** Per content track: title ('' unknown), release time (NaN unknown) and main genre (−1 none) over `genres`. */
+export interface TrackListing {
+  titles: string[];
+  releaseMs: Float64Array;
+  genres: Dictionary;
+  mainGenre: Int32Array;
 }
 
 export class ContentModel {
@@ -128,6 +138,7 @@ export class ContentModel {
       vocab: d.vocab.ids,
       svdRank: d.svd.rank,
       factorMap: d.factorMap ? { factors: d.factorMap.factors, dim: d.factorMap.dim, lambda: d.factorMap.lambda, blendM: d.factorMap.blendM, artistShrink: d.factorMap.artistShrink, fittedRows: d.factorMap.fittedRows } : null,
+      listing: d.listing ? { titles: d.listing.titles, genres: d.listing.genres.ids } : null,
     };
     const arrays: Record<string, PackedArray> = {
       vectors: d.vectors,
@@ -143,6 +154,10 @@ export class ContentModel {
       arrays.contentMean = d.factorMap.contentMean;
       arrays.factorMean = d.factorMap.factorMean;
     }
+    if (d.listing) {
+      arrays.releaseMs = d.listing.releaseMs;
+      arrays.mainGenre = d.listing.mainGenre;
+    }
     return packBundle(header, arrays);
   }
 
@@ -157,6 +172,7 @@ export class ContentModel {
       vocab: string[];
       svdRank: number;
       factorMap: Omit<FactorMap, 'W' | 'contentMean' | 'factorMean'> | null;
+      listing?: { titles: string[]; genres: string[] } | null;
     };
     if (h.kind !== 'mixtape-content') throw new RangeError(`content bundle: kind '${h.kind}' is not mixtape-content`);
     const get = <T extends PackedArray>(name: string): T => {
@@ -167,6 +183,12 @@ export class ContentModel {
     const factorMap: FactorMap | undefined = h.factorMap
       ? { ...h.factorMap, W: get<Float32Array>('W'), contentMean: get<Float32Array>('contentMean'), factorMean: get<Float32Array>('factorMean') }
       : undefined;
+    const listing: TrackListing | undefined = h.listing
+      ? { titles: h.listing.titles, genres: Dictionary.from(h.listing.genres), releaseMs: get<Float64Array>('releaseMs'), mainGenre: get<Int32Array>('mainGenre') }
+      : undefined;
+    if (listing && (listing.titles.length !== h.tracks.length || listing.releaseMs.length !== h.tracks.length || listing.mainGenre.length !== h.tracks.length)) {
+      throw new RangeError(`content bundle: the track listing does not cover the ${h.tracks.length} tracks`);
+    }
     return new ContentModel({
       params: h.params,
       tracks: Dictionary.from(h.tracks),
@@ -178,6 +200,7 @@ export class ContentModel {
       svd: { rank: h.svdRank, singular: get<Float64Array>('singular'), components: get<Float64Array>('components') },
       vectors: get<Float32Array>('vectors'),
       factorMap,
+      ...(listing ? { listing } : {}),
     });
   }
 }
@@ -212,7 +235,15 @@ export function buildContentModel(catalog: Catalog, opts: ContentOptions = {}): 
     idf,
     svd,
     vectors,
+    listing: listingOf(catalog),
   });
+}
+
+function listingOf(catalog: Catalog): TrackListing {
+  const n = catalog.tracks.size;
+  const mainGenres = new Int32Array(n);
+  for (let t = 0; t < n; t++) mainGenres[t] = mainGenre(catalog.genres, t);
+  return { titles: Array.from(catalog.titles), releaseMs: catalog.releaseMs, genres: catalog.genres.vocab, mainGenre: mainGenres };
 }
 
 function emptySvd(rank: number): TruncatedSvd {

@@ -24,6 +24,13 @@ export interface TokenLists {
   readonly counts: Float32Array;
 }
 
+/** A track's main genre: the genre listed most often for it (the first such), −1 without genres. */
+export function mainGenre(genres: TokenLists, track: number): number {
+  let best = -1;
+  for (let p = genres.indptr[track]; p < genres.indptr[track + 1]; p++) if (best < 0 || genres.counts[p] > genres.counts[best]) best = p;
+  return best >= 0 ? genres.indices[best] : -1;
+}
+
 export interface FeatureReport {
   name: string;
   /** Tracks with their own value. */

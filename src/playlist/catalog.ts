@@ -3,7 +3,7 @@
  * optionally genre, release date and title: from the ingested catalog when there is one, else the
  * artist from the events' artist_id column.
  */
-import type { Catalog } from '../data/catalog.js';
+import { mainGenre, type Catalog } from '../data/catalog.js';
 import { Dictionary } from '../data/dictionary.js';
 import type { ContentModelData } from '../content/content-model.js';
 import type { EventLog, IdDictionary } from '../types.js';
@@ -43,9 +43,7 @@ export function trackMetaFromCatalog(catalog: Catalog, tracks: IdDictionary): Tr
     trackArtist[t] = catalog.trackArtist[c];
     releaseMs[t] = catalog.releaseMs[c];
     titles[t] = catalog.titles[c] ?? '';
-    let best = -1;
-    for (let p = g.indptr[c]; p < g.indptr[c + 1]; p++) if (best < 0 || g.counts[p] > g.counts[best]) best = p;
-    if (best >= 0) trackGenre[t] = g.indices[best];
+    trackGenre[t] = mainGenre(g, c);
   }
   return { artists: catalog.artists, trackArtist, genres: g.vocab, trackGenre, releaseMs, titles, missingTracks };
 }
@@ -70,14 +68,31 @@ export function trackMetaFromEvents(log: EventLog, tracks: IdDictionary): TrackM
 }
 
 /**
- * Artists from the content model saved with a model trained with a catalog: every catalog track's
- * artist, without the catalog file. Model tracks outside the content model keep −1.
+ * Metadata from the content model saved with a model trained with a catalog, without the catalog
+ * file: every catalog track's artist and, for models saved with them, main genre, release date
+ * and title. Model tracks outside the content model keep −1 / NaN / ''.
  */
 export function trackMetaFromContent(content: ContentModelData, tracks: IdDictionary): TrackMeta {
-  const trackArtist = new Int32Array(tracks.size).fill(-1);
+  const n = tracks.size;
+  const trackArtist = new Int32Array(n).fill(-1);
+  const row = new Int32Array(n).fill(-1);
   for (let c = 0; c < content.tracks.size; c++) {
     const t = tracks.get(content.tracks.ids[c]);
-    if (t !== undefined) trackArtist[t] = content.trackArtist[c];
+    if (t === undefined) continue;
+    trackArtist[t] = content.trackArtist[c];
+    row[t] = c;
   }
-  return { artists: content.artists, trackArtist };
+  const l = content.listing;
+  if (!l) return { artists: content.artists, trackArtist };
+  const trackGenre = new Int32Array(n).fill(-1);
+  const releaseMs = new Float64Array(n).fill(Number.NaN);
+  const titles = new Array<string>(n).fill('');
+  for (let t = 0; t < n; t++) {
+    const c = row[t];
+    if (c < 0) continue;
+    trackGenre[t] = l.mainGenre[c];
+    releaseMs[t] = l.releaseMs[c];
+    titles[t] = l.titles[c];
+  }
+  return { artists: content.artists, trackArtist, genres: l.genres, trackGenre, releaseMs, titles };
 }

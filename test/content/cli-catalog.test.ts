@@ -72,6 +72,20 @@ describe('train --catalog and recommend --onboarding', () => {
     expect(summary.exposure.artistsExposed).toBeGreaterThan(10);
   });
 
+  it('weekly without --catalog builds the same playlists as with the catalog the model was trained with: titles, genres, release dates', async () => {
+    const events = (await readFile(path.join(dir, 'events.csv'), 'utf8')).trim().split('\n');
+    const asOf = events[events.length - 1].split(',')[events[0].split(',').indexOf('timestamp')];
+    const args = ['weekly', '--model', 'model', '--events', 'recent-no-artist.csv', '--as-of', asOf, '--threads', '1', '--freshness', '0.5', '--max-genre-share', '0.4'];
+    const withCatalog = run(...args, '--catalog', 'catalog.csv', '--out', 'with-catalog.csv');
+    expect(withCatalog.status, withCatalog.stderr).toBe(0);
+    const saved = run(...args, '--out', 'saved-catalog.csv');
+    expect(saved.status, saved.stderr).toBe(0);
+    const a = await readFile(path.join(dir, 'with-catalog.csv'), 'utf8');
+    expect(await readFile(path.join(dir, 'saved-catalog.csv'), 'utf8')).toBe(a);
+    // Reasons name tracks by title and artist, as the catalog has them.
+    expect(a).toMatch(/because you played [A-Z][a-z]+ [A-Z][a-z]+ by ar\d+/);
+  });
+
   it('Model.weeklyPlaylist without meta takes the saved catalog\'s artists, and takes asOf as a Date or ISO date', async () => {
     const model = await Model.load(path.join(dir, 'model'));
     const userId = model.data.users.ids[7];

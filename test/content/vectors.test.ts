@@ -138,6 +138,12 @@ describe('content model', () => {
     const map = { factors: 2, dim: cm.dim, lambda: 0.5, W: Float32Array.from({ length: cm.dim * 2 }, (_, i) => i / 10), contentMean: new Float32Array(cm.dim).fill(0.25), factorMean: Float32Array.of(1, -1), blendM: 5, artistShrink: 2, fittedRows: 6 };
     const withMap = ContentModel.fromBytes(cm.withFactorMap(map).toBytes());
     expect(withMap.factorMap).toEqual(map);
+    // The track listing (titles, release dates, main genres) round-trips; a bundle without one
+    // (saved before it was kept) still loads.
+    expect(back.data.listing).toEqual(cm.data.listing);
+    expect(back.data.listing?.titles).toHaveLength(cm.tracks.size);
+    const { listing: _listing, ...older } = cm.data;
+    expect(ContentModel.fromBytes(new ContentModel(older).toBytes()).data.listing).toBeUndefined();
     expect(() => cm.withFactorMap({ ...map, dim: 3 })).toThrow(/map dim 3/);
   });
 });

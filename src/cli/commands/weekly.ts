@@ -66,7 +66,7 @@ export function registerWeekly(program: Command): void {
     .requiredOption('--model <dir>', 'model directory')
     .requiredOption('--events <file>', 'recent events since training (same schema as the training events): heard, disliked, folded in')
     .requiredOption('--as-of <date>', 'the time the playlists are built for (ISO-8601)', date)
-    .option('--catalog <file>', 'track catalog (artist, genres, release date); without it artists come from the catalog the model was trained with, else from the events')
+    .option('--catalog <file>', 'track catalog (artist, genres, release date, title); without it they come from the catalog the model was trained with, else artists from the events')
     .option('--archive <dir>', 'playlist archive: earlier weeks are not repeated, this week is added')
     .option('--archive-weeks <n>', 'weeks of the archive kept out of the playlist', int(0), 4)
     .option('--size <n>', 'tracks per playlist', int(1), RERANK.size)
