@@ -213,7 +213,13 @@ export class Model {
   async recommendVector(vector: Float32Array, opts: { n?: number; exclude?: readonly string[] } = {}): Promise<Recommendation[]> {
     const k = this.factors;
     if (!(vector instanceof Float32Array) || vector.length !== k) throw new TypeError(`recommendVector: vector must be a Float32Array of length ${k}`);
-    if (!vector.every(Number.isFinite)) throw new RangeError('recommendVector: vector has non-finite values (NaN or ±Infinity)');
+    let nonZero = false;
+    for (let d = 0; d < k; d++) {
+      if (!Number.isFinite(vector[d])) throw new RangeError('recommendVector: vector has non-finite values (NaN or ±Infinity)');
+      if (vector[d] !== 0) nonZero = true;
+    }
+    // Every score would be 0 and the "top" tracks arbitrary: a foldIn of no track the model knows.
+    if (!nonZero && k > 0) throw new RangeError('recommendVector: the vector is all zeros (a foldIn of a history with no track the model knows), so there is nothing to rank by');
     const n = checkN(opts.n ?? 10);
     const ex = [...new Set((opts.exclude ?? []).map((id) => this.data.items.get(id)).filter((x): x is number => x !== undefined))].sort((a, b) => a - b);
     const block = await topKVectors(vector, this.data.itemFactors, k, n, { indptr: Int32Array.of(0, ex.length), indices: Int32Array.from(ex) });

@@ -142,5 +142,9 @@ describe('Model', () => {
     const bad = x.slice();
     bad[0] = Number.NaN;
     await expect(exact.recommendVector(bad, { n: 5 })).rejects.toThrow(/non-finite/);
+    // A history of tracks the model does not know folds in to zeros: every score would be 0.
+    const none = await exact.foldIn([{ trackId: 'not-a-track', weight: 3 }]);
+    expect([...none].every((v) => v === 0)).toBe(true);
+    await expect(exact.recommendVector(none, { n: 5 })).rejects.toThrow(/all zeros \(a foldIn of a history with no track the model knows\)/);
   });
 });
