@@ -10,8 +10,9 @@
  *   outside quotes (ties in that order), or given.
  * - Line numbers are 1-based physical lines of the file; a row is located by its first line.
  * - A row longer than `maxLineBytes` (default 64 MiB) is an error, not an out-of-memory.
+ * - gzip-compressed files are decompressed as they are read (see byte-source.ts).
  */
-import { open } from 'node:fs/promises';
+import { openByteSource } from './byte-source.js';
 import { IngestError } from './errors.js';
 import { checkInputFile } from './input-file.js';
 
@@ -248,15 +249,10 @@ export async function readDelimited(
   const chunk = opts.chunkBytes ?? DEFAULT_CHUNK;
   const maxLine = opts.maxLineBytes ?? DEFAULT_MAX_LINE;
   await checkInputFile(file);
-  let fh;
+  const src = await openByteSource(file);
   try {
-    fh = await open(file, 'r');
-  } catch (err) {
-    throw new IngestError(`${file}: cannot open: ${(err as Error).message}`, file);
-  }
-  try {
-    const size = (await fh.stat()).size;
-    let buf = Buffer.allocUnsafe(Math.max(64, Math.min(chunk, size + 1)));
+    const size = src.fileBytes;
+    let buf = Buffer.allocUnsafe(Math.max(64, src.compression === 'none' ? Math.min(chunk, size + 1) : chunk));
     let end = 0;
     let eof = false;
     let pos = 0;
@@ -276,7 +272,7 @@ export async function readDelimited(
         buf = grown;
       }
       while (end < buf.length && !eof) {
-        const { bytesRead } = await fh.read(buf, end, buf.length - end, null);
+        const bytesRead = await src.read(buf, end, buf.length - end);
         if (bytesRead === 0) eof = true;
         end += bytesRead;
       }
@@ -329,7 +325,7 @@ export async function readDelimited(
       sampleRows++;
       lastLf = i;
     }
-    const estimatedRows = sampleRows > 0 ? Math.ceil((size * sampleRows) / (lastLf + 1 - pos)) : 1;
+    const estimatedRows = sampleRows > 0 ? Math.ceil((src.estimatedTextBytes(end) * sampleRows) / (lastLf + 1 - pos)) : 1;
     sink.header({ names, delimiter: delimiterText, estimatedRows });
 
     const expected = names.length;
@@ -366,6 +362,6 @@ export async function readDelimited(
     if (rows === 0 && !opts.allowEmpty) throw new IngestError(`${file}: no data rows`, file);
     return { delimiter: delimiterText, rows };
   } finally {
-    await fh.close();
+    await src.close();
   }
 }

@@ -2,7 +2,8 @@
  * A pre-flight estimate of a training run's peak memory, from the input file's size and a sample
  * of its first rows, so a run that cannot fit is refused before anything is loaded.
  */
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { readTextSample } from '../data/byte-source.js';
 import { parquetRows } from '../data/columnar-batches.js';
 
 export interface MemoryEstimate {
@@ -30,23 +31,18 @@ export async function estimateTrainingMemory(file: string, format: 'counts' | 'e
     rows = Math.ceil(size / 8);
     users = items = Math.ceil(rows / 2);
   } else {
-    const fh = await open(file, 'r');
-    const buf = Buffer.alloc(Math.min(size, SAMPLE_BYTES));
-    try {
-      await fh.read(buf, 0, buf.length, 0);
-    } finally {
-      await fh.close();
-    }
-    const lines = buf.toString('utf8').split('\n');
-    if (size > buf.length) lines.pop(); // a partial last line
+    const sample = await readTextSample(file, SAMPLE_BYTES);
+    const lines = sample.bytes.toString('utf8').split('\n');
+    if (!sample.complete) lines.pop(); // a partial last line
     const header = lines.shift() ?? '';
     const delim = header.includes('\t') ? '\t' : ',';
-    const sample = lines.filter((l) => l.length > 0);
-    const sampleRows = Math.max(1, sample.length);
-    rows = Math.ceil((size / Math.max(1, buf.length)) * sampleRows);
+    const rowsOfSample = lines.filter((l) => l.length > 0);
+    const sampleRows = Math.max(1, rowsOfSample.length);
+    // The sample's share of the whole text (of the uncompressed text for gzip).
+    rows = Math.ceil(sampleRows / sample.fraction);
     const u = new Set<string>();
     const it = new Set<string>();
-    for (const l of sample) {
+    for (const l of rowsOfSample) {
       const f = l.split(delim);
       u.add(f[0]);
       it.add(f[1]);

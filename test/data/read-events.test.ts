@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { IngestError, readEvents } from '../../src/data/index.js';
+import { IngestError, readCounts, readEvents } from '../../src/data/index.js';
+import { estimateTrainingMemory } from '../../src/util/memory-estimate.js';
 import { EVENT_CODE } from '../../src/types.js';
 import { TempFiles, lines } from './temp-files.js';
 
@@ -196,6 +198,46 @@ describe('readEvents columns and formats', () => {
     expect(log.users.ids.some((id) => id.includes('alice') || id === 'bob')).toBe(false);
     expect(log.users.get('alice@example.com')).toBeUndefined();
     expect(Array.from(log.user)).toEqual([0, 1, 0]);
+  });
+
+  it('reads gzip-compressed text as the same rows, whatever the name, with lines numbered as in the plain file', async () => {
+    const plain = await readEvents(tmp.write('rules.csv', RULES_FILE), { asOf: AS_OF, skipBad: true });
+    // Small output chunks of gzip split rows across reads.
+    const gz = tmp.write('rules.csv.gz', gzipSync(RULES_FILE, { level: 1 }));
+    const zipped = await readEvents(gz, { asOf: AS_OF, skipBad: true });
+    expect(zipped.log).toEqual(plain.log);
+    expect(zipped.report.validation).toEqual(plain.report.validation);
+    expect(zipped.report.examples.duplicate_event).toEqual([`${gz}:3`]);
+    const unnamed = tmp.write('rules-gzip.txt', gzipSync(RULES_FILE));
+    expect((await readEvents(unnamed, { asOf: AS_OF, skipBad: true })).log).toEqual(plain.log);
+    const counts = tmp.write('counts.tsv.gz', gzipSync(lines('user_id\titem_id\tweight', 'a\tx\t2', 'b\ty\t3')));
+    expect(Array.from((await readCounts(counts)).weight)).toEqual([2, 3]);
+    // A cut-off download fails naming the file, not with a partial log.
+    const cut = gzipSync(RULES_FILE);
+    await expect(readEvents(tmp.write('cut.csv.gz', cut.subarray(0, cut.length - 12)), { skipBad: true })).rejects.toThrow(/cut\.csv\.gz: gzip: unexpected end of file/);
+    // The memory pre-flight counts the uncompressed rows: exactly for a file within its sample,
+    // by the compression ratio of the sample beyond it.
+    const rowsOf = (n: number): string => [HEADER, ...Array.from({ length: n }, (_, i) => `u${i % 97},t${(i * 7919) % 100003},${T + i},play,${1000 + (i % 5000)},200000`)].join('\n') + '\n';
+    expect((await estimateTrainingMemory(tmp.write('some.csv.gz', gzipSync(rowsOf(20000))), 'events', 8)).rows).toBe(20000);
+    const big = (await estimateTrainingMemory(tmp.write('many.csv.gz', gzipSync(rowsOf(200000))), 'events', 8)).rows;
+    expect(big).toBeGreaterThan(0.8 * 200000);
+    expect(big).toBeLessThan(1.25 * 200000);
+  });
+
+  it('refuses other compressions and binary formats given as text, saying what the file is', async () => {
+    const cases: [string, number[], RegExp][] = [
+      ['a.csv.zst', [0x28, 0xb5, 0x2f, 0xfd, 0, 0], /zstd-compressed: decompress it first/],
+      ['a.csv.bz2', [0x42, 0x5a, 0x68, 0x39], /bzip2-compressed/],
+      ['a.csv.xz', [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], /xz-compressed/],
+      ['a.zip', [0x50, 0x4b, 0x03, 0x04], /a zip archive/],
+      ['parquet.csv', [0x50, 0x41, 0x52, 0x31, 0], /a Parquet file: give it a \.parquet name/],
+      ['arrow.csv', [0x41, 0x52, 0x52, 0x4f, 0x57, 0x31, 0, 0], /an Arrow IPC file: give it an \.arrow name/],
+    ];
+    for (const [name, bytes, message] of cases) {
+      const file = tmp.write(name, Uint8Array.from([...bytes, 1, 2, 3]));
+      await expect(readEvents(file), name).rejects.toThrow(message);
+      await expect(readEvents(file), name).rejects.toThrow(`${file}: cannot read as text: the file is`);
+    }
   });
 
   it('rejects empty and header-only files with clear errors unless allowEmpty', async () => {
