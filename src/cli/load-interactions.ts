@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { createPseudonymizer, loadPseudonymKey } from '../privacy/index.js';
 import type { PrivacyFlags } from '../config/interaction-source.js';
-import { date, num, oneOf } from './options.js';
+import { date, eventAliases, num, oneOf } from './options.js';
 
 export function addInteractionFlags(cmd: Command): Command {
   cmd
@@ -35,7 +35,8 @@ export function addEventColumnFlags(cmd: Command, o: { ids: boolean }): Command 
     .option('--ms-played-col <name>', 'milliseconds-played column (default ms_played; without one plays count as heard in full)')
     .option('--duration-col <name>', 'track duration column in ms (default track_duration_ms)')
     .option('--artist-col <name>', 'artist id column (default artist_id)')
-    .option('--context-col <name>', 'listening context column (default context)');
+    .option('--context-col <name>', 'listening context column (default context)')
+    .option('--event-aliases <list>', 'other names of event kinds in the log, e.g. stream=play,skipped=skip,thumbs_down=dislike', eventAliases);
 }
 
 /**

@@ -7,7 +7,7 @@
 import { countsToInteractions, readCounts, readEvents, type IngestReport, type ReadCountsOptions, type ReadEventsOptions } from '../data/index.js';
 import type { Pseudonymizer } from '../privacy/index.js';
 import { computeSignals, defaultAsOf, loadSignalsConfig, type SignalsConfigInput, type SignalsReport } from '../signals/index.js';
-import type { Interactions } from '../types.js';
+import type { EventKind, Interactions } from '../types.js';
 
 /** Column names of an event log other than the schema's (`--user-col`, `--event-col`, ...). */
 export interface EventColumnFlags {
@@ -19,6 +19,8 @@ export interface EventColumnFlags {
   durationCol?: string;
   artistCol?: string;
   contextCol?: string;
+  /** --event-aliases: other names of event kinds (`stream=play,skipped=skip`). */
+  eventAliases?: Readonly<Record<string, EventKind>>;
 }
 
 export interface InteractionFlags extends PrivacyFlags, EventColumnFlags {
@@ -84,6 +86,7 @@ export function eventColumnOptions(f: EventColumnFlags): ReadEventsOptions {
   if (f.durationCol) o.durationCol = f.durationCol;
   if (f.artistCol) o.artistCol = f.artistCol;
   if (f.contextCol) o.contextCol = f.contextCol;
+  if (f.eventAliases) o.eventAliases = f.eventAliases;
   return o;
 }
 

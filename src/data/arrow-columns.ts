@@ -6,7 +6,7 @@
 import * as arrow from 'apache-arrow';
 import { fillNulls, integersInto, stringOffsets, validity } from './arrow-id-column.js';
 import { IngestError } from './errors.js';
-import { UNKNOWN_KIND, kindFromBytes, kindFromName } from './event-kind.js';
+import { UNKNOWN_KIND, type KindNames } from './event-kind.js';
 import { detectEpochUnit, numericToMs, type TextTimestampParser, type TimestampFormat } from './timestamps.js';
 
 const text = new TextDecoder('utf-8');
@@ -115,7 +115,7 @@ export interface KindColumn {
   name(i: number): string;
 }
 
-export function kindsInto(file: string, name: string, d: AnyData, out: Uint8Array): KindColumn {
+export function kindsInto(file: string, name: string, d: AnyData, out: Uint8Array, kindNames: KindNames): KindColumn {
   const t = d.type;
   const n = d.length;
   const valid = validity(d);
@@ -123,7 +123,7 @@ export function kindsInto(file: string, name: string, d: AnyData, out: Uint8Arra
   if (isString(t)) {
     const { offsets, step } = stringOffsets(d);
     const bytes = d.values as unknown as Uint8Array;
-    for (let i = 0; i < n; i++) out[i] = kindFromBytes(bytes, offsets[i * step], offsets[(i + 1) * step]);
+    for (let i = 0; i < n; i++) out[i] = kindNames.fromBytes(bytes, offsets[i * step], offsets[(i + 1) * step]);
     fillNulls(d, n, out, UNKNOWN_KIND);
     return {
       codes: out,
@@ -132,7 +132,7 @@ export function kindsInto(file: string, name: string, d: AnyData, out: Uint8Arra
   }
   if (arrow.DataType.isDictionary(t) && d.dictionary) {
     const names = (d.dictionary.toArray() as (string | null)[]).map((s) => s ?? '');
-    const codes = Uint8Array.from(names, kindFromName);
+    const codes = Uint8Array.from(names, (s) => kindNames.fromName(s));
     const keys = keysOf(d).slice(0, n); // kept for name(i) after the scratch is reused
     fillNulls(d, n, keys, 0); // keys of null rows may be out of range
     for (let i = 0; i < n; i++) out[i] = codes[keys[i]];

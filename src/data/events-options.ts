@@ -1,6 +1,7 @@
 /** Options of readEvents and how they resolve to column names and rule settings. */
 import { IngestError } from './errors.js';
 import type { EventRuleOptions } from './event-collector.js';
+import type { EventKind } from '../types.js';
 
 export interface ReadEventsOptions {
   /** User id column (default `user_id`). */
@@ -20,6 +21,8 @@ export interface ReadEventsOptions {
   artistCol?: string;
   /** Listening context (default `context`); optional. */
   contextCol?: string;
+  /** Other names of event kinds in the file, e.g. `{ stream: 'play', skipped: 'skip' }` (matched ignoring case). */
+  eventAliases?: Readonly<Record<string, EventKind>>;
   /** Reference time (epoch ms): later events are `future_timestamp`; also the retention anchor. */
   asOf?: number;
   /** Fail on the first row that breaks a validation rule, naming file:line and the rule. */

@@ -16,7 +16,16 @@ export function formatIngestLine(r: IngestReport): string {
   const head = `read ${r.file}: ${r.rowsRead.toLocaleString('en-US')} rows, ${r.rowsKept.toLocaleString('en-US')} kept${time}${missingColumnNotes(r)}`;
   if (fired.length === 0) return head;
   const first = Object.values(r.examples)[0]?.[0];
-  return `${head}; ${fired.map(([rule, n]) => `${rule} ${n.toLocaleString('en-US')}`).join(', ')}${first ? ` (first at ${first})` : ''}`;
+  return `${head}; ${fired.map(([rule, n]) => `${rule} ${n.toLocaleString('en-US')}`).join(', ')}${first ? ` (first at ${first})` : ''}${unknownKindNote(r)}`;
+}
+
+/** The most frequent unknown event names: kept as `other` unless mapped onto a kind. */
+function unknownKindNote(r: IngestReport): string {
+  const kinds = Object.entries(r.unknownKinds ?? {}).sort((a, b) => b[1] - a[1]);
+  if (kinds.length === 0) return '';
+  const shown = kinds.slice(0, 3).map(([name, n]) => `'${name}' ${n.toLocaleString('en-US')}`);
+  const more = kinds.length > 3 ? ` and ${kinds.length - 3} more` : '';
+  return `; unknown event kinds ${shown.join(', ')}${more} kept as other (map them with --event-aliases, e.g. ${kinds[0][0] || 'name'}=play)`;
 }
 
 /**

@@ -10,7 +10,7 @@ import { IdColumn, IdTarget, MISSING_KEY, UNRESOLVED } from './arrow-id-column.j
 import { INVALID_UTF8 } from './byte-interner.js';
 import { Dictionary } from './dictionary.js';
 import { EventCollector, describeRule, type EventRuleOptions } from './event-collector.js';
-import { OTHER, PLAY, UNKNOWN_KIND } from './event-kind.js';
+import { KindNames, OTHER, PLAY, UNKNOWN_KIND } from './event-kind.js';
 import { eventColumnsUsed, eventRuleOptions, locateEventColumns, type ReadEventsOptions } from './events-options.js';
 import { EVENT_RULES, ReportBuilder, type IngestReport } from './ingest-report.js';
 import { readBatches, type ColumnarFormat } from './columnar-batches.js';
@@ -62,6 +62,7 @@ export class ArrowEventSink {
   private readonly contextIds: IdColumn | null;
   private readonly time: TimeState = { format: undefined, text: new TextTimestampParser() };
   private readonly rules: EventRuleOptions;
+  private readonly kindNames: KindNames;
   private readonly collector: EventCollector;
   private rowsDone = 0;
   private ts = new Float64Array(0);
@@ -81,6 +82,7 @@ export class ArrowEventSink {
     this.artistIds = columns.artist ? new IdColumn(file, columns.artist, new IdTarget(this.artists)) : null;
     this.contextIds = columns.context ? new IdColumn(file, columns.context, new IdTarget(this.contexts)) : null;
     this.rules = eventRuleOptions(opts);
+    this.kindNames = new KindNames(opts.eventAliases);
     this.collector = new EventCollector(
       this.rules,
       { duration: columns.duration !== undefined, artist: columns.artist !== undefined, context: columns.context !== undefined },
@@ -119,7 +121,7 @@ export class ArrowEventSink {
     else ms.fill(NaN, 0, n);
     if (cols.duration) numbersInto(file, cols.duration, this.chunk(batch, cols.duration), dur);
     else dur.fill(NaN, 0, n);
-    const kinds = cols.event ? kindsInto(file, cols.event, this.chunk(batch, cols.event), this.kinds) : null;
+    const kinds = cols.event ? kindsInto(file, cols.event, this.chunk(batch, cols.event), this.kinds, this.kindNames) : null;
     if (!kinds) this.kinds.fill(PLAY, 0, n);
     const kind = this.kinds;
     const users = this.userIds;

@@ -4,7 +4,7 @@ import { ByteInterner, INVALID_UTF8 } from './byte-interner.js';
 import { readDelimited, type DelimitedRow, type HeaderInfo } from './csv-reader.js';
 import { quoteValue } from './errors.js';
 import { EventCollector, describeRule, type EventRuleOptions } from './event-collector.js';
-import { OTHER, PLAY, UNKNOWN_KIND, kindFromBytes } from './event-kind.js';
+import { KindNames, OTHER, PLAY, UNKNOWN_KIND } from './event-kind.js';
 import { eventColumnsUsed, eventRuleOptions, locateEventColumns, type EventColumnIndex, type ReadEventsOptions } from './events-options.js';
 import { EVENT_RULES, ReportBuilder, type IngestReport } from './ingest-report.js';
 import { isBlank, parseNumberBytes } from './parse-number.js';
@@ -24,6 +24,7 @@ class CsvEventSink {
   private readonly contextIds = new ByteInterner(this.contexts);
   private readonly time = new TextTimestampParser();
   private readonly rules: EventRuleOptions;
+  private readonly kindNames: KindNames;
   private col!: EventColumnIndex;
   private names: string[] = [];
   collector!: EventCollector;
@@ -35,6 +36,7 @@ class CsvEventSink {
   ) {
     this.userIds = new ByteInterner(this.users, opts.pseudonymize);
     this.rules = eventRuleOptions(opts);
+    this.kindNames = new KindNames(opts.eventAliases);
   }
 
   header(info: HeaderInfo): void {
@@ -104,7 +106,7 @@ class CsvEventSink {
       return;
     }
     report.timestampFormat ??= this.time.format;
-    const kind = col.event >= 0 ? kindFromBytes(b, st[col.event], en[col.event]) : PLAY;
+    const kind = col.event >= 0 ? this.kindNames.fromBytes(b, st[col.event], en[col.event]) : PLAY;
     const c = this.collector;
     const rule = c.check(ts, ms, dur);
     if (rule !== null) {

@@ -5,6 +5,8 @@ import { IngestError, readCounts, readEvents } from '../../src/data/index.js';
 import { estimateTrainingMemory } from '../../src/util/memory-estimate.js';
 import { EVENT_CODE } from '../../src/types.js';
 import { TempFiles, lines } from './temp-files.js';
+import * as arrow from 'apache-arrow';
+import * as pw from 'parquet-wasm';
 
 const tmp = new TempFiles();
 afterAll(() => tmp.remove());
@@ -188,6 +190,34 @@ describe('readEvents columns and formats', () => {
     await expect(readEvents(file, { userCol: 'uid', itemCol: 'song', timeCol: 'ts', eventCol: 'kind' })).rejects.toThrow(
       /missing column 'kind'/,
     );
+  });
+
+  it('maps the log\'s own names of event kinds onto the engine\'s with aliases, in CSV and Parquet alike', async () => {
+    const rows = ['stream', 'Skipped', ' THUMBS_DOWN ', 'like', 'pause'];
+    const csv = tmp.write('aliases.csv', lines('user_id,track_id,timestamp,event', ...rows.map((k, i) => `u1,t${i},${T + i},${k}`)));
+    const aliases = { stream: 'play', skipped: 'skip', thumbs_down: 'dislike' } as const;
+    const expected = [EVENT_CODE.play, EVENT_CODE.skip, EVENT_CODE.dislike, EVENT_CODE.like, EVENT_CODE.other];
+    const mapped = await readEvents(csv, { eventAliases: aliases });
+    expect(Array.from(mapped.log.kind)).toEqual(expected);
+    expect(mapped.report.unknownKinds).toEqual({ pause: 1 });
+    // Without aliases the log's names are unknown kinds, kept as other and named in the report.
+    const plain = await readEvents(csv);
+    expect(Array.from(plain.log.kind)).toEqual([EVENT_CODE.other, EVENT_CODE.other, EVENT_CODE.other, EVENT_CODE.like, EVENT_CODE.other]);
+    expect(plain.report.unknownKinds).toEqual({ stream: 1, Skipped: 1, ' THUMBS_DOWN ': 1, pause: 1 });
+    // Parquet: plain strings and a dictionary-encoded column go through the same names.
+    for (const dictionary of [false, true]) {
+      const kinds = dictionary ? arrow.vectorFromArray(rows, new arrow.Dictionary(new arrow.Utf8(), new arrow.Int32())) : arrow.vectorFromArray(rows, new arrow.Utf8());
+      const table = new arrow.Table({
+        user_id: arrow.vectorFromArray(rows.map(() => 'u1'), new arrow.Utf8()),
+        track_id: arrow.vectorFromArray(rows.map((_, i) => `t${i}`), new arrow.Utf8()),
+        timestamp: arrow.vectorFromArray(rows.map((_, i) => T + i), new arrow.Float64()),
+        event: kinds,
+      });
+      const pq = tmp.write(`aliases-${dictionary}.parquet`, pw.writeParquet(pw.Table.fromIPCStream(arrow.tableToIPC(table, 'stream'))));
+      expect(Array.from((await readEvents(pq, { eventAliases: aliases })).log.kind), `dictionary ${dictionary}`).toEqual(expected);
+    }
+    await expect(readEvents(csv, { eventAliases: { stream: 'listen' as 'play' } })).rejects.toThrow(/event alias 'stream': 'listen' is not an event kind/);
+    await expect(readEvents(csv, { eventAliases: { 'écoute': 'play' } })).rejects.toThrow(/printable ASCII/);
   });
 
   it('pseudonymizes user ids before they reach the dictionary', async () => {

@@ -139,6 +139,23 @@ describe('mixtape signals', () => {
     expect(JSON.parse(w.stdout).ingest.columns.event).toBe('event_type');
   });
 
+  it('names unknown event kinds on the read line and maps them with --event-aliases', async () => {
+    const rows = ['stream', 'stream', 'skipped', 'pause'].map((k, i) => `u1,t${i},${T + i * 1000},${k},${k === 'skipped' ? 2000 : 200000},200000`);
+    await writeFile(path.join(dir, 'kinds.csv'), ['user_id,track_id,timestamp,event,ms_played,track_duration_ms', ...rows].join('\n') + '\n');
+    const raw = mixtape('signals', '--events', 'kinds.csv', '--as-of', AS_OF, '--report', 'kinds.json');
+    expect(raw.code).toBe(0);
+    expect(raw.stdout).toMatch(/unknown_event_kind 4 \(first at kinds\.csv:2\); unknown event kinds 'stream' 2, 'skipped' 1, 'pause' 1 kept as other \(map them with --event-aliases, e\.g\. stream=play\)/);
+    const mapped = mixtape('signals', '--events', 'kinds.csv', '--as-of', AS_OF, '--report', 'kinds.json', '--event-aliases', 'stream=play, skipped=skip', '--json');
+    expect(mapped.code).toBe(0);
+    const report = JSON.parse(mapped.stdout);
+    expect(report.validation.unknown_event_kind).toBe(1);
+    expect(report.totals.negative_entries).toBe(1);
+    expect(report.totals.positive_entries).toBe(2);
+    const bad = mixtape('signals', '--events', 'kinds.csv', '--as-of', AS_OF, '--report', 'kinds.json', '--event-aliases', 'stream=listen');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/'listen' is not an event kind/);
+  });
+
   it('applies a config file and names a bad key', async () => {
     await writeFile(path.join(dir, 'off.json'), JSON.stringify({ anomaly: { enabled: false }, decay: false }));
     const r = mixtape('signals', '--events', 'w/events.csv', '--as-of', end, '--config', 'off.json', '--report', 'off-report.json', '--skip-bad');
