@@ -19,8 +19,8 @@ export type { ModelParams, ModelData } from './model/model-data.js';
 
 // Ingest.
 export { Dictionary } from './data/dictionary.js';
-export { readCounts, readEvents, countsToInteractions, writeEventsCsv, writeEventsParquet } from './data/index.js';
-export type { Counts, ReadCountsOptions, ReadEventsOptions, IngestReport, WriteParquetOptions, ParquetCompression } from './data/index.js';
+export { readCounts, readEvents, readEventRecords, countsToInteractions, writeEventsCsv, writeEventsParquet } from './data/index.js';
+export type { Counts, ReadCountsOptions, ReadEventsOptions, EventRecord, ReadRecordsOptions, IngestReport, WriteParquetOptions, ParquetCompression } from './data/index.js';
 export { readCatalog } from './data/catalog.js';
 export type { Catalog } from './data/catalog.js';
 

@@ -12,6 +12,7 @@ export {
 } from './ingest-report.js';
 export { type ReadEventsOptions, DEFAULT_MIN_EPOCH_MS } from './events-options.js';
 export { readEvents, eventFileFormat } from './read-events.js';
+export { readEventRecords, type EventRecord, type ReadRecordsOptions } from './read-event-records.js';
 export { readEventsCsv } from './read-events-csv.js';
 export { readEventsParquet, writeEventsParquet, type ParquetCompression, type WriteParquetOptions } from './parquet.js';
 export { readEventsArrow, writeEventsArrow } from './arrow-ipc.js';

@@ -28,7 +28,8 @@ export type CountRule = (typeof COUNT_RULES)[number];
 /** What happened while reading one file. */
 export interface IngestReport {
   file: string;
-  format: 'csv' | 'parquet' | 'arrow';
+  /** `records`: JS objects (readEventRecords). */
+  format: 'csv' | 'parquet' | 'arrow' | 'records';
   /** Field delimiter of a text file (`,`, `\t`, `;` or `|`). */
   delimiter?: string;
   /** Data rows seen (header excluded, blank lines excluded). */

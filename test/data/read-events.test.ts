@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { IngestError, readCounts, readEvents } from '../../src/data/index.js';
+import { IngestError, readCounts, readEventRecords, readEvents, type EventRecord } from '../../src/data/index.js';
 import { estimateTrainingMemory } from '../../src/util/memory-estimate.js';
-import { EVENT_CODE } from '../../src/types.js';
+import { EVENT_CODE, type EventLog } from '../../src/types.js';
 import { TempFiles, lines } from './temp-files.js';
 import * as arrow from 'apache-arrow';
 import * as pw from 'parquet-wasm';
@@ -218,6 +218,52 @@ describe('readEvents columns and formats', () => {
     }
     await expect(readEvents(csv, { eventAliases: { stream: 'listen' as 'play' } })).rejects.toThrow(/event alias 'stream': 'listen' is not an event kind/);
     await expect(readEvents(csv, { eventAliases: { 'écoute': 'play' } })).rejects.toThrow(/printable ASCII/);
+  });
+
+  it('reads events given as JS objects like the same rows from a file', async () => {
+    const csvRows = RULES_FILE.trim().split('\n').slice(1).map((l) => l.split(','));
+    const num = (v: string): number | undefined => (v === '' ? undefined : Number(v));
+    const records: EventRecord[] = csvRows.map(([userId, trackId, ts, event, ms, dur]) => ({
+      userId,
+      trackId,
+      timestamp: /^\d+$/.test(ts) ? Number(ts) : ts,
+      event,
+      msPlayed: num(ms),
+      durationMs: num(dur),
+    }));
+    const file = await readEvents(tmp.write('rules-for-records.csv', RULES_FILE), { asOf: AS_OF });
+    // An async source (a queue consumer) reads the same as an array.
+    async function* queue(): AsyncGenerator<EventRecord> {
+      yield* records;
+    }
+    for (const source of [records, queue()]) {
+      const { log, report } = await readEventRecords(source, { asOf: AS_OF });
+      const spelled = (l: EventLog) => ({ ...l, users: l.users.ids, tracks: l.tracks.ids });
+      expect(spelled(log)).toEqual(spelled(file.log));
+      expect(report.validation).toEqual(file.report.validation);
+      expect(report.unknownKinds).toEqual(file.report.unknownKinds);
+      // Rows are numbered from 1 over the records (the file's line 3 is record 2).
+      expect(report.examples.duplicate_event).toEqual(['records:row 2']);
+      expect(report.format).toBe('records');
+    }
+    // ISO strings and Dates, aliases and pseudonyms as for files; junk fails naming the record.
+    const { log } = await readEventRecords(
+      [
+        { userId: 'a', trackId: 'x', timestamp: '2023-06-01T12:00:00Z', event: 'stream', artistId: 'ar1' },
+        { userId: 'a', trackId: 'y', timestamp: new Date(T), event: 'Skip', msPlayed: 3000, context: 'car' },
+      ],
+      { eventAliases: { stream: 'play' }, pseudonymize: (id) => `p-${id}` },
+    );
+    expect(Array.from(log.timestamp)).toEqual([T, T]);
+    expect(Array.from(log.kind)).toEqual([EVENT_CODE.play, EVENT_CODE.skip]);
+    expect(log.users.ids).toEqual(['p-a']);
+    expect(log.artists?.ids).toEqual(['ar1']);
+    expect(Array.from(log.artist ?? [])).toEqual([0, -1]);
+    expect(log.contexts?.ids).toEqual(['car']);
+    const junk = [{ userId: 'a', trackId: 'x', timestamp: T }, { userId: 7, trackId: 'x', timestamp: T }] as unknown as EventRecord[];
+    await expect(readEventRecords(junk, { source: 'feedback' })).rejects.toThrow('feedback:row 2: userId and trackId must be strings, got number and string');
+    await expect(readEventRecords([{ userId: 'a', trackId: 'x', timestamp: T, msPlayed: Number.NaN }])).rejects.toThrow('records:row 1: msPlayed must be a finite number');
+    expect((await readEventRecords(junk, { skipBad: true })).report.validation.malformed_row).toBe(1);
   });
 
   it('pseudonymizes user ids before they reach the dictionary', async () => {
