@@ -35,7 +35,7 @@ export { ContentModel, HybridScorer, coldStartRecommend } from './content/index.
 
 // The weekly job.
 export { weeklyPlaylist, runWeeklyJob, trackMetaFromCatalog, trackMetaFromContent, trackMetaFromEvents, isoWeek } from './playlist/index.js';
-export type { PlaylistRow, RecentEntry, WeeklyPlaylistOptions, WeeklyJobOptions, WeeklyJobSummary, TrackMeta } from './playlist/index.js';
+export type { PlaylistRow, RecentEntry, ListenEvent, WeeklyPlaylistOptions, WeeklyJobOptions, WeeklyJobSummary, TrackMeta } from './playlist/index.js';
 
 // The synthetic world generator.
 export { generateWorld, writeWorld, worldToEventLog, expectedFullPlayRate } from './generate/index.js';

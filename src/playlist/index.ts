@@ -1,5 +1,6 @@
 /** The weekly playlist stage: the job over all users, the one-user API, and their building blocks. */
 export { weeklyPlaylist, type PlaylistRow, type RecentEntry, type WeeklyPlaylistOptions } from './weekly-playlist.js';
+export type { ListenEvent } from './recent-events.js';
 export { runWeeklyJob, type WeeklyJobOptions, type WeeklyJobSummary } from './job.js';
 export { buildTables, buildFeatures, contentFeatures, recentTables, artistTrackRows, type TablesInput, type RecentTables, type FeatureInput } from './prepare.js';
 export { trackMetaFromCatalog, trackMetaFromContent, trackMetaFromEvents, type TrackMeta } from './catalog.js';

@@ -19,6 +19,8 @@ import { isoWeek, weekKey } from './week.js';
 import { nextTurn } from '../util/turns.js';
 import { mergeEvidence } from '../retrieve/fold-in.js';
 import { toShared } from '../util/shared-memory.js';
+import { evidenceFromEvents, type ListenEvent, type RecentEvidence } from './recent-events.js';
+import type { EventKind } from '../types.js';
 
 export interface PlaylistRow {
   userId: string;
@@ -51,6 +53,17 @@ export interface WeeklyPlaylistOptions extends Omit<RerankOptions, 'asOf'> {
    * user the model has not seen they are all there is: at least one positive entry is needed.
    */
   recent?: readonly RecentEntry[];
+  /**
+   * The user's raw events since training (plays with ms played, skips, likes, dislikes, … as a
+   * service receives them). They pass through the signals stage as the weekly job's recent events
+   * do — decay to asOf, early skips and dislikes against, disliked tracks and artists left out —
+   * and are added to `recent`, `dislikedTracks` and `dislikedArtists`. The account's trust is not
+   * judged (one account has no population to be judged against). Invalid events throw, naming
+   * `recentEvents:row N`.
+   */
+  recentEvents?: readonly ListenEvent[];
+  /** Other names of event kinds in `recentEvents` (e.g. `{ stream: 'play' }`). */
+  eventAliases?: Readonly<Record<string, EventKind>>;
   /** Tracks of the user's last weekly playlists. */
   archive?: readonly string[];
   dislikedTracks?: readonly string[];
@@ -93,6 +106,16 @@ function stateOf(data: ModelData): ModelState {
     states.set(data, st);
   }
   return st;
+}
+
+/** The options with the evidence of raw recent events added to the caller's own. */
+function withRecentEvents(o: WeeklyPlaylistOptions, e: RecentEvidence): WeeklyPlaylistOptions {
+  return {
+    ...o,
+    recent: [...(o.recent ?? []), ...e.recent],
+    dislikedTracks: [...(o.dislikedTracks ?? []), ...e.dislikedTracks],
+    dislikedArtists: [...(o.dislikedArtists ?? []), ...e.dislikedArtists],
+  };
 }
 
 /** asOf as epoch ms: numbers pass, Dates and ISO-8601 strings are converted. */
@@ -146,15 +169,16 @@ export async function prepareWeeklyPlaylist(model: { data: ModelData }, meta?: T
   await weeklyPlaylist(model, data.users.ids[0], { asOf: Date.now(), ...(meta ? { meta } : {}) });
 }
 
-export async function weeklyPlaylist(model: { data: ModelData }, userId: string, opts: WeeklyPlaylistOptions): Promise<PlaylistRow[]> {
+export async function weeklyPlaylist(model: { data: ModelData }, userId: string, options: WeeklyPlaylistOptions): Promise<PlaylistRow[]> {
   const data = model.data;
   const known = data.users.get(userId);
   const track = (id: string): number => data.items.get(id) ?? -1;
-  // A listener the model has not seen is folded in from `recent` alone, when it says what they like.
+  const asOf = asOfMs(options.asOf);
+  const opts = options.recentEvents && options.recentEvents.length > 0 ? withRecentEvents(options, await evidenceFromEvents(userId, options.recentEvents, asOf, options.eventAliases)) : options;
+  // A listener the model has not seen is folded in from their recent evidence alone, when it says what they like.
   if (known === undefined && !(opts.recent ?? []).some((e) => (e.pref ?? 1) > 0 && (e.weight ?? 1) > 0 && track(e.trackId) >= 0)) {
-    throw new RangeError(`weeklyPlaylist: unknown user '${userId}' (give their recent events as options.recent, with at least one positive on a known track, to fold them in)`);
+    throw new RangeError(`weeklyPlaylist: unknown user '${userId}' (give their recent events as options.recent or options.recentEvents, with at least one positive on a known track, to fold them in)`);
   }
-  const asOf = asOfMs(opts.asOf);
   const st = stateOf(data);
   const meta = opts.meta ?? st.defaultMeta;
   // One user's retrieval and re-ranking take one to ten milliseconds of CPU on this thread; taking

@@ -232,6 +232,31 @@ describe('weeklyPlaylist (one user, fresh feedback)', () => {
     await expect(weeklyPlaylist({ data }, 'nobody', { asOf, meta })).rejects.toThrow(/unknown user/);
   });
 
+  it('takes raw recent events through the signals stage and builds the weekly job\'s playlist for that user', async () => {
+    const { shards } = await job({});
+    const jobRows = rowsOf(shards);
+    const kindName = ['play', 'skip', 'like', 'dislike', 'playlist_add', 'share', 'other'];
+    // Users with plays only, with a disliked track, and with a disliked artist (3 dislikes).
+    for (const u of [1, 3, 10, 15]) {
+      const events = [];
+      for (let e = 0; e < log.length; e++) {
+        if (log.user[e] !== u) continue;
+        const t = log.track[e];
+        const ms = log.msPlayed[e];
+        events.push({ trackId: data.items.ids[t], timestamp: new Date(log.timestamp[e]).toISOString(), event: kindName[log.kind[e]], ...(Number.isNaN(ms) ? {} : { msPlayed: ms }), artistId: meta.artists.ids[log.artist![e]] });
+      }
+      const rows = await weeklyPlaylist({ data }, `user-${u}`, { asOf, meta, candidates: 300, historySize: 20, recentEvents: events, features: { recentPopularity: recent.listeners } });
+      expect(rows.map((r) => data.items.get(r.trackId)), `user ${u}`).toEqual(jobRows[u]);
+    }
+    // Bad events are refused naming the event.
+    const bad = [{ trackId: 'track-2', timestamp: asOf - DAY, msPlayed: -1 }, { trackId: 'track-1', timestamp: 'last tuesday', event: 'play' }];
+    await expect(weeklyPlaylist({ data }, 'user-1', { asOf, meta, recentEvents: bad })).rejects.toThrow('recentEvents:row 1: negative_duration');
+    await expect(weeklyPlaylist({ data }, 'user-1', { asOf, meta, recentEvents: bad.slice(1) })).rejects.toThrow('recentEvents:row 1: bad_timestamp');
+    // An event after asOf is left out, as the job leaves it out.
+    const later = [{ trackId: 'track-5', timestamp: asOf + DAY, event: 'dislike' }];
+    expect(await weeklyPlaylist({ data }, 'user-1', { asOf, meta, recentEvents: later })).toEqual(await weeklyPlaylist({ data }, 'user-1', { asOf, meta }));
+  });
+
   it('folds in a listener the model has not seen from their recent events alone', async () => {
     const genre = 5;
     const binge: { trackId: string; weight: number }[] = [];

@@ -1,0 +1,53 @@
+/**
+ * One listener's raw events since training (as a service receives them) turned into what a
+ * playlist call takes: evidence to fold in and tracks and artists to leave out. The events pass
+ * through ingest and the signals stage exactly as the weekly job's recent events do, so a call
+ * and the job agree on what a skip or a dislike means; only the account's trust is not judged
+ * (one account has no population to be judged against).
+ */
+import { readEventRecords, type EventRecord } from '../data/read-event-records.js';
+import { computeSignals } from '../signals/index.js';
+import type { EventKind } from '../types.js';
+
+/** Rules that mean an event is wrong rather than out of the window. */
+const INVALID = ['missing_id', 'bad_timestamp', 'ancient_timestamp', 'negative_duration', 'overlong_play'] as const;
+
+/** An event of the listener a playlist is made for (no user id: it is the call's). */
+export type ListenEvent = Omit<EventRecord, 'userId'>;
+
+/** Folded-in evidence (weight 0 = heard, neither for nor against) and exclusions, by id. */
+export interface RecentEvidence {
+  recent: { trackId: string; weight: number; pref: 0 | 1 }[];
+  dislikedTracks: string[];
+  dislikedArtists: string[];
+}
+
+export async function evidenceFromEvents(
+  userId: string,
+  events: readonly ListenEvent[],
+  asOf: number,
+  eventAliases?: Readonly<Record<string, EventKind>>,
+): Promise<RecentEvidence> {
+  const records = events.map((e) => ({ ...e, userId }));
+  const { log, report } = await readEventRecords(records, { asOf, source: 'recentEvents', ...(eventAliases ? { eventAliases } : {}) });
+  // A caller's bad event is an error, not a silent drop; events after asOf and repeats are left
+  // out as the job leaves them out (a client's clock may run a little ahead).
+  // Examples are listed in the order of their first row: the first bad event is named.
+  const bad = Object.entries(report.examples).find(([rule]) => (INVALID as readonly string[]).includes(rule));
+  if (bad) throw new RangeError(`${bad[1][0]}: ${bad[0]}`);
+  const { interactions, exclusions } = computeSignals(log, { asOf, config: { anomaly: { enabled: false } } });
+  const trackId = (t: number): string => log.tracks.ids[t];
+  // Every event's track is heard, plus the signed evidence of the signals stage (as recentTables).
+  const recent: RecentEvidence['recent'] = [];
+  for (let e = 0; e < log.length; e++) recent.push({ trackId: trackId(log.track[e]), weight: 0, pref: 0 });
+  for (let p = interactions.indptr[0] ?? 0; p < (interactions.indptr[1] ?? 0); p++) {
+    recent.push({ trackId: interactions.items.ids[interactions.indices[p]], weight: interactions.weight[p], pref: interactions.pref[p] > 0 ? 1 : 0 });
+  }
+  const row = (m: { indptr: Int32Array; indices: Int32Array }): Int32Array => (m.indptr.length > 1 ? m.indices.subarray(m.indptr[0], m.indptr[1]) : new Int32Array(0));
+  const artistIds = log.artists?.ids ?? [];
+  return {
+    recent,
+    dislikedTracks: Array.from(row(exclusions.tracks), trackId),
+    dislikedArtists: Array.from(row(exclusions.artistsByUser), (a) => artistIds[a]),
+  };
+}
