@@ -15,6 +15,7 @@ import { groupPointers, stableOrderBy } from './order.js';
 import type { SignalsReport, SignalsTotals } from './report.js';
 import { flagTracks } from './track-flags.js';
 import { accountTrust } from './trust.js';
+import { withEstimatedDurations } from './durations.js';
 
 export { loadSignalsConfig, resolveSignalsConfig, defaultSignalsConfig, signalsConfigSchema } from './config.js';
 export type { SignalsConfig, SignalsConfigInput } from './config.js';
@@ -115,13 +116,15 @@ function dayKeys(
  * (N − P)·negativeConfidence. Weights are then multiplied by the account's trust; accounts below
  * `anomaly.dropBelowTrust` keep their (empty) rows. Rows and columns are the log's dictionaries.
  */
-export function computeSignals(log: EventLog, options: SignalsOptions): SignalsResult {
+export function computeSignals(input: EventLog, options: SignalsOptions): SignalsResult {
   const asOf = options?.asOf;
   if (typeof asOf !== 'number' || !Number.isFinite(asOf) || Math.abs(asOf) > 8.64e15) {
     throw new TypeError(`options.asOf must be a valid epoch-ms time, got ${String(asOf)}`);
   }
   const config = resolveSignalsConfig(options.config, 'options.config');
-  checkLog(log);
+  checkLog(input);
+  // Fractions heard, early skips of short tracks and unfinished loops need each track's length.
+  const { log, estimated: estimatedDurations } = withEstimatedDurations(input);
   const n = log.length;
   const users = log.users.size;
   const tracks = log.tracks.size;
@@ -280,6 +283,7 @@ export function computeSignals(log: EventLog, options: SignalsOptions): SignalsR
       invalid_timestamp: invalid,
       capped_plays: cappedPlays,
       early_skips: earlySkips,
+      estimated_durations: estimatedDurations,
       other_events: otherEvents,
       entries: w,
       positive_entries: positive,

@@ -14,6 +14,8 @@ export interface SignalsTotals {
   capped_plays: number;
   /** Playbacks that ended early and count as negative evidence. */
   early_skips: number;
+  /** Events whose track duration the log lacked, estimated from the track's longest play in the log. */
+  estimated_durations: number;
   /** Events of unknown kind (`other`). */
   other_events: number;
   /** Entries of the interaction matrix. */

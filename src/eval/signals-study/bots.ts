@@ -13,6 +13,8 @@ export interface BotDetectionOptions {
   heavyShare?: number;
   /** Trust below which an account counts as flagged (default 0.5). */
   threshold?: number;
+  /** Leave the track durations out of the log, as many exports do (default false). */
+  withoutDurations?: boolean;
 }
 
 export interface BotDetectionFigures {
@@ -40,7 +42,9 @@ export function botDetectionStudy(o: BotDetectionOptions): BotDetectionFigures {
   const world = generateWorld(
     worldOptions(o.world, { heavyShare: o.heavyShare ?? 0.04, bots: { share: o.share ?? 0.05, farms: o.farms ?? 10 } }),
   );
-  const { report, interactions } = computeSignals(worldToEventLog(world), { asOf: world.endMs });
+  const full = worldToEventLog(world);
+  const log = o.withoutDurations ? { ...full, durationMs: undefined } : full;
+  const { report, interactions } = computeSignals(log, { asOf: world.endMs });
   const trust = interactions.trust!;
   const pop = world.population;
   const byStyle: Record<string, { bots: number; flagged: number }> = {};
