@@ -7,6 +7,7 @@ import * as arrow from 'apache-arrow';
 import { fillNulls, integersInto, stringOffsets, validity } from './arrow-id-column.js';
 import { IngestError } from './errors.js';
 import { UNKNOWN_KIND, type KindNames } from './event-kind.js';
+import { isBlank, parseNumberBytes } from './parse-number.js';
 import { detectEpochUnit, numericToMs, type TextTimestampParser, type TimestampFormat } from './timestamps.js';
 
 const text = new TextDecoder('utf-8');
@@ -29,8 +30,12 @@ function keysOf(d: AnyData): Int32Array {
   return keyScratch;
 }
 
-/** Numbers of a chunk into out[0..length), NaN for nulls. Returns the kind of numbers read. */
-export function numbersInto(file: string, name: string, d: AnyData, out: Float64Array): 'int' | 'float' | 'timestamp' | 'date' {
+/**
+ * Numbers of a chunk into out[0..length), NaN for nulls. Decimals (as Spark sums write them) are
+ * read as doubles; numbers written as text are parsed like a CSV field, and when `bad` is given
+ * a text that is not a number (blank is null) sets bad[i] = 1. Returns the kind of numbers read.
+ */
+export function numbersInto(file: string, name: string, d: AnyData, out: Float64Array, bad?: Uint8Array): 'int' | 'float' | 'timestamp' | 'date' {
   const t = d.type;
   const n = d.length;
   let kind: 'int' | 'float' | 'timestamp' | 'date';
@@ -40,11 +45,61 @@ export function numbersInto(file: string, name: string, d: AnyData, out: Float64
   } else if (arrow.DataType.isInt(t) || arrow.DataType.isTimestamp(t) || arrow.DataType.isDate(t)) {
     integersInto(d, n, out);
     kind = arrow.DataType.isTimestamp(t) ? 'timestamp' : arrow.DataType.isDate(t) ? 'date' : 'int';
+  } else if (arrow.DataType.isDecimal(t)) {
+    decimalsInto(d, n, out);
+    kind = 'float';
+  } else if (isString(t) || (arrow.DataType.isDictionary(t) && d.dictionary && isString(d.dictionary.type))) {
+    numberTextInto(d, n, out, bad);
+    kind = 'float';
   } else {
     throw unsupported(file, name, d, 'numbers');
   }
   fillNulls(d, n, out, NaN);
+  if (bad) fillNulls(d, n, bad, 0);
   return kind;
+}
+
+/** Decimal128/256 values (two's complement, little-endian 32-bit words) ÷ 10^scale. */
+function decimalsInto(d: AnyData, n: number, out: Float64Array): void {
+  const t = d.type as arrow.Decimal;
+  const words = t.bitWidth / 32;
+  // Some readers hand the values over as n words rather than n × words: view the whole run.
+  const given = d.values as unknown as Uint32Array;
+  const v = given.length >= n * words ? given : new Uint32Array(given.buffer, given.byteOffset, n * words);
+  const div = 10 ** t.scale;
+  for (let i = 0; i < n; i++) {
+    const at = i * words;
+    let x = v[at + words - 1] | 0; // the top word carries the sign
+    for (let w = words - 2; w >= 0; w--) x = x * 4294967296 + v[at + w];
+    out[i] = x / div;
+  }
+}
+
+/** Numbers written as text (plain or dictionary-encoded), parsed as the CSV reader does. */
+function numberTextInto(d: AnyData, n: number, out: Float64Array, bad?: Uint8Array): void {
+  let src = d;
+  let keys: Int32Array | null = null;
+  if (arrow.DataType.isDictionary(d.type)) {
+    src = d.dictionary!.data.length === 1 ? d.dictionary!.data[0] : (arrow.vectorFromArray(d.dictionary!.toArray() as string[], new arrow.Utf8()).data[0] as AnyData);
+    keys = keysOf(d);
+    fillNulls(d, n, keys, 0); // keys of null rows may be out of range
+  }
+  const { offsets, step } = stringOffsets(src);
+  const bytes = src.values as unknown as Uint8Array;
+  const m = keys ? src.length : n;
+  const parsed = keys ? new Float64Array(m) : out;
+  const wrong = keys ? new Uint8Array(m) : bad;
+  for (let j = 0; j < m; j++) {
+    const s = offsets[j * step];
+    const e = offsets[(j + 1) * step];
+    const x = parseNumberBytes(bytes, s, e);
+    parsed[j] = x;
+    if (wrong) wrong[j] = x !== x && !isBlank(bytes, s, e) ? 1 : 0;
+  }
+  if (keys) {
+    for (let i = 0; i < n; i++) out[i] = parsed[keys[i]];
+    if (bad && wrong) for (let i = 0; i < n; i++) bad[i] = wrong[keys[i]];
+  }
 }
 
 const TIMESTAMP_FORMAT: Record<number, TimestampFormat> = {

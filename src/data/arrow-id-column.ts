@@ -85,6 +85,36 @@ interface Values {
   numbers: Float64Array | null;
 }
 
+const HEX = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+const DASH = 45;
+
+/**
+ * Fixed-size binary ids as text: 16 bytes as a UUID in its canonical form (as UUID columns print
+ * elsewhere, so ids match across exports), other widths as lowercase hex.
+ */
+function fixedBinaryText(d: AnyData): { offsets: Int32Array; bytes: Uint8Array } {
+  const width = (d.type as arrow.FixedSizeBinary).byteWidth;
+  const given = d.values as unknown as Uint8Array;
+  const n = d.length;
+  // As for decimals, some readers size the values as n rather than n × width: view the whole run.
+  const src = given.length >= n * width ? given : new Uint8Array(given.buffer, given.byteOffset, n * width);
+  const uuid = width === 16;
+  const len = uuid ? 36 : 2 * width;
+  const bytes = new Uint8Array(n * len);
+  const offsets = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    let w = i * len;
+    for (let b = 0; b < width; b++) {
+      if (uuid && (b === 4 || b === 6 || b === 8 || b === 10)) bytes[w++] = DASH;
+      const v = src[i * width + b];
+      bytes[w++] = HEX[v >> 4];
+      bytes[w++] = HEX[v & 15];
+    }
+    offsets[i + 1] = (i + 1) * len;
+  }
+  return { offsets, bytes };
+}
+
 export class IdColumn {
   /** Per row: key into `cache`, or MISSING_KEY. */
   keys = new Int32Array(0);
@@ -170,6 +200,8 @@ export class IdColumn {
       if (this.numberScratch.length < n) this.numberScratch = new Float64Array(n);
       integersInto(d, n, this.numberScratch);
       this.values = { offsets: this.values.offsets, step: 1, bytes: this.values.bytes, numbers: this.numberScratch };
+    } else if (arrow.DataType.isFixedSizeBinary(t)) {
+      this.values = { ...fixedBinaryText(d), step: 1, numbers: null };
     } else {
       throw this.unsupported(d);
     }
@@ -177,6 +209,6 @@ export class IdColumn {
   }
 
   private unsupported(d: AnyData): IngestError {
-    return new IngestError(`${this.file}: column '${this.name}' has type ${d.type}, expected strings or integers`, this.file);
+    return new IngestError(`${this.file}: column '${this.name}' has type ${d.type}, expected strings, integers or fixed-size binary (UUIDs)`, this.file);
   }
 }

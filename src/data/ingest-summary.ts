@@ -23,9 +23,9 @@ export function formatIngestLine(r: IngestReport): string {
 function unknownKindNote(r: IngestReport): string {
   const kinds = Object.entries(r.unknownKinds ?? {}).sort((a, b) => b[1] - a[1]);
   if (kinds.length === 0) return '';
-  const shown = kinds.slice(0, 3).map(([name, n]) => `'${name}' ${n.toLocaleString('en-US')}`);
+  const shown = kinds.slice(0, 3).map(([name, n]) => `${name === '' ? '(empty)' : `'${name}'`} ${n.toLocaleString('en-US')}`);
   const more = kinds.length > 3 ? ` and ${kinds.length - 3} more` : '';
-  return `; unknown event kinds ${shown.join(', ')}${more} kept as other (map them with --event-aliases, e.g. ${kinds[0][0] || 'name'}=play)`;
+  return `; unknown event kinds ${shown.join(', ')}${more} kept as other (map them with --event-aliases, e.g. ${kinds.find(([name]) => name !== '')?.[0] ?? 'name'}=play)`;
 }
 
 /**

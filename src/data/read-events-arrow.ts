@@ -69,6 +69,9 @@ export class ArrowEventSink {
   private ms = new Float64Array(0);
   private dur = new Float64Array(0);
   private kinds = new Uint8Array(0);
+  /** Rows whose ms played or duration is text that is not a number. */
+  private badMs = new Uint8Array(0);
+  private badDur = new Uint8Array(0);
 
   constructor(
     private readonly file: string,
@@ -110,6 +113,8 @@ export class ArrowEventSink {
       this.ms = new Float64Array(n);
       this.dur = new Float64Array(n);
       this.kinds = new Uint8Array(n);
+      this.badMs = new Uint8Array(n);
+      this.badDur = new Uint8Array(n);
     }
     const { file, columns: cols, report, collector } = this;
     const ts = this.ts;
@@ -117,9 +122,12 @@ export class ArrowEventSink {
     const dur = this.dur;
     timesInto(file, cols.time, this.chunk(batch, cols.time), ts, this.time);
     if (report.timestampFormat === undefined && this.time.format !== undefined) report.timestampFormat = this.time.format;
-    if (cols.msPlayed) numbersInto(file, cols.msPlayed, this.chunk(batch, cols.msPlayed), ms);
+    const { badMs, badDur } = this;
+    badMs.fill(0, 0, n);
+    badDur.fill(0, 0, n);
+    if (cols.msPlayed) numbersInto(file, cols.msPlayed, this.chunk(batch, cols.msPlayed), ms, badMs);
     else ms.fill(NaN, 0, n);
-    if (cols.duration) numbersInto(file, cols.duration, this.chunk(batch, cols.duration), dur);
+    if (cols.duration) numbersInto(file, cols.duration, this.chunk(batch, cols.duration), dur, badDur);
     else dur.fill(NaN, 0, n);
     const kinds = cols.event ? kindsInto(file, cols.event, this.chunk(batch, cols.event), this.kinds, this.kindNames) : null;
     if (!kinds) this.kinds.fill(PLAY, 0, n);
@@ -141,6 +149,10 @@ export class ArrowEventSink {
     report.rowsRead += n;
     let kept = 0;
     for (let i = 0; i < n; i++) {
+      if (badMs[i] === 1 || badDur[i] === 1) {
+        report.malformed(base + i + 1, `column '${badMs[i] === 1 ? cols.msPlayed : cols.duration}': not a number`);
+        continue;
+      }
       const uk = uKeys[i];
       const tk = tKeys[i];
       if (uk === MISSING_KEY || tk === MISSING_KEY) {

@@ -155,6 +155,41 @@ describe('Parquet and Arrow events', () => {
     expect(r3.log.users.ids).toEqual(['a', 'b']);
   });
 
+  it('reads UUID ids, decimal and text numbers as other writers type them (DuckDB, Spark)', async () => {
+    const n = 40000; // more rows than a reader that sized decimals as n words would cover
+    const words = new Uint32Array(n * 4);
+    for (let i = 0; i < n; i++) {
+      const v = i % 7 === 0 ? -(i * 100 + 25) : i * 100 + 25; // hundredths; every 7th negative
+      const sign = v < 0 ? 0xffffffff : 0;
+      words.set([v >>> 0, sign, sign, sign], i * 4);
+    }
+    const uuids = new Uint8Array(n * 16).map((_, i) => (i * 37) & 255);
+    const table = new arrow.Table({
+      user_id: arrow.makeVector(arrow.makeData({ type: new arrow.FixedSizeBinary(16), length: n, data: uuids })),
+      track_id: arrow.vectorFromArray(Array.from({ length: n }, (_, i) => `t${i % 50}`), new arrow.Utf8()),
+      timestamp: arrow.vectorFromArray(Array.from({ length: n }, (_, i) => T + i * 1000), new arrow.Float64()),
+      ms_played: arrow.makeVector(arrow.makeData({ type: new arrow.Decimal(2, 12, 128), length: n, data: words })),
+      track_duration_ms: arrow.vectorFromArray(Array.from({ length: n }, (_, i) => (i === 5 ? 'abc' : i === 8 ? ' ' : `${300000 + i}`)), new arrow.Utf8()),
+    });
+    const file = tmp.write('typed.parquet', pw.writeParquet(pw.Table.fromIPCStream(arrow.tableToIPC(table, 'stream'))));
+    const { log, report } = await readEvents(file, { skipBad: true });
+    // 16-byte ids print as canonical UUIDs.
+    const hex = (i: number): string => Array.from(uuids.subarray(i * 16, i * 16 + 16), (b) => b.toString(16).padStart(2, '0')).join('');
+    const uuid = (i: number): string => hex(i).replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
+    expect(log.users.get(uuid(n - 1))).toBeDefined();
+    expect(log.users.ids[log.user[0]]).toBe(uuid(1));
+    // Decimals with their scale and sign: the negative ones are dropped as negative durations.
+    expect(report.validation.negative_duration).toBe(Math.ceil(n / 7));
+    expect(log.msPlayed[0]).toBeCloseTo(1.25, 6);
+    expect(log.msPlayed[log.length - 1]).toBeCloseTo(39999.25, 2);
+    // Numbers written as text parse like CSV fields; junk is malformed, blank is unknown.
+    expect(report.validation.malformed_row).toBe(1);
+    expect(report.examples.malformed_row).toEqual([`${file}:row 6`]);
+    const at = (row: number): number => log.durationMs![Array.from(log.timestamp).indexOf(T + row * 1000)];
+    expect(at(9)).toBe(300009);
+    expect(at(8)).toBeNaN();
+  });
+
   it('pseudonymizes dictionary-encoded and integer user ids from Parquet', async () => {
     const csv = tmp.write('pii.csv', lines('user_id,track_id,timestamp', `alice,t1,${T}`, `bob,t2,${T}`, `alice,t3,${T + 1}`));
     const { log } = await readEvents(csv);
