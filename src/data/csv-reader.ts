@@ -56,6 +56,8 @@ export interface DelimitedSummary {
   delimiter: string;
   /** Data rows seen, malformed ones included. */
   rows: number;
+  /** Physical lines read (the last line number). */
+  lines: number;
 }
 
 const LF = 10;
@@ -286,7 +288,7 @@ export async function readDelimited(
     let delimiter = -1;
     for (;;) {
       if (pos >= end && eof) {
-        if (opts.allowEmpty) return { delimiter: opts.delimiter ?? ',', rows: 0 };
+        if (opts.allowEmpty) return { delimiter: opts.delimiter ?? ',', rows: 0, lines: splitter.line - 1 };
         throw new IngestError(`${file}: empty`, file);
       }
       if (delimiter < 0) {
@@ -360,7 +362,7 @@ export async function readDelimited(
       }
     }
     if (rows === 0 && !opts.allowEmpty) throw new IngestError(`${file}: no data rows`, file);
-    return { delimiter: delimiterText, rows };
+    return { delimiter: delimiterText, rows, lines: splitter.line - 1 };
   } finally {
     await src.close();
   }

@@ -52,6 +52,8 @@ export interface IngestReport {
    * count as fully heard).
    */
   columns?: Record<string, string | null>;
+  /** The part files read, in order, when the input is a directory of parts. */
+  parts?: string[];
 }
 
 /** Maximum examples kept per rule. */
@@ -75,6 +77,7 @@ export class ReportBuilder {
   timestampFormat?: TimestampFormat;
   delimiter?: string;
   columns?: Record<string, string | null>;
+  private readonly parts: { file: string; base: number }[] = [];
   private readonly started = performance.now();
 
   constructor(
@@ -90,7 +93,22 @@ export class ReportBuilder {
 
   /** `file:line` (or `file:row n`) of a row. */
   where(n: number): string {
-    return formatLocation(this.file, this.locationKind, n);
+    const at = this.locate(n);
+    return formatLocation(at.file, this.locationKind, at.n);
+  }
+
+  /**
+   * Starts the next file of a multi-file input (a directory of part files): numbers above `base`
+   * belong to it, and are reported as `part:(n − base)`.
+   */
+  beginPart(file: string, base: number): void {
+    this.parts.push({ file, base });
+  }
+
+  /** The file and its own line or row of a (possibly multi-file) number. */
+  locate(n: number): { file: string; n: number } {
+    for (let p = this.parts.length - 1; p >= 0; p--) if (n > this.parts[p].base) return { file: this.parts[p].file, n: n - this.parts[p].base };
+    return { file: this.file, n };
   }
 
   /** A malformed row: throws `file:line: message` unless skipBad, else counts it. */
@@ -100,7 +118,7 @@ export class ReportBuilder {
 
   /** A row that cannot be used under `rule`: fails like a malformed row unless skipBad. */
   bad(rule: string, n: number, message: string): void {
-    if (!this.skipBad) throw new IngestError(`${this.where(n)}: ${message}`, this.file, n, rule);
+    if (!this.skipBad) throw this.error(n, message, rule);
     this.count(rule, n);
   }
 
@@ -111,9 +129,14 @@ export class ReportBuilder {
   violation(rule: string, n: number, details?: () => string): void {
     if (this.strict && !NEVER_STRICT.has(rule)) {
       const d = details ? `: ${details()}` : '';
-      throw new IngestError(`${this.where(n)}: ${rule}${d}`, this.file, n, rule);
+      throw this.error(n, `${rule}${d}`, rule);
     }
     this.count(rule, n);
+  }
+
+  private error(n: number, message: string, rule: string): IngestError {
+    const at = this.locate(n);
+    return new IngestError(`${formatLocation(at.file, this.locationKind, at.n)}: ${message}`, at.file, at.n, rule);
   }
 
   /** A kept row whose event kind was not known. */
@@ -148,6 +171,7 @@ export class ReportBuilder {
     if (this.delimiter !== undefined) report.delimiter = this.delimiter;
     if (this.timestampFormat !== undefined) report.timestampFormat = this.timestampFormat;
     if (this.columns !== undefined) report.columns = { ...this.columns };
+    if (this.parts.length > 0) report.parts = this.parts.map((p) => p.file);
     if (this.validation.unknown_event_kind !== undefined) {
       report.unknownKinds = Object.fromEntries(this.unknownKinds);
     }

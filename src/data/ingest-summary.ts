@@ -13,7 +13,8 @@ import { describeTimestampFormat, type TimestampFormat } from './timestamps.js';
 export function formatIngestLine(r: IngestReport): string {
   const fired = Object.entries(r.validation).filter(([, n]) => n > 0);
   const time = r.timestampFormat ? `; timestamps: ${describeTimestampFormat(r.timestampFormat)}` : '';
-  const head = `read ${r.file}: ${r.rowsRead.toLocaleString('en-US')} rows, ${r.rowsKept.toLocaleString('en-US')} kept${time}${missingColumnNotes(r)}`;
+  const parts = r.parts ? ` (${r.parts.length} part file${r.parts.length === 1 ? '' : 's'})` : '';
+  const head = `read ${r.file}${parts}: ${r.rowsRead.toLocaleString('en-US')} rows, ${r.rowsKept.toLocaleString('en-US')} kept${time}${missingColumnNotes(r)}`;
   if (fired.length === 0) return head;
   const first = Object.values(r.examples)[0]?.[0];
   return `${head}; ${fired.map(([rule, n]) => `${rule} ${n.toLocaleString('en-US')}`).join(', ')}${first ? ` (first at ${first})` : ''}${unknownKindNote(r)}`;
@@ -42,6 +43,8 @@ function missingColumnNotes(r: IngestReport): string {
 
 export interface IngestJson {
   file: string;
+  /** Part files read when the input is a directory. */
+  parts?: number;
   rows_read: number;
   rows_kept: number;
   /** How the timestamps were read (events): iso8601, epoch_s|ms|us|ns, timestamp_s|ms|us|ns. */
@@ -54,6 +57,7 @@ export interface IngestJson {
 export function ingestJson(r: IngestReport): IngestJson {
   return {
     file: r.file,
+    ...(r.parts ? { parts: r.parts.length } : {}),
     rows_read: r.rowsRead,
     rows_kept: r.rowsKept,
     ...(r.timestampFormat ? { timestamp_format: r.timestampFormat } : {}),

@@ -31,10 +31,12 @@ class ArrowCountsSink {
   item: Int32Array;
   weight: Float32Array;
   length = 0;
-  private rowsDone = 0;
+  /** Rows of all batches so far (of every part): row numbers continue across parts. */
+  rowsDone = 0;
 
   constructor(
-    private readonly file: string,
+    /** The file being read (the current part of a directory). */
+    public file: string,
     private readonly report: ReportBuilder,
     private readonly cols: { user: string; item: string; weight: string },
     rowsHint: number,
@@ -122,18 +124,24 @@ class ArrowCountsSink {
   }
 }
 
-/** Reads (user, item, weight) rows from a Parquet or Arrow IPC file. */
-export async function readCountsColumnar(file: string, format: ColumnarFormat, opts: ReadCountsOptions = {}): Promise<Counts> {
+/** Reads (user, item, weight) rows from a Parquet or Arrow IPC file, or from its part files. */
+export async function readCountsColumnar(file: string, format: ColumnarFormat, opts: ReadCountsOptions = {}, parts: readonly string[] = [file]): Promise<Counts> {
   const report = new ReportBuilder(file, format, 'row', COUNT_RULES, false, opts.skipBad ?? false);
+  const multi = parts.length > 1 || parts[0] !== file;
   let sink: ArrowCountsSink | undefined;
-  const rows = await readBatches(file, format, {
-    columns: (names, n) => {
-      const cols = { user: findColumn(file, names, opts.userCol ?? 'user_id'), item: findColumn(file, names, opts.itemCol ?? 'item_id'), weight: findColumn(file, names, opts.weightCol ?? 'weight') };
-      sink = new ArrowCountsSink(file, report, cols, n ?? 1024, opts.pseudonymize);
-      return [cols.user, cols.item, cols.weight];
-    },
-    batch: (b) => sink!.addBatch(b),
-  });
-  if (rows === 0 && !opts.allowEmpty) throw new IngestError(`${file}: no data rows`, file);
+  let rows = 0;
+  for (const part of parts) {
+    if (multi) report.beginPart(part, sink?.rowsDone ?? 0);
+    rows += await readBatches(part, format, {
+      columns: (names, n) => {
+        const cols = { user: findColumn(part, names, opts.userCol ?? 'user_id'), item: findColumn(part, names, opts.itemCol ?? 'item_id'), weight: findColumn(part, names, opts.weightCol ?? 'weight') };
+        if (sink) sink.file = part;
+        else sink = new ArrowCountsSink(part, report, cols, n ?? 1024, opts.pseudonymize);
+        return [cols.user, cols.item, cols.weight];
+      },
+      batch: (b) => sink!.addBatch(b),
+    });
+  }
+  if (rows === 0 && !opts.allowEmpty) throw new IngestError(`${file}: no data rows${multi ? ` in ${parts.length} part files` : ''}`, file);
   return countsResult(sink!, report.finish());
 }

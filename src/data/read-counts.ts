@@ -4,7 +4,7 @@
  * skipBad (then they are counted per rule).
  */
 import { ByteInterner, INVALID_UTF8 } from './byte-interner.js';
-import { readDelimited, type DelimitedOptions, type DelimitedRow, type HeaderInfo } from './csv-reader.js';
+import { type DelimitedOptions, type DelimitedRow, type HeaderInfo } from './csv-reader.js';
 import { Dictionary } from './dictionary.js';
 import { IngestError, quoteValue } from './errors.js';
 import { COUNT_RULES, ReportBuilder, type IngestReport } from './ingest-report.js';
@@ -12,6 +12,7 @@ import { parseNumberBytes } from './parse-number.js';
 import { readCountsColumnar } from './read-counts-arrow.js';
 import { countsResult } from './counts-result.js';
 import { eventFileFormat } from './read-events.js';
+import { commonFormat, partFilesOf, readDelimitedParts } from './part-files.js';
 
 export interface ReadCountsOptions {
   userCol?: string;
@@ -54,9 +55,12 @@ class CountsSink {
   item = new Int32Array(1024);
   weight = new Float32Array(1024);
   length = 0;
+  /** Lines of the parts read before this one: a part's line n is reported as lineBase + n. */
+  lineBase = 0;
 
   constructor(
-    private readonly file: string,
+    /** The file being read (the current part of a directory). */
+    public file: string,
     private readonly opts: ReadCountsOptions,
     readonly report: ReportBuilder,
   ) {
@@ -64,6 +68,11 @@ class CountsSink {
   }
 
   header(info: HeaderInfo): void {
+    if (this.names.length > 0) {
+      // Later parts of a directory: the first part's columns in the same order.
+      if (info.names.join('\u0000') !== this.names.join('\u0000')) throw new IngestError(`${this.file}: columns ${info.names.join(', ')} differ from the first part's (${this.names.join(', ')})`, this.file);
+      return;
+    }
     this.names = info.names;
     const find = (name: string): number => {
       let k = info.names.indexOf(name);
@@ -82,18 +91,19 @@ class CountsSink {
 
   malformed(line: number, message: string): void {
     this.report.rowsRead++;
-    this.report.malformed(line, message);
+    this.report.malformed(this.lineBase + line, message);
   }
 
   row(r: DelimitedRow): void {
     const report = this.report;
     report.rowsRead++;
+    const line = this.lineBase + r.line;
     const b = r.bytes;
     const ws = r.start[this.w];
     const we = r.end[this.w];
     const w = parseNumberBytes(b, ws, we);
     if (w !== w) {
-      report.malformed(r.line, `column '${this.names[this.w]}': ${quoteValue(text.decode(b.subarray(ws, we)))} is not a number`);
+      report.malformed(line, `column '${this.names[this.w]}': ${quoteValue(text.decode(b.subarray(ws, we)))} is not a number`);
       return;
     }
     const us = r.start[this.u];
@@ -101,21 +111,21 @@ class CountsSink {
     const is = r.start[this.i];
     const ie = r.end[this.i];
     if (us === ue || is === ie) {
-      report.bad('missing_id', r.line, `column '${this.names[us === ue ? this.u : this.i]}' is empty`);
+      report.bad('missing_id', line, `column '${this.names[us === ue ? this.u : this.i]}' is empty`);
       return;
     }
     if (!(w >= 0) || w === Infinity) {
-      report.bad('bad_weight', r.line, `column '${this.names[this.w]}': ${w} is ${w < 0 ? 'negative' : 'not finite'}`);
+      report.bad('bad_weight', line, `column '${this.names[this.w]}': ${w} is ${w < 0 ? 'negative' : 'not finite'}`);
       return;
     }
     if (w === 0) {
-      report.violation('zero_weight', r.line);
+      report.violation('zero_weight', line);
       return;
     }
     const u = this.userIds.internBytes(b, us, ue);
     const it = u === INVALID_UTF8 ? INVALID_UTF8 : this.itemIds.internBytes(b, is, ie);
     if (it === INVALID_UTF8) {
-      report.malformed(r.line, `column '${this.names[u === INVALID_UTF8 ? this.u : this.i]}': invalid UTF-8`);
+      report.malformed(line, `column '${this.names[u === INVALID_UTF8 ? this.u : this.i]}': invalid UTF-8`);
       return;
     }
     const n = this.length;
@@ -143,17 +153,18 @@ class CountsSink {
 
 /**
  * Reads (user, item, weight) rows from a CSV/TSV file, or from Parquet or Arrow IPC (chosen by the
- * extension, like events).
+ * extension, like events); a directory is read as its part files (see part-files.ts).
  */
 export async function readCounts(file: string, opts: ReadCountsOptions = {}): Promise<Counts> {
-  const format = eventFileFormat(file);
-  if (format !== 'csv') return readCountsColumnar(file, format, opts);
+  const parts = (await partFilesOf(file)) ?? [file];
+  const multi = parts[0] !== file || parts.length > 1;
+  const format = multi ? commonFormat(file, parts, eventFileFormat) : eventFileFormat(file);
+  if (format !== 'csv') return readCountsColumnar(file, format, opts, parts);
   const report = new ReportBuilder(file, 'csv', 'line', COUNT_RULES, false, opts.skipBad ?? false);
-  const sink = new CountsSink(file, opts, report);
+  const sink = new CountsSink(parts[0], opts, report);
   const delimited: DelimitedOptions = { allowEmpty: opts.allowEmpty ?? false };
   if (opts.maxLineBytes !== undefined) delimited.maxLineBytes = opts.maxLineBytes;
   if (opts.delimiter !== undefined) delimited.delimiter = opts.delimiter;
-  const summary = await readDelimited(file, sink, delimited);
-  report.delimiter = summary.delimiter;
+  await readDelimitedParts(file, parts, sink, report, delimited);
   return countsResult(sink, report.finish());
 }

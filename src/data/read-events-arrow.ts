@@ -64,7 +64,8 @@ export class ArrowEventSink {
   private readonly rules: EventRuleOptions;
   private readonly kindNames: KindNames;
   private readonly collector: EventCollector;
-  private rowsDone = 0;
+  /** Rows of all batches so far (of every part): row numbers continue across parts. */
+  rowsDone = 0;
   private ts = new Float64Array(0);
   private ms = new Float64Array(0);
   private dur = new Float64Array(0);
@@ -74,7 +75,8 @@ export class ArrowEventSink {
   private badDur = new Uint8Array(0);
 
   constructor(
-    private readonly file: string,
+    /** The file being read (the current part of a directory). */
+    public file: string,
     opts: ReadEventsOptions,
     private readonly report: ReportBuilder,
     readonly columns: ArrowEventColumns,
@@ -211,12 +213,31 @@ export class ArrowEventSink {
 
 /** Events from a Parquet or Arrow IPC file: each record batch goes through the Arrow event sink. */
 export async function readEventsColumnar(file: string, format: ColumnarFormat, opts: ReadEventsOptions): Promise<{ log: EventLog; report: IngestReport }> {
-  const report = new ReportBuilder(file, format, 'row', EVENT_RULES, opts.strict ?? false, opts.skipBad ?? false);
+  return readEventsColumnarParts(file, [file], format, opts);
+}
+
+/**
+ * The parts of a Parquet or Arrow event log (a directory of part files, as Spark writes one)
+ * through one sink: one set of dictionaries and one collector, rows located as `part:row n`.
+ */
+export async function readEventsColumnarParts(name: string, parts: readonly string[], format: ColumnarFormat, opts: ReadEventsOptions): Promise<{ log: EventLog; report: IngestReport }> {
+  const report = new ReportBuilder(name, format, 'row', EVENT_RULES, opts.strict ?? false, opts.skipBad ?? false);
+  const multi = parts.length > 1 || parts[0] !== name;
   let sink: ArrowEventSink | undefined;
-  const rows = await readBatches(file, format, {
-    columns: (names, n) => (sink = new ArrowEventSink(file, opts, report, arrowEventColumns(file, names, opts, report), n ?? 1024)).columnNames,
-    batch: (b) => sink!.addBatch(b),
-  });
-  if (rows === 0 && !opts.allowEmpty) throw new IngestError(`${file}: no data rows`, file);
+  let rows = 0;
+  for (const part of parts) {
+    if (multi) report.beginPart(part, sink?.rowsDone ?? 0);
+    rows += await readBatches(part, format, {
+      columns: (names, n) => {
+        if (!sink) return (sink = new ArrowEventSink(part, opts, report, arrowEventColumns(part, names, opts, report), n ?? 1024)).columnNames;
+        sink.file = part;
+        const missing = sink.columnNames.filter((c) => !names.includes(c));
+        if (missing.length > 0) throw new IngestError(`${part}: missing column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `'${c}'`).join(', ')} of the first part (columns: ${names.join(', ')})`, part);
+        return sink.columnNames;
+      },
+      batch: (b) => sink!.addBatch(b),
+    });
+  }
+  if (rows === 0 && !opts.allowEmpty) throw new IngestError(`${name}: no data rows${multi ? ` in ${parts.length} part files` : ''}`, name);
   return { log: sink!.finish(), report: report.finish() };
 }

@@ -1,8 +1,9 @@
 /** Events from CSV/TSV: byte-level rows from the streaming reader, checked and stored column-wise. */
 import { Dictionary } from './dictionary.js';
 import { ByteInterner, INVALID_UTF8 } from './byte-interner.js';
-import { readDelimited, type DelimitedRow, type HeaderInfo } from './csv-reader.js';
-import { quoteValue } from './errors.js';
+import { type DelimitedOptions, type DelimitedRow, type HeaderInfo } from './csv-reader.js';
+import { readDelimitedParts } from './part-files.js';
+import { IngestError, quoteValue } from './errors.js';
 import { EventCollector, describeRule, type EventRuleOptions } from './event-collector.js';
 import { KindNames, OTHER, PLAY, UNKNOWN_KIND } from './event-kind.js';
 import { eventColumnsUsed, eventRuleOptions, locateEventColumns, type EventColumnIndex, type ReadEventsOptions } from './events-options.js';
@@ -28,9 +29,12 @@ class CsvEventSink {
   private col!: EventColumnIndex;
   private names: string[] = [];
   collector!: EventCollector;
+  /** Lines of the parts read before this one: a part's line n is reported as lineBase + n. */
+  lineBase = 0;
 
   constructor(
-    private readonly file: string,
+    /** The file being read (the current part of a directory). */
+    public file: string,
     private readonly opts: ReadEventsOptions,
     readonly report: ReportBuilder,
   ) {
@@ -40,6 +44,7 @@ class CsvEventSink {
   }
 
   header(info: HeaderInfo): void {
+    if (this.collector) return this.nextPartHeader(info);
     this.names = info.names;
     this.col = locateEventColumns(this.file, info.names, this.opts);
     this.report.columns = eventColumnsUsed(info.names, this.col);
@@ -52,9 +57,15 @@ class CsvEventSink {
     );
   }
 
+  /** Later parts of a directory must have the first part's columns, in the same order. */
+  private nextPartHeader(info: HeaderInfo): void {
+    const same = info.names.length === this.names.length && info.names.every((n, i) => n === this.names[i]);
+    if (!same) throw new IngestError(`${this.file}: columns ${info.names.join(', ')} differ from the first part's (${this.names.join(', ')})`, this.file);
+  }
+
   malformed(line: number, message: string): void {
     this.report.rowsRead++;
-    this.report.malformed(line, message);
+    this.report.malformed(this.lineBase + line, message);
   }
 
   /** A numeric field: NaN when blank, undefined (after reporting) when not a finite number. */
@@ -64,12 +75,12 @@ class CsvEventSink {
     const v = parseNumberBytes(r.bytes, s, e);
     if (Number.isFinite(v)) return v;
     if (v !== v && isBlank(r.bytes, s, e)) return NaN;
-    this.report.malformed(r.line, `column '${this.names[c]}': ${quoteValue(text.decode(r.bytes.subarray(s, e)))} is not a number`);
+    this.report.malformed(this.lineBase + r.line, `column '${this.names[c]}': ${quoteValue(text.decode(r.bytes.subarray(s, e)))} is not a number`);
     return undefined;
   }
 
   private badUtf8(r: DelimitedRow, c: number): void {
-    this.report.malformed(r.line, `column '${this.names[c]}': invalid UTF-8`);
+    this.report.malformed(this.lineBase + r.line, `column '${this.names[c]}': invalid UTF-8`);
   }
 
   row(r: DelimitedRow): void {
@@ -79,7 +90,7 @@ class CsvEventSink {
     const b = r.bytes;
     const st = r.start;
     const en = r.end;
-    const line = r.line;
+    const line = this.lineBase + r.line;
     let ms = NaN;
     if (col.msPlayed >= 0) {
       const v = this.number(r, col.msPlayed);
@@ -138,12 +149,19 @@ class CsvEventSink {
 
 /** Reads a CSV/TSV event log. */
 export async function readEventsCsv(file: string, opts: ReadEventsOptions = {}): Promise<{ log: EventLog; report: IngestReport }> {
-  const report = new ReportBuilder(file, 'csv', 'line', EVENT_RULES, opts.strict ?? false, opts.skipBad ?? false);
-  const sink = new CsvEventSink(file, opts, report);
-  const delimitedOpts: Parameters<typeof readDelimited>[2] = { allowEmpty: opts.allowEmpty ?? false };
+  return readEventsCsvParts(file, [file], opts);
+}
+
+/**
+ * Reads the parts of a CSV/TSV event log (a directory of part files, as Spark writes one) into
+ * one log: one set of dictionaries and one collector, rows located as `part:line`.
+ */
+export async function readEventsCsvParts(name: string, parts: readonly string[], opts: ReadEventsOptions = {}): Promise<{ log: EventLog; report: IngestReport }> {
+  const report = new ReportBuilder(name, 'csv', 'line', EVENT_RULES, opts.strict ?? false, opts.skipBad ?? false);
+  const sink = new CsvEventSink(parts[0] ?? name, opts, report);
+  const delimitedOpts: DelimitedOptions = { allowEmpty: opts.allowEmpty ?? false };
   if (opts.maxLineBytes !== undefined) delimitedOpts.maxLineBytes = opts.maxLineBytes;
-  const summary = await readDelimited(file, sink, delimitedOpts);
-  report.delimiter = summary.delimiter;
+  await readDelimitedParts(name, parts, sink, report, delimitedOpts);
   // An empty file allowed by allowEmpty never reached header(): give it an empty log.
   sink.collector ??= new EventCollector(eventRuleOptions(opts), { duration: false, artist: false, context: false }, 16);
   sink.collector.settle(report);

@@ -4,6 +4,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { readTextSample } from '../data/byte-source.js';
+import { partFilesOf } from '../data/part-files.js';
 import { parquetRows } from '../data/columnar-batches.js';
 
 export interface MemoryEstimate {
@@ -17,14 +18,19 @@ export interface MemoryEstimate {
 const SAMPLE_BYTES = 4 << 20;
 
 /** Upper-bound-leaning estimate: rows from a sample (CSV/TSV), the footer (Parquet) or the size (Arrow IPC). */
-export async function estimateTrainingMemory(file: string, format: 'counts' | 'events', factors: number): Promise<MemoryEstimate> {
-  const size = (await stat(file)).size;
+export async function estimateTrainingMemory(input: string, format: 'counts' | 'events', factors: number): Promise<MemoryEstimate> {
+  // A directory of part files: the parts' sizes (and Parquet footers) together, the first part sampled.
+  const parts = (await partFilesOf(input)) ?? [input];
+  const file = parts[0];
+  let size = 0;
+  for (const p of parts) size += (await stat(p)).size;
   let rows: number;
   let users: number;
   let items: number;
   if (/\.(parquet|pq)$/i.test(file)) {
     // The footer has the row count; assume up to half of the rows are distinct ids.
-    rows = await parquetRows(file);
+    rows = 0;
+    for (const p of parts) rows += await parquetRows(p);
     users = items = Math.ceil(rows / 2);
   } else if (/\.(arrow|feather|ipc|arrows)$/i.test(file)) {
     // Arrow IPC holds no row count up front: assume ~8 bytes per row on disk.
@@ -38,8 +44,10 @@ export async function estimateTrainingMemory(file: string, format: 'counts' | 'e
     const delim = header.includes('\t') ? '\t' : ',';
     const rowsOfSample = lines.filter((l) => l.length > 0);
     const sampleRows = Math.max(1, rowsOfSample.length);
-    // The sample's share of the whole text (of the uncompressed text for gzip).
-    rows = Math.ceil(sampleRows / sample.fraction);
+    // The sample's share of the whole text (of the uncompressed text for gzip), scaled from the
+    // first part to all of them by size on disk.
+    const firstSize = (await stat(file)).size;
+    rows = Math.ceil((sampleRows / sample.fraction) * (size / Math.max(1, firstSize)));
     const u = new Set<string>();
     const it = new Set<string>();
     for (const l of rowsOfSample) {

@@ -1,0 +1,67 @@
+/**
+ * A directory given as an input is read as the parts of one table, as Spark, DuckDB and Hive
+ * write them (`part-00000-….snappy.parquet`, …): every file below it in name order, without the
+ * writers' markers and hidden files (`_SUCCESS`, `.part-….crc`).
+ */
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { readDelimited, type DelimitedOptions, type DelimitedSink } from './csv-reader.js';
+import { IngestError } from './errors.js';
+import type { ReportBuilder } from './ingest-report.js';
+
+/** The part files of `input` when it is a directory; undefined when it is not one. */
+export async function partFilesOf(input: string): Promise<string[] | undefined> {
+  let isDir = false;
+  try {
+    isDir = (await stat(input)).isDirectory();
+  } catch {
+    return undefined; // the reader names a missing input
+  }
+  if (!isDir) return undefined;
+  const entries = await readdir(input, { recursive: true, withFileTypes: true });
+  const files: string[] = [];
+  for (const e of entries) {
+    if (!e.isFile()) continue;
+    const full = path.join(e.parentPath ?? e.path, e.name);
+    // Markers and hidden files, also in hidden or marked subdirectories (`_temporary/`).
+    if (path.relative(input, full).split(path.sep).some((seg) => seg.startsWith('_') || seg.startsWith('.'))) continue;
+    files.push(full);
+  }
+  files.sort();
+  if (files.length === 0) throw new IngestError(`${input}: a directory without part files`, input);
+  return files;
+}
+
+/** The one format of a directory's parts (by their names), or an error naming two that differ. */
+export function commonFormat<F extends string>(input: string, parts: readonly string[], formatOf: (file: string) => F): F {
+  const first = formatOf(parts[0]);
+  const other = parts.find((p) => formatOf(p) !== first);
+  if (other !== undefined) throw new IngestError(`${input}: part files of different formats (${path.basename(parts[0])}, ${path.basename(other)})`, input);
+  return first;
+}
+
+/** A delimited-text sink that moves on from part to part, numbering lines across them. */
+export interface PartSink extends DelimitedSink {
+  /** The part being read, for its messages. */
+  file: string;
+  /** Lines of the parts before: a part's line n is reported as lineBase + n. */
+  lineBase: number;
+}
+
+/**
+ * Reads the parts of a delimited-text input into one sink, each part's numbers shifted past the
+ * ones before so the report can name the part and its own line. A single file is its own part.
+ */
+export async function readDelimitedParts(name: string, parts: readonly string[], sink: PartSink, report: ReportBuilder, opts: DelimitedOptions): Promise<void> {
+  const multi = parts.length > 1 || parts[0] !== name;
+  // A part with a header only is fine; the whole input without any row is not.
+  const each: DelimitedOptions = { ...opts, allowEmpty: (opts.allowEmpty ?? false) || multi };
+  for (const part of parts) {
+    sink.file = part;
+    if (multi) report.beginPart(part, sink.lineBase);
+    const summary = await readDelimited(part, sink, each);
+    report.delimiter ??= summary.delimiter;
+    sink.lineBase += summary.lines;
+  }
+  if (multi && report.rowsRead === 0 && !opts.allowEmpty) throw new IngestError(`${name}: no data rows in ${parts.length} part files`, name);
+}
