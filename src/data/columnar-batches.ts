@@ -44,6 +44,13 @@ export async function parquetRows(file: string): Promise<number> {
   }
 }
 
+/** Rows of several Parquet files together, from their footers. */
+export async function parquetRowsOf(files: readonly string[]): Promise<number> {
+  let rows = 0;
+  for (const f of files) rows += await parquetRows(f);
+  return rows;
+}
+
 async function openParquet(file: string): Promise<pw.ParquetFile> {
   let blob: Blob;
   try {

@@ -46,6 +46,9 @@ export interface PartSink extends DelimitedSink {
   file: string;
   /** Lines of the parts before: a part's line n is reported as lineBase + n. */
   lineBase: number;
+  /** The whole input's size over the first part's: scales the first part's row estimate, so the
+   * sink sizes its arrays once for all parts instead of doubling them part after part. */
+  capacityScale: number;
 }
 
 /**
@@ -56,6 +59,10 @@ export async function readDelimitedParts(name: string, parts: readonly string[],
   const multi = parts.length > 1 || parts[0] !== name;
   // A part with a header only is fine; the whole input without any row is not.
   const each: DelimitedOptions = { ...opts, allowEmpty: (opts.allowEmpty ?? false) || multi };
+  if (multi) {
+    const sizes = await Promise.all(parts.map(async (p) => (await stat(p)).size));
+    sink.capacityScale = sizes.reduce((a, b) => a + b, 0) / Math.max(1, sizes[0]);
+  }
   for (const part of parts) {
     sink.file = part;
     if (multi) report.beginPart(part, sink.lineBase);

@@ -7,7 +7,7 @@ import type * as arrow from 'apache-arrow';
 import { numbersInto } from './arrow-columns.js';
 import { IdColumn, IdTarget, MISSING_KEY, UNRESOLVED } from './arrow-id-column.js';
 import { INVALID_UTF8 } from './byte-interner.js';
-import { readBatches, type ColumnarFormat } from './columnar-batches.js';
+import { parquetRowsOf, readBatches, type ColumnarFormat } from './columnar-batches.js';
 import { Dictionary } from './dictionary.js';
 import { IngestError } from './errors.js';
 import { COUNT_RULES, ReportBuilder } from './ingest-report.js';
@@ -130,13 +130,14 @@ export async function readCountsColumnar(file: string, format: ColumnarFormat, o
   const multi = parts.length > 1 || parts[0] !== file;
   let sink: ArrowCountsSink | undefined;
   let rows = 0;
+  const total = multi && format === 'parquet' ? await parquetRowsOf(parts) : undefined;
   for (const part of parts) {
     if (multi) report.beginPart(part, sink?.rowsDone ?? 0);
     rows += await readBatches(part, format, {
       columns: (names, n) => {
         const cols = { user: findColumn(part, names, opts.userCol ?? 'user_id'), item: findColumn(part, names, opts.itemCol ?? 'item_id'), weight: findColumn(part, names, opts.weightCol ?? 'weight') };
         if (sink) sink.file = part;
-        else sink = new ArrowCountsSink(part, report, cols, n ?? 1024, opts.pseudonymize);
+        else sink = new ArrowCountsSink(part, report, cols, total ?? n ?? 1024, opts.pseudonymize);
         return [cols.user, cols.item, cols.weight];
       },
       batch: (b) => sink!.addBatch(b),

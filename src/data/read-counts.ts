@@ -57,6 +57,8 @@ class CountsSink {
   length = 0;
   /** Lines of the parts read before this one: a part's line n is reported as lineBase + n. */
   lineBase = 0;
+  /** See PartSink.capacityScale. */
+  capacityScale = 1;
 
   constructor(
     /** The file being read (the current part of a directory). */
@@ -83,7 +85,7 @@ class CountsSink {
     this.u = find(this.opts.userCol ?? 'user_id');
     this.i = find(this.opts.itemCol ?? 'item_id');
     this.w = find(this.opts.weightCol ?? 'weight');
-    const cap = Math.max(16, info.estimatedRows);
+    const cap = Math.max(16, Math.ceil(info.estimatedRows * this.capacityScale));
     this.user = new Int32Array(cap);
     this.item = new Int32Array(cap);
     this.weight = new Float32Array(cap);

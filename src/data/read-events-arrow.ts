@@ -13,7 +13,7 @@ import { EventCollector, describeRule, type EventRuleOptions } from './event-col
 import { KindNames, OTHER, PLAY, UNKNOWN_KIND } from './event-kind.js';
 import { eventColumnsUsed, eventRuleOptions, locateEventColumns, type ReadEventsOptions } from './events-options.js';
 import { EVENT_RULES, ReportBuilder, type IngestReport } from './ingest-report.js';
-import { readBatches, type ColumnarFormat } from './columnar-batches.js';
+import { parquetRowsOf, readBatches, type ColumnarFormat } from './columnar-batches.js';
 import { IngestError } from './errors.js';
 import { TextTimestampParser } from './timestamps.js';
 import type { EventLog } from '../types.js';
@@ -225,11 +225,13 @@ export async function readEventsColumnarParts(name: string, parts: readonly stri
   const multi = parts.length > 1 || parts[0] !== name;
   let sink: ArrowEventSink | undefined;
   let rows = 0;
+  // Parquet footers give every part's rows: the sink is sized once for all of them.
+  const total = multi && format === 'parquet' ? await parquetRowsOf(parts) : undefined;
   for (const part of parts) {
     if (multi) report.beginPart(part, sink?.rowsDone ?? 0);
     rows += await readBatches(part, format, {
       columns: (names, n) => {
-        if (!sink) return (sink = new ArrowEventSink(part, opts, report, arrowEventColumns(part, names, opts, report), n ?? 1024)).columnNames;
+        if (!sink) return (sink = new ArrowEventSink(part, opts, report, arrowEventColumns(part, names, opts, report), total ?? n ?? 1024)).columnNames;
         sink.file = part;
         const missing = sink.columnNames.filter((c) => !names.includes(c));
         if (missing.length > 0) throw new IngestError(`${part}: missing column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `'${c}'`).join(', ')} of the first part (columns: ${names.join(', ')})`, part);

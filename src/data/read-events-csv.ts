@@ -31,6 +31,8 @@ class CsvEventSink {
   collector!: EventCollector;
   /** Lines of the parts read before this one: a part's line n is reported as lineBase + n. */
   lineBase = 0;
+  /** See PartSink.capacityScale. */
+  capacityScale = 1;
 
   constructor(
     /** The file being read (the current part of a directory). */
@@ -52,7 +54,7 @@ class CsvEventSink {
     this.collector = new EventCollector(
       this.rules,
       { duration: this.col.duration >= 0, artist: this.col.artist >= 0, context: this.col.context >= 0 },
-      info.estimatedRows,
+      Math.ceil(info.estimatedRows * this.capacityScale),
       !this.opts.strict,
     );
   }

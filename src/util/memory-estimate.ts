@@ -5,7 +5,7 @@
 import { stat } from 'node:fs/promises';
 import { readTextSample } from '../data/byte-source.js';
 import { partFilesOf } from '../data/part-files.js';
-import { parquetRows } from '../data/columnar-batches.js';
+import { parquetRowsOf } from '../data/columnar-batches.js';
 
 export interface MemoryEstimate {
   bytes: number;
@@ -29,8 +29,7 @@ export async function estimateTrainingMemory(input: string, format: 'counts' | '
   let items: number;
   if (/\.(parquet|pq)$/i.test(file)) {
     // The footer has the row count; assume up to half of the rows are distinct ids.
-    rows = 0;
-    for (const p of parts) rows += await parquetRows(p);
+    rows = await parquetRowsOf(parts);
     users = items = Math.ceil(rows / 2);
   } else if (/\.(arrow|feather|ipc|arrows)$/i.test(file)) {
     // Arrow IPC holds no row count up front: assume ~8 bytes per row on disk.
