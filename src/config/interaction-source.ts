@@ -4,7 +4,7 @@
  * files go straight to a matrix; event logs pass through the signals stage (decay, negatives,
  * trust) first. Privacy options (pseudonyms, retention) apply at ingest.
  */
-import { countsToInteractions, readCounts, readEvents, type IngestReport, type ReadCountsOptions, type ReadEventsOptions } from '../data/index.js';
+import { MissingColumnError, countsToInteractions, readCounts, readEvents, type IngestReport, type ReadCountsOptions, type ReadEventsOptions } from '../data/index.js';
 import type { Pseudonymizer } from '../privacy/index.js';
 import { computeSignals, defaultAsOf, loadSignalsConfig, type SignalsConfigInput, type SignalsReport } from '../signals/index.js';
 import type { EventKind, Interactions } from '../types.js';
@@ -101,13 +101,29 @@ export function eventsReadOptions(f: Omit<InteractionFlags, 'signals'>): ReadEve
   };
 }
 
+/**
+ * Reads with `read`, and when a needed column is missing but the file looks like the other kind
+ * of input (an event log read as counts, or counts read as events) says which --format to use.
+ */
+export async function withFormatHint<T>(format: 'counts' | 'events', read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (err) {
+    if (!(err instanceof MissingColumnError)) throw err;
+    const has = (c: string): boolean => err.columns.some((n) => n.toLowerCase() === c);
+    if (format === 'counts' && has('timestamp') && !has('weight')) err.message += ': this looks like an event log — add --format events';
+    if (format === 'events' && has('weight') && !has('timestamp')) err.message += ': this looks like a counts file — use --format counts (the default)';
+    throw err;
+  }
+}
+
 /** Read the file; event logs pass through the signals stage with `signals` (default: the --signals file, else the defaults). */
 export async function loadInteractions(f: InteractionFlags, signals?: SignalsConfigInput): Promise<LoadedInteractions> {
   if (f.format === 'counts') {
-    const counts = await readCounts(f.interactions, countsReadOptions(f));
+    const counts = await withFormatHint('counts', () => readCounts(f.interactions, countsReadOptions(f)));
     return { interactions: countsToInteractions(counts), report: { ingest: counts.report } };
   }
-  const { log, report: ingest } = await readEvents(f.interactions, eventsReadOptions(f));
+  const { log, report: ingest } = await withFormatHint('events', () => readEvents(f.interactions, eventsReadOptions(f)));
   const asOf = f.asOf ?? defaultAsOf(log.timestamp);
   if (!Number.isFinite(asOf)) throw new Error(`${f.interactions}: no event with a valid timestamp (pass --as-of)`);
   const config = signals ?? (f.signals ? await loadSignalsConfig(f.signals) : undefined);

@@ -19,6 +19,18 @@ export class IngestError extends Error {
   }
 }
 
+/** A column the reader needs is not in the file; `columns` are the ones it has. */
+export class MissingColumnError extends IngestError {
+  constructor(
+    file: string,
+    readonly column: string,
+    readonly columns: readonly string[],
+  ) {
+    super(`${file}: missing column '${column}' (columns: ${columns.join(', ')})`, file);
+    this.name = 'MissingColumnError';
+  }
+}
+
 /** How rows are located in messages: physical lines for text files, data rows for columnar ones. */
 export type LocationKind = 'line' | 'row';
 

@@ -1,5 +1,5 @@
 /** Options of readEvents and how they resolve to column names and rule settings. */
-import { IngestError } from './errors.js';
+import { MissingColumnError } from './errors.js';
 import type { EventRuleOptions } from './event-collector.js';
 import type { EventKind } from '../types.js';
 
@@ -98,7 +98,7 @@ export function locateEventColumns(file: string, names: readonly string[], o: Re
   };
   const need = (name: string): number => {
     const i = find(name);
-    if (i < 0) throw new IngestError(`${file}: missing column '${name}' (columns: ${names.join(', ')})`, file);
+    if (i < 0) throw new MissingColumnError(file, name, names);
     return i;
   };
   const optional = (name: string, explicit: string | undefined): number => (explicit !== undefined ? need(name) : find(name));

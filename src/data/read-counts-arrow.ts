@@ -9,7 +9,7 @@ import { IdColumn, IdTarget, MISSING_KEY, UNRESOLVED } from './arrow-id-column.j
 import { INVALID_UTF8 } from './byte-interner.js';
 import { parquetRowsOf, readBatches, type ColumnarFormat } from './columnar-batches.js';
 import { Dictionary } from './dictionary.js';
-import { IngestError } from './errors.js';
+import { IngestError, MissingColumnError } from './errors.js';
 import { COUNT_RULES, ReportBuilder } from './ingest-report.js';
 import { countsResult } from './counts-result.js';
 import type { Counts, ReadCountsOptions } from './read-counts.js';
@@ -17,7 +17,7 @@ import type { Counts, ReadCountsOptions } from './read-counts.js';
 /** The file's column for `wanted`: exact name first, then case-insensitive (like the CSV reader). */
 function findColumn(file: string, names: readonly string[], wanted: string): string {
   const hit = names.includes(wanted) ? wanted : names.find((n) => n.toLowerCase() === wanted.toLowerCase());
-  if (hit === undefined) throw new IngestError(`${file}: missing column '${wanted}' (columns: ${names.join(', ')})`, file);
+  if (hit === undefined) throw new MissingColumnError(file, wanted, names);
   return hit;
 }
 

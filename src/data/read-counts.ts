@@ -6,7 +6,7 @@
 import { ByteInterner, INVALID_UTF8 } from './byte-interner.js';
 import { type DelimitedOptions, type DelimitedRow, type HeaderInfo } from './csv-reader.js';
 import { Dictionary } from './dictionary.js';
-import { IngestError, quoteValue } from './errors.js';
+import { IngestError, MissingColumnError, quoteValue } from './errors.js';
 import { COUNT_RULES, ReportBuilder, type IngestReport } from './ingest-report.js';
 import { parseNumberBytes } from './parse-number.js';
 import { readCountsColumnar } from './read-counts-arrow.js';
@@ -79,7 +79,7 @@ class CountsSink {
     const find = (name: string): number => {
       let k = info.names.indexOf(name);
       if (k < 0) k = info.names.findIndex((n) => n.toLowerCase() === name.toLowerCase());
-      if (k < 0) throw new IngestError(`${this.file}: missing column '${name}' (columns: ${info.names.join(', ')})`, this.file);
+      if (k < 0) throw new MissingColumnError(this.file, name, info.names);
       return k;
     };
     this.u = find(this.opts.userCol ?? 'user_id');

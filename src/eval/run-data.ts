@@ -5,7 +5,7 @@
  * (with the run's overrides) runs on the training period only.
  */
 import { readCounts, readEvents, type IngestReport } from '../data/index.js';
-import { countsReadOptions, eventsReadOptions, type InteractionFlags } from '../config/interaction-source.js';
+import { countsReadOptions, eventsReadOptions, withFormatHint, type InteractionFlags } from '../config/interaction-source.js';
 import type { Dictionary } from '../data/dictionary.js';
 import { buildCsr } from '../data/csr.js';
 import { computeSignals, defaultAsOf, type SignalsConfigInput } from '../signals/index.js';
@@ -47,14 +47,14 @@ export type RunData = CountsData | EventsData;
 export async function loadRunData(f: RunDataFlags): Promise<RunData> {
   if (f.format === 'events') {
     if (f.minWeight !== undefined) throw new Error('--min-weight applies to counts files only (events are weighed by the signals stage)');
-    const { log, report } = await readEvents(f.interactions, eventsReadOptions(f));
+    const { log, report } = await withFormatHint('events', () => readEvents(f.interactions, eventsReadOptions(f)));
     if (log.length === 0) throw new Error(`${f.interactions}: no events`);
     return { kind: 'events', users: log.users, items: log.tracks, log, asOf: f.asOf ?? defaultAsOf(log.timestamp), ingest: report };
   }
   const cols = countsReadOptions(f);
-  const raw: Omit<TimedCounts, 'time'> & { time?: Float64Array } = f.timeCol
-    ? await readTimedCounts(f.interactions, { ...cols, timeCol: f.timeCol })
-    : await readCounts(f.interactions, cols);
+  const raw: Omit<TimedCounts, 'time'> & { time?: Float64Array } = await withFormatHint('counts', () =>
+    f.timeCol ? readTimedCounts(f.interactions, { ...cols, timeCol: f.timeCol }) : readCounts(f.interactions, cols),
+  );
   const time = raw.time;
   const data: CountsData = { kind: 'counts', users: raw.users, items: raw.items, user: raw.user, item: raw.item, weight: raw.weight, droppedBelowMinWeight: 0, ingest: raw.report };
   if (time) data.time = time;
