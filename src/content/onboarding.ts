@@ -12,11 +12,16 @@ export interface OnboardingResult {
   userId: string;
   items: Recommendation[];
   strategy: 'fold-in' | 'popularity';
+  /** The region whose popularity served a user without usable picks (absent: global popularity). */
+  region?: string;
 }
 
-/** Cold-start lookups, with artist → tracks taken from the catalog or the model's content model. */
-export function onboardingContext(model: Model, catalog?: Catalog): ColdStartContext {
-  const ctx = coldStartContext(model, catalog ? { catalog } : {});
+/**
+ * Cold-start lookups, with artist → tracks taken from the catalog or the model's content model;
+ * `userRegions` (training users' regions) adds popularity per region.
+ */
+export function onboardingContext(model: Model, catalog?: Catalog, userRegions?: ReadonlyMap<string, string>): ColdStartContext {
+  const ctx = coldStartContext(model, { ...(catalog ? { catalog } : {}), ...(userRegions ? { userRegions } : {}) });
   const content = model.data.content;
   if (!catalog && content) {
     const byArtist = new Map<string, number[]>();
@@ -35,8 +40,11 @@ export function onboardingContext(model: Model, catalog?: Catalog): ColdStartCon
   return ctx;
 }
 
-/** Recommendations for each onboarding user, in first-seen order. */
-export async function recommendOnboarding(ctx: ColdStartContext, users: readonly string[], picks: readonly string[], n: number): Promise<OnboardingResult[]> {
+/**
+ * Recommendations for each onboarding user, in first-seen order. A user without usable picks gets
+ * the popularity of their region (from `regions`) when the context has it, else global popularity.
+ */
+export async function recommendOnboarding(ctx: ColdStartContext, users: readonly string[], picks: readonly string[], n: number, regions?: ReadonlyMap<string, string>): Promise<OnboardingResult[]> {
   const byUser = new Map<string, { tracks: string[]; artists: string[] }>();
   for (let i = 0; i < users.length; i++) {
     let entry = byUser.get(users[i]);
@@ -46,8 +54,10 @@ export async function recommendOnboarding(ctx: ColdStartContext, users: readonly
   }
   const out: OnboardingResult[] = [];
   for (const [userId, req] of byUser) {
-    const r = await coldStartRecommend(ctx, req, { n });
-    out.push({ userId, items: r.items, strategy: r.strategy });
+    const region = regions?.get(userId);
+    const r = await coldStartRecommend(ctx, region !== undefined ? { ...req, region } : req, { n });
+    const regional = r.strategy === 'popularity' && region !== undefined && ctx.regional.has(region);
+    out.push({ userId, items: r.items, strategy: r.strategy, ...(regional ? { region } : {}) });
   }
   return out;
 }

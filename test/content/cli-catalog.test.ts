@@ -57,6 +57,39 @@ describe('train --catalog and recommend --onboarding', () => {
     expect(rows.filter((r) => r[0] === 'newbie_x').some((r) => r[2] === 'tr000001')).toBe(false);
   });
 
+  it('serves new users without usable picks their region\'s popularity with --regions', async () => {
+    const truth = JSON.parse(await readFile(path.join(dir, 'truth.json'), 'utf8')) as { users: { id: string; region: string }[] };
+    const regionRows = truth.users.map((u) => `${u.id},${u.region}`);
+    await writeFile(path.join(dir, 'regions.csv'), ['user_id,region', ...regionRows, 'newbie_as,AS', 'newbie_eu,EU'].join('\n') + '\n');
+    await writeFile(path.join(dir, 'picks.csv'), ['user_id,item_id', 'newbie_as,unknown-id', 'newbie_eu,unknown-id', 'newbie_none,unknown-id'].join('\n') + '\n');
+    const r = run('recommend', '--model', 'model', '--onboarding', 'picks.csv', '--regions', 'regions.csv', '--n', '30', '--out', 'regional.csv', '--json');
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).onboarding).toEqual({ folded_in: 0, popularity: 3, regional_popularity: 2 });
+    const rows = (await readFile(path.join(dir, 'regional.csv'), 'utf8')).trim().split('\n').slice(1).map((l) => l.split(','));
+    const list = (u: string): string[] => rows.filter((x) => x[0] === u).map((x) => x[2]);
+    // Each region's list leans to what that region's listeners play: its tracks have more listeners
+    // in the region than the global list's.
+    const model = await Model.load(path.join(dir, 'model'));
+    const listenersIn = (region: string): Map<string, number> => {
+      const count = new Map<string, number>();
+      for (const u of truth.users) {
+        const ui = u.region === region ? model.data.users.get(u.id) : undefined;
+        if (ui !== undefined) for (const i of model.seenItems(ui)) count.set(model.trackIds[i], (count.get(model.trackIds[i]) ?? 0) + 1);
+      }
+      return count;
+    };
+    const mean = (ids: string[], count: Map<string, number>): number => ids.reduce((a, t) => a + (count.get(t) ?? 0), 0) / ids.length;
+    for (const [user, region] of [['newbie_as', 'AS'], ['newbie_eu', 'EU']]) {
+      const count = listenersIn(region);
+      expect(list(user)).toHaveLength(30);
+      console.log(`${region}: mean listeners in the region of its list ${mean(list(user), count).toFixed(1)}, of the global list ${mean(list('newbie_none'), count).toFixed(1)}`);
+      expect(mean(list(user), count), region).toBeGreaterThan(mean(list('newbie_none'), count));
+    }
+    expect(list('newbie_as')).not.toEqual(list('newbie_eu'));
+    const bad = run('recommend', '--model', 'model', '--regions', 'regions.csv', '--out', 'x.csv');
+    expect(bad.stderr).toMatch(/--regions is used with --onboarding/);
+  });
+
   it('weekly takes artists from the catalog the model was trained with when none is given', async () => {
     // Recent events without an artist_id column, and no --catalog: the saved content model knows the artists.
     const events = (await readFile(path.join(dir, 'events.csv'), 'utf8')).trim().split('\n');

@@ -16,6 +16,7 @@ interface RecommendFlags {
   n: number;
   out: string;
   onboarding?: string;
+  regions?: string;
   catalog?: string;
   json?: boolean;
 }
@@ -28,6 +29,7 @@ export function registerRecommend(program: Command): void {
     .option('--users <file>', 'file with one user id per line, or a one-column CSV (a header line user_id is allowed; quoted ids are unquoted)')
     .option('--n <n>', 'tracks per user', int(1), 50)
     .option('--onboarding <file>', 'user_id,item_id picks (tracks or artists) of users the model has not seen: they are folded in and included')
+    .option('--regions <file>', 'user_id,region of training and onboarding users: onboarding users without usable picks get their region\'s popularity')
     .option('--catalog <file>', 'catalog for expanding artist picks (default: the content model saved with the model)')
     .requiredOption('--out <file>', 'output CSV (written atomically)')
     .option('--json', 'print {users, n, seconds, users_per_second}')
@@ -42,7 +44,8 @@ export function registerRecommend(program: Command): void {
       const bar = f.json ? undefined : createProgress('recommending', total, 'users');
       const out = await AtomicTextWriter.open(f.out);
       let count = 0;
-      const onboarded = { foldedIn: 0, popularity: 0 };
+      if (f.regions && !f.onboarding) throw new Error('--regions is used with --onboarding (it picks the popularity that serves new users)');
+      const onboarded = { foldedIn: 0, popularity: 0, regional: 0 };
       try {
         await out.write('user_id,rank,track_id,score\n');
         for await (const rec of model.recommendAll({ n: f.n, users })) {
@@ -54,12 +57,14 @@ export function registerRecommend(program: Command): void {
         }
         if (f.onboarding) {
           const pairs = await readIdPairs(f.onboarding, 'user_id', 'item_id');
-          const ctx = onboardingContext(model, f.catalog ? await readCatalog(f.catalog) : undefined);
+          const regions = f.regions ? await readRegions(f.regions) : undefined;
+          const ctx = onboardingContext(model, f.catalog ? await readCatalog(f.catalog) : undefined, regions);
           const known = pairs.left.map((u) => model.data.users.get(u) !== undefined);
           const users = pairs.left.filter((_, i) => !known[i]);
           const picks = pairs.right.filter((_, i) => !known[i]);
-          for (const rec of await recommendOnboarding(ctx, users, picks, f.n)) {
+          for (const rec of await recommendOnboarding(ctx, users, picks, f.n, regions)) {
             onboarded[rec.strategy === 'fold-in' ? 'foldedIn' : 'popularity']++;
+            if (rec.region !== undefined) onboarded.regional++;
             const uid = csvField(rec.userId);
             let lines = '';
             for (let r = 0; r < rec.items.length; r++) lines += `${uid},${r + 1},${csvField(rec.items[r].trackId)},${rec.items[r].score}\n`;
@@ -75,12 +80,13 @@ export function registerRecommend(program: Command): void {
         bar?.stop();
       }
       const seconds = (performance.now() - started) / 1000;
-      const onboarding = f.onboarding ? { onboarding: { folded_in: onboarded.foldedIn, popularity: onboarded.popularity } } : {};
+      const onboarding = f.onboarding ? { onboarding: { folded_in: onboarded.foldedIn, popularity: onboarded.popularity, regional_popularity: onboarded.regional } } : {};
       const unknown = listed ? { unknown_listed_users: unknownListed.length } : {};
       if (f.json) process.stdout.write(JSON.stringify({ users: count, n: f.n, seconds, users_per_second: count / Math.max(seconds, 1e-9), ...unknown, ...onboarding }) + '\n');
       else {
         let note = f.onboarding
-          ? `; onboarding: ${onboarded.foldedIn} users folded in from their picks, ${onboarded.popularity} by popularity (none of their picks is in the model or catalog)`
+          ? `; onboarding: ${onboarded.foldedIn} users folded in from their picks, ${onboarded.popularity} by popularity (none of their picks is in the model or catalog)` +
+            (f.regions ? `, ${onboarded.regional} of them by their region's` : '')
           : '';
         if (unknownListed.length > 0) note += `; ${unknownListed.length} of ${listed!.length} listed users are not in the model (first: ${JSON.stringify(unknownListed[0])})`;
         process.stderr.write(`wrote top-${f.n} for ${count} users in ${seconds.toFixed(2)} s → ${f.out}${note}\n`);
@@ -101,4 +107,10 @@ async function readUserList(file: string): Promise<string[]> {
     .map((l) => (l.length >= 2 && l.startsWith('"') && l.endsWith('"') ? l.slice(1, -1).replaceAll('""', '"') : l));
   if (lines[0]?.replace(/^\ufeff/, '') === 'user_id') lines.shift();
   return lines;
+}
+
+/** user_id → region from a user_id,region file. */
+async function readRegions(file: string): Promise<Map<string, string>> {
+  const pairs = await readIdPairs(file, 'user_id', 'region');
+  return new Map(pairs.left.map((u, i) => [u, pairs.right[i]]));
 }
