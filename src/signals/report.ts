@@ -73,7 +73,8 @@ export function formatSignalsSummary(report: SignalsReport): string {
     `signals as of ${report.asOf} (${decay})`,
     ...(report.decay.stale ? [staleWarning(report)] : []),
     `events: ${count(t.events)} — used ${count(t.used)}, future ${count(t.future)}, invalid time ${count(t.invalid_timestamp)}, ` +
-      `capped plays ${count(t.capped_plays)}, early skips ${count(t.early_skips)}, other kinds ${count(t.other_events)}`,
+      `capped plays ${count(t.capped_plays)}, early skips ${count(t.early_skips)}, other kinds ${count(t.other_events)}` +
+      (t.estimated_durations > 0 ? `; track lengths estimated from the longest plays for ${count(t.estimated_durations)} events (the log has no track_duration_ms)` : ''),
     `interactions: ${count(t.entries)} entries — ${count(t.positive_entries)} positive, ${count(t.negative_entries)} negative, ` +
       `${count(t.dropped_entries)} dropped with untrusted accounts`,
     `exclusions: ${count(t.excluded_tracks)} disliked tracks, ${count(t.excluded_artists)} disliked artists`,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MIN_ESTIMATED_DURATION_MS, withEstimatedDurations } from '../../src/signals/durations.js';
-import { computeSignals } from '../../src/signals/index.js';
+import { computeSignals, formatSignalsSummary } from '../../src/signals/index.js';
 import { makeLog } from './make-log.js';
 
 const T = Date.UTC(2026, 0, 5, 12);
@@ -29,5 +29,6 @@ describe('track durations estimated for logs without them', () => {
     const { interactions, report } = computeSignals(log, { asOf: T, config: { decay: false } });
     expect(interactions.weight[0]).toBeCloseTo(1, 6);
     expect(report.totals.estimated_durations).toBe(1);
+    expect(formatSignalsSummary(report)).toMatch(/; track lengths estimated from the longest plays for 1 events \(the log has no track_duration_ms\)/);
   });
 });
