@@ -6,6 +6,7 @@
  */
 import { MissingColumnError, countsToInteractions, readCounts, readEvents, type IngestReport, type ReadCountsOptions, type ReadEventsOptions } from '../data/index.js';
 import type { Pseudonymizer } from '../privacy/index.js';
+import type { OnReadProgress } from '../data/read-progress.js';
 import { computeSignals, defaultAsOf, loadSignalsConfig, type SignalsConfigInput, type SignalsReport } from '../signals/index.js';
 import type { EventKind, Interactions } from '../types.js';
 
@@ -31,6 +32,8 @@ export interface InteractionFlags extends PrivacyFlags, EventColumnFlags {
   strict?: boolean;
   asOf?: number;
   signals?: string;
+  /** Set by a command to show how far the read has come. */
+  progress?: OnReadProgress;
 }
 
 /** The privacy and retention flags a command that reads raw user ids takes. */
@@ -71,6 +74,7 @@ export function countsReadOptions(f: Omit<InteractionFlags, 'signals'>): ReadCou
     itemCol: f.itemCol ?? 'item_id',
     weightCol: f.weightCol ?? 'weight',
     skipBad: f.skipBad ?? false,
+    ...(f.progress ? { onProgress: f.progress } : {}),
     ...ingestPrivacyOptions(f, 'counts'),
   };
 }
@@ -94,6 +98,7 @@ export function eventColumnOptions(f: EventColumnFlags): ReadEventsOptions {
 export function eventsReadOptions(f: Omit<InteractionFlags, 'signals'>): ReadEventsOptions {
   return {
     ...eventColumnOptions(f),
+    ...(f.progress ? { onProgress: f.progress } : {}),
     skipBad: f.skipBad ?? false,
     strict: f.strict ?? false,
     ...(f.asOf !== undefined ? { asOf: f.asOf } : {}),

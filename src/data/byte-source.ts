@@ -17,6 +17,8 @@ export interface ByteSource {
   readonly compression: 'none' | 'gzip';
   /** Size on disk. */
   readonly fileBytes: number;
+  /** Bytes of the file consumed so far (compressed bytes for gzip). */
+  readonly fileBytesRead: number;
   /** The whole text's size in bytes, estimated after `textBytesRead` bytes were read (exact when plain). */
   estimatedTextBytes(textBytesRead: number): number;
 }
@@ -62,10 +64,18 @@ export async function openByteSource(file: string): Promise<ByteSource> {
 }
 
 function plainSource(fh: FileHandle, fileBytes: number): ByteSource {
+  let consumed = 0;
   return {
     compression: 'none',
     fileBytes,
-    read: async (buf, offset, length) => (await fh.read(buf, offset, length, null)).bytesRead,
+    get fileBytesRead() {
+      return consumed;
+    },
+    read: async (buf, offset, length) => {
+      const n = (await fh.read(buf, offset, length, null)).bytesRead;
+      consumed += n;
+      return n;
+    },
     estimatedTextBytes: () => fileBytes,
     close: () => fh.close(),
   };
@@ -88,6 +98,10 @@ class GunzipSource implements ByteSource {
     // Errors of either side (unreadable file, corrupt or truncated data) end the iteration with the error.
     pipeline(createReadStream(file, { highWaterMark: 1 << 20 }), this.gunzip, () => {});
     this.chunks = this.gunzip[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  }
+
+  get fileBytesRead(): number {
+    return this.gunzip.bytesWritten;
   }
 
   /** Scales what was read by the compression ratio seen so far. */

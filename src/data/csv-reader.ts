@@ -25,6 +25,8 @@ export interface DelimitedOptions {
   allowEmpty?: boolean;
   /** Field delimiter; detected from the header line when absent. */
   delimiter?: ',' | '\t' | ';' | '|';
+  /** Called after each chunk with the bytes of the file consumed so far (compressed for gzip). */
+  onRead?: (fileBytes: number) => void;
 }
 
 /** One row as byte ranges: field i is bytes[start[i], end[i]). Valid only during the callback. */
@@ -278,6 +280,7 @@ export async function readDelimited(
         if (bytesRead === 0) eof = true;
         end += bytesRead;
       }
+      opts.onRead?.(src.fileBytesRead);
     };
 
     await refill(1);

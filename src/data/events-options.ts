@@ -2,6 +2,7 @@
 import { MissingColumnError } from './errors.js';
 import type { EventRuleOptions } from './event-collector.js';
 import type { EventKind } from '../types.js';
+import type { OnReadProgress } from './read-progress.js';
 
 export interface ReadEventsOptions {
   /** User id column (default `user_id`). */
@@ -43,6 +44,8 @@ export interface ReadEventsOptions {
   format?: 'csv' | 'parquet' | 'arrow';
   /** Text files: the longest accepted row in bytes (default 64 MiB). */
   maxLineBytes?: number;
+  /** Called as the read advances (per chunk or record batch). */
+  onProgress?: OnReadProgress;
 }
 
 /** The column names to look for; `required` ones must exist, optional ones may be absent. */

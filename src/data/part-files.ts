@@ -8,6 +8,7 @@ import path from 'node:path';
 import { readDelimited, type DelimitedOptions, type DelimitedSink } from './csv-reader.js';
 import { IngestError } from './errors.js';
 import type { ReportBuilder } from './ingest-report.js';
+import type { OnReadProgress } from './read-progress.js';
 
 /** The part files of `input` when it is a directory; undefined when it is not one. */
 export async function partFilesOf(input: string): Promise<string[] | undefined> {
@@ -55,18 +56,20 @@ export interface PartSink extends DelimitedSink {
  * Reads the parts of a delimited-text input into one sink, each part's numbers shifted past the
  * ones before so the report can name the part and its own line. A single file is its own part.
  */
-export async function readDelimitedParts(name: string, parts: readonly string[], sink: PartSink, report: ReportBuilder, opts: DelimitedOptions): Promise<void> {
+export async function readDelimitedParts(name: string, parts: readonly string[], sink: PartSink, report: ReportBuilder, opts: DelimitedOptions, onProgress?: OnReadProgress): Promise<void> {
   const multi = parts.length > 1 || parts[0] !== name;
   // A part with a header only is fine; the whole input without any row is not.
   const each: DelimitedOptions = { ...opts, allowEmpty: (opts.allowEmpty ?? false) || multi };
-  if (multi) {
-    const sizes = await Promise.all(parts.map(async (p) => (await stat(p)).size));
-    sink.capacityScale = sizes.reduce((a, b) => a + b, 0) / Math.max(1, sizes[0]);
-  }
-  for (const part of parts) {
+  const sizes = await Promise.all(parts.map(async (p) => (await stat(p)).size));
+  const total = sizes.reduce((a, b) => a + b, 0);
+  if (multi) sink.capacityScale = total / Math.max(1, sizes[0]);
+  let before = 0;
+  for (const [i, part] of parts.entries()) {
     sink.file = part;
     if (multi) report.beginPart(part, sink.lineBase);
+    if (onProgress) each.onRead = (bytes) => onProgress({ done: before + bytes, total, unit: 'bytes' });
     const summary = await readDelimited(part, sink, each);
+    before += sizes[i];
     report.delimiter ??= summary.delimiter;
     sink.lineBase += summary.lines;
   }

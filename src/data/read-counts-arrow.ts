@@ -130,7 +130,8 @@ export async function readCountsColumnar(file: string, format: ColumnarFormat, o
   const multi = parts.length > 1 || parts[0] !== file;
   let sink: ArrowCountsSink | undefined;
   let rows = 0;
-  const total = multi && format === 'parquet' ? await parquetRowsOf(parts) : undefined;
+  const total = format === 'parquet' && (multi || opts.onProgress) ? await parquetRowsOf(parts) : undefined;
+  const progress = opts.onProgress;
   for (const part of parts) {
     if (multi) report.beginPart(part, sink?.rowsDone ?? 0);
     rows += await readBatches(part, format, {
@@ -140,7 +141,10 @@ export async function readCountsColumnar(file: string, format: ColumnarFormat, o
         else sink = new ArrowCountsSink(part, report, cols, total ?? n ?? 1024, opts.pseudonymize);
         return [cols.user, cols.item, cols.weight];
       },
-      batch: (b) => sink!.addBatch(b),
+      batch: (b) => {
+        sink!.addBatch(b);
+        progress?.({ done: sink!.rowsDone, total, unit: 'rows' });
+      },
     });
   }
   if (rows === 0 && !opts.allowEmpty) throw new IngestError(`${file}: no data rows${multi ? ` in ${parts.length} part files` : ''}`, file);

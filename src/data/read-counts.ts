@@ -13,6 +13,7 @@ import { readCountsColumnar } from './read-counts-arrow.js';
 import { countsResult } from './counts-result.js';
 import { eventFileFormat } from './read-events.js';
 import { commonFormat, partFilesOf, readDelimitedParts } from './part-files.js';
+import type { OnReadProgress } from './read-progress.js';
 
 export interface ReadCountsOptions {
   userCol?: string;
@@ -28,6 +29,8 @@ export interface ReadCountsOptions {
   maxLineBytes?: number;
   /** Field delimiter; detected from the header when absent. */
   delimiter?: DelimitedOptions['delimiter'];
+  /** Called as the read advances (per chunk or record batch). */
+  onProgress?: OnReadProgress;
 }
 
 export interface Counts {
@@ -167,6 +170,6 @@ export async function readCounts(file: string, opts: ReadCountsOptions = {}): Pr
   const delimited: DelimitedOptions = { allowEmpty: opts.allowEmpty ?? false };
   if (opts.maxLineBytes !== undefined) delimited.maxLineBytes = opts.maxLineBytes;
   if (opts.delimiter !== undefined) delimited.delimiter = opts.delimiter;
-  await readDelimitedParts(file, parts, sink, report, delimited);
+  await readDelimitedParts(file, parts, sink, report, delimited, opts.onProgress);
   return countsResult(sink, report.finish());
 }

@@ -225,8 +225,9 @@ export async function readEventsColumnarParts(name: string, parts: readonly stri
   const multi = parts.length > 1 || parts[0] !== name;
   let sink: ArrowEventSink | undefined;
   let rows = 0;
-  // Parquet footers give every part's rows: the sink is sized once for all of them.
-  const total = multi && format === 'parquet' ? await parquetRowsOf(parts) : undefined;
+  // Parquet footers give every part's rows: the sink is sized once for all of them, and progress has a total.
+  const total = format === 'parquet' && (multi || opts.onProgress) ? await parquetRowsOf(parts) : undefined;
+  const progress = opts.onProgress;
   for (const part of parts) {
     if (multi) report.beginPart(part, sink?.rowsDone ?? 0);
     rows += await readBatches(part, format, {
@@ -237,7 +238,10 @@ export async function readEventsColumnarParts(name: string, parts: readonly stri
         if (missing.length > 0) throw new IngestError(`${part}: missing column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `'${c}'`).join(', ')} of the first part (columns: ${names.join(', ')})`, part);
         return sink.columnNames;
       },
-      batch: (b) => sink!.addBatch(b),
+      batch: (b) => {
+        sink!.addBatch(b);
+        progress?.({ done: sink!.rowsDone, total, unit: 'rows' });
+      },
     });
   }
   if (rows === 0 && !opts.allowEmpty) throw new IngestError(`${name}: no data rows${multi ? ` in ${parts.length} part files` : ''}`, name);

@@ -163,7 +163,7 @@ export async function readEventsCsvParts(name: string, parts: readonly string[],
   const sink = new CsvEventSink(parts[0] ?? name, opts, report);
   const delimitedOpts: DelimitedOptions = { allowEmpty: opts.allowEmpty ?? false };
   if (opts.maxLineBytes !== undefined) delimitedOpts.maxLineBytes = opts.maxLineBytes;
-  await readDelimitedParts(name, parts, sink, report, delimitedOpts);
+  await readDelimitedParts(name, parts, sink, report, delimitedOpts, opts.onProgress);
   // An empty file allowed by allowEmpty never reached header(): give it an empty log.
   sink.collector ??= new EventCollector(eventRuleOptions(opts), { duration: false, artist: false, context: false }, 16);
   sink.collector.settle(report);

@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readCounts, readEvents, writeEventsParquet } from '../../src/data/index.js';
 import type { EventLog } from '../../src/types.js';
+import type { ReadProgress } from '../../src/data/read-progress.js';
 import { TempFiles, lines } from './temp-files.js';
 
 const tmp = new TempFiles();
@@ -99,5 +100,30 @@ describe('a directory of part files is read as one input', () => {
     const pairs = (c: typeof whole): string[] => Array.from({ length: c.user.length }, (_, i) => `${c.users.ids[c.user[i]]}/${c.items.ids[c.item[i]]}/${c.weight[i]}`);
     expect(pairs(parts)).toEqual(pairs(whole));
     expect(parts.report.examples.bad_weight).toEqual([`${path.join(dir, 'part-1.csv.gz')}:32`]);
+  });
+});
+
+describe('read progress', () => {
+  it('reports bytes of the files (gzip: compressed) for text and rows for Parquet, ending at the total', async () => {
+    const many = Array.from({ length: 40000 }, (_, i) => ROWS[i % ROWS.length].replace(/^u\d+/, `u${i}`));
+    const dir = tmp.path('progress-parts');
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'a.csv'), lines(HEADER, ...many.slice(0, 25000)));
+    writeFileSync(path.join(dir, 'b.csv.gz'), gzipSync(lines(HEADER, ...many.slice(25000))));
+    const seen: ReadProgress[] = [];
+    const { log } = await readEvents(dir, { onProgress: (p) => seen.push({ ...p }) });
+    expect(log.length).toBeGreaterThan(0);
+    const total = seen[0].total!;
+    expect(seen.every((p) => p.unit === 'bytes' && p.total === total)).toBe(true);
+    for (let i = 1; i < seen.length; i++) expect(seen[i].done).toBeGreaterThanOrEqual(seen[i - 1].done);
+    expect(seen.at(-1)!.done).toBe(total);
+    expect(seen.length).toBeGreaterThan(2); // several chunks, not one report at the end
+
+    const pq = tmp.path('progress.parquet');
+    await writeEventsParquet(log, pq, { rowGroupSize: 10000 });
+    const rows: ReadProgress[] = [];
+    await readEvents(pq, { onProgress: (p) => rows.push({ ...p }) });
+    expect(rows.map((p) => p.done)).toEqual([10000, 20000, 30000, 40000].filter((n) => n < log.length).concat(log.length));
+    expect(rows.every((p) => p.unit === 'rows' && p.total === log.length)).toBe(true);
   });
 });

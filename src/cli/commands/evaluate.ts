@@ -7,6 +7,7 @@
  */
 import { writeFileAtomic } from '../../util/atomic.js';
 import type { Command } from 'commander';
+import { readProgress } from '../progress.js';
 import { loadRunConfig } from '../../config/run-config.js';
 import { runEvaluationFromFlags } from '../../eval/run-evaluation.js';
 import type { SplitKind } from '../../eval/run-split.js';
@@ -41,7 +42,8 @@ export function registerEvaluate(program: Command): void {
     .action(async (f: EvaluateFlags) => {
       if (!f.report && !f.json) throw new Error('evaluate: give --report FILE and/or --json');
       const config = f.config ? loadRunConfig(f.config) : undefined;
-      const run = await runEvaluationFromFlags(f, {
+      const reading = readProgress('reading', !!f.json);
+      const run = await runEvaluationFromFlags({ ...f, progress: reading.onProgress }, {
         split: f.split,
         ...(config ? { config } : {}),
         ...(f.catalog ? { catalog: f.catalog } : {}),
@@ -49,7 +51,7 @@ export function registerEvaluate(program: Command): void {
         bootstrapIterations: f.bootstrap,
         ...(f.threads ? { threads: f.threads } : {}),
         log: f.json ? undefined : (line) => process.stderr.write(line + '\n'),
-      });
+      }).finally(reading.stop);
       if (f.report) await writeFileAtomic(f.report, run.html);
       if (f.json) process.stdout.write(JSON.stringify(run.json) + '\n');
       else {

@@ -9,6 +9,8 @@ import { writeFileAtomic } from '../../util/atomic.js';
 import { eventColumnOptions, ingestPrivacyOptions, type EventColumnFlags, type PrivacyFlags } from '../../config/interaction-source.js';
 import { addEventColumnFlags, addPrivacyFlags } from '../load-interactions.js';
 import { date } from '../options.js';
+import { readProgress } from '../progress.js';
+import type { OnReadProgress } from '../../data/read-progress.js';
 import { formatIngestLine, ingestJson } from '../ingest-summary.js';
 
 interface SignalsFlags extends PrivacyFlags, EventColumnFlags {
@@ -25,11 +27,12 @@ interface SignalsFlags extends PrivacyFlags, EventColumnFlags {
  * Read, validate and compute signals; the report carries the ingest rule counts as `validation`
  * and what was read (rows, timestamp format) as `ingest`.
  */
-export async function signalsReportForFile(f: Omit<SignalsFlags, 'report' | 'json'>): Promise<{ report: SignalsReport; ingest: IngestReport }> {
+export async function signalsReportForFile(f: Omit<SignalsFlags, 'report' | 'json'>, onProgress?: OnReadProgress): Promise<{ report: SignalsReport; ingest: IngestReport }> {
   // The config is checked before the (possibly long) read so a typo fails at once.
   const config = f.config ? loadSignalsConfig(f.config) : undefined;
   const { log, report: ingest } = await readEvents(f.events, {
     ...eventColumnOptions(f),
+    ...(onProgress ? { onProgress } : {}),
     asOf: f.asOf,
     strict: f.strict ?? false,
     skipBad: f.skipBad ?? false,
@@ -51,7 +54,8 @@ export function registerSignals(program: Command): void {
     .option('--skip-bad', 'skip malformed rows and count them instead of failing')
     .option('--json', 'print the report JSON instead of the summary');
   addPrivacyFlags(addEventColumnFlags(cmd, { ids: true })).action(async (f: SignalsFlags) => {
-      const { report, ingest } = await signalsReportForFile(f);
+      const reading = readProgress('reading', !!f.json);
+      const { report, ingest } = await signalsReportForFile(f, reading.onProgress).finally(reading.stop);
       const json = JSON.stringify({ ...report, ingest: ingestJson(ingest) }, null, 2) + '\n';
       await writeFileAtomic(f.report, json);
       process.stdout.write(f.json ? json : `${formatIngestLine(ingest)}\n${formatSignalsSummary(report)}\n`);

@@ -13,7 +13,7 @@ import { estimateTrainingMemory, parseSize } from '../../util/memory-estimate.js
 import type { InteractionFlags } from '../../config/interaction-source.js';
 import { addInteractionFlags } from '../load-interactions.js';
 import { int, num, oneOf, peakRssMb } from '../options.js';
-import { createProgress } from '../progress.js';
+import { createProgress, readProgress } from '../progress.js';
 
 interface TrainFlags extends InteractionFlags {
   confidence: 'linear' | 'log';
@@ -76,7 +76,8 @@ export function registerTrain(program: Command): void {
           );
         }
       }
-      const loaded = await loadInteractionsWithConfig(f, config);
+      const reading = readProgress('reading', !!f.json);
+      const loaded = await loadInteractionsWithConfig({ ...f, progress: reading.onProgress }, config).finally(reading.stop);
       const signals = loaded.report.signals;
       const catalog = f.catalog ? await readCatalog(f.catalog, f.catalogArtists ? { artists: f.catalogArtists } : {}) : undefined;
       const interactions = catalog ? withCatalogTracks(loaded.interactions, catalog) : loaded.interactions;

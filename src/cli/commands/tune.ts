@@ -6,6 +6,7 @@
 import { writeFileAtomic } from '../../util/atomic.js';
 import { setInterruptNote } from '../interrupt.js';
 import type { Command } from 'commander';
+import { readProgress } from '../progress.js';
 import { formatRunConfig } from '../../config/run-config.js';
 import { buildContentModel } from '../../content/content-model.js';
 import { readCatalog } from '../../data/catalog.js';
@@ -50,7 +51,8 @@ export function registerTune(program: Command): void {
     .option('--json', 'print the outcome as one JSON object')
     .action(async (f: TuneFlags) => {
       const budgetMs = parseDuration(f.budget);
-      const data = await loadRunData(f);
+      const reading = readProgress('reading', !!f.json);
+      const data = await loadRunData({ ...f, progress: reading.onProgress }).finally(reading.stop);
       if (!f.json) process.stderr.write(formatIngestLine(data.ingest) + '\n');
       let scorers: Scorers | undefined;
       if (f.catalog) {

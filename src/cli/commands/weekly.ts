@@ -17,7 +17,7 @@ import { resolveRerankOptions } from '../../rerank/options.js';
 import { defaultThreads } from '../../util/worker-pool.js';
 import { date, int, num, oneOf, peakRssMb } from '../options.js';
 import { formatIngestLine, ingestJson } from '../ingest-summary.js';
-import { createProgress } from '../progress.js';
+import { createProgress, readProgress } from '../progress.js';
 import { setInterruptNote } from '../interrupt.js';
 
 interface WeeklyFlags extends PrivacyFlags, EventColumnFlags {
@@ -99,7 +99,8 @@ export function registerWeekly(program: Command): void {
       const model = await Model.load(f.model);
       const data = model.data;
       // A week without fresh events is a week like any other: the playlists come from the model alone.
-      const { log, report: ingest } = await readEvents(f.events, { ...eventColumnOptions(f), asOf: f.asOf, skipBad: f.skipBad ?? false, allowEmpty: true, ...ingestPrivacyOptions(f, 'events') });
+      const reading = readProgress('reading', !!f.json);
+      const { log, report: ingest } = await readEvents(f.events, { ...eventColumnOptions(f), onProgress: reading.onProgress, asOf: f.asOf, skipBad: f.skipBad ?? false, allowEmpty: true, ...ingestPrivacyOptions(f, 'events') }).finally(reading.stop);
       let meta: TrackMeta;
       // Artists from the catalog given, else from the catalog the model was trained with, else the events.
       if (f.catalog) meta = trackMetaFromCatalog(await readCatalog(f.catalog), data.items);
