@@ -5,6 +5,7 @@
 import { stat } from 'node:fs/promises';
 import { readTextSample } from '../data/byte-source.js';
 import { partFilesOf } from '../data/part-files.js';
+import { checkInputFile } from '../data/input-file.js';
 import { parquetRowsOf } from '../data/columnar-batches.js';
 
 export interface MemoryEstimate {
@@ -21,6 +22,7 @@ const SAMPLE_BYTES = 4 << 20;
 export async function estimateTrainingMemory(input: string, format: 'counts' | 'events', factors: number): Promise<MemoryEstimate> {
   // A directory of part files: the parts' sizes (and Parquet footers) together, the first part sampled.
   const parts = (await partFilesOf(input)) ?? [input];
+  for (const p of parts) await checkInputFile(p);
   const file = parts[0];
   let size = 0;
   for (const p of parts) size += (await stat(p)).size;
