@@ -9,6 +9,7 @@ import * as arrow from 'apache-arrow';
 import * as pw from 'parquet-wasm';
 import { readDelimited } from './csv-reader.js';
 import { IngestError, quoteValue } from './errors.js';
+import { commonFormat, partFilesOf } from './part-files.js';
 import { checkInputFile } from './input-file.js';
 import { parseNumberBytes } from './parse-number.js';
 
@@ -33,6 +34,18 @@ export interface RawTable {
   numeric: Map<string, Float64Array>;
   /** Columns that were neither known text nor numeric. */
   ignored: string[];
+  /** Of `ignored`, the numeric candidates without any value (every cell missing). */
+  blank?: string[];
+  /** A directory input: rows from `start` on came from part `file` (starts ascending). */
+  parts?: { file: string; start: number }[];
+}
+
+/** The file a row was read from: its part file for a directory input. */
+export function rowFile(t: RawTable, row: number): string {
+  if (!t.parts) return t.file;
+  let file = t.file;
+  for (const p of t.parts) if (row >= p.start) file = p.file;
+  return file;
 }
 
 export interface RawTableOptions {
@@ -92,6 +105,7 @@ function settle(table: RawTable, cols: NumericColumn[], rows: number): void {
   for (const c of cols) {
     if (c.numbers === 0 || c.bad > c.numbers) {
       table.ignored.push(c.name);
+      if (c.numbers === 0 && c.bad === 0) (table.blank ??= []).push(c.name);
       continue;
     }
     if (c.bad > 0) {
@@ -106,10 +120,58 @@ function settle(table: RawTable, cols: NumericColumn[], rows: number): void {
   }
 }
 
-/** Read a catalog file (CSV/TSV or Parquet) into columns. */
+/** Read a catalog file (CSV/TSV or Parquet), or a directory of its part files, into columns. */
 export async function readRawTable(file: string, opts: RawTableOptions = {}): Promise<RawTable> {
-  const format = opts.format ?? (/\.(parquet|pq)$/i.test(file) ? 'parquet' : 'csv');
-  return format === 'parquet' ? readParquetTable(file) : readCsvTable(file, opts);
+  const formatOf = (f: string): 'csv' | 'parquet' => opts.format ?? (/\.(parquet|pq)$/i.test(f) ? 'parquet' : 'csv');
+  const parts = await partFilesOf(file);
+  if (!parts) return formatOf(file) === 'parquet' ? readParquetTable(file) : readCsvTable(file, opts);
+  const format = commonFormat(file, parts, formatOf);
+  const tables: RawTable[] = [];
+  for (const p of parts) tables.push(format === 'parquet' ? await readParquetTable(p) : await readCsvTable(p, opts));
+  return mergeParts(file, tables);
+}
+
+/**
+ * One table from the tables of a directory's parts: the same columns in each (in any order), rows
+ * concatenated in part order. A column numeric in one part may be blank in another (its rows are
+ * NaN there), but not text.
+ */
+function mergeParts(file: string, tables: readonly RawTable[]): RawTable {
+  const first = tables[0];
+  const sorted = (names: readonly string[]): string => [...names].sort().join('\u0000');
+  for (const t of tables) {
+    if (sorted(t.names) !== sorted(first.names)) throw new IngestError(`${t.file}: columns ${t.names.join(', ')} differ from the first part's (${first.names.join(', ')})`, t.file);
+  }
+  const rows = tables.reduce((a, t) => a + t.rows, 0);
+  const where = new Int32Array(rows);
+  const parts: { file: string; start: number }[] = [];
+  let at = 0;
+  for (const t of tables) {
+    parts.push({ file: t.file, start: at });
+    where.set(t.where, at);
+    at += t.rows;
+  }
+  const text = new Map<TextColumn, string[]>();
+  for (const name of first.text.keys()) text.set(name, tables.flatMap((t) => t.text.get(name) ?? []));
+  const numeric = new Map<string, Float64Array>();
+  const ignored: string[] = [];
+  for (const name of first.names) {
+    if (first.text.has(name as TextColumn)) continue;
+    const numericIn = tables.find((t) => t.numeric.has(name));
+    if (!numericIn) {
+      ignored.push(name);
+      continue;
+    }
+    const textIn = tables.find((t) => !t.numeric.has(name) && !(t.blank ?? []).includes(name));
+    if (textIn) throw new IngestError(`${file}: column '${name}' is numeric in ${numericIn.file} but not in ${textIn.file}`, file);
+    const values = new Float64Array(rows).fill(Number.NaN);
+    for (const [i, t] of tables.entries()) {
+      const v = t.numeric.get(name);
+      if (v) values.set(v, parts[i].start);
+    }
+    numeric.set(name, values);
+  }
+  return { file, locate: first.locate, rows, where, names: first.names, text, numeric, ignored, parts };
 }
 
 async function readCsvTable(file: string, opts: RawTableOptions): Promise<RawTable> {

@@ -13,7 +13,7 @@ import { Dictionary } from './dictionary.js';
 import { IngestError, quoteValue } from './errors.js';
 import { parseListCell } from './catalog-lists.js';
 import { parseReleaseDate } from './catalog-dates.js';
-import { isMissingCell, readRawTable, type RawTable, type RawTableOptions, type TextColumn } from './catalog-table.js';
+import { isMissingCell, readRawTable, rowFile, type RawTable, type RawTableOptions, type TextColumn } from './catalog-table.js';
 
 /** Rows of tokens (genres or tags) per track over a vocabulary, with a count per entry. */
 export interface TokenLists {
@@ -109,12 +109,13 @@ function textPosition(t: RawTable, col: TextColumn): number {
 
 function where(t: RawTable, row: number, col: TextColumn): string {
   const w = t.where[row];
-  return t.locate === 'line' ? `${t.file}:${w}:${textPosition(t, col)}` : `${t.file}:row ${w}:${textPosition(t, col)}`;
+  const file = rowFile(t, row);
+  return t.locate === 'line' ? `${file}:${w}:${textPosition(t, col)}` : `${file}:row ${w}:${textPosition(t, col)}`;
 }
 
 function idAt(t: RawTable, col: TextColumn, row: number): string {
   const id = t.text.get(col)![row].trim();
-  if (id === '') throw new IngestError(`${where(t, row, col)}: empty ${col}`, t.file, t.where[row]);
+  if (id === '') throw new IngestError(`${where(t, row, col)}: empty ${col}`, rowFile(t, row), t.where[row]);
   return id;
 }
 
@@ -253,7 +254,7 @@ function dateAt(table: RawTable | undefined, row: number): number {
   if (isMissingCell(cell)) return NaN;
   const v = parseReleaseDate(cell);
   if (Number.isNaN(v)) {
-    throw new IngestError(`${where(table, row, 'release_date')}: column 'release_date': ${quoteValue(cell)} is not a date`, table.file, table.where[row]);
+    throw new IngestError(`${where(table, row, 'release_date')}: column 'release_date': ${quoteValue(cell)} is not a date`, rowFile(table, row), table.where[row]);
   }
   return v;
 }
@@ -276,7 +277,7 @@ function tokenLists(
     try {
       return parseListCell(table.text.get(col)![row]);
     } catch (err) {
-      throw new IngestError(`${where(table, row, col)}: column '${col}': ${(err as Error).message}`, table.file, table.where[row]);
+      throw new IngestError(`${where(table, row, col)}: column '${col}': ${(err as Error).message}`, rowFile(table, row), table.where[row]);
     }
   };
   const counts = new Map<number, number>();

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -150,5 +151,38 @@ describe('catalog cell parsers', () => {
     expect(parseReleaseDate('1999-02-31')).toBeNaN();
     expect(parseReleaseDate('2001-02-03T04:05:06Z')).toBe(Date.UTC(2001, 1, 3, 4, 5, 6));
     expect(parseReleaseDate('1700000000')).toBe(1700000000000);
+  });
+
+  it('reads a directory of part files (CSV, gzip, Parquet) like the whole catalog, naming the part of a bad row', async () => {
+    const rows = [
+      't1,a1,One,pop|rock,chill,2020-05-01,200000,0.5,120,http://x',
+      't2,a1,Two,pop,,2019,,0.7,,http://y',
+      't3,a2,Three,rock,loud,2018-03,180000,,100,http://z',
+      't4,a3,Four,jazz,,2021,220000,0.2,90,http://w',
+    ];
+    const whole = await readCatalog(write('whole-catalog.csv', [HEADER, ...rows].join('\n')));
+    const parts = path.join(dir, 'catalog-parts');
+    mkdirSync(parts);
+    writeFileSync(path.join(parts, 'part-0.csv'), [HEADER, ...rows.slice(0, 2)].join('\n'));
+    writeFileSync(path.join(parts, 'part-1.csv.gz'), gzipSync([HEADER, ...rows.slice(2)].join('\n')));
+    writeFileSync(path.join(parts, '_SUCCESS'), '');
+    const fromParts = await readCatalog(parts);
+    expect(fromParts.tracks.ids).toEqual(whole.tracks.ids);
+    expect(fromParts.titles).toEqual(whole.titles);
+    expect(Array.from(fromParts.releaseMs)).toEqual(Array.from(whole.releaseMs));
+    expect(Array.from(fromParts.features)).toEqual(Array.from(whole.features));
+    expect(fromParts.featureNames).toEqual(whole.featureNames);
+    // A part whose energy cells are all missing is blank there, not text.
+    const blank = path.join(dir, 'catalog-blank-part');
+    mkdirSync(blank);
+    writeFileSync(path.join(blank, 'a.csv'), [HEADER, rows[0]].join('\n'));
+    writeFileSync(path.join(blank, 'b.csv'), [HEADER, 't9,a9,Nine,pop,,2020,100000,,60,http://v'].join('\n'));
+    expect((await readCatalog(blank)).featureNames).toContain('energy');
+    // A bad cell is located in its part file and line.
+    const bad = path.join(dir, 'catalog-bad-parts');
+    mkdirSync(bad);
+    writeFileSync(path.join(bad, 'a.csv'), [HEADER, rows[0]].join('\n'));
+    writeFileSync(path.join(bad, 'b.csv'), [HEADER, rows[1], 't5,a5,Five,pop,,someday,1,1,1,http://v'].join('\n'));
+    await expect(readCatalog(bad)).rejects.toThrow(`${path.join(bad, 'b.csv')}:3:6: column 'release_date': "someday" is not a date`);
   });
 });
