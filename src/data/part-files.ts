@@ -10,6 +10,8 @@ import { IngestError } from './errors.js';
 import { checkInputFile } from './input-file.js';
 import type { ReportBuilder } from './ingest-report.js';
 import type { OnReadProgress } from './read-progress.js';
+import type * as arrow from 'apache-arrow';
+import { parquetRowsOf, readBatches, type ColumnarFormat } from './columnar-batches.js';
 
 /** The part files of `input` when it is a directory; undefined when it is not one. */
 export async function partFilesOf(input: string): Promise<string[] | undefined> {
@@ -77,4 +79,52 @@ export async function readDelimitedParts(name: string, parts: readonly string[],
     sink.lineBase += summary.lines;
   }
   if (multi && report.rowsRead === 0 && !opts.allowEmpty) throw new IngestError(`${name}: no data rows in ${parts.length} part files`, name);
+}
+
+/** A record-batch sink that moves on from part to part, numbering rows across them. */
+export interface BatchPartSink {
+  /** The part being read, for its messages. */
+  file: string;
+  /** Rows of all batches so far, of every part. */
+  readonly rowsDone: number;
+  /** The columns to read (the projection), named as in the first part. */
+  readonly columnNames: string[];
+  addBatch(batch: arrow.RecordBatch): void;
+}
+
+/**
+ * Reads the parts of a Parquet or Arrow input into one sink, made by `open` from the first part's
+ * columns (with a row hint: the Parquet footers' total, so it is sized once); later parts must
+ * have its columns. Returns the sink (undefined without any part) and the rows read.
+ */
+export async function readBatchParts<S extends BatchPartSink>(
+  name: string,
+  parts: readonly string[],
+  format: ColumnarFormat,
+  report: ReportBuilder,
+  open: (part: string, names: readonly string[], rowsHint: number) => S,
+  opts: { allowEmpty?: boolean; onProgress?: OnReadProgress },
+): Promise<S | undefined> {
+  const multi = parts.length > 1 || parts[0] !== name;
+  const total = format === 'parquet' && (multi || opts.onProgress) ? await parquetRowsOf(parts) : undefined;
+  let sink: S | undefined;
+  let rows = 0;
+  for (const part of parts) {
+    if (multi) report.beginPart(part, sink?.rowsDone ?? 0);
+    rows += await readBatches(part, format, {
+      columns: (names, n) => {
+        if (!sink) return (sink = open(part, names, total ?? n ?? 1024)).columnNames;
+        sink.file = part;
+        const missing = sink.columnNames.filter((c) => !names.includes(c));
+        if (missing.length > 0) throw new IngestError(`${part}: missing column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `'${c}'`).join(', ')} of the first part (columns: ${names.join(', ')})`, part);
+        return sink.columnNames;
+      },
+      batch: (b) => {
+        sink!.addBatch(b);
+        opts.onProgress?.({ done: sink!.rowsDone, total, unit: 'rows' });
+      },
+    });
+  }
+  if (rows === 0 && !opts.allowEmpty) throw new IngestError(`${name}: no data rows${multi ? ` in ${parts.length} part files` : ''}`, name);
+  return sink;
 }

@@ -7,9 +7,10 @@ import type * as arrow from 'apache-arrow';
 import { numbersInto } from './arrow-columns.js';
 import { IdColumn, IdTarget, MISSING_KEY, UNRESOLVED } from './arrow-id-column.js';
 import { INVALID_UTF8 } from './byte-interner.js';
-import { parquetRowsOf, readBatches, type ColumnarFormat } from './columnar-batches.js';
+import type { ColumnarFormat } from './columnar-batches.js';
+import { readBatchParts } from './part-files.js';
 import { Dictionary } from './dictionary.js';
-import { IngestError, MissingColumnError } from './errors.js';
+import { MissingColumnError } from './errors.js';
 import { COUNT_RULES, ReportBuilder } from './ingest-report.js';
 import { countsResult } from './counts-result.js';
 import type { Counts, ReadCountsOptions } from './read-counts.js';
@@ -48,6 +49,11 @@ class ArrowCountsSink {
     this.user = new Int32Array(cap);
     this.item = new Int32Array(cap);
     this.weight = new Float32Array(cap);
+  }
+
+  /** The columns read (the projection). */
+  get columnNames(): string[] {
+    return [this.cols.user, this.cols.item, this.cols.weight];
   }
 
   private chunk(batch: arrow.RecordBatch, name: string): arrow.Data {
@@ -127,26 +133,9 @@ class ArrowCountsSink {
 /** Reads (user, item, weight) rows from a Parquet or Arrow IPC file, or from its part files. */
 export async function readCountsColumnar(file: string, format: ColumnarFormat, opts: ReadCountsOptions = {}, parts: readonly string[] = [file]): Promise<Counts> {
   const report = new ReportBuilder(file, format, 'row', COUNT_RULES, false, opts.skipBad ?? false);
-  const multi = parts.length > 1 || parts[0] !== file;
-  let sink: ArrowCountsSink | undefined;
-  let rows = 0;
-  const total = format === 'parquet' && (multi || opts.onProgress) ? await parquetRowsOf(parts) : undefined;
-  const progress = opts.onProgress;
-  for (const part of parts) {
-    if (multi) report.beginPart(part, sink?.rowsDone ?? 0);
-    rows += await readBatches(part, format, {
-      columns: (names, n) => {
-        const cols = { user: findColumn(part, names, opts.userCol ?? 'user_id'), item: findColumn(part, names, opts.itemCol ?? 'item_id'), weight: findColumn(part, names, opts.weightCol ?? 'weight') };
-        if (sink) sink.file = part;
-        else sink = new ArrowCountsSink(part, report, cols, total ?? n ?? 1024, opts.pseudonymize);
-        return [cols.user, cols.item, cols.weight];
-      },
-      batch: (b) => {
-        sink!.addBatch(b);
-        progress?.({ done: sink!.rowsDone, total, unit: 'rows' });
-      },
-    });
-  }
-  if (rows === 0 && !opts.allowEmpty) throw new IngestError(`${file}: no data rows${multi ? ` in ${parts.length} part files` : ''}`, file);
+  const sink = await readBatchParts(file, parts, format, report, (part, names, rowsHint) => {
+    const cols = { user: findColumn(part, names, opts.userCol ?? 'user_id'), item: findColumn(part, names, opts.itemCol ?? 'item_id'), weight: findColumn(part, names, opts.weightCol ?? 'weight') };
+    return new ArrowCountsSink(part, report, cols, rowsHint, opts.pseudonymize);
+  }, opts);
   return countsResult(sink!, report.finish());
 }

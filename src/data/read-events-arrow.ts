@@ -13,8 +13,8 @@ import { EventCollector, describeRule, type EventRuleOptions } from './event-col
 import { KindNames, OTHER, PLAY, UNKNOWN_KIND } from './event-kind.js';
 import { eventColumnsUsed, eventRuleOptions, locateEventColumns, type ReadEventsOptions } from './events-options.js';
 import { EVENT_RULES, ReportBuilder, type IngestReport } from './ingest-report.js';
-import { parquetRowsOf, readBatches, type ColumnarFormat } from './columnar-batches.js';
-import { IngestError } from './errors.js';
+import type { ColumnarFormat } from './columnar-batches.js';
+import { readBatchParts } from './part-files.js';
 import { TextTimestampParser } from './timestamps.js';
 import type { EventLog } from '../types.js';
 
@@ -222,28 +222,6 @@ export async function readEventsColumnar(file: string, format: ColumnarFormat, o
  */
 export async function readEventsColumnarParts(name: string, parts: readonly string[], format: ColumnarFormat, opts: ReadEventsOptions): Promise<{ log: EventLog; report: IngestReport }> {
   const report = new ReportBuilder(name, format, 'row', EVENT_RULES, opts.strict ?? false, opts.skipBad ?? false);
-  const multi = parts.length > 1 || parts[0] !== name;
-  let sink: ArrowEventSink | undefined;
-  let rows = 0;
-  // Parquet footers give every part's rows: the sink is sized once for all of them, and progress has a total.
-  const total = format === 'parquet' && (multi || opts.onProgress) ? await parquetRowsOf(parts) : undefined;
-  const progress = opts.onProgress;
-  for (const part of parts) {
-    if (multi) report.beginPart(part, sink?.rowsDone ?? 0);
-    rows += await readBatches(part, format, {
-      columns: (names, n) => {
-        if (!sink) return (sink = new ArrowEventSink(part, opts, report, arrowEventColumns(part, names, opts, report), total ?? n ?? 1024)).columnNames;
-        sink.file = part;
-        const missing = sink.columnNames.filter((c) => !names.includes(c));
-        if (missing.length > 0) throw new IngestError(`${part}: missing column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `'${c}'`).join(', ')} of the first part (columns: ${names.join(', ')})`, part);
-        return sink.columnNames;
-      },
-      batch: (b) => {
-        sink!.addBatch(b);
-        progress?.({ done: sink!.rowsDone, total, unit: 'rows' });
-      },
-    });
-  }
-  if (rows === 0 && !opts.allowEmpty) throw new IngestError(`${name}: no data rows${multi ? ` in ${parts.length} part files` : ''}`, name);
+  const sink = await readBatchParts(name, parts, format, report, (part, names, rowsHint) => new ArrowEventSink(part, opts, report, arrowEventColumns(part, names, opts, report), rowsHint), opts);
   return { log: sink!.finish(), report: report.finish() };
 }
