@@ -8,21 +8,13 @@ import { MissingColumnError, countsToInteractions, readCounts, readEvents, type 
 import type { Pseudonymizer } from '../privacy/index.js';
 import type { OnReadProgress } from '../data/read-progress.js';
 import { computeSignals, defaultAsOf, loadSignalsConfig, type SignalsConfigInput, type SignalsReport } from '../signals/index.js';
-import type { EventKind, Interactions } from '../types.js';
+import type { Interactions } from '../types.js';
 
-/** Column names of an event log other than the schema's (`--user-col`, `--event-col`, ...). */
-export interface EventColumnFlags {
-  userCol?: string;
-  itemCol?: string;
-  timeCol?: string;
-  eventCol?: string;
-  msPlayedCol?: string;
-  durationCol?: string;
-  artistCol?: string;
-  contextCol?: string;
-  /** --event-aliases: other names of event kinds (`stream=play,skipped=skip`). */
-  eventAliases?: Readonly<Record<string, EventKind>>;
-}
+/** The readEvents options the column flags set (`--user-col`, `--event-col`, …, `--event-aliases`). */
+const EVENT_COLUMN_KEYS = ['userCol', 'itemCol', 'timeCol', 'eventCol', 'msPlayedCol', 'durationCol', 'artistCol', 'contextCol', 'eventAliases'] as const;
+
+/** Column names of an event log other than the schema's, and other names of its event kinds. */
+export type EventColumnFlags = Pick<ReadEventsOptions, (typeof EVENT_COLUMN_KEYS)[number]>;
 
 export interface InteractionFlags extends PrivacyFlags, EventColumnFlags {
   interactions: string;
@@ -81,17 +73,9 @@ export function countsReadOptions(f: Omit<InteractionFlags, 'signals'>): ReadCou
 
 /** The column options of readEvents from the flags that were given. */
 export function eventColumnOptions(f: EventColumnFlags): ReadEventsOptions {
-  const o: ReadEventsOptions = {};
-  if (f.userCol) o.userCol = f.userCol;
-  if (f.itemCol) o.trackCol = f.itemCol;
-  if (f.timeCol) o.timeCol = f.timeCol;
-  if (f.eventCol) o.eventCol = f.eventCol;
-  if (f.msPlayedCol) o.msPlayedCol = f.msPlayedCol;
-  if (f.durationCol) o.durationCol = f.durationCol;
-  if (f.artistCol) o.artistCol = f.artistCol;
-  if (f.contextCol) o.contextCol = f.contextCol;
-  if (f.eventAliases) o.eventAliases = f.eventAliases;
-  return o;
+  const o: Record<string, unknown> = {};
+  for (const k of EVENT_COLUMN_KEYS) if (f[k]) o[k] = f[k];
+  return o as ReadEventsOptions;
 }
 
 /** readEvents options from the shared flags. */

@@ -4,7 +4,7 @@
  * of 64-bit integers. Values are pre-sliced by Arrow JS; validity bits are at `offset + i`.
  */
 import * as arrow from 'apache-arrow';
-import { fillNulls, integersInto, stringOffsets, validity } from './arrow-id-column.js';
+import { dictionaryValues, fillNulls, integersInto, stringOffsets, validity } from './arrow-id-column.js';
 import { IngestError } from './errors.js';
 import { UNKNOWN_KIND, type KindNames } from './event-kind.js';
 import { isBlank, parseNumberBytes } from './parse-number.js';
@@ -80,7 +80,7 @@ function numberTextInto(d: AnyData, n: number, out: Float64Array, bad?: Uint8Arr
   let src = d;
   let keys: Int32Array | null = null;
   if (arrow.DataType.isDictionary(d.type)) {
-    src = d.dictionary!.data.length === 1 ? d.dictionary!.data[0] : (arrow.vectorFromArray(d.dictionary!.toArray() as string[], new arrow.Utf8()).data[0] as AnyData);
+    src = dictionaryValues(d);
     keys = keysOf(d);
     fillNulls(d, n, keys, 0); // keys of null rows may be out of range
   }

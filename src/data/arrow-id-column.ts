@@ -45,6 +45,12 @@ function isString(t: arrow.DataType): boolean {
   return arrow.DataType.isUtf8(t) || arrow.DataType.isLargeUtf8(t) || arrow.DataType.isBinary(t) || arrow.DataType.isLargeBinary(t);
 }
 
+/** The values of a dictionary-encoded chunk as one chunk (several are joined into one). */
+export function dictionaryValues(d: AnyData): AnyData {
+  const chunks = d.dictionary!.data;
+  return chunks.length === 1 ? chunks[0] : (arrow.vectorFromArray(d.dictionary!.toArray() as string[], new arrow.Utf8()).data[0] as AnyData);
+}
+
 /** Start offsets of strings as an Int32Array with a stride (LargeUtf8 offsets are read by low words). */
 export function stringOffsets(d: AnyData): { offsets: Int32Array; step: number } {
   const o = d.valueOffsets as unknown as Int32Array | BigInt64Array;
@@ -136,8 +142,7 @@ export class IdColumn {
     const keys = this.keys;
     const t = d.type;
     if (arrow.DataType.isDictionary(t) && d.dictionary) {
-      const chunks = d.dictionary.data;
-      const dict = chunks.length === 1 ? chunks[0] : (arrow.vectorFromArray(d.dictionary.toArray() as string[], new arrow.Utf8()).data[0] as AnyData);
+      const dict = dictionaryValues(d);
       if (!arrow.DataType.isInt((t as arrow.Dictionary).indices)) throw this.unsupported(d);
       const size = this.loadValues(dict);
       integersInto(d, n, keys);

@@ -7,7 +7,6 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { readDelimited, type DelimitedOptions, type DelimitedSink } from './csv-reader.js';
 import { IngestError } from './errors.js';
-import { checkInputFile } from './input-file.js';
 import type { ReportBuilder } from './ingest-report.js';
 import type { OnReadProgress } from './read-progress.js';
 import type * as arrow from 'apache-arrow';
@@ -63,9 +62,8 @@ export async function readDelimitedParts(name: string, parts: readonly string[],
   const multi = parts.length > 1 || parts[0] !== name;
   // A part with a header only is fine; the whole input without any row is not.
   const each: DelimitedOptions = { ...opts, allowEmpty: (opts.allowEmpty ?? false) || multi };
-  // Each input is checked first, so a missing one is named plainly rather than by stat's ENOENT.
-  for (const p of parts) await checkInputFile(p);
-  const sizes = await Promise.all(parts.map(async (p) => (await stat(p)).size));
+  // A part that cannot be stat'ed counts 0 here: readDelimited's own input check names it below.
+  const sizes = await Promise.all(parts.map((p) => stat(p).then((st) => st.size, () => 0)));
   const total = sizes.reduce((a, b) => a + b, 0);
   if (multi) sink.capacityScale = total / Math.max(1, sizes[0]);
   let before = 0;
