@@ -19,9 +19,9 @@ export const MIN_ESTIMATED_DURATION_MS = 45_000;
 export function withEstimatedDurations(log: EventLog): { log: EventLog; estimated: number } {
   const n = log.length;
   const given = log.durationMs;
-  let missing = 0;
-  for (let e = 0; e < n; e++) if (!given || !(given[e] > 0)) missing++;
-  if (missing === 0) return { log, estimated: 0 };
+  let first = 0;
+  if (given) while (first < n && given[first] > 0) first++;
+  if (first === n) return { log, estimated: 0 };
   // Plays only: a skip ends before the track does by definition.
   const longest = new Float32Array(log.tracks.size);
   for (let e = 0; e < n; e++) {
