@@ -16,14 +16,9 @@ import { existsSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Dictionary } from '../src/data/dictionary.js';
 import { readEvents, writeEventsCsv, writeEventsParquet } from '../src/data/index.js';
-import { mulberry32 } from '../src/util/random.js';
-import { EVENT_CODE, type EventLog } from '../src/types.js';
+import { syntheticLog } from './synthetic-log.js';
 import { peakRssMb } from '../src/util/peak-rss.js';
-
-const USERS = 100_000;
-const TRACKS = 200_000;
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -33,37 +28,6 @@ function arg(name: string, fallback: number): number {
   return v;
 }
 
-
-/** A listening log: skewed track popularity, mostly plays, epoch-ms timestamps over a year. */
-function syntheticLog(n: number, seed: number): EventLog {
-  const rand = mulberry32(seed >>> 0);
-  const user = new Int32Array(n);
-  const track = new Int32Array(n);
-  const timestamp = new Float64Array(n);
-  const kind = new Uint8Array(n);
-  const msPlayed = new Float32Array(n);
-  const start = Date.UTC(2023, 0, 1);
-  const year = 365 * 86_400_000;
-  for (let i = 0; i < n; i++) {
-    user[i] = Math.floor(rand() * USERS);
-    track[i] = Math.floor(rand() ** 3 * TRACKS);
-    timestamp[i] = start + Math.floor(rand() * year);
-    const k = rand();
-    if (k < 0.85) {
-      kind[i] = EVENT_CODE.play;
-      msPlayed[i] = 30_000 + Math.floor(rand() * 210_000);
-    } else if (k < 0.93) {
-      kind[i] = EVENT_CODE.skip;
-      msPlayed[i] = Math.floor(rand() * 30_000);
-    } else {
-      kind[i] = k < 0.96 ? EVENT_CODE.like : k < 0.97 ? EVENT_CODE.dislike : k < 0.99 ? EVENT_CODE.playlist_add : EVENT_CODE.share;
-      msPlayed[i] = NaN;
-    }
-  }
-  const users = Dictionary.from(Array.from({ length: USERS }, (_, i) => `u${i}`));
-  const tracks = Dictionary.from(Array.from({ length: TRACKS }, (_, i) => `t${i}`));
-  return { length: n, users, tracks, user, track, timestamp, kind, msPlayed };
-}
 
 interface Timing {
   seconds: number;

@@ -2,6 +2,7 @@
  * Building CSR matrices from coordinate triplets. Duplicate (row, col) pairs are merged by summing
  * their values; columns come out sorted within each row, which the native kernels require.
  */
+import { bitsFor, sortPacked } from '../util/radix-order.js';
 
 export interface CsrMatrix {
   readonly rows: number;
@@ -14,7 +15,7 @@ export interface CsrMatrix {
 
 /**
  * Sort the triplets by (row, column) and merge duplicates.
- * O(nnz + rows) memory besides the output; no per-entry objects.
+ * O(nnz + rows) memory besides the output (a radix sort of packed keys); no per-entry objects.
  */
 export function buildCsr(
   rows: number,
@@ -28,19 +29,10 @@ export function buildCsr(
   for (const [c, ch] of channels.entries()) {
     if (ch.length !== n) throw new RangeError(`buildCsr: channel ${c} has length ${ch.length}, expected ${n}`);
   }
-  // Two stable counting sorts (by column, then by row) order the entries by (row, column) in
-  // O(nnz + rows + cols) with no comparator, and keep duplicates adjacent in input order, so the
-  // merged sums are deterministic.
-  const colStart = new Int32Array(cols + 1);
   for (let e = 0; e < n; e++) {
     const c = colIdx[e];
     if (!(c >= 0 && c < cols)) throw new RangeError(`buildCsr: column index ${c} at entry ${e} out of range [0, ${cols})`);
-    colStart[c + 1]++;
   }
-  for (let c = 0; c < cols; c++) colStart[c + 1] += colStart[c];
-  const byCol = new Int32Array(n);
-  for (let e = 0; e < n; e++) byCol[colStart[colIdx[e]]++] = e;
-
   const rowStart = new Int32Array(rows + 1);
   for (let e = 0; e < n; e++) {
     const r = rowIdx[e];
@@ -48,39 +40,50 @@ export function buildCsr(
     rowStart[r + 1]++;
   }
   for (let r = 0; r < rows; r++) rowStart[r + 1] += rowStart[r];
-  const order = new Int32Array(n);
-  const fill = rowStart.slice(0, rows);
-  for (let q = 0; q < n; q++) {
-    const e = byCol[q];
-    order[fill[rowIdx[e]]++] = e;
-  }
+  // A stable sort by (row, column) keeps duplicates adjacent in input order, so the merged sums
+  // are deterministic. The column is the low bits of the sorted packed key.
+  const identity = new Int32Array(n);
+  for (let e = 0; e < n; e++) identity[e] = e;
+  const { order, lo } = sortPacked(identity, [
+    { key: rowIdx, buckets: rows },
+    { key: colIdx, buckets: cols },
+  ]);
+  const colMask = 2 ** bitsFor(cols) - 1;
 
+  // Where each sorted entry lands (duplicates share a slot), then one tight loop per channel:
+  // the channels may be arrays of different types, and one loop over all of them per entry would
+  // read them through a slow generic path.
   const indptr = new Int32Array(rows + 1);
   const outCols = new Int32Array(n);
-  const outVals = channels.map(() => new Float32Array(n));
+  const slot = new Int32Array(n);
   let w = 0;
   for (let r = 0; r < rows; r++) {
     const start = w;
     for (let p = rowStart[r]; p < rowStart[r + 1]; p++) {
-      const src = order[p];
-      const c = colIdx[src];
-      if (w > start && outCols[w - 1] === c) {
-        for (let k = 0; k < channels.length; k++) outVals[k][w - 1] += channels[k][src];
-      } else {
+      const c = lo[p] & colMask;
+      if (w > start && outCols[w - 1] === c) slot[p] = w - 1;
+      else {
         outCols[w] = c;
-        for (let k = 0; k < channels.length; k++) outVals[k][w] = channels[k][src];
-        w++;
+        slot[p] = w++;
       }
     }
     indptr[r + 1] = w;
   }
+  const outVals = channels.map((ch) => sumIntoSlots(ch, order, slot, w));
   return {
     rows,
     cols,
     indptr,
     indices: w === n ? outCols : outCols.slice(0, w),
-    values: outVals.map((v) => (w === n ? v : v.slice(0, w))),
+    values: outVals,
   };
+}
+
+/** Sums ch[order[p]] into slot[p] of a new array of `size`, in sorted order. */
+function sumIntoSlots(ch: ArrayLike<number>, order: Int32Array, slot: Int32Array, size: number): Float32Array {
+  const out = new Float32Array(size);
+  for (let p = 0; p < order.length; p++) out[slot[p]] += ch[order[p]];
+  return out;
 }
 
 /** Transpose a CSR matrix (rows × cols → cols × rows), keeping value channels aligned. */

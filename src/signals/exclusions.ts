@@ -5,7 +5,7 @@
  */
 import { buildCsr } from '../data/csr.js';
 import { EVENT_CODE, type EventLog } from '../types.js';
-import { stableOrderBy } from './order.js';
+import { orderByKeys } from '../util/radix-order.js';
 
 /** A users × columns sparse pattern (no values). */
 export interface IndexCsr {
@@ -70,7 +70,10 @@ export function computeExclusions(log: EventLog, present: Int32Array, artistDisl
     const k = log.kind[present[i]];
     if (k === DISLIKE || k === LIKE || k === ADD || k === SHARE) order[j++] = present[i];
   }
-  order = stableOrderBy(stableOrderBy(order, log.track, tracks), log.user, users);
+  order = orderByKeys(order, [
+    { key: log.user, buckets: users },
+    { key: log.track, buckets: tracks },
+  ]);
 
   const pairs = new PairBuffer();
   let i = 0;

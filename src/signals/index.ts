@@ -11,7 +11,8 @@ import { decayHalfLifeDays, resolveSignalsConfig, type SignalsConfig, type Signa
 import { DAY_MS, decayFactor } from './decay.js';
 import { eventEvidence, isEarlySkip, isPlayback, repeatTransform } from './evidence.js';
 import { computeExclusions, type Exclusions } from './exclusions.js';
-import { groupPointers, stableOrderBy } from './order.js';
+import { groupPointers } from './order.js';
+import { orderByKeys } from '../util/radix-order.js';
 import type { SignalsReport, SignalsTotals } from './report.js';
 import { flagTracks } from './track-flags.js';
 import { accountTrust } from './trust.js';
@@ -68,7 +69,7 @@ function checkLog(log: EventLog): void {
   }
 }
 
-/** Days spanned before the day keys are ranked instead of offset (keeps counting sorts small). */
+/** Days spanned before the day keys are ranked instead of offset (keeps the sort keys narrow). */
 const MAX_DAY_SPAN = 1 << 20;
 
 /**
@@ -171,8 +172,12 @@ export function computeSignals(input: EventLog, options: SignalsOptions): Signal
     if (k === PLAY) plays[p++] = e;
     if (isPlayback(k)) playbackOrder[q++] = e;
   }
-  plays = stableOrderBy(stableOrderBy(stableOrderBy(plays, day, days), log.track, tracks), log.user, users);
-  playbackOrder = stableOrderBy(playbackOrder, log.user, users);
+  plays = orderByKeys(plays, [
+    { key: log.user, buckets: users },
+    { key: log.track, buckets: tracks },
+    { key: day, buckets: days },
+  ]);
+  playbackOrder = orderByKeys(playbackOrder, [{ key: log.user, buckets: users }]);
 
   const capped = new Uint8Array(n);
   const cappedPlays = markCappedPlays(log, plays, day, config.capPlaysPerTrackPerDay, capped);

@@ -1,0 +1,79 @@
+/**
+ * Speed of the signals stage at scale: computeSignals on a seeded synthetic log, and its two
+ * ordering steps timed against the counting-sort chain the engine used before (test/reference),
+ * on the same arrays in the same run, so the ratios hold on a noisy machine.
+ *
+ *   tsx bench/signals-speed.ts [--events 10000000] [--users 1000000] [--tracks 300000] [--days 56] [--runs 3] [--seed 7]
+ *
+ * prints JSON: per case the median seconds (and min, max), the new/old ratio of the orderings, and
+ * computeSignals events/s with the process's peak RSS.
+ */
+import os from 'node:os';
+import { buildCsr } from '../src/data/csr.js';
+import { computeSignals } from '../src/signals/index.js';
+import { orderByKeys, type KeyField } from '../src/util/radix-order.js';
+import { peakRssMb } from '../src/util/peak-rss.js';
+import { countingSortChain, countingSortCsr } from '../test/reference/order.js';
+import { syntheticLog } from './synthetic-log.js';
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const v = Number(process.argv[i + 1]);
+  if (!Number.isInteger(v) || v <= 0) throw new Error(`--${name} must be a positive integer, got ${process.argv[i + 1]}`);
+  return v;
+}
+
+const events = arg('events', 10_000_000);
+const users = arg('users', 1_000_000);
+const tracks = arg('tracks', 300_000);
+const days = arg('days', 56);
+const runs = arg('runs', 3);
+const seed = arg('seed', 7);
+
+function seconds(f: () => unknown): number {
+  const t0 = performance.now();
+  f();
+  return (performance.now() - t0) / 1000;
+}
+
+function stats(xs: number[]): { median: number; min: number; max: number } {
+  const s = [...xs].sort((a, b) => a - b);
+  const r = (v: number): number => Math.round(v * 1000) / 1000;
+  return { median: r(s[(s.length - 1) >> 1]), min: r(s[0]), max: r(s[s.length - 1]) };
+}
+
+const log = syntheticLog(events, seed, { users, tracks, days });
+const asOf = Date.UTC(2023, 0, 1) + days * 86_400_000;
+const day = Int32Array.from(log.timestamp, (t) => Math.floor((t - Date.UTC(2023, 0, 1)) / 86_400_000));
+const all = Int32Array.from({ length: events }, (_, i) => i);
+const byUserTrackDay: KeyField[] = [
+  { key: log.user, buckets: users },
+  { key: log.track, buckets: tracks },
+  { key: day, buckets: days },
+];
+const weight = Float32Array.from({ length: events }, (_, i) => (i % 7) / 7);
+
+const t = { order_radix: [] as number[], order_counting: [] as number[], csr_radix: [] as number[], csr_counting: [] as number[], signals: [] as number[] };
+for (let run = 0; run < runs; run++) {
+  t.order_radix.push(seconds(() => orderByKeys(all, byUserTrackDay)));
+  t.order_counting.push(seconds(() => countingSortChain(all, byUserTrackDay)));
+  t.csr_radix.push(seconds(() => buildCsr(users, tracks, log.user, log.track, [weight])));
+  t.csr_counting.push(seconds(() => countingSortCsr(users, tracks, log.user, log.track, [weight])));
+  t.signals.push(seconds(() => computeSignals(log, { asOf })));
+}
+const s = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, stats(v)])) as Record<keyof typeof t, ReturnType<typeof stats>>;
+const ratio = (a: number, b: number): number => Math.round((a / b) * 100) / 100;
+const result = {
+  events,
+  users,
+  tracks,
+  days,
+  runs,
+  load_average: os.loadavg().map((v) => Math.round(v * 100) / 100),
+  order_by_user_track_day: { radix: s.order_radix, counting_sort_chain: s.order_counting, speedup: ratio(s.order_counting.median, s.order_radix.median) },
+  build_csr: { radix: s.csr_radix, counting_sort: s.csr_counting, speedup: ratio(s.csr_counting.median, s.csr_radix.median) },
+  compute_signals: { ...s.signals, events_per_s: Math.round(events / s.signals.median) },
+  peak_rss_mb: Math.round(peakRssMb()),
+};
+process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -1,0 +1,144 @@
+/**
+ * Stable ordering of entry indices by a compound key of small non-negative integers, by LSD radix
+ * sort of packed keys. A counting sort per key field needs a random read of the key and a random
+ * write into one of `buckets` streams per entry; with a million users or tracks both miss the cache
+ * at every entry and the sort is bound by memory latency. Here each field is read once, in the
+ * given order, and packed into up to 64 bits; each pass then reads the packed keys in sequence and
+ * writes into at most 65,536 streams.
+ */
+
+/** One field of a compound key: `key[e]` lies in [0, buckets). */
+export interface KeyField {
+  readonly key: ArrayLike<number>;
+  readonly buckets: number;
+}
+
+/** Entries ordered by packed key, with the packed keys themselves (`hi` null when they fit 32 bits). */
+export interface PackedOrder {
+  order: Int32Array;
+  lo: Uint32Array;
+  hi: Uint32Array | null;
+}
+
+/**
+ * Widest digit: the counts (2^16 of them) stay in cache. The key's bits are split into equal
+ * digits, as few as this allows (a 45-bit key takes three passes of 15 bits).
+ */
+const MAX_DIGIT_BITS = 16;
+
+/** Bits needed for values in [0, buckets). */
+export function bitsFor(buckets: number): number {
+  if (!(Number.isInteger(buckets) && buckets >= 0 && buckets <= 2 ** 31)) throw new RangeError(`radix order: buckets must be an integer in [0, 2^31], got ${buckets}`);
+  return buckets <= 1 ? 0 : 32 - Math.clz32(buckets - 1);
+}
+
+/**
+ * The entries of `order` rearranged so that the compound key (fields[0] most significant) is
+ * non-decreasing; entries with equal keys keep their relative order. Every key must lie in
+ * [0, buckets) of its field (checked).
+ */
+export function orderByKeys(order: Int32Array, fields: readonly KeyField[]): Int32Array {
+  // Pack the least significant fields first, up to 64 bits per sort; sorting the groups from the
+  // least to the most significant with a stable sort gives the compound order.
+  let out = order;
+  let end = fields.length;
+  while (end > 0) {
+    let start = end;
+    let bits = 0;
+    while (start > 0 && bits + bitsFor(fields[start - 1].buckets) <= 64) bits += bitsFor(fields[--start].buckets);
+    out = sortPacked(out, fields.slice(start, end)).order;
+    end = start;
+  }
+  return out === order ? order.slice() : out;
+}
+
+/**
+ * Sorts `order` by the fields packed into at most 64 bits (fields[0] most significant) and returns
+ * the sorted packed keys too, so a caller can read its fields back without a random gather.
+ */
+export function sortPacked(order: Int32Array, fields: readonly KeyField[]): PackedOrder {
+  const n = order.length;
+  const widths = fields.map((f) => bitsFor(f.buckets));
+  const total = widths.reduce((a, b) => a + b, 0);
+  if (total > 64) throw new RangeError(`radix order: the fields need ${total} bits, more than 64`);
+  let lo = new Uint32Array(n);
+  let hi = total > 32 ? new Uint32Array(n) : null;
+  let shift = 0;
+  for (let f = fields.length - 1; f >= 0; f--) {
+    packField(order, fields[f], shift, lo, hi);
+    shift += widths[f];
+  }
+  let idx = order.slice();
+  if (n < 2 || total === 0) return { order: idx, lo, hi };
+
+  let lo2 = new Uint32Array(n);
+  let hi2 = hi ? new Uint32Array(n) : null;
+  let idx2 = new Int32Array(n);
+  const digits = new Uint16Array(n);
+  const passes = Math.ceil(total / MAX_DIGIT_BITS);
+  const width = Math.ceil(total / passes);
+  const count = new Int32Array(1 << width);
+  for (let shift = 0; shift < total; shift += width) {
+    count.fill(0);
+    if (!digitsOf(lo, hi, shift, width, digits, count)) continue;
+    for (let d = 0, sum = 0; d < count.length; d++) {
+      const c = count[d];
+      count[d] = sum;
+      sum += c;
+    }
+    if (hi && hi2) {
+      for (let i = 0; i < n; i++) {
+        const p = count[digits[i]]++;
+        lo2[p] = lo[i];
+        hi2[p] = hi[i];
+        idx2[p] = idx[i];
+      }
+      [hi, hi2] = [hi2, hi];
+    } else {
+      for (let i = 0; i < n; i++) {
+        const p = count[digits[i]]++;
+        lo2[p] = lo[i];
+        idx2[p] = idx[i];
+      }
+    }
+    [lo, lo2] = [lo2, lo];
+    [idx, idx2] = [idx2, idx];
+  }
+  return { order: idx, lo, hi };
+}
+
+/**
+ * The digit of `width` bits at bit `shift` of every packed key, counted per value; false when all
+ * keys share it (the pass would move nothing).
+ */
+function digitsOf(lo: Uint32Array, hi: Uint32Array | null, shift: number, width: number, digits: Uint16Array, count: Int32Array): boolean {
+  const n = lo.length;
+  const mask = (1 << width) - 1;
+  if (shift + width <= 32) {
+    for (let i = 0; i < n; i++) count[(digits[i] = (lo[i] >>> shift) & mask)]++;
+  } else if (shift >= 32) {
+    const h = hi as Uint32Array;
+    for (let i = 0; i < n; i++) count[(digits[i] = (h[i] >>> (shift - 32)) & mask)]++;
+  } else {
+    const h = hi as Uint32Array;
+    for (let i = 0; i < n; i++) count[(digits[i] = ((lo[i] >>> shift) | (h[i] << (32 - shift))) & mask)]++;
+  }
+  return count[digits[0]] !== n;
+}
+
+/** ORs field values (read in `order`) into the packed keys at bit `shift`. */
+function packField(order: Int32Array, field: KeyField, shift: number, lo: Uint32Array, hi: Uint32Array | null): void {
+  const { key, buckets } = field;
+  const n = order.length;
+  const bits = bitsFor(buckets);
+  for (let i = 0; i < n; i++) {
+    const v = key[order[i]];
+    if (!(v >= 0 && v < buckets && Number.isInteger(v))) throw new RangeError(`radix order: key ${v} of entry ${order[i]} is not an integer in [0, ${buckets})`);
+    if (bits === 0) continue;
+    if (shift >= 32) (hi as Uint32Array)[i] |= v << (shift - 32);
+    else {
+      lo[i] |= v << shift;
+      if (shift + bits > 32) (hi as Uint32Array)[i] |= v >>> (32 - shift);
+    }
+  }
+}

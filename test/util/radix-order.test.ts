@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { buildCsr } from '../../src/data/csr.js';
+import { bitsFor, orderByKeys, sortPacked, type KeyField } from '../../src/util/radix-order.js';
+import { countingSortChain, countingSortCsr, referenceCsr, referenceOrder } from '../reference/order.js';
+import { mulberry32, type Rng } from '../reference/random.js';
+
+function keys(rng: Rng, n: number, buckets: number, skew = 1): Int32Array {
+  return Int32Array.from({ length: n }, () => Math.floor(rng() ** skew * buckets));
+}
+
+function shuffled(rng: Rng, n: number): Int32Array {
+  const a = Int32Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    [a[i], a[j]] = [a[j], a[i]];
+  }
+  return a;
+}
+
+describe('orderByKeys', () => {
+  it('matches a stable comparator sort on random compound keys of every width', () => {
+    const rng = mulberry32(11);
+    // Bucket counts from one value (no bits) to 2^31 (31 bits), so the packed keys span 0 to 93
+    // bits: one word, two words, a digit across the word boundary, and more than one 64-bit group.
+    const shapes = [[1], [2], [2048], [2049], [1 << 20, 300_000, 56], [2 ** 31, 5], [2 ** 31, 2 ** 31], [2 ** 31, 2 ** 31, 2 ** 31], [7, 1, 3]];
+    for (const buckets of shapes) {
+      for (const n of [0, 1, 2, 17, 5000]) {
+        const fields: KeyField[] = buckets.map((b) => ({ key: keys(rng, n, b, 2), buckets: b }));
+        const order = shuffled(rng, n);
+        const want = Array.from(referenceOrder(order, fields));
+        expect(Array.from(orderByKeys(order, fields)), `buckets ${buckets} n ${n}`).toEqual(want);
+        if (buckets.every((b) => b <= 1 << 20)) expect(Array.from(countingSortChain(order, fields))).toEqual(want);
+      }
+    }
+  });
+
+  it('keeps equal keys in their given order and orders a subset of entries', () => {
+    const key = Int32Array.from([3, 1, 3, 1, 0, 3]);
+    expect(Array.from(orderByKeys(Int32Array.from([5, 0, 2, 3, 1]), [{ key, buckets: 4 }]))).toEqual([3, 1, 5, 0, 2]);
+  });
+
+  it('does not change its input and returns the packed keys it sorted by', () => {
+    const order = Int32Array.from([2, 0, 1]);
+    const user = Int32Array.from([1, 1, 0]);
+    const track = Int32Array.from([9, 4, 4]);
+    const sorted = sortPacked(order, [
+      { key: user, buckets: 3 },
+      { key: track, buckets: 10 },
+    ]);
+    expect(Array.from(order)).toEqual([2, 0, 1]);
+    expect(Array.from(sorted.order)).toEqual([2, 1, 0]);
+    expect(Array.from(sorted.lo)).toEqual([(0 << 4) | 4, (1 << 4) | 4, (1 << 4) | 9]);
+    expect(sorted.hi).toBeNull();
+  });
+
+  it('refuses keys outside their field', () => {
+    const order = Int32Array.from([0, 1]);
+    expect(() => orderByKeys(order, [{ key: Int32Array.from([0, 5]), buckets: 5 }])).toThrow(/key 5 of entry 1 is not an integer in \[0, 5\)/);
+    expect(() => orderByKeys(order, [{ key: Float64Array.from([0, 0.5]), buckets: 5 }])).toThrow(/key 0.5/);
+    expect(() => orderByKeys(order, [{ key: Int32Array.from([0, -1]), buckets: 5 }])).toThrow(/key -1/);
+    expect(() => bitsFor(2 ** 31 + 1)).toThrow(/buckets/);
+  });
+});
+
+describe('buildCsr', () => {
+  it('matches a map of summed cells on random triplets, edge sizes included', () => {
+    const rng = mulberry32(5);
+    for (const [rows, cols, n] of [
+      [0, 0, 0],
+      [1, 1, 0],
+      [1, 1, 9],
+      [3, 1, 40],
+      [1, 4000, 3000],
+      [50, 70, 4000],
+      [20_000, 30_000, 20_000],
+      [2, 2 ** 31 - 1, 100],
+    ]) {
+      const r = keys(rng, n, rows, 1.5);
+      const c = keys(rng, n, cols, 3);
+      const w = Float32Array.from({ length: n }, () => Math.round(rng() * 40) / 8 - 1);
+      const v = Float64Array.from({ length: n }, () => rng());
+      const got = buildCsr(rows, cols, r, c, [w, v]);
+      const want = referenceCsr(rows, cols, r, c, [w, v]);
+      expect(Array.from(got.indptr), `${rows}×${cols}, ${n}`).toEqual(Array.from(want.indptr));
+      expect(Array.from(got.indices)).toEqual(Array.from(want.indices));
+      expect(Array.from(got.values[0])).toEqual(Array.from(want.values[0]));
+      expect(Array.from(got.values[1])).toEqual(Array.from(want.values[1]));
+      if (cols < 1 << 20) expect(countingSortCsr(rows, cols, r, c, [w, v])).toEqual(got);
+    }
+  });
+
+  it('names the entry whose row or column is out of range', () => {
+    const one = Float32Array.from([1, 1]);
+    expect(() => buildCsr(2, 3, Int32Array.from([0, 2]), Int32Array.from([0, 1]), [one])).toThrow(/row index 2 at entry 1 out of range \[0, 2\)/);
+    expect(() => buildCsr(2, 3, Int32Array.from([0, 1]), Int32Array.from([-1, 1]), [one])).toThrow(/column index -1 at entry 0/);
+  });
+});
