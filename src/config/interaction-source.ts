@@ -26,6 +26,8 @@ export interface InteractionFlags extends PrivacyFlags, EventColumnFlags {
   signals?: string;
   /** Set by a command to show how far the read has come. */
   progress?: OnReadProgress;
+  /** Set by a command to report the read as soon as it is done (before the signals stage). */
+  onRead?: (ingest: IngestReport) => void;
 }
 
 /** The privacy and retention flags a command that reads raw user ids takes. */
@@ -57,6 +59,8 @@ export interface LoadedInteractions {
   interactions: Interactions;
   /** What the read did, and for event logs what the signals stage did. */
   report: { ingest: IngestReport; signals?: SignalsReport };
+  /** Wall-clock seconds of the read and of the signals stage (event logs). */
+  seconds: { read: number; signals?: number };
 }
 
 /** readCounts options from the shared flags (the counts defaults: user_id, item_id, weight). */
@@ -108,14 +112,20 @@ export async function withFormatHint<T>(format: 'counts' | 'events', read: () =>
 
 /** Read the file; event logs pass through the signals stage with `signals` (default: the --signals file, else the defaults). */
 export async function loadInteractions(f: InteractionFlags, signals?: SignalsConfigInput): Promise<LoadedInteractions> {
+  const started = performance.now();
   if (f.format === 'counts') {
     const counts = await withFormatHint('counts', () => readCounts(f.interactions, countsReadOptions(f)));
-    return { interactions: countsToInteractions(counts), report: { ingest: counts.report } };
+    const interactions = countsToInteractions(counts);
+    f.onRead?.(counts.report);
+    return { interactions, report: { ingest: counts.report }, seconds: { read: (performance.now() - started) / 1000 } };
   }
   const { log, report: ingest } = await withFormatHint('events', () => readEvents(f.interactions, eventsReadOptions(f)));
+  const read = (performance.now() - started) / 1000;
+  f.onRead?.(ingest);
   const asOf = f.asOf ?? defaultAsOf(log.timestamp);
   if (!Number.isFinite(asOf)) throw new Error(`${f.interactions}: no event with a valid timestamp (pass --as-of)`);
   const config = signals ?? (f.signals ? await loadSignalsConfig(f.signals) : undefined);
+  const signalsStarted = performance.now();
   const { interactions, report } = computeSignals(log, { asOf, config });
-  return { interactions, report: { ingest, signals: report } };
+  return { interactions, report: { ingest, signals: report }, seconds: { read, signals: (performance.now() - signalsStarted) / 1000 } };
 }

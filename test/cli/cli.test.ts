@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile, readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliIn } from '../util/cli-process.js';
+import { cliIn, runCli } from '../util/cli-process.js';
 
 let dir: string;
 
@@ -67,6 +67,37 @@ describe('mixtape CLI', () => {
     // Even users like items 0–14: their top pick should come from that half.
     const top = lines.slice(1).find((l) => l.startsWith('user0,1,'))!;
     expect(Number(top.split(',')[2].slice(3))).toBeLessThan(15);
+  });
+
+  it('off a terminal, prints a progress line per interval and each stage line as the stage ends', () => {
+    const args = ['train', '--interactions', 'counts.tsv', '--user-col', 'userID', '--item-col', 'artistID', '--factors', '2', '--iterations', '3', '--out', 'progress-model'];
+    // Short runs stay silent at the default interval (30 s) ...
+    const quiet = runCli(dir, args);
+    expect(quiet.status, quiet.stderr).toBe(0);
+    expect(quiet.stderr.split('\n').filter(Boolean).map((l) => l.split(' ')[0])).toEqual(['read', 'trained']);
+    // ... and show where they are at a short one.
+    const r = runCli(dir, args, { MIXTAPE_PROGRESS_INTERVAL: '0.000001' });
+    expect(r.status, r.stderr).toBe(0);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines.filter((l) => l.startsWith('reading: '))[0]).toMatch(/^reading: \d+\/\d+ MB \(\d+%\), [\d.]+ MB\/s, \d+ s elapsed/);
+    const training = lines.filter((l) => l.startsWith('training: '));
+    expect(training.length).toBeGreaterThanOrEqual(2);
+    expect(training.at(-1)).toMatch(/^training: 3\/3 iterations \(100%\), [\d.]+ iterations\/s, \d+ s elapsed; loss [\d.e-]+$/);
+    // The read line comes before training starts.
+    expect(lines.findIndex((l) => l.startsWith('read counts.tsv'))).toBeLessThan(lines.indexOf(training[0]));
+    expect(lines.at(-1)).toMatch(/^trained 40 users/);
+
+    const bad = runCli(dir, args, { MIXTAPE_PROGRESS_INTERVAL: 'soon' });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/MIXTAPE_PROGRESS_INTERVAL must be a number of seconds ≥ 0.*'soon'/);
+  });
+
+  it('reports the seconds of each stage of training in --json', () => {
+    const r = mixtape('train', '--interactions', 'counts.tsv', '--user-col', 'userID', '--item-col', 'artistID', '--factors', '2', '--iterations', '2', '--out', 'timed-model', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const { seconds, seconds_total } = JSON.parse(r.stdout);
+    for (const stage of ['read', 'train', 'save']) expect(seconds[stage]).toBeGreaterThan(0);
+    expect(seconds.read + seconds.train + seconds.save).toBeLessThanOrEqual(seconds_total);
   });
 
   it('recommends for a listed subset of users', async () => {

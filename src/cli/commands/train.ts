@@ -11,6 +11,7 @@ import { resolveTrainOptions } from '../../train/options.js';
 import { train } from '../../train/train.js';
 import { estimateTrainingMemory, parseSize } from '../../util/memory-estimate.js';
 import type { InteractionFlags } from '../../config/interaction-source.js';
+import type { IngestReport } from '../../data/index.js';
 import { addInteractionFlags } from '../load-interactions.js';
 import { int, num, oneOf, peakRssMb } from '../options.js';
 import { createProgress, readProgress } from '../progress.js';
@@ -77,8 +78,17 @@ export function registerTrain(program: Command): void {
         }
       }
       const reading = readProgress('reading', !!f.json);
-      const loaded = await loadInteractionsWithConfig({ ...f, progress: reading.onProgress }, config).finally(reading.stop);
+      // Each stage's line as soon as it is done: a long run's log shows where it is.
+      const say = (lines: string[]): void => {
+        if (!f.json) process.stderr.write(lines.map((l) => `${l}\n`).join(''));
+      };
+      const onRead = (ingest: IngestReport): void => {
+        reading.stop();
+        say([formatIngestLine(ingest)]);
+      };
+      const loaded = await loadInteractionsWithConfig({ ...f, progress: reading.onProgress, onRead }, config).finally(reading.stop);
       const signals = loaded.report.signals;
+      if (signals) say(formatSignalsLines(signals, f.asOf === undefined));
       const catalog = f.catalog ? await readCatalog(f.catalog, f.catalogArtists ? { artists: f.catalogArtists } : {}) : undefined;
       const interactions = catalog ? withCatalogTracks(loaded.interactions, catalog) : loaded.interactions;
       const bar = f.json ? undefined : createProgress('training', f.iterations, 'iterations');
@@ -106,6 +116,7 @@ export function registerTrain(program: Command): void {
           ? `the checkpoint after iteration ${checkpointed} is kept in ${ckDir}: run the same command with --resume to continue`
           : `no checkpoint yet (one is written every ${f.checkpointEvery} iterations); ${f.out} is unchanged`,
       );
+      const trainStarted = performance.now();
       let model = await train(interactions, opts, {
         initial: resumed,
         afterIteration: async (s) => {
@@ -116,14 +127,17 @@ export function registerTrain(program: Command): void {
         },
       });
       bar?.stop();
+      const trainSeconds = (performance.now() - trainStarted) / 1000;
       let content: { cold_tracks: number; blended_tracks: number; dim: number } | undefined;
       if (catalog) {
         const attached = attachContent(model, catalog, { blendWarm: f.blendContent ?? false });
         model = model.withContent(attached.content);
         content = { cold_tracks: attached.coldTracks, blended_tracks: attached.blendedTracks, dim: attached.content.dim };
       }
+      const saveStarted = performance.now();
       await model.save(f.out);
       await removeCheckpoint(ckDir);
+      const saveSeconds = (performance.now() - saveStarted) / 1000;
       setInterruptNote(undefined);
       const summary = {
         users: interactions.users.size,
@@ -133,17 +147,13 @@ export function registerTrain(program: Command): void {
         threads: f.threads ?? defaultThreads(),
         iterations: model.data.history.map((h) => ({ iteration: h.iteration, seconds: h.seconds, loss: h.loss })),
         seconds_total: (performance.now() - started) / 1000,
+        seconds: { ...loaded.seconds, train: trainSeconds, save: saveSeconds },
         peak_rss_mb: peakRssMb(),
         ingest: ingestJson(loaded.report.ingest),
         ...(signals ? { signals: { as_of: signals.asOf, ...signals.totals, decay: signals.decay } } : {}),
         ...(content ? { content } : {}),
       };
       if (f.json) process.stdout.write(JSON.stringify(summary) + '\n');
-      else {
-        // Printed once the run has succeeded: a failed run's stderr is its one error line.
-        const lines = [formatIngestLine(loaded.report.ingest), ...(signals ? formatSignalsLines(signals, f.asOf === undefined) : [])];
-        lines.push(`trained ${summary.users} users × ${summary.items} items (${summary.nnz} nonzeros) in ${summary.seconds_total.toFixed(2)} s → ${f.out}`);
-        process.stderr.write(lines.join('\n') + '\n');
-      }
+      say([`trained ${summary.users} users × ${summary.items} items (${summary.nnz} nonzeros) in ${summary.seconds_total.toFixed(2)} s → ${f.out}`]);
     });
 }

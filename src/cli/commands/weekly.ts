@@ -101,6 +101,7 @@ export function registerWeekly(program: Command): void {
       // A week without fresh events is a week like any other: the playlists come from the model alone.
       const reading = readProgress('reading', !!f.json);
       const { log, report: ingest } = await readEvents(f.events, { ...eventColumnOptions(f), onProgress: reading.onProgress, asOf: f.asOf, skipBad: f.skipBad ?? false, allowEmpty: true, ...ingestPrivacyOptions(f, 'events') }).finally(reading.stop);
+      if (!f.json) process.stderr.write(`${formatIngestLine(ingest)}\n`);
       let meta: TrackMeta;
       // Artists from the catalog given, else from the catalog the model was trained with, else the events.
       if (f.catalog) meta = trackMetaFromCatalog(await readCatalog(f.catalog), data.items);
@@ -187,8 +188,7 @@ export function registerWeekly(program: Command): void {
       if (f.json) process.stdout.write(JSON.stringify(report) + '\n');
       else {
         process.stderr.write(
-          `${formatIngestLine(ingest)}\n` +
-            `wrote ${summary.rows} rows for ${summary.users} users (${week}) in ${summary.seconds.toFixed(1)} s ` +
+          `wrote ${summary.rows} rows for ${summary.users} users (${week}) in ${summary.seconds.toFixed(1)} s ` +
             `(${summary.usersPerSecond.toFixed(0)} users/s) → ${f.out}; ${summary.short} short playlists; ` +
             (recent.newListeners > 0 ? `${recent.newListeners} new listeners folded in from their recent events; ` : '') +
             (summary.resumedShards > 0 ? `resumed after ${summary.resumedShards} completed shards; ` : '') +
