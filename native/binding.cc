@@ -252,21 +252,38 @@ Napi::Value AlsHalfStepAsync(const Napi::CallbackInfo& info) {
 
 // ---- loss ---------------------------------------------------------------------------------------
 
+/**
+ * The objective over user rows [rowBegin, rowEnd) (default all): `raw` and `normalized` as if those
+ * rows were the whole problem, and the additive parts (fit, normX, confSum; normY is the same for
+ * every range) from which shards of rows sum to the whole.
+ */
 Napi::Value ImplicitLoss(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), [&]() -> Napi::Value {
     const std::string fn = "implicitLoss";
-    const ImplicitValues values = read_implicit(options(fn, info));
+    const Napi::Object o = options(fn, info);
+    const ImplicitValues values = read_implicit(o);
+    const Napi::Value vRb = o.Get("rowBegin"), vRe = o.Get("rowEnd");
     // No JS runs from here on.
     const ImplicitArgs a = parse_implicit(fn, values);
-    const CsrRange m = copy_csr_range(fn.c_str(), a.csr(), a.cols, 0, a.rows, true);
+    const auto rows = static_cast<int64_t>(a.rows);
+    const auto rb = static_cast<std::size_t>(vRb.IsUndefined() ? 0 : integer(fn, "rowBegin", vRb, 0, rows));
+    const auto re = static_cast<std::size_t>(vRe.IsUndefined() ? a.rows : integer(fn, "rowEnd", vRe, 0, rows));
+    if (rb > re)
+      throw_range(fn + ": rowBegin=" + std::to_string(rb) + " is greater than rowEnd=" + std::to_string(re));
+    const CsrRange m = copy_csr_range(fn.c_str(), a.csr(), a.cols, rb, re, true);
     const std::size_t e0 = m.entry_begin, ne = m.indices.size();
     validate_values(fn.c_str(), "conf", a.conf.data + e0, e0, e0 + ne, true);
     validate_values(fn.c_str(), "pref", a.pref.data + e0, e0, e0 + ne, false);
-    const LossResult r = implicit_loss(m.indptr.data(), m.indices.data(), a.pref.data + e0, a.conf.data + e0, a.rows,
-                                       a.X.data, a.Y.data, a.cols, a.k, a.reg);
+    const LossParts p = implicit_loss_parts(m.indptr.data(), m.indices.data(), a.pref.data + e0, a.conf.data + e0,
+                                            re - rb, a.X.data + rb * a.k, a.Y.data, a.cols, a.k);
+    const LossResult r = loss_from_parts(p, re - rb, a.cols, static_cast<double>(ne), a.reg);
     Napi::Object out = Napi::Object::New(info.Env());
     out.Set("raw", r.raw);
     out.Set("normalized", r.normalized);
+    out.Set("fit", p.fit);
+    out.Set("normX", p.norm_x);
+    out.Set("normY", p.norm_y);
+    out.Set("confSum", p.conf_sum);
     return out;
   });
 }

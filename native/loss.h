@@ -15,9 +15,19 @@ struct LossResult {
   double normalized;  // raw / (Σ_nnz c + m·n − nnz)
 };
 
-inline LossResult implicit_loss(const int32_t* indptr, const int32_t* indices, const float* pref, const float* conf,
-                                std::size_t m, const float* X, const float* Y, std::size_t n, std::size_t k,
-                                double reg) {
+// The additive parts of the objective over a range of user rows, so row shards can be summed:
+// fit = Σ_{u in range, all i} c_ui (p_ui − x_u·y_i)², norm_x = Σ_{u in range} |x_u|²,
+// conf_sum = Σ c over the range's nonzeros; norm_y = Σ_i |y_i|² (the same for every range).
+struct LossParts {
+  double fit;
+  double norm_x;
+  double norm_y;
+  double conf_sum;
+};
+
+// Rows [0, rows) of the CSR arrays (indptr[0] may be non-zero: entries are read relative to it).
+inline LossParts implicit_loss_parts(const int32_t* indptr, const int32_t* indices, const float* pref, const float* conf,
+                                     std::size_t rows, const float* X, const float* Y, std::size_t n, std::size_t k) {
   std::vector<double> G(k * k, 0.0), xd(k), yd(k);
   double norm_y = 0;
   for (std::size_t i = 0; i < n; ++i) {
@@ -35,25 +45,37 @@ inline LossResult implicit_loss(const int32_t* indptr, const int32_t* indices, c
 
   double total = 0, norm_x = 0, conf_sum = 0;
   std::vector<double> Gx(k);
-  for (std::size_t u = 0; u < m; ++u) {
+  const int64_t e0 = indptr[0];
+  for (std::size_t u = 0; u < rows; ++u) {
     const float* x = X + u * k;
     for (std::size_t a = 0; a < k; ++a) xd[a] = x[a];
     norm_x += ddot(xd.data(), xd.data(), k);
     for (std::size_t a = 0; a < k; ++a) Gx[a] = ddot(G.data() + a * k, xd.data(), k);
     total += ddot(xd.data(), Gx.data(), k);  // Σ_i (x·y_i)² as if every entry were unobserved
     for (int64_t e = indptr[u]; e < indptr[u + 1]; ++e) {
-      const float* y = Y + static_cast<std::size_t>(indices[e]) * k;
+      const float* y = Y + static_cast<std::size_t>(indices[e - e0]) * k;
       double d = 0;
       for (std::size_t a = 0; a < k; ++a) d += xd[a] * y[a];
-      const double c = conf[e], diff = pref[e] - d;
+      const double c = conf[e - e0], diff = pref[e - e0] - d;
       total += c * diff * diff - d * d;
       conf_sum += c;
     }
   }
-  const double nnz = static_cast<double>(indptr[m]);
-  const double raw = total + reg * (norm_x + norm_y);
-  const double denom = conf_sum + static_cast<double>(m) * static_cast<double>(n) - nnz;
+  return {total, norm_x, norm_y, conf_sum};
+}
+
+// The whole objective from the parts of all m rows (nnz entries, n items).
+inline LossResult loss_from_parts(const LossParts& p, std::size_t m, std::size_t n, double nnz, double reg) {
+  const double raw = p.fit + reg * (p.norm_x + p.norm_y);
+  const double denom = p.conf_sum + static_cast<double>(m) * static_cast<double>(n) - nnz;
   return {raw, denom > 0 ? raw / denom : 0.0};
+}
+
+inline LossResult implicit_loss(const int32_t* indptr, const int32_t* indices, const float* pref, const float* conf,
+                                std::size_t m, const float* X, const float* Y, std::size_t n, std::size_t k,
+                                double reg) {
+  const LossParts p = implicit_loss_parts(indptr, indices, pref, conf, m, X, Y, n, k);
+  return loss_from_parts(p, m, n, static_cast<double>(indptr[m] - indptr[0]), reg);
 }
 
 }  // namespace mixtape

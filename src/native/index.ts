@@ -50,6 +50,24 @@ export interface LossArgs {
   Y: Float32Array;
   factors: number;
   regularization: number;
+  /** User rows [rowBegin, rowEnd) to sum over (default: all). */
+  rowBegin?: number;
+  rowEnd?: number;
+}
+
+/**
+ * The implicit objective over the rows given: `raw` and `normalized` as if they were the whole
+ * problem, and its additive parts, which shards of rows sum to the whole:
+ * raw = Σ fit + λ(Σ normX + normY), normalized = raw / (Σ confSum + m·n − nnz).
+ */
+export interface LossResult {
+  raw: number;
+  normalized: number;
+  fit: number;
+  normX: number;
+  /** Σ_i |y_i|², the same for every range of rows. */
+  normY: number;
+  confSum: number;
 }
 
 export interface ScoreTopKArgs {
@@ -97,7 +115,7 @@ interface NativeAddon {
   gramAsync(Y: Float32Array, factors: number, out?: Float32Array): Promise<Float32Array>;
   alsHalfStep(args: AlsHalfStepArgs): void;
   alsHalfStepAsync(args: AlsHalfStepArgs): Promise<void>;
-  implicitLoss(args: LossArgs): { raw: number; normalized: number };
+  implicitLoss(args: LossArgs): LossResult;
   scoreTopK(args: ScoreTopKArgs): void;
   scoreTopKAsync(args: ScoreTopKArgs): Promise<void>;
   solveSpd(A: Float32Array, B: Float32Array, dim: number, nrhs: number, ridge: number): Float32Array;
@@ -163,7 +181,7 @@ export function alsHalfStepAsync(args: AlsHalfStepArgs): Promise<void> {
 }
 
 /** The implicit-ALS loss; `normalized` = raw / (Σ_nnz c + rows·cols − nnz). */
-export function implicitLoss(args: LossArgs): { raw: number; normalized: number } {
+export function implicitLoss(args: LossArgs): LossResult {
   return addon.implicitLoss(args);
 }
 

@@ -209,6 +209,22 @@ describe('implicitLoss', () => {
 
   it('is 0 for an empty problem', () => {
     const got = implicitLoss({ indptr: new Int32Array(1), indices: new Int32Array(0), pref: new Float32Array(0), conf: new Float32Array(0), X: new Float32Array(0), Y: new Float32Array(0), factors: 3, regularization: 0.1 });
-    expect(got).toEqual({ raw: 0, normalized: 0 });
+    expect(got).toEqual({ raw: 0, normalized: 0, fit: 0, normX: 0, normY: 0, confSum: 0 });
+  });
+
+  it('sums over row ranges (empty ones included) to the brute-force loss', () => {
+    const [rows, cols, k, reg] = [37, 23, 5, 0.3];
+    const { csr, X, Y } = problem(11, rows, cols, k, 0.2, [1, 2]);
+    const want = lossRef(csr, X, Y, k, reg);
+    const base = { indptr: csr.indptr, indices: csr.indices, pref: csr.pref, conf: csr.conf, X, Y, factors: k, regularization: reg };
+    const whole = implicitLoss(base);
+    const parts = [[0, 0], [0, 9], [9, 10], [10, 10], [10, 37]].map(([b, e]) => implicitLoss({ ...base, rowBegin: b, rowEnd: e }));
+    for (const p of parts) expect(p.normY).toBe(whole.normY);
+    const sum = (f: (p: (typeof parts)[number]) => number): number => parts.reduce((a, p) => a + f(p), 0);
+    const raw = sum((p) => p.fit) + reg * (sum((p) => p.normX) + whole.normY);
+    const nnz = csr.indices.length;
+    expect(Math.abs(raw - want.raw) / want.raw).toBeLessThan(1e-6);
+    expect(Math.abs(raw / (sum((p) => p.confSum) + rows * cols - nnz) - want.normalized) / want.normalized).toBeLessThan(1e-6);
+    expect(Math.abs(whole.fit + reg * (whole.normX + whole.normY) - whole.raw)).toBeLessThan(1e-9 * whole.raw);
   });
 });

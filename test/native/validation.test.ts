@@ -139,6 +139,9 @@ describe('implicitLoss rejects bad arguments', () => {
     ['an out-of-range index', { indices: badIndices((ix) => (ix[e0] = 8)) }, RangeError, /implicitLoss: indices\[\d+\]=8 out of range \[0, 8\)/],
     ['NaN confidence', { conf: Float32Array.from(csr.conf, (v, i) => (i === 0 ? NaN : v)) }, RangeError, /implicitLoss: conf\[0\]/],
     ['a detached Y', { Y: detached() }, TypeError, /implicitLoss: Y is a view over a detached ArrayBuffer/],
+    ['a rowEnd past the rows', { rowEnd: 11 }, RangeError, /implicitLoss: rowEnd=11 must be an integer in \[0, 10\]/],
+    ['a fractional rowBegin', { rowBegin: 1.5 }, RangeError, /implicitLoss: rowBegin=1.5 must be an integer/],
+    ['a reversed row range', { rowBegin: 6, rowEnd: 3 }, RangeError, /implicitLoss: rowBegin=6 is greater than rowEnd=3/],
   ] as const)('rejects %s', (_label, over, kind, message) => {
     expect(() => implicitLoss(loss(over))).toThrow(kind);
     expect(() => implicitLoss(loss(over))).toThrow(message);
