@@ -13,7 +13,7 @@ import path from 'node:path';
 import * as arrow from 'apache-arrow';
 import { Dictionary } from '../data/dictionary.js';
 import { writeDirAtomic } from '../util/atomic.js';
-import { encodeParquet, factorColumns, numericColumn, readFactorColumns, decodeParquet, stringColumn } from './columnar.js';
+import { encodeParquet, factorColumns, numericColumn, readFactorColumns, decodeParquet, stringColumn, utf8Vector } from './columnar.js';
 import type { ModelData, ModelParams } from './model-data.js';
 
 export const MODEL_FORMAT = 'mixtape-model';
@@ -42,8 +42,8 @@ export interface ExtraFile {
 export async function saveModelDir(dir: string, model: ModelData, version: string, extras: ExtraFile[] = [], extensions?: Record<string, unknown>): Promise<void> {
   const k = model.params.factors;
   const files: [string, Uint8Array][] = [
-    ['users.parquet', encodeParquet(arrow.tableFromArrays({ user_id: [...model.users.ids], ...factorColumns(model.userFactors, model.users.size, k) }))],
-    ['items.parquet', encodeParquet(arrow.tableFromArrays({ item_id: [...model.items.ids], ...factorColumns(model.itemFactors, model.items.size, k) }))],
+    ['users.parquet', encodeParquet(factorTable('user_id', model.users.ids, model.userFactors, k))],
+    ['items.parquet', encodeParquet(factorTable('item_id', model.items.ids, model.itemFactors, k))],
     ['interactions.parquet', encodeParquet(interactionsTable(model))],
     ...extras.map((e) => [e.name, e.bytes] as [string, Uint8Array]),
   ];
@@ -62,6 +62,12 @@ export async function saveModelDir(dir: string, model: ModelData, version: strin
     for (const [name, bytes] of files) await writeFile(path.join(tmp, name), bytes);
     await writeFile(path.join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
   });
+}
+
+/** An id column and one float32 column per factor. */
+function factorTable(idName: string, ids: readonly string[], factors: Float32Array, k: number): arrow.Table {
+  const columns = factorColumns(factors, ids.length, k);
+  return new arrow.Table({ [idName]: utf8Vector(ids), ...Object.fromEntries(Object.entries(columns).map(([name, c]) => [name, arrow.makeVector(c)])) });
 }
 
 function interactionsTable(model: ModelData): arrow.Table {
