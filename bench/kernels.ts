@@ -1,6 +1,7 @@
 /**
  * Micro-benchmarks of the native kernels (tinybench) at several sizes: the reference sgemm, gram,
- * the ALS half-step (CG at k = 32…256, Cholesky at k = 32…128) and the fused score + top-k. Each
+ * the ALS half-step (CG at k = 32…256, Cholesky at k = 32…128), the implicit loss and the fused
+ * score + top-k. Each
  * row shows GFLOP/s and that rate as a % of the one-thread sgemm rate measured in the same run.
  * Kept short (well under a minute); on a shared machine the % column is steadier than the times.
  *
@@ -8,7 +9,7 @@
  */
 import { Bench } from 'tinybench';
 
-import { alsHalfStep, gram, nativeInfo, scoreTopK, sgemmBench, type AlsHalfStepArgs } from '../src/native/index.js';
+import { alsHalfStep, gram, implicitLoss, nativeInfo, scoreTopK, sgemmBench, type AlsHalfStepArgs } from '../src/native/index.js';
 import { mulberry32, randomCsr, randomFloats } from '../test/reference/random.js';
 
 const rng = mulberry32(2024);
@@ -55,6 +56,19 @@ for (const k of [32, 64, 128, 256]) {
   const cholName = `als cholesky ${cholRows} rows nnz=${cholNnz} k=${k}`;
   flops.set(cholName, cholNnz * k * (k + 1) + (cholRows * k * k * k) / 3);
   bench.add(cholName, () => alsHalfStep({ ...base, solver: 'cholesky', rowEnd: cholRows }));
+}
+
+// The loss on a listening-log shape: 100 nonzeros per user, more users than items.
+const lossShape = { rows: 4000, cols: 2000 };
+const lossCsr = randomCsr(rng, lossShape.rows, lossShape.cols, 100 / lossShape.cols);
+const lossNnz = lossCsr.indptr[lossShape.rows];
+for (const k of [32, 64, 128]) {
+  const X = randomFloats(rng, lossShape.rows * k, -0.1, 0.1);
+  const Y = randomFloats(rng, lossShape.cols * k, -0.1, 0.1);
+  const name = `loss ${lossShape.rows} rows × ${lossShape.cols} cols nnz=${lossNnz} k=${k}`;
+  // YᵀY (half of k² per item), the quadratic form per row (k²) and a dot product per nonzero.
+  flops.set(name, lossShape.cols * k * k + 2 * lossShape.rows * k * k + 2 * lossNnz * k);
+  bench.add(name, () => implicitLoss({ ...lossCsr, X, Y, factors: k, regularization: 0.05 }));
 }
 
 for (const [users, items, k] of [
