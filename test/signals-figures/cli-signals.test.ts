@@ -181,6 +181,8 @@ describe('mixtape signals', () => {
       expect({ kind, n: summary.ingest.validation[kind] }).toEqual({ kind, n: truth.corrupt[kind] });
     }
     expect(summary.signals.as_of).toBe(end);
+    // Seconds per stage, the signals stage included.
+    for (const stage of ['read', 'signals', 'train', 'save']) expect(summary.seconds[stage]).toBeGreaterThan(0);
   });
 
   it('train without --as-of takes the end of the log, not a stray row dated months ahead', () => {
