@@ -25,7 +25,7 @@ struct LossParts {
   double conf_sum;
 };
 
-// Rows [0, rows) of the CSR arrays (indptr[0] may be non-zero: entries are read relative to it).
+// Rows [0, rows) of a CSR range whose offsets start at 0 (as copy_csr_range makes them).
 inline LossParts implicit_loss_parts(const int32_t* indptr, const int32_t* indices, const float* pref, const float* conf,
                                      std::size_t rows, const float* X, const float* Y, std::size_t n, std::size_t k) {
   std::vector<double> G(k * k, 0.0), xd(k), yd(k);
@@ -45,7 +45,6 @@ inline LossParts implicit_loss_parts(const int32_t* indptr, const int32_t* indic
 
   double total = 0, norm_x = 0, conf_sum = 0;
   std::vector<double> Gx(k);
-  const int64_t e0 = indptr[0];
   for (std::size_t u = 0; u < rows; ++u) {
     const float* x = X + u * k;
     for (std::size_t a = 0; a < k; ++a) xd[a] = x[a];
@@ -55,10 +54,10 @@ inline LossParts implicit_loss_parts(const int32_t* indptr, const int32_t* indic
     for (int64_t e = indptr[u]; e < indptr[u + 1]; ++e) {
       // Widened first so the dot product runs on SIMD lanes (a scalar float-by-double loop
       // does not vectorise, and at a hundred million nonzeros it was most of the loss).
-      const float* y = Y + static_cast<std::size_t>(indices[e - e0]) * k;
+      const float* y = Y + static_cast<std::size_t>(indices[e]) * k;
       for (std::size_t a = 0; a < k; ++a) yd[a] = y[a];
       const double d = ddot(xd.data(), yd.data(), k);
-      const double c = conf[e - e0], diff = pref[e - e0] - d;
+      const double c = conf[e], diff = pref[e] - d;
       total += c * diff * diff - d * d;
       conf_sum += c;
     }
@@ -71,13 +70,6 @@ inline LossResult loss_from_parts(const LossParts& p, std::size_t m, std::size_t
   const double raw = p.fit + reg * (p.norm_x + p.norm_y);
   const double denom = p.conf_sum + static_cast<double>(m) * static_cast<double>(n) - nnz;
   return {raw, denom > 0 ? raw / denom : 0.0};
-}
-
-inline LossResult implicit_loss(const int32_t* indptr, const int32_t* indices, const float* pref, const float* conf,
-                                std::size_t m, const float* X, const float* Y, std::size_t n, std::size_t k,
-                                double reg) {
-  const LossParts p = implicit_loss_parts(indptr, indices, pref, conf, m, X, Y, n, k);
-  return loss_from_parts(p, m, n, static_cast<double>(indptr[m] - indptr[0]), reg);
 }
 
 }  // namespace mixtape
