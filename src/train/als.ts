@@ -82,6 +82,9 @@ export async function trainAls(inter: Interactions, opts: ResolvedTrainOptions, 
     fillRandom(items.factors, (opts.seed ^ 0x5bd1e995) >>> 0);
   }
   const gramBuf = sharedArray(Float32Array, k * k);
+  // The loss sums one row shard per thread (an empty problem still has one, for Σ|y|²).
+  const lossShards = shardRows(inter.indptr, opts.threads, k);
+  if (lossShards.length === 0) lossShards.push({ begin: 0, end: 0 });
 
   const pool = hooks.pool ?? createTrainPool(opts.threads);
   const iterations: IterationInfo[] = [...(hooks.initial?.history ?? [])];
@@ -93,7 +96,7 @@ export async function trainAls(inter: Interactions, opts: ResolvedTrainOptions, 
       const seconds = (performance.now() - t0) / 1000;
       assertFinite('user', users.factors, k, it + 1);
       assertFinite('item', items.factors, k, it + 1);
-      const loss = opts.computeLoss ? await computeLoss(pool, users, items.factors, opts) : Number.NaN;
+      const loss = opts.computeLoss ? await computeLoss(pool, users, lossShards, items.factors, opts) : Number.NaN;
       const info: IterationInfo = { iteration: it + 1, seconds, loss };
       iterations.push(info);
       opts.onIteration?.(info);
@@ -155,7 +158,7 @@ async function halfStep(pool: Piscina, side: Side, fixed: Float32Array, gramBuf:
  * of a row's quadratic term): at a hundred million nonzeros one worker took as long as the
  * iteration itself. The sum's last bits depend on the shard bounds, so on the thread count.
  */
-async function computeLoss(pool: Piscina, users: Side, itemFactors: Float32Array, opts: ResolvedTrainOptions): Promise<number> {
+async function computeLoss(pool: Piscina, users: Side, shards: readonly Shard[], itemFactors: Float32Array, opts: ResolvedTrainOptions): Promise<number> {
   const base: LossArgs = {
     indptr: users.indptr,
     indices: users.indices,
@@ -166,9 +169,7 @@ async function computeLoss(pool: Piscina, users: Side, itemFactors: Float32Array
     factors: opts.factors,
     regularization: opts.regularization,
   };
-  const shards = shardRows(users.indptr, opts.threads, opts.factors);
-  const ranges = shards.length > 0 ? shards : [{ begin: 0, end: 0 }];
-  const parts = (await Promise.all(ranges.map((r) => pool.run({ op: 'loss', args: { ...base, rowBegin: r.begin, rowEnd: r.end } } satisfies WorkerTask)))) as LossResult[];
+  const parts = (await Promise.all(shards.map((r) => pool.run({ op: 'loss', args: { ...base, rowBegin: r.begin, rowEnd: r.end } } satisfies WorkerTask)))) as LossResult[];
   let fit = 0;
   let normX = 0;
   let confSum = 0;
