@@ -12,7 +12,7 @@ import { DAY_MS, decayFactor } from './decay.js';
 import { eventEvidence, isEarlySkip, isPlayback, repeatTransform } from './evidence.js';
 import { computeExclusions, type Exclusions } from './exclusions.js';
 import { groupPointers } from './order.js';
-import { orderByKeys } from '../util/radix-order.js';
+import { orderByKeys, sortPacked } from '../util/radix-order.js';
 import type { SignalsReport, SignalsTotals } from './report.js';
 import { flagTracks } from './track-flags.js';
 import { accountTrust } from './trust.js';
@@ -177,14 +177,16 @@ export function computeSignals(input: EventLog, options: SignalsOptions): Signal
     { key: log.track, buckets: tracks },
     { key: day, buckets: days },
   ]);
-  playbackOrder = orderByKeys(playbackOrder, [{ key: log.user, buckets: users }]);
+  // The sorted keys are the users in order, so the groups' bounds need no second pass over the log.
+  const byUser = sortPacked(playbackOrder, [{ key: log.user, buckets: users }]);
+  playbackOrder = byUser.order;
 
   const capped = new Uint8Array(n);
   const cappedPlays = markCappedPlays(log, plays, day, config.capPlaysPerTrackPerDay, capped);
   const exclusions = computeExclusions(log, present, config.artistDislikeMin);
 
   // Account trust from playback behaviour (all present playbacks, capped or not).
-  const playbackPtr = groupPointers(playbackOrder, log.user, users);
+  const playbackPtr = groupPointers(byUser.lo, users);
   const features = accountFeatures(log, playbackOrder, playbackPtr, {
     shortPlayWindowMs: config.anomaly.shortPlayWindowMs,
     sessionGapMs: config.anomaly.sessionGapMs,
