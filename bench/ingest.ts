@@ -17,17 +17,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readEvents, writeEventsCsv, writeEventsParquet } from '../src/data/index.js';
+import { positiveIntArg as arg } from './args.js';
 import { syntheticLog } from './synthetic-log.js';
 import { peakRssMb } from '../src/util/peak-rss.js';
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const v = Number(process.argv[i + 1]);
-  if (!Number.isInteger(v) || v <= 0) throw new Error(`--${name} must be a positive integer, got ${process.argv[i + 1]}`);
-  return v;
-}
-
 
 interface Timing {
   seconds: number;

@@ -14,15 +14,8 @@ import { computeSignals } from '../src/signals/index.js';
 import { orderByKeys, type KeyField } from '../src/util/radix-order.js';
 import { peakRssMb } from '../src/util/peak-rss.js';
 import { countingSortChain, countingSortCsr } from '../test/reference/order.js';
+import { positiveIntArg as arg } from './args.js';
 import { syntheticLog } from './synthetic-log.js';
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const v = Number(process.argv[i + 1]);
-  if (!Number.isInteger(v) || v <= 0) throw new Error(`--${name} must be a positive integer, got ${process.argv[i + 1]}`);
-  return v;
-}
 
 const events = arg('events', 10_000_000);
 const users = arg('users', 1_000_000);

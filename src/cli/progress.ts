@@ -21,7 +21,7 @@ export function createProgress(label: string, total: number, unit: string): Prog
 }
 
 /** Seconds between progress lines off a terminal, from MIXTAPE_PROGRESS_INTERVAL. */
-export function lineInterval(): number {
+function lineInterval(): number {
   const text = process.env.MIXTAPE_PROGRESS_INTERVAL;
   if (text === undefined || text === '') return DEFAULT_LINE_INTERVAL_S;
   const v = Number(text);
