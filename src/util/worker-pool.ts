@@ -5,7 +5,7 @@
  */
 import os from 'node:os';
 import { Piscina } from 'piscina';
-import { workerFile } from './worker-file.js';
+import { WORKER_MODULE_ENV, workerFile } from './worker-file.js';
 
 export function defaultThreads(): number {
   const n = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
@@ -15,7 +15,7 @@ export function defaultThreads(): number {
 /** A pool running the module `name` beside `callerUrl`; `workerData` is copied once into each worker. */
 export function createWorkerPool(callerUrl: string, name: string, threads: number, workerData?: unknown): Piscina {
   if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads must be an integer ≥ 1, got ${threads}`);
-  const { filename, execArgv } = workerFile(callerUrl, name);
+  const { filename, module, execArgv } = workerFile(callerUrl, name);
   return new Piscina({
     filename,
     minThreads: threads,
@@ -23,6 +23,6 @@ export function createWorkerPool(callerUrl: string, name: string, threads: numbe
     idleTimeout: 60_000,
     execArgv,
     ...(workerData !== undefined ? { workerData } : {}),
-    env: { ...process.env, OPENBLAS_NUM_THREADS: '1' },
+    env: { ...process.env, OPENBLAS_NUM_THREADS: '1', [WORKER_MODULE_ENV]: module },
   });
 }
