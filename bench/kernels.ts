@@ -10,7 +10,7 @@
 import { Bench } from 'tinybench';
 
 import { alsHalfStep, gram, implicitLoss, nativeInfo, scoreTopK, sgemmBench, type AlsHalfStepArgs } from '../src/native/index.js';
-import { mulberry32, randomCsr, randomFloats } from '../test/reference/random.js';
+import { mulberry32, randomCsr, randomCsrPerRow, randomFloats } from '../test/reference/random.js';
 
 const rng = mulberry32(2024);
 const bench = new Bench({ time: 150, iterations: 3, warmupTime: 30, warmupIterations: 1 });
@@ -58,17 +58,23 @@ for (const k of [32, 64, 128, 256]) {
   bench.add(cholName, () => alsHalfStep({ ...base, solver: 'cholesky', rowEnd: cholRows }));
 }
 
-// The loss on a listening-log shape: 100 nonzeros per user, more users than items.
-const lossShape = { rows: 4000, cols: 2000 };
-const lossCsr = randomCsr(rng, lossShape.rows, lossShape.cols, 100 / lossShape.cols);
-const lossNnz = lossCsr.indptr[lossShape.rows];
-for (const k of [32, 64, 128]) {
-  const X = randomFloats(rng, lossShape.rows * k, -0.1, 0.1);
-  const Y = randomFloats(rng, lossShape.cols * k, -0.1, 0.1);
-  const name = `loss ${lossShape.rows} rows × ${lossShape.cols} cols nnz=${lossNnz} k=${k}`;
-  // YᵀY (half of k² per item), the quadratic form per row (k²) and a dot product per nonzero.
-  flops.set(name, lossShape.cols * k * k + 2 * lossShape.rows * k * k + 2 * lossNnz * k);
-  bench.add(name, () => implicitLoss({ ...lossCsr, X, Y, factors: k, regularization: 0.05 }));
+// The loss on listening-log shapes: more users than items; the large one has factor matrices far
+// beyond the caches (rows of Y are read at random, once per nonzero).
+const lossShapes = [
+  { csr: randomCsr(rng, 4000, 2000, 100 / 2000), ks: [32, 64, 128] },
+  { csr: randomCsrPerRow(rng, 250_000, 300_000, 10), ks: [64] },
+];
+for (const { csr: lossCsr, ks } of lossShapes) {
+  const { rows: lossRows, cols: lossCols } = lossCsr;
+  const lossNnz = lossCsr.indptr[lossRows];
+  for (const k of ks) {
+    const X = randomFloats(rng, lossRows * k, -0.1, 0.1);
+    const Y = randomFloats(rng, lossCols * k, -0.1, 0.1);
+    const name = `loss ${lossRows} rows × ${lossCols} cols nnz=${lossNnz} k=${k}`;
+    // The grams YᵀY and XᵀX (half of k² multiply-adds per row each) and a dot product per nonzero.
+    flops.set(name, (lossCols + lossRows) * k * k + 2 * lossNnz * k);
+    bench.add(name, () => implicitLoss({ ...lossCsr, X, Y, factors: k, regularization: 0.05 }));
+  }
 }
 
 for (const [users, items, k] of [

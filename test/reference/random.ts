@@ -69,3 +69,31 @@ export function randomCsr(
     conf: Float32Array.from(conf),
   };
 }
+
+/**
+ * A rows×cols CSR with `perRow` distinct columns in every row, drawn with a long-tailed popularity
+ * (column ∝ U³, as listening is), for log-sized shapes where `randomCsr`'s rows×cols draws are too
+ * slow. Preference and confidence as in `randomCsr` (alpha 4, 10% negatives).
+ */
+export function randomCsrPerRow(rng: Rng, rows: number, cols: number, perRow: number): RandomCsr {
+  if (perRow > cols) throw new RangeError(`perRow ${perRow} exceeds cols ${cols}`);
+  const nnz = rows * perRow;
+  const indptr = new Int32Array(rows + 1);
+  const indices = new Int32Array(nnz);
+  const pref = new Float32Array(nnz);
+  const conf = new Float32Array(nnz);
+  for (let r = 0, e = 0; r < rows; r++) {
+    const row = indices.subarray(e, e + perRow);
+    for (let j = 0; j < perRow; ) {
+      const c = Math.floor(rng() ** 3 * cols);
+      if (!row.subarray(0, j).includes(c)) row[j++] = c;
+    }
+    row.sort();
+    for (let j = 0; j < perRow; j++, e++) {
+      pref[e] = rng() < 0.1 ? 0 : 1;
+      conf[e] = 1 + 4 * rng();
+    }
+    indptr[r + 1] = e;
+  }
+  return { rows, cols, indptr, indices, pref, conf };
+}
