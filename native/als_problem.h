@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "errors.h"
+#include "prefetch.h"
 #include "simd.h"
 
 namespace mixtape {
@@ -59,7 +60,7 @@ struct RowGather {
   /**
    * Gathers entries [first, first + count) of row u (count ≤ capacity). The fixed side's rows are
    * scattered over a matrix larger than the caches, so each copy would wait on a miss; rows
-   * kPrefetch entries ahead (crossing into the next rows of the range) are prefetched so those
+   * kPrefetchAhead entries ahead (crossing into the next rows of the range) are prefetched so those
    * misses overlap.
    */
   void load(const AlsProblem& p, std::size_t u, std::size_t first, std::size_t count) {
@@ -67,7 +68,7 @@ struct RowGather {
     len = count;
     for (std::size_t j = 0; j < len; ++j) {
       const int64_t e = e0 + static_cast<int64_t>(j);
-      if (e + kPrefetch < last) prefetch_row(p.Y + static_cast<std::size_t>(p.indices[e + kPrefetch]) * p.k, p.k);
+      if (e + kPrefetchAhead < last) prefetch_row(p.Y + static_cast<std::size_t>(p.indices[e + kPrefetchAhead]) * p.k, p.k);
       copy_row(p.Y + static_cast<std::size_t>(p.indices[e]) * p.k, Z.data() + j * p.k, p.k);
       w[j] = p.conf[e] - 1.f;
       cp[j] = p.conf[e] * p.pref[e];
@@ -75,13 +76,6 @@ struct RowGather {
   }
 
  private:
-  static constexpr int64_t kPrefetch = 12;
-
-  static void prefetch_row(const float* src, std::size_t k) {
-    const char* c = reinterpret_cast<const char*>(src);
-    for (std::size_t b = 0; b < k * sizeof(float); b += 64) __builtin_prefetch(c + b, 0, 3);
-  }
-
   static void copy_row(const float* src, float* dst, std::size_t k) {
 #if defined(__AVX2__)
     std::size_t f = 0;
