@@ -4,8 +4,8 @@
  * minutes; farms stream a few target tracks for just over 30 s (the usual royalty threshold),
  * hour after hour, with machine-regular gaps.
  */
-import type { EventLog } from '../types.js';
 import { DAY_MS, HOUR_MS } from './decay.js';
+import type { AccountPlaybacks } from './playbacks.js';
 
 export const ACCOUNT_FEATURES = [
   'peakPlaysPerHour',
@@ -46,6 +46,26 @@ const LOOP_MIN_PLAYS = 5;
 /** Fewer in-session gaps than this leave the regularity undefined. */
 const MIN_GAPS = 10;
 
+/** Below this length an insertion sort beats a typed-array sort call (most accounts are short). */
+const SHORT_SORT = 32;
+
+/** Sorts a[0 .. n) ascending in place (finite values). */
+function sortPrefix(a: Float64Array, n: number): void {
+  if (n > SHORT_SORT) {
+    a.subarray(0, n).sort();
+    return;
+  }
+  for (let i = 1; i < n; i++) {
+    const v = a[i];
+    let j = i - 1;
+    while (j >= 0 && a[j] > v) {
+      a[j + 1] = a[j];
+      j--;
+    }
+    a[j + 1] = v;
+  }
+}
+
 /** Median of an ascending array (NaN when empty). */
 export function medianOfSorted(xs: Float64Array): number {
   const n = xs.length;
@@ -55,10 +75,7 @@ export function medianOfSorted(xs: Float64Array): number {
 }
 
 /**
- * Compute the features of every account.
- *
- * `order` lists playback event indices grouped by user (any order within a user) and `ptr` the
- * group bounds: events of user u are order[ptr[u] .. ptr[u+1]).
+ * Compute the features of every account from its playbacks (in any order within an account).
  *
  * - peakPlaysPerHour: most playbacks in one clock hour.
  * - playsPerActiveDay: playbacks per UTC day with any playback.
@@ -75,12 +92,8 @@ export function medianOfSorted(xs: Float64Array): number {
  *   not depend on the time zone).
  * - quietHours: longest circular run of hours of the day with almost no activity (sleep).
  */
-export function accountFeatures(
-  log: EventLog,
-  order: Int32Array,
-  ptr: Int32Array,
-  options: AccountFeatureOptions,
-): AccountFeatures {
+export function accountFeatures(playbacks: AccountPlaybacks, options: AccountFeatureOptions): AccountFeatures {
+  const { ptr, timestamp, msPlayed, durationMs: durations, track } = playbacks;
   const users = ptr.length - 1;
   const plays = new Int32Array(users);
   const values = Object.fromEntries(
@@ -91,7 +104,6 @@ export function accountFeatures(
   for (let u = 0; u < users; u++) maxN = Math.max(maxN, ptr[u + 1] - ptr[u]);
   const times = new Float64Array(maxN);
   const trackKeys = new Float64Array(maxN);
-  const durations = log.durationMs;
   const scratch = new Float64Array(maxN);
   const hist = new Float64Array(24);
   const [shortFrom, shortTo] = options.shortPlayWindowMs;
@@ -105,9 +117,9 @@ export function accountFeatures(
     let known = 0;
     let short = 0;
     for (let i = 0; i < n; i++) {
-      const e = order[begin + i];
-      times[i] = log.timestamp[e];
-      const ms = log.msPlayed[e];
+      const e = begin + i;
+      times[i] = timestamp[e];
+      const ms = msPlayed[e];
       let finished = 1;
       if (!Number.isNaN(ms)) {
         known++;
@@ -116,15 +128,15 @@ export function accountFeatures(
         finished = ms >= options.fullPlayFraction * (d > 0 && Number.isFinite(d) ? d : options.typicalDurationMs) ? 1 : 0;
       }
       // track·2 + finished: sorting groups each track's plays, finished ones last.
-      trackKeys[i] = log.track[e] * 2 + finished;
+      trackKeys[i] = track[e] * 2 + finished;
     }
     values.shortPlayShare[u] = known > 0 ? short / known : Number.NaN;
 
     // Logs are usually in time order, which the grouping by user keeps: sort only when needed.
-    let t = times.subarray(0, n);
+    const t = times;
     for (let i = 1; i < n; i++) {
       if (t[i] < t[i - 1]) {
-        t = t.sort();
+        sortPrefix(t, n);
         break;
       }
     }
@@ -160,10 +172,11 @@ export function accountFeatures(
     values.playsPerActiveDay[u] = n / days;
     values.activeHoursPerDay[u] = hours / days;
     if (gapCount >= MIN_GAPS) {
-      const gaps = scratch.subarray(0, gapCount).sort();
+      const gaps = scratch.subarray(0, gapCount);
+      sortPrefix(gaps, gapCount);
       const med = medianOfSorted(gaps);
       for (let i = 0; i < gapCount; i++) gaps[i] = Math.abs(gaps[i] - med);
-      gaps.sort();
+      sortPrefix(gaps, gapCount);
       values.gapRegularity[u] = (1.4826 * medianOfSorted(gaps)) / med;
     }
 
@@ -186,7 +199,8 @@ export function accountFeatures(
     values.hourEntropy[u] = entropy;
     values.quietHours[u] = longestQuiet;
 
-    const k = trackKeys.subarray(0, n).sort();
+    const k = trackKeys;
+    sortPrefix(k, n);
     let distinct = 0;
     let top = 0;
     let looped = 0;

@@ -1,40 +1,55 @@
 /** Hard cap on the plays of one track by one account in one day. */
-import { EVENT_CODE, type EventLog } from '../types.js';
+import type { EventLog } from '../types.js';
+import { bitsFor, orderByKeys, sortPacked, type KeyField } from '../util/radix-order.js';
+
+/** Plays ordered by (user, track, UTC day), and where each (user, track, day) cell begins. */
+export interface PlayCells {
+  order: Int32Array;
+  /** 1 where order[i] begins a new cell. */
+  starts: Uint8Array;
+}
 
 /**
- * Mark plays beyond `cap` per (user, track, UTC day) in `capped` and return how many were marked.
- * `order` lists event indices sorted by (user, track, day) (other kinds than play are skipped);
- * `day` gives each event's day bucket.
- * Within a day the first `cap` plays in log order count.
+ * Orders the `plays` (play event indices, ascending) into their cells; `day[e]` is the event's day
+ * bucket in [0, days). The sort's packed keys mark the cells in one sequential pass; only keys
+ * wider than 64 bits (tens of millions of both users and tracks) read the fields back per play.
  */
-export function markCappedPlays(
-  log: EventLog,
-  order: Int32Array,
-  day: Int32Array,
-  cap: number,
-  capped: Uint8Array,
-): number {
-  const PLAY = EVENT_CODE.play;
-  let marked = 0;
-  let count = 0;
-  let pu = -1;
-  let pt = -1;
-  let pd = -1;
+export function playCells(log: EventLog, plays: Int32Array, day: Int32Array, days: number): PlayCells {
+  const fields: KeyField[] = [
+    { key: log.user, buckets: log.users.size },
+    { key: log.track, buckets: log.tracks.size },
+    { key: day, buckets: days },
+  ];
+  const starts = new Uint8Array(plays.length);
+  if (fields.reduce((bits, f) => bits + bitsFor(f.buckets), 0) <= 64) {
+    const { order, lo, hi } = sortPacked(plays, fields);
+    for (let i = 0; i < order.length; i++) {
+      starts[i] = i === 0 || lo[i] !== lo[i - 1] || (hi !== null && hi[i] !== hi[i - 1]) ? 1 : 0;
+    }
+    return { order, starts };
+  }
+  const order = orderByKeys(plays, fields);
+  const { user, track } = log;
   for (let i = 0; i < order.length; i++) {
     const e = order[i];
-    const u = log.user[e];
-    const t = log.track[e];
-    const d = day[e];
-    if (u !== pu || t !== pt || d !== pd) {
-      count = 0;
-      pu = u;
-      pt = t;
-      pd = d;
-    }
-    if (log.kind[e] !== PLAY) continue;
-    count++;
+    const f = order[i - 1];
+    starts[i] = i === 0 || user[e] !== user[f] || track[e] !== track[f] || day[e] !== day[f] ? 1 : 0;
+  }
+  return { order, starts };
+}
+
+/**
+ * Mark plays beyond `cap` per (user, track, UTC day) cell in `capped` and return how many were
+ * marked. Within a day the first `cap` plays in log order count (the sort is stable).
+ */
+export function markCappedPlays(cells: PlayCells, cap: number, capped: Uint8Array): number {
+  const { order, starts } = cells;
+  let marked = 0;
+  let count = 0;
+  for (let i = 0; i < order.length; i++) {
+    count = starts[i] ? 1 : count + 1;
     if (count > cap) {
-      capped[e] = 1;
+      capped[order[i]] = 1;
       marked++;
     }
   }

@@ -6,13 +6,12 @@
 import { buildCsr } from '../data/csr.js';
 import { EVENT_CODE, EVENT_KINDS, type EventLog, type Interactions } from '../types.js';
 import { accountFeatures } from './anomaly.js';
-import { markCappedPlays } from './caps.js';
+import { markCappedPlays, playCells } from './caps.js';
 import { decayHalfLifeDays, resolveSignalsConfig, type SignalsConfig, type SignalsConfigInput } from './config.js';
 import { DAY_MS, decayFactor } from './decay.js';
 import { eventEvidence, isEarlySkip, isPlayback, repeatTransform } from './evidence.js';
 import { computeExclusions, type Exclusions } from './exclusions.js';
-import { groupPointers } from './order.js';
-import { orderByKeys, sortPacked } from '../util/radix-order.js';
+import { groupPlaybacks } from './playbacks.js';
 import type { SignalsReport, SignalsTotals } from './report.js';
 import { flagTracks } from './track-flags.js';
 import { accountTrust } from './trust.js';
@@ -158,36 +157,27 @@ export function computeSignals(input: EventLog, options: SignalsOptions): Signal
   // Plays ordered by (user, track, day) for the cap; playbacks grouped by user for the features.
   const PLAY = EVENT_CODE.play;
   let playCount = 0;
-  let playbacks = 0;
+  let playbackCount = 0;
   for (let i = 0; i < present.length; i++) {
     const k = log.kind[present[i]];
     if (k === PLAY) playCount++;
-    if (isPlayback(k)) playbacks++;
+    if (isPlayback(k)) playbackCount++;
   }
-  let plays: Int32Array = new Int32Array(playCount);
-  let playbackOrder: Int32Array = new Int32Array(playbacks);
+  const plays = new Int32Array(playCount);
+  const playbackEvents = new Int32Array(playbackCount);
   for (let i = 0, p = 0, q = 0; i < present.length; i++) {
     const e = present[i];
     const k = log.kind[e];
     if (k === PLAY) plays[p++] = e;
-    if (isPlayback(k)) playbackOrder[q++] = e;
+    if (isPlayback(k)) playbackEvents[q++] = e;
   }
-  plays = orderByKeys(plays, [
-    { key: log.user, buckets: users },
-    { key: log.track, buckets: tracks },
-    { key: day, buckets: days },
-  ]);
-  // The sorted keys are the users in order, so the groups' bounds need no second pass over the log.
-  const byUser = sortPacked(playbackOrder, [{ key: log.user, buckets: users }]);
-  playbackOrder = byUser.order;
-
   const capped = new Uint8Array(n);
-  const cappedPlays = markCappedPlays(log, plays, day, config.capPlaysPerTrackPerDay, capped);
+  const cappedPlays = markCappedPlays(playCells(log, plays, day, days), config.capPlaysPerTrackPerDay, capped);
   const exclusions = computeExclusions(log, present, config.artistDislikeMin);
 
   // Account trust from playback behaviour (all present playbacks, capped or not).
-  const playbackPtr = groupPointers(byUser.lo, users);
-  const features = accountFeatures(log, playbackOrder, playbackPtr, {
+  const playbacks = groupPlaybacks(log, playbackEvents);
+  const features = accountFeatures(playbacks, {
     shortPlayWindowMs: config.anomaly.shortPlayWindowMs,
     sessionGapMs: config.anomaly.sessionGapMs,
     typicalDurationMs: config.play.typicalDurationMs,
@@ -265,7 +255,7 @@ export function computeSignals(input: EventLog, options: SignalsOptions): Signal
     trust,
   };
 
-  const flagged = flagTracks(log, present, playbackOrder, playbackPtr, trust, capped, {
+  const flagged = flagTracks(log, present, playbacks, trust, capped, {
     notHumanBelow: config.anomaly.notHumanBelow,
     shareAbove: config.anomaly.trackLowTrustShare,
     minPlays: config.anomaly.trackMinPlays,

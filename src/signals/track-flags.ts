@@ -4,6 +4,7 @@
  */
 import type { EventLog } from '../types.js';
 import { isPlayback } from './evidence.js';
+import type { AccountPlaybacks } from './playbacks.js';
 import { percent } from './trust.js';
 
 export interface TrackFlagOptions {
@@ -21,14 +22,13 @@ export interface FlaggedTrack {
 }
 
 /**
- * `present` lists the events not after asOf; `byUser`/`userPtr` the same playbacks grouped by user;
+ * `present` lists the events not after asOf; `playbacks` the same playbacks grouped by account;
  * `capped[e]` marks plays over the cap. Returns flagged tracks, most bot-played first.
  */
 export function flagTracks(
   log: EventLog,
   present: Int32Array,
-  byUser: Int32Array,
-  userPtr: Int32Array,
+  playbacks: AccountPlaybacks,
   trust: Float32Array,
   capped: Uint8Array,
   options: TrackFlagOptions,
@@ -48,10 +48,11 @@ export function flagTracks(
   }
   // Distinct untrusted accounts per track: walk only those accounts' playbacks.
   const lastUser = new Int32Array(n).fill(-1);
+  const { ptr, track } = playbacks;
   for (let u = 0; u < trust.length; u++) {
     if (!(trust[u] < options.notHumanBelow)) continue;
-    for (let p = userPtr[u]; p < userPtr[u + 1]; p++) {
-      const t = log.track[byUser[p]];
+    for (let p = ptr[u]; p < ptr[u + 1]; p++) {
+      const t = track[p];
       if (lastUser[t] !== u) {
         lastUser[t] = u;
         lowAccounts[t]++;
