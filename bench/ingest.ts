@@ -3,11 +3,14 @@
  * Parquet and CSV (cached in the temp folder), then times readEvents on each file in its own
  * child process so each format's peak RSS is its own.
  *
- *   tsx bench/ingest.ts [--events 10000000] [--seed 7] [--runs 1]
- * prints {events, load_average, parquet: {seconds, cpu_seconds, events_per_s, events_per_cpu_s,
- * peak_rss_mb}, parquet_zstd: {...}, csv: {...}}: the median run (by seconds) and, with several
- * runs, the best one and every run's seconds. `parquet` is Snappy-compressed, what Spark and
- * pyarrow write by default; `parquet_zstd` the same rows with ZSTD (smaller, slower to decode).
+ *   tsx bench/ingest.ts [--events 10000000] [--users 100000] [--tracks 200000] [--seed 7] [--runs 1]
+ * prints {events, users, tracks, load_average, parquet: {seconds, cpu_seconds, events_per_s,
+ * events_per_cpu_s, peak_rss_mb}, parquet_zstd: {...}, parquet_plain_ids: {...}, csv: {...}}: the
+ * median run (by seconds) and, with several runs, the best one and every run's seconds. `parquet`
+ * is Snappy-compressed, what Spark and pyarrow write by default; `parquet_zstd` the same rows with
+ * ZSTD (smaller, slower to decode); `parquet_plain_ids` Snappy with the ids as plain strings, as
+ * writers store ids with too many distinct values for a dictionary page (every row is then a
+ * lookup of its id: try --users 1000000).
  * On a shared machine wall-clock figures vary with the load; CPU seconds (user + system of the
  * reading process) vary less.
  */
@@ -80,30 +83,36 @@ async function main(): Promise<void> {
   const childAt = process.argv.indexOf('--child');
   if (childAt >= 0) return child(process.argv[childAt + 1]);
   const events = arg('events', 10_000_000);
+  const users = arg('users', 100_000);
+  const tracks = arg('tracks', 200_000);
   const seed = arg('seed', 7);
   const runs = arg('runs', 1);
   // The folder names the writer version: v2 files keep id columns dictionary-encoded throughout.
-  const dir = path.join(os.tmpdir(), 'mixtape-bench-ingest', `${events}-${seed}-v2`);
+  const dir = path.join(os.tmpdir(), 'mixtape-bench-ingest', `${events}-${users}-${tracks}-${seed}-v3`);
   mkdirSync(dir, { recursive: true });
   const parquet = path.join(dir, 'events.snappy.parquet');
   const zstd = path.join(dir, 'events.parquet');
+  const plain = path.join(dir, 'events.plain-ids.snappy.parquet');
   const csv = path.join(dir, 'events.csv');
-  if (!existsSync(parquet) || !existsSync(zstd) || !existsSync(csv)) {
-    const log = syntheticLog(events, seed);
+  if (![parquet, zstd, plain, csv].every((f) => existsSync(f))) {
+    const log = syntheticLog(events, seed, { users, tracks });
     if (!existsSync(parquet)) await writeEventsParquet(log, parquet, { compression: 'snappy' });
     if (!existsSync(zstd)) await writeEventsParquet(log, zstd, { compression: 'zstd' });
+    if (!existsSync(plain)) await writeEventsParquet(log, plain, { compression: 'snappy', plainIds: true });
     if (!existsSync(csv)) await writeEventsCsv(log, csv);
   }
   const load = os.loadavg().map((v) => Math.round(v * 100) / 100);
   const pq: Run[] = [];
   const pqZstd: Run[] = [];
+  const pqPlain: Run[] = [];
   const text: Run[] = [];
   for (let r = 0; r < runs; r++) {
     pq.push(timeInChild(parquet));
     pqZstd.push(timeInChild(zstd));
+    pqPlain.push(timeInChild(plain));
     text.push(timeInChild(csv));
   }
-  const result = { events, load_average: load, parquet: summary(pq), parquet_zstd: summary(pqZstd), csv: summary(text) };
+  const result = { events, users, tracks, load_average: load, parquet: summary(pq), parquet_zstd: summary(pqZstd), parquet_plain_ids: summary(pqPlain), csv: summary(text) };
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }
 

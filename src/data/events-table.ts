@@ -19,6 +19,29 @@ function dictionaryColumn(ids: IdDictionary, index: Int32Array): arrow.Vector {
   return arrow.makeVector(arrow.makeData({ type, length: index.length, data: index, dictionary, nullBitmap, nullCount }));
 }
 
+/**
+ * The ids as plain UTF-8 strings, one per row (null where the index is negative): how writers
+ * store ids with too many distinct values for a dictionary page.
+ */
+function plainIdColumn(ids: IdDictionary, index: Int32Array): arrow.Vector {
+  const encoder = new TextEncoder();
+  const encoded = [...ids.ids].map((id) => encoder.encode(id));
+  const offsets = new Int32Array(index.length + 1);
+  for (let i = 0; i < index.length; i++) offsets[i + 1] = offsets[i] + (index[i] >= 0 ? encoded[index[i]].length : 0);
+  const bytes = new Uint8Array(offsets[index.length]);
+  let nullCount = 0;
+  let nullBitmap: Uint8Array | undefined;
+  for (let i = 0; i < index.length; i++) {
+    if (index[i] >= 0) bytes.set(encoded[index[i]], offsets[i]);
+    else nullCount++;
+  }
+  if (nullCount > 0) {
+    nullBitmap = new Uint8Array((index.length + 7) >> 3);
+    for (let i = 0; i < index.length; i++) if (index[i] >= 0) nullBitmap[i >> 3] |= 1 << (i & 7);
+  }
+  return arrow.makeVector(arrow.makeData({ type: new arrow.Utf8(), length: index.length, valueOffsets: offsets, data: bytes, nullBitmap, nullCount }));
+}
+
 function floatColumn(values: Float32Array): arrow.Vector {
   let nullCount = 0;
   for (let i = 0; i < values.length; i++) if (values[i] !== values[i]) nullCount++;
@@ -43,21 +66,25 @@ function timestampColumn(ts: Float64Array): arrow.Vector {
   return arrow.makeVector(arrow.makeData({ type: new arrow.TimestampMillisecond(), length: ts.length, data }));
 }
 
-/** Columns: user_id, track_id, timestamp, event, ms_played, then the optional ones the log has. */
-export function eventLogToArrowTable(log: EventLog): arrow.Table {
+/**
+ * Columns: user_id, track_id, timestamp, event, ms_played, then the optional ones the log has.
+ * Ids are dictionary-encoded, or plain strings with `plainIds`.
+ */
+export function eventLogToArrowTable(log: EventLog, opts: { plainIds?: boolean } = {}): arrow.Table {
   const n = log.length;
+  const idColumn = opts.plainIds ? plainIdColumn : dictionaryColumn;
   const kinds = arrow.vectorFromArray([...EVENT_KINDS], new arrow.Utf8());
   const kindType = new arrow.Dictionary(new arrow.Utf8(), new arrow.Int8());
   const kindIdx = new Int8Array(log.kind.buffer, log.kind.byteOffset, n);
   const columns: Record<string, arrow.Vector> = {
-    user_id: dictionaryColumn(log.users, log.user.subarray(0, n)),
-    track_id: dictionaryColumn(log.tracks, log.track.subarray(0, n)),
+    user_id: idColumn(log.users, log.user.subarray(0, n)),
+    track_id: idColumn(log.tracks, log.track.subarray(0, n)),
     timestamp: timestampColumn(log.timestamp.subarray(0, n)),
     event: arrow.makeVector(arrow.makeData({ type: kindType, length: n, data: kindIdx, dictionary: kinds })),
     ms_played: floatColumn(log.msPlayed.subarray(0, n)),
   };
   if (log.durationMs) columns.track_duration_ms = floatColumn(log.durationMs.subarray(0, n));
-  if (log.artist && log.artists) columns.artist_id = dictionaryColumn(log.artists, log.artist.subarray(0, n));
+  if (log.artist && log.artists) columns.artist_id = idColumn(log.artists, log.artist.subarray(0, n));
   if (log.context && log.contexts) columns.context = dictionaryColumn(log.contexts, log.context.subarray(0, n));
   return new arrow.Table(columns);
 }

@@ -27,6 +27,11 @@ export interface WriteParquetOptions {
    * write by default and reads about a fifth faster here; 'lz4' is LZ4_RAW.
    */
   compression?: ParquetCompression;
+  /**
+   * Write the user, track and artist ids as plain strings without dictionary pages, as writers do
+   * when ids have too many distinct values for a dictionary (the reader's slower path).
+   */
+  plainIds?: boolean;
 }
 
 const CODECS: Record<ParquetCompression, pw.Compression> = {
@@ -55,7 +60,7 @@ const MAX_DICTIONARY_PAGE = 256 << 20;
  * Numeric columns are written without dictionaries (their values are nearly all distinct).
  */
 export async function writeEventsParquet(log: EventLog, file: string, opts: WriteParquetOptions = {}): Promise<void> {
-  const ipc = arrow.tableToIPC(eventLogToArrowTable(log), 'stream');
+  const ipc = arrow.tableToIPC(eventLogToArrowTable(log, { plainIds: opts.plainIds }), 'stream');
   const dictionaryPage = Math.min(
     MAX_DICTIONARY_PAGE,
     Math.max(DEFAULT_DICTIONARY_PAGE, dictionaryPageBytes(log.users), dictionaryPageBytes(log.tracks), dictionaryPageBytes(log.artists), dictionaryPageBytes(log.contexts)),
@@ -68,6 +73,7 @@ export async function writeEventsParquet(log: EventLog, file: string, opts: Writ
     .setColumnDictionaryEnabled('timestamp', false)
     .setColumnDictionaryEnabled('ms_played', false)
     .setColumnDictionaryEnabled('track_duration_ms', false);
+  if (opts.plainIds) for (const c of ['user_id', 'track_id', 'artist_id']) builder = builder.setColumnDictionaryEnabled(c, false);
   if (opts.rowGroupSize !== undefined) builder = builder.setMaxRowGroupSize(opts.rowGroupSize);
   // writeParquet consumes both the table and the properties.
   const bytes = pw.writeParquet(pw.Table.fromIPCStream(ipc), builder.build());

@@ -86,6 +86,17 @@ describe('Parquet and Arrow events', () => {
     await expect(writeEventsParquet(log, tmp.path('bad.parquet'), { compression: 'gzip' as 'zstd' })).rejects.toThrow(/compression must be one of zstd, snappy, lz4, none/);
   });
 
+  it('reads ids written as plain strings (no dictionary pages) as it reads dictionary-encoded ones', async () => {
+    const { log } = await readEvents(tmp.write('plain.csv', sampleCsv()));
+    const pq = tmp.path('plain-ids.parquet');
+    await writeEventsParquet(log, pq, { plainIds: true, rowGroupSize: 150 });
+    const schema = arrow.tableFromIPC(pw.readParquet(readFileSync(pq)).intoIPCStream()).schema;
+    for (const c of ['user_id', 'track_id', 'artist_id']) expect(String(schema.fields.find((f) => f.name === c)?.type)).toBe('Utf8');
+    const back = await readEvents(pq);
+    expect(spelled(back.log)).toEqual(spelled(log));
+    expect(back.log.users.ids).toEqual(log.users.ids);
+  });
+
   it('applies the same rules to Parquet rows, locating them by row across row groups', async () => {
     const csv = tmp.write(
       'rules.csv',
