@@ -172,6 +172,10 @@ export class IdColumn {
     if (this.values.numbers === null) for (let i = 0; i < n; i++) if (this.emptyValue(i)) keys[i] = MISSING_KEY;
     fillNulls(d, n, keys, MISSING_KEY);
     this.clearCache(n);
+    // Plain strings: every row is a lookup, and with a million ids each one misses the caches;
+    // looked up in blocks, the misses overlap. Only new ids are left to resolve one by one.
+    const v = this.values;
+    if (v.numbers === null) this.target.bytes.lookupAll(v.bytes, v.offsets, v.step, n, this.cache, UNRESOLVED);
   }
 
   /** Dictionary index of key k (INVALID_UTF8 for bad bytes), stored in the cache. */

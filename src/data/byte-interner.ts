@@ -63,21 +63,24 @@ export class ByteInterner {
   /**
    * For each of `count` strings (string k is bytes [offsets[k·step], offsets[(k+1)·step])), its
    * dictionary index when the id is already known, else `absent`; nothing is added. Hashes a
-   * block of strings and touches their slots before probing, so the cache misses of a block
-   * overlap instead of coming one after another.
+   * block of strings and touches their slots, then the stored bytes those slots point to, before
+   * probing, so the cache misses of a block overlap instead of coming one after another.
    */
   lookupAll(b: Uint8Array, offsets: Int32Array, step: number, count: number, out: Int32Array, absent: number): void {
-    const BLOCK = 32;
+    const BLOCK = 64;
     const hashes = new Int32Array(BLOCK);
     let touched = 0;
     for (let k0 = 0; k0 < count; k0 += BLOCK) {
       const k1 = Math.min(count, k0 + BLOCK);
       const slots = this.slots;
+      const arena = this.arena;
       const mask = this.mask;
-      for (let k = k0; k < k1; k++) {
-        const h = hashBytes(b, offsets[k * step], offsets[(k + 1) * step]);
-        hashes[k - k0] = h;
-        touched ^= slots[SLOT * (h & mask) + 3];
+      for (let k = k0; k < k1; k++) hashes[k - k0] = hashBytes(b, offsets[k * step], offsets[(k + 1) * step]);
+      // Tight loops of independent loads: many misses in flight at once.
+      for (let j = 0; j < k1 - k0; j++) touched ^= slots[SLOT * (hashes[j] & mask)];
+      for (let j = 0; j < k1 - k0; j++) {
+        const at = SLOT * (hashes[j] & mask);
+        if (slots[at] === hashes[j]) touched ^= arena[slots[at + 2]];
       }
       for (let k = k0; k < k1; k++) {
         const v = this.find(b, offsets[k * step], offsets[(k + 1) * step], hashes[k - k0]);
