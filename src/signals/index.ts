@@ -11,7 +11,7 @@ import { decayHalfLifeDays, resolveSignalsConfig, type SignalsConfig, type Signa
 import { DAY_MS, decayFactor } from './decay.js';
 import { eventEvidence, isEarlySkip, isPlayback, repeatTransform } from './evidence.js';
 import { computeExclusions, type Exclusions } from './exclusions.js';
-import { groupPlaybacks } from './playbacks.js';
+import { groupPlaybacks, type AccountTracks } from './playbacks.js';
 import type { SignalsReport, SignalsTotals } from './report.js';
 import { flagTracks } from './track-flags.js';
 import { accountTrust } from './trust.js';
@@ -176,14 +176,7 @@ export function computeSignals(input: EventLog, options: SignalsOptions): Signal
   const exclusions = computeExclusions(log, present, config.artistDislikeMin);
 
   // Account trust from playback behaviour (all present playbacks, capped or not).
-  const playbacks = groupPlaybacks(log, playbackEvents);
-  const features = accountFeatures(playbacks, {
-    shortPlayWindowMs: config.anomaly.shortPlayWindowMs,
-    sessionGapMs: config.anomaly.sessionGapMs,
-    typicalDurationMs: config.play.typicalDurationMs,
-    fullPlayFraction: config.play.fullPlayFraction,
-  });
-  const judged = accountTrust(features, config);
+  const { judged, accountTracks } = judgeAccounts(log, playbackEvents, config);
   const trust = judged.trust;
 
   // Per-event evidence after decay, split into a positive and a negative channel.
@@ -255,7 +248,7 @@ export function computeSignals(input: EventLog, options: SignalsOptions): Signal
     trust,
   };
 
-  const flagged = flagTracks(log, present, playbacks, trust, capped, {
+  const flagged = flagTracks(log, present, accountTracks, trust, capped, {
     notHumanBelow: config.anomaly.notHumanBelow,
     shareAbove: config.anomaly.trackLowTrustShare,
     minPlays: config.anomaly.trackMinPlays,
@@ -295,6 +288,22 @@ export function computeSignals(input: EventLog, options: SignalsOptions): Signal
     },
   });
   return { interactions, exclusions, report };
+}
+
+/**
+ * Features and trust of every account from its playbacks. Only each account's tracks (for the
+ * track flags) outlive this call: the other grouped columns are a large share of the stage's
+ * memory on a big log.
+ */
+function judgeAccounts(log: EventLog, playbackEvents: Int32Array, config: SignalsConfig): { judged: ReturnType<typeof accountTrust>; accountTracks: AccountTracks } {
+  const playbacks = groupPlaybacks(log, playbackEvents);
+  const features = accountFeatures(playbacks, {
+    shortPlayWindowMs: config.anomaly.shortPlayWindowMs,
+    sessionGapMs: config.anomaly.sessionGapMs,
+    typicalDurationMs: config.play.typicalDurationMs,
+    fullPlayFraction: config.play.fullPlayFraction,
+  });
+  return { judged: accountTrust(features, config), accountTracks: { ptr: playbacks.ptr, track: playbacks.track } };
 }
 
 interface ReportInput {

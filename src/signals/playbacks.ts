@@ -6,15 +6,19 @@
 import type { EventLog } from '../types.js';
 import { groupRows, placeColumn } from '../util/group-rows.js';
 
-export interface AccountPlaybacks {
+/** The tracks of each account's playbacks. */
+export interface AccountTracks {
   /** Rows of account u: ptr[u] .. ptr[u + 1); within an account, rows keep the log's order. */
   readonly ptr: Int32Array;
+  readonly track: Int32Array;
+}
+
+export interface AccountPlaybacks extends AccountTracks {
   readonly timestamp: Float64Array;
   /** NaN when unknown. */
   readonly msPlayed: Float32Array;
   /** Null when the log has no durations; NaN where unknown. */
   readonly durationMs: Float32Array | null;
-  readonly track: Int32Array;
 }
 
 /** The playback `events` (indices into the log, ascending for sequential reads) grouped by account. */

@@ -4,7 +4,7 @@
  */
 import type { EventLog } from '../types.js';
 import { isPlayback } from './evidence.js';
-import type { AccountPlaybacks } from './playbacks.js';
+import type { AccountTracks } from './playbacks.js';
 import { percent } from './trust.js';
 
 export interface TrackFlagOptions {
@@ -22,13 +22,13 @@ export interface FlaggedTrack {
 }
 
 /**
- * `present` lists the events not after asOf; `playbacks` the same playbacks grouped by account;
+ * `present` lists the events not after asOf; `playbacks` the tracks of its playbacks by account;
  * `capped[e]` marks plays over the cap. Returns flagged tracks, most bot-played first.
  */
 export function flagTracks(
   log: EventLog,
   present: Int32Array,
-  playbacks: AccountPlaybacks,
+  playbacks: AccountTracks,
   trust: Float32Array,
   capped: Uint8Array,
   options: TrackFlagOptions,
