@@ -24,19 +24,63 @@ export function buildCsr(
   colIdx: Int32Array,
   channels: ArrayLike<number>[],
 ): CsrMatrix {
-  const n = rowIdx.length;
-  if (colIdx.length !== n) throw new RangeError(`buildCsr: colIdx has length ${colIdx.length}, expected ${n}`);
   for (const [c, ch] of channels.entries()) {
-    if (ch.length !== n) throw new RangeError(`buildCsr: channel ${c} has length ${ch.length}, expected ${n}`);
+    if (ch.length !== rowIdx.length) throw new RangeError(`buildCsr: channel ${c} has length ${ch.length}, expected ${rowIdx.length}`);
   }
+  const only = channels.length === 1 ? channels[0] : null;
+  if (only instanceof Float32Array) {
+    // One float channel travels through the sort, and is then summed in sequence.
+    const cells = sortedCells('buildCsr', rows, cols, rowIdx, colIdx, wordsOf(only));
+    return matrix(rows, cols, cells, [sumInOrder(floatsOf(cells.order), cells.slot, cells.size)]);
+  }
+  const cells = sortedCells('buildCsr', rows, cols, rowIdx, colIdx);
+  // One tight loop per channel: the channels may be arrays of different types, and one loop over
+  // all of them per entry would read them through a slow generic path.
+  return matrix(rows, cols, cells, channels.map((ch) => sumIntoSlots(ch, cells.order, cells.slot, cells.size)));
+}
+
+/**
+ * As buildCsr, for evidence of two kinds in one signed channel: the merged entry's values[0] sums
+ * the values ≥ 0 and values[1] the magnitudes of those < 0 (in the same order as two separate
+ * channels would be summed, so the sums are the same bits). One channel can travel through the
+ * sort; two would have to be read through the sorted order, at random.
+ */
+export function buildSignedCsr(rows: number, cols: number, rowIdx: Int32Array, colIdx: Int32Array, signed: Float32Array): CsrMatrix {
+  if (signed.length !== rowIdx.length) throw new RangeError(`buildSignedCsr: signed has length ${signed.length}, expected ${rowIdx.length}`);
+  const cells = sortedCells('buildSignedCsr', rows, cols, rowIdx, colIdx, wordsOf(signed));
+  const v = floatsOf(cells.order);
+  const pos = new Float32Array(cells.size);
+  const neg = new Float32Array(cells.size);
+  for (let p = 0; p < v.length; p++) {
+    const x = v[p];
+    if (x >= 0) pos[cells.slot[p]] += x;
+    else neg[cells.slot[p]] += -x;
+  }
+  return matrix(rows, cols, cells, [pos, neg]);
+}
+
+/** The triplets' cells in (row, column) order: where each sorted entry lands (duplicates share a slot). */
+interface SortedCells {
+  /** Entry index per sorted entry, or the carried word. */
+  order: Int32Array;
+  slot: Int32Array;
+  indptr: Int32Array;
+  cols: Int32Array;
+  /** Distinct cells. */
+  size: number;
+}
+
+function sortedCells(caller: string, rows: number, cols: number, rowIdx: Int32Array, colIdx: Int32Array, carry?: Int32Array): SortedCells {
+  const n = rowIdx.length;
+  if (colIdx.length !== n) throw new RangeError(`${caller}: colIdx has length ${colIdx.length}, expected ${n}`);
   for (let e = 0; e < n; e++) {
     const c = colIdx[e];
-    if (!(c >= 0 && c < cols)) throw new RangeError(`buildCsr: column index ${c} at entry ${e} out of range [0, ${cols})`);
+    if (!(c >= 0 && c < cols)) throw new RangeError(`${caller}: column index ${c} at entry ${e} out of range [0, ${cols})`);
   }
   const rowStart = new Int32Array(rows + 1);
   for (let e = 0; e < n; e++) {
     const r = rowIdx[e];
-    if (!(r >= 0 && r < rows)) throw new RangeError(`buildCsr: row index ${r} at entry ${e} out of range [0, ${rows})`);
+    if (!(r >= 0 && r < rows)) throw new RangeError(`${caller}: row index ${r} at entry ${e} out of range [0, ${rows})`);
     rowStart[r + 1]++;
   }
   for (let r = 0; r < rows; r++) rowStart[r + 1] += rowStart[r];
@@ -44,15 +88,15 @@ export function buildCsr(
   // are deterministic. The column is the low bits of the sorted packed key.
   const identity = new Int32Array(n);
   for (let e = 0; e < n; e++) identity[e] = e;
-  const { order, lo } = sortPacked(identity, [
-    { key: rowIdx, buckets: rows },
-    { key: colIdx, buckets: cols },
-  ]);
+  const { order, lo } = sortPacked(
+    identity,
+    [
+      { key: rowIdx, buckets: rows },
+      { key: colIdx, buckets: cols },
+    ],
+    carry,
+  );
   const colMask = 2 ** bitsFor(cols) - 1;
-
-  // Where each sorted entry lands (duplicates share a slot), then one tight loop per channel:
-  // the channels may be arrays of different types, and one loop over all of them per entry would
-  // read them through a slow generic path.
   const indptr = new Int32Array(rows + 1);
   const outCols = new Int32Array(n);
   const slot = new Int32Array(n);
@@ -69,20 +113,34 @@ export function buildCsr(
     }
     indptr[r + 1] = w;
   }
-  const outVals = channels.map((ch) => sumIntoSlots(ch, order, slot, w));
-  return {
-    rows,
-    cols,
-    indptr,
-    indices: w === n ? outCols : outCols.slice(0, w),
-    values: outVals,
-  };
+  return { order, slot, indptr, cols: outCols, size: w };
+}
+
+function matrix(rows: number, cols: number, cells: SortedCells, values: Float32Array[]): CsrMatrix {
+  const n = cells.cols.length;
+  return { rows, cols, indptr: cells.indptr, indices: cells.size === n ? cells.cols : cells.cols.slice(0, cells.size), values };
+}
+
+/** The bits of a float array as 32-bit words (a view, no copy). */
+function wordsOf(a: Float32Array): Int32Array {
+  return new Int32Array(a.buffer, a.byteOffset, a.length);
+}
+
+function floatsOf(words: Int32Array): Float32Array {
+  return new Float32Array(words.buffer, words.byteOffset, words.length);
 }
 
 /** Sums ch[order[p]] into slot[p] of a new array of `size`, in sorted order. */
 function sumIntoSlots(ch: ArrayLike<number>, order: Int32Array, slot: Int32Array, size: number): Float32Array {
   const out = new Float32Array(size);
   for (let p = 0; p < order.length; p++) out[slot[p]] += ch[order[p]];
+  return out;
+}
+
+/** Sums v[p] into slot[p] of a new array of `size`. */
+function sumInOrder(v: Float32Array, slot: Int32Array, size: number): Float32Array {
+  const out = new Float32Array(size);
+  for (let p = 0; p < v.length; p++) out[slot[p]] += v[p];
   return out;
 }
 

@@ -3,7 +3,7 @@
  * hard exclusions and a report. Time decay, negative feedback, per-day caps and account trust are
  * applied here so training sees clean evidence.
  */
-import { buildCsr } from '../data/csr.js';
+import { buildSignedCsr } from '../data/csr.js';
 import { EVENT_CODE, EVENT_KINDS, type EventLog, type Interactions } from '../types.js';
 import { accountFeatures } from './anomaly.js';
 import { markCappedPlays, playCells } from './caps.js';
@@ -179,12 +179,12 @@ export function computeSignals(input: EventLog, options: SignalsOptions): Signal
   const { judged, accountTracks } = judgeAccounts(log, playbackEvents, config);
   const trust = judged.trust;
 
-  // Per-event evidence after decay, split into a positive and a negative channel.
+  // Per-event evidence after decay: positive ≥ 0, negative < 0, split into two channels again
+  // when the entries merge.
   const used = present.length - cappedPlays;
   const rows = new Int32Array(used);
   const cols = new Int32Array(used);
-  const pos = new Float32Array(used);
-  const neg = new Float32Array(used);
+  const signed = new Float32Array(used);
   let earlySkips = 0;
   let otherEvents = 0;
   const OTHER = EVENT_CODE.other;
@@ -198,11 +198,10 @@ export function computeSignals(input: EventLog, options: SignalsOptions): Signal
     const decayed = evidence * decayFactor(asOf - log.timestamp[e], halfLife);
     rows[k] = log.user[e];
     cols[k] = log.track[e];
-    if (decayed >= 0) pos[k] = decayed;
-    else neg[k] = -decayed;
+    signed[k] = decayed;
     k++;
   }
-  const summed = buildCsr(users, tracks, rows, cols, [pos, neg]);
+  const summed = buildSignedCsr(users, tracks, rows, cols, signed);
 
   // Net the evidence per entry, scale by trust, drop accounts judged not human.
   const nnz = summed.indices.length;

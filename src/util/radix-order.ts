@@ -58,9 +58,13 @@ export function orderByKeys(order: Int32Array, fields: readonly KeyField[]): Int
 /**
  * Sorts `order` by the fields packed into at most 64 bits (fields[0] most significant) and returns
  * the sorted packed keys too, so a caller can read its fields back without a random gather.
+ * With `carry` (one 32-bit word per entry, e.g. a Float32Array's bits), those words travel with
+ * the entries and come back as `order` in place of the entry indices: a value read after the sort
+ * is then read in sequence instead of through the order, at random.
  */
-export function sortPacked(order: Int32Array, fields: readonly KeyField[]): PackedOrder {
+export function sortPacked(order: Int32Array, fields: readonly KeyField[], carry?: Int32Array): PackedOrder {
   const n = order.length;
+  if (carry && carry.length !== n) throw new RangeError(`radix order: carry has length ${carry.length}, expected ${n}`);
   const widths = fields.map((f) => bitsFor(f.buckets));
   const total = widths.reduce((a, b) => a + b, 0);
   if (total > 64) throw new RangeError(`radix order: the fields need ${total} bits, more than 64`);
@@ -71,7 +75,7 @@ export function sortPacked(order: Int32Array, fields: readonly KeyField[]): Pack
     packField(order, fields[f], shift, lo, hi);
     shift += widths[f];
   }
-  let idx = order.slice();
+  let idx = (carry ?? order).slice();
   if (n < 2 || total === 0) return { order: idx, lo, hi };
 
   let lo2 = new Uint32Array(n);

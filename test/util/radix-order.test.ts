@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildCsr } from '../../src/data/csr.js';
+import { buildCsr, buildSignedCsr } from '../../src/data/csr.js';
 import { bitsFor, orderByKeys, sortPacked, type KeyField } from '../../src/util/radix-order.js';
 import { countingSortChain, countingSortCsr, referenceCsr, referenceOrder } from '../reference/order.js';
 import { mulberry32, type Rng } from '../reference/random.js';
@@ -51,6 +51,13 @@ describe('orderByKeys', () => {
     expect(Array.from(sorted.order)).toEqual([2, 1, 0]);
     expect(Array.from(sorted.lo)).toEqual([(0 << 4) | 4, (1 << 4) | 4, (1 << 4) | 9]);
     expect(sorted.hi).toBeNull();
+    // Carried words come back in the sorted order, in place of the entry indices.
+    const carry = Int32Array.from([20, 0, 10]);
+    const carried = sortPacked(order, [{ key: user, buckets: 3 }, { key: track, buckets: 10 }], carry);
+    expect(Array.from(carried.order)).toEqual([20, 10, 0]);
+    expect(Array.from(carry)).toEqual([20, 0, 10]);
+    expect(Array.from(sortPacked(Int32Array.from([0]), [{ key: user, buckets: 3 }], Int32Array.from([7])).order)).toEqual([7]);
+    expect(() => sortPacked(order, [{ key: user, buckets: 3 }], new Int32Array(2))).toThrow(/carry has length 2, expected 3/);
   });
 
   it('refuses keys outside their field', () => {
@@ -89,9 +96,38 @@ describe('buildCsr', () => {
     }
   });
 
+  it('sums one float channel carried through the sort to the same bits as read through the order', () => {
+    const rng = mulberry32(9);
+    for (const [rows, cols, n] of [[0, 0, 0], [1, 1, 1], [1, 1, 9], [50, 70, 4000], [20_000, 30_000, 20_000]]) {
+      const r = keys(rng, n, rows, 1.5);
+      const c = keys(rng, n, cols, 3);
+      const w = Float32Array.from({ length: n }, (_, i) => (i % 97 === 0 ? Number.NaN : rng() * 3 - 1));
+      const carried = buildCsr(rows, cols, r, c, [w]);
+      // A Float64Array of the same values takes the gathering path.
+      const gathered = buildCsr(rows, cols, r, c, [Float64Array.from(w)]);
+      expect(carried).toEqual(gathered);
+      expect(Array.from(carried.values[0])).toEqual(Array.from(referenceCsr(rows, cols, r, c, [w]).values[0]));
+    }
+  });
+
+  it('buildSignedCsr sums the two signs as buildCsr sums two channels, bit for bit', () => {
+    const rng = mulberry32(13);
+    for (const [rows, cols, n] of [[0, 0, 0], [1, 1, 5], [3, 1, 40], [50, 70, 4000], [20_000, 30_000, 20_000]]) {
+      const r = keys(rng, n, rows, 1.5);
+      const c = keys(rng, n, cols, 3);
+      const signed = Float32Array.from({ length: n }, (_, i) => (i % 11 === 0 ? 0 : i % 13 === 0 ? -0 : (rng() - 0.4) * 7));
+      const pos = Float32Array.from(signed, (x) => (x >= 0 ? x : 0));
+      const neg = Float32Array.from(signed, (x) => (x >= 0 ? 0 : -x));
+      expect(buildSignedCsr(rows, cols, r, c, signed)).toEqual(buildCsr(rows, cols, r, c, [pos, neg]));
+    }
+    expect(() => buildSignedCsr(2, 2, Int32Array.from([0, 1]), Int32Array.from([0, 1]), new Float32Array(1))).toThrow(/buildSignedCsr: signed has length 1, expected 2/);
+  });
+
   it('names the entry whose row or column is out of range', () => {
     const one = Float32Array.from([1, 1]);
     expect(() => buildCsr(2, 3, Int32Array.from([0, 2]), Int32Array.from([0, 1]), [one])).toThrow(/row index 2 at entry 1 out of range \[0, 2\)/);
     expect(() => buildCsr(2, 3, Int32Array.from([0, 1]), Int32Array.from([-1, 1]), [one])).toThrow(/column index -1 at entry 0/);
+    expect(() => buildCsr(2, 3, Int32Array.from([0, 1]), Int32Array.from([0]), [one])).toThrow(/colIdx has length 1, expected 2/);
+    expect(() => buildCsr(2, 3, Int32Array.from([0, 1]), Int32Array.from([0, 1]), [new Float32Array(3)])).toThrow(/channel 0 has length 3, expected 2/);
   });
 });
