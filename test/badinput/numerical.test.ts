@@ -105,7 +105,10 @@ describe('numerical trouble', () => {
     expectFinite(model.data.userFactors);
   });
 
-  it('the per-iteration check fails the run naming the row when a NaN reaches a factor matrix', async () => {
+  it.each([
+    ['without the loss', false],
+    ['with the loss (whose norms clear finite factors)', true],
+  ])('the per-iteration check fails the run naming the row when a NaN reaches a factor matrix, %s', async (_, computeLoss) => {
     // The real pool does the work; after the item half-step of iteration 2 one solved value is
     // replaced by NaN, as a faulty kernel or worker would leave it.
     const real = createTrainPool(1);
@@ -126,7 +129,7 @@ describe('numerical trouble', () => {
       },
     }) as Piscina;
     try {
-      const run = train(withHeavyUser(10), { ...base, iterations: 4 }, { pool });
+      const run = train(withHeavyUser(10), { ...base, iterations: 4, computeLoss }, { pool });
       await expect(run).rejects.toThrow(/^training diverged: item factor row \d+ is not finite after iteration 2; lower alpha or raise regularization$/);
       await expect(run).rejects.toThrow(`item factor row ${corrupted} `);
     } finally {
