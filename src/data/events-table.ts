@@ -5,18 +5,21 @@
  */
 import * as arrow from 'apache-arrow';
 import { EVENT_KINDS, type EventLog, type IdDictionary } from '../types.js';
+import { utf8Vector } from './utf8-vector.js';
 
-function dictionaryColumn(ids: IdDictionary, index: Int32Array): arrow.Vector {
-  const dictionary = arrow.vectorFromArray([...ids.ids], new arrow.Utf8());
-  let nullBitmap: Uint8Array | undefined;
+/** Validity of an id index column: null where the index is negative (no bitmap when none is). */
+function idValidity(index: Int32Array): { nullBitmap: Uint8Array | undefined; nullCount: number } {
   let nullCount = 0;
   for (let i = 0; i < index.length; i++) if (index[i] < 0) nullCount++;
-  if (nullCount > 0) {
-    nullBitmap = new Uint8Array((index.length + 7) >> 3);
-    for (let i = 0; i < index.length; i++) if (index[i] >= 0) nullBitmap[i >> 3] |= 1 << (i & 7);
-  }
+  if (nullCount === 0) return { nullBitmap: undefined, nullCount };
+  const nullBitmap = new Uint8Array((index.length + 7) >> 3);
+  for (let i = 0; i < index.length; i++) if (index[i] >= 0) nullBitmap[i >> 3] |= 1 << (i & 7);
+  return { nullBitmap, nullCount };
+}
+
+function dictionaryColumn(ids: IdDictionary, index: Int32Array): arrow.Vector {
   const type = new arrow.Dictionary(new arrow.Utf8(), new arrow.Int32());
-  return arrow.makeVector(arrow.makeData({ type, length: index.length, data: index, dictionary, nullBitmap, nullCount }));
+  return arrow.makeVector(arrow.makeData({ type, length: index.length, data: index, dictionary: utf8Vector(ids.ids), ...idValidity(index) }));
 }
 
 /**
@@ -29,17 +32,8 @@ function plainIdColumn(ids: IdDictionary, index: Int32Array): arrow.Vector {
   const offsets = new Int32Array(index.length + 1);
   for (let i = 0; i < index.length; i++) offsets[i + 1] = offsets[i] + (index[i] >= 0 ? encoded[index[i]].length : 0);
   const bytes = new Uint8Array(offsets[index.length]);
-  let nullCount = 0;
-  let nullBitmap: Uint8Array | undefined;
-  for (let i = 0; i < index.length; i++) {
-    if (index[i] >= 0) bytes.set(encoded[index[i]], offsets[i]);
-    else nullCount++;
-  }
-  if (nullCount > 0) {
-    nullBitmap = new Uint8Array((index.length + 7) >> 3);
-    for (let i = 0; i < index.length; i++) if (index[i] >= 0) nullBitmap[i >> 3] |= 1 << (i & 7);
-  }
-  return arrow.makeVector(arrow.makeData({ type: new arrow.Utf8(), length: index.length, valueOffsets: offsets, data: bytes, nullBitmap, nullCount }));
+  for (let i = 0; i < index.length; i++) if (index[i] >= 0) bytes.set(encoded[index[i]], offsets[i]);
+  return arrow.makeVector(arrow.makeData({ type: new arrow.Utf8(), length: index.length, valueOffsets: offsets, data: bytes, ...idValidity(index) }));
 }
 
 function floatColumn(values: Float32Array): arrow.Vector {

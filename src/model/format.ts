@@ -13,7 +13,8 @@ import path from 'node:path';
 import * as arrow from 'apache-arrow';
 import { Dictionary } from '../data/dictionary.js';
 import { writeDirAtomic } from '../util/atomic.js';
-import { encodeParquet, factorColumns, numericColumn, readFactorColumns, decodeParquet, stringColumn, utf8Vector } from './columnar.js';
+import { utf8Vector } from '../data/utf8-vector.js';
+import { encodeParquet, factorColumns, numericColumn, readFactorColumns, decodeParquet, stringColumn } from './columnar.js';
 import type { ModelData, ModelParams } from './model-data.js';
 
 export const MODEL_FORMAT = 'mixtape-model';

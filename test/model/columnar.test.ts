@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as arrow from 'apache-arrow';
-import { decodeParquet, encodeParquet, factorColumns, readFactorColumns, stringColumn, utf8Vector } from '../../src/model/columnar.js';
+import { utf8Vector } from '../../src/data/utf8-vector.js';
+import { decodeParquet, encodeParquet, factorColumns, readFactorColumns, stringColumn } from '../../src/model/columnar.js';
 import { mulberry32, randomFloats } from '../reference/random.js';
 
 describe('model Parquet columns', () => {
