@@ -1,6 +1,6 @@
 /** Hard cap on the plays of one track by one account in one day. */
 import type { EventLog } from '../types.js';
-import { bitsFor, orderByKeys, sortPacked, type KeyField } from '../util/radix-order.js';
+import { keyBits, orderByKeys, sortPacked, type KeyField } from '../util/radix-order.js';
 
 /** Plays ordered by (user, track, UTC day), and where each (user, track, day) cell begins. */
 export interface PlayCells {
@@ -21,7 +21,7 @@ export function playCells(log: EventLog, plays: Int32Array, day: Int32Array, day
     { key: day, buckets: days },
   ];
   const starts = new Uint8Array(plays.length);
-  if (fields.reduce((bits, f) => bits + bitsFor(f.buckets), 0) <= 64) {
+  if (keyBits(fields) <= 64) {
     const { order, lo, hi } = sortPacked(plays, fields);
     for (let i = 0; i < order.length; i++) {
       starts[i] = i === 0 || lo[i] !== lo[i - 1] || (hi !== null && hi[i] !== hi[i - 1]) ? 1 : 0;

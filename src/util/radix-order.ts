@@ -35,6 +35,11 @@ export function bitsFor(buckets: number): number {
   return buckets <= 1 ? 0 : 32 - Math.clz32(buckets - 1);
 }
 
+/** Bits of the packed compound key of `fields`. */
+export function keyBits(fields: readonly KeyField[]): number {
+  return fields.reduce((bits, f) => bits + bitsFor(f.buckets), 0);
+}
+
 /**
  * The entries of `order` rearranged so that the compound key (fields[0] most significant) is
  * non-decreasing; entries with equal keys keep their relative order. Every key must lie in
@@ -66,7 +71,7 @@ export function sortPacked(order: Int32Array, fields: readonly KeyField[], carry
   const n = order.length;
   if (carry && carry.length !== n) throw new RangeError(`radix order: carry has length ${carry.length}, expected ${n}`);
   const widths = fields.map((f) => bitsFor(f.buckets));
-  const total = widths.reduce((a, b) => a + b, 0);
+  const total = keyBits(fields);
   if (total > 64) throw new RangeError(`radix order: the fields need ${total} bits, more than 64`);
   let lo = new Uint32Array(n);
   let hi = total > 32 ? new Uint32Array(n) : null;
