@@ -89,19 +89,18 @@ export async function trainAls(inter: Interactions, opts: ResolvedTrainOptions, 
   const pool = hooks.pool ?? createTrainPool(opts.threads);
   const iterations: IterationInfo[] = [...(hooks.initial?.history ?? [])];
   try {
+    // Each half-step's fixed-side Gram is taken once, right after that side is solved, and its
+    // diagonal (the sum of squares of each factor column) vouches for every factor being finite.
+    await checkedGram(items, gramBuf, k, done);
     for (let it = done; it < opts.iterations; it++) {
       const t0 = performance.now();
       await halfStep(pool, users, items.factors, gramBuf, opts, it + 1);
+      await checkedGram(users, gramBuf, k, it + 1);
       await halfStep(pool, items, users.factors, gramBuf, opts, it + 1);
+      await checkedGram(items, gramBuf, k, it + 1);
       const seconds = (performance.now() - t0) / 1000;
-      const measured = opts.computeLoss ? await computeLoss(pool, users, lossShards, items.factors, opts) : null;
-      // The loss's norms sum the square of every factor, so finite norms mean finite factors; the
-      // scan of both matrices (to name the row) runs only otherwise.
-      if (!measured?.finiteFactors) {
-        assertFinite('user', users.factors, k, it + 1);
-        assertFinite('item', items.factors, k, it + 1);
-      }
-      const info: IterationInfo = { iteration: it + 1, seconds, loss: measured ? measured.loss : Number.NaN };
+      const loss = opts.computeLoss ? await computeLoss(pool, users, lossShards, items.factors, opts) : Number.NaN;
+      const info: IterationInfo = { iteration: it + 1, seconds, loss };
       iterations.push(info);
       opts.onIteration?.(info);
       await hooks.afterIteration?.({ iteration: it + 1, userFactors: users.factors, itemFactors: items.factors, info, history: iterations });
@@ -117,8 +116,8 @@ export async function trainAls(inter: Interactions, opts: ResolvedTrainOptions, 
   };
 }
 
+/** Solves every row of one side against the fixed side, whose Gram is already in gramBuf. */
 async function halfStep(pool: Piscina, side: Side, fixed: Float32Array, gramBuf: Float32Array, opts: ResolvedTrainOptions, iteration: number): Promise<void> {
-  await gramAsync(fixed, opts.factors, gramBuf);
   const tasks = side.shards.map(async (shard, index) => {
     const args: AlsHalfStepArgs = {
       indptr: side.indptr,
@@ -168,7 +167,7 @@ async function computeLoss(
   shards: readonly Shard[],
   itemFactors: Float32Array,
   opts: ResolvedTrainOptions,
-): Promise<{ loss: number; finiteFactors: boolean }> {
+): Promise<number> {
   const base: LossArgs = {
     indptr: users.indptr,
     indices: users.indices,
@@ -193,7 +192,7 @@ async function computeLoss(
   const nnz = users.indptr[m] - users.indptr[0];
   const raw = fit + opts.regularization * (normX + parts[0].normY);
   const denom = confSum + m * n - nnz;
-  return { loss: denom > 0 ? raw / denom : 0, finiteFactors: Number.isFinite(normX) && Number.isFinite(parts[0].normY) };
+  return denom > 0 ? raw / denom : 0;
 }
 
 /**
@@ -220,13 +219,25 @@ function transposeToShared(rows: number, cols: number, indptr: Int32Array, indic
   return { indptr: outPtr, indices: outIdx, pref: outPref, conf: outConf };
 }
 
-/** A NaN or Inf must never reach a saved model: fail the run and name the row. */
-function assertFinite(side: string, f: Float32Array, k: number, iteration: number): void {
-  for (let i = 0; i < f.length; i++) {
-    if (!Number.isFinite(f[i])) {
-      throw new Error(`training diverged: ${side} factor row ${Math.floor(i / k)} is not finite after iteration ${iteration}; lower alpha or raise regularization`);
+/**
+ * Writes the side's Gram into gramBuf. A NaN or Inf must never reach a saved model: a factor that
+ * is not finite makes its column's diagonal entry not finite, and only then is the matrix scanned,
+ * to fail the run naming the row.
+ */
+async function checkedGram(side: Side, gramBuf: Float32Array, k: number, iteration: number): Promise<void> {
+  await gramAsync(side.factors, k, gramBuf);
+  for (let a = 0; a < k; a++) {
+    if (Number.isFinite(gramBuf[a * k + a])) continue;
+    const f = side.factors;
+    for (let i = 0; i < f.length; i++) {
+      if (!Number.isFinite(f[i])) throw diverged(`${side.name} factor row ${Math.floor(i / k)} is not finite`, iteration);
     }
+    throw diverged(`${side.name} factors overflow (their squares sum past the float range)`, iteration);
   }
+}
+
+function diverged(what: string, iteration: number): Error {
+  return new Error(`training diverged: ${what} after iteration ${iteration}; lower alpha or raise regularization`);
 }
 
 function checkLength(what: string, a: Float32Array, expected: number): void {

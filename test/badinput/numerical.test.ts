@@ -106,11 +106,13 @@ describe('numerical trouble', () => {
   });
 
   it.each([
-    ['without the loss', false],
-    ['with the loss (whose norms clear finite factors)', true],
-  ])('the per-iteration check fails the run naming the row when a NaN reaches a factor matrix, %s', async (_, computeLoss) => {
-    // The real pool does the work; after the item half-step of iteration 2 one solved value is
-    // replaced by NaN, as a faulty kernel or worker would leave it.
+    ['a NaN in an item row, without the loss', 'item', Number.NaN, false, /item factor row (\d+) is not finite after iteration 2;/],
+    ['a NaN in an item row, with the loss', 'item', Number.NaN, true, /item factor row (\d+) is not finite after iteration 2;/],
+    ['an Infinity in a user row', 'user', Number.POSITIVE_INFINITY, false, /user factor row (\d+) is not finite after iteration 2;/],
+    ['a finite value whose square overflows', 'item', 1e30, false, /item factors overflow \(their squares sum past the float range\) after iteration 2;/],
+  ])('the per-iteration check fails the run when %s', async (_, side, value, computeLoss, message) => {
+    // The real pool does the work; after a half-step of iteration 2 one solved value is replaced,
+    // as a faulty kernel or worker would leave it.
     const real = createTrainPool(1);
     let corrupted = -1;
     const pool = new Proxy(real, {
@@ -120,9 +122,9 @@ describe('numerical trouble', () => {
           const r = await (target.run as (...a: unknown[]) => Promise<unknown>)(task, ...rest);
           // Only rows of the shard just solved: no later shard of this sweep reads them.
           const a = task.args;
-          if (task.op === 'halfStep' && task.side === 'item' && task.iteration === 2 && corrupted < 0 && a.rowEnd > a.rowBegin) {
+          if (task.op === 'halfStep' && task.side === side && task.iteration === 2 && corrupted < 0 && a.rowEnd > a.rowBegin) {
             corrupted = a.rowEnd - 1;
-            a.X[corrupted * a.factors + 1] = Number.NaN;
+            a.X[corrupted * a.factors + 1] = value;
           }
           return r;
         };
@@ -130,8 +132,11 @@ describe('numerical trouble', () => {
     }) as Piscina;
     try {
       const run = train(withHeavyUser(10), { ...base, iterations: 4, computeLoss }, { pool });
-      await expect(run).rejects.toThrow(/^training diverged: item factor row \d+ is not finite after iteration 2; lower alpha or raise regularization$/);
-      await expect(run).rejects.toThrow(`item factor row ${corrupted} `);
+      await expect(run).rejects.toThrow(/^training diverged: .* lower alpha or raise regularization$/);
+      const err = await run.catch((e: Error) => e);
+      const m = (err as Error).message.match(message);
+      expect(m, (err as Error).message).not.toBeNull();
+      if (!Number.isFinite(value)) expect(Number(m![1])).toBe(corrupted);
     } finally {
       await real.destroy();
     }
