@@ -164,7 +164,7 @@ export class IdColumn {
       // one by one in row order). Only when the dictionary is not larger than the chunk, as a
       // dictionary shared by many small batches would be looked up again for each.
       const v = this.values;
-      if (v.numbers === null && size <= n) this.target.bytes.lookupAll(v.bytes, v.offsets, v.step, size, this.cache, UNRESOLVED);
+      if (v.numbers === null && size <= n) this.target.bytes.lookupAll(v.bytes, v.offsets, v.offsets.subarray(v.step), v.step, size, this.cache, UNRESOLVED);
       return;
     }
     this.loadValues(d);
@@ -175,7 +175,7 @@ export class IdColumn {
     // Plain strings: every row is a lookup, and with a million ids each one misses the caches;
     // looked up in blocks, the misses overlap. Only new ids are left to resolve one by one.
     const v = this.values;
-    if (v.numbers === null) this.target.bytes.lookupAll(v.bytes, v.offsets, v.step, n, this.cache, UNRESOLVED);
+    if (v.numbers === null) this.target.bytes.lookupAll(v.bytes, v.offsets, v.offsets.subarray(v.step), v.step, n, this.cache, UNRESOLVED);
   }
 
   /** Dictionary index of key k (INVALID_UTF8 for bad bytes), stored in the cache. */

@@ -61,12 +61,12 @@ export class ByteInterner {
   ) {}
 
   /**
-   * For each of `count` strings (string k is bytes [offsets[k·step], offsets[(k+1)·step])), its
+   * For each of `count` strings (string k is bytes [starts[k·stride], ends[k·stride])), its
    * dictionary index when the id is already known, else `absent`; nothing is added. Hashes a
    * block of strings and touches their slots, then the stored bytes those slots point to, before
    * probing, so the cache misses of a block overlap instead of coming one after another.
    */
-  lookupAll(b: Uint8Array, offsets: Int32Array, step: number, count: number, out: Int32Array, absent: number): void {
+  lookupAll(b: Uint8Array, starts: Int32Array, ends: Int32Array, stride: number, count: number, out: Int32Array, absent: number): void {
     const BLOCK = 64;
     const hashes = new Int32Array(BLOCK);
     let touched = 0;
@@ -75,7 +75,7 @@ export class ByteInterner {
       const slots = this.slots;
       const arena = this.arena;
       const mask = this.mask;
-      for (let k = k0; k < k1; k++) hashes[k - k0] = hashBytes(b, offsets[k * step], offsets[(k + 1) * step]);
+      for (let k = k0; k < k1; k++) hashes[k - k0] = hashBytes(b, starts[k * stride], ends[k * stride]);
       // Tight loops of independent loads: many misses in flight at once.
       for (let j = 0; j < k1 - k0; j++) touched ^= slots[SLOT * (hashes[j] & mask)];
       for (let j = 0; j < k1 - k0; j++) {
@@ -83,7 +83,7 @@ export class ByteInterner {
         if (slots[at] === hashes[j]) touched ^= arena[slots[at + 2]];
       }
       for (let k = k0; k < k1; k++) {
-        const v = this.find(b, offsets[k * step], offsets[(k + 1) * step], hashes[k - k0]);
+        const v = this.find(b, starts[k * stride], ends[k * stride], hashes[k - k0]);
         out[k] = v >= 0 ? v : absent;
       }
     }

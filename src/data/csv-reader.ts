@@ -50,6 +50,11 @@ export interface HeaderInfo {
 export interface DelimitedSink {
   header(info: HeaderInfo): void;
   row(row: DelimitedRow): void;
+  /**
+   * Called before the buffer's bytes move (a row's ranges are then no longer valid) and when the
+   * file ends: a sink that holds on to rows to process them in blocks finishes them here.
+   */
+  flush?(): void;
   /** A row that could not be split: bad quoting or a wrong number of fields. */
   malformed(line: number, message: string): void;
 }
@@ -339,11 +344,13 @@ export async function readDelimited(
     for (;;) {
       if (pos >= end) {
         if (eof) break;
+        sink.flush?.();
         await refill(splitter.line);
         continue;
       }
       const next = splitter.next(buf, pos, end, eof);
       if (next < 0) {
+        sink.flush?.();
         await refill(splitter.line);
         continue;
       }
@@ -364,6 +371,7 @@ export async function readDelimited(
         sink.row(row);
       }
     }
+    sink.flush?.();
     if (rows === 0 && !opts.allowEmpty) throw new IngestError(`${file}: no data rows`, file);
     return { delimiter: delimiterText, rows, lines: splitter.line - 1 };
   } finally {

@@ -14,6 +14,11 @@ import type { EventLog } from '../types.js';
 
 const text = new TextDecoder('utf-8');
 
+/** Rows held for one block lookup of their ids. */
+const PENDING_ROWS = 256;
+/** lookupAll's mark for an id not yet in the table (distinct from INVALID_UTF8). */
+const ABSENT = -2;
+
 class CsvEventSink {
   readonly users = new Dictionary();
   readonly tracks = new Dictionary();
@@ -29,6 +34,8 @@ class CsvEventSink {
   private col!: EventColumnIndex;
   private names: string[] = [];
   collector!: EventCollector;
+  /** Rows checked but not yet stored: their ids are looked up a block at a time (see flush). */
+  private readonly pending = new PendingRows(PENDING_ROWS);
   /** Lines of the parts read before this one: a part's line n is reported as lineBase + n. */
   lineBase = 0;
   /** See PartSink.capacityScale. */
@@ -66,6 +73,7 @@ class CsvEventSink {
   }
 
   malformed(line: number, message: string): void {
+    this.flush();
     this.report.rowsRead++;
     this.report.malformed(this.lineBase + line, message);
   }
@@ -77,14 +85,19 @@ class CsvEventSink {
     const v = parseNumberBytes(r.bytes, s, e);
     if (Number.isFinite(v)) return v;
     if (v !== v && isBlank(r.bytes, s, e)) return NaN;
+    this.flush();
     this.report.malformed(this.lineBase + r.line, `column '${this.names[c]}': ${quoteValue(text.decode(r.bytes.subarray(s, e)))} is not a number`);
     return undefined;
   }
 
-  private badUtf8(r: DelimitedRow, c: number): void {
-    this.report.malformed(this.lineBase + r.line, `column '${this.names[c]}': invalid UTF-8`);
+  private badUtf8(line: number, c: number): void {
+    this.report.malformed(line, `column '${this.names[c]}': invalid UTF-8`);
   }
 
+  /**
+   * Checks a row's values and holds it for flush. A row that breaks a rule is reported at once,
+   * after the rows held before it, so reports (and --strict's error) keep the file's order.
+   */
   row(r: DelimitedRow): void {
     const report = this.report;
     report.rowsRead++;
@@ -110,42 +123,155 @@ class CsvEventSink {
     const ts0 = st[col.track];
     const te = en[col.track];
     if (us === ue || ts0 === te) {
+      this.flush();
       report.violation('missing_id', line, () => `empty ${us === ue ? this.names[col.user] : this.names[col.track]}`);
       return;
     }
     const ts = this.time.parse(b, st[col.time], en[col.time]);
     if (ts !== ts) {
+      this.flush();
       report.violation('bad_timestamp', line, () => `column '${this.names[col.time]}': ${quoteValue(text.decode(b.subarray(st[col.time], en[col.time])))}`);
       return;
     }
     report.timestampFormat ??= this.time.format;
     const kind = col.event >= 0 ? this.kindNames.fromBytes(b, st[col.event], en[col.event]) : PLAY;
-    const c = this.collector;
-    const rule = c.check(ts, ms, dur);
+    const rule = this.collector.check(ts, ms, dur);
     if (rule !== null) {
+      this.flush();
       report.violation(rule, line, () => describeRule(rule, ts, ms, dur, this.rules));
       return;
     }
-    const u = this.userIds.internBytes(b, us, ue);
-    if (u === INVALID_UTF8) return this.badUtf8(r, col.user);
-    const t = this.trackIds.internBytes(b, ts0, te);
-    if (t === INVALID_UTF8) return this.badUtf8(r, col.track);
-    let a = -1;
-    if (col.artist >= 0 && st[col.artist] !== en[col.artist]) {
-      a = this.artistIds.internBytes(b, st[col.artist], en[col.artist]);
-      if (a === INVALID_UTF8) return this.badUtf8(r, col.artist);
+    const p = this.pending;
+    if (p.count > 0 && p.bytes !== b) this.flush();
+    p.hold(b, us, ue, ts0, te, col.artist >= 0 ? st[col.artist] : 0, col.artist >= 0 ? en[col.artist] : 0, col.context >= 0 ? st[col.context] : 0, col.context >= 0 ? en[col.context] : 0, col.event >= 0 ? st[col.event] : 0, col.event >= 0 ? en[col.event] : 0, ts, kind, ms, dur, line);
+    if (p.count === p.capacity) this.flush();
+  }
+
+  /**
+   * Stores the held rows in order. With a million listeners every id lookup misses the caches;
+   * looked up a block at a time (lookupAll) the misses overlap. Only ids new to the table are
+   * interned one by one, in row order, so dictionary order is as if rows were taken singly.
+   */
+  flush(): void {
+    const p = this.pending;
+    const n = p.count;
+    if (n === 0) return;
+    p.count = 0;
+    const b = p.bytes;
+    this.userIds.lookupAll(b, p.userStart, p.userEnd, 1, n, p.user, ABSENT);
+    this.trackIds.lookupAll(b, p.trackStart, p.trackEnd, 1, n, p.track, ABSENT);
+    const col = this.col;
+    const report = this.report;
+    const c = this.collector;
+    for (let i = 0; i < n; i++) {
+      const line = p.line[i];
+      let u = p.user[i];
+      if (u === ABSENT) u = this.userIds.internBytes(b, p.userStart[i], p.userEnd[i]);
+      if (u === INVALID_UTF8) {
+        this.badUtf8(line, col.user);
+        continue;
+      }
+      let t = p.track[i];
+      if (t === ABSENT) t = this.trackIds.internBytes(b, p.trackStart[i], p.trackEnd[i]);
+      if (t === INVALID_UTF8) {
+        this.badUtf8(line, col.track);
+        continue;
+      }
+      let a = -1;
+      if (p.artistStart[i] !== p.artistEnd[i]) {
+        a = this.artistIds.internBytes(b, p.artistStart[i], p.artistEnd[i]);
+        if (a === INVALID_UTF8) {
+          this.badUtf8(line, col.artist);
+          continue;
+        }
+      }
+      let ctx = -1;
+      if (p.contextStart[i] !== p.contextEnd[i]) {
+        ctx = this.contextIds.internBytes(b, p.contextStart[i], p.contextEnd[i]);
+        if (ctx === INVALID_UTF8) {
+          this.badUtf8(line, col.context);
+          continue;
+        }
+      }
+      const kind = p.kind[i];
+      if (!c.push(u, t, p.time[i], kind === UNKNOWN_KIND ? OTHER : kind, p.ms[i], p.duration[i], a, ctx, line)) {
+        report.violation('duplicate_event', line, () => 'same user, track, timestamp and kind as an earlier row');
+        continue;
+      }
+      report.rowsKept++;
+      if (kind === UNKNOWN_KIND) c.unknownKind(report, text.decode(b.subarray(p.eventStart[i], p.eventEnd[i])), line);
     }
-    let ctx = -1;
-    if (col.context >= 0 && st[col.context] !== en[col.context]) {
-      ctx = this.contextIds.internBytes(b, st[col.context], en[col.context]);
-      if (ctx === INVALID_UTF8) return this.badUtf8(r, col.context);
-    }
-    if (!c.push(u, t, ts, kind === UNKNOWN_KIND ? OTHER : kind, ms, dur, a, ctx, line)) {
-      report.violation('duplicate_event', line, () => 'same user, track, timestamp and kind as an earlier row');
-      return;
-    }
-    report.rowsKept++;
-    if (kind === UNKNOWN_KIND) c.unknownKind(report, text.decode(b.subarray(st[col.event], en[col.event])), line);
+  }
+}
+
+/** Rows held between row() and flush(): byte ranges into one buffer and the parsed values. */
+class PendingRows {
+  count = 0;
+  bytes: Uint8Array = new Uint8Array(0);
+  readonly userStart: Int32Array;
+  readonly userEnd: Int32Array;
+  readonly trackStart: Int32Array;
+  readonly trackEnd: Int32Array;
+  readonly artistStart: Int32Array;
+  readonly artistEnd: Int32Array;
+  readonly contextStart: Int32Array;
+  readonly contextEnd: Int32Array;
+  readonly eventStart: Int32Array;
+  readonly eventEnd: Int32Array;
+  readonly kind: Int32Array;
+  readonly time: Float64Array;
+  readonly ms: Float64Array;
+  readonly duration: Float64Array;
+  /** Lines across parts may pass 2^31. */
+  readonly line: Float64Array;
+  /** Filled by flush: dictionary indices found, or ABSENT. */
+  readonly user: Int32Array;
+  readonly track: Int32Array;
+
+  constructor(readonly capacity: number) {
+    const ints = (): Int32Array => new Int32Array(capacity);
+    const floats = (): Float64Array => new Float64Array(capacity);
+    [this.userStart, this.userEnd, this.trackStart, this.trackEnd] = [ints(), ints(), ints(), ints()];
+    [this.artistStart, this.artistEnd, this.contextStart, this.contextEnd, this.eventStart, this.eventEnd] = [ints(), ints(), ints(), ints(), ints(), ints()];
+    [this.kind, this.user, this.track] = [ints(), ints(), ints()];
+    [this.time, this.ms, this.duration, this.line] = [floats(), floats(), floats(), floats()];
+  }
+
+  hold(
+    bytes: Uint8Array,
+    us: number,
+    ue: number,
+    ts: number,
+    te: number,
+    as: number,
+    ae: number,
+    cs: number,
+    ce: number,
+    es: number,
+    ee: number,
+    time: number,
+    kind: number,
+    ms: number,
+    duration: number,
+    line: number,
+  ): void {
+    const i = this.count++;
+    this.bytes = bytes;
+    this.userStart[i] = us;
+    this.userEnd[i] = ue;
+    this.trackStart[i] = ts;
+    this.trackEnd[i] = te;
+    this.artistStart[i] = as;
+    this.artistEnd[i] = ae;
+    this.contextStart[i] = cs;
+    this.contextEnd[i] = ce;
+    this.eventStart[i] = es;
+    this.eventEnd[i] = ee;
+    this.time[i] = time;
+    this.kind[i] = kind;
+    this.ms[i] = ms;
+    this.duration[i] = duration;
+    this.line[i] = line;
   }
 }
 
