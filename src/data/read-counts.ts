@@ -4,6 +4,7 @@
  * skipBad (then they are counted per rule).
  */
 import { ByteInterner, INVALID_UTF8 } from './byte-interner.js';
+import { HeldRows } from './held-rows.js';
 import { type DelimitedOptions, type DelimitedRow, type HeaderInfo } from './csv-reader.js';
 import { Dictionary } from './dictionary.js';
 import { IngestError, MissingColumnError, quoteValue } from './errors.js';
@@ -54,6 +55,8 @@ class CountsSink {
   private i = 0;
   private w = 0;
   private names: string[] = [];
+  /** Rows checked but not yet stored: their ids are looked up a block at a time (see flush). */
+  private readonly held = new HeldCounts();
   user = new Int32Array(1024);
   item = new Int32Array(1024);
   weight = new Float32Array(1024);
@@ -95,10 +98,15 @@ class CountsSink {
   }
 
   malformed(line: number, message: string): void {
+    this.flush();
     this.report.rowsRead++;
     this.report.malformed(this.lineBase + line, message);
   }
 
+  /**
+   * Checks a row's weight and ids and holds it for flush. A row that breaks a rule is reported at
+   * once, after the rows held before it, so reports keep the file's order.
+   */
   row(r: DelimitedRow): void {
     const report = this.report;
     report.rowsRead++;
@@ -107,39 +115,47 @@ class CountsSink {
     const ws = r.start[this.w];
     const we = r.end[this.w];
     const w = parseNumberBytes(b, ws, we);
-    if (w !== w) {
-      report.malformed(line, `column '${this.names[this.w]}': ${quoteValue(text.decode(b.subarray(ws, we)))} is not a number`);
-      return;
-    }
     const us = r.start[this.u];
     const ue = r.end[this.u];
     const is = r.start[this.i];
     const ie = r.end[this.i];
-    if (us === ue || is === ie) {
-      report.bad('missing_id', line, `column '${this.names[us === ue ? this.u : this.i]}' is empty`);
+    const ok = w === w && us !== ue && is !== ie && w > 0 && w !== Infinity;
+    if (!ok) {
+      this.flush();
+      if (w !== w) report.malformed(line, `column '${this.names[this.w]}': ${quoteValue(text.decode(b.subarray(ws, we)))} is not a number`);
+      else if (us === ue || is === ie) report.bad('missing_id', line, `column '${this.names[us === ue ? this.u : this.i]}' is empty`);
+      else if (w === 0) report.violation('zero_weight', line);
+      else report.bad('bad_weight', line, `column '${this.names[this.w]}': ${w} is ${w < 0 ? 'negative' : 'not finite'}`);
       return;
     }
-    if (!(w >= 0) || w === Infinity) {
-      report.bad('bad_weight', line, `column '${this.names[this.w]}': ${w} is ${w < 0 ? 'negative' : 'not finite'}`);
-      return;
+    const h = this.held;
+    if (!h.accepts(b)) this.flush();
+    h.weight[h.hold(b, us, ue, is, ie, line)] = w;
+  }
+
+  /** Stores the held rows in order; only ids new to their table are interned one by one. */
+  flush(): void {
+    const h = this.held;
+    const count = h.count;
+    if (count === 0) return;
+    h.lookUp(this.userIds, this.itemIds);
+    h.count = 0;
+    const report = this.report;
+    for (let k = 0; k < count; k++) {
+      const u = h.userOf(k, this.userIds);
+      const it = u === INVALID_UTF8 ? INVALID_UTF8 : h.itemOf(k, this.itemIds);
+      if (it === INVALID_UTF8) {
+        report.malformed(h.line[k], `column '${this.names[u === INVALID_UTF8 ? this.u : this.i]}': invalid UTF-8`);
+        continue;
+      }
+      const n = this.length;
+      if (n === this.user.length) this.grow();
+      this.user[n] = u;
+      this.item[n] = it;
+      this.weight[n] = h.weight[k];
+      this.length = n + 1;
+      report.rowsKept++;
     }
-    if (w === 0) {
-      report.violation('zero_weight', line);
-      return;
-    }
-    const u = this.userIds.internBytes(b, us, ue);
-    const it = u === INVALID_UTF8 ? INVALID_UTF8 : this.itemIds.internBytes(b, is, ie);
-    if (it === INVALID_UTF8) {
-      report.malformed(line, `column '${this.names[u === INVALID_UTF8 ? this.u : this.i]}': invalid UTF-8`);
-      return;
-    }
-    const n = this.length;
-    if (n === this.user.length) this.grow();
-    this.user[n] = u;
-    this.item[n] = it;
-    this.weight[n] = w;
-    this.length = n + 1;
-    report.rowsKept++;
   }
 
   private grow(): void {
@@ -154,6 +170,11 @@ class CountsSink {
     this.item = item;
     this.weight = weight;
   }
+}
+
+/** Held count rows: the ids' ranges (HeldRows) and the weight. */
+class HeldCounts extends HeldRows {
+  readonly weight = new Float64Array(this.capacity);
 }
 
 /**

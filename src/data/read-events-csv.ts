@@ -1,6 +1,7 @@
 /** Events from CSV/TSV: byte-level rows from the streaming reader, checked and stored column-wise. */
 import { Dictionary } from './dictionary.js';
 import { ByteInterner, INVALID_UTF8 } from './byte-interner.js';
+import { HeldRows } from './held-rows.js';
 import { type DelimitedOptions, type DelimitedRow, type HeaderInfo } from './csv-reader.js';
 import { readDelimitedParts } from './part-files.js';
 import { IngestError, quoteValue } from './errors.js';
@@ -13,11 +14,6 @@ import { TextTimestampParser } from './timestamps.js';
 import type { EventLog } from '../types.js';
 
 const text = new TextDecoder('utf-8');
-
-/** Rows held for one block lookup of their ids. */
-const PENDING_ROWS = 256;
-/** lookupAll's mark for an id not yet in the table (distinct from INVALID_UTF8). */
-const ABSENT = -2;
 
 class CsvEventSink {
   readonly users = new Dictionary();
@@ -35,7 +31,7 @@ class CsvEventSink {
   private names: string[] = [];
   collector!: EventCollector;
   /** Rows checked but not yet stored: their ids are looked up a block at a time (see flush). */
-  private readonly pending = new PendingRows(PENDING_ROWS);
+  private readonly held = new HeldEvents();
   /** Lines of the parts read before this one: a part's line n is reported as lineBase + n. */
   lineBase = 0;
   /** See PartSink.capacityScale. */
@@ -141,138 +137,86 @@ class CsvEventSink {
       report.violation(rule, line, () => describeRule(rule, ts, ms, dur, this.rules));
       return;
     }
-    const p = this.pending;
-    if (p.count > 0 && p.bytes !== b) this.flush();
-    p.hold(b, us, ue, ts0, te, col.artist >= 0 ? st[col.artist] : 0, col.artist >= 0 ? en[col.artist] : 0, col.context >= 0 ? st[col.context] : 0, col.context >= 0 ? en[col.context] : 0, col.event >= 0 ? st[col.event] : 0, col.event >= 0 ? en[col.event] : 0, ts, kind, ms, dur, line);
-    if (p.count === p.capacity) this.flush();
+    const h = this.held;
+    if (!h.accepts(b)) this.flush();
+    const i = h.hold(b, us, ue, ts0, te, line);
+    h.time[i] = ts;
+    h.kind[i] = kind;
+    h.ms[i] = ms;
+    h.duration[i] = dur;
+    h.artistStart[i] = col.artist >= 0 ? st[col.artist] : 0;
+    h.artistEnd[i] = col.artist >= 0 ? en[col.artist] : 0;
+    h.contextStart[i] = col.context >= 0 ? st[col.context] : 0;
+    h.contextEnd[i] = col.context >= 0 ? en[col.context] : 0;
+    h.eventStart[i] = col.event >= 0 ? st[col.event] : 0;
+    h.eventEnd[i] = col.event >= 0 ? en[col.event] : 0;
   }
 
   /**
-   * Stores the held rows in order. With a million listeners every id lookup misses the caches;
-   * looked up a block at a time (lookupAll) the misses overlap. Only ids new to the table are
-   * interned one by one, in row order, so dictionary order is as if rows were taken singly.
+   * Stores the held rows in order. Only ids new to their table are interned one by one, in row
+   * order, so the dictionaries fill as if rows were taken singly.
    */
   flush(): void {
-    const p = this.pending;
-    const n = p.count;
+    const h = this.held;
+    const n = h.count;
     if (n === 0) return;
-    p.count = 0;
-    const b = p.bytes;
-    this.userIds.lookupAll(b, p.userStart, p.userEnd, 1, n, p.user, ABSENT);
-    this.trackIds.lookupAll(b, p.trackStart, p.trackEnd, 1, n, p.track, ABSENT);
+    h.lookUp(this.userIds, this.trackIds);
+    h.count = 0;
+    const b = h.bytes;
     const col = this.col;
     const report = this.report;
     const c = this.collector;
     for (let i = 0; i < n; i++) {
-      const line = p.line[i];
-      let u = p.user[i];
-      if (u === ABSENT) u = this.userIds.internBytes(b, p.userStart[i], p.userEnd[i]);
+      const line = h.line[i];
+      const u = h.userOf(i, this.userIds);
       if (u === INVALID_UTF8) {
         this.badUtf8(line, col.user);
         continue;
       }
-      let t = p.track[i];
-      if (t === ABSENT) t = this.trackIds.internBytes(b, p.trackStart[i], p.trackEnd[i]);
+      const t = h.itemOf(i, this.trackIds);
       if (t === INVALID_UTF8) {
         this.badUtf8(line, col.track);
         continue;
       }
       let a = -1;
-      if (p.artistStart[i] !== p.artistEnd[i]) {
-        a = this.artistIds.internBytes(b, p.artistStart[i], p.artistEnd[i]);
+      if (h.artistStart[i] !== h.artistEnd[i]) {
+        a = this.artistIds.internBytes(b, h.artistStart[i], h.artistEnd[i]);
         if (a === INVALID_UTF8) {
           this.badUtf8(line, col.artist);
           continue;
         }
       }
       let ctx = -1;
-      if (p.contextStart[i] !== p.contextEnd[i]) {
-        ctx = this.contextIds.internBytes(b, p.contextStart[i], p.contextEnd[i]);
+      if (h.contextStart[i] !== h.contextEnd[i]) {
+        ctx = this.contextIds.internBytes(b, h.contextStart[i], h.contextEnd[i]);
         if (ctx === INVALID_UTF8) {
           this.badUtf8(line, col.context);
           continue;
         }
       }
-      const kind = p.kind[i];
-      if (!c.push(u, t, p.time[i], kind === UNKNOWN_KIND ? OTHER : kind, p.ms[i], p.duration[i], a, ctx, line)) {
+      const kind = h.kind[i];
+      if (!c.push(u, t, h.time[i], kind === UNKNOWN_KIND ? OTHER : kind, h.ms[i], h.duration[i], a, ctx, line)) {
         report.violation('duplicate_event', line, () => 'same user, track, timestamp and kind as an earlier row');
         continue;
       }
       report.rowsKept++;
-      if (kind === UNKNOWN_KIND) c.unknownKind(report, text.decode(b.subarray(p.eventStart[i], p.eventEnd[i])), line);
+      if (kind === UNKNOWN_KIND) c.unknownKind(report, text.decode(b.subarray(h.eventStart[i], h.eventEnd[i])), line);
     }
   }
 }
 
-/** Rows held between row() and flush(): byte ranges into one buffer and the parsed values. */
-class PendingRows {
-  count = 0;
-  bytes: Uint8Array = new Uint8Array(0);
-  readonly userStart: Int32Array;
-  readonly userEnd: Int32Array;
-  readonly trackStart: Int32Array;
-  readonly trackEnd: Int32Array;
-  readonly artistStart: Int32Array;
-  readonly artistEnd: Int32Array;
-  readonly contextStart: Int32Array;
-  readonly contextEnd: Int32Array;
-  readonly eventStart: Int32Array;
-  readonly eventEnd: Int32Array;
-  readonly kind: Int32Array;
-  readonly time: Float64Array;
-  readonly ms: Float64Array;
-  readonly duration: Float64Array;
-  /** Lines across parts may pass 2^31. */
-  readonly line: Float64Array;
-  /** Filled by flush: dictionary indices found, or ABSENT. */
-  readonly user: Int32Array;
-  readonly track: Int32Array;
-
-  constructor(readonly capacity: number) {
-    const ints = (): Int32Array => new Int32Array(capacity);
-    const floats = (): Float64Array => new Float64Array(capacity);
-    [this.userStart, this.userEnd, this.trackStart, this.trackEnd] = [ints(), ints(), ints(), ints()];
-    [this.artistStart, this.artistEnd, this.contextStart, this.contextEnd, this.eventStart, this.eventEnd] = [ints(), ints(), ints(), ints(), ints(), ints()];
-    [this.kind, this.user, this.track] = [ints(), ints(), ints()];
-    [this.time, this.ms, this.duration, this.line] = [floats(), floats(), floats(), floats()];
-  }
-
-  hold(
-    bytes: Uint8Array,
-    us: number,
-    ue: number,
-    ts: number,
-    te: number,
-    as: number,
-    ae: number,
-    cs: number,
-    ce: number,
-    es: number,
-    ee: number,
-    time: number,
-    kind: number,
-    ms: number,
-    duration: number,
-    line: number,
-  ): void {
-    const i = this.count++;
-    this.bytes = bytes;
-    this.userStart[i] = us;
-    this.userEnd[i] = ue;
-    this.trackStart[i] = ts;
-    this.trackEnd[i] = te;
-    this.artistStart[i] = as;
-    this.artistEnd[i] = ae;
-    this.contextStart[i] = cs;
-    this.contextEnd[i] = ce;
-    this.eventStart[i] = es;
-    this.eventEnd[i] = ee;
-    this.time[i] = time;
-    this.kind[i] = kind;
-    this.ms[i] = ms;
-    this.duration[i] = duration;
-    this.line[i] = line;
-  }
+/** Held event rows: the ids' ranges (HeldRows) and the row's other values, parsed and checked. */
+class HeldEvents extends HeldRows {
+  readonly time = new Float64Array(this.capacity);
+  readonly kind = new Int32Array(this.capacity);
+  readonly ms = new Float64Array(this.capacity);
+  readonly duration = new Float64Array(this.capacity);
+  readonly artistStart = new Int32Array(this.capacity);
+  readonly artistEnd = new Int32Array(this.capacity);
+  readonly contextStart = new Int32Array(this.capacity);
+  readonly contextEnd = new Int32Array(this.capacity);
+  readonly eventStart = new Int32Array(this.capacity);
+  readonly eventEnd = new Int32Array(this.capacity);
 }
 
 /** Reads a CSV/TSV event log. */

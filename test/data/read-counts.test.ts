@@ -34,6 +34,65 @@ describe('readCounts', () => {
     expect(Array.from(m.pref)).toEqual([1, 1, 1]);
   });
 
+  it('reads a large file (ids looked up in blocks across buffer refills) as row-by-row interning would', async () => {
+    // 100,000 rows (over twice the 1 MiB buffer, so a read lands on the bytes of rows still held);
+    // ids new and repeated within blocks; zero, negative and missing values mixed in (skipBad
+    // keeps going past the malformed ones).
+    let seed = 777;
+    const rand = (n: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 8) % n;
+    };
+    const rows: string[][] = [];
+    for (let i = 0; i < 100_000; i++) {
+      const r = rand(200);
+      const user = r === 0 ? '' : `listener-${rand(i < 50_000 ? 4000 : 9000)}`;
+      const item = `track-${rand(2500)}`;
+      const weight = r === 1 ? '0' : r === 2 ? '-1' : r === 3 ? 'n/a' : String(1 + rand(50));
+      rows.push([user, item, weight]);
+    }
+    const text = lines('user_id,item_id,weight', ...rows.map((r) => r.join(',')));
+    expect(text.length).toBeGreaterThan(2.2 * 2 ** 20);
+    const file = tmp.write('many.csv', text);
+    const c = await readCounts(file, { skipBad: true });
+    // The oracle: rows in order, ids numbered by first appearance among the rows kept.
+    const users = new Map<string, number>();
+    const items = new Map<string, number>();
+    const id = (m: Map<string, number>, k: string): number => m.get(k) ?? (m.set(k, m.size), m.size - 1);
+    const user: number[] = [];
+    const item: number[] = [];
+    const weight: number[] = [];
+    const expected = { malformed_row: 0, missing_id: 0, bad_weight: 0, zero_weight: 0 };
+    for (const [u, t, w] of rows) {
+      const x = Number(w);
+      if (w === 'n/a') expected.malformed_row++;
+      else if (u === '') expected.missing_id++;
+      else if (x === 0) expected.zero_weight++;
+      else if (x < 0) expected.bad_weight++;
+      else {
+        user.push(id(users, u));
+        item.push(id(items, t));
+        weight.push(x);
+      }
+    }
+    expect(c.users.ids).toEqual([...users.keys()]);
+    expect(c.items.ids).toEqual([...items.keys()]);
+    expect(Array.from(c.user)).toEqual(user);
+    expect(Array.from(c.item)).toEqual(item);
+    expect(Array.from(c.weight)).toEqual(weight);
+    expect(c.report.validation).toEqual(expected);
+    expect(Math.min(...Object.values(expected))).toBeGreaterThan(100);
+  });
+
+  it('reports a held row with invalid UTF-8 before a later bad row', async () => {
+    const bytes = Buffer.concat([Buffer.from('user_id,item_id,weight\na'), Buffer.from([0xff]), Buffer.from(',x,1\nb,y,zz\nc,z,2\n')]);
+    const file = tmp.write('order.csv', bytes);
+    await expect(readCounts(file)).rejects.toThrow(`${file}:2: column 'user_id': invalid UTF-8`);
+    const c = await readCounts(file, { skipBad: true });
+    expect(c.report.examples.malformed_row).toEqual([`${file}:2`, `${file}:3`]);
+    expect(c.users.ids).toEqual(['c']);
+  });
+
   it('fails on unusable rows naming file:line, or counts them with skipBad', async () => {
     const file = tmp.write('bad.csv', lines('user_id,item_id,weight', 'a,x,1', 'a,y,abc', ',x,1', 'b,x,-2', 'c,x,inf', 'd,x'));
     await expect(readCounts(file)).rejects.toThrow(`${file}:3: column 'weight': "abc" is not a number`);

@@ -267,7 +267,7 @@ describe('readEvents columns and formats', () => {
   });
 
   it('reads a large CSV (ids looked up in blocks across buffer refills) exactly as the same records row by row', async () => {
-    // 40,000 rows (about 2 MB: several reads of the 1 MiB buffer), ids new and repeated within
+    // 50,000 rows (over twice the 1 MiB buffer, so a read lands on the bytes of rows still held), ids new and repeated within
     // blocks, every optional column, unknown kinds, duplicates and rule-breaking rows mixed in.
     let seed = 12345;
     const rand = (n: number): number => {
@@ -276,7 +276,7 @@ describe('readEvents columns and formats', () => {
     };
     const kinds = ['play', 'skip', 'like', 'dislike', 'hum'];
     const records: EventRecord[] = [];
-    for (let i = 0; i < 40_000; i++) {
+    for (let i = 0; i < 50_000; i++) {
       const r = rand(100);
       const prev = records[records.length - 1];
       if (r === 0 && prev) {
@@ -284,7 +284,7 @@ describe('readEvents columns and formats', () => {
         continue;
       }
       records.push({
-        userId: r === 1 ? '' : `user-${rand(i < 20_000 ? 3000 : 6000)}`,
+        userId: r === 1 ? '' : `user-${rand(i < 25_000 ? 3000 : 6000)}`,
         trackId: `t${rand(1500)}`,
         timestamp: r === 2 ? AS_OF + 1000 : T + rand(1e9),
         event: kinds[rand(kinds.length)],
@@ -299,7 +299,7 @@ describe('readEvents columns and formats', () => {
       'user_id,track_id,timestamp,event,ms_played,track_duration_ms,artist_id,context',
       ...records.map((e) => [e.userId, e.trackId, e.timestamp, e.event, e.msPlayed, e.durationMs, e.artistId, e.context].map(cell).join(',')),
     );
-    expect(text.length).toBeGreaterThan(1.5 * 2 ** 20);
+    expect(text.length).toBeGreaterThan(2.2 * 2 ** 20);
     const file = await readEvents(tmp.write('blocks.csv', text), { asOf: AS_OF });
     const rows = await readEventRecords(records, { asOf: AS_OF });
     const spelled = (l: EventLog) => ({ ...l, users: l.users.ids, tracks: l.tracks.ids, artists: l.artists?.ids, contexts: l.contexts?.ids });
