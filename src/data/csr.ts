@@ -86,10 +86,8 @@ function sortedCells(caller: string, rows: number, cols: number, rowIdx: Int32Ar
   for (let r = 0; r < rows; r++) rowStart[r + 1] += rowStart[r];
   // A stable sort by (row, column) keeps duplicates adjacent in input order, so the merged sums
   // are deterministic. The column is the low bits of the sorted packed key.
-  const identity = new Int32Array(n);
-  for (let e = 0; e < n; e++) identity[e] = e;
   const { order, lo } = sortPacked(
-    identity,
+    n,
     [
       { key: rowIdx, buckets: rows },
       { key: colIdx, buckets: cols },

@@ -63,12 +63,14 @@ export function orderByKeys(order: Int32Array, fields: readonly KeyField[]): Int
 /**
  * Sorts `order` by the fields packed into at most 64 bits (fields[0] most significant) and returns
  * the sorted packed keys too, so a caller can read its fields back without a random gather.
+ * `order` may be a count n, for all entries 0..n-1 in index order (no index array is then made).
  * With `carry` (one 32-bit word per entry, e.g. a Float32Array's bits), those words travel with
  * the entries and come back as `order` in place of the entry indices: a value read after the sort
- * is then read in sequence instead of through the order, at random.
+ * is then read in sequence instead of through the order, at random. The inputs are not modified.
  */
-export function sortPacked(order: Int32Array, fields: readonly KeyField[], carry?: Int32Array): PackedOrder {
-  const n = order.length;
+export function sortPacked(order: Int32Array | number, fields: readonly KeyField[], carry?: Int32Array): PackedOrder {
+  const entries = typeof order === 'number' ? null : order;
+  const n = entries ? entries.length : (order as number);
   if (carry && carry.length !== n) throw new RangeError(`radix order: carry has length ${carry.length}, expected ${n}`);
   const widths = fields.map((f) => bitsFor(f.buckets));
   const total = keyBits(fields);
@@ -77,20 +79,21 @@ export function sortPacked(order: Int32Array, fields: readonly KeyField[], carry
   let hi = total > 32 ? new Uint32Array(n) : null;
   let shift = 0;
   for (let f = fields.length - 1; f >= 0; f--) {
-    packField(order, fields[f], shift, lo, hi);
+    packField(entries, n, fields[f], shift, lo, hi);
     shift += widths[f];
   }
-  let idx = (carry ?? order).slice();
-  if (n < 2 || total === 0) return { order: idx, lo, hi };
-
+  // What travels with the keys: the carried words, or the entries (null: the index itself). The
+  // first pass that moves anything reads it; later passes move their own copy.
+  const source = carry ?? entries;
+  let idx: Int32Array | null = null;
+  let spare: Int32Array | null = null;
   let lo2 = new Uint32Array(n);
   let hi2 = hi ? new Uint32Array(n) : null;
-  let idx2 = new Int32Array(n);
   const digits = new Uint8Array(n);
-  const passes = Math.ceil(total / MAX_DIGIT_BITS);
+  const passes = Math.max(1, Math.ceil(total / MAX_DIGIT_BITS));
   const width = Math.ceil(total / passes);
   const count = new Int32Array(1 << width);
-  for (let shift = 0; shift < total; shift += width) {
+  for (let shift = 0; n > 1 && shift < total; shift += width) {
     count.fill(0);
     if (!digitsOf(lo, hi, shift, width, digits, count)) continue;
     for (let d = 0, sum = 0; d < count.length; d++) {
@@ -98,25 +101,65 @@ export function sortPacked(order: Int32Array, fields: readonly KeyField[], carry
       count[d] = sum;
       sum += c;
     }
-    if (hi && hi2) {
-      for (let i = 0; i < n; i++) {
-        const p = count[digits[i]]++;
-        lo2[p] = lo[i];
-        hi2[p] = hi[i];
-        idx2[p] = idx[i];
-      }
-      [hi, hi2] = [hi2, hi];
-    } else {
-      for (let i = 0; i < n; i++) {
-        const p = count[digits[i]]++;
-        lo2[p] = lo[i];
-        idx2[p] = idx[i];
-      }
-    }
+    const out: Int32Array = spare ?? new Int32Array(n);
+    scatter(digits, count, lo, lo2, hi, hi2, idx ?? source, out);
     [lo, lo2] = [lo2, lo];
-    [idx, idx2] = [idx2, idx];
+    [hi, hi2] = [hi2, hi];
+    spare = idx;
+    idx = out;
   }
+  if (idx === null) idx = source ? source.slice() : identity(n);
   return { order: idx, lo, hi };
+}
+
+/**
+ * One pass: moves each entry's packed key and its index (from `from`, or the index itself when
+ * null) to the next place of its digit. One loop per case keeps the loops tight.
+ */
+function scatter(
+  digits: Uint8Array,
+  count: Int32Array,
+  lo: Uint32Array,
+  lo2: Uint32Array,
+  hi: Uint32Array | null,
+  hi2: Uint32Array | null,
+  from: Int32Array | null,
+  out: Int32Array,
+): void {
+  const n = lo.length;
+  if (hi && hi2 && from) {
+    for (let i = 0; i < n; i++) {
+      const p = count[digits[i]]++;
+      lo2[p] = lo[i];
+      hi2[p] = hi[i];
+      out[p] = from[i];
+    }
+  } else if (hi && hi2) {
+    for (let i = 0; i < n; i++) {
+      const p = count[digits[i]]++;
+      lo2[p] = lo[i];
+      hi2[p] = hi[i];
+      out[p] = i;
+    }
+  } else if (from) {
+    for (let i = 0; i < n; i++) {
+      const p = count[digits[i]]++;
+      lo2[p] = lo[i];
+      out[p] = from[i];
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const p = count[digits[i]]++;
+      lo2[p] = lo[i];
+      out[p] = i;
+    }
+  }
+}
+
+function identity(n: number): Int32Array {
+  const a = new Int32Array(n);
+  for (let i = 0; i < n; i++) a[i] = i;
+  return a;
 }
 
 /**
@@ -138,14 +181,15 @@ function digitsOf(lo: Uint32Array, hi: Uint32Array | null, shift: number, width:
   return count[digits[0]] !== n;
 }
 
-/** ORs field values (read in `order`) into the packed keys at bit `shift`. */
-function packField(order: Int32Array, field: KeyField, shift: number, lo: Uint32Array, hi: Uint32Array | null): void {
+/** ORs field values (read in `order`, or in index order when null) into the packed keys at bit `shift`. */
+function packField(order: Int32Array | null, n: number, field: KeyField, shift: number, lo: Uint32Array, hi: Uint32Array | null): void {
   const { key, buckets } = field;
-  const n = order.length;
+  if (key.length < n && !order) throw new RangeError(`radix order: a key field has length ${key.length}, expected ${n}`);
   const bits = bitsFor(buckets);
   for (let i = 0; i < n; i++) {
-    const v = key[order[i]];
-    if (!(v >= 0 && v < buckets && Number.isInteger(v))) throw new RangeError(`radix order: key ${v} of entry ${order[i]} is not an integer in [0, ${buckets})`);
+    const e = order ? order[i] : i;
+    const v = key[e];
+    if (!(v >= 0 && v < buckets && Number.isInteger(v))) throw new RangeError(`radix order: key ${v} of entry ${e} is not an integer in [0, ${buckets})`);
     if (bits === 0) continue;
     if (shift >= 32) (hi as Uint32Array)[i] |= v << (shift - 32);
     else {

@@ -60,6 +60,29 @@ describe('orderByKeys', () => {
     expect(() => sortPacked(order, [{ key: user, buckets: 3 }], new Int32Array(2))).toThrow(/carry has length 2, expected 3/);
   });
 
+  it('sorts all entries given as a count like the identity order, with and without carried words, returning fresh arrays', () => {
+    const rng = mulberry32(23);
+    for (const buckets of [[1], [5], [1 << 20, 300_000], [1 << 20, 300_000, 56], [3, 1]]) {
+      for (const n of [0, 1, 2, 3000]) {
+        const fields: KeyField[] = buckets.map((b) => ({ key: keys(rng, n, b, 2), buckets: b }));
+        const identity = Int32Array.from({ length: n }, (_, i) => i);
+        const want = sortPacked(identity, fields);
+        const got = sortPacked(n, fields);
+        expect(Array.from(got.order), `buckets ${buckets} n ${n}`).toEqual(Array.from(want.order));
+        expect(Array.from(got.lo)).toEqual(Array.from(want.lo));
+        expect(got.hi && Array.from(got.hi)).toEqual(want.hi && Array.from(want.hi));
+        const carry = Int32Array.from({ length: n }, () => Math.floor(rng() * 2 ** 31));
+        const carried = sortPacked(n, fields, carry);
+        expect(Array.from(carried.order)).toEqual(Array.from(want.order, (e) => carry[e]));
+        // Whatever number of passes moved entries (none when all keys are equal), the result
+        // never aliases an input.
+        expect(carried.order).not.toBe(carry);
+        expect(want.order).not.toBe(identity);
+      }
+    }
+    expect(() => sortPacked(3, [{ key: Int32Array.from([0, 1]), buckets: 2 }])).toThrow(/a key field has length 2, expected 3/);
+  });
+
   it('refuses keys outside their field', () => {
     const order = Int32Array.from([0, 1]);
     expect(() => orderByKeys(order, [{ key: Int32Array.from([0, 5]), buckets: 5 }])).toThrow(/key 5 of entry 1 is not an integer in \[0, 5\)/);
