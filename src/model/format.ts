@@ -108,16 +108,21 @@ export async function loadModelDir(dir: string): Promise<LoadedModelDir> {
   const usersFile = path.join(dir, 'users.parquet');
   const itemsFile = path.join(dir, 'items.parquet');
   const interFile = path.join(dir, 'interactions.parquet');
-  // Decode the bytes whose checksums were just verified: no second read from disk.
-  const usersT = decodeParquet(verified.get('users.parquet')!, usersFile);
-  const itemsT = decodeParquet(verified.get('items.parquet')!, itemsFile);
-  const interT = decodeParquet(verified.get('interactions.parquet')!, interFile);
-  const users = Dictionary.from(stringColumn(usersT, 'user_id', usersFile));
-  const items = Dictionary.from(stringColumn(itemsT, 'item_id', itemsFile));
+  // Decode the bytes whose checksums were just verified (no second read from disk), copying out
+  // each file's columns before the next file is decoded.
+  const factorFile = (name: string, idName: string, file: string) =>
+    decodeParquet(verified.get(name)!, file, (t) => ({ ids: Dictionary.from(stringColumn(t, idName, file)), factors: readFactorColumns(t, k, file) }));
+  const { ids: users, factors: userFactors } = factorFile('users.parquet', 'user_id', usersFile);
+  const { ids: items, factors: itemFactors } = factorFile('items.parquet', 'item_id', itemsFile);
   if (users.size !== manifest.counts.users) throw new Error(`${usersFile}: ${users.size} users, manifest says ${manifest.counts.users}`);
   if (items.size !== manifest.counts.items) throw new Error(`${itemsFile}: ${items.size} items, manifest says ${manifest.counts.items}`);
-  const userIndex = numericColumn(interT, 'user_index', Int32Array, interFile);
-  const indices = numericColumn(interT, 'item_index', Int32Array, interFile);
+  const seen = decodeParquet(verified.get('interactions.parquet')!, interFile, (t) => ({
+    userIndex: numericColumn(t, 'user_index', Int32Array, interFile),
+    indices: numericColumn(t, 'item_index', Int32Array, interFile),
+    pref: numericColumn(t, 'pref', Float32Array, interFile),
+    weight: numericColumn(t, 'weight', Float32Array, interFile),
+  }));
+  const { userIndex, indices } = seen;
   const indptr = new Int32Array(users.size + 1);
   for (let p = 0; p < userIndex.length; p++) {
     const u = userIndex[p];
@@ -129,14 +134,9 @@ export async function loadModelDir(dir: string): Promise<LoadedModelDir> {
     params: manifest.params,
     users,
     items,
-    userFactors: readFactorColumns(usersT, k, usersFile),
-    itemFactors: readFactorColumns(itemsT, k, itemsFile),
-    seen: {
-      indptr,
-      indices,
-      pref: numericColumn(interT, 'pref', Float32Array, interFile),
-      weight: numericColumn(interT, 'weight', Float32Array, interFile),
-    },
+    userFactors,
+    itemFactors,
+    seen: { indptr, indices, pref: seen.pref, weight: seen.weight },
     history: manifest.history.map((h) => ({ iteration: h.iteration, seconds: h.seconds, loss: h.loss ?? Number.NaN })),
   };
   return { manifest, data, extras: verified };
