@@ -1,0 +1,83 @@
+/**
+ * Model directory speed: saves a model of seeded factors and a synthetic interaction matrix, then
+ * loads it back (checksums verified), several times; prints JSON with the median and every run's
+ * seconds and the directory's size. The factors are random, so they compress like trained ones
+ * (barely); ids are `user-N` / `track-N`.
+ *
+ *   tsx bench/model-io.ts [--users 1000000] [--items 300000] [--nnz 30000000] [--factors 64] [--runs 3]
+ */
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { summarize } from '../src/bench/stats.js';
+import { syntheticMatrix } from '../src/bench/synthetic-matrix.js';
+import { Dictionary } from '../src/data/dictionary.js';
+import { loadModelDir, saveModelDir } from '../src/model/format.js';
+import type { ModelData } from '../src/model/model-data.js';
+import { fillRandom } from '../src/train/init.js';
+import { peakRssMb } from '../src/util/peak-rss.js';
+import { positiveIntArg as arg } from './args.js';
+
+const users = arg('users', 1_000_000);
+const items = arg('items', 300_000);
+const nnz = arg('nnz', 30_000_000);
+const k = arg('factors', 64);
+const runs = arg('runs', 3);
+
+const m = syntheticMatrix({ users, items, nnz, seed: 1 });
+const userFactors = new Float32Array(users * k);
+const itemFactors = new Float32Array(items * k);
+fillRandom(userFactors, 1);
+fillRandom(itemFactors, 2);
+const data: ModelData = {
+  params: { factors: k, iterations: 5, regularization: 0.01, alpha: 10, confidence: 'linear', epsilon: 1, solver: 'cg', cgSteps: 3, seed: 1 },
+  users: Dictionary.from(Array.from({ length: users }, (_, i) => `user-${i}`)),
+  items: Dictionary.from(Array.from({ length: items }, (_, i) => `track-${i}`)),
+  userFactors,
+  itemFactors,
+  seen: { indptr: m.indptr, indices: m.indices, pref: m.pref, weight: m.weight },
+  history: [],
+};
+
+const root = mkdtempSync(path.join(os.tmpdir(), 'mixtape-bench-model-'));
+const save: number[] = [];
+const load: number[] = [];
+let bytes = 0;
+try {
+  for (let r = 0; r < runs; r++) {
+    const dir = path.join(root, `model-${r}`);
+    const t0 = performance.now();
+    await saveModelDir(dir, data, 'bench');
+    const t1 = performance.now();
+    const back = await loadModelDir(dir);
+    const t2 = performance.now();
+    if (back.data.seen.indices.length !== m.indices.length) throw new Error('the loaded model differs from the saved one');
+    save.push((t1 - t0) / 1000);
+    load.push((t2 - t1) / 1000);
+    bytes = readdirSync(dir).reduce((sum, f) => sum + statSync(path.join(dir, f)).size, 0);
+    rmSync(dir, { recursive: true });
+  }
+} finally {
+  rmSync(root, { recursive: true, force: true });
+}
+const round = (x: number): number => Math.round(x * 1000) / 1000;
+process.stdout.write(
+  `${JSON.stringify(
+    {
+      users,
+      items,
+      nnz: m.indices.length,
+      factors: k,
+      load_average: os.loadavg().map((v) => Math.round(v * 100) / 100),
+      save_seconds: round(summarize(save).median),
+      load_seconds: round(summarize(load).median),
+      all_save_seconds: save.map(round),
+      all_load_seconds: load.map(round),
+      model_bytes: bytes,
+      model_mb: Math.round(bytes / 2 ** 20),
+      peak_rss_mb: Math.round(peakRssMb()),
+    },
+    null,
+    2,
+  )}\n`,
+);
