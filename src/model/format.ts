@@ -142,7 +142,8 @@ export async function loadModelDir(dir: string): Promise<LoadedModelDir> {
   return { manifest, data, extras: verified };
 }
 
-async function readManifest(dir: string): Promise<Manifest> {
+/** The manifest of a model directory, checked for format and completeness; no other file is read. */
+export async function readManifest(dir: string): Promise<Manifest> {
   const file = path.join(dir, 'manifest.json');
   let text: string;
   try {

@@ -8,7 +8,7 @@ import { sharedArray, toShared } from '../util/shared-memory.js';
 import { gatherFactors, gatherRows, topKRange, topKVectors } from '../retrieve/exact.js';
 import { foldInVector, foldInVectorAsync, type FoldInEntry } from '../retrieve/fold-in.js';
 import type { Recommendation } from '../types.js';
-import { loadModelDir, saveModelDir, type Manifest } from './format.js';
+import { loadModelDir, readManifest, saveModelDir, type Manifest } from './format.js';
 import type { ModelData, ModelParams } from './model-data.js';
 import { packageVersion } from '../util/version.js';
 import { ContentModel } from '../content/content-model.js';
@@ -91,7 +91,7 @@ export class Model {
 
   /** Read only the manifest of a model directory (verifies nothing else). */
   static async manifest(dir: string): Promise<Manifest> {
-    return (await loadModelDir(dir)).manifest;
+    return readManifest(dir);
   }
 
   async save(dir: string): Promise<void> {

@@ -80,13 +80,17 @@ describe('Model', () => {
     bytes[bytes.length >> 1] ^= 0xff;
     await writeFile(f, bytes);
     await expect(Model.load(out)).rejects.toThrow(/items\.parquet: checksum mismatch/);
+    // The manifest alone is read without the files it lists.
+    expect((await Model.manifest(out)).counts).toEqual({ users: model.userIds.length, items: model.trackIds.length, nnz: model.data.seen.indices.length, factors: model.data.params.factors });
     await rm(f);
     await expect(Model.load(out)).rejects.toThrow(/items\.parquet: missing/);
+    expect((await Model.manifest(out)).format).toBe('mixtape-model');
     const mf = path.join(out, 'manifest.json');
     const manifest = JSON.parse(await readFile(mf, 'utf8'));
     manifest.formatVersion = 99;
     await writeFile(mf, JSON.stringify(manifest));
     await expect(Model.load(out)).rejects.toThrow(/format version 99 is newer/);
+    await expect(Model.manifest(out)).rejects.toThrow(/format version 99 is newer/);
     await expect(Model.load(path.join(dir, 'nope'))).rejects.toThrow(/not a mixtape model directory/);
   });
 
