@@ -1,7 +1,9 @@
 /**
  * Model directory speed: saves a model of seeded factors and a synthetic interaction matrix, then
- * loads it back (checksums verified), several times; prints JSON with the median and every run's
- * seconds and the directory's size. The factors are random, so they compress like trained ones
+ * loads it back (checksums verified) on a worker thread (as Model.load does) and on the calling
+ * thread, several times; prints JSON with the median and every run's seconds, the longest stall
+ * of the caller's event loop during each kind of load (a timer probe every millisecond), and the
+ * directory's size. The factors are random, so they compress like trained ones
  * (barely); ids are `user-N` / `track-N`.
  *
  *   tsx bench/model-io.ts [--users 1000000] [--items 300000] [--nnz 30000000] [--factors 64] [--runs 3]
@@ -42,18 +44,43 @@ const data: ModelData = {
 const root = mkdtempSync(path.join(os.tmpdir(), 'mixtape-bench-model-'));
 const save: number[] = [];
 const load: number[] = [];
+const loadStall: number[] = [];
+const loadHere: number[] = [];
+const loadHereStall: number[] = [];
+
+/** Seconds to run `f`, and the longest gap (ms) between ticks of a 1 ms timer meanwhile. */
+async function timedWithStall(f: () => Promise<unknown>): Promise<[number, number]> {
+  let last = performance.now();
+  let worst = 0;
+  const probe = setInterval(() => {
+    const now = performance.now();
+    worst = Math.max(worst, now - last);
+    last = now;
+  }, 1);
+  const t0 = performance.now();
+  try {
+    await f();
+  } finally {
+    clearInterval(probe);
+  }
+  const t1 = performance.now();
+  return [(t1 - t0) / 1000, Math.max(worst, t1 - last)];
+}
 let bytes = 0;
 try {
   for (let r = 0; r < runs; r++) {
     const dir = path.join(root, `model-${r}`);
     const t0 = performance.now();
     await saveModelDir(dir, data, 'bench');
-    const t1 = performance.now();
-    const back = await loadModelDir(dir);
-    const t2 = performance.now();
-    if (back.data.seen.indices.length !== m.indices.length) throw new Error('the loaded model differs from the saved one');
-    save.push((t1 - t0) / 1000);
-    load.push((t2 - t1) / 1000);
+    save.push((performance.now() - t0) / 1000);
+    for (const [thread, seconds, stall] of [[true, load, loadStall], [false, loadHere, loadHereStall]] as const) {
+      const [s, worst] = await timedWithStall(async () => {
+        const back = await loadModelDir(dir, { thread });
+        if (back.data.seen.indices.length !== m.indices.length) throw new Error('the loaded model differs from the saved one');
+      });
+      seconds.push(s);
+      stall.push(worst / 1000);
+    }
     bytes = readdirSync(dir).reduce((sum, f) => sum + statSync(path.join(dir, f)).size, 0);
     rmSync(dir, { recursive: true });
   }
@@ -71,8 +98,12 @@ process.stdout.write(
       load_average: os.loadavg().map((v) => Math.round(v * 100) / 100),
       save_seconds: round(summarize(save).median),
       load_seconds: round(summarize(load).median),
+      load_stall_seconds: round(summarize(loadStall).median),
+      load_on_caller_seconds: round(summarize(loadHere).median),
+      load_on_caller_stall_seconds: round(summarize(loadHereStall).median),
       all_save_seconds: save.map(round),
       all_load_seconds: load.map(round),
+      all_load_on_caller_seconds: loadHere.map(round),
       model_bytes: bytes,
       model_mb: Math.round(bytes / 2 ** 20),
       peak_rss_mb: Math.round(peakRssMb()),

@@ -14,7 +14,9 @@ import * as arrow from 'apache-arrow';
 import { Dictionary } from '../data/dictionary.js';
 import { writeDirAtomic } from '../util/atomic.js';
 import { utf8Vector } from '../data/utf8-vector.js';
-import { encodeParquet, factorColumns, numericColumn, readFactorColumns, decodeParquet, stringColumn } from './columnar.js';
+import { sharedArray } from '../util/shared-memory.js';
+import { createWorkerPool } from '../util/worker-pool.js';
+import { encodeParquet, factorColumns, readNumericColumn, readFactorColumns, decodeParquet, stringColumn } from './columnar.js';
 import type { ModelData, ModelParams } from './model-data.js';
 
 export const MODEL_FORMAT = 'mixtape-model';
@@ -85,7 +87,54 @@ export interface LoadedModelDir {
   extras: Map<string, Uint8Array>;
 }
 
-export async function loadModelDir(dir: string): Promise<LoadedModelDir> {
+/**
+ * What a model directory holds, as plain data a worker thread can hand back: typed arrays in
+ * shared memory (passed without a copy), ids as string arrays.
+ */
+export interface ModelFiles {
+  manifest: Manifest;
+  userIds: string[];
+  itemIds: string[];
+  userFactors: Float32Array;
+  itemFactors: Float32Array;
+  seen: ModelData['seen'];
+  /** Verified files beyond the core ones. */
+  extras: [string, Uint8Array][];
+}
+
+const CORE_FILES = ['users.parquet', 'items.parquet', 'interactions.parquet'];
+
+/**
+ * Loads a model directory: every file listed is read and its checksum verified, then decoded. By
+ * default the reading, hashing and decoding (seconds for a million users) run on a worker thread,
+ * so a service that reloads its model keeps answering meanwhile; `thread: false` does it here.
+ */
+export async function loadModelDir(dir: string, opts: { thread?: boolean } = {}): Promise<LoadedModelDir> {
+  const files = opts.thread === false ? await readModelFiles(dir) : await readModelFilesOnThread(dir);
+  const { manifest } = files;
+  const data: ModelData = {
+    params: manifest.params,
+    users: Dictionary.from(files.userIds),
+    items: Dictionary.from(files.itemIds),
+    userFactors: files.userFactors,
+    itemFactors: files.itemFactors,
+    seen: files.seen,
+    history: manifest.history.map((h) => ({ iteration: h.iteration, seconds: h.seconds, loss: h.loss ?? Number.NaN })),
+  };
+  return { manifest, data, extras: new Map(files.extras) };
+}
+
+async function readModelFilesOnThread(dir: string): Promise<ModelFiles> {
+  const pool = createWorkerPool(import.meta.url, 'load-worker', 1);
+  try {
+    return (await pool.run({ dir })) as ModelFiles;
+  } finally {
+    await pool.destroy();
+  }
+}
+
+/** Reads, verifies and decodes a model directory on the calling thread. */
+export async function readModelFiles(dir: string): Promise<ModelFiles> {
   const manifest = await readManifest(dir);
   const verified = new Map<string, Uint8Array>();
   for (const [name, meta] of Object.entries(manifest.files)) {
@@ -101,45 +150,56 @@ export async function loadModelDir(dir: string): Promise<LoadedModelDir> {
     }
     verified.set(name, bytes);
   }
-  for (const core of ['users.parquet', 'items.parquet', 'interactions.parquet']) {
+  for (const core of CORE_FILES) {
     if (!verified.has(core)) throw new Error(`${path.join(dir, 'manifest.json')}: does not list ${core}`);
   }
   const k = manifest.counts.factors;
   const usersFile = path.join(dir, 'users.parquet');
   const itemsFile = path.join(dir, 'items.parquet');
   const interFile = path.join(dir, 'interactions.parquet');
-  // Decode the bytes whose checksums were just verified (no second read from disk), copying out
-  // each file's columns before the next file is decoded.
+  // Decode the bytes whose checksums were just verified (no second read from disk), a row group
+  // at a time, into arrays in shared memory.
   const factorFile = (name: string, idName: string, file: string) =>
-    decodeParquet(verified.get(name)!, file, (t) => ({ ids: Dictionary.from(stringColumn(t, idName, file)), factors: readFactorColumns(t, k, file) }));
-  const { ids: users, factors: userFactors } = factorFile('users.parquet', 'user_id', usersFile);
-  const { ids: items, factors: itemFactors } = factorFile('items.parquet', 'item_id', itemsFile);
-  if (users.size !== manifest.counts.users) throw new Error(`${usersFile}: ${users.size} users, manifest says ${manifest.counts.users}`);
-  if (items.size !== manifest.counts.items) throw new Error(`${itemsFile}: ${items.size} items, manifest says ${manifest.counts.items}`);
-  const seen = decodeParquet(verified.get('interactions.parquet')!, interFile, (t) => ({
-    userIndex: numericColumn(t, 'user_index', Int32Array, interFile),
-    indices: numericColumn(t, 'item_index', Int32Array, interFile),
-    pref: numericColumn(t, 'pref', Float32Array, interFile),
-    weight: numericColumn(t, 'weight', Float32Array, interFile),
-  }));
+    decodeParquet(
+      verified.get(name)!,
+      file,
+      (rows) => ({ ids: [] as string[], factors: sharedArray(Float32Array, rows * k) }),
+      (acc, t, offset) => {
+        for (const id of stringColumn(t, idName, file)) acc.ids.push(id);
+        readFactorColumns(t, k, file, acc.factors, offset);
+      },
+    );
+  const { ids: userIds, factors: userFactors } = await factorFile('users.parquet', 'user_id', usersFile);
+  const { ids: itemIds, factors: itemFactors } = await factorFile('items.parquet', 'item_id', itemsFile);
+  if (userIds.length !== manifest.counts.users) throw new Error(`${usersFile}: ${userIds.length} users, manifest says ${manifest.counts.users}`);
+  if (itemIds.length !== manifest.counts.items) throw new Error(`${itemsFile}: ${itemIds.length} items, manifest says ${manifest.counts.items}`);
+  const seen = await decodeParquet(
+    verified.get('interactions.parquet')!,
+    interFile,
+    (rows) => ({
+      userIndex: sharedArray(Int32Array, rows),
+      indices: sharedArray(Int32Array, rows),
+      pref: sharedArray(Float32Array, rows),
+      weight: sharedArray(Float32Array, rows),
+    }),
+    (acc, t, offset) => {
+      readNumericColumn(t, 'user_index', interFile, acc.userIndex, offset);
+      readNumericColumn(t, 'item_index', interFile, acc.indices, offset);
+      readNumericColumn(t, 'pref', interFile, acc.pref, offset);
+      readNumericColumn(t, 'weight', interFile, acc.weight, offset);
+    },
+  );
   const { userIndex, indices } = seen;
-  const indptr = new Int32Array(users.size + 1);
+  const users = userIds.length;
+  const indptr = sharedArray(Int32Array, users + 1);
   for (let p = 0; p < userIndex.length; p++) {
     const u = userIndex[p];
-    if (!(u >= 0 && u < users.size) || (p > 0 && u < userIndex[p - 1])) throw new Error(`${interFile}: row ${p}: user_index ${u} out of order or range`);
+    if (!(u >= 0 && u < users) || (p > 0 && u < userIndex[p - 1])) throw new Error(`${interFile}: row ${p}: user_index ${u} out of order or range`);
     indptr[u + 1]++;
   }
-  for (let u = 0; u < users.size; u++) indptr[u + 1] += indptr[u];
-  const data: ModelData = {
-    params: manifest.params,
-    users,
-    items,
-    userFactors,
-    itemFactors,
-    seen: { indptr, indices, pref: seen.pref, weight: seen.weight },
-    history: manifest.history.map((h) => ({ iteration: h.iteration, seconds: h.seconds, loss: h.loss ?? Number.NaN })),
-  };
-  return { manifest, data, extras: verified };
+  for (let u = 0; u < users; u++) indptr[u + 1] += indptr[u];
+  const extras = [...verified].filter(([name]) => !CORE_FILES.includes(name));
+  return { manifest, userIds, itemIds, userFactors, itemFactors, seen: { indptr, indices, pref: seen.pref, weight: seen.weight }, extras };
 }
 
 /** The manifest of a model directory, checked for format and completeness; no other file is read. */

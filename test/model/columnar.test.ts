@@ -4,15 +4,30 @@ import { utf8Vector } from '../../src/data/utf8-vector.js';
 import { decodeParquet, encodeParquet, factorColumns, readFactorColumns, stringColumn } from '../../src/model/columnar.js';
 import { mulberry32, randomFloats } from '../reference/random.js';
 
+/** Ids and row-major factors of a factor file, decoded a row group at a time as the model loader does. */
+function readFactors(bytes: Uint8Array, idName: string, k: number) {
+  return decodeParquet(
+    bytes,
+    'f.parquet',
+    (rows) => ({ ids: [] as string[], factors: new Float32Array(rows * k), groups: 0 }),
+    (acc, t, offset) => {
+      acc.ids.push(...stringColumn(t, idName, 'f.parquet'));
+      if (k > 0) readFactorColumns(t, k, 'f.parquet', acc.factors, offset);
+      acc.groups++;
+    },
+  );
+}
+
 describe('model Parquet columns', () => {
-  it('encodes ids of any text, and factors, and reads them back unchanged', () => {
+  it('encodes ids of any text, and factors, and reads them back unchanged', async () => {
     const ids = ['u1', '', 'é', 'ümlaut-ß', '🎧 listener', '名前', 'x'.repeat(300), ...Array.from({ length: 997 }, (_, i) => `user-${i}`)];
     const k = 3;
     const factors = randomFloats(mulberry32(3), ids.length * k);
     const table = new arrow.Table({ user_id: utf8Vector(ids), ...Object.fromEntries(Object.entries(factorColumns(factors, ids.length, k)).map(([n, c]) => [n, arrow.makeVector(c)])) });
-    const back = decodeParquet(encodeParquet(table), 'users.parquet', (t) => ({ ids: stringColumn(t, 'user_id', 'users.parquet'), factors: readFactorColumns(t, k, 'users.parquet') }));
+    const back = await readFactors(encodeParquet(table), 'user_id', k);
     expect(back.ids).toEqual(ids);
     expect(Array.from(back.factors)).toEqual(Array.from(factors));
+    expect(back.groups).toBe(1);
   });
 
   it('moves factors between row-major and per-factor columns for row counts around the tile size, and for k = 1', () => {
@@ -25,24 +40,43 @@ describe('model Parquet columns', () => {
       // Several record batches per column read back the same.
       const table = new arrow.Table({ ...Object.fromEntries(Object.entries(cols).map(([n, c]) => [n, arrow.makeVector(c)])) });
       const split = rows > 2 ? new arrow.Table([...table.slice(0, 2).batches, ...table.slice(2).batches]) : table;
-      expect(Array.from(readFactorColumns(split, k, 'f.parquet')), `rows ${rows} k ${k}`).toEqual(Array.from(factors));
+      const out = new Float32Array(rows * k);
+      let offset = 0;
+      for (const batch of split.batches) {
+        readFactorColumns(new arrow.Table(batch), k, 'f.parquet', out, offset);
+        offset += batch.numRows;
+      }
+      expect(Array.from(out), `rows ${rows} k ${k}`).toEqual(Array.from(factors));
     }
   });
 
   it('names a factor column that is missing, not float32 or has nulls', () => {
     const f0 = arrow.makeVector(Float32Array.from([1, 2]));
-    expect(() => readFactorColumns(new arrow.Table({ f0 }), 2, 'u.parquet')).toThrow('u.parquet: missing factor column f1');
-    expect(() => readFactorColumns(new arrow.Table({ f0, f1: arrow.makeVector(Int32Array.from([1, 2])) }), 2, 'u.parquet')).toThrow(/u.parquet: column f1 is Int32, expected float32/);
+    const out = new Float32Array(4);
+    expect(() => readFactorColumns(new arrow.Table({ f0 }), 2, 'u.parquet', out)).toThrow('u.parquet: missing factor column f1');
+    expect(() => readFactorColumns(new arrow.Table({ f0, f1: arrow.makeVector(Int32Array.from([1, 2])) }), 2, 'u.parquet', out)).toThrow(/u.parquet: column f1 is Int32, expected float32/);
     const withNull = arrow.vectorFromArray([1, null], new arrow.Float32());
-    expect(() => readFactorColumns(new arrow.Table({ f0, f1: withNull }), 2, 'u.parquet')).toThrow('u.parquet: column f1 has 1 null values');
+    expect(() => readFactorColumns(new arrow.Table({ f0, f1: withNull }), 2, 'u.parquet', out)).toThrow('u.parquet: column f1 has 1 null values');
+    expect(() => readFactorColumns(new arrow.Table({ f0, f1: f0 }), 2, 'u.parquet', out, 1)).toThrow('u.parquet: more rows than its metadata says');
   });
 
-  it('names the file when the bytes are not Parquet', () => {
-    expect(() => decodeParquet(new Uint8Array([1, 2, 3]), 'users.parquet', () => 0)).toThrow(/^users.parquet: not a readable Parquet file/);
+  it('names the file when the bytes are not Parquet', async () => {
+    await expect(decodeParquet(new Uint8Array([1, 2, 3]), 'users.parquet', () => 0, () => undefined)).rejects.toThrow(/^users.parquet: not a readable Parquet file/);
   });
 
-  it('encodes an empty id column', () => {
-    const back = decodeParquet(encodeParquet(new arrow.Table({ item_id: utf8Vector([]) })), 'items.parquet', (t) => ({ rows: t.numRows, ids: stringColumn(t, 'item_id', 'items.parquet') }));
-    expect(back).toEqual({ rows: 0, ids: [] });
+  it('encodes an empty id column', async () => {
+    const back = await readFactors(encodeParquet(new arrow.Table({ item_id: utf8Vector([]) })), 'item_id', 0);
+    expect(back).toEqual({ ids: [], factors: new Float32Array(0), groups: 0 });
+  });
+
+  it('reads a file of many row groups (as written past 65,536 rows) into one array', async () => {
+    const rows = 150_000;
+    const ids = Array.from({ length: rows }, (_, i) => `t${i}`);
+    const factors = randomFloats(mulberry32(4), rows * 2);
+    const table = new arrow.Table({ item_id: utf8Vector(ids), ...Object.fromEntries(Object.entries(factorColumns(factors, rows, 2)).map(([n, c]) => [n, arrow.makeVector(c)])) });
+    const back = await readFactors(encodeParquet(table), 'item_id', 2);
+    expect(back.groups).toBe(3);
+    expect(back.ids).toEqual(ids);
+    expect(Buffer.from(back.factors.buffer).equals(Buffer.from(factors.buffer))).toBe(true);
   });
 });

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticMatrix } from '../../src/bench/synthetic-matrix.js';
+import { loadModelDir } from '../../src/model/format.js';
 import { Model } from '../../src/model/model.js';
 import { ModelHandle } from '../../src/model/model-handle.js';
 import { train } from '../../src/train/train.js';
@@ -63,6 +64,31 @@ describe('Model', () => {
     expect([...plain.data.itemFactors]).toEqual([...model.data.itemFactors]);
     expect(await plain.recommend('u3', { n: 5 })).toEqual(await model.recommend('u3', { n: 5 }));
     expect(await plain.similarTracks(model.trackIds[4], 5)).toEqual(await model.similarTracks(model.trackIds[4], 5));
+  });
+
+  it('loads on a worker thread the same model as on the calling thread, in shared memory', async () => {
+    const out = path.join(dir, 'm-thread');
+    await model.save(out);
+    const [there, here] = await Promise.all([loadModelDir(out), loadModelDir(out, { thread: false })]);
+    expect(there.manifest).toEqual(here.manifest);
+    expect(there.data.users.ids).toEqual(here.data.users.ids);
+    expect(there.data.items.ids).toEqual(here.data.items.ids);
+    expect(there.data.history).toEqual(here.data.history);
+    for (const [a, b] of [
+      [there.data.userFactors, here.data.userFactors],
+      [there.data.itemFactors, here.data.itemFactors],
+      [there.data.seen.indptr, here.data.seen.indptr],
+      [there.data.seen.indices, here.data.seen.indices],
+      [there.data.seen.pref, here.data.seen.pref],
+      [there.data.seen.weight, here.data.seen.weight],
+    ] as const) {
+      expect(Array.from(a)).toEqual(Array.from(b));
+      expect(a.buffer).toBeInstanceOf(SharedArrayBuffer);
+    }
+    expect([...there.extras.keys()]).toEqual([]);
+    // A failure on the thread reaches the caller with its message (the file and what is wrong).
+    await rm(path.join(out, 'users.parquet'));
+    await expect(loadModelDir(out)).rejects.toThrow(`${path.join(out, 'users.parquet')}: missing (listed in the model manifest)`);
   });
 
   it('replaces an existing model directory atomically and leaves no temp files', async () => {
