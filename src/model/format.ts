@@ -35,7 +35,12 @@ export interface Manifest {
   extensions?: Record<string, unknown>;
 }
 
-const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+/** SHA-256 (hex) of the bytes of all pieces in order. */
+function sha256(pieces: readonly Uint8Array[]): string {
+  const h = createHash('sha256');
+  for (const p of pieces) h.update(p);
+  return h.digest('hex');
+}
 
 export interface ExtraFile {
   name: string;
@@ -44,11 +49,12 @@ export interface ExtraFile {
 
 export async function saveModelDir(dir: string, model: ModelData, version: string, extras: ExtraFile[] = [], extensions?: Record<string, unknown>): Promise<void> {
   const k = model.params.factors;
-  const files: [string, Uint8Array][] = [
-    ['users.parquet', encodeParquet(factorTable('user_id', model.users.ids, model.userFactors, k))],
-    ['items.parquet', encodeParquet(factorTable('item_id', model.items.ids, model.itemFactors, k))],
-    ['interactions.parquet', encodeParquet(interactionsTable(model))],
-    ...extras.map((e) => [e.name, e.bytes] as [string, Uint8Array]),
+  // Each file as its bytes in pieces (the Parquet writer streams them out a row group at a time).
+  const files: [string, Uint8Array[]][] = [
+    ['users.parquet', await encodeParquet(factorTable('user_id', model.users.ids, model.userFactors, k))],
+    ['items.parquet', await encodeParquet(factorTable('item_id', model.items.ids, model.itemFactors, k))],
+    ['interactions.parquet', await encodeParquet(interactionsTable(model))],
+    ...extras.map((e) => [e.name, [e.bytes]] as [string, Uint8Array[]]),
   ];
   const manifest: Manifest = {
     format: MODEL_FORMAT,
@@ -58,11 +64,11 @@ export async function saveModelDir(dir: string, model: ModelData, version: strin
     params: model.params,
     counts: { users: model.users.size, items: model.items.size, nnz: model.seen.indices.length, factors: k },
     history: model.history.map((h) => ({ iteration: h.iteration, seconds: h.seconds, loss: Number.isFinite(h.loss) ? h.loss : null })),
-    files: Object.fromEntries(files.map(([name, bytes]) => [name, { sha256: sha256(bytes), bytes: bytes.length }])),
+    files: Object.fromEntries(files.map(([name, pieces]) => [name, { sha256: sha256(pieces), bytes: pieces.reduce((n, p) => n + p.length, 0) }])),
     ...(extensions ? { extensions } : {}),
   };
   await writeDirAtomic(dir, async (tmp) => {
-    for (const [name, bytes] of files) await writeFile(path.join(tmp, name), bytes);
+    for (const [name, pieces] of files) await writeFile(path.join(tmp, name), pieces);
     await writeFile(path.join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
   });
 }
@@ -145,7 +151,7 @@ export async function readModelFiles(dir: string): Promise<ModelFiles> {
     } catch {
       throw new Error(`${file}: missing (listed in the model manifest)`);
     }
-    if (bytes.length !== meta.bytes || sha256(bytes) !== meta.sha256) {
+    if (bytes.length !== meta.bytes || sha256([bytes]) !== meta.sha256) {
       throw new Error(`${file}: checksum mismatch (the file is corrupt or was changed after the model was saved)`);
     }
     verified.set(name, bytes);

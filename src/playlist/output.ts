@@ -8,6 +8,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import * as arrow from 'apache-arrow';
 import * as pw from 'parquet-wasm';
+import { recordBatchesOf } from '../data/parquet-stream.js';
 import { tempSibling } from '../util/atomic.js';
 import { csvField } from '../util/csv-field.js';
 
@@ -148,7 +149,7 @@ class ParquetSink implements PlaylistSink {
 
   async write(chunk: EncodedRows): Promise<void> {
     if (chunk.rows === 0) return;
-    for (const batch of pw.Table.fromIPCStream(chunk.bytes).recordBatches()) this.input.enqueue(batch);
+    for (const batch of recordBatchesOf(chunk.bytes)) this.input.enqueue(batch);
     this.batches++;
   }
 
