@@ -6,11 +6,11 @@
 import * as pw from 'parquet-wasm';
 import { writeFileAtomic } from '../util/atomic.js';
 import { eventLogToArrowTable } from './events-table.js';
+import { encodeParquetPieces } from './parquet-stream.js';
 import type { ReadEventsOptions } from './events-options.js';
 import type { IngestReport } from './ingest-report.js';
 import { readEventsColumnar } from './read-events-arrow.js';
 import type { EventLog, IdDictionary } from '../types.js';
-import * as arrow from 'apache-arrow';
 
 /** Reads a Parquet event log, row group by row group. */
 export async function readEventsParquet(file: string, opts: ReadEventsOptions = {}): Promise<{ log: EventLog; report: IngestReport }> {
@@ -51,6 +51,8 @@ function dictionaryPageBytes(ids: IdDictionary | undefined): number {
 
 const DEFAULT_DICTIONARY_PAGE = 1 << 20;
 const MAX_DICTIONARY_PAGE = 256 << 20;
+/** Rows per row group unless told (parquet-rs's default). */
+const DEFAULT_ROW_GROUP = 1 << 20;
 
 /**
  * Writes an EventLog as Parquet (ZSTD unless `opts.compression` says otherwise), atomically. Id columns stay dictionary-encoded in every
@@ -60,22 +62,28 @@ const MAX_DICTIONARY_PAGE = 256 << 20;
  * Numeric columns are written without dictionaries (their values are nearly all distinct).
  */
 export async function writeEventsParquet(log: EventLog, file: string, opts: WriteParquetOptions = {}): Promise<void> {
-  const ipc = arrow.tableToIPC(eventLogToArrowTable(log, { plainIds: opts.plainIds }), 'stream');
+  const table = eventLogToArrowTable(log, { plainIds: opts.plainIds });
   const dictionaryPage = Math.min(
     MAX_DICTIONARY_PAGE,
     Math.max(DEFAULT_DICTIONARY_PAGE, dictionaryPageBytes(log.users), dictionaryPageBytes(log.tracks), dictionaryPageBytes(log.artists), dictionaryPageBytes(log.contexts)),
   );
   const codec = CODECS[opts.compression ?? 'zstd'];
   if (codec === undefined) throw new RangeError(`compression must be one of ${Object.keys(CODECS).join(', ')}, got ${String(opts.compression)}`);
-  let builder = new pw.WriterPropertiesBuilder()
-    .setCompression(codec)
-    .setDictionaryPageSizeLimit(dictionaryPage)
-    .setColumnDictionaryEnabled('timestamp', false)
-    .setColumnDictionaryEnabled('ms_played', false)
-    .setColumnDictionaryEnabled('track_duration_ms', false);
-  if (opts.plainIds) for (const c of ['user_id', 'track_id', 'artist_id']) builder = builder.setColumnDictionaryEnabled(c, false);
-  if (opts.rowGroupSize !== undefined) builder = builder.setMaxRowGroupSize(opts.rowGroupSize);
-  // writeParquet consumes both the table and the properties.
-  const bytes = pw.writeParquet(pw.Table.fromIPCStream(ipc), builder.build());
-  await writeFileAtomic(file, bytes);
+  const rowGroup = opts.rowGroupSize ?? DEFAULT_ROW_GROUP;
+  if (!Number.isInteger(rowGroup) || rowGroup < 1) throw new RangeError(`rowGroupSize must be a positive integer, got ${rowGroup}`);
+  // A writer consumes its properties: a fresh set per call.
+  const props = (): pw.WriterProperties => {
+    let builder = new pw.WriterPropertiesBuilder()
+      .setCompression(codec)
+      .setDictionaryPageSizeLimit(dictionaryPage)
+      .setMaxRowGroupSize(rowGroup)
+      .setColumnDictionaryEnabled('timestamp', false)
+      .setColumnDictionaryEnabled('ms_played', false)
+      .setColumnDictionaryEnabled('track_duration_ms', false);
+    if (opts.plainIds) for (const c of ['user_id', 'track_id', 'artist_id']) builder = builder.setColumnDictionaryEnabled(c, false);
+    return builder.build();
+  };
+  // Streamed a row group at a time: a whole log of 100 M events and its encoded bytes would not
+  // fit in the 4 GiB WebAssembly can address.
+  await writeFileAtomic(file, await encodeParquetPieces(table, props, rowGroup));
 }

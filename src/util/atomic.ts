@@ -90,11 +90,12 @@ async function writeViaTempNow(file: string, write: (tmp: string) => Promise<voi
 }
 
 /** Write bytes to `file` atomically (synced before the rename). */
-export async function writeFileAtomic(file: string, data: Uint8Array | string): Promise<void> {
+export async function writeFileAtomic(file: string, data: Uint8Array | string | readonly Uint8Array[]): Promise<void> {
   await writeViaTemp(file, async (tmp) => {
     const fh = await fs.open(tmp, 'wx');
     try {
-      await fh.writeFile(data);
+      // Pieces (a streamed encoding) are written in order, each in full from the current position.
+      for (const piece of typeof data === 'string' || data instanceof Uint8Array ? [data] : data) await fh.writeFile(piece);
       await fh.sync();
     } finally {
       await fh.close();

@@ -84,6 +84,13 @@ describe('Parquet and Arrow events', () => {
       expect(spelled((await readEvents(pq)).log)).toEqual(expected);
     }
     await expect(writeEventsParquet(log, tmp.path('bad.parquet'), { compression: 'gzip' as 'zstd' })).rejects.toThrow(/compression must be one of zstd, snappy, lz4, none/);
+    await expect(writeEventsParquet(log, tmp.path('bad.parquet'), { rowGroupSize: 0 })).rejects.toThrow(/rowGroupSize must be a positive integer, got 0/);
+    // The writer streams one row group at a time: 500 rows in groups of 128 make four.
+    const grouped = tmp.path('groups.parquet');
+    await writeEventsParquet(log, grouped, { rowGroupSize: 128 });
+    const meta = (await pw.ParquetFile.fromFile(new Blob([readFileSync(grouped)]))).metadata();
+    expect(Array.from({ length: meta.numRowGroups() }, (_, g) => meta.rowGroup(g).numRows())).toEqual([128, 128, 128, 116]);
+    expect(spelled((await readEvents(grouped)).log)).toEqual(expected);
   });
 
   it('reads ids written as plain strings (no dictionary pages) as it reads dictionary-encoded ones', async () => {
