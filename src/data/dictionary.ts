@@ -1,4 +1,5 @@
 import type { IdDictionary } from '../types.js';
+import { nextTurn } from '../util/turns.js';
 
 /**
  * Dense string ↔ index dictionary; indices are assigned in first-seen order.
@@ -17,6 +18,20 @@ export class Dictionary implements IdDictionary {
   static from(ids: Iterable<string>): Dictionary {
     const d = new Dictionary();
     for (const id of ids) d.intern(id);
+    return d;
+  }
+
+  /**
+   * `from`, a slice of ids per event-loop turn: a million ids take most of a second to index, and
+   * a service that loads a model meanwhile keeps answering between slices.
+   */
+  static async fromInTurns(ids: readonly string[], perTurn = 1 << 16): Promise<Dictionary> {
+    const d = new Dictionary();
+    for (let start = 0; start < ids.length; start += perTurn) {
+      if (start > 0) await nextTurn();
+      const end = Math.min(ids.length, start + perTurn);
+      for (let i = start; i < end; i++) d.intern(ids[i]);
+    }
     return d;
   }
 

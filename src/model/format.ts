@@ -120,8 +120,8 @@ export async function loadModelDir(dir: string, opts: { thread?: boolean } = {})
   const { manifest } = files;
   const data: ModelData = {
     params: manifest.params,
-    users: Dictionary.from(files.userIds),
-    items: Dictionary.from(files.itemIds),
+    users: await Dictionary.fromInTurns(files.userIds),
+    items: await Dictionary.fromInTurns(files.itemIds),
     userFactors: files.userFactors,
     itemFactors: files.itemFactors,
     seen: files.seen,

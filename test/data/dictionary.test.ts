@@ -52,4 +52,20 @@ describe('ByteInterner', () => {
     expect(bi.internBytes(b, 0, 1)).toBe(0);
     expect(d.size).toBe(1);
   });
+
+  it('builds from ids a slice per event-loop turn as from() does, yielding between slices', async () => {
+    const ids = Array.from({ length: 1000 }, (_, i) => `id-${i % 900}`);
+    let done = false;
+    const building = Dictionary.fromInTurns(ids, 100).then((d) => ((done = true), d));
+    // Ten slices need nine more turns: after one event-loop turn of ours it is still going.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(done).toBe(false);
+    const d = await building;
+    const want = Dictionary.from(ids);
+    expect(d.ids).toEqual(want.ids);
+    expect(d.size).toBe(900);
+    expect(d.get('id-899')).toBe(899);
+    expect(d.get('nope')).toBeUndefined();
+    expect((await Dictionary.fromInTurns([])).size).toBe(0);
+  });
 });
