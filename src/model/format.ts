@@ -118,10 +118,15 @@ const CORE_FILES = ['users.parquet', 'items.parquet', 'interactions.parquet'];
 export async function loadModelDir(dir: string, opts: { thread?: boolean } = {}): Promise<LoadedModelDir> {
   const files = opts.thread === false ? await readModelFiles(dir) : await readModelFilesOnThread(dir);
   const { manifest } = files;
+  const users = await Dictionary.fromInTurns(files.userIds);
+  const items = await Dictionary.fromInTurns(files.itemIds);
+  // A repeated id would shift every later row off its factors.
+  if (users.size !== files.userIds.length) throw new Error(`${path.join(dir, 'users.parquet')}: ${files.userIds.length - users.size} repeated user ids`);
+  if (items.size !== files.itemIds.length) throw new Error(`${path.join(dir, 'items.parquet')}: ${files.itemIds.length - items.size} repeated item ids`);
   const data: ModelData = {
     params: manifest.params,
-    users: await Dictionary.fromInTurns(files.userIds),
-    items: await Dictionary.fromInTurns(files.itemIds),
+    users,
+    items,
     userFactors: files.userFactors,
     itemFactors: files.itemFactors,
     seen: files.seen,
@@ -183,7 +188,8 @@ export async function readModelFiles(dir: string): Promise<ModelFiles> {
     verified.get('interactions.parquet')!,
     interFile,
     (rows) => ({
-      userIndex: sharedArray(Int32Array, rows),
+      // Only read to build indptr: not handed back, so not shared.
+      userIndex: new Int32Array(rows),
       indices: sharedArray(Int32Array, rows),
       pref: sharedArray(Float32Array, rows),
       weight: sharedArray(Float32Array, rows),

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticMatrix } from '../../src/bench/synthetic-matrix.js';
-import { loadModelDir } from '../../src/model/format.js';
+import { Dictionary } from '../../src/data/dictionary.js';
+import { loadModelDir, saveModelDir } from '../../src/model/format.js';
 import { Model } from '../../src/model/model.js';
 import { ModelHandle } from '../../src/model/model-handle.js';
 import { train } from '../../src/train/train.js';
@@ -89,6 +90,19 @@ describe('Model', () => {
     // A failure on the thread reaches the caller with its message (the file and what is wrong).
     await rm(path.join(out, 'users.parquet'));
     await expect(loadModelDir(out)).rejects.toThrow(`${path.join(out, 'users.parquet')}: missing (listed in the model manifest)`);
+  });
+
+  it('refuses a model whose id file repeats an id (every later row would take the wrong factors)', async () => {
+    const out = path.join(dir, 'm-dup');
+    const users = new Dictionary();
+    for (const id of model.userIds) users.appendNew(id);
+    users.appendNew(model.userIds[0]);
+    const k = model.data.params.factors;
+    const userFactors = new Float32Array((model.userIds.length + 1) * k);
+    userFactors.set(model.data.userFactors);
+    const indptr = Int32Array.from([...model.data.seen.indptr, model.data.seen.indptr[model.userIds.length]]);
+    await saveModelDir(out, { ...model.data, users, userFactors, seen: { ...model.data.seen, indptr } }, 'test');
+    await expect(loadModelDir(out)).rejects.toThrow(`${path.join(out, 'users.parquet')}: 1 repeated user ids`);
   });
 
   it('replaces an existing model directory atomically and leaves no temp files', async () => {
