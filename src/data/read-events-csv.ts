@@ -178,21 +178,15 @@ class CsvEventSink {
         this.badUtf8(line, col.track);
         continue;
       }
-      let a = -1;
-      if (h.artistStart[i] !== h.artistEnd[i]) {
-        a = this.artistIds.internBytes(b, h.artistStart[i], h.artistEnd[i]);
-        if (a === INVALID_UTF8) {
-          this.badUtf8(line, col.artist);
-          continue;
-        }
+      const a = optionalId(this.artistIds, b, h.artistStart[i], h.artistEnd[i]);
+      if (a === BAD_ID) {
+        this.badUtf8(line, col.artist);
+        continue;
       }
-      let ctx = -1;
-      if (h.contextStart[i] !== h.contextEnd[i]) {
-        ctx = this.contextIds.internBytes(b, h.contextStart[i], h.contextEnd[i]);
-        if (ctx === INVALID_UTF8) {
-          this.badUtf8(line, col.context);
-          continue;
-        }
+      const ctx = optionalId(this.contextIds, b, h.contextStart[i], h.contextEnd[i]);
+      if (ctx === BAD_ID) {
+        this.badUtf8(line, col.context);
+        continue;
       }
       const kind = h.kind[i];
       if (!c.push(u, t, h.time[i], kind === UNKNOWN_KIND ? OTHER : kind, h.ms[i], h.duration[i], a, ctx, line)) {
@@ -203,6 +197,16 @@ class CsvEventSink {
       if (kind === UNKNOWN_KIND) c.unknownKind(report, text.decode(b.subarray(h.eventStart[i], h.eventEnd[i])), line);
     }
   }
+}
+
+/** optionalId's mark for bytes that are not valid UTF-8 (−1 means no value). */
+const BAD_ID = -2;
+
+/** The index of an optional id in bytes [s, e): −1 when the field is empty, BAD_ID when not UTF-8. */
+function optionalId(ids: ByteInterner, b: Uint8Array, s: number, e: number): number {
+  if (s === e) return -1;
+  const v = ids.internBytes(b, s, e);
+  return v === INVALID_UTF8 ? BAD_ID : v;
 }
 
 /** Held event rows: the ids' ranges (HeldRows) and the row's other values, parsed and checked. */
