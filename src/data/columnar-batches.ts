@@ -8,7 +8,8 @@ import { openAsBlob } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import * as arrow from 'apache-arrow';
 import * as pw from 'parquet-wasm';
-import { parseSchema, parseTable } from './arrow-ffi.js';
+import { parseSchema } from './arrow-ffi.js';
+import { forEachRowGroup } from './parquet-groups.js';
 import { IngestError } from './errors.js';
 import { checkInputFile } from './input-file.js';
 
@@ -75,35 +76,16 @@ async function parquetBatches(file: string, c: BatchConsumer): Promise<number> {
     } finally {
       ffiSchema.free();
     }
-    const meta = pf.metadata();
-    const groups = meta.numRowGroups();
-    const rows = meta.fileMetadata().numRows();
+    const rows = pf.metadata().fileMetadata().numRows();
     const columns = c.columns(fieldNames, rows);
-    for (let g = 0; g < groups; g++) {
-      let ffi: pw.FFIStream;
-      try {
-        // One batch per row group: the default 1024-row batches would repeat each dictionary
-        // page (all ids of the group) in every batch.
-        const batchSize = Math.max(1, meta.rowGroup(g).numRows());
-        const wasmTable = await pf.read({ rowGroups: [g], columns, batchSize });
-        ffi = wasmTable.intoFFI();
-      } catch (err) {
-        throw new IngestError(`${file}: row group ${g}: cannot read (truncated or corrupt?): ${reason(err)}`, file);
-      }
-      try {
-        // Views into WebAssembly memory, not copies: the batch is consumed before the memory is
-        // freed, and no WebAssembly call (which could grow and detach the memory) comes between.
-        let table: arrow.Table;
-        try {
-          table = parseTable(pw.wasmMemory().buffer, ffi.arrayAddrs(), ffi.schemaAddr(), false);
-        } catch (err) {
-          throw new IngestError(`${file}: row group ${g}: cannot read (truncated or corrupt?): ${reason(err)}`, file);
-        }
+    await forEachRowGroup(
+      pf,
+      columns,
+      (table) => {
         for (const batch of table.batches) c.batch(batch);
-      } finally {
-        ffi.free();
-      }
-    }
+      },
+      (g, err) => new IngestError(`${file}: row group ${g}: cannot read (truncated or corrupt?): ${reason(err)}`, file),
+    );
     return rows;
   } finally {
     pf.free();

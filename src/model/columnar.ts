@@ -8,7 +8,7 @@
  */
 import * as arrow from 'apache-arrow';
 import * as pw from 'parquet-wasm';
-import { parseTable } from '../data/arrow-ffi.js';
+import { forEachRowGroup } from '../data/parquet-groups.js';
 import { encodeParquetPieces } from '../data/parquet-stream.js';
 
 /**
@@ -30,11 +30,9 @@ export function encodeParquet(table: arrow.Table): Promise<Uint8Array[]> {
 }
 
 /**
- * Decodes Parquet bytes (already read and verified) one row group at a time: `init` gets the row
- * count and makes the accumulator, `each` copies a group's rows out of `table` (rows `offset`...).
- * `file` names the source in errors. The table's columns are views into WebAssembly memory, valid
- * only during `each`, which must not call into parquet-wasm (a call that grows the memory would
- * detach them). No serialised copy of the data is made on the way.
+ * Decodes Parquet bytes (already read and verified) one row group at a time (forEachRowGroup):
+ * `init` gets the row count and makes the accumulator, `each` copies a group's rows out of
+ * `table` (rows `offset`...). `file` names the source in errors.
  */
 export async function decodeParquet<A>(bytes: Uint8Array, file: string, init: (rows: number) => A, each: (acc: A, table: arrow.Table, offset: number) => void): Promise<A> {
   const unreadable = (err: unknown): Error => new Error(`${file}: not a readable Parquet file (${String((err as Error)?.message ?? err)})`);
@@ -45,24 +43,8 @@ export async function decodeParquet<A>(bytes: Uint8Array, file: string, init: (r
     throw unreadable(err);
   }
   try {
-    const meta = pf.metadata();
-    const acc = init(meta.fileMetadata().numRows());
-    let offset = 0;
-    for (let g = 0; g < meta.numRowGroups(); g++) {
-      const rows = meta.rowGroup(g).numRows();
-      let ffi: pw.FFIStream;
-      try {
-        ffi = (await pf.read({ rowGroups: [g], batchSize: Math.max(1, rows) })).intoFFI();
-      } catch (err) {
-        throw unreadable(err);
-      }
-      try {
-        each(acc, parseTable(pw.wasmMemory().buffer, ffi.arrayAddrs(), ffi.schemaAddr(), false), offset);
-      } finally {
-        ffi.free();
-      }
-      offset += rows;
-    }
+    const acc = init(pf.metadata().fileMetadata().numRows());
+    await forEachRowGroup(pf, undefined, (table, offset) => each(acc, table, offset), (_, err) => unreadable(err));
     return acc;
   } finally {
     pf.free();
