@@ -52,10 +52,18 @@ export class Model {
 
   readonly data: ModelData;
 
-  /** The factor matrices are moved to shared memory once (a no-op for trained and loaded models). */
+  /**
+   * The factor matrices and the interactions are moved to shared memory once (a no-op for loaded
+   * models), so the addon's async calls, playlist workers and a save's worker read them in place.
+   */
   constructor(data: ModelData) {
-    const shared = data.userFactors.buffer instanceof SharedArrayBuffer && data.itemFactors.buffer instanceof SharedArrayBuffer;
-    this.data = shared ? data : { ...data, userFactors: toShared(data.userFactors), itemFactors: toShared(data.itemFactors) };
+    const { indptr, indices, pref, weight } = data.seen;
+    this.data = {
+      ...data,
+      userFactors: toShared(data.userFactors),
+      itemFactors: toShared(data.itemFactors),
+      seen: { indptr: toShared(indptr), indices: toShared(indices), pref: toShared(pref), weight: toShared(weight) },
+    };
   }
 
   get params(): ModelParams {
