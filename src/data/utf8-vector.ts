@@ -1,25 +1,74 @@
 /** Arrow string columns built from JS strings. */
 import * as arrow from 'apache-arrow';
+import { nextTurn } from '../util/turns.js';
+
+/** Strings as Arrow lays them out: UTF-8 bytes end to end, string i at bytes[offsets[i], offsets[i + 1]). */
+export interface Utf8Strings {
+  offsets: Int32Array;
+  bytes: Uint8Array;
+}
+
+/** Appends strings to one UTF-8 buffer (grown by doubling) and records where each ends. */
+class Utf8Encoder {
+  private readonly encoder = new TextEncoder();
+  private readonly offsets: Int32Array;
+  private bytes: Uint8Array;
+  private end = 0;
+
+  constructor(count: number) {
+    this.offsets = new Int32Array(count + 1);
+    this.bytes = new Uint8Array(Math.max(16, count * 8));
+  }
+
+  /** Encodes values[from..to), which are strings from..to of the result. */
+  add(values: readonly string[], from: number, to: number): void {
+    for (let i = from; i < to; i++) {
+      const v = values[i];
+      // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+      if (this.end + 3 * v.length > this.bytes.length) {
+        const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.end + 3 * v.length));
+        grown.set(this.bytes.subarray(0, this.end));
+        this.bytes = grown;
+      }
+      this.end += this.encoder.encodeInto(v, this.bytes.subarray(this.end)).written;
+      this.offsets[i + 1] = this.end;
+    }
+  }
+
+  finish(): Utf8Strings {
+    return { offsets: this.offsets, bytes: this.bytes.subarray(0, this.end) };
+  }
+}
+
+/** The strings' UTF-8 layout, encoded at once. */
+function utf8Strings(values: readonly string[]): Utf8Strings {
+  const e = new Utf8Encoder(values.length);
+  e.add(values, 0, values.length);
+  return e.finish();
+}
+
+/**
+ * The strings' UTF-8 layout, `perTurn` strings per event-loop turn: for a million ids on a
+ * service's thread (a model being saved), where encoding them at once would stall its calls.
+ */
+export async function utf8StringsInTurns(values: readonly string[], perTurn = 1 << 16): Promise<Utf8Strings> {
+  const e = new Utf8Encoder(values.length);
+  for (let start = 0; start < values.length; start += perTurn) {
+    if (start > 0) await nextTurn();
+    e.add(values, start, Math.min(values.length, start + perTurn));
+  }
+  return e.finish();
+}
+
+/** A Utf8 vector over an encoded layout (no copy). */
+export function utf8VectorOf(s: Utf8Strings): arrow.Vector<arrow.Utf8> {
+  return arrow.makeVector(arrow.makeData({ type: new arrow.Utf8(), length: s.offsets.length - 1, nullCount: 0, valueOffsets: s.offsets, data: s.bytes }));
+}
 
 /**
  * A Utf8 vector of the strings, encoded into one buffer (building it value by value through
  * arrow's builder took seconds for a million ids).
  */
 export function utf8Vector(values: readonly string[]): arrow.Vector<arrow.Utf8> {
-  const encoder = new TextEncoder();
-  const offsets = new Int32Array(values.length + 1);
-  let bytes = new Uint8Array(Math.max(16, values.length * 8));
-  let end = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
-    if (end + 3 * v.length > bytes.length) {
-      const grown = new Uint8Array(Math.max(bytes.length * 2, end + 3 * v.length));
-      grown.set(bytes.subarray(0, end));
-      bytes = grown;
-    }
-    end += encoder.encodeInto(v, bytes.subarray(end)).written;
-    offsets[i + 1] = end;
-  }
-  return arrow.makeVector(arrow.makeData({ type: new arrow.Utf8(), length: values.length, nullCount: 0, valueOffsets: offsets, data: bytes.subarray(0, end) }));
+  return utf8VectorOf(utf8Strings(values));
 }

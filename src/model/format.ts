@@ -13,8 +13,8 @@ import path from 'node:path';
 import * as arrow from 'apache-arrow';
 import { Dictionary } from '../data/dictionary.js';
 import { writeDirAtomic } from '../util/atomic.js';
-import { utf8Vector } from '../data/utf8-vector.js';
-import { sharedArray } from '../util/shared-memory.js';
+import { utf8StringsInTurns, utf8VectorOf, type Utf8Strings } from '../data/utf8-vector.js';
+import { sharedArray, toSharedInTurns } from '../util/shared-memory.js';
 import { createWorkerPool } from '../util/worker-pool.js';
 import { encodeParquet, factorColumns, readNumericColumn, readFactorColumns, decodeParquet, stringColumn } from './columnar.js';
 import type { ModelData, ModelParams } from './model-data.js';
@@ -42,45 +42,114 @@ function sha256(pieces: readonly Uint8Array[]): string {
   return h.digest('hex');
 }
 
+const CORE_FILES = ['users.parquet', 'items.parquet', 'interactions.parquet'] as const;
+export type CoreFile = (typeof CORE_FILES)[number];
+
 export interface ExtraFile {
   name: string;
   bytes: Uint8Array;
 }
 
-export async function saveModelDir(dir: string, model: ModelData, version: string, extras: ExtraFile[] = [], extensions?: Record<string, unknown>): Promise<void> {
-  const k = model.params.factors;
-  // Each file as its bytes in pieces (the Parquet writer streams them out a row group at a time).
-  const files: [string, Uint8Array[]][] = [
-    ['users.parquet', await encodeParquet(factorTable('user_id', model.users.ids, model.userFactors, k))],
-    ['items.parquet', await encodeParquet(factorTable('item_id', model.items.ids, model.itemFactors, k))],
-    ['interactions.parquet', await encodeParquet(interactionsTable(model))],
-    ...extras.map((e) => [e.name, [e.bytes]] as [string, Uint8Array[]]),
-  ];
-  const manifest: Manifest = {
-    format: MODEL_FORMAT,
-    formatVersion: MODEL_FORMAT_VERSION,
-    createdAt: new Date().toISOString(),
-    mixtapeVersion: version,
-    params: model.params,
-    counts: { users: model.users.size, items: model.items.size, nnz: model.seen.indices.length, factors: k },
-    history: model.history.map((h) => ({ iteration: h.iteration, seconds: h.seconds, loss: Number.isFinite(h.loss) ? h.loss : null })),
-    files: Object.fromEntries(files.map(([name, pieces]) => [name, { sha256: sha256(pieces), bytes: pieces.reduce((n, p) => n + p.length, 0) }])),
-    ...(extensions ? { extensions } : {}),
+/**
+ * Saves a model directory atomically. By default the Parquet files are encoded and hashed
+ * (seconds for a million users) on a worker thread, one file at a time, so a service that saves a
+ * model keeps answering meanwhile; what the caller does first (ids to UTF-8, arrays into shared
+ * memory) runs a slice per event-loop turn, and the caller writes the bytes (so a write error is
+ * its own, with the path). `thread: false` encodes here.
+ */
+export async function saveModelDir(
+  dir: string,
+  model: ModelData,
+  version: string,
+  extras: ExtraFile[] = [],
+  extensions?: Record<string, unknown>,
+  opts: { thread?: boolean } = {},
+): Promise<void> {
+  const arrays = await modelArrays(model);
+  const pool = opts.thread === false ? undefined : createWorkerPool(import.meta.url, 'save-worker', 1);
+  const encode = (name: CoreFile): Promise<EncodedFile> => (pool ? pool.run({ name, arrays }) : encodeModelFile(name, arrays));
+  try {
+    await writeDirAtomic(dir, async (tmp) => {
+      const files: Manifest['files'] = {};
+      for (const name of CORE_FILES) {
+        const { pieces, sha256: hash } = await encode(name);
+        await writeFile(path.join(tmp, name), pieces);
+        files[name] = { sha256: hash, bytes: pieces.reduce((n, p) => n + p.length, 0) };
+      }
+      for (const e of extras) {
+        await writeFile(path.join(tmp, e.name), e.bytes);
+        files[e.name] = { sha256: sha256([e.bytes]), bytes: e.bytes.length };
+      }
+      const manifest: Manifest = {
+        format: MODEL_FORMAT,
+        formatVersion: MODEL_FORMAT_VERSION,
+        createdAt: new Date().toISOString(),
+        mixtapeVersion: version,
+        params: model.params,
+        counts: { users: model.users.size, items: model.items.size, nnz: model.seen.indices.length, factors: model.params.factors },
+        history: model.history.map((h) => ({ iteration: h.iteration, seconds: h.seconds, loss: Number.isFinite(h.loss) ? h.loss : null })),
+        files,
+        ...(extensions ? { extensions } : {}),
+      };
+      await writeFile(path.join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+    });
+  } finally {
+    await pool?.destroy();
+  }
+}
+
+/**
+ * What the Parquet files of a model directory are encoded from, as plain data a worker thread can
+ * take: ids as UTF-8 (one buffer, not a million strings to clone), arrays in shared memory.
+ */
+export interface ModelArrays {
+  factors: number;
+  userIds: Utf8Strings;
+  itemIds: Utf8Strings;
+  userFactors: Float32Array;
+  itemFactors: Float32Array;
+  seen: ModelData['seen'];
+}
+
+async function modelArrays(model: ModelData): Promise<ModelArrays> {
+  const { indptr, indices, pref, weight } = model.seen;
+  return {
+    factors: model.params.factors,
+    userIds: await utf8StringsInTurns(model.users.ids),
+    itemIds: await utf8StringsInTurns(model.items.ids),
+    userFactors: await toSharedInTurns(model.userFactors),
+    itemFactors: await toSharedInTurns(model.itemFactors),
+    seen: { indptr: await toSharedInTurns(indptr), indices: await toSharedInTurns(indices), pref: await toSharedInTurns(pref), weight: await toSharedInTurns(weight) },
   };
-  await writeDirAtomic(dir, async (tmp) => {
-    for (const [name, pieces] of files) await writeFile(path.join(tmp, name), pieces);
-    await writeFile(path.join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
-  });
+}
+
+/** A file's bytes in pieces, in order, and their SHA-256. */
+export interface EncodedFile {
+  pieces: Uint8Array[];
+  sha256: string;
+}
+
+/** Encodes one of the three Parquet files of a model (its table is built just before). */
+export async function encodeModelFile(name: CoreFile, arrays: ModelArrays): Promise<EncodedFile> {
+  const k = arrays.factors;
+  const table =
+    name === 'users.parquet'
+      ? factorTable('user_id', arrays.userIds, arrays.userFactors, k)
+      : name === 'items.parquet'
+        ? factorTable('item_id', arrays.itemIds, arrays.itemFactors, k)
+        : interactionsTable(arrays.seen);
+  const pieces = await encodeParquet(table);
+  return { pieces, sha256: sha256(pieces) };
 }
 
 /** An id column and one float32 column per factor. */
-function factorTable(idName: string, ids: readonly string[], factors: Float32Array, k: number): arrow.Table {
-  const columns = factorColumns(factors, ids.length, k);
-  return new arrow.Table({ [idName]: utf8Vector(ids), ...Object.fromEntries(Object.entries(columns).map(([name, c]) => [name, arrow.makeVector(c)])) });
+function factorTable(idName: string, ids: Utf8Strings, factors: Float32Array, k: number): arrow.Table {
+  const columns = factorColumns(factors, ids.offsets.length - 1, k);
+  return new arrow.Table({ [idName]: utf8VectorOf(ids), ...Object.fromEntries(Object.entries(columns).map(([name, c]) => [name, arrow.makeVector(c)])) });
 }
 
-function interactionsTable(model: ModelData): arrow.Table {
-  const { indptr, indices, pref, weight } = model.seen;
+function interactionsTable(seen: ModelData['seen']): arrow.Table {
+  const { indptr, indices, pref, weight } = seen;
   const userIndex = new Int32Array(indices.length);
   for (let u = 0; u + 1 < indptr.length; u++) userIndex.fill(u, indptr[u], indptr[u + 1]);
   return arrow.tableFromArrays({ user_index: userIndex, item_index: indices, pref, weight });
@@ -108,7 +177,6 @@ export interface ModelFiles {
   extras: [string, Uint8Array][];
 }
 
-const CORE_FILES = ['users.parquet', 'items.parquet', 'interactions.parquet'];
 
 /**
  * Loads a model directory: every file listed is read and its checksum verified, then decoded. By
@@ -210,7 +278,7 @@ export async function readModelFiles(dir: string): Promise<ModelFiles> {
     indptr[u + 1]++;
   }
   for (let u = 0; u < users; u++) indptr[u + 1] += indptr[u];
-  const extras = [...verified].filter(([name]) => !CORE_FILES.includes(name));
+  const extras = [...verified].filter(([name]) => !(CORE_FILES as readonly string[]).includes(name));
   return { manifest, userIds, itemIds, userFactors, itemFactors, seen: { indptr, indices, pref: seen.pref, weight: seen.weight }, extras };
 }
 

@@ -4,6 +4,8 @@
  * those are copied at every call: 51 MB for the item matrix of a 200,000-track model).
  */
 
+import { nextTurn } from './turns.js';
+
 type Typed = Float32Array | Float64Array | Int32Array | Uint8Array;
 type TypedCtor<T> = { new (buffer: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number };
 
@@ -11,11 +13,28 @@ export function sharedArray<T extends Typed>(ctor: TypedCtor<T>, length: number)
   return new ctor(new SharedArrayBuffer(Math.max(0, length) * ctor.BYTES_PER_ELEMENT));
 }
 
+function ownsSharedMemory(a: Typed): boolean {
+  return a.buffer instanceof SharedArrayBuffer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength;
+}
+
 /** `src` itself when it already has shared memory of its own, else a shared copy. */
 export function toShared<T extends Typed>(src: T): T {
-  if (src.buffer instanceof SharedArrayBuffer && src.byteOffset === 0 && src.byteLength === src.buffer.byteLength) return src;
-  const ctor = src.constructor as unknown as TypedCtor<T>;
-  const out = sharedArray(ctor, src.length);
+  if (ownsSharedMemory(src)) return src;
+  const out = sharedArray(src.constructor as unknown as TypedCtor<T>, src.length);
   out.set(src as never);
+  return out;
+}
+
+/**
+ * toShared, copying `perTurn` elements per event-loop turn: an interaction matrix of 100 M
+ * entries is 400 MB per array, a stall of a tenth of a second per array when copied at once.
+ */
+export async function toSharedInTurns<T extends Typed>(src: T, perTurn = 1 << 22): Promise<T> {
+  if (ownsSharedMemory(src)) return src;
+  const out = sharedArray(src.constructor as unknown as TypedCtor<T>, src.length);
+  for (let start = 0; start < src.length; start += perTurn) {
+    if (start > 0) await nextTurn();
+    out.set(src.subarray(start, Math.min(src.length, start + perTurn)) as never, start);
+  }
   return out;
 }

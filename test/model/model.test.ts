@@ -53,16 +53,18 @@ describe('Model', () => {
     expect(await next.weeklyPlaylist('u5', { asOf })).toEqual(await cold.weeklyPlaylist('u5', { asOf }));
   });
 
-  it('keeps its factor matrices in shared memory, so async calls read them in place instead of copying them per call', async () => {
+  it('keeps its factor matrices and interactions in shared memory, so async calls and workers read them in place instead of copying them', async () => {
     const out = path.join(dir, 'm-shared');
     await model.save(out);
     const loaded = await Model.load(out);
-    const plain = new Model({ ...model.data, userFactors: Float32Array.from(model.data.userFactors), itemFactors: Float32Array.from(model.data.itemFactors) });
+    const { indptr, indices, pref, weight } = model.data.seen;
+    const plainSeen = { indptr: Int32Array.from(indptr), indices: Int32Array.from(indices), pref: Float32Array.from(pref), weight: Float32Array.from(weight) };
+    const plain = new Model({ ...model.data, userFactors: Float32Array.from(model.data.userFactors), itemFactors: Float32Array.from(model.data.itemFactors), seen: plainSeen });
     for (const m of [model, loaded, plain]) {
-      expect(m.data.userFactors.buffer).toBeInstanceOf(SharedArrayBuffer);
-      expect(m.data.itemFactors.buffer).toBeInstanceOf(SharedArrayBuffer);
+      for (const a of [m.data.userFactors, m.data.itemFactors, m.data.seen.indptr, m.data.seen.indices, m.data.seen.pref, m.data.seen.weight]) expect(a.buffer).toBeInstanceOf(SharedArrayBuffer);
     }
     expect([...plain.data.itemFactors]).toEqual([...model.data.itemFactors]);
+    expect([...plain.data.seen.weight]).toEqual([...weight]);
     expect(await plain.recommend('u3', { n: 5 })).toEqual(await model.recommend('u3', { n: 5 }));
     expect(await plain.similarTracks(model.trackIds[4], 5)).toEqual(await model.similarTracks(model.trackIds[4], 5));
   });
@@ -90,6 +92,25 @@ describe('Model', () => {
     // A failure on the thread reaches the caller with its message (the file and what is wrong).
     await rm(path.join(out, 'users.parquet'));
     await expect(loadModelDir(out)).rejects.toThrow(`${path.join(out, 'users.parquet')}: missing (listed in the model manifest)`);
+  });
+
+  it('saves on a worker thread the same files as on the calling thread, from shared or plain arrays', async () => {
+    const plainSeen = { indptr: Int32Array.from(model.data.seen.indptr), indices: Int32Array.from(model.data.seen.indices), pref: Float32Array.from(model.data.seen.pref), weight: Float32Array.from(model.data.seen.weight) };
+    const plain = { ...model.data, userFactors: Float32Array.from(model.data.userFactors), itemFactors: Float32Array.from(model.data.itemFactors), seen: plainSeen };
+    const saves = [
+      ['s-thread', model.data, {}],
+      ['s-here', model.data, { thread: false }],
+      ['s-plain', plain, {}],
+    ] as const;
+    for (const [name, data, opts] of saves) await saveModelDir(path.join(dir, name), data, 'test', [], undefined, opts);
+    const manifests = await Promise.all(saves.map(async ([name]) => JSON.parse(await readFile(path.join(dir, name, 'manifest.json'), 'utf8'))));
+    expect(Object.keys(manifests[0].files)).toEqual(['users.parquet', 'items.parquet', 'interactions.parquet']);
+    for (const m of manifests.slice(1)) expect(m.files).toEqual(manifests[0].files);
+    const back = await loadModelDir(path.join(dir, 's-plain'));
+    expect(back.data.users.ids).toEqual(model.userIds);
+    expect(Array.from(back.data.itemFactors)).toEqual(Array.from(model.data.itemFactors));
+    expect(Array.from(back.data.seen.weight)).toEqual(Array.from(model.data.seen.weight));
+    expect((await readdir(dir)).filter((f) => f.startsWith('.'))).toEqual([]);
   });
 
   it('refuses a model whose id file repeats an id (every later row would take the wrong factors)', async () => {
