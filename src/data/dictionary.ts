@@ -1,4 +1,5 @@
 import type { IdDictionary } from '../types.js';
+import type { Utf8Strings } from './utf8-vector.js';
 import { nextTurn } from '../util/turns.js';
 
 /**
@@ -22,15 +23,19 @@ export class Dictionary implements IdDictionary {
   }
 
   /**
-   * `from`, a slice of ids per event-loop turn: a million ids take most of a second to index, and
-   * a service that loads a model meanwhile keeps answering between slices.
+   * `from` over ids laid out as UTF-8 (as a worker thread hands them back), a slice of ids per
+   * event-loop turn: a million ids take most of a second to decode and index, and a service that
+   * loads a model meanwhile keeps answering between slices.
    */
-  static async fromInTurns(ids: readonly string[], perTurn = 1 << 16): Promise<Dictionary> {
+  static async fromUtf8InTurns(ids: Utf8Strings, perTurn = 1 << 16): Promise<Dictionary> {
     const d = new Dictionary();
-    for (let start = 0; start < ids.length; start += perTurn) {
+    const text = Buffer.from(ids.bytes.buffer, ids.bytes.byteOffset, ids.bytes.byteLength);
+    const { offsets } = ids;
+    const n = offsets.length - 1;
+    for (let start = 0; start < n; start += perTurn) {
       if (start > 0) await nextTurn();
-      const end = Math.min(ids.length, start + perTurn);
-      for (let i = start; i < end; i++) d.intern(ids[i]);
+      const end = Math.min(n, start + perTurn);
+      for (let i = start; i < end; i++) d.intern(text.toString('utf8', offsets[i], offsets[i + 1]));
     }
     return d;
   }

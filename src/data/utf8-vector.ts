@@ -72,3 +72,56 @@ export function utf8VectorOf(s: Utf8Strings): arrow.Vector<arrow.Utf8> {
 export function utf8Vector(values: readonly string[]): arrow.Vector<arrow.Utf8> {
   return utf8VectorOf(utf8Strings(values));
 }
+
+/**
+ * Gathers the values of Utf8 (or LargeUtf8) columns, a row group after another, into one UTF-8
+ * layout without making a JS string per value (a model's million ids then cross to another
+ * thread as two buffers, and the receiver makes the strings a slice per turn).
+ */
+export class Utf8Collector {
+  private offsets: Int32Array;
+  private bytes: Uint8Array;
+  private count = 0;
+  private end = 0;
+
+  constructor(expectedCount = 0) {
+    this.offsets = new Int32Array(expectedCount + 1);
+    this.bytes = new Uint8Array(Math.max(16, expectedCount * 8));
+  }
+
+  append(column: arrow.Vector<arrow.Utf8 | arrow.LargeUtf8>): void {
+    for (const chunk of column.data) {
+      // arrow-js slices a chunk's value offsets with it: offsets[i] is row i of the chunk whatever its `offset`.
+      const o = chunk.valueOffsets as Int32Array | BigInt64Array;
+      const n = chunk.length;
+      const first = Number(o[0]);
+      const size = Number(o[n]) - first;
+      this.reserve(n, size);
+      this.bytes.set((chunk.values as Uint8Array).subarray(first, first + size), this.end);
+      const base = this.end - first;
+      const out = this.offsets;
+      if (o instanceof Int32Array) for (let i = 1; i <= n; i++) out[this.count + i] = base + o[i];
+      else for (let i = 1; i <= n; i++) out[this.count + i] = base + Number(o[i]);
+      this.count += n;
+      this.end += size;
+    }
+  }
+
+  private reserve(values: number, bytes: number): void {
+    if (this.count + values + 1 > this.offsets.length) {
+      const grown = new Int32Array(Math.max(this.offsets.length * 2, this.count + values + 1));
+      grown.set(this.offsets.subarray(0, this.count + 1));
+      this.offsets = grown;
+    }
+    if (this.end + bytes > this.bytes.length) {
+      if (this.end + bytes > 2 ** 31 - 1) throw new RangeError('more than 2 GiB of strings in one column');
+      const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.end + bytes));
+      grown.set(this.bytes.subarray(0, this.end));
+      this.bytes = grown;
+    }
+  }
+
+  finish(): Utf8Strings {
+    return { offsets: this.offsets.subarray(0, this.count + 1), bytes: this.bytes.subarray(0, this.end) };
+  }
+}

@@ -10,6 +10,7 @@ import * as arrow from 'apache-arrow';
 import * as pw from 'parquet-wasm';
 import { forEachRowGroup } from '../data/parquet-groups.js';
 import { encodeParquetPieces } from '../data/parquet-stream.js';
+import type { Utf8Collector } from '../data/utf8-vector.js';
 
 /**
  * Rows per row group. The reader decodes one group at a time into WebAssembly memory that is then
@@ -92,10 +93,13 @@ export function readFactorColumns(table: arrow.Table, k: number, file: string, o
   }
 }
 
-export function stringColumn(table: arrow.Table, name: string, file: string): string[] {
+/** A string column's values into `out`; names the file and column when it is missing, not text, or has nulls. */
+export function readStringColumn(table: arrow.Table, name: string, file: string, out: Utf8Collector): void {
   const col = table.getChild(name);
   if (!col) throw new Error(`${file}: missing column ${name}`);
-  return col.toArray() as string[];
+  if (!arrow.DataType.isUtf8(col.type) && !arrow.DataType.isLargeUtf8(col.type)) throw new Error(`${file}: column ${name} is ${col.type}, expected text`);
+  if (col.nullCount > 0) throw new Error(`${file}: column ${name} has ${col.nullCount} null values`);
+  out.append(col as arrow.Vector<arrow.Utf8 | arrow.LargeUtf8>);
 }
 
 /** A numeric column's values into `out` from row `offset`. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ByteInterner } from '../../src/data/byte-interner.js';
 import { Dictionary } from '../../src/data/dictionary.js';
+import { utf8StringsInTurns } from '../../src/data/utf8-vector.js';
 
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
 
@@ -53,19 +54,19 @@ describe('ByteInterner', () => {
     expect(d.size).toBe(1);
   });
 
-  it('builds from ids a slice per event-loop turn as from() does, yielding between slices', async () => {
-    const ids = Array.from({ length: 1000 }, (_, i) => `id-${i % 900}`);
+  it('builds from ids laid out as UTF-8, a slice per event-loop turn, as from() does, yielding between slices', async () => {
+    const ids = Array.from({ length: 1000 }, (_, i) => (i % 3 === 0 ? `id-${i % 900}` : `íd-🎵-${i % 900}`));
     let done = false;
-    const building = Dictionary.fromInTurns(ids, 100).then((d) => ((done = true), d));
+    const building = Dictionary.fromUtf8InTurns(await utf8StringsInTurns(ids), 100).then((d) => ((done = true), d));
     // Ten slices need nine more turns: after one event-loop turn of ours it is still going.
     await new Promise((resolve) => setImmediate(resolve));
     expect(done).toBe(false);
     const d = await building;
     const want = Dictionary.from(ids);
     expect(d.ids).toEqual(want.ids);
-    expect(d.size).toBe(900);
-    expect(d.get('id-899')).toBe(899);
+    expect(d.size).toBe(want.size);
+    expect(d.get('íd-🎵-899')).toBe(want.get('íd-🎵-899'));
     expect(d.get('nope')).toBeUndefined();
-    expect((await Dictionary.fromInTurns([])).size).toBe(0);
+    expect((await Dictionary.fromUtf8InTurns(await utf8StringsInTurns([]))).size).toBe(0);
   });
 });

@@ -1,5 +1,7 @@
+import * as arrow from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { utf8StringsInTurns, utf8Vector, utf8VectorOf } from '../../src/data/utf8-vector.js';
+import { Utf8Collector, utf8StringsInTurns, utf8Vector, utf8VectorOf } from '../../src/data/utf8-vector.js';
+import { readStringColumn } from '../../src/model/columnar.js';
 import { toSharedInTurns } from '../../src/util/shared-memory.js';
 
 const ids = ['u1', '', 'ünïcødé', '曲-42', '🎵 track', 'x'.repeat(100), 'plain'];
@@ -42,5 +44,32 @@ describe('toSharedInTurns', () => {
     expect(copied).not.toBe(view);
     expect([...copied]).toEqual([...view]);
     expect((await toSharedInTurns(new Int32Array(0))).length).toBe(0);
+  });
+});
+
+describe('Utf8Collector', () => {
+  it('gathers Utf8 and LargeUtf8 columns, sliced or chunked, into one layout', () => {
+    const a = ['a', 'bé', '', '名前', 'x'.repeat(40)];
+    const b = ['🎵', 'plain', 'ü'];
+    const c = new Utf8Collector(1);
+    c.append(arrow.vectorFromArray(a, new arrow.Utf8()));
+    c.append(arrow.vectorFromArray(b, new arrow.LargeUtf8()));
+    // A slice starts inside its buffers (offset > 0); a concatenation has several chunks.
+    c.append(arrow.vectorFromArray(a, new arrow.Utf8()).slice(1, 4));
+    c.append(arrow.vectorFromArray(b, new arrow.Utf8()).concat(arrow.vectorFromArray(a.slice(0, 2), new arrow.Utf8())));
+    const want = [...a, ...b, ...a.slice(1, 4), ...b, ...a.slice(0, 2)];
+    const s = c.finish();
+    expect(s.offsets.length).toBe(want.length + 1);
+    expect(utf8VectorOf(s).toArray()).toEqual(want);
+    const empty = new Utf8Collector().finish();
+    expect([...empty.offsets]).toEqual([0]);
+  });
+
+  it('is refused a column that is not text or has nulls, naming the file and column', () => {
+    const c = new Utf8Collector();
+    const table = new arrow.Table({ ids: arrow.vectorFromArray(['a', null, 'b'], new arrow.Utf8()), n: arrow.makeVector(Int32Array.of(1, 2, 3)) });
+    expect(() => readStringColumn(table, 'ids', 'm/users.parquet', c)).toThrow('m/users.parquet: column ids has 1 null values');
+    expect(() => readStringColumn(table, 'n', 'm/users.parquet', c)).toThrow('m/users.parquet: column n is Int32, expected text');
+    expect(() => readStringColumn(table, 'gone', 'm/users.parquet', c)).toThrow('m/users.parquet: missing column gone');
   });
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as arrow from 'apache-arrow';
 import * as pw from 'parquet-wasm';
-import { utf8Vector } from '../../src/data/utf8-vector.js';
-import { decodeParquet, encodeParquet, factorColumns, readFactorColumns, stringColumn } from '../../src/model/columnar.js';
+import { Utf8Collector, utf8Vector, utf8VectorOf } from '../../src/data/utf8-vector.js';
+import { decodeParquet, encodeParquet, factorColumns, readFactorColumns, readStringColumn } from '../../src/model/columnar.js';
 import { mulberry32, randomFloats } from '../reference/random.js';
 
 /** The file's bytes in one piece. */
@@ -11,17 +11,18 @@ async function encoded(table: arrow.Table): Promise<Uint8Array> {
 }
 
 /** Ids and row-major factors of a factor file, decoded a row group at a time as the model loader does. */
-function readFactors(bytes: Uint8Array, idName: string, k: number) {
-  return decodeParquet(
+async function readFactors(bytes: Uint8Array, idName: string, k: number) {
+  const acc = await decodeParquet(
     bytes,
     'f.parquet',
-    (rows) => ({ ids: [] as string[], factors: new Float32Array(rows * k), groups: 0 }),
+    (rows) => ({ ids: new Utf8Collector(rows), factors: new Float32Array(rows * k), groups: 0 }),
     (acc, t, offset) => {
-      acc.ids.push(...stringColumn(t, idName, 'f.parquet'));
+      readStringColumn(t, idName, 'f.parquet', acc.ids);
       if (k > 0) readFactorColumns(t, k, 'f.parquet', acc.factors, offset);
       acc.groups++;
     },
   );
+  return { ...acc, ids: [...utf8VectorOf(acc.ids.finish())] as string[] };
 }
 
 describe('model Parquet columns', () => {
