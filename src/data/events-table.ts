@@ -5,7 +5,7 @@
  */
 import * as arrow from 'apache-arrow';
 import { EVENT_KINDS, type EventLog, type IdDictionary } from '../types.js';
-import { utf8Vector } from './utf8-vector.js';
+import { utf8Strings, utf8Vector } from './utf8-vector.js';
 
 /** Validity of an id index column: null where the index is negative (no bitmap when none is). */
 function idValidity(index: Int32Array): { nullBitmap: Uint8Array | undefined; nullCount: number } {
@@ -27,12 +27,21 @@ function dictionaryColumn(ids: IdDictionary, index: Int32Array): arrow.Vector {
  * store ids with too many distinct values for a dictionary page.
  */
 function plainIdColumn(ids: IdDictionary, index: Int32Array): arrow.Vector {
-  const encoder = new TextEncoder();
-  const encoded = [...ids.ids].map((id) => encoder.encode(id));
+  // Each id's bytes are copied from one UTF-8 buffer of the dictionary by a plain loop: ids are
+  // a few bytes, and a typed-array copy call per row cost more than the bytes (18 s for 10 M rows).
+  const { offsets: at, bytes: text } = utf8Strings(ids.ids);
   const offsets = new Int32Array(index.length + 1);
-  for (let i = 0; i < index.length; i++) offsets[i + 1] = offsets[i] + (index[i] >= 0 ? encoded[index[i]].length : 0);
+  for (let i = 0; i < index.length; i++) {
+    const x = index[i];
+    offsets[i + 1] = offsets[i] + (x >= 0 ? at[x + 1] - at[x] : 0);
+  }
   const bytes = new Uint8Array(offsets[index.length]);
-  for (let i = 0; i < index.length; i++) if (index[i] >= 0) bytes.set(encoded[index[i]], offsets[i]);
+  for (let i = 0; i < index.length; i++) {
+    const x = index[i];
+    if (x < 0) continue;
+    let o = offsets[i];
+    for (let b = at[x]; b < at[x + 1]; b++) bytes[o++] = text[b];
+  }
   return arrow.makeVector(arrow.makeData({ type: new arrow.Utf8(), length: index.length, valueOffsets: offsets, data: bytes, ...idValidity(index) }));
 }
 

@@ -41,7 +41,7 @@ class Utf8Encoder {
 }
 
 /** The strings' UTF-8 layout, encoded at once. */
-function utf8Strings(values: readonly string[]): Utf8Strings {
+export function utf8Strings(values: readonly string[]): Utf8Strings {
   const e = new Utf8Encoder(values.length);
   e.add(values, 0, values.length);
   return e.finish();

@@ -21,7 +21,7 @@ function sampleCsv(): string {
   const rows = ['user_id,track_id,timestamp,event,ms_played,track_duration_ms,artist_id,context'];
   const kinds = ['play', 'skip', 'like', 'dislike', 'playlist_add', 'share', 'zap'];
   for (let i = 0; i < 500; i++) {
-    const user = i % 7 === 0 ? '"user, quoted"' : `u${i % 37}`;
+    const user = i % 7 === 0 ? '"user, quoted"' : i % 17 === 0 ? 'üser-🎵' : `u${i % 37}`;
     const ms = i % 11 === 0 ? '' : String((i * 997) % 180000);
     const dur = i % 13 === 0 ? '' : '200000';
     const artist = i % 5 === 0 ? '' : `a${i % 9}`;
