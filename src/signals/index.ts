@@ -247,7 +247,7 @@ export function computeSignals(input: EventLog, options: SignalsOptions): Signal
     trust,
   };
 
-  const flagged = flagTracks(log, present, accountTracks, trust, capped, {
+  const flagged = flagTracks(log, accountTracks, trust, capped, {
     notHumanBelow: config.anomaly.notHumanBelow,
     shareAbove: config.anomaly.trackLowTrustShare,
     minPlays: config.anomaly.trackMinPlays,
