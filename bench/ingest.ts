@@ -4,6 +4,7 @@
  * child process so each format's peak RSS is its own.
  *
  *   tsx bench/ingest.ts [--events 10000000] [--users 100000] [--tracks 200000] [--seed 7] [--runs 1]
+ *   tsx bench/ingest.ts --file events.parquet [--file events.csv ...] [--runs 3]
  * prints {events, users, tracks, load_average, parquet: {seconds, cpu_seconds, events_per_s,
  * events_per_cpu_s, peak_rss_mb}, parquet_zstd: {...}, parquet_plain_ids: {...}, csv: {...}}: the
  * median run (by seconds) and, with several runs, the best one and every run's seconds. `parquet`
@@ -11,6 +12,9 @@
  * ZSTD (smaller, slower to decode); `parquet_plain_ids` Snappy with the ids as plain strings, as
  * writers store ids with too many distinct values for a dictionary page (every row is then a
  * lookup of its id: try --users 1000000).
+ * With `--file`, the given files are timed instead (your own exports: a Parquet file from another
+ * writer may come back with plain-string ids, the slower path) and the result holds {files: {path:
+ * summary}}.
  * On a shared machine wall-clock figures vary with the load; CPU seconds (user + system of the
  * reading process) vary less.
  */
@@ -79,9 +83,34 @@ function round(v: number): number {
   return Math.round(v * 1000) / 1000;
 }
 
+/** Every value of a repeatable `--name` flag. */
+function allArgs(name: string): string[] {
+  const out: string[] = [];
+  process.argv.forEach((a, i) => {
+    if (a === `--${name}`) {
+      const v = process.argv[i + 1];
+      if (v === undefined || v.startsWith('--')) throw new Error(`--${name} needs a value`);
+      out.push(v);
+    }
+  });
+  return out;
+}
+
+/** Times reading each given file `runs` times, alternating between the files. */
+function timeFiles(files: string[], runs: number): void {
+  for (const f of files) if (!existsSync(f)) throw new Error(`--file ${f}: no such file`);
+  const load = os.loadavg().map((v) => Math.round(v * 100) / 100);
+  const timings = files.map((): Run[] => []);
+  for (let r = 0; r < runs; r++) files.forEach((f, i) => timings[i].push(timeInChild(path.resolve(f))));
+  const result = { load_average: load, files: Object.fromEntries(files.map((f, i) => [f, summary(timings[i])])) };
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+}
+
 async function main(): Promise<void> {
   const childAt = process.argv.indexOf('--child');
   if (childAt >= 0) return child(process.argv[childAt + 1]);
+  const files = allArgs('file');
+  if (files.length > 0) return timeFiles(files, arg('runs', 1));
   const events = arg('events', 10_000_000);
   const users = arg('users', 100_000);
   const tracks = arg('tracks', 200_000);

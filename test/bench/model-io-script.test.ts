@@ -15,6 +15,7 @@ describe('bench/model-io.ts (smoke)', () => {
     expect(out.all_save_seconds).toHaveLength(2);
     expect(out.all_load_seconds).toHaveLength(2);
     expect(out.save_seconds).toBeGreaterThan(0);
+    expect(out.save_stall_seconds).toBeGreaterThanOrEqual(0);
     expect(out.load_seconds).toBeGreaterThan(0);
     expect(out.all_load_on_caller_seconds).toHaveLength(2);
     expect(out.load_stall_seconds).toBeGreaterThanOrEqual(0);

@@ -1,0 +1,42 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const dir = mkdtempSync(path.join(os.tmpdir(), 'mixtape-bench-ingest-test-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function bench(...args: string[]) {
+  return spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench', 'ingest.ts'), ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+}
+
+describe('bench/ingest.ts --file (smoke)', () => {
+  it('times reading the given files, each run in its own process, and prints events/s per file', () => {
+    const rows = ['user_id,track_id,timestamp,event,ms_played'];
+    for (let i = 0; i < 300; i++) rows.push(`u${i % 17},t${i % 29},${1_700_000_000_000 + i * 1000},play,${1000 + i}`);
+    const a = path.join(dir, 'a.csv');
+    const b = path.join(dir, 'b.csv');
+    writeFileSync(a, rows.join('\n') + '\n');
+    writeFileSync(b, rows.slice(0, 101).join('\n') + '\n');
+    const r = bench('--file', a, '--file', b, '--runs', '2');
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(Object.keys(out.files)).toEqual([a, b]);
+    expect(out.files[a]).toMatchObject({ events: 300 });
+    expect(out.files[b]).toMatchObject({ events: 100 });
+    for (const f of [a, b]) {
+      expect(out.files[f].all_seconds).toHaveLength(2);
+      expect(out.files[f].events_per_s).toBeGreaterThan(0);
+      expect(out.files[f].peak_rss_mb).toBeGreaterThan(0);
+    }
+  });
+
+  it('names a file that does not exist', () => {
+    const r = bench('--file', path.join(dir, 'missing.parquet'));
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('missing.parquet: no such file');
+  });
+});
