@@ -72,6 +72,20 @@ export class Dictionary implements IdDictionary {
     return this.list.length;
   }
 
+  /**
+   * Brings the id → index map up to date a slice of ids per event-loop turn. A dictionary filled by
+   * a reader (appendNew) has no map yet, and the first lookup would build it for every id at once:
+   * most of a second for a million ids on a service's thread (Model.warm calls this instead).
+   */
+  async indexInTurns(perTurn = 1 << 16): Promise<void> {
+    while (this.mapped < this.list.length) {
+      const end = Math.min(this.list.length, this.mapped + perTurn);
+      for (let i = this.mapped; i < end; i++) this.map.set(this.list[i], i);
+      this.mapped = end;
+      if (end < this.list.length) await nextTurn();
+    }
+  }
+
   /** Brings the map up to date with ids appended since it was last used. */
   private index(): void {
     const list = this.list;

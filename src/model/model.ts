@@ -118,11 +118,13 @@ export class Model {
   }
 
   /**
-   * Build the caches the first calls would otherwise build while a user waits: the item Gram
-   * matrix of foldIn (on the thread pool), the unit item vectors of similarTracks and the track
-   * features of weeklyPlaylist. ModelHandle.reload warms a model before swapping it in.
+   * Build the caches the first calls would otherwise build while a user waits: the id lookups of
+   * a freshly trained model (a slice per event-loop turn), the item Gram matrix of foldIn (on the
+   * thread pool), the unit item vectors of similarTracks and the track features of weeklyPlaylist. ModelHandle.reload warms a model before swapping it in.
    */
   async warm(): Promise<this> {
+    await this.data.users.indexInTurns();
+    await this.data.items.indexInTurns();
     await itemGramAsync(this.data);
     await nextTurn();
     this.itemsNormalized();

@@ -54,6 +54,23 @@ describe('ByteInterner', () => {
     expect(d.size).toBe(1);
   });
 
+  it('indexes ids appended by a reader a slice per event-loop turn, yielding between slices', async () => {
+    const d = new Dictionary();
+    for (let i = 0; i < 1000; i++) d.appendNew(`id-${i}`);
+    let done = false;
+    const indexing = d.indexInTurns(100).then(() => (done = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(done).toBe(false);
+    await indexing;
+    expect(d.get('id-0')).toBe(0);
+    expect(d.get('id-999')).toBe(999);
+    expect(d.intern('id-500')).toBe(500);
+    expect(d.intern('new')).toBe(1000);
+    // Nothing left to index: it returns at once.
+    await d.indexInTurns(100);
+    expect(d.size).toBe(1001);
+  });
+
   it('builds from ids laid out as UTF-8, a slice per event-loop turn, as from() does, yielding between slices', async () => {
     const ids = Array.from({ length: 1000 }, (_, i) => (i % 3 === 0 ? `id-${i % 900}` : `íd-🎵-${i % 900}`));
     let done = false;
