@@ -27,7 +27,7 @@ export class Dictionary implements IdDictionary {
    * event-loop turn: a million ids take most of a second to decode and index, and a service that
    * loads a model meanwhile keeps answering between slices.
    */
-  static async fromUtf8InTurns(ids: Utf8Strings, perTurn = 1 << 16): Promise<Dictionary> {
+  static async fromUtf8InTurns(ids: Utf8Strings, perTurn = 1 << 14): Promise<Dictionary> {
     const d = new Dictionary();
     const text = Buffer.from(ids.bytes.buffer, ids.bytes.byteOffset, ids.bytes.byteLength);
     const { offsets } = ids;
@@ -77,7 +77,7 @@ export class Dictionary implements IdDictionary {
    * a reader (appendNew) has no map yet, and the first lookup would build it for every id at once:
    * most of a second for a million ids on a service's thread (Model.warm calls this instead).
    */
-  async indexInTurns(perTurn = 1 << 16): Promise<void> {
+  async indexInTurns(perTurn = 1 << 14): Promise<void> {
     while (this.mapped < this.list.length) {
       const end = Math.min(this.list.length, this.mapped + perTurn);
       for (let i = this.mapped; i < end; i++) this.map.set(this.list[i], i);
