@@ -1,6 +1,6 @@
 import type { IdDictionary } from '../types.js';
 import type { Utf8Strings } from './utf8-vector.js';
-import { nextTurn } from '../util/turns.js';
+import { inSlicesPerTurn } from '../util/turns.js';
 
 /**
  * Dense string ↔ index dictionary; indices are assigned in first-seen order.
@@ -31,12 +31,9 @@ export class Dictionary implements IdDictionary {
     const d = new Dictionary();
     const text = Buffer.from(ids.bytes.buffer, ids.bytes.byteOffset, ids.bytes.byteLength);
     const { offsets } = ids;
-    const n = offsets.length - 1;
-    for (let start = 0; start < n; start += perTurn) {
-      if (start > 0) await nextTurn();
-      const end = Math.min(n, start + perTurn);
-      for (let i = start; i < end; i++) d.intern(text.toString('utf8', offsets[i], offsets[i + 1]));
-    }
+    await inSlicesPerTurn(offsets.length - 1, perTurn, (from, to) => {
+      for (let i = from; i < to; i++) d.intern(text.toString('utf8', offsets[i], offsets[i + 1]));
+    });
     return d;
   }
 
@@ -78,12 +75,12 @@ export class Dictionary implements IdDictionary {
    * most of a second for a million ids on a service's thread (Model.warm calls this instead).
    */
   async indexInTurns(perTurn = 1 << 14): Promise<void> {
-    while (this.mapped < this.list.length) {
-      const end = Math.min(this.list.length, this.mapped + perTurn);
-      for (let i = this.mapped; i < end; i++) this.map.set(this.list[i], i);
-      this.mapped = end;
-      if (end < this.list.length) await nextTurn();
-    }
+    const first = this.mapped;
+    // A lookup between slices may have indexed further (index()); ids appended meanwhile are left to the next one.
+    await inSlicesPerTurn(this.list.length - first, perTurn, (from, to) => {
+      for (let i = Math.max(this.mapped, first + from); i < first + to; i++) this.map.set(this.list[i], i);
+      this.mapped = Math.max(this.mapped, first + to);
+    });
   }
 
   /** Brings the map up to date with ids appended since it was last used. */

@@ -1,6 +1,6 @@
 /** Arrow string columns built from JS strings. */
 import * as arrow from 'apache-arrow';
-import { nextTurn } from '../util/turns.js';
+import { inSlicesPerTurn } from '../util/turns.js';
 
 /** Strings as Arrow lays them out: UTF-8 bytes end to end, string i at bytes[offsets[i], offsets[i + 1]). */
 export interface Utf8Strings {
@@ -53,10 +53,7 @@ export function utf8Strings(values: readonly string[]): Utf8Strings {
  */
 export async function utf8StringsInTurns(values: readonly string[], perTurn = 1 << 16): Promise<Utf8Strings> {
   const e = new Utf8Encoder(values.length);
-  for (let start = 0; start < values.length; start += perTurn) {
-    if (start > 0) await nextTurn();
-    e.add(values, start, Math.min(values.length, start + perTurn));
-  }
+  await inSlicesPerTurn(values.length, perTurn, (from, to) => e.add(values, from, to));
   return e.finish();
 }
 

@@ -4,7 +4,7 @@
  * those are copied at every call: 51 MB for the item matrix of a 200,000-track model).
  */
 
-import { nextTurn } from './turns.js';
+import { inSlicesPerTurn } from './turns.js';
 
 type Typed = Float32Array | Float64Array | Int32Array | Uint8Array;
 type TypedCtor<T> = { new (buffer: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number };
@@ -32,9 +32,6 @@ export function toShared<T extends Typed>(src: T): T {
 export async function toSharedInTurns<T extends Typed>(src: T, perTurn = 1 << 22): Promise<T> {
   if (ownsSharedMemory(src)) return src;
   const out = sharedArray(src.constructor as unknown as TypedCtor<T>, src.length);
-  for (let start = 0; start < src.length; start += perTurn) {
-    if (start > 0) await nextTurn();
-    out.set(src.subarray(start, Math.min(src.length, start + perTurn)) as never, start);
-  }
+  await inSlicesPerTurn(src.length, perTurn, (from, to) => out.set(src.subarray(from, to) as never, from));
   return out;
 }

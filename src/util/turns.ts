@@ -22,3 +22,15 @@ function drain(): void {
   if (waiting.length > 0) setImmediate(drain);
   else draining = false;
 }
+
+/**
+ * Calls `each(from, to)` over [0, count) in slices of `perTurn`, one slice per event-loop turn
+ * (the first at once): for work on a million ids or rows that a service's thread must not do in
+ * one go.
+ */
+export async function inSlicesPerTurn(count: number, perTurn: number, each: (from: number, to: number) => void): Promise<void> {
+  for (let from = 0; from < count; from += perTurn) {
+    if (from > 0) await nextTurn();
+    each(from, Math.min(count, from + perTurn));
+  }
+}
