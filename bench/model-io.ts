@@ -11,6 +11,7 @@
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { withLoopStall } from '../src/bench/loop-stall.js';
 import { summarize } from '../src/bench/stats.js';
 import { syntheticMatrix } from '../src/bench/synthetic-matrix.js';
 import { Dictionary } from '../src/data/dictionary.js';
@@ -55,38 +56,18 @@ const loadStall: number[] = [];
 const loadHere: number[] = [];
 const loadHereStall: number[] = [];
 
-/** Seconds to run `f`, and the longest gap (ms) between ticks of a 1 ms timer meanwhile. */
-async function timedWithStall(f: () => Promise<unknown>): Promise<[number, number]> {
-  let last = performance.now();
-  let worst = 0;
-  const probe = setInterval(() => {
-    const now = performance.now();
-    worst = Math.max(worst, now - last);
-    last = now;
-  }, 1);
-  const t0 = performance.now();
-  try {
-    await f();
-  } finally {
-    clearInterval(probe);
-  }
-  const t1 = performance.now();
-  return [(t1 - t0) / 1000, Math.max(worst, t1 - last)];
-}
 let bytes = 0;
 try {
   for (let r = 0; r < runs; r++) {
     const dir = path.join(root, `model-${r}`);
-    const [saveSeconds, saveWorst] = await timedWithStall(() => saveModelDir(dir, data, 'bench'));
-    save.push(saveSeconds);
-    saveStall.push(saveWorst / 1000);
+    const saved = await withLoopStall(() => saveModelDir(dir, data, 'bench'));
+    save.push(saved.seconds);
+    saveStall.push(saved.longestStallMs / 1000);
     for (const [thread, seconds, stall] of [[true, load, loadStall], [false, loadHere, loadHereStall]] as const) {
-      const [s, worst] = await timedWithStall(async () => {
-        const back = await loadModelDir(dir, { thread });
-        if (back.data.seen.indices.length !== data.seen.indices.length) throw new Error('the loaded model differs from the saved one');
-      });
-      seconds.push(s);
-      stall.push(worst / 1000);
+      const loaded = await withLoopStall(() => loadModelDir(dir, { thread }));
+      if (loaded.result.data.seen.indices.length !== data.seen.indices.length) throw new Error('the loaded model differs from the saved one');
+      seconds.push(loaded.seconds);
+      stall.push(loaded.longestStallMs / 1000);
     }
     bytes = readdirSync(dir).reduce((sum, f) => sum + statSync(path.join(dir, f)).size, 0);
     rmSync(dir, { recursive: true });
