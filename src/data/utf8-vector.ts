@@ -8,6 +8,14 @@ export interface Utf8Strings {
   bytes: Uint8Array;
 }
 
+/** `buf` when it has room for `need` bytes after its first `used`, else a copy twice as large (or large enough). */
+function withRoom(buf: Uint8Array, used: number, need: number): Uint8Array {
+  if (used + need <= buf.length) return buf;
+  const grown = new Uint8Array(Math.max(buf.length * 2, used + need));
+  grown.set(buf.subarray(0, used));
+  return grown;
+}
+
 /** Appends strings to one UTF-8 buffer (grown by doubling) and records where each ends. */
 class Utf8Encoder {
   private readonly encoder = new TextEncoder();
@@ -25,11 +33,7 @@ class Utf8Encoder {
     for (let i = from; i < to; i++) {
       const v = values[i];
       // UTF-8 takes at most 3 bytes per UTF-16 code unit.
-      if (this.end + 3 * v.length > this.bytes.length) {
-        const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.end + 3 * v.length));
-        grown.set(this.bytes.subarray(0, this.end));
-        this.bytes = grown;
-      }
+      this.bytes = withRoom(this.bytes, this.end, 3 * v.length);
       this.end += this.encoder.encodeInto(v, this.bytes.subarray(this.end)).written;
       this.offsets[i + 1] = this.end;
     }
@@ -110,12 +114,8 @@ export class Utf8Collector {
       grown.set(this.offsets.subarray(0, this.count + 1));
       this.offsets = grown;
     }
-    if (this.end + bytes > this.bytes.length) {
-      if (this.end + bytes > 2 ** 31 - 1) throw new RangeError('more than 2 GiB of strings in one column');
-      const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.end + bytes));
-      grown.set(this.bytes.subarray(0, this.end));
-      this.bytes = grown;
-    }
+    if (this.end + bytes > 2 ** 31 - 1) throw new RangeError('more than 2 GiB of strings in one column');
+    this.bytes = withRoom(this.bytes, this.end, bytes);
   }
 
   finish(): Utf8Strings {
