@@ -253,9 +253,8 @@ Napi::Value AlsHalfStepAsync(const Napi::CallbackInfo& info) {
 // ---- loss ---------------------------------------------------------------------------------------
 
 /**
- * The objective over user rows [rowBegin, rowEnd) (default all): `raw` and `normalized` as if those
- * rows were the whole problem, and the additive parts (fit, normX, confSum; normY is the same for
- * every range) from which shards of rows sum to the whole.
+ * The additive parts of the objective over user rows [rowBegin, rowEnd) (default all): fit, normX,
+ * confSum, and normY (the same for every range), so shards of rows sum to the whole.
  */
 Napi::Value ImplicitLoss(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), [&]() -> Napi::Value {
@@ -276,10 +275,7 @@ Napi::Value ImplicitLoss(const Napi::CallbackInfo& info) {
     validate_values(fn.c_str(), "pref", a.pref.data + e0, e0, e0 + ne, false);
     const LossParts p = implicit_loss_parts(m.indptr.data(), m.indices.data(), a.pref.data + e0, a.conf.data + e0,
                                             re - rb, a.X.data + rb * a.k, a.Y.data, a.cols, a.k);
-    const LossResult r = loss_from_parts(p, re - rb, a.cols, static_cast<double>(ne), a.reg);
     Napi::Object out = Napi::Object::New(info.Env());
-    out.Set("raw", r.raw);
-    out.Set("normalized", r.normalized);
     out.Set("fit", p.fit);
     out.Set("normX", p.norm_x);
     out.Set("normY", p.norm_y);

@@ -11,12 +11,8 @@
 
 namespace mixtape {
 
-struct LossResult {
-  double raw;
-  double normalized;  // raw / (Σ_nnz c + m·n − nnz)
-};
-
-// The additive parts of the objective over a range of user rows, so row shards can be summed:
+// The additive parts of the objective over a range of user rows, so row shards can be summed
+// (the caller forms L and its normalisation from the parts of all rows):
 // fit = Σ_{u in range, all i} c_ui (p_ui − x_u·y_i)², norm_x = Σ_{u in range} |x_u|²,
 // conf_sum = Σ c over the range's nonzeros; norm_y = Σ_i |y_i|² (the same for every range).
 struct LossParts {
@@ -28,26 +24,19 @@ struct LossParts {
 
 // C (k×k, upper triangle, float64) += Σ_r z_r z_rᵀ over the n rows of a row-major Z (n×k).
 // Four rows per sweep: each load and store of C then carries four multiply-adds instead of one.
+// The last sweep pads its missing rows with zeros, which add nothing.
 inline void add_gram_upper(const float* Z, std::size_t n, std::size_t k, double* C) {
   std::vector<double> w(4 * k);
   double *w0 = w.data(), *w1 = w0 + k, *w2 = w1 + k, *w3 = w2 + k;
-  std::size_t r = 0;
-  for (; r + 4 <= n; r += 4) {
+  for (std::size_t r = 0; r < n; r += 4) {
+    const std::size_t filled = (n - r < 4 ? n - r : 4) * k;
     const float* z = Z + r * k;
-    for (std::size_t a = 0; a < 4 * k; ++a) w[a] = z[a];
+    for (std::size_t a = 0; a < filled; ++a) w[a] = z[a];
+    for (std::size_t a = filled; a < 4 * k; ++a) w[a] = 0;
     for (std::size_t a = 0; a < k; ++a) {
       const double s0 = w0[a], s1 = w1[a], s2 = w2[a], s3 = w3[a];
       double* Ca = C + a * k;
       for (std::size_t b = a; b < k; ++b) Ca[b] += s0 * w0[b] + s1 * w1[b] + s2 * w2[b] + s3 * w3[b];
-    }
-  }
-  for (; r < n; ++r) {
-    const float* z = Z + r * k;
-    for (std::size_t a = 0; a < k; ++a) w0[a] = z[a];
-    for (std::size_t a = 0; a < k; ++a) {
-      const double s0 = w0[a];
-      double* Ca = C + a * k;
-      for (std::size_t b = a; b < k; ++b) Ca[b] += s0 * w0[b];
     }
   }
 }
@@ -86,13 +75,6 @@ inline LossParts implicit_loss_parts(const int32_t* indptr, const int32_t* indic
     }
   }
   return {total, norm_x, norm_y, conf_sum};
-}
-
-// The whole objective from the parts of all m rows (nnz entries, n items).
-inline LossResult loss_from_parts(const LossParts& p, std::size_t m, std::size_t n, double nnz, double reg) {
-  const double raw = p.fit + reg * (p.norm_x + p.norm_y);
-  const double denom = p.conf_sum + static_cast<double>(m) * static_cast<double>(n) - nnz;
-  return {raw, denom > 0 ? raw / denom : 0.0};
 }
 
 }  // namespace mixtape

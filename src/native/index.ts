@@ -55,19 +55,24 @@ export interface LossArgs {
   rowEnd?: number;
 }
 
-/**
- * The implicit objective over the rows given: `raw` and `normalized` as if they were the whole
- * problem, and its additive parts, which shards of rows sum to the whole:
- * raw = Σ fit + λ(Σ normX + normY), normalized = raw / (Σ confSum + m·n − nnz).
- */
-export interface LossResult {
-  raw: number;
-  normalized: number;
+/** The additive parts of the implicit objective over a range of user rows: shards of rows sum to the whole. */
+export interface LossParts {
+  /** Σ over the rows and all items of c (p − x·y)² (unobserved: c = 1, p = 0). */
   fit: number;
+  /** Σ_u |x_u|² over the rows. */
   normX: number;
   /** Σ_i |y_i|², the same for every range of rows. */
   normY: number;
+  /** Σ c over the rows' nonzeros. */
   confSum: number;
+}
+
+/** The objective over the rows given, as if they were the whole problem, with its parts. */
+export interface LossResult extends LossParts {
+  /** fit + λ(normX + normY). */
+  raw: number;
+  /** raw / (confSum + rows·cols − nnz): the mean weighted squared error per entry. */
+  normalized: number;
 }
 
 export interface ScoreTopKArgs {
@@ -115,7 +120,7 @@ interface NativeAddon {
   gramAsync(Y: Float32Array, factors: number, out?: Float32Array): Promise<Float32Array>;
   alsHalfStep(args: AlsHalfStepArgs): void;
   alsHalfStepAsync(args: AlsHalfStepArgs): Promise<void>;
-  implicitLoss(args: LossArgs): LossResult;
+  implicitLoss(args: LossArgs): LossParts;
   scoreTopK(args: ScoreTopKArgs): void;
   scoreTopKAsync(args: ScoreTopKArgs): Promise<void>;
   solveSpd(A: Float32Array, B: Float32Array, dim: number, nrhs: number, ridge: number): Float32Array;
@@ -180,9 +185,33 @@ export function alsHalfStepAsync(args: AlsHalfStepArgs): Promise<void> {
   return addon.alsHalfStepAsync(args);
 }
 
-/** The implicit-ALS loss; `normalized` = raw / (Σ_nnz c + rows·cols − nnz). */
+/** The implicit-ALS loss over rows [rowBegin, rowEnd) (default all) of the user side. */
 export function implicitLoss(args: LossArgs): LossResult {
-  return addon.implicitLoss(args);
+  const parts = addon.implicitLoss(args);
+  // The kernel has validated the arguments, so the shape below is sound.
+  const rows = args.indptr.length - 1;
+  const begin = args.rowBegin ?? 0;
+  const end = args.rowEnd ?? rows;
+  const nnz = args.indptr[end] - args.indptr[begin];
+  return { ...parts, ...lossFromParts([parts], end - begin, args.Y.length / args.factors, nnz, args.regularization) };
+}
+
+/**
+ * The whole objective from the parts of all `rows` user rows (their `nnz` entries, `cols` items):
+ * L = Σ fit + λ(Σ normX + normY), normalised by the number of entries weighted by confidence.
+ */
+export function lossFromParts(parts: readonly LossParts[], rows: number, cols: number, nnz: number, regularization: number): { raw: number; normalized: number } {
+  let fit = 0;
+  let normX = 0;
+  let confSum = 0;
+  for (const p of parts) {
+    fit += p.fit;
+    normX += p.normX;
+    confSum += p.confSum;
+  }
+  const raw = fit + regularization * (normX + (parts.length > 0 ? parts[0].normY : 0));
+  const denom = confSum + rows * cols - nnz;
+  return { raw, normalized: denom > 0 ? raw / denom : 0 };
 }
 
 /** Top-n items of V for users [userBegin, userEnd) of U, best first, ties to the lower item. */

@@ -5,7 +5,7 @@
  * bit-identical for any number of threads.
  */
 import type { Piscina } from 'piscina';
-import { gramAsync, type AlsHalfStepArgs, type LossArgs, type LossResult } from '../native/index.js';
+import { gramAsync, lossFromParts, type AlsHalfStepArgs, type LossArgs, type LossParts } from '../native/index.js';
 import type { Interactions, IterationInfo } from '../types.js';
 import { confidenceFromWeights } from './confidence.js';
 import { fillRandom } from './init.js';
@@ -178,21 +178,10 @@ async function computeLoss(
     factors: opts.factors,
     regularization: opts.regularization,
   };
-  const parts = (await Promise.all(shards.map((r) => pool.run({ op: 'loss', args: { ...base, rowBegin: r.begin, rowEnd: r.end } } satisfies WorkerTask)))) as LossResult[];
-  let fit = 0;
-  let normX = 0;
-  let confSum = 0;
-  for (const p of parts) {
-    fit += p.fit;
-    normX += p.normX;
-    confSum += p.confSum;
-  }
+  const parts = (await Promise.all(shards.map((r) => pool.run({ op: 'loss', args: { ...base, rowBegin: r.begin, rowEnd: r.end } } satisfies WorkerTask)))) as LossParts[];
   const m = users.indptr.length - 1;
-  const n = itemFactors.length / opts.factors;
   const nnz = users.indptr[m] - users.indptr[0];
-  const raw = fit + opts.regularization * (normX + parts[0].normY);
-  const denom = confSum + m * n - nnz;
-  return denom > 0 ? raw / denom : 0;
+  return lossFromParts(parts, m, itemFactors.length / opts.factors, nnz, opts.regularization).normalized;
 }
 
 /**
