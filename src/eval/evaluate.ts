@@ -21,7 +21,7 @@ import {
 import type { Ranker } from './ranker.js';
 import { checkLists } from './lists.js';
 import { checkSparseRows, interactionRows, itemUserCounts, positiveRows, type RowSets, type SparseRows } from './sparse.js';
-import { bootstrapCI, pairedComparison, type BootstrapOptions, type Interval, type PairedResult } from './stats.js';
+import { bootstrapCIs, pairedComparison, type BootstrapOptions, type Interval, type PairedResult } from './stats.js';
 
 export interface EvalSplit {
   train: Interactions;
@@ -123,33 +123,28 @@ export function evaluateRanker(ranker: Ranker, split: EvalSplit, opts: EvaluateO
   const refLists = reference ? reference.recommend(users, width, exclude) : null;
   const nArtists = opts.itemArtist ? (opts.nArtists ?? maxPlusOne(opts.itemArtist)) : 0;
 
+  // Every metric's per-user values first, so one bootstrap resampling serves them all.
   const perUser: Record<string, Float64Array> = {};
-  const atK: EvalAtK[] = [];
   for (const k of ks) {
     const acc = accuracyAtK(recs, width, users, test, k);
-    const intervals = {} as Record<AccuracyMetric, Interval>;
-    for (const m of ACCURACY_METRICS) {
-      perUser[`${m}@${k}`] = acc.perUser[m];
-      intervals[m] = bootstrapCI(acc.perUser[m], boot);
-    }
-    let seren: Interval | null = null;
-    if (refLists) {
-      const s = serendipity(recs, width, k, users, test, refLists, width);
-      perUser[`serendipity@${k}`] = s.perList;
-      seren = bootstrapCI(s.perList, boot);
-    }
-    atK.push({
-      k,
-      ...intervals,
-      serendipity: seren,
-      catalogCoverage: catalogCoverage(recs, width, k, test.cols),
-      novelty: novelty(recs, width, k, itemPop, Math.max(1, train.users.size)).mean,
-      popularityLift: popularityLift(recs, width, k, users, trainPos, itemPop),
-      intraListDiversity: opts.itemVectors ? intraListDiversity(recs, width, k, opts.itemVectors.data, opts.itemVectors.dim).mean : null,
-      artistDiversity: opts.itemArtist ? artistDiversity(recs, width, k, opts.itemArtist).mean : null,
-      artistGini: opts.itemArtist ? artistExposureGini(recs, width, k, opts.itemArtist, nArtists) : null,
-    });
+    for (const m of ACCURACY_METRICS) perUser[`${m}@${k}`] = acc.perUser[m];
+    if (refLists) perUser[`serendipity@${k}`] = serendipity(recs, width, k, users, test, refLists, width).perList;
   }
+  const names = Object.keys(perUser);
+  const intervalList = bootstrapCIs(names.map((name) => perUser[name]), boot);
+  const interval = (name: string): Interval => intervalList[names.indexOf(name)];
+
+  const atK: EvalAtK[] = ks.map((k) => ({
+    k,
+    ...(Object.fromEntries(ACCURACY_METRICS.map((m) => [m, interval(`${m}@${k}`)])) as Record<AccuracyMetric, Interval>),
+    serendipity: refLists ? interval(`serendipity@${k}`) : null,
+    catalogCoverage: catalogCoverage(recs, width, k, test.cols),
+    novelty: novelty(recs, width, k, itemPop, Math.max(1, train.users.size)).mean,
+    popularityLift: popularityLift(recs, width, k, users, trainPos, itemPop),
+    intraListDiversity: opts.itemVectors ? intraListDiversity(recs, width, k, opts.itemVectors.data, opts.itemVectors.dim).mean : null,
+    artistDiversity: opts.itemArtist ? artistDiversity(recs, width, k, opts.itemArtist).mean : null,
+    artistGini: opts.itemArtist ? artistExposureGini(recs, width, k, opts.itemArtist, nArtists) : null,
+  }));
   const total = (performance.now() - t0) / 1000;
   return {
     result: {

@@ -1,10 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../src/eval/random.js';
-import { bootstrapCI, pairedComparison } from '../../src/eval/stats.js';
+import { bootstrapCI, bootstrapCIs, pairedComparison } from '../../src/eval/stats.js';
 
 function sample(n: number, seed: number, shift = 0): Float64Array {
   const rng = new SeededRandom(seed);
   return Float64Array.from({ length: n }, () => rng.next() + shift);
+}
+
+/** The plain percentile bootstrap of one array: n draws per resample from a generator seeded anew. */
+function referenceCI(x: Float64Array, seed: number, iterations: number, confidence: number): { mean: number; low: number; high: number } {
+  const rng = new SeededRandom(seed);
+  const means = new Float64Array(iterations);
+  for (let b = 0; b < iterations; b++) {
+    let s = 0;
+    for (let j = 0; j < x.length; j++) s += x[rng.nextInt(x.length)];
+    means[b] = s / x.length;
+  }
+  means.sort();
+  const at = (q: number): number => {
+    const pos = q * (iterations - 1);
+    const lo = Math.floor(pos);
+    const hi = Math.min(iterations - 1, lo + 1);
+    return means[lo] + (means[hi] - means[lo]) * (pos - lo);
+  };
+  let sum = 0;
+  for (const v of x) sum += v;
+  return { mean: sum / x.length, low: at((1 - confidence) / 2), high: at(1 - (1 - confidence) / 2) };
 }
 
 describe('bootstrapCI', () => {
@@ -27,6 +48,26 @@ describe('bootstrapCI', () => {
     expect(c.high).toBeCloseTo(0.3, 12);
     expect(bootstrapCI(new Float64Array(0)).mean).toBeNaN();
     expect(() => bootstrapCI(x, { confidence: 1 })).toThrow(/confidence/);
+  });
+});
+
+describe('bootstrapCIs', () => {
+  it('gives every array exactly the interval of its own resampling with the same seed', () => {
+    for (const [n, seed, iterations] of [[1, 4, 50], [37, 5, 300], [500, 6, 200]]) {
+      const arrays = [sample(n, seed), sample(n, seed + 1, 3), new Float64Array(n).fill(0.25)];
+      const got = bootstrapCIs(arrays, { seed, iterations, confidence: 0.9 });
+      expect(got).toEqual(arrays.map((x) => referenceCI(x, seed, iterations, 0.9)));
+      expect(bootstrapCI(arrays[1], { seed, iterations, confidence: 0.9 })).toEqual(got[1]);
+    }
+  });
+
+  it('handles no arrays and no users, and refuses arrays of different users', () => {
+    expect(bootstrapCIs([])).toEqual([]);
+    const none = bootstrapCIs([new Float64Array(0), new Float64Array(0)]);
+    expect(none).toHaveLength(2);
+    for (const ci of none) expect(ci.mean).toBeNaN();
+    expect(() => bootstrapCIs([sample(3, 1), sample(4, 1)])).toThrow(/same users/);
+    expect(() => bootstrapCIs([sample(3, 1)], { iterations: 0 })).toThrow(/iterations/);
   });
 });
 
