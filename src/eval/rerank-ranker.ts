@@ -7,7 +7,7 @@ import { Reranker, allocSlots } from '../rerank/reranker.js';
 import type { ItemFeatures } from '../rerank/item-features.js';
 import { unitRows } from '../rerank/item-features.js';
 import type { RerankOptions } from '../rerank/options.js';
-import { factorCandidates } from './candidates.js';
+import { factorCandidates, type CandidateBlock } from './candidates.js';
 import { checkRecommendArgs, type Ranker } from './ranker.js';
 import type { RowSets } from './sparse.js';
 
@@ -39,6 +39,9 @@ export function rerankFeatures(o: RerankFeaturesInput): ItemFeatures {
   };
 }
 
+/** Candidates per user handed to the re-ranker by default. */
+export const RERANK_POOL = 150;
+
 export class RerankRanker implements Ranker {
   constructor(
     readonly name: string,
@@ -47,23 +50,33 @@ export class RerankRanker implements Ranker {
     private readonly factors: number,
     private readonly features: ItemFeatures,
     private readonly options: RerankOptions,
-    /** Candidates per user handed to the re-ranker (default 150). */
-    private readonly pool = 150,
+    /** Candidates per user handed to the re-ranker. */
+    private readonly pool = RERANK_POOL,
   ) {}
 
   recommend(users: Int32Array, k: number, exclude: RowSets): Int32Array {
     checkRecommendArgs(this.name, users, k, exclude);
-    const out = new Int32Array(users.length * k).fill(-1);
-    if (k === 0 || users.length === 0) return out;
-    const width = Math.max(this.pool, k);
-    const cand = factorCandidates(this.userFactors, this.itemFactors, this.factors, users, width, exclude);
-    const reranker = new Reranker(this.features, { asOf: 0, ...this.options, size: k, mmrPool: width }, width);
-    const slots = allocSlots(1, k);
-    const none = new Int32Array(0);
-    for (let r = 0; r < users.length; r++) {
-      reranker.rerank(cand.items.subarray(r * width, (r + 1) * width), cand.scores.subarray(r * width, (r + 1) * width), none, users[r], slots, 0);
-      out.set(slots.items.subarray(0, k), r * k);
-    }
-    return out;
+    if (k === 0 || users.length === 0) return new Int32Array(users.length * k).fill(-1);
+    const cand = factorCandidates(this.userFactors, this.itemFactors, this.factors, users, Math.max(this.pool, k), exclude);
+    return rerankCandidates(cand, users, k, this.features, this.options);
   }
+}
+
+/**
+ * Each user's candidates (row r of `cand` belongs to users[r]) cut to k by the re-ranker, as
+ * users.length × k, −1 padded. Settings compared on the same users can share one scoring.
+ */
+export function rerankCandidates(cand: CandidateBlock, users: Int32Array, k: number, features: ItemFeatures, options: RerankOptions): Int32Array {
+  const out = new Int32Array(users.length * k).fill(-1);
+  const width = cand.width;
+  if (k === 0 || users.length === 0) return out;
+  if (width < k) throw new RangeError(`rerankCandidates: ${width} candidates per user, fewer than k = ${k}`);
+  const reranker = new Reranker(features, { asOf: 0, ...options, size: k, mmrPool: width }, width);
+  const slots = allocSlots(1, k);
+  const none = new Int32Array(0);
+  for (let r = 0; r < users.length; r++) {
+    reranker.rerank(cand.items.subarray(r * width, (r + 1) * width), cand.scores.subarray(r * width, (r + 1) * width), none, users[r], slots, 0);
+    out.set(slots.items.subarray(0, k), r * k);
+  }
+  return out;
 }

@@ -18,7 +18,8 @@ import { accuracyAtK, intraListDiversity } from './metrics.js';
 import { FactorRanker } from './model-ranker.js';
 import type { Ranker } from './ranker.js';
 import { renderReport, type ReportData, type ReportExample } from './report.js';
-import { rerankFeatures, RerankRanker } from './rerank-ranker.js';
+import { factorCandidates } from './candidates.js';
+import { RERANK_POOL, rerankCandidates, rerankFeatures } from './rerank-ranker.js';
 import { loadRunData, type RunData, type RunDataFlags } from './run-data.js';
 import { formatIngestLine, ingestJson, type IngestJson } from '../data/ingest-summary.js';
 import { historyRows, trainRunModel } from './run-model.js';
@@ -221,9 +222,10 @@ function measureTradeoff(
 ): EvaluationJson['tradeoff'] {
   const k = 20;
   const exclude = evalSplit.exclude ?? split.train;
+  // Every setting re-ranks the same candidates: score them once.
+  const cand = factorCandidates(trained.userFactors, trained.itemFactors, trained.factors, users, Math.max(RERANK_POOL, k), exclude);
   return tradeoffSettings(config).map(({ label, options }) => {
-    const ranker = new RerankRanker(label, trained.userFactors, trained.itemFactors, trained.factors, features, options);
-    const lists = ranker.recommend(users, k, exclude);
+    const lists = rerankCandidates(cand, users, k, features, options);
     const e = resolveRerankOptions({ ...options, asOf: 0 });
     return {
       label,
