@@ -1,12 +1,14 @@
 /**
- * Item-based k-nearest-neighbours (cosine over the users × items matrix). The item–item similarity
- * is built sparsely: for item i, walk its users (transposed matrix) and each user's items, summing
- * co-occurrence products into a dense accumulator, then keep only the top neighbours. Cost is
- * Σ_u |items(u)|², not items².
+ * Item-based k-nearest-neighbours (cosine over the users × items matrix). The similarities are
+ * found sparsely (see item-neighbours.ts): cost Σ_u |items(u)|², not items².
  */
 import { transposeCsr, type CsrMatrix } from '../data/csr.js';
 import type { Interactions } from '../types.js';
+import { sharedArray, toShared } from '../util/shared-memory.js';
+import { createWorkerPool, defaultThreads } from '../util/worker-pool.js';
 import { checkInteractions } from './entries.js';
+import type { ItemKnnTask } from './item-knn-worker.js';
+import { itemNeighbours, neighbourShards, type CooccurrenceInput } from './item-neighbours.js';
 import { checkRecommendArgs, type Ranker } from './ranker.js';
 import type { RowSets } from './sparse.js';
 import { TopK } from './topk.js';
@@ -22,7 +24,8 @@ export interface ItemKnnOptions {
 /**
  * Scores item j for user u as Σ_{i ∈ items(u)} sim(i, j), over i whose kept neighbours include j.
  * Only positive training entries (pref > 0) take part. Items scoring 0 are never recommended, so a
- * list can be shorter than k (−1 padded).
+ * list can be shorter than k (−1 padded). `ItemKnnRanker.build` finds the neighbours on the
+ * caller's thread; `ItemKnnRanker.fit` on a pool of threads, with the same result.
  */
 export class ItemKnnRanker implements Ranker {
   readonly name: string;
@@ -32,52 +35,49 @@ export class ItemKnnRanker implements Ranker {
   readonly neighbourSims: Float32Array;
   private readonly userItems: CsrMatrix;
 
-  constructor(train: Interactions, opts: ItemKnnOptions = {}) {
-    checkInteractions(train, 'ItemKnnRanker: train');
-    const n = opts.neighbours ?? 100;
-    if (!(Number.isInteger(n) && n >= 1)) throw new RangeError(`ItemKnnRanker: neighbours must be a positive integer, got ${n}`);
-    this.neighbours = n;
-    this.name = opts.name ?? `item-knn-${n}`;
-    const useWeight = (opts.values ?? 'binary') === 'weight';
-    this.userItems = positiveMatrix(train, useWeight);
-    const itemUsers = transposeCsr(this.userItems);
-    const nItems = this.userItems.cols;
-    const x = this.userItems.values[0];
-    const xt = itemUsers.values[0];
+  private constructor(prepared: Prepared, neighbourIds: Int32Array, neighbourSims: Float32Array) {
+    this.name = prepared.name;
+    this.neighbours = prepared.neighbours;
+    this.userItems = prepared.userItems;
+    this.neighbourIds = neighbourIds;
+    this.neighbourSims = neighbourSims;
+  }
 
-    const norm = new Float64Array(nItems);
-    for (let i = 0; i < nItems; i++) {
-      let s = 0;
-      for (let p = itemUsers.indptr[i]; p < itemUsers.indptr[i + 1]; p++) s += xt[p] * xt[p];
-      norm[i] = Math.sqrt(s);
-    }
-    this.neighbourIds = new Int32Array(nItems * n);
-    this.neighbourSims = new Float32Array(nItems * n);
-    const acc = new Float64Array(nItems);
-    const touched = new Int32Array(nItems);
-    const top = new TopK(n);
-    const sims = new Float64Array(nItems * n);
-    for (let i = 0; i < nItems; i++) {
-      let nTouched = 0;
-      for (let p = itemUsers.indptr[i]; p < itemUsers.indptr[i + 1]; p++) {
-        const u = itemUsers.indices[p];
-        const a = xt[p];
-        for (let q = this.userItems.indptr[u]; q < this.userItems.indptr[u + 1]; q++) {
-          const j = this.userItems.indices[q];
-          if (j === i) continue;
-          if (acc[j] === 0) touched[nTouched++] = j;
-          acc[j] += a * x[q];
-        }
+  /** Item-kNN of `train`, its neighbours found on this thread. */
+  static build(train: Interactions, opts: ItemKnnOptions = {}): ItemKnnRanker {
+    const prepared = prepare(train, opts);
+    const nItems = prepared.input.norm.length;
+    const ids = new Int32Array(nItems * prepared.neighbours);
+    const sims = new Float32Array(nItems * prepared.neighbours);
+    itemNeighbours(prepared.input, 0, nItems, prepared.neighbours, ids, sims);
+    return new ItemKnnRanker(prepared, ids, sims);
+  }
+
+  /**
+   * As `build`, with the items' neighbour searches shared among `threads` pool threads (default:
+   * the usable cores) over shared memory; ranges are cut by search cost, as heavy listeners make a
+   * few items far costlier than the rest.
+   */
+  static async fit(train: Interactions, opts: ItemKnnOptions & { threads?: number } = {}): Promise<ItemKnnRanker> {
+    const threads = opts.threads ?? defaultThreads();
+    const prepared = prepare(train, opts, true);
+    const { input, neighbours } = prepared;
+    const nItems = input.norm.length;
+    const ids = sharedArray(Int32Array, nItems * neighbours);
+    const sims = sharedArray(Float32Array, nItems * neighbours);
+    const bounds = neighbourShards(input, threads * SHARDS_PER_THREAD);
+    const pool = createWorkerPool(import.meta.url, 'item-knn-worker', threads);
+    try {
+      const tasks: Promise<unknown>[] = [];
+      for (let s = 0; s + 1 < bounds.length; s++) {
+        const task: ItemKnnTask = { input, begin: bounds[s], end: bounds[s + 1], neighbours, outIds: ids, outSims: sims };
+        tasks.push(pool.run(task));
       }
-      for (let t = 0; t < nTouched; t++) {
-        const j = touched[t];
-        const sim = acc[j] / (norm[i] * norm[j]);
-        acc[j] = 0;
-        if (sim > 0) top.push(j, sim);
-      }
-      top.drainInto(this.neighbourIds, i * n, sims);
+      await Promise.all(tasks);
+    } finally {
+      await pool.destroy();
     }
-    for (let p = 0; p < sims.length; p++) this.neighbourSims[p] = sims[p];
+    return new ItemKnnRanker(prepared, ids, sims);
   }
 
   /** Cosine similarity of items a and b if b is among a's kept neighbours, else 0. */
@@ -119,6 +119,44 @@ export class ItemKnnRanker implements Ranker {
     }
     return out;
   }
+}
+
+/** Shards per pool thread, so a thread that finishes early takes another range. */
+const SHARDS_PER_THREAD = 4;
+
+/** What both factories need before the neighbour search. */
+interface Prepared {
+  name: string;
+  neighbours: number;
+  userItems: CsrMatrix;
+  input: CooccurrenceInput;
+}
+
+function prepare(train: Interactions, opts: ItemKnnOptions, shared = false): Prepared {
+  checkInteractions(train, 'ItemKnnRanker: train');
+  const n = opts.neighbours ?? 100;
+  if (!(Number.isInteger(n) && n >= 1)) throw new RangeError(`ItemKnnRanker: neighbours must be a positive integer, got ${n}`);
+  const userItems = positiveMatrix(train, (opts.values ?? 'binary') === 'weight');
+  const itemUsers = transposeCsr(userItems);
+  const norm = new Float64Array(userItems.cols);
+  const xt = itemUsers.values[0];
+  for (let i = 0; i < norm.length; i++) {
+    let s = 0;
+    for (let p = itemUsers.indptr[i]; p < itemUsers.indptr[i + 1]; p++) s += xt[p] * xt[p];
+    norm[i] = Math.sqrt(s);
+  }
+  // Pool threads read the matrices in place; a plain array would be copied into every task.
+  const share = <T extends Int32Array | Float32Array | Float64Array>(a: T): T => (shared ? toShared(a) : a);
+  const input: CooccurrenceInput = {
+    userPtr: share(userItems.indptr),
+    userCols: share(userItems.indices),
+    userValues: share(userItems.values[0]),
+    itemPtr: share(itemUsers.indptr),
+    itemRows: share(itemUsers.indices),
+    itemValues: share(xt),
+    norm: share(norm),
+  };
+  return { name: opts.name ?? `item-knn-${n}`, neighbours: n, userItems, input };
 }
 
 /** Positive entries of train as a one-channel CsrMatrix (value 1 or the weight). */

@@ -120,7 +120,7 @@ export async function runEvaluation(data: RunData, dataset: string, opts: Evalua
   if (split.recent) rankers.push(recentPopular(split.recent.user, split.recent.item, split.recent.time, data.users.size, data.items.size, { asOf: split.recent.asOf, name: 'recent-popular' }));
   else notAvailable['recent-popular'] = split.recentNote;
   // Unseen test users' fold-in histories feed item-kNN the way they feed the ALS fold-in.
-  rankers.push(new ItemKnnRanker(history, { neighbours: 100, name: 'item-knn' }));
+  rankers.push(await ItemKnnRanker.fit(history, { neighbours: 100, name: 'item-knn', ...(opts.threads ? { threads: opts.threads } : {}) }));
   rankers.push(new RandomRanker(data.items.size, seed));
 
   const evalSplit: EvalSplit = { train: split.train, test: split.test, ...(split.users ? { users: split.users } : {}), ...(split.exclude ? { exclude: split.exclude } : {}) };

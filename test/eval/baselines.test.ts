@@ -17,7 +17,7 @@ const all = Int32Array.from([0, 1, 2, 3]);
 
 describe('ItemKnnRanker', () => {
   it('computes cosine similarities sparsely', () => {
-    const knn = new ItemKnnRanker(knnData, { neighbours: 3 });
+    const knn = ItemKnnRanker.build(knnData, { neighbours: 3 });
     expect(knn.similarity(0, 1)).toBeCloseTo(2 / Math.sqrt(6), 6);
     expect(knn.similarity(0, 2)).toBeCloseTo(1 / Math.sqrt(6), 6);
     expect(knn.similarity(1, 2)).toBeCloseTo(2 / 3, 6);
@@ -28,7 +28,7 @@ describe('ItemKnnRanker', () => {
   });
 
   it('ranks by summed similarity and excludes training items', () => {
-    const knn = new ItemKnnRanker(knnData, { neighbours: 3 });
+    const knn = ItemKnnRanker.build(knnData, { neighbours: 3 });
     const recs = knn.recommend(all, 2, interactionRows(knnData));
     // u0: i2 = 0.408 + 0.667 = 1.075; i3 = 0 → not recommended
     // u1: i3 = sim(2,3) = 0.577
@@ -38,7 +38,7 @@ describe('ItemKnnRanker', () => {
   });
 
   it('keeps only the top neighbours', () => {
-    const knn = new ItemKnnRanker(knnData, { neighbours: 1 });
+    const knn = ItemKnnRanker.build(knnData, { neighbours: 1 });
     // top neighbour: i0→i1, i1→i0, i2→i1, i3→i2
     const recs = knn.recommend(Int32Array.from([2, 3]), 2, interactionRows(knnData));
     // u2 {1,2}: i1→i0 (0.816), i2→i1 (excluded) → [0]
@@ -49,13 +49,13 @@ describe('ItemKnnRanker', () => {
   it('breaks score ties by lower item index', () => {
     // i0 {u0,u1,u2}, i1 {u0}, i2 {u1}: cos(0,1) = cos(0,2) = 1/√3; u2 holds only i0
     const tie = interactions(3, 3, [[0, 0], [0, 1], [1, 0], [1, 2], [2, 0]]);
-    const knn = new ItemKnnRanker(tie);
+    const knn = ItemKnnRanker.build(tie);
     expect(Array.from(knn.recommend(Int32Array.from([2]), 3, interactionRows(tie)))).toEqual([1, 2, -1]);
   });
 
   it('ignores negative entries', () => {
     const withNeg = interactions(2, 3, [[0, 0], [0, 1, 0], [1, 0], [1, 2]]);
-    const knn = new ItemKnnRanker(withNeg);
+    const knn = ItemKnnRanker.build(withNeg);
     expect(knn.similarity(0, 1)).toBe(0);
     expect(knn.similarity(0, 2)).toBeGreaterThan(0);
   });

@@ -44,7 +44,7 @@ describe.skipIf(!present)('HetRec Last.fm 2k, seeded 20% hold-out', () => {
 
     const pop = evaluateRanker(mostPopular(positiveRows(split.train)), split, opts);
     const t0 = performance.now();
-    const knn = evaluateRanker(new ItemKnnRanker(split.train, { neighbours: 100 }), split, opts);
+    const knn = evaluateRanker(ItemKnnRanker.build(split.train, { neighbours: 100 }), split, opts);
     const knnSeconds = (performance.now() - t0) / 1000;
     const rnd = evaluateRanker(new RandomRanker(data.items.size, 7), split, opts);
 

@@ -38,7 +38,7 @@ export function buildReportData(): ReportData {
     vectors[i * 6 + ((Math.floor(i / 100) + 1) % 6)] = 0.3 * rng.next();
   }
   const opts = { ks: [5, 10, 20, 50], bootstrap: { iterations: 200, seed: 5 }, itemArtist, itemVectors: { data: vectors, dim: 6 } };
-  const rankers = [new ItemKnnRanker(split.train, { neighbours: 50, name: 'item-knn (as model)' }), mostPopular(trainPos), new RandomRanker(nItems, 9)];
+  const rankers = [ItemKnnRanker.build(split.train, { neighbours: 50, name: 'item-knn (as model)' }), mostPopular(trainPos), new RandomRanker(nItems, 9)];
   const outcomes = rankers.map((r) => evaluateRanker(r, split, opts));
   const at10 = outcomes.map((o) => o.result.atK[1]);
   return {
