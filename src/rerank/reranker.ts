@@ -14,6 +14,7 @@
 import { scoreTopK } from '../native/index.js';
 import type { ItemFeatures } from './item-features.js';
 import { popularityQuantile } from './item-features.js';
+import { MaxHeap } from './max-heap.js';
 import { Mulberry32 } from '../util/random.js';
 import { resolveRerankOptions, type RerankOptions, type ResolvedRerankOptions } from './options.js';
 
@@ -73,9 +74,9 @@ export class Reranker {
   private readonly slotBits: number;
   private nSel = 0;
   private poolSize = 0;
-  private readonly heap: Int32Array;
-  private readonly heapKey: Float64Array;
-  private heapSize = 0;
+  /** The lazy MMR's candidates (ids: candidate) and the discovery draw's (ids: relevance rank). */
+  private readonly heap: MaxHeap;
+  private readonly discoveryHeap: MaxHeap;
   private relaxGenre = false;
   /** Scratch of `explain`: gathered slot and history vectors, exclusions, top-2 output. */
   private slotVecs = new Float32Array(0);
@@ -115,8 +116,8 @@ export class Reranker {
     this.genreCount = new Int32Array(Math.max(1, genres));
     this.liked = new Uint8Array(Math.max(1, features.artists));
     this.sortKey = new Float64Array(width);
-    this.heap = new Int32Array(width);
-    this.heapKey = new Float64Array(width);
+    this.heap = new MaxHeap(width);
+    this.discoveryHeap = new MaxHeap(width);
     this.slotBits = 2 ** Math.ceil(Math.log2(Math.max(2, width)));
     this.refItems = new Int32Array(2 * o.size);
     this.refScores = new Float32Array(2 * o.size);
@@ -263,45 +264,12 @@ export class Reranker {
 
   /** A max-heap of the unpicked pool members keyed by their MMR value. */
   private buildHeap(): void {
-    let n = 0;
+    this.heap.clear();
     for (let q = 0; q < this.poolSize; q++) {
       const p = this.order[q];
-      if (this.picked[p] === 1) continue;
-      this.heap[n] = p;
-      this.heapKey[n] = this.value(p);
-      n++;
+      if (this.picked[p] !== 1) this.heap.add(p, this.value(p));
     }
-    this.heapSize = n;
-    for (let i = (n >> 1) - 1; i >= 0; i--) this.siftDown(i);
-  }
-
-  private siftDown(i: number): void {
-    const h = this.heap;
-    const key = this.heapKey;
-    const n = this.heapSize;
-    const p = h[i];
-    const v = key[i];
-    for (;;) {
-      let c = 2 * i + 1;
-      if (c >= n) break;
-      // Larger value first; equal values go to the better-ranked (earlier) candidate.
-      if (c + 1 < n && (key[c + 1] > key[c] || (key[c + 1] === key[c] && h[c + 1] < h[c]))) c++;
-      if (key[c] < v || (key[c] === v && h[c] > p)) break;
-      h[i] = h[c];
-      key[i] = key[c];
-      i = c;
-    }
-    h[i] = p;
-    key[i] = v;
-  }
-
-  private popTop(): void {
-    this.heapSize--;
-    if (this.heapSize > 0) {
-      this.heap[0] = this.heap[this.heapSize];
-      this.heapKey[0] = this.heapKey[this.heapSize];
-      this.siftDown(0);
-    }
+    this.heap.heapify();
   }
 
   /**
@@ -312,19 +280,19 @@ export class Reranker {
    */
   private mmr(items: Int32Array, target: number): void {
     const diverse = this.opts.lambda < 1;
-    while (this.nSel < target && this.heapSize > 0) {
-      const p = this.heap[0];
+    const heap = this.heap;
+    while (this.nSel < target && heap.size > 0) {
+      const p = heap.topId;
       if (this.picked[p] === 1 || !this.allowed(items, p)) {
-        this.popTop();
+        heap.pop();
         continue;
       }
       if (diverse && this.simUpTo[p] < this.nSel) {
         this.refreshSim(items, p);
-        this.heapKey[0] = this.value(p);
-        this.siftDown(0);
+        heap.lowerTop(this.value(p));
         continue;
       }
-      this.popTop();
+      heap.pop();
       this.pick(items, p, TIER_CORE);
     }
   }
@@ -355,41 +323,36 @@ export class Reranker {
     const o = this.opts;
     const invT = 1 / o.explorationTemperature;
     const diverse = o.lambda < 1;
-    let eligible = 0;
+    // Each eligible candidate's Gumbel key is drawn once; the draw takes the largest value·(1/T)
+    // + key. Values only fall as tracks are picked, so the heap's keys are upper bounds and only
+    // the leaders' similarities are brought up to date, as in the lazy MMR.
+    const heap = this.discoveryHeap;
+    heap.clear();
     const count = this.countCandidates(items);
     for (let q = 0; q < count; q++) {
       const p = this.order[q];
-      if (this.picked[p] === 1 || this.rel[p] < o.discoveryMinRelevance || this.features.popularity[items[p]] > this.discoveryPop) {
-        this.key[q] = -Infinity;
+      if (this.picked[p] === 1 || this.rel[p] < o.discoveryMinRelevance || this.features.popularity[items[p]] > this.discoveryPop) continue;
+      this.key[q] = -Math.log(-Math.log(this.rng.nextOpen()));
+      heap.add(q, this.value(p) * invT + this.key[q]);
+    }
+    heap.heapify();
+    let got = 0;
+    while (got < n && heap.size > 0) {
+      const q = heap.topId;
+      const p = this.order[q];
+      if (diverse && this.simUpTo[p] < this.nSel) {
+        this.refreshSim(items, p);
+        heap.lowerTop(this.value(p) * invT + this.key[q]);
         continue;
       }
-      this.key[q] = -Math.log(-Math.log(this.rng.nextOpen()));
-      eligible++;
-    }
-    let got = 0;
-    while (got < n && eligible > 0) {
-      let bq = -1;
-      let best = -Infinity;
-      for (let q = 0; q < count; q++) {
-        if (this.key[q] === -Infinity) continue;
-        const p = this.order[q];
-        if (diverse && this.simUpTo[p] < this.nSel) this.refreshSim(items, p);
-        const v = this.value(p) * invT + this.key[q];
-        if (v > best) {
-          best = v;
-          bq = q;
-        }
-      }
-      if (bq < 0) break;
-      this.key[bq] = -Infinity;
-      eligible--;
-      const p = this.order[bq];
+      heap.pop();
       if (!this.allowed(items, p)) continue;
       this.pick(items, p, TIER_DISCOVERY);
       got++;
     }
     return got;
   }
+
 
   private countCandidates(items: Int32Array): number {
     let c = 0;
