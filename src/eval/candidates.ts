@@ -1,6 +1,8 @@
 /** Exact top-C candidates with their CF scores for a block of users (native fused scoring). */
-import { scoreTopK } from '../native/index.js';
+import { scoreTopK, scoreTopKAsync } from '../native/index.js';
 import { gatherFactors, gatherRows } from '../retrieve/exact.js';
+import { sharedArray, toShared } from '../util/shared-memory.js';
+import { defaultThreads } from '../util/worker-pool.js';
 import type { RowSets } from './sparse.js';
 
 export interface CandidateBlock {
@@ -26,5 +28,40 @@ export function factorCandidates(userFactors: Float32Array, itemFactors: Float32
       outScores: scores,
     });
   }
+  return { items, scores, width };
+}
+
+/**
+ * `factorCandidates` on the libuv thread pool: the users are cut into `threads` ranges scored at
+ * once, over shared memory (the addon copies plain buffers at every async call). Each user's list
+ * does not depend on the ranges, so the result is the same.
+ */
+export async function factorCandidatesAsync(
+  userFactors: Float32Array,
+  itemFactors: Float32Array,
+  factors: number,
+  users: Int32Array,
+  width: number,
+  exclude: RowSets,
+  threads = defaultThreads(),
+): Promise<CandidateBlock> {
+  if (!(Number.isInteger(threads) && threads >= 1)) throw new RangeError(`factorCandidatesAsync: threads must be an integer ≥ 1, got ${threads}`);
+  const n = users.length;
+  const items = sharedArray(Int32Array, n * width);
+  const scores = sharedArray(Float32Array, n * width);
+  if (n === 0 || width === 0) return { items, scores, width };
+  const U = toShared(gatherFactors(userFactors, users, factors));
+  const rows = gatherRows(exclude, users);
+  const excluded = { indptr: toShared(rows.indptr), indices: toShared(rows.indices) };
+  const V = toShared(itemFactors);
+  const ranges: Promise<void>[] = [];
+  for (let t = 0; t < threads; t++) {
+    const begin = Math.floor((n * t) / threads);
+    const end = Math.floor((n * (t + 1)) / threads);
+    if (end === begin) continue;
+    const out = { outItems: items.subarray(begin * width, end * width), outScores: scores.subarray(begin * width, end * width) };
+    ranges.push(scoreTopKAsync({ U, V, factors, userBegin: begin, userEnd: end, n: width, exclude: excluded, ...out }));
+  }
+  await Promise.all(ranges);
   return { items, scores, width };
 }

@@ -10,6 +10,13 @@ export interface Ranker {
    * user's row of `exclude` (their training items: heard tracks are never recommended) are skipped.
    */
   recommend(users: Int32Array, k: number, exclude: RowSets): Int32Array;
+  /** The same lists, scored on `threads` threads of the libuv pool, for rankers that can. */
+  recommendAsync?(users: Int32Array, k: number, exclude: RowSets, threads?: number): Promise<Int32Array>;
+}
+
+/** A ranker's lists, on the thread pool when it offers that. */
+export async function recommendLists(ranker: Ranker, users: Int32Array, k: number, exclude: RowSets, threads?: number): Promise<Int32Array> {
+  return ranker.recommendAsync ? ranker.recommendAsync(users, k, exclude, threads) : ranker.recommend(users, k, exclude);
 }
 
 /** Throw unless the recommend arguments are usable. */

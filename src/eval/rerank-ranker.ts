@@ -7,7 +7,7 @@ import { Reranker, allocSlots } from '../rerank/reranker.js';
 import type { ItemFeatures } from '../rerank/item-features.js';
 import { unitRows } from '../rerank/item-features.js';
 import type { RerankOptions } from '../rerank/options.js';
-import { factorCandidates, type CandidateBlock } from './candidates.js';
+import { factorCandidates, factorCandidatesAsync, type CandidateBlock } from './candidates.js';
 import { checkRecommendArgs, type Ranker } from './ranker.js';
 import type { RowSets } from './sparse.js';
 
@@ -58,6 +58,14 @@ export class RerankRanker implements Ranker {
     checkRecommendArgs(this.name, users, k, exclude);
     if (k === 0 || users.length === 0) return new Int32Array(users.length * k).fill(-1);
     const cand = factorCandidates(this.userFactors, this.itemFactors, this.factors, users, Math.max(this.pool, k), exclude);
+    return rerankCandidates(cand, users, k, this.features, this.options);
+  }
+
+  /** The candidates scored on the libuv thread pool; the re-ranking stays on this thread. */
+  async recommendAsync(users: Int32Array, k: number, exclude: RowSets, threads?: number): Promise<Int32Array> {
+    checkRecommendArgs(this.name, users, k, exclude);
+    if (k === 0 || users.length === 0) return new Int32Array(users.length * k).fill(-1);
+    const cand = await factorCandidatesAsync(this.userFactors, this.itemFactors, this.factors, users, Math.max(this.pool, k), exclude, threads);
     return rerankCandidates(cand, users, k, this.features, this.options);
   }
 }

@@ -7,7 +7,7 @@ import { trainOptionsOf } from '../config/run-config.js';
 import { HybridRanker } from '../eval/hybrid-ranker.js';
 import { accuracyAtK, intraListDiversity } from '../eval/metrics.js';
 import { FactorRanker } from '../eval/model-ranker.js';
-import type { Ranker } from '../eval/ranker.js';
+import { recommendLists, type Ranker } from '../eval/ranker.js';
 import { rerankFeatures, RerankRanker } from '../eval/rerank-ranker.js';
 import { rerankOptionsOf } from '../eval/run-evaluation.js';
 import { historyRows, trainRunModel, type TrainedRunModel } from '../eval/run-model.js';
@@ -28,10 +28,10 @@ export function evaluatedUsers(split: RunSplit): Int32Array {
   return Int32Array.from(out);
 }
 
-/** NDCG@20 and ILD@20 of a ranker's lists on a split. */
-export function scoreRanker(ranker: Ranker, split: RunSplit, vectors: { data: Float32Array; dim: number }): SplitScore {
+/** NDCG@20 and ILD@20 of a ranker's lists on a split (scored on the thread pool when the ranker can). */
+export async function scoreRanker(ranker: Ranker, split: RunSplit, vectors: { data: Float32Array; dim: number }, threads?: number): Promise<SplitScore> {
   const users = evaluatedUsers(split);
-  const lists = ranker.recommend(users, K, split.exclude ?? split.train);
+  const lists = await recommendLists(ranker, users, K, split.exclude ?? split.train, threads);
   return { ndcg: accuracyAtK(lists, K, users, split.test, K).mean.ndcg, diversity: intraListDiversity(lists, K, K, vectors.data, vectors.dim).mean };
 }
 

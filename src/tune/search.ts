@@ -114,7 +114,7 @@ export async function runTune(data: RunData, o: TuneOptions): Promise<TuneResult
     const t1 = performance.now();
     const trained = await trainFor(validation, cfConfig(c, iterations), o.threads);
     const t2 = performance.now();
-    const s = scoreRanker(pipelineRanker(trained, validation, {}, scorers, 'cf').ranker, validation, { data: trained.itemFactors, dim: trained.factors });
+    const s = await scoreRanker(pipelineRanker(trained, validation, {}, scorers, 'cf').ranker, validation, { data: trained.itemFactors, dim: trained.factors }, o.threads);
     cost.observeTrial(c.train.factors, iterations, t2 - t1, performance.now() - t2);
     const rec: TrialRecord = { key, stage, ...(bracket !== undefined ? { bracket, rung } : {}), params: cfParams(c), iterations, ndcg: s.ndcg, seconds: (performance.now() - t) / 1000 };
     log.add(rec);
@@ -171,7 +171,7 @@ export async function runTune(data: RunData, o: TuneOptions): Promise<TuneResult
     const m = await model();
     const scoring = performance.now();
     const { ranker, vectors } = pipelineRanker(m, validation, cfg, scorers, stage);
-    const s = scoreRanker(ranker, validation, vectors);
+    const s = await scoreRanker(ranker, validation, vectors, o.threads);
     const rec: TrialRecord = { key, stage, params, iterations: full, ndcg: s.ndcg, diversity: s.diversity, seconds: (performance.now() - t) / 1000 };
     lastReuseMs = performance.now() - scoring;
     log.add(rec);
@@ -249,5 +249,5 @@ async function testScore(data: RunData, spec: SplitSpec, cfg: RunConfig, scorers
   const trained = await trainFor(split, cfg, threads);
   const stage = hybrid && hybrid.content ? 'content' : 'cf';
   const { ranker, vectors } = pipelineRanker(trained, split, { ...cfg, ...(hybrid ? { hybrid } : {}) }, scorers, stage);
-  return scoreRanker(ranker, split, vectors).ndcg;
+  return (await scoreRanker(ranker, split, vectors, threads)).ndcg;
 }
