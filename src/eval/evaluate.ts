@@ -18,7 +18,7 @@ import {
   serendipity,
   type AccuracyMetric,
 } from './metrics.js';
-import type { Ranker } from './ranker.js';
+import { recommendLists, type Ranker } from './ranker.js';
 import { checkLists } from './lists.js';
 import { checkSparseRows, interactionRows, itemUserCounts, positiveRows, type RowSets, type SparseRows } from './sparse.js';
 import { bootstrapCIs, pairedComparison, type BootstrapOptions, type Interval, type PairedResult } from './stats.js';
@@ -95,7 +95,31 @@ export interface EvalOutcome {
 
 /** Evaluate one ranker on one split. */
 export function evaluateRanker(ranker: Ranker, split: EvalSplit, opts: EvaluateOptions = {}): EvalOutcome {
-  const t0 = performance.now();
+  const plan = evaluationPlan(split, opts);
+  const t = performance.now();
+  const recs = ranker.recommend(plan.users, plan.width, plan.exclude);
+  return scoreLists(ranker.name, plan, recs, (performance.now() - t) / 1000, opts);
+}
+
+/** `evaluateRanker`, with the lists scored on `threads` pool threads when the ranker can (`Ranker.recommendAsync`). */
+export async function evaluateRankerAsync(ranker: Ranker, split: EvalSplit, opts: EvaluateOptions = {}, threads?: number): Promise<EvalOutcome> {
+  const plan = evaluationPlan(split, opts);
+  const t = performance.now();
+  const recs = await recommendLists(ranker, plan.users, plan.width, plan.exclude, threads);
+  return scoreLists(ranker.name, plan, recs, (performance.now() - t) / 1000, opts);
+}
+
+/** What an evaluation of a split asks of every ranker: the users, the list width and the exclusions. */
+interface EvaluationPlan {
+  split: EvalSplit;
+  ks: number[];
+  users: Int32Array;
+  usersExcluded: number;
+  exclude: RowSets;
+  width: number;
+}
+
+function evaluationPlan(split: EvalSplit, opts: EvaluateOptions): EvaluationPlan {
   const ks = [...(opts.ks ?? [5, 10, 20, 50])].sort((a, b) => a - b);
   if (ks.length === 0 || ks.some((k) => !(Number.isInteger(k) && k >= 1))) {
     throw new RangeError(`evaluateRanker: ks must be positive integers, got [${ks.join(', ')}]`);
@@ -105,17 +129,18 @@ export function evaluateRanker(ranker: Ranker, split: EvalSplit, opts: EvaluateO
   if (test.rows !== train.users.size || test.cols !== train.items.size) {
     throw new RangeError(`evaluateRanker: test is ${test.rows}×${test.cols} but train is ${train.users.size}×${train.items.size}`);
   }
-  const boot = { iterations: 1000, confidence: 0.95, seed: 42, ...opts.bootstrap };
   const candidates = split.users ?? usersWithTest(test);
   const users = filterUsersWithTest(candidates, test);
   const usersExcluded = split.users ? candidates.length - users.length : test.rows - users.length;
-  const exclude = split.exclude ?? interactionRows(train);
-  const width = ks[ks.length - 1];
+  return { split, ks, users, usersExcluded, exclude: split.exclude ?? interactionRows(train), width: ks[ks.length - 1] };
+}
 
-  const tRec = performance.now();
-  const recs = ranker.recommend(users, width, exclude);
-  checkLists(recs, width, users.length, test.cols, `evaluateRanker: ${ranker.name}.recommend output`);
-  const recommendSeconds = (performance.now() - tRec) / 1000;
+function scoreLists(name: string, plan: EvaluationPlan, recs: Int32Array, recommendSeconds: number, opts: EvaluateOptions): EvalOutcome {
+  const t0 = performance.now();
+  const { split, ks, users, usersExcluded, exclude, width } = plan;
+  const { train, test } = split;
+  checkLists(recs, width, users.length, test.cols, `evaluateRanker: ${name}.recommend output`);
+  const boot = { iterations: 1000, confidence: 0.95, seed: 42, ...opts.bootstrap };
 
   const trainPos = positiveRows(train);
   const itemPop = itemUserCounts(trainPos);
@@ -145,10 +170,10 @@ export function evaluateRanker(ranker: Ranker, split: EvalSplit, opts: EvaluateO
     artistDiversity: opts.itemArtist ? artistDiversity(recs, width, k, opts.itemArtist).mean : null,
     artistGini: opts.itemArtist ? artistExposureGini(recs, width, k, opts.itemArtist, nArtists) : null,
   }));
-  const total = (performance.now() - t0) / 1000;
+  const metricsSeconds = (performance.now() - t0) / 1000;
   return {
     result: {
-      ranker: ranker.name,
+      ranker: name,
       ks,
       usersEvaluated: users.length,
       usersExcluded,
@@ -156,7 +181,7 @@ export function evaluateRanker(ranker: Ranker, split: EvalSplit, opts: EvaluateO
       confidence: boot.confidence,
       iterations: boot.iterations,
       atK,
-      seconds: { recommend: recommendSeconds, metrics: total - recommendSeconds, total },
+      seconds: { recommend: recommendSeconds, metrics: metricsSeconds, total: recommendSeconds + metricsSeconds },
     },
     users,
     recommendations: recs,

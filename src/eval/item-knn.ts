@@ -9,9 +9,9 @@ import { createWorkerPool, defaultThreads } from '../util/worker-pool.js';
 import { checkInteractions } from './entries.js';
 import type { ItemKnnTask } from './item-knn-worker.js';
 import { itemNeighbours, neighbourShards, type CooccurrenceInput } from './item-neighbours.js';
+import { knnLists, type KnnModel } from './item-knn-lists.js';
 import { checkRecommendArgs, type Ranker } from './ranker.js';
 import type { RowSets } from './sparse.js';
-import { TopK } from './topk.js';
 
 export interface ItemKnnOptions {
   /** Neighbours kept per item (default 100). */
@@ -66,17 +66,7 @@ export class ItemKnnRanker implements Ranker {
     const ids = sharedArray(Int32Array, nItems * neighbours);
     const sims = sharedArray(Float32Array, nItems * neighbours);
     const bounds = neighbourShards(input, threads * SHARDS_PER_THREAD);
-    const pool = createWorkerPool(import.meta.url, 'item-knn-worker', threads);
-    try {
-      const tasks: Promise<unknown>[] = [];
-      for (let s = 0; s + 1 < bounds.length; s++) {
-        const task: ItemKnnTask = { input, begin: bounds[s], end: bounds[s + 1], neighbours, outIds: ids, outSims: sims };
-        tasks.push(pool.run(task));
-      }
-      await Promise.all(tasks);
-    } finally {
-      await pool.destroy();
-    }
+    await onPool(threads, (s) => ({ op: 'neighbours', input, begin: bounds[s], end: bounds[s + 1], neighbours, outIds: ids, outSims: sims }), bounds.length - 1);
     return new ItemKnnRanker(prepared, ids, sims);
   }
 
@@ -88,41 +78,52 @@ export class ItemKnnRanker implements Ranker {
 
   recommend(users: Int32Array, k: number, exclude: RowSets): Int32Array {
     checkRecommendArgs(this.name, users, k, exclude);
-    const nItems = this.userItems.cols;
-    const n = this.neighbours;
     const out = new Int32Array(users.length * k).fill(-1);
-    const score = new Float64Array(nItems);
-    const touched = new Int32Array(nItems);
-    const stamp = new Int32Array(nItems);
-    const top = new TopK(k);
-    for (let r = 0; r < users.length; r++) {
-      const u = users[r];
-      for (let p = exclude.indptr[u]; p < exclude.indptr[u + 1]; p++) stamp[exclude.indices[p]] = r + 1;
-      let nTouched = 0;
-      if (u < this.userItems.rows) {
-        for (let p = this.userItems.indptr[u]; p < this.userItems.indptr[u + 1]; p++) {
-          const i = this.userItems.indices[p];
-          for (let s = 0; s < n; s++) {
-            const j = this.neighbourIds[i * n + s];
-            if (j < 0) break;
-            if (score[j] === 0) touched[nTouched++] = j;
-            score[j] += this.neighbourSims[i * n + s];
-          }
-        }
-      }
-      for (let t = 0; t < nTouched; t++) {
-        const j = touched[t];
-        if (stamp[j] !== r + 1) top.push(j, score[j]);
-        score[j] = 0;
-      }
-      top.drainInto(out, r * k);
-    }
+    knnLists(this.model(), users, k, exclude, 0, users.length, out);
     return out;
   }
+
+  /** `recommend` with the users shared among `threads` pool threads (default: the usable cores). */
+  async recommendAsync(users: Int32Array, k: number, exclude: RowSets, threads = defaultThreads()): Promise<Int32Array> {
+    checkRecommendArgs(this.name, users, k, exclude);
+    const out = sharedArray(Int32Array, users.length * k).fill(-1);
+    if (users.length === 0 || k === 0) return out;
+    const model = this.model(true);
+    const shared = { users: toShared(users), exclude: { indptr: toShared(exclude.indptr), indices: toShared(exclude.indices) } };
+    const parts = Math.min(users.length, threads * SHARDS_PER_THREAD);
+    await onPool(threads, (s) => {
+      const begin = Math.floor((users.length * s) / parts);
+      const end = Math.floor((users.length * (s + 1)) / parts);
+      return { op: 'lists', model, k, begin, end, out, ...shared };
+    }, parts);
+    return out;
+  }
+
+  private model(shared = false): KnnModel {
+    const share = <T extends Int32Array | Float32Array>(a: T): T => (shared ? toShared(a) : a);
+    return {
+      userPtr: share(this.userItems.indptr),
+      userCols: share(this.userItems.indices),
+      neighbourIds: share(this.neighbourIds),
+      neighbourSims: share(this.neighbourSims),
+      neighbours: this.neighbours,
+    };
+  }
+
 }
 
 /** Shards per pool thread, so a thread that finishes early takes another range. */
 const SHARDS_PER_THREAD = 4;
+
+/** Runs tasks 0 .. count-1 on a pool of `threads` item-kNN threads. */
+async function onPool(threads: number, task: (s: number) => ItemKnnTask, count: number): Promise<void> {
+  const pool = createWorkerPool(import.meta.url, 'item-knn-worker', threads);
+  try {
+    await Promise.all(Array.from({ length: count }, (_, s) => pool.run(task(s))));
+  } finally {
+    await pool.destroy();
+  }
+}
 
 /** What both factories need before the neighbour search. */
 interface Prepared {

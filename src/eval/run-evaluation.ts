@@ -12,7 +12,7 @@ import { trainOptionsOf } from '../config/run-config.js';
 import type { SignalsConfigInput } from '../signals/index.js';
 import type { IdDictionary, Interactions } from '../types.js';
 import { ItemKnnRanker, mostPopular, RandomRanker, recentPopular } from './baselines.js';
-import { compareOutcomes, evaluateRanker, type EvalOutcome, type EvalResult, type EvalSplit } from './evaluate.js';
+import { compareOutcomes, evaluateRankerAsync, type EvalOutcome, type EvalResult, type EvalSplit } from './evaluate.js';
 import { alignContent, HybridRanker } from './hybrid-ranker.js';
 import { accuracyAtK, intraListDiversity } from './metrics.js';
 import { FactorRanker } from './model-ranker.js';
@@ -132,7 +132,7 @@ export async function runEvaluation(data: RunData, dataset: string, opts: Evalua
   };
   const outcomes: EvalOutcome[] = [];
   for (const r of rankers) {
-    outcomes.push(evaluateRanker(r, evalSplit, evalOpts));
+    outcomes.push(await evaluateRankerAsync(r, evalSplit, evalOpts, opts.threads));
     const at20 = outcomes[outcomes.length - 1].result.atK.find((a) => a.k === 20)!;
     log(`${r.name}: NDCG@20 ${at20.ndcg.mean.toFixed(4)}`);
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mostPopular } from '../../src/eval/baselines.js';
-import { compareOutcomes, evaluateRanker } from '../../src/eval/evaluate.js';
+import { compareOutcomes, evaluateRanker, evaluateRankerAsync } from '../../src/eval/evaluate.js';
 import { accuracyAtK } from '../../src/eval/metrics.js';
 import type { Ranker } from '../../src/eval/ranker.js';
 import { interactionRows } from '../../src/eval/sparse.js';
@@ -23,6 +23,16 @@ const fixed: Ranker = {
 };
 
 describe('evaluateRanker', () => {
+  it('gives the same outcome when the lists come from the pool path (evaluateRankerAsync)', async () => {
+    // A ranker whose pool path returns the same lists as its synchronous one, so only the driver differs.
+    const pooled: Ranker = { name: 'pooled', recommend: fixed.recommend, recommendAsync: async (u, k, e) => fixed.recommend(u, k, e) };
+    const opts = { ks: [1, 3], bootstrap: { iterations: 100 } };
+    const strip = (o: ReturnType<typeof evaluateRanker>) => ({ ...o, result: { ...o.result, seconds: null } });
+    expect(strip(await evaluateRankerAsync(pooled, { train, test }, opts, 2))).toEqual(strip(evaluateRanker(pooled, { train, test }, opts)));
+    expect(strip(await evaluateRankerAsync(fixed, { train, test }, opts))).toEqual(strip(evaluateRanker(fixed, { train, test }, opts)));
+    await expect(evaluateRankerAsync(fixed, { train, test }, { ks: [] })).rejects.toThrow(/ks must be positive/);
+  });
+
   it('scores prefixes of one list per user and excludes users without test items', () => {
     const o = evaluateRanker(fixed, { train, test }, { ks: [1, 3], bootstrap: { iterations: 100 } });
     expect(Array.from(o.users)).toEqual([0, 1, 3]);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ItemKnnRanker } from '../../src/eval/baselines.js';
 import { neighbourShards } from '../../src/eval/item-neighbours.js';
+import { interactionRows } from '../../src/eval/sparse.js';
 import { mulberry32 } from '../reference/random.js';
 import { interactions } from './fixtures.js';
 
@@ -61,6 +62,18 @@ describe('item-kNN neighbours', () => {
     const fitted = await ItemKnnRanker.fit(log, { neighbours: n, threads: 2 });
     expect(fitted.neighbourIds).toEqual(built.neighbourIds);
     expect(fitted.neighbourSims).toEqual(built.neighbourSims);
+  });
+
+  it('gives the same lists on the pool as on this thread', async () => {
+    const log = randomLog(90, 40, 4);
+    const knn = ItemKnnRanker.build(log, { neighbours: 6 });
+    const exclude = interactionRows(log);
+    const users = Int32Array.from([5, 0, 89, 33, 33, 11, 70, 3]);
+    for (const threads of [1, 2, 5]) {
+      for (const k of [1, 10, 40]) expect(await knn.recommendAsync(users, k, exclude, threads)).toEqual(knn.recommend(users, k, exclude));
+    }
+    expect(await knn.recommendAsync(new Int32Array(0), 5, exclude, 2)).toHaveLength(0);
+    await expect(knn.recommendAsync(Int32Array.from([90]), 5, exclude, 2)).rejects.toThrow(/no row in exclude/);
   });
 
   it('fits a log with no positive entries', async () => {
