@@ -155,9 +155,9 @@ function scoreLists(name: string, plan: EvaluationPlan, recs: Int32Array, recomm
     for (const m of ACCURACY_METRICS) perUser[`${m}@${k}`] = acc.perUser[m];
     if (refLists) perUser[`serendipity@${k}`] = serendipity(recs, width, k, users, test, refLists, width).perList;
   }
-  const names = Object.keys(perUser);
-  const intervalList = bootstrapCIs(names.map((name) => perUser[name]), boot);
-  const interval = (name: string): Interval => intervalList[names.indexOf(name)];
+  const keys = Object.keys(perUser);
+  const intervalList = bootstrapCIs(keys.map((key) => perUser[key]), boot);
+  const interval = (key: string): Interval => intervalList[keys.indexOf(key)];
 
   const atK: EvalAtK[] = ks.map((k) => ({
     k,
