@@ -9,6 +9,10 @@ import { unitRows } from '../rerank/item-features.js';
 import type { RerankOptions } from '../rerank/options.js';
 import { factorCandidates, factorCandidatesAsync, type CandidateBlock } from './candidates.js';
 import { checkRecommendArgs, type Ranker } from './ranker.js';
+import type { RerankTask } from './rerank-worker.js';
+import { shareFeatures } from '../playlist/shared.js';
+import { toShared } from '../util/shared-memory.js';
+import { createWorkerPool, defaultThreads } from '../util/worker-pool.js';
 import type { RowSets } from './sparse.js';
 
 export interface RerankFeaturesInput {
@@ -87,4 +91,30 @@ export function rerankCandidates(cand: CandidateBlock, users: Int32Array, k: num
     out.set(slots.items.subarray(0, k), r * k);
   }
   return out;
+}
+
+/**
+ * `rerankCandidates` for several settings at once, one pool thread per setting at a time (the
+ * accuracy–diversity chart); candidates and features go to the threads in shared memory.
+ */
+export async function rerankSettings(
+  cand: CandidateBlock,
+  users: Int32Array,
+  k: number,
+  features: ItemFeatures,
+  settings: readonly RerankOptions[],
+  threads = defaultThreads(),
+): Promise<Int32Array[]> {
+  const shared = {
+    cand: { items: toShared(cand.items), scores: toShared(cand.scores), width: cand.width },
+    users: toShared(users),
+    k,
+    features: shareFeatures(features),
+  };
+  const pool = createWorkerPool(import.meta.url, 'rerank-worker', Math.max(1, Math.min(threads, settings.length)));
+  try {
+    return (await Promise.all(settings.map((options) => pool.run({ ...shared, options } satisfies RerankTask)))) as Int32Array[];
+  } finally {
+    await pool.destroy();
+  }
 }

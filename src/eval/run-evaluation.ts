@@ -18,8 +18,8 @@ import { accuracyAtK, intraListDiversity } from './metrics.js';
 import { FactorRanker } from './model-ranker.js';
 import type { Ranker } from './ranker.js';
 import { renderReport, type ReportData, type ReportExample } from './report.js';
-import { factorCandidates } from './candidates.js';
-import { RERANK_POOL, rerankCandidates, rerankFeatures } from './rerank-ranker.js';
+import { factorCandidatesAsync } from './candidates.js';
+import { RERANK_POOL, rerankFeatures, rerankSettings } from './rerank-ranker.js';
 import { loadRunData, type RunData, type RunDataFlags } from './run-data.js';
 import { formatIngestLine, ingestJson, type IngestJson } from '../data/ingest-summary.js';
 import { historyRows, trainRunModel } from './run-model.js';
@@ -144,7 +144,7 @@ export async function runEvaluation(data: RunData, dataset: string, opts: Evalua
   }
 
   const features = rerankFeatures({ itemFactors: trained.itemFactors, factors: trained.factors, popularity, ...(itemArtist ? { artist: itemArtist } : {}), ...(content && content.matched > 0 ? { diversity: vectors } : {}) });
-  const tradeoff = measureTradeoff(outcomes[0].users, evalSplit, split, trained, features, vectors, config);
+  const tradeoff = await measureTradeoff(outcomes[0].users, evalSplit, split, trained, features, vectors, config, opts.threads);
 
   const examples = exampleUsers(outcomes[0], split, history, data, catalog, opts.examples ?? 3, seed);
   const total = (performance.now() - t0) / 1000 + loadSeconds;
@@ -211,7 +211,7 @@ export function rerankOptionsOf(config: RunConfig): RerankOptions {
   };
 }
 
-function measureTradeoff(
+async function measureTradeoff(
   users: Int32Array,
   evalSplit: EvalSplit,
   split: RunSplit,
@@ -219,20 +219,22 @@ function measureTradeoff(
   features: ReturnType<typeof rerankFeatures>,
   vectors: { data: Float32Array; dim: number },
   config: RunConfig,
-): EvaluationJson['tradeoff'] {
+  threads?: number,
+): Promise<EvaluationJson['tradeoff']> {
   const k = 20;
   const exclude = evalSplit.exclude ?? split.train;
-  // Every setting re-ranks the same candidates: score them once.
-  const cand = factorCandidates(trained.userFactors, trained.itemFactors, trained.factors, users, Math.max(RERANK_POOL, k), exclude);
-  return tradeoffSettings(config).map(({ label, options }) => {
-    const lists = rerankCandidates(cand, users, k, features, options);
+  // Every setting re-ranks the same candidates: score them once, then re-rank the settings side by side.
+  const cand = await factorCandidatesAsync(trained.userFactors, trained.itemFactors, trained.factors, users, Math.max(RERANK_POOL, k), exclude, threads);
+  const settings = tradeoffSettings(config);
+  const lists = await rerankSettings(cand, users, k, features, settings.map((s) => s.options), threads);
+  return settings.map(({ label, options }, i) => {
     const e = resolveRerankOptions({ ...options, asOf: 0 });
     return {
       label,
       lambda: e.lambda,
       exploration: e.explorationShare,
-      ndcg: accuracyAtK(lists, k, users, split.test, k).mean.ndcg,
-      diversity: intraListDiversity(lists, k, k, vectors.data, vectors.dim).mean,
+      ndcg: accuracyAtK(lists[i], k, users, split.test, k).mean.ndcg,
+      diversity: intraListDiversity(lists[i], k, k, vectors.data, vectors.dim).mean,
     };
   });
 }

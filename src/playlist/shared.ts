@@ -1,4 +1,5 @@
 /** Copies of the job tables in SharedArrayBuffers, so worker tasks carry views, not data. */
+import type { ItemFeatures } from '../rerank/item-features.js';
 import type { PlaylistTables } from './tables.js';
 import { toShared } from '../util/shared-memory.js';
 
@@ -19,8 +20,12 @@ function shareDeep<T>(v: T): T {
 }
 
 export function shareTables(t: PlaylistTables): PlaylistTables {
-  // unitFactors and diversity are often the same array: share it once.
-  const shared = shareDeep({ ...t, features: { ...t.features, diversity: undefined as unknown as Float32Array } });
-  shared.features.diversity = t.features.diversity === t.features.unitFactors ? shared.features.unitFactors : share(t.features.diversity);
+  return { ...shareDeep({ ...t, features: undefined as unknown as ItemFeatures }), features: shareFeatures(t.features) };
+}
+
+/** The re-ranker's item features in shared memory; unitFactors and diversity are often the same array, shared once. */
+export function shareFeatures(f: ItemFeatures): ItemFeatures {
+  const shared = shareDeep({ ...f, diversity: undefined as unknown as Float32Array });
+  shared.diversity = f.diversity === f.unitFactors ? shared.unitFactors : share(f.diversity);
   return shared;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { factorCandidates, factorCandidatesAsync } from '../../src/eval/candidates.js';
 import { FactorRanker } from '../../src/eval/model-ranker.js';
-import { RerankRanker, rerankFeatures } from '../../src/eval/rerank-ranker.js';
+import { RerankRanker, rerankCandidates, rerankFeatures, rerankSettings } from '../../src/eval/rerank-ranker.js';
 import { rowsOf } from './fixtures.js';
 import { mulberry32, randomFloats } from '../reference/random.js';
 
@@ -40,5 +40,14 @@ describe('factor candidates on the thread pool', () => {
     const rr = new RerankRanker('rerank', U, V, k, features, { lambda: 0.7, explorationShare: 0.2, artistCap: 1 << 20 }, 20);
     expect(await rr.recommendAsync(users, 10, exclude, 2)).toEqual(rr.recommend(users, 10, exclude));
     await expect(als.recommendAsync(Int32Array.from([usersN]), 3, exclude)).rejects.toThrow(/no row in exclude/);
+  });
+
+  it('re-rank several settings on the pool as each would alone', async () => {
+    const features = rerankFeatures({ itemFactors: V, factors: k, popularity: Array.from({ length: itemsN }, (_, i) => (i * 5) % 11) });
+    const cand = factorCandidates(U, V, k, users, 20, exclude);
+    const settings = [{ lambda: 1, explorationShare: 0 }, { lambda: 0.5, explorationShare: 0.3 }, { lambda: 0.8, artistCap: 1 }];
+    const got = await rerankSettings(cand, users, 10, features, settings, 2);
+    expect(got).toEqual(settings.map((o) => rerankCandidates(cand, users, 10, features, o)));
+    expect(await rerankSettings(cand, users, 10, features, [], 2)).toEqual([]);
   });
 });
