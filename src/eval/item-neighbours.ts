@@ -4,6 +4,7 @@
  * accumulator, then keep the top neighbours. Cost is Σ over i's users of their item counts, so
  * ranges for threads are cut by that cost, not by item count.
  */
+import { shardRows } from '../util/shards.js';
 import { TopK } from './topk.js';
 
 /** The users × items matrix both ways, with each item's column norm. */
@@ -56,19 +57,13 @@ export function itemNeighbours(m: CooccurrenceInput, begin: number, end: number,
 
 /** Item ranges [bounds[s], bounds[s + 1]) of about equal neighbour-search cost, at most `parts`. */
 export function neighbourShards(m: Pick<CooccurrenceInput, 'userPtr' | 'itemPtr' | 'itemRows'>, parts: number): Int32Array {
+  // An item's search walks the item rows of each of its users.
   const nItems = m.itemPtr.length - 1;
   const cost = new Float64Array(nItems + 1);
   for (let i = 0; i < nItems; i++) {
-    let c = 1;
+    let c = 0;
     for (let p = m.itemPtr[i]; p < m.itemPtr[i + 1]; p++) c += m.userPtr[m.itemRows[p] + 1] - m.userPtr[m.itemRows[p]];
     cost[i + 1] = cost[i] + c;
   }
-  const bounds = [0];
-  for (let s = 1, i = 0; s < parts; s++) {
-    const target = (cost[nItems] * s) / parts;
-    while (i < nItems && cost[i] < target) i++;
-    if (i > bounds[bounds.length - 1] && i < nItems) bounds.push(i);
-  }
-  bounds.push(nItems);
-  return Int32Array.from(bounds);
+  return Int32Array.from([0, ...shardRows(cost, parts).map((s) => s.end), ...(nItems === 0 ? [0] : [])]);
 }

@@ -11,7 +11,7 @@ import { confidenceFromWeights } from './confidence.js';
 import { fillRandom } from './init.js';
 import type { ResolvedTrainOptions } from './options.js';
 import { createTrainPool } from './pool.js';
-import { shardRows, type Shard } from './shards.js';
+import { shardRows, type Shard } from '../util/shards.js';
 import { sharedArray, toShared } from '../util/shared-memory.js';
 import type { WorkerTask } from './worker.js';
 

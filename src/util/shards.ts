@@ -9,7 +9,11 @@ export interface Shard {
   readonly end: number;
 }
 
-export function shardRows(indptr: Int32Array, shards: number, rowOverhead = 1): Shard[] {
+/**
+ * Contiguous shards of rows whose cumulative cost before row r is `indptr[r]` (a CSR's row
+ * pointers, or any non-decreasing prefix sum of per-row costs), plus `rowOverhead` per row.
+ */
+export function shardRows(indptr: ArrayLike<number>, shards: number, rowOverhead = 1): Shard[] {
   const rows = indptr.length - 1;
   if (rows <= 0) return [];
   const count = Math.max(1, Math.min(shards, rows));

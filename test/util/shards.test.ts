@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shardRows } from '../../src/train/shards.js';
+import { shardRows } from '../../src/util/shards.js';
 
 const indptrOf = (rowLengths: number[]): Int32Array => {
   const p = new Int32Array(rowLengths.length + 1);
