@@ -6,6 +6,7 @@ import { transposeCsr, type CsrMatrix } from '../data/csr.js';
 import type { Interactions } from '../types.js';
 import { sharedArray, toShared } from '../util/shared-memory.js';
 import { createWorkerPool, defaultThreads } from '../util/worker-pool.js';
+import { shardRows } from '../util/shards.js';
 import { checkInteractions } from './entries.js';
 import type { ItemKnnTask } from './item-knn-worker.js';
 import { itemNeighbours, neighbourShards, type CooccurrenceInput } from './item-neighbours.js';
@@ -90,12 +91,14 @@ export class ItemKnnRanker implements Ranker {
     if (users.length === 0 || k === 0) return out;
     const model = this.model(true);
     const shared = { users: toShared(users), exclude: { indptr: toShared(exclude.indptr), indices: toShared(exclude.indices) } };
-    const parts = Math.min(users.length, threads * SHARDS_PER_THREAD);
-    await onPool(threads, (s) => {
-      const begin = Math.floor((users.length * s) / parts);
-      const end = Math.floor((users.length * (s + 1)) / parts);
-      return { op: 'lists', model, k, begin, end, out, ...shared };
-    }, parts);
+    // A user's list costs their history length times the neighbours kept: shard by that.
+    const cost = new Float64Array(users.length + 1);
+    for (let r = 0; r < users.length; r++) {
+      const u = users[r];
+      cost[r + 1] = cost[r] + (u < this.userItems.rows ? this.userItems.indptr[u + 1] - this.userItems.indptr[u] : 0);
+    }
+    const shards = shardRows(cost, threads * SHARDS_PER_THREAD);
+    await onPool(threads, (s) => ({ op: 'lists', model, k, begin: shards[s].begin, end: shards[s].end, out, ...shared }), shards.length);
     return out;
   }
 
