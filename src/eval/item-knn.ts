@@ -102,8 +102,9 @@ export class ItemKnnRanker implements Ranker {
     return out;
   }
 
+  /** The fitted arrays; `shared` puts them in shared memory (a no-op for a ranker from `fit`). */
   private model(shared = false): KnnModel {
-    const share = <T extends Int32Array | Float32Array>(a: T): T => (shared ? toShared(a) : a);
+    const share = shared ? toShared : <T>(a: T): T => a;
     return {
       userPtr: share(this.userItems.indptr),
       userCols: share(this.userItems.indices),
@@ -112,7 +113,6 @@ export class ItemKnnRanker implements Ranker {
       neighbours: this.neighbours,
     };
   }
-
 }
 
 /** Shards per pool thread, so a thread that finishes early takes another range. */
@@ -150,7 +150,7 @@ function prepare(train: Interactions, opts: ItemKnnOptions, shared = false): Pre
     norm[i] = Math.sqrt(s);
   }
   // Pool threads read the matrices in place; a plain array would be copied into every task.
-  const share = <T extends Int32Array | Float32Array | Float64Array>(a: T): T => (shared ? toShared(a) : a);
+  const share = shared ? toShared : <T>(a: T): T => a;
   const input: CooccurrenceInput = {
     userPtr: share(userItems.indptr),
     userCols: share(userItems.indices),
@@ -160,7 +160,9 @@ function prepare(train: Interactions, opts: ItemKnnOptions, shared = false): Pre
     itemValues: share(xt),
     norm: share(norm),
   };
-  return { name: opts.name ?? `item-knn-${n}`, neighbours: n, userItems, input };
+  // The ranker keeps the same (shared) arrays, so its lists on the pool copy nothing more.
+  const kept: CsrMatrix = { ...userItems, indptr: input.userPtr, indices: input.userCols, values: [input.userValues] };
+  return { name: opts.name ?? `item-knn-${n}`, neighbours: n, userItems: kept, input };
 }
 
 /** Positive entries of train as a one-channel CsrMatrix (value 1 or the weight). */
