@@ -50,7 +50,7 @@ export async function factorCandidatesAsync(
   const items = sharedArray(Int32Array, n * width);
   const scores = sharedArray(Float32Array, n * width);
   if (n === 0 || width === 0) return { items, scores, width };
-  const U = toShared(gatherFactors(userFactors, users, factors));
+  const U = gatherFactors(userFactors, users, factors, sharedArray(Float32Array, n * factors));
   const rows = gatherRows(exclude, users);
   const excluded = { indptr: toShared(rows.indptr), indices: toShared(rows.indices) };
   const V = toShared(itemFactors);

@@ -70,9 +70,8 @@ export function gatherRows(src: CsrArrays, users: Int32Array): CsrArrays {
   return { indptr, indices };
 }
 
-/** Gather factor rows of the listed users (−1 → zero row). */
-export function gatherFactors(f: Float32Array, rows: Int32Array, k: number): Float32Array {
-  const out = new Float32Array(rows.length * k);
+/** Gather factor rows of the listed users (−1 → zero row), into `out` (zeroed, rows.length × k) when given. */
+export function gatherFactors(f: Float32Array, rows: Int32Array, k: number, out = new Float32Array(rows.length * k)): Float32Array {
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i];
     if (r >= 0) out.set(f.subarray(r * k, (r + 1) * k), i * k);
