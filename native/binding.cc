@@ -15,6 +15,7 @@
 #include "csr_range.h"
 #include "errors.h"
 #include "gram.h"
+#include "huge_pages.h"
 #include "loss.h"
 #include "sgemm_bench.h"
 #include "simd.h"
@@ -443,6 +444,23 @@ Napi::Value SgemmBenchAsync(const Napi::CallbackInfo& info) {
   });
 }
 
+// ---- memory advice ------------------------------------------------------------------------------
+
+// adviseHugePages(array): asks for 2 MiB pages under a large typed array that is about to be written
+// at scattered places; returns the bytes advised (0 where the system has no such advice).
+Napi::Value AdviseHugePages(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    const Napi::Value v = info[0];
+    if (!v.IsTypedArray()) throw_type("adviseHugePages: array must be a typed array, got " + describe(v));
+    auto arr = v.As<Napi::TypedArray>();
+    const std::size_t bytes = arr.ByteLength();
+    void* data = nullptr;
+    if (napi_get_typedarray_info(v.Env(), arr, nullptr, nullptr, &data, nullptr, nullptr) != napi_ok)
+      throw_type("adviseHugePages: array could not be read as a typed array");
+    return Napi::Number::New(info.Env(), static_cast<double>(advise_huge_pages(data, bytes)));
+  });
+}
+
 // ---- info ---------------------------------------------------------------------------------------
 
 Napi::Value NativeInfo(const Napi::CallbackInfo& info) {
@@ -466,6 +484,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("solveSpd", Napi::Function::New(env, SolveSpd, "solveSpd"));
   exports.Set("sgemmBench", Napi::Function::New(env, SgemmBench, "sgemmBench"));
   exports.Set("sgemmBenchAsync", Napi::Function::New(env, SgemmBenchAsync, "sgemmBenchAsync"));
+  exports.Set("adviseHugePages", Napi::Function::New(env, AdviseHugePages, "adviseHugePages"));
   exports.Set("nativeInfo", Napi::Function::New(env, NativeInfo, "nativeInfo"));
   return exports;
 }

@@ -3,6 +3,7 @@
  * their values; columns come out sorted within each row, which the native kernels require.
  */
 import { bitsFor, sortPacked } from '../util/radix-order.js';
+import { largeArray } from '../util/large-array.js';
 
 export interface CsrMatrix {
   readonly rows: number;
@@ -49,8 +50,8 @@ export function buildSignedCsr(rows: number, cols: number, rowIdx: Int32Array, c
   if (signed.length !== rowIdx.length) throw new RangeError(`buildSignedCsr: signed has length ${signed.length}, expected ${rowIdx.length}`);
   const cells = sortedCells('buildSignedCsr', rows, cols, rowIdx, colIdx, wordsOf(signed));
   const v = floatsOf(cells.order);
-  const pos = new Float32Array(cells.size);
-  const neg = new Float32Array(cells.size);
+  const pos = largeArray(Float32Array, cells.size);
+  const neg = largeArray(Float32Array, cells.size);
   for (let p = 0; p < v.length; p++) {
     const x = v[p];
     if (x >= 0) pos[cells.slot[p]] += x;
@@ -96,8 +97,8 @@ function sortedCells(caller: string, rows: number, cols: number, rowIdx: Int32Ar
   );
   const colMask = 2 ** bitsFor(cols) - 1;
   const indptr = new Int32Array(rows + 1);
-  const outCols = new Int32Array(n);
-  const slot = new Int32Array(n);
+  const outCols = largeArray(Int32Array, n);
+  const slot = largeArray(Int32Array, n);
   let w = 0;
   for (let r = 0; r < rows; r++) {
     const start = w;
@@ -130,14 +131,14 @@ function floatsOf(words: Int32Array): Float32Array {
 
 /** Sums ch[order[p]] into slot[p] of a new array of `size`, in sorted order. */
 function sumIntoSlots(ch: ArrayLike<number>, order: Int32Array, slot: Int32Array, size: number): Float32Array {
-  const out = new Float32Array(size);
+  const out = largeArray(Float32Array, size);
   for (let p = 0; p < order.length; p++) out[slot[p]] += ch[order[p]];
   return out;
 }
 
 /** Sums v[p] into slot[p] of a new array of `size`. */
 function sumInOrder(v: Float32Array, slot: Int32Array, size: number): Float32Array {
-  const out = new Float32Array(size);
+  const out = largeArray(Float32Array, size);
   for (let p = 0; p < v.length; p++) out[slot[p]] += v[p];
   return out;
 }
@@ -149,8 +150,8 @@ export function transposeCsr(m: CsrMatrix): CsrMatrix {
   for (let p = 0; p < nnz; p++) indptr[m.indices[p] + 1]++;
   for (let c = 0; c < m.cols; c++) indptr[c + 1] += indptr[c];
   const fill = indptr.slice(0, m.cols);
-  const indices = new Int32Array(nnz);
-  const values = m.values.map(() => new Float32Array(nnz));
+  const indices = largeArray(Int32Array, nnz);
+  const values = m.values.map(() => largeArray(Float32Array, nnz));
   for (let r = 0; r < m.rows; r++) {
     for (let p = m.indptr[r]; p < m.indptr[r + 1]; p++) {
       const dst = fill[m.indices[p]]++;

@@ -126,6 +126,7 @@ interface NativeAddon {
   solveSpd(A: Float32Array, B: Float32Array, dim: number, nrhs: number, ridge: number): Float32Array;
   sgemmBench(args: SgemmBenchArgs): SgemmBenchResult;
   sgemmBenchAsync(args: SgemmBenchArgs): Promise<SgemmBenchResult>;
+  adviseHugePages(array: ArrayBufferView): number;
   nativeInfo(): NativeInfo;
 }
 
@@ -237,6 +238,15 @@ export function sgemmBench(args: SgemmBenchArgs): SgemmBenchResult {
 /** `sgemmBench` on the thread pool: run one per core at once for the all-core rate. */
 export function sgemmBenchAsync(args: SgemmBenchArgs): Promise<SgemmBenchResult> {
   return addon.sgemmBenchAsync(args);
+}
+
+/**
+ * Asks the kernel for 2 MiB pages under `array` (Linux transparent huge pages in "madvise" mode);
+ * returns the bytes advised, 0 where there is no such advice. Call it before the array is first
+ * written: pages already touched keep their size.
+ */
+export function adviseHugePages(array: ArrayBufferView): number {
+  return addon.adviseHugePages(array);
 }
 
 /** The instruction set compiled in and detected, the BLAS in use and the addon version. */

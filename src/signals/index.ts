@@ -16,6 +16,7 @@ import type { SignalsReport, SignalsTotals } from './report.js';
 import { flagTracks } from './track-flags.js';
 import { accountTrust } from './trust.js';
 import { withEstimatedDurations } from './durations.js';
+import { largeArray } from '../util/large-array.js';
 
 export { loadSignalsConfig, resolveSignalsConfig, defaultSignalsConfig, signalsConfigSchema } from './config.js';
 export type { SignalsConfig, SignalsConfigInput } from './config.js';
@@ -81,7 +82,7 @@ function dayKeys(
   minDay: number,
   maxDay: number,
 ): { day: Int32Array; days: number } {
-  const day = new Int32Array(timestamp.length);
+  const day = largeArray(Int32Array, timestamp.length);
   if (present.length === 0) return { day, days: 0 };
   if (maxDay - minDay < MAX_DAY_SPAN) {
     for (let i = 0; i < present.length; i++) day[present[i]] = Math.floor(timestamp[present[i]] / DAY_MS) - minDay;
@@ -147,7 +148,7 @@ export function computeSignals(input: EventLog, options: SignalsOptions): Signal
       if (d > maxDay) maxDay = d;
     }
   }
-  const present = new Int32Array(n - future - invalid);
+  const present = largeArray(Int32Array, n - future - invalid);
   for (let e = 0, k = 0; e < n; e++) {
     const ts = log.timestamp[e];
     if (Number.isFinite(ts) && ts <= asOf) present[k++] = e;
@@ -163,15 +164,15 @@ export function computeSignals(input: EventLog, options: SignalsOptions): Signal
     if (k === PLAY) playCount++;
     if (isPlayback(k)) playbackCount++;
   }
-  const plays = new Int32Array(playCount);
-  const playbackEvents = new Int32Array(playbackCount);
+  const plays = largeArray(Int32Array, playCount);
+  const playbackEvents = largeArray(Int32Array, playbackCount);
   for (let i = 0, p = 0, q = 0; i < present.length; i++) {
     const e = present[i];
     const k = log.kind[e];
     if (k === PLAY) plays[p++] = e;
     if (isPlayback(k)) playbackEvents[q++] = e;
   }
-  const capped = new Uint8Array(n);
+  const capped = largeArray(Uint8Array, n);
   const cappedPlays = markCappedPlays(playCells(log, plays, day, days), config.capPlaysPerTrackPerDay, capped);
   const exclusions = computeExclusions(log, present, config.artistDislikeMin);
 
@@ -182,9 +183,9 @@ export function computeSignals(input: EventLog, options: SignalsOptions): Signal
   // Per-event evidence after decay: positive ≥ 0, negative < 0, split into two channels again
   // when the entries merge.
   const used = present.length - cappedPlays;
-  const rows = new Int32Array(used);
-  const cols = new Int32Array(used);
-  const signed = new Float32Array(used);
+  const rows = largeArray(Int32Array, used);
+  const cols = largeArray(Int32Array, used);
+  const signed = largeArray(Float32Array, used);
   let earlySkips = 0;
   let otherEvents = 0;
   const OTHER = EVENT_CODE.other;
@@ -206,9 +207,9 @@ export function computeSignals(input: EventLog, options: SignalsOptions): Signal
   // Net the evidence per entry, scale by trust, drop accounts judged not human.
   const nnz = summed.indices.length;
   const indptr = new Int32Array(users + 1);
-  const indices = new Int32Array(nnz);
-  const pref = new Float32Array(nnz);
-  const weight = new Float32Array(nnz);
+  const indices = largeArray(Int32Array, nnz);
+  const pref = largeArray(Float32Array, nnz);
+  const weight = largeArray(Float32Array, nnz);
   let w = 0;
   let positive = 0;
   let negative = 0;

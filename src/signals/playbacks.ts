@@ -5,6 +5,7 @@
  */
 import type { EventLog } from '../types.js';
 import { groupRows, placeColumn } from '../util/group-rows.js';
+import { largeArray } from '../util/large-array.js';
 
 /** The tracks of each account's playbacks. */
 export interface AccountTracks {
@@ -27,9 +28,9 @@ export function groupPlaybacks(log: EventLog, events: Int32Array): AccountPlayba
   const n = events.length;
   return {
     ptr: groups.ptr,
-    timestamp: placeColumn(groups, events, log.timestamp, new Float64Array(n)),
-    msPlayed: placeColumn(groups, events, log.msPlayed, new Float32Array(n)),
-    durationMs: log.durationMs ? placeColumn(groups, events, log.durationMs, new Float32Array(n)) : null,
-    track: placeColumn(groups, events, log.track, new Int32Array(n)),
+    timestamp: placeColumn(groups, events, log.timestamp, largeArray(Float64Array, n)),
+    msPlayed: placeColumn(groups, events, log.msPlayed, largeArray(Float32Array, n)),
+    durationMs: log.durationMs ? placeColumn(groups, events, log.durationMs, largeArray(Float32Array, n)) : null,
+    track: placeColumn(groups, events, log.track, largeArray(Int32Array, n)),
   };
 }

@@ -6,6 +6,7 @@
  * given order, and packed into up to 64 bits; each pass then reads the packed keys in sequence and
  * writes into at most 256 streams per array.
  */
+import { largeArray } from './large-array.js';
 
 /** One field of a compound key: `key[e]` lies in [0, buckets). */
 export interface KeyField {
@@ -75,8 +76,8 @@ export function sortPacked(order: Int32Array | number, fields: readonly KeyField
   const widths = fields.map((f) => bitsFor(f.buckets));
   const total = keyBits(fields);
   if (total > 64) throw new RangeError(`radix order: the fields need ${total} bits, more than 64`);
-  let lo = new Uint32Array(n);
-  let hi = total > 32 ? new Uint32Array(n) : null;
+  let lo = largeArray(Uint32Array, n);
+  let hi = total > 32 ? largeArray(Uint32Array, n) : null;
   let shift = 0;
   for (let f = fields.length - 1; f >= 0; f--) {
     packField(entries, n, fields[f], shift, lo, hi);
@@ -87,9 +88,9 @@ export function sortPacked(order: Int32Array | number, fields: readonly KeyField
   const source = carry ?? entries;
   let idx: Int32Array | null = null;
   let spare: Int32Array | null = null;
-  let lo2 = new Uint32Array(n);
-  let hi2 = hi ? new Uint32Array(n) : null;
-  const digits = new Uint8Array(n);
+  let lo2 = largeArray(Uint32Array, n);
+  let hi2 = hi ? largeArray(Uint32Array, n) : null;
+  const digits = largeArray(Uint8Array, n);
   const passes = Math.max(1, Math.ceil(total / MAX_DIGIT_BITS));
   const width = Math.ceil(total / passes);
   const count = new Int32Array(1 << width);
@@ -101,7 +102,7 @@ export function sortPacked(order: Int32Array | number, fields: readonly KeyField
       count[d] = sum;
       sum += c;
     }
-    const out: Int32Array = spare ?? new Int32Array(n);
+    const out: Int32Array = spare ?? largeArray(Int32Array, n);
     scatter(digits, count, lo, lo2, hi, hi2, idx ?? source, out);
     [lo, lo2] = [lo2, lo];
     [hi, hi2] = [hi2, hi];
@@ -157,7 +158,7 @@ function scatter(
 }
 
 function identity(n: number): Int32Array {
-  const a = new Int32Array(n);
+  const a = largeArray(Int32Array, n);
   for (let i = 0; i < n; i++) a[i] = i;
   return a;
 }

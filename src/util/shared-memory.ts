@@ -4,13 +4,15 @@
  * those are copied at every call: 51 MB for the item matrix of a 200,000-track model).
  */
 
+import { adviseLarge } from './large-array.js';
 import { inSlicesPerTurn } from './turns.js';
 
 type Typed = Float32Array | Float64Array | Int32Array | Uint8Array;
 type TypedCtor<T> = { new (buffer: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number };
 
+/** A zeroed shared array; large ones on huge pages (see large-array.ts: factor rows are read at random). */
 export function sharedArray<T extends Typed>(ctor: TypedCtor<T>, length: number): T {
-  return new ctor(new SharedArrayBuffer(Math.max(0, length) * ctor.BYTES_PER_ELEMENT));
+  return adviseLarge(new ctor(new SharedArrayBuffer(Math.max(0, length) * ctor.BYTES_PER_ELEMENT)));
 }
 
 function ownsSharedMemory(a: Typed): boolean {

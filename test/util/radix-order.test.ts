@@ -34,6 +34,24 @@ describe('orderByKeys', () => {
     }
   });
 
+  it('orders arrays large enough to be advised onto huge pages as the counting-sort chain does', () => {
+    // 2.5 M entries: every packed-key, digit and index array is past the size largeArray advises.
+    const rng = mulberry32(23);
+    const n = 2_500_000;
+    const fields: KeyField[] = [
+      { key: keys(rng, n, 1 << 20, 2), buckets: 1 << 20 },
+      { key: keys(rng, n, 300_000, 3), buckets: 300_000 },
+      { key: keys(rng, n, 56), buckets: 56 },
+    ];
+    const order = shuffled(rng, n).subarray(0, n - 1000);
+    const got = orderByKeys(order, fields);
+    const want = countingSortChain(order, fields);
+    expect(got.length).toBe(want.length);
+    let firstDiff = -1;
+    for (let i = 0; i < got.length && firstDiff < 0; i++) if (got[i] !== want[i]) firstDiff = i;
+    expect(firstDiff).toBe(-1);
+  });
+
   it('keeps equal keys in their given order and orders a subset of entries', () => {
     const key = Int32Array.from([3, 1, 3, 1, 0, 3]);
     expect(Array.from(orderByKeys(Int32Array.from([5, 0, 2, 3, 1]), [{ key, buckets: 4 }]))).toEqual([3, 1, 5, 0, 2]);

@@ -1,0 +1,114 @@
+/**
+ * What advising large arrays onto huge pages (src/util/large-array.ts) saves: the signals stage on
+ * a seeded synthetic log, and optionally reading an event file, each timed in child processes that
+ * alternate MIXTAPE_HUGE_PAGES=0 and 1, so both settings see the same machine in the same run.
+ *
+ *   tsx bench/huge-pages.ts [--events 10000000] [--users 1000000] [--tracks 300000] [--days 56] [--runs 2] [--seed 7] [--file events.parquet]
+ *
+ * prints JSON: per stage and setting the median seconds (with min and max), CPU user and system
+ * seconds and peak RSS of the child, and `speedup` (seconds off / seconds on). The system seconds
+ * are mostly page faults: with 4 KiB pages every first touch of 4 KiB takes one.
+ */
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readEvents } from '../src/data/index.js';
+import { computeSignals } from '../src/signals/index.js';
+import { peakRssMb } from '../src/util/peak-rss.js';
+import { positiveIntArg as arg } from './args.js';
+import { syntheticLog } from './synthetic-log.js';
+
+interface Timing {
+  seconds: number;
+  user_s: number;
+  sys_s: number;
+  peak_rss_mb: number;
+}
+
+const events = arg('events', 10_000_000);
+const users = arg('users', 1_000_000);
+const tracks = arg('tracks', 300_000);
+const days = arg('days', 56);
+const seed = arg('seed', 7);
+
+function flag(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+/** Runs the timed step once in this process and prints its timing (the child side). */
+async function child(stage: string): Promise<void> {
+  let step: () => unknown | Promise<unknown>;
+  if (stage === 'signals') {
+    const log = syntheticLog(events, seed, { users, tracks, days });
+    const asOf = Date.UTC(2023, 0, 1) + days * 86_400_000;
+    step = () => computeSignals(log, { asOf });
+  } else {
+    step = () => readEvents(stage);
+  }
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  await step();
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(c0);
+  const timing: Timing = { seconds, user_s: cpu.user / 1e6, sys_s: cpu.system / 1e6, peak_rss_mb: peakRssMb() };
+  process.stdout.write(`${JSON.stringify(timing)}\n`);
+}
+
+function timeInChild(stage: string, huge: boolean): Timing {
+  const script = fileURLToPath(import.meta.url);
+  const r = spawnSync(process.execPath, ['--max-old-space-size=16384', '--import', 'tsx', script, ...process.argv.slice(2), '--child', stage], {
+    cwd: path.resolve(path.dirname(script), '..'),
+    env: { ...process.env, MIXTAPE_HUGE_PAGES: huge ? '1' : '0' },
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
+  if (r.status !== 0) throw new Error(`${stage} (huge pages ${huge ? 'on' : 'off'}) failed:\n${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as Timing;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[(s.length - 1) >> 1];
+}
+
+const round = (v: number): number => Math.round(v * 1000) / 1000;
+
+function summary(runs: Timing[]): Record<string, unknown> {
+  const secs = runs.map((r) => r.seconds);
+  return {
+    seconds: round(median(secs)),
+    min: round(Math.min(...secs)),
+    max: round(Math.max(...secs)),
+    user_s: round(median(runs.map((r) => r.user_s))),
+    sys_s: round(median(runs.map((r) => r.sys_s))),
+    peak_rss_mb: Math.round(median(runs.map((r) => r.peak_rss_mb))),
+  };
+}
+
+async function main(): Promise<void> {
+  const childStage = flag('child');
+  if (childStage !== undefined) return child(childStage);
+  const runs = arg('runs', 2);
+  const file = flag('file');
+  const stages = ['signals', ...(file ? [path.resolve(file)] : [])];
+  const load = os.loadavg().map((v) => Math.round(v * 100) / 100);
+  const result: Record<string, unknown> = { events, users, tracks, days, runs, load_average: load };
+  for (const stage of stages) {
+    const off: Timing[] = [];
+    const on: Timing[] = [];
+    for (let r = 0; r < runs; r++) {
+      off.push(timeInChild(stage, false));
+      on.push(timeInChild(stage, true));
+    }
+    result[stage === 'signals' ? 'compute_signals' : `read ${file}`] = {
+      huge_pages_off: summary(off),
+      huge_pages_on: summary(on),
+      speedup: round(median(off.map((t) => t.seconds)) / median(on.map((t) => t.seconds))),
+    };
+  }
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+}
+
+await main();
