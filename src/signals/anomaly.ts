@@ -6,6 +6,7 @@
  */
 import { DAY_MS, HOUR_MS } from './decay.js';
 import type { AccountPlaybacks } from './playbacks.js';
+import { medianInPlace } from '../util/median.js';
 
 export const ACCOUNT_FEATURES = [
   'peakPlaysPerHour',
@@ -64,14 +65,6 @@ function sortPrefix(a: Float64Array, n: number): void {
     }
     a[j + 1] = v;
   }
-}
-
-/** Median of an ascending array (NaN when empty). */
-export function medianOfSorted(xs: Float64Array): number {
-  const n = xs.length;
-  if (n === 0) return Number.NaN;
-  const m = n >> 1;
-  return n % 2 === 1 ? xs[m] : (xs[m - 1] + xs[m]) / 2;
 }
 
 /**
@@ -172,12 +165,9 @@ export function accountFeatures(playbacks: AccountPlaybacks, options: AccountFea
     values.playsPerActiveDay[u] = n / days;
     values.activeHoursPerDay[u] = hours / days;
     if (gapCount >= MIN_GAPS) {
-      const gaps = scratch.subarray(0, gapCount);
-      sortPrefix(gaps, gapCount);
-      const med = medianOfSorted(gaps);
-      for (let i = 0; i < gapCount; i++) gaps[i] = Math.abs(gaps[i] - med);
-      sortPrefix(gaps, gapCount);
-      values.gapRegularity[u] = (1.4826 * medianOfSorted(gaps)) / med;
+      const med = medianInPlace(scratch, gapCount);
+      for (let i = 0; i < gapCount; i++) scratch[i] = Math.abs(scratch[i] - med);
+      values.gapRegularity[u] = (1.4826 * medianInPlace(scratch, gapCount)) / med;
     }
 
     let entropy = 0;

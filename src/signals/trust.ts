@@ -3,7 +3,8 @@
  * into independent families, combined so that only joint anomalies make an account look non-human.
  */
 import type { SignalsConfig } from './config.js';
-import { ACCOUNT_FEATURES, type AccountFeature, type AccountFeatures, medianOfSorted } from './anomaly.js';
+import { ACCOUNT_FEATURES, type AccountFeature, type AccountFeatures } from './anomaly.js';
+import { medianInPlace } from '../util/median.js';
 
 export const FEATURE_FAMILIES = ['volume', 'mechanical', 'concentration', 'rhythm'] as const;
 export type FeatureFamily = (typeof FEATURE_FAMILIES)[number];
@@ -53,11 +54,9 @@ function robustStats(values: Float64Array, eligible: Uint8Array, floor: number):
   const xs = new Float64Array(count);
   let k = 0;
   for (let u = 0; u < values.length; u++) if (eligible[u] && Number.isFinite(values[u])) xs[k++] = values[u];
-  xs.sort();
-  const med = medianOfSorted(xs);
+  const med = medianInPlace(xs);
   for (let i = 0; i < count; i++) xs[i] = Math.abs(xs[i] - med);
-  xs.sort();
-  const mad = medianOfSorted(xs);
+  const mad = medianInPlace(xs);
   const scale = Math.max(Number.isFinite(mad) ? MAD_TO_SD * mad : 0, floor);
   return { median: med, scale };
 }
