@@ -96,7 +96,13 @@ export function accountFeatures(playbacks: AccountPlaybacks, options: AccountFea
   let maxN = 0;
   for (let u = 0; u < users; u++) maxN = Math.max(maxN, ptr[u + 1] - ptr[u]);
   const times = new Float64Array(maxN);
-  const trackKeys = new Float64Array(maxN);
+  // Per-track tallies of the current account, reset lazily: stamp[t] is the last account seen on t.
+  let tracks = 0;
+  for (let e = 0; e < track.length; e++) if (track[e] >= tracks) tracks = track[e] + 1;
+  const stamp = new Int32Array(tracks).fill(-1);
+  const perTrack = new Int32Array(tracks);
+  const finishedOnce = new Uint8Array(tracks);
+  const seen = new Int32Array(maxN);
   const scratch = new Float64Array(maxN);
   const hist = new Float64Array(24);
   const [shortFrom, shortTo] = options.shortPlayWindowMs;
@@ -109,6 +115,7 @@ export function accountFeatures(playbacks: AccountPlaybacks, options: AccountFea
 
     let known = 0;
     let short = 0;
+    let distinct = 0;
     for (let i = 0; i < n; i++) {
       const e = begin + i;
       times[i] = timestamp[e];
@@ -120,8 +127,15 @@ export function accountFeatures(playbacks: AccountPlaybacks, options: AccountFea
         const d = durations ? durations[e] : Number.NaN;
         finished = ms >= options.fullPlayFraction * (d > 0 && Number.isFinite(d) ? d : options.typicalDurationMs) ? 1 : 0;
       }
-      // track·2 + finished: sorting groups each track's plays, finished ones last.
-      trackKeys[i] = track[e] * 2 + finished;
+      const tr = track[e];
+      if (stamp[tr] !== u) {
+        stamp[tr] = u;
+        perTrack[tr] = 0;
+        finishedOnce[tr] = 0;
+        seen[distinct++] = tr;
+      }
+      perTrack[tr]++;
+      finishedOnce[tr] |= finished;
     }
     values.shortPlayShare[u] = known > 0 ? short / known : Number.NaN;
 
@@ -189,21 +203,12 @@ export function accountFeatures(playbacks: AccountPlaybacks, options: AccountFea
     values.hourEntropy[u] = entropy;
     values.quietHours[u] = longestQuiet;
 
-    const k = trackKeys;
-    sortPrefix(k, n);
-    let distinct = 0;
     let top = 0;
     let looped = 0;
-    let start = 0;
-    for (let i = 1; i <= n; i++) {
-      if (i === n || Math.floor(k[i] / 2) !== Math.floor(k[start] / 2)) {
-        const count = i - start;
-        distinct++;
-        if (count > top) top = count;
-        // k[i - 1] is the run's largest key: odd when any play of the track was finished.
-        if (count >= LOOP_MIN_PLAYS && k[i - 1] % 2 === 0) looped += count;
-        start = i;
-      }
+    for (let i = 0; i < distinct; i++) {
+      const count = perTrack[seen[i]];
+      if (count > top) top = count;
+      if (count >= LOOP_MIN_PLAYS && finishedOnce[seen[i]] === 0) looped += count;
     }
     values.topTrackShare[u] = top / n;
     values.distinctTrackRatio[u] = distinct / n;

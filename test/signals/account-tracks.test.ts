@@ -64,4 +64,51 @@ describe('account track features', () => {
       expect(sizes.some((n, u) => n > 0 && f.values.unfinishedLoopShare[u] > 0)).toBe(true);
     }
   });
+
+  it('gap regularity matches 1.4826 × MAD / median of the in-session gaps of a sorted copy', () => {
+    const sortedMedian = (xs: number[]): number => {
+      const s = [...xs].sort((a, b) => a - b);
+      const m = s.length >> 1;
+      return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+    };
+    const rnd = mulberry32(12);
+    const users = 80;
+    const sizes = Array.from({ length: users }, (_, u) => (u % 9 === 0 ? 11 : Math.floor(rnd() * 120)));
+    const ptr = new Int32Array(users + 1);
+    sizes.forEach((n, u) => (ptr[u + 1] = ptr[u] + n));
+    const total = ptr[users];
+    const timestamp = new Float64Array(total);
+    for (let u = 0; u < users; u++) {
+      // Metronomic, human and mixed gaps; some repeated times (gap 0) and some past the session gap.
+      let t = 1_700_000_000_000 + u * 1e9;
+      for (let e = ptr[u]; e < ptr[u + 1]; e++) {
+        const r = rnd();
+        t += r < 0.1 ? 0 : r < 0.2 ? 3_600_000 : u % 4 === 0 ? 31_000 + Math.floor(rnd() * 3) * 1000 : Math.floor(rnd() * 400_000);
+        timestamp[e] = t;
+      }
+      // Shuffle some accounts' rows so the features must order the times themselves.
+      if (u % 5 === 0) timestamp.subarray(ptr[u], ptr[u + 1]).reverse();
+    }
+    const none = new Float32Array(total).fill(Number.NaN);
+    const playbacks: AccountPlaybacks = { ptr, track: new Int32Array(total), msPlayed: none, durationMs: null, timestamp };
+    const f = accountFeatures(playbacks, options);
+    let defined = 0;
+    for (let u = 0; u < users; u++) {
+      const times = Array.from(timestamp.subarray(ptr[u], ptr[u + 1])).sort((a, b) => a - b);
+      const gaps: number[] = [];
+      for (let i = 1; i < times.length; i++) {
+        const g = times[i] - times[i - 1];
+        if (g > 0 && g <= options.sessionGapMs) gaps.push(g);
+      }
+      if (gaps.length < 10) {
+        expect(f.values.gapRegularity[u], `account ${u}`).toBeNaN();
+        continue;
+      }
+      defined++;
+      const med = sortedMedian(gaps);
+      const mad = sortedMedian(gaps.map((g) => Math.abs(g - med)));
+      expect(f.values.gapRegularity[u], `account ${u}`).toBe((1.4826 * mad) / med);
+    }
+    expect(defined).toBeGreaterThan(users / 2);
+  });
 });
