@@ -1,9 +1,11 @@
 /**
  * What advising large arrays onto huge pages (src/util/large-array.ts) saves: the signals stage on
- * a seeded synthetic log, and optionally reading an event file, each timed in child processes that
- * alternate MIXTAPE_HUGE_PAGES=0 and 1, so both settings see the same machine in the same run.
+ * a seeded synthetic log, the ingest's duplicate search over the same log's events, and optionally
+ * reading an event file, each timed in child processes that alternate MIXTAPE_HUGE_PAGES=0 and 1,
+ * so both settings see the same machine in the same run.
  *
- *   tsx bench/huge-pages.ts [--events 10000000] [--users 1000000] [--tracks 300000] [--days 56] [--runs 2] [--seed 7] [--file events.parquet]
+ *   tsx bench/huge-pages.ts [--events 10000000] [--users 1000000] [--tracks 300000] [--days 56] [--runs 2] [--seed 7]
+ *                           [--stages signals,duplicates] [--file events.parquet]
  *
  * prints JSON: per stage and setting the median seconds (with min and max), CPU user and system
  * seconds and peak RSS of the child, and `speedup` (seconds off / seconds on). The system seconds
@@ -14,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readEvents } from '../src/data/index.js';
+import { findDuplicates } from '../src/data/find-duplicates.js';
 import { computeSignals } from '../src/signals/index.js';
 import { peakRssMb } from '../src/util/peak-rss.js';
 import { positiveIntArg as arg } from './args.js';
@@ -44,6 +47,9 @@ async function child(stage: string): Promise<void> {
     const log = syntheticLog(events, seed, { users, tracks, days });
     const asOf = Date.UTC(2023, 0, 1) + days * 86_400_000;
     step = () => computeSignals(log, { asOf });
+  } else if (stage === 'duplicates') {
+    const log = syntheticLog(events, seed, { users, tracks, days });
+    step = () => findDuplicates(log.user, log.track, log.timestamp, log.kind, log.length);
   } else {
     step = () => readEvents(stage);
   }
@@ -92,7 +98,9 @@ async function main(): Promise<void> {
   if (childStage !== undefined) return child(childStage);
   const runs = arg('runs', 2);
   const file = flag('file');
-  const stages = ['signals', ...(file ? [path.resolve(file)] : [])];
+  const named = (flag('stages') ?? 'signals,duplicates').split(',').filter((s) => s !== '');
+  for (const s of named) if (s !== 'signals' && s !== 'duplicates') throw new Error(`--stages: unknown stage '${s}' (signals, duplicates)`);
+  const stages = [...named, ...(file ? [path.resolve(file)] : [])];
   const load = os.loadavg().map((v) => Math.round(v * 100) / 100);
   const result: Record<string, unknown> = { events, users, tracks, days, runs, load_average: load };
   for (const stage of stages) {
@@ -102,7 +110,8 @@ async function main(): Promise<void> {
       off.push(timeInChild(stage, false));
       on.push(timeInChild(stage, true));
     }
-    result[stage === 'signals' ? 'compute_signals' : `read ${file}`] = {
+    const key = stage === 'signals' ? 'compute_signals' : stage === 'duplicates' ? 'find_duplicates' : `read ${file}`;
+    result[key] = {
       huge_pages_off: summary(off),
       huge_pages_on: summary(on),
       speedup: round(median(off.map((t) => t.seconds)) / median(on.map((t) => t.seconds))),

@@ -6,6 +6,7 @@
  * the first of equal events is the one kept — the same outcome as checking each event on
  * arrival.
  */
+import { largeArray } from '../util/large-array.js';
 
 /** Hash of an event's identity: user, track, timestamp (epoch ms) and kind. */
 export function eventHash(u: number, t: number, ts: number, kind: number): number {
@@ -39,8 +40,8 @@ export function findDuplicates(user: Int32Array, track: Int32Array, timestamp: F
   for (let j = 0; j < n; j++) start[(eventHash(user[j], track[j], timestamp[j], kind[j]) >>> shift) + 1]++;
   for (let p = 0; p < parts; p++) start[p + 1] += start[p];
   const next = start.slice(0, parts);
-  const order = new Int32Array(n);
-  const orderHash = new Int32Array(n);
+  const order = largeArray(Int32Array, n);
+  const orderHash = largeArray(Int32Array, n);
   for (let j = 0; j < n; j++) {
     const h = eventHash(user[j], track[j], timestamp[j], kind[j]);
     const q = next[h >>> shift]++;
@@ -54,7 +55,7 @@ export function findDuplicates(user: Int32Array, track: Int32Array, timestamp: F
   while (size < 2 * largest) size *= 2;
   // Per slot: hash and event index + 1 (0 when empty).
   const slots = new Int32Array(2 * size);
-  const dup = new Uint8Array(n);
+  const dup = largeArray(Uint8Array, n);
   let dups = 0;
   for (let p = 0; p < parts; p++) {
     const s = start[p];
