@@ -6,6 +6,7 @@
  */
 import { DAY_MS, HOUR_MS } from './decay.js';
 import type { AccountPlaybacks } from './playbacks.js';
+import { sortPrefix } from '../util/float-sort.js';
 import { medianInPlace } from '../util/median.js';
 
 export const ACCOUNT_FEATURES = [
@@ -46,26 +47,6 @@ const QUIET_FRACTION = 0.25;
 const LOOP_MIN_PLAYS = 5;
 /** Fewer in-session gaps than this leave the regularity undefined. */
 const MIN_GAPS = 10;
-
-/** Below this length an insertion sort beats a typed-array sort call (most accounts are short). */
-const SHORT_SORT = 32;
-
-/** Sorts a[0 .. n) ascending in place (finite values). */
-function sortPrefix(a: Float64Array, n: number): void {
-  if (n > SHORT_SORT) {
-    a.subarray(0, n).sort();
-    return;
-  }
-  for (let i = 1; i < n; i++) {
-    const v = a[i];
-    let j = i - 1;
-    while (j >= 0 && a[j] > v) {
-      a[j + 1] = a[j];
-      j--;
-    }
-    a[j + 1] = v;
-  }
-}
 
 /**
  * Compute the features of every account from its playbacks (in any order within an account).
