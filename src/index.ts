@@ -32,6 +32,7 @@ export type { SignalsConfig, SignalsConfigInput, SignalsReport, Exclusions } fro
 export { withCatalogTracks, attachContent } from './content/attach.js';
 export { onboardingContext, recommendOnboarding } from './content/onboarding.js';
 export { ContentModel, HybridScorer, coldStartRecommend } from './content/index.js';
+export type { HybridWeights } from './content/index.js';
 
 // The weekly job.
 export { weeklyPlaylist, runWeeklyJob, trackMetaFromCatalog, trackMetaFromContent, trackMetaFromEvents, isoWeek } from './playlist/index.js';

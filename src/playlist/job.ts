@@ -18,6 +18,7 @@ import { addPhases, cpuClock, ShardRunner, zeroPhases, type PhaseSeconds, type S
 import { runShardTask, type ShardTask, type WorkerResult } from './shard-task.js';
 import { shareTables } from './shared.js';
 import type { PlaylistTables, ShardSettings } from './tables.js';
+import { resolveBlendWeights } from '../content/hybrid-blend.js';
 import { resolveRerankOptions } from '../rerank/options.js';
 import { WorkDir, workDirFor, type WorkTotals } from './work-dir.js';
 import { WEEK_PATTERN } from './week.js';
@@ -80,6 +81,11 @@ export async function runWeeklyJob(o: WeeklyJobOptions): Promise<WeeklyJobSummar
   const shardSize = Math.max(1, o.shardSize ?? 1024);
   const shards = Math.ceil(users / shardSize);
   const size = resolveRerankOptions(o.settings.rerank).size;
+  // Checked here, before any worker starts: a bad weight or missing content fails the job, not each shard.
+  if (o.settings.hybrid) {
+    const w = resolveBlendWeights(o.settings.hybrid, 'weekly: settings.hybrid');
+    if (w.content > 0 && !o.tables.content) throw new Error('weekly: a content weight needs content vectors (tables.content), and none were given');
+  }
   const format = o.out ? outputFormat(o.out) : undefined;
   if (o.archiveDir && !WEEK_PATTERN.test(o.week)) throw new RangeError(`archive: week must look like 2026-W48, got '${o.week}'`);
   const archiveFile = o.archiveDir ? path.join(o.archiveDir, `${o.week}.csv`) : undefined;

@@ -6,7 +6,7 @@ import { buildCsr } from '../data/csr.js';
 import type { ModelData } from '../model/model-data.js';
 import type { UserRows } from '../retrieve/exclusion-rows.js';
 import { unitRows, usersPerItem, type ItemFeatures } from '../rerank/item-features.js';
-import { computeSignals } from '../signals/index.js';
+import { computeSignals, type SignalsConfigInput } from '../signals/index.js';
 import { Dictionary } from '../data/dictionary.js';
 import type { EventLog, IdDictionary, Interactions } from '../types.js';
 import type { TrackMeta } from './catalog.js';
@@ -111,6 +111,8 @@ export interface RecentOptions {
    * nothing else says what they like. Default false.
    */
   newListeners?: boolean;
+  /** The signals config the recent events are read with (default: the defaults; a tuned run's overrides, so fresh events are weighed as training's were). */
+  signals?: SignalsConfigInput;
 }
 
 /** Map a recent event log onto the model's users, tracks and the metadata's artists. */
@@ -122,7 +124,7 @@ export function recentTables(data: ModelData, meta: TrackMeta, log: EventLog, as
     trackMap[t] = data.items.get(log.tracks.ids[t]) ?? -1;
     if (trackMap[t] < 0) unknownTracks++;
   }
-  const { interactions, exclusions } = computeSignals(log, { asOf });
+  const { interactions, exclusions } = computeSignals(log, { asOf, ...(opts.signals ? { config: opts.signals } : {}) });
   const { userMap, users: jobUsers, added } = jobUserMap(data.users, log.users, interactions, trackMap, opts.newListeners ?? false);
   const users = jobUsers.size;
   let unknownUsers = 0;
@@ -237,6 +239,7 @@ export function buildTables(data: ModelData, input: TablesInput): PlaylistTables
     dislikedArtists: input.recent ? { byUser: input.recent.dislikedArtists, tracks: artistTrackRows(input.meta.trackArtist, input.meta.artists.size) } : undefined,
     archive: input.archive,
     features,
+    ...(input.features?.content ? { content: { unit: features.diversity, dim: features.diversityDim } } : {}),
   };
 }
 

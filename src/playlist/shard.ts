@@ -1,6 +1,7 @@
 /**
  * One shard of the weekly job: for a list of users, refresh factors from recent events, retrieve
- * candidates with every exclusion applied inside retrieval, re-rank, and return the playlist
+ * candidates with every exclusion applied inside retrieval, blend in content similarity when a
+ * content weight is set, re-rank, and return the playlist
  * slots (track indices, scores and reason codes). Pure computation on the shared tables; used by
  * the pool workers and by the single-user API alike. A ShardRunner keeps its scratch buffers and
  * re-ranker between shards.
@@ -9,6 +10,7 @@ import { exactCandidates, exactCandidatesAsync, userQueries, type CandidateLists
 import { mergeExclusions, type UserRows } from '../retrieve/exclusion-rows.js';
 import { HnswIndex } from '../retrieve/hnsw.js';
 import { Reranker, allocSlots, type PlaylistSlots } from '../rerank/reranker.js';
+import { blendActive, HybridBlend } from '../content/hybrid-blend.js';
 import { refreshQueries, type WeightedRows } from './refresh.js';
 import type { PlaylistTables, ShardSettings } from './tables.js';
 import { mixSeed } from '../util/random.js';
@@ -21,7 +23,7 @@ export interface PhaseSeconds {
   exclude: number;
   /** Native score + top-C (or HNSW search). */
   retrieve: number;
-  /** Relevance, MMR, caps and discoveries (plus gathering each user's history). */
+  /** Relevance, MMR, caps and discoveries (plus gathering each user's history and the hybrid blend). */
   rerank: number;
   /** History references of the final tracks. */
   reasons: number;
@@ -71,6 +73,7 @@ export function cpuClock(): number {
 export class ShardRunner {
   private reranker?: Reranker;
   private rerankKey = '';
+  private blend?: HybridBlend;
   private index?: { index: HnswIndex; defaultEf: number };
   private indexLoad?: Promise<HnswIndex>;
   private indexKey = '';
@@ -79,6 +82,8 @@ export class ShardRunner {
   /** Each user's history of the current shard: row i at i × historySize, histLen[i] long. */
   private hist = new Int32Array(64);
   private histLen = new Int32Array(64);
+  /** Entries of the last merged history (all positive tracks, not only the `h` kept). */
+  private histCount = 0;
   private cands?: CandidateLists;
 
   /** `clock` in ms: wall time by default; `cpuClock` profiles CPU time on a single thread. */
@@ -175,6 +180,7 @@ export class ShardRunner {
     const clock = this.clock;
     const t3 = clock();
     const rr = this.rerankerFor(t, s);
+    const blend = this.blendFor(t, s);
     const size = rr.opts.size;
     const out = allocSlots(users.length, size);
     let short = 0;
@@ -184,7 +190,11 @@ export class ShardRunner {
     if (this.histLen.length < users.length) this.histLen = new Int32Array(users.length);
     for (let i = 0; i < users.length; i++) {
       const history = this.history(t.seen, t.recent, users[i], h, i);
-      const n = rr.select(cands.items.subarray(i * C, (i + 1) * C), cands.scores.subarray(i * C, (i + 1) * C), history, mixSeed(seedUser ?? users[i], s.weekKey), out, i);
+      const items = cands.items.subarray(i * C, (i + 1) * C);
+      const scores = cands.scores.subarray(i * C, (i + 1) * C);
+      // The profile is the user's whole positive history (training + recent, net of skips).
+      if (blend && blend.setProfile(this.histItems, this.histWeight, this.histCount)) blend.apply(items, scores);
+      const n = rr.select(items, scores, history, mixSeed(seedUser ?? users[i], s.weekKey), out, i);
       if (n < size) short++;
     }
     const t4 = clock();
@@ -221,9 +231,25 @@ export class ShardRunner {
     return this.reranker;
   }
 
+  /** The hybrid stage for these tables and weights (kept while they stay the same), or undefined when off. */
+  private blendFor(t: PlaylistTables, s: ShardSettings): HybridBlend | undefined {
+    const w = s.hybrid;
+    if (!blendActive(w)) return undefined;
+    const c = t.content;
+    if (!c) throw new Error('weekly: a content weight needs content vectors, and the model carries no content model (train it with a catalog)');
+    if (c.unit.length !== (t.itemFactors.length / t.factors) * c.dim) {
+      throw new RangeError(`weekly: content vectors of length ${c.unit.length} do not cover the model's ${t.itemFactors.length / t.factors} tracks × ${c.dim}`);
+    }
+    const b = this.blend;
+    if (b && b.unitContent === c.unit && b.dim === c.dim && b.weights.cf === w.cf && b.weights.content === w.content) return b;
+    this.blend = new HybridBlend(c.unit, c.dim, w);
+    return this.blend;
+  }
+
   /** The user's `h` most weighted positive history tracks (training + recent), best first, as row `row` of the shard's histories. */
   private history(seen: WeightedRows, recent: WeightedRows | undefined, u: number, h: number, row: number): Int32Array {
     const n = this.mergeHistory(seen, recent, u);
+    this.histCount = n;
     const base = row * h;
     // Partial selection of the h heaviest.
     let got = 0;

@@ -20,7 +20,12 @@ function shareDeep<T>(v: T): T {
 }
 
 export function shareTables(t: PlaylistTables): PlaylistTables {
-  return { ...shareDeep({ ...t, features: undefined as unknown as ItemFeatures }), features: shareFeatures(t.features) };
+  const features = shareFeatures(t.features);
+  const shared: PlaylistTables = { ...shareDeep({ ...t, features: undefined as unknown as ItemFeatures, content: undefined }), features };
+  // The hybrid stage's content vectors are the diversity vectors: one shared copy serves both.
+  if (t.content) shared.content = { unit: t.content.unit === t.features.diversity ? features.diversity : share(t.content.unit), dim: t.content.dim };
+  else delete shared.content;
+  return shared;
 }
 
 /** The re-ranker's item features in shared memory; unitFactors and diversity are often the same array, shared once. */

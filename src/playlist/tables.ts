@@ -4,6 +4,7 @@
  * user range, so nothing large is copied per shard.
  */
 import type { ArtistRows, UserRows } from '../retrieve/exclusion-rows.js';
+import type { ResolvedBlendWeights } from '../content/hybrid-blend.js';
 import type { ItemFeatures } from '../rerank/item-features.js';
 import type { RerankOptions } from '../rerank/options.js';
 import type { FoldInParams, WeightedRows } from './refresh.js';
@@ -26,6 +27,11 @@ export interface PlaylistTables {
   /** Tracks of the user's last weekly playlists. */
   archive?: UserRows;
   features: ItemFeatures;
+  /**
+   * Unit content vectors aligned with the model's tracks (the hybrid stage's track side), when
+   * the model carries a content model; the same array as `features.diversity` then.
+   */
+  content?: { unit: Float32Array; dim: number };
 }
 
 export type RetrievalMode = 'exact' | 'hnsw';
@@ -53,4 +59,10 @@ export interface ShardSettings {
   ef?: number;
   /** Re-solve the factors of users with recent events before retrieval (default true). */
   foldInRecent: boolean;
+  /**
+   * The hybrid stage between retrieval and re-ranking: candidates rescored by CF and the
+   * similarity of their content to the user's history (content/hybrid-blend.ts). Absent or a
+   * content weight of 0: the CF scores as retrieved. A content weight needs `tables.content`.
+   */
+  hybrid?: ResolvedBlendWeights;
 }

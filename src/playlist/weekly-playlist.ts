@@ -21,6 +21,8 @@ import { mergeEvidence } from '../retrieve/fold-in.js';
 import { toShared } from '../util/shared-memory.js';
 import { evidenceFromEvents, type ListenEvent, type RecentEvidence } from './recent-events.js';
 import type { EventKind } from '../types.js';
+import { resolveBlendWeights } from '../content/hybrid-blend.js';
+import type { HybridWeights } from '../content/hybrid.js';
 
 export interface PlaylistRow {
   userId: string;
@@ -74,11 +76,19 @@ export interface WeeklyPlaylistOptions extends Omit<RerankOptions, 'asOf'> {
   retrieval?: RetrievalMode;
   indexDir?: string;
   ef?: number;
+  /**
+   * Blend the similarity of each candidate's content to the user's history into its CF score
+   * before re-ranking, as the weekly job's `hybrid` setting (default: CF only). A content weight
+   * needs a model that carries a content model, or `features.content`.
+   */
+  hybrid?: HybridWeights;
 }
 
 /** Track features and the artist table for one metadata table. */
 interface MetaState {
   features: ItemFeatures;
+  /** The content vectors of the features (their diversity vectors), when there are any. */
+  content?: { unit: Float32Array; dim: number };
   artistTracks: { indptr: Int32Array; indices: Int32Array };
 }
 
@@ -130,9 +140,12 @@ function metaStateFor(data: ModelData, st: ModelState, meta: TrackMeta, features
   const cached = features ? undefined : st.byMeta.get(meta);
   if (cached) return cached;
   const content = features?.content ? undefined : contentFeatures(data);
-  const ms = {
-    features: buildFeatures(data, meta, content ? { ...features, content } : features),
+  const input = content ? { ...features, content } : features;
+  const built = buildFeatures(data, meta, input);
+  const ms: MetaState = {
+    features: built,
     artistTracks: artistTrackRows(meta.trackArtist, meta.artists.size),
+    ...(input?.content ? { content: { unit: built.diversity, dim: built.diversityDim } } : {}),
   };
   if (!features) st.byMeta.set(meta, ms);
   return ms;
@@ -206,6 +219,7 @@ export async function weeklyPlaylist(model: { data: ModelData }, userId: string,
     dislikedArtists: artistIdx.length > 0 ? { byUser: oneRow(artistIdx), tracks: shared.artistTracks } : undefined,
     archive: oneRow((opts.archive ?? []).map(track).filter((t) => t >= 0)),
     features: shared.features,
+    ...(shared.content ? { content: shared.content } : {}),
   };
   const week = isoWeek(asOf);
   const settings = {
@@ -219,6 +233,7 @@ export async function weeklyPlaylist(model: { data: ModelData }, userId: string,
     indexDir: opts.indexDir,
     ef: opts.ef,
     foldInRecent: true,
+    ...(opts.hybrid ? { hybrid: resolveBlendWeights(opts.hybrid, 'weeklyPlaylist: options.hybrid') } : {}),
   } as const;
   const runner = st.runner;
   await runner.prepare(tables, settings);

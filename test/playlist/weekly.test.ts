@@ -375,3 +375,78 @@ describe('fold-in of recent events in the job', () => {
     for (let j = 0; j < k; j++) expect(q[j]).toBeCloseTo(expected[j], 4);
   });
 });
+
+describe('the hybrid stage (content similarity blended into the CF score before re-ranking)', () => {
+  // Content vectors: the track's genre, blurred by a little per-artist noise.
+  const G = world.genres;
+  const dim = G + 2;
+  const vectors = new Float32Array(data.items.size * dim);
+  for (let t = 0; t < data.items.size; t++) {
+    const a = meta.trackArtist[t];
+    vectors[t * dim + world.trackGenre[t]] = 1;
+    vectors[t * dim + G] = 0.2 * Math.sin(a * 1.7);
+    vectors[t * dim + G + 1] = 0.2 * Math.cos(a * 2.3);
+  }
+  const content = { vectors, dim };
+  const hybridTables = () => buildTables(data, { meta, recent, features: { content } });
+  const withHybrid = (w?: { cf: number; content: number }): ShardSettings => ({ ...settings(), ...(w ? { hybrid: w } : {}) });
+
+  /** Mean cosine between each user's playlist tracks and the genre profile of their training history. */
+  function profileFit(rows: number[][]): number {
+    let sum = 0;
+    let n = 0;
+    for (let u = 0; u < U; u++) {
+      const profile = new Float64Array(G);
+      for (let p = data.seen.indptr[u]; p < data.seen.indptr[u + 1]; p++) if (data.seen.pref[p] > 0) profile[world.trackGenre[data.seen.indices[p]]] += data.seen.weight[p];
+      const norm = Math.hypot(...profile);
+      for (const t of rows[u]) {
+        sum += profile[world.trackGenre[t]] / norm;
+        n++;
+      }
+    }
+    return sum / n;
+  }
+
+  it('moves every playlist toward the content of the listener\'s history as the content weight grows', async () => {
+    const fits: number[] = [];
+    for (const w of [undefined, { cf: 1, content: 0.5 }, { cf: 1, content: 2 }]) {
+      const { shards } = await job({ tables: hybridTables(), settings: withHybrid(w) });
+      const rows = rowsOf(shards);
+      expect(rows.every((r) => r.length === 30)).toBe(true);
+      fits.push(profileFit(rows));
+    }
+    console.log(`profile fit of the playlists: content weight 0 ${fits[0].toFixed(3)}, 0.5 ${fits[1].toFixed(3)}, 2 ${fits[2].toFixed(3)}`);
+    expect(fits[1]).toBeGreaterThan(fits[0] + 0.01);
+    expect(fits[2]).toBeGreaterThan(fits[1] + 0.01);
+    // A content weight of 0 is the CF-only job (with the same content diversity), bit for bit.
+    const off = await job({ tables: hybridTables(), settings: withHybrid({ cf: 1, content: 0 }) });
+    const plain = await job({ tables: hybridTables() });
+    expect(rowsOf(off.shards)).toEqual(rowsOf(plain.shards));
+  });
+
+  it('gives the same playlists on a worker pool and in weeklyPlaylist as on one thread', async () => {
+    const w = { cf: 1, content: 1 };
+    const single = await job({ tables: hybridTables(), settings: withHybrid(w) });
+    const pooled = await job({ tables: hybridTables(), settings: withHybrid(w), threads: 2 });
+    const rows = rowsOf(single.shards);
+    expect(rowsOf(pooled.shards)).toEqual(rows);
+    const kindName = ['play', 'skip', 'like', 'dislike', 'playlist_add', 'share', 'other'];
+    for (const u of [2, 9, 30]) {
+      const events = [];
+      for (let e = 0; e < log.length; e++) {
+        if (log.user[e] !== u) continue;
+        const ms = log.msPlayed[e];
+        events.push({ trackId: data.items.ids[log.track[e]], timestamp: log.timestamp[e], event: kindName[log.kind[e]], ...(Number.isNaN(ms) ? {} : { msPlayed: ms }), artistId: meta.artists.ids[log.artist![e]] });
+      }
+      const one = await weeklyPlaylist({ data }, `user-${u}`, { asOf, meta, candidates: 300, historySize: 20, recentEvents: events, features: { recentPopularity: recent.listeners, content }, hybrid: w });
+      expect(one.map((r) => data.items.get(r.trackId)), `user ${u}`).toEqual(rows[u]);
+    }
+  });
+
+  it('refuses a content weight without content vectors, and bad weights', async () => {
+    await expect(job({ settings: withHybrid({ cf: 1, content: 0.5 }) })).rejects.toThrow(/content weight needs content vectors/);
+    await expect(job({ tables: hybridTables(), settings: withHybrid({ cf: 0, content: 0 }) })).rejects.toThrow(/cannot both be 0/);
+    await expect(weeklyPlaylist({ data }, 'user-1', { asOf, meta, hybrid: { content: 1 } })).rejects.toThrow(/content weight needs content vectors/);
+    await expect(weeklyPlaylist({ data }, 'user-1', { asOf, meta, hybrid: { content: -1 } })).rejects.toThrow(/options.hybrid: the content weight must be/);
+  });
+});
