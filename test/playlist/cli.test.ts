@@ -8,6 +8,9 @@ import { saveModelDir } from '../../src/model/format.js';
 import { resolveRerankOptions } from '../../src/rerank/options.js';
 import { optionDefaults } from '../util/option-defaults.js';
 import { makeWorld } from './world.js';
+import { attachContent } from '../../src/content/attach.js';
+import { readCatalog } from '../../src/data/index.js';
+import { Model } from '../../src/model/model.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mixtape-weekly-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -75,6 +78,58 @@ describe('mixtape weekly', () => {
     expect(flag('--freshness')).toBe(d.freshnessBoost);
     expect(flag('--freshness-half-life')).toBe(d.freshnessHalfLifeDays);
     expect(flag('--seed')).toBe(d.seed);
+  });
+
+  it('takes the re-ranking knobs and hybrid weights of a tuned run config, with typed flags overriding them', async () => {
+    const world = makeWorld({ users: 80, seed: 24, artistsPerGenre: 10, tracksPerArtist: 4 });
+    const catalogFile = path.join(dir, 'catalog-hybrid.csv');
+    const lines = ['track_id,artist_id,genres,release_date'];
+    for (let t = 0; t < world.data.items.size; t++) lines.push(`track-${t},artist-${world.meta.trackArtist[t]},g${world.trackGenre[t]},2020-01-01`);
+    writeFileSync(catalogFile, lines.join('\n') + '\n');
+    const withContent = path.join(dir, 'model-content');
+    const model = new Model(world.data);
+    await model.withContent(attachContent(model, await readCatalog(catalogFile)).content).save(withContent);
+    const plain = path.join(dir, 'model-plain');
+    await saveModelDir(plain, world.data, '0.0.0');
+    writeFileSync(path.join(dir, 'recent-hybrid.csv'), 'user_id,track_id,timestamp,event,ms_played\nuser-1,track-3,2026-11-24T10:00:00Z,play,180000\n');
+    const config = path.join(dir, 'tuned.json');
+    writeFileSync(config, JSON.stringify({ comment: 'mixtape tune', hybrid: { cf: 1, content: 0.8 }, rerank: { lambda: 1, exploration: 0, artistCap: 1 }, signals: { halfLifeDays: 20 } }));
+    const args = (model: string, out: string): string[] => ['--model', model, '--events', path.join(dir, 'recent-hybrid.csv'), '--as-of', '2026-11-26', '--out', path.join(dir, out), '--threads', '1', '--json'];
+    const tuned = await weekly([...args(withContent, 'tuned.csv'), '--config', config]);
+    expect(tuned.hybrid).toEqual({ cf: 1, content: 0.8 });
+    const rows = (file: string): string[][] => readFileSync(path.join(dir, file), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    // artistCap 1 and no discoveries, from the config.
+    const byUser = new Map<string, string[][]>();
+    for (const r of rows('tuned.csv')) byUser.set(r[0], [...(byUser.get(r[0]) ?? []), r]);
+    for (const list of byUser.values()) {
+      expect(new Set(list.map((r) => r[4])).size).toBe(list.length);
+      expect(list.some((r) => r[6].startsWith('a discovery'))).toBe(false);
+    }
+    // Typed flags win over the config; the same knobs typed give the same playlists.
+    const typed = await weekly([...args(withContent, 'typed.csv'), '--content-weight', '0.8', '--lambda', '1', '--explore', '0', '--artist-cap', '1']);
+    expect(typed.hybrid).toEqual({ cf: 1, content: 0.8 });
+    const overridden = await weekly([...args(withContent, 'overridden.csv'), '--config', config, '--content-weight', '0']);
+    expect(overridden.hybrid).toEqual({ cf: 1, content: 0 });
+    expect(rows('overridden.csv')).not.toEqual(rows('tuned.csv'));
+    // Only user-1 has a recent event: the config's half-life (20 days, not 10) weighs it differently.
+    const others = (file: string): string[][] => rows(file).filter((r) => r[0] !== 'user-1');
+    expect(others('typed.csv')).toEqual(others('tuned.csv'));
+    expect(rows('typed.csv')).not.toEqual(rows('tuned.csv'));
+    // The config's signals overrides read the recent events: here one dislike excludes an artist (2 by default).
+    const top = rows('typed.csv').find((r) => r[0] === 'user-1')!;
+    const artist = world.meta.artists.get(top[4])!;
+    const other = [...world.meta.trackArtist.keys()].find((t) => world.meta.trackArtist[t] === artist && `track-${t}` !== top[3])!;
+    writeFileSync(path.join(dir, 'recent-dislike.csv'), `user_id,track_id,timestamp,event,ms_played,artist_id\nuser-1,track-3,2026-11-24T10:00:00Z,play,180000,artist-${world.meta.trackArtist[3]}\nuser-1,track-${other},2026-11-24T11:00:00Z,dislike,,${top[4]}\n`);
+    const strict = path.join(dir, 'strict.json');
+    writeFileSync(strict, JSON.stringify({ signals: { artistDislikeMin: 1 } }));
+    const disliked = [...args(withContent, 'disliked.csv'), '--config', strict];
+    disliked[disliked.indexOf('--events') + 1] = path.join(dir, 'recent-dislike.csv');
+    await weekly(disliked);
+    const user1 = rows('disliked.csv').filter((r) => r[0] === 'user-1');
+    expect(user1).toHaveLength(30);
+    expect(user1.some((r) => r[4] === top[4])).toBe(false);
+    await expect(weekly([...args(plain, 'no-content.csv'), '--content-weight', '0.5'])).rejects.toThrow(/carries no content model \(train it with --catalog\)/);
+    await expect(weekly([...args(withContent, 'zero.csv'), '--cf-weight', '0'])).rejects.toThrow(/cannot both be 0/);
   });
 
   it('says so when no track has a known artist (no artist_id column, no catalog)', async () => {

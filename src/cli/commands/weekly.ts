@@ -14,6 +14,10 @@ import { DEFAULT_CANDIDATES, type RetrievalMode } from '../../playlist/tables.js
 import { isoWeek, weekKey } from '../../playlist/week.js';
 import { DEFAULT_SPACE, INDEX_META_FILE, saveIndex, type MipsSpace } from '../../retrieve/hnsw.js';
 import { resolveRerankOptions } from '../../rerank/options.js';
+import { applyWeeklyConfig } from '../../config/apply.js';
+import { loadRunConfig } from '../../config/run-config.js';
+import { resolveBlendWeights } from '../../content/hybrid-blend.js';
+import type { SignalsConfigInput } from '../../signals/index.js';
 import { defaultThreads } from '../../util/worker-pool.js';
 import { date, int, num, oneOf, peakRssMb } from '../options.js';
 import { formatIngestLine, ingestJson } from '../ingest-summary.js';
@@ -49,6 +53,9 @@ interface WeeklyFlags extends PrivacyFlags, EventColumnFlags {
   newListeners: boolean;
   checkpointSeconds: number;
   foldIn: boolean;
+  cfWeight: number;
+  contentWeight: number;
+  config?: string;
   skipBad?: boolean;
   json?: boolean;
 }
@@ -80,6 +87,9 @@ export function registerWeekly(program: Command): void {
     .option('--freshness <x>', 'relevance boost of brand-new releases (0 = off)', num(0), RERANK.freshnessBoost)
     .option('--freshness-half-life <days>', 'half-life of the freshness boost', num(0), RERANK.freshnessHalfLifeDays)
     .option('--seed <n>', 'seed of the discovery draw', int(0), RERANK.seed)
+    .option('--content-weight <x>', 'weight of the similarity of each candidate\'s content to the listener\'s history, blended into its CF score before re-ranking (0 = CF only; needs a model trained with a catalog)', num(0), 0)
+    .option('--cf-weight <x>', 'weight of the CF score in that blend', num(0), 1)
+    .option('--config <file>', 'run config (JSON, e.g. from `mixtape tune`): its re-ranking knobs (lambda, exploration, artistCap), hybrid weights and signals overrides (for the recent events); explicit flags override it')
     .option('--retrieval <mode>', 'exact | hnsw', oneOf('exact', 'hnsw'), 'exact')
     .option('--space <space>', 'HNSW space when the index is built: augmented | ip', oneOf('augmented', 'ip'), DEFAULT_SPACE)
     .option('--m <n>', 'HNSW graph degree when the index is built', int(2), 32)
@@ -94,10 +104,14 @@ export function registerWeekly(program: Command): void {
     .option('--skip-bad', 'skip malformed event rows instead of failing')
     .option('--json', 'print the summary as JSON on stdout');
   // A model trained with --pseudonymize holds tokens: the recent events' user ids must get the same ones.
-  addPrivacyFlags(addEventColumnFlags(cmd, { ids: true })).action(async (f: WeeklyFlags) => {
+  addPrivacyFlags(addEventColumnFlags(cmd, { ids: true })).action(async (flags: WeeklyFlags) => {
       const started = performance.now();
+      const config = flags.config ? loadRunConfig(flags.config) : undefined;
+      const f = applyWeeklyConfig(flags, config, cmd);
+      const hybrid = resolveBlendWeights({ cf: f.cfWeight, content: f.contentWeight }, 'weekly: --cf-weight/--content-weight');
       const model = await Model.load(f.model);
       const data = model.data;
+      if (hybrid.content > 0 && !data.content) throw new Error(`weekly: a content weight of ${hybrid.content} needs content vectors, and the model in ${f.model} carries no content model (train it with --catalog)`);
       // A week without fresh events is a week like any other: the playlists come from the model alone.
       const reading = readProgress('reading', !!f.json);
       const { log, report: ingest } = await readEvents(f.events, { ...eventColumnOptions(f), onProgress: reading.onProgress, asOf: f.asOf, skipBad: f.skipBad ?? false, allowEmpty: true, ...ingestPrivacyOptions(f, 'events') }).finally(reading.stop);
@@ -110,7 +124,7 @@ export function registerWeekly(program: Command): void {
       let withoutArtist = 0;
       for (let t = 0; t < meta.trackArtist.length; t++) if (meta.trackArtist[t] < 0) withoutArtist++;
       const week = isoWeek(f.asOf);
-      const recent = recentTables(data, meta, log, f.asOf, { newListeners: f.newListeners });
+      const recent = recentTables(data, meta, log, f.asOf, { newListeners: f.newListeners, ...(config?.signals ? { signals: config.signals as SignalsConfigInput } : {}) });
       let archive;
       let archiveWeeksUsed: string[] = [];
       if (f.archive) {
@@ -152,6 +166,7 @@ export function registerWeekly(program: Command): void {
             indexDir: f.model,
             ef: f.ef,
             foldInRecent: f.foldIn,
+            hybrid,
           },
           userIds: recent.users.ids,
           names: {
@@ -182,6 +197,7 @@ export function registerWeekly(program: Command): void {
         recentUnknownUsers: recent.unknownUsers,
         recentUnknownTracks: recent.unknownTracks,
         diversity: content ? { space: 'content', dim: content.dim, tracksWithoutContent: content.missing } : { space: 'factors' },
+        hybrid,
         totalSeconds: (performance.now() - started) / 1000,
         peakRssMb: peakRssMb(),
       };
