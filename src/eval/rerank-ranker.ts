@@ -1,7 +1,8 @@
 /**
  * The production re-ranking stage as an evaluation Ranker: exact top-C candidates from the
- * factors, then the Reranker (popularity debiasing, MMR diversity, artist cap, exploration slots)
- * cuts each user's list to K. Evaluating a few settings gives the accuracy–diversity trade-off.
+ * factors, the hybrid blend when content is weighted (as the weekly job's), then the Reranker
+ * (popularity debiasing, MMR diversity, artist cap, exploration slots) cuts each user's list to
+ * K. Evaluating a few settings gives the accuracy–diversity trade-off.
  */
 import { Reranker, allocSlots } from '../rerank/reranker.js';
 import type { ItemFeatures } from '../rerank/item-features.js';
@@ -14,6 +15,7 @@ import { shareFeatures } from '../playlist/shared.js';
 import { toShared } from '../util/shared-memory.js';
 import { createWorkerPool, defaultThreads } from '../util/worker-pool.js';
 import type { RowSets } from './sparse.js';
+import { blendCandidates, type CandidateBlend } from './blend-candidates.js';
 
 export interface RerankFeaturesInput {
   itemFactors: Float32Array;
@@ -56,12 +58,15 @@ export class RerankRanker implements Ranker {
     private readonly options: RerankOptions,
     /** Candidates per user handed to the re-ranker. */
     private readonly pool = RERANK_POOL,
+    /** The hybrid stage between retrieval and re-ranking (absent: CF scores as retrieved). */
+    private readonly blend?: CandidateBlend,
   ) {}
 
   recommend(users: Int32Array, k: number, exclude: RowSets): Int32Array {
     checkRecommendArgs(this.name, users, k, exclude);
     if (k === 0 || users.length === 0) return new Int32Array(users.length * k).fill(-1);
     const cand = factorCandidates(this.userFactors, this.itemFactors, this.factors, users, Math.max(this.pool, k), exclude);
+    if (this.blend) blendCandidates(cand, users, this.blend);
     return rerankCandidates(cand, users, k, this.features, this.options);
   }
 
@@ -70,6 +75,7 @@ export class RerankRanker implements Ranker {
     checkRecommendArgs(this.name, users, k, exclude);
     if (k === 0 || users.length === 0) return new Int32Array(users.length * k).fill(-1);
     const cand = await factorCandidatesAsync(this.userFactors, this.itemFactors, this.factors, users, Math.max(this.pool, k), exclude, threads);
+    if (this.blend) blendCandidates(cand, users, this.blend);
     return rerankCandidates(cand, users, k, this.features, this.options);
   }
 }

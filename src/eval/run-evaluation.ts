@@ -23,6 +23,8 @@ import { RERANK_POOL, rerankFeatures, rerankSettings } from './rerank-ranker.js'
 import { loadRunData, type RunData, type RunDataFlags } from './run-data.js';
 import { formatIngestLine, ingestJson, type IngestJson } from '../data/ingest-summary.js';
 import { historyRows, trainRunModel } from './run-model.js';
+import { blendCandidates, type CandidateBlend } from './blend-candidates.js';
+import { blendActive, resolveBlendWeights } from '../content/hybrid-blend.js';
 import { makeSplit, type RunSplit, type SplitKind } from './run-split.js';
 import { itemUserCounts, positiveRows } from './sparse.js';
 import type { PairedResult } from './stats.js';
@@ -144,7 +146,9 @@ export async function runEvaluation(data: RunData, dataset: string, opts: Evalua
   }
 
   const features = rerankFeatures({ itemFactors: trained.itemFactors, factors: trained.factors, popularity, ...(itemArtist ? { artist: itemArtist } : {}), ...(content && content.matched > 0 ? { diversity: vectors } : {}) });
-  const tradeoff = await measureTradeoff(outcomes[0].users, evalSplit, split, trained, features, vectors, config, opts.threads);
+  const weights = resolveBlendWeights(config.hybrid, 'run config: hybrid');
+  const blend = content && blendActive(weights) ? { content, history, weights } : undefined;
+  const tradeoff = await measureTradeoff(outcomes[0].users, evalSplit, split, trained, features, vectors, config, blend, opts.threads);
 
   const examples = exampleUsers(outcomes[0], split, history, data, catalog, opts.examples ?? 3, seed);
   const total = (performance.now() - t0) / 1000 + loadSeconds;
@@ -219,12 +223,15 @@ async function measureTradeoff(
   features: ReturnType<typeof rerankFeatures>,
   vectors: { data: Float32Array; dim: number },
   config: RunConfig,
+  blend: CandidateBlend | undefined,
   threads?: number,
 ): Promise<EvaluationJson['tradeoff']> {
   const k = 20;
   const exclude = evalSplit.exclude ?? split.train;
   // Every setting re-ranks the same candidates: score them once, then re-rank the settings side by side.
   const cand = await factorCandidatesAsync(trained.userFactors, trained.itemFactors, trained.factors, users, Math.max(RERANK_POOL, k), exclude, threads);
+  // With a content weight in the config, the settings re-rank blended candidates, as the weekly job does.
+  if (blend) blendCandidates(cand, users, blend);
   const settings = tradeoffSettings(config);
   const lists = await rerankSettings(cand, users, k, features, settings.map((s) => s.options), threads);
   return settings.map(({ label, options }, i) => {

@@ -8,7 +8,8 @@ import { HybridRanker } from '../eval/hybrid-ranker.js';
 import { accuracyAtK, intraListDiversity } from '../eval/metrics.js';
 import { FactorRanker } from '../eval/model-ranker.js';
 import { recommendLists, type Ranker } from '../eval/ranker.js';
-import { rerankFeatures, RerankRanker } from '../eval/rerank-ranker.js';
+import { RERANK_POOL, rerankFeatures, RerankRanker } from '../eval/rerank-ranker.js';
+import { blendActive, resolveBlendWeights } from '../content/hybrid-blend.js';
 import { rerankOptionsOf } from '../eval/run-evaluation.js';
 import { historyRows, trainRunModel, type TrainedRunModel } from '../eval/run-model.js';
 import type { RunSplit } from '../eval/run-split.js';
@@ -55,7 +56,10 @@ export function pipelineRanker(trained: TrainedRunModel, split: RunSplit, config
       ...(s.artist ? { artist: s.artist } : {}),
       ...(s.content ? { diversity: s.content } : {}),
     });
-    return { ranker: new RerankRanker('rerank', trained.userFactors, trained.itemFactors, trained.factors, features, rerankOptionsOf(config)), vectors };
+    // With a content weight chosen, the knobs are tuned on blended candidates, as the weekly job re-ranks them.
+    const weights = resolveBlendWeights(config.hybrid);
+    const blend = s.content && blendActive(weights) ? { content: s.content, history: historyRows(split), weights } : undefined;
+    return { ranker: new RerankRanker('rerank', trained.userFactors, trained.itemFactors, trained.factors, features, rerankOptionsOf(config), RERANK_POOL, blend), vectors };
   }
   if (stage === 'content' && s.content) {
     return { ranker: new HybridRanker('hybrid', trained.userFactors, trained.itemFactors, trained.factors, s.content, historyRows(split), config.hybrid ?? {}), vectors };
