@@ -1,21 +1,18 @@
 /**
- * The production re-ranking stage as an evaluation Ranker: exact top-C candidates from the
- * factors, the hybrid blend when content is weighted (as the weekly job's), then the Reranker
- * (popularity debiasing, MMR diversity, artist cap, exploration slots) cuts each user's list to
- * K. Evaluating a few settings gives the accuracy–diversity trade-off.
+ * The production re-ranking stage for evaluation: on a block of exact top-C candidates from the
+ * factors (blended with content first when the config weighs it, eval/blend-candidates.ts), the
+ * Reranker (popularity debiasing, MMR diversity, artist cap, exploration slots) cuts each user's
+ * list to K. Evaluating a few settings gives the accuracy–diversity trade-off.
  */
 import { Reranker, allocSlots } from '../rerank/reranker.js';
 import type { ItemFeatures } from '../rerank/item-features.js';
 import { unitRows } from '../rerank/item-features.js';
 import type { RerankOptions } from '../rerank/options.js';
-import { factorCandidates, factorCandidatesAsync, type CandidateBlock } from './candidates.js';
-import { checkRecommendArgs, type Ranker } from './ranker.js';
+import type { CandidateBlock } from './candidates.js';
 import type { RerankTask } from './rerank-worker.js';
 import { shareFeatures } from '../playlist/shared.js';
 import { toShared } from '../util/shared-memory.js';
 import { createWorkerPool, defaultThreads } from '../util/worker-pool.js';
-import type { RowSets } from './sparse.js';
-import { blendCandidates, type CandidateBlend } from './blend-candidates.js';
 
 export interface RerankFeaturesInput {
   itemFactors: Float32Array;
@@ -48,38 +45,6 @@ export function rerankFeatures(o: RerankFeaturesInput): ItemFeatures {
 /** Candidates per user handed to the re-ranker by default. */
 export const RERANK_POOL = 150;
 
-export class RerankRanker implements Ranker {
-  constructor(
-    readonly name: string,
-    private readonly userFactors: Float32Array,
-    private readonly itemFactors: Float32Array,
-    private readonly factors: number,
-    private readonly features: ItemFeatures,
-    private readonly options: RerankOptions,
-    /** Candidates per user handed to the re-ranker. */
-    private readonly pool = RERANK_POOL,
-    /** The hybrid stage between retrieval and re-ranking (absent: CF scores as retrieved). */
-    private readonly blend?: CandidateBlend,
-  ) {}
-
-  recommend(users: Int32Array, k: number, exclude: RowSets): Int32Array {
-    checkRecommendArgs(this.name, users, k, exclude);
-    if (k === 0 || users.length === 0) return new Int32Array(users.length * k).fill(-1);
-    const cand = factorCandidates(this.userFactors, this.itemFactors, this.factors, users, Math.max(this.pool, k), exclude);
-    if (this.blend) blendCandidates(cand, users, this.blend);
-    return rerankCandidates(cand, users, k, this.features, this.options);
-  }
-
-  /** The candidates scored on the libuv thread pool; the re-ranking stays on this thread. */
-  async recommendAsync(users: Int32Array, k: number, exclude: RowSets, threads?: number): Promise<Int32Array> {
-    checkRecommendArgs(this.name, users, k, exclude);
-    if (k === 0 || users.length === 0) return new Int32Array(users.length * k).fill(-1);
-    const cand = await factorCandidatesAsync(this.userFactors, this.itemFactors, this.factors, users, Math.max(this.pool, k), exclude, threads);
-    if (this.blend) blendCandidates(cand, users, this.blend);
-    return rerankCandidates(cand, users, k, this.features, this.options);
-  }
-}
-
 /**
  * Each user's candidates (row r of `cand` belongs to users[r]) cut to k by the re-ranker, as
  * users.length × k, −1 padded. Settings compared on the same users can share one scoring.
@@ -100,9 +65,35 @@ export function rerankCandidates(cand: CandidateBlock, users: Int32Array, k: num
 }
 
 /**
- * `rerankCandidates` for several settings at once, one pool thread per setting at a time (the
- * accuracy–diversity chart); candidates and features go to the threads in shared memory.
+ * Re-ranks one candidate block under many settings, one pool thread per setting at a time (the
+ * accuracy–diversity chart, tune's re-ranking stage); the candidates and features go to shared
+ * memory once, however many batches of settings follow.
  */
+export class RerankSettingsPool {
+  private readonly shared: Omit<RerankTask, 'options'>;
+  private readonly pool: ReturnType<typeof createWorkerPool>;
+
+  constructor(cand: CandidateBlock, users: Int32Array, k: number, features: ItemFeatures, threads = defaultThreads()) {
+    this.shared = {
+      cand: { items: toShared(cand.items), scores: toShared(cand.scores), width: cand.width },
+      users: toShared(users),
+      k,
+      features: shareFeatures(features),
+    };
+    this.pool = createWorkerPool(import.meta.url, 'rerank-worker', threads);
+  }
+
+  /** Each setting's lists (users.length × k, −1 padded), in the order given. */
+  async run(settings: readonly RerankOptions[]): Promise<Int32Array[]> {
+    return (await Promise.all(settings.map((options) => this.pool.run({ ...this.shared, options } satisfies RerankTask)))) as Int32Array[];
+  }
+
+  async destroy(): Promise<void> {
+    await this.pool.destroy();
+  }
+}
+
+/** `rerankCandidates` for several settings at once, on a pool of its own. */
 export async function rerankSettings(
   cand: CandidateBlock,
   users: Int32Array,
@@ -111,15 +102,9 @@ export async function rerankSettings(
   settings: readonly RerankOptions[],
   threads = defaultThreads(),
 ): Promise<Int32Array[]> {
-  const shared = {
-    cand: { items: toShared(cand.items), scores: toShared(cand.scores), width: cand.width },
-    users: toShared(users),
-    k,
-    features: shareFeatures(features),
-  };
-  const pool = createWorkerPool(import.meta.url, 'rerank-worker', Math.max(1, Math.min(threads, settings.length)));
+  const pool = new RerankSettingsPool(cand, users, k, features, Math.max(1, Math.min(threads, settings.length)));
   try {
-    return (await Promise.all(settings.map((options) => pool.run({ ...shared, options } satisfies RerankTask)))) as Int32Array[];
+    return await pool.run(settings);
   } finally {
     await pool.destroy();
   }

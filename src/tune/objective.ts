@@ -2,14 +2,17 @@
  * What a trial measures: NDCG@20 of a configuration on a split (the validation split while
  * searching, the test split once at the end), with the same candidate rules as `mixtape evaluate`.
  */
-import type { RunConfig } from '../config/run-config.js';
+import type { RerankParams, RunConfig } from '../config/run-config.js';
 import { trainOptionsOf } from '../config/run-config.js';
 import { HybridRanker } from '../eval/hybrid-ranker.js';
 import { accuracyAtK, intraListDiversity } from '../eval/metrics.js';
 import { FactorRanker } from '../eval/model-ranker.js';
 import { recommendLists, type Ranker } from '../eval/ranker.js';
-import { RERANK_POOL, rerankFeatures, RerankRanker } from '../eval/rerank-ranker.js';
+import { RERANK_POOL, rerankFeatures, RerankSettingsPool } from '../eval/rerank-ranker.js';
 import { blendActive, resolveBlendWeights } from '../content/hybrid-blend.js';
+import { blendCandidates } from '../eval/blend-candidates.js';
+import { factorCandidatesAsync } from '../eval/candidates.js';
+import { defaultThreads } from '../util/worker-pool.js';
 import { rerankOptionsOf } from '../eval/run-evaluation.js';
 import { historyRows, trainRunModel, type TrainedRunModel } from '../eval/run-model.js';
 import type { RunSplit } from '../eval/run-split.js';
@@ -45,10 +48,30 @@ export interface Scorers {
   artist?: Int32Array;
 }
 
-/** The config's full pipeline on a trained model: CF (or hybrid when weighted), then re-ranking when set. */
-export function pipelineRanker(trained: TrainedRunModel, split: RunSplit, config: RunConfig, s: Scorers, stage: 'cf' | 'content' | 'rerank'): { ranker: Ranker; vectors: { data: Float32Array; dim: number } } {
+/** The config's CF or hybrid ranker on a trained model (re-ranking settings go through RerankStage). */
+export function pipelineRanker(trained: TrainedRunModel, split: RunSplit, config: RunConfig, s: Scorers, stage: 'cf' | 'content'): { ranker: Ranker; vectors: { data: Float32Array; dim: number } } {
   const vectors = s.content ?? { data: trained.itemFactors, dim: trained.factors };
-  if (stage === 'rerank') {
+  if (stage === 'content' && s.content) {
+    return { ranker: new HybridRanker('hybrid', trained.userFactors, trained.itemFactors, trained.factors, s.content, historyRows(split), config.hybrid ?? {}), vectors };
+  }
+  return { ranker: new FactorRanker('als', trained.userFactors, trained.itemFactors, trained.factors), vectors };
+}
+
+/**
+ * What every re-ranking trial shares: the evaluated users' candidates from the trained model
+ * (blended with content when the config weighs it, as the weekly job does) and the item features,
+ * computed once, and a pool that re-ranks them under one setting per thread.
+ */
+export class RerankStage {
+  private constructor(
+    private readonly split: RunSplit,
+    private readonly users: Int32Array,
+    private readonly vectors: { data: Float32Array; dim: number },
+    private readonly pool: RerankSettingsPool,
+  ) {}
+
+  static async open(trained: TrainedRunModel, split: RunSplit, config: RunConfig, s: Scorers, threads = defaultThreads()): Promise<RerankStage> {
+    const vectors = s.content ?? { data: trained.itemFactors, dim: trained.factors };
     const features = rerankFeatures({
       itemFactors: trained.itemFactors,
       factors: trained.factors,
@@ -56,13 +79,20 @@ export function pipelineRanker(trained: TrainedRunModel, split: RunSplit, config
       ...(s.artist ? { artist: s.artist } : {}),
       ...(s.content ? { diversity: s.content } : {}),
     });
-    // With a content weight chosen, the knobs are tuned on blended candidates, as the weekly job re-ranks them.
+    const users = evaluatedUsers(split);
+    const cand = await factorCandidatesAsync(trained.userFactors, trained.itemFactors, trained.factors, users, Math.max(RERANK_POOL, K), split.exclude ?? split.train, threads);
     const weights = resolveBlendWeights(config.hybrid);
-    const blend = s.content && blendActive(weights) ? { content: s.content, history: historyRows(split), weights } : undefined;
-    return { ranker: new RerankRanker('rerank', trained.userFactors, trained.itemFactors, trained.factors, features, rerankOptionsOf(config), RERANK_POOL, blend), vectors };
+    if (s.content && blendActive(weights)) blendCandidates(cand, users, { content: s.content, history: historyRows(split), weights });
+    return new RerankStage(split, users, vectors, new RerankSettingsPool(cand, users, K, features, threads));
   }
-  if (stage === 'content' && s.content) {
-    return { ranker: new HybridRanker('hybrid', trained.userFactors, trained.itemFactors, trained.factors, s.content, historyRows(split), config.hybrid ?? {}), vectors };
+
+  /** NDCG@20 and ILD@20 of each setting, side by side on the pool. */
+  async score(settings: readonly RerankParams[]): Promise<SplitScore[]> {
+    const lists = await this.pool.run(settings.map((rerank) => rerankOptionsOf({ rerank })));
+    return lists.map((l) => ({ ndcg: accuracyAtK(l, K, this.users, this.split.test, K).mean.ndcg, diversity: intraListDiversity(l, K, K, this.vectors.data, this.vectors.dim).mean }));
   }
-  return { ranker: new FactorRanker('als', trained.userFactors, trained.itemFactors, trained.factors), vectors };
+
+  async close(): Promise<void> {
+    await this.pool.destroy();
+  }
 }

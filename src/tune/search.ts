@@ -23,7 +23,8 @@ import { resolveTrainOptions } from '../train/options.js';
 import { makeSplit, makeValidationSplit, type RunSplit, type SplitKind, type SplitSpec } from '../eval/run-split.js';
 import type { TrainedRunModel } from '../eval/run-model.js';
 import { SeededRandom } from '../eval/random.js';
-import { pipelineRanker, scoreRanker, trainFor, type Scorers } from './objective.js';
+import { pipelineRanker, RerankStage, scoreRanker, trainFor, type Scorers } from './objective.js';
+import { defaultThreads } from '../util/worker-pool.js';
 import { ARTIST_CAPS, CfSampler, CONTENT_WEIGHTS, EXPLORATIONS, LAMBDAS, type CfCandidate } from './space.js';
 import { TrialLog, trialKey, type TrialRecord } from './trial-log.js';
 import { TuneCostModel } from './cost-model.js';
@@ -163,7 +164,7 @@ export async function runTune(data: RunData, o: TuneOptions): Promise<TuneResult
   const model = async (): Promise<TrainedRunModel> => (trained ??= await trainFor(validation, config, o.threads));
   /** ms of the last stage-2/3 trial without the shared model's training. */
   let lastReuseMs = 0;
-  const reuseTrial = async (stage: 'content' | 'rerank', params: Record<string, unknown>, cfg: RunConfig): Promise<TrialRecord> => {
+  const reuseTrial = async (stage: 'content', params: Record<string, unknown>, cfg: RunConfig): Promise<TrialRecord> => {
     const key = trialKey(stage, { ...cfParams(best.cand), ...params }, full);
     const cached = log.get(key);
     if (cached) return cached;
@@ -195,6 +196,8 @@ export async function runTune(data: RunData, o: TuneOptions): Promise<TuneResult
   }
 
   // Stage 3: re-ranking knobs, pure relevance first, then a seeded random order of the grid.
+  // Every setting re-ranks the same candidates: scored (and blended) once, then `width` settings
+  // at a time side by side on the pool; a batch starts when one like the last fits.
   const caps = scorers.artist ? ARTIST_CAPS : [2];
   const grid: { lambda: number; exploration: number; artistCap: number }[] = [];
   for (const lambda of LAMBDAS) for (const exploration of EXPLORATIONS) for (const artistCap of caps) grid.push({ lambda, exploration, artistCap });
@@ -204,9 +207,35 @@ export async function runTune(data: RunData, o: TuneOptions): Promise<TuneResult
     [grid[i], grid[j]] = [grid[j], grid[i]];
   }
   const rerankRecs: TrialRecord[] = [];
-  for (const g of grid) {
-    if (!reuseFits(stagesDeadline) && rerankRecs.length >= 2) break;
-    rerankRecs.push(await reuseTrial('rerank', g, { ...config, rerank: g }));
+  const width = o.threads ?? defaultThreads();
+  let stage3: RerankStage | undefined;
+  try {
+    for (let i = 0; i < grid.length; ) {
+      if (!reuseFits(stagesDeadline) && rerankRecs.length >= 2) break;
+      const batch: { g: (typeof grid)[number]; key: string }[] = [];
+      for (; i < grid.length && batch.length < width; i++) {
+        const key = trialKey('rerank', { ...cfParams(best.cand), ...grid[i] }, full);
+        const cached = log.get(key);
+        if (cached) rerankRecs.push(cached);
+        else batch.push({ g: grid[i], key });
+      }
+      if (batch.length === 0) continue;
+      const t = performance.now();
+      const m = await model();
+      const scoring = performance.now();
+      stage3 ??= await RerankStage.open(m, validation, config, scorers, o.threads);
+      const scores = await stage3.score(batch.map((b) => b.g));
+      lastReuseMs = performance.now() - scoring;
+      const seconds = (performance.now() - t) / 1000 / batch.length;
+      batch.forEach(({ g, key }, j) => {
+        const rec: TrialRecord = { key, stage: 'rerank', params: g, iterations: full, ndcg: scores[j].ndcg, diversity: scores[j].diversity, seconds };
+        log.add(rec);
+        say(`rerank ${JSON.stringify(g)}: NDCG@20 ${rec.ndcg.toFixed(4)}, ILD ${scores[j].diversity.toFixed(4)}`);
+        rerankRecs.push(rec);
+      });
+    }
+  } finally {
+    await stage3?.close();
   }
   const top = Math.max(...rerankRecs.map((r) => r.ndcg));
   const tol = o.rerankTolerance ?? 0.05;

@@ -3,7 +3,7 @@ import { resolveBlendWeights } from '../../src/content/hybrid-blend.js';
 import { HybridScorer } from '../../src/content/hybrid.js';
 import { blendCandidates } from '../../src/eval/blend-candidates.js';
 import { factorCandidates } from '../../src/eval/candidates.js';
-import { RerankRanker, rerankFeatures } from '../../src/eval/rerank-ranker.js';
+import { rerankCandidates, rerankFeatures } from '../../src/eval/rerank-ranker.js';
 import { randomInteractions, rowsOf } from './fixtures.js';
 import { mulberry32, randomFloats } from '../reference/random.js';
 
@@ -61,14 +61,16 @@ describe('the hybrid stage on evaluation candidates', () => {
     const options = { lambda: 1, explorationShare: 0, artistCap: 1 << 20, popularityPenalty: 0 };
     const blend = { content: { data: content, dim }, history, weights };
     const width = 20;
-    const lists = new RerankRanker('rerank', U, V, k, features, options, width, blend).recommend(users, 8, exclude);
-    const plain = new RerankRanker('rerank', U, V, k, features, options, width).recommend(users, 8, exclude);
     const cand = factorCandidates(U, V, k, users, width, exclude);
+    const plain = rerankCandidates(cand, users, 8, features, options);
+    const blended = { ...cand, scores: cand.scores.slice() };
+    blendCandidates(blended, users, blend);
+    const lists = rerankCandidates(blended, users, 8, features, options);
     let differ = 0;
     for (let r = 0; r < usersN; r++) {
       const want = referenceOrder(cand.items.subarray(r * width, (r + 1) * width), cand.scores.subarray(r * width, (r + 1) * width), r).slice(0, 8);
       expect(Array.from(lists.subarray(r * 8, (r + 1) * 8)), `user ${r}`).toEqual(want);
-      if (lists.subarray(r * 8, (r + 1) * 8).some((x, i) => x !== plain[r * 8 + i])) differ++;
+      if (lists.subarray(r * 8, (r + 1) * 8).some((x: number, i: number) => x !== plain[r * 8 + i])) differ++;
     }
     expect(differ).toBeGreaterThan(usersN / 2);
   });

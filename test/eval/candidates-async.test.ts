@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { factorCandidates, factorCandidatesAsync } from '../../src/eval/candidates.js';
 import { FactorRanker } from '../../src/eval/model-ranker.js';
-import { RerankRanker, rerankCandidates, rerankFeatures, rerankSettings } from '../../src/eval/rerank-ranker.js';
+import { rerankCandidates, rerankFeatures, rerankSettings, RerankSettingsPool } from '../../src/eval/rerank-ranker.js';
 import { rowsOf } from './fixtures.js';
 import { mulberry32, randomFloats } from '../reference/random.js';
 
@@ -33,12 +33,9 @@ describe('factor candidates on the thread pool', () => {
     await expect(factorCandidatesAsync(U, V, k, users, 5, exclude, 0)).rejects.toThrow(/threads/);
   });
 
-  it('serve the factor and re-ranking rankers with the same lists as their synchronous path', async () => {
+  it('serve the factor ranker with the same lists as its synchronous path', async () => {
     const als = new FactorRanker('als', U, V, k);
     expect(await als.recommendAsync(users, 10, exclude, 2)).toEqual(als.recommend(users, 10, exclude));
-    const features = rerankFeatures({ itemFactors: V, factors: k, popularity: Array.from({ length: itemsN }, (_, i) => (i * 7) % 13) });
-    const rr = new RerankRanker('rerank', U, V, k, features, { lambda: 0.7, explorationShare: 0.2, artistCap: 1 << 20 }, 20);
-    expect(await rr.recommendAsync(users, 10, exclude, 2)).toEqual(rr.recommend(users, 10, exclude));
     await expect(als.recommendAsync(Int32Array.from([usersN]), 3, exclude)).rejects.toThrow(/no row in exclude/);
   });
 
@@ -49,5 +46,14 @@ describe('factor candidates on the thread pool', () => {
     const got = await rerankSettings(cand, users, 10, features, settings, 2);
     expect(got).toEqual(settings.map((o) => rerankCandidates(cand, users, 10, features, o)));
     expect(await rerankSettings(cand, users, 10, features, [], 2)).toEqual([]);
+    // One pool, batch after batch (tune's re-ranking stage): each list as the setting would give alone.
+    const pool = new RerankSettingsPool(cand, users, 10, features, 2);
+    try {
+      for (const batch of [settings.slice(0, 2), settings.slice(2), [{ lambda: 0.3, explorationShare: 0.5 }]]) {
+        expect(await pool.run(batch)).toEqual(batch.map((o) => rerankCandidates(cand, users, 10, features, o)));
+      }
+    } finally {
+      await pool.destroy();
+    }
   });
 });
