@@ -65,3 +65,35 @@ export async function factorCandidatesAsync(
   await Promise.all(ranges);
   return { items, scores, width };
 }
+
+/**
+ * Each row's k best candidates by score (ties to the earlier candidate), users × k, −1 padded:
+ * the cut after candidates were rescored in place. An insertion into a k-long run per row.
+ */
+export function bestOfRows(cand: CandidateBlock, k: number): Int32Array {
+  const w = cand.width;
+  const rows = w > 0 ? cand.items.length / w : 0;
+  const out = new Int32Array(rows * k).fill(-1);
+  if (k === 0) return out;
+  const top = new Float32Array(k);
+  for (let r = 0; r < rows; r++) {
+    const base = r * w;
+    const o = r * k;
+    let n = 0;
+    for (let q = 0; q < w; q++) {
+      const it = cand.items[base + q];
+      if (it < 0) break;
+      const s = cand.scores[base + q];
+      if (n === k && !(s > top[k - 1])) continue;
+      let j = n < k ? n++ : k - 1;
+      while (j > 0 && s > top[j - 1]) {
+        top[j] = top[j - 1];
+        out[o + j] = out[o + j - 1];
+        j--;
+      }
+      top[j] = s;
+      out[o + j] = it;
+    }
+  }
+  return out;
+}

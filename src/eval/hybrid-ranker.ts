@@ -1,12 +1,15 @@
 /**
  * The hybrid model (CF + content) as an evaluation Ranker: exact top-C CF candidates, then the
- * HybridScorer blends the standardised CF score with the cosine between each candidate's content
- * vector and the user's history profile (weights from the run config).
+ * weekly job's hybrid stage (content/hybrid-blend.ts) blends the standardised CF score with the
+ * cosine between each candidate's content vector and the user's history profile (weights from
+ * the run config), and each user's best k are kept.
  */
 import type { ContentModel } from '../content/content-model.js';
-import { HybridScorer, type HybridWeights } from '../content/hybrid.js';
+import type { HybridWeights } from '../content/hybrid.js';
+import { blendActive, resolveBlendWeights } from '../content/hybrid-blend.js';
 import type { IdDictionary, Interactions } from '../types.js';
-import { factorCandidates } from './candidates.js';
+import { blendCandidates, type CandidateBlend } from './blend-candidates.js';
+import { bestOfRows, factorCandidates, factorCandidatesAsync, type CandidateBlock } from './candidates.js';
 import { checkRecommendArgs, type Ranker } from './ranker.js';
 import type { RowSets } from './sparse.js';
 
@@ -26,42 +29,38 @@ export function alignContent(content: ContentModel, items: IdDictionary): { data
 }
 
 export class HybridRanker implements Ranker {
-  private readonly scorer: HybridScorer;
+  private readonly blend: CandidateBlend;
 
   constructor(
     readonly name: string,
     private readonly userFactors: Float32Array,
-    itemFactors: Float32Array,
+    private readonly itemFactors: Float32Array,
     private readonly factors: number,
     content: { data: Float32Array; dim: number },
     /** Each user's history (training rows, or fold-in rows for unseen users) for the content profile. */
-    private readonly history: Interactions,
+    history: Interactions,
+    /** Default as HybridScorer's: cf 1, content 0.3. */
     weights: HybridWeights,
     private readonly pool = 200,
   ) {
-    this.scorer = new HybridScorer({ itemFactors, factors, unitContent: content.data, dim: content.dim, weights });
+    this.blend = { content, history, weights: resolveBlendWeights({ cf: weights.cf ?? 1, content: weights.content ?? 0.3 }, `${name}: hybrid`) };
   }
 
   recommend(users: Int32Array, k: number, exclude: RowSets): Int32Array {
     checkRecommendArgs(this.name, users, k, exclude);
     if (k === 0 || users.length === 0) return new Int32Array(users.length * k);
-    const width = Math.max(this.pool, k);
-    const f = this.factors;
-    const d = this.scorer.init.dim;
-    const cand = factorCandidates(this.userFactors, this.scorer.init.itemFactors, f, users, width, exclude);
-    const uv = new Float32Array(users.length * f);
-    const profiles = new Float32Array(users.length * d);
-    const h = this.history;
-    for (let r = 0; r < users.length; r++) {
-      const u = users[r];
-      uv.set(this.userFactors.subarray(u * f, (u + 1) * f), r * f);
-      const s = h.indptr[u];
-      const e = h.indptr[u + 1];
-      // Negative evidence (pref 0) must not pull the profile toward what the user rejected.
-      const w = new Float32Array(e - s);
-      for (let p = s; p < e; p++) w[p - s] = h.pref[p] > 0 ? h.weight[p] : 0;
-      profiles.set(this.scorer.profile(h.indices.subarray(s, e), w), r * d);
-    }
-    return this.scorer.rerankBlock(uv, profiles, cand.items, width, k, cand.scores).items;
+    return this.best(factorCandidates(this.userFactors, this.itemFactors, this.factors, users, Math.max(this.pool, k), exclude), users, k);
+  }
+
+  /** The candidates scored on the libuv thread pool; the blend and the cut stay on this thread. */
+  async recommendAsync(users: Int32Array, k: number, exclude: RowSets, threads?: number): Promise<Int32Array> {
+    checkRecommendArgs(this.name, users, k, exclude);
+    if (k === 0 || users.length === 0) return new Int32Array(users.length * k);
+    return this.best(await factorCandidatesAsync(this.userFactors, this.itemFactors, this.factors, users, Math.max(this.pool, k), exclude, threads), users, k);
+  }
+
+  private best(cand: CandidateBlock, users: Int32Array, k: number): Int32Array {
+    if (blendActive(this.blend.weights)) blendCandidates(cand, users, this.blend);
+    return bestOfRows(cand, k);
   }
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { resolveBlendWeights } from '../../src/content/hybrid-blend.js';
 import { HybridScorer } from '../../src/content/hybrid.js';
 import { blendCandidates } from '../../src/eval/blend-candidates.js';
-import { factorCandidates } from '../../src/eval/candidates.js';
+import { bestOfRows, factorCandidates } from '../../src/eval/candidates.js';
+import { HybridRanker } from '../../src/eval/hybrid-ranker.js';
 import { rerankCandidates, rerankFeatures } from '../../src/eval/rerank-ranker.js';
 import { randomInteractions, rowsOf } from './fixtures.js';
 import { mulberry32, randomFloats } from '../reference/random.js';
@@ -73,5 +74,49 @@ describe('the hybrid stage on evaluation candidates', () => {
       if (lists.subarray(r * 8, (r + 1) * 8).some((x: number, i: number) => x !== plain[r * 8 + i])) differ++;
     }
     expect(differ).toBeGreaterThan(usersN / 2);
+  });
+});
+
+describe('the hybrid ranker and the cut after rescoring', () => {
+  it('keeps each row\'s k best by score, ties to the earlier candidate, −1 padded', () => {
+    const r = mulberry32(5);
+    for (const [rows, width, k] of [
+      [7, 12, 5],
+      [3, 4, 6],
+      [5, 30, 30],
+      [1, 1, 1],
+      [0, 8, 3],
+    ]) {
+      const items = new Int32Array(rows * width);
+      const scores = new Float32Array(rows * width);
+      for (let q = 0; q < rows * width; q++) {
+        items[q] = q % width < width - (Math.floor(q / width) % 3) ? Math.floor(r() * 100) : -1; // some rows short
+        scores[q] = Math.round(r() * 8) / 4; // many ties
+      }
+      const got = bestOfRows({ items, scores, width }, k);
+      for (let row = 0; row < rows; row++) {
+        const valid = [];
+        for (let q = 0; q < width && items[row * width + q] >= 0; q++) valid.push(q);
+        valid.sort((a, b) => scores[row * width + b] - scores[row * width + a] || a - b);
+        const want = valid.slice(0, k).map((q) => items[row * width + q]);
+        while (want.length < k) want.push(-1);
+        expect(Array.from(got.subarray(row * k, (row + 1) * k))).toEqual(want);
+      }
+    }
+    expect(bestOfRows({ items: Int32Array.of(3), scores: Float32Array.of(1), width: 1 }, 0)).toHaveLength(0);
+  });
+
+  it('ranks as HybridScorer over the same CF candidates, on this thread and on the pool', async () => {
+    const ranker = new HybridRanker('hybrid', U, V, k, { data: content, dim }, history, weights, 25);
+    const lists = ranker.recommend(users, 10, exclude);
+    const cand = factorCandidates(U, V, k, users, 25, exclude);
+    for (let r = 0; r < usersN; r++) {
+      const want = referenceOrder(cand.items.subarray(r * 25, (r + 1) * 25), cand.scores.subarray(r * 25, (r + 1) * 25), r).slice(0, 10);
+      expect(Array.from(lists.subarray(r * 10, (r + 1) * 10)), `user ${r}`).toEqual(want);
+    }
+    expect(await ranker.recommendAsync(users, 10, exclude, 2)).toEqual(lists);
+    // Content weight 0: the CF order.
+    const cf = new HybridRanker('cf', U, V, k, { data: content, dim }, history, { content: 0 }, 25).recommend(users, 10, exclude);
+    expect(cf).toEqual(bestOfRows(cand, 10));
   });
 });
