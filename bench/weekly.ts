@@ -12,6 +12,11 @@
  *   npx tsx bench/weekly.ts --users 1000000 --tracks 200000       the target size
  *   npx tsx bench/weekly.ts --users 100000 --tracks 200000        a tenth (extrapolated)
  *   npx tsx bench/weekly.ts --users 20000 --profile 4096 --quality 2000
+ *   npx tsx bench/weekly.ts --users 20000 --profile 4096 --content-dim 64 --content-weight 0.3
+ *
+ * --content-dim gives the tracks content vectors (a seeded random projection of their factors plus
+ * noise, unit length) that serve the diversity term, and --content-weight above 0 turns on the
+ * hybrid stage over them: the cost of the blend is the difference against weight 0.
  */
 import { parseArgs } from 'node:util';
 import { Dictionary } from '../src/data/dictionary.js';
@@ -39,6 +44,8 @@ const { values } = parseArgs({
     profile: { type: 'string', default: '0' },
     quality: { type: 'string', default: '0' },
     'skip-job': { type: 'boolean', default: false },
+    'content-dim': { type: 'string', default: '0' },
+    'content-weight': { type: 'string', default: '0' },
   },
 });
 const users = Number(values.users);
@@ -58,6 +65,14 @@ const features = {
   diversity: unitFactors,
   diversityDim: k,
 };
+const contentDim = Number(values['content-dim']);
+const contentWeight = Number(values['content-weight']);
+if (contentWeight > 0 && contentDim === 0) throw new Error('--content-weight needs --content-dim');
+const content = contentDim > 0 ? { unit: contentVectors(w.itemFactors, k, contentDim), dim: contentDim } : undefined;
+if (content) {
+  features.diversity = content.unit;
+  features.diversityDim = content.dim;
+}
 const tables: PlaylistTables = {
   factors: k,
   userFactors: w.userFactors,
@@ -66,6 +81,7 @@ const tables: PlaylistTables = {
   params: { factors: k, regularization: 0.01, alpha: 1, confidence: 'linear', epsilon: 1, cgSteps: 3 },
   seen: w.seen,
   features,
+  ...(content ? { content } : {}),
 };
 const generateSeconds = (performance.now() - g0) / 1000;
 const settings = (candidates: number): ShardSettings => ({
@@ -75,6 +91,7 @@ const settings = (candidates: number): ShardSettings => ({
   historySize: 30,
   retrieval: 'exact',
   foldInRecent: false,
+  ...(content ? { hybrid: { cf: 1, content: contentWeight } } : {}),
 });
 const ids = (prefix: string, n: number): string[] => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 const trackIds = ids('t', items);
@@ -83,7 +100,7 @@ for (let a = 0; a < w.artists; a++) artistIds.intern(`a${a}`);
 const userIds = ids('u', users);
 const names = { trackIds, artistIds: artistIds.ids, trackArtist: w.trackArtist };
 const encode = values.encode === 'none' ? undefined : (values.encode as 'csv' | 'jsonl' | 'parquet');
-const report: Record<string, unknown> = { users, tracks: items, factors: k, candidates: C, threads: Number(values.threads), shardSize: Number(values.shard), encode: encode ?? 'none', generateSeconds };
+const report: Record<string, unknown> = { users, tracks: items, factors: k, candidates: C, contentDim, contentWeight, threads: Number(values.threads), shardSize: Number(values.shard), encode: encode ?? 'none', generateSeconds };
 
 // CPU per phase on this thread alone (process CPU time = this thread's while the pool is idle).
 const sample = Math.min(users, Number(values.profile));
@@ -176,3 +193,25 @@ if (!values['skip-job']) {
 report.peakRssMb = Math.round(peakRssMb());
 report.loadAverage = (await import('node:os')).loadavg().map((x) => +x.toFixed(2));
 process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+
+/** Unit content vectors that agree with the factors in part: a fixed random projection plus as much noise. */
+function contentVectors(itemFactors: Float32Array, factors: number, dim: number): Float32Array {
+  const n = itemFactors.length / factors;
+  let state = 12345;
+  const rand = (): number => ((state = (Math.imul(state, 1664525) + 1013904223) | 0) >>> 0) / 2 ** 32 - 0.5;
+  const proj = Float32Array.from({ length: factors * dim }, rand);
+  const out = shared(n * dim);
+  for (let i = 0; i < n; i++) {
+    let norm = 0;
+    for (let j = 0; j < dim; j++) {
+      let v = 0;
+      for (let f = 0; f < factors; f++) v += itemFactors[i * factors + f] * proj[f * dim + j];
+      v += rand();
+      out[i * dim + j] = v;
+      norm += v * v;
+    }
+    const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    for (let j = 0; j < dim; j++) out[i * dim + j] *= inv;
+  }
+  return out;
+}
