@@ -97,6 +97,7 @@ describe('mixtape weekly', () => {
     const args = (model: string, out: string): string[] => ['--model', model, '--events', path.join(dir, 'recent-hybrid.csv'), '--as-of', '2026-11-26', '--out', path.join(dir, out), '--threads', '1', '--json'];
     const tuned = await weekly([...args(withContent, 'tuned.csv'), '--config', config]);
     expect(tuned.hybrid).toEqual({ cf: 1, content: 0.8 });
+    expect(tuned.rerank).toMatchObject({ lambda: 1, explorationShare: 0, artistCap: 1, size: 30 });
     const rows = (file: string): string[][] => readFileSync(path.join(dir, file), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
     // artistCap 1 and no discoveries, from the config.
     const byUser = new Map<string, string[][]>();

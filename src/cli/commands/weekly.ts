@@ -139,6 +139,18 @@ export function registerWeekly(program: Command): void {
         await saveIndex(f.model, data.itemFactors, data.params.factors, { space: f.space, M: f.m, efConstruction: f.efConstruction, ef: f.ef }, (d) => bar?.update(d));
         bar?.stop();
       }
+      // The knobs as the job runs them (typed, from --config, or defaults), stated in the JSON summary.
+      const rerank = {
+        size: f.size,
+        lambda: f.lambda,
+        artistCap: f.artistCap,
+        maxGenreShare: f.maxGenreShare,
+        explorationShare: f.explore,
+        popularityPenalty: f.popularityPenalty,
+        freshnessBoost: f.freshness,
+        freshnessHalfLifeDays: f.freshnessHalfLife,
+        seed: f.seed,
+      };
       const bar = f.json ? undefined : createProgress(`weekly ${week}`, recent.users.size, 'users');
       let summary;
       const target = f.out ?? (f.archive ? path.join(f.archive, `${week}.csv`) : undefined);
@@ -148,18 +160,7 @@ export function registerWeekly(program: Command): void {
           tables,
           settings: {
             candidates: Math.max(f.candidates, f.size),
-            rerank: {
-              size: f.size,
-              lambda: f.lambda,
-              artistCap: f.artistCap,
-              maxGenreShare: f.maxGenreShare,
-              explorationShare: f.explore,
-              popularityPenalty: f.popularityPenalty,
-              freshnessBoost: f.freshness,
-              freshnessHalfLifeDays: f.freshnessHalfLife,
-              asOf: f.asOf,
-              seed: f.seed,
-            },
+            rerank: { ...rerank, asOf: f.asOf },
             weekKey: weekKey(week),
             historySize: 30,
             retrieval: f.retrieval,
@@ -198,6 +199,8 @@ export function registerWeekly(program: Command): void {
         recentUnknownTracks: recent.unknownTracks,
         diversity: content ? { space: 'content', dim: content.dim, tracksWithoutContent: content.missing } : { space: 'factors' },
         hybrid,
+        rerank,
+        candidates: Math.max(f.candidates, f.size),
         totalSeconds: (performance.now() - started) / 1000,
         peakRssMb: peakRssMb(),
       };
