@@ -208,13 +208,15 @@ export async function runTune(data: RunData, o: TuneOptions): Promise<TuneResult
   }
   const rerankRecs: TrialRecord[] = [];
   const width = o.threads ?? defaultThreads();
+  // The settings re-rank blended candidates when stage 2 chose a content weight: part of the key.
+  const blendedWith = config.hybrid?.content ? { content: config.hybrid.content } : {};
   let stage3: RerankStage | undefined;
   try {
     for (let i = 0; i < grid.length; ) {
       if (!reuseFits(stagesDeadline) && rerankRecs.length >= 2) break;
       const batch: { g: (typeof grid)[number]; key: string }[] = [];
       for (; i < grid.length && batch.length < width; i++) {
-        const key = trialKey('rerank', { ...cfParams(best.cand), ...grid[i] }, full);
+        const key = trialKey('rerank', { ...cfParams(best.cand), ...blendedWith, ...grid[i] }, full);
         const cached = log.get(key);
         if (cached) rerankRecs.push(cached);
         else batch.push({ g: grid[i], key });
