@@ -62,8 +62,10 @@ export function buildFeatures(data: ModelData, meta: TrackMeta, input: FeatureIn
 
 /**
  * The model's content vectors (unit length) aligned with its tracks by id, for the diversity term
- * of the re-ranker; undefined when the model carries no content model. Tracks the content model
- * does not know get a zero vector (no similarity to anything) and are counted.
+ * of the re-ranker and the hybrid stage. `missing` counts the tracks with no content: unknown to
+ * the content model, or known without any genre, tag or feature (a zero vector: no similarity to
+ * anything). Undefined when the model carries no content model, or when no track has content (a
+ * catalog of ids and artists alone): diversity over zero vectors would silently be no diversity.
  */
 export function contentFeatures(data: ModelData): { vectors: Float32Array; dim: number; missing: number } | undefined {
   const content = data.content;
@@ -79,9 +81,12 @@ export function contentFeatures(data: ModelData): { vectors: Float32Array; dim: 
       missing++;
       continue;
     }
+    let any = false;
+    for (let j = row * dim; j < (row + 1) * dim && !any; j++) any = unit[j] !== 0;
+    if (!any) missing++;
     vectors.set(unit.subarray(row * dim, (row + 1) * dim), i * dim);
   }
-  return { vectors, dim, missing };
+  return missing === items && items > 0 ? undefined : { vectors, dim, missing };
 }
 
 export interface RecentTables {

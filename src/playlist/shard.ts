@@ -236,7 +236,7 @@ export class ShardRunner {
     const w = s.hybrid;
     if (!blendActive(w)) return undefined;
     const c = t.content;
-    if (!c) throw new Error('weekly: a content weight needs content vectors, and the model carries no content model (train it with a catalog)');
+    if (!c) throw new Error('weekly: a content weight needs content vectors: the model carries no content model (train it with a catalog), or none of its tracks has content');
     if (c.unit.length !== (t.itemFactors.length / t.factors) * c.dim) {
       throw new RangeError(`weekly: content vectors of length ${c.unit.length} do not cover the model's ${t.itemFactors.length / t.factors} tracks × ${c.dim}`);
     }

@@ -130,6 +130,13 @@ describe('mixtape weekly', () => {
     expect(user1).toHaveLength(30);
     expect(user1.some((r) => r[4] === top[4])).toBe(false);
     await expect(weekly([...args(plain, 'no-content.csv'), '--content-weight', '0.5'])).rejects.toThrow(/carries no content model \(train it with --catalog\)/);
+    // A catalog of ids and artists alone gives no track any content: diversity stays on the factors, and a content weight is refused.
+    const idsOnly = path.join(dir, 'catalog-ids.csv');
+    writeFileSync(idsOnly, ['track_id,artist_id', ...Array.from({ length: world.data.items.size }, (_, t) => `track-${t},artist-${world.meta.trackArtist[t]}`)].join('\n') + '\n');
+    const bare = path.join(dir, 'model-bare-content');
+    await model.withContent(attachContent(model, await readCatalog(idsOnly)).content).save(bare);
+    expect((await weekly(args(bare, 'bare.csv'))).diversity).toEqual({ space: 'factors' });
+    await expect(weekly([...args(bare, 'bare-hybrid.csv'), '--content-weight', '0.5'])).rejects.toThrow(/has nothing to blend: none of the \d+ tracks/);
     await expect(weekly([...args(withContent, 'zero.csv'), '--cf-weight', '0'])).rejects.toThrow(/cannot both be 0/);
   });
 

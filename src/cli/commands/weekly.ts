@@ -111,7 +111,15 @@ export function registerWeekly(program: Command): void {
       const hybrid = resolveBlendWeights({ cf: f.cfWeight, content: f.contentWeight }, 'weekly: --cf-weight/--content-weight');
       const model = await Model.load(f.model);
       const data = model.data;
-      if (hybrid.content > 0 && !data.content) throw new Error(`weekly: a content weight of ${hybrid.content} needs content vectors, and the model in ${f.model} carries no content model (train it with --catalog)`);
+      // Diversity over content vectors when the model's tracks have content, else over factors.
+      const content = contentFeatures(data);
+      if (hybrid.content > 0 && !content) {
+        throw new Error(
+          data.content
+            ? `weekly: a content weight of ${hybrid.content} has nothing to blend: none of the ${data.items.size} tracks of the model in ${f.model} has content (its catalog gave no genres, tags or audio features)`
+            : `weekly: a content weight of ${hybrid.content} needs content vectors, and the model in ${f.model} carries no content model (train it with --catalog)`,
+        );
+      }
       // A week without fresh events is a week like any other: the playlists come from the model alone.
       const reading = readProgress('reading', !!f.json);
       const { log, report: ingest } = await readEvents(f.events, { ...eventColumnOptions(f), onProgress: reading.onProgress, asOf: f.asOf, skipBad: f.skipBad ?? false, allowEmpty: true, ...ingestPrivacyOptions(f, 'events') }).finally(reading.stop);
@@ -131,8 +139,6 @@ export function registerWeekly(program: Command): void {
         archiveWeeksUsed = await previousWeeks(f.archive, week, f.archiveWeeks);
         archive = (await readArchive(f.archive, archiveWeeksUsed, recent.users, data.items)).rows;
       }
-      // Diversity over content vectors when the model carries a content model, else over factors.
-      const content = contentFeatures(data);
       const tables = buildTables(data, { meta, recent, archive, features: content ? { content } : undefined });
       if (f.retrieval === 'hnsw' && !existsSync(path.join(f.model, INDEX_META_FILE))) {
         const bar = f.json ? undefined : createProgress('building HNSW index', data.items.size, 'tracks');
