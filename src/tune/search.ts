@@ -196,7 +196,7 @@ export async function runTune(data: RunData, o: TuneOptions): Promise<TuneResult
   }
 
   // Stage 3: re-ranking knobs, pure relevance first, then a seeded random order of the grid.
-  // Every setting re-ranks the same candidates: scored (and blended) once, then `width` settings
+  // Every setting re-ranks the same candidates: scored (and blended) once, then `batchSize` settings
   // at a time side by side on the pool; a batch starts when one like the last fits.
   const caps = scorers.artist ? ARTIST_CAPS : [2];
   const grid: { lambda: number; exploration: number; artistCap: number }[] = [];
@@ -207,7 +207,7 @@ export async function runTune(data: RunData, o: TuneOptions): Promise<TuneResult
     [grid[i], grid[j]] = [grid[j], grid[i]];
   }
   const rerankRecs: TrialRecord[] = [];
-  const width = o.threads ?? defaultThreads();
+  const batchSize = o.threads ?? defaultThreads();
   // The settings re-rank blended candidates when stage 2 chose a content weight: part of the key.
   const blendedWith = config.hybrid?.content ? { content: config.hybrid.content } : {};
   let stage3: RerankStage | undefined;
@@ -215,7 +215,7 @@ export async function runTune(data: RunData, o: TuneOptions): Promise<TuneResult
     for (let i = 0; i < grid.length; ) {
       if (!reuseFits(stagesDeadline) && rerankRecs.length >= 2) break;
       const batch: { g: (typeof grid)[number]; key: string }[] = [];
-      for (; i < grid.length && batch.length < width; i++) {
+      for (; i < grid.length && batch.length < batchSize; i++) {
         const key = trialKey('rerank', { ...cfParams(best.cand), ...blendedWith, ...grid[i] }, full);
         const cached = log.get(key);
         if (cached) rerankRecs.push(cached);
