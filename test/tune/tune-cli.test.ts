@@ -103,6 +103,7 @@ describe('mixtape tune', () => {
     const r = mixtape('tune', '--interactions', 'counts.csv', '--budget', '1ms', '--iterations', '4', '--threads', '1', '--log', 'short.jsonl', '--out', 'short.json');
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^\d trials evaluated, 0 from the log, [\d.]+ s of a 1ms budget → short\.json$/m);
+    expect(r.stderr).toContain('use it with: mixtape train --config short.json …, then mixtape weekly --config short.json …');
     expect(r.stderr).toMatch(/the budget left no time to search: the defaults trial and the final test trainings alone take about [\d.]+ s on this data/);
     const j = mixtape('tune', '--interactions', 'counts.csv', '--budget', '1ms', '--iterations', '4', '--threads', '1', '--log', 'short.jsonl', '--out', 'short.json', '--json');
     const out = JSON.parse(j.stdout) as { budget: { seconds: number; finishSeconds: number; short: boolean }; trials: { evaluated: number } };

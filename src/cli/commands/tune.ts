@@ -86,6 +86,7 @@ export function registerTune(program: Command): void {
           `validation NDCG@20: best ${result.validation.best.toFixed(4)}, defaults ${result.validation.defaults.toFixed(4)}\n` +
             `test NDCG@20:       best ${result.test.best.toFixed(4)}, defaults ${result.test.defaults.toFixed(4)}\n` +
             `${result.trials.evaluated} trials evaluated, ${result.trials.fromLog} from the log, ${seconds(result.seconds)} of a ${f.budget} budget → ${f.out}\n` +
+            `use it with: mixtape train --config ${f.out} …, then mixtape weekly --config ${f.out} …\n` +
             (result.budget.short
               ? `the budget left no time to search: the defaults trial and the final test trainings alone take about ${seconds(result.seconds)} on this data\n`
               : ''),
