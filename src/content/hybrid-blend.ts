@@ -100,9 +100,7 @@ export class HybridBlend {
     let cfMean = 0;
     let simMean = 0;
     for (let q = 0; q < m; q++) {
-      const base = items[q] * d;
-      let t = 0;
-      for (let j = 0; j < d; j++) t += p[j] * c[base + j];
+      const t = dotAt(p, c, items[q] * d, d);
       sim[q] = t;
       simMean += t;
       cfMean += scores[q];
@@ -129,4 +127,21 @@ export class HybridBlend {
       scores[q] = cfMean + scale * h;
     }
   }
+}
+
+/** p · c[base, base + d): four partial sums, so the adds do not wait on each other. */
+function dotAt(p: Float64Array, c: Float32Array, base: number, d: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let j = 0;
+  for (; j + 4 <= d; j += 4) {
+    s0 += p[j] * c[base + j];
+    s1 += p[j + 1] * c[base + j + 1];
+    s2 += p[j + 2] * c[base + j + 2];
+    s3 += p[j + 3] * c[base + j + 3];
+  }
+  for (; j < d; j++) s0 += p[j] * c[base + j];
+  return s0 + s1 + (s2 + s3);
 }
