@@ -28,6 +28,9 @@ export function alignContent(content: ContentModel, items: IdDictionary): { data
   return { data, dim: d, matched };
 }
 
+/** CF candidates per user that the hybrid rescores by default. */
+export const HYBRID_POOL = 200;
+
 export class HybridRanker implements Ranker {
   private readonly blend: CandidateBlend;
 
@@ -41,7 +44,7 @@ export class HybridRanker implements Ranker {
     history: Interactions,
     /** Default as HybridScorer's: cf 1, content 0.3. */
     weights: HybridWeights,
-    private readonly pool = 200,
+    private readonly pool = HYBRID_POOL,
   ) {
     this.blend = { content, history, weights: resolveBlendWeights({ cf: weights.cf ?? 1, content: weights.content ?? 0.3 }, `${name}: hybrid`) };
   }

@@ -2,21 +2,22 @@
  * What a trial measures: NDCG@20 of a configuration on a split (the validation split while
  * searching, the test split once at the end), with the same candidate rules as `mixtape evaluate`.
  */
-import type { RerankParams, RunConfig } from '../config/run-config.js';
+import type { HybridParams, RerankParams, RunConfig } from '../config/run-config.js';
 import { trainOptionsOf } from '../config/run-config.js';
-import { HybridRanker } from '../eval/hybrid-ranker.js';
+import { HYBRID_POOL, HybridRanker } from '../eval/hybrid-ranker.js';
 import { accuracyAtK, intraListDiversity } from '../eval/metrics.js';
 import { FactorRanker } from '../eval/model-ranker.js';
 import { recommendLists, type Ranker } from '../eval/ranker.js';
 import { RERANK_POOL, rerankFeatures, RerankSettingsPool } from '../eval/rerank-ranker.js';
 import { blendActive, resolveBlendWeights } from '../content/hybrid-blend.js';
 import { blendCandidates } from '../eval/blend-candidates.js';
-import { factorCandidatesAsync } from '../eval/candidates.js';
+import { bestOfRows, factorCandidatesAsync, type CandidateBlock } from '../eval/candidates.js';
 import { defaultThreads } from '../util/worker-pool.js';
 import { rerankOptionsOf } from '../eval/run-evaluation.js';
 import { historyRows, trainRunModel, type TrainedRunModel } from '../eval/run-model.js';
 import type { RunSplit } from '../eval/run-split.js';
 import { itemUserCounts, positiveRows } from '../eval/sparse.js';
+import type { Interactions } from '../types.js';
 
 export const K = 20;
 
@@ -55,6 +56,36 @@ export function pipelineRanker(trained: TrainedRunModel, split: RunSplit, config
     return { ranker: new HybridRanker('hybrid', trained.userFactors, trained.itemFactors, trained.factors, s.content, historyRows(split), config.hybrid ?? {}), vectors };
   }
   return { ranker: new FactorRanker('als', trained.userFactors, trained.itemFactors, trained.factors), vectors };
+}
+
+/**
+ * What every content-weight trial shares: the evaluated users' CF candidates from the trained
+ * model, scored once on the pool; each weight blends a copy and keeps each user's best K, as the
+ * hybrid ranker would (the same candidates, blend and cut).
+ */
+export class ContentStage {
+  private constructor(
+    private readonly split: RunSplit,
+    private readonly users: Int32Array,
+    private readonly cand: CandidateBlock,
+    private readonly content: { data: Float32Array; dim: number },
+    private readonly history: Interactions,
+  ) {}
+
+  static async open(trained: TrainedRunModel, split: RunSplit, content: { data: Float32Array; dim: number }, threads = defaultThreads()): Promise<ContentStage> {
+    const users = evaluatedUsers(split);
+    const cand = await factorCandidatesAsync(trained.userFactors, trained.itemFactors, trained.factors, users, Math.max(HYBRID_POOL, K), split.exclude ?? split.train, threads);
+    return new ContentStage(split, users, cand, content, historyRows(split));
+  }
+
+  /** NDCG@20 and ILD@20 (over the content vectors) of the hybrid with these weights. */
+  score(hybrid: HybridParams): SplitScore {
+    const weights = resolveBlendWeights({ cf: hybrid.cf ?? 1, content: hybrid.content ?? 0.3 }, 'hybrid');
+    const cand = { ...this.cand, scores: this.cand.scores.slice() };
+    if (blendActive(weights)) blendCandidates(cand, this.users, { content: this.content, history: this.history, weights });
+    const lists = bestOfRows(cand, K);
+    return { ndcg: accuracyAtK(lists, K, this.users, this.split.test, K).mean.ndcg, diversity: intraListDiversity(lists, K, K, this.content.data, this.content.dim).mean };
+  }
 }
 
 /**

@@ -23,7 +23,7 @@ import { resolveTrainOptions } from '../train/options.js';
 import { makeSplit, makeValidationSplit, type RunSplit, type SplitKind, type SplitSpec } from '../eval/run-split.js';
 import type { TrainedRunModel } from '../eval/run-model.js';
 import { SeededRandom } from '../eval/random.js';
-import { pipelineRanker, RerankStage, scoreRanker, trainFor, type Scorers } from './objective.js';
+import { ContentStage, pipelineRanker, RerankStage, scoreRanker, trainFor, type Scorers } from './objective.js';
 import { defaultThreads } from '../util/worker-pool.js';
 import { ARTIST_CAPS, CfSampler, CONTENT_WEIGHTS, EXPLORATIONS, LAMBDAS, type CfCandidate } from './space.js';
 import { TrialLog, trialKey, type TrialRecord } from './trial-log.js';
@@ -164,15 +164,18 @@ export async function runTune(data: RunData, o: TuneOptions): Promise<TuneResult
   const model = async (): Promise<TrainedRunModel> => (trained ??= await trainFor(validation, config, o.threads));
   /** ms of the last stage-2/3 trial without the shared model's training. */
   let lastReuseMs = 0;
-  const reuseTrial = async (stage: 'content', params: Record<string, unknown>, cfg: RunConfig): Promise<TrialRecord> => {
+  let contentStage: ContentStage | undefined;
+  /** A content-weight trial: from the log, or scored on the stage's shared candidates. */
+  const contentTrial = async (content: { data: Float32Array; dim: number }, params: { cf: number; content: number }): Promise<TrialRecord> => {
+    const stage = 'content';
     const key = trialKey(stage, { ...cfParams(best.cand), ...params }, full);
     const cached = log.get(key);
     if (cached) return cached;
     const t = performance.now();
     const m = await model();
     const scoring = performance.now();
-    const { ranker, vectors } = pipelineRanker(m, validation, cfg, scorers, stage);
-    const s = await scoreRanker(ranker, validation, vectors, o.threads);
+    contentStage ??= await ContentStage.open(m, validation, content, o.threads);
+    const s = contentStage.score(params);
     const rec: TrialRecord = { key, stage, params, iterations: full, ndcg: s.ndcg, diversity: s.diversity, seconds: (performance.now() - t) / 1000 };
     lastReuseMs = performance.now() - scoring;
     log.add(rec);
@@ -189,7 +192,7 @@ export async function runTune(data: RunData, o: TuneOptions): Promise<TuneResult
     let bestContent = { w: 0, ndcg: -Infinity };
     for (const w of CONTENT_WEIGHTS) {
       if (!reuseFits(stagesDeadline - reserve / 2) && bestContent.ndcg > -Infinity) break;
-      const rec = await reuseTrial('content', { cf: 1, content: w }, { ...config, hybrid: { cf: 1, content: w } });
+      const rec = await contentTrial(scorers.content, { cf: 1, content: w });
       if (rec.ndcg > bestContent.ndcg) bestContent = { w, ndcg: rec.ndcg };
     }
     config = { ...config, hybrid: { cf: 1, content: bestContent.w } };
