@@ -12,7 +12,6 @@
  */
 import type { HybridWeights } from './hybrid.js';
 
-
 export interface ResolvedBlendWeights {
   cf: number;
   content: number;

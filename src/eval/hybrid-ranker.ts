@@ -6,7 +6,7 @@
  */
 import type { ContentModel } from '../content/content-model.js';
 import type { HybridWeights } from '../content/hybrid.js';
-import { blendActive, resolveBlendWeights } from '../content/hybrid-blend.js';
+import { blendActive, resolveBlendWeights, type ResolvedBlendWeights } from '../content/hybrid-blend.js';
 import type { IdDictionary, Interactions } from '../types.js';
 import { blendCandidates, type CandidateBlend } from './blend-candidates.js';
 import { bestOfRows, factorCandidates, factorCandidatesAsync, type CandidateBlock } from './candidates.js';
@@ -31,6 +31,11 @@ export function alignContent(content: ContentModel, items: IdDictionary): { data
 /** CF candidates per user that the hybrid rescores by default. */
 export const HYBRID_POOL = 200;
 
+/** A run config's hybrid weights as the evaluation reads them: unset ones as HybridScorer's defaults (cf 1, content 0.3). */
+export function evaluationBlendWeights(w: HybridWeights, where = 'hybrid'): ResolvedBlendWeights {
+  return resolveBlendWeights({ cf: w.cf ?? 1, content: w.content ?? 0.3 }, where);
+}
+
 export class HybridRanker implements Ranker {
   private readonly blend: CandidateBlend;
 
@@ -42,11 +47,11 @@ export class HybridRanker implements Ranker {
     content: { data: Float32Array; dim: number },
     /** Each user's history (training rows, or fold-in rows for unseen users) for the content profile. */
     history: Interactions,
-    /** Default as HybridScorer's: cf 1, content 0.3. */
+    /** Unset weights as HybridScorer's: cf 1, content 0.3. */
     weights: HybridWeights,
     private readonly pool = HYBRID_POOL,
   ) {
-    this.blend = { content, history, weights: resolveBlendWeights({ cf: weights.cf ?? 1, content: weights.content ?? 0.3 }, `${name}: hybrid`) };
+    this.blend = { content, history, weights: evaluationBlendWeights(weights, `${name}: hybrid`) };
   }
 
   recommend(users: Int32Array, k: number, exclude: RowSets): Int32Array {

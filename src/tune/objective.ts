@@ -4,7 +4,7 @@
  */
 import type { HybridParams, RerankParams, RunConfig } from '../config/run-config.js';
 import { trainOptionsOf } from '../config/run-config.js';
-import { HYBRID_POOL, HybridRanker } from '../eval/hybrid-ranker.js';
+import { evaluationBlendWeights, HYBRID_POOL, HybridRanker } from '../eval/hybrid-ranker.js';
 import { accuracyAtK, intraListDiversity } from '../eval/metrics.js';
 import { FactorRanker } from '../eval/model-ranker.js';
 import { recommendLists, type Ranker } from '../eval/ranker.js';
@@ -80,7 +80,7 @@ export class ContentStage {
 
   /** NDCG@20 and ILD@20 (over the content vectors) of the hybrid with these weights. */
   score(hybrid: HybridParams): SplitScore {
-    const weights = resolveBlendWeights({ cf: hybrid.cf ?? 1, content: hybrid.content ?? 0.3 }, 'hybrid');
+    const weights = evaluationBlendWeights(hybrid);
     const cand = { ...this.cand, scores: this.cand.scores.slice() };
     if (blendActive(weights)) blendCandidates(cand, this.users, { content: this.content, history: this.history, weights });
     const lists = bestOfRows(cand, K);
