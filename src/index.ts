@@ -34,6 +34,10 @@ export { onboardingContext, recommendOnboarding } from './content/onboarding.js'
 export { ContentModel, HybridScorer, coldStartRecommend } from './content/index.js';
 export type { HybridWeights } from './content/index.js';
 
+// Run configs (what `mixtape tune` writes): training options and the playlists' settings.
+export { loadRunConfig, parseRunConfig, trainOptionsOf, weeklyOptionsOf } from './config/run-config.js';
+export type { RunConfig } from './config/run-config.js';
+
 // The weekly job.
 export { weeklyPlaylist, runWeeklyJob, trackMetaFromCatalog, trackMetaFromContent, trackMetaFromEvents, isoWeek } from './playlist/index.js';
 export type { PlaylistRow, RecentEntry, ListenEvent, WeeklyPlaylistOptions, WeeklyJobOptions, WeeklyJobSummary, TrackMeta } from './playlist/index.js';

@@ -16,6 +16,7 @@ import { readJsonFile } from '../util/json-file.js';
 import { z } from 'zod';
 import { resolveSignalsConfig, type SignalsConfigInput } from '../signals/index.js';
 import type { TrainOptions } from '../types.js';
+import type { RerankOptions } from '../rerank/options.js';
 
 const trainSchema = z.strictObject({
   factors: z.number().int().min(1).max(4096).optional(),
@@ -88,6 +89,29 @@ export function trainOptionsOf(config: RunConfig | undefined): TrainOptions {
   const out: TrainOptions = {};
   for (const [k, v] of Object.entries(t)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
   return out;
+}
+
+/** The re-ranking options a config's `rerank` section sets (its names are the tune grid's). */
+export function rerankOptionsOf(config: RunConfig | undefined): RerankOptions {
+  const r = config?.rerank ?? {};
+  return {
+    ...(r.lambda !== undefined ? { lambda: r.lambda } : {}),
+    ...(r.exploration !== undefined ? { explorationShare: r.exploration } : {}),
+    ...(r.artistCap !== undefined ? { artistCap: r.artistCap } : {}),
+  };
+}
+
+/**
+ * What a config sets for the playlists, as `weeklyPlaylist` options: the re-ranking knobs, the
+ * hybrid weights and the signals overrides its recent events are read with; what `mixtape weekly
+ * --config` applies. Spread it into the options: `{ asOf, ...weeklyOptionsOf(config) }`.
+ */
+export function weeklyOptionsOf(config: RunConfig | undefined): RerankOptions & { hybrid?: HybridParams; signals?: SignalsConfigInput } {
+  return {
+    ...rerankOptionsOf(config),
+    ...(config?.hybrid ? { hybrid: config.hybrid } : {}),
+    ...(config?.signals ? { signals: config.signals as SignalsConfigInput } : {}),
+  };
 }
 
 /** Signals overrides on top of a base config: nested objects merge key by key, other values replace. */

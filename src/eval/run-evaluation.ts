@@ -8,7 +8,7 @@
 import { readCatalog } from '../data/catalog.js';
 import { buildContentModel } from '../content/content-model.js';
 import type { RunConfig } from '../config/run-config.js';
-import { trainOptionsOf } from '../config/run-config.js';
+import { rerankOptionsOf, trainOptionsOf } from '../config/run-config.js';
 import type { SignalsConfigInput } from '../signals/index.js';
 import type { IdDictionary, Interactions } from '../types.js';
 import { ItemKnnRanker, mostPopular, RandomRanker, recentPopular } from './baselines.js';
@@ -206,14 +206,6 @@ export function tradeoffSettings(config: RunConfig): { label: string; options: R
   return list;
 }
 
-export function rerankOptionsOf(config: RunConfig): RerankOptions {
-  const r = config.rerank ?? {};
-  return {
-    ...(r.lambda !== undefined ? { lambda: r.lambda } : {}),
-    ...(r.exploration !== undefined ? { explorationShare: r.exploration } : {}),
-    ...(r.artistCap !== undefined ? { artistCap: r.artistCap } : {}),
-  };
-}
 
 async function measureTradeoff(
   users: Int32Array,

@@ -6,7 +6,7 @@
  * (one account has no population to be judged against).
  */
 import { readEventRecords, type EventRecord } from '../data/read-event-records.js';
-import { computeSignals } from '../signals/index.js';
+import { computeSignals, type SignalsConfigInput } from '../signals/index.js';
 import type { EventKind } from '../types.js';
 
 /** Rules that mean an event is wrong rather than out of the window. */
@@ -27,6 +27,8 @@ export async function evidenceFromEvents(
   events: readonly ListenEvent[],
   asOf: number,
   eventAliases?: Readonly<Record<string, EventKind>>,
+  /** Signals config overrides (a tuned run's), as the job reads its recent events with. */
+  signals?: SignalsConfigInput,
 ): Promise<RecentEvidence> {
   const records = events.map((e) => ({ ...e, userId }));
   const { log, report } = await readEventRecords(records, { asOf, source: 'recentEvents', ...(eventAliases ? { eventAliases } : {}) });
@@ -35,7 +37,8 @@ export async function evidenceFromEvents(
   // Examples are listed in the order of their first row: the first bad event is named.
   const bad = Object.entries(report.examples).find(([rule]) => (INVALID as readonly string[]).includes(rule));
   if (bad) throw new RangeError(`${bad[1][0]}: ${bad[0]}`);
-  const { interactions, exclusions } = computeSignals(log, { asOf, config: { anomaly: { enabled: false } } });
+  const config = { ...signals, anomaly: { ...signals?.anomaly, enabled: false } };
+  const { interactions, exclusions } = computeSignals(log, { asOf, config });
   const trackId = (t: number): string => log.tracks.ids[t];
   // Every event's track is heard, plus the signed evidence of the signals stage (as recentTables).
   const recent: RecentEvidence['recent'] = [];

@@ -21,6 +21,7 @@ import { mergeEvidence } from '../retrieve/fold-in.js';
 import { toShared } from '../util/shared-memory.js';
 import { evidenceFromEvents, type ListenEvent, type RecentEvidence } from './recent-events.js';
 import type { EventKind } from '../types.js';
+import type { SignalsConfigInput } from '../signals/index.js';
 import { resolveBlendWeights } from '../content/hybrid-blend.js';
 import type { HybridWeights } from '../content/hybrid.js';
 
@@ -66,6 +67,11 @@ export interface WeeklyPlaylistOptions extends Omit<RerankOptions, 'asOf'> {
   recentEvents?: readonly ListenEvent[];
   /** Other names of event kinds in `recentEvents` (e.g. `{ stream: 'play' }`). */
   eventAliases?: Readonly<Record<string, EventKind>>;
+  /**
+   * Signals config overrides `recentEvents` are read with (decay, weights, negatives, …): a tuned
+   * run's, so fresh events weigh as training's did (`weeklyOptionsOf(config)` sets it).
+   */
+  signals?: SignalsConfigInput;
   /** Tracks of the user's last weekly playlists. */
   archive?: readonly string[];
   dislikedTracks?: readonly string[];
@@ -187,7 +193,7 @@ export async function weeklyPlaylist(model: { data: ModelData }, userId: string,
   const known = data.users.get(userId);
   const track = (id: string): number => data.items.get(id) ?? -1;
   const asOf = asOfMs(options.asOf);
-  const opts = options.recentEvents && options.recentEvents.length > 0 ? withRecentEvents(options, await evidenceFromEvents(userId, options.recentEvents, asOf, options.eventAliases)) : options;
+  const opts = options.recentEvents && options.recentEvents.length > 0 ? withRecentEvents(options, await evidenceFromEvents(userId, options.recentEvents, asOf, options.eventAliases, options.signals)) : options;
   // A listener the model has not seen is folded in from their recent evidence alone, when it says what they like.
   if (known === undefined && !(opts.recent ?? []).some((e) => (e.pref ?? 1) > 0 && (e.weight ?? 1) > 0 && track(e.trackId) >= 0)) {
     throw new RangeError(`weeklyPlaylist: unknown user '${userId}' (give their recent events as options.recent or options.recentEvents, with at least one positive on a known track, to fold them in)`);

@@ -3,7 +3,7 @@
  * searching, the test split once at the end), with the same candidate rules as `mixtape evaluate`.
  */
 import type { HybridParams, RerankParams, RunConfig } from '../config/run-config.js';
-import { trainOptionsOf } from '../config/run-config.js';
+import { rerankOptionsOf, trainOptionsOf } from '../config/run-config.js';
 import { evaluationBlendWeights, HYBRID_POOL, HybridRanker } from '../eval/hybrid-ranker.js';
 import { accuracyAtK, intraListDiversity } from '../eval/metrics.js';
 import { FactorRanker } from '../eval/model-ranker.js';
@@ -13,7 +13,6 @@ import { blendActive, resolveBlendWeights } from '../content/hybrid-blend.js';
 import { blendCandidates } from '../eval/blend-candidates.js';
 import { bestOfRows, factorCandidatesAsync, type CandidateBlock } from '../eval/candidates.js';
 import { defaultThreads } from '../util/worker-pool.js';
-import { rerankOptionsOf } from '../eval/run-evaluation.js';
 import { historyRows, trainRunModel, type TrainedRunModel } from '../eval/run-model.js';
 import type { RunSplit } from '../eval/run-split.js';
 import { itemUserCounts, positiveRows } from '../eval/sparse.js';

@@ -16,6 +16,7 @@ import { resolveRerankOptions } from '../../src/rerank/options.js';
 import { EVENT_CODE, type EventLog } from '../../src/types.js';
 import { Dictionary } from '../../src/data/dictionary.js';
 import { makeWorld } from './world.js';
+import { parseRunConfig, weeklyOptionsOf } from '../../src/config/run-config.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -441,6 +442,23 @@ describe('the hybrid stage (content similarity blended into the CF score before 
       const one = await weeklyPlaylist({ data }, `user-${u}`, { asOf, meta, candidates: 300, historySize: 20, recentEvents: events, features: { recentPopularity: recent.listeners, content }, hybrid: w });
       expect(one.map((r) => data.items.get(r.trackId)), `user ${u}`).toEqual(rows[u]);
     }
+  });
+
+  it('takes a tuned run config through weeklyOptionsOf: knobs, hybrid weights and the signals of recent events', async () => {
+    const config = parseRunConfig({ hybrid: { cf: 1, content: 1 }, rerank: { lambda: 1, exploration: 0, artistCap: 1 }, signals: { artistDislikeMin: 1 } });
+    const opts = weeklyOptionsOf(config);
+    expect(opts).toEqual({ lambda: 1, explorationShare: 0, artistCap: 1, hybrid: { cf: 1, content: 1 }, signals: { artistDislikeMin: 1 } });
+    const base = { asOf, meta, features: { content } };
+    const tuned = await weeklyPlaylist({ data }, 'user-4', { ...base, ...opts });
+    expect(tuned).toEqual(await weeklyPlaylist({ data }, 'user-4', { ...base, lambda: 1, explorationShare: 0, artistCap: 1, hybrid: { cf: 1, content: 1 } }));
+    // One dislike of another track of the first track's artist: with the config's signals that excludes the artist (2 by default).
+    const artist = tuned[0].artistId!;
+    const a = meta.artists.get(artist)!;
+    const other = [...meta.trackArtist.keys()].find((t) => meta.trackArtist[t] === a && data.items.ids[t] !== tuned[0].trackId)!;
+    const recentEvents = [{ trackId: data.items.ids[other], timestamp: asOf - DAY, event: 'dislike', artistId: artist }];
+    const { signals: _signals, ...withoutSignals } = opts;
+    expect((await weeklyPlaylist({ data }, 'user-4', { ...base, ...withoutSignals, recentEvents })).some((r) => r.artistId === artist)).toBe(true);
+    expect((await weeklyPlaylist({ data }, 'user-4', { ...base, ...opts, recentEvents })).some((r) => r.artistId === artist)).toBe(false);
   });
 
   it('refuses a content weight without content vectors, and bad weights', async () => {

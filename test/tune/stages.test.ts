@@ -4,7 +4,7 @@ import type { IngestReport } from '../../src/data/ingest-report.js';
 import { factorCandidates } from '../../src/eval/candidates.js';
 import { accuracyAtK, intraListDiversity } from '../../src/eval/metrics.js';
 import { rerankCandidates, rerankFeatures, RERANK_POOL } from '../../src/eval/rerank-ranker.js';
-import { rerankOptionsOf } from '../../src/eval/run-evaluation.js';
+import { rerankOptionsOf } from '../../src/config/run-config.js';
 import type { CountsData } from '../../src/eval/run-data.js';
 import { trainRunModel } from '../../src/eval/run-model.js';
 import { makeValidationSplit } from '../../src/eval/run-split.js';
