@@ -109,6 +109,18 @@ describe('mixtape weekly', () => {
     // Typed flags win over the config; the same knobs typed give the same playlists.
     const typed = await weekly([...args(withContent, 'typed.csv'), '--content-weight', '0.8', '--lambda', '1', '--explore', '0', '--artist-cap', '1']);
     expect(typed.hybrid).toEqual({ cf: 1, content: 0.8 });
+    // Without --json, the summary line says the content was blended in.
+    const said: string[] = [];
+    const writeErr = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((s: string) => (said.push(s), true)) as typeof process.stderr.write;
+    try {
+      const program = new Command().exitOverride();
+      registerWeekly(program);
+      await program.parseAsync(['node', 'mixtape', 'weekly', ...args(withContent, 'text.csv').filter((a) => a !== '--json'), '--config', config]);
+    } finally {
+      process.stderr.write = writeErr;
+    }
+    expect(said.join('')).toContain('content blended in (weights cf 1, content 0.8)');
     const overridden = await weekly([...args(withContent, 'overridden.csv'), '--config', config, '--content-weight', '0']);
     expect(overridden.hybrid).toEqual({ cf: 1, content: 0 });
     expect(rows('overridden.csv')).not.toEqual(rows('tuned.csv'));

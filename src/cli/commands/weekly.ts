@@ -216,6 +216,7 @@ export function registerWeekly(program: Command): void {
           `wrote ${summary.rows} rows for ${summary.users} users (${week}) in ${summary.seconds.toFixed(1)} s ` +
             `(${summary.usersPerSecond.toFixed(0)} users/s) → ${f.out}; ${summary.short} short playlists; ` +
             (recent.newListeners > 0 ? `${recent.newListeners} new listeners folded in from their recent events; ` : '') +
+            (hybrid.content > 0 ? `content blended in (weights cf ${hybrid.cf}, content ${hybrid.content}); ` : '') +
             (summary.resumedShards > 0 ? `resumed after ${summary.resumedShards} completed shards; ` : '') +
             (withoutArtist === data.items.size
               ? 'no track has a known artist (no artist_id column and no --catalog): artist cap, artist exclusions and new-release reasons were off\n'
