@@ -11,6 +11,7 @@
  * Allocation-free per user: one instance per worker keeps its scratch.
  */
 import type { HybridWeights } from './hybrid.js';
+import { dotRows } from '../util/dot.js';
 
 export interface ResolvedBlendWeights {
   cf: number;
@@ -37,7 +38,9 @@ export function blendActive(w: ResolvedBlendWeights | undefined): w is ResolvedB
 }
 
 export class HybridBlend {
-  private readonly profile: Float64Array;
+  /** The profile summed in double precision, then kept as a unit float32 row (as HybridScorer's). */
+  private readonly acc: Float64Array;
+  private readonly profile: Float32Array;
   private sim = new Float64Array(0);
 
   constructor(
@@ -49,7 +52,8 @@ export class HybridBlend {
     if (!Number.isInteger(dim) || dim < 1 || unitContent.length % dim !== 0) {
       throw new RangeError(`hybrid blend: content length ${unitContent.length} is not a multiple of dim ${dim}`);
     }
-    this.profile = new Float64Array(dim);
+    this.acc = new Float64Array(dim);
+    this.profile = new Float32Array(dim);
   }
 
   get tracks(): number {
@@ -64,7 +68,7 @@ export class HybridBlend {
   setProfile(items: Int32Array, weights: Float32Array, n: number): boolean {
     const d = this.dim;
     const c = this.unitContent;
-    const acc = this.profile;
+    const acc = this.acc;
     acc.fill(0);
     const tracks = this.tracks;
     for (let e = 0; e < n; e++) {
@@ -78,7 +82,7 @@ export class HybridBlend {
     for (let j = 0; j < d; j++) s += acc[j] * acc[j];
     if (!(s > 0)) return false;
     const inv = 1 / Math.sqrt(s);
-    for (let j = 0; j < d; j++) acc[j] *= inv;
+    for (let j = 0; j < d; j++) this.profile[j] = acc[j] * inv;
     return true;
   }
 
@@ -99,7 +103,7 @@ export class HybridBlend {
     let cfMean = 0;
     let simMean = 0;
     for (let q = 0; q < m; q++) {
-      const t = dotAt(p, c, items[q] * d, d);
+      const t = dotRows(p, 0, c, items[q] * d, d);
       sim[q] = t;
       simMean += t;
       cfMean += scores[q];
@@ -126,21 +130,4 @@ export class HybridBlend {
       scores[q] = cfMean + scale * h;
     }
   }
-}
-
-/** p · c[base, base + d): four partial sums, so the adds do not wait on each other. */
-function dotAt(p: Float64Array, c: Float32Array, base: number, d: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let j = 0;
-  for (; j + 4 <= d; j += 4) {
-    s0 += p[j] * c[base + j];
-    s1 += p[j + 1] * c[base + j + 1];
-    s2 += p[j + 2] * c[base + j + 2];
-    s3 += p[j + 3] * c[base + j + 3];
-  }
-  for (; j < d; j++) s0 += p[j] * c[base + j];
-  return s0 + s1 + (s2 + s3);
 }

@@ -15,6 +15,7 @@ import { scoreTopK } from '../native/index.js';
 import type { ItemFeatures } from './item-features.js';
 import { popularityQuantile } from './item-features.js';
 import { MaxHeap } from './max-heap.js';
+import { dotRows } from '../util/dot.js';
 import { Mulberry32 } from '../util/random.js';
 import { resolveRerankOptions, type RerankOptions, type ResolvedRerankOptions } from './options.js';
 
@@ -306,7 +307,7 @@ export class Reranker {
     let m = this.maxSim[p];
     for (let s = this.simUpTo[p]; s < this.nSel; s++) {
       const a = items[this.sel[s]] * d;
-      const dot = dotAt(v, a, b, d);
+      const dot = dotRows(v, a, v, b, d);
       if (dot > m) m = dot;
     }
     this.maxSim[p] = m;
@@ -459,26 +460,6 @@ export class Reranker {
       out.refB[o] = b >= 0 ? history[b] : -1;
     }
   }
-}
-
-/**
- * Dot product of rows at offsets a and b of v, length d. Four running sums break the dependency
- * chain of one accumulator (the similarity terms are the re-ranker's hottest loop).
- */
-export function dotAt(v: Float32Array, a: number, b: number, d: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let j = 0;
-  for (; j + 4 <= d; j += 4) {
-    s0 += v[a + j] * v[b + j];
-    s1 += v[a + j + 1] * v[b + j + 1];
-    s2 += v[a + j + 2] * v[b + j + 2];
-    s3 += v[a + j + 3] * v[b + j + 3];
-  }
-  for (; j < d; j++) s0 += v[a + j] * v[b + j];
-  return s0 + s1 + (s2 + s3);
 }
 
 /** First selection index ≥ from with the given tier, or −1. */
