@@ -4,6 +4,7 @@ import { gatherFactors, gatherRows } from '../retrieve/exact.js';
 import { sharedArray, toShared } from '../util/shared-memory.js';
 import { defaultThreads } from '../util/worker-pool.js';
 import type { RowSets } from './sparse.js';
+import { TopK } from './topk.js';
 
 export interface CandidateBlock {
   /** users.length × width, −1 padded. */
@@ -68,32 +69,21 @@ export async function factorCandidatesAsync(
 
 /**
  * Each row's k best candidates by score (ties to the earlier candidate), users × k, −1 padded:
- * the cut after candidates were rescored in place. An insertion into a k-long run per row.
+ * the cut after candidates were rescored in place.
  */
 export function bestOfRows(cand: CandidateBlock, k: number): Int32Array {
   const w = cand.width;
   const rows = w > 0 ? cand.items.length / w : 0;
   const out = new Int32Array(rows * k).fill(-1);
   if (k === 0) return out;
-  const top = new Float32Array(k);
+  // Positions go into the heap, so equal scores keep the earlier candidate first.
+  const top = new TopK(k);
+  const pos = new Int32Array(k);
   for (let r = 0; r < rows; r++) {
     const base = r * w;
-    const o = r * k;
-    let n = 0;
-    for (let q = 0; q < w; q++) {
-      const it = cand.items[base + q];
-      if (it < 0) break;
-      const s = cand.scores[base + q];
-      if (n === k && !(s > top[k - 1])) continue;
-      let j = n < k ? n++ : k - 1;
-      while (j > 0 && s > top[j - 1]) {
-        top[j] = top[j - 1];
-        out[o + j] = out[o + j - 1];
-        j--;
-      }
-      top[j] = s;
-      out[o + j] = it;
-    }
+    for (let q = 0; q < w && cand.items[base + q] >= 0; q++) top.push(q, cand.scores[base + q]);
+    const n = top.drainInto(pos, 0);
+    for (let j = 0; j < n; j++) out[r * k + j] = cand.items[base + pos[j]];
   }
   return out;
 }
