@@ -8,38 +8,39 @@ import { loadInteractions, type InteractionFlags, type LoadedInteractions } from
 import { loadSignalsConfig } from '../signals/index.js';
 import { mergeSignals, type RunConfig } from './run-config.js';
 
-const TRAIN_KEYS = ['factors', 'iterations', 'regularization', 'alpha', 'confidence', 'epsilon', 'solver', 'cgSteps', 'seed'] as const;
+/** Where each key of a config section lands among a command's flags: [section, key, flag]. */
+type FlagMap = readonly (readonly [keyof RunConfig, string, string])[];
 
-/** A copy of `flags` with the config's train params in place of defaulted (not typed) flags. */
-export function applyRunConfig<F extends object>(flags: F, config: RunConfig | undefined, command: Command): F {
-  const out = { ...flags } as Record<string, unknown>;
-  for (const key of TRAIN_KEYS) {
-    const v = config?.train?.[key];
-    if (v !== undefined && command.getOptionValueSource(key) !== 'cli') out[key] = v;
-  }
-  return out as F;
-}
+const TRAIN_FLAGS: FlagMap = (['factors', 'iterations', 'regularization', 'alpha', 'confidence', 'epsilon', 'solver', 'cgSteps', 'seed'] as const).map(
+  (k) => ['train', k, k] as const,
+);
 
-/** Where each key of a config's `rerank` and `hybrid` sections lands among `mixtape weekly`'s flags. */
-const WEEKLY_KEYS = [
+const WEEKLY_FLAGS: FlagMap = [
   ['rerank', 'lambda', 'lambda'],
   ['rerank', 'exploration', 'explore'],
   ['rerank', 'artistCap', 'artistCap'],
   ['hybrid', 'cf', 'cfWeight'],
   ['hybrid', 'content', 'contentWeight'],
-] as const;
+];
 
-/**
- * A copy of the weekly job's `flags` with the config's re-ranking knobs and hybrid weights (as
- * `mixtape tune` chose them) in place of defaulted (not typed) flags.
- */
-export function applyWeeklyConfig<F extends object>(flags: F, config: RunConfig | undefined, command: Command): F {
+/** A copy of `flags` with the config's values in place of defaulted (not typed) flags. */
+function fillUntyped<F extends object>(flags: F, config: RunConfig | undefined, command: Command, map: FlagMap): F {
   const out = { ...flags } as Record<string, unknown>;
-  for (const [section, key, flag] of WEEKLY_KEYS) {
-    const v = (config?.[section] as Record<string, number | undefined> | undefined)?.[key];
+  for (const [section, key, flag] of map) {
+    const v = (config?.[section] as Record<string, unknown> | undefined)?.[key];
     if (v !== undefined && command.getOptionValueSource(flag) !== 'cli') out[flag] = v;
   }
   return out as F;
+}
+
+/** `train`'s flags with the config's train params in place of defaulted ones. */
+export function applyRunConfig<F extends object>(flags: F, config: RunConfig | undefined, command: Command): F {
+  return fillUntyped(flags, config, command, TRAIN_FLAGS);
+}
+
+/** The weekly job's flags with the config's re-ranking knobs and hybrid weights (as `mixtape tune` chose them) in place of defaulted ones. */
+export function applyWeeklyConfig<F extends object>(flags: F, config: RunConfig | undefined, command: Command): F {
+  return fillUntyped(flags, config, command, WEEKLY_FLAGS);
 }
 
 /** loadInteractions, with the config's signals overrides on top of --signals for event logs. */
