@@ -5,8 +5,12 @@
  * not timings; prints JSON.
  *
  *   tsx bench/negatives.ts [--users 2500] [--tracks 8000] [--seeds 1,2,3] [--drift 0.3] [--threads 2]
+ *                          [--factors 32] [--iterations 8] [--regularization 0.05] [--alpha 2] [--confidence log]
+ *
+ * The training flags change the ALS recipe of every arm alike (default: the studies' recipe), to
+ * check that the dial's shape is not an artefact of one recipe.
  */
-import { negativesDial, roundFigures, STUDY_TRAINING, type NegativesSetting } from '../src/eval/signals-study.js';
+import { negativesDial, roundFigures, STUDY_TRAINING, type NegativesSetting, type StudyTraining } from '../src/eval/signals-study.js';
 import { summarize } from '../src/bench/stats.js';
 
 function arg(name: string, fallback: string): string {
@@ -24,6 +28,16 @@ const users = number('users', 2500, isCount);
 const tracks = number('tracks', 8000, isCount);
 const threads = number('threads', 2, isCount);
 const drift = number('drift', 0.3, (v) => v >= 0 && v <= 1);
+const isPositive = (v: number): boolean => Number.isFinite(v) && v > 0;
+const confidence = arg('confidence', STUDY_TRAINING.confidence);
+if (confidence !== 'log' && confidence !== 'linear') throw new Error(`--confidence must be log or linear, got ${confidence}`);
+const training: StudyTraining = {
+  factors: number('factors', STUDY_TRAINING.factors, isCount),
+  iterations: number('iterations', STUDY_TRAINING.iterations, isCount),
+  regularization: number('regularization', STUDY_TRAINING.regularization, isPositive),
+  alpha: number('alpha', STUDY_TRAINING.alpha, isPositive),
+  confidence,
+};
 const seeds = arg('seeds', '1,2,3').split(',').map(Number);
 if (!seeds.every((s) => Number.isInteger(s) && s >= 0)) throw new Error(`--seeds must be comma-separated integers`);
 
@@ -40,7 +54,7 @@ for (const skip of [-0.25, -0.5, -1]) {
 const perSeed: Awaited<ReturnType<typeof negativesDial>>[] = [];
 for (const seed of seeds) {
   process.stderr.write(`seed ${seed} …\n`);
-  perSeed.push(await negativesDial({ world: { users, tracks, seed }, drift, training: { ...STUDY_TRAINING, threads } }, settings));
+  perSeed.push(await negativesDial({ world: { users, tracks, seed }, drift, training: { ...training, threads } }, settings));
 }
 const rows = settings.map((s, i) => {
   const recall = perSeed.map((r) => r[i].figures.recall);
@@ -56,4 +70,4 @@ const rows = settings.map((s, i) => {
     listPopularity: perSeed.map((r) => r[i].figures.listPopularity),
   };
 });
-process.stdout.write(JSON.stringify(roundFigures({ world: { users, tracks, weeks: 8, drift }, seeds, training: STUDY_TRAINING, rows }), null, 2) + '\n');
+process.stdout.write(JSON.stringify(roundFigures({ world: { users, tracks, weeks: 8, drift }, seeds, training, rows }), null, 2) + '\n');

@@ -13,12 +13,17 @@ interface Row {
   mismatch: number[];
 }
 
+function runBench(args: string[]): ReturnType<typeof spawnSync> & { stdout: string; stderr: string } {
+  return spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench', 'negatives.ts'), ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+}
+
 describe('bench/negatives.ts (smoke)', () => {
   it('prints the dial: recall and taste mismatch of every setting against ignoring skips', () => {
     const args = ['--users', '500', '--tracks', '2000', '--seeds', '1'];
-    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench', 'negatives.ts'), ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+    const r = runBench(args);
     expect(r.status, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout) as { seeds: number[]; rows: Row[] };
+    const out = JSON.parse(r.stdout) as { seeds: number[]; rows: Row[]; training: Record<string, unknown> };
+    expect(out.training).toMatchObject({ factors: 32, iterations: 8, confidence: 'log' });
     expect(out.seeds).toEqual([1]);
     const rows = new Map(out.rows.map((row) => [row.setting, row]));
     expect(out.rows).toHaveLength(11);
@@ -34,5 +39,17 @@ describe('bench/negatives.ts (smoke)', () => {
     expect(mismatch('skip -1, confidence ×2')).toBeLessThan(mismatch('skip -0.25, confidence ×0.5'));
     expect(mismatch('skip -0.25, confidence ×0.5')).toBeLessThan(mismatch('skips ignored (weight 0)'));
     expect(mismatch('skips ignored (weight 0)')).toBeLessThan(mismatch('skips as plays'));
+  });
+
+  it('trains every arm with the recipe its flags give, and refuses a bad one', () => {
+    const recipe = ['--factors', '8', '--iterations', '2', '--regularization', '0.5', '--alpha', '5', '--confidence', 'linear'];
+    const r = runBench(['--users', '300', '--tracks', '1000', '--seeds', '2', ...recipe]);
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { rows: Row[]; training: Record<string, unknown> };
+    expect(out.training).toEqual({ factors: 8, iterations: 2, regularization: 0.5, alpha: 5, confidence: 'linear' });
+    for (const row of out.rows) expect(row.recall[0]).toBeGreaterThanOrEqual(0);
+    const bad = runBench(['--users', '300', '--tracks', '1000', '--seeds', '2', '--confidence', 'cubic']);
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toContain('--confidence must be log or linear');
   });
 });
