@@ -61,8 +61,12 @@ export interface RunSplit {
   trainRows?: Int32Array;
 }
 
-/** The evaluation split of a run. */
+/** The evaluation split of a run; refused when it leaves no user to test. */
 export function makeSplit(data: RunData, spec: SplitSpec): RunSplit {
+  return withTestUsers(splitOf(data, spec), 'the split');
+}
+
+function splitOf(data: RunData, spec: SplitSpec): RunSplit {
   const seed = spec.seed ?? 42;
   const fraction = spec.fraction ?? 0.2;
   if (spec.kind === 'temporal') return data.kind === 'events' ? eventsTemporal(data, spec) : countsTemporal(data, fraction);
@@ -89,6 +93,10 @@ export function makeSplit(data: RunData, spec: SplitSpec): RunSplit {
  * the same protocol with another seed (temporal: one step earlier in time).
  */
 export function makeValidationSplit(data: RunData, spec: SplitSpec): RunSplit {
+  return withTestUsers(validationSplitOf(data, spec), 'the validation split');
+}
+
+function validationSplitOf(data: RunData, spec: SplitSpec): RunSplit {
   const outer = makeSplit(data, spec);
   const seed = (spec.seed ?? 42) + 1;
   const fraction = spec.fraction ?? 0.2;
@@ -102,6 +110,26 @@ export function makeValidationSplit(data: RunData, spec: SplitSpec): RunSplit {
   }
   const s = userSplit(outer.train, { testUserFraction: fraction, foldInFraction: 0.8, seed });
   return { kind: 'users', description: `validation: unseen users of the training part (seed ${seed})`, train: s.train, test: s.test, users: s.testUsers, exclude: s.foldIn, foldIn: s.foldIn, recent: null, recentNote: 'not used in tuning' };
+}
+
+/**
+ * Metrics over no user are undefined (every mean would be NaN), so a split that holds out nothing
+ * testable is an error that says why, not a table of NaNs.
+ */
+function withTestUsers(split: RunSplit, what: string): RunSplit {
+  const { indptr } = split.test;
+  const candidates = split.users ?? null;
+  let tested = 0;
+  const n = candidates ? candidates.length : split.test.rows;
+  for (let r = 0; r < n; r++) {
+    const u = candidates ? candidates[r] : r;
+    if (indptr[u + 1] > indptr[u]) tested++;
+  }
+  if (tested > 0) return split;
+  throw new RangeError(
+    `${what} (${split.description}) left no user with a held-out positive to test ` +
+      `(${split.train.users.size} users, ${split.train.indices.length} training entries): the data is too small to evaluate`,
+  );
 }
 
 function computeAll(data: EventsData, signals: SignalsConfigInput | undefined): Interactions {

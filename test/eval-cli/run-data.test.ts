@@ -14,6 +14,8 @@ beforeAll(async () => {
     ['b', 'm1', 4, 150], ['b', 'm3', 5, 250], ['b', 'm5', 3, 350], ['b', 'm6', 4, 450], ['b', 'm7', 5, 550],
   ];
   await writeFile(path.join(dir, 'ratings.csv'), 'userId,movieId,rating,timestamp\n' + rows.map((r) => r.join(',')).join('\n') + '\n');
+  // One positive per user: a 20% hold-out rounds to nothing, so no user can be tested.
+  await writeFile(path.join(dir, 'tiny.csv'), 'userId,movieId,rating,timestamp\na,m1,5,100\nb,m2,4,200\nc,m1,5,300\n');
   await writeFile(path.join(dir, 'bad.csv'), 'userId,movieId,rating,timestamp\na,m1,5,100\na,m2,4,yesterday\n');
 });
 afterAll(async () => {
@@ -60,5 +62,14 @@ describe('evaluation input and protocols', () => {
     expect(random.recent).toBeNull();
     expect(random.recentNote).toMatch(/not available/);
     await expect(loadRunData({ format: 'events', interactions: path.join(dir, 'ratings.csv'), minWeight: 4 })).rejects.toThrow(/--min-weight applies to counts/);
+  });
+
+  it('refuses a split that leaves no user to test, naming the split, instead of metrics over nobody', async () => {
+    const data = await loadRunData({ ...flags, interactions: path.join(dir, 'tiny.csv') });
+    expect(() => makeSplit(data, { kind: 'random' })).toThrow(/^the split \(random per-user hold-out of 20% of positives \(seed 42\)\) left no user with a held-out positive to test \(3 users, \d+ training entries\)/);
+    expect(() => makeSplit(data, { kind: 'users' })).toThrow(/left no user with a held-out positive/);
+    // A split with something to test passes unchanged.
+    const ratings = await loadRunData({ ...flags, interactions: path.join(dir, 'ratings.csv'), minWeight: 4 });
+    expect(makeSplit(ratings, { kind: 'random' }).test.indices.length).toBeGreaterThan(0);
   });
 });
