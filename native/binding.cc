@@ -17,6 +17,7 @@
 #include "gram.h"
 #include "huge_pages.h"
 #include "loss.h"
+#include "score_int8.h"
 #include "sgemm_bench.h"
 #include "simd.h"
 #include "solve_spd.h"
@@ -287,12 +288,29 @@ Napi::Value ImplicitLoss(const Napi::CallbackInfo& info) {
 
 // ---- score + top-k ------------------------------------------------------------------------------
 
+/** How a top-k call may use the 8-bit pre-filter (`prefilter`: 'auto' by default, 'off', 'int8'). */
+struct TopKMode {
+  bool allow_int8 = true, force_int8 = false;
+};
+
+TopKMode parse_prefilter(const std::string& fn, const Napi::Value& v) {
+  if (v.IsUndefined()) return {};
+  const std::string s = v.IsString() ? v.As<Napi::String>().Utf8Value() : "";
+  if (s == "auto") return {};
+  if (s == "off") return {false, false};
+  if (s == "int8") return {true, true};
+  throw_type(fn + ": prefilter must be 'auto', 'off' or 'int8', got " + describe(v));
+  return {};
+}
+
 /** The kernel sees only users [userBegin, userEnd): their rows of U, exclusions and outputs. */
-TopKProblem parse_topk(const Napi::CallbackInfo& info, const std::string& fn, Staging& st) {
+TopKProblem parse_topk(const Napi::CallbackInfo& info, const std::string& fn, Staging& st, TopKMode& mode) {
   const Napi::Object o = options(fn, info);
   const Napi::Value vU = o.Get("U"), vV = o.Get("V"), vFactors = o.Get("factors"), vUb = o.Get("userBegin"),
                     vUe = o.Get("userEnd"), vN = o.Get("n"), vOutItems = o.Get("outItems"),
-                    vOutScores = o.Get("outScores"), bias = o.Get("itemBias"), ex = o.Get("exclude");
+                    vOutScores = o.Get("outScores"), bias = o.Get("itemBias"), ex = o.Get("exclude"),
+                    vPrefilter = o.Get("prefilter");
+  mode = parse_prefilter(fn, vPrefilter);
   const bool hasBias = !bias.IsUndefined() && !bias.IsNull(), hasEx = !ex.IsUndefined() && !ex.IsNull();
   if (hasEx && (!ex.IsObject() || ex.IsTypedArray()))
     throw_type(fn + ": exclude must be an object {indptr, indices}, got " + describe(ex));
@@ -347,19 +365,23 @@ TopKProblem parse_topk(const Napi::CallbackInfo& info, const std::string& fn, St
   return p;
 }
 
+/** Returns the path taken: 'int8' (the pre-filter) or 'float'; the results are the same. */
 Napi::Value ScoreTopK(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), [&]() -> Napi::Value {
     Staging st(false);
-    score_topk(parse_topk(info, "scoreTopK", st));
-    return info.Env().Undefined();
+    TopKMode mode;
+    const TopKProblem p = parse_topk(info, "scoreTopK", st, mode);
+    const TopKPath path = score_topk_best(p, mode.allow_int8, mode.force_int8);
+    return Napi::String::New(info.Env(), path == TopKPath::Int8 ? "int8" : "float");
   });
 }
 
 Napi::Value ScoreTopKAsync(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), [&]() -> Napi::Value {
     auto st = std::make_unique<Staging>(true);
-    TopKProblem p = parse_topk(info, "scoreTopKAsync", *st);
-    return run_async(info.Env(), [p]() { score_topk(p); }, std::move(st), info.Env().Undefined());
+    TopKMode mode;
+    TopKProblem p = parse_topk(info, "scoreTopKAsync", *st, mode);
+    return run_async(info.Env(), [p, mode]() { score_topk_best(p, mode.allow_int8, mode.force_int8); }, std::move(st), info.Env().Undefined());
   });
 }
 
@@ -468,6 +490,7 @@ Napi::Value NativeInfo(const Napi::CallbackInfo& info) {
   o.Set("simdCompiled", simd_compiled());
   o.Set("simdDetected", simd_detected());
   o.Set("blas", blas_info());
+  o.Set("topkPrefilter", int8_prefilter_info());
   o.Set("version", MIXTAPE_VERSION);
   return o;
 }

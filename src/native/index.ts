@@ -91,7 +91,18 @@ export interface ScoreTopKArgs {
   /** Length (userEnd-userBegin)*n, row-major; missing results are item −1 with score −Infinity. */
   outItems: Int32Array;
   outScores: Float32Array;
+  /**
+   * The 8-bit pre-filter (exact: the results are the same bit for bit). 'auto' (default) uses it
+   * for calls large enough to amortise quantizing V (≥ 24 users, ≥ 2,048 items, 16–256 factors)
+   * in builds with VNNI (`nativeInfo().topkPrefilter === 'vnni'`); 'int8' uses it whenever the
+   * build (AVX2) and the values allow; 'off' never.
+   */
+  prefilter?: TopKPrefilter;
 }
+
+export type TopKPrefilter = 'auto' | 'off' | 'int8';
+/** Which kernel a top-k call ran: the 8-bit pre-filter or the float kernel alone. */
+export type TopKPath = 'int8' | 'float';
 
 export interface SgemmBenchArgs {
   /** C (m×n) = A (m×k) · Bᵀ (B is n×k), timed `reps` times after one warm-up product. */
@@ -112,6 +123,8 @@ export interface NativeInfo {
   simdCompiled: string;
   simdDetected: string;
   blas: string;
+  /** The exact 8-bit pre-filter of top-k: 'vnni' (used by default), 'avx2' (on request), or 'none'. */
+  topkPrefilter: 'vnni' | 'avx2' | 'none';
   version: string;
 }
 
@@ -121,7 +134,7 @@ interface NativeAddon {
   alsHalfStep(args: AlsHalfStepArgs): void;
   alsHalfStepAsync(args: AlsHalfStepArgs): Promise<void>;
   implicitLoss(args: LossArgs): LossParts;
-  scoreTopK(args: ScoreTopKArgs): void;
+  scoreTopK(args: ScoreTopKArgs): TopKPath;
   scoreTopKAsync(args: ScoreTopKArgs): Promise<void>;
   solveSpd(A: Float32Array, B: Float32Array, dim: number, nrhs: number, ridge: number): Float32Array;
   sgemmBench(args: SgemmBenchArgs): SgemmBenchResult;
@@ -215,9 +228,12 @@ export function lossFromParts(parts: readonly LossParts[], rows: number, cols: n
   return { raw, normalized: denom > 0 ? raw / denom : 0 };
 }
 
-/** Top-n items of V for users [userBegin, userEnd) of U, best first, ties to the lower item. */
-export function scoreTopK(args: ScoreTopKArgs): void {
-  addon.scoreTopK(args);
+/**
+ * Top-n items of V for users [userBegin, userEnd) of U, best first, ties to the lower item.
+ * Returns the kernel that ran (see `ScoreTopKArgs.prefilter`); the results do not depend on it.
+ */
+export function scoreTopK(args: ScoreTopKArgs): TopKPath {
+  return addon.scoreTopK(args);
 }
 
 /** `scoreTopK` on the thread pool. */

@@ -2,24 +2,10 @@ import { describe, expect, it } from 'vitest';
 
 import { scoreTopK, scoreTopKAsync, type ScoreTopKArgs } from '../../src/native/index.js';
 import { topKRef } from '../reference/als.js';
-import { mulberry32, randomCsr, randomFloats, randomInts, type Rng } from '../reference/random.js';
+import { mulberry32, randomExclusions as randomExclude, randomFloats, randomInts } from '../reference/random.js';
 
 function outputs(users: number, n: number) {
   return { outItems: new Int32Array(users * n), outScores: new Float32Array(users * n) };
-}
-
-function randomExclude(rng: Rng, users: number, items: number, density: number, fullUsers: number[] = []) {
-  const csr = randomCsr(rng, users, items, density);
-  if (fullUsers.length === 0) return { indptr: csr.indptr, indices: csr.indices };
-  // Rebuild with some users excluding every item.
-  const indptr = new Int32Array(users + 1);
-  const idx: number[] = [];
-  for (let u = 0; u < users; u++) {
-    if (fullUsers.includes(u)) for (let i = 0; i < items; i++) idx.push(i);
-    else for (let e = csr.indptr[u]; e < csr.indptr[u + 1]; e++) idx.push(csr.indices[e]);
-    indptr[u + 1] = idx.length;
-  }
-  return { indptr, indices: Int32Array.from(idx) };
 }
 
 describe('scoreTopK', () => {

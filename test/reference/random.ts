@@ -97,3 +97,20 @@ export function randomCsrPerRow(rng: Rng, rows: number, cols: number, perRow: nu
   }
   return { rows, cols, indptr, indices, pref, conf };
 }
+
+/**
+ * Exclusion lists for top-k: a random CSR of about `density` of the items per user, except that
+ * the users in `fullUsers` exclude every item.
+ */
+export function randomExclusions(rng: Rng, users: number, items: number, density: number, fullUsers: number[] = []): { indptr: Int32Array; indices: Int32Array } {
+  const csr = randomCsr(rng, users, items, density);
+  if (fullUsers.length === 0) return { indptr: csr.indptr, indices: csr.indices };
+  const indptr = new Int32Array(users + 1);
+  const idx: number[] = [];
+  for (let u = 0; u < users; u++) {
+    if (fullUsers.includes(u)) for (let i = 0; i < items; i++) idx.push(i);
+    else for (let e = csr.indptr[u]; e < csr.indptr[u + 1]; e++) idx.push(csr.indices[e]);
+    indptr[u + 1] = idx.length;
+  }
+  return { indptr, indices: Int32Array.from(idx) };
+}

@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+
+import { nativeInfo, scoreTopK, scoreTopKAsync, type ScoreTopKArgs, type TopKPrefilter } from '../../src/native/index.js';
+import { topKRef } from '../reference/als.js';
+import { mulberry32, randomExclusions, randomFloats, randomInts, type Rng } from '../reference/random.js';
+
+// The 8-bit pre-filter must give the float kernel's results bit for bit: the same items in the
+// same order and the same float scores, on every input it accepts.
+const hasPrefilter = nativeInfo().topkPrefilter !== 'none';
+// Only VNNI builds take it by default ('auto'); plain AVX2 builds have it on request.
+const byDefault = nativeInfo().topkPrefilter === 'vnni' ? 'int8' : 'float';
+
+type Problem = Omit<ScoreTopKArgs, 'outItems' | 'outScores' | 'prefilter'>;
+
+function run(p: Problem, prefilter: TopKPrefilter) {
+  const rows = p.userEnd - p.userBegin;
+  const outItems = new Int32Array(rows * p.n);
+  const outScores = new Float32Array(rows * p.n);
+  const path = scoreTopK({ ...p, outItems, outScores, prefilter });
+  return { path, outItems, outScores };
+}
+
+/** Bit-level equality (distinguishes −0 and +0, compares NaN payloads). */
+function sameBits(a: { outItems: Int32Array; outScores: Float32Array }, b: { outItems: Int32Array; outScores: Float32Array }): void {
+  expect(Array.from(a.outItems)).toEqual(Array.from(b.outItems));
+  expect(Buffer.from(a.outScores.buffer).equals(Buffer.from(b.outScores.buffer))).toBe(true);
+}
+
+/** Factors shaped like trained ones: a shared direction, norms spread over an order of magnitude. */
+function factorLike(rng: Rng, rows: number, k: number): Float32Array {
+  const out = new Float32Array(rows * k);
+  for (let r = 0; r < rows; r++) {
+    const norm = Math.exp(2.3 * rng());
+    for (let f = 0; f < k; f++) out[r * k + f] = norm * ((rng() - 0.5) + (f === 0 ? 0.6 : 0));
+  }
+  return out;
+}
+
+describe.runIf(hasPrefilter)('scoreTopK with the 8-bit pre-filter', () => {
+  it('gives the float kernel\'s results bit for bit on random problems of every shape', () => {
+    const ks = [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 64, 100, 128, 256];
+    for (let trial = 0; trial < 120; trial++) {
+      const rng = mulberry32(9000 + trial);
+      const k = ks[trial % ks.length];
+      const users = trial % 17 === 0 ? 0 : 1 + Math.floor(rng() * 50);
+      const items = trial % 19 === 0 ? 0 : Math.floor(rng() * 2500);
+      const n = 1 + Math.floor(rng() * (trial % 5 === 0 ? 3000 : 80));
+      const kind = trial % 4;
+      // Integer values (exact products, real ties), plain floats, factor-like rows, tiny magnitudes.
+      const U = kind === 0 ? randomInts(rng, users * k, -2, 2) : kind === 3 ? randomFloats(rng, users * k, -1e-20, 1e-20) : factorLike(rng, users, k);
+      const V = kind === 0 ? randomInts(rng, items * k, -2, 2) : kind === 1 ? randomFloats(rng, items * k) : factorLike(rng, items, k);
+      if (users > 2) U.fill(0, k, 2 * k); // a user with no taste: every score is 0 (+ bias)
+      if (items > 3) V.fill(0, 2 * k, 3 * k); // an item with a zero row
+      const exclude = randomExclusions(rng, users, items, 0.05, users > 4 ? [3] : []);
+      const itemBias = trial % 3 === 0 ? (kind === 0 ? randomInts(rng, items, -1, 1) : randomFloats(rng, items)) : undefined;
+      const begin = users > 5 ? 2 : 0;
+      const p: Problem = { U, V, factors: k, userBegin: begin, userEnd: users, n, exclude, itemBias };
+      const off = run(p, 'off');
+      const int8 = run(p, 'int8');
+      expect(off.path).toBe('float');
+      expect(int8.path).toBe('int8');
+      sameBits(int8, off);
+    }
+  });
+
+  it('equals the brute-force reference exactly, ties to the lower item', () => {
+    const rng = mulberry32(31337);
+    const users = 40;
+    const items = 3000;
+    const k = 24;
+    const n = 60;
+    const U = randomInts(rng, users * k, -3, 3);
+    const V = randomInts(rng, items * k, -3, 3);
+    const exclude = randomExclusions(rng, users, items, 0.1, [7]);
+    const bias = randomInts(rng, items, -2, 2);
+    for (const itemBias of [undefined, bias]) {
+      const got = run({ U, V, factors: k, userBegin: 0, userEnd: users, n, exclude, itemBias }, 'int8');
+      expect(got.path).toBe('int8');
+      const want = topKRef(U, V, k, 0, users, n, exclude, itemBias);
+      expect(Array.from(got.outItems)).toEqual(Array.from(want.items));
+      expect(Array.from(got.outScores)).toEqual(Array.from(want.scores));
+    }
+  });
+
+  it('leaves inputs it cannot bound to the float kernel: non-finite factors, overflow, k above 256', () => {
+    const rng = mulberry32(5);
+    const k = 16;
+    const base = (): Problem => ({ U: randomFloats(rng, 30 * k), V: randomFloats(rng, 3000 * k), factors: k, userBegin: 0, userEnd: 30, n: 10 });
+    const nanItem = base();
+    nanItem.V[5 * k + 3] = Number.NaN;
+    const infUser = base();
+    infUser.U[2 * k] = Number.POSITIVE_INFINITY;
+    const huge = base();
+    huge.U.fill(1e18);
+    huge.V.fill(1e18);
+    const wide: Problem = { U: randomFloats(rng, 30 * 300), V: randomFloats(rng, 3000 * 300), factors: 300, userBegin: 0, userEnd: 30, n: 10 };
+    for (const p of [nanItem, infUser, huge, wide]) {
+      const int8 = run(p, 'int8');
+      expect(int8.path).toBe('float');
+      sameBits(int8, run(p, 'off'));
+    }
+  });
+
+  it("'auto' takes the pre-filter (with VNNI) only for calls that amortise quantizing the items", () => {
+    const rng = mulberry32(8);
+    const k = 32;
+    const V = factorLike(rng, 4096, k);
+    const U = factorLike(rng, 100, k);
+    const call = (users: number, items: number, factors = k): string =>
+      run({ U: U.subarray(0, users * factors), V: V.subarray(0, items * factors), factors, userBegin: 0, userEnd: users, n: 20 }, 'auto').path;
+    expect(call(100, 4096)).toBe(byDefault);
+    expect(call(10, 4096)).toBe('float'); // few users: the pass over V would dominate
+    expect(call(100, 1000)).toBe('float'); // few items
+    expect(call(100, 4096, 8)).toBe('float'); // few factors: the float kernel is as fast
+    // Without the option the kernel chooses as 'auto' does.
+    expect(scoreTopK({ U, V, factors: k, userBegin: 0, userEnd: 100, n: 20, outItems: new Int32Array(2000), outScores: new Float32Array(2000) })).toBe(byDefault);
+  });
+
+  it('gives the same results on the thread pool', async () => {
+    const rng = mulberry32(12);
+    const k = 64;
+    const users = 50;
+    const items = 5000;
+    const p: Problem = { U: factorLike(rng, users, k), V: factorLike(rng, items, k), factors: k, userBegin: 0, userEnd: users, n: 100, exclude: randomExclusions(rng, users, items, 0.02) };
+    const outItems = new Int32Array(users * 100);
+    const outScores = new Float32Array(users * 100);
+    await scoreTopKAsync({ ...p, outItems, outScores, prefilter: 'int8' });
+    sameBits({ outItems, outScores }, run(p, 'off'));
+  });
+});
+
+describe('scoreTopK prefilter option', () => {
+  it('is refused unless auto, off or int8', () => {
+    const args = { U: new Float32Array(4), V: new Float32Array(8), factors: 2, userBegin: 0, userEnd: 2, n: 1, outItems: new Int32Array(2), outScores: new Float32Array(2) };
+    expect(() => scoreTopK({ ...args, prefilter: 'fast' as TopKPrefilter })).toThrow(TypeError);
+    expect(() => scoreTopK({ ...args, prefilter: 'fast' as TopKPrefilter })).toThrow(/prefilter must be 'auto', 'off' or 'int8'/);
+    expect(scoreTopK({ ...args, prefilter: 'off' })).toBe('float');
+    expect(['int8', 'float']).toContain(scoreTopK({ ...args, prefilter: 'int8' }));
+  });
+});
