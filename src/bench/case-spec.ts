@@ -17,6 +17,8 @@ export interface ScoreCaseSpec {
   factors: number;
   threads: number;
   n: number;
+  /** The kernel's 8-bit pre-filter ('auto': as every caller gets it; 'off': the float kernel alone). */
+  prefilter: 'auto' | 'off';
 }
 export interface LossCaseSpec {
   kind: 'loss';
@@ -64,8 +66,10 @@ export function planCases(plan: SuitePlan): CaseSpec[] {
         add('als', alsName('cg', 64, top, nnzFactor), { kind: 'als', solver: 'cg', factors: 64, threads: top, nnzFactor });
       add('als', `als loss cg vs cholesky k=64 t=${top}`, { kind: 'loss', factors: 64, threads: top, iterations: 15 }, 0);
     } else if (suite === 'score') {
-      for (const t of threads) add('score', `score top-50 k=64 t=${t}`, { kind: 'score', factors: 64, threads: t, n: 50 });
-      add('score', `score top-50 k=128 t=${top}`, { kind: 'score', factors: 128, threads: top, n: 50 });
+      for (const t of threads) add('score', `score top-50 k=64 t=${t}`, { kind: 'score', factors: 64, threads: t, n: 50, prefilter: 'auto' });
+      add('score', `score top-50 k=128 t=${top}`, { kind: 'score', factors: 128, threads: top, n: 50, prefilter: 'auto' });
+      // The float kernel alone in the same run: the pre-filter's gain as a ratio.
+      add('score', `score top-50 k=64 t=${top} float`, { kind: 'score', factors: 64, threads: top, n: 50, prefilter: 'off' });
     } else {
       add(suite, suite === 'ingest' ? 'ingest' : 'weekly job', { kind: 'script', script: suite });
     }

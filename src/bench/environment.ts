@@ -24,6 +24,7 @@ export function benchEnvironment(threads: number): BenchEnvironment {
     simd_compiled: info.simdCompiled,
     simd_detected: info.simdDetected,
     blas: info.blas,
+    topk_prefilter: info.topkPrefilter,
     threads,
     node: process.version,
     package_version: packageVersion(),

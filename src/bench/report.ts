@@ -19,6 +19,8 @@ export interface BenchEnvironment {
   simd_detected: string;
   /** BLAS vendor and configuration, or "none (own kernels)". */
   blas: string;
+  /** Top-k's exact 8-bit pre-filter in this build: 'vnni' (on by default), 'avx2' (on request) or 'none' (absent in reports of older versions). */
+  topk_prefilter?: string;
   /** Worker threads used by multi-threaded cases. */
   threads: number;
   node: string;

@@ -3,8 +3,10 @@
  * two ALS iterations of the seeded matrix (trained factors shape the score distribution, and so
  * how often a candidate passes the running threshold). Blocks of users go to `threads` lanes on
  * the native async path. The reference sgemm rate is measured in the same process right before.
+ * GFLOP/s count the float products the kernel answers for, whichever path ran (with the 8-bit
+ * pre-filter most of them are integer products, so the rate may pass the sgemm rate).
  */
-import { scoreTopKAsync } from '../native/index.js';
+import { nativeInfo, scoreTopKAsync } from '../native/index.js';
 import { trainAls } from '../train/als.js';
 import { resolveTrainOptions } from '../train/options.js';
 import type { CaseSpec, ScoreCaseSpec } from './case-spec.js';
@@ -40,7 +42,7 @@ export async function runScoreCase(spec: CaseSpec & { body: ScoreCaseSpec }): Pr
           const end = Math.min(users, begin + BLOCK);
           next = end;
           const len = (end - begin) * b.n;
-          await scoreTopKAsync({ U, V, factors: k, userBegin: begin, userEnd: end, n: b.n, exclude, outItems: lane.items.subarray(0, len), outScores: lane.scores.subarray(0, len) });
+          await scoreTopKAsync({ U, V, factors: k, userBegin: begin, userEnd: end, n: b.n, exclude, outItems: lane.items.subarray(0, len), outScores: lane.scores.subarray(0, len), prefilter: b.prefilter });
         }
       }),
     );
@@ -63,7 +65,7 @@ export async function runScoreCase(spec: CaseSpec & { body: ScoreCaseSpec }): Pr
   return {
     name: spec.name,
     suite: spec.suite,
-    params: { factors: k, threads: b.threads, n: b.n, users, items: shape.items, excluded: matrix.indices.length },
+    params: { factors: k, threads: b.threads, n: b.n, users, items: shape.items, excluded: matrix.indices.length, prefilter: b.prefilter === 'off' ? 'off' : nativeInfo().topkPrefilter },
     unit: 's (all users)',
     seconds,
     samples,

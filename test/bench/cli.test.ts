@@ -39,6 +39,7 @@ describe('mixtape bench', () => {
       expect(env[key].length).toBeGreaterThan(0);
     }
     expect(env.git_commit).toMatch(/^([0-9a-f]{40}|unknown)$/);
+    expect(['vnni', 'avx2', 'none']).toContain(env.topk_prefilter);
     expect(env.threads).toBeGreaterThanOrEqual(1);
     expect(env.load_average_start).toHaveLength(3);
     expect(report.sgemm.gflops_one_thread).toBeGreaterThan(0);
