@@ -550,8 +550,10 @@ constexpr bool kInt8Auto = false;
 #endif
 /** ...for calls with at least this many users, as each call quantizes the items (a pass over V)... */
 constexpr std::size_t kInt8MinUsers = 24;
-/** ...when there are enough items and factors for the integer products to pay. */
+/** ...when there are enough items and factors for the integer products to pay... */
 constexpr std::size_t kInt8MinItems = 2048, kInt8MinFactors = 16;
+/** ...and the call's quantized copy of V (about a quarter of V's bytes) stays modest. */
+constexpr std::size_t kInt8AutoMaxBytes = std::size_t{256} << 20;
 
 /**
  * Top-k by the fastest exact path: the 8-bit pre-filter when VNNI is compiled in and the call is
@@ -561,7 +563,8 @@ constexpr std::size_t kInt8MinItems = 2048, kInt8MinFactors = 16;
 inline TopKPath score_topk_best(const TopKProblem& p, bool allow_int8, bool force_int8) {
 #if defined(__AVX2__)
   const std::size_t nu = p.user_end - p.user_begin;
-  const bool big = kInt8Auto && nu >= kInt8MinUsers && p.items >= kInt8MinItems && p.k >= kInt8MinFactors;
+  const bool big = kInt8Auto && nu >= kInt8MinUsers && p.items >= kInt8MinItems && p.k >= kInt8MinFactors &&
+                   p.items * ((p.k + 3) / 4 * 4) <= kInt8AutoMaxBytes;
   if (allow_int8 && (force_int8 || big) && score_topk_int8(p)) return TopKPath::Int8;
 #else
   (void)allow_int8, (void)force_int8;
