@@ -21,7 +21,12 @@ inline double ddot(const double* a, const double* b, std::size_t n) {
     s1 = _mm512_fmadd_pd(_mm512_loadu_pd(a + i + 8), _mm512_loadu_pd(b + i + 8), s1);
   }
   for (; i + 8 <= n; i += 8) s0 = _mm512_fmadd_pd(_mm512_loadu_pd(a + i), _mm512_loadu_pd(b + i), s0);
-  double s = _mm512_reduce_add_pd(_mm512_add_pd(s0, s1));
+  // The lanes summed in _mm512_reduce_add_pd's order (halves, then quarters, then the pair), so
+  // the result is the same; GCC 12's intrinsic (and its 512→256 casts) warn of an uninitialised
+  // register in every AVX-512 build.
+  alignas(64) double t[8];
+  _mm512_store_pd(t, _mm512_add_pd(s0, s1));
+  double s = ((t[4] + t[0]) + (t[6] + t[2])) + ((t[5] + t[1]) + (t[7] + t[3]));
 #elif defined(__AVX2__) && defined(__FMA__)
   __m256d s0 = _mm256_setzero_pd(), s1 = _mm256_setzero_pd();
   for (; i + 8 <= n; i += 8) {

@@ -61,6 +61,22 @@ inline __m256 fmadd256(__m256 a, __m256 b, __m256 c) {
 }
 #endif
 
+#if defined(__AVX512F__)
+/**
+ * The sixteen lanes summed in _mm512_reduce_add_ps's order (halves, quarters, pairs, then the
+ * last two), so results are the same; GCC 12's intrinsic warns of an uninitialised register in
+ * every AVX-512 build.
+ */
+inline float reduce_add_512(__m512 v) {
+  alignas(64) float t[16];
+  _mm512_store_ps(t, v);
+  float a[8], b[4];
+  for (int j = 0; j < 8; ++j) a[j] = t[j + 8] + t[j];
+  for (int j = 0; j < 4; ++j) b[j] = a[j + 4] + a[j];
+  return (b[2] + b[0]) + (b[3] + b[1]);
+}
+#endif
+
 /** a · b over n floats. */
 inline float dot(const float* a, const float* b, std::size_t n) {
   std::size_t i = 0;
@@ -75,7 +91,7 @@ inline float dot(const float* a, const float* b, std::size_t n) {
     const __mmask16 m = left >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << left) - 1u);
     s0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, a + i), _mm512_maskz_loadu_ps(m, b + i), s0);
   }
-  return _mm512_reduce_add_ps(_mm512_add_ps(s0, s1));
+  return reduce_add_512(_mm512_add_ps(s0, s1));
 #elif defined(__AVX2__)
   __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
   for (; i + 16 <= n; i += 16) {
