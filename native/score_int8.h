@@ -164,13 +164,13 @@ inline RowCode encode_row(const float* v, std::size_t k, float inv, int levels, 
 /**
  * Items as integers q_i = round(v_i / s_i), s_i = max_f |v_if| / kItemLevels, in panels of 16
  * columns laid out [factor group of 4][column][4 bytes], largest norms first (`item` maps a column
- * back to its item); columns past the last item are zero. Per column, in units of s_i: `qn` ≥ ‖q_i‖₂,
+ * back to its item, `column` an item to its column); columns past the last item are zero. Per column, in units of s_i: `qn` ≥ ‖q_i‖₂,
  * `en` ≥ ‖v_i/s_i − q_i‖₂ (the residual), `gn` = qn + en. `offset` starts each accumulator at
  * −128·Σ_f q_if (users are stored as p + 128).
  */
 struct QuantizedItems {
   std::size_t k = 0, k4 = 0, panels = 0;
-  Scratch<int32_t> item;
+  Scratch<int32_t> item, column;
   Scratch<int8_t> panel;
   Scratch<int32_t> offset;
   Scratch<float> scale, qn, en, gn, bias_hi, bias_lo;
@@ -237,9 +237,12 @@ struct QuantizedItems {
       ++start[key[i] + 1];
     }
     for (std::size_t b = 0; b < kBuckets; ++b) start[b + 1] += start[b];
-    item.reset(panels * kQNR);
+    item.reset(panels * kQNR), column.reset(items);
     for (std::size_t c = items; c < panels * kQNR; ++c) item[c] = -1;
-    for (std::size_t i = 0; i < items; ++i) item[static_cast<std::size_t>(start[key[i]]++)] = static_cast<int32_t>(i);
+    for (std::size_t i = 0; i < items; ++i) {
+      const auto c = start[key[i]]++;
+      item[static_cast<std::size_t>(c)] = static_cast<int32_t>(i), column[i] = c;
+    }
   }
 };
 
@@ -426,10 +429,20 @@ inline bool score_topk_int8(const TopKProblem& p) {
   std::vector<Scored> store(2 * std::max<std::size_t>(cap, 1));
   const bool bias = p.bias != nullptr;
 
+  std::vector<int32_t> ex_cols;  // the block's excluded items as columns, ascending per user
+  std::vector<std::size_t> ex_pos(block + 1), ex_end(block);
   for (std::size_t b0 = 0; b0 < nu; b0 += block) {
     const std::size_t bu = std::min(block, nu - b0), u0 = p.user_begin + b0;
     qu.build(p.U, u0, bu, k, k4);
-    for (std::size_t r = 0; r < bu; ++r) lanes[r].reset(cap);
+    ex_cols.clear();
+    for (std::size_t r = 0; r < bu; ++r) {
+      lanes[r].reset(cap);
+      ex_pos[r] = ex_cols.size();
+      if (p.excl_indptr)
+        for (int64_t e = p.excl_indptr[u0 + r]; e < p.excl_indptr[u0 + r + 1]; ++e) ex_cols.push_back(q.column[static_cast<std::size_t>(p.excl_indices[e])]);
+      ex_end[r] = ex_cols.size();
+      std::sort(ex_cols.begin() + static_cast<std::ptrdiff_t>(ex_pos[r]), ex_cols.end());
+    }
     for (std::size_t t0 = 0; t0 < q.panels; t0 += tile) {
       const std::size_t t1 = std::min(q.panels, t0 + tile);
       const TileBound tb = tile_bound(q, t0 * kQNR, std::min(p.items, t1 * kQNR), bias);
@@ -486,12 +499,11 @@ inline bool score_topk_int8(const TopKProblem& p) {
               m &= m - 1;
               if (!(hh[b] >= L.tau)) continue;  // τ rose at an earlier offer of this block
               const std::size_t cc = col + b;
+              // An excluded item must not raise τ. Each lane meets its columns in ascending order.
+              const auto ci = static_cast<int32_t>(cc);
+              while (ex_pos[lane] < ex_end[lane] && ex_cols[ex_pos[lane]] < ci) ++ex_pos[lane];
+              if (ex_pos[lane] < ex_end[lane] && ex_cols[ex_pos[lane]] == ci) continue;
               const int32_t item = q.item[cc];
-              if (p.excl_indptr) {  // an excluded item must not raise τ
-                const int32_t* e_begin = p.excl_indices + p.excl_indptr[u0 + lane];
-                const int32_t* e_end = p.excl_indices + p.excl_indptr[u0 + lane + 1];
-                if (std::binary_search(e_begin, e_end, item)) continue;
-              }
               const float w = static_cast<float>(dd[b]) - kUnitSlack - pnu * q.en[cc] - rcu * q.gn[cc];
               const float lo = t * (q.scale[cc] * w) + (bias ? q.bias_lo[cc] : 0.f);
               L.offer(item, hh[b], lo);
