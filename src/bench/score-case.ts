@@ -21,6 +21,11 @@ import { syntheticMatrix } from './synthetic-matrix.js';
 
 const BLOCK = 4096;
 
+/** The kernel a case's calls take: 'auto' uses the pre-filter on VNNI builds (these calls are large enough). */
+function kernelOf(prefilter: ScoreCaseSpec['prefilter']): string {
+  return prefilter === 'auto' && nativeInfo().topkPrefilter === 'vnni' ? 'int8 pre-filter' : 'float';
+}
+
 export async function runScoreCase(spec: CaseSpec & { body: ScoreCaseSpec }): Promise<CaseResult> {
   const b = spec.body;
   const shape = matrixShape(spec.scale);
@@ -65,7 +70,7 @@ export async function runScoreCase(spec: CaseSpec & { body: ScoreCaseSpec }): Pr
   return {
     name: spec.name,
     suite: spec.suite,
-    params: { factors: k, threads: b.threads, n: b.n, users, items: shape.items, excluded: matrix.indices.length, prefilter: b.prefilter === 'off' ? 'off' : nativeInfo().topkPrefilter },
+    params: { factors: k, threads: b.threads, n: b.n, users, items: shape.items, excluded: matrix.indices.length, kernel: kernelOf(b.prefilter) },
     unit: 's (all users)',
     seconds,
     samples,
