@@ -17,7 +17,9 @@
 #include <cstdint>
 #include <climits>
 #include <cstring>
+#include <cstdlib>
 #include <memory>
+#include <new>
 #include <limits>
 #include <vector>
 
@@ -67,24 +69,31 @@ constexpr float kRel = 1.f + 1.f / 64.f, kAbs = 0.01f;
 constexpr float kBiasRel = 1.f / (1 << 22);
 
 /**
- * A per-call buffer of n values, uninitialised, advised onto huge pages before first use: a call
- * quantizes all items into tens of MiB, and on a virtual machine a fault for every 4 KiB first
- * touched cost more than the quantization itself.
+ * A per-call buffer of n values, uninitialised. Buffers of a megabyte or more are aligned to 2 MiB
+ * and advised onto huge pages before first use: a call quantizes all items into tens of MiB, and
+ * on a virtual machine a fault for every 4 KiB first touched (and a page walk for every scattered
+ * access) cost more than the quantization itself.
  */
 template <class T>
 struct Scratch {
-  std::unique_ptr<T[]> p;
+  struct Free {
+    void operator()(T* p) const { std::free(p); }
+  };
+  std::unique_ptr<T, Free> p;
   std::size_t n = 0;
 
   void reset(std::size_t count) {
-    p.reset(new T[count]);
+    const std::size_t bytes = std::max<std::size_t>(count, 1) * sizeof(T);
+    const std::size_t align = bytes >= (std::size_t{1} << 20) ? kHugePageBytes : 64;
+    p.reset(static_cast<T*>(std::aligned_alloc(align, (bytes + align - 1) / align * align)));
+    if (!p) throw std::bad_alloc();
     n = count;
-    advise_huge_pages(p.get(), count * sizeof(T));
+    if (align == kHugePageBytes) advise_huge_pages(p.get(), (bytes + align - 1) / align * align);
   }
   T* data() { return p.get(); }
   const T* data() const { return p.get(); }
-  T& operator[](std::size_t i) { return p[i]; }
-  const T& operator[](std::size_t i) const { return p[i]; }
+  T& operator[](std::size_t i) { return p.get()[i]; }
+  const T& operator[](std::size_t i) const { return p.get()[i]; }
   std::size_t size() const { return n; }
 };
 
@@ -179,13 +188,23 @@ struct QuantizedItems {
   bool build(const float* V, std::size_t items, std::size_t kk, const float* bias) {
     k = kk, k4 = (k + 3) / 4 * 4, panels = (items + kQNR - 1) / kQNR;
     const std::size_t cols = panels * kQNR, groups = k4 / 4;
-    // Norms in item order, then each row encoded straight into its column (rows prefetched ahead).
-    Scratch<float> norm2;
-    norm2.reset(items);
+    // Encoded in item order (V read once, sequentially), then placed in columns by norm: the
+    // gather reads one 64-byte code row per item from a buffer on huge pages, where reading V's
+    // rows in column order missed the caches and the TLB on every row.
+    Scratch<int8_t> codes;
+    Scratch<float> norm2, mxs;
+    Scratch<RowCode> stats;
+    codes.reset(items * k4), norm2.reset(items), mxs.reset(items), stats.reset(items);
     for (std::size_t i = 0; i < items; ++i) {
-      norm2[i] = sum_squares(V + i * k, k);
+      const float* v = V + i * k;
+      norm2[i] = sum_squares(v, k);
       if (!std::isfinite(norm2[i])) return false;  // catches NaN and ±Infinity (and overflow)
       if (bias && !std::isfinite(bias[i])) return false;
+      const float mx = max_abs(v, k);
+      mxs[i] = mx;
+      int8_t* code = codes.data() + i * k4;
+      if (k < k4) std::memset(code + (k4 - 4), 0, 4);  // the last group's padding bytes
+      stats[i] = encode_row(v, k, mx > 0.f ? static_cast<float>(kItemLevels) / mx : 0.f, kItemLevels, code, 4);
     }
     order_by_norm(norm2.data(), items);
     panel.reset(panels * groups * kQNR * 4), offset.reset(cols);
@@ -197,18 +216,13 @@ struct QuantizedItems {
       offset[c] = 0, scale[c] = qn[c] = en[c] = gn[c] = 0.f;
       if (bias) bias_hi[c] = bias_lo[c] = 0.f;
     }
-    constexpr std::size_t kAhead = 8;
     for (std::size_t c = 0; c < items; ++c) {
-      if (c + kAhead < items) {
-        const char* next = reinterpret_cast<const char*>(V + static_cast<std::size_t>(item[c + kAhead]) * k);
-        for (std::size_t b = 0; b < k * sizeof(float); b += 64) _mm_prefetch(next + b, _MM_HINT_T0);
-      }
       const int32_t i = item[c];
-      const float* v = V + static_cast<std::size_t>(i) * k;
-      const float mx = max_abs(v, k);
+      const int8_t* src = codes.data() + static_cast<std::size_t>(i) * k4;
       int8_t* dst = panel.data() + (c / kQNR) * groups * kQNR * 4 + (c % kQNR) * 4;
-      if (k < k4) std::memset(dst + (groups - 1) * kQNR * 4, 0, 4);  // the last group's padding bytes
-      const RowCode rc = encode_row(v, k, mx > 0.f ? static_cast<float>(kItemLevels) / mx : 0.f, kItemLevels, dst, kQNR * 4);
+      for (std::size_t g = 0; g < groups; ++g) std::memcpy(dst + g * kQNR * 4, src + g * 4, 4);
+      const RowCode& rc = stats[i];
+      const float mx = mxs[i];
       offset[c] = -128 * rc.sum;
       scale[c] = mx / static_cast<float>(kItemLevels);
       // v/s_i·… carries one rounding per factor: kRel and kAbs cover it and the square roots.
