@@ -578,8 +578,19 @@ constexpr bool kInt8Auto = false;
 constexpr std::size_t kInt8MinUsers = 24;
 /** ...when there are enough items and factors for the integer products to pay... */
 constexpr std::size_t kInt8MinItems = 2048, kInt8MinFactors = 16;
-/** ...and the call's quantized copy of V (about a quarter of V's bytes) stays modest. */
+/** ...and the call's transient memory (see int8_transient_bytes) stays modest. */
 constexpr std::size_t kInt8AutoMaxBytes = std::size_t{256} << 20;
+
+/**
+ * The most a pre-filter call allocates at once, while QuantizedItems::build runs: the codes and the
+ * panels (k4 bytes an item each), plus per item the norm, scale, code statistics, column maps and
+ * the five per-column arrays (about 52 bytes, 8 more with a bias). For 64 factors that is about
+ * 0.7× V's own bytes.
+ */
+inline std::size_t int8_transient_bytes(std::size_t items, std::size_t k, bool bias) {
+  const std::size_t k4 = (k + 3) / 4 * 4;
+  return items * (2 * k4 + 52 + (bias ? 8 : 0));
+}
 
 /**
  * Top-k by the fastest exact path: the 8-bit pre-filter when VNNI is compiled in and the call is
@@ -590,7 +601,7 @@ inline TopKPath score_topk_best(const TopKProblem& p, bool allow_int8, bool forc
 #if defined(__AVX2__)
   const std::size_t nu = p.user_end - p.user_begin;
   const bool big = kInt8Auto && nu >= kInt8MinUsers && p.items >= kInt8MinItems && p.k >= kInt8MinFactors &&
-                   p.items * ((p.k + 3) / 4 * 4) <= kInt8AutoMaxBytes;
+                   int8_transient_bytes(p.items, p.k, p.bias != nullptr) <= kInt8AutoMaxBytes;
   if (allow_int8 && (force_int8 || big) && score_topk_int8(p)) return TopKPath::Int8;
 #else
   (void)allow_int8, (void)force_int8;

@@ -93,8 +93,8 @@ export interface ScoreTopKArgs {
   outScores: Float32Array;
   /**
    * The 8-bit pre-filter (exact: the results are the same bit for bit). 'auto' (default) uses it
-   * for calls large enough to amortise quantizing V (≥ 24 users, ≥ 2,048 items, 16–256 factors,
-   * at most 256 MiB of quantized items: the call's transient copy) in builds with VNNI (`nativeInfo().topkPrefilter === 'vnni'`); 'int8' uses it whenever the
+   * for calls large enough to amortise quantizing V (≥ 24 users, ≥ 2,048 items, 16–256 factors)
+   * whose transient buffers stay within 256 MiB (about 0.7× V's bytes at 64 factors), in builds with VNNI (`nativeInfo().topkPrefilter === 'vnni'`); 'int8' uses it whenever the
    * build (AVX2) and the values allow; 'off' never.
    */
   prefilter?: TopKPrefilter;
