@@ -57,13 +57,6 @@ inline float chain_fma(float a, float b, float c) {
 #endif
 }
 
-/** The float kernel's score of one (user, item) pair: Σ_f u_f·v_f by FMA in order f = 0…k−1. */
-inline float chain_score(const float* u, const float* v, std::size_t k) {
-  float acc = 0.f;
-  for (std::size_t f = 0; f < k; ++f) acc = chain_fma(u[f], v[f], acc);
-  return acc;
-}
-
 /** Relative slack on every computed norm and bound term, and absolute slack in integer units. */
 constexpr float kRel = 1.f + 1.f / 64.f, kAbs = 0.01f;
 constexpr float kBiasRel = 1.f / (1 << 22);
@@ -96,19 +89,6 @@ struct Scratch {
   const T& operator[](std::size_t i) const { return p.get()[i]; }
   std::size_t size() const { return n; }
 };
-
-/** Σ v_f² (any order: it orders items and screens for non-finite values). */
-inline float sum_squares(const float* v, std::size_t k) {
-  __m256 acc = _mm256_setzero_ps();
-  std::size_t f = 0;
-  for (; f + 8 <= k; f += 8) {
-    const __m256 x = _mm256_loadu_ps(v + f);
-    acc = _mm256_add_ps(acc, _mm256_mul_ps(x, x));
-  }
-  float s = hsum256(acc);
-  for (; f < k; ++f) s += v[f] * v[f];
-  return s;
-}
 
 inline float max_abs(const float* v, std::size_t k) {
   const __m256 sign = _mm256_set1_ps(-0.f);
@@ -179,6 +159,8 @@ inline RowCode encode_row(const float* v, std::size_t k, float inv, int levels, 
  */
 struct QuantizedItems {
   std::size_t k = 0, k4 = 0, panels = 0;
+  /** The largest |v_if| over all items (for the overflow check). */
+  float vmax = 0.f;
   Scratch<int32_t> item, column;
   Scratch<int8_t> panel;
   Scratch<int32_t> offset;
@@ -197,11 +179,12 @@ struct QuantizedItems {
     codes.reset(items * k4), norm2.reset(items), mxs.reset(items), stats.reset(items);
     for (std::size_t i = 0; i < items; ++i) {
       const float* v = V + i * k;
-      norm2[i] = sum_squares(v, k);
+      norm2[i] = dot(v, v, k);  // any order: it orders items and screens for non-finite values
       if (!std::isfinite(norm2[i])) return false;  // catches NaN and ±Infinity (and overflow)
       if (bias && !std::isfinite(bias[i])) return false;
       const float mx = max_abs(v, k);
       mxs[i] = mx;
+      vmax = std::max(vmax, mx);
       int8_t* code = codes.data() + i * k4;
       if (k < k4) std::memset(code + (k4 - 4), 0, 4);  // the last group's padding bytes
       stats[i] = encode_row(v, k, mx > 0.f ? static_cast<float>(kItemLevels) / mx : 0.f, kItemLevels, code, 4);
@@ -427,9 +410,7 @@ inline bool score_topk_int8(const TopKProblem& p) {
   }
   QuantizedItems q;
   if (!q.build(p.V, p.items, k, p.bias)) return false;
-  float vmax = 0.f;
-  for (std::size_t c = 0; c < p.items; ++c) vmax = std::max(vmax, q.scale[c] * static_cast<float>(kItemLevels));
-  if (static_cast<double>(umax) * vmax * static_cast<double>(k) > 1e30) return false;
+  if (static_cast<double>(umax) * q.vmax * static_cast<double>(k) > 1e30) return false;
 
   const std::size_t cap = std::min(n, p.items), k4 = q.k4, groups = k4 / 4;
   const std::size_t panel_bytes = groups * kQNR * 4;
