@@ -24,8 +24,9 @@ struct CgLane {
   std::size_t u = 0, len = 0, piece = 0;
   bool resident = false, active = false;
   float rsold = 0.f;
-  std::vector<float> r, t;
-  CgLane(const AlsProblem& p, std::size_t max_entries) : g(p, max_entries), r(p.k), t(g.capacity) {}
+  std::vector<float> r;
+  Scratch<float> t;  // Z·v of the current piece, written before it is read
+  CgLane(const AlsProblem& p, std::size_t max_entries) : g(p, max_entries), r(p.k) { t.reset(g.capacity); }
 };
 
 /**

@@ -12,17 +12,17 @@
 #include "als_problem.h"
 #include "blas.h"
 #include "cholesky.h"
+#include "scratch.h"
 #include "simd.h"
 #include "syrk.h"
 
 namespace mixtape {
 
 /** Upper triangle of A = Σ_j w_j z_j z_jᵀ over the gathered rows (the lower part is scratch). */
-inline void add_weighted_outer(const RowGather& g, std::size_t k, float* A, std::vector<float>& tmp, Syrk& syrk) {
+inline void add_weighted_outer(const RowGather& g, std::size_t k, float* A, Scratch<float>& tmp, Syrk& syrk) {
 #if defined(MIXTAPE_HAVE_BLAS)
   if (g.len >= 8) {
-    const bool nonneg = std::all_of(g.w.begin(), g.w.begin() + g.len, [](float v) { return v >= 0.f; });
-    tmp.resize(g.len * k);
+    const bool nonneg = std::all_of(g.w.data(), g.w.data() + g.len, [](float v) { return v >= 0.f; });
     const int K = static_cast<int>(k), L = static_cast<int>(g.len);
     if (nonneg) {  // A = SᵀS with S = diag(√w) Z: half the work of a general product
       for (std::size_t j = 0; j < g.len; ++j) {
@@ -99,7 +99,9 @@ inline void als_cholesky(const AlsProblem& p) {
   const std::vector<float> G = regularized_gram(p);
   // Pieces of up to 4 MiB of gathered factors.
   RowGather g(p, std::max<std::size_t>(256, (std::size_t{4} << 20) / (k * sizeof(float))));
-  std::vector<float> A(k * k), tmp;
+  std::vector<float> A(k * k);
+  Scratch<float> tmp;  // the scaled rows handed to BLAS (untouched without BLAS)
+  tmp.reset(g.capacity * k);
   Syrk syrk(k);
   std::vector<double> U(k * k), b(k);
   double heavy = 0;  // an entry whose w·|z|² exceeds G's largest diagonal is built in float64

@@ -10,6 +10,7 @@
 
 #include "errors.h"
 #include "prefetch.h"
+#include "scratch.h"
 #include "simd.h"
 
 namespace mixtape {
@@ -39,7 +40,7 @@ struct AlsProblem {
  * popular an item is.
  */
 struct RowGather {
-  std::vector<float> Z, w, cp;
+  Scratch<float> Z, w, cp;  // uninitialised: load() writes each entry before it is read
   std::size_t len = 0;  // entries gathered by the last load
   std::size_t capacity = 0;
 
@@ -48,9 +49,9 @@ struct RowGather {
     for (std::size_t u = p.row_begin; u < p.row_end; ++u)
       longest = std::max<std::size_t>(longest, static_cast<std::size_t>(p.indptr[u + 1] - p.indptr[u]));
     capacity = std::max<std::size_t>(1, std::min(longest, max_entries));
-    Z.resize(capacity * p.k);
-    w.resize(capacity);
-    cp.resize(capacity);
+    Z.reset(capacity * p.k);
+    w.reset(capacity);
+    cp.reset(capacity);
   }
 
   static std::size_t row_length(const AlsProblem& p, std::size_t u) {

@@ -23,7 +23,7 @@
 #include <limits>
 #include <vector>
 
-#include "huge_pages.h"
+#include "scratch.h"
 #include "topk.h"
 
 namespace mixtape {
@@ -60,35 +60,6 @@ inline float chain_fma(float a, float b, float c) {
 /** Relative slack on every computed norm and bound term, and absolute slack in integer units. */
 constexpr float kRel = 1.f + 1.f / 64.f, kAbs = 0.01f;
 constexpr float kBiasRel = 1.f / (1 << 22);
-
-/**
- * A per-call buffer of n values, uninitialised. Buffers of a megabyte or more are aligned to 2 MiB
- * and advised onto huge pages before first use: a call quantizes all items into tens of MiB, and
- * on a virtual machine a fault for every 4 KiB first touched (and a page walk for every scattered
- * access) cost more than the quantization itself.
- */
-template <class T>
-struct Scratch {
-  struct Free {
-    void operator()(T* p) const { std::free(p); }
-  };
-  std::unique_ptr<T, Free> p;
-  std::size_t n = 0;
-
-  void reset(std::size_t count) {
-    const std::size_t bytes = std::max<std::size_t>(count, 1) * sizeof(T);
-    const std::size_t align = bytes >= (std::size_t{1} << 20) ? kHugePageBytes : 64;
-    p.reset(static_cast<T*>(std::aligned_alloc(align, (bytes + align - 1) / align * align)));
-    if (!p) throw std::bad_alloc();
-    n = count;
-    if (align == kHugePageBytes) advise_huge_pages(p.get(), (bytes + align - 1) / align * align);
-  }
-  T* data() { return p.get(); }
-  const T* data() const { return p.get(); }
-  T& operator[](std::size_t i) { return p.get()[i]; }
-  const T& operator[](std::size_t i) const { return p.get()[i]; }
-  std::size_t size() const { return n; }
-};
 
 inline float max_abs(const float* v, std::size_t k) {
   const __m256 sign = _mm256_set1_ps(-0.f);
