@@ -1,9 +1,11 @@
 // Matrix-vector products over a small row-major block (a row's gathered factors, or the k×k gram):
 // t = Z v (row dots), out += Zᵀ s (the k-vector kept in registers while every row streams past),
-// and G·v for a few CG rows at once. These are the inner loops of CG. Every output element is
-// computed by the same sequence of operations wherever its row falls in a block, so a row's result
-// never depends on which other rows share the call (results are identical for any sharding).
+// and G·v for a few CG rows at once. These are the inner loops of CG, in 16-float registers where
+// AVX-512 is compiled in (8-float ones with AVX2). Every output element is computed by the same
+// sequence of operations wherever its row falls in a block, so a row's result never depends on
+// which other rows share the call (results are identical for any sharding).
 #pragma once
+#include <algorithm>
 #include <cstddef>
 
 #include "simd.h"
@@ -26,10 +28,49 @@ inline float row_dot2(const float* z, const float* v, std::size_t k) {
 }
 #endif
 
+#if defined(__AVX512F__)
+/** Lanes [0, n) of a 16-float block (all when n ≥ 16): masked loads read nothing past a row's end. */
+inline __mmask16 lanes16(std::size_t n) { return n >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << n) - 1u); }
+
+/** The two 8-float halves of a register added. (GCC 12's _mm512_castps512_ps256 warns of an uninitialised register.) */
+inline __m256 add_halves(__m512 a) {
+#if defined(__AVX512DQ__)
+  return _mm256_add_ps(_mm512_extractf32x8_ps(a, 0), _mm512_extractf32x8_ps(a, 1));
+#else
+  const __m512d d = _mm512_castps_pd(a);
+  return _mm256_add_ps(_mm256_castpd_ps(_mm512_extractf64x4_pd(d, 0)), _mm256_castpd_ps(_mm512_extractf64x4_pd(d, 1)));
+#endif
+}
+
+/** The eight sums of eight 16-float accumulators, in one register (a transposing add tree). */
+inline __m256 sum8x16(const __m512* a) {
+  __m256 y[8];
+  for (int r = 0; r < 8; ++r) y[r] = add_halves(a[r]);
+  const __m256 h0 = _mm256_hadd_ps(y[0], y[1]), h1 = _mm256_hadd_ps(y[2], y[3]), h2 = _mm256_hadd_ps(y[4], y[5]),
+               h3 = _mm256_hadd_ps(y[6], y[7]);
+  const __m256 q0 = _mm256_hadd_ps(h0, h1), q1 = _mm256_hadd_ps(h2, h3);  // per 128-bit half: rows 0–3, 4–7
+  return _mm256_add_ps(_mm256_permute2f128_ps(q0, q1, 0x20), _mm256_permute2f128_ps(q0, q1, 0x31));
+}
+#endif
+
 /** t[j] = Z[j]·v for j < rows (Z is rows×k, row-major). */
 inline void gemv_rows(const float* Z, std::size_t rows, std::size_t k, const float* v, float* t) {
   std::size_t j = 0;
-#if defined(__AVX2__)
+#if defined(__AVX512F__)
+  // Eight rows share each load of v (eight FMA chains in flight); their sums leave as one register.
+  for (; j + 8 <= rows; j += 8) {
+    const float* z = Z + j * k;
+    __m512 a[8];
+    for (int r = 0; r < 8; ++r) a[r] = _mm512_setzero_ps();
+    for (std::size_t f = 0; f < k; f += 16) {
+      const __mmask16 m = lanes16(k - f);
+      const __m512 x = _mm512_maskz_loadu_ps(m, v + f);
+      for (int r = 0; r < 8; ++r) a[r] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, z + r * k + f), x, a[r]);
+    }
+    _mm256_storeu_ps(t + j, sum8x16(a));
+  }
+  for (; j < rows; ++j) t[j] = dot(Z + j * k, v, k);
+#elif defined(__AVX2__)
   // Four rows share each load of v; two accumulators per row keep eight FMA chains in flight.
   for (; j + 4 <= rows; j += 4) {
     const float *z0 = Z + j * k, *z1 = z0 + k, *z2 = z1 + k, *z3 = z2 + k;
@@ -63,7 +104,35 @@ inline void gemv_rows(const float* Z, std::size_t rows, std::size_t k, const flo
 /** out += Σ_j s[j] Z[j] (Z is rows×k, row-major), summing over j in order for every column. */
 inline void gemv_t_acc(const float* Z, std::size_t rows, std::size_t k, const float* s, float* out) {
   std::size_t f = 0;
-#if defined(__AVX2__)
+#if defined(__AVX512F__)
+  for (; f + 128 <= k; f += 128) {  // 128 outputs in eight registers: eight FMA chains in flight
+    float* o = out + f;
+    __m512 a[8];
+    for (int c = 0; c < 8; ++c) a[c] = _mm512_loadu_ps(o + 16 * c);
+    for (std::size_t j = 0; j < rows; ++j) {
+      const float* z = Z + j * k + f;
+      const __m512 b = _mm512_set1_ps(s[j]);
+      for (int c = 0; c < 8; ++c) a[c] = _mm512_fmadd_ps(b, _mm512_loadu_ps(z + 16 * c), a[c]);
+    }
+    for (int c = 0; c < 8; ++c) _mm512_storeu_ps(o + 16 * c, a[c]);
+  }
+  for (; f < k; f += 64) {  // up to 64 outputs in four registers
+    const std::size_t w = std::min<std::size_t>(64, k - f), blocks = (w + 15) / 16;
+    float* o = out + f;
+    __mmask16 m[4];
+    __m512 a[4];
+    for (std::size_t c = 0; c < 4; ++c) {
+      m[c] = c < blocks ? lanes16(w - 16 * c) : __mmask16(0);
+      a[c] = _mm512_maskz_loadu_ps(m[c], o + 16 * c);
+    }
+    for (std::size_t j = 0; j < rows; ++j) {
+      const float* z = Z + j * k + f;
+      const __m512 b = _mm512_set1_ps(s[j]);
+      for (std::size_t c = 0; c < blocks; ++c) a[c] = _mm512_fmadd_ps(b, _mm512_maskz_loadu_ps(m[c], z + 16 * c), a[c]);
+    }
+    for (std::size_t c = 0; c < blocks; ++c) _mm512_mask_storeu_ps(o + 16 * c, m[c], a[c]);
+  }
+#elif defined(__AVX2__)
   for (; f + 64 <= k; f += 64) {  // 64 outputs in eight registers: eight FMA chains in flight
     float* o = out + f;
     __m256 a0 = _mm256_loadu_ps(o), a1 = _mm256_loadu_ps(o + 8), a2 = _mm256_loadu_ps(o + 16), a3 = _mm256_loadu_ps(o + 24),
@@ -114,7 +183,38 @@ constexpr std::size_t kCgLanes = 4;
 inline void gram_times_lanes(const float* G, std::size_t k, const float* V, float* out) {
   static_assert(kCgLanes == 4, "the register blocking below is written for four lanes");
   std::size_t a = 0;
-#if defined(__AVX2__)
+#if defined(__AVX512F__)
+  const float *v0 = V, *v1 = V + k, *v2 = V + 2 * k, *v3 = V + 3 * k;
+  for (; a + 32 <= k; a += 32) {  // 4 lanes × 32 columns: eight accumulators
+    __m512 c00 = _mm512_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+    for (std::size_t f = 0; f < k; ++f) {
+      const __m512 g0 = _mm512_loadu_ps(G + f * k + a), g1 = _mm512_loadu_ps(G + f * k + a + 16);
+      __m512 b = _mm512_set1_ps(v0[f]);
+      c00 = _mm512_fmadd_ps(b, g0, c00), c01 = _mm512_fmadd_ps(b, g1, c01);
+      b = _mm512_set1_ps(v1[f]);
+      c10 = _mm512_fmadd_ps(b, g0, c10), c11 = _mm512_fmadd_ps(b, g1, c11);
+      b = _mm512_set1_ps(v2[f]);
+      c20 = _mm512_fmadd_ps(b, g0, c20), c21 = _mm512_fmadd_ps(b, g1, c21);
+      b = _mm512_set1_ps(v3[f]);
+      c30 = _mm512_fmadd_ps(b, g0, c30), c31 = _mm512_fmadd_ps(b, g1, c31);
+    }
+    _mm512_storeu_ps(out + a, c00), _mm512_storeu_ps(out + a + 16, c01);
+    _mm512_storeu_ps(out + k + a, c10), _mm512_storeu_ps(out + k + a + 16, c11);
+    _mm512_storeu_ps(out + 2 * k + a, c20), _mm512_storeu_ps(out + 2 * k + a + 16, c21);
+    _mm512_storeu_ps(out + 3 * k + a, c30), _mm512_storeu_ps(out + 3 * k + a + 16, c31);
+  }
+  for (; a < k; a += 16) {
+    const __mmask16 m = lanes16(k - a);
+    __m512 c0 = _mm512_setzero_ps(), c1 = c0, c2 = c0, c3 = c0;
+    for (std::size_t f = 0; f < k; ++f) {
+      const __m512 g = _mm512_maskz_loadu_ps(m, G + f * k + a);
+      c0 = _mm512_fmadd_ps(_mm512_set1_ps(v0[f]), g, c0), c1 = _mm512_fmadd_ps(_mm512_set1_ps(v1[f]), g, c1);
+      c2 = _mm512_fmadd_ps(_mm512_set1_ps(v2[f]), g, c2), c3 = _mm512_fmadd_ps(_mm512_set1_ps(v3[f]), g, c3);
+    }
+    _mm512_mask_storeu_ps(out + a, m, c0), _mm512_mask_storeu_ps(out + k + a, m, c1);
+    _mm512_mask_storeu_ps(out + 2 * k + a, m, c2), _mm512_mask_storeu_ps(out + 3 * k + a, m, c3);
+  }
+#elif defined(__AVX2__)
   const float *v0 = V, *v1 = V + k, *v2 = V + 2 * k, *v3 = V + 3 * k;
   for (; a + 16 <= k; a += 16) {  // 4 lanes × 16 columns: eight accumulators
     __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;

@@ -49,6 +49,7 @@ describe('alsHalfStep (cholesky)', () => {
     [60, 50, 8, 0.2],
     [50, 80, 32, 0.15],
     [20, 200, 64, 0.2],
+    [20, 100, 130, 0.25],
   ])('matches dense float64 Cholesky: %i rows, %i cols, k=%i', (rows, cols, k, density) => {
     const { csr, X, Y } = problem(rows * 7 + k, rows, cols, k, density, [3]);
     const a = args(csr, X.slice(), Y, k);
@@ -136,13 +137,40 @@ describe('alsHalfStep (cg)', () => {
     [60, 50, 8, 0.2, 3],
     [50, 80, 32, 0.15, 2],
     [20, 200, 64, 0.2, 3],
-  ])('matches the float64 CG reference: %i rows, %i cols, k=%i, %i steps', (rows, cols, k, density, steps) => {
+    [30, 120, 33, 0.2, 3],
+    [24, 150, 128, 0.2, 3],
+    [20, 100, 130, 0.25, 2],
+  ])('matches the float64 CG reference: %i rows, %i cols, k=%i, density %f, %i steps', (rows, cols, k, density, steps) => {
     const { csr, X, Y } = problem(rows * 13 + k, rows, cols, k, density, [0, rows - 1]);
     const a = args(csr, X.slice(), Y, k, { solver: 'cg', cgSteps: steps });
     const want = halfStepCgRef({ csr, X, Y, YtY: a.YtY, k, reg: 0.1, rowBegin: 0, rowEnd: rows }, steps);
     alsHalfStep(a);
     expect(worstRowError(a.X, want, k, 0, rows)).toBeLessThan(TOL_SOLVE);
     expect(Array.from(a.X.subarray(0, k))).toEqual(new Array(k).fill(0));
+  });
+
+  it('streams a row longer than its gather scratch in pieces (k=256: 4,096 entries fit), both solvers', () => {
+    const k = 256;
+    const rows = 5;
+    const cols = 5000;
+    const rng = mulberry32(77);
+    // Row 1 holds every column; the others are short, so one lockstep group mixes both kinds.
+    const lengths = [3, cols, 0, 40, 7];
+    const indptr = new Int32Array(rows + 1);
+    for (let r = 0; r < rows; r++) indptr[r + 1] = indptr[r] + lengths[r];
+    const indices = new Int32Array(indptr[rows]);
+    for (let r = 0; r < rows; r++) for (let e = 0; e < lengths[r]; e++) indices[indptr[r] + e] = r === 1 ? e : e * 97 + r;
+    const nnz = indices.length;
+    const csr = { rows, cols, indptr, indices, pref: randomFloats(rng, nnz, 0, 1), conf: randomFloats(rng, nnz, 1, 4) };
+    const X = randomFloats(rng, rows * k, -0.1, 0.1);
+    const Y = randomFloats(rng, cols * k, -0.1, 0.1);
+    for (const solver of ['cg', 'cholesky'] as const) {
+      const a = args(csr, X.slice(), Y, k, { solver });
+      const ref = { csr, X, Y, YtY: a.YtY, k, reg: 0.1, rowBegin: 0, rowEnd: rows };
+      const want = solver === 'cg' ? halfStepCgRef(ref, 3) : halfStepCholeskyRef(ref);
+      alsHalfStep(a);
+      expect(worstRowError(a.X, want, k, 0, rows)).toBeLessThan(TOL_SOLVE);
+    }
   });
 
   it('converges to the Cholesky solution with many steps', () => {
