@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkTargets } from '../../src/bench/targets.js';
 import type { BenchReport, CaseResult } from '../../src/bench/report.js';
+import { alsIterationFlops } from '../../src/bench/flops.js';
 
 function scoreCase(threads: number, median: number, perThread: number, allThreads: number): CaseResult {
   return {
@@ -30,5 +31,39 @@ describe('checkTargets: the fused kernel against sgemm', () => {
   it('reports a target as not measured when its case did not run', () => {
     const checks = checkTargets(report([]));
     expect(checks.find((c) => c.name === 'top-50 kernel, % of the 2-thread sgemm rate')).toMatchObject({ value: null, pass: null });
+  });
+});
+
+describe('checkTargets: CG cost against the nonzeros', () => {
+  // A CG iteration at the large shape: 150,000 rows, k=64, 3 steps, so a part of the flops is per row.
+  const sweep = (seconds: (flops: number, nnz: number) => number): CaseResult[] =>
+    [0.5, 1, 2, 4].map((f) => {
+      const nnz = Math.round(5_130_000 * f);
+      const flops = alsIterationFlops({ users: 100_000, items: 50_000, nnz, factors: 64, solver: 'cg', cgSteps: 3 });
+      const median = seconds(flops, nnz);
+      return {
+        name: `als cg k=64 t=2${f === 1 ? '' : ` nnz×${f}`}`,
+        suite: 'als',
+        params: { solver: 'cg', factors: 64, threads: 2, nnz },
+        unit: 's/iteration',
+        seconds: { median, min: median, max: median, runs: 5 },
+        throughput: { nnz_per_s: nnz / median, gflops: flops / median / 1e9 },
+      } as CaseResult;
+    });
+  const check = (cases: CaseResult[]) => checkTargets(report(cases)).find((c) => c.name === 'CG k=64 cost linear in nonzeros (0.5×–4×)')!;
+
+  it('passes a kernel whose time follows the flop model, though its seconds per nonzero fall by 40% from 0.5× to 4×', () => {
+    const c = check(sweep((flops) => flops / 45e9));
+    expect(c).toMatchObject({ value: 1, pass: true });
+  });
+
+  it('fails a kernel whose time per nonzero grows with the nonzeros', () => {
+    const c = check(sweep((flops, nnz) => (flops / 45e9) * (1 + nnz / 10_000_000)));
+    expect(c.pass).toBe(false);
+    expect(c.value).toBeGreaterThan(1.25);
+  });
+
+  it('reports the check as not measured without the sweep', () => {
+    expect(check([])).toMatchObject({ value: null, pass: null });
   });
 });
