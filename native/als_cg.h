@@ -24,18 +24,26 @@ struct CgLane {
   std::size_t u = 0, len = 0, piece = 0;
   bool resident = false, active = false;
   float rsold = 0.f;
-  std::vector<float> r;
-  Scratch<float> t;  // Z·v of the current piece, written before it is read
-  CgLane(const AlsProblem& p, std::size_t max_entries) : g(p, max_entries), r(p.k) { t.reset(g.capacity); }
+  std::vector<float> r, wide;  // wide: gemv_t_acc's accumulator sets
+  Scratch<float> t;            // Z·v of the current piece, written before it is read
+  CgLane(const AlsProblem& p, std::size_t max_entries) : g(p, max_entries), r(p.k), wide(t_acc_sets(p.k) * p.k) {
+    t.reset(g.capacity);
+  }
 };
 
 /**
  * acc += Σ_j Z_j · h(j, Z_j·v) over row u's entries, piece by piece: `resident` lanes use the
  * gathered entries, others gather each piece again. h(j, d) = cp_j − w_j d (residual) or w_j d.
+ * The sum runs in gemv_t_acc's accumulator sets, added up into acc once the row is done.
  */
 template <bool Residual>
 inline void cg_pass(const AlsProblem& p, CgLane& L, const float* v, float* acc) {
-  const std::size_t k = p.k, piece = L.piece;
+  const std::size_t k = p.k, piece = L.piece, sets = t_acc_sets(k);
+  float* wide = sets == 1 ? acc : L.wide.data();
+  if (sets > 1) {
+    std::copy(acc, acc + k, wide);
+    std::fill(wide + k, wide + sets * k, 0.f);
+  }
   for (std::size_t first = 0; first < L.len; first += piece) {
     const std::size_t n = std::min(piece, L.len - first);
     if (!L.resident) L.g.load(p, L.u, first, n);
@@ -45,12 +53,14 @@ inline void cg_pass(const AlsProblem& p, CgLane& L, const float* v, float* acc) 
       for (std::size_t j = 0; j < n; ++j) t[j] = L.g.cp[j] - L.g.w[j] * t[j];
     else
       for (std::size_t j = 0; j < n; ++j) t[j] *= L.g.w[j];
-    gemv_t_acc(L.g.Z.data(), n, k, t, acc);
+    gemv_t_acc(L.g.Z.data(), n, k, t, wide);
   }
+  if (sets > 1) fold_t_acc_sets(wide, sets, k, acc);
 }
 
 /** Entries per piece of a row too long to keep gathered (128 KiB of factors at k = 64). */
 constexpr std::size_t kStreamPiece = 512;
+static_assert(kStreamPiece % 4 == 0, "pieces keep gemv_t_acc's row-to-set assignment");
 
 inline void als_cg(const AlsProblem& p, int steps) {
   constexpr std::size_t R = kCgLanes;

@@ -101,36 +101,74 @@ inline void gemv_rows(const float* Z, std::size_t rows, std::size_t k, const flo
 #endif
 }
 
-/** out += Σ_j s[j] Z[j] (Z is rows×k, row-major), summing over j in order for every column. */
+/**
+ * Accumulator sets of gemv_t_acc for k factors. One FMA chain per register of outputs is too few
+ * to hide FMA latency when k is small (two chains at k = 32), so with AVX-512 rows alternate
+ * between sets of accumulators (row j adds to set j mod sets) that are added up once a row is done.
+ */
+inline std::size_t t_acc_sets(std::size_t k) {
+#if defined(__AVX512F__)
+  return k <= 32 ? 4 : k <= 64 ? 2 : 1;
+#else
+  (void)k;
+  return 1;
+#endif
+}
+
+/** acc = ((set 0 + set 1) + set 2) + … over the `sets` k-vectors of `wide`. */
+inline void fold_t_acc_sets(const float* wide, std::size_t sets, std::size_t k, float* acc) {
+  for (std::size_t a = 0; a < k; ++a) {
+    float x = wide[a];
+    for (std::size_t q = 1; q < sets; ++q) x += wide[q * k + a];
+    acc[a] = x;
+  }
+}
+
+#if defined(__AVX512F__)
+/** Columns [f, f + w) of gemv_t_acc with S sets of 8/S registers each (w ≤ 128/S). */
+template <int S>
+inline void t_acc_block(const float* Z, std::size_t rows, std::size_t k, const float* s, float* out, std::size_t f, std::size_t w) {
+  constexpr int C = 8 / S;
+  __mmask16 m[C];
+  __m512 a[S][C];
+  for (int c = 0; c < C; ++c) m[c] = 16 * static_cast<std::size_t>(c) < w ? lanes16(w - 16 * c) : __mmask16(0);
+  for (int q = 0; q < S; ++q)
+    for (int c = 0; c < C; ++c) a[q][c] = _mm512_maskz_loadu_ps(m[c], out + q * k + f + 16 * c);
+  std::size_t j = 0;
+  for (; j + S <= rows; j += S)
+    for (int q = 0; q < S; ++q) {
+      const float* z = Z + (j + q) * k + f;
+      const __m512 b = _mm512_set1_ps(s[j + q]);
+      for (int c = 0; c < C; ++c) a[q][c] = _mm512_fmadd_ps(b, _mm512_maskz_loadu_ps(m[c], z + 16 * c), a[q][c]);
+    }
+  for (int q = 0; j < rows; ++j, ++q) {
+    const float* z = Z + j * k + f;
+    const __m512 b = _mm512_set1_ps(s[j]);
+    for (int c = 0; c < C; ++c) a[q][c] = _mm512_fmadd_ps(b, _mm512_maskz_loadu_ps(m[c], z + 16 * c), a[q][c]);
+  }
+  for (int q = 0; q < S; ++q)
+    for (int c = 0; c < C; ++c) _mm512_mask_storeu_ps(out + q * k + f + 16 * c, m[c], a[q][c]);
+}
+#endif
+
+/**
+ * out += Σ_j s[j] Z[j] (Z is rows×k, row-major), summing over j in order for every column. `out`
+ * holds t_acc_sets(k) k-vectors and row j adds to vector j mod sets; a row streamed in pieces
+ * keeps the same assignment as long as every piece but the last has a multiple of four entries.
+ */
 inline void gemv_t_acc(const float* Z, std::size_t rows, std::size_t k, const float* s, float* out) {
   std::size_t f = 0;
 #if defined(__AVX512F__)
-  for (; f + 128 <= k; f += 128) {  // 128 outputs in eight registers: eight FMA chains in flight
-    float* o = out + f;
-    __m512 a[8];
-    for (int c = 0; c < 8; ++c) a[c] = _mm512_loadu_ps(o + 16 * c);
-    for (std::size_t j = 0; j < rows; ++j) {
-      const float* z = Z + j * k + f;
-      const __m512 b = _mm512_set1_ps(s[j]);
-      for (int c = 0; c < 8; ++c) a[c] = _mm512_fmadd_ps(b, _mm512_loadu_ps(z + 16 * c), a[c]);
-    }
-    for (int c = 0; c < 8; ++c) _mm512_storeu_ps(o + 16 * c, a[c]);
-  }
-  for (; f < k; f += 64) {  // up to 64 outputs in four registers
-    const std::size_t w = std::min<std::size_t>(64, k - f), blocks = (w + 15) / 16;
-    float* o = out + f;
-    __mmask16 m[4];
-    __m512 a[4];
-    for (std::size_t c = 0; c < 4; ++c) {
-      m[c] = c < blocks ? lanes16(w - 16 * c) : __mmask16(0);
-      a[c] = _mm512_maskz_loadu_ps(m[c], o + 16 * c);
-    }
-    for (std::size_t j = 0; j < rows; ++j) {
-      const float* z = Z + j * k + f;
-      const __m512 b = _mm512_set1_ps(s[j]);
-      for (std::size_t c = 0; c < blocks; ++c) a[c] = _mm512_fmadd_ps(b, _mm512_maskz_loadu_ps(m[c], z + 16 * c), a[c]);
-    }
-    for (std::size_t c = 0; c < blocks; ++c) _mm512_mask_storeu_ps(o + 16 * c, m[c], a[c]);
+  // Eight registers of outputs per pass over the rows: 128 columns in one set, 64 in two, 32 in four.
+  switch (t_acc_sets(k)) {
+    case 4:
+      for (; f < k; f += 32) t_acc_block<4>(Z, rows, k, s, out, f, std::min<std::size_t>(32, k - f));
+      break;
+    case 2:
+      for (; f < k; f += 64) t_acc_block<2>(Z, rows, k, s, out, f, std::min<std::size_t>(64, k - f));
+      break;
+    default:
+      for (; f < k; f += 128) t_acc_block<1>(Z, rows, k, s, out, f, std::min<std::size_t>(128, k - f));
   }
 #elif defined(__AVX2__)
   for (; f + 64 <= k; f += 64) {  // 64 outputs in eight registers: eight FMA chains in flight

@@ -149,10 +149,13 @@ describe('alsHalfStep (cg)', () => {
     expect(Array.from(a.X.subarray(0, k))).toEqual(new Array(k).fill(0));
   });
 
-  it('streams a row longer than its gather scratch in pieces (k=256: 4,096 entries fit), both solvers', () => {
-    const k = 256;
+  // The gather scratch holds 4 MiB of factors a lane: 4,096 entries at k=256, 16,384 at 64, 32,768 at 32.
+  it.each([
+    [256, 5000],
+    [64, 17_000],
+    [32, 33_700],
+  ])('streams a row longer than its gather scratch in pieces (k=%i, %i entries), both solvers', (k, cols) => {
     const rows = 5;
-    const cols = 5000;
     const rng = mulberry32(77);
     // Row 1 holds every column; the others are short, so one lockstep group mixes both kinds.
     const lengths = [3, cols, 0, 40, 7];
