@@ -117,11 +117,9 @@ inline std::size_t t_acc_sets(std::size_t k) {
 
 /** acc = ((set 0 + set 1) + set 2) + … over the `sets` k-vectors of `wide`. */
 inline void fold_t_acc_sets(const float* wide, std::size_t sets, std::size_t k, float* acc) {
-  for (std::size_t a = 0; a < k; ++a) {
-    float x = wide[a];
-    for (std::size_t q = 1; q < sets; ++q) x += wide[q * k + a];
-    acc[a] = x;
-  }
+  std::copy(wide, wide + k, acc);
+  for (std::size_t q = 1; q < sets; ++q)
+    for (std::size_t a = 0; a < k; ++a) acc[a] += wide[q * k + a];
 }
 
 #if defined(__AVX512F__)
