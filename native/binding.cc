@@ -44,17 +44,22 @@ Napi::Value guarded(Napi::Env env, F&& body) {
   }
 }
 
+/** What a settled kernel resolves with, made on the JS thread once the kernel is done. */
+using ResultOf = std::function<Napi::Value(Napi::Env)>;
+
 /**
- * Runs a validated kernel on the libuv pool and settles a promise with `result` (or undefined),
- * after copying the staged outputs back into the caller's arrays.
+ * Runs a validated kernel on the libuv pool and settles a promise with `result` (or undefined, or
+ * what `result_of` makes of the kernel's outcome), after copying the staged outputs back into the
+ * caller's arrays.
  */
 class KernelWorker : public Napi::AsyncWorker {
  public:
-  KernelWorker(Napi::Env env, std::function<void()> job, std::unique_ptr<Staging> staging, Napi::Value result)
+  KernelWorker(Napi::Env env, std::function<void()> job, std::unique_ptr<Staging> staging, Napi::Value result, ResultOf result_of)
       : Napi::AsyncWorker(env, "mixtape.kernel"),
         job_(std::move(job)),
         staging_(std::move(staging)),
-        deferred_(Napi::Promise::Deferred::New(env)) {
+        deferred_(Napi::Promise::Deferred::New(env)),
+        result_of_(std::move(result_of)) {
     if (!result.IsUndefined()) result_ = Napi::Persistent(result.As<Napi::Object>());
   }
   Napi::Promise promise() const { return deferred_.Promise(); }
@@ -79,7 +84,10 @@ class KernelWorker : public Napi::AsyncWorker {
       deferred_.Reject(to_js(Env(), e.kind, e.what()).Value());
       return;
     }
-    deferred_.Resolve(result_.IsEmpty() ? Env().Undefined() : result_.Value());
+    if (result_of_)
+      deferred_.Resolve(result_of_(Env()));
+    else
+      deferred_.Resolve(result_.IsEmpty() ? Env().Undefined() : result_.Value());
   }
   void OnError(const Napi::Error& e) override {
     const std::string msg = e.Message();
@@ -91,12 +99,14 @@ class KernelWorker : public Napi::AsyncWorker {
   std::unique_ptr<Staging> staging_;
   Napi::Promise::Deferred deferred_;
   Napi::ObjectReference result_;
+  ResultOf result_of_;
   ArgError::Kind kind_ = ArgError::Kind::Range;
   bool generic_ = false;
 };
 
-Napi::Value run_async(Napi::Env env, std::function<void()> job, std::unique_ptr<Staging> staging, Napi::Value result) {
-  auto* w = new KernelWorker(env, std::move(job), std::move(staging), result);
+Napi::Value run_async(Napi::Env env, std::function<void()> job, std::unique_ptr<Staging> staging, Napi::Value result,
+                      ResultOf result_of = nullptr) {
+  auto* w = new KernelWorker(env, std::move(job), std::move(staging), result, std::move(result_of));
   Napi::Promise p = w->promise();
   w->Queue();
   return p;
@@ -365,23 +375,28 @@ TopKProblem parse_topk(const Napi::CallbackInfo& info, const std::string& fn, St
   return p;
 }
 
+const char* path_name(TopKPath path) { return path == TopKPath::Int8 ? "int8" : "float"; }
+
 /** Returns the path taken: 'int8' (the pre-filter) or 'float'; the results are the same. */
 Napi::Value ScoreTopK(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), [&]() -> Napi::Value {
     Staging st(false);
     TopKMode mode;
     const TopKProblem p = parse_topk(info, "scoreTopK", st, mode);
-    const TopKPath path = score_topk_best(p, mode.allow_int8, mode.force_int8);
-    return Napi::String::New(info.Env(), path == TopKPath::Int8 ? "int8" : "float");
+    return Napi::String::New(info.Env(), path_name(score_topk_best(p, mode.allow_int8, mode.force_int8)));
   });
 }
 
+/** Resolves with the path taken, as scoreTopK returns it. */
 Napi::Value ScoreTopKAsync(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), [&]() -> Napi::Value {
     auto st = std::make_unique<Staging>(true);
     TopKMode mode;
     TopKProblem p = parse_topk(info, "scoreTopKAsync", *st, mode);
-    return run_async(info.Env(), [p, mode]() { score_topk_best(p, mode.allow_int8, mode.force_int8); }, std::move(st), info.Env().Undefined());
+    auto path = std::make_shared<TopKPath>(TopKPath::Float);
+    return run_async(
+        info.Env(), [p, mode, path]() { *path = score_topk_best(p, mode.allow_int8, mode.force_int8); }, std::move(st),
+        info.Env().Undefined(), [path](Napi::Env env) -> Napi::Value { return Napi::String::New(env, path_name(*path)); });
   });
 }
 

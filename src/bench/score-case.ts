@@ -6,7 +6,7 @@
  * GFLOP/s count the float products the kernel answers for, whichever path ran (with the 8-bit
  * pre-filter most of them are integer products, so the rate may pass the sgemm rate).
  */
-import { nativeInfo, scoreTopKAsync } from '../native/index.js';
+import { scoreTopKAsync, type TopKPath } from '../native/index.js';
 import { trainAls } from '../train/als.js';
 import { resolveTrainOptions } from '../train/options.js';
 import type { CaseSpec, ScoreCaseSpec } from './case-spec.js';
@@ -21,9 +21,10 @@ import { syntheticMatrix } from './synthetic-matrix.js';
 
 const BLOCK = 4096;
 
-/** The kernel a case's calls take: 'auto' uses the pre-filter on VNNI builds (these calls are large enough). */
-function kernelOf(prefilter: ScoreCaseSpec['prefilter']): string {
-  return prefilter === 'auto' && nativeInfo().topkPrefilter === 'vnni' ? 'int8 pre-filter' : 'float';
+/** The kernel the calls of a case took, as they reported it. */
+function kernelName(paths: ReadonlySet<TopKPath>): string {
+  if (paths.size !== 1) return paths.size === 0 ? 'none' : 'mixed';
+  return paths.has('int8') ? 'int8 pre-filter' : 'float';
 }
 
 export async function runScoreCase(spec: CaseSpec & { body: ScoreCaseSpec }): Promise<CaseResult> {
@@ -38,6 +39,7 @@ export async function runScoreCase(spec: CaseSpec & { body: ScoreCaseSpec }): Pr
   const users = shape.users;
   const lanes = Array.from({ length: b.threads }, () => ({ items: new Int32Array(BLOCK * b.n), scores: new Float32Array(BLOCK * b.n) }));
 
+  const paths = new Set<TopKPath>();
   const scoreAll = async (): Promise<void> => {
     let next = 0;
     await Promise.all(
@@ -47,7 +49,7 @@ export async function runScoreCase(spec: CaseSpec & { body: ScoreCaseSpec }): Pr
           const end = Math.min(users, begin + BLOCK);
           next = end;
           const len = (end - begin) * b.n;
-          await scoreTopKAsync({ U, V, factors: k, userBegin: begin, userEnd: end, n: b.n, exclude, outItems: lane.items.subarray(0, len), outScores: lane.scores.subarray(0, len), prefilter: b.prefilter });
+          paths.add(await scoreTopKAsync({ U, V, factors: k, userBegin: begin, userEnd: end, n: b.n, exclude, outItems: lane.items.subarray(0, len), outScores: lane.scores.subarray(0, len), prefilter: b.prefilter }));
         }
       }),
     );
@@ -70,7 +72,7 @@ export async function runScoreCase(spec: CaseSpec & { body: ScoreCaseSpec }): Pr
   return {
     name: spec.name,
     suite: spec.suite,
-    params: { factors: k, threads: b.threads, n: b.n, users, items: shape.items, excluded: matrix.indices.length, kernel: kernelOf(b.prefilter) },
+    params: { factors: k, threads: b.threads, n: b.n, users, items: shape.items, excluded: matrix.indices.length, kernel: kernelName(paths) },
     unit: 's (all users)',
     seconds,
     samples,

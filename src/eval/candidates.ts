@@ -55,7 +55,7 @@ export async function factorCandidatesAsync(
   const rows = gatherRows(exclude, users);
   const excluded = { indptr: toShared(rows.indptr), indices: toShared(rows.indices) };
   const V = toShared(itemFactors);
-  const ranges: Promise<void>[] = [];
+  const ranges: Promise<unknown>[] = [];
   for (let t = 0; t < threads; t++) {
     const begin = Math.floor((n * t) / threads);
     const end = Math.floor((n * (t + 1)) / threads);

@@ -135,7 +135,7 @@ interface NativeAddon {
   alsHalfStepAsync(args: AlsHalfStepArgs): Promise<void>;
   implicitLoss(args: LossArgs): LossParts;
   scoreTopK(args: ScoreTopKArgs): TopKPath;
-  scoreTopKAsync(args: ScoreTopKArgs): Promise<void>;
+  scoreTopKAsync(args: ScoreTopKArgs): Promise<TopKPath>;
   solveSpd(A: Float32Array, B: Float32Array, dim: number, nrhs: number, ridge: number): Float32Array;
   sgemmBench(args: SgemmBenchArgs): SgemmBenchResult;
   sgemmBenchAsync(args: SgemmBenchArgs): Promise<SgemmBenchResult>;
@@ -236,8 +236,8 @@ export function scoreTopK(args: ScoreTopKArgs): TopKPath {
   return addon.scoreTopK(args);
 }
 
-/** `scoreTopK` on the thread pool. */
-export function scoreTopKAsync(args: ScoreTopKArgs): Promise<void> {
+/** `scoreTopK` on the thread pool; resolves with the path taken. */
+export function scoreTopKAsync(args: ScoreTopKArgs): Promise<TopKPath> {
   return addon.scoreTopKAsync(args);
 }
 

@@ -42,7 +42,7 @@ describe('typed arrays changing under the native core', () => {
   it('indices, offsets and values changed after an async call use what was validated', () => {
     const als = run('als-async-indices');
     for (const solver of ['cg', 'cholesky']) expect(als[solver], solver).toEqual({ ok: true, same: true });
-    expect(run('topk-async-exclude')).toEqual({ ok: true, sameItems: true, excludedKept: true });
+    expect(run('topk-async-exclude')).toEqual({ ok: true, value: expect.stringMatching(/^(int8|float)$/), sameItems: true, excludedKept: true });
   });
 
   it('an output transferred while an async call is pending rejects naming it; inputs were copied', () => {

@@ -116,7 +116,7 @@ describe.runIf(hasPrefilter)('scoreTopK with the 8-bit pre-filter', () => {
     expect(scoreTopK({ U, V, factors: k, userBegin: 0, userEnd: 100, n: 20, outItems: new Int32Array(2000), outScores: new Float32Array(2000) })).toBe(byDefault);
   });
 
-  it('gives the same results on the thread pool', async () => {
+  it('gives the same results on the thread pool, and says which path it took as the sync call does', async () => {
     const rng = mulberry32(12);
     const k = 64;
     const users = 50;
@@ -124,8 +124,10 @@ describe.runIf(hasPrefilter)('scoreTopK with the 8-bit pre-filter', () => {
     const p: Problem = { U: factorLike(rng, users, k), V: factorLike(rng, items, k), factors: k, userBegin: 0, userEnd: users, n: 100, exclude: randomExclusions(rng, users, items, 0.02) };
     const outItems = new Int32Array(users * 100);
     const outScores = new Float32Array(users * 100);
-    await scoreTopKAsync({ ...p, outItems, outScores, prefilter: 'int8' });
+    const path = await scoreTopKAsync({ ...p, outItems, outScores, prefilter: 'int8' });
+    expect(path).toBe(run(p, 'int8').path);
     sameBits({ outItems, outScores }, run(p, 'off'));
+    expect(await scoreTopKAsync({ ...p, outItems, outScores, prefilter: 'off' })).toBe('float');
   });
 });
 
