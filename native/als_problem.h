@@ -80,7 +80,7 @@ struct RowGather {
   static void copy_row(const float* src, float* dst, std::size_t k) {
 #if defined(__AVX512F__)
     for (std::size_t f = 0; f < k; f += 16) {
-      const __mmask16 m = k - f >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << (k - f)) - 1u);
+      const __mmask16 m = lanes16(k - f);
       _mm512_mask_storeu_ps(dst + f, m, _mm512_maskz_loadu_ps(m, src + f));
     }
 #elif defined(__AVX2__)

@@ -29,9 +29,6 @@ inline float row_dot2(const float* z, const float* v, std::size_t k) {
 #endif
 
 #if defined(__AVX512F__)
-/** Lanes [0, n) of a 16-float block (all when n ≥ 16): masked loads read nothing past a row's end. */
-inline __mmask16 lanes16(std::size_t n) { return n >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << n) - 1u); }
-
 /** The two 8-float halves of a register added. (GCC 12's _mm512_castps512_ps256 warns of an uninitialised register.) */
 inline __m256 add_halves(__m512 a) {
 #if defined(__AVX512DQ__)

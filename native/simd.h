@@ -62,6 +62,9 @@ inline __m256 fmadd256(__m256 a, __m256 b, __m256 c) {
 #endif
 
 #if defined(__AVX512F__)
+/** Lanes [0, n) of a 16-float block (all when n ≥ 16): masked loads read nothing past a row's end. */
+inline __mmask16 lanes16(std::size_t n) { return n >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << n) - 1u); }
+
 /**
  * The sixteen lanes summed in _mm512_reduce_add_ps's order (halves, quarters, pairs, then the
  * last two), so results are the same; GCC 12's intrinsic warns of an uninitialised register in
@@ -87,8 +90,7 @@ inline float dot(const float* a, const float* b, std::size_t n) {
     s1 = _mm512_fmadd_ps(_mm512_loadu_ps(a + i + 16), _mm512_loadu_ps(b + i + 16), s1);
   }
   for (; i < n; i += 16) {
-    const std::size_t left = n - i;
-    const __mmask16 m = left >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << left) - 1u);
+    const __mmask16 m = lanes16(n - i);
     s0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, a + i), _mm512_maskz_loadu_ps(m, b + i), s0);
   }
   return reduce_add_512(_mm512_add_ps(s0, s1));
@@ -123,7 +125,7 @@ inline void axpy(float alpha, const float* x, float* y, std::size_t n) {
   for (; i + 16 <= n; i += 16)
     _mm512_storeu_ps(y + i, _mm512_fmadd_ps(va, _mm512_loadu_ps(x + i), _mm512_loadu_ps(y + i)));
   if (i < n) {
-    const __mmask16 m = __mmask16((1u << (n - i)) - 1u);
+    const __mmask16 m = lanes16(n - i);
     _mm512_mask_storeu_ps(y + i, m,
                           _mm512_fmadd_ps(va, _mm512_maskz_loadu_ps(m, x + i), _mm512_maskz_loadu_ps(m, y + i)));
   }
