@@ -47,21 +47,25 @@ Napi::Value guarded(Napi::Env env, F&& body) {
 /** What a settled kernel resolves with, made on the JS thread once the kernel is done. */
 using ResultOf = std::function<Napi::Value(Napi::Env)>;
 
+/** Resolves with `value` (an object held until then, or undefined). */
+ResultOf resolve_with(Napi::Value value) {
+  if (value.IsUndefined()) return [](Napi::Env env) -> Napi::Value { return env.Undefined(); };
+  auto held = std::make_shared<Napi::ObjectReference>(Napi::Persistent(value.As<Napi::Object>()));
+  return [held](Napi::Env) -> Napi::Value { return held->Value(); };
+}
+
 /**
- * Runs a validated kernel on the libuv pool and settles a promise with `result` (or undefined, or
- * what `result_of` makes of the kernel's outcome), after copying the staged outputs back into the
- * caller's arrays.
+ * Runs a validated kernel on the libuv pool and settles a promise with what `result_of` makes of
+ * its outcome, after copying the staged outputs back into the caller's arrays.
  */
 class KernelWorker : public Napi::AsyncWorker {
  public:
-  KernelWorker(Napi::Env env, std::function<void()> job, std::unique_ptr<Staging> staging, Napi::Value result, ResultOf result_of)
+  KernelWorker(Napi::Env env, std::function<void()> job, std::unique_ptr<Staging> staging, ResultOf result_of)
       : Napi::AsyncWorker(env, "mixtape.kernel"),
         job_(std::move(job)),
         staging_(std::move(staging)),
         deferred_(Napi::Promise::Deferred::New(env)),
-        result_of_(std::move(result_of)) {
-    if (!result.IsUndefined()) result_ = Napi::Persistent(result.As<Napi::Object>());
-  }
+        result_of_(std::move(result_of)) {}
   Napi::Promise promise() const { return deferred_.Promise(); }
 
  protected:
@@ -84,10 +88,7 @@ class KernelWorker : public Napi::AsyncWorker {
       deferred_.Reject(to_js(Env(), e.kind, e.what()).Value());
       return;
     }
-    if (result_of_)
-      deferred_.Resolve(result_of_(Env()));
-    else
-      deferred_.Resolve(result_.IsEmpty() ? Env().Undefined() : result_.Value());
+    deferred_.Resolve(result_of_(Env()));
   }
   void OnError(const Napi::Error& e) override {
     const std::string msg = e.Message();
@@ -98,15 +99,13 @@ class KernelWorker : public Napi::AsyncWorker {
   std::function<void()> job_;
   std::unique_ptr<Staging> staging_;
   Napi::Promise::Deferred deferred_;
-  Napi::ObjectReference result_;
   ResultOf result_of_;
   ArgError::Kind kind_ = ArgError::Kind::Range;
   bool generic_ = false;
 };
 
-Napi::Value run_async(Napi::Env env, std::function<void()> job, std::unique_ptr<Staging> staging, Napi::Value result,
-                      ResultOf result_of = nullptr) {
-  auto* w = new KernelWorker(env, std::move(job), std::move(staging), result, std::move(result_of));
+Napi::Value run_async(Napi::Env env, std::function<void()> job, std::unique_ptr<Staging> staging, ResultOf result_of) {
+  auto* w = new KernelWorker(env, std::move(job), std::move(staging), std::move(result_of));
   Napi::Promise p = w->promise();
   w->Queue();
   return p;
@@ -150,7 +149,7 @@ Napi::Value GramAsync(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), [&]() -> Napi::Value {
     auto st = std::make_unique<Staging>(true);
     GramJob j = parse_gram(info, "gramAsync", *st);
-    return run_async(info.Env(), [j]() { gram(j.Y, j.n, j.k, j.G); }, std::move(st), j.out);
+    return run_async(info.Env(), [j]() { gram(j.Y, j.n, j.k, j.G); }, std::move(st), resolve_with(j.out));
   });
 }
 
@@ -258,7 +257,7 @@ Napi::Value AlsHalfStepAsync(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), [&]() -> Napi::Value {
     auto st = std::make_unique<Staging>(true);
     AlsJob j = parse_als(info, "alsHalfStepAsync", *st);
-    return run_async(info.Env(), [j]() { j.run(); }, std::move(st), info.Env().Undefined());
+    return run_async(info.Env(), [j]() { j.run(); }, std::move(st), resolve_with(info.Env().Undefined()));
   });
 }
 
@@ -396,7 +395,7 @@ Napi::Value ScoreTopKAsync(const Napi::CallbackInfo& info) {
     auto path = std::make_shared<TopKPath>(TopKPath::Float);
     return run_async(
         info.Env(), [p, mode, path]() { *path = score_topk_best(p, mode.allow_int8, mode.force_int8); }, std::move(st),
-        info.Env().Undefined(), [path](Napi::Env env) -> Napi::Value { return Napi::String::New(env, path_name(*path)); });
+        [path](Napi::Env env) -> Napi::Value { return Napi::String::New(env, path_name(*path)); });
   });
 }
 
