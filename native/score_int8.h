@@ -450,9 +450,7 @@ inline bool score_topk_int8(const TopKProblem& p) {
             const __m256 h0 = _mm256_add_ps(_mm256_mul_ps(vt, _mm256_mul_ps(s0, w0)), bh0);
             const __m256 h1 = _mm256_add_ps(_mm256_mul_ps(vt, _mm256_mul_ps(s1, w1)), bh1);
             const __m256 vtau = _mm256_set1_ps(L.tau);
-            unsigned m = static_cast<unsigned>(_mm256_movemask_ps(_mm256_cmp_ps(h0, vtau, _CMP_GE_OQ))) |
-                         static_cast<unsigned>(_mm256_movemask_ps(_mm256_cmp_ps(h1, vtau, _CMP_GE_OQ))) << 8;
-            m &= col_mask;
+            unsigned m = compare_mask16<_CMP_GE_OQ>(h0, h1, vtau) & col_mask;
             if (m == 0) continue;
             alignas(32) int32_t dd[kQNR];
             alignas(32) float hh[kQNR];

@@ -59,6 +59,16 @@ inline __m256 fmadd256(__m256 a, __m256 b, __m256 c) {
   return _mm256_add_ps(_mm256_mul_ps(a, b), c);
 #endif
 }
+
+/**
+ * The sixteen floats of (a0, a1) compared with t as one bit mask (bit j for lane j; a1 is lanes
+ * 8–15). Cmp is an ordered predicate (_CMP_GT_OQ, _CMP_GE_OQ), so NaN lanes are never set.
+ */
+template <int Cmp>
+inline unsigned compare_mask16(__m256 a0, __m256 a1, __m256 t) {
+  return static_cast<unsigned>(_mm256_movemask_ps(_mm256_cmp_ps(a0, t, Cmp))) |
+         static_cast<unsigned>(_mm256_movemask_ps(_mm256_cmp_ps(a1, t, Cmp))) << 8;
+}
 #endif
 
 #if defined(__AVX512F__)

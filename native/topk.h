@@ -134,9 +134,7 @@ inline void select_blocks(const TileScorer& scorer, std::size_t s0, std::size_t 
       if (bias_tile) a0 = _mm256_add_ps(a0, b0), a1 = _mm256_add_ps(a1, b1);
       const __m256 vt = _mm256_set1_ps(h.threshold);
       // NaN compares false (ordered), so NaN scores are never offered.
-      unsigned m = static_cast<unsigned>(_mm256_movemask_ps(_mm256_cmp_ps(a0, vt, _CMP_GT_OQ))) |
-                   static_cast<unsigned>(_mm256_movemask_ps(_mm256_cmp_ps(a1, vt, _CMP_GT_OQ))) << 8;
-      m &= item_mask;
+      unsigned m = compare_mask16<_CMP_GT_OQ>(a0, a1, vt) & item_mask;
       if (m == 0) continue;
       alignas(32) float sc[kNR];
       _mm256_store_ps(sc, a0), _mm256_store_ps(sc + 8, a1);
