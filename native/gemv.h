@@ -209,73 +209,73 @@ inline void gemv_t_acc(const float* Z, std::size_t rows, std::size_t k, const fl
 /** Rows solved together by CG: the gram is read once per group instead of once per row. */
 constexpr std::size_t kCgLanes = 4;
 
+#if defined(__AVX512F__) || defined(__AVX2__)
+/** The widest float register compiled in, for kernels written once for either width. */
+struct WideFloat {
+#if defined(__AVX512F__)
+  using V = __m512;
+  static constexpr std::size_t width = 16;
+  static V zero() { return _mm512_setzero_ps(); }
+  static V load(const float* p) { return _mm512_loadu_ps(p); }
+  static void store(float* p, V v) { _mm512_storeu_ps(p, v); }
+  static V broadcast(const float* p) { return _mm512_set1_ps(*p); }
+  static V fma(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
+#else
+  using V = __m256;
+  static constexpr std::size_t width = 8;
+  static V zero() { return _mm256_setzero_ps(); }
+  static V load(const float* p) { return _mm256_loadu_ps(p); }
+  static void store(float* p, V v) { _mm256_storeu_ps(p, v); }
+  static V broadcast(const float* p) { return _mm256_broadcast_ss(p); }
+  static V fma(V a, V b, V c) { return fmadd256(a, b, c); }
+#endif
+};
+
+/**
+ * Columns [a, a + C·width) of G·V[r] for the four lanes, in 4·C accumulators: each load of a
+ * gram row serves all four lanes (C = 2 keeps eight FMA chains in flight).
+ */
+template <std::size_t C>
+inline void gram_lanes_block(const float* G, std::size_t k, const float* V, float* out, std::size_t a) {
+  using W = WideFloat;
+  typename W::V c[kCgLanes][C];
+  for (auto& lane : c)
+    for (auto& x : lane) x = W::zero();
+  for (std::size_t f = 0; f < k; ++f) {
+    typename W::V g[C];
+    for (std::size_t i = 0; i < C; ++i) g[i] = W::load(G + f * k + a + i * W::width);
+    for (std::size_t r = 0; r < kCgLanes; ++r) {
+      const typename W::V b = W::broadcast(V + r * k + f);
+      for (std::size_t i = 0; i < C; ++i) c[r][i] = W::fma(b, g[i], c[r][i]);
+    }
+  }
+  for (std::size_t r = 0; r < kCgLanes; ++r)
+    for (std::size_t i = 0; i < C; ++i) W::store(out + r * k + a + i * W::width, c[r][i]);
+}
+#endif
+
 /**
  * out[r] = G·V[r] for the kCgLanes rows of V (each k floats; G symmetric k×k, so this is V·G).
  * Element (r, a) is Σ_f V[r][f]·G[f][a] summed over f in order, whatever the other lanes hold.
  */
 inline void gram_times_lanes(const float* G, std::size_t k, const float* V, float* out) {
-  static_assert(kCgLanes == 4, "the register blocking below is written for four lanes");
   std::size_t a = 0;
+#if defined(__AVX512F__) || defined(__AVX2__)
+  constexpr std::size_t w = WideFloat::width;
+  for (; a + 2 * w <= k; a += 2 * w) gram_lanes_block<2>(G, k, V, out, a);
+  for (; a + w <= k; a += w) gram_lanes_block<1>(G, k, V, out, a);
+#endif
 #if defined(__AVX512F__)
-  const float *v0 = V, *v1 = V + k, *v2 = V + 2 * k, *v3 = V + 3 * k;
-  for (; a + 32 <= k; a += 32) {  // 4 lanes × 32 columns: eight accumulators
-    __m512 c00 = _mm512_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-    for (std::size_t f = 0; f < k; ++f) {
-      const __m512 g0 = _mm512_loadu_ps(G + f * k + a), g1 = _mm512_loadu_ps(G + f * k + a + 16);
-      __m512 b = _mm512_set1_ps(v0[f]);
-      c00 = _mm512_fmadd_ps(b, g0, c00), c01 = _mm512_fmadd_ps(b, g1, c01);
-      b = _mm512_set1_ps(v1[f]);
-      c10 = _mm512_fmadd_ps(b, g0, c10), c11 = _mm512_fmadd_ps(b, g1, c11);
-      b = _mm512_set1_ps(v2[f]);
-      c20 = _mm512_fmadd_ps(b, g0, c20), c21 = _mm512_fmadd_ps(b, g1, c21);
-      b = _mm512_set1_ps(v3[f]);
-      c30 = _mm512_fmadd_ps(b, g0, c30), c31 = _mm512_fmadd_ps(b, g1, c31);
-    }
-    _mm512_storeu_ps(out + a, c00), _mm512_storeu_ps(out + a + 16, c01);
-    _mm512_storeu_ps(out + k + a, c10), _mm512_storeu_ps(out + k + a + 16, c11);
-    _mm512_storeu_ps(out + 2 * k + a, c20), _mm512_storeu_ps(out + 2 * k + a + 16, c21);
-    _mm512_storeu_ps(out + 3 * k + a, c30), _mm512_storeu_ps(out + 3 * k + a + 16, c31);
-  }
-  for (; a < k; a += 16) {
+  if (a < k) {  // the last k mod 16 columns, masked
     const __mmask16 m = lanes16(k - a);
-    __m512 c0 = _mm512_setzero_ps(), c1 = c0, c2 = c0, c3 = c0;
+    __m512 c[kCgLanes];
+    for (auto& x : c) x = _mm512_setzero_ps();
     for (std::size_t f = 0; f < k; ++f) {
       const __m512 g = _mm512_maskz_loadu_ps(m, G + f * k + a);
-      c0 = _mm512_fmadd_ps(_mm512_set1_ps(v0[f]), g, c0), c1 = _mm512_fmadd_ps(_mm512_set1_ps(v1[f]), g, c1);
-      c2 = _mm512_fmadd_ps(_mm512_set1_ps(v2[f]), g, c2), c3 = _mm512_fmadd_ps(_mm512_set1_ps(v3[f]), g, c3);
+      for (std::size_t r = 0; r < kCgLanes; ++r) c[r] = _mm512_fmadd_ps(_mm512_set1_ps(V[r * k + f]), g, c[r]);
     }
-    _mm512_mask_storeu_ps(out + a, m, c0), _mm512_mask_storeu_ps(out + k + a, m, c1);
-    _mm512_mask_storeu_ps(out + 2 * k + a, m, c2), _mm512_mask_storeu_ps(out + 3 * k + a, m, c3);
-  }
-#elif defined(__AVX2__)
-  const float *v0 = V, *v1 = V + k, *v2 = V + 2 * k, *v3 = V + 3 * k;
-  for (; a + 16 <= k; a += 16) {  // 4 lanes × 16 columns: eight accumulators
-    __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-    for (std::size_t f = 0; f < k; ++f) {
-      const __m256 g0 = _mm256_loadu_ps(G + f * k + a), g1 = _mm256_loadu_ps(G + f * k + a + 8);
-      __m256 b = _mm256_broadcast_ss(v0 + f);
-      c00 = fmadd256(b, g0, c00), c01 = fmadd256(b, g1, c01);
-      b = _mm256_broadcast_ss(v1 + f);
-      c10 = fmadd256(b, g0, c10), c11 = fmadd256(b, g1, c11);
-      b = _mm256_broadcast_ss(v2 + f);
-      c20 = fmadd256(b, g0, c20), c21 = fmadd256(b, g1, c21);
-      b = _mm256_broadcast_ss(v3 + f);
-      c30 = fmadd256(b, g0, c30), c31 = fmadd256(b, g1, c31);
-    }
-    _mm256_storeu_ps(out + a, c00), _mm256_storeu_ps(out + a + 8, c01);
-    _mm256_storeu_ps(out + k + a, c10), _mm256_storeu_ps(out + k + a + 8, c11);
-    _mm256_storeu_ps(out + 2 * k + a, c20), _mm256_storeu_ps(out + 2 * k + a + 8, c21);
-    _mm256_storeu_ps(out + 3 * k + a, c30), _mm256_storeu_ps(out + 3 * k + a + 8, c31);
-  }
-  for (; a + 8 <= k; a += 8) {
-    __m256 c0 = _mm256_setzero_ps(), c1 = c0, c2 = c0, c3 = c0;
-    for (std::size_t f = 0; f < k; ++f) {
-      const __m256 g = _mm256_loadu_ps(G + f * k + a);
-      c0 = fmadd256(_mm256_broadcast_ss(v0 + f), g, c0), c1 = fmadd256(_mm256_broadcast_ss(v1 + f), g, c1);
-      c2 = fmadd256(_mm256_broadcast_ss(v2 + f), g, c2), c3 = fmadd256(_mm256_broadcast_ss(v3 + f), g, c3);
-    }
-    _mm256_storeu_ps(out + a, c0), _mm256_storeu_ps(out + k + a, c1);
-    _mm256_storeu_ps(out + 2 * k + a, c2), _mm256_storeu_ps(out + 3 * k + a, c3);
+    for (std::size_t r = 0; r < kCgLanes; ++r) _mm512_mask_storeu_ps(out + r * k + a, m, c[r]);
+    return;
   }
 #endif
   for (; a < k; ++a)
