@@ -100,8 +100,10 @@ inline void als_cholesky(const AlsProblem& p) {
   // Pieces of up to 4 MiB of gathered factors.
   RowGather g(p, std::max<std::size_t>(256, (std::size_t{4} << 20) / (k * sizeof(float))));
   std::vector<float> A(k * k);
-  Scratch<float> tmp;  // the scaled rows handed to BLAS (untouched without BLAS)
+  Scratch<float> tmp;  // the scaled rows handed to BLAS; never reserved without it
+#if defined(MIXTAPE_HAVE_BLAS)
   tmp.reset(g.capacity * k);
+#endif
   Syrk syrk(k);
   std::vector<double> U(k * k), b(k);
   double heavy = 0;  // an entry whose w·|z|² exceeds G's largest diagonal is built in float64
