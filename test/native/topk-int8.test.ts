@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { nativeInfo, scoreTopK, scoreTopKAsync, type ScoreTopKArgs, type TopKPrefilter } from '../../src/native/index.js';
 import { topKRef } from '../reference/als.js';
-import { mulberry32, randomExclusions, randomFloats, randomInts, type Rng } from '../reference/random.js';
+import { mulberry32, randomExclusions, randomFloats, randomInts, randomTopKProblem, type Rng } from '../reference/random.js';
 
 // The 8-bit pre-filter must give the float kernel's results bit for bit: the same items in the
 // same order and the same float scores, on every input it accepts.
@@ -69,9 +69,7 @@ describe.runIf(hasPrefilter)('scoreTopK with the 8-bit pre-filter', () => {
     const items = 3000;
     const k = 24;
     const n = 60;
-    const U = randomInts(rng, users * k, -3, 3);
-    const V = randomInts(rng, items * k, -3, 3);
-    const exclude = randomExclusions(rng, users, items, 0.1, [7]);
+    const { U, V, exclude } = randomTopKProblem(rng, { users, items, k }, { ints: 3, density: 0.1, fullUsers: [7] });
     const bias = randomInts(rng, items, -2, 2);
     for (const itemBias of [undefined, bias]) {
       const got = run({ U, V, factors: k, userBegin: 0, userEnd: users, n, exclude, itemBias }, 'int8');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { scoreTopK, scoreTopKAsync, type ScoreTopKArgs } from '../../src/native/index.js';
 import { topKRef } from '../reference/als.js';
-import { mulberry32, randomExclusions as randomExclude, randomFloats, randomInts } from '../reference/random.js';
+import { mulberry32, randomInts, randomTopKProblem } from '../reference/random.js';
 
 function outputs(users: number, n: number) {
   return { outItems: new Int32Array(users * n), outScores: new Float32Array(users * n) };
@@ -19,9 +19,7 @@ describe('scoreTopK', () => {
     [9, 5000, 16, 50],
   ])('equals brute force exactly with ties: %i users, %i items, k=%i, n=%i', (users, items, k, n) => {
     const rng = mulberry32(users * items + k);
-    const U = randomInts(rng, users * k, -2, 2);
-    const V = randomInts(rng, items * k, -2, 2);
-    const exclude = randomExclude(rng, users, items, 0.1, users > 2 ? [1] : []);
+    const { U, V, exclude } = randomTopKProblem(rng, { users, items, k }, { ints: 2, density: 0.1, fullUsers: users > 2 ? [1] : [] });
     const bias = randomInts(rng, items, -1, 1);
     for (const withBias of [false, true]) {
       const out = outputs(users, n);
@@ -39,9 +37,7 @@ describe('scoreTopK', () => {
     const items = 1500;
     const k = 32;
     const n = 1000;
-    const U = randomInts(rng, users * k, -1, 1);
-    const V = randomInts(rng, items * k, -1, 1);
-    const exclude = randomExclude(rng, users, items, 0.05);
+    const { U, V, exclude } = randomTopKProblem(rng, { users, items, k }, { ints: 1, density: 0.05 });
     const out = outputs(users - 3, n);
     scoreTopK({ U, V, factors: k, userBegin: 3, userEnd: users, n, exclude, ...out });
     const want = topKRef(U, V, k, 3, users, n, exclude);
@@ -55,9 +51,7 @@ describe('scoreTopK', () => {
     const items = 3000;
     const k = 32;
     const n = 25;
-    const U = randomFloats(rng, users * k);
-    const V = randomFloats(rng, items * k);
-    const exclude = randomExclude(rng, users, items, 0.05);
+    const { U, V, exclude } = randomTopKProblem(rng, { users, items, k }, { density: 0.05 });
     const out = outputs(20, n);
     scoreTopK({ U, V, factors: k, userBegin: 30, userEnd: 50, n, exclude, ...out });
     const want = topKRef(U, V, k, 30, 50, n, exclude);
@@ -77,9 +71,7 @@ describe('scoreTopK', () => {
     const users = 4;
     const items = 6;
     const k = 3;
-    const U = randomFloats(rng, users * k);
-    const V = randomFloats(rng, items * k);
-    const exclude = randomExclude(rng, users, items, 0.3, [2]);
+    const { U, V, exclude } = randomTopKProblem(rng, { users, items, k }, { density: 0.3, fullUsers: [2] });
     const n = 10;
     const out = outputs(users, n);
     scoreTopK({ U, V, factors: k, userBegin: 0, userEnd: users, n, exclude, ...out });
@@ -109,9 +101,7 @@ describe('scoreTopK', () => {
     const items = 2500;
     const k = 24;
     const n = 30;
-    const U = randomFloats(rng, users * k);
-    const V = randomFloats(rng, items * k);
-    const exclude = randomExclude(rng, users, items, 0.02);
+    const { U, V, exclude } = randomTopKProblem(rng, { users, items, k }, { density: 0.02 });
     const base: Omit<ScoreTopKArgs, 'outItems' | 'outScores'> = { U, V, factors: k, userBegin: 0, userEnd: users, n, exclude };
     const sync = outputs(users, n);
     scoreTopK({ ...base, ...sync });

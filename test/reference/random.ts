@@ -114,3 +114,25 @@ export function randomExclusions(rng: Rng, users: number, items: number, density
   }
   return { indptr, indices: Int32Array.from(idx) };
 }
+
+/** User and item factors (rows × k) and exclusion lists for a top-k test. */
+export interface TopKProblem {
+  U: Float32Array;
+  V: Float32Array;
+  exclude: { indptr: Int32Array; indices: Int32Array };
+}
+
+/**
+ * A random top-k problem: factors in [−0.5, 0.5), or with `ints: m` integers in [−m, m] (exact
+ * float32 products, so ties are real ties), and exclusions of `density` (see randomExclusions).
+ */
+export function randomTopKProblem(
+  rng: Rng,
+  shape: { users: number; items: number; k: number },
+  opts: { ints?: number; density: number; fullUsers?: number[] },
+): TopKProblem {
+  const draw = (n: number) => (opts.ints === undefined ? randomFloats(rng, n) : randomInts(rng, n, -opts.ints, opts.ints));
+  const U = draw(shape.users * shape.k);
+  const V = draw(shape.items * shape.k);
+  return { U, V, exclude: randomExclusions(rng, shape.users, shape.items, opts.density, opts.fullUsers) };
+}
