@@ -82,20 +82,39 @@ class KernelWorker : public Napi::AsyncWorker {
     }
   }
   void OnOK() override {
-    try {
-      staging_->finish(Env());
-    } catch (const ArgError& e) {
-      deferred_.Reject(to_js(Env(), e.kind, e.what()).Value());
-      return;
-    }
-    deferred_.Resolve(result_of_(Env()));
+    settle([this] {
+      try {
+        staging_->finish(Env());
+      } catch (const ArgError& e) {
+        deferred_.Reject(to_js(Env(), e.kind, e.what()).Value());
+        return;
+      }
+      deferred_.Resolve(result_of_(Env()));
+    });
   }
   void OnError(const Napi::Error& e) override {
     const std::string msg = e.Message();
-    deferred_.Reject(generic_ ? Napi::Error::New(Env(), msg).Value() : to_js(Env(), kind_, msg).Value());
+    settle([&] { deferred_.Reject(generic_ ? Napi::Error::New(Env(), msg).Value() : to_js(Env(), kind_, msg).Value()); });
   }
 
  private:
+  /**
+   * Runs `body`, which settles the promise. A JS error it meets rejects the promise instead. A
+   * thread that is shutting down (a worker terminated while a call was in flight) refuses every
+   * call into JS: nobody is left to settle for, and the error must not escape this callback.
+   */
+  template <typename F>
+  void settle(F&& body) {
+    try {
+      body();
+    } catch (const Napi::Error& e) {
+      try {
+        deferred_.Reject(e.Value());
+      } catch (const Napi::Error&) {
+      }
+    }
+  }
+
   std::function<void()> job_;
   std::unique_ptr<Staging> staging_;
   Napi::Promise::Deferred deferred_;

@@ -56,6 +56,10 @@ describe('typed arrays changing under the native core', () => {
     expect(run('topk-async-out-detached')).toMatchObject({ ok: false, name: 'TypeError', message: expect.stringMatching(/^scoreTopKAsync: outScores was detached/) });
   });
 
+  it('a worker terminated while its async calls are queued does not take the process down', () => {
+    expect(run('worker-terminated-in-flight')).toEqual({ ok: true });
+  });
+
   it('SharedArrayBuffer outputs of async calls are written in place', () => {
     expect(run('gram-async-shared-out')).toEqual({ ok: true, same: true });
   });
