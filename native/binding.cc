@@ -314,19 +314,177 @@ Napi::Value ImplicitLoss(const Napi::CallbackInfo& info) {
   });
 }
 
+// ---- prepared items -----------------------------------------------------------------------------
+
+/** Per-environment state: the main thread and every worker thread load the addon apart. */
+struct AddonData {
+  Napi::FunctionReference prepared_items;  // the PreparedItems class, for prepareItemsAsync
+};
+
+/**
+ * `new PreparedItems({V, factors, itemBias?})` and `prepareItemsAsync(same)`: the items quantized
+ * once for the 8-bit pre-filter, for scoreTopK calls over the same V and bias (score_int8.h's
+ * PreparedItems). V and the bias must be SharedArrayBuffer views: the object holds them, so their
+ * memory cannot move or be freed while it lives, and each call checks by address that it is given
+ * that same memory.
+ */
+class PreparedItemsWrap : public Napi::ObjectWrap<PreparedItemsWrap> {
+ public:
+  /** V, factors and bias as read from the options, validated; the views are taken last. */
+  struct Source {
+    const float* V;
+    std::size_t v_len, k;
+    const float* bias;
+    Napi::Value v_value, bias_value;
+  };
+
+  static Napi::Function define(Napi::Env env) {
+    return DefineClass(env, "PreparedItems",
+                       {InstanceAccessor<&PreparedItemsWrap::Items>("items"),
+                        InstanceAccessor<&PreparedItemsWrap::Factors>("factors"),
+                        InstanceAccessor<&PreparedItemsWrap::Usable>("usable"),
+                        InstanceAccessor<&PreparedItemsWrap::Bytes>("bytes"),
+                        InstanceMethod<&PreparedItemsWrap::Matches>("matches")});
+  }
+
+  /** {V, factors, itemBias?} as the constructor, prepareItemsAsync and `matches` take it. */
+  static Source source(const std::string& fn, const Napi::CallbackInfo& info) {
+    const Napi::Object o = options(fn, info);
+    const Napi::Value vV = o.Get("V"), vK = o.Get("factors"), vBias = o.Get("itemBias");
+    // No JS runs from here on.
+    const auto k = static_cast<std::size_t>(integer(fn, "factors", vK, 1, kMaxFactors));
+    auto V = typed<float>(fn, "V", vV);
+    if (!V.shared) throw_type(fn + ": V must be a view over a SharedArrayBuffer (calls are checked against its memory)");
+    if (V.length % k != 0)
+      throw_range(fn + ": V has length " + std::to_string(V.length) + ", not a multiple of factors=" + std::to_string(k));
+    if (V.length / k > static_cast<std::size_t>(INT32_MAX))
+      throw_range(fn + ": V has " + std::to_string(V.length / k) + " items, more than an Int32Array can index");
+    Source src{V.data, V.length, k, nullptr, vV, vBias};
+    if (!vBias.IsUndefined() && !vBias.IsNull()) {
+      auto b = typed<float>(fn, "itemBias", vBias);
+      if (!b.shared) throw_type(fn + ": itemBias must be a view over a SharedArrayBuffer (calls are checked against its memory)");
+      expect_length(fn, "itemBias", b.length, V.length / k, "items");
+      src.bias = b.data;
+    }
+    return src;
+  }
+
+  /**
+   * A new PreparedItems over `src` holding `built` (made on the pool by prepareItemsAsync), on the
+   * JS thread. The constructor is given a fresh options object, so no getter runs.
+   */
+  static Napi::Value adopt(Napi::Env env, const Source& src, std::shared_ptr<const PreparedItems> built) {
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("V", src.v_value), o.Set("factors", Napi::Number::New(env, static_cast<double>(src.k)));
+    if (src.bias) o.Set("itemBias", src.bias_value);
+    adopting_ = &built;
+    Napi::Value out;
+    try {
+      out = env.GetInstanceData<AddonData>()->prepared_items.New({o});
+    } catch (...) {
+      adopting_ = nullptr;
+      throw;
+    }
+    adopting_ = nullptr;
+    return out;
+  }
+
+  explicit PreparedItemsWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<PreparedItemsWrap>(info) {
+    const std::string fn = "PreparedItems";
+    const std::shared_ptr<const PreparedItems>* adopted = adopting_;
+    adopting_ = nullptr;
+    try {
+      const Source src = source(fn, info);
+      v_ = src.V, v_len_ = src.v_len, k_ = src.k, bias_ = src.bias;
+      v_ref_ = Napi::Persistent(src.v_value.As<Napi::Object>());
+      if (bias_) bias_ref_ = Napi::Persistent(src.bias_value.As<Napi::Object>());
+      prepared_ = adopted ? *adopted : prepare_items(v_, v_len_ / k_, k_, bias_);
+    } catch (const ArgError& e) {
+      throw to_js(info.Env(), e.kind, e.what());
+    }
+    info.This().As<Napi::Object>().TypeTag(&kTag);
+    Napi::MemoryManagement::AdjustExternalMemory(info.Env(), static_cast<int64_t>(prepared_->bytes));
+  }
+
+  void Finalize(Napi::Env env) override {
+    if (prepared_) Napi::MemoryManagement::AdjustExternalMemory(env, -static_cast<int64_t>(prepared_->bytes));
+  }
+
+  /** The wrapped object `v` (the `prepared` of a call), or a TypeError; runs no JS. */
+  static PreparedItemsWrap* from(const std::string& fn, const Napi::Value& v) {
+    PreparedItemsWrap* w = nullptr;
+    if (v.IsObject() && v.As<Napi::Object>().CheckTypeTag(&kTag)) w = Unwrap(v.As<Napi::Object>());
+    if (!w) throw_type(fn + ": prepared must be a PreparedItems (prepareItems({V, factors, itemBias})), got " + describe(v));
+    return w;
+  }
+
+  /** Whether a call over V (v_len floats, k factors) and `bias` may use these items: the same memory. */
+  bool same(const float* V, std::size_t v_len, std::size_t k, const float* bias) const {
+    return V == v_ && v_len == v_len_ && k == k_ && bias == bias_;
+  }
+  std::shared_ptr<const PreparedItems> prepared() const { return prepared_; }
+
+ private:
+  static constexpr napi_type_tag kTag = {0x6d69787461706501ULL, 0x7072657061726564ULL};
+  /** Set by adopt() for the one constructor call it makes (JS threads each have their own). */
+  static thread_local const std::shared_ptr<const PreparedItems>* adopting_;
+
+  Napi::Value Items(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), static_cast<double>(v_len_ / k_)); }
+  Napi::Value Factors(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), static_cast<double>(k_)); }
+  Napi::Value Usable(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), prepared_->usable); }
+  Napi::Value Bytes(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), static_cast<double>(prepared_->bytes)); }
+  /** matches({V, factors, itemBias?}): whether a call with these arrays may use the items. */
+  Napi::Value Matches(const Napi::CallbackInfo& info) {
+    return guarded(info.Env(), [&]() -> Napi::Value {
+      const Source src = source("PreparedItems.matches", info);
+      return Napi::Boolean::New(info.Env(), same(src.V, src.v_len, src.k, src.bias));
+    });
+  }
+
+  const float* v_ = nullptr;
+  const float* bias_ = nullptr;
+  std::size_t v_len_ = 0, k_ = 1;
+  Napi::ObjectReference v_ref_, bias_ref_;
+  std::shared_ptr<const PreparedItems> prepared_;
+};
+
+thread_local const std::shared_ptr<const PreparedItems>* PreparedItemsWrap::adopting_ = nullptr;
+
+/** Resolves with a PreparedItems built on the thread pool (the arrays are shared, so used in place). */
+Napi::Value PrepareItemsAsync(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    const PreparedItemsWrap::Source src = PreparedItemsWrap::source("prepareItemsAsync", info);
+    // The references keep V and the bias (shared, so read in place) alive until the promise settles.
+    auto built = std::make_shared<std::shared_ptr<const PreparedItems>>();
+    auto held = std::make_shared<PreparedItemsWrap::Source>(src);
+    auto v_ref = std::make_shared<Napi::ObjectReference>(Napi::Persistent(src.v_value.As<Napi::Object>()));
+    auto bias_ref = std::make_shared<Napi::ObjectReference>();
+    if (src.bias) *bias_ref = Napi::Persistent(src.bias_value.As<Napi::Object>());
+    return run_async(
+        info.Env(), [held, built]() { *built = prepare_items(held->V, held->v_len / held->k, held->k, held->bias); },
+        std::make_unique<Staging>(true), [held, built, v_ref, bias_ref](Napi::Env env) -> Napi::Value {
+          PreparedItemsWrap::Source src = *held;
+          src.v_value = v_ref->Value();
+          if (src.bias) src.bias_value = bias_ref->Value();
+          return PreparedItemsWrap::adopt(env, src, *built);
+        });
+  });
+}
+
 // ---- score + top-k ------------------------------------------------------------------------------
 
 /** How a top-k call may use the 8-bit pre-filter (`prefilter`: 'auto' by default, 'off', 'int8'). */
 struct TopKMode {
   bool allow_int8 = true, force_int8 = false;
+  std::shared_ptr<const PreparedItems> prepared;  // from the call's `prepared`, checked against its V
 };
 
 TopKMode parse_prefilter(const std::string& fn, const Napi::Value& v) {
   if (v.IsUndefined()) return {};
   const std::string s = v.IsString() ? v.As<Napi::String>().Utf8Value() : "";
   if (s == "auto") return {};
-  if (s == "off") return {false, false};
-  if (s == "int8") return {true, true};
+  if (s == "off") return {false, false, nullptr};
+  if (s == "int8") return {true, true, nullptr};
   throw_type(fn + ": prefilter must be 'auto', 'off' or 'int8', got " + describe(v));
   return {};
 }
@@ -337,8 +495,9 @@ TopKProblem parse_topk(const Napi::CallbackInfo& info, const std::string& fn, St
   const Napi::Value vU = o.Get("U"), vV = o.Get("V"), vFactors = o.Get("factors"), vUb = o.Get("userBegin"),
                     vUe = o.Get("userEnd"), vN = o.Get("n"), vOutItems = o.Get("outItems"),
                     vOutScores = o.Get("outScores"), bias = o.Get("itemBias"), ex = o.Get("exclude"),
-                    vPrefilter = o.Get("prefilter");
+                    vPrefilter = o.Get("prefilter"), vPrepared = o.Get("prepared");
   mode = parse_prefilter(fn, vPrefilter);
+  const PreparedItemsWrap* prepared = vPrepared.IsUndefined() ? nullptr : PreparedItemsWrap::from(fn, vPrepared);
   const bool hasBias = !bias.IsUndefined() && !bias.IsNull(), hasEx = !ex.IsUndefined() && !ex.IsNull();
   if (hasEx && (!ex.IsObject() || ex.IsTypedArray()))
     throw_type(fn + ": exclude must be an object {indptr, indices}, got " + describe(ex));
@@ -369,11 +528,18 @@ TopKProblem parse_topk(const Napi::CallbackInfo& info, const std::string& fn, St
   expect_length(fn, "outScores", outScores.length, (ue - ub) * n, "(userEnd-userBegin)*n");
   const std::size_t nu = ue - ub;
   TopKProblem p{nullptr, nullptr, nu, items, k, 0, nu, n, nullptr, nullptr, nullptr, nullptr, nullptr};
+  const float* bias_memory = nullptr;  // the caller's, which prepared items are checked against
   if (hasBias) {
     auto b = typed<float>(fn, "itemBias", bias);
     expect_length(fn, "itemBias", b.length, items, "items");
+    bias_memory = b.data;
     p.bias = st.input(b, 0, b.length);
     validate_values(fn.c_str(), "itemBias", p.bias, 0, b.length, false);
+  }
+  if (prepared) {
+    if (!prepared->same(V.data, V.length, k, bias_memory))
+      throw_range(fn + ": prepared was made from other item factors, factors or itemBias than this call's (V, factors, itemBias)");
+    mode.prepared = prepared->prepared();
   }
   if (hasEx) {
     auto ip = typed<int32_t>(fn, "exclude.indptr", vExIndptr);
@@ -401,7 +567,7 @@ Napi::Value ScoreTopK(const Napi::CallbackInfo& info) {
     Staging st(false);
     TopKMode mode;
     const TopKProblem p = parse_topk(info, "scoreTopK", st, mode);
-    return Napi::String::New(info.Env(), path_name(score_topk_best(p, mode.allow_int8, mode.force_int8)));
+    return Napi::String::New(info.Env(), path_name(score_topk_best(p, mode.allow_int8, mode.force_int8, mode.prepared.get())));
   });
 }
 
@@ -413,7 +579,7 @@ Napi::Value ScoreTopKAsync(const Napi::CallbackInfo& info) {
     TopKProblem p = parse_topk(info, "scoreTopKAsync", *st, mode);
     auto path = std::make_shared<TopKPath>(TopKPath::Float);
     return run_async(
-        info.Env(), [p, mode, path]() { *path = score_topk_best(p, mode.allow_int8, mode.force_int8); }, std::move(st),
+        info.Env(), [p, mode, path]() { *path = score_topk_best(p, mode.allow_int8, mode.force_int8, mode.prepared.get()); }, std::move(st),
         [path](Napi::Env env) -> Napi::Value { return Napi::String::New(env, path_name(*path)); });
   });
 }
@@ -537,6 +703,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("implicitLoss", Napi::Function::New(env, ImplicitLoss, "implicitLoss"));
   exports.Set("scoreTopK", Napi::Function::New(env, ScoreTopK, "scoreTopK"));
   exports.Set("scoreTopKAsync", Napi::Function::New(env, ScoreTopKAsync, "scoreTopKAsync"));
+  Napi::Function prepared_items = PreparedItemsWrap::define(env);
+  env.SetInstanceData(new AddonData{Napi::Persistent(prepared_items)});
+  exports.Set("PreparedItems", prepared_items);
+  exports.Set("prepareItemsAsync", Napi::Function::New(env, PrepareItemsAsync, "prepareItemsAsync"));
   exports.Set("solveSpd", Napi::Function::New(env, SolveSpd, "solveSpd"));
   exports.Set("sgemmBench", Napi::Function::New(env, SgemmBench, "sgemmBench"));
   exports.Set("sgemmBenchAsync", Napi::Function::New(env, SgemmBenchAsync, "sgemmBenchAsync"));

@@ -9,8 +9,8 @@
 // tile one integer compare (the gate) rules out most accumulators before any bound is formed. The
 // kept items — a few times n — are then scored with the float kernel's own chain (one FMA per
 // factor, in order) and selected by the same (score, item) key, so ties and padding are the same.
-// The items are quantized per call (no state is kept between calls); `score_topk_best` takes this
-// path only where that pass over V is amortised.
+// The items are quantized per call, or once for many calls (PreparedItems); without prepared
+// items `score_topk_best` takes this path only where that pass over V is amortised.
 #pragma once
 #include <algorithm>
 #include <cmath>
@@ -376,7 +376,7 @@ inline void chain_score4(const float* u, const float* v0, const float* v1, const
  * score_topk's results through the 8-bit pre-filter; false (nothing written) when an input is not
  * finite or products could overflow, in which case the caller runs the float kernel.
  */
-inline bool score_topk_int8(const TopKProblem& p) {
+inline bool score_topk_int8(const TopKProblem& p, const QuantizedItems* prepared = nullptr) {
   const std::size_t k = p.k, n = p.n, nu = p.user_end - p.user_begin;
   if (k > kInt8MaxFactors) return false;
   if (nu == 0 || n == 0) return true;
@@ -386,8 +386,9 @@ inline bool score_topk_int8(const TopKProblem& p) {
     if (!std::isfinite(x)) return false;
     umax = std::max(umax, std::fabs(x));
   }
-  QuantizedItems q;
-  if (!q.build(p.V, p.items, k, p.bias)) return false;
+  QuantizedItems own;
+  if (!prepared && !own.build(p.V, p.items, k, p.bias)) return false;
+  const QuantizedItems& q = prepared ? *prepared : own;
   if (static_cast<double>(umax) * q.vmax * static_cast<double>(k) > 1e30) return false;
 
   const std::size_t cap = std::min(n, p.items), k4 = q.k4, groups = k4 / 4;
@@ -523,18 +524,36 @@ inline const char* int8_prefilter_info() {
 }
 
 /**
- * 'auto' takes the pre-filter only where it was measured faster: with VNNI's four-product
- * instruction (without it, vpmaddubsw + vpmaddwd at 63 levels ran no faster than the float kernel)...
+ * 'auto' takes the pre-filter only where it was measured faster (one thread, this file's tests'
+ * shapes at 2,048–200,000 items, k 32–128, n 50 and 200): with VNNI's four-product instruction
+ * (without it, vpmaddubsw + vpmaddwd at 63 levels ran no faster than the float kernel)...
  */
 #if defined(MIXTAPE_INT8_VNNI)
 constexpr bool kInt8Auto = true;
 #else
 constexpr bool kInt8Auto = false;
 #endif
-/** ...for calls with at least this many users, as each call quantizes the items (a pass over V)... */
-constexpr std::size_t kInt8MinUsers = 24;
-/** ...when there are enough items and factors for the integer products to pay... */
+/** ...with enough items and factors for the integer products to pay at all... */
 constexpr std::size_t kInt8MinItems = 2048, kInt8MinFactors = 16;
+/**
+ * ...and, for more than a few users, at least this many items per result asked for: with fewer,
+ * V sits in the caches, the float kernel runs at full speed, and the pre-filter's heaps and
+ * rescoring of a few times n items per user made it 10–30% slower (20,000 items at n = 200);
+ * from 400 items per result it took 0.4–0.8 of the float kernel's time...
+ */
+constexpr std::size_t kInt8ItemsPerResult = 256;
+/**
+ * ...when each call quantizes the items (a pass over V and the first touch of its buffers, about
+ * 20–40 ms at 200,000 × 64 here), for calls of at least this many users: a call of 64 users took
+ * 1.3–1.7× the float kernel's time and one of 1,024 users 0.64–0.94×...
+ */
+constexpr std::size_t kInt8MinUsers = 512;
+/**
+ * ...while with prepared items (quantized once) it pays from one user: a call of up to this many
+ * users takes it whatever n (a float pass reads all of V per call; one user at 200,000 × 64 took
+ * 1.8 against 8.2 ms)...
+ */
+constexpr std::size_t kInt8FewUsers = 16;
 /** ...and the call's transient memory (see int8_transient_bytes) stays modest. */
 constexpr std::size_t kInt8AutoMaxBytes = std::size_t{256} << 20;
 
@@ -550,18 +569,51 @@ inline std::size_t int8_transient_bytes(std::size_t items, std::size_t k, bool b
 }
 
 /**
+ * Items quantized once for many top-k calls over the same V and bias (prepareItems): a call given
+ * them skips the pass over V, so the pre-filter pays from the first user. They are a snapshot, so
+ * V and the bias must not change while they are used. `usable` is false where the pre-filter is not
+ * compiled in, k is too large for it, or V or the bias holds a value that is not finite.
+ */
+struct PreparedItems {
+  bool usable = false;
+  std::size_t bytes = 0;  // held, for the JS heap's accounting
+#if defined(__AVX2__)
+  QuantizedItems q;
+#endif
+};
+
+inline std::shared_ptr<PreparedItems> prepare_items(const float* V, std::size_t items, std::size_t k, const float* bias) {
+  auto out = std::make_shared<PreparedItems>();
+#if defined(__AVX2__)
+  if (k <= kInt8MaxFactors && out->q.build(V, items, k, bias)) {
+    out->usable = true;
+    const std::size_t cols = out->q.panels * kQNR;
+    // The panels; per column offset, item, scale, qn, en, gn (and the bias bounds); per item its column.
+    out->bytes = out->q.panel.size() + cols * 4 * (6 + (bias ? 2 : 0)) + items * 4;
+  }
+#else
+  (void)V, (void)items, (void)k, (void)bias;
+#endif
+  return out;
+}
+
+/**
  * Top-k by the fastest exact path: the 8-bit pre-filter when VNNI is compiled in and the call is
- * large enough (or `force_int8`, with any AVX2), else (or when it declines the input) the float kernel.
+ * of a shape where it pays (above; `prepared` items, built from this V and bias, lift the bound on
+ * users), or with `force_int8` (any AVX2); else, or when it declines the input, the float kernel.
  * `allow_int8` false always takes the float kernel. The results are the same either way.
  */
-inline TopKPath score_topk_best(const TopKProblem& p, bool allow_int8, bool force_int8) {
+inline TopKPath score_topk_best(const TopKProblem& p, bool allow_int8, bool force_int8, const PreparedItems* prepared = nullptr) {
 #if defined(__AVX2__)
   const std::size_t nu = p.user_end - p.user_begin;
-  const bool big = kInt8Auto && nu >= kInt8MinUsers && p.items >= kInt8MinItems && p.k >= kInt8MinFactors &&
-                   int8_transient_bytes(p.items, p.k, p.bias != nullptr) <= kInt8AutoMaxBytes;
-  if (allow_int8 && (force_int8 || big) && score_topk_int8(p)) return TopKPath::Int8;
+  const bool ready = prepared && prepared->usable;
+  const bool wide = p.items >= kInt8ItemsPerResult * p.n;
+  const bool pays = ready ? (nu <= kInt8FewUsers || wide)
+                          : (wide && nu >= kInt8MinUsers && int8_transient_bytes(p.items, p.k, p.bias != nullptr) <= kInt8AutoMaxBytes);
+  const bool big = kInt8Auto && p.items >= kInt8MinItems && p.k >= kInt8MinFactors && pays;
+  if (allow_int8 && (force_int8 || big) && score_topk_int8(p, ready ? &prepared->q : nullptr)) return TopKPath::Int8;
 #else
-  (void)allow_int8, (void)force_int8;
+  (void)allow_int8, (void)force_int8, (void)prepared;
 #endif
   score_topk(p);
   return TopKPath::Float;

@@ -93,11 +93,44 @@ export interface ScoreTopKArgs {
   outScores: Float32Array;
   /**
    * The 8-bit pre-filter (exact: the results are the same bit for bit). 'auto' (default) uses it
-   * for calls large enough to amortise quantizing V (≥ 24 users, ≥ 2,048 items, 16–256 factors)
-   * whose transient buffers stay within 256 MiB (about 0.7× V's bytes at 64 factors), in builds with VNNI (`nativeInfo().topkPrefilter === 'vnni'`); 'int8' uses it whenever the
-   * build (AVX2) and the values allow; 'off' never.
+   * where it was measured faster, in builds with VNNI (`nativeInfo().topkPrefilter === 'vnni'`):
+   * ≥ 2,048 items and 16–256 factors; with `prepared` items, for up to 16 users or with ≥ 256
+   * items per result (items ≥ 256·n); without them (each call then quantizes V), for ≥ 512 users
+   * with ≥ 256 items per result and transient buffers within 256 MiB (about 0.7× V's bytes at 64
+   * factors). 'int8' uses it whenever the build (AVX2) and the values allow; 'off' never.
    */
   prefilter?: TopKPrefilter;
+  /**
+   * V (and itemBias) quantized once by `prepareItems`: the call skips that pass, so 'auto' takes
+   * the pre-filter from one user on (see `prefilter`). Must be made from this call's V, factors
+   * and itemBias (the same memory; a RangeError otherwise).
+   */
+  prepared?: PreparedItems;
+}
+
+/** Arguments of `prepareItems`: the item side of later `scoreTopK` calls. */
+export interface PrepareItemsArgs {
+  /** items × factors, on a SharedArrayBuffer (calls are checked against this memory). */
+  V: Float32Array;
+  factors: number;
+  /** On a SharedArrayBuffer too, when the calls pass one. */
+  itemBias?: Float32Array;
+}
+
+/**
+ * Items quantized for the exact 8-bit pre-filter, once for many top-k calls over the same V. A
+ * snapshot: V and itemBias must not be written while it is used (it holds them, so their memory
+ * stays put, and calls check they get that memory; their contents are not compared).
+ */
+export interface PreparedItems {
+  readonly items: number;
+  readonly factors: number;
+  /** False where the build has no pre-filter, factors > 256, or V holds non-finite values: calls then run the float kernel. */
+  readonly usable: boolean;
+  /** Native memory held. */
+  readonly bytes: number;
+  /** Whether a call with these arrays may use it (the same memory, e.g. views received by another thread). */
+  matches(args: PrepareItemsArgs): boolean;
 }
 
 export type TopKPrefilter = 'auto' | 'off' | 'int8';
@@ -141,6 +174,8 @@ interface NativeAddon {
   sgemmBenchAsync(args: SgemmBenchArgs): Promise<SgemmBenchResult>;
   adviseHugePages(array: ArrayBufferView): number;
   nativeInfo(): NativeInfo;
+  PreparedItems: new (args: PrepareItemsArgs) => PreparedItems;
+  prepareItemsAsync(args: PrepareItemsArgs): Promise<PreparedItems>;
 }
 
 function packageRoot(): string {
@@ -239,6 +274,20 @@ export function scoreTopK(args: ScoreTopKArgs): TopKPath {
 /** `scoreTopK` on the thread pool; resolves with the path taken. */
 export function scoreTopKAsync(args: ScoreTopKArgs): Promise<TopKPath> {
   return addon.scoreTopKAsync(args);
+}
+
+/**
+ * Quantizes V (and itemBias) for the top-k pre-filter once, for many calls (`ScoreTopKArgs.prepared`):
+ * at 200,000 items × 64 a one-user call then reads a quarter of the bytes. Synchronous, tens of ms
+ * at that size; the result holds about a third of V's bytes (64 factors) in native memory.
+ */
+export function prepareItems(args: PrepareItemsArgs): PreparedItems {
+  return new addon.PreparedItems(args);
+}
+
+/** `prepareItems` on the thread pool (the caller's event loop stays free meanwhile). */
+export function prepareItemsAsync(args: PrepareItemsArgs): Promise<PreparedItems> {
+  return addon.prepareItemsAsync(args);
 }
 
 /** X (dim×nrhs) solving (A + ridge·I) X = B for a symmetric positive definite A (dim×dim). */

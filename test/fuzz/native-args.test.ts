@@ -18,6 +18,7 @@ import {
   gram,
   gramAsync,
   implicitLoss,
+  prepareItems,
   scoreTopK,
   scoreTopKAsync,
   solveSpd,
@@ -26,6 +27,7 @@ import {
   type ScoreTopKArgs,
 } from '../../src/native/index.js';
 import { mulberry32, randomCsr, randomFloats, type Rng } from '../reference/random.js';
+import { sharedCopy } from '../reference/shared.js';
 
 /** ok: must succeed; type/range: must throw that; either: RangeError or success (outputs checked). */
 type Expect = 'ok' | 'type' | 'range' | 'either';
@@ -46,13 +48,6 @@ function detachedLike(a: Typed): Typed {
   const copy = a.slice();
   structuredClone(copy.buffer, { transfer: [copy.buffer] });
   return copy;
-}
-
-function sharedCopy<T extends Typed>(a: T): T {
-  const Ctor = a.constructor as new (b: SharedArrayBuffer) => T;
-  const out = new Ctor(new SharedArrayBuffer(a.byteLength));
-  out.set(a as never);
-  return out;
 }
 
 /** The same values in a view that starts partway into a larger buffer. */
@@ -490,7 +485,7 @@ async function topkCase(seed: number): Promise<void> {
   };
   if (rng() < 0.6) a.exclude = { indptr: ex.indptr, indices: ex.indices };
   if (rng() < 0.3) a.itemBias = randomFloats(rng, items);
-  const m = int(rng, 0, 15);
+  const m = int(rng, 0, 16);
   let expected: Expect = 'ok';
   let finite = true;
   const arrays = ['U', 'V', 'outItems', 'outScores'];
@@ -565,6 +560,17 @@ async function topkCase(seed: number): Promise<void> {
     }
     case 14: a.factors = 4096; expected = users * k % 4096 === 0 && items * k % 4096 === 0 && (ue - ub) * n === 0 ? 'ok' : 'range'; break;
     case 15: expected = 'type'; break;
+    case 16: { // prepared items: made from this call's V (shared), from other memory, or not PreparedItems at all
+      const V = sharedCopy(a.V as Float32Array);
+      a.V = V;
+      const bias = a.itemBias === undefined ? undefined : sharedCopy(a.itemBias as Float32Array);
+      if (bias) a.itemBias = bias;
+      const how = V.length === 0 ? 0 : int(rng, 0, 2);
+      if (how === 0) a.prepared = prepareItems({ V, factors: k, itemBias: bias });
+      else if (how === 1) { a.prepared = prepareItems({ V: sharedCopy(V), factors: k, itemBias: bias }); expected = 'range'; }
+      else { a.prepared = pick<unknown>(rng, [{}, V, { items, factors: k, usable: true, bytes: 0 }]); expected = 'type'; }
+      break;
+    }
   }
   const label = `topk#${seed} m${m} users ${users} items ${items} k ${k} [${ub},${ue}) n ${n}`;
   const useAsync = rng() < 0.3;

@@ -102,16 +102,17 @@ describe.runIf(hasPrefilter)('scoreTopK with the 8-bit pre-filter', () => {
   it("'auto' takes the pre-filter (with VNNI) only for calls that amortise quantizing the items", () => {
     const rng = mulberry32(8);
     const k = 32;
-    const V = factorLike(rng, 4096, k);
-    const U = factorLike(rng, 100, k);
-    const call = (users: number, items: number, factors = k): string =>
-      run({ U: U.subarray(0, users * factors), V: V.subarray(0, items * factors), factors, userBegin: 0, userEnd: users, n: 20 }, 'auto').path;
-    expect(call(100, 4096)).toBe(byDefault);
-    expect(call(10, 4096)).toBe('float'); // few users: the pass over V would dominate
-    expect(call(100, 1000)).toBe('float'); // few items
-    expect(call(100, 4096, 8)).toBe('float'); // few factors: the float kernel is as fast
+    const V = factorLike(rng, 6000, k);
+    const U = factorLike(rng, 600, k);
+    const call = (users: number, items: number, n = 20, factors = k): string =>
+      run({ U: U.subarray(0, users * factors), V: V.subarray(0, items * factors), factors, userBegin: 0, userEnd: users, n }, 'auto').path;
+    expect(call(600, 6000)).toBe(byDefault);
+    expect(call(100, 6000)).toBe('float'); // fewer users: the pass over V would dominate
+    expect(call(600, 6000, 30)).toBe('float'); // under 256 items per result: V stays in cache
+    expect(call(600, 1000, 2)).toBe('float'); // few items
+    expect(call(600, 6000, 20, 8)).toBe('float'); // few factors: the float kernel is as fast
     // Without the option the kernel chooses as 'auto' does.
-    expect(scoreTopK({ U, V, factors: k, userBegin: 0, userEnd: 100, n: 20, outItems: new Int32Array(2000), outScores: new Float32Array(2000) })).toBe(byDefault);
+    expect(scoreTopK({ U, V, factors: k, userBegin: 0, userEnd: 600, n: 20, outItems: new Int32Array(12000), outScores: new Float32Array(12000) })).toBe(byDefault);
   });
 
   it('gives the same results on the thread pool, and says which path it took as the sync call does', async () => {
