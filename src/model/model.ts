@@ -5,7 +5,9 @@
  */
 import { itemGram, itemGramAsync } from './item-gram.js';
 import { sharedArray, toShared } from '../util/shared-memory.js';
-import { gatherFactors, gatherRows, topKRange, topKVectors } from '../retrieve/exact.js';
+import { gatherFactors, gatherRows, topKRange, type TopKBlock } from '../retrieve/exact.js';
+import { PreparedItemsCache, preparedItemsOf } from '../retrieve/prepared-items.js';
+import type { CsrArrays } from '../native/index.js';
 import { foldInVector, foldInVectorAsync, type FoldInEntry } from '../retrieve/fold-in.js';
 import type { Recommendation } from '../types.js';
 import { loadModelDir, readManifest, saveModelDir, type Manifest } from './format.js';
@@ -49,6 +51,8 @@ export interface HistoryEntry {
 
 export class Model {
   private normalizedItems?: Float32Array;
+  /** The unit item rows of similarTracks quantized once for exact top-k (prepared-items.ts). */
+  private readonly preparedNormalized = new PreparedItemsCache();
 
   readonly data: ModelData;
 
@@ -120,14 +124,17 @@ export class Model {
   /**
    * Build the caches the first calls would otherwise build while a user waits: the id lookups of
    * a freshly trained model (a slice per event-loop turn), the item Gram matrix of foldIn (on the
-   * thread pool), the unit item vectors of similarTracks and the track features of weeklyPlaylist. ModelHandle.reload warms a model before swapping it in.
+   * thread pool), the unit item vectors of similarTracks, the item matrices quantized for exact
+   * top-k (on the thread pool) and the track features of weeklyPlaylist. ModelHandle.reload warms
+   * a model before swapping it in.
    */
   async warm(): Promise<this> {
     await this.data.users.indexInTurns();
     await this.data.items.indexInTurns();
     await itemGramAsync(this.data);
     await nextTurn();
-    this.itemsNormalized();
+    await preparedItemsOf(this.data.itemFactors).getAsync(this.data.itemFactors, this.factors);
+    await this.preparedNormalized.getAsync(this.itemsNormalized(), this.factors);
     await prepareWeeklyPlaylist(this);
     return this;
   }
@@ -143,7 +150,7 @@ export class Model {
     const k = this.factors;
     const seen = this.data.seen;
     const exclude = excludeSeen ? { indptr: Int32Array.of(0, seen.indptr[u + 1] - seen.indptr[u]), indices: seen.indices.subarray(seen.indptr[u], seen.indptr[u + 1]) } : undefined;
-    const block = await topKVectors(this.data.userFactors.subarray(u * k, (u + 1) * k), this.data.itemFactors, k, n, exclude);
+    const block = await this.topK(this.data.userFactors.subarray(u * k, (u + 1) * k), n, exclude);
     return this.toRecommendations(block.items, block.scores, 0, n);
   }
 
@@ -177,11 +184,12 @@ export class Model {
   /** Raw top-n arrays for user rows (or rows[start..end) of a row list): the batch path. */
   async scoreBlock(rows: Int32Array | undefined, start: number, end: number, n: number): Promise<{ items: Int32Array; scores: Float32Array }> {
     const k = this.factors;
+    const prepared = preparedItemsOf(this.data.itemFactors).current(this.data.itemFactors, k);
     if (!rows) {
-      return topKRange({ userFactors: this.data.userFactors, itemFactors: this.data.itemFactors, factors: k, exclude: this.data.seen }, start, end, n);
+      return topKRange({ userFactors: this.data.userFactors, itemFactors: this.data.itemFactors, factors: k, exclude: this.data.seen, prepared }, start, end, n);
     }
     const sub = rows.subarray(start, end);
-    return topKVectors(gatherFactors(this.data.userFactors, sub, k), this.data.itemFactors, k, n, gatherRows(this.data.seen, sub));
+    return this.topK(gatherFactors(this.data.userFactors, sub, k), n, gatherRows(this.data.seen, sub));
   }
 
   /** Tracks most similar to a track by cosine similarity of item factors. */
@@ -192,7 +200,7 @@ export class Model {
     const k = this.factors;
     const normalized = this.itemsNormalized();
     const query = normalized.slice(i * k, (i + 1) * k);
-    const block = await topKVectors(query, normalized, k, n, { indptr: Int32Array.of(0, 1), indices: Int32Array.of(i) });
+    const block = await this.topK(query, n, { indptr: Int32Array.of(0, 1), indices: Int32Array.of(i) }, true);
     return this.toRecommendations(block.items, block.scores, 0, n);
   }
 
@@ -232,7 +240,7 @@ export class Model {
     if (!nonZero && k > 0) throw new RangeError('recommendVector: the vector is all zeros (a foldIn of a history with no track the model knows), so there is nothing to rank by');
     const n = checkN(opts.n ?? 10);
     const ex = [...new Set((opts.exclude ?? []).map((id) => this.data.items.get(id)).filter((x): x is number => x !== undefined))].sort((a, b) => a - b);
-    const block = await topKVectors(vector, this.data.itemFactors, k, n, { indptr: Int32Array.of(0, ex.length), indices: Int32Array.from(ex) });
+    const block = await this.topK(vector, n, { indptr: Int32Array.of(0, ex.length), indices: Int32Array.from(ex) });
     return this.toRecommendations(block.items, block.scores, 0, n);
   }
 
@@ -243,6 +251,14 @@ export class Model {
 
   itemGram(): Float32Array {
     return itemGram(this.data);
+  }
+
+  /** Exact top-n over the item factors (or their unit rows) for query rows, one exclusion row each. */
+  private async topK(queries: Float32Array, n: number, exclude: CsrArrays | undefined, normalized = false): Promise<TopKBlock> {
+    const k = this.factors;
+    const itemFactors = normalized ? this.itemsNormalized() : this.data.itemFactors;
+    const prepared = (normalized ? this.preparedNormalized : preparedItemsOf(itemFactors)).current(itemFactors, k);
+    return topKRange({ userFactors: queries, itemFactors, factors: k, exclude, prepared }, 0, queries.length / k, n);
   }
 
   private itemsNormalized(): Float32Array {

@@ -7,6 +7,7 @@
  * re-ranker between shards.
  */
 import { exactCandidates, exactCandidatesAsync, userQueries, type CandidateLists } from '../retrieve/candidates.js';
+import { PreparedItemsCache } from '../retrieve/prepared-items.js';
 import { mergeExclusions, type UserRows } from '../retrieve/exclusion-rows.js';
 import { HnswIndex } from '../retrieve/hnsw.js';
 import { Reranker, allocSlots, type PlaylistSlots } from '../rerank/reranker.js';
@@ -86,8 +87,15 @@ export class ShardRunner {
   private histCount = 0;
   private cands?: CandidateLists;
 
-  /** `clock` in ms: wall time by default; `cpuClock` profiles CPU time on a single thread. */
-  constructor(private readonly clock: () => number = () => performance.now()) {}
+  /**
+   * `clock` in ms: wall time by default; `cpuClock` profiles CPU time on a single thread.
+   * `prepared` holds the tables' item factors quantized for exact retrieval (kept while they are
+   * the same memory; a model's calls pass the cache they share).
+   */
+  constructor(
+    private readonly clock: () => number = () => performance.now(),
+    private readonly prepared = new PreparedItemsCache(),
+  ) {}
 
   /** The runner's clock, ms. */
   now(): number {
@@ -131,7 +139,8 @@ export class ShardRunner {
     else {
       // One native call for the whole shard: the kernel packs users in super-blocks, so the item
       // matrix streams once per block of users, and the candidate buffer is reused across shards.
-      cands = exactCandidates(q.queries, t.itemFactors, t.factors, s.candidates, q.exclude, this.candidateBuffer(users.length, s.candidates));
+      const prepared = this.prepared.current(t.itemFactors, t.factors);
+      cands = exactCandidates(q.queries, t.itemFactors, t.factors, s.candidates, q.exclude, this.candidateBuffer(users.length, s.candidates), prepared);
     }
     return this.finish(t, s, users, seedUser, q, cands);
   }
@@ -143,7 +152,10 @@ export class ShardRunner {
    */
   async runAsync(t: PlaylistTables, s: ShardSettings, users: Int32Array, seedUser?: number): Promise<ShardResult> {
     const q = this.queries(t, s, users);
-    const cands = s.retrieval === 'hnsw' ? this.hnswCandidates(q, s) : await exactCandidatesAsync(q.queries, t.itemFactors, t.factors, s.candidates, q.exclude);
+    const cands =
+      s.retrieval === 'hnsw'
+        ? this.hnswCandidates(q, s)
+        : await exactCandidatesAsync(q.queries, t.itemFactors, t.factors, s.candidates, q.exclude, this.prepared.current(t.itemFactors, t.factors));
     return this.finish(t, s, users, seedUser, q, cands);
   }
 

@@ -14,6 +14,7 @@ import { artistTrackRows, buildFeatures, contentFeatures, type FeatureInput } fr
 import { formatReason } from './reasons.js';
 import type { WeightedRows } from './refresh.js';
 import { ShardRunner } from './shard.js';
+import { preparedItemsOf } from '../retrieve/prepared-items.js';
 import { DEFAULT_CANDIDATES, type PlaylistTables, type RetrievalMode } from './tables.js';
 import { isoWeek, weekKey } from './week.js';
 import { nextTurn } from '../util/turns.js';
@@ -113,9 +114,10 @@ const states = new WeakMap<ModelData, ModelState>();
 function stateOf(data: ModelData): ModelState {
   let st = states.get(data);
   if (!st) {
+    const itemFactors = toShared(data.itemFactors);
     st = {
-      runner: new ShardRunner(),
-      itemFactors: toShared(data.itemFactors),
+      runner: new ShardRunner(undefined, preparedItemsOf(itemFactors)),
+      itemFactors,
       defaultMeta: data.content ? trackMetaFromContent(data.content.data, data.items) : { artists: new Dictionary(), trackArtist: new Int32Array(data.items.size).fill(-1) },
       byMeta: new WeakMap(),
     };

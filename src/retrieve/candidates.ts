@@ -3,7 +3,7 @@
  * removed, as flat typed arrays (users × C, row-major). Exact candidates come from the native
  * fused score + top-k kernel; the approximate path (hnsw.ts) fills the same layout.
  */
-import { scoreTopK, scoreTopKAsync, type CsrArrays } from '../native/index.js';
+import { scoreTopK, scoreTopKAsync, type CsrArrays, type PreparedItems } from '../native/index.js';
 
 export interface CandidateLists {
   /** Candidates per user. */
@@ -29,24 +29,27 @@ function checkWidth(width: number): void {
   if (!Number.isInteger(width) || width < 1) throw new RangeError(`candidates: width must be an integer ≥ 1, got ${width}`);
 }
 
-/** Exact top-`width` per query row (synchronous: for worker threads); `reuse` receives the lists when given. */
-export function exactCandidates(queries: Float32Array, itemFactors: Float32Array, k: number, width: number, exclude: CsrArrays, reuse?: CandidateLists): CandidateLists {
+/**
+ * Exact top-`width` per query row (synchronous: for worker threads); `reuse` receives the lists
+ * when given, and `prepared` is itemFactors quantized once (prepared-items.ts).
+ */
+export function exactCandidates(queries: Float32Array, itemFactors: Float32Array, k: number, width: number, exclude: CsrArrays, reuse?: CandidateLists, prepared?: PreparedItems): CandidateLists {
   checkWidth(width);
   const m = queries.length / k;
   if (reuse && (reuse.width !== width || reuse.items.length !== m * width || reuse.scores.length !== m * width)) {
     throw new RangeError(`candidates: reused buffer holds ${reuse.items.length / reuse.width} × ${reuse.width}, expected ${m} × ${width}`);
   }
   const out: CandidateLists = reuse ?? { width, items: new Int32Array(m * width), scores: new Float32Array(m * width) };
-  if (m > 0) scoreTopK({ U: queries, V: itemFactors, factors: k, userBegin: 0, userEnd: m, n: width, exclude, outItems: out.items, outScores: out.scores });
+  if (m > 0) scoreTopK({ U: queries, V: itemFactors, factors: k, userBegin: 0, userEnd: m, n: width, exclude, prepared, outItems: out.items, outScores: out.scores });
   return out;
 }
 
 /** `exactCandidates` on the libuv thread pool (keeps the JS thread free). */
-export async function exactCandidatesAsync(queries: Float32Array, itemFactors: Float32Array, k: number, width: number, exclude: CsrArrays): Promise<CandidateLists> {
+export async function exactCandidatesAsync(queries: Float32Array, itemFactors: Float32Array, k: number, width: number, exclude: CsrArrays, prepared?: PreparedItems): Promise<CandidateLists> {
   checkWidth(width);
   const m = queries.length / k;
   const out: CandidateLists = { width, items: new Int32Array(m * width), scores: new Float32Array(m * width) };
-  if (m > 0) await scoreTopKAsync({ U: queries, V: itemFactors, factors: k, userBegin: 0, userEnd: m, n: width, exclude, outItems: out.items, outScores: out.scores });
+  if (m > 0) await scoreTopKAsync({ U: queries, V: itemFactors, factors: k, userBegin: 0, userEnd: m, n: width, exclude, prepared, outItems: out.items, outScores: out.scores });
   return out;
 }
 

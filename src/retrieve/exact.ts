@@ -3,7 +3,7 @@
  * items. Large user sets are cut into blocks scored concurrently on the libuv thread pool
  * (async native calls), so the JS thread stays free.
  */
-import { scoreTopKAsync, type CsrArrays } from '../native/index.js';
+import { scoreTopKAsync, type CsrArrays, type PreparedItems } from '../native/index.js';
 
 export interface TopKBlock {
   /** users × n item indices, −1 where a user had fewer than n eligible items. */
@@ -17,6 +17,8 @@ export interface ExactScorer {
   factors: number;
   exclude?: CsrArrays;
   itemBias?: Float32Array;
+  /** itemFactors (and itemBias) quantized once for the kernel's pre-filter (prepared-items.ts). */
+  prepared?: PreparedItems;
 }
 
 /** Top-n for the contiguous user rows [begin, end). */
@@ -33,6 +35,7 @@ export async function topKRange(s: ExactScorer, begin: number, end: number, n: n
     n,
     exclude: s.exclude,
     itemBias: s.itemBias,
+    prepared: s.prepared,
     outItems: out.items,
     outScores: out.scores,
   });
