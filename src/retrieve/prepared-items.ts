@@ -4,10 +4,11 @@
  * user on: one user's top-50 over 200,000 tracks × 64 reads a quarter of the bytes the float
  * kernel does. Only builds with VNNI take the pre-filter by default, so elsewhere nothing is
  * prepared; nor is an item matrix outside shared memory (calls are checked against its memory).
+ * MIXTAPE_PREPARED_ITEMS=0 turns preparing off (the results are the same; for comparisons).
  */
 import { nativeInfo, prepareItemsAsync, type PreparedItems } from '../native/index.js';
 
-const worthPreparing = nativeInfo().topkPrefilter === 'vnni';
+const worthPreparing = process.env.MIXTAPE_PREPARED_ITEMS !== '0' && nativeInfo().topkPrefilter === 'vnni';
 
 function preparable(V: Float32Array): boolean {
   return worthPreparing && V.length > 0 && V.buffer instanceof SharedArrayBuffer;
@@ -16,41 +17,58 @@ function preparable(V: Float32Array): boolean {
 /**
  * Prepared items for one item matrix at a time, rebuilt when asked for another one (another
  * memory: the contents are not compared, so the matrix must not be written while it is used).
+ * One build runs at a time: a worker receives the same matrix as a new view with every task, so
+ * builds cannot be told apart before one is done, and starting one per task piled them up.
  */
 export class PreparedItemsCache {
   private held?: PreparedItems;
-  private pending?: { V: Float32Array; factors: number; build: Promise<PreparedItems> };
+  private building?: Promise<void>;
+  private started = 0;
+
+  /** Builds started so far (each a pass over the item matrix). */
+  get builds(): number {
+    return this.started;
+  }
 
   /**
    * The prepared items of V when held; otherwise undefined, and a build starts on the thread pool
-   * for later calls. A call meanwhile quantizes per call or runs the float kernel (the kernel's
-   * choice): one float pass costs less than waiting for the build.
+   * (unless one runs) for later calls. A call meanwhile quantizes per call or runs the float
+   * kernel (the kernel's choice): one float pass costs less than waiting for the build.
    */
   current(V: Float32Array, factors: number): PreparedItems | undefined {
     if (!preparable(V)) return undefined;
     if (this.held?.matches({ V, factors })) return this.held;
-    this.getAsync(V, factors).catch(() => undefined); // a failed build is retried by the next call
+    if (!this.building) this.start(V, factors);
     return undefined;
   }
 
   /** The prepared items of V, built on the thread pool when not held; overlapping callers share one build. */
   async getAsync(V: Float32Array, factors: number): Promise<PreparedItems | undefined> {
     if (!preparable(V)) return undefined;
-    if (this.held?.matches({ V, factors })) return this.held;
-    if (!this.pending || this.pending.V !== V || this.pending.factors !== factors) {
-      const build = prepareItemsAsync({ V, factors });
-      const pending = { V, factors, build };
-      this.pending = pending;
-      build.then(
-        (p) => {
-          if (this.pending === pending) [this.held, this.pending] = [p, undefined];
-        },
-        () => {
-          if (this.pending === pending) this.pending = undefined;
-        },
-      );
+    while (!this.held?.matches({ V, factors })) {
+      const mine = !this.building;
+      const build = this.building ?? this.start(V, factors);
+      try {
+        await build;
+      } catch (e) {
+        if (mine) throw e; // another caller's build of other memory may fail without concern to this one
+      }
     }
-    return this.pending.build;
+    return this.held;
+  }
+
+  private start(V: Float32Array, factors: number): Promise<void> {
+    this.started++;
+    const build = prepareItemsAsync({ V, factors }).then((p) => {
+      this.held = p;
+    });
+    this.building = build;
+    // Also handles a failed build started by current(), whose caller does not wait for it.
+    build.then(
+      () => (this.building = undefined),
+      () => (this.building = undefined),
+    );
+    return build;
   }
 }
 
