@@ -23,8 +23,10 @@ describe('PreparedItemsCache', () => {
     expect(a).toBe(b);
     if (!prepares) {
       expect(a).toBeUndefined();
+      expect(cache.builds).toBe(0);
       return;
     }
+    expect(cache.builds).toBe(1);
     expect(a?.items).toBe(3000);
     expect(cache.current(V, k)).toBe(a);
     expect(cache.current(new Float32Array(V.buffer as unknown as SharedArrayBuffer), k)).toBe(a); // the same memory, another view
@@ -34,6 +36,19 @@ describe('PreparedItemsCache', () => {
     expect(c).not.toBe(a);
     expect(c?.matches({ V: other, factors: k })).toBe(true);
     expect(preparedItemsOf(V)).toBe(preparedItemsOf(V));
+    expect(cache.builds).toBe(2);
+  });
+
+  it('starts one build while views of the same memory keep arriving (a worker gets new views with every task)', async () => {
+    const k = 16;
+    const V = sharedArray(Float32Array, 3000 * k);
+    fillRandom(V, 2, 1);
+    const cache = new PreparedItemsCache();
+    const view = () => new Float32Array(V.buffer as unknown as SharedArrayBuffer);
+    for (let t = 0; t < 20; t++) expect(cache.current(view(), k)).toBeUndefined();
+    const got = await cache.getAsync(view(), k);
+    expect(cache.builds).toBe(prepares ? 1 : 0);
+    if (prepares) expect(cache.current(view(), k)).toBe(got);
   });
 });
 
