@@ -22,6 +22,8 @@ import { mergeExclusions } from '../src/retrieve/exclusion-rows.js';
 import { HnswIndex, type MipsSpace } from '../src/retrieve/hnsw.js';
 import { syntheticFactors } from '../src/retrieve/synthetic-factors.js';
 import { Model } from '../src/model/model.js';
+import { PreparedItemsCache } from '../src/retrieve/prepared-items.js';
+import { toShared } from '../src/util/shared-memory.js';
 
 const { values } = parseArgs({
   options: {
@@ -78,13 +80,20 @@ for (let i = 0; i < items; i++) {
 }
 const cpu = (): number => ((c) => (c.user + c.system) / 1e6)(process.cpuUsage());
 
+// The item side quantized once for the kernel's pre-filter, as a model and the weekly job's
+// workers hold it (prepared-items.ts; none on builds without VNNI). Its CPU is reported apart.
+itemFactors = toShared(itemFactors);
+const q0 = cpu();
+const prepared = await new PreparedItemsCache().getAsync(itemFactors, k);
+const prepareCpuSeconds = cpu() - q0;
+
 // Exact: blocks of 1024 users per native call, on this thread.
-exactCandidates(queries.subarray(0, 64 * k), itemFactors, k, C, mergeExclusions({ tracks: [seen] }, queryUsers.subarray(0, 64))); // warm-up
+exactCandidates(queries.subarray(0, 64 * k), itemFactors, k, C, mergeExclusions({ tracks: [seen] }, queryUsers.subarray(0, 64)), undefined, prepared); // warm-up
 const exact: CandidateLists = { width: C, items: new Int32Array(Q * C), scores: new Float32Array(Q * C) };
 const e0 = cpu();
 for (let b = 0; b < Q; b += 1024) {
   const e = Math.min(Q, b + 1024);
-  const part = exactCandidates(queries.subarray(b * k, e * k), itemFactors, k, C, mergeExclusions({ tracks: [seen] }, queryUsers.subarray(b, e)));
+  const part = exactCandidates(queries.subarray(b * k, e * k), itemFactors, k, C, mergeExclusions({ tracks: [seen] }, queryUsers.subarray(b, e)), undefined, prepared);
   exact.items.set(part.items, b * C);
   exact.scores.set(part.scores, b * C);
 }
@@ -93,15 +102,20 @@ const exactPerCpuSecond = Q / (cpu() - e0);
 // folded-in user), the way HNSW answers too. Scoring one vector against every item reads the
 // whole item matrix, so this is bound by memory bandwidth; a subset of the queries suffices.
 const Q1 = Math.min(Q, Number(values['per-query-sample']));
+// With the prepared items (as the engine calls it) and without (each call then takes the float kernel).
 const one: CandidateLists = { width: C, items: new Int32Array(C), scores: new Float32Array(C) };
-const p0 = cpu();
-for (let i = 0; i < Q1; i++) {
-  const row = { indptr: Int32Array.of(0, exclude.indptr[i + 1] - exclude.indptr[i]), indices: exclude.indices.subarray(exclude.indptr[i], exclude.indptr[i + 1]) };
-  exactCandidates(queries.subarray(i * k, (i + 1) * k), itemFactors, k, C, row, one);
-}
-const exactPerQueryPerCpuSecond = Q1 / (cpu() - p0);
+const perQuery = (withPrepared: boolean): number => {
+  const p0 = cpu();
+  for (let i = 0; i < Q1; i++) {
+    const row = { indptr: Int32Array.of(0, exclude.indptr[i + 1] - exclude.indptr[i]), indices: exclude.indices.subarray(exclude.indptr[i], exclude.indptr[i + 1]) };
+    exactCandidates(queries.subarray(i * k, (i + 1) * k), itemFactors, k, C, row, one, withPrepared ? prepared : undefined);
+  }
+  return Q1 / (cpu() - p0);
+};
+const exactPerQueryUnpreparedPerCpuSecond = perQuery(false);
+const exactPerQueryPerCpuSecond = perQuery(true);
 process.stderr.write(
-  `${source}: ${items} tracks × ${k}, norms ${norms[0].toFixed(3)}–${norms[1].toFixed(3)}; exact ${exactPerCpuSecond.toFixed(0)} users/CPU-s in blocks of 1024, ${exactPerQueryPerCpuSecond.toFixed(0)} one user per call\n`,
+  `${source}: ${items} tracks × ${k}, norms ${norms[0].toFixed(3)}–${norms[1].toFixed(3)}; exact ${exactPerCpuSecond.toFixed(0)} users/CPU-s in blocks of 1024, ${exactPerQueryPerCpuSecond.toFixed(0)} one user per call (${exactPerQueryUnpreparedPerCpuSecond.toFixed(0)} without prepared items; preparing took ${prepareCpuSeconds.toFixed(3)} CPU-s)\n`,
 );
 
 interface CurvePoint {
@@ -153,7 +167,8 @@ process.stdout.write(
       width: C,
       itemNorms: { min: norms[0], max: norms[1] },
       exact: { usersPerCpuSecond: Math.round(exactPerCpuSecond), usersPerCall: 1024 },
-      exactPerQuery: { usersPerCpuSecond: Math.round(exactPerQueryPerCpuSecond), usersPerCall: 1, sampled: Q1 },
+      exactPerQuery: { usersPerCpuSecond: Math.round(exactPerQueryPerCpuSecond), usersPerCall: 1, sampled: Q1, preparedItems: prepared !== undefined, prepareCpuSeconds: +prepareCpuSeconds.toFixed(3) },
+      exactPerQueryUnprepared: { usersPerCpuSecond: Math.round(exactPerQueryUnpreparedPerCpuSecond), usersPerCall: 1, sampled: Q1 },
       hnsw: results,
       fastestAtRecall95: best95 ?? null,
       targetMet: { perQuery: targetPerQuery.length > 0, batched: targetBatched.length > 0 },
