@@ -682,6 +682,19 @@ Napi::Value AdviseHugePages(const Napi::CallbackInfo& info) {
   });
 }
 
+/** Bytes from the start of `array` to the next 64-byte boundary of its memory (0 when aligned). */
+Napi::Value BytesToCacheLine(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    const Napi::Value v = info[0];
+    if (!v.IsTypedArray()) throw_type("bytesToCacheLine: array must be a typed array, got " + describe(v));
+    void* data = nullptr;
+    if (napi_get_typedarray_info(v.Env(), v, nullptr, nullptr, &data, nullptr, nullptr) != napi_ok)
+      throw_type("bytesToCacheLine: array could not be read as a typed array");
+    const auto mod = reinterpret_cast<std::uintptr_t>(data) % 64;
+    return Napi::Number::New(info.Env(), static_cast<double>((64 - mod) % 64));
+  });
+}
+
 // ---- info ---------------------------------------------------------------------------------------
 
 Napi::Value NativeInfo(const Napi::CallbackInfo& info) {
@@ -711,6 +724,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("sgemmBench", Napi::Function::New(env, SgemmBench, "sgemmBench"));
   exports.Set("sgemmBenchAsync", Napi::Function::New(env, SgemmBenchAsync, "sgemmBenchAsync"));
   exports.Set("adviseHugePages", Napi::Function::New(env, AdviseHugePages, "adviseHugePages"));
+  exports.Set("bytesToCacheLine", Napi::Function::New(env, BytesToCacheLine, "bytesToCacheLine"));
   exports.Set("nativeInfo", Napi::Function::New(env, NativeInfo, "nativeInfo"));
   return exports;
 }

@@ -9,6 +9,7 @@
 import { Dictionary } from '../data/dictionary.js';
 import type { Interactions } from '../types.js';
 import { mulberry32 } from '../util/random.js';
+import { sharedArray } from '../util/shared-memory.js';
 
 export interface SyntheticMatrixOptions {
   users: number;
@@ -18,10 +19,6 @@ export interface SyntheticMatrixOptions {
   seed?: number;
   /** Zipf exponent of item popularity (default 1). */
   exponent?: number;
-}
-
-function shared<T extends Int32Array | Float32Array>(ctor: { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, n: number): T {
-  return new ctor(new SharedArrayBuffer(n * ctor.BYTES_PER_ELEMENT));
 }
 
 export function syntheticMatrix(o: SyntheticMatrixOptions): Interactions {
@@ -44,9 +41,9 @@ export function syntheticMatrix(o: SyntheticMatrixOptions): Interactions {
   const perm = permutation(o.items, next);
   const lengths = rowLengths(o.users, o.nnz, cap, next);
 
-  const indptr = shared(Int32Array, o.users + 1);
-  const indices = shared(Int32Array, o.nnz);
-  const weight = shared(Float32Array, o.nnz);
+  const indptr = sharedArray(Int32Array, o.users + 1);
+  const indices = sharedArray(Int32Array, o.nnz);
+  const weight = sharedArray(Float32Array, o.nnz);
   const stamp = new Int32Array(o.items).fill(-1);
   let e = 0;
   for (let u = 0; u < o.users; u++) {
@@ -75,7 +72,7 @@ export function syntheticMatrix(o: SyntheticMatrixOptions): Interactions {
     items: Dictionary.from(Array.from({ length: o.items }, (_, i) => `i${i}`)),
     indptr,
     indices,
-    pref: shared(Float32Array, o.nnz).fill(1),
+    pref: sharedArray(Float32Array, o.nnz).fill(1),
     weight,
   };
 }

@@ -173,6 +173,7 @@ interface NativeAddon {
   sgemmBench(args: SgemmBenchArgs): SgemmBenchResult;
   sgemmBenchAsync(args: SgemmBenchArgs): Promise<SgemmBenchResult>;
   adviseHugePages(array: ArrayBufferView): number;
+  bytesToCacheLine(array: ArrayBufferView): number;
   nativeInfo(): NativeInfo;
   PreparedItems: new (args: PrepareItemsArgs) => PreparedItems;
   prepareItemsAsync(args: PrepareItemsArgs): Promise<PreparedItems>;
@@ -312,6 +313,11 @@ export function sgemmBenchAsync(args: SgemmBenchArgs): Promise<SgemmBenchResult>
  */
 export function adviseHugePages(array: ArrayBufferView): number {
   return addon.adviseHugePages(array);
+}
+
+/** Bytes from the start of `array` to the next 64-byte boundary of its memory (0 when aligned). */
+export function bytesToCacheLine(array: ArrayBufferView): number {
+  return addon.bytesToCacheLine(array);
 }
 
 /** The instruction set compiled in and detected, the BLAS in use and the addon version. */

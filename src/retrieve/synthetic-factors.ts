@@ -8,6 +8,7 @@
  * Arrays live in SharedArrayBuffers so the weekly job shares them with its workers without copies.
  */
 import { Mulberry32 } from '../util/random.js';
+import { sharedArray } from '../util/shared-memory.js';
 
 export interface SyntheticFactorsOptions {
   users: number;
@@ -31,10 +32,6 @@ export interface SyntheticFactors {
   seen: { indptr: Int32Array; indices: Int32Array; pref: Float32Array; weight: Float32Array };
 }
 
-function shared<T extends Float32Array | Int32Array>(ctor: { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, n: number): T {
-  return new ctor(new SharedArrayBuffer(n * ctor.BYTES_PER_ELEMENT));
-}
-
 export function syntheticFactors(o: SyntheticFactorsOptions): SyntheticFactors {
   const k = o.factors ?? 64;
   const C = o.clusters ?? 200;
@@ -50,9 +47,9 @@ export function syntheticFactors(o: SyntheticFactorsOptions): SyntheticFactors {
   let total = 0;
   for (let c = 0; c < C; c++) total += 1 / (c + 1) ** 0.7;
   for (let c = 0; c < C; c++) start[c + 1] = c + 1 === C ? o.items : Math.min(o.items, start[c] + Math.max(1, Math.round((o.items * (1 / (c + 1) ** 0.7)) / total)));
-  const itemFactors = shared(Float32Array, o.items * k);
-  const itemCluster = shared(Int32Array, o.items);
-  const trackArtist = shared(Int32Array, o.items);
+  const itemFactors = sharedArray(Float32Array, o.items * k);
+  const itemCluster = sharedArray(Int32Array, o.items);
+  const trackArtist = sharedArray(Int32Array, o.items);
   let artist = -1;
   for (let c = 0; c < C; c++) {
     for (let i = start[c]; i < start[c + 1]; i++) {
@@ -63,9 +60,9 @@ export function syntheticFactors(o: SyntheticFactorsOptions): SyntheticFactors {
       for (let j = 0; j < k; j++) itemFactors[i * k + j] = centers[c * k + j] + (0.6 * gauss()) / Math.sqrt(k);
     }
   }
-  const userFactors = shared(Float32Array, o.users * k);
-  const indptr = shared(Int32Array, o.users + 1);
-  const indices = shared(Int32Array, o.users * per);
+  const userFactors = sharedArray(Float32Array, o.users * k);
+  const indptr = sharedArray(Int32Array, o.users + 1);
+  const indices = sharedArray(Int32Array, o.users * per);
   const plays = new Float32Array(o.items);
   const row = new Int32Array(per);
   for (let u = 0; u < o.users; u++) {
@@ -100,6 +97,6 @@ export function syntheticFactors(o: SyntheticFactorsOptions): SyntheticFactors {
     w += len;
   }
   const nnz = indptr[o.users];
-  const seen = { indptr, indices: indices.subarray(0, nnz), pref: shared(Float32Array, nnz).fill(1), weight: shared(Float32Array, nnz).fill(1) };
+  const seen = { indptr, indices: indices.subarray(0, nnz), pref: sharedArray(Float32Array, nnz).fill(1), weight: sharedArray(Float32Array, nnz).fill(1) };
   return { factors: k, userFactors, itemFactors, itemCluster, trackArtist, artists: artist + 1, seen };
 }

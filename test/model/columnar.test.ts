@@ -4,6 +4,7 @@ import * as pw from 'parquet-wasm';
 import { Utf8Collector, utf8Vector, utf8VectorOf } from '../../src/data/utf8-vector.js';
 import { decodeParquet, encodeParquet, factorColumns, readFactorColumns, readStringColumn } from '../../src/model/columnar.js';
 import { mulberry32, randomFloats } from '../reference/random.js';
+import { bytesOf } from '../reference/shared.js';
 
 /** The file's bytes in one piece. */
 async function encoded(table: arrow.Table): Promise<Uint8Array> {
@@ -83,8 +84,8 @@ describe('model Parquet columns', () => {
       acc.weight.set(t.getChild('weight')!.toArray() as Float32Array, offset);
     });
     expect(back.n).toBe(rows);
-    expect(Buffer.from(back.items.buffer).equals(Buffer.from(itemIndex.buffer))).toBe(true);
-    expect(Buffer.from(back.weight.buffer).equals(Buffer.from(weight.buffer))).toBe(true);
+    expect(bytesOf(back.items).equals(bytesOf(itemIndex))).toBe(true);
+    expect(bytesOf(back.weight).equals(bytesOf(weight))).toBe(true);
   });
 
   it('names the file when the bytes are not Parquet', async () => {
@@ -104,6 +105,6 @@ describe('model Parquet columns', () => {
     const back = await readFactors(await encoded(table), 'item_id', 2);
     expect(back.groups).toBe(3);
     expect(back.ids).toEqual(ids);
-    expect(Buffer.from(back.factors.buffer).equals(Buffer.from(factors.buffer))).toBe(true);
+    expect(bytesOf(back.factors).equals(bytesOf(factors))).toBe(true);
   });
 });

@@ -10,6 +10,7 @@ import {
 import { halfStepCgRef, halfStepCholeskyRef, lossRef, transposeCsr } from '../reference/als.js';
 import { relError, worstRowError } from '../reference/compare.js';
 import { mulberry32, randomCsr, randomFloats, type RandomCsr } from '../reference/random.js';
+import { bytesOf } from '../reference/shared.js';
 
 // Tolerances (relative to the largest entry of each solved row):
 //  - Cholesky vs float64 dense Cholesky: 1e-4 (the native system is built in float32).
@@ -196,7 +197,7 @@ describe('alsHalfStep (cg)', () => {
       shared.set(X);
       const async = args(csr, shared, Y, k, { solver });
       await alsHalfStepAsync(async);
-      expect(Buffer.from(shared.buffer).equals(Buffer.from(sync.X.buffer))).toBe(true);
+      expect(bytesOf(shared).equals(bytesOf(sync.X))).toBe(true);
     }
   });
 

@@ -97,7 +97,7 @@ describe('prepareItems', () => {
     const bias = sharedCopy(randomFloats(rng, 500));
     const prepared = prepareItems({ V, factors: k });
     const base: Problem = { U: randomFloats(rng, 3 * k), V, factors: k, userBegin: 0, userEnd: 3, n: 4, prepared };
-    const sameMemory = new Float32Array(V.buffer as SharedArrayBuffer); // as another thread receives it
+    const sameMemory = new Float32Array(V.buffer as SharedArrayBuffer, V.byteOffset, V.length); // as another thread receives it
     expect(prepared.matches({ V: sameMemory, factors: k })).toBe(true);
     expectSameBits(run({ ...base, V: sameMemory }), run({ ...base, prepared: undefined }, 'off'));
     const copy = sharedCopy(V);

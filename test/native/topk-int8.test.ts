@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { nativeInfo, scoreTopK, scoreTopKAsync, type ScoreTopKArgs, type TopKPrefilter } from '../../src/native/index.js';
 import { topKRef } from '../reference/als.js';
 import { mulberry32, randomExclusions, randomFloats, randomInts, randomTopKProblem, type Rng } from '../reference/random.js';
+import { bytesOf } from '../reference/shared.js';
 
 // The 8-bit pre-filter must give the float kernel's results bit for bit: the same items in the
 // same order and the same float scores, on every input it accepts.
@@ -23,7 +24,7 @@ function run(p: Problem, prefilter: TopKPrefilter) {
 /** Bit-level equality (distinguishes −0 and +0, compares NaN payloads). */
 function sameBits(a: { outItems: Int32Array; outScores: Float32Array }, b: { outItems: Int32Array; outScores: Float32Array }): void {
   expect(Array.from(a.outItems)).toEqual(Array.from(b.outItems));
-  expect(Buffer.from(a.outScores.buffer).equals(Buffer.from(b.outScores.buffer))).toBe(true);
+  expect(bytesOf(a.outScores).equals(bytesOf(b.outScores))).toBe(true);
 }
 
 /** Factors shaped like trained ones: a shared direction, norms spread over an order of magnitude. */

@@ -7,3 +7,8 @@ export function sharedCopy<T extends Typed>(a: T): T {
   out.set(a as never);
   return out;
 }
+
+/** The bytes of `a`'s own elements (a view may start partway into its buffer, e.g. on a cache line). */
+export function bytesOf(a: ArrayBufferView): Buffer {
+  return Buffer.from(a.buffer as ArrayBuffer, a.byteOffset, a.byteLength);
+}

@@ -29,7 +29,7 @@ describe('PreparedItemsCache', () => {
     expect(cache.builds).toBe(1);
     expect(a?.items).toBe(3000);
     expect(cache.current(V, k)).toBe(a);
-    expect(cache.current(new Float32Array(V.buffer as unknown as SharedArrayBuffer), k)).toBe(a); // the same memory, another view
+    expect(cache.current(new Float32Array(V.buffer as unknown as SharedArrayBuffer, V.byteOffset, V.length), k)).toBe(a); // the same memory, another view
     const other = sharedArray(Float32Array, 3000 * k);
     other.set(V);
     const c = await cache.getAsync(other, k);
@@ -44,7 +44,7 @@ describe('PreparedItemsCache', () => {
     const V = sharedArray(Float32Array, 3000 * k);
     fillRandom(V, 2, 1);
     const cache = new PreparedItemsCache();
-    const view = () => new Float32Array(V.buffer as unknown as SharedArrayBuffer);
+    const view = () => new Float32Array(V.buffer as unknown as SharedArrayBuffer, V.byteOffset, V.length);
     for (let t = 0; t < 20; t++) expect(cache.current(view(), k)).toBeUndefined();
     const got = await cache.getAsync(view(), k);
     expect(cache.builds).toBe(prepares ? 1 : 0);
