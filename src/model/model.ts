@@ -133,7 +133,7 @@ export class Model {
     await this.data.items.indexInTurns();
     await itemGramAsync(this.data);
     await nextTurn();
-    await preparedItemsOf(this.data.itemFactors).getAsync(this.data.itemFactors, this.factors);
+    await preparedItemsOf(this.data).getAsync(this.data.itemFactors, this.factors);
     await this.preparedNormalized.getAsync(this.itemsNormalized(), this.factors);
     await prepareWeeklyPlaylist(this);
     return this;
@@ -184,7 +184,7 @@ export class Model {
   /** Raw top-n arrays for user rows (or rows[start..end) of a row list): the batch path. */
   async scoreBlock(rows: Int32Array | undefined, start: number, end: number, n: number): Promise<{ items: Int32Array; scores: Float32Array }> {
     const k = this.factors;
-    const prepared = preparedItemsOf(this.data.itemFactors).current(this.data.itemFactors, k);
+    const prepared = preparedItemsOf(this.data).current(this.data.itemFactors, k);
     if (!rows) {
       return topKRange({ userFactors: this.data.userFactors, itemFactors: this.data.itemFactors, factors: k, exclude: this.data.seen, prepared }, start, end, n);
     }
@@ -257,7 +257,7 @@ export class Model {
   private async topK(queries: Float32Array, n: number, exclude: CsrArrays | undefined, normalized = false): Promise<TopKBlock> {
     const k = this.factors;
     const itemFactors = normalized ? this.itemsNormalized() : this.data.itemFactors;
-    const prepared = (normalized ? this.preparedNormalized : preparedItemsOf(itemFactors)).current(itemFactors, k);
+    const prepared = (normalized ? this.preparedNormalized : preparedItemsOf(this.data)).current(itemFactors, k);
     return topKRange({ userFactors: queries, itemFactors, factors: k, exclude, prepared }, 0, queries.length / k, n);
   }
 

@@ -116,7 +116,7 @@ function stateOf(data: ModelData): ModelState {
   if (!st) {
     const itemFactors = toShared(data.itemFactors);
     st = {
-      runner: new ShardRunner(undefined, preparedItemsOf(itemFactors)),
+      runner: new ShardRunner(undefined, preparedItemsOf(data)),
       itemFactors,
       defaultMeta: data.content ? trackMetaFromContent(data.content.data, data.items) : { artists: new Dictionary(), trackArtist: new Int32Array(data.items.size).fill(-1) },
       byMeta: new WeakMap(),

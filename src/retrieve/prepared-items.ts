@@ -72,11 +72,15 @@ export class PreparedItemsCache {
   }
 }
 
-const byMatrix = new WeakMap<Float32Array, PreparedItemsCache>();
+const byOwner = new WeakMap<object, PreparedItemsCache>();
 
-/** The cache of one item matrix object, so a model's calls and its playlists share one build. */
-export function preparedItemsOf(V: Float32Array): PreparedItemsCache {
-  let cache = byMatrix.get(V);
-  if (!cache) byMatrix.set(V, (cache = new PreparedItemsCache()));
+/**
+ * The cache of an item matrix's owner (a model's data), so a model's calls and its playlists share
+ * one build. Keyed by the owner, not the matrix: prepared items hold their matrix from native
+ * code, so an entry keyed by the matrix would keep itself, and the model, alive for good.
+ */
+export function preparedItemsOf(owner: object): PreparedItemsCache {
+  let cache = byOwner.get(owner);
+  if (!cache) byOwner.set(owner, (cache = new PreparedItemsCache()));
   return cache;
 }

@@ -6,13 +6,19 @@ import { sharedArray, toShared, toSharedInTurns } from '../../src/util/shared-me
 describe('sharedArray', () => {
   it('starts every array on a 64-byte cache line, zeroed, at every size and element type', () => {
     // Large buffers come from the allocator 16 bytes past a page boundary; small ones anywhere.
+    const makers = [
+      (n: number) => sharedArray(Float32Array, n),
+      (n: number) => sharedArray(Float64Array, n),
+      (n: number) => sharedArray(Int32Array, n),
+      (n: number) => sharedArray(Uint8Array, n),
+    ];
     for (const length of [0, 1, 3, 17, 1000, 100_000, 3_000_000]) {
-      for (const ctor of [Float32Array, Float64Array, Int32Array, Uint8Array] as const) {
-        const a = sharedArray(ctor, length);
+      for (const make of makers) {
+        const a = make(length);
         expect(a.length).toBe(length);
         expect(a.buffer).toBeInstanceOf(SharedArrayBuffer);
         expect(bytesToCacheLine(a)).toBe(0);
-        expect(a.every((x: number) => x === 0)).toBe(true);
+        expect(Array.from(a as ArrayLike<number>).every((x) => x === 0)).toBe(true);
       }
     }
   });
