@@ -10,10 +10,13 @@ namespace mixtape {
 /** Entries ahead to prefetch: enough to cover a miss, few enough to stay in L1. */
 constexpr int64_t kPrefetchAhead = 12;
 
-/** Prefetches every cache line of a k-float row for reading. */
-inline void prefetch_row(const float* src, std::size_t k) {
-  const char* c = reinterpret_cast<const char*>(src);
-  for (std::size_t b = 0; b < k * sizeof(float); b += 64) __builtin_prefetch(c + b, 0, 3);
+/** Prefetches every cache line of `bytes` bytes from `src` for reading. */
+inline void prefetch_bytes(const void* src, std::size_t bytes) {
+  const char* c = static_cast<const char*>(src);
+  for (std::size_t b = 0; b < bytes; b += 64) __builtin_prefetch(c + b, 0, 3);
 }
+
+/** Prefetches every cache line of a k-float row for reading. */
+inline void prefetch_row(const float* src, std::size_t k) { prefetch_bytes(src, k * sizeof(float)); }
 
 }  // namespace mixtape

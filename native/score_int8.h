@@ -23,6 +23,7 @@
 #include <limits>
 #include <vector>
 
+#include "prefetch.h"
 #include "scratch.h"
 #include "topk.h"
 
@@ -137,6 +138,12 @@ struct QuantizedItems {
   Scratch<int32_t> offset;
   Scratch<float> scale, qn, en, gn, bias_hi, bias_lo;
 
+  /** Bytes these buffers hold. */
+  std::size_t bytes() const {
+    return item.bytes() + column.bytes() + panel.bytes() + offset.bytes() + scale.bytes() + qn.bytes() + en.bytes() +
+           gn.bytes() + bias_hi.bytes() + bias_lo.bytes();
+  }
+
   /** False (the float path then runs) when a value is not finite. */
   bool build(const float* V, std::size_t items, std::size_t kk, const float* bias) {
     k = kk, k4 = (k + 3) / 4 * 4, panels = (items + kQNR - 1) / kQNR;
@@ -174,10 +181,7 @@ struct QuantizedItems {
     // waiting on each row's miss was most of this pass.
     constexpr std::size_t kPlaceAhead = 16;
     for (std::size_t c = 0; c < items; ++c) {
-      if (c + kPlaceAhead < items) {
-        const int8_t* next = codes.data() + static_cast<std::size_t>(item[c + kPlaceAhead]) * k4;
-        for (std::size_t b = 0; b < k4; b += 64) __builtin_prefetch(next + b, 0, 3);
-      }
+      if (c + kPlaceAhead < items) prefetch_bytes(codes.data() + static_cast<std::size_t>(item[c + kPlaceAhead]) * k4, k4);
       const int32_t i = item[c];
       const int8_t* src = codes.data() + static_cast<std::size_t>(i) * k4;
       int8_t* dst = panel.data() + (c / kQNR) * groups * kQNR * 4 + (c % kQNR) * 4;
@@ -587,9 +591,7 @@ inline std::shared_ptr<PreparedItems> prepare_items(const float* V, std::size_t 
 #if defined(__AVX2__)
   if (k <= kInt8MaxFactors && out->q.build(V, items, k, bias)) {
     out->usable = true;
-    const std::size_t cols = out->q.panels * kQNR;
-    // The panels; per column offset, item, scale, qn, en, gn (and the bias bounds); per item its column.
-    out->bytes = out->q.panel.size() + cols * 4 * (6 + (bias ? 2 : 0)) + items * 4;
+    out->bytes = out->q.bytes();
   }
 #else
   (void)V, (void)items, (void)k, (void)bias;

@@ -40,6 +40,7 @@ struct Scratch {
   T& operator[](std::size_t i) { return p.get()[i]; }
   const T& operator[](std::size_t i) const { return p.get()[i]; }
   std::size_t size() const { return n; }
+  std::size_t bytes() const { return n * sizeof(T); }
 };
 
 }  // namespace mixtape
