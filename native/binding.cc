@@ -330,11 +330,16 @@ struct AddonData {
  */
 class PreparedItemsWrap : public Napi::ObjectWrap<PreparedItemsWrap> {
  public:
-  /** V, factors and bias as read from the options, validated; the views are taken last. */
-  struct Source {
+  /** The memory prepared items were made from; a call may use them only over the same. */
+  struct Memory {
     const float* V;
     std::size_t v_len, k;
     const float* bias;
+    bool operator==(const Memory& o) const { return V == o.V && v_len == o.v_len && k == o.k && bias == o.bias; }
+  };
+  /** {V, factors, itemBias?} as read from the options and validated, with the arrays themselves. */
+  struct Source {
+    Memory mem;
     Napi::Value v_value, bias_value;
   };
 
@@ -359,12 +364,12 @@ class PreparedItemsWrap : public Napi::ObjectWrap<PreparedItemsWrap> {
       throw_range(fn + ": V has length " + std::to_string(V.length) + ", not a multiple of factors=" + std::to_string(k));
     if (V.length / k > static_cast<std::size_t>(INT32_MAX))
       throw_range(fn + ": V has " + std::to_string(V.length / k) + " items, more than an Int32Array can index");
-    Source src{V.data, V.length, k, nullptr, vV, vBias};
+    Source src{{V.data, V.length, k, nullptr}, vV, vBias};
     if (!vBias.IsUndefined() && !vBias.IsNull()) {
       auto b = typed<float>(fn, "itemBias", vBias);
       if (!b.shared) throw_type(fn + ": itemBias must be a view over a SharedArrayBuffer (calls are checked against its memory)");
       expect_length(fn, "itemBias", b.length, V.length / k, "items");
-      src.bias = b.data;
+      src.mem.bias = b.data;
     }
     return src;
   }
@@ -375,30 +380,24 @@ class PreparedItemsWrap : public Napi::ObjectWrap<PreparedItemsWrap> {
    */
   static Napi::Value adopt(Napi::Env env, const Source& src, std::shared_ptr<const PreparedItems> built) {
     Napi::Object o = Napi::Object::New(env);
-    o.Set("V", src.v_value), o.Set("factors", Napi::Number::New(env, static_cast<double>(src.k)));
-    if (src.bias) o.Set("itemBias", src.bias_value);
-    adopting_ = &built;
-    Napi::Value out;
-    try {
-      out = env.GetInstanceData<AddonData>()->prepared_items.New({o});
-    } catch (...) {
-      adopting_ = nullptr;
-      throw;
-    }
-    adopting_ = nullptr;
-    return out;
+    o.Set("V", src.v_value), o.Set("factors", Napi::Number::New(env, static_cast<double>(src.mem.k)));
+    if (src.mem.bias) o.Set("itemBias", src.bias_value);
+    struct Adopting {  // for the one constructor call below, however it ends
+      explicit Adopting(const std::shared_ptr<const PreparedItems>* p) { adopting_ = p; }
+      ~Adopting() { adopting_ = nullptr; }
+    } scope(&built);
+    return env.GetInstanceData<AddonData>()->prepared_items.New({o});
   }
 
   explicit PreparedItemsWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<PreparedItemsWrap>(info) {
-    const std::string fn = "PreparedItems";
     const std::shared_ptr<const PreparedItems>* adopted = adopting_;
     adopting_ = nullptr;
     try {
-      const Source src = source(fn, info);
-      v_ = src.V, v_len_ = src.v_len, k_ = src.k, bias_ = src.bias;
+      const Source src = source("PreparedItems", info);
+      mem_ = src.mem;
       v_ref_ = Napi::Persistent(src.v_value.As<Napi::Object>());
-      if (bias_) bias_ref_ = Napi::Persistent(src.bias_value.As<Napi::Object>());
-      prepared_ = adopted ? *adopted : prepare_items(v_, v_len_ / k_, k_, bias_);
+      if (mem_.bias) bias_ref_ = Napi::Persistent(src.bias_value.As<Napi::Object>());
+      prepared_ = adopted ? *adopted : prepare_items(mem_.V, mem_.v_len / mem_.k, mem_.k, mem_.bias);
     } catch (const ArgError& e) {
       throw to_js(info.Env(), e.kind, e.what());
     }
@@ -418,10 +417,8 @@ class PreparedItemsWrap : public Napi::ObjectWrap<PreparedItemsWrap> {
     return w;
   }
 
-  /** Whether a call over V (v_len floats, k factors) and `bias` may use these items: the same memory. */
-  bool same(const float* V, std::size_t v_len, std::size_t k, const float* bias) const {
-    return V == v_ && v_len == v_len_ && k == k_ && bias == bias_;
-  }
+  /** Whether a call over `mem` may use these items: the same memory. */
+  bool same(const Memory& mem) const { return mem == mem_; }
   std::shared_ptr<const PreparedItems> prepared() const { return prepared_; }
 
  private:
@@ -429,21 +426,18 @@ class PreparedItemsWrap : public Napi::ObjectWrap<PreparedItemsWrap> {
   /** Set by adopt() for the one constructor call it makes (JS threads each have their own). */
   static thread_local const std::shared_ptr<const PreparedItems>* adopting_;
 
-  Napi::Value Items(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), static_cast<double>(v_len_ / k_)); }
-  Napi::Value Factors(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), static_cast<double>(k_)); }
+  Napi::Value Items(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), static_cast<double>(mem_.v_len / mem_.k)); }
+  Napi::Value Factors(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), static_cast<double>(mem_.k)); }
   Napi::Value Usable(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), prepared_->usable); }
   Napi::Value Bytes(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), static_cast<double>(prepared_->bytes)); }
   /** matches({V, factors, itemBias?}): whether a call with these arrays may use the items. */
   Napi::Value Matches(const Napi::CallbackInfo& info) {
     return guarded(info.Env(), [&]() -> Napi::Value {
-      const Source src = source("PreparedItems.matches", info);
-      return Napi::Boolean::New(info.Env(), same(src.V, src.v_len, src.k, src.bias));
+      return Napi::Boolean::New(info.Env(), same(source("PreparedItems.matches", info).mem));
     });
   }
 
-  const float* v_ = nullptr;
-  const float* bias_ = nullptr;
-  std::size_t v_len_ = 0, k_ = 1;
+  Memory mem_{nullptr, 0, 1, nullptr};
   Napi::ObjectReference v_ref_, bias_ref_;
   std::shared_ptr<const PreparedItems> prepared_;
 };
@@ -454,19 +448,17 @@ thread_local const std::shared_ptr<const PreparedItems>* PreparedItemsWrap::adop
 Napi::Value PrepareItemsAsync(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), [&]() -> Napi::Value {
     const PreparedItemsWrap::Source src = PreparedItemsWrap::source("prepareItemsAsync", info);
-    // The references keep V and the bias (shared, so read in place) alive until the promise settles.
-    auto built = std::make_shared<std::shared_ptr<const PreparedItems>>();
-    auto held = std::make_shared<PreparedItemsWrap::Source>(src);
+    const PreparedItemsWrap::Memory mem = src.mem;
+    // The references keep V and the bias alive until the promise settles, and give them back then.
     auto v_ref = std::make_shared<Napi::ObjectReference>(Napi::Persistent(src.v_value.As<Napi::Object>()));
     auto bias_ref = std::make_shared<Napi::ObjectReference>();
-    if (src.bias) *bias_ref = Napi::Persistent(src.bias_value.As<Napi::Object>());
+    if (mem.bias) *bias_ref = Napi::Persistent(src.bias_value.As<Napi::Object>());
+    auto built = std::make_shared<std::shared_ptr<const PreparedItems>>();
     return run_async(
-        info.Env(), [held, built]() { *built = prepare_items(held->V, held->v_len / held->k, held->k, held->bias); },
-        std::make_unique<Staging>(true), [held, built, v_ref, bias_ref](Napi::Env env) -> Napi::Value {
-          PreparedItemsWrap::Source src = *held;
-          src.v_value = v_ref->Value();
-          if (src.bias) src.bias_value = bias_ref->Value();
-          return PreparedItemsWrap::adopt(env, src, *built);
+        info.Env(), [mem, built]() { *built = prepare_items(mem.V, mem.v_len / mem.k, mem.k, mem.bias); },
+        std::make_unique<Staging>(true), [mem, built, v_ref, bias_ref](Napi::Env env) -> Napi::Value {
+          const Napi::Value bias = mem.bias ? bias_ref->Value() : env.Undefined();
+          return PreparedItemsWrap::adopt(env, {mem, v_ref->Value(), bias}, *built);
         });
   });
 }
@@ -537,7 +529,7 @@ TopKProblem parse_topk(const Napi::CallbackInfo& info, const std::string& fn, St
     validate_values(fn.c_str(), "itemBias", p.bias, 0, b.length, false);
   }
   if (prepared) {
-    if (!prepared->same(V.data, V.length, k, bias_memory))
+    if (!prepared->same({V.data, V.length, k, bias_memory}))
       throw_range(fn + ": prepared was made from other item factors, factors or itemBias than this call's (V, factors, itemBias)");
     mode.prepared = prepared->prepared();
   }
