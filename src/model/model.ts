@@ -183,13 +183,9 @@ export class Model {
 
   /** Raw top-n arrays for user rows (or rows[start..end) of a row list): the batch path. */
   async scoreBlock(rows: Int32Array | undefined, start: number, end: number, n: number): Promise<{ items: Int32Array; scores: Float32Array }> {
-    const k = this.factors;
-    const prepared = preparedItemsOf(this.data).current(this.data.itemFactors, k);
-    if (!rows) {
-      return topKRange({ userFactors: this.data.userFactors, itemFactors: this.data.itemFactors, factors: k, exclude: this.data.seen, prepared }, start, end, n);
-    }
+    if (!rows) return this.topK(this.data.userFactors, n, this.data.seen, { begin: start, end });
     const sub = rows.subarray(start, end);
-    return this.topK(gatherFactors(this.data.userFactors, sub, k), n, gatherRows(this.data.seen, sub));
+    return this.topK(gatherFactors(this.data.userFactors, sub, this.factors), n, gatherRows(this.data.seen, sub));
   }
 
   /** Tracks most similar to a track by cosine similarity of item factors. */
@@ -200,7 +196,7 @@ export class Model {
     const k = this.factors;
     const normalized = this.itemsNormalized();
     const query = normalized.slice(i * k, (i + 1) * k);
-    const block = await this.topK(query, n, { indptr: Int32Array.of(0, 1), indices: Int32Array.of(i) }, true);
+    const block = await this.topK(query, n, { indptr: Int32Array.of(0, 1), indices: Int32Array.of(i) }, { normalized: true });
     return this.toRecommendations(block.items, block.scores, 0, n);
   }
 
@@ -253,12 +249,15 @@ export class Model {
     return itemGram(this.data);
   }
 
-  /** Exact top-n over the item factors (or their unit rows) for query rows, one exclusion row each. */
-  private async topK(queries: Float32Array, n: number, exclude: CsrArrays | undefined, normalized = false): Promise<TopKBlock> {
+  /**
+   * Exact top-n over the item factors (or their unit rows) for the query rows [begin, end) (all by
+   * default), exclusions indexed like the rows, with the items quantized once when built.
+   */
+  private async topK(queries: Float32Array, n: number, exclude: CsrArrays | undefined, o: { begin?: number; end?: number; normalized?: boolean } = {}): Promise<TopKBlock> {
     const k = this.factors;
-    const itemFactors = normalized ? this.itemsNormalized() : this.data.itemFactors;
-    const prepared = (normalized ? this.preparedNormalized : preparedItemsOf(this.data)).current(itemFactors, k);
-    return topKRange({ userFactors: queries, itemFactors, factors: k, exclude, prepared }, 0, queries.length / k, n);
+    const itemFactors = o.normalized ? this.itemsNormalized() : this.data.itemFactors;
+    const prepared = (o.normalized ? this.preparedNormalized : preparedItemsOf(this.data)).current(itemFactors, k);
+    return topKRange({ userFactors: queries, itemFactors, factors: k, exclude, prepared }, o.begin ?? 0, o.end ?? queries.length / k, n);
   }
 
   private itemsNormalized(): Float32Array {

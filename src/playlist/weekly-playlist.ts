@@ -114,10 +114,9 @@ const states = new WeakMap<ModelData, ModelState>();
 function stateOf(data: ModelData): ModelState {
   let st = states.get(data);
   if (!st) {
-    const itemFactors = toShared(data.itemFactors);
     st = {
       runner: new ShardRunner(undefined, preparedItemsOf(data)),
-      itemFactors,
+      itemFactors: toShared(data.itemFactors),
       defaultMeta: data.content ? trackMetaFromContent(data.content.data, data.items) : { artists: new Dictionary(), trackArtist: new Int32Array(data.items.size).fill(-1) },
       byMeta: new WeakMap(),
     };
