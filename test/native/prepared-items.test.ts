@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
-import { nativeInfo, prepareItems, scoreTopK, scoreTopKAsync, type ScoreTopKArgs, type TopKPrefilter } from '../../src/native/index.js';
+import { nativeInfo, prepareItems, scoreTopKAsync } from '../../src/native/index.js';
 import { topKRef } from '../reference/als.js';
+import { expectSameBits, runTopK, type TopKProblemArgs } from './topk-run.js';
 import { mulberry32, randomFloats, randomInts, randomTopKProblem } from '../reference/random.js';
 import { sharedCopy } from '../reference/shared.js';
 
@@ -9,21 +10,6 @@ import { sharedCopy } from '../reference/shared.js';
 // per-call quantization does, and calls must refuse prepared items made from other memory.
 const hasPrefilter = nativeInfo().topkPrefilter !== 'none';
 const byDefault = nativeInfo().topkPrefilter === 'vnni' ? 'int8' : 'float';
-
-type Problem = Omit<ScoreTopKArgs, 'outItems' | 'outScores'>;
-
-function run(p: Problem, prefilter?: TopKPrefilter) {
-  const rows = p.userEnd - p.userBegin;
-  const outItems = new Int32Array(rows * p.n);
-  const outScores = new Float32Array(rows * p.n);
-  const path = scoreTopK({ ...p, outItems, outScores, prefilter });
-  return { path, outItems, outScores };
-}
-
-function expectSameBits(a: { outItems: Int32Array; outScores: Float32Array }, b: { outItems: Int32Array; outScores: Float32Array }): void {
-  expect(Array.from(a.outItems)).toEqual(Array.from(b.outItems));
-  expect(Buffer.from(a.outScores.buffer, a.outScores.byteOffset, a.outScores.byteLength).equals(Buffer.from(b.outScores.buffer, b.outScores.byteOffset, b.outScores.byteLength))).toBe(true);
-}
 
 describe('prepareItems', () => {
   it.runIf(hasPrefilter)('gives the float kernel\'s results bit for bit, sync and async, with bias and exclusions', async () => {
@@ -41,9 +27,9 @@ describe('prepareItems', () => {
       const prepared = prepareItems({ V, factors: k, itemBias });
       expect(prepared.usable).toBe(true);
       expect([prepared.items, prepared.factors]).toEqual([items, k]);
-      const p: Problem = { U: prob.U, V, factors: k, userBegin: users > 2 ? 1 : 0, userEnd: users, n, exclude: prob.exclude, itemBias };
-      const float = run(p, 'off');
-      const viaPrepared = run({ ...p, prepared }, 'int8');
+      const p: TopKProblemArgs = { U: prob.U, V, factors: k, userBegin: users > 2 ? 1 : 0, userEnd: users, n, exclude: prob.exclude, itemBias };
+      const float = runTopK(p, 'off');
+      const viaPrepared = runTopK({ ...p, prepared }, 'int8');
       if (items > 0) expect(viaPrepared.path).toBe('int8');
       expectSameBits(viaPrepared, float);
       if (ints) {
@@ -66,13 +52,13 @@ describe('prepareItems', () => {
     const U = randomFloats(rng, 40 * k);
     const prepared = prepareItems({ V, factors: k });
     const call = (users: number, n: number, withPrepared: boolean) =>
-      run({ U, V, factors: k, userBegin: 0, userEnd: users, n, prepared: withPrepared ? prepared : undefined }).path;
+      runTopK({ U, V, factors: k, userBegin: 0, userEnd: users, n, prepared: withPrepared ? prepared : undefined }).path;
     expect(call(1, 50, false)).toBe('float');
     expect(call(1, 50, true)).toBe(byDefault);
     expect(call(16, 200, true)).toBe(byDefault); // few users: whatever n
     expect(call(40, 10, true)).toBe(byDefault); // ≥ 256 items per result
     expect(call(40, 50, true)).toBe('float'); // more users and few items per result: V stays in cache
-    expect(run({ U, V, factors: k, userBegin: 0, userEnd: 1, n: 5, prepared }, 'off').path).toBe('float');
+    expect(runTopK({ U, V, factors: k, userBegin: 0, userEnd: 1, n: 5, prepared }, 'off').path).toBe('float');
   });
 
   it('leaves values it cannot bound to the float kernel (not usable), with the same results', () => {
@@ -82,10 +68,10 @@ describe('prepareItems', () => {
     V[7 * k + 2] = Number.NaN;
     const prepared = prepareItems({ V, factors: k });
     expect(prepared.usable).toBe(false);
-    const p: Problem = { U: randomFloats(rng, 5 * k), V, factors: k, userBegin: 0, userEnd: 5, n: 10, prepared };
-    const got = run(p, 'int8');
+    const p: TopKProblemArgs = { U: randomFloats(rng, 5 * k), V, factors: k, userBegin: 0, userEnd: 5, n: 10, prepared };
+    const got = runTopK(p, 'int8');
     expect(got.path).toBe('float');
-    expectSameBits(got, run({ ...p, prepared: undefined }, 'off'));
+    expectSameBits(got, runTopK({ ...p, prepared: undefined }, 'off'));
     const wide = sharedCopy(randomFloats(rng, 100 * 300));
     expect(prepareItems({ V: wide, factors: 300 }).usable).toBe(false); // above 256 factors
   });
@@ -96,21 +82,21 @@ describe('prepareItems', () => {
     const V = sharedCopy(randomFloats(rng, 500 * k));
     const bias = sharedCopy(randomFloats(rng, 500));
     const prepared = prepareItems({ V, factors: k });
-    const base: Problem = { U: randomFloats(rng, 3 * k), V, factors: k, userBegin: 0, userEnd: 3, n: 4, prepared };
+    const base: TopKProblemArgs = { U: randomFloats(rng, 3 * k), V, factors: k, userBegin: 0, userEnd: 3, n: 4, prepared };
     const sameMemory = new Float32Array(V.buffer as SharedArrayBuffer, V.byteOffset, V.length); // as another thread receives it
     expect(prepared.matches({ V: sameMemory, factors: k })).toBe(true);
-    expectSameBits(run({ ...base, V: sameMemory }), run({ ...base, prepared: undefined }, 'off'));
+    expectSameBits(runTopK({ ...base, V: sameMemory }), runTopK({ ...base, prepared: undefined }, 'off'));
     const copy = sharedCopy(V);
     expect(prepared.matches({ V: copy, factors: k })).toBe(false);
     expect(prepared.matches({ V, factors: k, itemBias: bias })).toBe(false);
-    expect(() => run({ ...base, V: copy })).toThrow(RangeError);
-    expect(() => run({ ...base, V: copy })).toThrow(/prepared was made from other item factors/);
-    expect(() => run({ ...base, V: V.subarray(0, 250 * k) })).toThrow(RangeError);
-    expect(() => run({ ...base, itemBias: bias })).toThrow(RangeError);
-    expect(() => run({ ...base, factors: 4, U: randomFloats(rng, 6 * 4), userEnd: 6 })).toThrow(RangeError);
+    expect(() => runTopK({ ...base, V: copy })).toThrow(RangeError);
+    expect(() => runTopK({ ...base, V: copy })).toThrow(/prepared was made from other item factors/);
+    expect(() => runTopK({ ...base, V: V.subarray(0, 250 * k) })).toThrow(RangeError);
+    expect(() => runTopK({ ...base, itemBias: bias })).toThrow(RangeError);
+    expect(() => runTopK({ ...base, factors: 4, U: randomFloats(rng, 6 * 4), userEnd: 6 })).toThrow(RangeError);
     const withBias = prepareItems({ V, factors: k, itemBias: bias });
-    expect(() => run({ ...base, prepared: withBias })).toThrow(RangeError);
-    expectSameBits(run({ ...base, prepared: withBias, itemBias: bias }), run({ ...base, prepared: undefined, itemBias: bias }, 'off'));
+    expect(() => runTopK({ ...base, prepared: withBias })).toThrow(RangeError);
+    expectSameBits(runTopK({ ...base, prepared: withBias, itemBias: bias }), runTopK({ ...base, prepared: undefined, itemBias: bias }, 'off'));
   });
 
   it('refuses anything but a PreparedItems, and arrays that are not shared', () => {
@@ -118,12 +104,12 @@ describe('prepareItems', () => {
     const k = 4;
     const V = sharedCopy(randomFloats(rng, 50 * k));
     const prepared = prepareItems({ V, factors: k });
-    const base: Problem = { U: randomFloats(rng, 2 * k), V, factors: k, userBegin: 0, userEnd: 2, n: 3 };
+    const base: TopKProblemArgs = { U: randomFloats(rng, 2 * k), V, factors: k, userBegin: 0, userEnd: 2, n: 3 };
     const lookalike = { items: prepared.items, factors: k, usable: true, bytes: 0, matches: () => true };
     const disguised = Object.setPrototypeOf({}, Object.getPrototypeOf(prepared));
     for (const bad of [lookalike, disguised, V, 1, 'x', null]) {
-      expect(() => run({ ...base, prepared: bad as never })).toThrow(TypeError);
-      expect(() => run({ ...base, prepared: bad as never })).toThrow(/prepared must be a PreparedItems/);
+      expect(() => runTopK({ ...base, prepared: bad as never })).toThrow(TypeError);
+      expect(() => runTopK({ ...base, prepared: bad as never })).toThrow(/prepared must be a PreparedItems/);
     }
     expect(() => prepareItems({ V: randomFloats(rng, 50 * k), factors: k })).toThrow(/V must be a view over a SharedArrayBuffer/);
     expect(() => prepareItems({ V, factors: k, itemBias: randomFloats(rng, 50) })).toThrow(/itemBias must be a view over a SharedArrayBuffer/);
@@ -136,11 +122,11 @@ describe('prepareItems', () => {
   it('handles no items and a single factor', () => {
     const empty = prepareItems({ V: new Float32Array(new SharedArrayBuffer(0)), factors: 1 });
     expect(empty.items).toBe(0);
-    const out = run({ U: new Float32Array([1, 2]), V: new Float32Array(new SharedArrayBuffer(0)), factors: 1, userBegin: 0, userEnd: 2, n: 2, prepared: empty });
+    const out = runTopK({ U: new Float32Array([1, 2]), V: new Float32Array(new SharedArrayBuffer(0)), factors: 1, userBegin: 0, userEnd: 2, n: 2, prepared: empty });
     expect(Array.from(out.outItems)).toEqual([-1, -1, -1, -1]);
     const V = sharedCopy(new Float32Array([3, -1, 2, 2]));
     const one = prepareItems({ V, factors: 1 });
-    const got = run({ U: new Float32Array([1, -2]), V, factors: 1, userBegin: 0, userEnd: 2, n: 3, prepared: one }, 'int8');
+    const got = runTopK({ U: new Float32Array([1, -2]), V, factors: 1, userBegin: 0, userEnd: 2, n: 3, prepared: one }, 'int8');
     expect(Array.from(got.outItems)).toEqual([0, 2, 3, 1, 2, 3]);
   });
 });

@@ -1,31 +1,15 @@
 import { describe, expect, it } from 'vitest';
 
-import { nativeInfo, scoreTopK, scoreTopKAsync, type ScoreTopKArgs, type TopKPrefilter } from '../../src/native/index.js';
+import { nativeInfo, scoreTopK, scoreTopKAsync, type TopKPrefilter } from '../../src/native/index.js';
 import { topKRef } from '../reference/als.js';
+import { expectSameBits, runTopK, type TopKProblemArgs } from './topk-run.js';
 import { mulberry32, randomExclusions, randomFloats, randomInts, randomTopKProblem, type Rng } from '../reference/random.js';
-import { bytesOf } from '../reference/shared.js';
 
 // The 8-bit pre-filter must give the float kernel's results bit for bit: the same items in the
 // same order and the same float scores, on every input it accepts.
 const hasPrefilter = nativeInfo().topkPrefilter !== 'none';
 // Only VNNI builds take it by default ('auto'); plain AVX2 builds have it on request.
 const byDefault = nativeInfo().topkPrefilter === 'vnni' ? 'int8' : 'float';
-
-type Problem = Omit<ScoreTopKArgs, 'outItems' | 'outScores' | 'prefilter'>;
-
-function run(p: Problem, prefilter: TopKPrefilter) {
-  const rows = p.userEnd - p.userBegin;
-  const outItems = new Int32Array(rows * p.n);
-  const outScores = new Float32Array(rows * p.n);
-  const path = scoreTopK({ ...p, outItems, outScores, prefilter });
-  return { path, outItems, outScores };
-}
-
-/** Bit-level equality (distinguishes −0 and +0, compares NaN payloads). */
-function sameBits(a: { outItems: Int32Array; outScores: Float32Array }, b: { outItems: Int32Array; outScores: Float32Array }): void {
-  expect(Array.from(a.outItems)).toEqual(Array.from(b.outItems));
-  expect(bytesOf(a.outScores).equals(bytesOf(b.outScores))).toBe(true);
-}
 
 /** Factors shaped like trained ones: a shared direction, norms spread over an order of magnitude. */
 function factorLike(rng: Rng, rows: number, k: number): Float32Array {
@@ -55,12 +39,12 @@ describe.runIf(hasPrefilter)('scoreTopK with the 8-bit pre-filter', () => {
       const exclude = randomExclusions(rng, users, items, 0.05, users > 4 ? [3] : []);
       const itemBias = trial % 3 === 0 ? (kind === 0 ? randomInts(rng, items, -1, 1) : randomFloats(rng, items)) : undefined;
       const begin = users > 5 ? 2 : 0;
-      const p: Problem = { U, V, factors: k, userBegin: begin, userEnd: users, n, exclude, itemBias };
-      const off = run(p, 'off');
-      const int8 = run(p, 'int8');
+      const p: TopKProblemArgs = { U, V, factors: k, userBegin: begin, userEnd: users, n, exclude, itemBias };
+      const off = runTopK(p, 'off');
+      const int8 = runTopK(p, 'int8');
       expect(off.path).toBe('float');
       expect(int8.path).toBe('int8');
-      sameBits(int8, off);
+      expectSameBits(int8, off);
     }
   });
 
@@ -73,7 +57,7 @@ describe.runIf(hasPrefilter)('scoreTopK with the 8-bit pre-filter', () => {
     const { U, V, exclude } = randomTopKProblem(rng, { users, items, k }, { ints: 3, density: 0.1, fullUsers: [7] });
     const bias = randomInts(rng, items, -2, 2);
     for (const itemBias of [undefined, bias]) {
-      const got = run({ U, V, factors: k, userBegin: 0, userEnd: users, n, exclude, itemBias }, 'int8');
+      const got = runTopK({ U, V, factors: k, userBegin: 0, userEnd: users, n, exclude, itemBias }, 'int8');
       expect(got.path).toBe('int8');
       const want = topKRef(U, V, k, 0, users, n, exclude, itemBias);
       expect(Array.from(got.outItems)).toEqual(Array.from(want.items));
@@ -84,7 +68,7 @@ describe.runIf(hasPrefilter)('scoreTopK with the 8-bit pre-filter', () => {
   it('leaves inputs it cannot bound to the float kernel: non-finite factors, overflow, k above 256', () => {
     const rng = mulberry32(5);
     const k = 16;
-    const base = (): Problem => ({ U: randomFloats(rng, 30 * k), V: randomFloats(rng, 3000 * k), factors: k, userBegin: 0, userEnd: 30, n: 10 });
+    const base = (): TopKProblemArgs => ({ U: randomFloats(rng, 30 * k), V: randomFloats(rng, 3000 * k), factors: k, userBegin: 0, userEnd: 30, n: 10 });
     const nanItem = base();
     nanItem.V[5 * k + 3] = Number.NaN;
     const infUser = base();
@@ -92,11 +76,11 @@ describe.runIf(hasPrefilter)('scoreTopK with the 8-bit pre-filter', () => {
     const huge = base();
     huge.U.fill(1e18);
     huge.V.fill(1e18);
-    const wide: Problem = { U: randomFloats(rng, 30 * 300), V: randomFloats(rng, 3000 * 300), factors: 300, userBegin: 0, userEnd: 30, n: 10 };
+    const wide: TopKProblemArgs = { U: randomFloats(rng, 30 * 300), V: randomFloats(rng, 3000 * 300), factors: 300, userBegin: 0, userEnd: 30, n: 10 };
     for (const p of [nanItem, infUser, huge, wide]) {
-      const int8 = run(p, 'int8');
+      const int8 = runTopK(p, 'int8');
       expect(int8.path).toBe('float');
-      sameBits(int8, run(p, 'off'));
+      expectSameBits(int8, runTopK(p, 'off'));
     }
   });
 
@@ -106,7 +90,7 @@ describe.runIf(hasPrefilter)('scoreTopK with the 8-bit pre-filter', () => {
     const V = factorLike(rng, 6000, k);
     const U = factorLike(rng, 600, k);
     const call = (users: number, items: number, n = 20, factors = k): string =>
-      run({ U: U.subarray(0, users * factors), V: V.subarray(0, items * factors), factors, userBegin: 0, userEnd: users, n }, 'auto').path;
+      runTopK({ U: U.subarray(0, users * factors), V: V.subarray(0, items * factors), factors, userBegin: 0, userEnd: users, n }, 'auto').path;
     expect(call(600, 6000)).toBe(byDefault);
     expect(call(100, 6000)).toBe('float'); // fewer users: the pass over V would dominate
     expect(call(600, 6000, 30)).toBe('float'); // under 256 items per result: V stays in cache
@@ -121,12 +105,12 @@ describe.runIf(hasPrefilter)('scoreTopK with the 8-bit pre-filter', () => {
     const k = 64;
     const users = 50;
     const items = 5000;
-    const p: Problem = { U: factorLike(rng, users, k), V: factorLike(rng, items, k), factors: k, userBegin: 0, userEnd: users, n: 100, exclude: randomExclusions(rng, users, items, 0.02) };
+    const p: TopKProblemArgs = { U: factorLike(rng, users, k), V: factorLike(rng, items, k), factors: k, userBegin: 0, userEnd: users, n: 100, exclude: randomExclusions(rng, users, items, 0.02) };
     const outItems = new Int32Array(users * 100);
     const outScores = new Float32Array(users * 100);
     const path = await scoreTopKAsync({ ...p, outItems, outScores, prefilter: 'int8' });
-    expect(path).toBe(run(p, 'int8').path);
-    sameBits({ outItems, outScores }, run(p, 'off'));
+    expect(path).toBe(runTopK(p, 'int8').path);
+    expectSameBits({ outItems, outScores }, runTopK(p, 'off'));
     expect(await scoreTopKAsync({ ...p, outItems, outScores, prefilter: 'off' })).toBe('float');
   });
 });
