@@ -528,8 +528,8 @@ inline const char* int8_prefilter_info() {
 }
 
 /**
- * 'auto' takes the pre-filter only where it was measured faster (one thread, this file's tests'
- * shapes at 2,048–200,000 items, k 32–128, n 50 and 200): with VNNI's four-product instruction
+ * 'auto' takes the pre-filter only where it was measured faster (one thread, bench/topk-policy.ts
+ * at 2,048–200,000 items, k 32–128, n 50 and 200): with VNNI's four-product instruction
  * (without it, vpmaddubsw + vpmaddwd at 63 levels ran no faster than the float kernel)...
  */
 #if defined(MIXTAPE_INT8_VNNI)
@@ -555,7 +555,7 @@ constexpr std::size_t kInt8MinUsers = 512;
 /**
  * ...while with prepared items (quantized once) it pays from one user: a call of up to this many
  * users takes it whatever n (a float pass reads all of V per call; one user at 200,000 × 64 took
- * 1.8 against 8.2 ms)...
+ * 1.8–2.1 against 8.2–9.0 ms)...
  */
 constexpr std::size_t kInt8FewUsers = 16;
 /** ...and the call's transient memory (see int8_transient_bytes) stays modest. */
