@@ -3,6 +3,36 @@ import type { Utf8Strings } from './utf8-vector.js';
 import { inSlicesPerTurn } from '../util/turns.js';
 
 /**
+ * A JS Map grows by rehashing every entry at once: at half a million ids one insert took 0.1 s, a
+ * stall a service's thread feels, and one Map holds at most 2^24 entries. So a dictionary past
+ * SPLIT_AT ids keeps its index in SHARDS maps chosen by a hash of the id, each growing alone.
+ */
+const SPLIT_AT = 1 << 15;
+const SHARDS = 256;
+
+/**
+ * The shard of an id: a hash of its length, last four and two middle code units. A few loads, where
+ * hashing every unit doubled the lookup's time. Ids alike in those six units share a shard, which
+ * is one Map as before the split, no worse.
+ */
+function shardOf(id: string): number {
+  const n = id.length;
+  let h = n;
+  if (n < 8) {
+    for (let i = 0; i < n; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+  } else {
+    const m = n >> 1;
+    h = Math.imul(h ^ id.charCodeAt(n - 1), 0x01000193);
+    h = Math.imul(h ^ id.charCodeAt(n - 2), 0x01000193);
+    h = Math.imul(h ^ id.charCodeAt(n - 3), 0x01000193);
+    h = Math.imul(h ^ id.charCodeAt(n - 4), 0x01000193);
+    h = Math.imul(h ^ id.charCodeAt(m), 0x01000193);
+    h = Math.imul(h ^ id.charCodeAt(m - 1), 0x01000193);
+  }
+  return (h ^ (h >>> 15) ^ (h >>> 24)) & (SHARDS - 1);
+}
+
+/**
  * Dense string ↔ index dictionary; indices are assigned in first-seen order.
  *
  * The id list is the source of truth and the id → index map is an index over it, extended on
@@ -11,8 +41,9 @@ import { inSlicesPerTurn } from '../util/turns.js';
  * builds it.
  */
 export class Dictionary implements IdDictionary {
-  private readonly map = new Map<string, number>();
-  private readonly list: string[] = [];
+  /** One map while small, SHARDS maps by shardOf from SPLIT_AT ids on. */
+  private maps: Map<string, number>[] = [new Map()];
+  private list: string[] = [];
   /** list[0, mapped) are in the map. */
   private mapped = 0;
 
@@ -27,23 +58,35 @@ export class Dictionary implements IdDictionary {
    * event-loop turn: a million ids take most of a second to decode and index, and a service that
    * loads a model meanwhile keeps answering between slices.
    */
-  static async fromUtf8InTurns(ids: Utf8Strings, perTurn = 1 << 14): Promise<Dictionary> {
+  static async fromUtf8InTurns(ids: Utf8Strings, perTurn = 1 << 12): Promise<Dictionary> {
     const d = new Dictionary();
     const text = Buffer.from(ids.bytes.buffer, ids.bytes.byteOffset, ids.bytes.byteLength);
     const { offsets } = ids;
-    await inSlicesPerTurn(offsets.length - 1, perTurn, (from, to) => {
-      for (let i = from; i < to; i++) d.intern(text.toString('utf8', offsets[i], offsets[i + 1]));
+    // Sized once: pushing a million ids copies the list at each growth, 30 ms at the last one.
+    const list = new Array<string>(offsets.length - 1);
+    let size = 0;
+    await inSlicesPerTurn(list.length, perTurn, (from, to) => {
+      for (let i = from; i < to; i++) {
+        const id = text.toString('utf8', offsets[i], offsets[i + 1]);
+        if (d.mapOf(id).get(id) === undefined) {
+          d.put(id, size);
+          list[size++] = id;
+        }
+      }
     });
+    list.length = size;
+    d.list = list;
+    d.mapped = size;
     return d;
   }
 
   /** Index of id, adding it when new. */
   intern(id: string): number {
     this.index();
-    let i = this.map.get(id);
+    let i = this.mapOf(id).get(id);
     if (i === undefined) {
       i = this.list.length;
-      this.map.set(id, i);
+      this.put(id, i);
       this.list.push(id);
       this.mapped++;
     }
@@ -58,7 +101,7 @@ export class Dictionary implements IdDictionary {
 
   get(id: string): number | undefined {
     this.index();
-    return this.map.get(id);
+    return this.mapOf(id).get(id);
   }
 
   get ids(): readonly string[] {
@@ -78,7 +121,7 @@ export class Dictionary implements IdDictionary {
     const first = this.mapped;
     // A lookup between slices may have indexed further (index()); ids appended meanwhile are left to the next one.
     await inSlicesPerTurn(this.list.length - first, perTurn, (from, to) => {
-      for (let i = Math.max(this.mapped, first + from); i < first + to; i++) this.map.set(this.list[i], i);
+      for (let i = Math.max(this.mapped, first + from); i < first + to; i++) this.put(this.list[i], i);
       this.mapped = Math.max(this.mapped, first + to);
     });
   }
@@ -86,7 +129,24 @@ export class Dictionary implements IdDictionary {
   /** Brings the map up to date with ids appended since it was last used. */
   private index(): void {
     const list = this.list;
-    for (let i = this.mapped; i < list.length; i++) this.map.set(list[i], i);
+    for (let i = this.mapped; i < list.length; i++) this.put(list[i], i);
     this.mapped = list.length;
+  }
+
+  private mapOf(id: string): Map<string, number> {
+    const maps = this.maps;
+    return maps.length === 1 ? maps[0] : maps[shardOf(id)];
+  }
+
+  private put(id: string, i: number): void {
+    this.mapOf(id).set(id, i);
+    if (this.maps.length === 1 && this.maps[0].size >= SPLIT_AT) this.split();
+  }
+
+  /** Moves the one map's ids into SHARDS maps (a few ms, once). */
+  private split(): void {
+    const shards = Array.from({ length: SHARDS }, () => new Map<string, number>());
+    for (const [id, i] of this.maps[0]) shards[shardOf(id)].set(id, i);
+    this.maps = shards;
   }
 }

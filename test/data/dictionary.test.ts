@@ -18,6 +18,32 @@ describe('Dictionary', () => {
     expect(d.get('e')).toBeUndefined();
     expect(d.ids).toEqual(['a', 'b', 'c', 'd']);
   });
+
+  // Past 32,768 ids the index is split over many maps: every way in must still agree with a Map.
+  const manyIds = (n: number): string[] =>
+    Array.from({ length: n }, (_, i) => (i % 5 === 0 ? `${i % 7919}` : i % 5 === 1 ? `user-${i}` : i % 5 === 2 ? `🎵-${i}-ü` : i % 5 === 3 ? `same-suffix-${i}-tail` : `u${i}x`));
+
+  it('agrees with a Map past the split, however the ids came in', async () => {
+    const ids = manyIds(100_000);
+    const want = new Map<string, number>();
+    for (const id of ids) if (!want.has(id)) want.set(id, want.size);
+    const interned = Dictionary.from(ids);
+    const appended = new Dictionary();
+    for (const id of want.keys()) appended.appendNew(id);
+    const half = new Dictionary();
+    for (const id of [...want.keys()].slice(0, 50_000)) half.appendNew(id);
+    await half.indexInTurns(4096);
+    for (const id of [...want.keys()].slice(50_000)) half.intern(id);
+    const decoded = await Dictionary.fromUtf8InTurns(await utf8StringsInTurns(ids), 4096);
+    for (const d of [interned, appended, half, decoded]) {
+      expect(d.size).toBe(want.size);
+      expect(d.ids).toEqual([...want.keys()]);
+      for (const [id, i] of want) if (d.get(id) !== i) expect.fail(`${id}: ${d.get(id)}, want ${i}`);
+      expect(d.get('absent')).toBeUndefined();
+      expect(d.intern(ids[12_345])).toBe(want.get(ids[12_345]));
+      expect(d.intern('new one')).toBe(want.size);
+    }
+  });
 });
 
 describe('ByteInterner', () => {
