@@ -18,14 +18,14 @@ function withRoom(buf: Uint8Array, used: number, need: number): Uint8Array {
 
 /** Appends strings to one UTF-8 buffer (grown by doubling) and records where each ends. */
 class Utf8Encoder {
-  private readonly encoder = new TextEncoder();
   private readonly offsets: Int32Array;
-  private bytes: Uint8Array;
+  /** `bytes` as a Buffer: `write` encodes in place, where TextEncoder.encodeInto needed a view per string. */
+  private bytes: Buffer;
   private end = 0;
 
   constructor(count: number) {
     this.offsets = new Int32Array(count + 1);
-    this.bytes = new Uint8Array(Math.max(16, count * 8));
+    this.bytes = Buffer.alloc(Math.max(16, count * 8));
   }
 
   /** Encodes values[from..to), which are strings from..to of the result. */
@@ -33,14 +33,14 @@ class Utf8Encoder {
     for (let i = from; i < to; i++) {
       const v = values[i];
       // UTF-8 takes at most 3 bytes per UTF-16 code unit.
-      this.bytes = withRoom(this.bytes, this.end, 3 * v.length);
-      this.end += this.encoder.encodeInto(v, this.bytes.subarray(this.end)).written;
+      if (this.end + 3 * v.length > this.bytes.length) this.bytes = Buffer.from(withRoom(this.bytes, this.end, 3 * v.length).buffer);
+      this.end += this.bytes.write(v, this.end, 'utf8');
       this.offsets[i + 1] = this.end;
     }
   }
 
   finish(): Utf8Strings {
-    return { offsets: this.offsets, bytes: this.bytes.subarray(0, this.end) };
+    return { offsets: this.offsets, bytes: new Uint8Array(this.bytes.buffer, this.bytes.byteOffset, this.end) };
   }
 }
 
@@ -55,7 +55,7 @@ export function utf8Strings(values: readonly string[]): Utf8Strings {
  * The strings' UTF-8 layout, `perTurn` strings per event-loop turn: for a million ids on a
  * service's thread (a model being saved), where encoding them at once would stall its calls.
  */
-export async function utf8StringsInTurns(values: readonly string[], perTurn = 1 << 16): Promise<Utf8Strings> {
+export async function utf8StringsInTurns(values: readonly string[], perTurn = 1 << 13): Promise<Utf8Strings> {
   const e = new Utf8Encoder(values.length);
   await inSlicesPerTurn(values.length, perTurn, (from, to) => e.add(values, from, to));
   return e.finish();
