@@ -62,13 +62,15 @@ struct RowGather {
    * Gathers entries [first, first + count) of row u (count ≤ capacity). The fixed side's rows are
    * scattered over a matrix larger than the caches, so each copy would wait on a miss; rows
    * kPrefetchAhead entries ahead (crossing into the next rows of the range) are prefetched so those
-   * misses overlap.
+   * misses overlap, and short rows further ahead into L2 as well (l2_prefetch_ahead).
    */
   void load(const AlsProblem& p, std::size_t u, std::size_t first, std::size_t count) {
     const int64_t e0 = p.indptr[u] + static_cast<int64_t>(first), last = p.indptr[p.row_end];
     len = count;
+    const int64_t far = l2_prefetch_ahead(p.k);
     for (std::size_t j = 0; j < len; ++j) {
       const int64_t e = e0 + static_cast<int64_t>(j);
+      if (far && e + far < last) prefetch_row_l2(p.Y + static_cast<std::size_t>(p.indices[e + far]) * p.k, p.k);
       if (e + kPrefetchAhead < last) prefetch_row(p.Y + static_cast<std::size_t>(p.indices[e + kPrefetchAhead]) * p.k, p.k);
       copy_row(p.Y + static_cast<std::size_t>(p.indices[e]) * p.k, Z.data() + j * p.k, p.k);
       w[j] = p.conf[e] - 1.f;
