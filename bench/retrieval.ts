@@ -88,12 +88,12 @@ const prepared = await new PreparedItemsCache().getAsync(itemFactors, k);
 const prepareCpuSeconds = cpu() - q0;
 
 // Exact: blocks of 1024 users per native call, on this thread.
-exactCandidates(queries.subarray(0, 64 * k), itemFactors, k, C, mergeExclusions({ tracks: [seen] }, queryUsers.subarray(0, 64)), undefined, prepared); // warm-up
+exactCandidates(queries.subarray(0, 64 * k), itemFactors, k, C, mergeExclusions({ tracks: [seen] }, queryUsers.subarray(0, 64)), { prepared }); // warm-up
 const exact: CandidateLists = { width: C, items: new Int32Array(Q * C), scores: new Float32Array(Q * C) };
 const e0 = cpu();
 for (let b = 0; b < Q; b += 1024) {
   const e = Math.min(Q, b + 1024);
-  const part = exactCandidates(queries.subarray(b * k, e * k), itemFactors, k, C, mergeExclusions({ tracks: [seen] }, queryUsers.subarray(b, e)), undefined, prepared);
+  const part = exactCandidates(queries.subarray(b * k, e * k), itemFactors, k, C, mergeExclusions({ tracks: [seen] }, queryUsers.subarray(b, e)), { prepared });
   exact.items.set(part.items, b * C);
   exact.scores.set(part.scores, b * C);
 }
@@ -108,7 +108,7 @@ const perQuery = (withPrepared: boolean): number => {
   const p0 = cpu();
   for (let i = 0; i < Q1; i++) {
     const row = { indptr: Int32Array.of(0, exclude.indptr[i + 1] - exclude.indptr[i]), indices: exclude.indices.subarray(exclude.indptr[i], exclude.indptr[i + 1]) };
-    exactCandidates(queries.subarray(i * k, (i + 1) * k), itemFactors, k, C, row, one, withPrepared ? prepared : undefined);
+    exactCandidates(queries.subarray(i * k, (i + 1) * k), itemFactors, k, C, row, { reuse: one, prepared: withPrepared ? prepared : undefined });
   }
   return Q1 / (cpu() - p0);
 };

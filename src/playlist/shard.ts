@@ -140,7 +140,7 @@ export class ShardRunner {
       // One native call for the whole shard: the kernel packs users in super-blocks, so the item
       // matrix streams once per block of users, and the candidate buffer is reused across shards.
       const prepared = this.prepared.current(t.itemFactors, t.factors);
-      cands = exactCandidates(q.queries, t.itemFactors, t.factors, s.candidates, q.exclude, this.candidateBuffer(users.length, s.candidates), prepared);
+      cands = exactCandidates(q.queries, t.itemFactors, t.factors, s.candidates, q.exclude, { reuse: this.candidateBuffer(users.length, s.candidates), prepared });
     }
     return this.finish(t, s, users, seedUser, q, cands);
   }
@@ -155,7 +155,7 @@ export class ShardRunner {
     const cands =
       s.retrieval === 'hnsw'
         ? this.hnswCandidates(q, s)
-        : await exactCandidatesAsync(q.queries, t.itemFactors, t.factors, s.candidates, q.exclude, this.prepared.current(t.itemFactors, t.factors));
+        : await exactCandidatesAsync(q.queries, t.itemFactors, t.factors, s.candidates, q.exclude, { prepared: this.prepared.current(t.itemFactors, t.factors) });
     return this.finish(t, s, users, seedUser, q, cands);
   }
 

@@ -29,11 +29,17 @@ function checkWidth(width: number): void {
   if (!Number.isInteger(width) || width < 1) throw new RangeError(`candidates: width must be an integer ≥ 1, got ${width}`);
 }
 
-/**
- * Exact top-`width` per query row (synchronous: for worker threads); `reuse` receives the lists
- * when given, and `prepared` is itemFactors quantized once (prepared-items.ts).
- */
-export function exactCandidates(queries: Float32Array, itemFactors: Float32Array, k: number, width: number, exclude: CsrArrays, reuse?: CandidateLists, prepared?: PreparedItems): CandidateLists {
+/** Where exactCandidates writes, and what it may start from. */
+export interface ExactCandidatesOptions {
+  /** Receives the lists (sized m × width) instead of new arrays. */
+  reuse?: CandidateLists;
+  /** itemFactors quantized once (prepared-items.ts). */
+  prepared?: PreparedItems;
+}
+
+/** Exact top-`width` per query row (synchronous: for worker threads). */
+export function exactCandidates(queries: Float32Array, itemFactors: Float32Array, k: number, width: number, exclude: CsrArrays, opts: ExactCandidatesOptions = {}): CandidateLists {
+  const { reuse, prepared } = opts;
   checkWidth(width);
   const m = queries.length / k;
   if (reuse && (reuse.width !== width || reuse.items.length !== m * width || reuse.scores.length !== m * width)) {
@@ -45,7 +51,8 @@ export function exactCandidates(queries: Float32Array, itemFactors: Float32Array
 }
 
 /** `exactCandidates` on the libuv thread pool (keeps the JS thread free). */
-export async function exactCandidatesAsync(queries: Float32Array, itemFactors: Float32Array, k: number, width: number, exclude: CsrArrays, prepared?: PreparedItems): Promise<CandidateLists> {
+export async function exactCandidatesAsync(queries: Float32Array, itemFactors: Float32Array, k: number, width: number, exclude: CsrArrays, opts: Pick<ExactCandidatesOptions, 'prepared'> = {}): Promise<CandidateLists> {
+  const { prepared } = opts;
   checkWidth(width);
   const m = queries.length / k;
   const out: CandidateLists = { width, items: new Int32Array(m * width), scores: new Float32Array(m * width) };
