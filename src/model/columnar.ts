@@ -8,6 +8,7 @@
  */
 import * as arrow from 'apache-arrow';
 import * as pw from 'parquet-wasm';
+import { bytesAsBlob } from '../data/bytes-blob.js';
 import { forEachRowGroup } from '../data/parquet-groups.js';
 import { encodeParquetPieces } from '../data/parquet-stream.js';
 import type { Utf8Collector } from '../data/utf8-vector.js';
@@ -39,7 +40,7 @@ export async function decodeParquet<A>(bytes: Uint8Array, file: string, init: (r
   const unreadable = (err: unknown): Error => new Error(`${file}: not a readable Parquet file (${String((err as Error)?.message ?? err)})`);
   let pf: pw.ParquetFile;
   try {
-    pf = await pw.ParquetFile.fromFile(new Blob([bytes]));
+    pf = await pw.ParquetFile.fromFile(bytesAsBlob(bytes));
   } catch (err) {
     throw unreadable(err);
   }
