@@ -12,6 +12,7 @@ import { bytesAsBlob } from '../data/bytes-blob.js';
 import { forEachRowGroup } from '../data/parquet-groups.js';
 import { encodeParquetPieces } from '../data/parquet-stream.js';
 import type { Utf8Collector } from '../data/utf8-vector.js';
+import { largeArray } from '../util/large-array.js';
 
 /**
  * Rows per row group. The reader decodes one group at a time into WebAssembly memory that is then
@@ -60,9 +61,14 @@ export async function decodeParquet<A>(bytes: Uint8Array, file: string, init: (r
  */
 const TILE = 256;
 
-/** Row-major factor matrix → one float32 column per latent dimension (f0, f1, ...). */
+/**
+ * Row-major factor matrix → one float32 column per latent dimension (f0, f1, ...). The columns
+ * are views of one array on huge pages: k arrays of 4 MB each (a million users) were faulted in
+ * 4 KiB at a time, which on a virtual machine cost more than the transpose.
+ */
 export function factorColumns(matrix: Float32Array, rows: number, k: number): Record<string, Float32Array> {
-  const cols = Array.from({ length: k }, () => new Float32Array(rows));
+  const all = largeArray(Float32Array, rows * k);
+  const cols = Array.from({ length: k }, (_, j) => all.subarray(j * rows, (j + 1) * rows));
   for (let r0 = 0; r0 < rows; r0 += TILE) {
     const r1 = Math.min(rows, r0 + TILE);
     for (let j = 0; j < k; j++) {

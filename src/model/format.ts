@@ -15,6 +15,7 @@ import { Dictionary } from '../data/dictionary.js';
 import { writeDirAtomic } from '../util/atomic.js';
 import { Utf8Collector, utf8StringsInTurns, utf8VectorOf, type Utf8Strings } from '../data/utf8-vector.js';
 import { sharedArray, toSharedInTurns } from '../util/shared-memory.js';
+import { largeArray } from '../util/large-array.js';
 import { createWorkerPool } from '../util/worker-pool.js';
 import { encodeParquet, factorColumns, readNumericColumn, readFactorColumns, decodeParquet, readStringColumn } from './columnar.js';
 import type { ModelData, ModelParams } from './model-data.js';
@@ -159,7 +160,7 @@ function factorTable(idName: string, ids: Utf8Strings, factors: Float32Array, k:
 
 function interactionsTable(seen: ModelData['seen']): arrow.Table {
   const { indptr, indices, pref, weight } = seen;
-  const userIndex = new Int32Array(indices.length);
+  const userIndex = largeArray(Int32Array, indices.length);
   for (let u = 0; u + 1 < indptr.length; u++) userIndex.fill(u, indptr[u], indptr[u + 1]);
   return arrow.tableFromArrays({ user_index: userIndex, item_index: indices, pref, weight });
 }
@@ -272,7 +273,7 @@ export async function readModelFiles(dir: string): Promise<ModelFiles> {
     interFile,
     (rows) => ({
       // Only read to build indptr: not handed back, so not shared.
-      userIndex: new Int32Array(rows),
+      userIndex: largeArray(Int32Array, rows),
       indices: sharedArray(Int32Array, rows),
       pref: sharedArray(Float32Array, rows),
       weight: sharedArray(Float32Array, rows),
