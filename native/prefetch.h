@@ -10,20 +10,21 @@ namespace mixtape {
 /** Entries ahead to prefetch: enough to cover a miss, few enough to stay in L1. */
 constexpr int64_t kPrefetchAhead = 12;
 
-/** Prefetches every cache line of `bytes` bytes from `src` for reading. */
+/**
+ * Prefetches every cache line of `bytes` bytes from `src` for reading; `Locality` is
+ * __builtin_prefetch's: 3 into every level (L1), 1 into L2 only.
+ */
+template <int Locality = 3>
 inline void prefetch_bytes(const void* src, std::size_t bytes) {
   const char* c = static_cast<const char*>(src);
-  for (std::size_t b = 0; b < bytes; b += 64) __builtin_prefetch(c + b, 0, 3);
+  for (std::size_t b = 0; b < bytes; b += 64) __builtin_prefetch(c + b, 0, Locality);
 }
 
 /** Prefetches every cache line of a k-float row for reading. */
 inline void prefetch_row(const float* src, std::size_t k) { prefetch_bytes(src, k * sizeof(float)); }
 
 /** Prefetches every cache line of a k-float row into L2 only. */
-inline void prefetch_row_l2(const float* src, std::size_t k) {
-  const char* c = reinterpret_cast<const char*>(src);
-  for (std::size_t b = 0; b < k * sizeof(float); b += 64) __builtin_prefetch(c + b, 0, 1);
-}
+inline void prefetch_row_l2(const float* src, std::size_t k) { prefetch_bytes<1>(src, k * sizeof(float)); }
 
 /**
  * Entries ahead for a second, L2-only prefetch of short rows, or 0. Rows of 32 floats take two
