@@ -9,25 +9,16 @@
  *
  * prints JSON: per user count the three medians in ms and each path's ratio to the float kernel.
  */
-import { parseArgs } from 'node:util';
 import { nativeInfo, prepareItems, scoreTopK, type PreparedItems, type TopKPrefilter } from '../src/native/index.js';
 import { mulberry32 } from '../src/util/random.js';
 import { sharedArray } from '../src/util/shared-memory.js';
+import { positiveIntArg, positiveIntListArg } from './args.js';
 
-const { values } = parseArgs({
-  options: {
-    items: { type: 'string', default: '200000' },
-    factors: { type: 'string', default: '64' },
-    n: { type: 'string', default: '50' },
-    users: { type: 'string', default: '1,8,64,1024' },
-    runs: { type: 'string', default: '11' },
-  },
-});
-const items = Number(values.items);
-const k = Number(values.factors);
-const n = Number(values.n);
-const runs = Number(values.runs);
-const userCounts = values.users!.split(',').map(Number);
+const items = positiveIntArg('items', 200_000);
+const k = positiveIntArg('factors', 64);
+const n = positiveIntArg('n', 50);
+const runs = positiveIntArg('runs', 11);
+const userCounts = positiveIntListArg('users', [1, 8, 64, 1024]);
 const rng = mulberry32(7);
 
 /** Rows shaped like trained factors. */
