@@ -47,6 +47,12 @@ inline void cg_pass(const AlsProblem& p, CgLane& L, const float* v, float* acc) 
   for (std::size_t first = 0; first < L.len; first += piece) {
     const std::size_t n = std::min(piece, L.len - first);
     if (!L.resident) L.g.load(p, L.u, first, n);
+#if defined(__AVX512F__) && defined(__AVX512VL__)
+    if (k <= 64) {  // rows read once (fused_pass)
+      fused_pass<Residual>(L.g.Z.data(), n, k, v, L.g.w.data(), L.g.cp.data(), wide);
+      continue;
+    }
+#endif
     float* t = L.t.data();
     gemv_rows(L.g.Z.data(), n, k, v, t);
     if (Residual)

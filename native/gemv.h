@@ -1,9 +1,10 @@
 // Matrix-vector products over a small row-major block (a row's gathered factors, or the k×k gram):
 // t = Z v (row dots), out += Zᵀ s (the k-vector kept in registers while every row streams past),
-// and G·v for a few CG rows at once. These are the inner loops of CG, in 16-float registers where
-// AVX-512 is compiled in (8-float ones with AVX2). Every output element is computed by the same
-// sequence of operations wherever its row falls in a block, so a row's result never depends on
-// which other rows share the call (results are identical for any sharding).
+// both in one read of Z for k ≤ 64, and G·v for a few CG rows at once. These are the inner loops
+// of CG, in 16-float registers where AVX-512 is compiled in (8-float ones with AVX2). Every
+// output element is computed by the same sequence of operations wherever its row falls in a
+// block, so a row's result never depends on which other rows share the call (results are
+// identical for any sharding).
 #pragma once
 #include <algorithm>
 #include <cstddef>
@@ -205,6 +206,71 @@ inline void gemv_t_acc(const float* Z, std::size_t rows, std::size_t k, const fl
       for (std::size_t c = f; c < k; ++c) out[c] += sj * z[c];
     }
 }
+
+#if defined(__AVX512F__) && defined(__AVX512VL__)
+/** The sums of R = 2 or 4 sixteen-float accumulators, in the first R lanes of one register. */
+template <int R>
+inline __m128 sum_rows16(const __m512* a) {
+  const __m256 h0 = _mm256_hadd_ps(add_halves(a[0]), add_halves(a[1]));
+  const __m256 h1 = R == 4 ? _mm256_hadd_ps(add_halves(a[2]), add_halves(a[3])) : h0;
+  const __m256 q = _mm256_hadd_ps(h0, h1);  // per 128-bit half: rows 0…R−1
+  return _mm_add_ps(_mm256_castps256_ps128(q), _mm256_extractf128_ps(q, 1));
+}
+
+/**
+ * gemv_rows, then h, then gemv_t_acc in one read of Z, for k ≤ 16·C ≤ 64 with R = t_acc_sets(k)
+ * accumulator sets: out_set(j mod R) += h_j Z_j with h_j = cp_j − w_j (Z_j·v) (Residual) or
+ * w_j (Z_j·v). At such k a row is at most four registers, and the split products load every row
+ * twice for two FMAs a register, so the loads bound the loop; here a row's registers serve its dot
+ * and its update. Rows go R at a time, a short last block padded with zero rows that add exact
+ * zeros, so every row's sequence is the same wherever it falls.
+ */
+template <bool Residual, int C, int R>
+inline void fused_pass_small(const float* Z, std::size_t rows, std::size_t k, const float* v, const float* w,
+                             const float* cp, float* out) {
+  static_assert(C >= 1 && C <= 4 && (R == 2 || R == 4) && C * R <= 8, "rows of a block stay in registers");
+  __mmask16 m[C];
+  __m512 vv[C], acc[R][C];
+  for (int c = 0; c < C; ++c) {
+    m[c] = lanes16(k - 16 * c);
+    vv[c] = _mm512_maskz_loadu_ps(m[c], v + 16 * c);
+    for (int q = 0; q < R; ++q) acc[q][c] = _mm512_maskz_loadu_ps(m[c], out + q * k + 16 * c);
+  }
+  for (std::size_t j = 0; j < rows; j += R) {
+    const std::size_t n = std::min<std::size_t>(R, rows - j);
+    __m512 z[R][C], a[R];
+    for (std::size_t r = 0; r < R; ++r) {
+      for (int c = 0; c < C; ++c)
+        z[r][c] = r < n ? _mm512_maskz_loadu_ps(m[c], Z + (j + r) * k + 16 * c) : _mm512_setzero_ps();
+      a[r] = _mm512_mul_ps(z[r][0], vv[0]);
+      for (int c = 1; c < C; ++c) a[r] = _mm512_fmadd_ps(z[r][c], vv[c], a[r]);
+    }
+    const __mmask8 live = static_cast<__mmask8>((1u << n) - 1u);
+    const __m128 t = sum_rows16<R>(a), wj = _mm_maskz_loadu_ps(live, w + j);
+    const __m128 hj = Residual ? _mm_fnmadd_ps(wj, t, _mm_maskz_loadu_ps(live, cp + j)) : _mm_mul_ps(wj, t);
+    alignas(16) float h[4];
+    _mm_store_ps(h, _mm_maskz_mov_ps(live, hj));  // zero for padding rows even when v is not finite
+    for (std::size_t r = 0; r < R; ++r) {
+      const __m512 b = _mm512_set1_ps(h[r]);
+      for (int c = 0; c < C; ++c) acc[r][c] = _mm512_fmadd_ps(b, z[r][c], acc[r][c]);
+    }
+  }
+  for (int q = 0; q < R; ++q)
+    for (int c = 0; c < C; ++c) _mm512_mask_storeu_ps(out + q * k + 16 * c, m[c], acc[q][c]);
+}
+
+/** fused_pass_small for any k ≤ 64 (the accumulator sets t_acc_sets gives). */
+template <bool Residual>
+inline void fused_pass(const float* Z, std::size_t rows, std::size_t k, const float* v, const float* w, const float* cp,
+                       float* out) {
+  switch ((k + 15) / 16) {
+    case 1: return fused_pass_small<Residual, 1, 4>(Z, rows, k, v, w, cp, out);
+    case 2: return fused_pass_small<Residual, 2, 4>(Z, rows, k, v, w, cp, out);
+    case 3: return fused_pass_small<Residual, 3, 2>(Z, rows, k, v, w, cp, out);
+    default: return fused_pass_small<Residual, 4, 2>(Z, rows, k, v, w, cp, out);
+  }
+}
+#endif
 
 /** Rows solved together by CG: the gram is read once per group instead of once per row. */
 constexpr std::size_t kCgLanes = 4;
