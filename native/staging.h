@@ -14,6 +14,7 @@
 
 #include "args.h"
 #include "errors.h"
+#include "scratch.h"
 
 namespace mixtape {
 
@@ -26,6 +27,7 @@ class Staging {
   /** Memory the kernel owns for the call (e.g. validated index copies); stays put until the end. */
   float* own(std::vector<float> v) { return (floats_.push_back(std::move(v)), floats_.back().data()); }
   int32_t* own(std::vector<int32_t> v) { return (ints_.push_back(std::move(v)), ints_.back().data()); }
+  int32_t* own(Scratch<int32_t> v) { return (scratch_ints_.push_back(std::move(v)), scratch_ints_.back().data()); }
 
   /** Elements [begin, begin+count) of an array the kernel only reads. */
   template <typename T>
@@ -96,6 +98,7 @@ class Staging {
   bool async_;
   std::vector<std::vector<float>> floats_;
   std::vector<std::vector<int32_t>> ints_;
+  std::vector<Scratch<int32_t>> scratch_ints_;
   std::vector<Napi::ObjectReference> refs_;
   std::vector<CopyBack> backs_;
 };

@@ -98,6 +98,7 @@ describe('alsHalfStep rejects bad arguments', () => {
     ['an out-of-range index', { indices: badIndices((ix) => (ix[e0] = 5000)) }, RangeError, new RegExp(`indices\\[${e0}\\]=5000 out of range \\[0, 8\\)`)],
     ['a negative index', { indices: badIndices((ix) => (ix[e0] = -1)) }, RangeError, /out of range \[0, 8\)/],
     ['unsorted indices', { indices: badIndices((ix) => ([ix[e0], ix[e0 + 1]] = [ix[e0 + 1], ix[e0]])) }, RangeError, /is not strictly greater than the previous index/],
+    ['a repeated index', { indices: badIndices((ix) => (ix[e0 + 1] = ix[e0])) }, RangeError, new RegExp(`indices\\[${e0 + 1}\\]=\\d+ in row ${firstRowWithTwo} is not strictly greater`)],
     ['a non-monotone indptr', { indptr: Int32Array.from(csr.indptr, (v, i) => (i === 5 ? csr.indptr[4] - 1 : v)) }, RangeError, /indptr\[5\]=.* is less than indptr\[4\]/],
     ['indptr not ending at nnz', { indptr: Int32Array.from(csr.indptr, (v, i) => (i === 10 ? v - 1 : v)) }, RangeError, /indptr\[10\]=.* must equal indices.length/],
     ['NaN confidence', { conf: Float32Array.from(csr.conf, (v, i) => (i === 2 ? NaN : v)) }, RangeError, /conf\[2\]=.*nan must be finite and >= 0/],
