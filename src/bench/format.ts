@@ -5,7 +5,8 @@ import type { BenchReport } from './report.js';
 export function formatReport(r: BenchReport): string {
   const e = r.environment;
   const lines = [
-    `mixtape ${e.package_version} (${e.git_commit.slice(0, 12)}), ${r.scale} scale, ${r.runs} runs per case`,
+    `mixtape ${e.package_version} (${e.git_commit.slice(0, 12)}), ${r.scale} scale, ${r.runs} runs per case` +
+      ((r.rounds ?? 1) > 1 ? `, ${r.rounds} rounds (each case shows its median round)` : ''),
     `${e.cpu_model}, ${e.cores} cores, SIMD ${e.simd_compiled} (detected ${e.simd_detected}), ${e.blas}, ${e.threads} threads, Node ${e.node}`,
     `load average at start ${e.load_average_start.join(' ')}, at end ${e.load_average_end?.join(' ') ?? '?'}`,
     `sgemm (${r.sgemm.impl}, ${r.sgemm.shape.m}×${r.sgemm.shape.n}×${r.sgemm.shape.k}): ${r.sgemm.gflops_one_thread} GFLOP/s one thread, ${r.sgemm.gflops_all_threads} on ${r.sgemm.threads}`,

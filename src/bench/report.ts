@@ -83,6 +83,8 @@ export interface BenchReport {
   suites: SuiteName[];
   scale: ScaleName;
   runs: number;
+  /** Rounds of the selected cases; each case reports its median round (absent in reports of older versions: 1). */
+  rounds?: number;
   environment: BenchEnvironment;
   sgemm: SgemmRate;
   cases: CaseResult[];

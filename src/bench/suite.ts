@@ -1,12 +1,14 @@
 /**
  * Runs benchmark suites: the reference sgemm rate first, then each case (in a child process when
- * `isolate`, so its peak RSS is its own), and assembles the report with the targets judged.
+ * `isolate`, so its peak RSS is its own), in one or more rounds (rounds.ts), and assembles the
+ * report with the targets judged.
  * Per-case progress goes to `log`.
  */
 import { closeBenchPools } from './pools.js';
 import { planCases, type CaseSpec, type SuitePlan } from './case-spec.js';
 import { benchEnvironment, loadAverage } from './environment.js';
 import { REPORT_SCHEMA, type BenchReport, type CaseResult } from './report.js';
+import { medianRound } from './rounds.js';
 import { runCaseHere, type InProcessSpec } from './run-case.js';
 import { runCaseInChild } from './run-child.js';
 import { runScriptCases } from './script-case.js';
@@ -18,6 +20,8 @@ export interface SuiteOptions extends SuitePlan {
   isolate?: boolean;
   /** Only these cases: an exact case name, or text contained in case names. */
   only?: string[];
+  /** Run the selected cases this many times, round after round, and report each case's median round (default 1). */
+  rounds?: number;
   log?: (line: string) => void;
 }
 
@@ -30,25 +34,32 @@ export async function runSuites(o: SuiteOptions): Promise<BenchReport> {
   const sgemm = await measureSgemm(threads);
   log(`sgemm ${sgemm.impl}: ${sgemm.gflops_one_thread} GFLOP/s on one thread, ${sgemm.gflops_all_threads} on ${threads}`);
   const specs = selectCases(planCases(o), o.only);
-  const cases: CaseResult[] = [];
+  const rounds = Math.max(1, o.rounds ?? 1);
+  // A spec may yield several results (a script's cases), so rounds are matched by result name.
+  const byName = new Map<string, CaseResult[]>();
   try {
-    for (const spec of specs) {
-      const started = performance.now();
-      const results = await runOne(spec, isolate, threads);
-      for (const r of results) {
-        cases.push(r);
-        log(describe(r, (performance.now() - started) / 1000));
+    for (let round = 1; round <= rounds; round++) {
+      if (rounds > 1) log(`round ${round} of ${rounds}`);
+      for (const spec of specs) {
+        const started = performance.now();
+        const results = await runOne(spec, isolate, threads);
+        for (const r of results) {
+          byName.set(r.name, [...(byName.get(r.name) ?? []), r]);
+          log(describe(r, (performance.now() - started) / 1000));
+        }
       }
     }
   } finally {
     await closeBenchPools();
   }
+  const cases = [...byName.values()].map(medianRound);
   const report: BenchReport = {
     schema: REPORT_SCHEMA,
     created: new Date().toISOString(),
     suites: o.suites,
     scale: o.scale,
     runs: o.runs,
+    rounds,
     environment: { ...environment, load_average_end: loadAverage() },
     sgemm,
     cases,

@@ -67,6 +67,26 @@ describe('mixtape bench', () => {
     expect(r.stdout).toContain('targets:');
   }, 120_000);
 
+  it('--rounds runs the selected cases round after round and reports the median round of each', async () => {
+    const file = path.join(dir, 'rounds.json');
+    const r = mixtape('bench', '--suite', 'als', '--scale', 'small', '--rounds', '3', '--runs', '2', '--threads', '1', '--only', 'als cg k=32 t=1', 'als cg k=64 t=1', '--json', file);
+    expect(r.code).toBe(0);
+    expect(r.stderr.match(/^round \d of 3$/gm)).toEqual(['round 1 of 3', 'round 2 of 3', 'round 3 of 3']);
+    expect(r.stdout).toMatch(/2 runs per case, 3 rounds \(each case shows its median round\)/);
+    const report = JSON.parse(await readFile(file, 'utf8')) as BenchReport;
+    expect(report.rounds).toBe(3);
+    expect(report.cases.map((c) => c.name).sort()).toEqual(['als cg k=32 t=1', 'als cg k=64 t=1']);
+    for (const c of report.cases) {
+      const medians = (c.detail as { round_medians: number[] }).round_medians;
+      expect(medians).toHaveLength(3);
+      expect(c.seconds!.median).toBe([...medians].sort((a, b) => a - b)[1]);
+      expect(c.samples).toHaveLength(2);
+    }
+    const zero = mixtape('bench', '--rounds', '0');
+    expect(zero.code).not.toBe(0);
+    expect(zero.stderr).toMatch(/--rounds.*expected an integer ≥ 1, got '0'/);
+  }, 120_000);
+
   it('compare prints ratios for two reports and rejects a non-report', async () => {
     const file = path.join(dir, 'als.json');
     const r = mixtape('bench', 'compare', file, file);

@@ -23,6 +23,7 @@ interface BenchFlags {
   suite: SuiteName | 'all';
   scale: ScaleName;
   runs: number;
+  rounds: number;
   threads?: number[];
   json?: string;
   dump?: string;
@@ -43,6 +44,7 @@ export function registerBench(program: Command): void {
     .option('--suite <name>', `${SUITES.join('|')}|all`, oneOf<SuiteName | 'all'>(...SUITES, 'all'), 'all')
     .option('--scale <name>', 'small (~1/50), medium (~1/5) or large (100k users × 50k items × 5.13 M nonzeros)', oneOf(...SCALES), 'small')
     .option('--runs <n>', 'timed runs per case after the warm-up (≥ 5 for reported figures)', int(1), 5)
+    .option('--rounds <n>', "run the selected cases n times, round after round, and report each case's median round (steadier ratios between cases on a shared machine)", int(1), 1)
     .option('--threads <list>', 'thread counts for the scaling cases (default 1 and all cores)', threadList)
     .option('--only <text...>', 'run only these cases (an exact case name, or text contained in case names)')
     .option('--isolate', 'run each case in its own child process (default for medium and large: per-case peak RSS)')
@@ -61,6 +63,7 @@ export function registerBench(program: Command): void {
         suites: f.suite === 'all' ? [...SUITES] : [f.suite],
         scale: f.scale,
         runs: f.runs,
+        rounds: f.rounds,
         threads: f.threads ?? [...new Set([1, cores])],
         isolate: f.isolate,
         only: f.only,
