@@ -15,7 +15,6 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { buildContentModel, type ContentModel } from '../src/content/content-model.js';
 import { coldStartContext, coldStartRecommend } from '../src/content/cold-start.js';
 import { HybridScorer } from '../src/content/hybrid.js';
@@ -33,21 +32,14 @@ import type { Model } from '../src/model/model.js';
 import { topKVectors } from '../src/retrieve/exact.js';
 import { train } from '../src/train/train.js';
 import { EVENT_CODE, type Interactions } from '../src/types.js';
+import { BenchFlags } from './args.js';
 
-const { values: args } = parseArgs({
-  options: {
-    section: { type: 'string', default: 'all' },
-    factors: { type: 'string', default: '48' },
-    iterations: { type: 'string', default: '15' },
-    threads: { type: 'string', default: '2' },
-    seed: { type: 'string', default: '42' },
-  },
-});
-const FACTORS = Number(args.factors);
-const ITERATIONS = Number(args.iterations);
-const THREADS = Number(args.threads);
-const SEED = Number(args.seed);
-const section = args.section!;
+const flags = BenchFlags.parse({ section: 'value', factors: 'value', iterations: 'value', threads: 'value', seed: 'value' });
+const FACTORS = flags.int('factors', 48);
+const ITERATIONS = flags.int('iterations', 15);
+const THREADS = flags.int('threads', 2);
+const SEED = flags.int('seed', 42, 0);
+const section = flags.choice('section', ['all', 'cold', 'warm', 'users'] as const, 'all');
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const hetrecDir = path.resolve(repoRoot, '../shared/datasets/hetrec2011-lastfm-2k');
 const musicosetDir = path.resolve(repoRoot, '../shared/datasets/musicoset');

@@ -9,7 +9,6 @@
  *   npm run bench -- --dump FILE        only write the matrix as counts CSV and exit
  *   npm run bench -- --scale 0.1        a smaller matrix (users, items and nonzeros scaled)
  */
-import { parseArgs } from 'node:util';
 import { cpuSeconds, peakRssMb } from '../src/bench/cpu-clock.js';
 import { dumpCounts } from '../src/bench/dump.js';
 import { benchEnvironment, loadAverage } from '../src/bench/environment.js';
@@ -20,20 +19,21 @@ import { syntheticMatrix } from '../src/bench/synthetic-matrix.js';
 import { scoreTopKAsync } from '../src/native/index.js';
 import { trainAls } from '../src/train/als.js';
 import { resolveTrainOptions } from '../src/train/options.js';
+import { BenchFlags } from './args.js';
 
-const { values } = parseArgs({ options: { dump: { type: 'string' }, scale: { type: 'string', default: '1' }, runs: { type: 'string', default: '5' } } });
-const scale = Number(values.scale);
-const runs = Number(values.runs);
-if (!(scale > 0) || !Number.isInteger(runs) || runs < 1) throw new Error(`--scale must be > 0 and --runs an integer ≥ 1 (got ${values.scale}, ${values.runs})`);
+const flags = BenchFlags.parse({ dump: 'value', scale: 'value', runs: 'value' });
+const scale = flags.number('scale', 1, 'a number > 0', (v) => v > 0);
+const runs = flags.int('runs', 5);
+const dump = flags.text('dump');
 const large = matrixShape('large');
 const shape = { users: Math.round(large.users * scale), items: Math.round(large.items * scale), nnz: Math.round(large.nnz * scale), seed: 1 };
 const t0 = performance.now();
 const matrix = syntheticMatrix(shape);
 const buildSeconds = (performance.now() - t0) / 1000;
 
-if (values.dump) {
-  await dumpCounts(matrix, values.dump);
-  process.stderr.write(`wrote ${matrix.indices.length} nonzeros to ${values.dump}\n`);
+if (dump) {
+  await dumpCounts(matrix, dump);
+  process.stderr.write(`wrote ${matrix.indices.length} nonzeros to ${dump}\n`);
   process.exit(0);
 }
 

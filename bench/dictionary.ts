@@ -11,11 +11,12 @@ import { withLoopStall } from '../src/bench/loop-stall.js';
 import { summarize } from '../src/bench/stats.js';
 import { Dictionary } from '../src/data/dictionary.js';
 import { utf8StringsInTurns } from '../src/data/utf8-vector.js';
-import { positiveIntArg as arg } from './args.js';
+import { BenchFlags } from './args.js';
 
-const n = arg('ids', 1_000_000);
-const lookups = arg('lookups', 2_000_000);
-const rounds = arg('rounds', 5);
+const flags = BenchFlags.parse({ ids: 'value', lookups: 'value', rounds: 'value' });
+const n = flags.int('ids', 1_000_000);
+const lookups = flags.int('lookups', 2_000_000);
+const rounds = flags.int('rounds', 5);
 
 // Through a Buffer so each id is one flat string, as ids read from a file are.
 const ids = Array.from({ length: n }, (_, i) => Buffer.from(`user-${Math.imul(i, 2654435761) >>> 0}`).toString());

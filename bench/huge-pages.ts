@@ -19,7 +19,7 @@ import { readEvents } from '../src/data/index.js';
 import { findDuplicates } from '../src/data/find-duplicates.js';
 import { computeSignals } from '../src/signals/index.js';
 import { peakRssMb } from '../src/util/peak-rss.js';
-import { positiveIntArg as arg } from './args.js';
+import { BenchFlags } from './args.js';
 import { syntheticLog } from './synthetic-log.js';
 
 interface Timing {
@@ -29,16 +29,22 @@ interface Timing {
   peak_rss_mb: number;
 }
 
-const events = arg('events', 10_000_000);
-const users = arg('users', 1_000_000);
-const tracks = arg('tracks', 300_000);
-const days = arg('days', 56);
-const seed = arg('seed', 7);
-
-function flag(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
+const flags = BenchFlags.parse({
+  events: 'value',
+  users: 'value',
+  tracks: 'value',
+  days: 'value',
+  seed: 'value',
+  runs: 'value',
+  file: 'value',
+  stages: 'value',
+  child: 'value',
+});
+const events = flags.int('events', 10_000_000);
+const users = flags.int('users', 1_000_000);
+const tracks = flags.int('tracks', 300_000);
+const days = flags.int('days', 56);
+const seed = flags.int('seed', 7, 0);
 
 /** Runs the timed step once in this process and prints its timing (the child side). */
 async function child(stage: string): Promise<void> {
@@ -94,11 +100,11 @@ function summary(runs: Timing[]): Record<string, unknown> {
 }
 
 async function main(): Promise<void> {
-  const childStage = flag('child');
+  const childStage = flags.text('child');
   if (childStage !== undefined) return child(childStage);
-  const runs = arg('runs', 2);
-  const file = flag('file');
-  const named = (flag('stages') ?? 'signals,duplicates').split(',').filter((s) => s !== '');
+  const runs = flags.int('runs', 2);
+  const file = flags.text('file');
+  const named = flags.text('stages', 'signals,duplicates').split(',').filter((s) => s !== '');
   for (const s of named) if (s !== 'signals' && s !== 'duplicates') throw new Error(`--stages: unknown stage '${s}' (signals, duplicates)`);
   const stages = [...named, ...(file ? [path.resolve(file)] : [])];
   const load = os.loadavg().map((v) => Math.round(v * 100) / 100);

@@ -24,7 +24,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readEvents, writeEventsCsv, writeEventsParquet } from '../src/data/index.js';
-import { positiveIntArg as arg } from './args.js';
+import { BenchFlags } from './args.js';
 import { syntheticLog } from './synthetic-log.js';
 import { peakRssMb } from '../src/util/peak-rss.js';
 
@@ -83,19 +83,6 @@ function round(v: number): number {
   return Math.round(v * 1000) / 1000;
 }
 
-/** Every value of a repeatable `--name` flag. */
-function allArgs(name: string): string[] {
-  const out: string[] = [];
-  process.argv.forEach((a, i) => {
-    if (a === `--${name}`) {
-      const v = process.argv[i + 1];
-      if (v === undefined || v.startsWith('--')) throw new Error(`--${name} needs a value`);
-      out.push(v);
-    }
-  });
-  return out;
-}
-
 /** Times reading each given file `runs` times, alternating between the files. */
 function timeFiles(files: string[], runs: number): void {
   for (const f of files) if (!existsSync(f)) throw new Error(`--file ${f}: no such file`);
@@ -107,15 +94,16 @@ function timeFiles(files: string[], runs: number): void {
 }
 
 async function main(): Promise<void> {
-  const childAt = process.argv.indexOf('--child');
-  if (childAt >= 0) return child(process.argv[childAt + 1]);
-  const files = allArgs('file');
-  if (files.length > 0) return timeFiles(files, arg('runs', 1));
-  const events = arg('events', 10_000_000);
-  const users = arg('users', 100_000);
-  const tracks = arg('tracks', 200_000);
-  const seed = arg('seed', 7);
-  const runs = arg('runs', 1);
+  const flags = BenchFlags.parse({ child: 'value', file: 'values', runs: 'value', events: 'value', users: 'value', tracks: 'value', seed: 'value' });
+  const childFile = flags.text('child');
+  if (childFile !== undefined) return child(childFile);
+  const files = flags.texts('file');
+  if (files.length > 0) return timeFiles(files, flags.int('runs', 1));
+  const events = flags.int('events', 10_000_000);
+  const users = flags.int('users', 100_000);
+  const tracks = flags.int('tracks', 200_000);
+  const seed = flags.int('seed', 7, 0);
+  const runs = flags.int('runs', 1);
   // The folder names the writer version: v2 files keep id columns dictionary-encoded throughout.
   const dir = path.join(os.tmpdir(), 'mixtape-bench-ingest', `${events}-${users}-${tracks}-${seed}-v3`);
   mkdirSync(dir, { recursive: true });

@@ -21,13 +21,14 @@ import { Model } from '../src/model/model.js';
 import { fillRandom } from '../src/train/init.js';
 import { peakRssMb } from '../src/util/peak-rss.js';
 import { sharedArray } from '../src/util/shared-memory.js';
-import { positiveIntArg as arg } from './args.js';
+import { BenchFlags } from './args.js';
 
-const users = arg('users', 1_000_000);
-const items = arg('items', 300_000);
-const nnz = arg('nnz', 30_000_000);
-const k = arg('factors', 64);
-const runs = arg('runs', 3);
+const flags = BenchFlags.parse({ users: 'value', items: 'value', nnz: 'value', factors: 'value', runs: 'value' });
+const users = flags.int('users', 1_000_000);
+const items = flags.int('items', 300_000);
+const nnz = flags.int('nnz', 30_000_000);
+const k = flags.int('factors', 64);
+const runs = flags.int('runs', 3);
 
 /** A model as training or loading leaves one: arrays in shared memory (no plain copies kept). */
 function syntheticModel(): ModelData {

@@ -12,34 +12,24 @@
  */
 import { negativesDial, roundFigures, STUDY_TRAINING, type NegativesSetting, type StudyTraining } from '../src/eval/signals-study.js';
 import { summarize } from '../src/bench/stats.js';
+import { BenchFlags } from './args.js';
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i < 0 ? fallback : process.argv[i + 1];
-}
-function number(name: string, fallback: number, ok: (v: number) => boolean): number {
-  const v = Number(arg(name, String(fallback)));
-  if (!ok(v)) throw new Error(`--${name}: bad value ${arg(name, '')}`);
-  return v;
-}
-const isCount = (v: number): boolean => Number.isInteger(v) && v > 0;
-
-const users = number('users', 2500, isCount);
-const tracks = number('tracks', 8000, isCount);
-const threads = number('threads', 2, isCount);
-const drift = number('drift', 0.3, (v) => v >= 0 && v <= 1);
-const isPositive = (v: number): boolean => Number.isFinite(v) && v > 0;
-const confidence = arg('confidence', STUDY_TRAINING.confidence);
-if (confidence !== 'log' && confidence !== 'linear') throw new Error(`--confidence must be log or linear, got ${confidence}`);
+const flags = BenchFlags.parse(
+  Object.fromEntries(['users', 'tracks', 'threads', 'drift', 'confidence', 'factors', 'iterations', 'regularization', 'alpha', 'seeds'].map((f) => [f, 'value' as const])),
+);
+const users = flags.int('users', 2500);
+const tracks = flags.int('tracks', 8000);
+const threads = flags.int('threads', 2);
+const drift = flags.number('drift', 0.3, 'in [0, 1]', (v) => v >= 0 && v <= 1);
+const positive = (v: number): boolean => v > 0;
 const training: StudyTraining = {
-  factors: number('factors', STUDY_TRAINING.factors, isCount),
-  iterations: number('iterations', STUDY_TRAINING.iterations, isCount),
-  regularization: number('regularization', STUDY_TRAINING.regularization, isPositive),
-  alpha: number('alpha', STUDY_TRAINING.alpha, isPositive),
-  confidence,
+  factors: flags.int('factors', STUDY_TRAINING.factors),
+  iterations: flags.int('iterations', STUDY_TRAINING.iterations),
+  regularization: flags.number('regularization', STUDY_TRAINING.regularization, 'a number > 0', positive),
+  alpha: flags.number('alpha', STUDY_TRAINING.alpha, 'a number > 0', positive),
+  confidence: flags.choice('confidence', ['log', 'linear'] as const, STUDY_TRAINING.confidence),
 };
-const seeds = arg('seeds', '1,2,3').split(',').map(Number);
-if (!seeds.every((s) => Number.isInteger(s) && s >= 0)) throw new Error(`--seeds must be comma-separated integers`);
+const seeds = flags.ints('seeds', [1, 2, 3], 0);
 
 const settings: NegativesSetting[] = [
   { label: 'skips ignored (weight 0)', config: { weights: { skip: 0 } } },

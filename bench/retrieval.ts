@@ -16,7 +16,6 @@
  *   npx tsx bench/retrieval.ts --model <dir> --queries 1000 --m 16,32 --ef-construction 200
  *   npx tsx bench/retrieval.ts --tracks 20000 --queries 500            a smoke run
  */
-import { parseArgs } from 'node:util';
 import { candidateRecall, exactCandidates, type CandidateLists } from '../src/retrieve/candidates.js';
 import { mergeExclusions } from '../src/retrieve/exclusion-rows.js';
 import { HnswIndex, type MipsSpace } from '../src/retrieve/hnsw.js';
@@ -24,48 +23,39 @@ import { syntheticFactors } from '../src/retrieve/synthetic-factors.js';
 import { Model } from '../src/model/model.js';
 import { PreparedItemsCache } from '../src/retrieve/prepared-items.js';
 import { toShared } from '../src/util/shared-memory.js';
+import { BenchFlags } from './args.js';
 
-const { values } = parseArgs({
-  options: {
-    model: { type: 'string' },
-    tracks: { type: 'string', default: '200000' },
-    queries: { type: 'string', default: '1000' },
-    factors: { type: 'string', default: '64' },
-    width: { type: 'string', default: '100' },
-    m: { type: 'string', default: '16,32' },
-    'ef-construction': { type: 'string', default: '200' },
-    ef: { type: 'string', default: '100,200,400,800' },
-    spaces: { type: 'string', default: 'ip,augmented' },
-    'per-query-sample': { type: 'string', default: '300' },
-  },
-});
-const list = (s: string): number[] => s.split(',').map(Number);
-const C = Number(values.width);
-const efs = list(values.ef!);
-const Ms = list(values.m!);
-const efcs = list(values['ef-construction']!);
-const spaces = values.spaces!.split(',') as MipsSpace[];
+const flags = BenchFlags.parse(
+  Object.fromEntries(['model', 'tracks', 'queries', 'factors', 'width', 'm', 'ef-construction', 'ef', 'spaces', 'per-query-sample'].map((f) => [f, 'value' as const])),
+);
+const C = flags.int('width', 100);
+const efs = flags.ints('ef', [100, 200, 400, 800]);
+const Ms = flags.ints('m', [16, 32]);
+const efcs = flags.ints('ef-construction', [200]);
+const spaces = flags.choices<MipsSpace>('spaces', ['ip', 'augmented'], ['ip', 'augmented']);
+const modelDir = flags.text('model');
+const queryCount = flags.int('queries', 1000);
 
 let k: number;
 let userFactors: Float32Array;
 let itemFactors: Float32Array;
 let seen: { indptr: Int32Array; indices: Int32Array };
 let source: string;
-if (values.model) {
-  const model = await Model.load(values.model);
+if (modelDir) {
+  const model = await Model.load(modelDir);
   k = model.data.params.factors;
   userFactors = model.data.userFactors;
   itemFactors = model.data.itemFactors;
   seen = model.data.seen;
-  source = `trained model ${values.model}`;
+  source = `trained model ${modelDir}`;
 } else {
-  k = Number(values.factors);
-  const w = syntheticFactors({ users: Number(values.queries), items: Number(values.tracks), factors: k, seed: 3 });
+  k = flags.int('factors', 64);
+  const w = syntheticFactors({ users: queryCount, items: flags.int('tracks', 200_000), factors: k, seed: 3 });
   ({ userFactors, itemFactors, seen } = w);
   source = 'generated ALS-like factors';
 }
 const items = itemFactors.length / k;
-const Q = Math.min(Number(values.queries), userFactors.length / k);
+const Q = Math.min(queryCount, userFactors.length / k);
 // Spread the query users over the whole user range (light and heavy listeners alike).
 const step = Math.max(1, Math.floor(userFactors.length / k / Q));
 const queryUsers = new Int32Array(Q).map((_, i) => i * step);
@@ -101,7 +91,7 @@ const exactPerCpuSecond = Q / (cpu() - e0);
 // Exact, one user per call: what a single online query costs (recommend for one user, a
 // folded-in user), the way HNSW answers too. Scoring one vector against every item reads the
 // whole item matrix, so this is bound by memory bandwidth; a subset of the queries suffices.
-const Q1 = Math.min(Q, Number(values['per-query-sample']));
+const Q1 = Math.min(Q, flags.int('per-query-sample', 300));
 // With the prepared items (as the engine calls it) and without (each call then takes the float kernel).
 const one: CandidateLists = { width: C, items: new Int32Array(C), scores: new Float32Array(C) };
 const perQuery = (withPrepared: boolean): number => {

@@ -13,28 +13,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import { Dictionary } from '../src/data/dictionary.js';
 import { saveModelDir } from '../src/model/format.js';
 import { Model } from '../src/model/model.js';
 import { syntheticFactors } from '../src/retrieve/synthetic-factors.js';
 import { summarize } from '../src/bench/stats.js';
+import { BenchFlags } from './args.js';
 
-const { values } = parseArgs({
-  options: {
-    users: { type: 'string', default: '2000' },
-    tracks: { type: 'string', default: '200000' },
-    factors: { type: 'string', default: '64' },
-    calls: { type: 'string', default: '50' },
-    concurrency: { type: 'string', default: '8' },
-    'skip-first-call': { type: 'boolean', default: false },
-  },
-});
-const users = Number(values.users);
-const tracks = Number(values.tracks);
-const k = Number(values.factors);
-const calls = Number(values.calls);
-const concurrency = Number(values.concurrency);
+const flags = BenchFlags.parse({ users: 'value', tracks: 'value', factors: 'value', calls: 'value', concurrency: 'value', 'skip-first-call': 'switch' });
+const users = flags.int('users', 2000);
+const tracks = flags.int('tracks', 200_000);
+const k = flags.int('factors', 64);
+const calls = flags.int('calls', 50);
+const concurrency = flags.int('concurrency', 8);
 
 const w = syntheticFactors({ users, items: tracks, factors: k, seed: 11 });
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mixtape-service-'));
@@ -77,7 +68,7 @@ async function measureFirstCalls(): Promise<Record<string, unknown>> {
   const loadAndWarmMs = +(performance.now() - t).toFixed(1);
   return { coldMs: cold, warmedMs: await firstCalls(m), warmMs: loadAndWarmMs };
 }
-const firstCall = values['skip-first-call'] ? undefined : await measureFirstCalls();
+const firstCall = flags.on('skip-first-call') ? undefined : await measureFirstCalls();
 const model = await Model.load(dir);
 rmSync(dir, { recursive: true, force: true });
 const asOf = Date.UTC(2026, 10, 26);

@@ -14,15 +14,16 @@ import { computeSignals } from '../src/signals/index.js';
 import { orderByKeys, type KeyField } from '../src/util/radix-order.js';
 import { peakRssMb } from '../src/util/peak-rss.js';
 import { countingSortChain, countingSortCsr } from '../test/reference/order.js';
-import { positiveIntArg as arg } from './args.js';
+import { BenchFlags } from './args.js';
 import { syntheticLog } from './synthetic-log.js';
 
-const events = arg('events', 10_000_000);
-const users = arg('users', 1_000_000);
-const tracks = arg('tracks', 300_000);
-const days = arg('days', 56);
-const runs = arg('runs', 3);
-const seed = arg('seed', 7);
+const flags = BenchFlags.parse({ events: 'value', users: 'value', tracks: 'value', days: 'value', runs: 'value', seed: 'value' });
+const events = flags.int('events', 10_000_000);
+const users = flags.int('users', 1_000_000);
+const tracks = flags.int('tracks', 300_000);
+const days = flags.int('days', 56);
+const runs = flags.int('runs', 3);
+const seed = flags.int('seed', 7, 0);
 
 function seconds(f: () => unknown): number {
   const t0 = performance.now();

@@ -19,27 +19,15 @@ import {
   STUDY_TRAINING,
   type StudyTraining,
 } from '../src/eval/signals-study.js';
+import { BenchFlags } from './args.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i < 0 ? fallback : process.argv[i + 1];
-}
-function positiveInt(name: string, fallback: number): number {
-  const v = Number(arg(name, String(fallback)));
-  if (!Number.isInteger(v) || v <= 0) throw new Error(`--${name} must be a positive integer, got ${arg(name, '')}`);
-  return v;
-}
-
-const users = positiveInt('users', 2500);
-const tracks = positiveInt('tracks', 8000);
-const threads = positiveInt('threads', 2);
-const seeds = arg('seeds', '1,2,3').split(',').map((s) => {
-  const n = Number(s);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`--seeds must be a comma-separated list of integers, got ${s}`);
-  return n;
-});
+const flags = BenchFlags.parse({ users: 'value', tracks: 'value', threads: 'value', seeds: 'value' });
+const users = flags.int('users', 2500);
+const tracks = flags.int('tracks', 8000);
+const threads = flags.int('threads', 2);
+const seeds = flags.ints('seeds', [1, 2, 3], 0);
 const world = { users, tracks, seed: seeds[0] };
 const training: StudyTraining = { ...STUDY_TRAINING, threads };
 const linear: StudyTraining = { ...training, confidence: 'linear', alpha: 10 };

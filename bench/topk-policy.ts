@@ -12,13 +12,14 @@
 import { nativeInfo, prepareItems, scoreTopK, type PreparedItems, type TopKPrefilter } from '../src/native/index.js';
 import { mulberry32 } from '../src/util/random.js';
 import { sharedArray } from '../src/util/shared-memory.js';
-import { positiveIntArg, positiveIntListArg } from './args.js';
+import { BenchFlags } from './args.js';
 
-const items = positiveIntArg('items', 200_000);
-const k = positiveIntArg('factors', 64);
-const n = positiveIntArg('n', 50);
-const runs = positiveIntArg('runs', 11);
-const userCounts = positiveIntListArg('users', [1, 8, 64, 1024]);
+const flags = BenchFlags.parse({ items: 'value', factors: 'value', n: 'value', runs: 'value', users: 'value' });
+const items = flags.int('items', 200_000);
+const k = flags.int('factors', 64);
+const n = flags.int('n', 50);
+const runs = flags.int('runs', 11);
+const userCounts = flags.ints('users', [1, 8, 64, 1024]);
 const rng = mulberry32(7);
 
 /** Rows shaped like trained factors. */

@@ -18,7 +18,6 @@
  * noise, unit length) that serve the diversity term, and --content-weight above 0 turns on the
  * hybrid stage over them: the cost of the blend is the difference against weight 0.
  */
-import { parseArgs } from 'node:util';
 import { Dictionary } from '../src/data/dictionary.js';
 import { gram } from '../src/native/index.js';
 import { runWeeklyJob } from '../src/playlist/job.js';
@@ -28,30 +27,24 @@ import { unitRows, usersPerItem } from '../src/rerank/item-features.js';
 import { syntheticFactors } from '../src/retrieve/synthetic-factors.js';
 import { defaultThreads } from '../src/util/worker-pool.js';
 import { DEFAULT_CANDIDATES } from '../src/playlist/tables.js';
+import { BenchFlags } from './args.js';
 import { peakRssMb } from '../src/util/peak-rss.js';
 
-const { values } = parseArgs({
-  options: {
-    users: { type: 'string', default: '20000' },
-    tracks: { type: 'string', default: '200000' },
-    factors: { type: 'string', default: '64' },
-    candidates: { type: 'string', default: String(DEFAULT_CANDIDATES) },
-    size: { type: 'string', default: '30' },
-    threads: { type: 'string', default: String(defaultThreads()) },
-    shard: { type: 'string', default: '1024' },
-    encode: { type: 'string', default: 'csv' },
-    out: { type: 'string' },
-    profile: { type: 'string', default: '0' },
-    quality: { type: 'string', default: '0' },
-    'skip-job': { type: 'boolean', default: false },
-    'content-dim': { type: 'string', default: '0' },
-    'content-weight': { type: 'string', default: '0' },
-  },
+const flags = BenchFlags.parse({
+  ...Object.fromEntries(['users', 'tracks', 'factors', 'candidates', 'size', 'threads', 'shard', 'encode', 'out', 'profile', 'quality'].map((f) => [f, 'value' as const])),
+  'content-dim': 'value',
+  'content-weight': 'value',
+  'skip-job': 'switch',
 });
-const users = Number(values.users);
-const items = Number(values.tracks);
-const k = Number(values.factors);
-const C = Number(values.candidates);
+const users = flags.int('users', 20_000);
+const items = flags.int('tracks', 200_000);
+const k = flags.int('factors', 64);
+const C = flags.int('candidates', DEFAULT_CANDIDATES);
+const size = flags.int('size', 30);
+const threads = flags.int('threads', defaultThreads());
+const shardSize = flags.int('shard', 1024);
+const profileUsers = flags.int('profile', 0, 0);
+const qualityUsers = flags.int('quality', 0, 0);
 const g0 = performance.now();
 const w = syntheticFactors({ users, items, factors: k, seed: 5 });
 const shared = (n: number): Float32Array => new Float32Array(new SharedArrayBuffer(n * 4));
@@ -65,8 +58,8 @@ const features = {
   diversity: unitFactors,
   diversityDim: k,
 };
-const contentDim = Number(values['content-dim']);
-const contentWeight = Number(values['content-weight']);
+const contentDim = flags.int('content-dim', 0, 0);
+const contentWeight = flags.number('content-weight', 0, 'a number ≥ 0', (v) => v >= 0);
 if (contentWeight > 0 && contentDim === 0) throw new Error('--content-weight needs --content-dim');
 const content = contentDim > 0 ? { unit: contentVectors(w.itemFactors, k, contentDim), dim: contentDim } : undefined;
 if (content) {
@@ -86,7 +79,7 @@ const tables: PlaylistTables = {
 const generateSeconds = (performance.now() - g0) / 1000;
 const settings = (candidates: number): ShardSettings => ({
   candidates,
-  rerank: { size: Number(values.size), asOf: Date.UTC(2026, 10, 26) },
+  rerank: { size, asOf: Date.UTC(2026, 10, 26) },
   weekKey: 202648,
   historySize: 30,
   retrieval: 'exact',
@@ -99,13 +92,14 @@ const artistIds = new Dictionary();
 for (let a = 0; a < w.artists; a++) artistIds.intern(`a${a}`);
 const userIds = ids('u', users);
 const names = { trackIds, artistIds: artistIds.ids, trackArtist: w.trackArtist };
-const encode = values.encode === 'none' ? undefined : (values.encode as 'csv' | 'jsonl' | 'parquet');
-const report: Record<string, unknown> = { users, tracks: items, factors: k, candidates: C, contentDim, contentWeight, threads: Number(values.threads), shardSize: Number(values.shard), encode: encode ?? 'none', generateSeconds };
+const encodeFlag = flags.choice('encode', ['csv', 'jsonl', 'parquet', 'none'] as const, 'csv');
+const encode = encodeFlag === 'none' ? undefined : encodeFlag;
+const report: Record<string, unknown> = { users, tracks: items, factors: k, candidates: C, contentDim, contentWeight, threads, shardSize, encode: encode ?? 'none', generateSeconds };
 
 // CPU per phase on this thread alone (process CPU time = this thread's while the pool is idle).
-const sample = Math.min(users, Number(values.profile));
+const sample = Math.min(users, profileUsers);
 if (sample > 0) {
-  const s = await runWeeklyJob({ tables: { ...tables, userFactors: w.userFactors.subarray(0, sample * k) }, settings: settings(C), userIds, names, week: '2026-W48', threads: 0, shardSize: Number(values.shard), encode, cpuProfile: true });
+  const s = await runWeeklyJob({ tables: { ...tables, userFactors: w.userFactors.subarray(0, sample * k) }, settings: settings(C), userIds, names, week: '2026-W48', threads: 0, shardSize, encode, cpuProfile: true });
   const cpuMsPerUser = Object.fromEntries(Object.entries(s.phaseSeconds).map(([p, v]) => [p, +((v * 1000) / sample).toFixed(4)]));
   const total = Object.values(s.phaseSeconds).reduce((a, b) => a + b, 0);
   report.profile = { users: sample, cpuMsPerUser, totalCpuMsPerUser: +((total * 1000) / sample).toFixed(4), usersPerCpuSecond: sample / total };
@@ -113,7 +107,7 @@ if (sample > 0) {
 }
 
 // How the final playlists move with C, against C = 500, on a sample of users.
-const qUsers = Math.min(users, Number(values.quality));
+const qUsers = Math.min(users, qualityUsers);
 if (qUsers > 0) {
   const ref = playlists(500, qUsers);
   const rows: Record<string, unknown>[] = [];
@@ -155,7 +149,7 @@ function playlists(width: number, n: number): ShardResult {
   return runner.run(tables, settings(width), u);
 }
 
-if (!values['skip-job']) {
+if (!flags.on('skip-job')) {
   let last = 0;
   const cpu0 = process.cpuUsage();
   const summary = await runWeeklyJob({
@@ -164,10 +158,10 @@ if (!values['skip-job']) {
     userIds,
     names,
     week: '2026-W48',
-    out: values.out,
+    out: flags.text('out'),
     encode,
-    threads: Number(values.threads),
-    shardSize: Number(values.shard),
+    threads,
+    shardSize,
     onProgress: (done, total) => {
       if (done - last >= total / 10 || done === total) {
         last = done;
@@ -183,7 +177,7 @@ if (!values['skip-job']) {
     processCpuSeconds: cpuSeconds,
     usersPerCpuSecond: users / cpuSeconds,
     projectedSecondsFor1MUsers: 1_000_000 / summary.usersPerSecond,
-    projectedSecondsFor1MUsersOnIdleCores: 1_000_000 / ((users / cpuSeconds) * Math.min(Number(values.threads), 2)),
+    projectedSecondsFor1MUsersOnIdleCores: 1_000_000 / ((users / cpuSeconds) * Math.min(threads, 2)),
     meetsTenMinutesAt1M: 1_000_000 / summary.usersPerSecond <= 600,
     workerWallSecondsPerPhase: summary.phaseSeconds,
     short: summary.short,
