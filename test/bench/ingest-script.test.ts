@@ -1,17 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runBenchScript } from './run-script.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mixtape-bench-ingest-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function bench(...args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench', 'ingest.ts'), ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
-}
+const bench = (...args: string[]) => runBenchScript('ingest', args);
 
 describe('bench/ingest.ts --file (smoke)', () => {
   it('times reading the given files, each run in its own process, and prints events/s per file', () => {

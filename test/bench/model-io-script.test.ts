@@ -1,16 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+import { benchJson } from './run-script.js';
 
 describe('bench/model-io.ts (smoke)', () => {
   it('saves and loads a model several times and prints the seconds and the size', () => {
     const args = ['--users', '2000', '--items', '500', '--nnz', '20000', '--factors', '8', '--runs', '2'];
-    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench', 'model-io.ts'), ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
-    expect(r.status, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout);
+    const out = benchJson('model-io', args);
     expect(out).toMatchObject({ users: 2000, items: 500, nnz: 20000, factors: 8 });
     expect(out.all_save_seconds).toHaveLength(2);
     expect(out.all_load_seconds).toHaveLength(2);

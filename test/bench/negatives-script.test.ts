@@ -1,9 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+import { runBenchScript } from './run-script.js';
 
 interface Row {
   setting: string;
@@ -13,9 +9,7 @@ interface Row {
   mismatch: number[];
 }
 
-function runBench(args: string[]): ReturnType<typeof spawnSync> & { stdout: string; stderr: string } {
-  return spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench', 'negatives.ts'), ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
-}
+const runBench = (args: string[]) => runBenchScript('negatives', args);
 
 describe('bench/negatives.ts (smoke)', () => {
   it('prints the dial: recall and taste mismatch of every setting against ignoring skips', () => {
@@ -50,6 +44,6 @@ describe('bench/negatives.ts (smoke)', () => {
     for (const row of out.rows) expect(row.recall[0]).toBeGreaterThanOrEqual(0);
     const bad = runBench(['--users', '300', '--tracks', '1000', '--seeds', '2', '--confidence', 'cubic']);
     expect(bad.status).not.toBe(0);
-    expect(bad.stderr).toContain('--confidence must be log or linear');
+    expect(bad.stderr).toContain("--confidence must be one of log, linear, got 'cubic'");
   });
 });

@@ -1,16 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+import { benchJson } from './run-script.js';
 
 describe('bench/retrieval.ts (smoke)', () => {
   it('prints recall and the throughput of HNSW against exact in blocks and one user per call', () => {
     const args = ['--tracks', '3000', '--queries', '80', '--per-query-sample', '40', '--m', '8', '--ef-construction', '60', '--ef', '40,300', '--spaces', 'augmented'];
-    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench', 'retrieval.ts'), ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
-    expect(r.status, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout);
+    const out = benchJson('retrieval', args);
     expect(out.tracks).toBe(3000);
     expect(out.exact.usersPerCall).toBe(1024);
     expect(out.exactPerQuery).toMatchObject({ usersPerCall: 1, sampled: 40 });

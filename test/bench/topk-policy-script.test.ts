@@ -1,16 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+import { benchJson } from './run-script.js';
 
 describe('bench/topk-policy.ts (smoke)', () => {
   it('times the float kernel, the per-call pre-filter and prepared items for each user count', () => {
     const args = ['--items', '3000', '--factors', '16', '--n', '10', '--users', '1,40', '--runs', '2'];
-    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench', 'topk-policy.ts'), ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
-    expect(r.status, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout);
+    const out = benchJson('topk-policy', args);
     expect(out).toMatchObject({ items: 3000, factors: 16, n: 10, runs: 2 });
     expect(out.rows.map((row: { users: number }) => row.users)).toEqual([1, 40]);
     for (const row of out.rows) {

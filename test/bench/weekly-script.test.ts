@@ -1,13 +1,7 @@
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runBenchScript } from './run-script.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-function bench(...args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench', 'weekly.ts'), ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
-}
+const bench = (...args: string[]) => runBenchScript('weekly', args);
 
 describe('bench/weekly.ts (smoke)', () => {
   it('profiles the job with and without the hybrid stage and runs it on the pool', () => {
