@@ -1,5 +1,6 @@
 /** Arrow string columns built from JS strings. */
 import * as arrow from 'apache-arrow';
+import { sharedArray } from '../util/shared-memory.js';
 import { inSlicesPerTurn } from '../util/turns.js';
 
 /** Strings as Arrow lays them out: UTF-8 bytes end to end, string i at bytes[offsets[i], offsets[i + 1]). */
@@ -16,6 +17,11 @@ function withRoom(buf: Uint8Array, used: number, need: number): Uint8Array {
   return grown;
 }
 
+/** Where the encoder's arrays live: the heap, or shared memory for another thread to read in place. */
+export interface Utf8Options {
+  shared?: boolean;
+}
+
 /** Appends strings to one UTF-8 buffer (grown by doubling) and records where each ends. */
 class Utf8Encoder {
   private readonly offsets: Int32Array;
@@ -23,9 +29,9 @@ class Utf8Encoder {
   private bytes: Buffer;
   private end = 0;
 
-  constructor(count: number) {
-    this.offsets = new Int32Array(count + 1);
-    this.bytes = Buffer.alloc(Math.max(16, count * 8));
+  constructor(count: number, private readonly shared = false) {
+    this.offsets = shared ? sharedArray(Int32Array, count + 1) : new Int32Array(count + 1);
+    this.bytes = this.allocate(Math.max(16, count * 8));
   }
 
   /** Encodes values[from..to), which are strings from..to of the result. */
@@ -33,10 +39,26 @@ class Utf8Encoder {
     for (let i = from; i < to; i++) {
       const v = values[i];
       // UTF-8 takes at most 3 bytes per UTF-16 code unit.
-      if (this.end + 3 * v.length > this.bytes.length) this.bytes = Buffer.from(withRoom(this.bytes, this.end, 3 * v.length).buffer);
+      if (this.end + 3 * v.length > this.bytes.length) this.grow(3 * v.length);
       this.end += this.bytes.write(v, this.end, 'utf8');
       this.offsets[i + 1] = this.end;
     }
+  }
+
+  private allocate(size: number): Buffer {
+    if (!this.shared) return Buffer.alloc(size);
+    const a = sharedArray(Uint8Array, size);
+    return Buffer.from(a.buffer, a.byteOffset, a.length);
+  }
+
+  private grow(need: number): void {
+    if (!this.shared) {
+      this.bytes = Buffer.from(withRoom(this.bytes, this.end, need).buffer);
+      return;
+    }
+    const grown = this.allocate(Math.max(this.bytes.length * 2, this.end + need));
+    this.bytes.copy(grown, 0, 0, this.end);
+    this.bytes = grown;
   }
 
   finish(): Utf8Strings {
@@ -54,9 +76,10 @@ export function utf8Strings(values: readonly string[]): Utf8Strings {
 /**
  * The strings' UTF-8 layout, `perTurn` strings per event-loop turn: for a million ids on a
  * service's thread (a model being saved), where encoding them at once would stall its calls.
+ * With `shared`, both arrays are written in shared memory directly (no copy after encoding).
  */
-export async function utf8StringsInTurns(values: readonly string[], perTurn = 1 << 13): Promise<Utf8Strings> {
-  const e = new Utf8Encoder(values.length);
+export async function utf8StringsInTurns(values: readonly string[], perTurn = 1 << 13, o: Utf8Options = {}): Promise<Utf8Strings> {
+  const e = new Utf8Encoder(values.length, o.shared);
   await inSlicesPerTurn(values.length, perTurn, (from, to) => e.add(values, from, to));
   return e.finish();
 }

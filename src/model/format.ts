@@ -125,12 +125,12 @@ async function modelArrays(model: ModelData): Promise<ModelArrays> {
 }
 
 /**
- * Ids as UTF-8 in shared memory. Each encoding task takes `ModelArrays` whole, and plain buffers
- * were cloned on the caller's thread at every task: 80–120 ms each for a million users' ids.
+ * Ids as UTF-8, encoded straight into shared memory. Each encoding task takes `ModelArrays` whole,
+ * and plain buffers were cloned on the caller's thread at every task: 80–120 ms each for a
+ * million users' ids.
  */
-async function sharedUtf8(ids: readonly string[]): Promise<Utf8Strings> {
-  const s = await utf8StringsInTurns(ids);
-  return { offsets: await toSharedInTurns(s.offsets), bytes: await toSharedInTurns(s.bytes) };
+function sharedUtf8(ids: readonly string[]): Promise<Utf8Strings> {
+  return utf8StringsInTurns(ids, undefined, { shared: true });
 }
 
 /** A file's bytes in pieces, in order, and their SHA-256. */

@@ -21,6 +21,17 @@ describe('utf8StringsInTurns', () => {
     expect(utf8Vector(ids).toArray()).toEqual(decoded);
   });
 
+  it('writes straight into shared memory when asked, growing it as plain memory grows', async () => {
+    const plain = await utf8StringsInTurns(ids, 3);
+    // Eight ids start with 64 bytes; the 100-byte id makes the buffer grow (twice) part-way through.
+    const shared = await utf8StringsInTurns(ids, 3, { shared: true });
+    expect(shared.offsets.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(shared.bytes.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect([...shared.offsets]).toEqual([...plain.offsets]);
+    expect([...shared.bytes]).toEqual([...plain.bytes]);
+    expect(utf8VectorOf(shared).toArray()).toEqual(decoded);
+  });
+
   it('handles no strings', async () => {
     const s = await utf8StringsInTurns([]);
     expect([...s.offsets]).toEqual([0]);
