@@ -64,35 +64,33 @@ export class Dictionary implements IdDictionary {
     const d = new Dictionary();
     const text = Buffer.from(ids.bytes.buffer, ids.bytes.byteOffset, ids.bytes.byteLength);
     const { offsets } = ids;
-    // Sized once: pushing a million ids copies the list at each growth, 30 ms at the last one.
-    const list = new Array<string>(offsets.length - 1);
-    let size = 0;
-    await inSlicesPerTurn(list.length, perTurn, (from, to) => {
-      for (let i = from; i < to; i++) {
-        const id = text.toString('utf8', offsets[i], offsets[i + 1]);
-        const map = d.mapOf(id);
-        if (map.get(id) === undefined) {
-          d.add(map, id, size);
-          list[size++] = id;
-        }
-      }
+    // Sized once (and trimmed to the distinct ids at the end): pushing a million ids copies the
+    // list at each growth, 30 ms at the last one.
+    d.list = new Array<string>(offsets.length - 1);
+    await inSlicesPerTurn(offsets.length - 1, perTurn, (from, to) => {
+      for (let i = from; i < to; i++) d.internIndexed(text.toString('utf8', offsets[i], offsets[i + 1]));
     });
-    list.length = size;
-    d.list = list;
-    d.mapped = size;
+    d.list.length = d.mapped;
     return d;
   }
 
   /** Index of id, adding it when new. */
   intern(id: string): number {
     this.index();
+    return this.internIndexed(id);
+  }
+
+  /**
+   * intern once the map is up to date: a new id goes to list[mapped], which is the list's end
+   * except while fromUtf8InTurns fills a list sized in advance.
+   */
+  private internIndexed(id: string): number {
     const map = this.mapOf(id);
     let i = map.get(id);
     if (i === undefined) {
-      i = this.list.length;
+      i = this.mapped++;
       this.add(map, id, i);
-      this.list.push(id);
-      this.mapped++;
+      this.list[i] = id;
     }
     return i;
   }
