@@ -181,6 +181,34 @@ describe('alsHalfStep (cg)', () => {
     }
   });
 
+  it('gives the same bits when a call reuses scratch another call left dirty (the thread keeps large blocks)', () => {
+    // Rows of 20,000 entries at k = 32 gather 2.5 MB a lane: blocks the thread keeps between calls.
+    const k = 32;
+    const longRows = (seed: number) => {
+      const rng = mulberry32(seed);
+      const rows = 6;
+      const cols = 20_000;
+      const lengths = [cols, 5, cols - 7, 0, cols - 1, 30];
+      const indptr = new Int32Array(rows + 1);
+      for (let r = 0; r < rows; r++) indptr[r + 1] = indptr[r] + lengths[r];
+      const indices = new Int32Array(indptr[rows]);
+      for (let r = 0; r < rows; r++) for (let e = 0; e < lengths[r]; e++) indices[indptr[r] + e] = lengths[r] >= cols - 7 ? e : e * 131 + r;
+      const nnz = indices.length;
+      const csr = { rows, cols, indptr, indices, pref: randomFloats(rng, nnz, 0, 1), conf: randomFloats(rng, nnz, 1, 9) };
+      return { csr, X: randomFloats(rng, rows * k, -0.3, 0.3), Y: randomFloats(rng, cols * k, -0.3, 0.3) };
+    };
+    const p = longRows(5);
+    const q = longRows(6);
+    for (const solver of ['cg', 'cholesky'] as const) {
+      const first = args(p.csr, p.X.slice(), p.Y, k, { solver });
+      alsHalfStep(first);
+      alsHalfStep(args(q.csr, q.X.slice(), q.Y, k, { solver }));
+      const again = args(p.csr, p.X.slice(), p.Y, k, { solver });
+      alsHalfStep(again);
+      expect(Array.from(again.X)).toEqual(Array.from(first.X));
+    }
+  });
+
   it('converges to the Cholesky solution with many steps', () => {
     const k = 16;
     const { csr, X, Y } = problem(17, 40, 60, k, 0.2);
