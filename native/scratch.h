@@ -23,8 +23,8 @@ inline std::size_t pow2_at_least(std::size_t n, std::size_t floor) {
 /**
  * Large scratch blocks a thread has released, kept for its next calls. A pool thread runs the same
  * kernel shard after shard, and each call used to map its megabytes afresh: with two threads,
- * faulting them in (the kernel zeroes every 2 MiB page, one thread at a time) was a tenth of a CG
- * iteration at k = 32. A thread keeps at most kKeepBytes, in blocks of at most kKeepBlock, and
+ * faulting them in (the OS zeroes every new 2 MiB page) was about a tenth of a CG iteration at
+ * k = 32 in a profile. A thread keeps at most kKeepBytes, in blocks of at most kKeepBlock, and
  * frees them when it exits. A kept block is handed out as it was left: Scratch is uninitialised.
  */
 class ScratchCache {
@@ -56,13 +56,18 @@ class ScratchCache {
     return p;
   }
 
-  /** Keeps a released block when it fits the limits; otherwise frees it. */
-  void give(void* p, std::size_t bytes) {
+  /** Keeps a released block when it fits the limits; otherwise frees it. Runs in destructors: never throws. */
+  void give(void* p, std::size_t bytes) noexcept {
     if (bytes > kKeepBlock || kept_ + bytes > kKeepBytes) {
       std::free(p);
       return;
     }
-    blocks_.push_back({p, bytes});
+    try {
+      blocks_.push_back({p, bytes});
+    } catch (...) {  // no room for the list entry: then no keeping either
+      std::free(p);
+      return;
+    }
     kept_ += bytes;
   }
 
