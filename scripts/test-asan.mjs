@@ -3,10 +3,11 @@
 // and runs the native and fuzz tests against it.
 // Node itself is not instrumented, so the sanitizer runtimes are preloaded; leak detection is off
 // because node keeps allocations alive until exit by design. Any sanitizer report fails the run:
-// reports go to per-process log files, which are printed and counted at the end.
+// reports go to per-process log files, which are printed and counted at the end, and reports that
+// reach the test run's output instead are counted there.
 //
 //   node scripts/test-asan.mjs [vitest filters...]   (default: test/native test/fuzz)
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -59,11 +60,34 @@ const env = {
   MIXTAPE_NATIVE_PATH: addon,
   NO_COLOR: '1',
 };
-const tests = spawnSync(
-  process.execPath,
-  [vitest, 'run', ...(filters.length ? filters : ['test/native', 'test/fuzz']), '--outputFile.json', path.join('test-output', 'vitest-asan.json')],
-  { cwd: root, stdio: 'inherit', env },
-);
+// A report can also reach the terminal instead of a log file (a UBSan report from a vitest worker
+// did), so the run's output is passed through as it comes and its report headers are counted.
+const REPORT_LINE = /runtime error:|ERROR: (Address|Leak|UndefinedBehavior)Sanitizer/;
+let printedReports = 0;
+const tests = await new Promise((resolve) => {
+  const child = spawn(
+    process.execPath,
+    [vitest, 'run', ...(filters.length ? filters : ['test/native', 'test/fuzz']), '--outputFile.json', path.join('test-output', 'vitest-asan.json')],
+    { cwd: root, stdio: ['inherit', 'pipe', 'pipe'], env },
+  );
+  for (const [from, to] of [
+    [child.stdout, process.stdout],
+    [child.stderr, process.stderr],
+  ]) {
+    let partial = '';
+    from.setEncoding('utf8');
+    from.on('data', (chunk) => {
+      to.write(chunk);
+      const lines = (partial + chunk).split('\n');
+      partial = lines.pop() ?? '';
+      printedReports += lines.filter((l) => REPORT_LINE.test(l)).length;
+    });
+    from.on('end', () => {
+      if (REPORT_LINE.test(partial)) printedReports++;
+    });
+  }
+  child.on('close', (status, signal) => resolve({ status, signal }));
+});
 
 // 3. Any report fails the run, even one from a process whose exit vitest tolerated.
 const reports = readdirSync(logDir).map((f) => path.join(logDir, f));
@@ -73,7 +97,7 @@ for (const file of reports) {
 }
 const seconds = (performance.now() - started) / 1000;
 console.log(
-  `test:asan: ${reports.length} sanitizer report(s); tests exited ${tests.status ?? tests.signal}; ` +
-    `build ${builtSeconds.toFixed(1)} s, total ${seconds.toFixed(1)} s`,
+  `test:asan: ${reports.length + printedReports} sanitizer report(s) (${reports.length} in log files, ${printedReports} in the output); ` +
+    `tests exited ${tests.status ?? tests.signal}; build ${builtSeconds.toFixed(1)} s, total ${seconds.toFixed(1)} s`,
 );
-process.exit(reports.length === 0 && tests.status === 0 ? 0 : 1);
+process.exit(reports.length === 0 && printedReports === 0 && tests.status === 0 ? 0 : 1);
