@@ -51,11 +51,8 @@ class Utf8Encoder {
     return Buffer.from(a.buffer, a.byteOffset, a.length);
   }
 
+  /** Doubles `bytes` (or more, for room for `need` further bytes), in the same kind of memory. */
   private grow(need: number): void {
-    if (!this.shared) {
-      this.bytes = Buffer.from(withRoom(this.bytes, this.end, need).buffer);
-      return;
-    }
     const grown = this.allocate(Math.max(this.bytes.length * 2, this.end + need));
     this.bytes.copy(grown, 0, 0, this.end);
     this.bytes = grown;
