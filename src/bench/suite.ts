@@ -44,7 +44,9 @@ export async function runSuites(o: SuiteOptions): Promise<BenchReport> {
         const started = performance.now();
         const results = await runOne(spec, isolate, threads);
         for (const r of results) {
-          byName.set(r.name, [...(byName.get(r.name) ?? []), r]);
+          const seen = byName.get(r.name);
+          if (seen) seen.push(r);
+          else byName.set(r.name, [r]);
           log(describe(r, (performance.now() - started) / 1000));
         }
       }

@@ -1,7 +1,8 @@
 /**
  * Pool thread that loads a model directory (read, verify, decode) off the caller's thread. The
  * arrays come back in shared memory and the id columns are moved, so nothing large is copied on
- * the way back: a copy is made on the caller's thread as it takes the message in.
+ * the way back (a plain buffer sent back would be copied on the caller's thread as it takes the
+ * message in).
  */
 import { Piscina } from 'piscina';
 import { readModelFiles } from './format.js';
