@@ -13,6 +13,11 @@ export type FlagKind = 'value' | 'values' | 'switch';
 
 type Parsed = Record<string, string | boolean | string[] | undefined>;
 
+/** Flags that each take one value, for BenchFlags.parse (spread beside switches and repeatable ones). */
+export function valueFlags(...names: string[]): Record<string, FlagKind> {
+  return Object.fromEntries(names.map((name) => [name, 'value' as const]));
+}
+
 export class BenchFlags {
   private constructor(
     private readonly kinds: Readonly<Record<string, FlagKind>>,

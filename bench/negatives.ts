@@ -12,10 +12,10 @@
  */
 import { negativesDial, roundFigures, STUDY_TRAINING, type NegativesSetting, type StudyTraining } from '../src/eval/signals-study.js';
 import { summarize } from '../src/bench/stats.js';
-import { BenchFlags } from './args.js';
+import { BenchFlags, valueFlags } from './args.js';
 
 const flags = BenchFlags.parse(
-  Object.fromEntries(['users', 'tracks', 'threads', 'drift', 'confidence', 'factors', 'iterations', 'regularization', 'alpha', 'seeds'].map((f) => [f, 'value' as const])),
+  valueFlags('users', 'tracks', 'threads', 'drift', 'confidence', 'factors', 'iterations', 'regularization', 'alpha', 'seeds'),
 );
 const users = flags.int('users', 2500);
 const tracks = flags.int('tracks', 8000);

@@ -23,10 +23,10 @@ import { syntheticFactors } from '../src/retrieve/synthetic-factors.js';
 import { Model } from '../src/model/model.js';
 import { PreparedItemsCache } from '../src/retrieve/prepared-items.js';
 import { toShared } from '../src/util/shared-memory.js';
-import { BenchFlags } from './args.js';
+import { BenchFlags, valueFlags } from './args.js';
 
 const flags = BenchFlags.parse(
-  Object.fromEntries(['model', 'tracks', 'queries', 'factors', 'width', 'm', 'ef-construction', 'ef', 'spaces', 'per-query-sample'].map((f) => [f, 'value' as const])),
+  valueFlags('model', 'tracks', 'queries', 'factors', 'width', 'm', 'ef-construction', 'ef', 'spaces', 'per-query-sample'),
 );
 const C = flags.int('width', 100);
 const efs = flags.ints('ef', [100, 200, 400, 800]);

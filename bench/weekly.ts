@@ -27,11 +27,11 @@ import { unitRows, usersPerItem } from '../src/rerank/item-features.js';
 import { syntheticFactors } from '../src/retrieve/synthetic-factors.js';
 import { defaultThreads } from '../src/util/worker-pool.js';
 import { DEFAULT_CANDIDATES } from '../src/playlist/tables.js';
-import { BenchFlags } from './args.js';
+import { BenchFlags, valueFlags } from './args.js';
 import { peakRssMb } from '../src/util/peak-rss.js';
 
 const flags = BenchFlags.parse({
-  ...Object.fromEntries(['users', 'tracks', 'factors', 'candidates', 'size', 'threads', 'shard', 'encode', 'out', 'profile', 'quality'].map((f) => [f, 'value' as const])),
+  ...valueFlags('users', 'tracks', 'factors', 'candidates', 'size', 'threads', 'shard', 'encode', 'out', 'profile', 'quality'),
   'content-dim': 'value',
   'content-weight': 'value',
   'skip-job': 'switch',
