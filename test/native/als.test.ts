@@ -25,6 +25,17 @@ function problem(seed: number, rows: number, cols: number, k: number, density: n
   return { csr, X, Y };
 }
 
+/** A CSR whose row r has lengths[r] entries, entry e at column(r, e); pref in [0, 1), conf in [1, confMax). */
+function csrOfLengths(rng: () => number, cols: number, lengths: number[], column: (r: number, e: number) => number, confMax: number): RandomCsr {
+  const rows = lengths.length;
+  const indptr = new Int32Array(rows + 1);
+  for (let r = 0; r < rows; r++) indptr[r + 1] = indptr[r] + lengths[r];
+  const indices = new Int32Array(indptr[rows]);
+  for (let r = 0; r < rows; r++) for (let e = 0; e < lengths[r]; e++) indices[indptr[r] + e] = column(r, e);
+  const nnz = indices.length;
+  return { rows, cols, indptr, indices, pref: randomFloats(rng, nnz, 0, 1), conf: randomFloats(rng, nnz, 1, confMax) };
+}
+
 function args(csr: RandomCsr, X: Float32Array, Y: Float32Array, k: number, over: Partial<AlsHalfStepArgs> = {}): AlsHalfStepArgs {
   return {
     indptr: csr.indptr,
@@ -163,13 +174,7 @@ describe('alsHalfStep (cg)', () => {
     const rows = 5;
     const rng = mulberry32(77);
     // Row 1 holds every column; the others are short, so one lockstep group mixes both kinds.
-    const lengths = [3, cols, 0, 40, 7];
-    const indptr = new Int32Array(rows + 1);
-    for (let r = 0; r < rows; r++) indptr[r + 1] = indptr[r] + lengths[r];
-    const indices = new Int32Array(indptr[rows]);
-    for (let r = 0; r < rows; r++) for (let e = 0; e < lengths[r]; e++) indices[indptr[r] + e] = r === 1 ? e : e * 97 + r;
-    const nnz = indices.length;
-    const csr = { rows, cols, indptr, indices, pref: randomFloats(rng, nnz, 0, 1), conf: randomFloats(rng, nnz, 1, 4) };
+    const csr = csrOfLengths(rng, cols, [3, cols, 0, 40, 7], (r, e) => (r === 1 ? e : e * 97 + r), 4);
     const X = randomFloats(rng, rows * k, -0.1, 0.1);
     const Y = randomFloats(rng, cols * k, -0.1, 0.1);
     for (const solver of ['cg', 'cholesky'] as const) {
@@ -186,16 +191,10 @@ describe('alsHalfStep (cg)', () => {
     const k = 32;
     const longRows = (seed: number) => {
       const rng = mulberry32(seed);
-      const rows = 6;
       const cols = 20_000;
       const lengths = [cols, 5, cols - 7, 0, cols - 1, 30];
-      const indptr = new Int32Array(rows + 1);
-      for (let r = 0; r < rows; r++) indptr[r + 1] = indptr[r] + lengths[r];
-      const indices = new Int32Array(indptr[rows]);
-      for (let r = 0; r < rows; r++) for (let e = 0; e < lengths[r]; e++) indices[indptr[r] + e] = lengths[r] >= cols - 7 ? e : e * 131 + r;
-      const nnz = indices.length;
-      const csr = { rows, cols, indptr, indices, pref: randomFloats(rng, nnz, 0, 1), conf: randomFloats(rng, nnz, 1, 9) };
-      return { csr, X: randomFloats(rng, rows * k, -0.3, 0.3), Y: randomFloats(rng, cols * k, -0.3, 0.3) };
+      const csr = csrOfLengths(rng, cols, lengths, (r, e) => (lengths[r] >= cols - 7 ? e : e * 131 + r), 9);
+      return { csr, X: randomFloats(rng, csr.rows * k, -0.3, 0.3), Y: randomFloats(rng, cols * k, -0.3, 0.3) };
     };
     const p = longRows(5);
     const q = longRows(6);
