@@ -4,7 +4,6 @@
  * Arrow IPC batch by batch from the open file. Memory holds one batch at a time besides what the
  * consumer keeps.
  */
-import { openAsBlob } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import * as arrow from 'apache-arrow';
 import * as pw from 'parquet-wasm';
@@ -12,6 +11,7 @@ import { parseSchema } from './arrow-ffi.js';
 import { forEachRowGroup } from './parquet-groups.js';
 import { IngestError } from './errors.js';
 import { checkInputFile } from './input-file.js';
+import { openFileAsBlob, type OpenFileBlob } from './range-blob.js';
 
 export type ColumnarFormat = 'parquet' | 'arrow';
 
@@ -37,12 +37,7 @@ export async function readBatches(file: string, format: ColumnarFormat, c: Batch
 /** Rows of a Parquet file, from its footer (nothing else is read). */
 export async function parquetRows(file: string): Promise<number> {
   await checkInputFile(file);
-  const pf = await openParquet(file);
-  try {
-    return pf.metadata().fileMetadata().numRows();
-  } finally {
-    pf.free();
-  }
+  return withParquet(file, async (pf) => pf.metadata().fileMetadata().numRows());
 }
 
 /** Rows of several Parquet files together, from their footers. */
@@ -52,23 +47,33 @@ export async function parquetRowsOf(files: readonly string[]): Promise<number> {
   return rows;
 }
 
-async function openParquet(file: string): Promise<pw.ParquetFile> {
-  let blob: Blob;
+/** Runs `use` on the open Parquet file, then frees the reader and closes the file. */
+async function withParquet<T>(file: string, use: (pf: pw.ParquetFile) => Promise<T>): Promise<T> {
+  let opened: OpenFileBlob;
   try {
-    blob = await openAsBlob(file);
+    opened = await openFileAsBlob(file);
   } catch (err) {
     throw new IngestError(`${file}: cannot open: ${reason(err)}`, file);
   }
   try {
-    return await pw.ParquetFile.fromFile(blob);
-  } catch (err) {
-    throw new IngestError(`${file}: not a readable Parquet file (truncated or corrupt?): ${reason(err)}`, file);
+    let pf: pw.ParquetFile;
+    try {
+      pf = await pw.ParquetFile.fromFile(opened.blob);
+    } catch (err) {
+      throw new IngestError(`${file}: not a readable Parquet file (truncated or corrupt?): ${reason(err)}`, file);
+    }
+    try {
+      return await use(pf);
+    } finally {
+      pf.free();
+    }
+  } finally {
+    await opened.close();
   }
 }
 
 async function parquetBatches(file: string, c: BatchConsumer): Promise<number> {
-  const pf = await openParquet(file);
-  try {
+  return withParquet(file, async (pf) => {
     const ffiSchema = pf.schema().intoFFI();
     let fieldNames: string[];
     try {
@@ -87,9 +92,7 @@ async function parquetBatches(file: string, c: BatchConsumer): Promise<number> {
       (g, err) => new IngestError(`${file}: row group ${g}: cannot read (truncated or corrupt?): ${reason(err)}`, file),
     );
     return rows;
-  } finally {
-    pf.free();
-  }
+  });
 }
 
 async function arrowBatches(file: string, c: BatchConsumer): Promise<number> {

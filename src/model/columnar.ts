@@ -8,7 +8,7 @@
  */
 import * as arrow from 'apache-arrow';
 import * as pw from 'parquet-wasm';
-import { bytesAsBlob } from '../data/bytes-blob.js';
+import { bytesAsBlob } from '../data/range-blob.js';
 import { forEachRowGroup } from '../data/parquet-groups.js';
 import { encodeParquetPieces } from '../data/parquet-stream.js';
 import type { Utf8Collector } from '../data/utf8-vector.js';
