@@ -14,6 +14,7 @@ import type { EventLog, IdDictionary } from '../types.js';
 import { eventHash, findDuplicates } from './find-duplicates.js';
 import type { EventRule } from './ingest-report.js';
 import type { ReportBuilder } from './ingest-report.js';
+import { largeArray } from '../util/large-array.js';
 
 export interface EventRuleOptions {
   /** Events after this epoch ms are `future_timestamp`. */
@@ -32,13 +33,11 @@ export interface OptionalColumns {
   context: boolean;
 }
 
-function grownInt32(a: Int32Array, n: number): Int32Array {
-  const g = new Int32Array(n);
-  g.set(a);
-  return g;
-}
-function grownFloat32(a: Float32Array, n: number): Float32Array {
-  const g = new Float32Array(n);
+type Column = Int32Array | Float32Array | Float64Array | Uint8Array;
+
+/** A copy of `a` in a new array of `n` elements (on huge pages when large). */
+function grown<T extends Column>(a: T, n: number): T {
+  const g = largeArray(a.constructor as new (length: number) => T, n);
   g.set(a);
   return g;
 }
@@ -74,19 +73,19 @@ export class EventCollector {
   ) {
     const cap = Math.max(16, Math.ceil(capacityHint));
     this.capacity = cap;
-    this.user = new Int32Array(cap);
-    this.track = new Int32Array(cap);
-    this.timestamp = new Float64Array(cap);
-    this.kind = new Uint8Array(cap);
-    this.msPlayed = new Float32Array(cap);
-    if (columns.duration) this.durationMs = new Float32Array(cap);
-    if (columns.artist) this.artist = new Int32Array(cap);
-    if (columns.context) this.context = new Int32Array(cap);
+    this.user = largeArray(Int32Array, cap);
+    this.track = largeArray(Int32Array, cap);
+    this.timestamp = largeArray(Float64Array, cap);
+    this.kind = largeArray(Uint8Array, cap);
+    this.msPlayed = largeArray(Float32Array, cap);
+    if (columns.duration) this.durationMs = largeArray(Float32Array, cap);
+    if (columns.artist) this.artist = largeArray(Int32Array, cap);
+    if (columns.context) this.context = largeArray(Int32Array, cap);
     let slots = 1024;
     if (!deferred) while (slots < cap * 2) slots *= 2;
     this.slots = new Int32Array(deferred ? 0 : 2 * slots);
     this.mask = slots - 1;
-    this.where = new Int32Array(deferred ? cap : 0);
+    this.where = largeArray(Int32Array, deferred ? cap : 0);
     this.maxTs = rules.asOf ?? Infinity;
     this.minTs = rules.minEpochMs;
   }
@@ -185,7 +184,7 @@ export class EventCollector {
   /** Removes the events at the given ascending indices, keeping the order of the rest. */
   private remove(drop: Int32Array): void {
     const n = this.length;
-    const cols: (Int32Array | Float32Array | Float64Array | Uint8Array | undefined)[] = [
+    const cols: (Column | undefined)[] = [
       this.user,
       this.track,
       this.timestamp,
@@ -209,19 +208,15 @@ export class EventCollector {
 
   private grow(): void {
     const cap = this.capacity * 2;
-    this.user = grownInt32(this.user, cap);
-    this.track = grownInt32(this.track, cap);
-    const ts = new Float64Array(cap);
-    ts.set(this.timestamp);
-    this.timestamp = ts;
-    const kind = new Uint8Array(cap);
-    kind.set(this.kind);
-    this.kind = kind;
-    this.msPlayed = grownFloat32(this.msPlayed, cap);
-    if (this.durationMs) this.durationMs = grownFloat32(this.durationMs, cap);
-    if (this.artist) this.artist = grownInt32(this.artist, cap);
-    if (this.context) this.context = grownInt32(this.context, cap);
-    if (this.deferred) this.where = grownInt32(this.where, cap);
+    this.user = grown(this.user, cap);
+    this.track = grown(this.track, cap);
+    this.timestamp = grown(this.timestamp, cap);
+    this.kind = grown(this.kind, cap);
+    this.msPlayed = grown(this.msPlayed, cap);
+    if (this.durationMs) this.durationMs = grown(this.durationMs, cap);
+    if (this.artist) this.artist = grown(this.artist, cap);
+    if (this.context) this.context = grown(this.context, cap);
+    if (this.deferred) this.where = grown(this.where, cap);
     this.capacity = cap;
   }
 
