@@ -1,7 +1,7 @@
 /**
  * The first check of every reader: the input is an existing regular file. Node's own errors are
- * unhelpful here (openAsBlob says only "Unable to open file as blob"; a directory opens fine and
- * fails later with an EISDIR that names no file), so the reason is stated with the file name.
+ * unhelpful here (a directory opens fine and fails later with an EISDIR that names no file; a
+ * file Blob said only "Unable to open file as blob"), so the reason is stated with the file name.
  */
 import { stat } from 'node:fs/promises';
 import { IngestError } from './errors.js';
