@@ -25,9 +25,9 @@ struct CgLane {
   bool resident = false, active = false;
   float rsold = 0.f;
   std::vector<float> r, wide;  // wide: gemv_t_acc's accumulator sets
-  Scratch<float> t;            // Z·v of the current piece, written before it is read
+  Scratch<float> t;            // Z·v of the current piece, written before it is read (split products only)
   CgLane(const AlsProblem& p, std::size_t max_entries) : g(p, max_entries), r(p.k), wide(t_acc_sets(p.k) * p.k) {
-    t.reset(g.capacity);
+    if (!uses_fused_pass(p.k)) t.reset(g.capacity);
   }
 };
 
@@ -48,7 +48,7 @@ inline void cg_pass(const AlsProblem& p, CgLane& L, const float* v, float* acc) 
     const std::size_t n = std::min(piece, L.len - first);
     if (!L.resident) L.g.load(p, L.u, first, n);
 #if defined(__AVX512F__) && defined(__AVX512VL__)
-    if (k <= 64) {  // rows read once (fused_pass)
+    if (uses_fused_pass(k)) {  // rows read once
       fused_pass<Residual>(L.g.Z.data(), n, k, v, L.g.w.data(), L.g.cp.data(), wide);
       continue;
     }

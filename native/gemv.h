@@ -272,6 +272,16 @@ inline void fused_pass(const float* Z, std::size_t rows, std::size_t k, const fl
 }
 #endif
 
+/** Whether a CG pass at this k reads its rows once (fused_pass) rather than in two products. */
+inline bool uses_fused_pass(std::size_t k) {
+#if defined(__AVX512F__) && defined(__AVX512VL__)
+  return k <= 64;
+#else
+  (void)k;
+  return false;
+#endif
+}
+
 /** Rows solved together by CG: the gram is read once per group instead of once per row. */
 constexpr std::size_t kCgLanes = 4;
 
