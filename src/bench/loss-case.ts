@@ -4,7 +4,7 @@
  * then, on a small matrix, compares both against a float64 trainer run from the same start.
  */
 import { implicitLoss } from '../native/index.js';
-import { transposeCsr } from '../data/csr.js';
+import { transposeCsr } from '../data/csr-transpose.js';
 import { trainAls } from '../train/als.js';
 import { confidenceFromWeights } from '../train/confidence.js';
 import { fillRandom } from '../train/init.js';

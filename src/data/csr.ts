@@ -142,22 +142,3 @@ function sumInOrder(v: Float32Array, slot: Int32Array, size: number): Float32Arr
   for (let p = 0; p < v.length; p++) out[slot[p]] += v[p];
   return out;
 }
-
-/** Transpose a CSR matrix (rows × cols → cols × rows), keeping value channels aligned. */
-export function transposeCsr(m: CsrMatrix): CsrMatrix {
-  const nnz = m.indices.length;
-  const indptr = new Int32Array(m.cols + 1);
-  for (let p = 0; p < nnz; p++) indptr[m.indices[p] + 1]++;
-  for (let c = 0; c < m.cols; c++) indptr[c + 1] += indptr[c];
-  const fill = indptr.slice(0, m.cols);
-  const indices = largeArray(Int32Array, nnz);
-  const values = m.values.map(() => largeArray(Float32Array, nnz));
-  for (let r = 0; r < m.rows; r++) {
-    for (let p = m.indptr[r]; p < m.indptr[r + 1]; p++) {
-      const dst = fill[m.indices[p]]++;
-      indices[dst] = r;
-      for (let k = 0; k < values.length; k++) values[k][dst] = m.values[k][p];
-    }
-  }
-  return { rows: m.cols, cols: m.rows, indptr, indices, values };
-}

@@ -1,6 +1,7 @@
 /** Ingest: listening logs and play counts from CSV/TSV, Parquet and Arrow into typed columns. */
 export { Dictionary } from './dictionary.js';
-export { buildCsr, transposeCsr, type CsrMatrix } from './csr.js';
+export { buildCsr, type CsrMatrix } from './csr.js';
+export { transposeCsr } from './csr-transpose.js';
 export { IngestError, MissingColumnError, formatLocation } from './errors.js';
 export {
   EVENT_RULES,

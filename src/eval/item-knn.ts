@@ -2,7 +2,8 @@
  * Item-based k-nearest-neighbours (cosine over the users × items matrix). The similarities are
  * found sparsely (see item-neighbours.ts): cost Σ_u |items(u)|², not items².
  */
-import { transposeCsr, type CsrMatrix } from '../data/csr.js';
+import type { CsrMatrix } from '../data/csr.js';
+import { transposeCsr } from '../data/csr-transpose.js';
 import type { Interactions } from '../types.js';
 import { sharedArray, toShared } from '../util/shared-memory.js';
 import { createWorkerPool, defaultThreads } from '../util/worker-pool.js';

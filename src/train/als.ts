@@ -7,6 +7,7 @@
 import type { Piscina } from 'piscina';
 import { gramAsync, lossFromParts, type AlsHalfStepArgs, type LossArgs, type LossParts } from '../native/index.js';
 import type { Interactions, IterationInfo } from '../types.js';
+import { transposeCsr } from '../data/csr-transpose.js';
 import { confidenceFromWeights } from './confidence.js';
 import { fillRandom } from './init.js';
 import type { ResolvedTrainOptions } from './options.js';
@@ -184,28 +185,10 @@ async function computeLoss(
   return lossFromParts(parts, m, itemFactors.length / opts.factors, nnz, opts.regularization).normalized;
 }
 
-/**
- * The item-major (transposed) CSR with its preference and confidence, in shared memory. A
- * counting sort by column: within a column, rows stay in increasing order.
- */
+/** The item-major (transposed) CSR with its preference and confidence, in shared memory. */
 function transposeToShared(rows: number, cols: number, indptr: Int32Array, indices: Int32Array, pref: Float32Array, conf: Float32Array) {
-  const nnz = indices.length;
-  const outPtr = sharedArray(Int32Array, cols + 1);
-  for (let p = 0; p < nnz; p++) outPtr[indices[p] + 1]++;
-  for (let c = 0; c < cols; c++) outPtr[c + 1] += outPtr[c];
-  const fill = outPtr.slice(0, cols);
-  const outIdx = sharedArray(Int32Array, nnz);
-  const outPref = sharedArray(Float32Array, nnz);
-  const outConf = sharedArray(Float32Array, nnz);
-  for (let r = 0; r < rows; r++) {
-    for (let p = indptr[r]; p < indptr[r + 1]; p++) {
-      const dst = fill[indices[p]]++;
-      outIdx[dst] = r;
-      outPref[dst] = pref[p];
-      outConf[dst] = conf[p];
-    }
-  }
-  return { indptr: outPtr, indices: outIdx, pref: outPref, conf: outConf };
+  const t = transposeCsr({ rows, cols, indptr, indices, values: [pref, conf] }, sharedArray);
+  return { indptr: t.indptr, indices: t.indices, pref: t.values[0], conf: t.values[1] };
 }
 
 /**

@@ -62,7 +62,7 @@ export async function estimateTrainingMemory(input: string, format: 'counts' | '
     items = Math.min(rows, Math.ceil((it.size / sampleRows) * rows));
   }
   const perRow = format === 'events' ? 48 : 24; // columnar ingest arrays + aggregation scratch
-  const csr = rows * 2 * 16; // user- and item-major CSR with pref and confidence
+  const csr = rows * 2 * 16; // user- and item-major CSR with pref and confidence (12 bytes each), and the transpose's 8 of scratch
   const factorsBytes = (users + items) * factors * 4 * 2; // factors + a copy when saving
   const ids = (users + items) * 96; // id strings and dictionary maps
   const runtime = 150 << 20; // Node, the addon, worker threads

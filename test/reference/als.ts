@@ -5,6 +5,7 @@
  * transpose for the item half-step.
  */
 import type { RandomCsr } from './random.js';
+import { onePassTranspose } from './order.js';
 
 /** G = YᵀY (k×k) in float64. */
 export function gramRef(Y: ArrayLike<number>, k: number): Float64Array {
@@ -208,22 +209,6 @@ export function topKRef(
 
 /** The transpose of a CSR (cols×rows), entries carried along, indices sorted within each row. */
 export function transposeCsr(csr: RandomCsr): RandomCsr {
-  const { rows, cols } = csr;
-  const nnz = csr.indptr[rows];
-  const indptr = new Int32Array(cols + 1);
-  for (let e = 0; e < nnz; e++) indptr[csr.indices[e] + 1]++;
-  for (let c = 0; c < cols; c++) indptr[c + 1] += indptr[c];
-  const fill = indptr.slice(0, cols);
-  const indices = new Int32Array(nnz);
-  const pref = new Float32Array(nnz);
-  const conf = new Float32Array(nnz);
-  for (let r = 0; r < rows; r++) {
-    for (let e = csr.indptr[r]; e < csr.indptr[r + 1]; e++) {
-      const at = fill[csr.indices[e]]++;
-      indices[at] = r;
-      pref[at] = csr.pref[e];
-      conf[at] = csr.conf[e];
-    }
-  }
-  return { rows: cols, cols: rows, indptr, indices, pref, conf };
+  const t = onePassTranspose({ rows: csr.rows, cols: csr.cols, indptr: csr.indptr, indices: csr.indices, values: [csr.pref, csr.conf] });
+  return { rows: t.rows, cols: t.cols, indptr: t.indptr, indices: t.indices, pref: t.values[0], conf: t.values[1] };
 }

@@ -1,5 +1,6 @@
 /** Plain reference orderings and CSR building: comparator sorts and maps, no packing. */
 import type { CsrMatrix } from '../../src/data/csr.js';
+import type { ArrayMaker } from '../../src/data/csr-transpose.js';
 import type { KeyField } from '../../src/util/radix-order.js';
 
 /** `order` stably sorted by the compound key (fields[0] most significant). */
@@ -120,4 +121,33 @@ export function countingSortCsr(
     indices: w === n ? outCols : outCols.slice(0, w),
     values: outVals.map((v) => (w === n ? v : v.slice(0, w))),
   };
+}
+
+function plainArray(ctor: Int32ArrayConstructor, length: number): Int32Array;
+function plainArray(ctor: Float32ArrayConstructor, length: number): Float32Array;
+function plainArray(ctor: Int32ArrayConstructor | Float32ArrayConstructor, length: number): Int32Array | Float32Array {
+  return new ctor(length);
+}
+
+/**
+ * The engine's earlier transpose, in one pass: each entry written straight at its transposed place
+ * (a counting sort by column, rows in order within a column). The oracle of transposeCsr and the
+ * baseline of its benchmark; `make` makes the output arrays, as transposeCsr's does.
+ */
+export function onePassTranspose(m: CsrMatrix, make: ArrayMaker = plainArray): CsrMatrix {
+  const nnz = m.indptr[m.rows];
+  const indptr = make(Int32Array, m.cols + 1);
+  for (let e = 0; e < nnz; e++) indptr[m.indices[e] + 1]++;
+  for (let c = 0; c < m.cols; c++) indptr[c + 1] += indptr[c];
+  const fill = indptr.slice(0, m.cols);
+  const indices = make(Int32Array, nnz);
+  const values = m.values.map(() => make(Float32Array, nnz));
+  for (let r = 0; r < m.rows; r++) {
+    for (let e = m.indptr[r]; e < m.indptr[r + 1]; e++) {
+      const at = fill[m.indices[e]]++;
+      indices[at] = r;
+      for (let v = 0; v < values.length; v++) values[v][at] = m.values[v][e];
+    }
+  }
+  return { rows: m.cols, cols: m.rows, indptr, indices, values };
 }

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { blockBitsFor, transposeCsr } from '../../src/data/csr-transpose.js';
+import { sharedArray } from '../../src/util/shared-memory.js';
+import { transposeCsr as transposeRef } from '../reference/als.js';
+import { mulberry32, randomCsr, type RandomCsr } from '../reference/random.js';
+
+const asMatrix = (c: RandomCsr) => ({ rows: c.rows, cols: c.cols, indptr: c.indptr, indices: c.indices, values: [c.pref, c.conf] });
+
+describe('transposeCsr', () => {
+  it('matches the one-pass counting sort for every block size, shape and edge case', () => {
+    const rng = mulberry32(11);
+    const shapes: [number, number, number, number[]?][] = [
+      [0, 5, 0.5],
+      [5, 0, 0.5],
+      [1, 1, 1],
+      [7, 3, 0],
+      [1, 40, 0.9],
+      [40, 1, 0.7, [0, 3, 39]],
+      [200, 300, 0.05, [0, 17, 199]],
+      [300, 7, 0.6],
+    ];
+    for (const [rows, cols, density, emptyRows] of shapes) {
+      const csr = randomCsr(rng, rows, cols, density, { emptyRows });
+      const want = transposeRef(csr);
+      for (const bits of [1, 2, 5, 9, blockBitsFor(csr.indices.length)]) {
+        const got = transposeCsr(asMatrix(csr), undefined, bits);
+        const at = `${rows}×${cols}, block 2^${bits}`;
+        expect([got.rows, got.cols], at).toEqual([cols, rows]);
+        expect(got.indptr, at).toEqual(want.indptr);
+        expect(got.indices, at).toEqual(want.indices);
+        expect(got.values, at).toEqual([want.pref, want.conf]);
+      }
+    }
+  });
+
+  it('carries any number of channels, and makes its arrays with the given maker', () => {
+    const csr = randomCsr(mulberry32(3), 60, 50, 0.2);
+    const want = transposeRef(csr);
+    const none = transposeCsr({ ...asMatrix(csr), values: [] }, undefined, 4);
+    expect(none.indices).toEqual(want.indices);
+    expect(none.values).toEqual([]);
+    const shared = transposeCsr(asMatrix(csr), sharedArray, 4);
+    for (const a of [shared.indptr, shared.indices, ...shared.values]) expect(a.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(shared.indices).toEqual(want.indices);
+    expect(shared.values).toEqual([want.pref, want.conf]);
+  });
+
+  it('cuts about 128 blocks, of 2^10 to 2^24 entries', () => {
+    expect([0, 1, 1e5, 3e7, 1e8, 1e11].map(blockBitsFor)).toEqual([10, 10, 10, 18, 20, 24]);
+  });
+
+  it('refuses an indptr that does not span the entries, rather than leave places unwritten', () => {
+    const csr = asMatrix(randomCsr(mulberry32(5), 4, 4, 0.8));
+    const shifted = Int32Array.from(csr.indptr, (v, i) => (i === 0 ? 1 : v));
+    expect(() => transposeCsr({ ...csr, indptr: shifted })).toThrow(/indptr must have 5 entries from 0 to/);
+    expect(() => transposeCsr({ ...csr, indptr: csr.indptr.subarray(0, 4) })).toThrow(/indptr must have 5 entries/);
+  });
+});
