@@ -3,9 +3,11 @@
  * Parquet and CSV (cached in the temp folder), then times readEvents on each file in its own
  * child process so each format's peak RSS is its own.
  *
- *   tsx bench/ingest.ts [--events 10000000] [--users 100000] [--tracks 200000] [--seed 7] [--runs 1]
- *   tsx bench/ingest.ts --file events.parquet [--file events.csv ...] [--runs 3]
- * prints {events, users, tracks, load_average, parquet: {seconds, cpu_seconds, events_per_s,
+ *   tsx bench/ingest.ts [--events 10000000] [--users 100000] [--tracks 200000] [--seed 7] [--runs 1] [--strict]
+ *   tsx bench/ingest.ts --file events.parquet [--file events.csv ...] [--runs 3] [--strict]
+ * `--strict` reads as `--strict` does (duplicates checked on arrival, in a hash index of every
+ * event kept, rather than all at once afterwards).
+ * prints {events, users, tracks, load_average, strict, parquet: {seconds, cpu_seconds, events_per_s,
  * events_per_cpu_s, peak_rss_mb}, parquet_zstd: {...}, parquet_plain_ids: {...}, csv: {...}}: the
  * median run (by seconds) and, with several runs, the best one and every run's seconds. `parquet`
  * is Snappy-compressed, what Spark and pyarrow write by default; `parquet_zstd` the same rows with
@@ -35,10 +37,10 @@ interface Timing {
   peak_rss_mb: number;
 }
 
-async function child(file: string): Promise<void> {
+async function child(file: string, strict: boolean): Promise<void> {
   const c0 = process.cpuUsage();
   const t0 = performance.now();
-  const { log } = await readEvents(file);
+  const { log } = await readEvents(file, { strict });
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(c0);
   const timing: Timing = {
@@ -52,9 +54,9 @@ async function child(file: string): Promise<void> {
 
 type Run = Timing & { events_per_s: number; events_per_cpu_s: number };
 
-function timeInChild(file: string): Run {
+function timeInChild(file: string, strict: boolean): Run {
   const script = fileURLToPath(import.meta.url);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', script, '--child', file], {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script, '--child', file, ...(strict ? ['--strict'] : [])], {
     cwd: path.resolve(path.dirname(script), '..'),
     encoding: 'utf8',
     maxBuffer: 1 << 20,
@@ -84,21 +86,22 @@ function round(v: number): number {
 }
 
 /** Times reading each given file `runs` times, alternating between the files. */
-function timeFiles(files: string[], runs: number): void {
+function timeFiles(files: string[], runs: number, strict: boolean): void {
   for (const f of files) if (!existsSync(f)) throw new Error(`--file ${f}: no such file`);
   const load = os.loadavg().map((v) => Math.round(v * 100) / 100);
   const timings = files.map((): Run[] => []);
-  for (let r = 0; r < runs; r++) files.forEach((f, i) => timings[i].push(timeInChild(path.resolve(f))));
-  const result = { load_average: load, files: Object.fromEntries(files.map((f, i) => [f, summary(timings[i])])) };
+  for (let r = 0; r < runs; r++) files.forEach((f, i) => timings[i].push(timeInChild(path.resolve(f), strict)));
+  const result = { load_average: load, strict, files: Object.fromEntries(files.map((f, i) => [f, summary(timings[i])])) };
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }
 
 async function main(): Promise<void> {
-  const flags = BenchFlags.parse({ child: 'value', file: 'values', runs: 'value', events: 'value', users: 'value', tracks: 'value', seed: 'value' });
+  const flags = BenchFlags.parse({ child: 'value', file: 'values', runs: 'value', events: 'value', users: 'value', tracks: 'value', seed: 'value', strict: 'switch' });
+  const strict = flags.on('strict');
   const childFile = flags.text('child');
-  if (childFile !== undefined) return child(childFile);
+  if (childFile !== undefined) return child(childFile, strict);
   const files = flags.texts('file');
-  if (files.length > 0) return timeFiles(files, flags.int('runs', 1));
+  if (files.length > 0) return timeFiles(files, flags.int('runs', 1), strict);
   const events = flags.int('events', 10_000_000);
   const users = flags.int('users', 100_000);
   const tracks = flags.int('tracks', 200_000);
@@ -124,12 +127,12 @@ async function main(): Promise<void> {
   const pqPlain: Run[] = [];
   const text: Run[] = [];
   for (let r = 0; r < runs; r++) {
-    pq.push(timeInChild(parquet));
-    pqZstd.push(timeInChild(zstd));
-    pqPlain.push(timeInChild(plain));
-    text.push(timeInChild(csv));
+    pq.push(timeInChild(parquet, strict));
+    pqZstd.push(timeInChild(zstd, strict));
+    pqPlain.push(timeInChild(plain, strict));
+    text.push(timeInChild(csv, strict));
   }
-  const result = { events, users, tracks, load_average: load, parquet: summary(pq), parquet_zstd: summary(pqZstd), parquet_plain_ids: summary(pqPlain), csv: summary(text) };
+  const result = { events, users, tracks, load_average: load, strict, parquet: summary(pq), parquet_zstd: summary(pqZstd), parquet_plain_ids: summary(pqPlain), csv: summary(text) };
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }
 

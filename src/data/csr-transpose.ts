@@ -5,7 +5,7 @@
  * Placing each entry straight at its transposed place writes at random over the whole output: with
  * 300,000 columns nearly every write touches a cache line no recent write touched, and the
  * trainer's 100 M-entry item-major copy spent about 15 s on it. Instead the output is cut into
- * about a hundred blocks: each entry first goes to the next free slot of the block its place falls
+ * about 128 blocks: each entry first goes to the next free slot of the block its place falls
  * in (the blocks fill in sequence, few enough to keep their write positions in cache), and then
  * each block is put in order, its writes at random only within the block.
  */

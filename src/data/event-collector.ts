@@ -83,7 +83,7 @@ export class EventCollector {
     if (columns.context) this.context = largeArray(Int32Array, cap);
     let slots = 1024;
     if (!deferred) while (slots < cap * 2) slots *= 2;
-    this.slots = new Int32Array(deferred ? 0 : 2 * slots);
+    this.slots = largeArray(Int32Array, deferred ? 0 : 2 * slots); // probed at random: huge pages spare page walks
     this.mask = slots - 1;
     this.where = largeArray(Int32Array, deferred ? cap : 0);
     this.maxTs = rules.asOf ?? Infinity;
@@ -222,7 +222,7 @@ export class EventCollector {
 
   private rehash(): void {
     const old = this.slots;
-    const slots = new Int32Array(old.length * 2);
+    const slots = largeArray(Int32Array, old.length * 2);
     const mask = (slots.length >> 1) - 1;
     for (let s = 0; s < old.length; s += 2) {
       const e = old[s + 1];

@@ -35,4 +35,16 @@ describe('bench/ingest.ts --file (smoke)', () => {
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain('missing.parquet: no such file');
   });
+
+  it('reads as --strict does with --strict: a duplicate row then fails the read', () => {
+    const rows = ['user_id,track_id,timestamp,event,ms_played', 'u1,t1,1700000000000,play,1000', 'u2,t1,1700000001000,play,1000', 'u1,t1,1700000000000,play,1000'];
+    const file = path.join(dir, 'dup.csv');
+    writeFileSync(file, rows.join('\n') + '\n');
+    const lenient = bench('--file', file);
+    expect(lenient.status, lenient.stderr).toBe(0);
+    expect(JSON.parse(lenient.stdout)).toMatchObject({ strict: false, files: { [file]: { events: 2 } } });
+    const strict = bench('--file', file, '--strict');
+    expect(strict.status).not.toBe(0);
+    expect(strict.stderr).toMatch(/dup\.csv:4: duplicate_event/);
+  });
 });
