@@ -13,6 +13,7 @@
 import os from 'node:os';
 import { buildCsr, type CsrMatrix } from '../src/data/csr.js';
 import { transposeCsr } from '../src/data/csr-transpose.js';
+import { summarize } from '../src/bench/stats.js';
 import { sharedArray } from '../src/util/shared-memory.js';
 import { onePassTranspose } from '../test/reference/order.js';
 import { BenchFlags } from './args.js';
@@ -31,10 +32,11 @@ function timed(f: () => CsrMatrix): { seconds: number; out: CsrMatrix } {
   return { seconds: (performance.now() - t0) / 1000, out };
 }
 
+/** Median, min and max of the timings, to the millisecond. */
 function stats(xs: number[]): { median: number; min: number; max: number } {
-  const s = [...xs].sort((a, b) => a - b);
+  const { median, min, max } = summarize(xs);
   const r = (v: number): number => Math.round(v * 1000) / 1000;
-  return { median: r(s[(s.length - 1) >> 1]), min: r(s[0]), max: r(s[s.length - 1]) };
+  return { median: r(median), min: r(min), max: r(max) };
 }
 
 const bytesOf = (a: Int32Array | Float32Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);

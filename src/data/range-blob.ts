@@ -9,11 +9,15 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 
-/** The common part: a range [start, end) of some source, sliced as Blob.slice does. */
-abstract class RangeBlob {
+/** Where a blob's bytes come from: a copy of [start, end) in an ArrayBuffer of its own. */
+type ReadRange = (start: number, end: number) => Promise<ArrayBuffer>;
+
+/** A range [start, end) of a source, sliced as Blob.slice does. */
+class RangeBlob {
   constructor(
-    protected readonly start: number,
-    protected readonly end: number,
+    private readonly read: ReadRange,
+    private readonly start: number,
+    private readonly end: number,
   ) {}
 
   get size(): number {
@@ -24,64 +28,40 @@ abstract class RangeBlob {
   slice(start = 0, end = this.size): RangeBlob {
     const at = (p: number): number => Math.min(this.size, Math.max(0, p < 0 ? this.size + p : p));
     const a = at(start);
-    return this.range(this.start + a, this.start + Math.max(a, at(end)));
+    return new RangeBlob(this.read, this.start + a, this.start + Math.max(a, at(end)));
   }
 
-  /** The bytes of the range in an ArrayBuffer of their own. */
-  abstract arrayBuffer(): Promise<ArrayBuffer>;
-  /** The same source narrowed to [start, end) of it. */
-  protected abstract range(start: number, end: number): RangeBlob;
+  arrayBuffer(): Promise<ArrayBuffer> {
+    return this.read(this.start, this.end);
+  }
 }
 
-class BytesBlob extends RangeBlob {
-  constructor(
-    private readonly bytes: Uint8Array,
-    start: number,
-    end: number,
-  ) {
-    super(start, end);
-  }
-
-  protected range(start: number, end: number): BytesBlob {
-    return new BytesBlob(this.bytes, start, end);
-  }
-
-  /** A copy (a Buffer's `slice` would be a view). */
-  async arrayBuffer(): Promise<ArrayBuffer> {
-    const out = new Uint8Array(this.size);
-    out.set(this.bytes.subarray(this.start, this.end));
+/** A copy of the range (a Buffer's `slice` would be a view). */
+function readBytes(bytes: Uint8Array): ReadRange {
+  return async (start, end) => {
+    const out = new Uint8Array(end - start);
+    out.set(bytes.subarray(start, end));
     return out.buffer;
-  }
+  };
 }
 
-class FileBlob extends RangeBlob {
-  constructor(
-    private readonly fh: FileHandle,
-    start: number,
-    end: number,
-  ) {
-    super(start, end);
-  }
-
-  protected range(start: number, end: number): FileBlob {
-    return new FileBlob(this.fh, start, end);
-  }
-
-  async arrayBuffer(): Promise<ArrayBuffer> {
-    const out = new Uint8Array(this.size);
+/** Positioned reads of the range into a buffer of its size. */
+function readFile(fh: FileHandle): ReadRange {
+  return async (start, end) => {
+    const out = new Uint8Array(end - start);
     for (let done = 0; done < out.length; ) {
-      const { bytesRead } = await this.fh.read(out, done, out.length - done, this.start + done);
+      const { bytesRead } = await fh.read(out, done, out.length - done, start + done);
       // As Node's file Blobs do, a file cut short since it was opened is an error, not short data.
-      if (bytesRead === 0) throw new Error(`the file ended at byte ${this.start + done} while reading up to byte ${this.end}: was it changed while being read?`);
+      if (bytesRead === 0) throw new Error(`the file ended at byte ${start + done} while reading up to byte ${end}: was it changed while being read?`);
       done += bytesRead;
     }
     return out.buffer;
-  }
+  };
 }
 
 /** Bytes already in memory as a Blob. */
 export function bytesAsBlob(bytes: Uint8Array): Blob {
-  return new BytesBlob(bytes, 0, bytes.length) as unknown as Blob;
+  return new RangeBlob(readBytes(bytes), 0, bytes.length) as unknown as Blob;
 }
 
 /** An open file as a Blob of its bytes at opening; `close` it once nothing reads the blob. */
@@ -95,7 +75,7 @@ export async function openFileAsBlob(file: string): Promise<OpenFileBlob> {
   const fh = await open(file, 'r');
   try {
     const { size } = await fh.stat();
-    return { blob: new FileBlob(fh, 0, size) as unknown as Blob, close: () => fh.close() };
+    return { blob: new RangeBlob(readFile(fh), 0, size) as unknown as Blob, close: () => fh.close() };
   } catch (err) {
     await fh.close();
     throw err;
