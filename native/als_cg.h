@@ -39,6 +39,10 @@ struct CgLane {
 template <bool Residual>
 inline void cg_pass(const AlsProblem& p, CgLane& L, const float* v, float* acc) {
   const std::size_t k = p.k, piece = L.piece, sets = t_acc_sets(k);
+#if defined(__AVX512F__) && defined(__AVX512VL__)
+  if (L.resident && uses_fused_pass(k))  // one read of the gathered row, its sets kept in registers
+    return fused_pass<Residual, true>(L.g.Z.data(), L.len, k, v, L.g.w.data(), L.g.cp.data(), acc);
+#endif
   float* wide = sets == 1 ? acc : L.wide.data();
   if (sets > 1) {
     std::copy(acc, acc + k, wide);

@@ -219,13 +219,17 @@ inline __m128 sum_rows16(const __m512* a) {
 
 /**
  * gemv_rows, then h, then gemv_t_acc in one read of Z, for k ≤ 16·C ≤ 64 with R = t_acc_sets(k)
- * accumulator sets: out_set(j mod R) += h_j Z_j with h_j = cp_j − w_j (Z_j·v) (Residual) or
+ * accumulator sets: set(j mod R) += h_j Z_j with h_j = cp_j − w_j (Z_j·v) (Residual) or
  * w_j (Z_j·v). At such k a row is at most four registers, and the split products load every row
  * twice for two FMAs a register, so the loads bound the loop; here a row's registers serve its dot
  * and its update. Rows go R at a time, a short last block padded with zero rows that add exact
  * zeros, so every row's sequence is the same wherever it falls.
+ *
+ * Pieces of a longer row keep the sets in `out` (R k-vectors) between calls. With Whole, Z is a
+ * whole row and `out` one k-vector: the sets start as (out, 0, …) and are added up in order into
+ * it at the end, as fold_t_acc_sets would, without a trip through memory.
  */
-template <bool Residual, int C, int R>
+template <bool Residual, int C, int R, bool Whole>
 inline void fused_pass_small(const float* Z, std::size_t rows, std::size_t k, const float* v, const float* w,
                              const float* cp, float* out) {
   static_assert(C >= 1 && C <= 4 && (R == 2 || R == 4) && C * R <= 8, "rows of a block stay in registers");
@@ -234,14 +238,17 @@ inline void fused_pass_small(const float* Z, std::size_t rows, std::size_t k, co
   for (int c = 0; c < C; ++c) {
     m[c] = lanes16(k - 16 * c);
     vv[c] = _mm512_maskz_loadu_ps(m[c], v + 16 * c);
-    for (int q = 0; q < R; ++q) acc[q][c] = _mm512_maskz_loadu_ps(m[c], out + q * k + 16 * c);
+    for (int q = 0; q < R; ++q)
+      acc[q][c] = Whole && q > 0 ? _mm512_setzero_ps() : _mm512_maskz_loadu_ps(m[c], out + (Whole ? 0 : q * k) + 16 * c);
   }
   for (std::size_t j = 0; j < rows; j += R) {
+    // Padding rows load as zeros through their masks rather than a branch, which would make the
+    // compiler keep the accumulators in memory.
     const std::size_t n = std::min<std::size_t>(R, rows - j);
     __m512 z[R][C], a[R];
     for (std::size_t r = 0; r < R; ++r) {
-      for (int c = 0; c < C; ++c)
-        z[r][c] = r < n ? _mm512_maskz_loadu_ps(m[c], Z + (j + r) * k + 16 * c) : _mm512_setzero_ps();
+      const __mmask16 row = r < n ? __mmask16(0xFFFF) : __mmask16(0);
+      for (int c = 0; c < C; ++c) z[r][c] = _mm512_maskz_loadu_ps(m[c] & row, Z + (j + r) * k + 16 * c);
       a[r] = _mm512_mul_ps(z[r][0], vv[0]);
       for (int c = 1; c < C; ++c) a[r] = _mm512_fmadd_ps(z[r][c], vv[c], a[r]);
     }
@@ -255,19 +262,26 @@ inline void fused_pass_small(const float* Z, std::size_t rows, std::size_t k, co
       for (int c = 0; c < C; ++c) acc[r][c] = _mm512_fmadd_ps(b, z[r][c], acc[r][c]);
     }
   }
-  for (int q = 0; q < R; ++q)
-    for (int c = 0; c < C; ++c) _mm512_mask_storeu_ps(out + q * k + 16 * c, m[c], acc[q][c]);
+  for (int c = 0; c < C; ++c) {
+    if (Whole) {
+      __m512 s = acc[0][c];
+      for (int q = 1; q < R; ++q) s = _mm512_add_ps(s, acc[q][c]);
+      _mm512_mask_storeu_ps(out + 16 * c, m[c], s);
+    } else {
+      for (int q = 0; q < R; ++q) _mm512_mask_storeu_ps(out + q * k + 16 * c, m[c], acc[q][c]);
+    }
+  }
 }
 
 /** fused_pass_small for any k ≤ 64 (the accumulator sets t_acc_sets gives). */
-template <bool Residual>
+template <bool Residual, bool Whole = false>
 inline void fused_pass(const float* Z, std::size_t rows, std::size_t k, const float* v, const float* w, const float* cp,
                        float* out) {
   switch ((k + 15) / 16) {
-    case 1: return fused_pass_small<Residual, 1, 4>(Z, rows, k, v, w, cp, out);
-    case 2: return fused_pass_small<Residual, 2, 4>(Z, rows, k, v, w, cp, out);
-    case 3: return fused_pass_small<Residual, 3, 2>(Z, rows, k, v, w, cp, out);
-    default: return fused_pass_small<Residual, 4, 2>(Z, rows, k, v, w, cp, out);
+    case 1: return fused_pass_small<Residual, 1, 4, Whole>(Z, rows, k, v, w, cp, out);
+    case 2: return fused_pass_small<Residual, 2, 4, Whole>(Z, rows, k, v, w, cp, out);
+    case 3: return fused_pass_small<Residual, 3, 2, Whole>(Z, rows, k, v, w, cp, out);
+    default: return fused_pass_small<Residual, 4, 2, Whole>(Z, rows, k, v, w, cp, out);
   }
 }
 #endif
