@@ -3,6 +3,7 @@
  * their values; columns come out sorted within each row, which the native kernels require.
  */
 import { bitsFor, sortPacked } from '../util/radix-order.js';
+import { takeArray, type ArrayPool } from '../util/array-pool.js';
 import { largeArray } from '../util/large-array.js';
 
 export interface CsrMatrix {
@@ -44,19 +45,22 @@ export function buildCsr(
  * As buildCsr, for evidence of two kinds in one signed channel: the merged entry's values[0] sums
  * the values ≥ 0 and values[1] the magnitudes of those < 0 (in the same order as two separate
  * channels would be summed, so the sums are the same bits). One channel can travel through the
- * sort; two would have to be read through the sorted order, at random.
+ * sort; two would have to be read through the sorted order, at random. With a `pool`, the sort's
+ * scratch comes from it and goes back to it; the result's arrays come from it too, and the caller
+ * gives them back once done with them.
  */
-export function buildSignedCsr(rows: number, cols: number, rowIdx: Int32Array, colIdx: Int32Array, signed: Float32Array): CsrMatrix {
+export function buildSignedCsr(rows: number, cols: number, rowIdx: Int32Array, colIdx: Int32Array, signed: Float32Array, pool?: ArrayPool): CsrMatrix {
   if (signed.length !== rowIdx.length) throw new RangeError(`buildSignedCsr: signed has length ${signed.length}, expected ${rowIdx.length}`);
-  const cells = sortedCells('buildSignedCsr', rows, cols, rowIdx, colIdx, wordsOf(signed));
+  const cells = sortedCells('buildSignedCsr', rows, cols, rowIdx, colIdx, wordsOf(signed), pool);
   const v = floatsOf(cells.order);
-  const pos = largeArray(Float32Array, cells.size);
-  const neg = largeArray(Float32Array, cells.size);
+  const pos = takeArray(pool, Float32Array, cells.size);
+  const neg = takeArray(pool, Float32Array, cells.size);
   for (let p = 0; p < v.length; p++) {
     const x = v[p];
     if (x >= 0) pos[cells.slot[p]] += x;
     else neg[cells.slot[p]] += -x;
   }
+  pool?.give(cells.order, cells.slot);
   return matrix(rows, cols, cells, [pos, neg]);
 }
 
@@ -71,7 +75,7 @@ interface SortedCells {
   size: number;
 }
 
-function sortedCells(caller: string, rows: number, cols: number, rowIdx: Int32Array, colIdx: Int32Array, carry?: Int32Array): SortedCells {
+function sortedCells(caller: string, rows: number, cols: number, rowIdx: Int32Array, colIdx: Int32Array, carry?: Int32Array, pool?: ArrayPool): SortedCells {
   const n = rowIdx.length;
   if (colIdx.length !== n) throw new RangeError(`${caller}: colIdx has length ${colIdx.length}, expected ${n}`);
   for (let e = 0; e < n; e++) {
@@ -87,18 +91,19 @@ function sortedCells(caller: string, rows: number, cols: number, rowIdx: Int32Ar
   for (let r = 0; r < rows; r++) rowStart[r + 1] += rowStart[r];
   // A stable sort by (row, column) keeps duplicates adjacent in input order, so the merged sums
   // are deterministic. The column is the low bits of the sorted packed key.
-  const { order, lo } = sortPacked(
+  const { order, lo, hi } = sortPacked(
     n,
     [
       { key: rowIdx, buckets: rows },
       { key: colIdx, buckets: cols },
     ],
     carry,
+    pool,
   );
   const colMask = 2 ** bitsFor(cols) - 1;
   const indptr = new Int32Array(rows + 1);
-  const outCols = largeArray(Int32Array, n);
-  const slot = largeArray(Int32Array, n);
+  const outCols = takeArray(pool, Int32Array, n, { zeroed: false });
+  const slot = takeArray(pool, Int32Array, n, { zeroed: false });
   let w = 0;
   for (let r = 0; r < rows; r++) {
     const start = w;
@@ -112,6 +117,7 @@ function sortedCells(caller: string, rows: number, cols: number, rowIdx: Int32Ar
     }
     indptr[r + 1] = w;
   }
+  pool?.give(lo, hi);
   return { order, slot, indptr, cols: outCols, size: w };
 }
 

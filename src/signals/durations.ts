@@ -7,6 +7,7 @@
  * 31-second streams (a farm's target) is not taken for a 31-second track.
  */
 import { EVENT_CODE, type EventLog } from '../types.js';
+import { largeArray } from '../util/large-array.js';
 
 /** No track is estimated shorter than this: above the paid-stream window of farm plays. */
 export const MIN_ESTIMATED_DURATION_MS = 45_000;
@@ -28,7 +29,7 @@ export function withEstimatedDurations(log: EventLog): { log: EventLog; estimate
     const ms = log.msPlayed[e];
     if (log.kind[e] === EVENT_CODE.play && ms > longest[log.track[e]]) longest[log.track[e]] = ms;
   }
-  const durationMs = new Float32Array(n);
+  const durationMs = largeArray(Float32Array, n);
   let estimated = 0;
   for (let e = 0; e < n; e++) {
     if (given && given[e] > 0) {

@@ -16,7 +16,7 @@ import type { SignalsReport, SignalsTotals } from './report.js';
 import { flagTracks } from './track-flags.js';
 import { accountTrust } from './trust.js';
 import { withEstimatedDurations } from './durations.js';
-import { largeArray } from '../util/large-array.js';
+import { ArrayPool, takeArray } from '../util/array-pool.js';
 
 export { loadSignalsConfig, resolveSignalsConfig, defaultSignalsConfig, signalsConfigSchema } from './config.js';
 export type { SignalsConfig, SignalsConfigInput } from './config.js';
@@ -81,8 +81,9 @@ function dayKeys(
   present: Int32Array,
   minDay: number,
   maxDay: number,
+  pool: ArrayPool,
 ): { day: Int32Array; days: number } {
-  const day = largeArray(Int32Array, timestamp.length);
+  const day = takeArray(pool, Int32Array, timestamp.length, { zeroed: false }); // read only at present events, all written
   if (present.length === 0) return { day, days: 0 };
   if (maxDay - minDay < MAX_DAY_SPAN) {
     for (let i = 0; i < present.length; i++) day[present[i]] = Math.floor(timestamp[present[i]] / DAY_MS) - minDay;
@@ -130,6 +131,8 @@ export function computeSignals(input: EventLog, options: SignalsOptions): Signal
   const users = log.users.size;
   const tracks = log.tracks.size;
   const halfLife = decayHalfLifeDays(config);
+  // Per-event scratch: each step's arrays reuse the memory of the steps before (see array-pool.ts).
+  const pool = new ArrayPool(n);
 
   // Events that count: a finite timestamp not after asOf.
   let future = 0;
@@ -148,14 +151,13 @@ export function computeSignals(input: EventLog, options: SignalsOptions): Signal
       if (d > maxDay) maxDay = d;
     }
   }
-  const present = largeArray(Int32Array, n - future - invalid);
+  const present = takeArray(pool, Int32Array, n - future - invalid, { zeroed: false });
   for (let e = 0, k = 0; e < n; e++) {
     const ts = log.timestamp[e];
     if (Number.isFinite(ts) && ts <= asOf) present[k++] = e;
   }
-  const { day, days } = dayKeys(log.timestamp, present, minDay, maxDay);
-
-  // Plays ordered by (user, track, day) for the cap; playbacks grouped by user for the features.
+  // Account trust from playback behaviour (all present playbacks, capped or not), first: its
+  // grouped columns then go back to the pool before the cap's sort takes its arrays.
   const PLAY = EVENT_CODE.play;
   let playCount = 0;
   let playbackCount = 0;
@@ -164,28 +166,28 @@ export function computeSignals(input: EventLog, options: SignalsOptions): Signal
     if (k === PLAY) playCount++;
     if (isPlayback(k)) playbackCount++;
   }
-  const plays = largeArray(Int32Array, playCount);
-  const playbackEvents = largeArray(Int32Array, playbackCount);
-  for (let i = 0, p = 0, q = 0; i < present.length; i++) {
-    const e = present[i];
-    const k = log.kind[e];
-    if (k === PLAY) plays[p++] = e;
-    if (isPlayback(k)) playbackEvents[q++] = e;
-  }
-  const capped = largeArray(Uint8Array, n);
-  const cappedPlays = markCappedPlays(playCells(log, plays, day, days), config.capPlaysPerTrackPerDay, capped);
-  const exclusions = computeExclusions(log, present, config.artistDislikeMin);
+  const playbackEvents = takeArray(pool, Int32Array, playbackCount, { zeroed: false });
+  for (let i = 0, q = 0; i < present.length; i++) if (isPlayback(log.kind[present[i]])) playbackEvents[q++] = present[i];
+  const { judged, accountTracks } = judgeAccounts(log, playbackEvents, config, pool);
+  pool.give(playbackEvents);
 
-  // Account trust from playback behaviour (all present playbacks, capped or not).
-  const { judged, accountTracks } = judgeAccounts(log, playbackEvents, config);
+  // Plays ordered by (user, track, day) for the cap.
+  const { day, days } = dayKeys(log.timestamp, present, minDay, maxDay, pool);
+  const plays = takeArray(pool, Int32Array, playCount, { zeroed: false });
+  for (let i = 0, p = 0; i < present.length; i++) if (log.kind[present[i]] === PLAY) plays[p++] = present[i];
+  const capped = takeArray(pool, Uint8Array, n);
+  const cells = playCells(log, plays, day, days, pool);
+  const cappedPlays = markCappedPlays(cells, config.capPlaysPerTrackPerDay, capped);
+  pool.give(cells.order, cells.starts, plays, day);
+  const exclusions = computeExclusions(log, present, config.artistDislikeMin);
   const trust = judged.trust;
 
   // Per-event evidence after decay: positive ≥ 0, negative < 0, split into two channels again
   // when the entries merge.
   const used = present.length - cappedPlays;
-  const rows = largeArray(Int32Array, used);
-  const cols = largeArray(Int32Array, used);
-  const signed = largeArray(Float32Array, used);
+  const rows = takeArray(pool, Int32Array, used, { zeroed: false });
+  const cols = takeArray(pool, Int32Array, used, { zeroed: false });
+  const signed = takeArray(pool, Float32Array, used, { zeroed: false });
   let earlySkips = 0;
   let otherEvents = 0;
   const OTHER = EVENT_CODE.other;
@@ -202,14 +204,19 @@ export function computeSignals(input: EventLog, options: SignalsOptions): Signal
     signed[k] = decayed;
     k++;
   }
-  const summed = buildSignedCsr(users, tracks, rows, cols, signed);
+  pool.give(present);
+  const summed = buildSignedCsr(users, tracks, rows, cols, signed, pool);
+  pool.give(rows, cols, signed);
 
   // Net the evidence per entry, scale by trust, drop accounts judged not human.
   const nnz = summed.indices.length;
+  // The results reuse scratch too (every place up to w is written); taking them fresh would add
+  // their size to the stage's peak while the pool still holds its buffers.
+  const output = { zeroed: false, room: false };
   const indptr = new Int32Array(users + 1);
-  const indices = largeArray(Int32Array, nnz);
-  const pref = largeArray(Float32Array, nnz);
-  const weight = largeArray(Float32Array, nnz);
+  const indices = pool.take(Int32Array, nnz, output);
+  const pref = pool.take(Float32Array, nnz, output);
+  const weight = pool.take(Float32Array, nnz, output);
   let w = 0;
   let positive = 0;
   let negative = 0;
@@ -238,13 +245,14 @@ export function computeSignals(input: EventLog, options: SignalsOptions): Signal
     }
     indptr[u + 1] = w;
   }
+  pool.give(summed.indices, ...summed.values);
   const interactions: Interactions = {
     users: log.users,
     items: log.tracks,
     indptr,
-    indices: w === nnz ? indices : indices.slice(0, w),
-    pref: w === nnz ? pref : pref.slice(0, w),
-    weight: w === nnz ? weight : weight.slice(0, w),
+    indices: indices.subarray(0, w),
+    pref: pref.subarray(0, w),
+    weight: weight.subarray(0, w),
     trust,
   };
 
@@ -295,14 +303,15 @@ export function computeSignals(input: EventLog, options: SignalsOptions): Signal
  * track flags) outlive this call: the other grouped columns are a large share of the stage's
  * memory on a big log.
  */
-function judgeAccounts(log: EventLog, playbackEvents: Int32Array, config: SignalsConfig): { judged: ReturnType<typeof accountTrust>; accountTracks: AccountTracks } {
-  const playbacks = groupPlaybacks(log, playbackEvents);
+function judgeAccounts(log: EventLog, playbackEvents: Int32Array, config: SignalsConfig, pool: ArrayPool): { judged: ReturnType<typeof accountTrust>; accountTracks: AccountTracks } {
+  const playbacks = groupPlaybacks(log, playbackEvents, pool);
   const features = accountFeatures(playbacks, {
     shortPlayWindowMs: config.anomaly.shortPlayWindowMs,
     sessionGapMs: config.anomaly.sessionGapMs,
     typicalDurationMs: config.play.typicalDurationMs,
     fullPlayFraction: config.play.fullPlayFraction,
   });
+  pool.give(playbacks.timestamp, playbacks.msPlayed, playbacks.durationMs);
   return { judged: accountTrust(features, config), accountTracks: { ptr: playbacks.ptr, track: playbacks.track } };
 }
 

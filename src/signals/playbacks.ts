@@ -5,7 +5,7 @@
  */
 import type { EventLog } from '../types.js';
 import { groupRows, placeColumn } from '../util/group-rows.js';
-import { largeArray } from '../util/large-array.js';
+import { takeArray, type ArrayPool } from '../util/array-pool.js';
 
 /** The tracks of each account's playbacks. */
 export interface AccountTracks {
@@ -22,15 +22,20 @@ export interface AccountPlaybacks extends AccountTracks {
   readonly durationMs: Float32Array | null;
 }
 
-/** The playback `events` (indices into the log, ascending for sequential reads) grouped by account. */
-export function groupPlaybacks(log: EventLog, events: Int32Array): AccountPlaybacks {
-  const groups = groupRows(events, log.user, log.users.size);
+/**
+ * The playback `events` (indices into the log, ascending for sequential reads) grouped by account.
+ * With a `pool`, the columns come from it (the caller gives them back when done).
+ */
+export function groupPlaybacks(log: EventLog, events: Int32Array, pool?: ArrayPool): AccountPlaybacks {
+  const groups = groupRows(events, log.user, log.users.size, pool);
   const n = events.length;
-  return {
+  const grouped = {
     ptr: groups.ptr,
-    timestamp: placeColumn(groups, events, log.timestamp, largeArray(Float64Array, n)),
-    msPlayed: placeColumn(groups, events, log.msPlayed, largeArray(Float32Array, n)),
-    durationMs: log.durationMs ? placeColumn(groups, events, log.durationMs, largeArray(Float32Array, n)) : null,
-    track: placeColumn(groups, events, log.track, largeArray(Int32Array, n)),
+    timestamp: placeColumn(groups, events, log.timestamp, takeArray(pool, Float64Array, n, { zeroed: false })),
+    msPlayed: placeColumn(groups, events, log.msPlayed, takeArray(pool, Float32Array, n, { zeroed: false })),
+    durationMs: log.durationMs ? placeColumn(groups, events, log.durationMs, takeArray(pool, Float32Array, n, { zeroed: false })) : null,
+    track: placeColumn(groups, events, log.track, takeArray(pool, Int32Array, n, { zeroed: false })),
   };
+  pool?.give(groups.place);
+  return grouped;
 }

@@ -6,7 +6,7 @@
  * given order, and packed into up to 64 bits; each pass then reads the packed keys in sequence and
  * writes into at most 256 streams per array.
  */
-import { largeArray } from './large-array.js';
+import { takeArray, type ArrayPool } from './array-pool.js';
 
 /** One field of a compound key: `key[e]` lies in [0, buckets). */
 export interface KeyField {
@@ -68,16 +68,19 @@ export function orderByKeys(order: Int32Array, fields: readonly KeyField[]): Int
  * With `carry` (one 32-bit word per entry, e.g. a Float32Array's bits), those words travel with
  * the entries and come back as `order` in place of the entry indices: a value read after the sort
  * is then read in sequence instead of through the order, at random. The inputs are not modified.
+ * With a `pool`, the arrays come from it and the sort's own scratch goes back to it; the caller
+ * gives back the result's arrays once done with them.
  */
-export function sortPacked(order: Int32Array | number, fields: readonly KeyField[], carry?: Int32Array): PackedOrder {
+export function sortPacked(order: Int32Array | number, fields: readonly KeyField[], carry?: Int32Array, pool?: ArrayPool): PackedOrder {
   const entries = typeof order === 'number' ? null : order;
   const n = entries ? entries.length : (order as number);
   if (carry && carry.length !== n) throw new RangeError(`radix order: carry has length ${carry.length}, expected ${n}`);
   const widths = fields.map((f) => bitsFor(f.buckets));
   const total = keyBits(fields);
   if (total > 64) throw new RangeError(`radix order: the fields need ${total} bits, more than 64`);
-  let lo = largeArray(Uint32Array, n);
-  let hi = total > 32 ? largeArray(Uint32Array, n) : null;
+  // Scratch that every pass overwrites whole need not be zeroed; the packed keys are ORed into.
+  let lo = takeArray(pool, Uint32Array, n);
+  let hi = total > 32 ? takeArray(pool, Uint32Array, n) : null;
   let shift = 0;
   for (let f = fields.length - 1; f >= 0; f--) {
     packField(entries, n, fields[f], shift, lo, hi);
@@ -88,9 +91,9 @@ export function sortPacked(order: Int32Array | number, fields: readonly KeyField
   const source = carry ?? entries;
   let idx: Int32Array | null = null;
   let spare: Int32Array | null = null;
-  let lo2 = largeArray(Uint32Array, n);
-  let hi2 = hi ? largeArray(Uint32Array, n) : null;
-  const digits = largeArray(Uint8Array, n);
+  let lo2 = takeArray(pool, Uint32Array, n, { zeroed: false });
+  let hi2 = hi ? takeArray(pool, Uint32Array, n, { zeroed: false }) : null;
+  const digits = takeArray(pool, Uint8Array, n, { zeroed: false });
   const passes = Math.max(1, Math.ceil(total / MAX_DIGIT_BITS));
   const width = Math.ceil(total / passes);
   const count = new Int32Array(1 << width);
@@ -102,15 +105,21 @@ export function sortPacked(order: Int32Array | number, fields: readonly KeyField
       count[d] = sum;
       sum += c;
     }
-    const out: Int32Array = spare ?? largeArray(Int32Array, n);
+    const out: Int32Array = spare ?? takeArray(pool, Int32Array, n, { zeroed: false });
     scatter(digits, count, lo, lo2, hi, hi2, idx ?? source, out);
     [lo, lo2] = [lo2, lo];
     [hi, hi2] = [hi2, hi];
     spare = idx;
     idx = out;
   }
-  if (idx === null) idx = source ? source.slice() : identity(n);
+  if (idx === null) idx = source ? copyOf(source, takeArray(pool, Int32Array, n, { zeroed: false })) : identity(takeArray(pool, Int32Array, n, { zeroed: false }));
+  pool?.give(lo2, hi2, digits, spare);
   return { order: idx, lo, hi };
+}
+
+function copyOf(from: Int32Array, to: Int32Array): Int32Array {
+  to.set(from);
+  return to;
 }
 
 /**
@@ -157,9 +166,8 @@ function scatter(
   }
 }
 
-function identity(n: number): Int32Array {
-  const a = largeArray(Int32Array, n);
-  for (let i = 0; i < n; i++) a[i] = i;
+function identity(a: Int32Array): Int32Array {
+  for (let i = 0; i < a.length; i++) a[i] = i;
   return a;
 }
 

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { buildCsr, buildSignedCsr } from '../../src/data/csr.js';
+import { ArrayPool } from '../../src/util/array-pool.js';
 import { bitsFor, orderByKeys, sortPacked, type KeyField } from '../../src/util/radix-order.js';
 import { countingSortChain, countingSortCsr, referenceCsr, referenceOrder } from '../reference/order.js';
 import { mulberry32, type Rng } from '../reference/random.js';
+import { bytesOf } from '../reference/shared.js';
 
 function keys(rng: Rng, n: number, buckets: number, skew = 1): Int32Array {
   return Int32Array.from({ length: n }, () => Math.floor(rng() ** skew * buckets));
@@ -170,5 +172,51 @@ describe('buildCsr', () => {
     expect(() => buildCsr(2, 3, Int32Array.from([0, 1]), Int32Array.from([-1, 1]), [one])).toThrow(/column index -1 at entry 0/);
     expect(() => buildCsr(2, 3, Int32Array.from([0, 1]), Int32Array.from([0]), [one])).toThrow(/colIdx has length 1, expected 2/);
     expect(() => buildCsr(2, 3, Int32Array.from([0, 1]), Int32Array.from([0, 1]), [new Float32Array(3)])).toThrow(/channel 0 has length 3, expected 2/);
+  });
+});
+
+describe('with an array pool', () => {
+  // Large enough that the pool keeps the arrays (it lets go of buffers under 1 MiB).
+  const n = 300_000;
+  /** Takes every array the pool kept and overwrites it, as the next step of a stage would. */
+  function scribble(pool: ArrayPool): void {
+    for (let guard = 0; pool.keptBytes > 0 && guard < 64; guard++) {
+      pool.take(Uint32Array, n, { zeroed: false }).fill(0xdeadbeef);
+      pool.take(Uint8Array, n, { zeroed: false }).fill(0xab);
+    }
+    expect(pool.keptBytes).toBe(0);
+  }
+
+  it('sortPacked gives the same result, returns its scratch, and keeps none of the result', () => {
+    const rng = mulberry32(41);
+    const fields: KeyField[] = [1 << 20, 300_000, 56].map((b) => ({ key: keys(rng, n, b, 2), buckets: b }));
+    const order = shuffled(rng, n);
+    const carry = Int32Array.from({ length: n }, () => Math.floor(rng() * 2 ** 31));
+    const want = sortPacked(order, fields, carry);
+    const pool = new ArrayPool(n);
+    const got = sortPacked(order, fields, carry, pool);
+    expect(pool.keptBytes).toBeGreaterThanOrEqual(4 * n); // at least the spare keys
+    scribble(pool);
+    // (Byte comparisons: a failing toEqual would print a diff of 300,000 elements.)
+    expect(bytesOf(got.order).equals(bytesOf(want.order))).toBe(true);
+    expect(bytesOf(got.lo).equals(bytesOf(want.lo))).toBe(true);
+    expect(bytesOf(got.hi!).equals(bytesOf(want.hi!))).toBe(true);
+  });
+
+  it('buildSignedCsr gives the same matrix and keeps none of it', () => {
+    const rng = mulberry32(43);
+    const rows = 50_000;
+    const cols = 20_000;
+    const r = keys(rng, n, rows, 2);
+    const c = keys(rng, n, cols, 2);
+    const signed = Float32Array.from({ length: n }, () => rng() * 2 - 1);
+    const want = buildSignedCsr(rows, cols, r, c, signed);
+    const pool = new ArrayPool(n);
+    const got = buildSignedCsr(rows, cols, r, c, signed, pool);
+    expect(pool.keptBytes).toBeGreaterThan(0);
+    scribble(pool);
+    expect(bytesOf(got.indptr).equals(bytesOf(want.indptr))).toBe(true);
+    expect(bytesOf(got.indices).equals(bytesOf(want.indices))).toBe(true);
+    for (const ch of [0, 1]) expect(bytesOf(got.values[ch]).equals(bytesOf(want.values[ch]))).toBe(true);
   });
 });
