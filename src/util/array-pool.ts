@@ -1,7 +1,7 @@
 /**
  * Large typed arrays reused within one stage. On a virtual machine, memory that an array touches for
  * the first time is slow to get: each page takes a fault and the kernel zeroes it. At 100 M events
- * the signals stage spent about a quarter of its time in the kernel that way, because every step
+ * the signals stage spent about a fifth of its time in the kernel that way, because every step
  * made fresh per-event arrays and dropped the last step's. A stage takes its scratch arrays from a
  * pool and gives them back when a step is done; the next step's arrays reuse that memory.
  *
