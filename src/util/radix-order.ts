@@ -78,7 +78,8 @@ export function sortPacked(order: Int32Array | number, fields: readonly KeyField
   const widths = fields.map((f) => bitsFor(f.buckets));
   const total = keyBits(fields);
   if (total > 64) throw new RangeError(`radix order: the fields need ${total} bits, more than 64`);
-  // Scratch that every pass overwrites whole need not be zeroed; the packed keys are ORed into.
+  // The packed keys are ORed into, so they start zeroed; the scratch that every pass overwrites
+  // whole need not be.
   let lo = takeArray(pool, Uint32Array, n);
   let hi = total > 32 ? takeArray(pool, Uint32Array, n) : null;
   let shift = 0;
