@@ -9,7 +9,7 @@
  * computeSignals events/s with the process's peak RSS.
  */
 import os from 'node:os';
-import { summarize } from '../src/bench/stats.js';
+import { summarizeMs } from '../src/bench/stats.js';
 import { buildCsr } from '../src/data/csr.js';
 import { computeSignals } from '../src/signals/index.js';
 import { orderByKeys, type KeyField } from '../src/util/radix-order.js';
@@ -32,13 +32,6 @@ function seconds(f: () => unknown): number {
   return (performance.now() - t0) / 1000;
 }
 
-/** The runs' median, min and max in milliseconds' precision. */
-function stats(xs: number[]): { median: number; min: number; max: number } {
-  const s = summarize(xs);
-  const r = (v: number): number => Math.round(v * 1000) / 1000;
-  return { median: r(s.median), min: r(s.min), max: r(s.max) };
-}
-
 const log = syntheticLog(events, seed, { users, tracks, days });
 const asOf = Date.UTC(2023, 0, 1) + days * 86_400_000;
 const day = Int32Array.from(log.timestamp, (t) => Math.floor((t - Date.UTC(2023, 0, 1)) / 86_400_000));
@@ -58,7 +51,7 @@ for (let run = 0; run < runs; run++) {
   t.csr_counting.push(seconds(() => countingSortCsr(users, tracks, log.user, log.track, [weight])));
   t.signals.push(seconds(() => computeSignals(log, { asOf })));
 }
-const s = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, stats(v)])) as Record<keyof typeof t, ReturnType<typeof stats>>;
+const s = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, summarizeMs(v)])) as Record<keyof typeof t, ReturnType<typeof summarizeMs>>;
 const ratio = (a: number, b: number): number => Math.round((a / b) * 100) / 100;
 const result = {
   events,

@@ -13,9 +13,10 @@
 import os from 'node:os';
 import { buildCsr, type CsrMatrix } from '../src/data/csr.js';
 import { transposeCsr } from '../src/data/csr-transpose.js';
-import { summarize } from '../src/bench/stats.js';
+import { summarizeMs } from '../src/bench/stats.js';
 import { sharedArray } from '../src/util/shared-memory.js';
 import { onePassTranspose } from '../test/reference/order.js';
+import { bytesOf } from '../test/reference/shared.js';
 import { BenchFlags } from './args.js';
 import { syntheticLog } from './synthetic-log.js';
 
@@ -31,15 +32,6 @@ function timed(f: () => CsrMatrix): { seconds: number; out: CsrMatrix } {
   const out = f();
   return { seconds: (performance.now() - t0) / 1000, out };
 }
-
-/** Median, min and max of the timings, to the millisecond. */
-function stats(xs: number[]): { median: number; min: number; max: number } {
-  const { median, min, max } = summarize(xs);
-  const r = (v: number): number => Math.round(v * 1000) / 1000;
-  return { median: r(median), min: r(min), max: r(max) };
-}
-
-const bytesOf = (a: Int32Array | Float32Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
 function equal(a: CsrMatrix, b: CsrMatrix): boolean {
   const arrays = (m: CsrMatrix): (Int32Array | Float32Array)[] => [m.indptr, m.indices, ...m.values];
@@ -63,8 +55,8 @@ for (let run = 0; run < runs; run++) {
   onePass.push(o.seconds);
   same &&= equal(b.out, o.out);
 }
-const sBlocked = stats(blocked);
-const sOnePass = stats(onePass);
+const sBlocked = summarizeMs(blocked);
+const sOnePass = summarizeMs(onePass);
 const result = {
   events,
   rows: matrix.rows,

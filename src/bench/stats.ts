@@ -13,3 +13,10 @@ export function summarize(samples: readonly number[]): TimingSummary {
   const median = s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
   return { median, min: s[0], max: s[s.length - 1], runs: s.length };
 }
+
+/** summarize's median, min and max, rounded to the millisecond, as the bench scripts print them. */
+export function summarizeMs(samples: readonly number[]): { median: number; min: number; max: number } {
+  const { median, min, max } = summarize(samples);
+  const r = (v: number): number => Math.round(v * 1000) / 1000;
+  return { median: r(median), min: r(min), max: r(max) };
+}
