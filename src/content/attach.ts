@@ -12,7 +12,7 @@ import { catalogFactors } from './model-factors.js';
 
 /** The same matrix with catalog tracks missing from it appended as empty columns. */
 export function withCatalogTracks(inter: Interactions, catalog: Catalog): Interactions {
-  const items = Dictionary.from(inter.items.ids);
+  const items = Dictionary.copyOf(inter.items);
   for (const id of catalog.tracks.ids) items.intern(id);
   if (items.size === inter.items.size) return inter;
   return { ...inter, items };

@@ -196,7 +196,10 @@ function jobUserMap(
     if (liked) userMap[u] = modelUsers.size + fresh.push(logUsers.ids[u]) - 1;
   }
   if (fresh.length === 0) return { userMap, users: modelUsers, added: 0 };
-  return { userMap, users: Dictionary.from([...modelUsers.ids, ...fresh]), added: fresh.length };
+  // The new listeners are distinct and none is in the model.
+  const users = Dictionary.copyOf(modelUsers);
+  for (const id of fresh) users.appendNew(id);
+  return { userMap, users, added: fresh.length };
 }
 
 function remapPattern(src: { indptr: Int32Array; indices: Int32Array }, rowMap: Int32Array, colMap: Int32Array, rows: number, cols: number): UserRows {

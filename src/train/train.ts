@@ -12,8 +12,8 @@ export async function train(interactions: Interactions, options: TrainOptions = 
   const result = await trainAls(interactions, opts, hooks);
   return new Model({
     params: modelParams(opts),
-    users: asDictionary(interactions.users.ids),
-    items: asDictionary(interactions.items.ids),
+    users: Dictionary.copyOf(interactions.users),
+    items: Dictionary.copyOf(interactions.items),
     userFactors: result.userFactors,
     itemFactors: result.itemFactors,
     seen: { indptr: interactions.indptr, indices: interactions.indices, pref: interactions.pref, weight: interactions.weight },
@@ -33,10 +33,6 @@ export function modelParams(o: ResolvedTrainOptions): ModelParams {
     cgSteps: o.cgSteps,
     seed: o.seed,
   };
-}
-
-function asDictionary(ids: readonly string[]): Dictionary {
-  return Dictionary.from(ids);
 }
 
 /** Cheap structural checks so a malformed matrix fails here with a clear message. */

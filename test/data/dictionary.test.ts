@@ -35,7 +35,8 @@ describe('Dictionary', () => {
     await half.indexInTurns(4096);
     for (const id of [...want.keys()].slice(50_000)) half.intern(id);
     const decoded = await Dictionary.fromUtf8InTurns(await utf8StringsInTurns(ids), 4096);
-    for (const d of [interned, appended, half, decoded]) {
+    const copied = Dictionary.copyOf(Dictionary.from(ids));
+    for (const d of [interned, appended, half, decoded, copied]) {
       expect(d.size).toBe(want.size);
       expect(d.ids).toEqual([...want.keys()]);
       for (const [id, i] of want) if (d.get(id) !== i) expect.fail(`${id}: ${d.get(id)}, want ${i}`);
@@ -43,6 +44,31 @@ describe('Dictionary', () => {
       expect(d.intern(ids[12_345])).toBe(want.get(ids[12_345]));
       expect(d.intern('new one')).toBe(want.size);
     }
+  });
+});
+
+describe('Dictionary.copyOf', () => {
+  it('keeps the ids and their order, and does not see later interns into the source', () => {
+    const source = Dictionary.from(['x', 'y', 'z']);
+    const copy = Dictionary.copyOf(source);
+    source.intern('w');
+    source.appendNew('v');
+    expect(copy.ids).toEqual(['x', 'y', 'z']);
+    expect(copy.get('w')).toBeUndefined();
+    expect(copy.get('z')).toBe(2);
+    expect(copy.intern('q')).toBe(3);
+    expect(source.get('q')).toBeUndefined();
+    expect(source.ids).toEqual(['x', 'y', 'z', 'w', 'v']);
+  });
+
+  it('copies another IdDictionary kind through from()', () => {
+    const ids = ['a', 'b', 'c'];
+    const other = { ids, size: ids.length, get: (id: string) => { const i = ids.indexOf(id); return i < 0 ? undefined : i; } };
+    const copy = Dictionary.copyOf(other);
+    expect(copy).toBeInstanceOf(Dictionary);
+    expect(copy.ids).toEqual(ids);
+    expect(copy.ids).not.toBe(ids);
+    expect(copy.get('c')).toBe(2);
   });
 });
 
