@@ -28,62 +28,130 @@ export function blockBitsFor(nnz: number): number {
 }
 
 export function transposeCsr(m: CsrMatrix, make: ArrayMaker = largeArray, blockBits = blockBitsFor(m.indices.length)): CsrMatrix {
+  const job = planTranspose(m, { make, scratch: largeArray, blockBits, parts: 1 });
+  transposePart(job, 0);
+  return job.output;
+}
+
+/**
+ * A transpose cut into parts by output column ranges, each about the same number of entries.
+ * The parts write disjoint places (their own output range, and `to` only at their own entries),
+ * so they can run at once on worker threads when every array is in shared memory.
+ */
+export interface TransposeJob {
+  readonly input: CsrMatrix;
+  /** indptr complete; indices and values are filled by the parts. */
+  readonly output: CsrMatrix;
+  /** Scratch: an entry's place within its block, by output slot. */
+  readonly offset: Int32Array;
+  /** Scratch: input entry → the output slot it was first written to (empty without value channels). */
+  readonly to: Int32Array;
+  readonly blockBits: number;
+  /** Part j covers output rows (input columns) [cuts[j], cuts[j + 1]). */
+  readonly cuts: Int32Array;
+}
+
+export interface TransposePlanOptions {
+  /** Makes the output arrays. */
+  make?: ArrayMaker;
+  /** Makes the scratch arrays (shared ones when parts run on other threads). */
+  scratch?: ArrayMaker;
+  blockBits?: number;
+  parts?: number;
+}
+
+/** Checks the input, counts the output's row pointers and cuts the work into parts. */
+export function planTranspose(m: CsrMatrix, o: TransposePlanOptions = {}): TransposeJob {
   const { rows, cols, indptr: inPtr, indices: inIdx } = m;
   const nnz = inIdx.length;
+  const blockBits = o.blockBits ?? blockBitsFor(nnz);
+  const parts = o.parts ?? 1;
+  const make = o.make ?? largeArray;
+  const scratch = o.scratch ?? largeArray;
   if (inPtr.length !== rows + 1 || inPtr[0] !== 0 || inPtr[rows] !== nnz) {
     throw new RangeError(`transposeCsr: indptr must have ${rows + 1} entries from 0 to ${nnz}, got ${inPtr.length} from ${inPtr[0]} to ${inPtr[inPtr.length - 1]}`);
   }
   if (!(Number.isInteger(blockBits) && blockBits >= 1 && blockBits <= 30)) throw new RangeError(`transposeCsr: blockBits must be an integer in [1, 30], got ${blockBits}`);
+  if (!(Number.isInteger(parts) && parts >= 1)) throw new RangeError(`transposeCsr: parts must be a positive integer, got ${parts}`);
   const indptr = make(Int32Array, cols + 1);
   for (let p = 0; p < nnz; p++) indptr[inIdx[p] + 1]++;
   for (let c = 0; c < cols; c++) indptr[c + 1] += indptr[c];
-  const indices = make(Int32Array, nnz);
-  const offset = largeArray(Int32Array, nnz);
-  const to = placeInBlocks(m, indptr, blockBits, indices, offset);
-  const values = m.values.map((src) => {
-    const out = make(Float32Array, nnz);
-    for (let p = 0; p < nnz; p++) out[to[p]] = src[p];
-    return out;
+  const cuts = new Int32Array(parts + 1);
+  cuts[parts] = cols;
+  for (let j = 1; j < parts; j++) cuts[j] = Math.max(cuts[j - 1], firstAtLeast(indptr, Math.ceil((j * nnz) / parts)));
+  const output: CsrMatrix = { rows: cols, cols: rows, indptr, indices: make(Int32Array, nnz), values: m.values.map(() => make(Float32Array, nnz)) };
+  return { input: m, output, offset: scratch(Int32Array, nnz), to: scratch(Int32Array, m.values.length > 0 ? nnz : 0), blockBits, cuts };
+}
+
+/** Places, fills and orders the output rows of one part. */
+export function transposePart(job: TransposeJob, part: number): void {
+  const c0 = job.cuts[part];
+  const c1 = job.cuts[part + 1];
+  if (c1 <= c0) return;
+  placeInBlocks(job, c0, c1);
+  const { input, output, to } = job;
+  const inIdx = input.indices;
+  const span = c1 - c0;
+  input.values.forEach((src, v) => {
+    const out = output.values[v];
+    for (let p = 0; p < inIdx.length; p++) if ((inIdx[p] - c0) >>> 0 < span) out[to[p]] = src[p];
   });
-  for (const a of [indices, ...values]) orderBlocks(a, offset, blockBits);
-  return { rows: cols, cols: rows, indptr, indices, values };
+  const begin = output.indptr[c0];
+  const end = output.indptr[c1];
+  for (const a of [output.indices, ...output.values]) orderBlocks(a, job.offset, job.blockBits, begin, end);
+}
+
+/** The first c with indptr[c] ≥ v (indptr.length − 1 when none). */
+function firstAtLeast(indptr: Int32Array, v: number): number {
+  let lo = 0;
+  let hi = indptr.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (indptr[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**
  * Entry p's place is dst = next[col]++ (rows in order within a column). It is written at the next
  * free slot to[p] of the block dst falls in, with its row in `indices` and dst's offset within the
- * block in `offset`. The blocks are the output's own ranges, so they fill exactly. The value
- * channels follow `to` afterwards, one tight loop each.
+ * block in `offset`. A part's blocks are its own output range cut from its start, so they fill
+ * exactly. The value channels follow `to` afterwards, one tight loop each.
  */
-function placeInBlocks(m: CsrMatrix, indptr: Int32Array, blockBits: number, indices: Int32Array, offset: Int32Array): Int32Array {
-  const { rows, indptr: inPtr, indices: inIdx } = m;
-  const nnz = inIdx.length;
+function placeInBlocks(job: TransposeJob, c0: number, c1: number): void {
+  const { input, output, offset, to, blockBits } = job;
+  const { rows, indptr: inPtr, indices: inIdx } = input;
+  const { indptr, indices } = output;
+  const begin = indptr[c0];
   const block = 2 ** blockBits;
   const mask = block - 1;
-  const next = indptr.slice(0, m.cols);
-  const free = new Int32Array(Math.ceil(nnz / block));
-  for (let b = 0; b < free.length; b++) free[b] = b * block;
-  const to = largeArray(Int32Array, m.values.length > 0 ? nnz : 0);
+  const span = c1 - c0;
+  const next = indptr.slice(c0, c1);
+  for (let c = 0; c < span; c++) next[c] -= begin;
+  const free = new Int32Array(Math.ceil((indptr[c1] - begin) / block));
+  for (let b = 0; b < free.length; b++) free[b] = begin + b * block;
   const keepTo = to.length > 0;
   for (let r = 0; r < rows; r++) {
     for (let p = inPtr[r]; p < inPtr[r + 1]; p++) {
-      const dst = next[inIdx[p]]++;
+      const c = inIdx[p] - c0;
+      if (c >>> 0 >= span) continue; // another part's column (c < 0 wraps high)
+      const dst = next[c]++;
       const t = free[dst >>> blockBits]++;
       offset[t] = dst & mask;
       indices[t] = r;
       if (keepTo) to[p] = t;
     }
   }
-  return to;
 }
 
-/** Moves each entry of every block to its offset within the block. */
-function orderBlocks<T extends Int32Array | Float32Array>(a: T, offset: Int32Array, blockBits: number): void {
+/** Moves each entry of every block of [begin, end) to its offset within the block. */
+function orderBlocks<T extends Int32Array | Float32Array>(a: T, offset: Int32Array, blockBits: number, begin: number, end: number): void {
   const block = 2 ** blockBits;
-  const aside = new (a.constructor as new (length: number) => T)(Math.min(block, a.length));
-  for (let start = 0; start < a.length; start += block) {
-    const end = Math.min(a.length, start + block);
-    aside.set(a.subarray(start, end));
-    for (let t = start; t < end; t++) a[start + offset[t]] = aside[t - start];
+  const aside = new (a.constructor as new (length: number) => T)(Math.min(block, end - begin));
+  for (let start = begin; start < end; start += block) {
+    const stop = Math.min(end, start + block);
+    aside.set(a.subarray(start, stop));
+    for (let t = start; t < stop; t++) a[start + offset[t]] = aside[t - start];
   }
 }

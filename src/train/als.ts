@@ -7,11 +7,11 @@
 import type { Piscina } from 'piscina';
 import { gramAsync, lossFromParts, type AlsHalfStepArgs, type LossArgs, type LossParts } from '../native/index.js';
 import type { Interactions, IterationInfo } from '../types.js';
-import { transposeCsr } from '../data/csr-transpose.js';
 import { confidenceFromWeights } from './confidence.js';
 import { fillRandom } from './init.js';
 import type { ResolvedTrainOptions } from './options.js';
 import { createTrainPool } from './pool.js';
+import { transposeOnPool } from './transpose.js';
 import { shardRows, type Shard } from '../util/shards.js';
 import { sharedArray, toShared } from '../util/shared-memory.js';
 import type { WorkerTask } from './worker.js';
@@ -43,22 +43,43 @@ export interface AlsHooks {
 
 export async function trainAls(inter: Interactions, opts: ResolvedTrainOptions, hooks: AlsHooks = {}): Promise<AlsResult> {
   const started = performance.now();
+  // The pool is up before the set-up, whose transpose runs on it too.
+  const pool = hooks.pool ?? createTrainPool(opts.threads);
+  try {
+    const problem = await setUp(inter, opts, hooks, pool);
+    const iterations = await sweeps(pool, problem, opts, hooks);
+    return { userFactors: problem.users.factors, itemFactors: problem.items.factors, iterations, seconds: (performance.now() - started) / 1000 };
+  } finally {
+    if (!hooks.pool) await pool.destroy();
+  }
+}
+
+/** Both sides of the problem in shared memory, and where the sweeps start. */
+interface Problem {
+  users: Side;
+  items: Side;
+  gramBuf: Float32Array;
+  lossShards: Shard[];
+  /** Iterations already done (a checkpoint's). */
+  done: number;
+}
+
+/** Both sides in shared memory with their shards, and the factors initialised. */
+async function setUp(inter: Interactions, opts: ResolvedTrainOptions, hooks: AlsHooks, pool: Piscina): Promise<Problem> {
   const m = inter.users.size;
   const n = inter.items.size;
   const k = opts.factors;
-
   // Confidence and the item-major copy are written straight into shared memory: no second copy
-  // of any nonzero-sized array is made (toShared below copies only inputs that are not shared).
+  // of any nonzero-sized array is made (toShared copies only inputs that are not shared).
   const conf = confidenceFromWeights(inter.weight, opts.alpha, opts.confidence, opts.epsilon, sharedArray(Float32Array, inter.weight.length));
-  const itemMajor = transposeToShared(m, n, inter.indptr, inter.indices, inter.pref, conf);
+  const userMajor = { indptr: toShared(inter.indptr), indices: toShared(inter.indices), pref: toShared(inter.pref) };
+  const itemMajor = await transposeOnPool(pool, { rows: m, cols: n, indptr: userMajor.indptr, indices: userMajor.indices, values: [userMajor.pref, conf] }, opts.threads);
   const shardCount = opts.threads * 4;
   const rowOverhead = Math.max(1, Math.round((k * opts.cgSteps) / 8));
   const users: Side = {
     name: 'user',
-    indptr: toShared(inter.indptr),
-    indices: toShared(inter.indices),
-    pref: toShared(inter.pref),
-    conf: toShared(conf),
+    ...userMajor,
+    conf,
     factors: sharedArray(Float32Array, m * k),
     shards: shardRows(inter.indptr, shardCount, rowOverhead),
   };
@@ -66,8 +87,8 @@ export async function trainAls(inter: Interactions, opts: ResolvedTrainOptions, 
     name: 'item',
     indptr: itemMajor.indptr,
     indices: itemMajor.indices,
-    pref: itemMajor.pref,
-    conf: itemMajor.conf,
+    pref: itemMajor.values[0],
+    conf: itemMajor.values[1],
     factors: sharedArray(Float32Array, n * k),
     shards: shardRows(itemMajor.indptr, shardCount, rowOverhead),
   };
@@ -86,35 +107,30 @@ export async function trainAls(inter: Interactions, opts: ResolvedTrainOptions, 
   // The loss sums one row shard per thread (an empty problem still has one, for Σ|y|²).
   const lossShards = shardRows(inter.indptr, opts.threads, k);
   if (lossShards.length === 0) lossShards.push({ begin: 0, end: 0 });
+  return { users, items, gramBuf, lossShards, done };
+}
 
-  const pool = hooks.pool ?? createTrainPool(opts.threads);
+/** The sweeps from iteration `done` on; returns the whole history. */
+async function sweeps(pool: Piscina, { users, items, gramBuf, lossShards, done }: Problem, opts: ResolvedTrainOptions, hooks: AlsHooks): Promise<IterationInfo[]> {
+  const k = opts.factors;
   const iterations: IterationInfo[] = [...(hooks.initial?.history ?? [])];
-  try {
-    // Each half-step's fixed-side Gram is taken once, right after that side is solved, and its
-    // diagonal (the sum of squares of each factor column) vouches for every factor being finite.
-    await checkedGram(items, gramBuf, k, done);
-    for (let it = done; it < opts.iterations; it++) {
-      const t0 = performance.now();
-      await halfStep(pool, users, items.factors, gramBuf, opts, it + 1);
-      await checkedGram(users, gramBuf, k, it + 1);
-      await halfStep(pool, items, users.factors, gramBuf, opts, it + 1);
-      await checkedGram(items, gramBuf, k, it + 1);
-      const seconds = (performance.now() - t0) / 1000;
-      const loss = opts.computeLoss ? await computeLoss(pool, users, lossShards, items.factors, opts) : Number.NaN;
-      const info: IterationInfo = { iteration: it + 1, seconds, loss };
-      iterations.push(info);
-      opts.onIteration?.(info);
-      await hooks.afterIteration?.({ iteration: it + 1, userFactors: users.factors, itemFactors: items.factors, info, history: iterations });
-    }
-  } finally {
-    if (!hooks.pool) await pool.destroy();
+  // Each half-step's fixed-side Gram is taken once, right after that side is solved, and its
+  // diagonal (the sum of squares of each factor column) vouches for every factor being finite.
+  await checkedGram(items, gramBuf, k, done);
+  for (let it = done; it < opts.iterations; it++) {
+    const t0 = performance.now();
+    await halfStep(pool, users, items.factors, gramBuf, opts, it + 1);
+    await checkedGram(users, gramBuf, k, it + 1);
+    await halfStep(pool, items, users.factors, gramBuf, opts, it + 1);
+    await checkedGram(items, gramBuf, k, it + 1);
+    const seconds = (performance.now() - t0) / 1000;
+    const loss = opts.computeLoss ? await computeLoss(pool, users, lossShards, items.factors, opts) : Number.NaN;
+    const info: IterationInfo = { iteration: it + 1, seconds, loss };
+    iterations.push(info);
+    opts.onIteration?.(info);
+    await hooks.afterIteration?.({ iteration: it + 1, userFactors: users.factors, itemFactors: items.factors, info, history: iterations });
   }
-  return {
-    userFactors: users.factors,
-    itemFactors: items.factors,
-    iterations,
-    seconds: (performance.now() - started) / 1000,
-  };
+  return iterations;
 }
 
 /** Solves every row of one side against the fixed side, whose Gram is already in gramBuf. */
@@ -183,12 +199,6 @@ async function computeLoss(
   const m = users.indptr.length - 1;
   const nnz = users.indptr[m] - users.indptr[0];
   return lossFromParts(parts, m, itemFactors.length / opts.factors, nnz, opts.regularization).normalized;
-}
-
-/** The item-major (transposed) CSR with its preference and confidence, in shared memory. */
-function transposeToShared(rows: number, cols: number, indptr: Int32Array, indices: Int32Array, pref: Float32Array, conf: Float32Array) {
-  const t = transposeCsr({ rows, cols, indptr, indices, values: [pref, conf] }, sharedArray);
-  return { indptr: t.indptr, indices: t.indices, pref: t.values[0], conf: t.values[1] };
 }
 
 /**

@@ -1,25 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { blockBitsFor, transposeCsr } from '../../src/data/csr-transpose.js';
+import { blockBitsFor, planTranspose, transposeCsr, transposePart } from '../../src/data/csr-transpose.js';
 import { sharedArray } from '../../src/util/shared-memory.js';
 import { transposeCsr as transposeRef } from '../reference/als.js';
 import { mulberry32, randomCsr, type RandomCsr } from '../reference/random.js';
 
 const asMatrix = (c: RandomCsr) => ({ rows: c.rows, cols: c.cols, indptr: c.indptr, indices: c.indices, values: [c.pref, c.conf] });
 
+/** rows, cols, density, rows left empty: empty sides, single rows and columns, sparse and dense. */
+const SHAPES: [number, number, number, number[]?][] = [
+  [0, 5, 0.5],
+  [5, 0, 0.5],
+  [1, 1, 1],
+  [7, 3, 0],
+  [3, 2, 0.9],
+  [1, 40, 0.9],
+  [40, 1, 0.7, [0, 3, 39]],
+  [200, 300, 0.05, [0, 17, 199]],
+  [300, 7, 0.6],
+];
+
 describe('transposeCsr', () => {
   it('matches the one-pass counting sort for every block size, shape and edge case', () => {
     const rng = mulberry32(11);
-    const shapes: [number, number, number, number[]?][] = [
-      [0, 5, 0.5],
-      [5, 0, 0.5],
-      [1, 1, 1],
-      [7, 3, 0],
-      [1, 40, 0.9],
-      [40, 1, 0.7, [0, 3, 39]],
-      [200, 300, 0.05, [0, 17, 199]],
-      [300, 7, 0.6],
-    ];
-    for (const [rows, cols, density, emptyRows] of shapes) {
+    for (const [rows, cols, density, emptyRows] of SHAPES) {
       const csr = randomCsr(rng, rows, cols, density, { emptyRows });
       const want = transposeRef(csr);
       for (const bits of [1, 2, 5, 9, blockBitsFor(csr.indices.length)]) {
@@ -43,6 +46,38 @@ describe('transposeCsr', () => {
     for (const a of [shared.indptr, shared.indices, ...shared.values]) expect(a.buffer).toBeInstanceOf(SharedArrayBuffer);
     expect(shared.indices).toEqual(want.indices);
     expect(shared.values).toEqual([want.pref, want.conf]);
+  });
+
+  it('gives the same arrays when cut into parts, whatever order the parts run in', () => {
+    const rng = mulberry32(23);
+    for (const [rows, cols, density, emptyRows] of SHAPES) {
+      const csr = randomCsr(rng, rows, cols, density, { emptyRows });
+      const want = transposeRef(csr);
+      for (const parts of [1, 2, 3, 8]) {
+        for (const bits of [1, 3, blockBitsFor(csr.indices.length)]) {
+          const job = planTranspose(asMatrix(csr), { parts, blockBits: bits });
+          const at = `${rows}×${cols}, ${parts} parts, block 2^${bits}`;
+          expect(job.cuts[0], at).toBe(0);
+          expect(job.cuts[parts], at).toBe(cols);
+          for (let j = 0; j < parts; j++) expect(job.cuts[j + 1], at).toBeGreaterThanOrEqual(job.cuts[j]);
+          // Backwards, so a part that leaned on an earlier part's writes would show.
+          for (let j = parts - 1; j >= 0; j--) transposePart(job, j);
+          expect(job.output.indptr, at).toEqual(want.indptr);
+          expect(job.output.indices, at).toEqual(want.indices);
+          expect(job.output.values, at).toEqual([want.pref, want.conf]);
+        }
+      }
+    }
+  });
+
+  it('balances the parts by entries, not by columns', () => {
+    // Column 0 holds half the entries: two parts cut right after it.
+    const rows = 100;
+    const indptr = Int32Array.from({ length: rows + 1 }, (_, r) => 2 * r);
+    const indices = Int32Array.from({ length: 2 * rows }, (_, p) => (p % 2 === 0 ? 0 : 1 + (p % 50)));
+    const job = planTranspose({ rows, cols: 51, indptr, indices, values: [] }, { parts: 2 });
+    expect([...job.cuts]).toEqual([0, 1, 51]);
+    expect(() => planTranspose({ rows, cols: 51, indptr, indices, values: [] }, { parts: 0 })).toThrow(/parts must be a positive integer/);
   });
 
   it('cuts about 128 blocks, of 2^10 to 2^24 entries', () => {
