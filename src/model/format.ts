@@ -233,10 +233,17 @@ export async function loadModelDir(dir: string, opts: { thread?: boolean } = {})
   return { manifest, data, extras: new Map(files.extras) };
 }
 
+/**
+ * The model's files on two threads: the interactions (most of the bytes at scale) on one, the
+ * factor files and any extras on the other, each read, verified and decoded where it lands.
+ */
 async function readModelFilesOnThread(dir: string): Promise<ModelFiles> {
-  const pool = createWorkerPool(import.meta.url, 'load-worker', 1);
+  const manifest = await readManifest(dir);
+  checkCoreFilesListed(dir, manifest);
+  const pool = createWorkerPool(import.meta.url, 'load-worker', 2);
   try {
-    return (await pool.run({ dir })) as ModelFiles;
+    const parts = MODEL_PARTS.map((part) => pool.run({ dir, manifest, part } satisfies LoadTask) as Promise<ModelPart>);
+    return assembleModelFiles(dir, manifest, await settledInOrder(parts));
   } finally {
     await pool.destroy();
   }
@@ -245,50 +252,92 @@ async function readModelFilesOnThread(dir: string): Promise<ModelFiles> {
 /** Reads, verifies and decodes a model directory on the calling thread. */
 export async function readModelFiles(dir: string): Promise<ModelFiles> {
   const manifest = await readManifest(dir);
-  const verified = new Map<string, Uint8Array>();
-  for (const [name, meta] of Object.entries(manifest.files)) {
-    const file = path.join(dir, name);
-    let bytes: Uint8Array;
-    try {
-      bytes = await readFile(file);
-    } catch {
-      throw new Error(`${file}: missing (listed in the model manifest)`);
-    }
-    if (bytes.length !== meta.bytes || sha256([bytes]) !== meta.sha256) {
-      throw new Error(`${file}: checksum mismatch (the file is corrupt or was changed after the model was saved)`);
-    }
-    verified.set(name, bytes);
-  }
+  checkCoreFilesListed(dir, manifest);
+  const parts: ModelPart[] = [];
+  for (const part of MODEL_PARTS) parts.push(await readModelPart(dir, manifest, part));
+  return assembleModelFiles(dir, manifest, parts);
+}
+
+/** What a load thread is asked for: one part of a model directory whose manifest is read. */
+export interface LoadTask {
+  dir: string;
+  manifest: Manifest;
+  part: ModelPartName;
+}
+
+/** The interactions first: the largest part starts at once, the others share the second thread. */
+const MODEL_PARTS = ['interactions.parquet', 'users.parquet', 'items.parquet', 'extras'] as const;
+type ModelPartName = (typeof MODEL_PARTS)[number];
+
+export type ModelPart =
+  | { part: 'users.parquet' | 'items.parquet'; ids: Utf8Strings; factors: Float32Array }
+  | { part: 'interactions.parquet'; seen: ModelData['seen'] }
+  | { part: 'extras'; extras: [string, Uint8Array][] };
+
+/** Every part's result in order once all have settled; the first failure in that order is thrown. */
+async function settledInOrder<T>(parts: Promise<T>[]): Promise<T[]> {
+  const settled = await Promise.allSettled(parts);
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<T>).value);
+}
+
+function checkCoreFilesListed(dir: string, manifest: Manifest): void {
   for (const core of CORE_FILES) {
-    if (!verified.has(core)) throw new Error(`${path.join(dir, 'manifest.json')}: does not list ${core}`);
+    if (!(core in manifest.files)) throw new Error(`${path.join(dir, 'manifest.json')}: does not list ${core}`);
   }
+}
+
+/** A file listed in the manifest, read whole and checked against its size and checksum. */
+async function readVerified(dir: string, name: string, meta: { bytes: number; sha256: string }): Promise<Uint8Array> {
+  const file = path.join(dir, name);
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(file);
+  } catch {
+    throw new Error(`${file}: missing (listed in the model manifest)`);
+  }
+  if (bytes.length !== meta.bytes || sha256([bytes]) !== meta.sha256) {
+    throw new Error(`${file}: checksum mismatch (the file is corrupt or was changed after the model was saved)`);
+  }
+  return bytes;
+}
+
+/**
+ * One part of a model directory: a core file verified and then decoded from the verified bytes
+ * (no second read from disk), a row group at a time, into arrays in shared memory; or every
+ * extra file, verified.
+ */
+export async function readModelPart(dir: string, manifest: Manifest, part: ModelPartName): Promise<ModelPart> {
+  if (part === 'extras') {
+    const extras: [string, Uint8Array][] = [];
+    for (const [name, meta] of Object.entries(manifest.files)) {
+      if (!(CORE_FILES as readonly string[]).includes(name)) extras.push([name, await readVerified(dir, name, meta)]);
+    }
+    return { part, extras };
+  }
+  const bytes = await readVerified(dir, part, manifest.files[part]);
+  const file = path.join(dir, part);
+  if (part === 'interactions.parquet') return { part, seen: await decodeInteractions(bytes, file, manifest.counts.users) };
   const k = manifest.counts.factors;
-  const usersFile = path.join(dir, 'users.parquet');
-  const itemsFile = path.join(dir, 'items.parquet');
-  const interFile = path.join(dir, 'interactions.parquet');
-  // Decode the bytes whose checksums were just verified (no second read from disk), a row group
-  // at a time, into arrays in shared memory.
-  const factorFile = async (name: string, idName: string, file: string): Promise<{ ids: Utf8Strings; factors: Float32Array }> => {
-    const acc = await decodeParquet(
-      verified.get(name)!,
-      file,
-      (rows) => ({ ids: new Utf8Collector(rows), factors: sharedArray(Float32Array, rows * k) }),
-      (acc, t, offset) => {
-        readStringColumn(t, idName, file, acc.ids);
-        readFactorColumns(t, k, file, acc.factors, offset);
-      },
-    );
-    return { ids: acc.ids.finish(), factors: acc.factors };
-  };
-  const { ids: userIds, factors: userFactors } = await factorFile('users.parquet', 'user_id', usersFile);
-  const { ids: itemIds, factors: itemFactors } = await factorFile('items.parquet', 'item_id', itemsFile);
-  const users = userIds.offsets.length - 1;
-  const items = itemIds.offsets.length - 1;
-  if (users !== manifest.counts.users) throw new Error(`${usersFile}: ${users} users, manifest says ${manifest.counts.users}`);
-  if (items !== manifest.counts.items) throw new Error(`${itemsFile}: ${items} items, manifest says ${manifest.counts.items}`);
+  const idName = part === 'users.parquet' ? 'user_id' : 'item_id';
+  const acc = await decodeParquet(
+    bytes,
+    file,
+    (rows) => ({ ids: new Utf8Collector(rows), factors: sharedArray(Float32Array, rows * k) }),
+    (acc, t, offset) => {
+      readStringColumn(t, idName, file, acc.ids);
+      readFactorColumns(t, k, file, acc.factors, offset);
+    },
+  );
+  return { part, ids: acc.ids.finish(), factors: acc.factors };
+}
+
+/** The interactions file into a CSR of `users` rows (the manifest's count; the users file is checked against it). */
+async function decodeInteractions(bytes: Uint8Array, file: string, users: number): Promise<ModelData['seen']> {
   const seen = await decodeParquet(
-    verified.get('interactions.parquet')!,
-    interFile,
+    bytes,
+    file,
     (rows) => ({
       // Only read to build indptr: not handed back, so not shared.
       userIndex: largeArray(Int32Array, rows),
@@ -297,22 +346,37 @@ export async function readModelFiles(dir: string): Promise<ModelFiles> {
       weight: sharedArray(Float32Array, rows),
     }),
     (acc, t, offset) => {
-      readNumericColumn(t, 'user_index', interFile, acc.userIndex, offset);
-      readNumericColumn(t, 'item_index', interFile, acc.indices, offset);
-      readNumericColumn(t, 'pref', interFile, acc.pref, offset);
-      readNumericColumn(t, 'weight', interFile, acc.weight, offset);
+      readNumericColumn(t, 'user_index', file, acc.userIndex, offset);
+      readNumericColumn(t, 'item_index', file, acc.indices, offset);
+      readNumericColumn(t, 'pref', file, acc.pref, offset);
+      readNumericColumn(t, 'weight', file, acc.weight, offset);
     },
   );
   const { userIndex, indices } = seen;
   const indptr = sharedArray(Int32Array, users + 1);
   for (let p = 0; p < userIndex.length; p++) {
     const u = userIndex[p];
-    if (!(u >= 0 && u < users) || (p > 0 && u < userIndex[p - 1])) throw new Error(`${interFile}: row ${p}: user_index ${u} out of order or range`);
+    if (!(u >= 0 && u < users) || (p > 0 && u < userIndex[p - 1])) throw new Error(`${file}: row ${p}: user_index ${u} out of order or range`);
     indptr[u + 1]++;
   }
   for (let u = 0; u < users; u++) indptr[u + 1] += indptr[u];
-  const extras = [...verified].filter(([name]) => !(CORE_FILES as readonly string[]).includes(name));
-  return { manifest, userIds, itemIds, userFactors, itemFactors, seen: { indptr, indices, pref: seen.pref, weight: seen.weight }, extras };
+  return { indptr, indices, pref: seen.pref, weight: seen.weight };
+}
+
+/** The parts (in MODEL_PARTS order) as one ModelFiles, with the factor files' counts checked against the manifest. */
+function assembleModelFiles(dir: string, manifest: Manifest, parts: ModelPart[]): ModelFiles {
+  const byPart = new Map(parts.map((p) => [p.part, p] as const));
+  const factorPart = (name: 'users.parquet' | 'items.parquet', count: number, what: string) => {
+    const p = byPart.get(name) as Extract<ModelPart, { part: 'users.parquet' | 'items.parquet' }>;
+    const rows = p.ids.offsets.length - 1;
+    if (rows !== count) throw new Error(`${path.join(dir, name)}: ${rows} ${what}, manifest says ${count}`);
+    return p;
+  };
+  const users = factorPart('users.parquet', manifest.counts.users, 'users');
+  const items = factorPart('items.parquet', manifest.counts.items, 'items');
+  const { seen } = byPart.get('interactions.parquet') as Extract<ModelPart, { part: 'interactions.parquet' }>;
+  const { extras } = byPart.get('extras') as Extract<ModelPart, { part: 'extras' }>;
+  return { manifest, userIds: users.ids, itemIds: items.ids, userFactors: users.factors, itemFactors: items.factors, seen, extras };
 }
 
 /** The manifest of a model directory, checked for format and completeness; no other file is read. */

@@ -1,17 +1,21 @@
 /**
- * Pool thread that loads a model directory (read, verify, decode) off the caller's thread. The
- * arrays come back in shared memory and the id columns are moved, so nothing large is copied on
- * the way back (a plain buffer sent back would be copied on the caller's thread as it takes the
- * message in).
+ * Pool thread that loads one part of a model directory (read, verify, decode) off the caller's
+ * thread. The arrays come back in shared memory and the id columns and extra files are moved, so
+ * nothing large is copied on the way back (a plain buffer sent back would be copied on the
+ * caller's thread as it takes the message in).
  */
 import { Piscina } from 'piscina';
-import { readModelFiles } from './format.js';
+import { readModelPart, type LoadTask } from './format.js';
 
-export default async function run(task: { dir: string }): Promise<unknown> {
-  const files = await readModelFiles(task.dir);
+export default async function run(task: LoadTask): Promise<unknown> {
+  const result = await readModelPart(task.dir, task.manifest, task.part);
   const moved = new Set<ArrayBuffer>();
-  for (const a of [files.userIds.bytes, files.userIds.offsets, files.itemIds.bytes, files.itemIds.offsets]) {
-    if (a.buffer instanceof ArrayBuffer) moved.add(a.buffer);
+  if (result.part === 'users.parquet' || result.part === 'items.parquet') {
+    // The id columns' buffers are theirs alone (views of a collector's growth buffers).
+    for (const a of [result.ids.bytes, result.ids.offsets]) if (a.buffer instanceof ArrayBuffer) moved.add(a.buffer);
+  } else if (result.part === 'extras') {
+    // Only a file a buffer holds whole: a small file's bytes may share a pooled buffer.
+    for (const [, a] of result.extras) if (a.buffer instanceof ArrayBuffer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength) moved.add(a.buffer);
   }
-  return Piscina.move({ [Piscina.transferableSymbol]: [...moved], [Piscina.valueSymbol]: files } as never);
+  return Piscina.move({ [Piscina.transferableSymbol]: [...moved], [Piscina.valueSymbol]: result } as never);
 }

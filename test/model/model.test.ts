@@ -90,6 +90,19 @@ describe('Model', () => {
       expect(a.buffer).toBeInstanceOf(SharedArrayBuffer);
     }
     expect([...there.extras.keys()]).toEqual([]);
+    // Extra files come back verified from the thread too, small ones and large ones alike.
+    const withExtras = path.join(dir, 'm-extras');
+    const small = Uint8Array.from({ length: 100 }, (_, i) => i);
+    const large = Uint8Array.from({ length: 200_000 }, (_, i) => (i * 7) & 255);
+    await saveModelDir(withExtras, model.data, 'test', [{ name: 'small.bin', bytes: small }, { name: 'large.bin', bytes: large }]);
+    const [e1, e2] = await Promise.all([loadModelDir(withExtras), loadModelDir(withExtras, { thread: false })]);
+    for (const e of [e1, e2]) {
+      expect([...e.extras.keys()].sort()).toEqual(['large.bin', 'small.bin']);
+      expect(Buffer.from(e.extras.get('small.bin')!).equals(Buffer.from(small))).toBe(true);
+      expect(Buffer.from(e.extras.get('large.bin')!).equals(Buffer.from(large))).toBe(true);
+    }
+    await writeFile(path.join(withExtras, 'large.bin'), large.subarray(1));
+    await expect(loadModelDir(withExtras)).rejects.toThrow(`${path.join(withExtras, 'large.bin')}: checksum mismatch`);
     // A failure on the thread reaches the caller with its message (the file and what is wrong).
     await rm(path.join(out, 'users.parquet'));
     await expect(loadModelDir(out)).rejects.toThrow(`${path.join(out, 'users.parquet')}: missing (listed in the model manifest)`);
