@@ -1,6 +1,7 @@
 /**
  * The id dictionary at a model's scale: interning ids one by one (total, and the longest single
- * insert, which is where a JS Map's rehash shows), building from UTF-8 a slice per turn as a
+ * insert, which is where a JS Map's rehash shows), a dictionary's own copy rebuilt by `from` and
+ * copied by `copyOf` (as a trained model takes it), building from UTF-8 a slice per turn as a
  * model load does (the longest stall of the event loop, from a 1 ms timer), and random lookups
  * of known ids against a plain Map holding the same ids, in the same run. Ids are flat strings
  * `user-N` with N scrambled; prints JSON.
@@ -42,6 +43,15 @@ for (let i = 0; i < n; i++) {
 }
 const mapSeconds = (performance.now() - started) / 1000;
 
+// A model's own dictionary, as train() takes it: from() re-interns every id, copyOf() copies the list.
+started = performance.now();
+const rebuilt = Dictionary.from(interned.ids);
+const fromSeconds = (performance.now() - started) / 1000;
+started = performance.now();
+const copied = Dictionary.copyOf(interned);
+const copyOfSeconds = (performance.now() - started) / 1000;
+if (rebuilt.size !== n || copied.size !== n) throw new Error(`from/copyOf: ${rebuilt.size} and ${copied.size} ids, want ${n}`);
+
 const utf8 = await utf8StringsInTurns(ids);
 const built = await withLoopStall(() => Dictionary.fromUtf8InTurns(utf8));
 if (built.result.size !== n) throw new Error(`fromUtf8InTurns: ${built.result.size} ids, want ${n}`);
@@ -75,6 +85,8 @@ process.stdout.write(
       longest_intern_ms: round(longestInsertMs),
       map_set_seconds: round(mapSeconds, 3),
       longest_map_set_ms: round(longestMapInsertMs),
+      from_seconds: round(fromSeconds, 3),
+      copy_of_seconds: round(copyOfSeconds, 4),
       from_utf8_in_turns_seconds: round(built.seconds, 3),
       from_utf8_in_turns_stall_ms: round(built.longestStallMs),
       get_ns: round(dictGet.median),
