@@ -35,8 +35,8 @@ export function transposeCsr(m: CsrMatrix, make: ArrayMaker = largeArray, blockB
 
 /**
  * A transpose cut into parts by output column ranges, each about the same number of entries.
- * The parts write disjoint places (their own output range, and `to` only at their own entries),
- * so they can run at once on worker threads when every array is in shared memory.
+ * The parts write disjoint places (each its own output range), so they can run at once on worker
+ * threads when every array is in shared memory.
  */
 export interface TransposeJob {
   readonly input: CsrMatrix;
@@ -44,8 +44,6 @@ export interface TransposeJob {
   readonly output: CsrMatrix;
   /** Scratch: an entry's place within its block, by output slot. */
   readonly offset: Int32Array;
-  /** Scratch: input entry → the output slot it was first written to (empty without value channels). */
-  readonly to: Int32Array;
   readonly blockBits: number;
   /** Part j covers output rows (input columns) [cuts[j], cuts[j + 1]). */
   readonly cuts: Int32Array;
@@ -54,7 +52,7 @@ export interface TransposeJob {
 export interface TransposePlanOptions {
   /** Makes the output arrays. */
   make?: ArrayMaker;
-  /** Makes the scratch arrays (shared ones when parts run on other threads). */
+  /** Makes the scratch array (a shared one when parts run on other threads). */
   scratch?: ArrayMaker;
   blockBits?: number;
   parts?: number;
@@ -80,7 +78,7 @@ export function planTranspose(m: CsrMatrix, o: TransposePlanOptions = {}): Trans
   cuts[parts] = cols;
   for (let j = 1; j < parts; j++) cuts[j] = Math.max(cuts[j - 1], firstAtLeast(indptr, Math.ceil((j * nnz) / parts)));
   const output: CsrMatrix = { rows: cols, cols: rows, indptr, indices: make(Int32Array, nnz), values: m.values.map(() => make(Float32Array, nnz)) };
-  return { input: m, output, offset: scratch(Int32Array, nnz), to: scratch(Int32Array, m.values.length > 0 ? nnz : 0), blockBits, cuts };
+  return { input: m, output, offset: scratch(Int32Array, nnz), blockBits, cuts };
 }
 
 /** Places, fills and orders the output rows of one part. */
@@ -89,13 +87,7 @@ export function transposePart(job: TransposeJob, part: number): void {
   const c1 = job.cuts[part + 1];
   if (c1 <= c0) return;
   placeInBlocks(job, c0, c1);
-  const { input, output, to } = job;
-  const inIdx = input.indices;
-  const span = c1 - c0;
-  input.values.forEach((src, v) => {
-    const out = output.values[v];
-    for (let p = 0; p < inIdx.length; p++) if ((inIdx[p] - c0) >>> 0 < span) out[to[p]] = src[p];
-  });
+  const { output } = job;
   const begin = output.indptr[c0];
   const end = output.indptr[c1];
   for (const a of [output.indices, ...output.values]) orderBlocks(a, job.offset, job.blockBits, begin, end);
@@ -115,12 +107,13 @@ function firstAtLeast(indptr: Int32Array, v: number): number {
 
 /**
  * Entry p's place is dst = next[col]++ (rows in order within a column). It is written at the next
- * free slot to[p] of the block dst falls in, with its row in `indices` and dst's offset within the
- * block in `offset`. A part's blocks are its own output range cut from its start, so they fill
- * exactly. The value channels follow `to` afterwards, one tight loop each.
+ * free slot of the block dst falls in, with its row, its values and dst's offset within the block.
+ * A part's blocks are its own output range cut from its start, so they fill exactly. (Writing the
+ * values here rather than in a pass of their own through a slot map was 10–20% faster and saves
+ * 4 bytes an entry.)
  */
 function placeInBlocks(job: TransposeJob, c0: number, c1: number): void {
-  const { input, output, offset, to, blockBits } = job;
+  const { input, output, offset, blockBits } = job;
   const { rows, indptr: inPtr, indices: inIdx } = input;
   const { indptr, indices } = output;
   const begin = indptr[c0];
@@ -131,7 +124,9 @@ function placeInBlocks(job: TransposeJob, c0: number, c1: number): void {
   for (let c = 0; c < span; c++) next[c] -= begin;
   const free = new Int32Array(Math.ceil((indptr[c1] - begin) / block));
   for (let b = 0; b < free.length; b++) free[b] = begin + b * block;
-  const keepTo = to.length > 0;
+  const from = input.values;
+  const into = output.values;
+  const channels = from.length;
   for (let r = 0; r < rows; r++) {
     for (let p = inPtr[r]; p < inPtr[r + 1]; p++) {
       const c = inIdx[p] - c0;
@@ -140,7 +135,7 @@ function placeInBlocks(job: TransposeJob, c0: number, c1: number): void {
       const t = free[dst >>> blockBits]++;
       offset[t] = dst & mask;
       indices[t] = r;
-      if (keepTo) to[p] = t;
+      for (let v = 0; v < channels; v++) into[v][t] = from[v][p];
     }
   }
 }
