@@ -64,8 +64,8 @@ export interface ExtraFile {
 /**
  * Saves a model directory atomically. By default the Parquet files are encoded and hashed
  * (seconds for a million users) on worker threads, so a service that saves a model keeps
- * answering meanwhile: two threads, one taking the interactions (most of the bytes: 11 s of 15 at
- * 100 M entries) while the other takes the factor files. What the caller does first (ids to
+ * answering meanwhile: two threads, one taking the interactions (at scale most of the bytes and
+ * of the time) while the other takes the factor files. What the caller does first (ids to
  * UTF-8, arrays into shared memory) runs a slice per event-loop turn, and the caller writes the
  * bytes in order as they come (so a write error is its own, with the path). `thread: false`
  * encodes here, one file at a time.

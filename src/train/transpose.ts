@@ -1,7 +1,8 @@
 /**
  * The trainer's item-major copy: the user-major matrix transposed with its preference and
- * confidence into shared memory, cut into one part per thread and run on the training pool. At
- * 100 M entries one thread took about 8 s, most of the set-up before the first sweep.
+ * confidence into shared memory, cut into one part per thread and run on the training pool. On
+ * one thread it was most of the set-up before the first sweep (9–11 s at 100 M entries in
+ * bench/transpose.ts).
  */
 import type { Piscina } from 'piscina';
 import type { CsrMatrix } from '../data/csr.js';
