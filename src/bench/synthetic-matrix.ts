@@ -10,6 +10,7 @@ import { Dictionary } from '../data/dictionary.js';
 import type { Interactions } from '../types.js';
 import { mulberry32 } from '../util/random.js';
 import { sharedArray } from '../util/shared-memory.js';
+import { lowerBound } from '../util/lower-bound.js';
 
 export interface SyntheticMatrixOptions {
   users: number;
@@ -50,14 +51,7 @@ export function syntheticMatrix(o: SyntheticMatrixOptions): Interactions {
     const start = e;
     for (let j = 0; j < lengths[u]; ) {
       const x = next() * acc;
-      let lo = 0;
-      let hi = o.items - 1;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (cdf[mid] < x) lo = mid + 1;
-        else hi = mid;
-      }
-      const item = perm[lo];
+      const item = perm[lowerBound(cdf, x, 0, o.items - 1)];
       if (stamp[item] === u) continue; // already in this row: draw again
       stamp[item] = u;
       indices[e++] = item;

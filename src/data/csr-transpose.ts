@@ -10,6 +10,7 @@
  * each block is put in order, its writes at random only within the block.
  */
 import { largeArray } from '../util/large-array.js';
+import { lowerBound } from '../util/lower-bound.js';
 import type { CsrMatrix } from './csr.js';
 
 /** Makes the zeroed output arrays: plain large arrays, or shared ones for worker threads. */
@@ -76,7 +77,7 @@ export function planTranspose(m: CsrMatrix, o: TransposePlanOptions = {}): Trans
   for (let c = 0; c < cols; c++) indptr[c + 1] += indptr[c];
   const cuts = new Int32Array(parts + 1);
   cuts[parts] = cols;
-  for (let j = 1; j < parts; j++) cuts[j] = Math.max(cuts[j - 1], firstAtLeast(indptr, Math.ceil((j * nnz) / parts)));
+  for (let j = 1; j < parts; j++) cuts[j] = Math.max(cuts[j - 1], lowerBound(indptr, Math.ceil((j * nnz) / parts), 0, cols));
   const output: CsrMatrix = { rows: cols, cols: rows, indptr, indices: make(Int32Array, nnz), values: m.values.map(() => make(Float32Array, nnz)) };
   return { input: m, output, offset: scratch(Int32Array, nnz), blockBits, cuts };
 }
@@ -91,18 +92,6 @@ export function transposePart(job: TransposeJob, part: number): void {
   const begin = output.indptr[c0];
   const end = output.indptr[c1];
   for (const a of [output.indices, ...output.values]) orderBlocks(a, job.offset, job.blockBits, begin, end);
-}
-
-/** The first c with indptr[c] ≥ v (indptr.length − 1 when none). */
-function firstAtLeast(indptr: Int32Array, v: number): number {
-  let lo = 0;
-  let hi = indptr.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (indptr[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**

@@ -3,6 +3,7 @@
  * Only structure (no values) matters here; rows are sorted ascending like every CSR in the engine.
  */
 import type { Interactions } from '../types.js';
+import { lowerBound } from '../util/lower-bound.js';
 
 /** Row pointers and sorted column indices, e.g. each user's training items (for exclusion). */
 export interface RowSets {
@@ -24,13 +25,7 @@ export function interactionRows(inter: Interactions): SparseRows {
 /** Position of column `col` in row `row` of `m` (a binary search: rows are sorted), or −1. */
 export function findInRow(m: RowSets, row: number, col: number): number {
   const end = m.indptr[row + 1];
-  let lo = m.indptr[row];
-  let hi = end;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (m.indices[mid] < col) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = lowerBound(m.indices, col, m.indptr[row], end);
   return lo < end && m.indices[lo] === col ? lo : -1;
 }
 

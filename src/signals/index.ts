@@ -17,6 +17,7 @@ import { flagTracks } from './track-flags.js';
 import { accountTrust } from './trust.js';
 import { withEstimatedDurations } from './durations.js';
 import { ArrayPool, takeArray } from '../util/array-pool.js';
+import { lowerBound } from '../util/lower-bound.js';
 
 export { loadSignalsConfig, resolveSignalsConfig, defaultSignalsConfig, signalsConfigSchema } from './config.js';
 export type { SignalsConfig, SignalsConfigInput } from './config.js';
@@ -97,14 +98,7 @@ function dayKeys(
   const unique = sorted.subarray(0, distinct);
   for (let i = 0; i < present.length; i++) {
     const d = Math.floor(timestamp[present[i]] / DAY_MS);
-    let lo = 0;
-    let hi = distinct - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (unique[mid] < d) lo = mid + 1;
-      else hi = mid;
-    }
-    day[present[i]] = lo;
+    day[present[i]] = lowerBound(unique, d, 0, distinct - 1);
   }
   return { day, days: distinct };
 }
