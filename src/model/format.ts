@@ -17,6 +17,7 @@ import { Utf8Collector, utf8StringsInTurns, utf8VectorOf, type Utf8Strings } fro
 import { sharedArray, toSharedInTurns } from '../util/shared-memory.js';
 import { largeArray } from '../util/large-array.js';
 import { createWorkerPool } from '../util/worker-pool.js';
+import { settleAll } from '../util/settle-all.js';
 import { encodeParquet, factorColumns, readNumericColumn, readFactorColumns, decodeParquet, readStringColumn } from './columnar.js';
 import type { ModelData, ModelParams } from './model-data.js';
 
@@ -243,7 +244,7 @@ async function readModelFilesOnThread(dir: string): Promise<ModelFiles> {
   const pool = createWorkerPool(import.meta.url, 'load-worker', 2);
   try {
     const parts = MODEL_PARTS.map((part) => pool.run({ dir, manifest, part } satisfies LoadTask) as Promise<ModelPart>);
-    return assembleModelFiles(dir, manifest, await settledInOrder(parts));
+    return assembleModelFiles(dir, manifest, await settleAll(parts));
   } finally {
     await pool.destroy();
   }
@@ -273,14 +274,6 @@ export type ModelPart =
   | { part: 'users.parquet' | 'items.parquet'; ids: Utf8Strings; factors: Float32Array }
   | { part: 'interactions.parquet'; seen: ModelData['seen'] }
   | { part: 'extras'; extras: [string, Uint8Array][] };
-
-/** Every part's result in order once all have settled; the first failure in that order is thrown. */
-async function settledInOrder<T>(parts: Promise<T>[]): Promise<T[]> {
-  const settled = await Promise.allSettled(parts);
-  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason;
-  return settled.map((r) => (r as PromiseFulfilledResult<T>).value);
-}
 
 function checkCoreFilesListed(dir: string, manifest: Manifest): void {
   for (const core of CORE_FILES) {

@@ -12,6 +12,7 @@ import { fillRandom } from './init.js';
 import type { ResolvedTrainOptions } from './options.js';
 import { createTrainPool } from './pool.js';
 import { transposeOnPool } from './transpose.js';
+import { settleAll } from '../util/settle-all.js';
 import { shardRows, type Shard } from '../util/shards.js';
 import { sharedArray, toShared } from '../util/shared-memory.js';
 import type { WorkerTask } from './worker.js';
@@ -166,11 +167,8 @@ async function halfStep(pool: Piscina, side: Side, fixed: Float32Array, gramBuf:
       }
     }
   });
-  // Let every shard settle before reporting a failure: destroying the pool under running tasks
-  // would surface their late replies as uncaught errors.
-  const results = await Promise.allSettled(tasks);
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason;
+  // Every shard settles before a failure is reported (the pool may be destroyed next).
+  await settleAll(tasks);
 }
 
 /**

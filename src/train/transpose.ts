@@ -7,6 +7,7 @@
 import type { Piscina } from 'piscina';
 import type { CsrMatrix } from '../data/csr.js';
 import { planTranspose } from '../data/csr-transpose.js';
+import { settleAll } from '../util/settle-all.js';
 import { sharedArray } from '../util/shared-memory.js';
 import type { WorkerTask } from './worker.js';
 
@@ -14,9 +15,6 @@ import type { WorkerTask } from './worker.js';
 export async function transposeOnPool(pool: Piscina, m: CsrMatrix, threads: number): Promise<CsrMatrix> {
   const job = planTranspose(m, { make: sharedArray, scratch: sharedArray, parts: threads });
   const parts = Array.from({ length: threads }, (_, part) => pool.run({ op: 'transposePart', job, part } satisfies WorkerTask));
-  // Every part settles before a failure is reported: the pool is destroyed next, and a part still
-  // running then would surface its late reply as an uncaught error.
-  const failed = (await Promise.allSettled(parts)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason;
+  await settleAll(parts);
   return job.output;
 }
