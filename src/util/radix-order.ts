@@ -113,14 +113,14 @@ export function sortPacked(order: Int32Array | number, fields: readonly KeyField
     spare = idx;
     idx = out;
   }
-  if (idx === null) idx = source ? copyOf(source, takeArray(pool, Int32Array, n, { zeroed: false })) : identity(takeArray(pool, Int32Array, n, { zeroed: false }));
+  if (idx === null) {
+    // No pass moved anything (at most one entry, or every digit alike): the input order, fresh.
+    idx = takeArray(pool, Int32Array, n, { zeroed: false });
+    if (source) idx.set(source);
+    else identity(idx);
+  }
   pool?.give(lo2, hi2, digits, spare);
   return { order: idx, lo, hi };
-}
-
-function copyOf(from: Int32Array, to: Int32Array): Int32Array {
-  to.set(from);
-  return to;
 }
 
 /**
@@ -167,9 +167,8 @@ function scatter(
   }
 }
 
-function identity(a: Int32Array): Int32Array {
+function identity(a: Int32Array): void {
   for (let i = 0; i < a.length; i++) a[i] = i;
-  return a;
 }
 
 /**
