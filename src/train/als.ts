@@ -7,14 +7,13 @@
 import type { Piscina } from 'piscina';
 import { gramAsync, lossFromParts, type AlsHalfStepArgs, type LossArgs, type LossParts } from '../native/index.js';
 import type { Interactions, IterationInfo } from '../types.js';
-import { confidenceFromWeights } from './confidence.js';
-import { fillRandom } from './init.js';
 import type { ResolvedTrainOptions } from './options.js';
 import { createTrainPool } from './pool.js';
+import { evenRanges } from './ranges.js';
 import { transposeOnPool } from './transpose.js';
 import { settleAll } from '../util/settle-all.js';
 import { shardRows, type Shard } from '../util/shards.js';
-import { sharedArray, toShared } from '../util/shared-memory.js';
+import { sharedArray, toSharedInTurns } from '../util/shared-memory.js';
 import type { WorkerTask } from './worker.js';
 
 /** One side of the problem: the CSR whose rows are solved and the factor matrix they fill. */
@@ -65,24 +64,50 @@ interface Problem {
   done: number;
 }
 
-/** Both sides in shared memory with their shards, and the factors initialised. */
+/**
+ * Both sides in shared memory with their shards, and the factors initialised. The per-entry and
+ * per-factor passes (confidences, transpose, initial values) run in parts on the pool, and the
+ * copies the caller's thread makes go a slice per event-loop turn: at 100 M entries these passes
+ * held a service's thread for seconds.
+ */
 async function setUp(inter: Interactions, opts: ResolvedTrainOptions, hooks: AlsHooks, pool: Piscina): Promise<Problem> {
   const m = inter.users.size;
   const n = inter.items.size;
   const k = opts.factors;
+  const inParts = (count: number, task: (begin: number, end: number) => WorkerTask): Promise<unknown>[] =>
+    evenRanges(count, opts.threads).map(([begin, end]) => pool.run(task(begin, end)));
   // Confidence and the item-major copy are written straight into shared memory: no second copy
-  // of any nonzero-sized array is made (toShared copies only inputs that are not shared).
-  const conf = confidenceFromWeights(inter.weight, opts.alpha, opts.confidence, opts.epsilon, sharedArray(Float32Array, inter.weight.length));
-  const userMajor = { indptr: toShared(inter.indptr), indices: toShared(inter.indices), pref: toShared(inter.pref) };
-  const itemMajor = await transposeOnPool(pool, { rows: m, cols: n, indptr: userMajor.indptr, indices: userMajor.indices, values: [userMajor.pref, conf] }, opts.threads);
+  // of any nonzero-sized array is made (the copies are of inputs that are not shared; train()
+  // hands over shared ones).
+  const weight = await toSharedInTurns(inter.weight);
+  const conf = sharedArray(Float32Array, weight.length);
+  const params = { alpha: opts.alpha, mode: opts.confidence, epsilon: opts.epsilon };
+  const confParts = inParts(weight.length, (begin, end) => ({ op: 'confidence', weight, out: conf, params, begin, end }));
+  let userMajor: { indptr: Int32Array; indices: Int32Array; pref: Float32Array };
+  try {
+    userMajor = { indptr: await toSharedInTurns(inter.indptr), indices: await toSharedInTurns(inter.indices), pref: await toSharedInTurns(inter.pref) };
+  } finally {
+    await settleAll(confParts);
+  }
+  const userFactors = sharedArray(Float32Array, m * k);
+  const itemFactors = sharedArray(Float32Array, n * k);
+  const fills = hooks.initial
+    ? []
+    : [
+        ...inParts(userFactors.length, (begin, end) => ({ op: 'fillRandom', out: userFactors, seed: opts.seed, begin, end })),
+        ...inParts(itemFactors.length, (begin, end) => ({ op: 'fillRandom', out: itemFactors, seed: (opts.seed ^ 0x5bd1e995) >>> 0, begin, end })),
+      ];
+  const transposed = transposeOnPool(pool, { rows: m, cols: n, indptr: userMajor.indptr, indices: userMajor.indices, values: [userMajor.pref, conf] }, opts.threads);
+  await settleAll([transposed, ...fills]);
+  const itemMajor = await transposed;
   const shardCount = opts.threads * 4;
   const rowOverhead = Math.max(1, Math.round((k * opts.cgSteps) / 8));
   const users: Side = {
     name: 'user',
     ...userMajor,
     conf,
-    factors: sharedArray(Float32Array, m * k),
-    shards: shardRows(inter.indptr, shardCount, rowOverhead),
+    factors: userFactors,
+    shards: shardRows(userMajor.indptr, shardCount, rowOverhead),
   };
   const items: Side = {
     name: 'item',
@@ -90,7 +115,7 @@ async function setUp(inter: Interactions, opts: ResolvedTrainOptions, hooks: Als
     indices: itemMajor.indices,
     pref: itemMajor.values[0],
     conf: itemMajor.values[1],
-    factors: sharedArray(Float32Array, n * k),
+    factors: itemFactors,
     shards: shardRows(itemMajor.indptr, shardCount, rowOverhead),
   };
   let done = 0;
@@ -100,13 +125,10 @@ async function setUp(inter: Interactions, opts: ResolvedTrainOptions, hooks: Als
     users.factors.set(hooks.initial.userFactors);
     items.factors.set(hooks.initial.itemFactors);
     done = hooks.initial.completedIterations;
-  } else {
-    fillRandom(users.factors, opts.seed);
-    fillRandom(items.factors, (opts.seed ^ 0x5bd1e995) >>> 0);
   }
   const gramBuf = sharedArray(Float32Array, k * k);
   // The loss sums one row shard per thread (an empty problem still has one, for Σ|y|²).
-  const lossShards = shardRows(inter.indptr, opts.threads, k);
+  const lossShards = shardRows(userMajor.indptr, opts.threads, k);
   if (lossShards.length === 0) lossShards.push({ begin: 0, end: 0 });
   return { users, items, gramBuf, lossShards, done };
 }

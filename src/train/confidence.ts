@@ -1,5 +1,12 @@
 import type { ConfidenceMode } from '../types.js';
 
+/** How weights become confidences: the model's alpha, mode and epsilon. */
+export interface ConfidenceParams {
+  alpha: number;
+  mode: ConfidenceMode;
+  epsilon: number;
+}
+
 /**
  * Confidence c = 1 + α·w (linear) or 1 + α·log(1 + w/ε) (log; Hu et al. 2008 §4), computed into
  * `out`. Negative-evidence entries use the same formula: their weight already carries the raised
@@ -12,15 +19,27 @@ export function confidenceFromWeights(
   epsilon: number,
   out: Float32Array = new Float32Array(weight.length),
 ): Float32Array {
+  return confidenceRange(weight, { alpha, mode, epsilon }, out, 0, weight.length);
+}
+
+/**
+ * confidenceFromWeights over entries [begin, end) only, so that parts of a large matrix can be
+ * computed on several threads (an error names the entry's index in the whole array).
+ */
+export function confidenceRange(weight: Float32Array, p: ConfidenceParams, out: Float32Array, begin: number, end: number): Float32Array {
+  const { alpha, mode, epsilon } = p;
   if (!(alpha >= 0) || !Number.isFinite(alpha)) throw new RangeError(`alpha must be a finite number ≥ 0, got ${alpha}`);
   if (!(epsilon > 0) || !Number.isFinite(epsilon)) throw new RangeError(`epsilon must be a finite number > 0, got ${epsilon}`);
-  const n = weight.length;
-  if (mode === 'log') {
-    for (let i = 0; i < n; i++) out[i] = 1 + alpha * Math.log1p(weight[i] / epsilon);
-  } else {
-    for (let i = 0; i < n; i++) out[i] = 1 + alpha * weight[i];
+  if (out.length !== weight.length) throw new RangeError(`confidence: ${weight.length} weights but ${out.length} outputs`);
+  if (!(Number.isInteger(begin) && Number.isInteger(end) && 0 <= begin && begin <= end && end <= weight.length)) {
+    throw new RangeError(`confidence: range [${begin}, ${end}) is not within 0..${weight.length}`);
   }
-  for (let i = 0; i < n; i++) {
+  if (mode === 'log') {
+    for (let i = begin; i < end; i++) out[i] = 1 + alpha * Math.log1p(weight[i] / epsilon);
+  } else {
+    for (let i = begin; i < end; i++) out[i] = 1 + alpha * weight[i];
+  }
+  for (let i = begin; i < end; i++) {
     if (!Number.isFinite(out[i])) {
       throw new RangeError(`confidence of entry ${i} is not finite (weight ${weight[i]}, alpha ${alpha}); lower alpha or use --confidence log`);
     }

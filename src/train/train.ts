@@ -4,7 +4,7 @@ import type { ModelParams } from '../model/model-data.js';
 import type { Interactions, TrainOptions } from '../types.js';
 import { trainAls, type AlsHooks } from './als.js';
 import { resolveTrainOptions, type ResolvedTrainOptions } from './options.js';
-import { toShared } from '../util/shared-memory.js';
+import { toSharedInTurns } from '../util/shared-memory.js';
 
 /** Train an implicit-ALS model on interactions. */
 export async function train(interactions: Interactions, options: TrainOptions = {}, hooks: AlsHooks = {}): Promise<Model> {
@@ -12,8 +12,9 @@ export async function train(interactions: Interactions, options: TrainOptions = 
   validateInteractions(interactions);
   // One shared copy of the matrix serves the trainer's workers and then the model: each made its
   // own before (three arrays for the trainer, all four for the model: 2.8 GB at 100 M entries).
+  // It is made a slice per event-loop turn, so a service's thread is not held for seconds.
   const { indptr, indices, pref, weight } = interactions;
-  const seen = { indptr: toShared(indptr), indices: toShared(indices), pref: toShared(pref), weight: toShared(weight) };
+  const seen = { indptr: await toSharedInTurns(indptr), indices: await toSharedInTurns(indices), pref: await toSharedInTurns(pref), weight: await toSharedInTurns(weight) };
   const result = await trainAls({ ...interactions, ...seen }, opts, hooks);
   return new Model({
     params: modelParams(opts),

@@ -1,10 +1,13 @@
 /**
- * Piscina worker: runs one native kernel call (or one part of the set-up's transpose) on shared memory. The task carries typed-array
+ * Piscina worker: runs one native kernel call (or one part of a set-up pass: the transpose, the
+ * confidences, the factors' initial values) on shared memory. The task carries typed-array
  * views over SharedArrayBuffers, so nothing large is copied; the kernel writes its rows in place.
  */
 import { transposePart, type TransposeJob } from '../data/csr-transpose.js';
 import { alsHalfStep, implicitLoss, type AlsHalfStepArgs, type LossArgs } from '../native/index.js';
 import { injectFault } from '../util/test-fault.js';
+import { confidenceRange, type ConfidenceParams } from './confidence.js';
+import { fillRandom } from './init.js';
 
 export interface ShardRef {
   side: 'user' | 'item';
@@ -14,7 +17,18 @@ export interface ShardRef {
   attempt: number;
 }
 
-export type WorkerTask = ({ op: 'halfStep'; args: AlsHalfStepArgs } & ShardRef) | { op: 'loss'; args: LossArgs } | { op: 'transposePart'; job: TransposeJob; part: number };
+/** A set-up pass over entries [begin, end) of a shared array. */
+interface RangeRef {
+  begin: number;
+  end: number;
+}
+
+export type WorkerTask =
+  | ({ op: 'halfStep'; args: AlsHalfStepArgs } & ShardRef)
+  | { op: 'loss'; args: LossArgs }
+  | { op: 'transposePart'; job: TransposeJob; part: number }
+  | ({ op: 'confidence'; weight: Float32Array; out: Float32Array; params: ConfidenceParams } & RangeRef)
+  | ({ op: 'fillRandom'; out: Float32Array; seed: number } & RangeRef);
 
 export default function run(task: WorkerTask): unknown {
   switch (task.op) {
@@ -27,6 +41,12 @@ export default function run(task: WorkerTask): unknown {
       return implicitLoss(task.args);
     case 'transposePart':
       transposePart(task.job, task.part);
+      return null;
+    case 'confidence':
+      confidenceRange(task.weight, task.params, task.out, task.begin, task.end);
+      return null;
+    case 'fillRandom':
+      fillRandom(task.out, task.seed, undefined, task.begin, task.end);
       return null;
     default:
       throw new Error(`unknown worker task ${(task as { op: string }).op}`);

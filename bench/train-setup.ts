@@ -1,0 +1,56 @@
+/**
+ * The trainer's set-up at scale, which a caller pays before the first sweep: train() with zero
+ * iterations on a seeded synthetic matrix handed over in ordinary memory, as the signals stage and
+ * countsToInteractions hand theirs (so the shared copies are made, as in a real run). It covers
+ * the pool's start, the shared copies, the confidences, the item-major transpose, the factors'
+ * initial values and the model's construction. The caller's event loop is probed meanwhile: its
+ * longest stall is what a service that trains in-process feels.
+ *
+ *   tsx bench/train-setup.ts [--nnz 30000000] [--users 1000000] [--items 300000] [--factors 64] [--threads 2] [--runs 3] [--seed 3]
+ *
+ * prints JSON: the shape, the median seconds (and min, max, and every run's), the median longest
+ * stall in ms (and min, max), and the process's peak RSS.
+ */
+import os from 'node:os';
+import { withLoopStall } from '../src/bench/loop-stall.js';
+import { summarizeMs } from '../src/bench/stats.js';
+import { syntheticMatrix } from '../src/bench/synthetic-matrix.js';
+import { train } from '../src/train/train.js';
+import { peakRssMb } from '../src/util/peak-rss.js';
+import { BenchFlags, valueFlags } from './args.js';
+
+const flags = BenchFlags.parse(valueFlags('nnz', 'users', 'items', 'factors', 'threads', 'runs', 'seed'));
+const nnz = flags.int('nnz', 30_000_000);
+const users = flags.int('users', 1_000_000);
+const items = flags.int('items', 300_000);
+const factors = flags.int('factors', 64);
+const threads = flags.int('threads', 2);
+const runs = flags.int('runs', 3);
+const seed = flags.int('seed', 3, 0);
+
+const shared = syntheticMatrix({ users, items, nnz, seed });
+// Ordinary memory, as the signals stage hands its matrix over (slice copies into a plain buffer).
+const matrix = { ...shared, indptr: shared.indptr.slice(), indices: shared.indices.slice(), pref: shared.pref.slice(), weight: shared.weight.slice() };
+
+const seconds: number[] = [];
+const stalls: number[] = [];
+for (let run = 0; run < runs; run++) {
+  const r = await withLoopStall(() => train(matrix, { factors, iterations: 0, threads, seed }));
+  seconds.push(r.seconds);
+  stalls.push(r.longestStallMs / 1000);
+}
+const stall = summarizeMs(stalls);
+const result = {
+  users,
+  items,
+  entries: matrix.indices.length,
+  factors,
+  threads,
+  runs,
+  load_average: os.loadavg().map((v) => Math.round(v * 100) / 100),
+  seconds: summarizeMs(seconds),
+  all_seconds: seconds.map((s) => Math.round(s * 1000) / 1000),
+  longest_stall_ms: { median: Math.round(stall.median * 1000), min: Math.round(stall.min * 1000), max: Math.round(stall.max * 1000) },
+  peak_rss_mb: peakRssMb(),
+};
+process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
