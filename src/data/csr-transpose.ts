@@ -57,9 +57,27 @@ export interface TransposePlanOptions {
   scratch?: ArrayMaker;
   blockBits?: number;
   parts?: number;
+  /**
+   * The entries already counted by column, in pieces (countColumns over ranges that cover the
+   * entries once): their sum gives the row pointers, so the count can run on several threads.
+   */
+  columnCounts?: readonly Int32Array[];
 }
 
-/** Checks the input, counts the output's row pointers and cuts the work into parts. */
+/**
+ * Entries [begin, end) of `indices` counted by column into counts[c + 1] (counts has cols + 1
+ * places): one piece of a transpose's row pointers.
+ */
+export function countColumns(indices: Int32Array, cols: number, counts: Int32Array, begin: number, end: number): Int32Array {
+  if (counts.length !== cols + 1) throw new RangeError(`countColumns: counts must have cols + 1 = ${cols + 1} places, got ${counts.length}`);
+  if (!(Number.isInteger(begin) && Number.isInteger(end) && 0 <= begin && begin <= end && end <= indices.length)) {
+    throw new RangeError(`countColumns: range [${begin}, ${end}) is not within 0..${indices.length}`);
+  }
+  for (let p = begin; p < end; p++) counts[indices[p] + 1]++;
+  return counts;
+}
+
+/** Checks the input, counts (or sums the counted) output row pointers and cuts the work into parts. */
 export function planTranspose(m: CsrMatrix, o: TransposePlanOptions = {}): TransposeJob {
   const { rows, cols, indptr: inPtr, indices: inIdx } = m;
   const nnz = inIdx.length;
@@ -73,8 +91,15 @@ export function planTranspose(m: CsrMatrix, o: TransposePlanOptions = {}): Trans
   if (!(Number.isInteger(blockBits) && blockBits >= 1 && blockBits <= 30)) throw new RangeError(`transposeCsr: blockBits must be an integer in [1, 30], got ${blockBits}`);
   if (!(Number.isInteger(parts) && parts >= 1)) throw new RangeError(`transposeCsr: parts must be a positive integer, got ${parts}`);
   const indptr = make(Int32Array, cols + 1);
-  for (let p = 0; p < nnz; p++) indptr[inIdx[p] + 1]++;
+  if (o.columnCounts) {
+    for (const counts of o.columnCounts) {
+      if (counts.length !== cols + 1) throw new RangeError(`transposeCsr: column counts must have cols + 1 = ${cols + 1} places, got ${counts.length}`);
+      for (let c = 1; c <= cols; c++) indptr[c] += counts[c];
+    }
+  } else countColumns(inIdx, cols, indptr, 0, nnz);
   for (let c = 0; c < cols; c++) indptr[c + 1] += indptr[c];
+  // An index outside [0, cols) is counted at place 0 or past the end, where no sum reaches it.
+  if (indptr[0] !== 0 || indptr[cols] !== nnz) throw new RangeError(`transposeCsr: ${nnz - indptr[cols] + indptr[0]} of ${nnz} entries have a column index outside [0, ${cols})`);
   const cuts = new Int32Array(parts + 1);
   cuts[parts] = cols;
   for (let j = 1; j < parts; j++) cuts[j] = Math.max(cuts[j - 1], lowerBound(indptr, Math.ceil((j * nnz) / parts), 0, cols));

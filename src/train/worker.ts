@@ -3,7 +3,7 @@
  * confidences, the factors' initial values) on shared memory. The task carries typed-array
  * views over SharedArrayBuffers, so nothing large is copied; the kernel writes its rows in place.
  */
-import { transposePart, type TransposeJob } from '../data/csr-transpose.js';
+import { countColumns, transposePart, type TransposeJob } from '../data/csr-transpose.js';
 import { alsHalfStep, implicitLoss, type AlsHalfStepArgs, type LossArgs } from '../native/index.js';
 import { injectFault } from '../util/test-fault.js';
 import { confidenceRange, type ConfidenceParams } from './confidence.js';
@@ -27,6 +27,7 @@ export type WorkerTask =
   | ({ op: 'halfStep'; args: AlsHalfStepArgs } & ShardRef)
   | { op: 'loss'; args: LossArgs }
   | { op: 'transposePart'; job: TransposeJob; part: number }
+  | ({ op: 'countColumns'; indices: Int32Array; cols: number; counts: Int32Array } & RangeRef)
   | ({ op: 'confidence'; weight: Float32Array; out: Float32Array; params: ConfidenceParams } & RangeRef)
   | ({ op: 'fillRandom'; out: Float32Array; seed: number } & RangeRef);
 
@@ -41,6 +42,9 @@ export default function run(task: WorkerTask): unknown {
       return implicitLoss(task.args);
     case 'transposePart':
       transposePart(task.job, task.part);
+      return null;
+    case 'countColumns':
+      countColumns(task.indices, task.cols, task.counts, task.begin, task.end);
       return null;
     case 'confidence':
       confidenceRange(task.weight, task.params, task.out, task.begin, task.end);

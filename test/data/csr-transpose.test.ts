@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blockBitsFor, planTranspose, transposeCsr, transposePart } from '../../src/data/csr-transpose.js';
+import { blockBitsFor, countColumns, planTranspose, transposeCsr, transposePart } from '../../src/data/csr-transpose.js';
 import { sharedArray } from '../../src/util/shared-memory.js';
 import { transposeCsr as transposeRef } from '../reference/als.js';
 import { mulberry32, randomCsr, type RandomCsr } from '../reference/random.js';
@@ -89,5 +89,40 @@ describe('transposeCsr', () => {
     const shifted = Int32Array.from(csr.indptr, (v, i) => (i === 0 ? 1 : v));
     expect(() => transposeCsr({ ...csr, indptr: shifted })).toThrow(/indptr must have 5 entries from 0 to/);
     expect(() => transposeCsr({ ...csr, indptr: csr.indptr.subarray(0, 4) })).toThrow(/indptr must have 5 entries/);
+  });
+
+  it('sums column counts made in pieces (as the pool makes them) to the same plan and arrays', () => {
+    const rng = mulberry32(29);
+    for (const [rows, cols, density, emptyRows] of SHAPES) {
+      const csr = randomCsr(rng, rows, cols, density, { emptyRows });
+      const want = transposeRef(csr);
+      const nnz = csr.indices.length;
+      for (const pieces of [1, 2, 5]) {
+        const cuts = Array.from({ length: pieces + 1 }, (_, i) => Math.floor((nnz * i) / pieces));
+        const columnCounts = Array.from({ length: pieces }, (_, i) => countColumns(csr.indices, cols, new Int32Array(cols + 1), cuts[i], cuts[i + 1]));
+        const job = planTranspose(asMatrix(csr), { parts: 2, columnCounts });
+        const at = `${rows}×${cols}, ${pieces} pieces`;
+        expect([...job.cuts], at).toEqual([...planTranspose(asMatrix(csr), { parts: 2 }).cuts]);
+        for (let j = 1; j >= 0; j--) transposePart(job, j);
+        expect(job.output.indptr, at).toEqual(want.indptr);
+        expect(job.output.indices, at).toEqual(want.indices);
+        expect(job.output.values, at).toEqual([want.pref, want.conf]);
+      }
+    }
+  });
+
+  it('refuses column indices outside [0, cols) and counts of the wrong size, counted here or in pieces', () => {
+    const csr = asMatrix(randomCsr(mulberry32(6), 6, 5, 0.9));
+    for (const bad of [-1, 5, 99]) {
+      const indices = csr.indices.slice();
+      indices[3] = bad;
+      const m = { ...csr, indices };
+      expect(() => transposeCsr(m), `index ${bad}`).toThrow(/1 of \d+ entries have a column index outside \[0, 5\)/);
+      const counts = [countColumns(indices, 5, new Int32Array(6), 0, indices.length)];
+      expect(() => planTranspose(m, { columnCounts: counts }), `index ${bad}, counted`).toThrow(/column index outside/);
+    }
+    expect(() => planTranspose(csr, { columnCounts: [new Int32Array(5)] })).toThrow(/column counts must have cols \+ 1 = 6 places/);
+    expect(() => countColumns(csr.indices, 5, new Int32Array(5), 0, 1)).toThrow(/cols \+ 1 = 6 places/);
+    expect(() => countColumns(csr.indices, 5, new Int32Array(6), 2, 1)).toThrow(/range/);
   });
 });
