@@ -9,12 +9,14 @@
  *   tsx bench/train-setup.ts [--nnz 30000000] [--users 1000000] [--items 300000] [--factors 64] [--threads 2] [--runs 3] [--seed 3]
  *
  * prints JSON: the shape, the median seconds (and min, max, and every run's), the median longest
- * stall in ms (and min, max), and the process's peak RSS.
+ * stall in ms (and min, max), whether the initial factors are the bits of a one-thread fill
+ * (`same_initial_factors`), and the process's peak RSS.
  */
 import os from 'node:os';
 import { withLoopStall } from '../src/bench/loop-stall.js';
 import { summarizeMs } from '../src/bench/stats.js';
 import { syntheticMatrix } from '../src/bench/synthetic-matrix.js';
+import { fillRandom } from '../src/train/init.js';
 import { train } from '../src/train/train.js';
 import { peakRssMb } from '../src/util/peak-rss.js';
 import { BenchFlags, valueFlags } from './args.js';
@@ -34,10 +36,19 @@ const matrix = { ...shared, indptr: shared.indptr.slice(), indices: shared.indic
 
 const seconds: number[] = [];
 const stalls: number[] = [];
+let same = true;
 for (let run = 0; run < runs; run++) {
   const r = await withLoopStall(() => train(matrix, { factors, iterations: 0, threads, seed }));
   seconds.push(r.seconds);
   stalls.push(r.longestStallMs / 1000);
+  // The set-up's parts must give the one-thread fill's bits (checked once: it takes a while).
+  if (run === 0) {
+    const { userFactors, itemFactors } = r.result.data;
+    const bits = (a: Float32Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+    same =
+      bits(userFactors).equals(bits(fillRandom(new Float32Array(users * factors), seed))) &&
+      bits(itemFactors).equals(bits(fillRandom(new Float32Array(items * factors), (seed ^ 0x5bd1e995) >>> 0)));
+  }
 }
 const stall = summarizeMs(stalls);
 const result = {
@@ -51,6 +62,7 @@ const result = {
   seconds: summarizeMs(seconds),
   all_seconds: seconds.map((s) => Math.round(s * 1000) / 1000),
   longest_stall_ms: { median: Math.round(stall.median * 1000), min: Math.round(stall.min * 1000), max: Math.round(stall.max * 1000) },
+  same_initial_factors: same,
   peak_rss_mb: peakRssMb(),
 };
 process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

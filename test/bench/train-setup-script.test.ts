@@ -8,6 +8,7 @@ describe('bench/train-setup.ts (smoke)', () => {
     expect(out.all_seconds).toHaveLength(2);
     expect(out.seconds.median).toBeGreaterThan(0);
     expect(out.longest_stall_ms.median).toBeGreaterThanOrEqual(0);
+    expect(out.same_initial_factors).toBe(true);
     expect(out.peak_rss_mb).toBeGreaterThan(0);
   });
 });
