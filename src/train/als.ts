@@ -67,8 +67,8 @@ interface Problem {
 /**
  * Both sides in shared memory with their shards, and the factors initialised. The per-entry and
  * per-factor passes (confidences, transpose, initial values) run in parts on the pool, and the
- * copies the caller's thread makes go a slice per event-loop turn: at 100 M entries these passes
- * held a service's thread for seconds.
+ * copies the caller's thread makes go a slice per event-loop turn: on the caller's thread these
+ * passes held it for over a second at 30 M entries (bench/train-setup.ts).
  */
 async function setUp(inter: Interactions, opts: ResolvedTrainOptions, hooks: AlsHooks, pool: Piscina): Promise<Problem> {
   const m = inter.users.size;

@@ -1,7 +1,7 @@
 /**
- * Piscina worker: runs one native kernel call (or one part of a set-up pass: the transpose, the
- * confidences, the factors' initial values) on shared memory. The task carries typed-array
- * views over SharedArrayBuffers, so nothing large is copied; the kernel writes its rows in place.
+ * Piscina worker: runs one native kernel call (or one part of a set-up pass: the transpose's count
+ * and placing, the confidences, the factors' initial values) on shared memory. The task carries
+ * typed-array views over SharedArrayBuffers, so nothing large is copied; each writes in place.
  */
 import { countColumns, transposePart, type TransposeJob } from '../data/csr-transpose.js';
 import { alsHalfStep, implicitLoss, type AlsHalfStepArgs, type LossArgs } from '../native/index.js';
