@@ -5,13 +5,16 @@
  *
  *   tsx bench/signals-speed.ts [--events 10000000] [--users 1000000] [--tracks 300000] [--days 56] [--runs 3] [--seed 7]
  *
- * prints JSON: per case the median seconds (and min, max), the new/old ratio of the orderings, and
- * computeSignals events/s with the process's peak RSS.
+ * prints JSON: per case the median seconds (and min, max), the new/old ratio of the orderings,
+ * computeSignals events/s, the stage on a worker thread (computeSignalsAsync), the caller's
+ * longest event-loop stall in seconds for both, and the process's peak RSS.
  */
 import os from 'node:os';
 import { summarizeMs } from '../src/bench/stats.js';
 import { buildCsr } from '../src/data/csr.js';
 import { computeSignals } from '../src/signals/index.js';
+import { computeSignalsAsync } from '../src/signals/off-thread.js';
+import { withLoopStall } from '../src/bench/loop-stall.js';
 import { orderByKeys, type KeyField } from '../src/util/radix-order.js';
 import { peakRssMb } from '../src/util/peak-rss.js';
 import { countingSortChain, countingSortCsr } from '../test/reference/order.js';
@@ -43,13 +46,19 @@ const byUserTrackDay: KeyField[] = [
 ];
 const weight = Float32Array.from({ length: events }, (_, i) => (i % 7) / 7);
 
-const t = { order_radix: [] as number[], order_counting: [] as number[], csr_radix: [] as number[], csr_counting: [] as number[], signals: [] as number[] };
+const t = { order_radix: [] as number[], order_counting: [] as number[], csr_radix: [] as number[], csr_counting: [] as number[], signals: [] as number[], signals_async: [] as number[], stall_sync: [] as number[], stall_async: [] as number[] };
 for (let run = 0; run < runs; run++) {
   t.order_radix.push(seconds(() => orderByKeys(all, byUserTrackDay)));
   t.order_counting.push(seconds(() => countingSortChain(all, byUserTrackDay)));
   t.csr_radix.push(seconds(() => buildCsr(users, tracks, log.user, log.track, [weight])));
   t.csr_counting.push(seconds(() => countingSortCsr(users, tracks, log.user, log.track, [weight])));
-  t.signals.push(seconds(() => computeSignals(log, { asOf })));
+  // The caller's event loop while the stage runs on it, and while it runs on a worker thread.
+  const sync = await withLoopStall(async () => computeSignals(log, { asOf }));
+  t.signals.push(sync.seconds);
+  t.stall_sync.push(sync.longestStallMs / 1000);
+  const off = await withLoopStall(() => computeSignalsAsync(log, { asOf }));
+  t.signals_async.push(off.seconds);
+  t.stall_async.push(off.longestStallMs / 1000);
 }
 const s = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, summarizeMs(v)])) as Record<keyof typeof t, ReturnType<typeof summarizeMs>>;
 const ratio = (a: number, b: number): number => Math.round((a / b) * 100) / 100;
@@ -62,7 +71,8 @@ const result = {
   load_average: os.loadavg().map((v) => Math.round(v * 100) / 100),
   order_by_user_track_day: { radix: s.order_radix, counting_sort_chain: s.order_counting, speedup: ratio(s.order_counting.median, s.order_radix.median) },
   build_csr: { radix: s.csr_radix, counting_sort: s.csr_counting, speedup: ratio(s.csr_counting.median, s.csr_radix.median) },
-  compute_signals: { ...s.signals, events_per_s: Math.round(events / s.signals.median) },
+  compute_signals: { ...s.signals, events_per_s: Math.round(events / s.signals.median), longest_stall: s.stall_sync },
+  compute_signals_async: { ...s.signals_async, longest_stall: s.stall_async },
   peak_rss_mb: Math.round(peakRssMb()),
 };
 process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -26,6 +26,7 @@ export type { Catalog } from './data/catalog.js';
 
 // Signals.
 export { computeSignals, loadSignalsConfig, defaultSignalsConfig, formatSignalsSummary } from './signals/index.js';
+export { computeSignalsAsync } from './signals/off-thread.js';
 export type { SignalsConfig, SignalsConfigInput, SignalsReport, Exclusions } from './signals/index.js';
 
 // Content and cold start.

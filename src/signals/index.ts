@@ -113,11 +113,32 @@ function dayKeys(
  * `anomaly.dropBelowTrust` keep their (empty) rows. Rows and columns are the log's dictionaries.
  */
 export function computeSignals(input: EventLog, options: SignalsOptions): SignalsResult {
+  return assembleSignals(input, signalsParts(input, options));
+}
+
+/**
+ * What the stage computes before its report names any id: the matrix, the exclusions and the
+ * report's figures by index. It reads only the log's columns and its dictionaries' sizes, so it
+ * can run on a worker thread (computeSignalsAsync).
+ */
+export interface SignalsParts {
+  matrix: Pick<Interactions, 'indptr' | 'indices' | 'pref' | 'weight'> & { trust: Float32Array };
+  exclusions: Exclusions;
+  report: Omit<ReportInput, 'log' | 'trust'>;
+}
+
+/** The options' as-of time checked and their config validated (a clear error names what is wrong). */
+export function checkSignalsOptions(options: SignalsOptions): { asOf: number; config: SignalsConfig } {
   const asOf = options?.asOf;
   if (typeof asOf !== 'number' || !Number.isFinite(asOf) || Math.abs(asOf) > 8.64e15) {
     throw new TypeError(`options.asOf must be a valid epoch-ms time, got ${String(asOf)}`);
   }
-  const config = resolveSignalsConfig(options.config, 'options.config');
+  return { asOf, config: resolveSignalsConfig(options.config, 'options.config') };
+}
+
+/** The stage up to its report (see computeSignals). */
+export function signalsParts(input: EventLog, options: SignalsOptions): SignalsParts {
+  const { asOf, config } = checkSignalsOptions(options);
   checkLog(input);
   // Fractions heard, early skips of short tracks and unfinished loops need each track's length.
   const { log, estimated: estimatedDurations } = withEstimatedDurations(input);
@@ -240,16 +261,7 @@ export function computeSignals(input: EventLog, options: SignalsOptions): Signal
     indptr[u + 1] = w;
   }
   pool.give(summed.indices, ...summed.values);
-  const interactions: Interactions = {
-    users: log.users,
-    items: log.tracks,
-    indptr,
-    indices: indices.subarray(0, w),
-    pref: pref.subarray(0, w),
-    weight: weight.subarray(0, w),
-    trust,
-  };
-
+  const matrix = { indptr, indices: indices.subarray(0, w), pref: pref.subarray(0, w), weight: weight.subarray(0, w), trust };
   const flagged = flagTracks(log, accountTracks, trust, capped, {
     notHumanBelow: config.anomaly.notHumanBelow,
     shareAbove: config.anomaly.trackLowTrustShare,
@@ -257,13 +269,11 @@ export function computeSignals(input: EventLog, options: SignalsOptions): Signal
     cap: config.capPlaysPerTrackPerDay,
   });
 
-  const report = buildReport({
-    log,
+  const report = {
     asOf,
     config,
     halfLife,
     newestWeight: halfLife !== null && newest > -Infinity ? decayFactor(asOf - newest, halfLife) : null,
-    trust,
     reasons: judged.reasons,
     flagged,
     validation: options.validation,
@@ -288,8 +298,15 @@ export function computeSignals(input: EventLog, options: SignalsOptions): Signal
       excluded_tracks: exclusions.tracks.indices.length,
       excluded_artists: exclusions.artistsByUser.indices.length,
     },
-  });
-  return { interactions, exclusions, report };
+  };
+  return { matrix, exclusions, report };
+}
+
+/** The stage's result from its parts and the log's dictionaries (the report names ids). */
+export function assembleSignals(log: Pick<EventLog, 'users' | 'tracks'>, parts: SignalsParts): SignalsResult {
+  const interactions: Interactions = { users: log.users, items: log.tracks, ...parts.matrix };
+  const report = buildReport({ log, trust: parts.matrix.trust, ...parts.report });
+  return { interactions, exclusions: parts.exclusions, report };
 }
 
 /**
@@ -310,7 +327,7 @@ function judgeAccounts(log: EventLog, playbackEvents: Int32Array, config: Signal
 }
 
 interface ReportInput {
-  log: EventLog;
+  log: Pick<EventLog, 'users' | 'tracks'>;
   asOf: number;
   config: SignalsConfig;
   halfLife: number | null;

@@ -1,0 +1,56 @@
+/**
+ * The signals stage on a worker thread, for a service that must not hold its event loop: at 10 M
+ * events the stage runs for seconds. The log's columns go to the worker in shared memory (copied a
+ * slice per event-loop turn unless they already are shared); the worker computes the stage's
+ * parts, which come back moved, not copied, and the report is named here with the log's ids.
+ */
+import type { EventLog } from '../types.js';
+import { createWorkerPool } from '../util/worker-pool.js';
+import { toSharedInTurns } from '../util/shared-memory.js';
+import { assembleSignals, checkSignalsOptions, type SignalsOptions, type SignalsParts, type SignalsResult } from './index.js';
+
+/** The log as the worker gets it: its columns in shared memory and its dictionaries' sizes. */
+export interface SignalsTask {
+  length: number;
+  users: number;
+  tracks: number;
+  artists: number | null;
+  user: Int32Array;
+  track: Int32Array;
+  timestamp: Float64Array;
+  kind: Uint8Array;
+  msPlayed: Float32Array;
+  durationMs: Float32Array | null;
+  artist: Int32Array | null;
+  options: SignalsOptions;
+}
+
+/**
+ * computeSignals off the caller's thread: the same interactions, exclusions and report, bit for
+ * bit. The caller's log is not changed (its columns are copied when they are not shared).
+ */
+export async function computeSignalsAsync(log: EventLog, options: SignalsOptions): Promise<SignalsResult> {
+  checkSignalsOptions(options); // fail before any copy
+  const optional = async <T extends Float32Array | Int32Array>(a: T | undefined): Promise<T | null> => (a ? toSharedInTurns(a) : null);
+  const task: SignalsTask = {
+    length: log.length,
+    users: log.users.size,
+    tracks: log.tracks.size,
+    artists: log.artists ? log.artists.size : null,
+    user: await toSharedInTurns(log.user),
+    track: await toSharedInTurns(log.track),
+    timestamp: await toSharedInTurns(log.timestamp),
+    kind: await toSharedInTurns(log.kind),
+    msPlayed: await toSharedInTurns(log.msPlayed),
+    durationMs: await optional(log.durationMs),
+    artist: log.artists ? await optional(log.artist) : null,
+    options,
+  };
+  const pool = createWorkerPool(import.meta.url, 'worker', 1);
+  try {
+    const parts = (await pool.run(task)) as SignalsParts;
+    return assembleSignals(log, parts);
+  } finally {
+    await pool.destroy();
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * Pool thread of computeSignalsAsync: the stage's parts from the log's shared columns. The arrays
+ * it makes go back moved (a plain buffer sent back would be copied on the caller's thread).
+ */
+import { Piscina } from 'piscina';
+import type { EventLog, IdDictionary } from '../types.js';
+import { signalsParts } from './index.js';
+import type { SignalsTask } from './off-thread.js';
+
+/**
+ * A dictionary of which the worker knows only the size: the stage reads sizes, and the ids are
+ * named on the caller's thread. Any other use is a bug, and says so.
+ */
+class SizeOnly implements IdDictionary {
+  constructor(readonly size: number) {}
+  get ids(): readonly string[] {
+    throw new Error('signals worker: ids are named on the caller\'s thread');
+  }
+  get(): number | undefined {
+    throw new Error('signals worker: ids are looked up on the caller\'s thread');
+  }
+}
+
+export default function run(task: SignalsTask): unknown {
+  const log: EventLog = {
+    length: task.length,
+    users: new SizeOnly(task.users),
+    tracks: new SizeOnly(task.tracks),
+    user: task.user,
+    track: task.track,
+    timestamp: task.timestamp,
+    kind: task.kind,
+    msPlayed: task.msPlayed,
+    ...(task.durationMs ? { durationMs: task.durationMs } : {}),
+    ...(task.artists !== null && task.artist ? { artist: task.artist, artists: new SizeOnly(task.artists) } : {}),
+  };
+  const parts = signalsParts(log, task.options);
+  const { matrix, exclusions } = parts;
+  const arrays = [matrix.indptr, matrix.indices, matrix.pref, matrix.weight, matrix.trust, exclusions.tracks.indptr, exclusions.tracks.indices, exclusions.artistsByUser.indptr, exclusions.artistsByUser.indices];
+  const moved = new Set<ArrayBuffer>();
+  for (const a of arrays) if (a.buffer instanceof ArrayBuffer && a.buffer.byteLength > 0) moved.add(a.buffer);
+  return Piscina.move({ [Piscina.transferableSymbol]: [...moved], [Piscina.valueSymbol]: parts } as never);
+}

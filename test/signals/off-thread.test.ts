@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { Dictionary } from '../../src/data/dictionary.js';
+import { generateWorld, worldToEventLog } from '../../src/generate/index.js';
+import { computeSignals, type SignalsOptions, type SignalsResult } from '../../src/signals/index.js';
+import { computeSignalsAsync } from '../../src/signals/off-thread.js';
+import { EVENT_KINDS, type EventLog } from '../../src/types.js';
+import { toShared } from '../../src/util/shared-memory.js';
+import { mulberry32 } from '../reference/random.js';
+import { bytesOf } from '../reference/shared.js';
+
+function expectSame(got: SignalsResult, want: SignalsResult, log: EventLog, at: string): void {
+  expect(got.interactions.users, at).toBe(log.users);
+  expect(got.interactions.items, at).toBe(log.tracks);
+  for (const key of ['indptr', 'indices', 'pref', 'weight', 'trust'] as const) {
+    expect(bytesOf(got.interactions[key]!).equals(bytesOf(want.interactions[key]!)), `${at}: ${key}`).toBe(true);
+  }
+  for (const side of ['tracks', 'artistsByUser'] as const) {
+    expect(got.exclusions[side].rows, `${at}: ${side}`).toBe(want.exclusions[side].rows);
+    expect(got.exclusions[side].cols, `${at}: ${side}`).toBe(want.exclusions[side].cols);
+    expect(got.exclusions[side].indptr, `${at}: ${side}`).toEqual(want.exclusions[side].indptr);
+    expect(got.exclusions[side].indices, `${at}: ${side}`).toEqual(want.exclusions[side].indices);
+  }
+  expect(got.report, at).toEqual(want.report);
+}
+
+/** Random kinds, durations and artists over few users and tracks (every rule has work to do). */
+function randomLog(seed: number, n: number): EventLog {
+  const rng = mulberry32(seed);
+  const int = (k: number): number => Math.floor(rng() * k);
+  const start = Date.UTC(2026, 0, 1);
+  return {
+    length: n,
+    users: Dictionary.from(Array.from({ length: 60 }, (_, i) => `u${i}`)),
+    tracks: Dictionary.from(Array.from({ length: 90 }, (_, i) => `t${i}`)),
+    user: Int32Array.from({ length: n }, () => int(60)),
+    track: Int32Array.from({ length: n }, () => int(90)),
+    timestamp: Float64Array.from({ length: n }, () => start + int(40 * 86_400_000)),
+    kind: Uint8Array.from({ length: n }, () => int(EVENT_KINDS.length)),
+    msPlayed: Float32Array.from({ length: n }, () => (rng() < 0.1 ? Number.NaN : int(240_000))),
+    durationMs: Float32Array.from({ length: n }, () => (rng() < 0.2 ? Number.NaN : 120_000 + int(120_000))),
+    artist: Int32Array.from({ length: n }, () => (rng() < 0.2 ? -1 : int(12))),
+    artists: Dictionary.from(Array.from({ length: 12 }, (_, i) => `a${i}`)),
+  };
+}
+
+describe('computeSignalsAsync (the stage on a worker thread)', () => {
+  it('gives computeSignals\' interactions, exclusions and report bit for bit, bots and all', async () => {
+    const world = generateWorld({ users: 400, tracks: 1500, weeks: 3, seed: 13, bots: { share: 0.05, farms: 3 } });
+    const log = worldToEventLog(world);
+    for (const options of [
+      { asOf: world.endMs },
+      { asOf: world.endMs - 86_400_000, config: { decay: false, anomaly: { enabled: false } } },
+      { asOf: world.endMs, validation: { duplicate_event: 3 } },
+    ] satisfies SignalsOptions[]) {
+      const want = computeSignals(log, options);
+      // The report names flagged accounts by id, which only the caller's thread knows.
+      if (!options.config) expect(want.report.accounts.length).toBeGreaterThan(0);
+      expectSame(await computeSignalsAsync(log, options), want, log, JSON.stringify(options));
+    }
+  });
+
+  it('does so on logs with durations and artists, none present, an empty log and shared columns', async () => {
+    const log = randomLog(3, 4000);
+    const asOf = Date.UTC(2026, 0, 30);
+    expectSame(await computeSignalsAsync(log, { asOf }), computeSignals(log, { asOf }), log, 'random');
+    expectSame(await computeSignalsAsync(log, { asOf: Date.UTC(2020, 0, 1) }), computeSignals(log, { asOf: Date.UTC(2020, 0, 1) }), log, 'none present');
+    const empty = randomLog(4, 0);
+    expectSame(await computeSignalsAsync(empty, { asOf }), computeSignals(empty, { asOf }), empty, 'empty');
+    const shared = { ...log, user: toShared(log.user), track: toShared(log.track), timestamp: toShared(log.timestamp) };
+    expectSame(await computeSignalsAsync(shared, { asOf }), computeSignals(log, { asOf }), log, 'shared columns');
+  });
+
+  it('leaves the caller\'s log as it was', async () => {
+    const log = randomLog(5, 1000);
+    const before = bytesOf(log.user).toString('hex') + bytesOf(log.timestamp).toString('hex');
+    await computeSignalsAsync(log, { asOf: Date.UTC(2026, 0, 30) });
+    expect(log.user.length).toBe(1000);
+    expect(bytesOf(log.user).toString('hex') + bytesOf(log.timestamp).toString('hex')).toBe(before);
+  });
+
+  it('rejects bad options and bad columns with computeSignals\' messages', async () => {
+    const log = randomLog(6, 200);
+    await expect(computeSignalsAsync(log, { asOf: Number.NaN })).rejects.toThrow(TypeError);
+    await expect(computeSignalsAsync(log, { asOf: Number.NaN })).rejects.toThrow(/options\.asOf must be a valid epoch-ms time/);
+    await expect(computeSignalsAsync(log, { asOf: 0, config: { halfLifeDays: -3 } as never })).rejects.toThrow(/options\.config/);
+    const user = log.user.slice();
+    user[17] = 60;
+    // Found on the worker thread: the message names the event and the range.
+    await expect(computeSignalsAsync({ ...log, user }, { asOf: 0 })).rejects.toThrow(/log\.user\[17\] = 60 is outside \[0, 60\)/);
+    await expect(computeSignalsAsync({ ...log, track: log.track.subarray(0, 10) }, { asOf: 0 })).rejects.toThrow(/log\.track has length 10/);
+  });
+});
