@@ -3,10 +3,11 @@
  * Parquet and CSV (cached in the temp folder), then times readEvents on each file in its own
  * child process so each format's peak RSS is its own.
  *
- *   tsx bench/ingest.ts [--events 10000000] [--users 100000] [--tracks 200000] [--seed 7] [--runs 1] [--strict]
+ *   tsx bench/ingest.ts [--events 10000000] [--users 100000] [--tracks 200000] [--seed 7] [--runs 1] [--strict] [--stall]
  *   tsx bench/ingest.ts --file events.parquet [--file events.csv ...] [--runs 3] [--strict]
  * `--strict` reads as `--strict` does (duplicates checked on arrival, in a hash index of every
- * event kept, rather than all at once afterwards).
+ * event kept, rather than all at once afterwards). `--stall` probes the reading process's event
+ * loop (a 1 ms timer) and adds `longest_stall_ms`, the longest it was held, to each run.
  * prints {events, users, tracks, load_average, strict, parquet: {seconds, cpu_seconds, events_per_s,
  * events_per_cpu_s, peak_rss_mb}, parquet_zstd: {...}, parquet_plain_ids: {...}, csv: {...}}: the
  * median run (by seconds) and, with several runs, the best one and every run's seconds. `parquet`
@@ -26,6 +27,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readEvents, writeEventsCsv, writeEventsParquet } from '../src/data/index.js';
+import { withLoopStall } from '../src/bench/loop-stall.js';
 import { BenchFlags } from './args.js';
 import { syntheticLog } from './synthetic-log.js';
 import { peakRssMb } from '../src/util/peak-rss.js';
@@ -35,12 +37,16 @@ interface Timing {
   cpu_seconds: number;
   events: number;
   peak_rss_mb: number;
+  /** With --stall: the longest the reading process's event loop was held, in ms. */
+  longest_stall_ms?: number;
 }
 
-async function child(file: string, strict: boolean): Promise<void> {
+async function child(file: string, strict: boolean, stall: boolean): Promise<void> {
   const c0 = process.cpuUsage();
   const t0 = performance.now();
-  const { log } = await readEvents(file, { strict });
+  const read = (): ReturnType<typeof readEvents> => readEvents(file, { strict });
+  const probed = stall ? await withLoopStall(read) : null;
+  const { log } = probed ? probed.result : await read();
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(c0);
   const timing: Timing = {
@@ -48,15 +54,16 @@ async function child(file: string, strict: boolean): Promise<void> {
     cpu_seconds: (cpu.user + cpu.system) / 1e6,
     events: log.length,
     peak_rss_mb: peakRssMb(),
+    ...(probed ? { longest_stall_ms: Math.round(probed.longestStallMs) } : {}),
   };
   process.stdout.write(`${JSON.stringify(timing)}\n`);
 }
 
 type Run = Timing & { events_per_s: number; events_per_cpu_s: number };
 
-function timeInChild(file: string, strict: boolean): Run {
+function timeInChild(file: string, strict: boolean, stall: boolean): Run {
   const script = fileURLToPath(import.meta.url);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', script, '--child', file, ...(strict ? ['--strict'] : [])], {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script, '--child', file, ...(strict ? ['--strict'] : []), ...(stall ? ['--stall'] : [])], {
     cwd: path.resolve(path.dirname(script), '..'),
     encoding: 'utf8',
     maxBuffer: 1 << 20,
@@ -70,6 +77,7 @@ function timeInChild(file: string, strict: boolean): Run {
     events_per_s: Math.round(t.events / t.seconds),
     events_per_cpu_s: Math.round(t.events / t.cpu_seconds),
     peak_rss_mb: round(t.peak_rss_mb),
+    ...(t.longest_stall_ms !== undefined ? { longest_stall_ms: t.longest_stall_ms } : {}),
   };
 }
 
@@ -86,22 +94,23 @@ function round(v: number): number {
 }
 
 /** Times reading each given file `runs` times, alternating between the files. */
-function timeFiles(files: string[], runs: number, strict: boolean): void {
+function timeFiles(files: string[], runs: number, strict: boolean, stall: boolean): void {
   for (const f of files) if (!existsSync(f)) throw new Error(`--file ${f}: no such file`);
   const load = os.loadavg().map((v) => Math.round(v * 100) / 100);
   const timings = files.map((): Run[] => []);
-  for (let r = 0; r < runs; r++) files.forEach((f, i) => timings[i].push(timeInChild(path.resolve(f), strict)));
+  for (let r = 0; r < runs; r++) files.forEach((f, i) => timings[i].push(timeInChild(path.resolve(f), strict, stall)));
   const result = { load_average: load, strict, files: Object.fromEntries(files.map((f, i) => [f, summary(timings[i])])) };
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }
 
 async function main(): Promise<void> {
-  const flags = BenchFlags.parse({ child: 'value', file: 'values', runs: 'value', events: 'value', users: 'value', tracks: 'value', seed: 'value', strict: 'switch' });
+  const flags = BenchFlags.parse({ child: 'value', file: 'values', runs: 'value', events: 'value', users: 'value', tracks: 'value', seed: 'value', strict: 'switch', stall: 'switch' });
   const strict = flags.on('strict');
+  const stall = flags.on('stall');
   const childFile = flags.text('child');
-  if (childFile !== undefined) return child(childFile, strict);
+  if (childFile !== undefined) return child(childFile, strict, stall);
   const files = flags.texts('file');
-  if (files.length > 0) return timeFiles(files, flags.int('runs', 1), strict);
+  if (files.length > 0) return timeFiles(files, flags.int('runs', 1), strict, stall);
   const events = flags.int('events', 10_000_000);
   const users = flags.int('users', 100_000);
   const tracks = flags.int('tracks', 200_000);
@@ -127,10 +136,10 @@ async function main(): Promise<void> {
   const pqPlain: Run[] = [];
   const text: Run[] = [];
   for (let r = 0; r < runs; r++) {
-    pq.push(timeInChild(parquet, strict));
-    pqZstd.push(timeInChild(zstd, strict));
-    pqPlain.push(timeInChild(plain, strict));
-    text.push(timeInChild(csv, strict));
+    pq.push(timeInChild(parquet, strict, stall));
+    pqZstd.push(timeInChild(zstd, strict, stall));
+    pqPlain.push(timeInChild(plain, strict, stall));
+    text.push(timeInChild(csv, strict, stall));
   }
   const result = { events, users, tracks, load_average: load, strict, parquet: summary(pq), parquet_zstd: summary(pqZstd), parquet_plain_ids: summary(pqPlain), csv: summary(text) };
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

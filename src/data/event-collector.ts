@@ -11,7 +11,7 @@
  *   the eager way would have.
  */
 import type { EventLog, IdDictionary } from '../types.js';
-import { eventHash, findDuplicates } from './find-duplicates.js';
+import { eventHash, findDuplicatesInTurns } from './find-duplicates.js';
 import type { EventRule } from './ingest-report.js';
 import type { ReportBuilder } from './ingest-report.js';
 import { largeArray } from '../util/large-array.js';
@@ -163,10 +163,11 @@ export class EventCollector {
    * Deferred mode: removes the duplicates and reports them (`duplicate_event`, taken off
    * `rowsKept`) and the unknown kinds of kept events, in row order. Nothing to do in eager mode.
    */
-  settle(report: ReportBuilder): void {
+  async settle(report: ReportBuilder): Promise<void> {
     if (!this.deferred) return;
     const n = this.length;
-    const dups = findDuplicates(this.user, this.track, this.timestamp, this.kind, n);
+    // In steps, so the caller's event loop turns during the search (0.7 s at 10 M events).
+    const dups = await findDuplicatesInTurns(this.user, this.track, this.timestamp, this.kind, n);
     const where = this.where;
     let d = 0;
     for (let u = 0; u < this.unknownAt.length; u++) {

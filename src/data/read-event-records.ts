@@ -120,7 +120,7 @@ export async function readEventRecords(records: Iterable<EventRecord> | AsyncIte
     report.rowsKept++;
     if (kind === UNKNOWN_KIND) collector.unknownKind(report, r.event ?? '', row);
   }
-  collector.settle(report);
+  await collector.settle(report);
   const log = collector.finish(users, tracks, sawArtist ? artists : undefined, sawContext ? contexts : undefined);
   return { log, report: report.finish() };
 }

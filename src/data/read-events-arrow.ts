@@ -199,9 +199,9 @@ export class ArrowEventSink {
     this.rowsDone += n;
   }
 
-  finish(): EventLog {
+  async finish(): Promise<EventLog> {
     const c = this.collector;
-    c.settle(this.report);
+    await c.settle(this.report);
     return c.finish(
       this.users,
       this.tracks,
@@ -223,5 +223,5 @@ export async function readEventsColumnar(file: string, format: ColumnarFormat, o
 export async function readEventsColumnarParts(name: string, parts: readonly string[], format: ColumnarFormat, opts: ReadEventsOptions): Promise<{ log: EventLog; report: IngestReport }> {
   const report = new ReportBuilder(name, format, 'row', EVENT_RULES, opts.strict ?? false, opts.skipBad ?? false);
   const sink = await readBatchParts(name, parts, format, report, (part, names, rowsHint) => new ArrowEventSink(part, opts, report, arrowEventColumns(part, names, opts, report), rowsHint), opts);
-  return { log: sink!.finish(), report: report.finish() };
+  return { log: await sink!.finish(), report: report.finish() };
 }

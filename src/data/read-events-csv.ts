@@ -240,7 +240,7 @@ export async function readEventsCsvParts(name: string, parts: readonly string[],
   await readDelimitedParts(name, parts, sink, report, delimitedOpts, opts.onProgress);
   // An empty file allowed by allowEmpty never reached header(): give it an empty log.
   sink.collector ??= new EventCollector(eventRuleOptions(opts), { duration: false, artist: false, context: false }, 16);
-  sink.collector.settle(report);
+  await sink.collector.settle(report);
   const hasArtist = sink.collector.artist !== undefined;
   const hasContext = sink.collector.context !== undefined;
   const log = sink.collector.finish(sink.users, sink.tracks, hasArtist ? sink.artists : undefined, hasContext ? sink.contexts : undefined);

@@ -47,4 +47,15 @@ describe('bench/ingest.ts --file (smoke)', () => {
     expect(strict.status).not.toBe(0);
     expect(strict.stderr).toMatch(/dup\.csv:4: duplicate_event/);
   });
+
+  it('adds the reading process\'s longest event-loop stall with --stall, and only then', () => {
+    const rows = ['user_id,track_id,timestamp,event,ms_played', 'u1,t1,1700000000000,play,1000', 'u2,t1,1700000001000,play,1000'];
+    const file = path.join(dir, 'stall.csv');
+    writeFileSync(file, rows.join('\n') + '\n');
+    const probed = bench('--file', file, '--stall');
+    expect(probed.status, probed.stderr).toBe(0);
+    expect(JSON.parse(probed.stdout).files[file].longest_stall_ms).toBeGreaterThanOrEqual(0);
+    const plain = bench('--file', file);
+    expect(JSON.parse(plain.stdout).files[file]).not.toHaveProperty('longest_stall_ms');
+  });
 });

@@ -15,7 +15,7 @@ function events(n: number, seed: number) {
 }
 
 describe('EventCollector', () => {
-  it('keeps every column of every event across many doublings of its capacity, in both modes', () => {
+  it('keeps every column of every event across many doublings of its capacity, in both modes', async () => {
     const input = events(5000, 3);
     for (const deferred of [false, true]) {
       const c = new EventCollector(rules, all, 16, deferred);
@@ -30,7 +30,7 @@ describe('EventCollector', () => {
       });
       const report = new ReportBuilder('events', 'csv', 'line', EVENT_RULES, false, false);
       report.rowsKept = input.length;
-      c.settle(report);
+      await c.settle(report);
       const log = c.finish(new Dictionary(), new Dictionary(), new Dictionary(), new Dictionary());
       expect(log.length, `deferred ${deferred}`).toBe(kept.length);
       expect([...log.user]).toEqual(kept.map((e) => e.u));

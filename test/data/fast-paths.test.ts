@@ -8,7 +8,7 @@ import * as arrow from 'apache-arrow';
 import * as pw from 'parquet-wasm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readEvents, writeEventsParquet } from '../../src/data/index.js';
-import { findDuplicates } from '../../src/data/find-duplicates.js';
+import { findDuplicates, findDuplicatesInTurns } from '../../src/data/find-duplicates.js';
 import { EVENT_KINDS } from '../../src/types.js';
 import { mulberry32 } from '../../src/util/random.js';
 import { TempFiles, lines } from './temp-files.js';
@@ -52,6 +52,27 @@ describe('findDuplicates', () => {
     expect(expected.length).toBeGreaterThan(1000);
     expect(Array.from(findDuplicates(user, track, ts, kind, n))).toEqual(expected);
     expect(findDuplicates(user, track, ts, kind, 1).length).toBe(0);
+  });
+
+  it('finds the same in steps, letting the event loop turn between them', async () => {
+    const n = 60_000;
+    const rand = rng(5);
+    const user = Int32Array.from({ length: n }, () => Math.floor(rand() * 40));
+    const track = Int32Array.from({ length: n }, () => Math.floor(rand() * 40));
+    const ts = Float64Array.from({ length: n }, () => T + Math.floor(rand() * 30) * 1000);
+    const kind = Uint8Array.from({ length: n }, () => Math.floor(rand() * 3));
+    const want = Array.from(findDuplicates(user, track, ts, kind, n));
+    expect(want.length).toBeGreaterThan(1000);
+    for (const step of [1, 777, 1 << 20]) {
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 0);
+      const got = await findDuplicatesInTurns(user, track, ts, kind, n, step).finally(() => clearInterval(timer));
+      expect(Array.from(got), `step ${step}`).toEqual(want);
+      // Small steps give the loop many turns; one step the size of the log still ends.
+      if (step === 777) expect(ticks, `step ${step}`).toBeGreaterThan(0);
+    }
+    expect((await findDuplicatesInTurns(user, track, ts, kind, 1, 5)).length).toBe(0);
+    await expect(findDuplicatesInTurns(user, track, ts, kind, n, 0)).rejects.toThrow(/step must be an integer/);
   });
 });
 
