@@ -10,7 +10,9 @@
  *
  * prints JSON: the shape, the median seconds (and min, max, and every run's), the median longest
  * stall in ms (and min, max), whether the initial factors are the bits of a one-thread fill
- * (`same_initial_factors`), and the process's peak RSS.
+ * (`same_initial_factors`), the same for the counts → interactions conversion of the same entries
+ * as triplets on the caller's thread and off it (`counts_to_interactions`, `…_async`), and the
+ * process's peak RSS.
  */
 import os from 'node:os';
 import { withLoopStall } from '../src/bench/loop-stall.js';
@@ -18,6 +20,8 @@ import { summarizeMs } from '../src/bench/stats.js';
 import { syntheticMatrix } from '../src/bench/synthetic-matrix.js';
 import { fillRandom } from '../src/train/init.js';
 import { train } from '../src/train/train.js';
+import { countsToInteractions } from '../src/data/interactions.js';
+import { countsToInteractionsAsync } from '../src/data/interactions-off-thread.js';
 import { peakRssMb } from '../src/util/peak-rss.js';
 import { BenchFlags, valueFlags } from './args.js';
 
@@ -34,10 +38,22 @@ const shared = syntheticMatrix({ users, items, nnz, seed });
 // Ordinary memory, as the signals stage hands its matrix over (slice copies into a plain buffer).
 const matrix = { ...shared, indptr: shared.indptr.slice(), indices: shared.indices.slice(), pref: shared.pref.slice(), weight: shared.weight.slice() };
 
+// The same entries as triplets (as readCounts gives them), for the counts conversion before train().
+const tripletUser = new Int32Array(matrix.indices.length);
+for (let u = 0; u < users; u++) tripletUser.fill(u, matrix.indptr[u], matrix.indptr[u + 1]);
+const counts = { users: matrix.users, items: matrix.items, user: tripletUser, item: matrix.indices, weight: matrix.weight };
+const convert = { sync: [] as number[], async: [] as number[], stallSync: [] as number[], stallAsync: [] as number[] };
+
 const seconds: number[] = [];
 const stalls: number[] = [];
 let same = true;
 for (let run = 0; run < runs; run++) {
+  const c1 = await withLoopStall(async () => countsToInteractions(counts));
+  convert.sync.push(c1.seconds);
+  convert.stallSync.push(c1.longestStallMs / 1000);
+  const c2 = await withLoopStall(() => countsToInteractionsAsync(counts));
+  convert.async.push(c2.seconds);
+  convert.stallAsync.push(c2.longestStallMs / 1000);
   const r = await withLoopStall(() => train(matrix, { factors, iterations: 0, threads, seed }));
   seconds.push(r.seconds);
   stalls.push(r.longestStallMs / 1000);
@@ -51,6 +67,7 @@ for (let run = 0; run < runs; run++) {
   }
 }
 const stall = summarizeMs(stalls);
+const ms = (t: { median: number; min: number; max: number }): { median: number; min: number; max: number } => ({ median: Math.round(t.median * 1000), min: Math.round(t.min * 1000), max: Math.round(t.max * 1000) });
 const result = {
   users,
   items,
@@ -61,8 +78,11 @@ const result = {
   load_average: os.loadavg().map((v) => Math.round(v * 100) / 100),
   seconds: summarizeMs(seconds),
   all_seconds: seconds.map((s) => Math.round(s * 1000) / 1000),
-  longest_stall_ms: { median: Math.round(stall.median * 1000), min: Math.round(stall.min * 1000), max: Math.round(stall.max * 1000) },
+  longest_stall_ms: ms(stall),
   same_initial_factors: same,
+  // The counts → interactions conversion of the same entries, on the caller's thread and off it.
+  counts_to_interactions: { seconds: summarizeMs(convert.sync), longest_stall_ms: ms(summarizeMs(convert.stallSync)) },
+  counts_to_interactions_async: { seconds: summarizeMs(convert.async), longest_stall_ms: ms(summarizeMs(convert.stallAsync)) },
   peak_rss_mb: peakRssMb(),
 };
 process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -4,7 +4,7 @@
  * The public module API. Typical use:
  *
  *   const counts = await readCounts('plays.csv');
- *   const model = await train(countsToInteractions(counts), { factors: 64 });
+ *   const model = await train(await countsToInteractionsAsync(counts), { factors: 64 });
  *   await model.save('model/');
  *   const recs = await (await Model.load('model/')).recommend('user-1', { n: 20 });
  */
@@ -19,7 +19,7 @@ export type { ModelParams, ModelData } from './model/model-data.js';
 
 // Ingest.
 export { Dictionary } from './data/dictionary.js';
-export { readCounts, readEvents, readEventRecords, countsToInteractions, writeEventsCsv, writeEventsParquet } from './data/index.js';
+export { readCounts, readEvents, readEventRecords, countsToInteractions, countsToInteractionsAsync, writeEventsCsv, writeEventsParquet } from './data/index.js';
 export type { Counts, ReadCountsOptions, ReadEventsOptions, EventRecord, ReadRecordsOptions, IngestReport, WriteParquetOptions, ParquetCompression } from './data/index.js';
 export { readCatalog } from './data/catalog.js';
 export type { Catalog } from './data/catalog.js';

@@ -22,6 +22,7 @@ export { eventLogToArrowTable } from './events-table.js';
 export { eventWindow, eventsAt } from './event-window.js';
 export { readCounts, type ReadCountsOptions, type Counts } from './read-counts.js';
 export { countsToInteractions } from './interactions.js';
+export { countsToInteractionsAsync } from './interactions-off-thread.js';
 export {
   readDelimited,
   type DelimitedOptions,

@@ -9,6 +9,10 @@ describe('bench/train-setup.ts (smoke)', () => {
     expect(out.seconds.median).toBeGreaterThan(0);
     expect(out.longest_stall_ms.median).toBeGreaterThanOrEqual(0);
     expect(out.same_initial_factors).toBe(true);
+    for (const key of ['counts_to_interactions', 'counts_to_interactions_async']) {
+      expect(out[key].seconds.median, key).toBeGreaterThan(0);
+      expect(out[key].longest_stall_ms.median, key).toBeGreaterThanOrEqual(0);
+    }
     expect(out.peak_rss_mb).toBeGreaterThan(0);
   });
 });
