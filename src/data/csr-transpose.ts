@@ -9,6 +9,7 @@
  * in (the blocks fill in sequence, few enough to keep their write positions in cache), and then
  * each block is put in order, its writes at random only within the block.
  */
+import { checkRange } from '../util/check-range.js';
 import { largeArray } from '../util/large-array.js';
 import { lowerBound } from '../util/lower-bound.js';
 import type { CsrMatrix } from './csr.js';
@@ -70,9 +71,7 @@ export interface TransposePlanOptions {
  */
 export function countColumns(indices: Int32Array, cols: number, counts: Int32Array, begin: number, end: number): Int32Array {
   if (counts.length !== cols + 1) throw new RangeError(`countColumns: counts must have cols + 1 = ${cols + 1} places, got ${counts.length}`);
-  if (!(Number.isInteger(begin) && Number.isInteger(end) && 0 <= begin && begin <= end && end <= indices.length)) {
-    throw new RangeError(`countColumns: range [${begin}, ${end}) is not within 0..${indices.length}`);
-  }
+  checkRange('countColumns', begin, end, indices.length);
   for (let p = begin; p < end; p++) counts[indices[p] + 1]++;
   return counts;
 }

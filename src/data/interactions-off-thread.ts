@@ -6,7 +6,7 @@
  */
 import type { Interactions } from '../types.js';
 import type { CountTriplets, InteractionsMatrix } from './interactions.js';
-import { createWorkerPool } from '../util/worker-pool.js';
+import { runOnWorker } from '../util/worker-pool.js';
 import { toSharedInTurns } from '../util/shared-memory.js';
 
 /** The triplets as the worker gets them: shared columns and the dictionaries' sizes. */
@@ -27,11 +27,6 @@ export async function countsToInteractionsAsync(counts: CountTriplets): Promise<
     item: await toSharedInTurns(counts.item),
     weight: await toSharedInTurns(counts.weight),
   };
-  const pool = createWorkerPool(import.meta.url, 'interactions-worker', 1);
-  try {
-    const m = (await pool.run(task)) as InteractionsMatrix;
-    return { users: counts.users, items: counts.items, ...m };
-  } finally {
-    await pool.destroy();
-  }
+  const m = (await runOnWorker(import.meta.url, 'interactions-worker', task)) as InteractionsMatrix;
+  return { users: counts.users, items: counts.items, ...m };
 }

@@ -4,18 +4,18 @@
  * nothing large is copied on the way back (a plain buffer sent back would be copied on the
  * caller's thread as it takes the message in).
  */
-import { Piscina } from 'piscina';
+import { movedResult } from '../util/move-result.js';
 import { readModelPart, type LoadTask } from './format.js';
 
 export default async function run(task: LoadTask): Promise<unknown> {
   const result = await readModelPart(task.dir, task.manifest, task.part);
-  const moved = new Set<ArrayBuffer>();
+  const moved: ArrayBufferView[] = [];
   if (result.part === 'users.parquet' || result.part === 'items.parquet') {
     // The id columns' buffers are theirs alone (views of a collector's growth buffers).
-    for (const a of [result.ids.bytes, result.ids.offsets]) if (a.buffer instanceof ArrayBuffer) moved.add(a.buffer);
+    moved.push(result.ids.bytes, result.ids.offsets);
   } else if (result.part === 'extras') {
     // Only a file a buffer holds whole: a small file's bytes may share a pooled buffer.
-    for (const [, a] of result.extras) if (a.buffer instanceof ArrayBuffer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength) moved.add(a.buffer);
+    for (const [, a] of result.extras) if (a.byteOffset === 0 && a.byteLength === a.buffer.byteLength) moved.push(a);
   }
-  return Piscina.move({ [Piscina.transferableSymbol]: [...moved], [Piscina.valueSymbol]: result } as never);
+  return movedResult(result, moved);
 }

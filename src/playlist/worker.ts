@@ -4,8 +4,9 @@
  * only writes bytes. Results travel back by transfer, not copy. The id dictionaries arrive once
  * per worker (workerData); the runner (re-ranker buffers, HNSW index) lives as long as the worker.
  */
-import { Piscina, workerData } from 'piscina';
-import { runShardTask, type ShardTask, type WorkerNames, type WorkerResult } from './shard-task.js';
+import { workerData } from 'piscina';
+import { movedResult } from '../util/move-result.js';
+import { runShardTask, type ShardTask, type WorkerNames } from './shard-task.js';
 import { ShardRunner } from './shard.js';
 
 export type { ShardTask, WorkerNames, WorkerResult } from './shard-task.js';
@@ -14,14 +15,5 @@ const runner = new ShardRunner();
 
 export default async function run(task: ShardTask): Promise<unknown> {
   const r = await runShardTask(runner, task, workerData as WorkerNames | undefined);
-  return Piscina.move({ [Piscina.transferableSymbol]: transferables(r), [Piscina.valueSymbol]: r } as never);
-}
-
-/** The distinct (non-shared) buffers of a result. */
-function transferables(r: WorkerResult): ArrayBuffer[] {
-  const out = new Set<ArrayBuffer>();
-  for (const a of [r.users, r.items, r.scores, r.reason, r.refA, r.refB, r.count, r.encoded?.bytes, r.archiveBytes]) {
-    if (a && a.buffer instanceof ArrayBuffer) out.add(a.buffer);
-  }
-  return [...out];
+  return movedResult(r, [r.users, r.items, r.scores, r.reason, r.refA, r.refB, r.count, r.encoded?.bytes, r.archiveBytes]);
 }

@@ -5,7 +5,7 @@
  * parts, which come back moved, not copied, and the report is named here with the log's ids.
  */
 import type { EventLog } from '../types.js';
-import { createWorkerPool } from '../util/worker-pool.js';
+import { runOnWorker } from '../util/worker-pool.js';
 import { toSharedInTurns } from '../util/shared-memory.js';
 import { assembleSignals, checkSignalsOptions, type SignalsOptions, type SignalsParts, type SignalsResult } from './index.js';
 
@@ -46,11 +46,6 @@ export async function computeSignalsAsync(log: EventLog, options: SignalsOptions
     artist: log.artists ? await optional(log.artist) : null,
     options,
   };
-  const pool = createWorkerPool(import.meta.url, 'worker', 1);
-  try {
-    const parts = (await pool.run(task)) as SignalsParts;
-    return assembleSignals(log, parts);
-  } finally {
-    await pool.destroy();
-  }
+  const parts = (await runOnWorker(import.meta.url, 'worker', task)) as SignalsParts;
+  return assembleSignals(log, parts);
 }

@@ -1,8 +1,8 @@
 /**
- * Pool thread of computeSignalsAsync: the stage's parts from the log's shared columns. The arrays
- * it makes go back moved (a plain buffer sent back would be copied on the caller's thread).
+ * Pool thread of computeSignalsAsync: the stage's parts from the log's shared columns, its arrays
+ * moved back.
  */
-import { Piscina } from 'piscina';
+import { movedResult } from '../util/move-result.js';
 import type { EventLog, IdDictionary } from '../types.js';
 import { signalsParts } from './index.js';
 import type { SignalsTask } from './off-thread.js';
@@ -36,8 +36,5 @@ export default function run(task: SignalsTask): unknown {
   };
   const parts = signalsParts(log, task.options);
   const { matrix, exclusions } = parts;
-  const arrays = [matrix.indptr, matrix.indices, matrix.pref, matrix.weight, matrix.trust, exclusions.tracks.indptr, exclusions.tracks.indices, exclusions.artistsByUser.indptr, exclusions.artistsByUser.indices];
-  const moved = new Set<ArrayBuffer>();
-  for (const a of arrays) if (a.buffer instanceof ArrayBuffer && a.buffer.byteLength > 0) moved.add(a.buffer);
-  return Piscina.move({ [Piscina.transferableSymbol]: [...moved], [Piscina.valueSymbol]: parts } as never);
+  return movedResult(parts, [matrix.indptr, matrix.indices, matrix.pref, matrix.weight, matrix.trust, exclusions.tracks.indptr, exclusions.tracks.indices, exclusions.artistsByUser.indptr, exclusions.artistsByUser.indices]);
 }

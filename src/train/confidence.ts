@@ -1,4 +1,5 @@
 import type { ConfidenceMode } from '../types.js';
+import { checkRange } from '../util/check-range.js';
 
 /** How weights become confidences: the model's alpha, mode and epsilon. */
 export interface ConfidenceParams {
@@ -31,9 +32,7 @@ export function confidenceRange(weight: Float32Array, p: ConfidenceParams, out: 
   if (!(alpha >= 0) || !Number.isFinite(alpha)) throw new RangeError(`alpha must be a finite number ≥ 0, got ${alpha}`);
   if (!(epsilon > 0) || !Number.isFinite(epsilon)) throw new RangeError(`epsilon must be a finite number > 0, got ${epsilon}`);
   if (out.length !== weight.length) throw new RangeError(`confidence: ${weight.length} weights but ${out.length} outputs`);
-  if (!(Number.isInteger(begin) && Number.isInteger(end) && 0 <= begin && begin <= end && end <= weight.length)) {
-    throw new RangeError(`confidence: range [${begin}, ${end}) is not within 0..${weight.length}`);
-  }
+  checkRange('confidence', begin, end, weight.length);
   if (mode === 'log') {
     for (let i = begin; i < end; i++) out[i] = 1 + alpha * Math.log1p(weight[i] / epsilon);
   } else {

@@ -4,12 +4,12 @@
  * counter-based (element i's state is seed + (i + 1)·γ), so any range of `out` can be filled on
  * its own, by any thread, and gives the bits the whole fill gives there.
  */
+import { checkRange } from '../util/check-range.js';
+
 const GAMMA = 0x9e3779b9;
 
 export function fillRandom(out: Float32Array, seed: number, scale = 0.01, begin = 0, end = out.length): Float32Array {
-  if (!(Number.isInteger(begin) && Number.isInteger(end) && 0 <= begin && begin <= end && end <= out.length)) {
-    throw new RangeError(`fillRandom: range [${begin}, ${end}) is not within 0..${out.length}`);
-  }
+  checkRange('fillRandom', begin, end, out.length);
   let state = ((seed >>> 0) + Math.imul(begin, GAMMA)) | 0;
   for (let i = begin; i < end; i++) {
     state = (state + GAMMA) | 0;

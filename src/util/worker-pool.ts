@@ -12,6 +12,16 @@ export function defaultThreads(): number {
   return Math.max(1, n);
 }
 
+/** One task on a thread of its own, which goes when the task is done (the off-thread stages of a service's call). */
+export async function runOnWorker(callerUrl: string, name: string, task: unknown): Promise<unknown> {
+  const pool = createWorkerPool(callerUrl, name, 1);
+  try {
+    return await pool.run(task);
+  } finally {
+    await pool.destroy();
+  }
+}
+
 /** A pool running the module `name` beside `callerUrl`; `workerData` is copied once into each worker. */
 export function createWorkerPool(callerUrl: string, name: string, threads: number, workerData?: unknown): Piscina {
   if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads must be an integer ≥ 1, got ${threads}`);
