@@ -73,6 +73,14 @@ function* duplicateSearch(user: Int32Array, track: Int32Array, timestamp: Float6
   const next = start.slice(0, parts);
   const order = largeArray(Int32Array, n);
   const orderHash = largeArray(Int32Array, n);
+  // The scatter below writes all over both arrays from its first step on, so that step alone would
+  // fault in every one of their pages: they are touched a step at a time first.
+  for (let j0 = 0; j0 < n; j0 += step) {
+    const j1 = Math.min(n, j0 + step);
+    order.fill(0, j0, j1);
+    orderHash.fill(0, j0, j1);
+    yield;
+  }
   for (let j0 = 0; j0 < n; j0 += step) {
     const j1 = Math.min(n, j0 + step);
     for (let j = j0; j < j1; j++) {
