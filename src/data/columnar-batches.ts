@@ -15,12 +15,18 @@ import { openFileAsBlob, type OpenFileBlob } from './range-blob.js';
 
 export type ColumnarFormat = 'parquet' | 'arrow';
 
+/**
+ * Rows of a batch a reader takes per event-loop turn: a Parquet row group is commonly a million
+ * rows, and its new ids each cost a dictionary insert, too long to hold a reading service's loop.
+ */
+export const BATCH_ROWS_PER_TURN = 1 << 15;
+
 /** What a reader does with a file: choose the columns once the schema is known, then take each batch. */
 export interface BatchConsumer {
   /** The columns to read, given the file's column names and its row count (Parquet; undefined for Arrow IPC). */
   columns(fieldNames: string[], rows: number | undefined): string[];
-  /** One batch, consumed synchronously (Parquet batches are views into WebAssembly memory). */
-  batch(b: arrow.RecordBatch): void;
+  /** One batch; the next comes once a returned promise settles. The batch's memory is its own. */
+  batch(b: arrow.RecordBatch): void | Promise<void>;
 }
 
 function reason(err: unknown): string {
@@ -86,10 +92,12 @@ async function parquetBatches(file: string, c: BatchConsumer): Promise<number> {
     await forEachRowGroup(
       pf,
       columns,
-      (table) => {
-        for (const batch of table.batches) c.batch(batch);
+      async (table) => {
+        for (const batch of table.batches) await c.batch(batch);
       },
       (g, err) => new IngestError(`${file}: row group ${g}: cannot read (truncated or corrupt?): ${reason(err)}`, file),
+      // Copied out of WebAssembly memory, so a consumer may take its batch in several turns.
+      true,
     );
     return rows;
   });
@@ -122,7 +130,7 @@ async function arrowBatches(file: string, c: BatchConsumer): Promise<number> {
         throw new IngestError(`${file}: batch after row ${rows}: cannot read (truncated or corrupt?): ${reason(err)}`, file);
       }
       if (next.done) break;
-      c.batch(next.value);
+      await c.batch(next.value);
       rows += next.value.numRows;
     }
     return rows;

@@ -87,7 +87,8 @@ export interface BatchPartSink {
   readonly rowsDone: number;
   /** The columns to read (the projection), named as in the first part. */
   readonly columnNames: string[];
-  addBatch(batch: arrow.RecordBatch): void;
+  /** One batch; the next comes once a returned promise settles. */
+  addBatch(batch: arrow.RecordBatch): void | Promise<void>;
 }
 
 /**
@@ -117,8 +118,8 @@ export async function readBatchParts<S extends BatchPartSink>(
         if (missing.length > 0) throw new IngestError(`${part}: missing column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `'${c}'`).join(', ')} of the first part (columns: ${names.join(', ')})`, part);
         return sink.columnNames;
       },
-      batch: (b) => {
-        sink!.addBatch(b);
+      batch: async (b) => {
+        await sink!.addBatch(b);
         opts.onProgress?.({ done: sink!.rowsDone, total, unit: 'rows' });
       },
     });

@@ -7,13 +7,14 @@ import type * as arrow from 'apache-arrow';
 import { numbersInto } from './arrow-columns.js';
 import { IdColumn, IdTarget, MISSING_KEY, UNRESOLVED } from './arrow-id-column.js';
 import { INVALID_UTF8 } from './byte-interner.js';
-import type { ColumnarFormat } from './columnar-batches.js';
+import { BATCH_ROWS_PER_TURN, type ColumnarFormat } from './columnar-batches.js';
 import { readBatchParts } from './part-files.js';
 import { Dictionary } from './dictionary.js';
 import { MissingColumnError } from './errors.js';
 import { COUNT_RULES, ReportBuilder } from './ingest-report.js';
 import { countsResult } from './counts-result.js';
 import type { Counts, ReadCountsOptions } from './read-counts.js';
+import { inSlicesPerTurn, turnAfterIo } from '../util/turns.js';
 
 /** The file's column for `wanted`: exact name first, then case-insensitive (like the CSV reader). */
 function findColumn(file: string, names: readonly string[], wanted: string): string {
@@ -62,20 +63,28 @@ class ArrowCountsSink {
     return child.data[0];
   }
 
-  addBatch(batch: arrow.RecordBatch): void {
+  /** Takes a batch as the event reader does: its columns in one event-loop turn, its rows BATCH_ROWS_PER_TURN per turn. */
+  async addBatch(batch: arrow.RecordBatch): Promise<void> {
     const n = batch.numRows;
     if (n === 0) return;
+    await turnAfterIo();
     if (this.w.length < n) this.w = new Float64Array(n);
-    const { cols, report } = this;
-    const w = this.w;
-    numbersInto(this.file, cols.weight, this.chunk(batch, cols.weight), w);
+    const { cols } = this;
+    numbersInto(this.file, cols.weight, this.chunk(batch, cols.weight), this.w);
+    this.userIds.load(this.chunk(batch, cols.user));
+    this.itemIds.load(this.chunk(batch, cols.item));
+    const base = this.rowsDone;
+    this.report.rowsRead += n;
+    await inSlicesPerTurn(n, BATCH_ROWS_PER_TURN, (from, to) => this.takeRows(from, to, base), true);
+    this.rowsDone += n;
+  }
+
+  /** Rows [from, to) of the converted batch, whose first row is row base + 1 of the input. */
+  private takeRows(from: number, to: number, base: number): void {
+    const { cols, report, w } = this;
     const users = this.userIds;
     const items = this.itemIds;
-    users.load(this.chunk(batch, cols.user));
-    items.load(this.chunk(batch, cols.item));
-    const base = this.rowsDone;
-    report.rowsRead += n;
-    for (let i = 0; i < n; i++) {
+    for (let i = from; i < to; i++) {
       const row = base + i + 1;
       const uk = users.keys[i];
       const ik = items.keys[i];
@@ -107,7 +116,6 @@ class ArrowCountsSink {
       this.push(u, it, x);
       report.rowsKept++;
     }
-    this.rowsDone += n;
   }
 
   private push(u: number, it: number, x: number): void {

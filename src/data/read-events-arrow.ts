@@ -5,7 +5,7 @@
  * applies the same rules and storage as the text reader.
  */
 import * as arrow from 'apache-arrow';
-import { kindsInto, numbersInto, timesInto, type TimeState } from './arrow-columns.js';
+import { kindsInto, numbersInto, timesInto, type KindColumn, type TimeState } from './arrow-columns.js';
 import { IdColumn, IdTarget, MISSING_KEY, UNRESOLVED } from './arrow-id-column.js';
 import { INVALID_UTF8 } from './byte-interner.js';
 import { Dictionary } from './dictionary.js';
@@ -13,10 +13,11 @@ import { EventCollector, describeRule, type EventRuleOptions } from './event-col
 import { KindNames, OTHER, PLAY, UNKNOWN_KIND } from './event-kind.js';
 import { eventColumnsUsed, eventRuleOptions, locateEventColumns, type ReadEventsOptions } from './events-options.js';
 import { EVENT_RULES, ReportBuilder, type IngestReport } from './ingest-report.js';
-import type { ColumnarFormat } from './columnar-batches.js';
+import { BATCH_ROWS_PER_TURN, type ColumnarFormat } from './columnar-batches.js';
 import { readBatchParts } from './part-files.js';
 import { TextTimestampParser } from './timestamps.js';
 import type { EventLog } from '../types.js';
+import { inSlicesPerTurn, turnAfterIo } from '../util/turns.js';
 
 /** Names of the file's columns that feed the log (undefined when an optional one is absent). */
 export interface ArrowEventColumns {
@@ -107,9 +108,24 @@ export class ArrowEventSink {
     return child.data[0]; // a record batch holds one chunk per column
   }
 
-  addBatch(batch: arrow.RecordBatch): void {
+  /**
+   * Takes a batch: its columns converted in one event-loop turn, its rows BATCH_ROWS_PER_TURN per
+   * turn after it. The first turn lets the loop's timers run: the batch may have just been decoded
+   * in an I/O callback.
+   */
+  async addBatch(batch: arrow.RecordBatch): Promise<void> {
     const n = batch.numRows;
     if (n === 0) return;
+    await turnAfterIo();
+    const kinds = this.convertColumns(batch, n);
+    const base = this.rowsDone;
+    this.report.rowsRead += n;
+    await inSlicesPerTurn(n, BATCH_ROWS_PER_TURN, (from, to) => this.takeRows(from, to, base, kinds), true);
+    this.rowsDone += n;
+  }
+
+  /** The batch's columns into the scratch arrays and id columns; the event kinds' column when the file has one. */
+  private convertColumns(batch: arrow.RecordBatch, n: number): KindColumn | null {
     if (this.ts.length < n) {
       this.ts = new Float64Array(n);
       this.ms = new Float64Array(n);
@@ -118,39 +134,38 @@ export class ArrowEventSink {
       this.badMs = new Uint8Array(n);
       this.badDur = new Uint8Array(n);
     }
-    const { file, columns: cols, report, collector } = this;
-    const ts = this.ts;
-    const ms = this.ms;
-    const dur = this.dur;
-    timesInto(file, cols.time, this.chunk(batch, cols.time), ts, this.time);
+    const { file, columns: cols, report } = this;
+    timesInto(file, cols.time, this.chunk(batch, cols.time), this.ts, this.time);
     if (report.timestampFormat === undefined && this.time.format !== undefined) report.timestampFormat = this.time.format;
-    const { badMs, badDur } = this;
-    badMs.fill(0, 0, n);
-    badDur.fill(0, 0, n);
-    if (cols.msPlayed) numbersInto(file, cols.msPlayed, this.chunk(batch, cols.msPlayed), ms, badMs);
-    else ms.fill(NaN, 0, n);
-    if (cols.duration) numbersInto(file, cols.duration, this.chunk(batch, cols.duration), dur, badDur);
-    else dur.fill(NaN, 0, n);
+    this.badMs.fill(0, 0, n);
+    this.badDur.fill(0, 0, n);
+    if (cols.msPlayed) numbersInto(file, cols.msPlayed, this.chunk(batch, cols.msPlayed), this.ms, this.badMs);
+    else this.ms.fill(NaN, 0, n);
+    if (cols.duration) numbersInto(file, cols.duration, this.chunk(batch, cols.duration), this.dur, this.badDur);
+    else this.dur.fill(NaN, 0, n);
     const kinds = cols.event ? kindsInto(file, cols.event, this.chunk(batch, cols.event), this.kinds, this.kindNames) : null;
     if (!kinds) this.kinds.fill(PLAY, 0, n);
+    this.userIds.load(this.chunk(batch, cols.user));
+    this.trackIds.load(this.chunk(batch, cols.track));
+    if (this.artistIds && cols.artist) this.artistIds.load(this.chunk(batch, cols.artist));
+    if (this.contextIds && cols.context) this.contextIds.load(this.chunk(batch, cols.context));
+    return kinds;
+  }
+
+  /** Rows [from, to) of the converted batch, whose first row is row base + 1 of the input. */
+  private takeRows(from: number, to: number, base: number, kinds: KindColumn | null): void {
+    const { columns: cols, report, collector, ts, ms, dur, badMs, badDur } = this;
     const kind = this.kinds;
     const users = this.userIds;
     const tracks = this.trackIds;
     const artists = this.artistIds;
     const contexts = this.contextIds;
-    users.load(this.chunk(batch, cols.user));
-    tracks.load(this.chunk(batch, cols.track));
-    if (artists && cols.artist) artists.load(this.chunk(batch, cols.artist));
-    if (contexts && cols.context) contexts.load(this.chunk(batch, cols.context));
     const uKeys = users.keys;
     const tKeys = tracks.keys;
     const uCache = users.cache;
     const tCache = tracks.cache;
-
-    const base = this.rowsDone;
-    report.rowsRead += n;
     let kept = 0;
-    for (let i = 0; i < n; i++) {
+    for (let i = from; i < to; i++) {
       if (badMs[i] === 1 || badDur[i] === 1) {
         report.malformed(base + i + 1, `column '${badMs[i] === 1 ? cols.msPlayed : cols.duration}': not a number`);
         continue;
@@ -196,7 +211,6 @@ export class ArrowEventSink {
       if (k === UNKNOWN_KIND && kinds) collector.unknownKind(report, kinds.name(i), base + i + 1);
     }
     report.rowsKept += kept;
-    this.rowsDone += n;
   }
 
   async finish(): Promise<EventLog> {

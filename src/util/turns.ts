@@ -24,13 +24,22 @@ function drain(): void {
 }
 
 /**
- * Calls `each(from, to)` over [0, count) in slices of `perTurn`, one slice per event-loop turn
- * (the first at once): for work on a million ids or rows that a service's thread must not do in
- * one go.
+ * Two turns: work that arrives in an I/O callback (a file read that just finished) gets its first
+ * immediate in the same loop iteration, before the loop's timers; the second comes after them.
  */
-export async function inSlicesPerTurn(count: number, perTurn: number, each: (from: number, to: number) => void): Promise<void> {
+export async function turnAfterIo(): Promise<void> {
+  await nextTurn();
+  await nextTurn();
+}
+
+/**
+ * Calls `each(from, to)` over [0, count) in slices of `perTurn`, one slice per event-loop turn
+ * (the first at once unless `turnFirst`): for work on a million ids or rows that a service's
+ * thread must not do in one go.
+ */
+export async function inSlicesPerTurn(count: number, perTurn: number, each: (from: number, to: number) => void, turnFirst = false): Promise<void> {
   for (let from = 0; from < count; from += perTurn) {
-    if (from > 0) await nextTurn();
+    if (from > 0 || turnFirst) await nextTurn();
     each(from, Math.min(count, from + perTurn));
   }
 }

@@ -9,6 +9,8 @@ import {
   writeEventsParquet,
 } from '../../src/data/index.js';
 import type { EventLog } from '../../src/types.js';
+import { EVENT_RULES, ReportBuilder } from '../../src/data/ingest-report.js';
+import { ArrowEventSink, arrowEventColumns } from '../../src/data/read-events-arrow.js';
 import { TempFiles, lines } from './temp-files.js';
 
 const tmp = new TempFiles();
@@ -129,6 +131,72 @@ describe('Parquet and Arrow events', () => {
     expect(report.examples.duplicate_event).toEqual([`${pq}:row 4`, `${pq}:row 5`]);
     expect(back.length).toBe(2);
     await expect(readEvents(pq, { asOf: T + 1, strict: true })).rejects.toThrow(`${pq}:row 3: future_timestamp`);
+  });
+
+  it('takes a batch larger than a turn\'s share in several turns, with the rows and rules of small batches', async () => {
+    // Rule breaks on both sides of the 32,768-row slices, and duplicates of a previous slice's last row.
+    const n = 100_000;
+    const emptyUser = new Set([32766, 65540, 99999]);
+    const nullTime = new Set([3, 32770, 98304]);
+    const repeat = new Set([32768, 65536, 90001]);
+    const mystery = new Set([10, 40000, 70000]);
+    const kinds = ['play', 'skip', 'like', 'play'];
+    const user: string[] = [];
+    const track: string[] = [];
+    const time: (bigint | null)[] = [];
+    const event: string[] = [];
+    const ms: (number | null)[] = [];
+    for (let i = 0; i < n; i++) {
+      const j = repeat.has(i) ? i - 1 : i;
+      user.push(emptyUser.has(i) ? '' : `u${j % 997}`);
+      track.push(`t${(j * 31) % 5003}`);
+      time.push(nullTime.has(i) ? null : BigInt(T + j * 1000));
+      event.push(mystery.has(i) ? 'mystery' : kinds[j % 4]);
+      ms.push(j % 9 === 0 ? null : (j * 7) % 200_000);
+    }
+    const table = new arrow.Table({
+      user_id: arrow.vectorFromArray(user, new arrow.Utf8()),
+      track_id: arrow.vectorFromArray(track, new arrow.Utf8()),
+      timestamp: arrow.vectorFromArray(time, new arrow.Int64()),
+      event: arrow.vectorFromArray(event, new arrow.Utf8()),
+      ms_played: arrow.vectorFromArray(ms, new arrow.Float64()),
+    });
+    const write = async (name: string, rowGroup: number): Promise<string> => {
+      const props = new pw.WriterPropertiesBuilder().setMaxRowGroupSize(rowGroup).build();
+      const file = tmp.path(name);
+      await import('node:fs/promises').then((fs) => fs.writeFile(file, pw.writeParquet(pw.Table.fromIPCStream(arrow.tableToIPC(table, 'stream')), props)));
+      return file;
+    };
+    const whole = await readEvents(await write('one-group.parquet', n), { asOf: T + n * 1000 });
+    const small = await readEvents(await write('small-groups.parquet', 1000), { asOf: T + n * 1000 });
+    expect(whole.report.validation).toEqual(small.report.validation);
+    expect(whole.report.validation).toMatchObject({ missing_id: 3, bad_timestamp: 3, duplicate_event: 3 });
+    expect(whole.report.unknownKinds).toEqual({ mystery: 3 });
+    const rows = (r: typeof whole.report): Record<string, string[]> =>
+      Object.fromEntries(Object.entries(r.examples).map(([rule, at]) => [rule, at.map((a) => a.slice(a.lastIndexOf(':') + 1))]));
+    expect(rows(whole.report)).toEqual(rows(small.report));
+    expect(rows(whole.report).missing_id).toEqual(['row 32767', 'row 65541', 'row 100000']);
+    expect(rows(whole.report).duplicate_event).toEqual(['row 32769', 'row 65537', 'row 90002']);
+    expect(spelled(whole.log)).toEqual(spelled(small.log));
+    expect(whole.log.length).toBe(n - 9);
+
+    // The sink itself: the batch's rows go in slices, and the loop turns between them.
+    const report = new ReportBuilder('table', 'arrow', 'row', EVENT_RULES, false, false);
+    const sink = new ArrowEventSink('table', { asOf: T + n * 1000 }, report, arrowEventColumns('table', table.schema.fields.map((f) => f.name), {}, report), n);
+    let ticks = 0;
+    let ticking = true;
+    const tick = (): void => {
+      ticks++;
+      if (ticking) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const added = sink.addBatch(table.batches[0]);
+    await added;
+    ticking = false;
+    expect(table.batches.length).toBe(1);
+    expect(ticks).toBeGreaterThanOrEqual(Math.ceil(n / 32768));
+    expect(spelled(await sink.finish())).toEqual(spelled(whole.log));
+    expect(report.finish().validation).toEqual(whole.report.validation);
   });
 
   it('reads files from other writers: integer ids, epoch-second integers, plain strings and nulls', async () => {

@@ -127,6 +127,40 @@ describe('readCounts', () => {
     await expect(readCounts(ipc, { userCol: 'listener' })).rejects.toThrow(`${ipc}: missing column 'listener' (columns: user_id, item_id, weight)`);
   });
 
+  it('reads a row group larger than a turn\'s share as its rows in small groups and as CSV', async () => {
+    // Bad rows on both sides of the 32,768-row slices the reader takes per turn.
+    const n = 70_000;
+    const bad = new Map([[32767, 'zero'], [32768, 'missing'], [65535, 'negative'], [65536, 'zero'], [69999, 'missing']]);
+    const user: (number | null)[] = [];
+    const item: number[] = [];
+    const weight: number[] = [];
+    const csvRows = ['user_id,item_id,weight'];
+    for (let i = 0; i < n; i++) {
+      const b = bad.get(i);
+      user.push(b === 'missing' ? null : (i * 7) % 4001);
+      item.push((i * 13) % 3001);
+      weight.push(b === 'zero' ? 0 : b === 'negative' ? -2 : 1 + (i % 5));
+      csvRows.push(`${user[i] ?? ''},${item[i]},${weight[i]}`);
+    }
+    const table = new arrow.Table({
+      user_id: arrow.vectorFromArray(user, new arrow.Int32()),
+      item_id: arrow.vectorFromArray(item, new arrow.Int32()),
+      weight: arrow.vectorFromArray(weight, new arrow.Float64()),
+    });
+    const parquet = (rowGroup: number): Uint8Array =>
+      pw.writeParquet(pw.Table.fromIPCStream(arrow.tableToIPC(table, 'stream')), new pw.WriterPropertiesBuilder().setMaxRowGroupSize(rowGroup).build());
+    const want = await readCounts(tmp.write('slices.csv', lines(...csvRows)), { skipBad: true });
+    for (const [name, rowGroup] of [['one-group', n], ['small-groups', 1000]] as const) {
+      const file = tmp.write(`${name}.parquet`, parquet(rowGroup));
+      const got = await readCounts(file, { skipBad: true });
+      expect(got.users.ids, name).toEqual(want.users.ids);
+      expect([...got.user, ...got.item, ...got.weight], name).toEqual([...want.user, ...want.item, ...want.weight]);
+      expect(got.report.validation, name).toEqual({ malformed_row: 0, missing_id: 2, bad_weight: 1, zero_weight: 2 });
+      expect(got.report.examples.missing_id, name).toEqual([`${file}:row 32769`, `${file}:row 70000`]);
+      expect(got.report.examples.bad_weight, name).toEqual([`${file}:row 65536`]);
+    }
+  });
+
   it('loads HetRec user_artists.dat (tab-separated)', async (ctx) => {
     const file = path.join(hetrecDir, 'user_artists.dat');
     if (!existsSync(file)) {
