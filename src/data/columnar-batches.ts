@@ -1,15 +1,14 @@
 /**
  * Record batches of a columnar file for the readers built on them (events, counts): Parquet row
- * group by row group with only the columns asked for (parquet-wasm → Arrow C data interface), or
- * Arrow IPC batch by batch from the open file. Memory holds one batch at a time besides what the
- * consumer keeps.
+ * group by row group with only the columns asked for (decoded on a worker thread, one group
+ * ahead: ParquetDecoder), or Arrow IPC batch by batch from the open file. Memory holds a batch or
+ * two at a time besides what the consumer keeps.
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import * as arrow from 'apache-arrow';
 import * as pw from 'parquet-wasm';
-import { parseSchema } from './arrow-ffi.js';
-import { forEachRowGroup } from './parquet-groups.js';
 import { IngestError } from './errors.js';
+import { ParquetDecoder } from './parquet-decoder.js';
 import { checkInputFile } from './input-file.js';
 import { openFileAsBlob, type OpenFileBlob } from './range-blob.js';
 
@@ -79,28 +78,16 @@ async function withParquet<T>(file: string, use: (pf: pw.ParquetFile) => Promise
 }
 
 async function parquetBatches(file: string, c: BatchConsumer): Promise<number> {
-  return withParquet(file, async (pf) => {
-    const ffiSchema = pf.schema().intoFFI();
-    let fieldNames: string[];
-    try {
-      fieldNames = parseSchema(pw.wasmMemory().buffer, ffiSchema.addr()).fields.map((f) => f.name);
-    } finally {
-      ffiSchema.free();
-    }
-    const rows = pf.metadata().fileMetadata().numRows();
-    const columns = c.columns(fieldNames, rows);
-    await forEachRowGroup(
-      pf,
-      columns,
-      async (table) => {
-        for (const batch of table.batches) await c.batch(batch);
-      },
-      (g, err) => new IngestError(`${file}: row group ${g}: cannot read (truncated or corrupt?): ${reason(err)}`, file),
-      // Copied out of WebAssembly memory, so a consumer may take its batch in several turns.
-      true,
-    );
-    return rows;
-  });
+  const decoder = await ParquetDecoder.open(file);
+  try {
+    const columns = c.columns(decoder.fields, decoder.rows);
+    await decoder.forEachGroup(columns, async (table) => {
+      for (const batch of table.batches) await c.batch(batch);
+    });
+    return decoder.rows;
+  } finally {
+    await decoder.close();
+  }
 }
 
 async function arrowBatches(file: string, c: BatchConsumer): Promise<number> {

@@ -9,18 +9,15 @@ import { parseTable } from './arrow-ffi.js';
 
 /**
  * Calls `each` with every row group of `pf` (only `columns`, when given) and the group's first
- * row. By default the table's columns are views into WebAssembly memory, valid only during
- * `each`, which must finish synchronously and not call into parquet-wasm (a call that grows the
- * memory would detach them). With `owned`, each group is copied out of that memory first (one
- * copy of its decoded bytes) and `each` may await: between its turns other reads may use
- * parquet-wasm. `fail` makes the error for a group that cannot be read.
+ * row. The table's columns are views into WebAssembly memory, valid only during `each`, which
+ * must not call into parquet-wasm (a call that grows the memory would detach them). `fail` makes
+ * the error for a group that cannot be read.
  */
 export async function forEachRowGroup(
   pf: pw.ParquetFile,
   columns: string[] | undefined,
-  each: (table: arrow.Table, offset: number) => void | Promise<void>,
+  each: (table: arrow.Table, offset: number) => void,
   fail: (group: number, err: unknown) => Error,
-  owned = false,
 ): Promise<void> {
   const meta = pf.metadata();
   let offset = 0;
@@ -35,18 +32,17 @@ export async function forEachRowGroup(
     } catch (err) {
       throw fail(g, err);
     }
-    let table: arrow.Table;
     try {
+      let table: arrow.Table;
       try {
-        table = parseTable(pw.wasmMemory().buffer, ffi.arrayAddrs(), ffi.schemaAddr(), owned);
+        table = parseTable(pw.wasmMemory().buffer, ffi.arrayAddrs(), ffi.schemaAddr(), false);
       } catch (err) {
         throw fail(g, err);
       }
-      if (!owned) each(table, offset);
+      each(table, offset);
     } finally {
       ffi.free();
     }
-    if (owned) await each(table, offset);
     offset += rows;
   }
 }

@@ -17,7 +17,7 @@ import { BATCH_ROWS_PER_TURN, type ColumnarFormat } from './columnar-batches.js'
 import { readBatchParts } from './part-files.js';
 import { TextTimestampParser } from './timestamps.js';
 import type { EventLog } from '../types.js';
-import { inSlicesPerTurn, turnAfterIo } from '../util/turns.js';
+import { inSlicesPerTurn, nextTurn, turnAfterIo } from '../util/turns.js';
 
 /** Names of the file's columns that feed the log (undefined when an optional one is absent). */
 export interface ArrowEventColumns {
@@ -109,23 +109,26 @@ export class ArrowEventSink {
   }
 
   /**
-   * Takes a batch: its columns converted in one event-loop turn, its rows BATCH_ROWS_PER_TURN per
-   * turn after it. The first turn lets the loop's timers run: the batch may have just been decoded
+   * Takes a batch: its columns converted in two event-loop turns, its rows BATCH_ROWS_PER_TURN per
+   * turn after them. The first turn lets the loop's timers run: the batch may have just been decoded
    * in an I/O callback.
    */
   async addBatch(batch: arrow.RecordBatch): Promise<void> {
     const n = batch.numRows;
     if (n === 0) return;
     await turnAfterIo();
-    const kinds = this.convertColumns(batch, n);
+    const kinds = await this.convertColumns(batch, n);
     const base = this.rowsDone;
     this.report.rowsRead += n;
     await inSlicesPerTurn(n, BATCH_ROWS_PER_TURN, (from, to) => this.takeRows(from, to, base, kinds), true);
     this.rowsDone += n;
   }
 
-  /** The batch's columns into the scratch arrays and id columns; the event kinds' column when the file has one. */
-  private convertColumns(batch: arrow.RecordBatch, n: number): KindColumn | null {
+  /**
+   * The batch's columns into the scratch arrays, then (in a turn of their own) into the id
+   * columns; the event kinds' column when the file has one.
+   */
+  private async convertColumns(batch: arrow.RecordBatch, n: number): Promise<KindColumn | null> {
     if (this.ts.length < n) {
       this.ts = new Float64Array(n);
       this.ms = new Float64Array(n);
@@ -145,6 +148,7 @@ export class ArrowEventSink {
     else this.dur.fill(NaN, 0, n);
     const kinds = cols.event ? kindsInto(file, cols.event, this.chunk(batch, cols.event), this.kinds, this.kindNames) : null;
     if (!kinds) this.kinds.fill(PLAY, 0, n);
+    await nextTurn();
     this.userIds.load(this.chunk(batch, cols.user));
     this.trackIds.load(this.chunk(batch, cols.track));
     if (this.artistIds && cols.artist) this.artistIds.load(this.chunk(batch, cols.artist));
