@@ -4,6 +4,7 @@
  * child process so each format's peak RSS is its own.
  *
  *   tsx bench/ingest.ts [--events 10000000] [--users 100000] [--tracks 200000] [--seed 7] [--runs 1] [--strict] [--stall]
+ *                       [--formats parquet,parquet_zstd,parquet_plain_ids,csv]
  *   tsx bench/ingest.ts --file events.parquet [--file events.csv ...] [--runs 3] [--strict]
  * `--strict` reads as `--strict` does (duplicates checked on arrival, in a hash index of every
  * event kept, rather than all at once afterwards). `--stall` probes the reading process's event
@@ -18,6 +19,8 @@
  * With `--file`, the given files are timed instead (your own exports: a Parquet file from another
  * writer may come back with plain-string ids, the slower path) and the result holds {files: {path:
  * summary}}.
+ * `--formats` writes and times only the files named (all four by default): at 100 M events the
+ * CSV alone is about 4 GB.
  * On a shared machine wall-clock figures vary with the load; CPU seconds (user + system of the
  * reading process) vary less.
  */
@@ -103,8 +106,26 @@ function timeFiles(files: string[], runs: number, strict: boolean, stall: boolea
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }
 
+/** The bench's files, by the name their timings have in the result. */
+const FILES = {
+  parquet: 'events.snappy.parquet',
+  parquet_zstd: 'events.parquet',
+  parquet_plain_ids: 'events.plain-ids.snappy.parquet',
+  csv: 'events.csv',
+} as const;
+type Format = keyof typeof FILES;
+
+/** The formats named by --formats (comma-separated), every one when not given. */
+function chosenFormats(text: string | undefined): Format[] {
+  if (text === undefined) return Object.keys(FILES) as Format[];
+  const names = text.split(',').map((f) => f.trim()).filter((f) => f !== '');
+  const bad = names.find((f) => !(f in FILES));
+  if (bad !== undefined || names.length === 0) throw new Error(`--formats takes some of ${Object.keys(FILES).join(', ')}, got '${text}'`);
+  return names as Format[];
+}
+
 async function main(): Promise<void> {
-  const flags = BenchFlags.parse({ child: 'value', file: 'values', runs: 'value', events: 'value', users: 'value', tracks: 'value', seed: 'value', strict: 'switch', stall: 'switch' });
+  const flags = BenchFlags.parse({ child: 'value', file: 'values', runs: 'value', events: 'value', users: 'value', tracks: 'value', seed: 'value', formats: 'value', strict: 'switch', stall: 'switch' });
   const strict = flags.on('strict');
   const stall = flags.on('stall');
   const childFile = flags.text('child');
@@ -116,32 +137,23 @@ async function main(): Promise<void> {
   const tracks = flags.int('tracks', 200_000);
   const seed = flags.int('seed', 7, 0);
   const runs = flags.int('runs', 1);
+  const formats = chosenFormats(flags.text('formats'));
   // The folder names the writer version: v2 files keep id columns dictionary-encoded throughout.
   const dir = path.join(os.tmpdir(), 'mixtape-bench-ingest', `${events}-${users}-${tracks}-${seed}-v3`);
   mkdirSync(dir, { recursive: true });
-  const parquet = path.join(dir, 'events.snappy.parquet');
-  const zstd = path.join(dir, 'events.parquet');
-  const plain = path.join(dir, 'events.plain-ids.snappy.parquet');
-  const csv = path.join(dir, 'events.csv');
-  if (![parquet, zstd, plain, csv].every((f) => existsSync(f))) {
+  const file = (f: Format): string => path.join(dir, FILES[f]);
+  const missing = formats.filter((f) => !existsSync(file(f)));
+  if (missing.length > 0) {
     const log = syntheticLog(events, seed, { users, tracks });
-    if (!existsSync(parquet)) await writeEventsParquet(log, parquet, { compression: 'snappy' });
-    if (!existsSync(zstd)) await writeEventsParquet(log, zstd, { compression: 'zstd' });
-    if (!existsSync(plain)) await writeEventsParquet(log, plain, { compression: 'snappy', plainIds: true });
-    if (!existsSync(csv)) await writeEventsCsv(log, csv);
+    for (const f of missing) {
+      if (f === 'csv') await writeEventsCsv(log, file(f));
+      else await writeEventsParquet(log, file(f), { compression: f === 'parquet_zstd' ? 'zstd' : 'snappy', plainIds: f === 'parquet_plain_ids' });
+    }
   }
   const load = os.loadavg().map((v) => Math.round(v * 100) / 100);
-  const pq: Run[] = [];
-  const pqZstd: Run[] = [];
-  const pqPlain: Run[] = [];
-  const text: Run[] = [];
-  for (let r = 0; r < runs; r++) {
-    pq.push(timeInChild(parquet, strict, stall));
-    pqZstd.push(timeInChild(zstd, strict, stall));
-    pqPlain.push(timeInChild(plain, strict, stall));
-    text.push(timeInChild(csv, strict, stall));
-  }
-  const result = { events, users, tracks, load_average: load, strict, parquet: summary(pq), parquet_zstd: summary(pqZstd), parquet_plain_ids: summary(pqPlain), csv: summary(text) };
+  const timings = formats.map((): Run[] => []);
+  for (let r = 0; r < runs; r++) formats.forEach((f, i) => timings[i].push(timeInChild(file(f), strict, stall)));
+  const result = { events, users, tracks, load_average: load, strict, ...Object.fromEntries(formats.map((f, i) => [f, summary(timings[i])])) };
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }
 

@@ -4,12 +4,17 @@
  * dictionaries); on the reader's thread that was a stall of a reading service's event loop, and
  * time the reader could not spend on the group before. The groups come back as Arrow IPC
  * streams, whose buffers the reader's Arrow vectors view without a copy.
+ * Small files go to a thread too, though starting it costs more than their decode: a corrupt page
+ * can make parquet-wasm panic, and a panicked WebAssembly instance is unusable afterwards (a later
+ * read on it may fail or hang). On a thread of its own that ends with the file, a corrupt file
+ * fails its own read only.
  */
 import * as arrow from 'apache-arrow';
 import type { Piscina } from 'piscina';
 import { createWorkerPool } from '../util/worker-pool.js';
 import { IngestError } from './errors.js';
-import type { ParquetLayout, ParquetTask } from './parquet-worker.js';
+import type { ParquetLayout } from './parquet-source.js';
+import type { ParquetTask } from './parquet-worker.js';
 
 function reason(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -26,8 +31,7 @@ export class ParquetDecoder {
   static async open(file: string): Promise<ParquetDecoder> {
     const pool = createWorkerPool(import.meta.url, 'parquet-worker', 1);
     try {
-      const layout = (await pool.run({ op: 'open', file } satisfies ParquetTask)) as ParquetLayout;
-      return new ParquetDecoder(file, pool, layout);
+      return new ParquetDecoder(file, pool, (await pool.run({ op: 'open', file } satisfies ParquetTask)) as ParquetLayout);
     } catch (err) {
       await pool.destroy();
       throw new IngestError(`${file}: ${reason(err)}`, file);
@@ -50,9 +54,11 @@ export class ParquetDecoder {
    */
   async forEachGroup(columns: string[], each: (table: arrow.Table) => Promise<void>): Promise<void> {
     const groups = this.layout.groupRows.length;
+    const unreadable = (group: number, err: unknown): IngestError =>
+      new IngestError(`${this.file}: row group ${group}: cannot read (truncated or corrupt?): ${reason(err)}`, this.file);
     const decode = (group: number): Promise<Uint8Array> =>
       (this.pool.run({ op: 'group', group, columns } satisfies ParquetTask) as Promise<Uint8Array>).catch((err: unknown) => {
-        throw new IngestError(`${this.file}: row group ${group}: cannot read (truncated or corrupt?): ${reason(err)}`, this.file);
+        throw unreadable(group, err);
       });
     let next = groups > 0 ? decode(0) : null;
     try {
@@ -63,12 +69,13 @@ export class ParquetDecoder {
         try {
           table = arrow.tableFromIPC(ipc);
         } catch (err) {
-          throw new IngestError(`${this.file}: row group ${g}: cannot read (truncated or corrupt?): ${reason(err)}`, this.file);
+          throw unreadable(g, err);
         }
         await each(table);
       }
     } finally {
-      // A reader that stopped early leaves a decode running: its outcome is of no use.
+      // A reader that stopped early leaves a decode running: its outcome is of no use. The
+      // thread takes the close after it.
       next?.catch(() => undefined);
     }
   }
