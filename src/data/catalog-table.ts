@@ -4,13 +4,12 @@
  * values are numbers; then any other value in it is junk and an error naming file:line:column.
  * Columns that are mostly text (urls, free text) are set aside and reported.
  */
-import { readFile } from 'node:fs/promises';
 import * as arrow from 'apache-arrow';
-import * as pw from 'parquet-wasm';
 import { readDelimited } from './csv-reader.js';
 import { IngestError, quoteValue } from './errors.js';
 import { commonFormat, partFilesOf } from './part-files.js';
 import { checkInputFile } from './input-file.js';
+import { ParquetDecoder } from './parquet-decoder.js';
 import { parseNumberBytes } from './parse-number.js';
 
 /** Columns read as text; every other column is a numeric candidate. */
@@ -235,51 +234,60 @@ async function readCsvTable(file: string, opts: RawTableOptions): Promise<RawTab
 
 const NUMERIC_TYPES = new Set([arrow.Type.Int, arrow.Type.Float, arrow.Type.Decimal, arrow.Type.Bool]);
 
+/**
+ * A Parquet catalog, its row groups decoded on a thread of their own (ParquetDecoder: a corrupt
+ * page fails this read without harming later ones) and taken into the columns group by group.
+ */
 async function readParquetTable(file: string): Promise<RawTable> {
   await checkInputFile(file);
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(await readFile(file));
-  } catch (err) {
-    throw new IngestError(`${file}: cannot open: ${(err as Error).message}`, file);
-  }
-  let t: arrow.Table;
-  try {
-    t = arrow.tableFromIPC(pw.readParquet(bytes).intoIPCStream());
-  } catch (err) {
-    throw new IngestError(`${file}: not a readable Parquet file: ${(err as Error).message}`, file);
-  }
-  const rows = t.numRows;
+  const decoder = await ParquetDecoder.open(file);
+  const rows = decoder.rows;
   const where = new Int32Array(rows);
   for (let i = 0; i < rows; i++) where[i] = i + 1;
   const table: RawTable = { file, locate: 'row', rows, where, names: [], text: new Map(), numeric: new Map(), ignored: [] };
-  const enc = new TextEncoder();
-  const cols: NumericColumn[] = [];
-  t.schema.fields.forEach((field, position) => {
-    const name = field.name.trim().toLowerCase();
+  // Per column position: its text cells, or its numeric column.
+  const texts: (string[] | undefined)[] = [];
+  const numbers: (NumericColumn | undefined)[] = [];
+  for (const [position, field] of decoder.fields.entries()) {
+    const name = field.trim().toLowerCase();
     table.names.push(name);
-    const vec = t.getChildAt(position)!;
     if ((TEXT_COLUMNS as readonly string[]).includes(name)) {
       const values: string[] = new Array(rows);
-      for (let i = 0; i < rows; i++) values[i] = cellText(vec.get(i));
       table.text.set(name as TextColumn, values);
-      return;
-    }
-    const col = new NumericColumn(name, position + 1, rows);
-    const numericType = NUMERIC_TYPES.has(field.type.typeId);
-    for (let i = 0; i < rows; i++) {
-      const v: unknown = vec.get(i);
-      if (v === null || v === undefined) col.push(i, NaN, () => '', i + 1);
-      else if (numericType) col.push(i, Number(v), () => String(v), i + 1);
-      else {
-        const text = cellText(v);
-        const b = enc.encode(text);
-        col.push(i, parseNumberBytes(b, 0, b.length), () => text, i + 1);
-      }
-    }
-    cols.push(col);
-  });
-  settle(table, cols, rows);
+      texts[position] = values;
+    } else numbers[position] = new NumericColumn(name, position + 1, rows);
+  }
+  const enc = new TextEncoder();
+  let offset = 0;
+  try {
+    await decoder.forEachGroup(decoder.fields, async (t) => {
+      t.schema.fields.forEach((field, position) => {
+        const vec = t.getChildAt(position)!;
+        const values = texts[position];
+        if (values) {
+          for (let i = 0; i < t.numRows; i++) values[offset + i] = cellText(vec.get(i));
+          return;
+        }
+        const col = numbers[position]!;
+        const numericType = NUMERIC_TYPES.has(field.type.typeId);
+        for (let i = 0; i < t.numRows; i++) {
+          const r = offset + i;
+          const v: unknown = vec.get(i);
+          if (v === null || v === undefined) col.push(r, NaN, () => '', r + 1);
+          else if (numericType) col.push(r, Number(v), () => String(v), r + 1);
+          else {
+            const text = cellText(v);
+            const b = enc.encode(text);
+            col.push(r, parseNumberBytes(b, 0, b.length), () => text, r + 1);
+          }
+        }
+      });
+      offset += t.numRows;
+    });
+  } finally {
+    await decoder.close();
+  }
+  settle(table, numbers.filter((c): c is NumericColumn => c !== undefined), rows);
   return table;
 }
 

@@ -128,6 +128,19 @@ describe('readCatalog', () => {
     const file = path.join(dir, 'cat.parquet');
     writeFileSync(file, bytes);
     await expect(readCatalog(file)).rejects.toThrow(`${file}:row 3:5: column 'tempo': "fast" is not a number`);
+    // Rows are numbered across row groups.
+    const oneRowGroups = new pw.WriterPropertiesBuilder().setMaxRowGroupSize(1).build();
+    const grouped = path.join(dir, 'cat-groups.parquet');
+    writeFileSync(grouped, pw.writeParquet(pw.Table.fromIPCStream(arrow.tableToIPC(table, 'stream')), oneRowGroups));
+    await expect(readCatalog(grouped)).rejects.toThrow(`${grouped}:row 3:5: column 'tempo': "fast" is not a number`);
+    const fixed = arrow.tableFromArrays({ track_id: ['t1', 't2', 't3'], artist_id: ['a', 'a', 'b'], genres: ['pop|rock', 'pop', 'jazz'], energy: Float64Array.from([0.1, NaN, 0.3]) });
+    const wholeFile = path.join(dir, 'fixed.parquet');
+    const groupsFile = path.join(dir, 'fixed-groups.parquet');
+    writeFileSync(wholeFile, pw.writeParquet(pw.Table.fromIPCStream(arrow.tableToIPC(fixed, 'stream'))));
+    writeFileSync(groupsFile, pw.writeParquet(pw.Table.fromIPCStream(arrow.tableToIPC(fixed, 'stream')), new pw.WriterPropertiesBuilder().setMaxRowGroupSize(2).build()));
+    const [whole, groups] = [await readCatalog(wholeFile), await readCatalog(groupsFile)];
+    expect(groups.tracks.ids).toEqual(whole.tracks.ids);
+    expect(groups.report).toEqual({ ...whole.report, file: groupsFile });
     const ok = arrow.tableFromArrays({ track_id: ['t1', 't2'], energy: Float64Array.from([0.1, NaN]) });
     const okFile = path.join(dir, 'ok.parquet');
     writeFileSync(okFile, pw.writeParquet(pw.Table.fromIPCStream(arrow.tableToIPC(ok, 'stream'))));
