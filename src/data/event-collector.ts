@@ -15,6 +15,7 @@ import { eventHash, findDuplicatesInTurns } from './find-duplicates.js';
 import type { EventRule } from './ingest-report.js';
 import type { ReportBuilder } from './ingest-report.js';
 import { largeArray } from '../util/large-array.js';
+import { sharedArray } from '../util/shared-memory.js';
 
 export interface EventRuleOptions {
   /** Events after this epoch ms are `future_timestamp`. */
@@ -35,10 +36,17 @@ export interface OptionalColumns {
 
 type Column = Int32Array | Float32Array | Float64Array | Uint8Array;
 
-/** A copy of `a` in a new array of `n` elements (on huge pages when large). */
+type ColumnCtor<T extends Column> = { new (length: number): T; new (buffer: SharedArrayBuffer, byteOffset: number, length: number): T; BYTES_PER_ELEMENT: number };
+
+/** A zeroed column of `n` elements: in shared memory when `shared`, else on huge pages when large. */
+function column<T extends Column>(ctor: ColumnCtor<T>, n: number, shared: boolean): T {
+  return shared ? sharedArray(ctor, n) : largeArray(ctor, n);
+}
+
+/** A copy of `a` in a new array of `n` elements, in the same kind of memory. */
 function grown<T extends Column>(a: T, n: number): T {
-  const g = largeArray(a.constructor as new (length: number) => T, n);
-  g.set(a);
+  const g = column(a.constructor as ColumnCtor<T>, n, a.buffer instanceof SharedArrayBuffer);
+  g.set(a as never);
   return g;
 }
 
@@ -64,23 +72,27 @@ export class EventCollector {
   private readonly maxTs: number;
   private readonly minTs: number;
 
-  /** `deferred` (see the module comment) suits every read except a strict one. */
+  /**
+   * `deferred` (see the module comment) suits every read except a strict one. `shared` puts the
+   * columns in SharedArrayBuffers, so worker threads take the log without a copy.
+   */
   constructor(
     private readonly rules: EventRuleOptions,
     columns: OptionalColumns,
     capacityHint = 1024,
     readonly deferred = false,
+    shared = false,
   ) {
     const cap = Math.max(16, Math.ceil(capacityHint));
     this.capacity = cap;
-    this.user = largeArray(Int32Array, cap);
-    this.track = largeArray(Int32Array, cap);
-    this.timestamp = largeArray(Float64Array, cap);
-    this.kind = largeArray(Uint8Array, cap);
-    this.msPlayed = largeArray(Float32Array, cap);
-    if (columns.duration) this.durationMs = largeArray(Float32Array, cap);
-    if (columns.artist) this.artist = largeArray(Int32Array, cap);
-    if (columns.context) this.context = largeArray(Int32Array, cap);
+    this.user = column(Int32Array, cap, shared);
+    this.track = column(Int32Array, cap, shared);
+    this.timestamp = column(Float64Array, cap, shared);
+    this.kind = column(Uint8Array, cap, shared);
+    this.msPlayed = column(Float32Array, cap, shared);
+    if (columns.duration) this.durationMs = column(Float32Array, cap, shared);
+    if (columns.artist) this.artist = column(Int32Array, cap, shared);
+    if (columns.context) this.context = column(Int32Array, cap, shared);
     let slots = 1024;
     if (!deferred) while (slots < cap * 2) slots *= 2;
     this.slots = largeArray(Int32Array, deferred ? 0 : 2 * slots); // probed at random: huge pages spare page walks
@@ -248,8 +260,7 @@ export class EventCollector {
     const n = this.length;
     // Close to full: views avoid a copy (and its memory peak) at ≤ 1/8 slack; else copy to size.
     const view = n >= this.capacity - (this.capacity >> 3);
-    const trim = <T extends Int32Array | Float32Array | Float64Array | Uint8Array>(a: T): T =>
-      (a.length === n ? a : view ? a.subarray(0, n) : a.slice(0, n)) as T;
+    const trim = <T extends Column>(a: T): T => (a.length === n ? a : view ? (a.subarray(0, n) as T) : grown(a.subarray(0, n) as T, n));
     const log: {
       -readonly [K in keyof EventLog]: EventLog[K];
     } = {

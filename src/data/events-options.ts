@@ -46,6 +46,11 @@ export interface ReadEventsOptions {
   maxLineBytes?: number;
   /** Called as the read advances (per chunk or record batch). */
   onProgress?: OnReadProgress;
+  /**
+   * Keep the log's columns in SharedArrayBuffers (default false): `computeSignalsAsync` and other
+   * worker threads then take them without a copy. Shared memory cannot be transferred.
+   */
+  sharedColumns?: boolean;
 }
 
 /** The column names to look for; `required` ones must exist, optional ones may be absent. */

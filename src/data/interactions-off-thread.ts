@@ -7,7 +7,7 @@
 import type { Interactions } from '../types.js';
 import type { CountTriplets, InteractionsMatrix } from './interactions.js';
 import { runOnWorker } from '../util/worker-pool.js';
-import { toSharedInTurns } from '../util/shared-memory.js';
+import { inSharedMemory } from '../util/shared-memory.js';
 
 /** The triplets as the worker gets them: shared columns and the dictionaries' sizes. */
 export interface CountsTask {
@@ -23,9 +23,9 @@ export async function countsToInteractionsAsync(counts: CountTriplets): Promise<
   const task: CountsTask = {
     users: counts.users.size,
     items: counts.items.size,
-    user: await toSharedInTurns(counts.user),
-    item: await toSharedInTurns(counts.item),
-    weight: await toSharedInTurns(counts.weight),
+    user: await inSharedMemory(counts.user),
+    item: await inSharedMemory(counts.item),
+    weight: await inSharedMemory(counts.weight),
   };
   const m = (await runOnWorker(import.meta.url, 'interactions-worker', task)) as InteractionsMatrix;
   return { users: counts.users, items: counts.items, ...m };

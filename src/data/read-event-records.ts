@@ -28,7 +28,7 @@ export interface EventRecord {
 /** The reading options that apply to records (no file, no columns). */
 export type ReadRecordsOptions = Pick<
   ReadEventsOptions,
-  'asOf' | 'strict' | 'skipBad' | 'maxAgeMs' | 'minEpochMs' | 'durationToleranceMs' | 'pseudonymize' | 'eventAliases'
+  'asOf' | 'strict' | 'skipBad' | 'maxAgeMs' | 'minEpochMs' | 'durationToleranceMs' | 'pseudonymize' | 'eventAliases' | 'sharedColumns'
 > & {
   /** Name of the source in the report and in messages (default `records`). */
   source?: string;
@@ -64,7 +64,7 @@ export async function readEventRecords(records: Iterable<EventRecord> | AsyncIte
   const tracks = new Dictionary();
   const artists = new Dictionary();
   const contexts = new Dictionary();
-  const collector = new EventCollector(rules, { duration: true, artist: true, context: true }, 1024, !opts.strict);
+  const collector = new EventCollector(rules, { duration: true, artist: true, context: true }, 1024, !opts.strict, opts.sharedColumns ?? false);
   let row = 0;
   let sawArtist = false;
   let sawContext = false;

@@ -94,6 +94,7 @@ export class ArrowEventSink {
       { duration: columns.duration !== undefined, artist: columns.artist !== undefined, context: columns.context !== undefined },
       rowsHint,
       !opts.strict,
+      opts.sharedColumns ?? false,
     );
   }
 

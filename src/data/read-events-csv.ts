@@ -59,6 +59,7 @@ class CsvEventSink {
       { duration: this.col.duration >= 0, artist: this.col.artist >= 0, context: this.col.context >= 0 },
       Math.ceil(info.estimatedRows * this.capacityScale),
       !this.opts.strict,
+      this.opts.sharedColumns ?? false,
     );
   }
 
@@ -239,7 +240,7 @@ export async function readEventsCsvParts(name: string, parts: readonly string[],
   if (opts.maxLineBytes !== undefined) delimitedOpts.maxLineBytes = opts.maxLineBytes;
   await readDelimitedParts(name, parts, sink, report, delimitedOpts, opts.onProgress);
   // An empty file allowed by allowEmpty never reached header(): give it an empty log.
-  sink.collector ??= new EventCollector(eventRuleOptions(opts), { duration: false, artist: false, context: false }, 16);
+  sink.collector ??= new EventCollector(eventRuleOptions(opts), { duration: false, artist: false, context: false }, 16, false, opts.sharedColumns ?? false);
   await sink.collector.settle(report);
   const hasArtist = sink.collector.artist !== undefined;
   const hasContext = sink.collector.context !== undefined;

@@ -1,12 +1,13 @@
 /**
  * The signals stage on a worker thread, for a service that must not hold its event loop: at 10 M
  * events the stage runs for seconds. The log's columns go to the worker in shared memory (copied a
- * slice per event-loop turn unless they already are shared); the worker computes the stage's
+ * slice per event-loop turn unless they already are in shared memory, as `readEvents` leaves them
+ * with `sharedColumns`); the worker computes the stage's
  * parts, which come back moved, not copied, and the report is named here with the log's ids.
  */
 import type { EventLog } from '../types.js';
 import { runOnWorker } from '../util/worker-pool.js';
-import { toSharedInTurns } from '../util/shared-memory.js';
+import { inSharedMemory } from '../util/shared-memory.js';
 import { assembleSignals, checkSignalsOptions, type SignalsOptions, type SignalsParts, type SignalsResult } from './index.js';
 
 /** The log as the worker gets it: its columns in shared memory and its dictionaries' sizes. */
@@ -31,17 +32,17 @@ export interface SignalsTask {
  */
 export async function computeSignalsAsync(log: EventLog, options: SignalsOptions): Promise<SignalsResult> {
   checkSignalsOptions(options); // fail before any copy
-  const optional = async <T extends Float32Array | Int32Array>(a: T | undefined): Promise<T | null> => (a ? toSharedInTurns(a) : null);
+  const optional = async <T extends Float32Array | Int32Array>(a: T | undefined): Promise<T | null> => (a ? inSharedMemory(a) : null);
   const task: SignalsTask = {
     length: log.length,
     users: log.users.size,
     tracks: log.tracks.size,
     artists: log.artists ? log.artists.size : null,
-    user: await toSharedInTurns(log.user),
-    track: await toSharedInTurns(log.track),
-    timestamp: await toSharedInTurns(log.timestamp),
-    kind: await toSharedInTurns(log.kind),
-    msPlayed: await toSharedInTurns(log.msPlayed),
+    user: await inSharedMemory(log.user),
+    track: await inSharedMemory(log.track),
+    timestamp: await inSharedMemory(log.timestamp),
+    kind: await inSharedMemory(log.kind),
+    msPlayed: await inSharedMemory(log.msPlayed),
     durationMs: await optional(log.durationMs),
     artist: log.artists ? await optional(log.artist) : null,
     options,

@@ -50,3 +50,11 @@ export async function toSharedInTurns<T extends Typed>(src: T, perTurn = 1 << 22
   await inSlicesPerTurn(src.length, perTurn, (from, to) => out.set(src.subarray(from, to) as never, from));
   return out;
 }
+
+/**
+ * `src` itself when it lies in shared memory (a view of part of a SharedArrayBuffer too), else a
+ * shared copy made a slice per turn: for handing arrays that a worker only reads to a pool thread.
+ */
+export async function inSharedMemory<T extends Typed>(src: T): Promise<T> {
+  return src.buffer instanceof SharedArrayBuffer ? src : toSharedInTurns(src);
+}

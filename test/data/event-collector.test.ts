@@ -15,10 +15,10 @@ function events(n: number, seed: number) {
 }
 
 describe('EventCollector', () => {
-  it('keeps every column of every event across many doublings of its capacity, in both modes', async () => {
+  it('keeps every column of every event across many doublings of its capacity, in both modes and both memories', async () => {
     const input = events(5000, 3);
-    for (const deferred of [false, true]) {
-      const c = new EventCollector(rules, all, 16, deferred);
+    for (const [deferred, shared] of [[false, false], [true, false], [false, true], [true, true]]) {
+      const c = new EventCollector(rules, all, 16, deferred, shared);
       const kept: typeof input = [];
       const seen = new Set<string>();
       input.forEach((e, i) => {
@@ -42,6 +42,26 @@ describe('EventCollector', () => {
       expect([...log.artist!]).toEqual(kept.map((e) => e.a));
       expect([...log.context!]).toEqual(kept.map((e) => e.c));
       if (deferred) expect(report.rowsKept).toBe(kept.length);
+      for (const col of [log.user, log.track, log.timestamp, log.kind, log.msPlayed, log.durationMs!, log.artist!, log.context!]) {
+        expect(col.buffer instanceof SharedArrayBuffer, `deferred ${deferred}, shared ${shared}`).toBe(shared);
+      }
+    }
+  });
+
+  it('trims shared columns into shared memory, by a view when nearly full and by a copy otherwise', async () => {
+    for (const [hint, n] of [[1000, 990], [1000, 10], [1000, 0]]) {
+      const c = new EventCollector(rules, all, hint, true, true);
+      for (let i = 0; i < n; i++) c.push(i % 7, i % 5, 1e12 + i, 0, 1000, 2000, i % 3, i % 2, i + 1);
+      await c.settle(new ReportBuilder('events', 'csv', 'line', EVENT_RULES, false, false));
+      const log = c.finish(new Dictionary(), new Dictionary(), new Dictionary(), new Dictionary());
+      expect(log.length).toBe(n);
+      for (const col of [log.user, log.timestamp, log.kind, log.msPlayed, log.context!]) {
+        expect(col.length).toBe(n);
+        expect(col.buffer).toBeInstanceOf(SharedArrayBuffer);
+      }
+      // A copy leaves the capacity behind; a view keeps it.
+      expect(log.user.buffer.byteLength >= 4 * hint, `hint ${hint}, ${n} events`).toBe(n >= hint - (hint >> 3));
+      expect([...log.timestamp]).toEqual(Array.from({ length: n }, (_, i) => 1e12 + i));
     }
   });
 });

@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readEvents, writeEventsCsv, writeEventsParquet } from '../../src/data/index.js';
 import { Dictionary } from '../../src/data/dictionary.js';
 import { generateWorld, worldToEventLog } from '../../src/generate/index.js';
 import { computeSignals, type SignalsOptions, type SignalsResult } from '../../src/signals/index.js';
@@ -68,6 +72,39 @@ describe('computeSignalsAsync (the stage on a worker thread)', () => {
     expectSame(await computeSignalsAsync(empty, { asOf }), computeSignals(empty, { asOf }), empty, 'empty');
     const shared = { ...log, user: toShared(log.user), track: toShared(log.track), timestamp: toShared(log.timestamp) };
     expectSame(await computeSignalsAsync(shared, { asOf }), computeSignals(log, { asOf }), log, 'shared columns');
+  });
+
+  it('takes the columns of a log read with sharedColumns, and views into shared memory, as they are', async () => {
+    const world = generateWorld({ users: 300, tracks: 1200, weeks: 2, seed: 17 });
+    const log = worldToEventLog(world);
+    const options = { asOf: world.endMs };
+    const want = computeSignals(log, options);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mixtape-signals-'));
+    try {
+      for (const file of [path.join(dir, 'events.csv'), path.join(dir, 'events.parquet')]) {
+        await (file.endsWith('.csv') ? writeEventsCsv(log, file) : writeEventsParquet(log, file));
+        const plain = (await readEvents(file)).log;
+        const shared = (await readEvents(file, { sharedColumns: true })).log;
+        for (const key of ['user', 'track', 'timestamp', 'kind', 'msPlayed', 'durationMs'] as const) {
+          expect(shared[key]!.buffer, `${file}: ${key}`).toBeInstanceOf(SharedArrayBuffer);
+          expect(plain[key]!.buffer, `${file}: ${key}`).not.toBeInstanceOf(SharedArrayBuffer);
+          expect(bytesOf(shared[key]!).equals(bytesOf(plain[key]!)), `${file}: ${key}`).toBe(true);
+        }
+        expectSame(await computeSignalsAsync(shared, options), computeSignals(plain, options), shared, file);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    // Views that start inside their buffer reach the worker as the same views.
+    const inside = <T extends Int32Array | Float64Array | Float32Array | Uint8Array>(a: T): T => {
+      const ctor = a.constructor as new (b: SharedArrayBuffer, o: number, n: number) => T;
+      const bytes = (a as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
+      const out = new ctor(new SharedArrayBuffer((a.length + 5) * bytes), 3 * bytes, a.length);
+      out.set(a as never);
+      return out;
+    };
+    const views = { ...log, user: inside(log.user), track: inside(log.track), timestamp: inside(log.timestamp), kind: inside(log.kind), msPlayed: inside(log.msPlayed) };
+    expectSame(await computeSignalsAsync(views, options), want, log, 'views inside shared buffers');
   });
 
   it('leaves the caller\'s log as it was', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { bytesToCacheLine } from '../../src/native/index.js';
-import { sharedArray, toShared, toSharedInTurns } from '../../src/util/shared-memory.js';
+import { inSharedMemory, sharedArray, toShared, toSharedInTurns } from '../../src/util/shared-memory.js';
 
 describe('sharedArray', () => {
   it('starts every array on a 64-byte cache line, zeroed, at every size and element type', () => {
@@ -35,6 +35,17 @@ describe('sharedArray', () => {
     expect(Array.from(copy)).toEqual(Array.from(plain));
     const part = a.subarray(100, 200);
     expect(toShared(part)).not.toBe(part);
+  });
+
+  it('takes any view of shared memory as it is for a worker that reads it, and copies plain arrays', async () => {
+    const a = sharedArray(Int32Array, 5000);
+    const part = a.subarray(100, 200);
+    expect(await inSharedMemory(part)).toBe(part);
+    expect(await inSharedMemory(a)).toBe(a);
+    const plain = Int32Array.from({ length: 300 }, (_, i) => i - 7);
+    const copy = await inSharedMemory(plain);
+    expect(copy.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(Array.from(copy)).toEqual(Array.from(plain));
   });
 });
 
