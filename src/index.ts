@@ -25,9 +25,9 @@ export { readCatalog } from './data/catalog.js';
 export type { Catalog } from './data/catalog.js';
 
 // Signals.
-export { computeSignals, loadSignalsConfig, defaultSignalsConfig, formatSignalsSummary } from './signals/index.js';
+export { computeSignals, loadSignalsConfig, defaultSignalsConfig, formatSignalsSummary, SIGNALS_STEPS } from './signals/index.js';
 export { computeSignalsAsync } from './signals/off-thread.js';
-export type { SignalsConfig, SignalsConfigInput, SignalsReport, Exclusions } from './signals/index.js';
+export type { SignalsConfig, SignalsConfigInput, SignalsReport, Exclusions, SignalsOptions, SignalsProgress } from './signals/index.js';
 
 // Content and cold start.
 export { withCatalogTracks, attachContent } from './content/attach.js';

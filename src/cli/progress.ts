@@ -1,5 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { OnReadProgress } from '../data/read-progress.js';
+import type { SignalsProgress } from '../signals/index.js';
 
 /**
  * Progress of long work on stderr. On a terminal, a bar (rate and ETA). Otherwise (a log file,
@@ -101,5 +102,21 @@ export function readProgress(label: string, quiet: boolean): { onProgress: OnRea
       if (p.done >= p.total) stop();
     },
     stop,
+  };
+}
+
+/** A bar for the signals stage in steps, the running step as its detail; nothing when quiet. */
+export function signalsProgress(quiet: boolean): { update(p: SignalsProgress): void; stop(): void } {
+  let bar: Progress | undefined;
+  return {
+    update(p) {
+      if (quiet) return;
+      bar ??= createProgress('signals', p.total, 'steps');
+      bar.update(p.done, { detail: p.step });
+    },
+    stop() {
+      bar?.stop();
+      bar = undefined;
+    },
   };
 }

@@ -7,7 +7,8 @@
 import { MissingColumnError, countsToInteractions, readCounts, readEvents, type IngestReport, type ReadCountsOptions, type ReadEventsOptions } from '../data/index.js';
 import type { Pseudonymizer } from '../privacy/index.js';
 import type { OnReadProgress } from '../data/read-progress.js';
-import { computeSignals, defaultAsOf, loadSignalsConfig, type SignalsConfigInput, type SignalsReport } from '../signals/index.js';
+import { defaultAsOf, loadSignalsConfig, type SignalsConfigInput, type SignalsProgress, type SignalsReport } from '../signals/index.js';
+import { computeSignalsAsync } from '../signals/off-thread.js';
 import type { Interactions } from '../types.js';
 
 /** The readEvents options the column flags set (`--user-col`, `--event-col`, …, `--event-aliases`). */
@@ -28,6 +29,8 @@ export interface InteractionFlags extends PrivacyFlags, EventColumnFlags {
   progress?: OnReadProgress;
   /** Set by a command to report the read as soon as it is done (before the signals stage). */
   onRead?: (ingest: IngestReport) => void;
+  /** Set by a command to show how far the signals stage has come (event logs). */
+  onSignalsProgress?: (progress: SignalsProgress) => void;
 }
 
 /** The privacy and retention flags a command that reads raw user ids takes. */
@@ -119,13 +122,15 @@ export async function loadInteractions(f: InteractionFlags, signals?: SignalsCon
     f.onRead?.(counts.report);
     return { interactions, report: { ingest: counts.report }, seconds: { read: (performance.now() - started) / 1000 } };
   }
-  const { log, report: ingest } = await withFormatHint('events', () => readEvents(f.interactions, eventsReadOptions(f)));
+  // In shared memory: the signals stage's thread takes the columns without a copy.
+  const { log, report: ingest } = await withFormatHint('events', () => readEvents(f.interactions, { ...eventsReadOptions(f), sharedColumns: true }));
   const read = (performance.now() - started) / 1000;
   f.onRead?.(ingest);
   const asOf = f.asOf ?? defaultAsOf(log.timestamp);
   if (!Number.isFinite(asOf)) throw new Error(`${f.interactions}: no event with a valid timestamp (pass --as-of)`);
   const config = signals ?? (f.signals ? await loadSignalsConfig(f.signals) : undefined);
   const signalsStarted = performance.now();
-  const { interactions, report } = computeSignals(log, { asOf, config });
+  // On a thread of its own: the command's loop stays free for progress and for an interrupt.
+  const { interactions, report } = await computeSignalsAsync(log, { asOf, config, ...(f.onSignalsProgress ? { onProgress: f.onSignalsProgress } : {}) });
   return { interactions, report: { ingest, signals: report }, seconds: { read, signals: (performance.now() - signalsStarted) / 1000 } };
 }

@@ -35,6 +35,36 @@ export interface SignalsOptions {
   config?: SignalsConfigInput;
   /** Ingest validation findings to carry in the report. */
   validation?: Record<string, unknown>;
+  /**
+   * Called as each of the stage's steps (SIGNALS_STEPS) begins, and once more when all are done.
+   * The steps take different shares of the stage's time. computeSignalsAsync samples the worker's
+   * steps a few times a second, so a short step may go unreported.
+   */
+  onProgress?: (progress: SignalsProgress) => void;
+}
+
+/** The signals stage's steps, in order. */
+export const SIGNALS_STEPS = [
+  'estimating durations',
+  'judging accounts',
+  'capping plays',
+  'finding exclusions',
+  'weighing events',
+  'summing entries',
+  'netting entries',
+  'flagging tracks',
+] as const;
+
+/** Where the stage is: `done` of `total` steps finished; `step` the one running, or 'done'. */
+export interface SignalsProgress {
+  step: (typeof SIGNALS_STEPS)[number] | 'done';
+  done: number;
+  total: number;
+}
+
+/** The progress report of `done` steps finished. */
+export function signalsProgress(done: number): SignalsProgress {
+  return { step: SIGNALS_STEPS[done] ?? 'done', done, total: SIGNALS_STEPS.length };
 }
 
 export interface SignalsResult {
@@ -133,6 +163,9 @@ export function checkSignalsOptions(options: SignalsOptions): { asOf: number; co
   if (typeof asOf !== 'number' || !Number.isFinite(asOf) || Math.abs(asOf) > 8.64e15) {
     throw new TypeError(`options.asOf must be a valid epoch-ms time, got ${String(asOf)}`);
   }
+  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
+    throw new TypeError(`options.onProgress must be a function, got ${typeof options.onProgress}`);
+  }
   return { asOf, config: resolveSignalsConfig(options.config, 'options.config') };
 }
 
@@ -140,6 +173,8 @@ export function checkSignalsOptions(options: SignalsOptions): { asOf: number; co
 export function signalsParts(input: EventLog, options: SignalsOptions): SignalsParts {
   const { asOf, config } = checkSignalsOptions(options);
   checkLog(input);
+  const step = (done: number): void => options.onProgress?.(signalsProgress(done));
+  step(0);
   // Fractions heard, early skips of short tracks and unfinished loops need each track's length.
   const { log, estimated: estimatedDurations } = withEstimatedDurations(input);
   const n = log.length;
@@ -149,6 +184,7 @@ export function signalsParts(input: EventLog, options: SignalsOptions): SignalsP
   // Per-event scratch: each step's arrays reuse the memory of the steps before (see array-pool.ts).
   const pool = new ArrayPool(n);
 
+  step(1);
   // Events that count: a finite timestamp not after asOf.
   let future = 0;
   let invalid = 0;
@@ -186,6 +222,7 @@ export function signalsParts(input: EventLog, options: SignalsOptions): SignalsP
   const { judged, accountTracks } = judgeAccounts(log, playbackEvents, config, pool);
   pool.give(playbackEvents);
 
+  step(2);
   // Plays ordered by (user, track, day) for the cap.
   const { day, days } = dayKeys(log.timestamp, present, minDay, maxDay, pool);
   const plays = takeArray(pool, Int32Array, playCount, { zeroed: false });
@@ -194,9 +231,11 @@ export function signalsParts(input: EventLog, options: SignalsOptions): SignalsP
   const cells = playCells(log, plays, day, days, pool);
   const cappedPlays = markCappedPlays(cells, config.capPlaysPerTrackPerDay, capped);
   pool.give(cells.order, cells.starts, plays, day);
+  step(3);
   const exclusions = computeExclusions(log, present, config.artistDislikeMin);
   const trust = judged.trust;
 
+  step(4);
   // Per-event evidence after decay: positive ≥ 0, negative < 0, split into two channels again
   // when the entries merge.
   const used = present.length - cappedPlays;
@@ -220,9 +259,11 @@ export function signalsParts(input: EventLog, options: SignalsOptions): SignalsP
     k++;
   }
   pool.give(present);
+  step(5);
   const summed = buildSignedCsr(users, tracks, rows, cols, signed, pool);
   pool.give(rows, cols, signed);
 
+  step(6);
   // Net the evidence per entry, scale by trust, drop accounts judged not human.
   const nnz = summed.indices.length;
   // The results reuse scratch too (every place up to w is written); taking them fresh would add
@@ -262,6 +303,7 @@ export function signalsParts(input: EventLog, options: SignalsOptions): SignalsP
   }
   pool.give(summed.indices, ...summed.values);
   const matrix = { indptr, indices: indices.subarray(0, w), pref: pref.subarray(0, w), weight: weight.subarray(0, w), trust };
+  step(7);
   const flagged = flagTracks(log, accountTracks, trust, capped, {
     notHumanBelow: config.anomaly.notHumanBelow,
     shareAbove: config.anomaly.trackLowTrustShare,
@@ -299,6 +341,7 @@ export function signalsParts(input: EventLog, options: SignalsOptions): SignalsP
       excluded_artists: exclusions.artistsByUser.indices.length,
     },
   };
+  step(SIGNALS_STEPS.length);
   return { matrix, exclusions, report };
 }
 

@@ -8,7 +8,7 @@
 import type { EventLog } from '../types.js';
 import { runOnWorker } from '../util/worker-pool.js';
 import { inSharedMemory } from '../util/shared-memory.js';
-import { assembleSignals, checkSignalsOptions, type SignalsOptions, type SignalsParts, type SignalsResult } from './index.js';
+import { assembleSignals, checkSignalsOptions, signalsProgress, type SignalsOptions, type SignalsParts, type SignalsResult } from './index.js';
 
 /** The log as the worker gets it: its columns in shared memory and its dictionaries' sizes. */
 export interface SignalsTask {
@@ -23,8 +23,13 @@ export interface SignalsTask {
   msPlayed: Float32Array;
   durationMs: Float32Array | null;
   artist: Int32Array | null;
-  options: SignalsOptions;
+  options: Omit<SignalsOptions, 'onProgress'>;
+  /** Where the worker leaves the number of steps done, when the caller follows the progress. */
+  progress: Int32Array | null;
 }
+
+/** How often the caller looks at the worker's progress, in ms. */
+const PROGRESS_POLL_MS = 200;
 
 /**
  * computeSignals off the caller's thread: the same interactions, exclusions and report, bit for
@@ -32,6 +37,7 @@ export interface SignalsTask {
  */
 export async function computeSignalsAsync(log: EventLog, options: SignalsOptions): Promise<SignalsResult> {
   checkSignalsOptions(options); // fail before any copy
+  const { onProgress, ...rest } = options;
   const optional = async <T extends Float32Array | Int32Array>(a: T | undefined): Promise<T | null> => (a ? inSharedMemory(a) : null);
   const task: SignalsTask = {
     length: log.length,
@@ -45,8 +51,44 @@ export async function computeSignalsAsync(log: EventLog, options: SignalsOptions
     msPlayed: await inSharedMemory(log.msPlayed),
     durationMs: await optional(log.durationMs),
     artist: log.artists ? await optional(log.artist) : null,
-    options,
+    options: rest,
+    progress: onProgress ? new Int32Array(new SharedArrayBuffer(4)) : null,
   };
-  const parts = (await runOnWorker(import.meta.url, 'worker', task)) as SignalsParts;
+  const follow = onProgress && task.progress ? followProgress(task.progress, onProgress) : null;
+  let parts: SignalsParts;
+  try {
+    parts = (await runOnWorker(import.meta.url, 'worker', task)) as SignalsParts;
+  } finally {
+    follow?.stop();
+  }
+  follow?.finish();
   return assembleSignals(log, parts);
+}
+
+/**
+ * Reports the worker's steps to `onProgress` as they change, from a timer on the caller's thread.
+ * An error the callback throws is kept and thrown by finish() (a timer has nobody to throw to).
+ */
+function followProgress(cell: Int32Array, onProgress: NonNullable<SignalsOptions['onProgress']>): { stop(): void; finish(): void } {
+  let told = -1;
+  let failure: { error: unknown } | null = null;
+  const tell = (): void => {
+    const done = Atomics.load(cell, 0);
+    if (done === told || failure) return;
+    told = done;
+    try {
+      onProgress(signalsProgress(done));
+    } catch (error) {
+      failure = { error };
+    }
+  };
+  tell();
+  const timer = setInterval(tell, PROGRESS_POLL_MS);
+  return {
+    stop: () => clearInterval(timer),
+    finish() {
+      tell();
+      if (failure) throw failure.error;
+    },
+  };
 }

@@ -34,7 +34,8 @@ export default function run(task: SignalsTask): unknown {
     ...(task.durationMs ? { durationMs: task.durationMs } : {}),
     ...(task.artists !== null && task.artist ? { artist: task.artist, artists: new SizeOnly(task.artists) } : {}),
   };
-  const parts = signalsParts(log, task.options);
+  const cell = task.progress;
+  const parts = signalsParts(log, cell ? { ...task.options, onProgress: (p) => Atomics.store(cell, 0, p.done) } : task.options);
   const { matrix, exclusions } = parts;
   return movedResult(parts, [matrix.indptr, matrix.indices, matrix.pref, matrix.weight, matrix.trust, exclusions.tracks.indptr, exclusions.tracks.indices, exclusions.artistsByUser.indptr, exclusions.artistsByUser.indices]);
 }

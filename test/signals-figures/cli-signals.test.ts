@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliIn } from '../util/cli-process.js';
+import { cliIn, runCli } from '../util/cli-process.js';
 import { CORRUPT_KINDS } from '../../src/generate/index.js';
 
 let dir: string;
@@ -183,6 +183,21 @@ describe('mixtape signals', () => {
     expect(summary.signals.as_of).toBe(end);
     // Seconds per stage, the signals stage included.
     for (const stage of ['read', 'signals', 'train', 'save']) expect(summary.seconds[stage]).toBeGreaterThan(0);
+  });
+
+  it('train --format events shows the signals stage\'s steps off a terminal, after the read line', () => {
+    const args = ['train', '--format', 'events', '--interactions', 'w/events.csv', '--as-of', end, '--skip-bad', '--factors', '4', '--iterations', '2', '--threads', '1', '--out', 'model-steps'];
+    const r = runCli(dir, args, { MIXTAPE_PROGRESS_INTERVAL: '0.000001' });
+    expect(r.status, r.stderr).toBe(0);
+    const lines = r.stderr.trim().split('\n');
+    const steps = lines.filter((l) => l.startsWith('signals: '));
+    expect(steps.length).toBeGreaterThanOrEqual(1);
+    for (const l of steps) expect(l).toMatch(/^signals: [0-8]\/8 steps \(\d+%\), [\d.]+ steps\/s, \d+ s elapsed.*; [a-z ]+$/);
+    expect(steps.at(-1)).toMatch(/^signals: 8\/8 steps \(100%\), .*; done$/);
+    const read = lines.findIndex((l) => l.startsWith('read w/events.csv'));
+    expect(read).toBeGreaterThanOrEqual(0);
+    expect(lines.indexOf(steps[0])).toBeGreaterThan(read);
+    expect(lines.indexOf(steps.at(-1)!)).toBeLessThan(lines.findIndex((l) => l.startsWith('trained ')));
   });
 
   it('train without --as-of takes the end of the log, not a stray row dated months ahead', () => {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { readEvents, writeEventsCsv, writeEventsParquet } from '../../src/data/index.js';
 import { Dictionary } from '../../src/data/dictionary.js';
 import { generateWorld, worldToEventLog } from '../../src/generate/index.js';
-import { computeSignals, type SignalsOptions, type SignalsResult } from '../../src/signals/index.js';
+import { computeSignals, SIGNALS_STEPS, type SignalsOptions, type SignalsProgress, type SignalsResult } from '../../src/signals/index.js';
 import { computeSignalsAsync } from '../../src/signals/off-thread.js';
 import { EVENT_KINDS, type EventLog } from '../../src/types.js';
 import { toShared } from '../../src/util/shared-memory.js';
@@ -105,6 +105,28 @@ describe('computeSignalsAsync (the stage on a worker thread)', () => {
     };
     const views = { ...log, user: inside(log.user), track: inside(log.track), timestamp: inside(log.timestamp), kind: inside(log.kind), msPlayed: inside(log.msPlayed) };
     expectSame(await computeSignalsAsync(views, options), want, log, 'views inside shared buffers');
+  });
+
+  it('reports the stage\'s steps in order, on the caller\'s thread and from the worker\'s', async () => {
+    const log = randomLog(6, 3000);
+    const asOf = Date.UTC(2026, 0, 30);
+    const seen: SignalsProgress[] = [];
+    computeSignals(log, { asOf, onProgress: (p) => void seen.push(p) });
+    expect(seen).toEqual([...SIGNALS_STEPS.map((step, done) => ({ step, done, total: 8 })), { step: 'done', done: 8, total: 8 }]);
+
+    const sampled: SignalsProgress[] = [];
+    const got = await computeSignalsAsync(log, { asOf, onProgress: (p) => void sampled.push(p) });
+    expectSame(got, computeSignals(log, { asOf }), log, 'with progress');
+    // Sampled: the first report before the worker starts, the last when it is done, none repeated.
+    expect(sampled[0]).toEqual({ step: 'estimating durations', done: 0, total: 8 });
+    expect(sampled.at(-1)).toEqual({ step: 'done', done: 8, total: 8 });
+    for (let i = 1; i < sampled.length; i++) expect(sampled[i].done).toBeGreaterThan(sampled[i - 1].done);
+
+    // A callback's error reaches the caller once the stage is done; a callback that is not a function is refused.
+    await expect(computeSignalsAsync(log, { asOf, onProgress: () => { throw new Error('bar broke'); } })).rejects.toThrow('bar broke');
+    const notAFunction = { asOf, onProgress: 'yes' } as unknown as SignalsOptions;
+    expect(() => computeSignals(log, notAFunction)).toThrow('options.onProgress must be a function, got string');
+    await expect(computeSignalsAsync(log, notAFunction)).rejects.toThrow('options.onProgress must be a function, got string');
   });
 
   it('leaves the caller\'s log as it was', async () => {

@@ -14,7 +14,7 @@ import type { InteractionFlags } from '../../config/interaction-source.js';
 import type { IngestReport } from '../../data/index.js';
 import { addInteractionFlags } from '../load-interactions.js';
 import { int, num, oneOf, peakRssMb } from '../options.js';
-import { createProgress, readProgress } from '../progress.js';
+import { createProgress, readProgress, signalsProgress } from '../progress.js';
 
 interface TrainFlags extends InteractionFlags {
   confidence: 'linear' | 'log';
@@ -86,7 +86,11 @@ export function registerTrain(program: Command): void {
         reading.stop();
         say([formatIngestLine(ingest)]);
       };
-      const loaded = await loadInteractionsWithConfig({ ...f, progress: reading.onProgress, onRead }, config).finally(reading.stop);
+      const signalsBar = signalsProgress(!!f.json);
+      const loaded = await loadInteractionsWithConfig({ ...f, progress: reading.onProgress, onRead, onSignalsProgress: signalsBar.update }, config).finally(() => {
+        reading.stop();
+        signalsBar.stop();
+      });
       const signals = loaded.report.signals;
       if (signals) say(formatSignalsLines(signals, f.asOf === undefined));
       const catalog = f.catalog ? await readCatalog(f.catalog, f.catalogArtists ? { artists: f.catalogArtists } : {}) : undefined;
