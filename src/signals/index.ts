@@ -41,6 +41,12 @@ export interface SignalsOptions {
    * steps a few times a second, so a short step may go unreported.
    */
   onProgress?: (progress: SignalsProgress) => void;
+  /**
+   * computeSignalsAsync only: move the log's columns to the stage's thread instead of sharing or
+   * copying them, for a caller done with the log (a batch job). The columns are detached then
+   * (empty), and their memory goes back when the stage ends, not at some later collection.
+   */
+  transferLog?: boolean;
 }
 
 /** The signals stage's steps, in order. */
@@ -162,6 +168,9 @@ export function checkSignalsOptions(options: SignalsOptions): { asOf: number; co
   const asOf = options?.asOf;
   if (typeof asOf !== 'number' || !Number.isFinite(asOf) || Math.abs(asOf) > 8.64e15) {
     throw new TypeError(`options.asOf must be a valid epoch-ms time, got ${String(asOf)}`);
+  }
+  if (options.transferLog !== undefined && typeof options.transferLog !== 'boolean') {
+    throw new TypeError(`options.transferLog must be a boolean, got ${typeof options.transferLog}`);
   }
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
     throw new TypeError(`options.onProgress must be a function, got ${typeof options.onProgress}`);

@@ -33,22 +33,32 @@ const PROGRESS_POLL_MS = 200;
 
 /**
  * computeSignals off the caller's thread: the same interactions, exclusions and report, bit for
- * bit. The caller's log is not changed (its columns are copied when they are not shared).
+ * bit. The caller's log is not changed (its columns are copied when they are not shared), unless
+ * `transferLog` moves them.
  */
 export async function computeSignalsAsync(log: EventLog, options: SignalsOptions): Promise<SignalsResult> {
   checkSignalsOptions(options); // fail before any copy
-  const { onProgress, ...rest } = options;
-  const optional = async <T extends Float32Array | Int32Array>(a: T | undefined): Promise<T | null> => (a ? inSharedMemory(a) : null);
+  const { onProgress, transferLog, ...rest } = options;
+  // Moved columns go as they are; the others in shared memory.
+  const transfer = new Set<ArrayBuffer>();
+  const column = async <T extends Float32Array | Float64Array | Int32Array | Uint8Array>(a: T): Promise<T> => {
+    if (transferLog && a.buffer instanceof ArrayBuffer && a.buffer.byteLength > 0) {
+      transfer.add(a.buffer);
+      return a;
+    }
+    return inSharedMemory(a);
+  };
+  const optional = async <T extends Float32Array | Int32Array>(a: T | undefined): Promise<T | null> => (a ? column(a) : null);
   const task: SignalsTask = {
     length: log.length,
     users: log.users.size,
     tracks: log.tracks.size,
     artists: log.artists ? log.artists.size : null,
-    user: await inSharedMemory(log.user),
-    track: await inSharedMemory(log.track),
-    timestamp: await inSharedMemory(log.timestamp),
-    kind: await inSharedMemory(log.kind),
-    msPlayed: await inSharedMemory(log.msPlayed),
+    user: await column(log.user),
+    track: await column(log.track),
+    timestamp: await column(log.timestamp),
+    kind: await column(log.kind),
+    msPlayed: await column(log.msPlayed),
     durationMs: await optional(log.durationMs),
     artist: log.artists ? await optional(log.artist) : null,
     options: rest,
@@ -57,7 +67,7 @@ export async function computeSignalsAsync(log: EventLog, options: SignalsOptions
   const follow = onProgress && task.progress ? followProgress(task.progress, onProgress) : null;
   let parts: SignalsParts;
   try {
-    parts = (await runOnWorker(import.meta.url, 'worker', task)) as SignalsParts;
+    parts = (await runOnWorker(import.meta.url, 'worker', task, [...transfer])) as SignalsParts;
   } finally {
     follow?.stop();
   }

@@ -12,11 +12,14 @@ export function defaultThreads(): number {
   return Math.max(1, n);
 }
 
-/** One task on a thread of its own, which goes when the task is done (the off-thread stages of a service's call). */
-export async function runOnWorker(callerUrl: string, name: string, task: unknown): Promise<unknown> {
+/**
+ * One task on a thread of its own, which goes when the task is done (the off-thread stages of a
+ * service's call). Buffers in `transfer` move to the thread, and are freed when it ends.
+ */
+export async function runOnWorker(callerUrl: string, name: string, task: unknown, transfer: readonly ArrayBuffer[] = []): Promise<unknown> {
   const pool = createWorkerPool(callerUrl, name, 1);
   try {
-    return await pool.run(task);
+    return await pool.run(task, transfer.length > 0 ? { transferList: [...transfer] } : {});
   } finally {
     await pool.destroy();
   }

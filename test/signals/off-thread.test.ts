@@ -129,6 +129,19 @@ describe('computeSignalsAsync (the stage on a worker thread)', () => {
     await expect(computeSignalsAsync(log, notAFunction)).rejects.toThrow('options.onProgress must be a function, got string');
   });
 
+  it('moves the log\'s plain columns to the stage\'s thread with transferLog, leaving them detached', async () => {
+    const asOf = Date.UTC(2026, 0, 30);
+    const want = computeSignals(randomLog(8, 2500), { asOf });
+    const moved = randomLog(8, 2500);
+    const sharedTime = toShared(moved.timestamp);
+    const log = { ...moved, timestamp: sharedTime };
+    expectSame(await computeSignalsAsync(log, { asOf, transferLog: true }), want, log, 'transferLog');
+    // Plain columns went to the worker; a shared one was shared, as without the option.
+    for (const key of ['user', 'track', 'kind', 'msPlayed', 'durationMs', 'artist'] as const) expect(log[key]!.byteLength, key).toBe(0);
+    expect(sharedTime.length).toBe(2500);
+    await expect(computeSignalsAsync(randomLog(8, 10), { asOf, transferLog: 'yes' } as unknown as SignalsOptions)).rejects.toThrow('options.transferLog must be a boolean, got string');
+  });
+
   it('leaves the caller\'s log as it was', async () => {
     const log = randomLog(5, 1000);
     const before = bytesOf(log.user).toString('hex') + bytesOf(log.timestamp).toString('hex');
