@@ -7,7 +7,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import * as arrow from 'apache-arrow';
 import * as pw from 'parquet-wasm';
-import { IngestError } from './errors.js';
+import { IngestError, errorMessage } from './errors.js';
 import { ParquetDecoder } from './parquet-decoder.js';
 import { checkInputFile } from './input-file.js';
 import { openFileAsBlob, type OpenFileBlob } from './range-blob.js';
@@ -26,10 +26,6 @@ export interface BatchConsumer {
   columns(fieldNames: string[], rows: number | undefined): string[];
   /** One batch; the next comes once a returned promise settles. The batch's memory is its own. */
   batch(b: arrow.RecordBatch): void | Promise<void>;
-}
-
-function reason(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 /** Feed every record batch of `file` to `c`; returns the number of rows read. */
@@ -58,14 +54,14 @@ async function withParquet<T>(file: string, use: (pf: pw.ParquetFile) => Promise
   try {
     opened = await openFileAsBlob(file);
   } catch (err) {
-    throw new IngestError(`${file}: cannot open: ${reason(err)}`, file);
+    throw new IngestError(`${file}: cannot open: ${errorMessage(err)}`, file);
   }
   try {
     let pf: pw.ParquetFile;
     try {
       pf = await pw.ParquetFile.fromFile(opened.blob);
     } catch (err) {
-      throw new IngestError(`${file}: not a readable Parquet file (truncated or corrupt?): ${reason(err)}`, file);
+      throw new IngestError(`${file}: not a readable Parquet file (truncated or corrupt?): ${errorMessage(err)}`, file);
     }
     try {
       return await use(pf);
@@ -95,7 +91,7 @@ async function arrowBatches(file: string, c: BatchConsumer): Promise<number> {
   try {
     fh = await open(file, 'r');
   } catch (err) {
-    throw new IngestError(`${file}: cannot open: ${reason(err)}`, file);
+    throw new IngestError(`${file}: cannot open: ${errorMessage(err)}`, file);
   }
   try {
     let reader: arrow.AsyncRecordBatchFileReader | arrow.AsyncRecordBatchStreamReader;
@@ -104,7 +100,7 @@ async function arrowBatches(file: string, c: BatchConsumer): Promise<number> {
       await reader.open();
       if (!reader.schema) throw new Error('no schema');
     } catch (err) {
-      throw new IngestError(`${file}: not a readable Arrow IPC file (truncated or corrupt?): ${reason(err)}`, file);
+      throw new IngestError(`${file}: not a readable Arrow IPC file (truncated or corrupt?): ${errorMessage(err)}`, file);
     }
     // Arrow IPC metadata does not give the row count up front.
     c.columns(reader.schema.fields.map((f) => f.name), undefined);
@@ -114,7 +110,7 @@ async function arrowBatches(file: string, c: BatchConsumer): Promise<number> {
       try {
         next = await reader.next();
       } catch (err) {
-        throw new IngestError(`${file}: batch after row ${rows}: cannot read (truncated or corrupt?): ${reason(err)}`, file);
+        throw new IngestError(`${file}: batch after row ${rows}: cannot read (truncated or corrupt?): ${errorMessage(err)}`, file);
       }
       if (next.done) break;
       await c.batch(next.value);

@@ -12,13 +12,9 @@
 import * as arrow from 'apache-arrow';
 import type { Piscina } from 'piscina';
 import { createWorkerPool } from '../util/worker-pool.js';
-import { IngestError } from './errors.js';
+import { IngestError, errorMessage } from './errors.js';
 import type { ParquetLayout } from './parquet-source.js';
 import type { ParquetTask } from './parquet-worker.js';
-
-function reason(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 export class ParquetDecoder {
   private constructor(
@@ -34,7 +30,7 @@ export class ParquetDecoder {
       return new ParquetDecoder(file, pool, (await pool.run({ op: 'open', file } satisfies ParquetTask)) as ParquetLayout);
     } catch (err) {
       await pool.destroy();
-      throw new IngestError(`${file}: ${reason(err)}`, file);
+      throw new IngestError(`${file}: ${errorMessage(err)}`, file);
     }
   }
 
@@ -55,7 +51,7 @@ export class ParquetDecoder {
   async forEachGroup(columns: string[], each: (table: arrow.Table) => Promise<void>): Promise<void> {
     const groups = this.layout.groupRows.length;
     const unreadable = (group: number, err: unknown): IngestError =>
-      new IngestError(`${this.file}: row group ${group}: cannot read (truncated or corrupt?): ${reason(err)}`, this.file);
+      new IngestError(`${this.file}: row group ${group}: cannot read (truncated or corrupt?): ${errorMessage(err)}`, this.file);
     const decode = (group: number): Promise<Uint8Array> =>
       (this.pool.run({ op: 'group', group, columns } satisfies ParquetTask) as Promise<Uint8Array>).catch((err: unknown) => {
         throw unreadable(group, err);

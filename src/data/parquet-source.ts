@@ -5,16 +5,13 @@
  */
 import * as pw from 'parquet-wasm';
 import { parseSchema } from './arrow-ffi.js';
+import { errorMessage } from './errors.js';
 import { openFileAsBlob, type OpenFileBlob } from './range-blob.js';
 
 /** What an opened file holds: its column names and each row group's rows. */
 export interface ParquetLayout {
   fields: string[];
   groupRows: number[];
-}
-
-function reason(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 export class ParquetSource {
@@ -30,14 +27,14 @@ export class ParquetSource {
     try {
       blob = await openFileAsBlob(file);
     } catch (err) {
-      throw new Error(`cannot open: ${reason(err)}`);
+      throw new Error(`cannot open: ${errorMessage(err)}`);
     }
     let pf: pw.ParquetFile;
     try {
       pf = await pw.ParquetFile.fromFile(blob.blob);
     } catch (err) {
       await blob.close();
-      throw new Error(`not a readable Parquet file (truncated or corrupt?): ${reason(err)}`);
+      throw new Error(`not a readable Parquet file (truncated or corrupt?): ${errorMessage(err)}`);
     }
     const schema = pf.schema().intoFFI();
     let fields: string[];
