@@ -198,6 +198,12 @@ describe('mixtape signals', () => {
     expect(read).toBeGreaterThanOrEqual(0);
     expect(lines.indexOf(steps[0])).toBeGreaterThan(read);
     expect(lines.indexOf(steps.at(-1)!)).toBeLessThan(lines.findIndex((l) => l.startsWith('trained ')));
+
+    // mixtape signals shows the same steps; its summary goes to stdout as before.
+    const s = runCli(dir, ['signals', '--events', 'w/events.csv', '--as-of', end, '--skip-bad', '--report', 'steps-report.json'], { MIXTAPE_PROGRESS_INTERVAL: '0.000001' });
+    expect(s.status, s.stderr).toBe(0);
+    expect(s.stderr.trim().split('\n').filter((l) => l.startsWith('signals: ')).at(-1)).toMatch(/^signals: 8\/8 steps \(100%\), .*; done$/);
+    expect(s.stdout).toMatch(/^read w\/events\.csv: .*\nsignals as of /);
   });
 
   it('train without --as-of takes the end of the log, not a stray row dated months ahead', () => {

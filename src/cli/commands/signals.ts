@@ -4,12 +4,13 @@
  */
 import type { Command } from 'commander';
 import { readEvents, type IngestReport } from '../../data/index.js';
-import { computeSignals, formatSignalsSummary, loadSignalsConfig, type SignalsReport } from '../../signals/index.js';
+import { formatSignalsSummary, loadSignalsConfig, type SignalsProgress, type SignalsReport } from '../../signals/index.js';
+import { computeSignalsAsync } from '../../signals/off-thread.js';
 import { writeFileAtomic } from '../../util/atomic.js';
 import { eventColumnOptions, ingestPrivacyOptions, type EventColumnFlags, type PrivacyFlags } from '../../config/interaction-source.js';
 import { addEventColumnFlags, addPrivacyFlags } from '../load-interactions.js';
 import { date } from '../options.js';
-import { readProgress } from '../progress.js';
+import { readProgress, signalsProgress } from '../progress.js';
 import type { OnReadProgress } from '../../data/read-progress.js';
 import { formatIngestLine, ingestJson } from '../ingest-summary.js';
 
@@ -27,7 +28,11 @@ interface SignalsFlags extends PrivacyFlags, EventColumnFlags {
  * Read, validate and compute signals; the report carries the ingest rule counts as `validation`
  * and what was read (rows, timestamp format) as `ingest`.
  */
-export async function signalsReportForFile(f: Omit<SignalsFlags, 'report' | 'json'>, onProgress?: OnReadProgress): Promise<{ report: SignalsReport; ingest: IngestReport }> {
+export async function signalsReportForFile(
+  f: Omit<SignalsFlags, 'report' | 'json'>,
+  onProgress?: OnReadProgress,
+  onSignalsProgress?: (p: SignalsProgress) => void,
+): Promise<{ report: SignalsReport; ingest: IngestReport }> {
   // The config is checked before the (possibly long) read so a typo fails at once.
   const config = f.config ? loadSignalsConfig(f.config) : undefined;
   const { log, report: ingest } = await readEvents(f.events, {
@@ -38,7 +43,14 @@ export async function signalsReportForFile(f: Omit<SignalsFlags, 'report' | 'jso
     skipBad: f.skipBad ?? false,
     ...ingestPrivacyOptions(f, 'events'),
   });
-  const { report } = computeSignals(log, { asOf: f.asOf, config, validation: ingest.validation });
+  // On a thread of its own, the log's columns moved there (see loadInteractions).
+  const { report } = await computeSignalsAsync(log, {
+    asOf: f.asOf,
+    config,
+    validation: ingest.validation,
+    transferLog: true,
+    ...(onSignalsProgress ? { onProgress: onSignalsProgress } : {}),
+  });
   return { report, ingest };
 }
 
@@ -55,7 +67,14 @@ export function registerSignals(program: Command): void {
     .option('--json', 'print the report JSON instead of the summary');
   addPrivacyFlags(addEventColumnFlags(cmd, { ids: true })).action(async (f: SignalsFlags) => {
       const reading = readProgress('reading', !!f.json);
-      const { report, ingest } = await signalsReportForFile(f, reading.onProgress).finally(reading.stop);
+      const weighing = signalsProgress(!!f.json);
+      const { report, ingest } = await signalsReportForFile(f, reading.onProgress, (p) => {
+        reading.stop();
+        weighing.update(p);
+      }).finally(() => {
+        reading.stop();
+        weighing.stop();
+      });
       const json = JSON.stringify({ ...report, ingest: ingestJson(ingest) }, null, 2) + '\n';
       await writeFileAtomic(f.report, json);
       process.stdout.write(f.json ? json : `${formatIngestLine(ingest)}\n${formatSignalsSummary(report)}\n`);
