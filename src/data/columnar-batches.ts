@@ -28,11 +28,14 @@ export interface BatchConsumer {
   batch(b: arrow.RecordBatch): void | Promise<void>;
 }
 
-/** Feed every record batch of `file` to `c`; returns the number of rows read. */
-export async function readBatches(file: string, format: ColumnarFormat, c: BatchConsumer): Promise<number> {
+/**
+ * Feed every record batch of `file` to `c`; returns the number of rows read. A Parquet file is
+ * decoded on `decoder` when given (the parts of one input share one), else on a thread of its own.
+ */
+export async function readBatches(file: string, format: ColumnarFormat, c: BatchConsumer, decoder?: ParquetDecoder): Promise<number> {
   // Also keeps a directory away from the Parquet reader, which panics on it outside any promise we hold.
   await checkInputFile(file);
-  return format === 'parquet' ? parquetBatches(file, c) : arrowBatches(file, c);
+  return format === 'parquet' ? parquetBatches(file, c, decoder) : arrowBatches(file, c);
 }
 
 /** Rows of a Parquet file, from its footer (nothing else is read). */
@@ -73,16 +76,17 @@ async function withParquet<T>(file: string, use: (pf: pw.ParquetFile) => Promise
   }
 }
 
-async function parquetBatches(file: string, c: BatchConsumer): Promise<number> {
-  const decoder = await ParquetDecoder.open(file);
+async function parquetBatches(file: string, c: BatchConsumer, shared?: ParquetDecoder): Promise<number> {
+  const decoder = shared ?? ParquetDecoder.start();
   try {
+    await decoder.openFile(file);
     const columns = c.columns(decoder.fields, decoder.rows);
     await decoder.forEachGroup(columns, async (table) => {
       for (const batch of table.batches) await c.batch(batch);
     });
     return decoder.rows;
   } finally {
-    await decoder.close();
+    if (!shared) await decoder.close();
   }
 }
 

@@ -1,13 +1,13 @@
 /**
- * A Parquet file's row groups decoded on a worker thread, one group ahead of the reader. Decoding
+ * Parquet files' row groups decoded on a worker thread, one group ahead of the reader. Decoding
  * a group of a million rows holds a thread for tens of milliseconds (more with large id
  * dictionaries); on the reader's thread that was a stall of a reading service's event loop, and
  * time the reader could not spend on the group before. The groups come back as Arrow IPC
  * streams, whose buffers the reader's Arrow vectors view without a copy.
  * Small files go to a thread too, though starting it costs more than their decode: a corrupt page
  * can make parquet-wasm panic, and a panicked WebAssembly instance is unusable afterwards (a later
- * read on it may fail or hang). On a thread of its own that ends with the file, a corrupt file
- * fails its own read only.
+ * read on it may fail or hang). On a thread of its own that ends with the read, a corrupt file
+ * fails its own read only. The part files of one input share one thread, opened one after another.
  */
 import * as arrow from 'apache-arrow';
 import type { Piscina } from 'piscina';
@@ -17,41 +17,63 @@ import type { ParquetLayout } from './parquet-source.js';
 import type { ParquetTask } from './parquet-worker.js';
 
 export class ParquetDecoder {
-  private constructor(
-    private readonly file: string,
-    private readonly pool: Piscina,
-    private readonly layout: ParquetLayout,
-  ) {}
+  private file = '';
+  private layout: ParquetLayout | null = null;
 
-  /** Opens `file` on a thread of its own; throws an IngestError naming it when it cannot be read. */
+  private constructor(private readonly pool: Piscina) {}
+
+  /** A decoding thread with no file open yet. */
+  static start(): ParquetDecoder {
+    return new ParquetDecoder(createWorkerPool(import.meta.url, 'parquet-worker', 1));
+  }
+
+  /** A decoding thread with `file` open; throws an IngestError naming it when it cannot be read. */
   static async open(file: string): Promise<ParquetDecoder> {
-    const pool = createWorkerPool(import.meta.url, 'parquet-worker', 1);
+    const decoder = ParquetDecoder.start();
     try {
-      return new ParquetDecoder(file, pool, (await pool.run({ op: 'open', file } satisfies ParquetTask)) as ParquetLayout);
+      await decoder.openFile(file);
+      return decoder;
     } catch (err) {
-      await pool.destroy();
+      await decoder.close();
+      throw err;
+    }
+  }
+
+  /** Opens `file` on the thread, closing the one open before; throws an IngestError naming it when it cannot be read. */
+  async openFile(file: string): Promise<void> {
+    this.file = file;
+    this.layout = null;
+    try {
+      this.layout = (await this.pool.run({ op: 'open', file } satisfies ParquetTask)) as ParquetLayout;
+    } catch (err) {
       throw new IngestError(`${file}: ${errorMessage(err)}`, file);
     }
   }
 
-  /** The file's column names. */
-  get fields(): string[] {
-    return this.layout.fields;
+  private get open(): ParquetLayout {
+    if (!this.layout) throw new Error('ParquetDecoder: no file open');
+    return this.layout;
   }
 
-  /** The file's rows (all row groups). */
+  /** The open file's column names. */
+  get fields(): string[] {
+    return this.open.fields;
+  }
+
+  /** The open file's rows (all row groups). */
   get rows(): number {
-    return this.layout.groupRows.reduce((a, b) => a + b, 0);
+    return this.open.groupRows.reduce((a, b) => a + b, 0);
   }
 
   /**
-   * Calls `each` with every row group (only `columns`) in order, awaiting it before the next;
-   * the group after the one `each` has is decoded meanwhile.
+   * Calls `each` with every row group of the open file (only `columns`) in order, awaiting it
+   * before the next; the group after the one `each` has is decoded meanwhile.
    */
   async forEachGroup(columns: string[], each: (table: arrow.Table) => Promise<void>): Promise<void> {
-    const groups = this.layout.groupRows.length;
+    const groups = this.open.groupRows.length;
+    const file = this.file;
     const unreadable = (group: number, err: unknown): IngestError =>
-      new IngestError(`${this.file}: row group ${group}: cannot read (truncated or corrupt?): ${errorMessage(err)}`, this.file);
+      new IngestError(`${file}: row group ${group}: cannot read (truncated or corrupt?): ${errorMessage(err)}`, file);
     const decode = (group: number): Promise<Uint8Array> =>
       (this.pool.run({ op: 'group', group, columns } satisfies ParquetTask) as Promise<Uint8Array>).catch((err: unknown) => {
         throw unreadable(group, err);
@@ -71,12 +93,12 @@ export class ParquetDecoder {
       }
     } finally {
       // A reader that stopped early leaves a decode running: its outcome is of no use. The
-      // thread takes the close after it.
+      // thread takes the next open or the close after it.
       next?.catch(() => undefined);
     }
   }
 
-  /** Closes the file and ends the thread. */
+  /** Closes the open file, if any, and ends the thread. */
   async close(): Promise<void> {
     try {
       await this.pool.run({ op: 'close' } satisfies ParquetTask);

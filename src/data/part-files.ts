@@ -11,6 +11,7 @@ import type { ReportBuilder } from './ingest-report.js';
 import type { OnReadProgress } from './read-progress.js';
 import type * as arrow from 'apache-arrow';
 import { parquetRowsOf, readBatches, type ColumnarFormat } from './columnar-batches.js';
+import { ParquetDecoder } from './parquet-decoder.js';
 
 /** The part files of `input` when it is a directory; undefined when it is not one. */
 export async function partFilesOf(input: string): Promise<string[] | undefined> {
@@ -108,21 +109,28 @@ export async function readBatchParts<S extends BatchPartSink>(
   const total = format === 'parquet' && (multi || opts.onProgress) ? await parquetRowsOf(parts) : undefined;
   let sink: S | undefined;
   let rows = 0;
-  for (const part of parts) {
-    if (multi) report.beginPart(part, sink?.rowsDone ?? 0);
-    rows += await readBatches(part, format, {
-      columns: (names, n) => {
-        if (!sink) return (sink = open(part, names, total ?? n ?? 1024)).columnNames;
-        sink.file = part;
-        const missing = sink.columnNames.filter((c) => !names.includes(c));
-        if (missing.length > 0) throw new IngestError(`${part}: missing column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `'${c}'`).join(', ')} of the first part (columns: ${names.join(', ')})`, part);
-        return sink.columnNames;
-      },
-      batch: async (b) => {
-        await sink!.addBatch(b);
-        opts.onProgress?.({ done: sink!.rowsDone, total, unit: 'rows' });
-      },
-    });
+  // One decoding thread for all Parquet parts: starting one costs more than a small part's decode.
+  const decoder = format === 'parquet' && multi ? ParquetDecoder.start() : undefined;
+  try {
+    for (const part of parts) {
+      if (multi) report.beginPart(part, sink?.rowsDone ?? 0);
+      const consumer = {
+        columns: (names: string[], n: number | undefined): string[] => {
+          if (!sink) return (sink = open(part, names, total ?? n ?? 1024)).columnNames;
+          sink.file = part;
+          const missing = sink.columnNames.filter((c) => !names.includes(c));
+          if (missing.length > 0) throw new IngestError(`${part}: missing column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `'${c}'`).join(', ')} of the first part (columns: ${names.join(', ')})`, part);
+          return sink.columnNames;
+        },
+        batch: async (b: arrow.RecordBatch): Promise<void> => {
+          await sink!.addBatch(b);
+          opts.onProgress?.({ done: sink!.rowsDone, total, unit: 'rows' });
+        },
+      };
+      rows += await readBatches(part, format, consumer, decoder);
+    }
+  } finally {
+    await decoder?.close();
   }
   if (rows === 0 && !opts.allowEmpty) throw new IngestError(`${name}: no data rows${multi ? ` in ${parts.length} part files` : ''}`, name);
   return sink;

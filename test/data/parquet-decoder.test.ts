@@ -56,6 +56,28 @@ describe('ParquetDecoder', () => {
     }
   });
 
+  it('opens files one after another on one thread, a failed open included', async () => {
+    const a = tmp.write('first.parquet', parquet(sample(700), 300));
+    const b = tmp.write('second.parquet', parquet(sample(250), 100));
+    const decoder = ParquetDecoder.start();
+    try {
+      const rowsOf = async (file: string): Promise<number[]> => {
+        await decoder.openFile(file);
+        const groups: number[] = [];
+        await decoder.forEachGroup(['ms_played'], async (t) => void groups.push(t.numRows));
+        return groups;
+      };
+      expect(await rowsOf(a)).toEqual([300, 300, 100]);
+      expect(decoder.rows).toBe(700);
+      await expect(decoder.openFile(tmp.path('nowhere.parquet'))).rejects.toThrow(/nowhere\.parquet: cannot open/);
+      expect(() => decoder.rows).toThrow('no file open');
+      expect(await rowsOf(b)).toEqual([100, 100, 50]);
+      expect(await rowsOf(a)).toEqual([300, 300, 100]);
+    } finally {
+      await decoder.close();
+    }
+  });
+
   it('stops cleanly when the reader throws mid-file, letting the decode ahead go', async () => {
     const file = tmp.write('ahead.parquet', parquet(sample(3000), 500));
     const decoder = await ParquetDecoder.open(file);
