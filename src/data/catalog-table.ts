@@ -126,7 +126,13 @@ export async function readRawTable(file: string, opts: RawTableOptions = {}): Pr
   if (!parts) return formatOf(file) === 'parquet' ? readParquetTable(file) : readCsvTable(file, opts);
   const format = commonFormat(file, parts, formatOf);
   const tables: RawTable[] = [];
-  for (const p of parts) tables.push(format === 'parquet' ? await readParquetTable(p) : await readCsvTable(p, opts));
+  // One decoding thread for all Parquet parts, as the event reader keeps one.
+  const decoder = format === 'parquet' ? ParquetDecoder.start() : undefined;
+  try {
+    for (const p of parts) tables.push(decoder ? await readParquetTable(p, decoder) : await readCsvTable(p, opts));
+  } finally {
+    await decoder?.close();
+  }
   return mergeParts(file, tables);
 }
 
@@ -238,9 +244,13 @@ const NUMERIC_TYPES = new Set([arrow.Type.Int, arrow.Type.Float, arrow.Type.Deci
  * A Parquet catalog, its row groups decoded on a thread of their own (ParquetDecoder: a corrupt
  * page fails this read without harming later ones) and taken into the columns group by group.
  */
-async function readParquetTable(file: string): Promise<RawTable> {
+async function readParquetTable(file: string, shared?: ParquetDecoder): Promise<RawTable> {
   await checkInputFile(file);
-  const decoder = await ParquetDecoder.open(file);
+  return ParquetDecoder.withFile(file, shared, (decoder) => parquetColumns(file, decoder));
+}
+
+/** The open file's row groups into a table's columns. */
+async function parquetColumns(file: string, decoder: ParquetDecoder): Promise<RawTable> {
   const rows = decoder.rows;
   const where = new Int32Array(rows);
   for (let i = 0; i < rows; i++) where[i] = i + 1;
@@ -259,34 +269,30 @@ async function readParquetTable(file: string): Promise<RawTable> {
   }
   const enc = new TextEncoder();
   let offset = 0;
-  try {
-    await decoder.forEachGroup(decoder.fields, async (t) => {
-      t.schema.fields.forEach((field, position) => {
-        const vec = t.getChildAt(position)!;
-        const values = texts[position];
-        if (values) {
-          for (let i = 0; i < t.numRows; i++) values[offset + i] = cellText(vec.get(i));
-          return;
+  await decoder.forEachGroup(decoder.fields, async (t) => {
+    t.schema.fields.forEach((field, position) => {
+      const vec = t.getChildAt(position)!;
+      const values = texts[position];
+      if (values) {
+        for (let i = 0; i < t.numRows; i++) values[offset + i] = cellText(vec.get(i));
+        return;
+      }
+      const col = numbers[position]!;
+      const numericType = NUMERIC_TYPES.has(field.type.typeId);
+      for (let i = 0; i < t.numRows; i++) {
+        const r = offset + i;
+        const v: unknown = vec.get(i);
+        if (v === null || v === undefined) col.push(r, NaN, () => '', r + 1);
+        else if (numericType) col.push(r, Number(v), () => String(v), r + 1);
+        else {
+          const text = cellText(v);
+          const b = enc.encode(text);
+          col.push(r, parseNumberBytes(b, 0, b.length), () => text, r + 1);
         }
-        const col = numbers[position]!;
-        const numericType = NUMERIC_TYPES.has(field.type.typeId);
-        for (let i = 0; i < t.numRows; i++) {
-          const r = offset + i;
-          const v: unknown = vec.get(i);
-          if (v === null || v === undefined) col.push(r, NaN, () => '', r + 1);
-          else if (numericType) col.push(r, Number(v), () => String(v), r + 1);
-          else {
-            const text = cellText(v);
-            const b = enc.encode(text);
-            col.push(r, parseNumberBytes(b, 0, b.length), () => text, r + 1);
-          }
-        }
-      });
-      offset += t.numRows;
+      }
     });
-  } finally {
-    await decoder.close();
-  }
+    offset += t.numRows;
+  });
   settle(table, numbers.filter((c): c is NumericColumn => c !== undefined), rows);
   return table;
 }

@@ -77,17 +77,13 @@ async function withParquet<T>(file: string, use: (pf: pw.ParquetFile) => Promise
 }
 
 async function parquetBatches(file: string, c: BatchConsumer, shared?: ParquetDecoder): Promise<number> {
-  const decoder = shared ?? ParquetDecoder.start();
-  try {
-    await decoder.openFile(file);
+  return ParquetDecoder.withFile(file, shared, async (decoder) => {
     const columns = c.columns(decoder.fields, decoder.rows);
     await decoder.forEachGroup(columns, async (table) => {
       for (const batch of table.batches) await c.batch(batch);
     });
     return decoder.rows;
-  } finally {
-    if (!shared) await decoder.close();
-  }
+  });
 }
 
 async function arrowBatches(file: string, c: BatchConsumer): Promise<number> {

@@ -39,6 +39,20 @@ export class ParquetDecoder {
     }
   }
 
+  /**
+   * Runs `use` with `file` open on `shared` (the thread of an input's parts), or on a thread of
+   * its own that ends afterwards.
+   */
+  static async withFile<T>(file: string, shared: ParquetDecoder | undefined, use: (decoder: ParquetDecoder) => Promise<T>): Promise<T> {
+    const decoder = shared ?? ParquetDecoder.start();
+    try {
+      await decoder.openFile(file);
+      return await use(decoder);
+    } finally {
+      if (!shared) await decoder.close();
+    }
+  }
+
   /** Opens `file` on the thread, closing the one open before; throws an IngestError naming it when it cannot be read. */
   async openFile(file: string): Promise<void> {
     this.file = file;
