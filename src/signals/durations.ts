@@ -23,24 +23,50 @@ export function withEstimatedDurations(log: EventLog): { log: EventLog; estimate
   let first = 0;
   if (given) while (first < n && given[first] > 0) first++;
   if (first === n) return { log, estimated: 0 };
+  const durationMs = largeArray(Float32Array, n);
+  const estimated = fillDurations(log, { from: 0, to: log.users.size }, durationMs);
+  return { log: { ...log, durationMs }, estimated };
+}
+
+/** Whether every event of the accounts in `range` has a duration in the log. */
+export function rangeHasDurations(log: EventLog, range: { from: number; to: number }): boolean {
+  const given = log.durationMs;
+  if (!given) return log.length === 0;
+  for (let e = 0; e < log.length; e++) {
+    const u = log.user[e];
+    if (u >= range.from && u < range.to && !(given[e] > 0)) return false;
+  }
+  return true;
+}
+
+/**
+ * Each event's duration, given or estimated as withEstimatedDurations fills it, written to `out`
+ * for the events of the accounts in `range` (a shard of the signals stage); returns how many were
+ * estimated. The estimates come from the whole log's plays.
+ */
+export function fillDurations(log: EventLog, range: { from: number; to: number }, out: Float32Array): number {
+  const n = log.length;
+  const given = log.durationMs;
+  if (out.length !== n) throw new RangeError(`fillDurations: out has length ${out.length}, expected ${n}`);
   // Plays only: a skip ends before the track does by definition.
   const longest = new Float32Array(log.tracks.size);
   for (let e = 0; e < n; e++) {
     const ms = log.msPlayed[e];
     if (log.kind[e] === EVENT_CODE.play && ms > longest[log.track[e]]) longest[log.track[e]] = ms;
   }
-  const durationMs = largeArray(Float32Array, n);
   let estimated = 0;
   for (let e = 0; e < n; e++) {
+    const u = log.user[e];
+    if (u < range.from || u >= range.to) continue;
     if (given && given[e] > 0) {
-      durationMs[e] = given[e];
+      out[e] = given[e];
       continue;
     }
     const l = longest[log.track[e]];
     if (l > 0) {
-      durationMs[e] = Math.max(l, MIN_ESTIMATED_DURATION_MS);
+      out[e] = Math.max(l, MIN_ESTIMATED_DURATION_MS);
       estimated++;
-    } else durationMs[e] = Number.NaN;
+    } else out[e] = Number.NaN;
   }
-  return { log: { ...log, durationMs }, estimated };
+  return estimated;
 }

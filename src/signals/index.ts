@@ -3,21 +3,16 @@
  * hard exclusions and a report. Time decay, negative feedback, per-day caps and account trust are
  * applied here so training sees clean evidence.
  */
-import { buildSignedCsr } from '../data/csr.js';
-import { EVENT_CODE, EVENT_KINDS, type EventLog, type Interactions } from '../types.js';
-import { accountFeatures } from './anomaly.js';
-import { markCappedPlays, playCells } from './caps.js';
+import type { EventLog, Interactions } from '../types.js';
 import { decayHalfLifeDays, resolveSignalsConfig, type SignalsConfig, type SignalsConfigInput } from './config.js';
-import { DAY_MS, decayFactor } from './decay.js';
-import { eventEvidence, isEarlySkip, isPlayback, repeatTransform } from './evidence.js';
-import { computeExclusions, type Exclusions } from './exclusions.js';
-import { groupPlaybacks, type AccountTracks } from './playbacks.js';
+import { decayFactor } from './decay.js';
+import type { Exclusions } from './exclusions.js';
+import { judgeRange, weighRange, type WeighedRange } from './range-steps.js';
 import type { SignalsReport, SignalsTotals } from './report.js';
-import { flagTracks } from './track-flags.js';
-import { accountTrust } from './trust.js';
+import { judgeTracks } from './track-flags.js';
+import { accountTrust, type TrustResult } from './trust.js';
 import { withEstimatedDurations } from './durations.js';
-import { ArrayPool, takeArray } from '../util/array-pool.js';
-import { lowerBound } from '../util/lower-bound.js';
+import { ArrayPool } from '../util/array-pool.js';
 
 export { loadSignalsConfig, resolveSignalsConfig, defaultSignalsConfig, signalsConfigSchema } from './config.js';
 export type { SignalsConfig, SignalsConfigInput } from './config.js';
@@ -106,39 +101,6 @@ function checkLog(log: EventLog): void {
   }
 }
 
-/** Days spanned before the day keys are ranked instead of offset (keeps the sort keys narrow). */
-const MAX_DAY_SPAN = 1 << 20;
-
-/**
- * A dense day key per present event: the UTC day offset from the first day, or, when the log spans
- * absurdly many days (corrupt timestamps), the rank of the day among the distinct days.
- */
-function dayKeys(
-  timestamp: Float64Array,
-  present: Int32Array,
-  minDay: number,
-  maxDay: number,
-  pool: ArrayPool,
-): { day: Int32Array; days: number } {
-  const day = takeArray(pool, Int32Array, timestamp.length, { zeroed: false }); // read only at present events, all written
-  if (present.length === 0) return { day, days: 0 };
-  if (maxDay - minDay < MAX_DAY_SPAN) {
-    for (let i = 0; i < present.length; i++) day[present[i]] = Math.floor(timestamp[present[i]] / DAY_MS) - minDay;
-    return { day, days: maxDay - minDay + 1 };
-  }
-  const sorted = new Float64Array(present.length);
-  for (let i = 0; i < present.length; i++) sorted[i] = Math.floor(timestamp[present[i]] / DAY_MS);
-  sorted.sort();
-  let distinct = 0;
-  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[distinct++] = sorted[i];
-  const unique = sorted.subarray(0, distinct);
-  for (let i = 0; i < present.length; i++) {
-    const d = Math.floor(timestamp[present[i]] / DAY_MS);
-    day[present[i]] = lowerBound(unique, d, 0, distinct - 1);
-  }
-  return { day, days: distinct };
-}
-
 /**
  * Compute interactions, exclusions and the report for `log` as of `options.asOf`.
  *
@@ -185,141 +147,38 @@ export function signalsParts(input: EventLog, options: SignalsOptions): SignalsP
   const step = (done: number): void => options.onProgress?.(signalsProgress(done));
   step(0);
   // Fractions heard, early skips of short tracks and unfinished loops need each track's length.
-  const { log, estimated: estimatedDurations } = withEstimatedDurations(input);
-  const n = log.length;
-  const users = log.users.size;
-  const tracks = log.tracks.size;
-  const halfLife = decayHalfLifeDays(config);
+  const { log, estimated } = withEstimatedDurations(input);
   // Per-event scratch: each step's arrays reuse the memory of the steps before (see array-pool.ts).
-  const pool = new ArrayPool(n);
-
+  const pool = new ArrayPool(log.length);
   step(1);
-  // Events that count: a finite timestamp not after asOf.
-  let future = 0;
-  let invalid = 0;
-  let minDay = Infinity;
-  let maxDay = -Infinity;
-  let newest = -Infinity;
-  for (let e = 0; e < n; e++) {
-    const ts = log.timestamp[e];
-    if (!Number.isFinite(ts)) invalid++;
-    else if (ts > asOf) future++;
-    else {
-      if (ts > newest) newest = ts;
-      const d = Math.floor(ts / DAY_MS);
-      if (d < minDay) minDay = d;
-      if (d > maxDay) maxDay = d;
-    }
-  }
-  const present = takeArray(pool, Int32Array, n - future - invalid, { zeroed: false });
-  for (let e = 0, k = 0; e < n; e++) {
-    const ts = log.timestamp[e];
-    if (Number.isFinite(ts) && ts <= asOf) present[k++] = e;
-  }
-  // Account trust from playback behaviour (all present playbacks, capped or not), first: its
-  // grouped columns then go back to the pool before the cap's sort takes its arrays.
-  const PLAY = EVENT_CODE.play;
-  let playCount = 0;
-  let playbackCount = 0;
-  for (let i = 0; i < present.length; i++) {
-    const k = log.kind[present[i]];
-    if (k === PLAY) playCount++;
-    if (isPlayback(k)) playbackCount++;
-  }
-  const playbackEvents = takeArray(pool, Int32Array, playbackCount, { zeroed: false });
-  for (let i = 0, q = 0; i < present.length; i++) if (isPlayback(log.kind[present[i]])) playbackEvents[q++] = present[i];
-  const { judged, accountTracks } = judgeAccounts(log, playbackEvents, config, pool);
-  pool.give(playbackEvents);
+  // Account trust from playback behaviour first: its grouped columns then go back to the pool
+  // before the cap's sort takes its arrays.
+  const judgedRange = judgeRange(log, { from: 0, to: log.users.size }, asOf, config, pool);
+  const judged = accountTrust(judgedRange.features, config);
+  const weighed = weighRange(log, judgedRange, judged.trust, asOf, config, pool, step);
+  const parts = partsOf(log.length, estimated, weighed, judged, asOf, config, options.validation);
+  step(SIGNALS_STEPS.length);
+  return parts;
+}
 
-  step(2);
-  // Plays ordered by (user, track, day) for the cap.
-  const { day, days } = dayKeys(log.timestamp, present, minDay, maxDay, pool);
-  const plays = takeArray(pool, Int32Array, playCount, { zeroed: false });
-  for (let i = 0, p = 0; i < present.length; i++) if (log.kind[present[i]] === PLAY) plays[p++] = present[i];
-  const capped = takeArray(pool, Uint8Array, n);
-  const cells = playCells(log, plays, day, days, pool);
-  const cappedPlays = markCappedPlays(cells, config.capPlaysPerTrackPerDay, capped);
-  pool.give(cells.order, cells.starts, plays, day);
-  step(3);
-  const exclusions = computeExclusions(log, present, config.artistDislikeMin);
-  const trust = judged.trust;
-
-  step(4);
-  // Per-event evidence after decay: positive ≥ 0, negative < 0, split into two channels again
-  // when the entries merge.
-  const used = present.length - cappedPlays;
-  const rows = takeArray(pool, Int32Array, used, { zeroed: false });
-  const cols = takeArray(pool, Int32Array, used, { zeroed: false });
-  const signed = takeArray(pool, Float32Array, used, { zeroed: false });
-  let earlySkips = 0;
-  let otherEvents = 0;
-  const OTHER = EVENT_CODE.other;
-  for (let i = 0, k = 0; i < present.length; i++) {
-    const e = present[i];
-    if (capped[e]) continue;
-    const kind = log.kind[e];
-    if (kind === OTHER || kind >= EVENT_KINDS.length) otherEvents++;
-    const evidence = eventEvidence(kind, log.msPlayed[e], log.durationMs ? log.durationMs[e] : Number.NaN, config);
-    if (config.skip.negative && isEarlySkip(kind, log.msPlayed[e], log.durationMs ? log.durationMs[e] : Number.NaN, config)) earlySkips++;
-    const decayed = evidence * decayFactor(asOf - log.timestamp[e], halfLife);
-    rows[k] = log.user[e];
-    cols[k] = log.track[e];
-    signed[k] = decayed;
-    k++;
-  }
-  pool.give(present);
-  step(5);
-  const summed = buildSignedCsr(users, tracks, rows, cols, signed, pool);
-  pool.give(rows, cols, signed);
-
-  step(6);
-  // Net the evidence per entry, scale by trust, drop accounts judged not human.
-  const nnz = summed.indices.length;
-  // The results reuse scratch too (every place up to w is written); taking them fresh would add
-  // their size to the stage's peak while the pool still holds its buffers.
-  const output = { zeroed: false, room: false };
-  const indptr = new Int32Array(users + 1);
-  const indices = pool.take(Int32Array, nnz, output);
-  const pref = pool.take(Float32Array, nnz, output);
-  const weight = pool.take(Float32Array, nnz, output);
-  let w = 0;
-  let positive = 0;
-  let negative = 0;
-  let dropped = 0;
-  const dropBelow = config.anomaly.enabled ? config.anomaly.dropBelowTrust : 0;
-  for (let u = 0; u < users; u++) {
-    const keep = trust[u] >= dropBelow;
-    for (let p = summed.indptr[u]; p < summed.indptr[u + 1]; p++) {
-      if (!keep) {
-        dropped++;
-        continue;
-      }
-      const P = repeatTransform(summed.values[0][p], config);
-      const N = repeatTransform(summed.values[1][p], config);
-      indices[w] = summed.indices[p];
-      if (P > N) {
-        pref[w] = 1;
-        weight[w] = (P - N) * trust[u];
-        positive++;
-      } else {
-        pref[w] = 0;
-        weight[w] = (N - P) * config.negativeConfidence * trust[u];
-        if (N > P) negative++;
-      }
-      w++;
-    }
-    indptr[u + 1] = w;
-  }
-  pool.give(summed.indices, ...summed.values);
-  const matrix = { indptr, indices: indices.subarray(0, w), pref: pref.subarray(0, w), weight: weight.subarray(0, w), trust };
-  step(7);
-  const flagged = flagTracks(log, accountTracks, trust, capped, {
+/** The stage's parts from its weighed entries (of all accounts) and the accounts' judgement. */
+export function partsOf(
+  events: number,
+  estimated: number,
+  weighed: WeighedRange,
+  judged: TrustResult,
+  asOf: number,
+  config: SignalsConfig,
+  validation: Record<string, unknown> | undefined,
+): SignalsParts {
+  const { matrix, exclusions, totals, newest } = weighed;
+  const halfLife = decayHalfLifeDays(config);
+  const flagged = judgeTracks(weighed.trackCounts, {
     notHumanBelow: config.anomaly.notHumanBelow,
     shareAbove: config.anomaly.trackLowTrustShare,
     minPlays: config.anomaly.trackMinPlays,
     cap: config.capPlaysPerTrackPerDay,
   });
-
   const report = {
     asOf,
     config,
@@ -327,21 +186,21 @@ export function signalsParts(input: EventLog, options: SignalsOptions): SignalsP
     newestWeight: halfLife !== null && newest > -Infinity ? decayFactor(asOf - newest, halfLife) : null,
     reasons: judged.reasons,
     flagged,
-    validation: options.validation,
+    validation,
     featureStats: judged.stats,
     totals: {
-      events: n,
-      used,
-      future,
-      invalid_timestamp: invalid,
-      capped_plays: cappedPlays,
-      early_skips: earlySkips,
-      estimated_durations: estimatedDurations,
-      other_events: otherEvents,
-      entries: w,
-      positive_entries: positive,
-      negative_entries: negative,
-      dropped_entries: dropped,
+      events,
+      used: totals.used,
+      future: totals.future,
+      invalid_timestamp: totals.invalid_timestamp,
+      capped_plays: totals.capped_plays,
+      early_skips: totals.early_skips,
+      estimated_durations: estimated,
+      other_events: totals.other_events,
+      entries: totals.entries,
+      positive_entries: totals.positive_entries,
+      negative_entries: totals.negative_entries,
+      dropped_entries: totals.dropped_entries,
       judged_accounts: judged.judged,
       flagged_accounts: 0,
       not_human_accounts: 0,
@@ -350,8 +209,7 @@ export function signalsParts(input: EventLog, options: SignalsOptions): SignalsP
       excluded_artists: exclusions.artistsByUser.indices.length,
     },
   };
-  step(SIGNALS_STEPS.length);
-  return { matrix, exclusions, report };
+  return { matrix: { ...matrix, trust: judged.trust }, exclusions, report };
 }
 
 /** The stage's result from its parts and the log's dictionaries (the report names ids). */
@@ -359,23 +217,6 @@ export function assembleSignals(log: Pick<EventLog, 'users' | 'tracks'>, parts: 
   const interactions: Interactions = { users: log.users, items: log.tracks, ...parts.matrix };
   const report = buildReport({ log, trust: parts.matrix.trust, ...parts.report });
   return { interactions, exclusions: parts.exclusions, report };
-}
-
-/**
- * Features and trust of every account from its playbacks. Only each account's tracks (for the
- * track flags) outlive this call: the other grouped columns are a large share of the stage's
- * memory on a big log.
- */
-function judgeAccounts(log: EventLog, playbackEvents: Int32Array, config: SignalsConfig, pool: ArrayPool): { judged: ReturnType<typeof accountTrust>; accountTracks: AccountTracks } {
-  const playbacks = groupPlaybacks(log, playbackEvents, pool);
-  const features = accountFeatures(playbacks, {
-    shortPlayWindowMs: config.anomaly.shortPlayWindowMs,
-    sessionGapMs: config.anomaly.sessionGapMs,
-    typicalDurationMs: config.play.typicalDurationMs,
-    fullPlayFraction: config.play.fullPlayFraction,
-  });
-  pool.give(playbacks.timestamp, playbacks.msPlayed, playbacks.durationMs);
-  return { judged: accountTrust(features, config), accountTracks: { ptr: playbacks.ptr, track: playbacks.track } };
 }
 
 interface ReportInput {
@@ -386,7 +227,7 @@ interface ReportInput {
   /** Decay weight of the newest counted event (null: decay off or no event). */
   newestWeight: number | null;
   trust: Float32Array;
-  reasons: (string[] | undefined)[];
+  reasons: Map<number, string[]>;
   flagged: { track: number; reasons: string[] }[];
   validation: Record<string, unknown> | undefined;
   featureStats: Record<string, { median: number; scale: number }>;
@@ -403,7 +244,7 @@ function buildReport(r: ReportInput): SignalsReport {
   let notHuman = 0;
   for (let u = 0; u < r.trust.length; u++) {
     if (r.trust[u] < 1) {
-      accounts.push({ user_id: r.log.users.ids[u], trust: round(r.trust[u]), reasons: r.reasons[u] ?? [] });
+      accounts.push({ user_id: r.log.users.ids[u], trust: round(r.trust[u]), reasons: r.reasons.get(u) ?? [] });
       if (r.trust[u] < r.config.anomaly.notHumanBelow) notHuman++;
     }
   }

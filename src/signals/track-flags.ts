@@ -20,11 +20,27 @@ export interface FlaggedTrack {
   reasons: string[];
 }
 
+/** Per track: playbacks, those from accounts judged not human, those accounts, and capped plays. */
+export interface TrackPlayCounts {
+  plays: Int32Array;
+  low: Int32Array;
+  lowAccounts: Int32Array;
+  cappedPlays: Int32Array;
+}
+
 /**
  * `playbacks` are the tracks of the playbacks (not after asOf) by account; `capped[e]` marks the
  * log's plays over the cap. Returns flagged tracks, most bot-played first.
  */
 export function flagTracks(log: EventLog, playbacks: AccountTracks, trust: Float32Array, capped: Uint8Array, options: TrackFlagOptions): FlaggedTrack[] {
+  return judgeTracks(countTrackPlays(log, playbacks, trust, capped, options.notHumanBelow), options);
+}
+
+/**
+ * The counts flagTracks judges. Counts of accounts split into disjoint sets add up (a sharded
+ * stage sums its shards' counts).
+ */
+export function countTrackPlays(log: EventLog, playbacks: AccountTracks, trust: Float32Array, capped: Uint8Array, notHumanBelow: number): TrackPlayCounts {
   const n = log.tracks.size;
   const plays = new Int32Array(n);
   const low = new Int32Array(n);
@@ -37,7 +53,7 @@ export function flagTracks(log: EventLog, playbacks: AccountTracks, trust: Float
   // a trust lookup per event, at random over a million accounts, took most of this function.
   const lastUser = new Int32Array(n).fill(-1);
   for (let u = 0; u < trust.length; u++) {
-    if (!(trust[u] < options.notHumanBelow)) continue;
+    if (!(trust[u] < notHumanBelow)) continue;
     for (let p = ptr[u]; p < ptr[u + 1]; p++) {
       const t = track[p];
       low[t]++;
@@ -47,6 +63,13 @@ export function flagTracks(log: EventLog, playbacks: AccountTracks, trust: Float
       }
     }
   }
+  return { plays, low, lowAccounts, cappedPlays };
+}
+
+/** The tracks the counts flag, with reasons, most bot-played first. */
+export function judgeTracks(counts: TrackPlayCounts, options: TrackFlagOptions): FlaggedTrack[] {
+  const { plays, low, lowAccounts, cappedPlays } = counts;
+  const n = plays.length;
   const flagged: FlaggedTrack[] = [];
   for (let t = 0; t < n; t++) {
     if (plays[t] < options.minPlays) continue;

@@ -40,8 +40,8 @@ export interface FeatureStats {
 export interface TrustResult {
   /** Trust per account in [0, 1]. */
   trust: Float32Array;
-  /** Human-readable reasons for every account with trust < 1 (undefined elsewhere). */
-  reasons: (string[] | undefined)[];
+  /** Human-readable reasons for every account with trust < 1, by account (a map: few accounts have any, and it crosses threads). */
+  reasons: Map<number, string[]>;
   /** Population statistics of each feature (over judged accounts). */
   stats: Record<AccountFeature, FeatureStats>;
   /** Accounts with enough playbacks to be judged. */
@@ -66,7 +66,7 @@ export function accountTrust(features: AccountFeatures, config: SignalsConfig): 
   const a = config.anomaly;
   const users = features.plays.length;
   const trust = new Float32Array(users).fill(1);
-  const reasons: (string[] | undefined)[] = new Array(users);
+  const reasons = new Map<number, string[]>();
   const eligible = new Uint8Array(users);
   let judged = 0;
   for (let u = 0; u < users; u++) {
@@ -110,7 +110,7 @@ export function accountTrust(features: AccountFeatures, config: SignalsConfig): 
       }
     }
     list.sort((p, q) => q.z - p.z);
-    reasons[u] = list.map((r) => r.text);
+    reasons.set(u, list.map((r) => r.text));
   }
   return { trust, reasons, stats, judged };
 }

@@ -120,7 +120,7 @@ describe('joint evidence', () => {
     expect(trust[201]).toBeCloseTo(1 - config.anomaly.rankWeights[0], 6);
     expect(trust[202]).toBeLessThan(0.5);
     expect(trust[203]).toBeLessThan(0.5);
-    expect(reasons[202]).toEqual([
+    expect(reasons.get(202)).toEqual([
       '90% of plays end between 30 and 35 s (median 1%)',
       expect.stringMatching(/^50% of plays are of one track \(median 10%\)$/),
     ]);

@@ -1,0 +1,279 @@
+/**
+ * The signals stage's work for a range of accounts. Everything the stage does per event is
+ * decided by the event's account, its track's length and the population's account statistics, so
+ * accounts split into ranges can be weighed apart (computeSignalsAsync runs a range per thread)
+ * and give the same entries, bit for bit, as the whole log at once. Ranges keep the log's row and
+ * column numbering: their matrices have the log's shape, with rows outside the range empty.
+ */
+import { buildSignedCsr } from '../data/csr.js';
+import { EVENT_CODE, EVENT_KINDS, type EventLog } from '../types.js';
+import { accountFeatures, type AccountFeatures } from './anomaly.js';
+import { markCappedPlays, playCells } from './caps.js';
+import { decayHalfLifeDays, type SignalsConfig } from './config.js';
+import { DAY_MS, decayFactor } from './decay.js';
+import { eventEvidence, isEarlySkip, isPlayback, repeatTransform } from './evidence.js';
+import { computeExclusions, type Exclusions } from './exclusions.js';
+import { groupPlaybacks, type AccountTracks } from './playbacks.js';
+import { countTrackPlays, type TrackPlayCounts } from './track-flags.js';
+import { takeArray, type ArrayPool } from '../util/array-pool.js';
+import { lowerBound } from '../util/lower-bound.js';
+
+/** Accounts from ≤ u < to of the log's users. */
+export interface UserRange {
+  from: number;
+  to: number;
+}
+
+/** The range's events that count: a finite timestamp not after asOf. */
+export interface PresentEvents {
+  /** Their indices, ascending. */
+  present: Int32Array;
+  future: number;
+  invalid: number;
+  minDay: number;
+  maxDay: number;
+  /** The newest counted timestamp (−Infinity: none). */
+  newest: number;
+  playCount: number;
+}
+
+/** What judging a range's accounts leaves for weighing them. */
+export interface JudgedRange {
+  events: PresentEvents;
+  /** Features of the log's accounts (NaN and no plays outside the range). */
+  features: AccountFeatures;
+  /** The range's playbacks' tracks by account (the track flags count them). */
+  accountTracks: AccountTracks;
+}
+
+/** Counts of a range that add up over ranges into the report's totals. */
+export interface RangeTotals {
+  used: number;
+  future: number;
+  invalid_timestamp: number;
+  capped_plays: number;
+  early_skips: number;
+  other_events: number;
+  entries: number;
+  positive_entries: number;
+  negative_entries: number;
+  dropped_entries: number;
+}
+
+export interface WeighedRange {
+  /** The log's shape; rows outside the range are empty. */
+  matrix: { indptr: Int32Array; indices: Int32Array; pref: Float32Array; weight: Float32Array };
+  exclusions: Exclusions;
+  trackCounts: TrackPlayCounts;
+  totals: RangeTotals;
+  newest: number;
+}
+
+/** Days spanned before the day keys are ranked instead of offset (keeps the sort keys narrow). */
+const MAX_DAY_SPAN = 1 << 20;
+
+function inRange(u: number, range: UserRange): boolean {
+  return u >= range.from && u < range.to;
+}
+
+/** The range's events that count (see PresentEvents). */
+export function presentEvents(log: EventLog, range: UserRange, asOf: number, pool: ArrayPool): PresentEvents {
+  const n = log.length;
+  let future = 0;
+  let invalid = 0;
+  let count = 0;
+  let minDay = Infinity;
+  let maxDay = -Infinity;
+  let newest = -Infinity;
+  for (let e = 0; e < n; e++) {
+    if (!inRange(log.user[e], range)) continue;
+    const ts = log.timestamp[e];
+    if (!Number.isFinite(ts)) invalid++;
+    else if (ts > asOf) future++;
+    else {
+      count++;
+      if (ts > newest) newest = ts;
+      const d = Math.floor(ts / DAY_MS);
+      if (d < minDay) minDay = d;
+      if (d > maxDay) maxDay = d;
+    }
+  }
+  const present = takeArray(pool, Int32Array, count, { zeroed: false });
+  let playCount = 0;
+  for (let e = 0, k = 0; e < n; e++) {
+    const ts = log.timestamp[e];
+    if (inRange(log.user[e], range) && Number.isFinite(ts) && ts <= asOf) {
+      present[k++] = e;
+      if (log.kind[e] === EVENT_CODE.play) playCount++;
+    }
+  }
+  return { present, future, invalid, minDay, maxDay, newest, playCount };
+}
+
+/**
+ * Features of the range's accounts from their playbacks (all counted playbacks, capped or not).
+ * The grouped columns go back to the pool, but for each account's tracks.
+ */
+export function judgeRange(log: EventLog, range: UserRange, asOf: number, config: SignalsConfig, pool: ArrayPool): JudgedRange {
+  const events = presentEvents(log, range, asOf, pool);
+  const { present } = events;
+  let playbackCount = 0;
+  for (let i = 0; i < present.length; i++) if (isPlayback(log.kind[present[i]])) playbackCount++;
+  const playbackEvents = takeArray(pool, Int32Array, playbackCount, { zeroed: false });
+  for (let i = 0, q = 0; i < present.length; i++) if (isPlayback(log.kind[present[i]])) playbackEvents[q++] = present[i];
+  const playbacks = groupPlaybacks(log, playbackEvents, pool);
+  const features = accountFeatures(playbacks, {
+    shortPlayWindowMs: config.anomaly.shortPlayWindowMs,
+    sessionGapMs: config.anomaly.sessionGapMs,
+    typicalDurationMs: config.play.typicalDurationMs,
+    fullPlayFraction: config.play.fullPlayFraction,
+  });
+  pool.give(playbackEvents, playbacks.timestamp, playbacks.msPlayed, playbacks.durationMs);
+  return { events, features, accountTracks: { ptr: playbacks.ptr, track: playbacks.track } };
+}
+
+/**
+ * The range's entries given every account's trust: plays over the daily cap left out, dislike
+ * exclusions, per-event evidence after decay summed per (user, track) and netted, weights scaled
+ * by trust, and the range's counts for the track flags. `step(k)` is told as steps 2 … 7 begin.
+ */
+export function weighRange(log: EventLog, judged: JudgedRange, trust: Float32Array, asOf: number, config: SignalsConfig, pool: ArrayPool, step: (done: number) => void): WeighedRange {
+  const { present, minDay, maxDay, playCount } = judged.events;
+  const n = log.length;
+  const users = log.users.size;
+  const tracks = log.tracks.size;
+  const halfLife = decayHalfLifeDays(config);
+  const PLAY = EVENT_CODE.play;
+
+  step(2);
+  // Plays ordered by (user, track, day) for the cap.
+  const { day, days } = dayKeys(log.timestamp, present, minDay, maxDay, pool);
+  const plays = takeArray(pool, Int32Array, playCount, { zeroed: false });
+  for (let i = 0, p = 0; i < present.length; i++) if (log.kind[present[i]] === PLAY) plays[p++] = present[i];
+  const capped = takeArray(pool, Uint8Array, n);
+  const cells = playCells(log, plays, day, days, pool);
+  const cappedPlays = markCappedPlays(cells, config.capPlaysPerTrackPerDay, capped);
+  pool.give(cells.order, cells.starts, plays, day);
+  step(3);
+  const exclusions = computeExclusions(log, present, config.artistDislikeMin);
+
+  step(4);
+  // Per-event evidence after decay: positive ≥ 0, negative < 0, split into two channels again
+  // when the entries merge.
+  const used = present.length - cappedPlays;
+  const rows = takeArray(pool, Int32Array, used, { zeroed: false });
+  const cols = takeArray(pool, Int32Array, used, { zeroed: false });
+  const signed = takeArray(pool, Float32Array, used, { zeroed: false });
+  let earlySkips = 0;
+  let otherEvents = 0;
+  const OTHER = EVENT_CODE.other;
+  for (let i = 0, k = 0; i < present.length; i++) {
+    const e = present[i];
+    if (capped[e]) continue;
+    const kind = log.kind[e];
+    if (kind === OTHER || kind >= EVENT_KINDS.length) otherEvents++;
+    const evidence = eventEvidence(kind, log.msPlayed[e], log.durationMs ? log.durationMs[e] : Number.NaN, config);
+    if (config.skip.negative && isEarlySkip(kind, log.msPlayed[e], log.durationMs ? log.durationMs[e] : Number.NaN, config)) earlySkips++;
+    const decayed = evidence * decayFactor(asOf - log.timestamp[e], halfLife);
+    rows[k] = log.user[e];
+    cols[k] = log.track[e];
+    signed[k] = decayed;
+    k++;
+  }
+  pool.give(present);
+  step(5);
+  const summed = buildSignedCsr(users, tracks, rows, cols, signed, pool);
+  pool.give(rows, cols, signed);
+
+  step(6);
+  // Net the evidence per entry, scale by trust, drop accounts judged not human.
+  const nnz = summed.indices.length;
+  // The results reuse scratch too (every place up to w is written); taking them fresh would add
+  // their size to the stage's peak while the pool still holds its buffers.
+  const output = { zeroed: false, room: false };
+  const indptr = new Int32Array(users + 1);
+  const indices = pool.take(Int32Array, nnz, output);
+  const pref = pool.take(Float32Array, nnz, output);
+  const weight = pool.take(Float32Array, nnz, output);
+  let w = 0;
+  let positive = 0;
+  let negative = 0;
+  let dropped = 0;
+  const dropBelow = config.anomaly.enabled ? config.anomaly.dropBelowTrust : 0;
+  for (let u = 0; u < users; u++) {
+    const keep = trust[u] >= dropBelow;
+    for (let p = summed.indptr[u]; p < summed.indptr[u + 1]; p++) {
+      if (!keep) {
+        dropped++;
+        continue;
+      }
+      const P = repeatTransform(summed.values[0][p], config);
+      const N = repeatTransform(summed.values[1][p], config);
+      indices[w] = summed.indices[p];
+      if (P > N) {
+        pref[w] = 1;
+        weight[w] = (P - N) * trust[u];
+        positive++;
+      } else {
+        pref[w] = 0;
+        weight[w] = (N - P) * config.negativeConfidence * trust[u];
+        if (N > P) negative++;
+      }
+      w++;
+    }
+    indptr[u + 1] = w;
+  }
+  pool.give(summed.indices, ...summed.values);
+  step(7);
+  const trackCounts = countTrackPlays(log, judged.accountTracks, trust, capped, config.anomaly.notHumanBelow);
+  pool.give(capped);
+  return {
+    matrix: { indptr, indices: indices.subarray(0, w), pref: pref.subarray(0, w), weight: weight.subarray(0, w) },
+    exclusions,
+    trackCounts,
+    newest: judged.events.newest,
+    totals: {
+      used,
+      future: judged.events.future,
+      invalid_timestamp: judged.events.invalid,
+      capped_plays: cappedPlays,
+      early_skips: earlySkips,
+      other_events: otherEvents,
+      entries: w,
+      positive_entries: positive,
+      negative_entries: negative,
+      dropped_entries: dropped,
+    },
+  };
+}
+
+/**
+ * A dense day key per present event: the UTC day offset from the first day, or, when the log spans
+ * absurdly many days (corrupt timestamps), the rank of the day among the distinct days. The keys
+ * only group a range's plays by day, so ranges may number their days apart.
+ */
+function dayKeys(
+  timestamp: Float64Array,
+  present: Int32Array,
+  minDay: number,
+  maxDay: number,
+  pool: ArrayPool,
+): { day: Int32Array; days: number } {
+  const day = takeArray(pool, Int32Array, timestamp.length, { zeroed: false }); // read only at present events, all written
+  if (present.length === 0) return { day, days: 0 };
+  if (maxDay - minDay < MAX_DAY_SPAN) {
+    for (let i = 0; i < present.length; i++) day[present[i]] = Math.floor(timestamp[present[i]] / DAY_MS) - minDay;
+    return { day, days: maxDay - minDay + 1 };
+  }
+  const sorted = new Float64Array(present.length);
+  for (let i = 0; i < present.length; i++) sorted[i] = Math.floor(timestamp[present[i]] / DAY_MS);
+  sorted.sort();
+  let distinct = 0;
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[distinct++] = sorted[i];
+  const unique = sorted.subarray(0, distinct);
+  for (let i = 0; i < present.length; i++) {
+    const d = Math.floor(timestamp[present[i]] / DAY_MS);
+    day[present[i]] = lowerBound(unique, d, 0, distinct - 1);
+  }
+  return { day, days: distinct };
+}
