@@ -42,6 +42,11 @@ export interface SignalsOptions {
    * (empty), and their memory goes back when the stage ends, not at some later collection.
    */
   transferLog?: boolean;
+  /**
+   * computeSignalsAsync only: threads to split the accounts over. Default: the machine's cores for
+   * a log of 2^20 events or more, else one. The result is the same for any number.
+   */
+  threads?: number;
 }
 
 /** The signals stage's steps, in order. */
@@ -74,7 +79,7 @@ export interface SignalsResult {
   report: SignalsReport;
 }
 
-function checkLog(log: EventLog): void {
+export function checkLog(log: EventLog): void {
   const n = log.length;
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`log.length must be a non-negative integer, got ${n}`);
   const columns: [string, ArrayLike<number> | undefined][] = [
@@ -133,6 +138,9 @@ export function checkSignalsOptions(options: SignalsOptions): { asOf: number; co
   }
   if (options.transferLog !== undefined && typeof options.transferLog !== 'boolean') {
     throw new TypeError(`options.transferLog must be a boolean, got ${typeof options.transferLog}`);
+  }
+  if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1)) {
+    throw new RangeError(`options.threads must be an integer ≥ 1, got ${String(options.threads)}`);
   }
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
     throw new TypeError(`options.onProgress must be a function, got ${typeof options.onProgress}`);

@@ -1,34 +1,35 @@
 /**
- * The signals stage on a worker thread, for a service that must not hold its event loop: at 10 M
- * events the stage runs for seconds. The log's columns go to the worker in shared memory (copied a
- * slice per event-loop turn unless they already are in shared memory, as `readEvents` leaves them
- * with `sharedColumns`); the worker computes the stage's
- * parts, which come back moved, not copied, and the report is named here with the log's ids.
+ * The signals stage off the caller's thread, for a service that must not hold its event loop: at
+ * 10 M events the stage runs for seconds. The log's columns go to the pool in shared memory
+ * (copied a slice per event-loop turn unless they already are in shared memory, as `readEvents`
+ * leaves them with `sharedColumns`). A large log is split by accounts over several threads
+ * (shards.ts); a small one runs on one. The parts come back moved, not copied, and the report is
+ * named here with the log's ids.
  */
 import type { EventLog } from '../types.js';
-import { runOnWorker } from '../util/worker-pool.js';
-import { inSharedMemory } from '../util/shared-memory.js';
-import { assembleSignals, checkSignalsOptions, signalsProgress, type SignalsOptions, type SignalsParts, type SignalsResult } from './index.js';
+import { createWorkerPool, defaultThreads, runOnWorker } from '../util/worker-pool.js';
+import { movableBuffers } from '../util/move-result.js';
+import { inSharedMemory, sharedArray } from '../util/shared-memory.js';
+import { assembleSignals, checkSignalsOptions, signalsProgress, SIGNALS_STEPS, type SignalsOptions, type SignalsParts, type SignalsResult } from './index.js';
+import type { LogColumns } from './log-columns.js';
+import type { UserRange } from './range-steps.js';
+import { accountRanges, sharedFeatures, type JoinTask, type JudgedShard, type JudgeTask, type WeighedShard, type WeighTask } from './shards.js';
 
-/** The log as the worker gets it: its columns in shared memory and its dictionaries' sizes. */
+/** The whole stage on one thread. */
 export interface SignalsTask {
-  length: number;
-  users: number;
-  tracks: number;
-  artists: number | null;
-  user: Int32Array;
-  track: Int32Array;
-  timestamp: Float64Array;
-  kind: Uint8Array;
-  msPlayed: Float32Array;
-  durationMs: Float32Array | null;
-  artist: Int32Array | null;
-  options: Omit<SignalsOptions, 'onProgress'>;
+  op: 'stage';
+  log: LogColumns;
+  options: StageOptions;
   /** Where the worker leaves the number of steps done, when the caller follows the progress. */
   progress: Int32Array | null;
 }
 
-/** How often the caller looks at the worker's progress, in ms. */
+type StageOptions = Omit<SignalsOptions, 'onProgress' | 'transferLog' | 'threads'>;
+
+/** Logs from this many events are split over the machine's cores unless `threads` says otherwise. */
+export const SHARD_MIN_EVENTS = 1 << 20;
+
+/** How often the caller looks at the workers' progress, in ms. */
 const PROGRESS_POLL_MS = 200;
 
 /**
@@ -38,33 +39,25 @@ const PROGRESS_POLL_MS = 200;
  */
 export async function computeSignalsAsync(log: EventLog, options: SignalsOptions): Promise<SignalsResult> {
   checkSignalsOptions(options); // fail before any copy
-  const { onProgress, transferLog, ...rest } = options;
-  // Moved columns go as they are; the others in shared memory.
+  const { onProgress, transferLog, threads, ...rest } = options;
+  const ranges = accountRanges(log.user, log.users.size, threads ?? (log.length >= SHARD_MIN_EVENTS ? defaultThreads() : 1));
+  const parts = ranges.length > 1 ? await shardedParts(log, rest, ranges, onProgress, transferLog ?? false) : await oneThreadParts(log, rest, onProgress, transferLog ?? false);
+  return assembleSignals(log, parts);
+}
+
+/** The stage on a thread of its own; moved columns go as they are. */
+async function oneThreadParts(log: EventLog, options: StageOptions, onProgress: SignalsOptions['onProgress'], transferLog: boolean): Promise<SignalsParts> {
   const transfer = new Set<ArrayBuffer>();
-  const column = async <T extends Float32Array | Float64Array | Int32Array | Uint8Array>(a: T): Promise<T> => {
+  const columns = await logColumns(log, async (a) => {
     if (transferLog && a.buffer instanceof ArrayBuffer && a.buffer.byteLength > 0) {
       transfer.add(a.buffer);
       return a;
     }
     return inSharedMemory(a);
-  };
-  const optional = async <T extends Float32Array | Int32Array>(a: T | undefined): Promise<T | null> => (a ? column(a) : null);
-  const task: SignalsTask = {
-    length: log.length,
-    users: log.users.size,
-    tracks: log.tracks.size,
-    artists: log.artists ? log.artists.size : null,
-    user: await column(log.user),
-    track: await column(log.track),
-    timestamp: await column(log.timestamp),
-    kind: await column(log.kind),
-    msPlayed: await column(log.msPlayed),
-    durationMs: await optional(log.durationMs),
-    artist: log.artists ? await optional(log.artist) : null,
-    options: rest,
-    progress: onProgress ? new Int32Array(new SharedArrayBuffer(4)) : null,
-  };
-  const follow = onProgress && task.progress ? followProgress(task.progress, onProgress) : null;
+  });
+  const progress = onProgress ? new Int32Array(new SharedArrayBuffer(4)) : null;
+  const task: SignalsTask = { op: 'stage', log: columns, options, progress };
+  const follow = onProgress && progress ? followProgress(() => Atomics.load(progress, 0), onProgress) : null;
   let parts: SignalsParts;
   try {
     parts = (await runOnWorker(import.meta.url, 'worker', task, [...transfer])) as SignalsParts;
@@ -72,18 +65,98 @@ export async function computeSignalsAsync(log: EventLog, options: SignalsOptions
     follow?.stop();
   }
   follow?.finish();
-  return assembleSignals(log, parts);
+  return parts;
 }
 
 /**
- * Reports the worker's steps to `onProgress` as they change, from a timer on the caller's thread.
+ * The stage split by accounts into `ranges`, a thread each (see shards.ts). Every thread reads the
+ * whole log, so its columns are shared; a moved log's plain columns are copied into shared memory
+ * and then detached, so the caller cannot use them by mistake.
+ */
+async function shardedParts(log: EventLog, options: StageOptions, ranges: UserRange[], onProgress: SignalsOptions['onProgress'], transferLog: boolean): Promise<SignalsParts> {
+  const columns = await logColumns(log, (a) => inSharedMemory(a));
+  if (transferLog) detachPlainColumns(log);
+  const progress = onProgress ? new Int32Array(new SharedArrayBuffer(4 * ranges.length)) : null;
+  // The shards' slowest step, until the join (the track flags) and its end.
+  let stage: number | null = null;
+  const follow = onProgress && progress ? followProgress(() => stage ?? minOf(progress), onProgress) : null;
+  const durations = sharedArray(Float32Array, log.length);
+  const features = sharedFeatures(columns.users);
+  const pool = createWorkerPool(import.meta.url, 'worker', ranges.length);
+  let parts: SignalsParts;
+  try {
+    const base = (s: number): Omit<JudgeTask, 'op'> => ({ log: columns, options, range: ranges[s], shard: s, durations, features, progress });
+    const judged = (await Promise.all(ranges.map((_, s) => pool.run({ op: 'judge', ...base(s) } satisfies JudgeTask)))) as JudgedShard[];
+    const weighed = (await Promise.all(
+      ranges.map((_, s) => {
+        const task: WeighTask = { op: 'weigh', ...base(s), judged: judged[s], withTrust: s === 0 };
+        const { events, accountTracks } = judged[s];
+        return pool.run(task, { transferList: movableBuffers([events.present, accountTracks.ptr, accountTracks.track]) });
+      }),
+    )) as WeighedShard[];
+    stage = SIGNALS_STEPS.length - 1;
+    const trust = weighed[0].trust!;
+    const join: JoinTask = {
+      op: 'join',
+      options,
+      events: log.length,
+      estimated: judged.reduce((a, j) => a + j.estimated, 0),
+      ranges,
+      shards: weighed.map((w) => w.weighed),
+      trust,
+    };
+    const moved = weighed.flatMap(({ weighed: w }) => [w.matrix.indptr, w.matrix.indices, w.matrix.pref, w.matrix.weight, w.exclusions.tracks.indptr, w.exclusions.tracks.indices, w.exclusions.artistsByUser.indptr, w.exclusions.artistsByUser.indices, w.trackCounts.plays, w.trackCounts.low, w.trackCounts.lowAccounts, w.trackCounts.cappedPlays]);
+    parts = (await pool.run(join, { transferList: movableBuffers([...moved, trust.trust]) })) as SignalsParts;
+    stage = SIGNALS_STEPS.length;
+  } finally {
+    follow?.stop();
+    await pool.destroy();
+  }
+  follow?.finish();
+  return parts;
+}
+
+function minOf(cells: Int32Array): number {
+  let m = Infinity;
+  for (let i = 0; i < cells.length; i++) m = Math.min(m, Atomics.load(cells, i));
+  return m;
+}
+
+type Column = Float32Array | Float64Array | Int32Array | Uint8Array;
+
+/** The log as a pool thread gets it, each column through `place`. */
+async function logColumns(log: EventLog, place: <T extends Column>(a: T) => Promise<T>): Promise<LogColumns> {
+  const optional = async <T extends Float32Array | Int32Array>(a: T | undefined): Promise<T | null> => (a ? place(a) : null);
+  return {
+    length: log.length,
+    users: log.users.size,
+    tracks: log.tracks.size,
+    artists: log.artists ? log.artists.size : null,
+    user: await place(log.user),
+    track: await place(log.track),
+    timestamp: await place(log.timestamp),
+    kind: await place(log.kind),
+    msPlayed: await place(log.msPlayed),
+    durationMs: await optional(log.durationMs),
+    artist: log.artists ? await optional(log.artist) : null,
+  };
+}
+
+/** Detach the log's plain column buffers (their memory goes at the next collection). */
+function detachPlainColumns(log: EventLog): void {
+  const buffers = movableBuffers([log.user, log.track, log.timestamp, log.kind, log.msPlayed, log.durationMs, log.artist]);
+  if (buffers.length > 0) structuredClone(buffers, { transfer: buffers });
+}
+
+/**
+ * Reports the workers' steps to `onProgress` as they change, from a timer on the caller's thread.
  * An error the callback throws is kept and thrown by finish() (a timer has nobody to throw to).
  */
-function followProgress(cell: Int32Array, onProgress: NonNullable<SignalsOptions['onProgress']>): { stop(): void; finish(): void } {
+function followProgress(stepsDone: () => number, onProgress: NonNullable<SignalsOptions['onProgress']>): { stop(): void; finish(): void } {
   let told = -1;
   let failure: { error: unknown } | null = null;
   const tell = (): void => {
-    const done = Atomics.load(cell, 0);
+    const done = stepsDone();
     if (done === told || failure) return;
     told = done;
     try {

@@ -1,41 +1,55 @@
 /**
- * Pool thread of computeSignalsAsync: the stage's parts from the log's shared columns, its arrays
- * moved back.
+ * Pool thread of computeSignalsAsync: the whole stage on one thread, or a round of one shard of
+ * it (shards.ts), from the log's shared columns; result arrays moved back.
  */
 import { movedResult } from '../util/move-result.js';
-import type { EventLog, IdDictionary } from '../types.js';
-import { signalsParts } from './index.js';
+import { signalsParts, type SignalsParts } from './index.js';
+import { logOfColumns } from './log-columns.js';
 import type { SignalsTask } from './off-thread.js';
+import { joinShards, judgeShard, weighShard, type JoinTask, type JudgeTask, type WeighTask } from './shards.js';
 
-/**
- * A dictionary of which the worker knows only the size: the stage reads sizes, and the ids are
- * named on the caller's thread. Any other use is a bug, and says so.
- */
-class SizeOnly implements IdDictionary {
-  constructor(readonly size: number) {}
-  get ids(): readonly string[] {
-    throw new Error('signals worker: ids are named on the caller\'s thread');
-  }
-  get(): number | undefined {
-    throw new Error('signals worker: ids are looked up on the caller\'s thread');
+export type SignalsWorkerTask = SignalsTask | JudgeTask | WeighTask | JoinTask;
+
+export default function run(task: SignalsWorkerTask): unknown {
+  switch (task.op) {
+    case 'stage': {
+      const cell = task.progress;
+      const onProgress = cell
+        ? (p: { done: number }): void => {
+            Atomics.store(cell, 0, p.done);
+          }
+        : undefined;
+      return movedParts(signalsParts(logOfColumns(task.log), { ...task.options, ...(onProgress ? { onProgress } : {}) }));
+    }
+    case 'judge': {
+      const judged = judgeShard(task);
+      return movedResult(judged, [judged.events.present, judged.accountTracks.ptr, judged.accountTracks.track]);
+    }
+    case 'weigh': {
+      const { weighed, trust } = weighShard(task);
+      const { matrix, exclusions, trackCounts } = weighed;
+      return movedResult({ weighed, trust }, [
+        matrix.indptr,
+        matrix.indices,
+        matrix.pref,
+        matrix.weight,
+        exclusions.tracks.indptr,
+        exclusions.tracks.indices,
+        exclusions.artistsByUser.indptr,
+        exclusions.artistsByUser.indices,
+        trackCounts.plays,
+        trackCounts.low,
+        trackCounts.lowAccounts,
+        trackCounts.cappedPlays,
+        trust?.trust,
+      ]);
+    }
+    case 'join':
+      return movedParts(joinShards(task));
   }
 }
 
-export default function run(task: SignalsTask): unknown {
-  const log: EventLog = {
-    length: task.length,
-    users: new SizeOnly(task.users),
-    tracks: new SizeOnly(task.tracks),
-    user: task.user,
-    track: task.track,
-    timestamp: task.timestamp,
-    kind: task.kind,
-    msPlayed: task.msPlayed,
-    ...(task.durationMs ? { durationMs: task.durationMs } : {}),
-    ...(task.artists !== null && task.artist ? { artist: task.artist, artists: new SizeOnly(task.artists) } : {}),
-  };
-  const cell = task.progress;
-  const parts = signalsParts(log, cell ? { ...task.options, onProgress: (p) => Atomics.store(cell, 0, p.done) } : task.options);
+function movedParts(parts: SignalsParts): unknown {
   const { matrix, exclusions } = parts;
   return movedResult(parts, [matrix.indptr, matrix.indices, matrix.pref, matrix.weight, matrix.trust, exclusions.tracks.indptr, exclusions.tracks.indices, exclusions.artistsByUser.indptr, exclusions.artistsByUser.indices]);
 }

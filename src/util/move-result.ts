@@ -7,7 +7,12 @@
 import { Piscina } from 'piscina';
 
 export function movedResult(value: unknown, arrays: readonly (ArrayBufferView | null | undefined)[]): unknown {
+  return Piscina.move({ [Piscina.transferableSymbol]: movableBuffers(arrays), [Piscina.valueSymbol]: value } as never);
+}
+
+/** The distinct plain, non-empty buffers the arrays view: what a message can move. */
+export function movableBuffers(arrays: readonly (ArrayBufferView | null | undefined)[]): ArrayBuffer[] {
   const moved = new Set<ArrayBuffer>();
   for (const a of arrays) if (a && a.buffer instanceof ArrayBuffer && a.buffer.byteLength > 0) moved.add(a.buffer);
-  return Piscina.move({ [Piscina.transferableSymbol]: [...moved], [Piscina.valueSymbol]: value } as never);
+  return [...moved];
 }
