@@ -2,7 +2,7 @@
 export { weeklyPlaylist, type PlaylistRow, type RecentEntry, type WeeklyPlaylistOptions } from './weekly-playlist.js';
 export type { ListenEvent } from './recent-events.js';
 export { runWeeklyJob, type WeeklyJobOptions, type WeeklyJobSummary } from './job.js';
-export { buildTables, buildFeatures, contentFeatures, recentTables, artistTrackRows, type TablesInput, type RecentTables, type FeatureInput } from './prepare.js';
+export { buildTables, buildFeatures, contentFeatures, recentTables, recentTablesAsync, artistTrackRows, type TablesInput, type RecentTables, type FeatureInput } from './prepare.js';
 export { trackMetaFromCatalog, trackMetaFromContent, trackMetaFromEvents, type TrackMeta } from './catalog.js';
 export { archiveWeeks, previousWeeks, readArchive, openArchiveWeek } from './archive.js';
 export { isoWeek, weekKey } from './week.js';

@@ -6,7 +6,8 @@ import { buildCsr } from '../data/csr.js';
 import type { ModelData } from '../model/model-data.js';
 import type { UserRows } from '../retrieve/exclusion-rows.js';
 import { unitRows, usersPerItem, type ItemFeatures } from '../rerank/item-features.js';
-import { computeSignals, type SignalsConfigInput } from '../signals/index.js';
+import { computeSignals, type SignalsConfigInput, type SignalsOptions, type SignalsResult } from '../signals/index.js';
+import { computeSignalsAsync } from '../signals/off-thread.js';
 import { Dictionary } from '../data/dictionary.js';
 import type { EventLog, IdDictionary, Interactions } from '../types.js';
 import type { TrackMeta } from './catalog.js';
@@ -122,6 +123,31 @@ export interface RecentOptions {
 
 /** Map a recent event log onto the model's users, tracks and the metadata's artists. */
 export function recentTables(data: ModelData, meta: TrackMeta, log: EventLog, asOf: number, opts: RecentOptions = {}): RecentTables {
+  return tablesOfSignals(data, meta, log, computeSignals(log, signalsOptions(asOf, opts)), opts);
+}
+
+/**
+ * recentTables with the signals stage off the caller's thread (split over the cores for a large
+ * week; see computeSignalsAsync), for the weekly command: its loop stays free for progress and an
+ * interrupt. `onProgress` follows the stage's steps.
+ */
+export async function recentTablesAsync(
+  data: ModelData,
+  meta: TrackMeta,
+  log: EventLog,
+  asOf: number,
+  opts: RecentOptions & { onProgress?: SignalsOptions['onProgress'] } = {},
+): Promise<RecentTables> {
+  const signals = await computeSignalsAsync(log, { ...signalsOptions(asOf, opts), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+  return tablesOfSignals(data, meta, log, signals, opts);
+}
+
+function signalsOptions(asOf: number, opts: RecentOptions): SignalsOptions {
+  return { asOf, ...(opts.signals ? { config: opts.signals } : {}) };
+}
+
+/** The tables from the log and the signals stage's result on it. */
+function tablesOfSignals(data: ModelData, meta: TrackMeta, log: EventLog, signals: Pick<SignalsResult, 'interactions' | 'exclusions'>, opts: RecentOptions): RecentTables {
   const items = data.items.size;
   const trackMap = new Int32Array(log.tracks.size);
   let unknownTracks = 0;
@@ -129,7 +155,7 @@ export function recentTables(data: ModelData, meta: TrackMeta, log: EventLog, as
     trackMap[t] = data.items.get(log.tracks.ids[t]) ?? -1;
     if (trackMap[t] < 0) unknownTracks++;
   }
-  const { interactions, exclusions } = computeSignals(log, { asOf, ...(opts.signals ? { config: opts.signals } : {}) });
+  const { interactions, exclusions } = signals;
   const { userMap, users: jobUsers, added } = jobUserMap(data.users, log.users, interactions, trackMap, opts.newListeners ?? false);
   const users = jobUsers.size;
   let unknownUsers = 0;

@@ -6,7 +6,7 @@ import * as pw from 'parquet-wasm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { archiveWeeks, previousWeeks, readArchive } from '../../src/playlist/archive.js';
 import { runWeeklyJob, type WeeklyJobOptions } from '../../src/playlist/job.js';
-import { buildTables, recentTables } from '../../src/playlist/prepare.js';
+import { buildTables, recentTables, recentTablesAsync } from '../../src/playlist/prepare.js';
 import type { ShardResult } from '../../src/playlist/shard.js';
 import type { ShardSettings } from '../../src/playlist/tables.js';
 import { isoWeek, weekKey } from '../../src/playlist/week.js';
@@ -191,6 +191,17 @@ describe('weekly job', () => {
     console.log(`newcomer's playlist: ${(share * 100).toFixed(0)}% from the binged genre`);
     expect(share).toBeGreaterThan(0.5);
     expect(summary.short).toBe(0);
+  });
+
+  it('maps the week\'s events the same with the signals stage off the thread, and follows its steps', async () => {
+    const steps: number[] = [];
+    const off = await recentTablesAsync(data, meta, log, asOf, { newListeners: true, onProgress: (p) => void steps.push(p.done) });
+    const on = recentTables(data, meta, log, asOf, { newListeners: true });
+    expect(off.recent).toEqual(on.recent);
+    expect(off.recent.indices.length).toBeGreaterThan(0);
+    expect({ ...off, users: off.users.ids }).toEqual({ ...on, users: on.users.ids });
+    expect(steps[0]).toBe(0);
+    expect(steps.at(-1)).toBe(8);
   });
 
   it('writes JSONL and Parquet, and a worker pool gives the same playlists as one thread', async () => {

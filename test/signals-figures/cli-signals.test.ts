@@ -204,6 +204,15 @@ describe('mixtape signals', () => {
     expect(s.status, s.stderr).toBe(0);
     expect(s.stderr.trim().split('\n').filter((l) => l.startsWith('signals: ')).at(-1)).toMatch(/^signals: 8\/8 steps \(100%\), .*; done$/);
     expect(s.stdout).toMatch(/^read w\/events\.csv: .*\nsignals as of /);
+
+    // So does the weekly job, weighing the week's events before it builds the playlists.
+    const w = runCli(dir, ['weekly', '--model', 'model-steps', '--events', 'w/events.csv', '--as-of', end, '--skip-bad', '--out', 'steps-week.csv'], { MIXTAPE_PROGRESS_INTERVAL: '0.000001' });
+    expect(w.status, w.stderr).toBe(0);
+    const week = w.stderr.trim().split('\n');
+    const weighed = week.filter((l) => l.startsWith('signals: '));
+    expect(weighed.at(-1)).toMatch(/^signals: 8\/8 steps \(100%\), .*; done$/);
+    expect(week.indexOf(weighed[0])).toBeGreaterThan(week.findIndex((l) => l.startsWith('read w/events.csv')));
+    expect(week.indexOf(weighed.at(-1)!)).toBeLessThan(week.findIndex((l) => l.startsWith('weekly ')));
   });
 
   it('train without --as-of takes the end of the log, not a stray row dated months ahead', () => {

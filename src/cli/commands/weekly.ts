@@ -9,7 +9,7 @@ import { previousWeeks, readArchive } from '../../playlist/archive.js';
 import { trackMetaFromCatalog, trackMetaFromContent, trackMetaFromEvents, type TrackMeta } from '../../playlist/catalog.js';
 import { runWeeklyJob } from '../../playlist/job.js';
 import { workDirFor } from '../../playlist/work-dir.js';
-import { buildTables, contentFeatures, recentTables } from '../../playlist/prepare.js';
+import { buildTables, contentFeatures, recentTablesAsync } from '../../playlist/prepare.js';
 import { DEFAULT_CANDIDATES, type RetrievalMode } from '../../playlist/tables.js';
 import { isoWeek, weekKey } from '../../playlist/week.js';
 import { DEFAULT_SPACE, INDEX_META_FILE, saveIndex, type MipsSpace } from '../../retrieve/hnsw.js';
@@ -21,7 +21,7 @@ import type { SignalsConfigInput } from '../../signals/index.js';
 import { defaultThreads } from '../../util/worker-pool.js';
 import { date, int, num, oneOf, peakRssMb } from '../options.js';
 import { formatIngestLine, ingestJson } from '../ingest-summary.js';
-import { createProgress, readProgress } from '../progress.js';
+import { createProgress, readProgress, signalsProgress } from '../progress.js';
 import { setInterruptNote } from '../interrupt.js';
 
 interface WeeklyFlags extends PrivacyFlags, EventColumnFlags {
@@ -132,7 +132,12 @@ export function registerWeekly(program: Command): void {
       let withoutArtist = 0;
       for (let t = 0; t < meta.trackArtist.length; t++) if (meta.trackArtist[t] < 0) withoutArtist++;
       const week = isoWeek(f.asOf);
-      const recent = recentTables(data, meta, log, f.asOf, { newListeners: f.newListeners, ...(config?.signals ? { signals: config.signals as SignalsConfigInput } : {}) });
+      const weighing = signalsProgress(!!f.json);
+      const recent = await recentTablesAsync(data, meta, log, f.asOf, {
+        newListeners: f.newListeners,
+        onProgress: weighing.update,
+        ...(config?.signals ? { signals: config.signals as SignalsConfigInput } : {}),
+      }).finally(weighing.stop);
       let archive;
       let archiveWeeksUsed: string[] = [];
       if (f.archive) {
