@@ -47,7 +47,8 @@ export type RunData = CountsData | EventsData;
 export async function loadRunData(f: RunDataFlags): Promise<RunData> {
   if (f.format === 'events') {
     if (f.minWeight !== undefined) throw new Error('--min-weight applies to counts files only (events are weighed by the signals stage)');
-    const { log, report } = await withFormatHint('events', () => readEvents(f.interactions, eventsReadOptions(f)));
+    // Shared columns: every split hands the log to the signals stage's threads without a copy.
+    const { log, report } = await withFormatHint('events', () => readEvents(f.interactions, { ...eventsReadOptions(f), sharedColumns: true }));
     if (log.length === 0) throw new Error(`${f.interactions}: no events`);
     return { kind: 'events', users: log.users, items: log.tracks, log, asOf: f.asOf ?? defaultAsOf(log.timestamp), ingest: report };
   }
@@ -83,12 +84,6 @@ function dropBelow(d: CountsData, min: number): CountsData {
   if (time) out.time = time;
   else delete out.time;
   return out;
-}
-
-/** The whole input as one interaction matrix (signals as of `asOf` for events). */
-export function allInteractions(d: RunData, signals?: SignalsConfigInput, asOf?: number): Interactions {
-  if (d.kind === 'events') return computeSignals(d.log, { asOf: asOf ?? d.asOf, config: signals }).interactions;
-  return countsMatrix(d.users, d.items, d.user, d.item, d.weight);
 }
 
 export function countsMatrix(users: IdDictionary, items: IdDictionary, u: Int32Array, i: Int32Array, w: Float32Array): Interactions {

@@ -99,7 +99,7 @@ export async function runEvaluation(data: RunData, dataset: string, opts: Evalua
   const seed = opts.seed ?? 42;
   const config = opts.config ?? {};
   const trainOpts = { ...trainOptionsOf(config), ...(opts.threads ? { threads: opts.threads } : {}) };
-  const split = makeSplit(data, { kind: opts.split, seed, signals: config.signals as SignalsConfigInput | undefined });
+  const split = await makeSplit(data, { kind: opts.split, seed, signals: config.signals as SignalsConfigInput | undefined });
   log(`split: ${split.description}`);
 
   const trained = await trainRunModel(split, trainOpts);

@@ -9,7 +9,8 @@
  * Every protocol also says which events may feed the recent-popularity baseline (training period
  * only) or why that baseline is not available.
  */
-import { computeSignals, type SignalsConfigInput } from '../signals/index.js';
+import type { SignalsConfigInput } from '../signals/index.js';
+import { computeSignalsAsync } from '../signals/off-thread.js';
 import type { Interactions } from '../types.js';
 import { nextWeekSplit } from './next-week.js';
 import { countsMatrix, type CountsData, type EventsData, type RunData } from './run-data.js';
@@ -62,15 +63,15 @@ export interface RunSplit {
 }
 
 /** The evaluation split of a run; refused when it leaves no user to test. */
-export function makeSplit(data: RunData, spec: SplitSpec): RunSplit {
-  return withTestUsers(splitOf(data, spec), 'the split');
+export async function makeSplit(data: RunData, spec: SplitSpec): Promise<RunSplit> {
+  return withTestUsers(await splitOf(data, spec), 'the split');
 }
 
-function splitOf(data: RunData, spec: SplitSpec): RunSplit {
+async function splitOf(data: RunData, spec: SplitSpec): Promise<RunSplit> {
   const seed = spec.seed ?? 42;
   const fraction = spec.fraction ?? 0.2;
   if (spec.kind === 'temporal') return data.kind === 'events' ? eventsTemporal(data, spec) : countsTemporal(data, fraction);
-  const all = data.kind === 'events' ? computeAll(data, spec.signals) : countsMatrix(data.users, data.items, data.user, data.item, data.weight);
+  const all = data.kind === 'events' ? await signalsMatrix(data, data.asOf, spec.signals) : countsMatrix(data.users, data.items, data.user, data.item, data.weight);
   if (spec.kind === 'random') {
     const s = randomHoldout(all, { fraction, seed });
     return { kind: 'random', description: `random per-user hold-out of ${Math.round(fraction * 100)}% of positives (seed ${seed})`, train: s.train, test: s.test, ...recentOf(data, s.train) };
@@ -92,12 +93,12 @@ function splitOf(data: RunData, spec: SplitSpec): RunSplit {
  * The validation split for tuning, carved from the training part of `makeSplit(data, spec)` by
  * the same protocol with another seed (temporal: one step earlier in time).
  */
-export function makeValidationSplit(data: RunData, spec: SplitSpec): RunSplit {
-  return withTestUsers(validationSplitOf(data, spec), 'the validation split');
+export async function makeValidationSplit(data: RunData, spec: SplitSpec): Promise<RunSplit> {
+  return withTestUsers(await validationSplitOf(data, spec), 'the validation split');
 }
 
-function validationSplitOf(data: RunData, spec: SplitSpec): RunSplit {
-  const outer = makeSplit(data, spec);
+async function validationSplitOf(data: RunData, spec: SplitSpec): Promise<RunSplit> {
+  const outer = await makeSplit(data, spec);
   const seed = (spec.seed ?? 42) + 1;
   const fraction = spec.fraction ?? 0.2;
   if (spec.kind === 'temporal') {
@@ -132,18 +133,15 @@ function withTestUsers(split: RunSplit, what: string): RunSplit {
   );
 }
 
-function computeAll(data: EventsData, signals: SignalsConfigInput | undefined): Interactions {
-  return signalsMatrix(data, data.asOf, signals);
+/** The log's interactions as of `asOf`: the signals stage off this thread (over the cores for a large log). */
+async function signalsMatrix(data: EventsData, asOf: number, signals: SignalsConfigInput | undefined): Promise<Interactions> {
+  return (await computeSignalsAsync(data.log, { asOf, config: signals })).interactions;
 }
 
-function signalsMatrix(data: EventsData, asOf: number, signals: SignalsConfigInput | undefined): Interactions {
-  return computeSignals(data.log, { asOf, config: signals }).interactions;
-}
-
-function eventsTemporal(data: EventsData, spec: SplitSpec): RunSplit {
+async function eventsTemporal(data: EventsData, spec: SplitSpec): Promise<RunSplit> {
   const cut = spec.cut ?? data.asOf - 7 * DAY_MS;
   // Signals as of just before the cut: the training period only (events at the cut are test).
-  const train = signalsMatrix(data, cut - 1, spec.signals);
+  const train = await signalsMatrix(data, cut - 1, spec.signals);
   const next = nextWeekSplit(data.log, cut);
   const day = new Date(cut).toISOString().slice(0, 10);
   return {

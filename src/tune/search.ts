@@ -85,15 +85,18 @@ export async function runTune(data: RunData, o: TuneOptions): Promise<TuneResult
   const reserve = o.budgetMs * (scorers.content ? 0.2 : 0.1);
   const cost = new TuneCostModel();
 
-  const splits = new Map<string, { validation: RunSplit; spec: SplitSpec }>();
-  const splitFor = (halfLife: number | null | undefined): { validation: RunSplit; spec: SplitSpec } => {
+  // Promises, so that trials running side by side make a half-life's split once.
+  const splits = new Map<string, Promise<{ validation: RunSplit; spec: SplitSpec }>>();
+  const splitFor = (halfLife: number | null | undefined): Promise<{ validation: RunSplit; spec: SplitSpec }> => {
     const key = String(halfLife);
     let s = splits.get(key);
     if (!s) {
       const spec: SplitSpec = { kind: o.split, seed, ...(events && halfLife !== undefined ? { signals: { halfLifeDays: halfLife } } : {}) };
       const t = performance.now();
-      s = { validation: makeValidationSplit(data, spec), spec };
-      cost.observeSplit(performance.now() - t);
+      s = makeValidationSplit(data, spec).then((validation) => {
+        cost.observeSplit(performance.now() - t);
+        return { validation, spec };
+      });
       splits.set(key, s);
     }
     return s;
@@ -111,7 +114,7 @@ export async function runTune(data: RunData, o: TuneOptions): Promise<TuneResult
     const cached = log.get(key);
     if (cached) return cached;
     const t = performance.now();
-    const { validation } = splitFor(c.halfLifeDays);
+    const { validation } = await splitFor(c.halfLifeDays);
     const t1 = performance.now();
     const trained = await trainFor(validation, cfConfig(c, iterations), o.threads);
     const t2 = performance.now();
@@ -158,7 +161,7 @@ export async function runTune(data: RunData, o: TuneOptions): Promise<TuneResult
   say(`CF stage: best validation NDCG@20 ${best.ndcg.toFixed(4)} (defaults ${defaultsRec.ndcg.toFixed(4)}) after ${brackets} brackets`);
 
   // One model with the best CF parameters serves stages 2 and 3.
-  const { validation } = splitFor(best.cand.halfLifeDays);
+  const { validation } = await splitFor(best.cand.halfLifeDays);
   let config: RunConfig = cfConfig(best.cand, full);
   let trained: TrainedRunModel | undefined;
   const model = async (): Promise<TrainedRunModel> => (trained ??= await trainFor(validation, config, o.threads));
@@ -249,10 +252,10 @@ export async function runTune(data: RunData, o: TuneOptions): Promise<TuneResult
 
   // The test split, once: the chosen configuration and the defaults (the same training when the
   // defaults stayed best without a content weight).
-  const outerSpec = splitFor(best.cand.halfLifeDays).spec;
+  const outerSpec = (await splitFor(best.cand.halfLifeDays)).spec;
   const testBest = await testScore(data, outerSpec, cfConfig(best.cand, full), scorers, config.hybrid, o.threads);
   const sameAsBest = best.cand === defaults && !config.hybrid?.content;
-  const testDefaults = sameAsBest ? testBest : await testScore(data, splitFor(defaults.halfLifeDays).spec, cfConfig(defaults, full), scorers, undefined, o.threads);
+  const testDefaults = sameAsBest ? testBest : await testScore(data, (await splitFor(defaults.halfLifeDays)).spec, cfConfig(defaults, full), scorers, undefined, o.threads);
   config = {
     comment: `mixtape tune: ${o.split} split, validation NDCG@20 ${best.ndcg.toFixed(4)} (defaults ${defaultsRec.ndcg.toFixed(4)}), seed ${seed}`,
     ...config,
@@ -279,7 +282,7 @@ export function rungIterations(full: number, eta: number, bracketSize: number): 
 }
 
 async function testScore(data: RunData, spec: SplitSpec, cfg: RunConfig, scorers: Scorers, hybrid: RunConfig['hybrid'], threads?: number): Promise<number> {
-  const split = makeSplit(data, spec);
+  const split = await makeSplit(data, spec);
   const trained = await trainFor(split, cfg, threads);
   const stage = hybrid && hybrid.content ? 'content' : 'cf';
   const { ranker, vectors } = pipelineRanker(trained, split, { ...cfg, ...(hybrid ? { hybrid } : {}) }, scorers, stage);

@@ -31,7 +31,7 @@ describe('evaluation input and protocols', () => {
     expect(data.droppedBelowMinWeight).toBe(2);
     expect(data.user).toHaveLength(9);
     expect(data.time![0]).toBe(100_000); // epoch seconds → ms
-    const split = makeSplit(data, { kind: 'temporal' });
+    const split = await makeSplit(data, { kind: 'temporal' });
     const row = (u: string) => {
       const r = data.users.get(u)!;
       return Array.from(split.test.indices.subarray(split.test.indptr[r], split.test.indptr[r + 1])).map((i) => data.items.ids[i]).sort();
@@ -44,7 +44,7 @@ describe('evaluation input and protocols', () => {
     expect(split.recent).not.toBeNull();
     expect(split.recent!.asOf).toBe(500_001); // a's last training rating, m5 at 500 s
     // Validation is carved from the training part only: never a test item.
-    const val = makeValidationSplit(data, { kind: 'temporal' });
+    const val = await makeValidationSplit(data, { kind: 'temporal' });
     const a = data.users.get('a')!;
     const valItems = Array.from(val.test.indices.subarray(val.test.indptr[a], val.test.indptr[a + 1])).map((i) => data.items.ids[i]);
     expect(valItems).toEqual(['m5']);
@@ -57,8 +57,8 @@ describe('evaluation input and protocols', () => {
     expect(skipped.ingest).toMatchObject({ rowsRead: 2, rowsKept: 1, timestampFormat: 'epoch_s', validation: { bad_timestamp: 1, bad_weight: 0, missing_id: 0, malformed_row: 0 } });
     expect(skipped.ingest.examples.bad_timestamp).toEqual([`${path.join(dir, 'bad.csv')}:3`]);
     const untimed = await loadRunData({ format: 'counts', userCol: 'userId', itemCol: 'movieId', weightCol: 'rating', interactions: path.join(dir, 'ratings.csv') });
-    expect(() => makeSplit(untimed, { kind: 'temporal' })).toThrow(/--time-col/);
-    const random = makeSplit(untimed, { kind: 'random' });
+    await expect(makeSplit(untimed, { kind: 'temporal' })).rejects.toThrow(/--time-col/);
+    const random = await makeSplit(untimed, { kind: 'random' });
     expect(random.recent).toBeNull();
     expect(random.recentNote).toMatch(/not available/);
     await expect(loadRunData({ format: 'events', interactions: path.join(dir, 'ratings.csv'), minWeight: 4 })).rejects.toThrow(/--min-weight applies to counts/);
@@ -66,10 +66,10 @@ describe('evaluation input and protocols', () => {
 
   it('refuses a split that leaves no user to test, naming the split, instead of metrics over nobody', async () => {
     const data = await loadRunData({ ...flags, interactions: path.join(dir, 'tiny.csv') });
-    expect(() => makeSplit(data, { kind: 'random' })).toThrow(/^the split \(random per-user hold-out of 20% of positives \(seed 42\)\) left no user with a held-out positive to test \(3 users, \d+ training entries\)/);
-    expect(() => makeSplit(data, { kind: 'users' })).toThrow(/left no user with a held-out positive/);
+    await expect(makeSplit(data, { kind: 'random' })).rejects.toThrow(/^the split \(random per-user hold-out of 20% of positives \(seed 42\)\) left no user with a held-out positive to test \(3 users, \d+ training entries\)/);
+    await expect(makeSplit(data, { kind: 'users' })).rejects.toThrow(/left no user with a held-out positive/);
     // A split with something to test passes unchanged.
     const ratings = await loadRunData({ ...flags, interactions: path.join(dir, 'ratings.csv'), minWeight: 4 });
-    expect(makeSplit(ratings, { kind: 'random' }).test.indices.length).toBeGreaterThan(0);
+    expect((await makeSplit(ratings, { kind: 'random' })).test.indices.length).toBeGreaterThan(0);
   });
 });

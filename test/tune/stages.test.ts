@@ -47,7 +47,7 @@ for (let i = 0; i < itemsN; i++) {
 
 describe("tune's shared stages", () => {
   it('score every content weight and re-ranking setting as the rankers would, one at a time', async () => {
-    const split = makeValidationSplit(data, { kind: 'random', seed: 3 });
+    const split = await makeValidationSplit(data, { kind: 'random', seed: 3 });
     const trained = await trainRunModel(split, { factors: 8, iterations: 3, seed: 1, threads: 1 }, false);
     const stage = await ContentStage.open(trained, split, content, 2);
     for (const w of [0, 0.3, 1.2]) {
