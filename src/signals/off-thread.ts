@@ -85,7 +85,8 @@ async function shardedParts(log: EventLog, options: StageOptions, ranges: UserRa
   const pool = createWorkerPool(import.meta.url, 'worker', ranges.length);
   let parts: SignalsParts;
   try {
-    const base = (s: number): Omit<JudgeTask, 'op'> => ({ log: columns, options, range: ranges[s], shard: s, durations, features, progress });
+    const room = Math.ceil((1.1 * log.length) / ranges.length);
+    const base = (s: number): Omit<JudgeTask, 'op'> => ({ log: columns, options, range: ranges[s], shard: s, durations, features, progress, room });
     const judged = (await Promise.all(ranges.map((_, s) => pool.run({ op: 'judge', ...base(s) } satisfies JudgeTask)))) as JudgedShard[];
     const weighed = (await Promise.all(
       ranges.map((_, s) => {

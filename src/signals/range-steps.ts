@@ -76,38 +76,34 @@ function inRange(u: number, range: UserRange): boolean {
   return u >= range.from && u < range.to;
 }
 
-/** The range's events that count (see PresentEvents). */
+/** The range's events that count (see PresentEvents), in one pass over the log. */
 export function presentEvents(log: EventLog, range: UserRange, asOf: number, pool: ArrayPool): PresentEvents {
   const n = log.length;
+  // Room for every event; pages past the range's count are never touched.
+  const present = takeArray(pool, Int32Array, n, { zeroed: false });
   let future = 0;
   let invalid = 0;
   let count = 0;
+  let playCount = 0;
   let minDay = Infinity;
   let maxDay = -Infinity;
   let newest = -Infinity;
+  const PLAY = EVENT_CODE.play;
   for (let e = 0; e < n; e++) {
     if (!inRange(log.user[e], range)) continue;
     const ts = log.timestamp[e];
     if (!Number.isFinite(ts)) invalid++;
     else if (ts > asOf) future++;
     else {
-      count++;
+      present[count++] = e;
+      if (log.kind[e] === PLAY) playCount++;
       if (ts > newest) newest = ts;
       const d = Math.floor(ts / DAY_MS);
       if (d < minDay) minDay = d;
       if (d > maxDay) maxDay = d;
     }
   }
-  const present = takeArray(pool, Int32Array, count, { zeroed: false });
-  let playCount = 0;
-  for (let e = 0, k = 0; e < n; e++) {
-    const ts = log.timestamp[e];
-    if (inRange(log.user[e], range) && Number.isFinite(ts) && ts <= asOf) {
-      present[k++] = e;
-      if (log.kind[e] === EVENT_CODE.play) playCount++;
-    }
-  }
-  return { present, future, invalid, minDay, maxDay, newest, playCount };
+  return { present: present.subarray(0, count), future, invalid, minDay, maxDay, newest, playCount };
 }
 
 /**

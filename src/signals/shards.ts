@@ -70,6 +70,8 @@ interface ShardBase {
   features: AccountFeatures;
   /** Steps done per shard, shared (null: nobody follows). */
   progress: Int32Array | null;
+  /** The room of the round's scratch arrays: about the shard's events (the ranges balance them). */
+  room: number;
 }
 
 export interface JudgeTask extends ShardBase {
@@ -106,12 +108,6 @@ export interface JoinTask {
   trust: TrustResult;
 }
 
-/** A pool for a round's scratch: room for the range's events. */
-function rangePool(user: Int32Array, range: UserRange): ArrayPool {
-  let count = 0;
-  for (let e = 0; e < user.length; e++) if (user[e] >= range.from && user[e] < range.to) count++;
-  return new ArrayPool(count);
-}
 
 function tell(task: ShardBase, done: number): void {
   if (task.progress) Atomics.store(task.progress, task.shard, done);
@@ -129,7 +125,7 @@ export function judgeShard(task: JudgeTask): JudgedShard {
   const estimated = filled ? fillDurations(given, range, task.durations) : 0;
   tell(task, 1);
   const log = filled ? logOfColumns(task.log, task.durations) : given;
-  const judged = judgeRange(log, range, asOf, config, rangePool(log.user, range));
+  const judged = judgeRange(log, range, asOf, config, new ArrayPool(task.room));
   const { plays, values } = task.features;
   plays.set(judged.features.plays.subarray(range.from, range.to), range.from);
   for (const f of ACCOUNT_FEATURES) values[f].set(judged.features.values[f].subarray(range.from, range.to), range.from);
@@ -142,7 +138,7 @@ export function weighShard(task: WeighTask): WeighedShard {
   const { events, accountTracks, filled } = task.judged;
   const log = logOfColumns(task.log, filled ? task.durations : undefined);
   const trust = accountTrust(task.features, config);
-  const weighed = weighRange(log, { events, features: task.features, accountTracks }, trust.trust, asOf, config, rangePool(log.user, task.range), (done) => tell(task, done));
+  const weighed = weighRange(log, { events, features: task.features, accountTracks }, trust.trust, asOf, config, new ArrayPool(task.room), (done) => tell(task, done));
   return { weighed, trust: task.withTrust ? trust : null };
 }
 
