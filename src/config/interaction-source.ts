@@ -31,6 +31,8 @@ export interface InteractionFlags extends PrivacyFlags, EventColumnFlags {
   onRead?: (ingest: IngestReport) => void;
   /** Set by a command to show how far the signals stage has come (event logs). */
   onSignalsProgress?: (progress: SignalsProgress) => void;
+  /** Threads of the signals stage (default: the cores, for a log of 2^20 events or more). */
+  threads?: number;
 }
 
 /** The privacy and retention flags a command that reads raw user ids takes. */
@@ -133,6 +135,6 @@ export async function loadInteractions(f: InteractionFlags, signals?: SignalsCon
   // log's columns move there (no copy) and are freed when the stage ends: shared columns would
   // stay until this thread's next collection, which at 100 M events came during the save.
   const onProgress = f.onSignalsProgress;
-  const { interactions, report } = await computeSignalsAsync(log, { asOf, config, transferLog: true, ...(onProgress ? { onProgress } : {}) });
+  const { interactions, report } = await computeSignalsAsync(log, { asOf, config, transferLog: true, ...(onProgress ? { onProgress } : {}), ...(f.threads ? { threads: f.threads } : {}) });
   return { interactions, report: { ingest, signals: report }, seconds: { read, signals: (performance.now() - signalsStarted) / 1000 } };
 }

@@ -129,16 +129,17 @@ export function recentTables(data: ModelData, meta: TrackMeta, log: EventLog, as
 /**
  * recentTables with the signals stage off the caller's thread (split over the cores for a large
  * week; see computeSignalsAsync), for the weekly command: its loop stays free for progress and an
- * interrupt. `onProgress` follows the stage's steps.
+ * interrupt. `onProgress` follows the stage's steps; `threads` as computeSignalsAsync takes it.
  */
 export async function recentTablesAsync(
   data: ModelData,
   meta: TrackMeta,
   log: EventLog,
   asOf: number,
-  opts: RecentOptions & { onProgress?: SignalsOptions['onProgress'] } = {},
+  opts: RecentOptions & Pick<SignalsOptions, 'onProgress' | 'threads'> = {},
 ): Promise<RecentTables> {
-  const signals = await computeSignalsAsync(log, { ...signalsOptions(asOf, opts), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+  const { onProgress, threads } = opts;
+  const signals = await computeSignalsAsync(log, { ...signalsOptions(asOf, opts), ...(onProgress ? { onProgress } : {}), ...(threads ? { threads } : {}) });
   return tablesOfSignals(data, meta, log, signals, opts);
 }
 

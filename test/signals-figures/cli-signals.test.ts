@@ -1,4 +1,5 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -204,6 +205,10 @@ describe('mixtape signals', () => {
     expect(s.status, s.stderr).toBe(0);
     expect(s.stderr.trim().split('\n').filter((l) => l.startsWith('signals: ')).at(-1)).toMatch(/^signals: 8\/8 steps \(100%\), .*; done$/);
     expect(s.stdout).toMatch(/^read w\/events\.csv: .*\nsignals as of /);
+    // Split over threads, the stage writes the same report.
+    const split = runCli(dir, ['signals', '--events', 'w/events.csv', '--as-of', end, '--skip-bad', '--threads', '3', '--report', 'steps-report-3.json'], {});
+    expect(split.status, split.stderr).toBe(0);
+    expect(readFileSync(path.join(dir, 'steps-report-3.json'), 'utf8')).toBe(readFileSync(path.join(dir, 'steps-report.json'), 'utf8'));
 
     // So does the weekly job, weighing the week's events before it builds the playlists.
     const w = runCli(dir, ['weekly', '--model', 'model-steps', '--events', 'w/events.csv', '--as-of', end, '--skip-bad', '--out', 'steps-week.csv'], { MIXTAPE_PROGRESS_INTERVAL: '0.000001' });

@@ -9,7 +9,7 @@ import { computeSignalsAsync } from '../../signals/off-thread.js';
 import { writeFileAtomic } from '../../util/atomic.js';
 import { eventColumnOptions, ingestPrivacyOptions, type EventColumnFlags, type PrivacyFlags } from '../../config/interaction-source.js';
 import { addEventColumnFlags, addPrivacyFlags } from '../load-interactions.js';
-import { date } from '../options.js';
+import { date, int } from '../options.js';
 import { readProgress, signalsProgress } from '../progress.js';
 import type { OnReadProgress } from '../../data/read-progress.js';
 import { formatIngestLine, ingestJson } from '../ingest-summary.js';
@@ -22,6 +22,7 @@ interface SignalsFlags extends PrivacyFlags, EventColumnFlags {
   strict?: boolean;
   skipBad?: boolean;
   json?: boolean;
+  threads?: number;
 }
 
 /**
@@ -50,6 +51,7 @@ export async function signalsReportForFile(
     validation: ingest.validation,
     transferLog: true,
     ...(onSignalsProgress ? { onProgress: onSignalsProgress } : {}),
+    ...(f.threads ? { threads: f.threads } : {}),
   });
   return { report, ingest };
 }
@@ -64,6 +66,7 @@ export function registerSignals(program: Command): void {
     .requiredOption('--report <file>', 'signals report to write (JSON, replaced atomically)')
     .option('--strict', 'fail on the first row that breaks a validation rule, naming file:line and the rule')
     .option('--skip-bad', 'skip malformed rows and count them instead of failing')
+    .option('--threads <n>', 'threads of the stage (default: usable cores for a log of 2^20 events or more, else one)', int(1))
     .option('--json', 'print the report JSON instead of the summary');
   addPrivacyFlags(addEventColumnFlags(cmd, { ids: true })).action(async (f: SignalsFlags) => {
       const reading = readProgress('reading', !!f.json);

@@ -52,7 +52,7 @@ export function registerTrain(program: Command): void {
     .option('--epsilon <eps>', 'epsilon of the log confidence', num(1e-12), TRAIN.epsilon)
     .option('--solver <solver>', 'cg | cholesky', oneOf('cg', 'cholesky'), TRAIN.solver)
     .option('--cg-steps <n>', 'conjugate-gradient steps per row', int(1), TRAIN.cgSteps)
-    .option('--threads <n>', 'worker threads (default: usable cores)', int(1))
+    .option('--threads <n>', 'worker threads of training and of the signals stage (default: usable cores)', int(1))
     .option('--seed <s>', 'random seed', int(0), TRAIN.seed)
     .option('--catalog <file>', 'track catalog (CSV or Parquet): track_id, artist_id, genres, tags, release_date, numeric features; unplayed tracks become cold items with content-mapped factors')
     .option('--catalog-artists <file>', 'artist-level metadata (artist_id + columns) inherited by the catalog tracks')

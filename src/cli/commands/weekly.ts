@@ -95,7 +95,7 @@ export function registerWeekly(program: Command): void {
     .option('--m <n>', 'HNSW graph degree when the index is built', int(2), 32)
     .option('--ef-construction <n>', 'HNSW build candidate list', int(1), 200)
     .option('--ef <n>', 'HNSW search candidate list (raised to the number asked)', int(1), 600)
-    .option('--threads <n>', 'worker threads', int(1), defaultThreads())
+    .option('--threads <n>', 'worker threads (typed, it bounds the signals stage too)', int(1), defaultThreads())
     .option('--shard-size <n>', 'users per shard: one retrieval call and one resumable record each', int(1), 1024)
     .option('--checkpoint-seconds <s>', 'seconds between durable records of completed shards (0 = after every shard)', num(0), 1)
     .option('--resume', 'continue an interrupted run of the same job (same model, inputs and options) from its last completed shard')
@@ -136,6 +136,8 @@ export function registerWeekly(program: Command): void {
       const recent = await recentTablesAsync(data, meta, log, f.asOf, {
         newListeners: f.newListeners,
         onProgress: weighing.update,
+        // Typed --threads bounds the stage too; by default it takes the cores for a large week.
+        ...(cmd.getOptionValueSource('threads') === 'cli' ? { threads: f.threads } : {}),
         ...(config?.signals ? { signals: config.signals as SignalsConfigInput } : {}),
       }).finally(weighing.stop);
       let archive;
