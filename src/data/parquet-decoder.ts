@@ -88,27 +88,28 @@ export class ParquetDecoder {
     const file = this.file;
     const unreadable = (group: number, err: unknown): IngestError =>
       new IngestError(`${file}: row group ${group}: cannot read (truncated or corrupt?): ${errorMessage(err)}`, file);
-    const decode = (group: number): Promise<Uint8Array> =>
-      (this.pool.run({ op: 'group', group, columns } satisfies ParquetTask) as Promise<Uint8Array>).catch((err: unknown) => {
+    const decode = (group: number): Promise<Uint8Array> => {
+      const decoded = (this.pool.run({ op: 'group', group, columns } satisfies ParquetTask) as Promise<Uint8Array>).catch((err: unknown) => {
         throw unreadable(group, err);
       });
+      // Decoded ahead, a group can fail while the reader still takes the one before, over many
+      // turns: handled at once, that is no unhandled rejection, and the reader's await of it
+      // still throws. A reader that stops early leaves it running; the thread takes the next
+      // open or the close after it.
+      decoded.catch(() => undefined);
+      return decoded;
+    };
     let next = groups > 0 ? decode(0) : null;
-    try {
-      for (let g = 0; g < groups; g++) {
-        const ipc = await next!;
-        next = g + 1 < groups ? decode(g + 1) : null;
-        let table: arrow.Table;
-        try {
-          table = arrow.tableFromIPC(ipc);
-        } catch (err) {
-          throw unreadable(g, err);
-        }
-        await each(table);
+    for (let g = 0; g < groups; g++) {
+      const ipc = await next!;
+      next = g + 1 < groups ? decode(g + 1) : null;
+      let table: arrow.Table;
+      try {
+        table = arrow.tableFromIPC(ipc);
+      } catch (err) {
+        throw unreadable(g, err);
       }
-    } finally {
-      // A reader that stopped early leaves a decode running: its outcome is of no use. The
-      // thread takes the next open or the close after it.
-      next?.catch(() => undefined);
+      await each(table);
     }
   }
 

@@ -117,6 +117,24 @@ describe('ParquetDecoder', () => {
       await decoder.close();
     }
     expect(seen).toEqual([1000]);
+
+    // Group 1 fails while the reader still takes group 0 over many turns: no unhandled
+    // rejection in between, and the reader's await still gets the error.
+    const unhandled: unknown[] = [];
+    const listener = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', listener);
+    const slow = await ParquetDecoder.open(file);
+    try {
+      await expect(
+        slow.forEachGroup(['ms_played'], async () => {
+          for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setTimeout(resolve, 10));
+        }),
+      ).rejects.toThrow(`${file}: row group 1: cannot read (truncated or corrupt?)`);
+    } finally {
+      await slow.close();
+      process.off('unhandledRejection', listener);
+    }
+    expect(unhandled).toEqual([]);
     // The garbled page may have made parquet-wasm panic on the decoding thread; that thread is gone.
     const good = await ParquetDecoder.open(tmp.write('good.parquet', bytes));
     let rows = 0;
