@@ -13,7 +13,7 @@ import { inSharedMemory, sharedArray } from '../util/shared-memory.js';
 import { assembleSignals, checkSignalsOptions, signalsProgress, SIGNALS_STEPS, type SignalsOptions, type SignalsParts, type SignalsResult } from './index.js';
 import type { LogColumns } from './log-columns.js';
 import type { UserRange } from './range-steps.js';
-import { accountRanges, sharedFeatures, type JoinTask, type JudgedShard, type JudgeTask, type WeighedShard, type WeighTask } from './shards.js';
+import { accountRanges, sharedFeatures, weighedArrays, type JoinTask, type JudgedShard, type JudgeTask, type WeighedShard, type WeighTask } from './shards.js';
 
 /** The whole stage on one thread. */
 export interface SignalsTask {
@@ -106,7 +106,7 @@ async function shardedParts(log: EventLog, options: StageOptions, ranges: UserRa
       shards: weighed.map((w) => w.weighed),
       trust,
     };
-    const moved = weighed.flatMap(({ weighed: w }) => [w.matrix.indptr, w.matrix.indices, w.matrix.pref, w.matrix.weight, w.exclusions.tracks.indptr, w.exclusions.tracks.indices, w.exclusions.artistsByUser.indptr, w.exclusions.artistsByUser.indices, w.trackCounts.plays, w.trackCounts.low, w.trackCounts.lowAccounts, w.trackCounts.cappedPlays]);
+    const moved = weighed.flatMap((w) => weighedArrays(w.weighed));
     parts = (await pool.run(join, { transferList: movableBuffers([...moved, trust.trust]) })) as SignalsParts;
     stage = SIGNALS_STEPS.length;
   } finally {

@@ -142,6 +142,12 @@ export function weighShard(task: WeighTask): WeighedShard {
   return { weighed, trust: task.withTrust ? trust : null };
 }
 
+/** The arrays of a shard's weighed range: they move between threads, not copied. */
+export function weighedArrays(w: WeighedRange): ArrayBufferView[] {
+  const { matrix: m, exclusions: x, trackCounts: c } = w;
+  return [m.indptr, m.indices, m.pref, m.weight, x.tracks.indptr, x.tracks.indices, x.artistsByUser.indptr, x.artistsByUser.indices, c.plays, c.low, c.lowAccounts, c.cappedPlays];
+}
+
 /** Round three: the shards' entries, exclusions and counts as the whole log's, and the parts. */
 export function joinShards(task: JoinTask): SignalsParts {
   const { asOf, config } = checkSignalsOptions(task.options);

@@ -6,7 +6,7 @@ import { movedResult } from '../util/move-result.js';
 import { signalsParts, type SignalsParts } from './index.js';
 import { logOfColumns } from './log-columns.js';
 import type { SignalsTask } from './off-thread.js';
-import { joinShards, judgeShard, weighShard, type JoinTask, type JudgeTask, type WeighTask } from './shards.js';
+import { joinShards, judgeShard, weighedArrays, weighShard, type JoinTask, type JudgeTask, type WeighTask } from './shards.js';
 
 export type SignalsWorkerTask = SignalsTask | JudgeTask | WeighTask | JoinTask;
 
@@ -26,23 +26,8 @@ export default function run(task: SignalsWorkerTask): unknown {
       return movedResult(judged, [judged.events.present, judged.accountTracks.ptr, judged.accountTracks.track]);
     }
     case 'weigh': {
-      const { weighed, trust } = weighShard(task);
-      const { matrix, exclusions, trackCounts } = weighed;
-      return movedResult({ weighed, trust }, [
-        matrix.indptr,
-        matrix.indices,
-        matrix.pref,
-        matrix.weight,
-        exclusions.tracks.indptr,
-        exclusions.tracks.indices,
-        exclusions.artistsByUser.indptr,
-        exclusions.artistsByUser.indices,
-        trackCounts.plays,
-        trackCounts.low,
-        trackCounts.lowAccounts,
-        trackCounts.cappedPlays,
-        trust?.trust,
-      ]);
+      const weighed = weighShard(task);
+      return movedResult(weighed, [...weighedArrays(weighed.weighed), weighed.trust?.trust]);
     }
     case 'join':
       return movedParts(joinShards(task));
