@@ -124,17 +124,17 @@ export async function loadInteractions(f: InteractionFlags, signals?: SignalsCon
     f.onRead?.(counts.report);
     return { interactions, report: { ingest: counts.report }, seconds: { read: (performance.now() - started) / 1000 } };
   }
-  const { log, report: ingest } = await withFormatHint('events', () => readEvents(f.interactions, eventsReadOptions(f)));
+  // Shared columns: the signals stage's threads read them where they are, with no copy first.
+  const { log, report: ingest } = await withFormatHint('events', () => readEvents(f.interactions, { ...eventsReadOptions(f), sharedColumns: true }));
   const read = (performance.now() - started) / 1000;
   f.onRead?.(ingest);
   const asOf = f.asOf ?? defaultAsOf(log.timestamp);
   if (!Number.isFinite(asOf)) throw new Error(`${f.interactions}: no event with a valid timestamp (pass --as-of)`);
   const config = signals ?? (f.signals ? await loadSignalsConfig(f.signals) : undefined);
   const signalsStarted = performance.now();
-  // On a thread of its own: the command's loop stays free for progress and for an interrupt. The
-  // log's columns move there (no copy) and are freed when the stage ends: shared columns would
-  // stay until this thread's next collection, which at 100 M events came during the save.
+  // Off this thread (split over the cores for a large log): the command's loop stays free for
+  // progress and for an interrupt, and the stage reads the log's shared columns in place.
   const onProgress = f.onSignalsProgress;
-  const { interactions, report } = await computeSignalsAsync(log, { asOf, config, transferLog: true, ...(onProgress ? { onProgress } : {}), ...(f.threads ? { threads: f.threads } : {}) });
+  const { interactions, report } = await computeSignalsAsync(log, { asOf, config, ...(onProgress ? { onProgress } : {}), ...(f.threads ? { threads: f.threads } : {}) });
   return { interactions, report: { ingest, signals: report }, seconds: { read, signals: (performance.now() - signalsStarted) / 1000 } };
 }

@@ -38,18 +38,18 @@ export async function signalsReportForFile(
   const config = f.config ? loadSignalsConfig(f.config) : undefined;
   const { log, report: ingest } = await readEvents(f.events, {
     ...eventColumnOptions(f),
+    sharedColumns: true,
     ...(onProgress ? { onProgress } : {}),
     asOf: f.asOf,
     strict: f.strict ?? false,
     skipBad: f.skipBad ?? false,
     ...ingestPrivacyOptions(f, 'events'),
   });
-  // On a thread of its own, the log's columns moved there (see loadInteractions).
+  // Off this thread, reading the shared columns in place (see loadInteractions).
   const { report } = await computeSignalsAsync(log, {
     asOf: f.asOf,
     config,
     validation: ingest.validation,
-    transferLog: true,
     ...(onSignalsProgress ? { onProgress: onSignalsProgress } : {}),
     ...(f.threads ? { threads: f.threads } : {}),
   });

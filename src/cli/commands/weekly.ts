@@ -122,7 +122,7 @@ export function registerWeekly(program: Command): void {
       }
       // A week without fresh events is a week like any other: the playlists come from the model alone.
       const reading = readProgress('reading', !!f.json);
-      const { log, report: ingest } = await readEvents(f.events, { ...eventColumnOptions(f), onProgress: reading.onProgress, asOf: f.asOf, skipBad: f.skipBad ?? false, allowEmpty: true, ...ingestPrivacyOptions(f, 'events') }).finally(reading.stop);
+      const { log, report: ingest } = await readEvents(f.events, { ...eventColumnOptions(f), sharedColumns: true, onProgress: reading.onProgress, asOf: f.asOf, skipBad: f.skipBad ?? false, allowEmpty: true, ...ingestPrivacyOptions(f, 'events') }).finally(reading.stop);
       if (!f.json) process.stderr.write(`${formatIngestLine(ingest)}\n`);
       let meta: TrackMeta;
       // Artists from the catalog given, else from the catalog the model was trained with, else the events.
