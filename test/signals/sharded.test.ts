@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readRatingsAsPlays } from '../../src/eval/signals-study/ratings.js';
 import { generateWorld, worldToEventLog } from '../../src/generate/index.js';
 import { computeSignals, SIGNALS_STEPS, type SignalsOptions, type SignalsProgress } from '../../src/signals/index.js';
 import { computeSignalsAsync } from '../../src/signals/off-thread.js';
@@ -8,6 +11,7 @@ import { mulberry32 } from '../reference/random.js';
 import { expectSame, randomLog } from './same-signals.js';
 
 const asOf = Date.UTC(2026, 0, 30);
+const ratings = path.resolve(import.meta.dirname, '../../../shared/datasets/ml-latest-small/ratings.csv');
 
 describe('computeSignalsAsync split by accounts over threads', () => {
   it('gives computeSignals\' result bit for bit for any number of shards, bots and all', async () => {
@@ -37,6 +41,17 @@ describe('computeSignalsAsync split by accounts over threads', () => {
     for (const [name, log] of Object.entries({ empty: randomLog(4, 0), one: randomLog(5, 1), past: some })) {
       const at = name === 'past' ? Date.UTC(2020, 0, 1) : asOf;
       expectSame(await computeSignalsAsync(log, { asOf: at, threads: 3 }), computeSignals(log, { asOf: at }), log, name);
+    }
+  });
+
+  it.skipIf(!existsSync(ratings))('does so on real listening times and heavy accounts (MovieLens ratings ≥ 4 as plays)', async () => {
+    const log = await readRatingsAsPlays(ratings, 4);
+    expect(log.length).toBeGreaterThan(40_000);
+    let last = -Infinity;
+    for (const t of log.timestamp) last = Math.max(last, t);
+    for (const at of [last + 1, last - 365 * 86_400_000]) {
+      const want = computeSignals(log, { asOf: at });
+      for (const threads of [2, 5]) expectSame(await computeSignalsAsync(log, { asOf: at, threads }), want, log, `MovieLens, ${threads} threads, as of ${new Date(at).toISOString()}`);
     }
   });
 
