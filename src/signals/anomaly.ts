@@ -48,6 +48,12 @@ const LOOP_MIN_PLAYS = 5;
 /** Fewer in-session gaps than this leave the regularity undefined. */
 const MIN_GAPS = 10;
 
+/** Features of `users` accounts, all undefined (NaN) and without playbacks. */
+export function emptyFeatures(users: number): AccountFeatures {
+  const values = Object.fromEntries(ACCOUNT_FEATURES.map((f) => [f, new Float64Array(users).fill(Number.NaN)])) as Record<AccountFeature, Float64Array>;
+  return { plays: new Int32Array(users), values };
+}
+
 /**
  * Compute the features of every account from its playbacks (in any order within an account).
  *
@@ -66,16 +72,18 @@ const MIN_GAPS = 10;
  *   not depend on the time zone).
  * - quietHours: longest circular run of hours of the day with almost no activity (sleep).
  */
-export function accountFeatures(playbacks: AccountPlaybacks, options: AccountFeatureOptions): AccountFeatures {
+export function accountFeatures(
+  playbacks: AccountPlaybacks,
+  options: AccountFeatureOptions,
+  out?: { features: AccountFeatures; from: number; to: number },
+): AccountFeatures {
   const { ptr, timestamp, msPlayed, durationMs: durations, track } = playbacks;
-  const users = ptr.length - 1;
-  const plays = new Int32Array(users);
-  const values = Object.fromEntries(
-    ACCOUNT_FEATURES.map((f) => [f, new Float64Array(users).fill(Number.NaN)]),
-  ) as Record<AccountFeature, Float64Array>;
+  // Into `out`, only its accounts from ≤ u < to are written (a shard's, into shared arrays).
+  const { features, from, to } = out ?? { features: emptyFeatures(ptr.length - 1), from: 0, to: ptr.length - 1 };
+  const { plays, values } = features;
 
   let maxN = 0;
-  for (let u = 0; u < users; u++) maxN = Math.max(maxN, ptr[u + 1] - ptr[u]);
+  for (let u = from; u < to; u++) maxN = Math.max(maxN, ptr[u + 1] - ptr[u]);
   const times = new Float64Array(maxN);
   // Per-track tallies of the current account, reset lazily: stamp[t] is the last account seen on t.
   let tracks = 0;
@@ -88,11 +96,14 @@ export function accountFeatures(playbacks: AccountPlaybacks, options: AccountFea
   const hist = new Float64Array(24);
   const [shortFrom, shortTo] = options.shortPlayWindowMs;
 
-  for (let u = 0; u < users; u++) {
+  for (let u = from; u < to; u++) {
     const begin = ptr[u];
     const n = ptr[u + 1] - begin;
     plays[u] = n;
-    if (n === 0) continue;
+    if (n === 0) {
+      if (out) for (const f of ACCOUNT_FEATURES) values[f][u] = Number.NaN;
+      continue;
+    }
 
     let known = 0;
     let short = 0;
@@ -163,7 +174,7 @@ export function accountFeatures(playbacks: AccountPlaybacks, options: AccountFea
       const med = medianInPlace(scratch, gapCount);
       for (let i = 0; i < gapCount; i++) scratch[i] = Math.abs(scratch[i] - med);
       values.gapRegularity[u] = (1.4826 * medianInPlace(scratch, gapCount)) / med;
-    }
+    } else values.gapRegularity[u] = Number.NaN;
 
     let entropy = 0;
     const quietBelow = (QUIET_FRACTION * n) / 24;

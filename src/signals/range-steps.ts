@@ -40,7 +40,7 @@ export interface PresentEvents {
 /** What judging a range's accounts leaves for weighing them. */
 export interface JudgedRange {
   events: PresentEvents;
-  /** Features of the log's accounts (NaN and no plays outside the range). */
+  /** Features of the log's accounts: the range's written (into the given arrays, else new ones, NaN elsewhere). */
   features: AccountFeatures;
   /** The range's playbacks' tracks by account (the track flags count them). */
   accountTracks: AccountTracks;
@@ -107,10 +107,11 @@ export function presentEvents(log: EventLog, range: UserRange, asOf: number, poo
 }
 
 /**
- * Features of the range's accounts from their playbacks (all counted playbacks, capped or not).
- * The grouped columns go back to the pool, but for each account's tracks.
+ * Features of the range's accounts from their playbacks (all counted playbacks, capped or not),
+ * into `into` when given (a shard's, into the shared arrays). The grouped columns go back to the
+ * pool, but for each account's tracks.
  */
-export function judgeRange(log: EventLog, range: UserRange, asOf: number, config: SignalsConfig, pool: ArrayPool): JudgedRange {
+export function judgeRange(log: EventLog, range: UserRange, asOf: number, config: SignalsConfig, pool: ArrayPool, into?: AccountFeatures): JudgedRange {
   const events = presentEvents(log, range, asOf, pool);
   const { present } = events;
   let playbackCount = 0;
@@ -118,12 +119,13 @@ export function judgeRange(log: EventLog, range: UserRange, asOf: number, config
   const playbackEvents = takeArray(pool, Int32Array, playbackCount, { zeroed: false });
   for (let i = 0, q = 0; i < present.length; i++) if (isPlayback(log.kind[present[i]])) playbackEvents[q++] = present[i];
   const playbacks = groupPlaybacks(log, playbackEvents, pool);
-  const features = accountFeatures(playbacks, {
+  const options = {
     shortPlayWindowMs: config.anomaly.shortPlayWindowMs,
     sessionGapMs: config.anomaly.sessionGapMs,
     typicalDurationMs: config.play.typicalDurationMs,
     fullPlayFraction: config.play.fullPlayFraction,
-  });
+  };
+  const features = accountFeatures(playbacks, options, into ? { features: into, ...range } : undefined);
   pool.give(playbackEvents, playbacks.timestamp, playbacks.msPlayed, playbacks.durationMs);
   return { events, features, accountTracks: { ptr: playbacks.ptr, track: playbacks.track } };
 }

@@ -125,10 +125,7 @@ export function judgeShard(task: JudgeTask): JudgedShard {
   const estimated = filled ? fillDurations(given, range, task.durations) : 0;
   tell(task, 1);
   const log = filled ? logOfColumns(task.log, task.durations) : given;
-  const judged = judgeRange(log, range, asOf, config, new ArrayPool(task.room));
-  const { plays, values } = task.features;
-  plays.set(judged.features.plays.subarray(range.from, range.to), range.from);
-  for (const f of ACCOUNT_FEATURES) values[f].set(judged.features.values[f].subarray(range.from, range.to), range.from);
+  const judged = judgeRange(log, range, asOf, config, new ArrayPool(task.room), task.features);
   return { filled, estimated, events: judged.events, accountTracks: judged.accountTracks };
 }
 
