@@ -108,7 +108,6 @@ export interface JoinTask {
   trust: TrustResult;
 }
 
-
 function tell(task: ShardBase, done: number): void {
   if (task.progress) Atomics.store(task.progress, task.shard, done);
 }
