@@ -75,7 +75,17 @@ class ArrowCountsSink {
     this.itemIds.load(this.chunk(batch, cols.item));
     const base = this.rowsDone;
     this.report.rowsRead += n;
-    await inSlicesPerTurn(n, BATCH_ROWS_PER_TURN, (from, to) => this.takeRows(from, to, base), true);
+    await inSlicesPerTurn(
+      n,
+      BATCH_ROWS_PER_TURN,
+      (from, to) => {
+        // Plain string ids are looked up a slice at a time too (see IdColumn.lookUpRows).
+        this.userIds.lookUpRows(from, to);
+        this.itemIds.lookUpRows(from, to);
+        this.takeRows(from, to, base);
+      },
+      true,
+    );
     this.rowsDone += n;
   }
 

@@ -121,7 +121,15 @@ export class ArrowEventSink {
     const kinds = await this.convertColumns(batch, n);
     const base = this.rowsDone;
     this.report.rowsRead += n;
-    await inSlicesPerTurn(n, BATCH_ROWS_PER_TURN, (from, to) => this.takeRows(from, to, base, kinds), true);
+    await inSlicesPerTurn(
+      n,
+      BATCH_ROWS_PER_TURN,
+      (from, to) => {
+        this.lookUpIds(from, to);
+        this.takeRows(from, to, base, kinds);
+      },
+      true,
+    );
     this.rowsDone += n;
   }
 
@@ -155,6 +163,14 @@ export class ArrowEventSink {
     if (this.artistIds && cols.artist) this.artistIds.load(this.chunk(batch, cols.artist));
     if (this.contextIds && cols.context) this.contextIds.load(this.chunk(batch, cols.context));
     return kinds;
+  }
+
+  /** Known ids of rows [from, to), looked up in blocks (plain string columns; see IdColumn.lookUpRows). */
+  private lookUpIds(from: number, to: number): void {
+    this.userIds.lookUpRows(from, to);
+    this.trackIds.lookUpRows(from, to);
+    this.artistIds?.lookUpRows(from, to);
+    this.contextIds?.lookUpRows(from, to);
   }
 
   /** Rows [from, to) of the converted batch, whose first row is row base + 1 of the input. */
