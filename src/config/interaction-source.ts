@@ -31,7 +31,7 @@ export interface InteractionFlags extends PrivacyFlags, EventColumnFlags {
   onRead?: (ingest: IngestReport) => void;
   /** Set by a command to show how far the signals stage has come (event logs). */
   onSignalsProgress?: (progress: SignalsProgress) => void;
-  /** Threads of the signals stage (default: the cores, for a log of 2^20 events or more). */
+  /** Threads of the signals stage (default: the cores, at most 4, for a log of 2^20 events or more). */
   threads?: number;
 }
 

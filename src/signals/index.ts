@@ -43,8 +43,9 @@ export interface SignalsOptions {
    */
   transferLog?: boolean;
   /**
-   * computeSignalsAsync only: threads to split the accounts over. Default: the machine's cores for
-   * a log of 2^20 events or more, else one. The result is the same for any number.
+   * computeSignalsAsync only: threads to split the accounts over. Default: the machine's cores, at
+   * most 4, for a log of 2^20 events or more, else one (each thread keeps 5 bytes per event of the
+   * whole log besides its share). The result is the same for any number.
    */
   threads?: number;
 }

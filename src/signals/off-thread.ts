@@ -29,6 +29,18 @@ type StageOptions = Omit<SignalsOptions, 'onProgress' | 'transferLog' | 'threads
 /** Logs from this many events are split over the machine's cores unless `threads` says otherwise. */
 export const SHARD_MIN_EVENTS = 1 << 20;
 
+/**
+ * Shards by default at most: each shard reads the whole log in its scans and keeps two arrays of
+ * the whole log's length (day keys and cap marks, 5 bytes an event), so on a many-core machine
+ * more shards add memory and memory traffic faster than speed. `threads` goes beyond it.
+ */
+export const DEFAULT_MAX_SHARDS = 4;
+
+/** The stage's threads for a log of `events` on `cores` cores when the caller does not say. */
+export function defaultSignalsThreads(events: number, cores: number): number {
+  return events >= SHARD_MIN_EVENTS ? Math.max(1, Math.min(cores, DEFAULT_MAX_SHARDS)) : 1;
+}
+
 /** How often the caller looks at the workers' progress, in ms. */
 const PROGRESS_POLL_MS = 200;
 
@@ -40,7 +52,7 @@ const PROGRESS_POLL_MS = 200;
 export async function computeSignalsAsync(log: EventLog, options: SignalsOptions): Promise<SignalsResult> {
   checkSignalsOptions(options); // fail before any copy
   const { onProgress, transferLog, threads, ...rest } = options;
-  const ranges = accountRanges(log.user, log.users.size, threads ?? (log.length >= SHARD_MIN_EVENTS ? defaultThreads() : 1));
+  const ranges = accountRanges(log.user, log.users.size, threads ?? defaultSignalsThreads(log.length, defaultThreads()));
   const parts = ranges.length > 1 ? await shardedParts(log, rest, ranges, onProgress, transferLog ?? false) : await oneThreadParts(log, rest, onProgress, transferLog ?? false);
   return assembleSignals(log, parts);
 }

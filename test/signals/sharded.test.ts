@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { readRatingsAsPlays } from '../../src/eval/signals-study/ratings.js';
 import { generateWorld, worldToEventLog } from '../../src/generate/index.js';
 import { computeSignals, SIGNALS_STEPS, type SignalsOptions, type SignalsProgress } from '../../src/signals/index.js';
-import { computeSignalsAsync } from '../../src/signals/off-thread.js';
+import { computeSignalsAsync, defaultSignalsThreads } from '../../src/signals/off-thread.js';
 import { accountRanges } from '../../src/signals/shards.js';
 import { toShared } from '../../src/util/shared-memory.js';
 import { mulberry32 } from '../reference/random.js';
@@ -83,6 +83,13 @@ describe('computeSignalsAsync split by accounts over threads', () => {
     const one = accountRanges(new Int32Array(1000).fill(5), 10, 2);
     expect(one.length).toBeLessThanOrEqual(2);
     expect(one.some((r) => r.from <= 5 && r.to > 5)).toBe(true);
+  });
+
+  it('splits by default from 2^20 events, over the cores but at most four', () => {
+    expect(defaultSignalsThreads(2 ** 20 - 1, 64)).toBe(1);
+    expect(defaultSignalsThreads(2 ** 20, 1)).toBe(1);
+    expect(defaultSignalsThreads(2 ** 20, 2)).toBe(2);
+    expect(defaultSignalsThreads(100_000_000, 64)).toBe(4);
   });
 
   it('reports the slowest shard\'s steps, in order, and "done" last', async () => {

@@ -66,7 +66,7 @@ export function registerSignals(program: Command): void {
     .requiredOption('--report <file>', 'signals report to write (JSON, replaced atomically)')
     .option('--strict', 'fail on the first row that breaks a validation rule, naming file:line and the rule')
     .option('--skip-bad', 'skip malformed rows and count them instead of failing')
-    .option('--threads <n>', 'threads of the stage (default: usable cores for a log of 2^20 events or more, else one)', int(1))
+    .option('--threads <n>', 'threads of the stage (default: usable cores, at most 4, for a log of 2^20 events or more, else one)', int(1))
     .option('--json', 'print the report JSON instead of the summary');
   addPrivacyFlags(addEventColumnFlags(cmd, { ids: true })).action(async (f: SignalsFlags) => {
       const reading = readProgress('reading', !!f.json);
