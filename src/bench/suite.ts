@@ -5,6 +5,7 @@
  * Per-case progress goes to `log`.
  */
 import { closeBenchPools } from './pools.js';
+import { errorMessage } from '../util/error-message.js';
 import { planCases, type CaseSpec, type SuitePlan } from './case-spec.js';
 import { benchEnvironment, loadAverage } from './environment.js';
 import { REPORT_SCHEMA, type BenchReport, type CaseResult } from './report.js';
@@ -84,7 +85,7 @@ async function runOne(spec: CaseSpec, isolate: boolean, threads: number): Promis
     const inProcess = spec as InProcessSpec;
     return [isolate ? await runCaseInChild(inProcess) : await runCaseHere(inProcess, 'process')];
   } catch (err) {
-    return [{ name: spec.name, suite: spec.suite, params: {}, unit: '', error: err instanceof Error ? err.message : String(err) }];
+    return [{ name: spec.name, suite: spec.suite, params: {}, unit: '', error: errorMessage(err) }];
   }
 }
 

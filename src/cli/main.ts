@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { installInterruptHandler, isInterrupted } from './interrupt.js';
 import { packageVersion } from '../util/version.js';
+import { errorMessage } from '../util/error-message.js';
 
 async function main(argv: string[]): Promise<number> {
   installInterruptHandler();
@@ -29,7 +30,7 @@ async function main(argv: string[]): Promise<number> {
     }
     // An interrupted run ends by its signal, with its own line; what the interruption broke is not news.
     if (isInterrupted()) return new Promise<number>(() => {});
-    const msg = err instanceof Error ? err.message : String(err);
+    const msg = errorMessage(err);
     process.stderr.write(`mixtape: ${msg.split('\n')[0]}\n`);
     if (process.env.MIXTAPE_DEBUG) console.error(err);
     return 1;

@@ -7,7 +7,8 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import * as arrow from 'apache-arrow';
 import * as pw from 'parquet-wasm';
-import { IngestError, errorMessage } from './errors.js';
+import { IngestError } from './errors.js';
+import { errorMessage } from '../util/error-message.js';
 import { ParquetDecoder } from './parquet-decoder.js';
 import { checkInputFile } from './input-file.js';
 import { openFileAsBlob, type OpenFileBlob } from './range-blob.js';

@@ -32,11 +32,6 @@ export class MissingColumnError extends IngestError {
 }
 
 /** How rows are located in messages: physical lines for text files, data rows for columnar ones. */
-/** The message of a caught value (an Error's message, anything else as text). */
-export function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
 export type LocationKind = 'line' | 'row';
 
 /** `file:12` for text files, `file:row 12` for columnar files. */

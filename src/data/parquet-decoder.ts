@@ -12,7 +12,8 @@
 import * as arrow from 'apache-arrow';
 import type { Piscina } from 'piscina';
 import { createWorkerPool } from '../util/worker-pool.js';
-import { IngestError, errorMessage } from './errors.js';
+import { IngestError } from './errors.js';
+import { errorMessage } from '../util/error-message.js';
 import type { ParquetLayout } from './parquet-source.js';
 import type { ParquetTask } from './parquet-worker.js';
 

@@ -5,7 +5,7 @@
  */
 import * as pw from 'parquet-wasm';
 import { parseSchema } from './arrow-ffi.js';
-import { errorMessage } from './errors.js';
+import { errorMessage } from '../util/error-message.js';
 import { openFileAsBlob, type OpenFileBlob } from './range-blob.js';
 
 /** What an opened file holds: its column names and each row group's rows. */
