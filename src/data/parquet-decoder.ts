@@ -28,18 +28,6 @@ export class ParquetDecoder {
     return new ParquetDecoder(createWorkerPool(import.meta.url, 'parquet-worker', 1));
   }
 
-  /** A decoding thread with `file` open; throws an IngestError naming it when it cannot be read. */
-  static async open(file: string): Promise<ParquetDecoder> {
-    const decoder = ParquetDecoder.start();
-    try {
-      await decoder.openFile(file);
-      return decoder;
-    } catch (err) {
-      await decoder.close();
-      throw err;
-    }
-  }
-
   /**
    * Runs `use` with `file` open on `shared` (the thread of an input's parts), or on a thread of
    * its own that ends afterwards.

@@ -32,8 +32,7 @@ describe('ParquetDecoder', () => {
     for (const [n, rowGroup] of [[0, 10], [1, 10], [1000, 1000], [2500, 400]]) {
       const bytes = parquet(sample(n), rowGroup);
       const file = tmp.write(`groups-${n}-${rowGroup}.parquet`, bytes);
-      const decoder = await ParquetDecoder.open(file);
-      try {
+      await ParquetDecoder.withFile(file, undefined, async (decoder) => {
         expect(decoder.fields).toEqual(['user_id', 'timestamp', 'ms_played']);
         expect(decoder.rows).toBe(n);
         // Asked for in another order: they come in the file's.
@@ -50,9 +49,7 @@ describe('ParquetDecoder', () => {
           expect(t.schema.fields.map((f) => String(f.type))).toEqual(want.schema.fields.map((f) => String(f.type)));
         }
         pf.free();
-      } finally {
-        await decoder.close();
-      }
+      });
     }
   });
 
@@ -80,24 +77,25 @@ describe('ParquetDecoder', () => {
 
   it('stops cleanly when the reader throws mid-file, letting the decode ahead go', async () => {
     const file = tmp.write('ahead.parquet', parquet(sample(3000), 500));
-    const decoder = await ParquetDecoder.open(file);
     let groups = 0;
     await expect(
-      decoder.forEachGroup(['ms_played'], async (t) => {
-        expect(t.numRows).toBe(500);
-        if (++groups === 2) throw new Error('reader gave up');
-      }),
+      ParquetDecoder.withFile(file, undefined, (decoder) =>
+        decoder.forEachGroup(['ms_played'], async (t) => {
+          expect(t.numRows).toBe(500);
+          if (++groups === 2) throw new Error('reader gave up');
+        }),
+      ),
     ).rejects.toThrow('reader gave up');
-    await decoder.close();
     expect(groups).toBe(2);
   });
 
   it('names the file for a missing, foreign or corrupt file and the row group that cannot be read; a good file reads after it', async () => {
     const missing = tmp.path('missing.parquet');
-    await expect(ParquetDecoder.open(missing)).rejects.toThrow(new RegExp(`^${missing}: cannot open: .*ENOENT`));
+    const open = (file: string): Promise<void> => ParquetDecoder.withFile(file, undefined, async () => undefined);
+    await expect(open(missing)).rejects.toThrow(new RegExp(`^${missing}: cannot open: .*ENOENT`));
     const text = tmp.write('text.parquet', 'user_id,track_id\nu,t\n');
-    await expect(ParquetDecoder.open(text)).rejects.toThrow(`${text}: not a readable Parquet file (truncated or corrupt?)`);
-    await expect(ParquetDecoder.open(text)).rejects.toBeInstanceOf(IngestError);
+    await expect(open(text)).rejects.toThrow(`${text}: not a readable Parquet file (truncated or corrupt?)`);
+    await expect(open(text)).rejects.toBeInstanceOf(IngestError);
 
     // Garble the middle of row group 1's last column; the footer stays intact. The writer lays
     // the column chunks out one after another behind the 4-byte magic.
@@ -109,13 +107,10 @@ describe('ParquetDecoder', () => {
     const garbled = Uint8Array.from(bytes);
     for (let i = at - 16; i < at + 16; i++) garbled[i] ^= 0x5a;
     const file = tmp.write('garbled.parquet', garbled);
-    const decoder = await ParquetDecoder.open(file);
     const seen: number[] = [];
-    try {
-      await expect(decoder.forEachGroup(['ms_played'], async (t) => void seen.push(t.numRows))).rejects.toThrow(`${file}: row group 1: cannot read (truncated or corrupt?)`);
-    } finally {
-      await decoder.close();
-    }
+    await expect(
+      ParquetDecoder.withFile(file, undefined, (decoder) => decoder.forEachGroup(['ms_played'], async (t) => void seen.push(t.numRows))),
+    ).rejects.toThrow(`${file}: row group 1: cannot read (truncated or corrupt?)`);
     expect(seen).toEqual([1000]);
 
     // Group 1 fails while the reader still takes group 0 over many turns: no unhandled
@@ -123,26 +118,21 @@ describe('ParquetDecoder', () => {
     const unhandled: unknown[] = [];
     const listener = (reason: unknown): void => void unhandled.push(reason);
     process.on('unhandledRejection', listener);
-    const slow = await ParquetDecoder.open(file);
     try {
       await expect(
-        slow.forEachGroup(['ms_played'], async () => {
-          for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setTimeout(resolve, 10));
-        }),
+        ParquetDecoder.withFile(file, undefined, (slow) =>
+          slow.forEachGroup(['ms_played'], async () => {
+            for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setTimeout(resolve, 10));
+          }),
+        ),
       ).rejects.toThrow(`${file}: row group 1: cannot read (truncated or corrupt?)`);
     } finally {
-      await slow.close();
       process.off('unhandledRejection', listener);
     }
     expect(unhandled).toEqual([]);
     // The garbled page may have made parquet-wasm panic on the decoding thread; that thread is gone.
-    const good = await ParquetDecoder.open(tmp.write('good.parquet', bytes));
     let rows = 0;
-    try {
-      await good.forEachGroup(['ms_played'], async (t) => void (rows += t.numRows));
-    } finally {
-      await good.close();
-    }
+    await ParquetDecoder.withFile(tmp.write('good.parquet', bytes), undefined, (good) => good.forEachGroup(['ms_played'], async (t) => void (rows += t.numRows)));
     expect(rows).toBe(3000);
   });
 });
