@@ -18,13 +18,10 @@ export const MIN_ESTIMATED_DURATION_MS = 45_000;
  * returned as is when every event has a duration.
  */
 export function withEstimatedDurations(log: EventLog): { log: EventLog; estimated: number } {
-  const n = log.length;
-  const given = log.durationMs;
-  let first = 0;
-  if (given) while (first < n && given[first] > 0) first++;
-  if (first === n) return { log, estimated: 0 };
-  const durationMs = largeArray(Float32Array, n);
-  const estimated = fillDurations(log, { from: 0, to: log.users.size }, durationMs);
+  const all = { from: 0, to: log.users.size };
+  if (rangeHasDurations(log, all)) return { log, estimated: 0 };
+  const durationMs = largeArray(Float32Array, log.length);
+  const estimated = fillDurations(log, all, durationMs);
   return { log: { ...log, durationMs }, estimated };
 }
 
