@@ -5,6 +5,7 @@
  */
 import * as arrow from 'apache-arrow';
 import * as pw from 'parquet-wasm';
+import type { PieceSink } from '../util/streamed-file.js';
 
 /**
  * The record batches of an Arrow IPC stream, in WebAssembly memory, for the streaming writer. The
@@ -24,12 +25,14 @@ export function recordBatchesOf(ipc: Uint8Array): pw.RecordBatch[] {
 /**
  * Encodes `table` as Parquet, `rowsPerSlice` rows copied into WebAssembly memory at a time (only
  * when the writer asks for more); `props` makes fresh writer properties (a writer consumes them).
- * Returns the file's bytes in pieces, in order.
+ * Each piece of the file goes to `sink` as it comes, in order, and the next is not taken until the
+ * sink is done with it: a caller that writes them holds one row group's bytes, not the file's
+ * (870 MB for 100 M interactions).
  */
-export async function encodeParquetPieces(table: arrow.Table, props: () => pw.WriterProperties, rowsPerSlice: number): Promise<Uint8Array[]> {
+export async function encodeParquetTo(table: arrow.Table, props: () => pw.WriterProperties, rowsPerSlice: number, sink: PieceSink): Promise<void> {
   const rows = table.numRows;
   // The streaming writer learns the schema from its first batch: a table without rows is written whole.
-  if (rows === 0) return [pw.writeParquet(pw.Table.fromIPCStream(arrow.tableToIPC(table, 'stream')), props())];
+  if (rows === 0) return sink(pw.writeParquet(pw.Table.fromIPCStream(arrow.tableToIPC(table, 'stream')), props()));
   let next = 0;
   const input = new ReadableStream<pw.RecordBatch>(
     {
@@ -43,11 +46,10 @@ export async function encodeParquetPieces(table: arrow.Table, props: () => pw.Wr
     { highWaterMark: 0 },
   );
   const output = (await pw.transformParquetStream(input, props())) as ReadableStream<Uint8Array>;
-  const pieces: Uint8Array[] = [];
   const reader = output.getReader();
   for (;;) {
     const { done, value } = await reader.read();
-    if (done) return pieces;
-    pieces.push(value);
+    if (done) return;
+    await sink(value);
   }
 }

@@ -4,9 +4,9 @@
  * with ZSTD compression.
  */
 import * as pw from 'parquet-wasm';
-import { writeFileAtomic } from '../util/atomic.js';
+import { writeStreamedAtomic } from '../util/atomic.js';
 import { eventLogToArrowTable } from './events-table.js';
-import { encodeParquetPieces } from './parquet-stream.js';
+import { encodeParquetTo } from './parquet-stream.js';
 import type { ReadEventsOptions } from './events-options.js';
 import type { IngestReport } from './ingest-report.js';
 import { readEventsColumnar } from './read-events-arrow.js';
@@ -83,7 +83,7 @@ export async function writeEventsParquet(log: EventLog, file: string, opts: Writ
     if (opts.plainIds) for (const c of ['user_id', 'track_id', 'artist_id']) builder = builder.setColumnDictionaryEnabled(c, false);
     return builder.build();
   };
-  // Streamed a row group at a time: a whole log of 100 M events and its encoded bytes would not
-  // fit in the 4 GiB WebAssembly can address.
-  await writeFileAtomic(file, await encodeParquetPieces(table, props, rowGroup));
+  // Streamed a row group at a time, each written as it comes: a whole log of 100 M events and its
+  // encoded bytes would not fit in the 4 GiB WebAssembly can address, nor its 2 GB file in memory.
+  await writeStreamedAtomic(file, (sink) => encodeParquetTo(table, props, rowGroup, sink));
 }

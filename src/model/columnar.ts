@@ -10,7 +10,8 @@ import * as arrow from 'apache-arrow';
 import * as pw from 'parquet-wasm';
 import { bytesAsBlob } from '../data/range-blob.js';
 import { forEachRowGroup } from '../data/parquet-groups.js';
-import { encodeParquetPieces } from '../data/parquet-stream.js';
+import { encodeParquetTo as encodeStreamed } from '../data/parquet-stream.js';
+import type { PieceSink } from '../util/streamed-file.js';
 import type { Utf8Collector } from '../data/utf8-vector.js';
 import { largeArray } from '../util/large-array.js';
 
@@ -22,14 +23,14 @@ import { largeArray } from '../util/large-array.js';
 const ROW_GROUP_ROWS = 65_536;
 
 /**
- * Encodes a table as Parquet a row group at a time (encodeParquetPieces): a model of 100 M
- * interactions and its encoded bytes, written whole, passed the 4 GiB that WebAssembly can
- * address. Returns the file's bytes in pieces, in order.
+ * Encodes a table as Parquet a row group at a time, each group's bytes to `sink` as they come: a
+ * model of 100 M interactions and its encoded bytes, written whole, passed the 4 GiB that
+ * WebAssembly can address.
  */
-export function encodeParquet(table: arrow.Table): Promise<Uint8Array[]> {
+export function encodeParquetTo(table: arrow.Table, sink: PieceSink): Promise<void> {
   const props = (): pw.WriterProperties =>
     new pw.WriterPropertiesBuilder().setCompression(pw.Compression.SNAPPY).setDictionaryEnabled(false).setMaxRowGroupSize(ROW_GROUP_ROWS).build();
-  return encodeParquetPieces(table, props, ROW_GROUP_ROWS);
+  return encodeStreamed(table, props, ROW_GROUP_ROWS, sink);
 }
 
 /**

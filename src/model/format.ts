@@ -13,12 +13,13 @@ import path from 'node:path';
 import * as arrow from 'apache-arrow';
 import { Dictionary } from '../data/dictionary.js';
 import { writeDirAtomic } from '../util/atomic.js';
+import { writeStreamed } from '../util/streamed-file.js';
 import { Utf8Collector, utf8StringsInTurns, utf8VectorOf, type Utf8Strings } from '../data/utf8-vector.js';
 import { sharedArray, toSharedInTurns } from '../util/shared-memory.js';
 import { largeArray } from '../util/large-array.js';
 import { createWorkerPool } from '../util/worker-pool.js';
 import { settleAll } from '../util/settle-all.js';
-import { encodeParquet, factorColumns, readNumericColumn, readFactorColumns, decodeParquet, readStringColumn } from './columnar.js';
+import { encodeParquetTo, factorColumns, readNumericColumn, readFactorColumns, decodeParquet, readStringColumn } from './columnar.js';
 import type { ModelData, ModelParams } from './model-data.js';
 
 export const MODEL_FORMAT = 'mixtape-model';
@@ -63,13 +64,13 @@ export interface ExtraFile {
 }
 
 /**
- * Saves a model directory atomically. By default the Parquet files are encoded and hashed
+ * Saves a model directory atomically. By default the Parquet files are encoded, hashed and written
  * (seconds for a million users) on worker threads, so a service that saves a model keeps
  * answering meanwhile: two threads, one taking the interactions (at scale most of the bytes and
- * of the time) while the other takes the factor files. What the caller does first (ids to
- * UTF-8, arrays into shared memory) runs a slice per event-loop turn, and the caller writes the
- * bytes in order as they come (so a write error is its own, with the path). `thread: false`
- * encodes here, one file at a time.
+ * of the time) while the other takes the factor files. What the caller does first (ids to UTF-8,
+ * arrays into shared memory) runs a slice per event-loop turn. Each file is written a row group at
+ * a time as it is encoded: held whole, the files of a 100 M-entry model took 2 GB more at once.
+ * `thread: false` does it all here, one file at a time.
  */
 export async function saveModelDir(
   dir: string,
@@ -81,18 +82,19 @@ export async function saveModelDir(
 ): Promise<void> {
   const arrays = await modelArrays(model);
   const pool = opts.thread === false ? undefined : createWorkerPool(import.meta.url, 'save-worker', opts.threads ?? 2);
-  const encode = (name: CoreFile): Promise<EncodedFile> => (pool ? pool.run({ name, arrays }) : encodeModelFile(name, arrays));
-  // The largest file is queued first, so it starts at once and the others share the second thread.
-  const queued = pool ? new Map(largestFirst(arrays).map((name) => [name, encode(name)] as const)) : undefined;
-  // A file whose turn has not come yet must not report a failure as unhandled meanwhile.
-  for (const p of queued?.values() ?? []) p.catch(() => {});
+  const write = (name: CoreFile, file: string): Promise<WrittenFile> =>
+    pool ? pool.run({ name, arrays, file } satisfies SaveTask).then(writtenOrThrow) : writeModelFile(name, arrays, file);
   try {
     await writeDirAtomic(dir, async (tmp) => {
       const files: Manifest['files'] = {};
-      for (const name of CORE_FILES) {
-        const { pieces, sha256: hash } = await (queued?.get(name) ?? encode(name));
-        await writeFile(path.join(tmp, name), pieces);
-        files[name] = { sha256: hash, bytes: pieces.reduce((n, p) => n + p.length, 0) };
+      // The largest file is queued first, so it starts at once and the others share the second thread.
+      const writing = new Map(largestFirst(arrays).map((name) => [name, pool ? write(name, path.join(tmp, name)) : undefined] as const));
+      try {
+        for (const name of CORE_FILES) files[name] = await (writing.get(name) ?? write(name, path.join(tmp, name)));
+      } catch (err) {
+        // The others finish (or fail) before the temporary directory is removed under them.
+        await Promise.allSettled([...writing.values()]);
+        throw err;
       }
       for (const e of extras) {
         await writeFile(path.join(tmp, e.name), e.bytes);
@@ -112,8 +114,6 @@ export async function saveModelDir(
       await writeFile(path.join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
     });
   } finally {
-    // Encodings still running (a write failed) finish before their threads go.
-    if (queued) await Promise.allSettled(queued.values());
     await pool?.destroy();
   }
 }
@@ -152,14 +152,32 @@ function sharedUtf8(ids: readonly string[]): Promise<Utf8Strings> {
   return utf8StringsInTurns(ids, undefined, { shared: true });
 }
 
-/** A file's bytes in pieces, in order, and their SHA-256. */
-export interface EncodedFile {
-  pieces: Uint8Array[];
+/** A core file as written: its size and SHA-256, for the manifest. */
+export interface WrittenFile {
+  bytes: number;
   sha256: string;
 }
 
-/** Encodes one of the three Parquet files of a model (its table is built just before). */
-export async function encodeModelFile(name: CoreFile, arrays: ModelArrays): Promise<EncodedFile> {
+/** What the save worker is given: one core file to write at `file`. */
+export interface SaveTask {
+  name: CoreFile;
+  arrays: ModelArrays;
+  file: string;
+}
+
+/**
+ * The save worker's answer. A thread's error reaches the caller without its `code` (ENOSPC, …),
+ * which names the reason in the caller's message, so a failure comes back as data.
+ */
+export type SaveOutcome = { written: WrittenFile } | { failed: { message: string; code?: string } };
+
+function writtenOrThrow(outcome: SaveOutcome): WrittenFile {
+  if ('written' in outcome) return outcome.written;
+  throw Object.assign(new Error(outcome.failed.message), outcome.failed.code ? { code: outcome.failed.code } : {});
+}
+
+/** Encodes one of the three Parquet files of a model into `file` (a new file), hashing it as it goes. */
+export async function writeModelFile(name: CoreFile, arrays: ModelArrays, file: string): Promise<WrittenFile> {
   const k = arrays.factors;
   const table =
     name === 'users.parquet'
@@ -167,8 +185,14 @@ export async function encodeModelFile(name: CoreFile, arrays: ModelArrays): Prom
       : name === 'items.parquet'
         ? factorTable('item_id', arrays.itemIds, arrays.itemFactors, k)
         : interactionsTable(arrays.seen);
-  const pieces = await encodeParquet(table);
-  return { pieces, sha256: sha256(pieces) };
+  const hash = createHash('sha256');
+  const { bytes } = await writeStreamed(file, (sink) =>
+    encodeParquetTo(table, (piece) => {
+      hash.update(piece);
+      return sink(piece);
+    }),
+  );
+  return { bytes, sha256: hash.digest('hex') };
 }
 
 /** An id column and one float32 column per factor. */

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, promises as fs, rmSync } from 'node:fs';
 import path from 'node:path';
 import { clearStaleSiblings } from './stale-siblings.js';
+import { writeStreamed, type PieceSink } from './streamed-file.js';
 
 /**
  * Temporary siblings handed out by this process. Names are unique (pid + random), so one that was
@@ -90,16 +91,17 @@ async function writeViaTempNow(file: string, write: (tmp: string) => Promise<voi
 }
 
 /** Write bytes to `file` atomically (synced before the rename). */
-export async function writeFileAtomic(file: string, data: Uint8Array | string | readonly Uint8Array[]): Promise<void> {
+export async function writeFileAtomic(file: string, data: Uint8Array | string): Promise<void> {
+  await writeStreamedAtomic(file, async (sink) => sink(typeof data === 'string' ? Buffer.from(data) : data));
+}
+
+/**
+ * Write `file` atomically from pieces that `fill` hands the sink as an encoder makes them (synced
+ * before the rename): the output is never held whole in memory.
+ */
+export async function writeStreamedAtomic(file: string, fill: (sink: PieceSink) => Promise<void>): Promise<void> {
   await writeViaTemp(file, async (tmp) => {
-    const fh = await fs.open(tmp, 'wx');
-    try {
-      // Pieces (a streamed encoding) are written in order, each in full from the current position.
-      for (const piece of typeof data === 'string' || data instanceof Uint8Array ? [data] : data) await fh.writeFile(piece);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
+    await writeStreamed(tmp, fill, { sync: true });
   });
 }
 

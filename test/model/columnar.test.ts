@@ -2,13 +2,15 @@ import { describe, expect, it } from 'vitest';
 import * as arrow from 'apache-arrow';
 import * as pw from 'parquet-wasm';
 import { Utf8Collector, utf8Vector, utf8VectorOf } from '../../src/data/utf8-vector.js';
-import { decodeParquet, encodeParquet, factorColumns, readFactorColumns, readStringColumn } from '../../src/model/columnar.js';
+import { decodeParquet, encodeParquetTo, factorColumns, readFactorColumns, readStringColumn } from '../../src/model/columnar.js';
 import { mulberry32, randomFloats } from '../reference/random.js';
 import { bytesOf } from '../reference/shared.js';
 
 /** The file's bytes in one piece. */
 async function encoded(table: arrow.Table): Promise<Uint8Array> {
-  return Buffer.concat(await encodeParquet(table));
+  const pieces: Uint8Array[] = [];
+  await encodeParquetTo(table, (p) => void pieces.push(p));
+  return Buffer.concat(pieces);
 }
 
 /** Ids and row-major factors of a factor file, decoded a row group at a time as the model loader does. */
