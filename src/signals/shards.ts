@@ -15,9 +15,8 @@ import { judgeRange, weighRange, type PresentEvents, type RangeTotals, type User
 import { accountTrust, type TrustResult } from './trust.js';
 import type { IndexCsr } from './exclusions.js';
 import type { TrackPlayCounts } from './track-flags.js';
-import { ArrayPool, type PoolCtor } from '../util/array-pool.js';
-import { largeArray } from '../util/large-array.js';
-import { sharedArray } from '../util/shared-memory.js';
+import { ArrayPool } from '../util/array-pool.js';
+import { sharedArray, type SharedCtor } from '../util/shared-memory.js';
 
 /** Events sampled to place the shards' bounds (the bounds only balance the work). */
 const SAMPLE_EVENTS = 1 << 20;
@@ -187,10 +186,10 @@ function joinIndptr(ranges: UserRange[], parts: { indptr: Int32Array; indices: I
   return indptr;
 }
 
-/** The arrays one after another. */
+/** The arrays one after another, in shared memory (the matrix goes on to train() there). */
 function concat<T extends Int32Array | Float32Array>(arrays: T[]): T {
   const total = arrays.reduce((a, x) => a + x.length, 0);
-  const out = largeArray(arrays[0].constructor as PoolCtor<T>, total);
+  const out = sharedArray(arrays[0].constructor as SharedCtor<T>, total);
   let at = 0;
   for (const x of arrays) {
     out.set(x as never, at);

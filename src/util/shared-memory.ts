@@ -9,7 +9,7 @@ import { adviseLarge } from './large-array.js';
 import { inSlicesPerTurn } from './turns.js';
 
 type Typed = Float32Array | Float64Array | Int32Array | Uint8Array;
-type TypedCtor<T> = { new (buffer: SharedArrayBuffer, byteOffset: number, length: number): T; BYTES_PER_ELEMENT: number };
+export type SharedCtor<T> = { new (buffer: SharedArrayBuffer, byteOffset: number, length: number): T; BYTES_PER_ELEMENT: number };
 
 /**
  * Shared arrays start on a 64-byte cache line. Large buffers come from the allocator 16 bytes past
@@ -20,7 +20,7 @@ type TypedCtor<T> = { new (buffer: SharedArrayBuffer, byteOffset: number, length
 const LINE = 64;
 
 /** A zeroed shared array on a cache-line boundary; large ones on huge pages (see large-array.ts: factor rows are read at random). */
-export function sharedArray<T extends Typed>(ctor: TypedCtor<T>, length: number): T {
+export function sharedArray<T extends Typed>(ctor: SharedCtor<T>, length: number): T {
   const n = Math.max(0, length);
   const buffer = new SharedArrayBuffer(n * ctor.BYTES_PER_ELEMENT + LINE);
   const pad = bytesToCacheLine(new Uint8Array(buffer, 0, 1));
@@ -35,7 +35,7 @@ function ownsSharedMemory(a: Typed): boolean {
 /** `src` itself when it already has shared memory of its own, else a shared copy. */
 export function toShared<T extends Typed>(src: T): T {
   if (ownsSharedMemory(src)) return src;
-  const out = sharedArray(src.constructor as unknown as TypedCtor<T>, src.length);
+  const out = sharedArray(src.constructor as unknown as SharedCtor<T>, src.length);
   out.set(src as never);
   return out;
 }
@@ -46,7 +46,7 @@ export function toShared<T extends Typed>(src: T): T {
  */
 export async function toSharedInTurns<T extends Typed>(src: T, perTurn = 1 << 22): Promise<T> {
   if (ownsSharedMemory(src)) return src;
-  const out = sharedArray(src.constructor as unknown as TypedCtor<T>, src.length);
+  const out = sharedArray(src.constructor as unknown as SharedCtor<T>, src.length);
   await inSlicesPerTurn(src.length, perTurn, (from, to) => out.set(src.subarray(from, to) as never, from));
   return out;
 }

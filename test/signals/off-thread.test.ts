@@ -6,6 +6,7 @@ import { readEvents, writeEventsCsv, writeEventsParquet } from '../../src/data/i
 import { generateWorld, worldToEventLog } from '../../src/generate/index.js';
 import { computeSignals, SIGNALS_STEPS, type SignalsOptions, type SignalsProgress } from '../../src/signals/index.js';
 import { computeSignalsAsync } from '../../src/signals/off-thread.js';
+import { train } from '../../src/train/train.js';
 import { toShared } from '../../src/util/shared-memory.js';
 import { bytesOf } from '../reference/shared.js';
 import { expectSame, randomLog } from './same-signals.js';
@@ -103,6 +104,20 @@ describe('computeSignalsAsync (the stage on a worker thread)', () => {
     for (const key of ['user', 'track', 'kind', 'msPlayed', 'durationMs', 'artist'] as const) expect(log[key]!.byteLength, key).toBe(0);
     expect(sharedTime.length).toBe(2500);
     await expect(computeSignalsAsync(randomLog(8, 10), { asOf, transferLog: 'yes' } as unknown as SignalsOptions)).rejects.toThrow('options.transferLog must be a boolean, got string');
+  });
+
+  it('hands back the matrix in shared memory of its own, which train() keeps without a copy', async () => {
+    const log = randomLog(6, 4000);
+    for (const threads of [1, 3]) {
+      const { interactions } = await computeSignalsAsync(log, { asOf: Date.UTC(2026, 0, 30), threads });
+      for (const key of ['indptr', 'indices', 'pref', 'weight'] as const) {
+        expect(interactions[key].buffer, `${key}, ${threads} threads`).toBeInstanceOf(SharedArrayBuffer);
+        expect(toShared(interactions[key]), `${key}, ${threads} threads`).toBe(interactions[key]);
+      }
+      const model = await train(interactions, { factors: 2, iterations: 1, threads: 1 });
+      expect(model.data.seen.indices).toBe(interactions.indices);
+      expect(model.data.seen.weight).toBe(interactions.weight);
+    }
   });
 
   it('leaves the caller\'s log as it was', async () => {
