@@ -160,9 +160,8 @@ export function signalsParts(input: EventLog, options: SignalsOptions): SignalsP
   // Per-event scratch: each step's arrays reuse the memory of the steps before (see array-pool.ts).
   const pool = new ArrayPool(log.length);
   step(1);
-  // Account trust from playback behaviour first: its grouped columns then go back to the pool
-  // before the cap's sort takes its arrays.
-  const judgedRange = judgeRange(log, { from: 0, to: log.users.size }, asOf, config, pool);
+  // Account trust from playback behaviour, and the daily cap, on the accounts' grouped playbacks.
+  const judgedRange = judgeRange(log, { from: 0, to: log.users.size }, asOf, config, pool, undefined, step);
   const judged = accountTrust(judgedRange.features, config);
   const weighed = weighRange(log, judgedRange, judged.trust, asOf, config, pool, step);
   const parts = partsOf(log.length, estimated, weighed, judged, asOf, config, options.validation);

@@ -31,9 +31,9 @@ type StageOptions = Omit<SignalsOptions, 'onProgress' | 'transferLog' | 'threads
 export const SHARD_MIN_EVENTS = 1 << 20;
 
 /**
- * Shards by default at most: each shard reads the whole log in its scans and keeps two arrays of
- * the whole log's length (day keys and cap marks, 5 bytes an event), so on a many-core machine
- * more shards add memory and memory traffic faster than speed. `threads` goes beyond it.
+ * Shards by default at most: each shard reads the whole log in its scans (to check it, to find its
+ * events and, when durations are missing, to estimate them), so on a many-core machine more shards
+ * add memory traffic faster than speed. `threads` goes beyond it.
  */
 export const DEFAULT_MAX_SHARDS = 4;
 
@@ -103,8 +103,8 @@ async function shardedParts(log: EventLog, options: StageOptions, ranges: UserRa
     const weighed = (await inRound(ranges.length, (pool) =>
       ranges.map((_, s) => {
         const task: WeighTask = { op: 'weigh', ...base(s), judged: judged[s], withTrust: s === 0 };
-        const { events, accountTracks } = judged[s];
-        return pool.run(task, { transferList: movableBuffers([events.present, accountTracks.ptr, accountTracks.track]) });
+        const { events, accountTracks, capped } = judged[s];
+        return pool.run(task, { transferList: movableBuffers([events.present, accountTracks.ptr, accountTracks.track, capped]) });
       }),
     )) as WeighedShard[];
     stage = SIGNALS_STEPS.length - 1;

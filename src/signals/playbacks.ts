@@ -22,20 +22,27 @@ export interface AccountPlaybacks extends AccountTracks {
   readonly durationMs: Float32Array | null;
 }
 
+/** Playbacks as groupPlaybacks gives them: with their kinds, and where each event went. */
+export interface GroupedPlaybacks extends AccountPlaybacks {
+  /** events[j] went to place[j]. */
+  readonly place: Int32Array;
+  readonly kind: Uint8Array;
+}
+
 /**
  * The playback `events` (indices into the log, ascending for sequential reads) grouped by account.
- * With a `pool`, the columns come from it (the caller gives them back when done).
+ * With a `pool`, the columns come from it (the caller gives them and `place` back when done).
  */
-export function groupPlaybacks(log: EventLog, events: Int32Array, pool?: ArrayPool): AccountPlaybacks {
+export function groupPlaybacks(log: EventLog, events: Int32Array, pool?: ArrayPool): GroupedPlaybacks {
   const groups = groupRows(events, log.user, log.users.size, pool);
   const n = events.length;
-  const grouped = {
+  return {
     ptr: groups.ptr,
+    place: groups.place,
+    kind: placeColumn(groups, events, log.kind, takeArray(pool, Uint8Array, n, { zeroed: false })),
     timestamp: placeColumn(groups, events, log.timestamp, takeArray(pool, Float64Array, n, { zeroed: false })),
     msPlayed: placeColumn(groups, events, log.msPlayed, takeArray(pool, Float32Array, n, { zeroed: false })),
     durationMs: log.durationMs ? placeColumn(groups, events, log.durationMs, takeArray(pool, Float32Array, n, { zeroed: false })) : null,
     track: placeColumn(groups, events, log.track, takeArray(pool, Int32Array, n, { zeroed: false })),
   };
-  pool?.give(groups.place);
-  return grouped;
 }

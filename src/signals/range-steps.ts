@@ -8,7 +8,7 @@
 import { buildSignedCsr } from '../data/csr.js';
 import { EVENT_CODE, EVENT_KINDS, type EventLog } from '../types.js';
 import { accountFeatures, type AccountFeatures } from './anomaly.js';
-import { markCappedPlays, playCells } from './caps.js';
+import { markCappedPlays, markedEvents } from './caps.js';
 import { decayHalfLifeDays, type SignalsConfig } from './config.js';
 import { DAY_MS, decayFactor } from './decay.js';
 import { eventEvidence, isEarlySkip, isPlayback, repeatTransform } from './evidence.js';
@@ -30,11 +30,8 @@ export interface PresentEvents {
   present: Int32Array;
   future: number;
   invalid: number;
-  minDay: number;
-  maxDay: number;
   /** The newest counted timestamp (−Infinity: none). */
   newest: number;
-  playCount: number;
 }
 
 /** What judging a range's accounts leaves for weighing them. */
@@ -44,6 +41,8 @@ export interface JudgedRange {
   features: AccountFeatures;
   /** The range's playbacks' tracks by account (the track flags count them). */
   accountTracks: AccountTracks;
+  /** The plays over the daily cap, ascending (left out of the entries). */
+  capped: Int32Array;
 }
 
 /** Counts of a range that add up over ranges into the report's totals. */
@@ -69,9 +68,6 @@ export interface WeighedRange {
   newest: number;
 }
 
-/** Days spanned before the day keys are ranked instead of offset (keeps the sort keys narrow). */
-const MAX_DAY_SPAN = 1 << 20;
-
 function inRange(u: number, range: UserRange): boolean {
   return u >= range.from && u < range.to;
 }
@@ -84,11 +80,7 @@ export function presentEvents(log: EventLog, range: UserRange, asOf: number, poo
   let future = 0;
   let invalid = 0;
   let count = 0;
-  let playCount = 0;
-  let minDay = Infinity;
-  let maxDay = -Infinity;
   let newest = -Infinity;
-  const PLAY = EVENT_CODE.play;
   for (let e = 0; e < n; e++) {
     if (!inRange(log.user[e], range)) continue;
     const ts = log.timestamp[e];
@@ -96,22 +88,27 @@ export function presentEvents(log: EventLog, range: UserRange, asOf: number, poo
     else if (ts > asOf) future++;
     else {
       present[count++] = e;
-      if (log.kind[e] === PLAY) playCount++;
       if (ts > newest) newest = ts;
-      const d = Math.floor(ts / DAY_MS);
-      if (d < minDay) minDay = d;
-      if (d > maxDay) maxDay = d;
     }
   }
-  return { present: present.subarray(0, count), future, invalid, minDay, maxDay, newest, playCount };
+  return { present: present.subarray(0, count), future, invalid, newest };
 }
 
 /**
  * Features of the range's accounts from their playbacks (all counted playbacks, capped or not),
- * into `into` when given (a shard's, into the shared arrays). The grouped columns go back to the
- * pool, but for each account's tracks.
+ * into `into` when given (a shard's, into the shared arrays), then the plays over the daily cap
+ * (`step(2)` is told as the cap begins). The grouped columns go back to the pool, but for each
+ * account's tracks.
  */
-export function judgeRange(log: EventLog, range: UserRange, asOf: number, config: SignalsConfig, pool: ArrayPool, into?: AccountFeatures): JudgedRange {
+export function judgeRange(
+  log: EventLog,
+  range: UserRange,
+  asOf: number,
+  config: SignalsConfig,
+  pool: ArrayPool,
+  into?: AccountFeatures,
+  step: (done: number) => void = () => {},
+): JudgedRange {
   const events = presentEvents(log, range, asOf, pool);
   const { present } = events;
   let playbackCount = 0;
@@ -126,48 +123,45 @@ export function judgeRange(log: EventLog, range: UserRange, asOf: number, config
     fullPlayFraction: config.play.fullPlayFraction,
   };
   const features = accountFeatures(playbacks, options, into ? { features: into, ...range } : undefined);
-  pool.give(playbackEvents, playbacks.timestamp, playbacks.msPlayed, playbacks.durationMs);
-  return { events, features, accountTracks: { ptr: playbacks.ptr, track: playbacks.track } };
+  step(2);
+  const marks = takeArray(pool, Uint8Array, playbackCount);
+  const capped = markedEvents(playbackEvents, playbacks.place, marks, markCappedPlays(playbacks, config.capPlaysPerTrackPerDay, marks));
+  pool.give(marks, playbackEvents, playbacks.place, playbacks.kind, playbacks.timestamp, playbacks.msPlayed, playbacks.durationMs);
+  return { events, features, accountTracks: { ptr: playbacks.ptr, track: playbacks.track }, capped };
 }
 
 /**
  * The range's entries given every account's trust: plays over the daily cap left out, dislike
  * exclusions, per-event evidence after decay summed per (user, track) and netted, weights scaled
- * by trust, and the range's counts for the track flags. `step(k)` is told as steps 2 … 7 begin.
+ * by trust, and the range's counts for the track flags. `step(k)` is told as steps 3 … 7 begin.
  */
 export function weighRange(log: EventLog, judged: JudgedRange, trust: Float32Array, asOf: number, config: SignalsConfig, pool: ArrayPool, step: (done: number) => void): WeighedRange {
-  const { present, minDay, maxDay, playCount } = judged.events;
-  const n = log.length;
+  const { present } = judged.events;
+  const { capped } = judged;
   const users = log.users.size;
   const tracks = log.tracks.size;
   const halfLife = decayHalfLifeDays(config);
-  const PLAY = EVENT_CODE.play;
 
-  step(2);
-  // Plays ordered by (user, track, day) for the cap.
-  const { day, days } = dayKeys(log.timestamp, present, minDay, maxDay, pool);
-  const plays = takeArray(pool, Int32Array, playCount, { zeroed: false });
-  for (let i = 0, p = 0; i < present.length; i++) if (log.kind[present[i]] === PLAY) plays[p++] = present[i];
-  const capped = takeArray(pool, Uint8Array, n);
-  const cells = playCells(log, plays, day, days, pool);
-  const cappedPlays = markCappedPlays(cells, config.capPlaysPerTrackPerDay, capped);
-  pool.give(cells.order, cells.starts, plays, day);
   step(3);
   const exclusions = computeExclusions(log, present, config.artistDislikeMin);
 
   step(4);
   // Per-event evidence after decay: positive ≥ 0, negative < 0, split into two channels again
   // when the entries merge.
-  const used = present.length - cappedPlays;
+  const used = present.length - capped.length;
   const rows = takeArray(pool, Int32Array, used, { zeroed: false });
   const cols = takeArray(pool, Int32Array, used, { zeroed: false });
   const signed = takeArray(pool, Float32Array, used, { zeroed: false });
   let earlySkips = 0;
   let otherEvents = 0;
   const OTHER = EVENT_CODE.other;
-  for (let i = 0, k = 0; i < present.length; i++) {
+  // Both ascending: the capped plays are passed over in step.
+  for (let i = 0, k = 0, c = 0; i < present.length; i++) {
     const e = present[i];
-    if (capped[e]) continue;
+    if (c < capped.length && capped[c] === e) {
+      c++;
+      continue;
+    }
     const kind = log.kind[e];
     if (kind === OTHER || kind >= EVENT_KINDS.length) otherEvents++;
     const evidence = eventEvidence(kind, log.msPlayed[e], log.durationMs ? log.durationMs[e] : Number.NaN, config);
@@ -224,7 +218,6 @@ export function weighRange(log: EventLog, judged: JudgedRange, trust: Float32Arr
   pool.give(summed.indices, ...summed.values);
   step(7);
   const trackCounts = countTrackPlays(log, judged.accountTracks, trust, capped, config.anomaly.notHumanBelow);
-  pool.give(capped);
   return {
     matrix: { indptr, indices: indices.subarray(0, w), pref: pref.subarray(0, w), weight: weight.subarray(0, w) },
     exclusions,
@@ -234,7 +227,7 @@ export function weighRange(log: EventLog, judged: JudgedRange, trust: Float32Arr
       used,
       future: judged.events.future,
       invalid_timestamp: judged.events.invalid,
-      capped_plays: cappedPlays,
+      capped_plays: capped.length,
       early_skips: earlySkips,
       other_events: otherEvents,
       entries: w,
@@ -243,35 +236,4 @@ export function weighRange(log: EventLog, judged: JudgedRange, trust: Float32Arr
       dropped_entries: dropped,
     },
   };
-}
-
-/**
- * A dense day key per present event: the UTC day offset from the first day, or, when the log spans
- * absurdly many days (corrupt timestamps), the rank of the day among the distinct days. The keys
- * only group a range's plays by day, so ranges may number their days apart.
- */
-function dayKeys(
-  timestamp: Float64Array,
-  present: Int32Array,
-  minDay: number,
-  maxDay: number,
-  pool: ArrayPool,
-): { day: Int32Array; days: number } {
-  const day = takeArray(pool, Int32Array, timestamp.length, { zeroed: false }); // read only at present events, all written
-  if (present.length === 0) return { day, days: 0 };
-  if (maxDay - minDay < MAX_DAY_SPAN) {
-    for (let i = 0; i < present.length; i++) day[present[i]] = Math.floor(timestamp[present[i]] / DAY_MS) - minDay;
-    return { day, days: maxDay - minDay + 1 };
-  }
-  const sorted = new Float64Array(present.length);
-  for (let i = 0; i < present.length; i++) sorted[i] = Math.floor(timestamp[present[i]] / DAY_MS);
-  sorted.sort();
-  let distinct = 0;
-  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[distinct++] = sorted[i];
-  const unique = sorted.subarray(0, distinct);
-  for (let i = 0; i < present.length; i++) {
-    const d = Math.floor(timestamp[present[i]] / DAY_MS);
-    day[present[i]] = lowerBound(unique, d, 0, distinct - 1);
-  }
-  return { day, days: distinct };
 }

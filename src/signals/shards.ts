@@ -83,6 +83,7 @@ export interface JudgedShard {
   estimated: number;
   events: PresentEvents;
   accountTracks: AccountTracks;
+  capped: Int32Array;
 }
 
 export interface WeighTask extends ShardBase {
@@ -123,17 +124,17 @@ export function judgeShard(task: JudgeTask): JudgedShard {
   const estimated = filled ? fillDurations(given, range, task.durations) : 0;
   tell(task, 1);
   const log = filled ? logOfColumns(task.log, task.durations) : given;
-  const judged = judgeRange(log, range, asOf, config, new ArrayPool(task.room), task.features);
-  return { filled, estimated, events: judged.events, accountTracks: judged.accountTracks };
+  const judged = judgeRange(log, range, asOf, config, new ArrayPool(task.room), task.features, (done) => tell(task, done));
+  return { filled, estimated, events: judged.events, accountTracks: judged.accountTracks, capped: judged.capped };
 }
 
 /** Round two: every account's trust from the shared features, and the shard's entries. */
 export function weighShard(task: WeighTask): WeighedShard {
   const { asOf, config } = checkSignalsOptions(task.options);
-  const { events, accountTracks, filled } = task.judged;
+  const { events, accountTracks, capped, filled } = task.judged;
   const log = logOfColumns(task.log, filled ? task.durations : undefined);
   const trust = accountTrust(task.features, config);
-  const weighed = weighRange(log, { events, features: task.features, accountTracks }, trust.trust, asOf, config, new ArrayPool(task.room), (done) => tell(task, done));
+  const weighed = weighRange(log, { events, features: task.features, accountTracks, capped }, trust.trust, asOf, config, new ArrayPool(task.room), (done) => tell(task, done));
   return { weighed, trust: task.withTrust ? trust : null };
 }
 

@@ -29,10 +29,10 @@ export interface TrackPlayCounts {
 }
 
 /**
- * `playbacks` are the tracks of the playbacks (not after asOf) by account; `capped[e]` marks the
+ * `playbacks` are the tracks of the playbacks (not after asOf) by account; `capped` lists the
  * log's plays over the cap. Returns flagged tracks, most bot-played first.
  */
-export function flagTracks(log: EventLog, playbacks: AccountTracks, trust: Float32Array, capped: Uint8Array, options: TrackFlagOptions): FlaggedTrack[] {
+export function flagTracks(log: EventLog, playbacks: AccountTracks, trust: Float32Array, capped: Int32Array, options: TrackFlagOptions): FlaggedTrack[] {
   return judgeTracks(countTrackPlays(log, playbacks, trust, capped, options.notHumanBelow), options);
 }
 
@@ -40,7 +40,7 @@ export function flagTracks(log: EventLog, playbacks: AccountTracks, trust: Float
  * The counts flagTracks judges. Counts of accounts split into disjoint sets add up (a sharded
  * stage sums its shards' counts).
  */
-export function countTrackPlays(log: EventLog, playbacks: AccountTracks, trust: Float32Array, capped: Uint8Array, notHumanBelow: number): TrackPlayCounts {
+export function countTrackPlays(log: EventLog, playbacks: AccountTracks, trust: Float32Array, capped: Int32Array, notHumanBelow: number): TrackPlayCounts {
   const n = log.tracks.size;
   const plays = new Int32Array(n);
   const low = new Int32Array(n);
@@ -48,7 +48,7 @@ export function countTrackPlays(log: EventLog, playbacks: AccountTracks, trust: 
   const cappedPlays = new Int32Array(n);
   const { ptr, track } = playbacks;
   for (let p = 0; p < track.length; p++) plays[track[p]]++;
-  for (let e = 0; e < capped.length; e++) if (capped[e]) cappedPlays[log.track[e]]++;
+  for (let i = 0; i < capped.length; i++) cappedPlays[log.track[capped[i]]]++;
   // Plays and distinct accounts judged not human per track, from only those accounts' playbacks:
   // a trust lookup per event, at random over a million accounts, took most of this function.
   const lastUser = new Int32Array(n).fill(-1);

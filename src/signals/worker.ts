@@ -25,7 +25,7 @@ export default function run(task: SignalsWorkerTask): unknown {
     }
     case 'judge': {
       const judged = judgeShard(task);
-      return movedResult(judged, [judged.events.present, judged.accountTracks.ptr, judged.accountTracks.track]);
+      return movedResult(judged, [judged.events.present, judged.accountTracks.ptr, judged.accountTracks.track, judged.capped]);
     }
     case 'weigh': {
       const weighed = weighShard(task);
