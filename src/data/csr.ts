@@ -3,7 +3,6 @@
  * their values; columns come out sorted within each row, which the native kernels require.
  */
 import { bitsFor, sortPacked } from '../util/radix-order.js';
-import { takeArray, type ArrayPool } from '../util/array-pool.js';
 import { largeArray } from '../util/large-array.js';
 
 export interface CsrMatrix {
@@ -41,29 +40,6 @@ export function buildCsr(
   return matrix(rows, cols, cells, channels.map((ch) => sumIntoSlots(ch, cells.order, cells.slot, cells.size)));
 }
 
-/**
- * As buildCsr, for evidence of two kinds in one signed channel: the merged entry's values[0] sums
- * the values ≥ 0 and values[1] the magnitudes of those < 0 (in the same order as two separate
- * channels would be summed, so the sums are the same bits). One channel can travel through the
- * sort; two would have to be read through the sorted order, at random. With a `pool`, the sort's
- * scratch comes from it and goes back to it; the result's arrays come from it too, and the caller
- * gives them back once done with them.
- */
-export function buildSignedCsr(rows: number, cols: number, rowIdx: Int32Array, colIdx: Int32Array, signed: Float32Array, pool?: ArrayPool): CsrMatrix {
-  if (signed.length !== rowIdx.length) throw new RangeError(`buildSignedCsr: signed has length ${signed.length}, expected ${rowIdx.length}`);
-  const cells = sortedCells('buildSignedCsr', rows, cols, rowIdx, colIdx, wordsOf(signed), pool);
-  const v = floatsOf(cells.order);
-  const pos = takeArray(pool, Float32Array, cells.size);
-  const neg = takeArray(pool, Float32Array, cells.size);
-  for (let p = 0; p < v.length; p++) {
-    const x = v[p];
-    if (x >= 0) pos[cells.slot[p]] += x;
-    else neg[cells.slot[p]] += -x;
-  }
-  pool?.give(cells.order, cells.slot);
-  return matrix(rows, cols, cells, [pos, neg]);
-}
-
 /** The triplets' cells in (row, column) order: where each sorted entry lands (duplicates share a slot). */
 interface SortedCells {
   /** Entry index per sorted entry, or the carried word. */
@@ -75,7 +51,7 @@ interface SortedCells {
   size: number;
 }
 
-function sortedCells(caller: string, rows: number, cols: number, rowIdx: Int32Array, colIdx: Int32Array, carry?: Int32Array, pool?: ArrayPool): SortedCells {
+function sortedCells(caller: string, rows: number, cols: number, rowIdx: Int32Array, colIdx: Int32Array, carry?: Int32Array): SortedCells {
   const n = rowIdx.length;
   if (colIdx.length !== n) throw new RangeError(`${caller}: colIdx has length ${colIdx.length}, expected ${n}`);
   for (let e = 0; e < n; e++) {
@@ -98,12 +74,11 @@ function sortedCells(caller: string, rows: number, cols: number, rowIdx: Int32Ar
       { key: colIdx, buckets: cols },
     ],
     carry,
-    pool,
   );
   const colMask = 2 ** bitsFor(cols) - 1;
   const indptr = new Int32Array(rows + 1);
-  const outCols = takeArray(pool, Int32Array, n, { zeroed: false });
-  const slot = takeArray(pool, Int32Array, n, { zeroed: false });
+  const outCols = largeArray(Int32Array, n);
+  const slot = largeArray(Int32Array, n);
   let w = 0;
   for (let r = 0; r < rows; r++) {
     const start = w;
@@ -117,7 +92,6 @@ function sortedCells(caller: string, rows: number, cols: number, rowIdx: Int32Ar
     }
     indptr[r + 1] = w;
   }
-  pool?.give(lo, hi);
   return { order, slot, indptr, cols: outCols, size: w };
 }
 

@@ -5,13 +5,13 @@
  * and give the same entries, bit for bit, as the whole log at once. Ranges keep the log's row and
  * column numbering: their matrices have the log's shape, with rows outside the range empty.
  */
-import { buildSignedCsr } from '../data/csr.js';
 import { EVENT_CODE, EVENT_KINDS, type EventLog } from '../types.js';
 import { accountFeatures, type AccountFeatures } from './anomaly.js';
 import { markCappedPlays, markedEvents } from './caps.js';
 import { decayHalfLifeDays, type SignalsConfig } from './config.js';
 import { DAY_MS, decayFactor } from './decay.js';
-import { eventEvidence, isEarlySkip, isPlayback, repeatTransform } from './evidence.js';
+import { eventEvidence, isEarlySkip, isPlayback } from './evidence.js';
+import { groupEvidence, netEntries } from './net-entries.js';
 import { computeExclusions, type Exclusions } from './exclusions.js';
 import { groupPlaybacks, type AccountTracks } from './playbacks.js';
 import { countTrackPlays, type TrackPlayCounts } from './track-flags.js';
@@ -138,20 +138,16 @@ export function judgeRange(
 export function weighRange(log: EventLog, judged: JudgedRange, trust: Float32Array, asOf: number, config: SignalsConfig, pool: ArrayPool, step: (done: number) => void): WeighedRange {
   const { present } = judged.events;
   const { capped } = judged;
-  const users = log.users.size;
-  const tracks = log.tracks.size;
   const halfLife = decayHalfLifeDays(config);
 
   step(3);
   const exclusions = computeExclusions(log, present, config.artistDislikeMin);
 
   step(4);
-  // Per-event evidence after decay: positive ≥ 0, negative < 0, split into two channels again
-  // when the entries merge.
+  // Per-event evidence after decay: positive ≥ 0, negative < 0, summed apart per entry. The used
+  // events are compacted into `present` in place (it is not read again).
   const used = present.length - capped.length;
-  const rows = takeArray(pool, Int32Array, used, { zeroed: false });
-  const cols = takeArray(pool, Int32Array, used, { zeroed: false });
-  const signed = takeArray(pool, Float32Array, used, { zeroed: false });
+  const evidence = takeArray(pool, Float32Array, used, { zeroed: false });
   let earlySkips = 0;
   let otherEvents = 0;
   const OTHER = EVENT_CODE.other;
@@ -164,62 +160,24 @@ export function weighRange(log: EventLog, judged: JudgedRange, trust: Float32Arr
     }
     const kind = log.kind[e];
     if (kind === OTHER || kind >= EVENT_KINDS.length) otherEvents++;
-    const evidence = eventEvidence(kind, log.msPlayed[e], log.durationMs ? log.durationMs[e] : Number.NaN, config);
-    if (config.skip.negative && isEarlySkip(kind, log.msPlayed[e], log.durationMs ? log.durationMs[e] : Number.NaN, config)) earlySkips++;
-    const decayed = evidence * decayFactor(asOf - log.timestamp[e], halfLife);
-    rows[k] = log.user[e];
-    cols[k] = log.track[e];
-    signed[k] = decayed;
-    k++;
+    const ms = log.msPlayed[e];
+    const duration = log.durationMs ? log.durationMs[e] : Number.NaN;
+    if (config.skip.negative && isEarlySkip(kind, ms, duration, config)) earlySkips++;
+    evidence[k] = eventEvidence(kind, ms, duration, config) * decayFactor(asOf - log.timestamp[e], halfLife);
+    present[k++] = e;
   }
-  pool.give(present);
   step(5);
-  const summed = buildSignedCsr(users, tracks, rows, cols, signed, pool);
-  pool.give(rows, cols, signed);
+  const grouped = groupEvidence(log, present.subarray(0, used), evidence, pool);
+  pool.give(present, evidence);
 
   step(6);
   // Net the evidence per entry, scale by trust, drop accounts judged not human.
-  const nnz = summed.indices.length;
-  // The results reuse scratch too (every place up to w is written); taking them fresh would add
-  // their size to the stage's peak while the pool still holds its buffers.
-  const output = { zeroed: false, room: false };
-  const indptr = new Int32Array(users + 1);
-  const indices = pool.take(Int32Array, nnz, output);
-  const pref = pool.take(Float32Array, nnz, output);
-  const weight = pool.take(Float32Array, nnz, output);
-  let w = 0;
-  let positive = 0;
-  let negative = 0;
-  let dropped = 0;
-  const dropBelow = config.anomaly.enabled ? config.anomaly.dropBelowTrust : 0;
-  for (let u = 0; u < users; u++) {
-    const keep = trust[u] >= dropBelow;
-    for (let p = summed.indptr[u]; p < summed.indptr[u + 1]; p++) {
-      if (!keep) {
-        dropped++;
-        continue;
-      }
-      const P = repeatTransform(summed.values[0][p], config);
-      const N = repeatTransform(summed.values[1][p], config);
-      indices[w] = summed.indices[p];
-      if (P > N) {
-        pref[w] = 1;
-        weight[w] = (P - N) * trust[u];
-        positive++;
-      } else {
-        pref[w] = 0;
-        weight[w] = (N - P) * config.negativeConfidence * trust[u];
-        if (N > P) negative++;
-      }
-      w++;
-    }
-    indptr[u + 1] = w;
-  }
-  pool.give(summed.indices, ...summed.values);
+  const netted = netEntries(grouped, trust, config, pool);
+  pool.give(grouped.track, grouped.evidence);
   step(7);
   const trackCounts = countTrackPlays(log, judged.accountTracks, trust, capped, config.anomaly.notHumanBelow);
   return {
-    matrix: { indptr, indices: indices.subarray(0, w), pref: pref.subarray(0, w), weight: weight.subarray(0, w) },
+    matrix: { indptr: netted.indptr, indices: netted.indices, pref: netted.pref, weight: netted.weight },
     exclusions,
     trackCounts,
     newest: judged.events.newest,
@@ -230,10 +188,10 @@ export function weighRange(log: EventLog, judged: JudgedRange, trust: Float32Arr
       capped_plays: capped.length,
       early_skips: earlySkips,
       other_events: otherEvents,
-      entries: w,
-      positive_entries: positive,
-      negative_entries: negative,
-      dropped_entries: dropped,
+      entries: netted.indices.length,
+      positive_entries: netted.positive,
+      negative_entries: netted.negative,
+      dropped_entries: netted.dropped,
     },
   };
 }

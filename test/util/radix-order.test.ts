@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildCsr, buildSignedCsr } from '../../src/data/csr.js';
+import { buildCsr } from '../../src/data/csr.js';
 import { ArrayPool } from '../../src/util/array-pool.js';
 import { bitsFor, orderByKeys, sortPacked, type KeyField } from '../../src/util/radix-order.js';
 import { countingSortChain, countingSortCsr, referenceCsr, referenceOrder } from '../reference/order.js';
@@ -153,19 +153,6 @@ describe('buildCsr', () => {
     }
   });
 
-  it('buildSignedCsr sums the two signs as buildCsr sums two channels, bit for bit', () => {
-    const rng = mulberry32(13);
-    for (const [rows, cols, n] of [[0, 0, 0], [1, 1, 5], [3, 1, 40], [50, 70, 4000], [20_000, 30_000, 20_000]]) {
-      const r = keys(rng, n, rows, 1.5);
-      const c = keys(rng, n, cols, 3);
-      const signed = Float32Array.from({ length: n }, (_, i) => (i % 11 === 0 ? 0 : i % 13 === 0 ? -0 : (rng() - 0.4) * 7));
-      const pos = Float32Array.from(signed, (x) => (x >= 0 ? x : 0));
-      const neg = Float32Array.from(signed, (x) => (x >= 0 ? 0 : -x));
-      expect(buildSignedCsr(rows, cols, r, c, signed)).toEqual(buildCsr(rows, cols, r, c, [pos, neg]));
-    }
-    expect(() => buildSignedCsr(2, 2, Int32Array.from([0, 1]), Int32Array.from([0, 1]), new Float32Array(1))).toThrow(/buildSignedCsr: signed has length 1, expected 2/);
-  });
-
   it('names the entry whose row or column is out of range', () => {
     const one = Float32Array.from([1, 1]);
     expect(() => buildCsr(2, 3, Int32Array.from([0, 2]), Int32Array.from([0, 1]), [one])).toThrow(/row index 2 at entry 1 out of range \[0, 2\)/);
@@ -201,22 +188,5 @@ describe('with an array pool', () => {
     expect(bytesOf(got.order).equals(bytesOf(want.order))).toBe(true);
     expect(bytesOf(got.lo).equals(bytesOf(want.lo))).toBe(true);
     expect(bytesOf(got.hi!).equals(bytesOf(want.hi!))).toBe(true);
-  });
-
-  it('buildSignedCsr gives the same matrix and keeps none of it', () => {
-    const rng = mulberry32(43);
-    const rows = 50_000;
-    const cols = 20_000;
-    const r = keys(rng, n, rows, 2);
-    const c = keys(rng, n, cols, 2);
-    const signed = Float32Array.from({ length: n }, () => rng() * 2 - 1);
-    const want = buildSignedCsr(rows, cols, r, c, signed);
-    const pool = new ArrayPool(n);
-    const got = buildSignedCsr(rows, cols, r, c, signed, pool);
-    expect(pool.keptBytes).toBeGreaterThan(0);
-    scribble(pool);
-    expect(bytesOf(got.indptr).equals(bytesOf(want.indptr))).toBe(true);
-    expect(bytesOf(got.indices).equals(bytesOf(want.indices))).toBe(true);
-    for (const ch of [0, 1]) expect(bytesOf(got.values[ch]).equals(bytesOf(want.values[ch]))).toBe(true);
   });
 });
