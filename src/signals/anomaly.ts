@@ -5,7 +5,7 @@
  * hour after hour, with machine-regular gaps.
  */
 import { DAY_MS, HOUR_MS } from './decay.js';
-import type { AccountPlaybacks } from './playbacks.js';
+import { PLAYBACK_FLAG, type AccountPlaybacks } from './playbacks.js';
 import { sortPrefix } from '../util/float-sort.js';
 import { medianInPlace } from '../util/median.js';
 
@@ -77,7 +77,7 @@ export function accountFeatures(
   options: AccountFeatureOptions,
   out?: { features: AccountFeatures; from: number; to: number },
 ): AccountFeatures {
-  const { ptr, timestamp, msPlayed, durationMs: durations, track } = playbacks;
+  const { ptr, timestamp, flags, track } = playbacks;
   // Into `out`, only its accounts from ≤ u < to are written (a shard's, into shared arrays).
   const { features, from, to } = out ?? { features: emptyFeatures(ptr.length - 1), from: 0, to: ptr.length - 1 };
   const { plays, values } = features;
@@ -94,7 +94,6 @@ export function accountFeatures(
   const seen = new Int32Array(maxN);
   const scratch = new Float64Array(maxN);
   const hist = new Float64Array(24);
-  const [shortFrom, shortTo] = options.shortPlayWindowMs;
 
   for (let u = from; u < to; u++) {
     const begin = ptr[u];
@@ -111,13 +110,13 @@ export function accountFeatures(
     for (let i = 0; i < n; i++) {
       const e = begin + i;
       times[i] = timestamp[e];
-      const ms = msPlayed[e];
+      // Heard in full unless ms played is known and short of the full-play fraction.
+      const heard = flags[e];
       let finished = 1;
-      if (!Number.isNaN(ms)) {
+      if (heard & PLAYBACK_FLAG.knownMs) {
         known++;
-        if (ms >= shortFrom && ms < shortTo) short++;
-        const d = durations ? durations[e] : Number.NaN;
-        finished = ms >= options.fullPlayFraction * (d > 0 && Number.isFinite(d) ? d : options.typicalDurationMs) ? 1 : 0;
+        if (heard & PLAYBACK_FLAG.short) short++;
+        finished = heard & PLAYBACK_FLAG.finished ? 1 : 0;
       }
       const tr = track[e];
       if (stamp[tr] !== u) {

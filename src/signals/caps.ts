@@ -5,9 +5,8 @@
  * every play by (user, track, day) took a fifth of the stage's time on one thread, and 25 bytes
  * of scratch a play besides a day key for every event of the log.)
  */
-import { EVENT_CODE } from '../types.js';
 import { DAY_MS } from './decay.js';
-import type { GroupedPlaybacks } from './playbacks.js';
+import { PLAYBACK_FLAG, type GroupedPlaybacks } from './playbacks.js';
 import { KeySlots } from '../util/key-slots.js';
 
 /**
@@ -15,9 +14,8 @@ import { KeySlots } from '../util/key-slots.js';
  * cell, the first `cap` in log order counting, and returns how many were marked. Skips are
  * playbacks but not plays: they neither count nor are capped.
  */
-export function markCappedPlays(playbacks: Pick<GroupedPlaybacks, 'ptr' | 'track' | 'kind' | 'timestamp'>, cap: number, marks: Uint8Array): number {
-  const { ptr, track, kind, timestamp } = playbacks;
-  const PLAY = EVENT_CODE.play;
+export function markCappedPlays(playbacks: Pick<GroupedPlaybacks, 'ptr' | 'track' | 'flags' | 'timestamp'>, cap: number, marks: Uint8Array): number {
+  const { ptr, track, flags, timestamp } = playbacks;
   const cells = new KeySlots();
   let counts = new Int32Array(0);
   let marked = 0;
@@ -28,7 +26,7 @@ export function markCappedPlays(playbacks: Pick<GroupedPlaybacks, 'ptr' | 'track
     cells.reset(to - from);
     if (counts.length < to - from) counts = new Int32Array(to - from);
     for (let p = from; p < to; p++) {
-      if (kind[p] !== PLAY) continue;
+      if (!(flags[p] & PLAYBACK_FLAG.play)) continue;
       const seen = cells.size;
       const cell = cells.idOf(track[p], Math.floor(timestamp[p] / DAY_MS));
       if (cell === seen) counts[cell] = 0; // a new cell

@@ -115,18 +115,18 @@ export function judgeRange(
   for (let i = 0; i < present.length; i++) if (isPlayback(log.kind[present[i]])) playbackCount++;
   const playbackEvents = takeArray(pool, Int32Array, playbackCount, { zeroed: false });
   for (let i = 0, q = 0; i < present.length; i++) if (isPlayback(log.kind[present[i]])) playbackEvents[q++] = present[i];
-  const playbacks = groupPlaybacks(log, playbackEvents, pool);
   const options = {
     shortPlayWindowMs: config.anomaly.shortPlayWindowMs,
     sessionGapMs: config.anomaly.sessionGapMs,
     typicalDurationMs: config.play.typicalDurationMs,
     fullPlayFraction: config.play.fullPlayFraction,
   };
+  const playbacks = groupPlaybacks(log, playbackEvents, options, pool);
   const features = accountFeatures(playbacks, options, into ? { features: into, ...range } : undefined);
   step(2);
   const marks = takeArray(pool, Uint8Array, playbackCount);
   const capped = markedEvents(playbackEvents, playbacks.place, marks, markCappedPlays(playbacks, config.capPlaysPerTrackPerDay, marks));
-  pool.give(marks, playbackEvents, playbacks.place, playbacks.kind, playbacks.timestamp, playbacks.msPlayed, playbacks.durationMs);
+  pool.give(marks, playbackEvents, playbacks.place, playbacks.flags, playbacks.timestamp);
   return { events, features, accountTracks: { ptr: playbacks.ptr, track: playbacks.track }, capped };
 }
 

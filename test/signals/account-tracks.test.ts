@@ -1,16 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { accountFeatures, type AccountFeatureOptions } from '../../src/signals/anomaly.js';
-import type { AccountPlaybacks } from '../../src/signals/playbacks.js';
+import { playbackFlags, type AccountPlaybacks } from '../../src/signals/playbacks.js';
+import { EVENT_CODE } from '../../src/types.js';
 import { mulberry32 } from '../reference/random.js';
 
 const options: AccountFeatureOptions = { shortPlayWindowMs: [30_000, 35_000], sessionGapMs: 1_800_000, typicalDurationMs: 200_000, fullPlayFraction: 0.8 };
 
+/** Ms played and track lengths beside the playbacks, for the references. */
+interface Heard {
+  msPlayed: Float32Array;
+  durationMs: Float32Array | null;
+}
+
+/** The playbacks' flags from ms played and lengths, as groupPlaybacks makes them (all plays). */
+function flagsOf(h: Heard): Uint8Array {
+  return Uint8Array.from(h.msPlayed, (ms, e) => playbackFlags(EVENT_CODE.play, ms, h.durationMs ? h.durationMs[e] : Number.NaN, options));
+}
+
 /** Plain reference of the track features: plays per track with a Map, per account. */
-function reference(p: AccountPlaybacks, u: number): { top: number; distinct: number; looped: number } {
+function reference(p: AccountPlaybacks, h: Heard, u: number): { top: number; distinct: number; looped: number } {
   const per = new Map<number, { count: number; finished: boolean }>();
   for (let e = p.ptr[u]; e < p.ptr[u + 1]; e++) {
-    const ms = p.msPlayed[e];
-    const d = p.durationMs ? p.durationMs[e] : Number.NaN;
+    const ms = h.msPlayed[e];
+    const d = h.durationMs ? h.durationMs[e] : Number.NaN;
     const finished = Number.isNaN(ms) || ms >= options.fullPlayFraction * (d > 0 && Number.isFinite(d) ? d : options.typicalDurationMs);
     const s = per.get(p.track[e]) ?? { count: 0, finished: false };
     per.set(p.track[e], { count: s.count + 1, finished: s.finished || finished });
@@ -23,6 +35,24 @@ function reference(p: AccountPlaybacks, u: number): { top: number; distinct: num
   }
   return { top, distinct: per.size, looped };
 }
+
+describe('playback flags', () => {
+  it('tell plays from skips and whether ms played is known, short, or a full play, by hand', () => {
+    const { play, skip } = EVENT_CODE;
+    const cases: [number, number, number, number][] = [
+      [skip, Number.NaN, 200_000, 0],
+      [play, Number.NaN, 200_000, 1],
+      [play, 31_000, 200_000, 1 | 2 | 4],
+      [play, 30_000, 200_000, 1 | 2 | 4], // the short window includes its start
+      [play, 35_000, 40_000, 1 | 2 | 8], // and not its end; 35 s of 40 s is a full play (0.8)
+      [skip, 190_000, Number.NaN, 2 | 8], // no length: the typical 200 s
+      [play, 100, 0, 1 | 2],
+      [play, 160_000, Number.POSITIVE_INFINITY, 1 | 2 | 8],
+      [play, 159_999, Number.POSITIVE_INFINITY, 1 | 2],
+    ];
+    for (const [kind, ms, d, want] of cases) expect(playbackFlags(kind, ms, d, options), `${kind} ${ms} ${d}`).toBe(want);
+  });
+});
 
 describe('account track features', () => {
   it('match a plain per-track count: top track share, distinct ratio and unfinished loops', () => {
@@ -47,7 +77,7 @@ describe('account track features', () => {
           timestamp[e] = 1_700_000_000_000 + e * 60_000;
         }
       }
-      const playbacks: AccountPlaybacks = { ptr, track, msPlayed, durationMs, timestamp };
+      const playbacks: AccountPlaybacks = { ptr, track, flags: flagsOf({ msPlayed, durationMs }), timestamp };
       const f = accountFeatures(playbacks, options);
       for (let u = 0; u < users; u++) {
         const n = sizes[u];
@@ -56,7 +86,7 @@ describe('account track features', () => {
           expect(f.values.topTrackShare[u]).toBeNaN();
           continue;
         }
-        const r = reference(playbacks, u);
+        const r = reference(playbacks, { msPlayed, durationMs }, u);
         expect(f.values.topTrackShare[u]).toBe(r.top / n);
         expect(f.values.distinctTrackRatio[u]).toBe(r.distinct / n);
         expect(f.values.unfinishedLoopShare[u]).toBe(r.looped / n);
@@ -90,7 +120,7 @@ describe('account track features', () => {
       if (u % 5 === 0) timestamp.subarray(ptr[u], ptr[u + 1]).reverse();
     }
     const none = new Float32Array(total).fill(Number.NaN);
-    const playbacks: AccountPlaybacks = { ptr, track: new Int32Array(total), msPlayed: none, durationMs: null, timestamp };
+    const playbacks: AccountPlaybacks = { ptr, track: new Int32Array(total), flags: flagsOf({ msPlayed: none, durationMs: null }), timestamp };
     const f = accountFeatures(playbacks, options);
     let defined = 0;
     for (let u = 0; u < users; u++) {

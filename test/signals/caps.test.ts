@@ -36,7 +36,7 @@ function referenceCapped(log: EventLog, cap: number): number[] {
 
 function capped(log: EventLog, cap: number): { marked: number; events: number[] } {
   const all = Int32Array.from({ length: log.length }, (_, e) => e);
-  const grouped = groupPlaybacks(log, all);
+  const grouped = groupPlaybacks(log, all, { shortPlayWindowMs: [30_000, 35_000], typicalDurationMs: 200_000, fullPlayFraction: 0.8 });
   const marks = new Uint8Array(log.length);
   const marked = markCappedPlays(grouped, cap, marks);
   return { marked, events: Array.from(markedEvents(all, grouped.place, marks, marked)) };

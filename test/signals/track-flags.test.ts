@@ -54,7 +54,7 @@ describe('flagTracks', () => {
       }
       const log = b.build();
       const playbackEvents = Int32Array.from(Array.from({ length: log.length }, (_, e) => e).filter((e) => log.kind[e] === EVENT_CODE.play || log.kind[e] === EVENT_CODE.skip));
-      const playbacks = groupPlaybacks(log, playbackEvents);
+      const playbacks = groupPlaybacks(log, playbackEvents, { shortPlayWindowMs: [30_000, 35_000], typicalDurationMs: 200_000, fullPlayFraction: 0.8 });
       const capped = new Uint8Array(log.length);
       for (let e = 0; e < log.length; e++) if (log.kind[e] === EVENT_CODE.play && rnd() < (log.track[e] % 3 === 0 ? 0.7 : 0.05)) capped[e] = 1;
       const options: TrackFlagOptions = { notHumanBelow: 0.5, shareAbove: 0.3, minPlays: 10, cap: 20 };
