@@ -132,7 +132,7 @@ async function shardedParts(log: EventLog, options: StageOptions, ranges: UserRa
  * One round of the shards' tasks on threads of its own, ended with the round. A thread's scratch
  * (gigabytes at 100 M events) is freed when the thread ends; left to the collector, it was taken
  * back or not before the next round grew, and a 100 M-event training run's peak varied from 7.9
- * to 8.8 GB from run to run.
+ * to 8.7 GB from run to run.
  */
 async function inRound(threads: number, tasks: (pool: Piscina) => Promise<unknown>[]): Promise<unknown[]> {
   const pool = createWorkerPool(import.meta.url, 'worker', threads);
