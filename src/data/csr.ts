@@ -67,7 +67,7 @@ function sortedCells(caller: string, rows: number, cols: number, rowIdx: Int32Ar
   for (let r = 0; r < rows; r++) rowStart[r + 1] += rowStart[r];
   // A stable sort by (row, column) keeps duplicates adjacent in input order, so the merged sums
   // are deterministic. The column is the low bits of the sorted packed key.
-  const { order, lo, hi } = sortPacked(
+  const { order, lo } = sortPacked(
     n,
     [
       { key: rowIdx, buckets: rows },

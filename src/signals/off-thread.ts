@@ -8,7 +8,7 @@
  */
 import type { Piscina } from 'piscina';
 import type { EventLog } from '../types.js';
-import { createWorkerPool, defaultThreads, runOnWorker } from '../util/worker-pool.js';
+import { defaultThreads, runOnThreads, runOnWorker } from '../util/worker-pool.js';
 import { movableBuffers } from '../util/move-result.js';
 import { inSharedMemory, sharedArray } from '../util/shared-memory.js';
 import { assembleSignals, checkSignalsOptions, signalsProgress, SIGNALS_STEPS, type SignalsOptions, type SignalsParts, type SignalsResult } from './index.js';
@@ -99,6 +99,10 @@ async function shardedParts(log: EventLog, options: StageOptions, ranges: UserRa
   try {
     const room = Math.ceil((1.1 * log.length) / ranges.length);
     const base = (s: number): Omit<JudgeTask, 'op'> => ({ log: columns, options, range: ranges[s], shard: s, durations, features, progress, room });
+    // Each round runs on threads that end with it: a round's scratch (gigabytes at 100 M events)
+    // is freed then; left to the collector, it was taken back or not before the next round grew,
+    // and a 100 M-event training run's peak varied from 7.9 to 8.7 GB from run to run.
+    const inRound = (threads: number, start: (pool: Piscina) => Promise<unknown>[]) => runOnThreads(import.meta.url, 'worker', threads, start);
     const judged = (await inRound(ranges.length, (pool) => ranges.map((_, s) => pool.run({ op: 'judge', ...base(s) } satisfies JudgeTask)))) as JudgedShard[];
     const weighed = (await inRound(ranges.length, (pool) =>
       ranges.map((_, s) => {
@@ -126,21 +130,6 @@ async function shardedParts(log: EventLog, options: StageOptions, ranges: UserRa
   }
   follow?.finish();
   return parts;
-}
-
-/**
- * One round of the shards' tasks on threads of its own, ended with the round. A thread's scratch
- * (gigabytes at 100 M events) is freed when the thread ends; left to the collector, it was taken
- * back or not before the next round grew, and a 100 M-event training run's peak varied from 7.9
- * to 8.7 GB from run to run.
- */
-async function inRound(threads: number, tasks: (pool: Piscina) => Promise<unknown>[]): Promise<unknown[]> {
-  const pool = createWorkerPool(import.meta.url, 'worker', threads);
-  try {
-    return await Promise.all(tasks(pool));
-  } finally {
-    await pool.destroy();
-  }
 }
 
 function minOf(cells: Int32Array): number {

@@ -9,14 +9,13 @@ import { EVENT_CODE, EVENT_KINDS, type EventLog } from '../types.js';
 import { accountFeatures, type AccountFeatures } from './anomaly.js';
 import { markCappedPlays, markedEvents } from './caps.js';
 import { decayHalfLifeDays, type SignalsConfig } from './config.js';
-import { DAY_MS, decayFactor } from './decay.js';
+import { decayFactor } from './decay.js';
 import { eventEvidence, isEarlySkip, isPlayback } from './evidence.js';
 import { groupEvidence, netEntries } from './net-entries.js';
 import { computeExclusions, type Exclusions } from './exclusions.js';
 import { groupPlaybacks, type AccountTracks } from './playbacks.js';
 import { countTrackPlays, type TrackPlayCounts } from './track-flags.js';
 import { takeArray, type ArrayPool } from '../util/array-pool.js';
-import { lowerBound } from '../util/lower-bound.js';
 
 /** Accounts from ≤ u < to of the log's users. */
 export interface UserRange {

@@ -17,9 +17,19 @@ export function defaultThreads(): number {
  * service's call). Buffers in `transfer` move to the thread, and are freed when it ends.
  */
 export async function runOnWorker(callerUrl: string, name: string, task: unknown, transfer: readonly ArrayBuffer[] = []): Promise<unknown> {
-  const pool = createWorkerPool(callerUrl, name, 1);
+  const [result] = await runOnThreads(callerUrl, name, 1, (pool) => [pool.run(task, transfer.length > 0 ? { transferList: [...transfer] } : {})]);
+  return result;
+}
+
+/**
+ * The tasks `start` runs on a pool of `threads` threads of their own, which end when every task
+ * is done (or one fails): what the tasks leave on their threads is freed then, not at some later
+ * collection.
+ */
+export async function runOnThreads(callerUrl: string, name: string, threads: number, start: (pool: Piscina) => Promise<unknown>[]): Promise<unknown[]> {
+  const pool = createWorkerPool(callerUrl, name, threads);
   try {
-    return await pool.run(task, transfer.length > 0 ? { transferList: [...transfer] } : {});
+    return await Promise.all(start(pool));
   } finally {
     await pool.destroy();
   }
