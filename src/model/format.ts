@@ -89,6 +89,8 @@ export async function saveModelDir(
       const files: Manifest['files'] = {};
       // The largest file is queued first, so it starts at once and the others share the second thread.
       const writing = new Map(largestFirst(arrays).map((name) => [name, pool ? write(name, path.join(tmp, name)) : undefined] as const));
+      // A file whose turn has not come yet must not report a failure as unhandled meanwhile.
+      for (const p of writing.values()) p?.catch(() => {});
       try {
         for (const name of CORE_FILES) files[name] = await (writing.get(name) ?? write(name, path.join(tmp, name)));
       } catch (err) {
