@@ -3,7 +3,8 @@
  * (partitioned) versus checked on arrival (strict), the report's order of rules and unknown
  * kinds, and dictionary-encoded id columns with nulls and empty values across row groups.
  */
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import * as arrow from 'apache-arrow';
 import * as pw from 'parquet-wasm';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -205,5 +206,54 @@ describe('dictionary-encoded id columns', () => {
     expect(Array.from(fromPq.user)).toEqual(Array.from(fromCsv.user));
     expect(Array.from(fromPq.track)).toEqual(Array.from(fromCsv.track));
     expect(Array.from(fromPq.timestamp)).toEqual(Array.from(fromCsv.timestamp));
+  });
+
+  it('numbers string ids on the decoding thread with the same log as a read without numbering', async () => {
+    // The same random rows as Parquet (ids numbered on its decoding thread) and as Arrow IPC (ids
+    // looked up on the reading thread): dictionary-encoded and plain ids, null, empty and invalid
+    // UTF-8 ones, rows dropped at random so ids are first kept in later row groups, and a
+    // pseudonymized user column; then as two Parquet parts on one decoding thread.
+    const rand = rng(11);
+    const n = 6000;
+    const bad = Uint8Array.from([0x75, 0xff, 0x31]); // 'u', an invalid byte, '1'
+    const utf8 = new TextEncoder();
+    const users = Array.from({ length: n }, () => {
+      const r = rand();
+      return r < 0.02 ? null : r < 0.03 ? new Uint8Array(0) : r < 0.035 ? bad : utf8.encode(`user${Math.floor(rand() ** 2 * 700)}${r < 0.3 ? '-ü' : ''}`);
+    });
+    const tracks = Array.from({ length: n }, () => (rand() < 0.02 ? null : `track${Math.floor(rand() ** 3 * 2500)}`));
+    const times = Array.from({ length: n }, () => BigInt(T + Math.floor(rand() * 10_000)));
+    const table = (from: number, to: number, dictionaries: boolean): arrow.Table =>
+      new arrow.Table({
+        user_id: arrow.vectorFromArray(users.slice(from, to), new arrow.Binary()),
+        track_id: arrow.vectorFromArray(tracks.slice(from, to), dictionaries ? new arrow.Dictionary(new arrow.Utf8(), new arrow.Int32()) : new arrow.Utf8()),
+        timestamp: arrow.vectorFromArray(times.slice(from, to), new arrow.Int64()),
+      });
+    const opts = { asOf: T + 7000, skipBad: true, pseudonymize: (id: string) => `p-${id.length % 5}-${id}` };
+    const same = (a: Awaited<ReturnType<typeof readEvents>>, b: Awaited<ReturnType<typeof readEvents>>): void => {
+      expect(a.log.users.ids).toEqual(b.log.users.ids);
+      expect(a.log.tracks.ids).toEqual(b.log.tracks.ids);
+      expect(Array.from(a.log.user)).toEqual(Array.from(b.log.user));
+      expect(Array.from(a.log.track)).toEqual(Array.from(b.log.track));
+      expect(Array.from(a.log.timestamp)).toEqual(Array.from(b.log.timestamp));
+      expect(a.report.validation).toEqual(b.report.validation);
+    };
+    const parquet = (t: arrow.Table, rows: number, dictionaries: boolean): Uint8Array =>
+      pw.writeParquet(pw.Table.fromIPCStream(arrow.tableToIPC(t, 'stream')), new pw.WriterPropertiesBuilder().setMaxRowGroupSize(rows).setDictionaryEnabled(dictionaries).build());
+    for (const dictionaries of [true, false]) {
+      const arrowFile = tmp.write(`numbered-${dictionaries}.arrow`, arrow.tableToIPC(table(0, n, dictionaries), 'file'));
+      const reference = await readEvents(arrowFile, opts);
+      expect(reference.report.validation.missing_id).toBeGreaterThan(0);
+      expect(reference.report.validation.malformed_row).toBeGreaterThan(0);
+      expect(reference.report.validation.future_timestamp).toBeGreaterThan(1000);
+      const pqFile = tmp.path(`numbered-${dictionaries}.parquet`);
+      await writeFile(pqFile, parquet(table(0, n, dictionaries), 700, dictionaries));
+      same(await readEvents(pqFile, opts), reference);
+      const dir = tmp.path(`numbered-parts-${dictionaries}`);
+      await mkdir(dir);
+      await writeFile(path.join(dir, 'part-0.parquet'), parquet(table(0, 2500, dictionaries), 600, dictionaries));
+      await writeFile(path.join(dir, 'part-1.parquet'), parquet(table(2500, n, dictionaries), 900, dictionaries));
+      same(await readEvents(dir, opts), reference);
+    }
   });
 });
