@@ -4,6 +4,7 @@
  * overlap; overlapping ranges are reported as within noise.
  */
 import { REPORT_SCHEMA, type BenchReport, type CaseResult } from './report.js';
+import { errorMessage } from '../util/error-message.js';
 
 export type Verdict = 'faster' | 'slower' | 'within noise' | 'only in old' | 'only in new' | 'not timed';
 
@@ -25,7 +26,7 @@ export function parseReport(text: string, file: string): BenchReport {
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new Error(`${file}: not JSON (${(err as Error).message})`);
+    throw new Error(`${file}: not JSON (${errorMessage(err)})`);
   }
   const r = data as Partial<BenchReport>;
   if (!r || typeof r !== 'object' || r.schema !== REPORT_SCHEMA || !Array.isArray(r.cases)) {

@@ -9,6 +9,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { pipeline } from 'node:stream';
 import { createGunzip, type Gunzip } from 'node:zlib';
 import { IngestError } from './errors.js';
+import { errorMessage } from '../util/error-message.js';
 
 export interface ByteSource {
   /** Reads up to `length` bytes into buf at offset; 0 at the end. */
@@ -45,7 +46,7 @@ export async function openByteSource(file: string): Promise<ByteSource> {
   try {
     fh = await open(file, 'r');
   } catch (err) {
-    throw new IngestError(`${file}: cannot open: ${(err as Error).message}`, file);
+    throw new IngestError(`${file}: cannot open: ${errorMessage(err)}`, file);
   }
   try {
     const fileBytes = (await fh.stat()).size;
@@ -116,7 +117,7 @@ class GunzipSource implements ByteSource {
       try {
         next = await this.chunks.next();
       } catch (err) {
-        throw new IngestError(`${this.file}: gzip: ${(err as Error).message}`, this.file);
+        throw new IngestError(`${this.file}: gzip: ${errorMessage(err)}`, this.file);
       }
       if (next.done) return 0;
       this.chunk = next.value;

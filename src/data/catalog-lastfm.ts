@@ -21,6 +21,7 @@ import { parsePythonStringList } from './catalog-lists.js';
 import { buildCsr } from './csr.js';
 import { readCounts } from './read-counts.js';
 import { csvField } from '../util/csv-field.js';
+import { errorMessage } from '../util/error-message.js';
 
 const AUDIO = ['danceability', 'energy', 'valence', 'acousticness', 'instrumentalness', 'liveness', 'speechiness', 'loudness', 'tempo', 'duration_ms'] as const;
 
@@ -155,7 +156,7 @@ export async function writeLastfmCatalog(hetrecDir: string, musicosetDir: string
       try {
         genres.push(...parsePythonStringList(m[mGenres]).map(token));
       } catch (err) {
-        throw new Error(`${msArtistsFile}: artist ${m[mId]}: genres: ${(err as Error).message}`);
+        throw new Error(`${msArtistsFile}: artist ${m[mId]}: genres: ${errorMessage(err)}`);
       }
       const type = m[mType].replace(/'/g, '').trim();
       if (type !== '' && type !== '-') genres.push(`type:${type}`);

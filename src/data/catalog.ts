@@ -14,6 +14,7 @@ import { IngestError, quoteValue } from './errors.js';
 import { parseListCell } from './catalog-lists.js';
 import { parseReleaseDate } from './catalog-dates.js';
 import { isMissingCell, readRawTable, rowFile, type RawTable, type RawTableOptions, type TextColumn } from './catalog-table.js';
+import { errorMessage } from '../util/error-message.js';
 
 /** Rows of tokens (genres or tags) per track over a vocabulary, with a count per entry. */
 export interface TokenLists {
@@ -277,7 +278,7 @@ function tokenLists(
     try {
       return parseListCell(table.text.get(col)![row]);
     } catch (err) {
-      throw new IngestError(`${where(table, row, col)}: column '${col}': ${(err as Error).message}`, rowFile(table, row), table.where[row]);
+      throw new IngestError(`${where(table, row, col)}: column '${col}': ${errorMessage(err)}`, rowFile(table, row), table.where[row]);
     }
   };
   const counts = new Map<number, number>();

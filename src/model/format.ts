@@ -21,6 +21,7 @@ import { createWorkerPool } from '../util/worker-pool.js';
 import { settleAll } from '../util/settle-all.js';
 import { encodeParquetTo, factorColumns, readNumericColumn, readFactorColumns, decodeParquet, readStringColumn } from './columnar.js';
 import type { ModelData, ModelParams } from './model-data.js';
+import { errorMessage } from '../util/error-message.js';
 
 export const MODEL_FORMAT = 'mixtape-model';
 export const MODEL_FORMAT_VERSION = 1;
@@ -411,7 +412,7 @@ export async function readManifest(dir: string): Promise<Manifest> {
   try {
     m = JSON.parse(text) as Manifest;
   } catch (err) {
-    throw new Error(`${file}: invalid JSON (${(err as Error).message})`);
+    throw new Error(`${file}: invalid JSON (${errorMessage(err)})`);
   }
   if (m?.format !== MODEL_FORMAT) throw new Error(`${file}: not a mixtape model manifest`);
   if (typeof m.formatVersion !== 'number' || m.formatVersion > MODEL_FORMAT_VERSION) {

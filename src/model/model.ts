@@ -16,6 +16,7 @@ import { packageVersion } from '../util/version.js';
 import { ContentModel } from '../content/content-model.js';
 import { prepareWeeklyPlaylist, weeklyPlaylist, type PlaylistRow, type WeeklyPlaylistOptions } from '../playlist/weekly-playlist.js';
 import { nextTurn } from '../util/turns.js';
+import { errorMessage } from '../util/error-message.js';
 
 /** The content model's file inside a model directory. */
 export const CONTENT_FILE = 'content.bin';
@@ -91,7 +92,7 @@ export class Model {
     try {
       content = ContentModel.fromBytes(contentBytes);
     } catch (err) {
-      throw new Error(`${dir}/${CONTENT_FILE}: ${(err as Error).message}`);
+      throw new Error(`${dir}/${CONTENT_FILE}: ${errorMessage(err)}`);
     }
     return new Model({ ...data, content });
   }

@@ -15,6 +15,7 @@ import { AtomicTextWriter } from '../util/atomic-writer.js';
 import { csvField } from '../util/csv-field.js';
 import type { UserRows } from '../retrieve/exclusion-rows.js';
 import { WEEK_PATTERN } from './week.js';
+import { errorMessage } from '../util/error-message.js';
 
 /** The weeks stored in the archive, oldest first. */
 export async function archiveWeeks(dir: string): Promise<string[]> {
@@ -23,7 +24,7 @@ export async function archiveWeeks(dir: string): Promise<string[]> {
     names = await fs.readdir(dir);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw new Error(`${dir}: cannot read the playlist archive (${(err as Error).message})`);
+    throw new Error(`${dir}: cannot read the playlist archive (${errorMessage(err)})`);
   }
   return names
     .filter((n) => n.endsWith('.csv') && WEEK_PATTERN.test(n.slice(0, -4)))

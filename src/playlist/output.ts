@@ -11,6 +11,7 @@ import * as pw from 'parquet-wasm';
 import { recordBatchesOf } from '../data/parquet-stream.js';
 import { tempSibling } from '../util/atomic.js';
 import { csvField } from '../util/csv-field.js';
+import { errorMessage } from '../util/error-message.js';
 
 export const PLAYLIST_COLUMNS = ['user_id', 'week', 'position', 'track_id', 'artist_id', 'score', 'reason'] as const;
 
@@ -89,7 +90,7 @@ export async function openPlaylistSink(file: string, week: string, tmp?: string)
   try {
     handle = await fs.open(target, 'wx');
   } catch (err) {
-    throw new Error(`cannot write ${file}: ${(err as Error).message}`, { cause: err });
+    throw new Error(`cannot write ${file}: ${errorMessage(err)}`, { cause: err });
   }
   await handle.write(outputHeader(format));
   return {
@@ -128,7 +129,7 @@ class ParquetSink implements PlaylistSink {
     try {
       handle = await fs.open(tmp, 'wx');
     } catch (err) {
-      throw new Error(`cannot write ${target}: ${(err as Error).message}`, { cause: err });
+      throw new Error(`cannot write ${target}: ${errorMessage(err)}`, { cause: err });
     }
     let controller!: ReadableStreamDefaultController<pw.RecordBatch>;
     const input = new ReadableStream<pw.RecordBatch>({ start: (c) => void (controller = c) });
@@ -170,7 +171,7 @@ class ParquetSink implements PlaylistSink {
     } catch (err) {
       await this.handle.close().catch(() => undefined);
       await fs.rm(this.tmp, { force: true });
-      throw new Error(`cannot write ${this.target}: ${(err as Error).message}`, { cause: err });
+      throw new Error(`cannot write ${this.target}: ${errorMessage(err)}`, { cause: err });
     }
   }
 

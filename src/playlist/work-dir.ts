@@ -22,6 +22,7 @@ import { tempSibling, writeFileAtomic } from '../util/atomic.js';
 import { ARCHIVE_HEADER } from './archive.js';
 import { openPlaylistSink, outputHeader, type OutputFormat } from './output.js';
 import { zeroPhases, type PhaseSeconds } from './shard.js';
+import { errorMessage } from '../util/error-message.js';
 
 const FORMAT = 'mixtape-weekly-work';
 const VERSION = 1;
@@ -250,7 +251,7 @@ export class WorkDir {
       try {
         await fs.rename(path.join(this.dir, OUT), target);
       } catch (err) {
-        throw new Error(`cannot write ${target}: ${(err as Error).message}`, { cause: err });
+        throw new Error(`cannot write ${target}: ${errorMessage(err)}`, { cause: err });
       }
     }
     m.outputCommitted = true;
@@ -269,7 +270,7 @@ export class WorkDir {
     try {
       await fs.rename(src, target);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw new Error(`cannot write ${target}: ${(err as Error).message}`, { cause: err });
+      if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw new Error(`cannot write ${target}: ${errorMessage(err)}`, { cause: err });
       // Another file system: copy beside the target, then rename there.
       const tmp = tempSibling(target);
       try {
@@ -280,7 +281,7 @@ export class WorkDir {
         await fs.rename(tmp, target);
       } catch (e) {
         await fs.rm(tmp, { force: true });
-        throw new Error(`cannot write ${target}: ${(e as Error).message}`, { cause: e });
+        throw new Error(`cannot write ${target}: ${errorMessage(e)}`, { cause: e });
       }
       await fs.rm(src, { force: true });
     }
@@ -308,7 +309,7 @@ async function readManifest(dir: string): Promise<Manifest | undefined> {
     text = await fs.readFile(path.join(dir, MANIFEST), 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new Error(`${path.join(dir, MANIFEST)}: unreadable (${(err as Error).message}); delete ${dir} to start over`);
+    throw new Error(`${path.join(dir, MANIFEST)}: unreadable (${errorMessage(err)}); delete ${dir} to start over`);
   }
   let m: Manifest;
   try {

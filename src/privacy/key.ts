@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { checkKey } from './pseudonym.js';
+import { errorMessage } from '../util/error-message.js';
 
 export const KEY_ENV = 'MIXTAPE_PSEUDONYM_KEY';
 
@@ -22,7 +23,7 @@ export async function loadPseudonymKey(src: KeySource = {}): Promise<Uint8Array>
     try {
       bytes = await readFile(src.keyFile);
     } catch (err) {
-      throw new Error(`${src.keyFile}: cannot read the pseudonym key file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      throw new Error(`${src.keyFile}: cannot read the pseudonym key file (${(err as NodeJS.ErrnoException).code ?? errorMessage(err)})`);
     }
     bytes = stripNewline(bytes);
     checkKey(bytes, `${src.keyFile}: pseudonym key`);

@@ -10,6 +10,7 @@ import { readDelimited, type DelimitedRow, type HeaderInfo } from '../data/csv-r
 import { IngestError } from '../data/errors.js';
 import { tempSibling } from '../util/atomic.js';
 import { checkKey, pseudonymToken } from './pseudonym.js';
+import { errorMessage } from '../util/error-message.js';
 
 export interface RevealOptions {
   /** Delimited file whose id column holds tokens. */
@@ -104,7 +105,7 @@ class SyncAtomicFile {
       mkdirSync(path.dirname(target), { recursive: true });
       this.fd = openSync(this.tmp, 'wx');
     } catch (err) {
-      throw new Error(`cannot write ${target}: ${(err as Error).message}`);
+      throw new Error(`cannot write ${target}: ${errorMessage(err)}`);
     }
   }
 

@@ -28,6 +28,7 @@ import path from 'node:path';
 import hnswlib from 'hnswlib-node';
 import { writeFileAtomic, writeViaTemp } from '../util/atomic.js';
 import type { CandidateLists } from './candidates.js';
+import { errorMessage } from '../util/error-message.js';
 
 export type MipsSpace = 'augmented' | 'ip';
 export const DEFAULT_SPACE: MipsSpace = 'augmented';
@@ -154,7 +155,7 @@ export class HnswIndex {
     try {
       meta = JSON.parse(await fs.readFile(metaFile, 'utf8')) as HnswMeta;
     } catch (err) {
-      throw new Error(`${metaFile}: cannot read the HNSW index description (${(err as Error).message}); build it with saveIndex`);
+      throw new Error(`${metaFile}: cannot read the HNSW index description (${errorMessage(err)}); build it with saveIndex`);
     }
     if (meta?.format !== META_FORMAT || meta.version !== META_VERSION) throw new Error(`${metaFile}: not a mixtape HNSW index description`);
     if (meta.factors !== k || meta.items * k !== itemFactors.length) {
@@ -168,7 +169,7 @@ export class HnswIndex {
     try {
       index.readIndexSync(file);
     } catch (err) {
-      throw new Error(`${file}: cannot read the HNSW index (${(err as Error).message})`);
+      throw new Error(`${file}: cannot read the HNSW index (${errorMessage(err)})`);
     }
     if (index.getCurrentCount() !== meta.items) throw new Error(`${file}: holds ${index.getCurrentCount()} items, expected ${meta.items}`);
     return new HnswIndex(index, { ...meta, ef: opts.ef ?? meta.ef }, itemFactors);

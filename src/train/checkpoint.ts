@@ -11,6 +11,7 @@ import path from 'node:path';
 import { writeDirAtomic } from '../util/atomic.js';
 import type { Interactions, IterationInfo } from '../types.js';
 import type { ResolvedTrainOptions } from './options.js';
+import { errorMessage } from '../util/error-message.js';
 
 export const CHECKPOINT_VERSION = 1;
 
@@ -83,7 +84,7 @@ export async function readCheckpoint(dir: string, fingerprint: string, users: nu
     meta = JSON.parse(await readFile(path.join(dir, 'checkpoint.json'), 'utf8')) as CheckpointMeta;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new Error(`${dir}/checkpoint.json: unreadable (${(err as Error).message}); delete ${dir} to start over`);
+    throw new Error(`${dir}/checkpoint.json: unreadable (${errorMessage(err)}); delete ${dir} to start over`);
   }
   if (meta.version !== CHECKPOINT_VERSION) throw new Error(`${dir}: checkpoint version ${meta.version} is not supported; delete it to start over`);
   if (meta.fingerprint !== fingerprint) {

@@ -4,6 +4,7 @@
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { errorMessage } from '../util/error-message.js';
 
 export interface TrialRecord {
   /** Identity of the trial: stage and every parameter that affects the score. */
@@ -43,7 +44,7 @@ export class TrialLog {
         } catch (e) {
           // A run killed mid-write leaves a partial last line: drop it, fail on any other.
           if (n === lines.length - 1 || lines.slice(n + 1).every((l) => l.trim() === '')) return;
-          throw new Error(`${file}:${n + 1}:1: not a JSON trial record: ${(e as Error).message}`);
+          throw new Error(`${file}:${n + 1}:1: not a JSON trial record: ${errorMessage(e)}`);
         }
         if (typeof rec.key !== 'string' || typeof rec.ndcg !== 'number') throw new Error(`${file}:${n + 1}:1: trial record without key or ndcg`);
         this.done.set(rec.key, rec);
@@ -56,7 +57,7 @@ export class TrialLog {
         mkdirSync(path.dirname(file), { recursive: true });
         writeFileSync(file, '');
       } catch (e) {
-        throw new Error(`cannot write the tuning log ${file}: ${(e as Error).message}`);
+        throw new Error(`cannot write the tuning log ${file}: ${errorMessage(e)}`);
       }
     }
   }

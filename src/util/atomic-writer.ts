@@ -6,6 +6,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { tempSibling } from './atomic.js';
 import { clearStaleSiblings } from './stale-siblings.js';
+import { errorMessage } from './error-message.js';
 
 export class AtomicTextWriter {
   private chunks: string[] = [];
@@ -25,7 +26,7 @@ export class AtomicTextWriter {
       await clearStaleSiblings(target);
       w.handle = await fs.open(w.tmp, 'wx');
     } catch (err) {
-      throw new Error(`cannot write ${target}: ${(err as Error).message}`, { cause: err });
+      throw new Error(`cannot write ${target}: ${errorMessage(err)}`, { cause: err });
     }
     return w;
   }
@@ -47,7 +48,7 @@ export class AtomicTextWriter {
     } catch (err) {
       await this.abort();
       const code = (err as NodeJS.ErrnoException).code;
-      throw new Error(`cannot write ${this.target}: ${code === 'ENOSPC' ? 'no space left on device' : (err as Error).message}`, { cause: err });
+      throw new Error(`cannot write ${this.target}: ${code === 'ENOSPC' ? 'no space left on device' : errorMessage(err)}`, { cause: err });
     }
   }
 

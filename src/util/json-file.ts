@@ -1,5 +1,6 @@
 /** Reading small JSON files (configs) with errors that name the file and, for bad JSON, line:column. */
 import { readFileSync } from 'node:fs';
+import { errorMessage } from './error-message.js';
 
 /** Parsed JSON of `file`; `what` names the kind of file in the "cannot read" error. */
 export function readJsonFile(file: string, what: string): unknown {
@@ -7,12 +8,12 @@ export function readJsonFile(file: string, what: string): unknown {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new Error(`${file}: cannot read ${what}: ${(e as Error).message}`);
+    throw new Error(`${file}: cannot read ${what}: ${errorMessage(e)}`);
   }
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new Error(`${file}${jsonPosition(text, (e as Error).message)}: invalid JSON: ${(e as Error).message}`);
+    throw new Error(`${file}${jsonPosition(text, errorMessage(e))}: invalid JSON: ${errorMessage(e)}`);
   }
 }
 
