@@ -22,6 +22,7 @@ import { resolveBlendWeights } from '../content/hybrid-blend.js';
 import { resolveRerankOptions } from '../rerank/options.js';
 import { WorkDir, workDirFor, type WorkTotals } from './work-dir.js';
 import { WEEK_PATTERN } from './week.js';
+import { errorMessage } from '../util/error-message.js';
 
 export interface WeeklyJobOptions {
   tables: PlaylistTables;
@@ -64,6 +65,11 @@ export interface WeeklyJobSummary {
   short: number;
   /** Users whose factors were refreshed from recent events. */
   refreshed: number;
+  /**
+   * Users without taste evidence (no track left positive in their history: only skips, or an
+   * account judged not human): their playlists are what the model's average listener would play.
+   */
+  cold: number;
   exposure: ExposureSummary;
   /** Seconds per phase summed over shards (worker wall time; CPU time with cpuProfile). */
   phaseSeconds: PhaseSeconds;
@@ -90,7 +96,7 @@ export async function runWeeklyJob(o: WeeklyJobOptions): Promise<WeeklyJobSummar
   if (o.archiveDir && !WEEK_PATTERN.test(o.week)) throw new RangeError(`archive: week must look like 2026-W48, got '${o.week}'`);
   const archiveFile = o.archiveDir ? path.join(o.archiveDir, `${o.week}.csv`) : undefined;
   const exposure = new ExposureCounter(o.tables.features.artist, o.tables.features.artists, o.tables.features.popularity);
-  const totals: WorkTotals = { rows: 0, short: 0, refreshed: 0, phaseSeconds: zeroPhases() };
+  const totals: WorkTotals = { rows: 0, short: 0, refreshed: 0, cold: 0, phaseSeconds: zeroPhases() };
   let work: WorkDir | undefined;
   let pool: Piscina | undefined;
   let resumedShards = 0;
@@ -126,6 +132,7 @@ export async function runWeeklyJob(o: WeeklyJobOptions): Promise<WeeklyJobSummar
       exposure.add(r, r.users.length);
       totals.short += r.short;
       totals.refreshed += r.refreshed;
+      totals.cold += r.cold;
       for (let i = 0; i < r.users.length; i++) totals.rows += r.count[i];
       addPhases(totals.phaseSeconds, r.seconds);
       o.onShard?.(r);
@@ -149,7 +156,7 @@ export async function runWeeklyJob(o: WeeklyJobOptions): Promise<WeeklyJobSummar
         } catch (second) {
           const begin = s * shardSize;
           const end = Math.min(users, begin + shardSize);
-          throw new Error(`weekly job failed: shard ${s} (users ${begin}–${end - 1}) failed twice: ${(second as Error)?.message ?? String(second)}`);
+          throw new Error(`weekly job failed: shard ${s} (users ${begin}–${end - 1}) failed twice: ${errorMessage(second)}`);
         }
       }
     };
@@ -207,6 +214,7 @@ export async function runWeeklyJob(o: WeeklyJobOptions): Promise<WeeklyJobSummar
     usersPerSecond: (users - Math.min(users, resumedShards * shardSize)) / Math.max(seconds, 1e-9),
     short: totals.short,
     refreshed: totals.refreshed,
+    cold: totals.cold,
     exposure: exposure.summary(),
     phaseSeconds: totals.phaseSeconds,
     resumedShards,

@@ -2,6 +2,7 @@
  * Assembling the weekly job's tables from a model, track metadata, recent events and the archive.
  */
 import { itemGram } from '../model/item-gram.js';
+import { averageTasteOf } from '../model/average-taste.js';
 import { buildCsr } from '../data/csr.js';
 import type { ModelData } from '../model/model-data.js';
 import type { UserRows } from '../retrieve/exclusion-rows.js';
@@ -274,6 +275,7 @@ export function buildTables(data: ModelData, input: TablesInput): PlaylistTables
     dislikedArtists: input.recent ? { byUser: input.recent.dislikedArtists, tracks: artistTrackRows(input.meta.trackArtist, input.meta.artists.size) } : undefined,
     archive: input.archive,
     features,
+    averageTaste: averageTasteOf(data),
     ...(input.features?.content ? { content: { unit: features.diversity, dim: features.diversityDim } } : {}),
   };
 }

@@ -1,5 +1,5 @@
 /** The human reason of a playlist slot, from its reason code and arguments (see rerank/reranker). */
-import { REASON_DISCOVERY, REASON_NEW_RELEASE } from '../rerank/reranker.js';
+import { REASON_DISCOVERY, REASON_NEW_RELEASE, REASON_POPULAR } from '../rerank/reranker.js';
 
 export interface ReasonNames {
   trackIds: readonly string[];
@@ -25,6 +25,7 @@ export function formatReason(code: number, refA: number, refB: number, names: Re
   if (code === REASON_NEW_RELEASE) {
     return refA >= 0 ? `new release from an artist you like: ${names.artistIds[refA]}` : 'new release from an artist you like';
   }
+  if (code === REASON_POPULAR) return 'popular with listeners';
   if (code === REASON_DISCOVERY) {
     if (refA < 0) return 'a discovery picked for your taste';
     const a = names.trackArtist[refA];

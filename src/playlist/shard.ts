@@ -10,7 +10,7 @@ import { exactCandidates, exactCandidatesAsync, userQueries, type CandidateLists
 import { PreparedItemsCache } from '../retrieve/prepared-items.js';
 import { mergeExclusions, type UserRows } from '../retrieve/exclusion-rows.js';
 import { HnswIndex } from '../retrieve/hnsw.js';
-import { Reranker, allocSlots, type PlaylistSlots } from '../rerank/reranker.js';
+import { Reranker, allocSlots, REASON_NEW_RELEASE, REASON_POPULAR, type PlaylistSlots } from '../rerank/reranker.js';
 import { blendActive, HybridBlend } from '../content/hybrid-blend.js';
 import { refreshQueries, type WeightedRows } from './refresh.js';
 import type { PlaylistTables, ShardSettings } from './tables.js';
@@ -51,6 +51,8 @@ export interface ShardResult extends PlaylistSlots {
   refreshed: number;
   /** Users who got fewer than `size` tracks. */
   short: number;
+  /** Users without taste evidence, scored by the model's average listener (PlaylistTables.averageTaste). */
+  cold: number;
   /** Seconds spent in each phase of this shard (encode is filled by whoever encodes). */
   seconds: PhaseSeconds;
 }
@@ -60,6 +62,8 @@ interface ShardQueries {
   queries: Float32Array;
   exclude: ReturnType<typeof mergeExclusions>;
   refreshed: number;
+  /** Per user of the shard: 1 when scored by the average taste; null when none is. */
+  cold: Uint8Array | null;
   t0: number;
   t1: number;
   t2: number;
@@ -170,13 +174,33 @@ export class ShardRunner {
       if (queries.buffer === t.userFactors.buffer) queries = queries.slice();
       refreshed = refreshQueries(queries, users, t.seen, t.recent, t.itemFactors, t.itemGram, t.params);
     }
+    const cold = t.averageTaste ? this.coldUsers(t, users) : null;
+    if (cold) {
+      if (queries.buffer === t.userFactors.buffer) queries = queries.slice();
+      for (let i = 0; i < users.length; i++) if (cold[i] === 1) queries.set(t.averageTaste!, i * k);
+    }
     const t1 = clock();
     const sources: UserRows[] = [t.seen];
     if (t.recent) sources.push(t.recent);
     if (t.dislikedTracks) sources.push(t.dislikedTracks);
     if (t.archive) sources.push(t.archive);
     const exclude = mergeExclusions({ tracks: sources, artists: t.dislikedArtists }, users);
-    return { queries, exclude, refreshed, t0, t1, t2: clock() };
+    return { queries, exclude, refreshed, cold, t0, t1, t2: clock() };
+  }
+
+  /**
+   * Flags of the users with no track left positive in their history (training and recent, as the
+   * reasons see it), or null when there are none. Their own factors are zero (no entries, or an
+   * account judged not human) or near it (skips alone), so every track would score about alike.
+   */
+  private coldUsers(t: PlaylistTables, users: Int32Array): Uint8Array | null {
+    let cold: Uint8Array | null = null;
+    for (let i = 0; i < users.length; i++) {
+      if (this.mergeHistory(t.seen, t.recent, users[i]) > 0) continue;
+      cold ??= new Uint8Array(users.length);
+      cold[i] = 1;
+    }
+    return cold;
   }
 
   private hnswCandidates(q: ShardQueries, s: ShardSettings): CandidateLists {
@@ -211,6 +235,7 @@ export class ShardRunner {
     }
     const t4 = clock();
     for (let i = 0; i < users.length; i++) rr.explain(this.hist.subarray(i * h, i * h + this.histLen[i]), out, i);
+    const cold = q.cold ? popularReasons(q.cold, out) : 0;
     const t5 = clock();
     const sec = (a: number, b: number): number => (b - a) / 1000;
     return {
@@ -218,6 +243,7 @@ export class ShardRunner {
       users,
       refreshed: q.refreshed,
       short,
+      cold,
       seconds: { foldIn: sec(q.t0, q.t1), exclude: sec(q.t1, q.t2), retrieve: sec(q.t2, t3), rerank: sec(t3, t4), reasons: sec(t4, t5), encode: 0 },
     };
   }
@@ -316,6 +342,25 @@ export class ShardRunner {
     weights.set(this.histWeight);
     this.histWeight = weights;
   }
+}
+
+/**
+ * The slots of the cold users' playlists explained as what they are, tracks the average listener
+ * would play (a new release keeps its artist, when it names one). Returns the cold users' count.
+ */
+function popularReasons(cold: Uint8Array, out: PlaylistSlots): number {
+  let users = 0;
+  for (let i = 0; i < cold.length; i++) {
+    if (cold[i] === 0) continue;
+    users++;
+    for (let o = i * out.size; o < i * out.size + out.count[i]; o++) {
+      if (out.reason[o] === REASON_NEW_RELEASE && out.refA[o] >= 0) continue;
+      out.reason[o] = REASON_POPULAR;
+      out.refA[o] = -1;
+      out.refB[o] = -1;
+    }
+  }
+  return users;
 }
 
 /** Evidence of entry p with its sign: weight for positive entries, −weight for negative ones. */

@@ -28,6 +28,12 @@ export interface PlaylistTables {
   archive?: UserRows;
   features: ItemFeatures;
   /**
+   * The query of a listener without taste evidence (no track left positive in their history):
+   * the mean of the model's listeners' factors (model/average-taste.ts). Absent: such listeners
+   * are scored with their own (zero) factors, which rank every track alike.
+   */
+  averageTaste?: Float32Array;
+  /**
    * Unit content vectors aligned with the model's tracks (the hybrid stage's track side), when
    * the model carries a content model; the same array as `features.diversity` then.
    */

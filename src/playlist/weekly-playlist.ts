@@ -8,6 +8,7 @@ import type { ModelData } from '../model/model-data.js';
 import type { ItemFeatures } from '../rerank/item-features.js';
 import { resolveRerankOptions, type RerankOptions } from '../rerank/options.js';
 import { itemGram } from '../model/item-gram.js';
+import { averageTasteOf } from '../model/average-taste.js';
 import { Dictionary } from '../data/dictionary.js';
 import { trackMetaFromContent, type TrackMeta } from './catalog.js';
 import { artistTrackRows, buildFeatures, contentFeatures, type FeatureInput } from './prepare.js';
@@ -226,6 +227,7 @@ export async function weeklyPlaylist(model: { data: ModelData }, userId: string,
     dislikedArtists: artistIdx.length > 0 ? { byUser: oneRow(artistIdx), tracks: shared.artistTracks } : undefined,
     archive: oneRow((opts.archive ?? []).map(track).filter((t) => t >= 0)),
     features: shared.features,
+    averageTaste: averageTasteOf(data),
     ...(shared.content ? { content: shared.content } : {}),
   };
   const week = isoWeek(asOf);

@@ -42,6 +42,8 @@ export interface WorkTotals {
   rows: number;
   short: number;
   refreshed: number;
+  /** Users without taste evidence (ShardResult.cold). */
+  cold: number;
   phaseSeconds: PhaseSeconds;
 }
 
@@ -119,7 +121,7 @@ export class WorkDir {
       ...plan,
       completed: 0,
       bytes: { out: 0, archive: 0, slots: 0 },
-      totals: { rows: 0, short: 0, refreshed: 0, phaseSeconds: zeroPhases() },
+      totals: { rows: 0, short: 0, refreshed: 0, cold: 0, phaseSeconds: zeroPhases() },
       outputCommitted: false,
     };
     const w = new WorkDir(dir, m);

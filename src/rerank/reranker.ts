@@ -22,6 +22,8 @@ import { resolveRerankOptions, type RerankOptions, type ResolvedRerankOptions } 
 export const REASON_SIMILAR = 0;
 export const REASON_NEW_RELEASE = 1;
 export const REASON_DISCOVERY = 2;
+/** A listener without taste evidence: the track is scored by the model's average listener. */
+export const REASON_POPULAR = 3;
 
 /** Output rows of a block of users: `size` slots per user, `count[u]` of them filled. */
 export interface PlaylistSlots {

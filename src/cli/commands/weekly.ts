@@ -222,6 +222,7 @@ export function registerWeekly(program: Command): void {
         process.stderr.write(
           `wrote ${summary.rows} rows for ${summary.users} users (${week}) in ${summary.seconds.toFixed(1)} s ` +
             `(${summary.usersPerSecond.toFixed(0)} users/s) → ${f.out}; ${summary.short} short playlists; ` +
+            (summary.cold > 0 ? `${summary.cold} listeners without taste evidence got what the average listener plays; ` : '') +
             (recent.newListeners > 0 ? `${recent.newListeners} new listeners folded in from their recent events; ` : '') +
             (hybrid.content > 0 ? `content blended in (weights cf ${hybrid.cf}, content ${hybrid.content}); ` : '') +
             (summary.resumedShards > 0 ? `resumed after ${summary.resumedShards} completed shards; ` : '') +
