@@ -174,7 +174,7 @@ export class ShardRunner {
       if (queries.buffer === t.userFactors.buffer) queries = queries.slice();
       refreshed = refreshQueries(queries, users, t.seen, t.recent, t.itemFactors, t.itemGram, t.params);
     }
-    const cold = t.averageTaste ? this.coldUsers(t, users) : null;
+    const cold = t.averageTaste ? this.coldUsers(t, users, queries) : null;
     if (cold) {
       if (queries.buffer === t.userFactors.buffer) queries = queries.slice();
       for (let i = 0; i < users.length; i++) if (cold[i] === 1) queries.set(t.averageTaste!, i * k);
@@ -190,13 +190,15 @@ export class ShardRunner {
 
   /**
    * Flags of the users with no track left positive in their history (training and recent, as the
-   * reasons see it), or null when there are none. Their own factors are zero (no entries, or an
-   * account judged not human) or near it (skips alone), so every track would score about alike.
+   * reasons see it) or a query of zeros (recent plays alone, not folded in), or null when there
+   * are none. Their own factors are zero (no entries, or an account judged not human) or near it
+   * (skips alone), so every track would score about alike.
    */
-  private coldUsers(t: PlaylistTables, users: Int32Array): Uint8Array | null {
+  private coldUsers(t: PlaylistTables, users: Int32Array, queries: Float32Array): Uint8Array | null {
+    const k = t.factors;
     let cold: Uint8Array | null = null;
     for (let i = 0; i < users.length; i++) {
-      if (this.mergeHistory(t.seen, t.recent, users[i]) > 0) continue;
+      if (this.mergeHistory(t.seen, t.recent, users[i]) > 0 && !isZero(queries, i * k, k)) continue;
       cold ??= new Uint8Array(users.length);
       cold[i] = 1;
     }
@@ -361,6 +363,12 @@ function popularReasons(cold: Uint8Array, out: PlaylistSlots): number {
     }
   }
   return users;
+}
+
+/** Whether a[from .. from + n) is all zeros. */
+function isZero(a: Float32Array, from: number, n: number): boolean {
+  for (let j = from; j < from + n; j++) if (a[j] !== 0) return false;
+  return true;
 }
 
 /** Evidence of entry p with its sign: weight for positive entries, −weight for negative ones. */

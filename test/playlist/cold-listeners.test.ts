@@ -107,6 +107,16 @@ describe('weekly playlists of listeners without taste evidence', () => {
     for (let u = SKIPS_ONLY + 1; u < data.users.size; u++) expect(withMean.row(u)).toEqual(without.row(u));
   });
 
+  it('include a listener with a history whose query is all zeros (recent plays not folded in)', async () => {
+    const zeroed = data.userFactors.slice();
+    zeroed.fill(0, 2 * k, 3 * k);
+    const r = await run({ ...tables, userFactors: zeroed });
+    expect(r.summary.cold).toBe(3);
+    const row = r.row(2);
+    expect(row.scores.every((x) => x > 0)).toBe(true);
+    expect(row.reasons.every((x) => x === REASON_POPULAR)).toBe(true);
+  });
+
   it('come the same way from weeklyPlaylist', async () => {
     const rows = await weeklyPlaylist({ data }, data.users.ids[EMPTIED], { asOf: new Date(asOf).toISOString(), meta: world.meta, candidates: 200, historySize: 20 });
     const job = (await run(tables)).row(EMPTIED);
