@@ -261,13 +261,16 @@ constexpr float kUnitSlack = 4.f;
 struct Int8Lane {
   std::vector<float> lows, highs;
   std::vector<int32_t> items;
-  std::size_t cap = 0;
+  std::size_t cap = 0, prune_at = 0;
   float tau = -std::numeric_limits<float>::infinity();
 
   void reset(std::size_t c) {
     cap = c, tau = -std::numeric_limits<float>::infinity();
+    prune_at = min_prune();
     lows.clear(), highs.clear(), items.clear();
   }
+
+  std::size_t min_prune() const { return std::max<std::size_t>(4 * cap, 512); }
 
   void offer(int32_t item, float hi, float lo) {
     items.push_back(item), highs.push_back(hi);
@@ -281,15 +284,20 @@ struct Int8Lane {
       std::push_heap(lows.begin(), lows.end(), std::greater<float>());
       tau = lows.front();
     }
-    if (items.size() >= std::max<std::size_t>(4 * cap, 512)) prune();
+    if (items.size() >= prune_at) prune();
   }
 
-  /** Drops the items whose upper bound fell below τ. */
+  /**
+   * Drops the items whose upper bound fell below τ. The next prune waits until the list has doubled:
+   * where many bounds tie τ (a user with no taste scores every item 0) or stay above it, a prune
+   * keeps most items, and pruning again at a fixed size made the pass quadratic in the items.
+   */
   void prune() {
     std::size_t w = 0;
     for (std::size_t r = 0; r < items.size(); ++r)
       if (highs[r] >= tau) items[w] = items[r], highs[w] = highs[r], ++w;
     items.resize(w), highs.resize(w);
+    prune_at = std::max(min_prune(), 2 * w);
   }
 };
 
@@ -377,6 +385,22 @@ inline void chain_score4(const float* u, const float* v0, const float* v1, const
 }
 
 /**
+ * The float kernel's offers for user `u` whose row is all zeros: each score is 0 + bias_i (u·v_i is
+ * +0 for finite v_i), offered in ascending items, skipping the user's excluded items.
+ */
+inline void offer_flat(const TopKProblem& p, std::size_t u, TopBuffer& h) {
+  int64_t e = p.excl_indptr ? p.excl_indptr[u] : 0;
+  const int64_t e_end = p.excl_indptr ? p.excl_indptr[u + 1] : 0;
+  for (std::size_t i = 0; i < p.items; ++i) {
+    const auto item = static_cast<int32_t>(i);
+    while (e < e_end && p.excl_indices[e] < item) ++e;
+    if (e < e_end && p.excl_indices[e] == item) continue;
+    const float s = p.bias ? 0.f + p.bias[i] : 0.f;
+    if (s > h.threshold) h.offer(s, item);
+  }
+}
+
+/**
  * score_topk's results through the 8-bit pre-filter; false (nothing written) when an input is not
  * finite or products could overflow, in which case the caller runs the float kernel.
  */
@@ -404,6 +428,9 @@ inline bool score_topk_int8(const TopKProblem& p, const QuantizedItems* prepared
   std::vector<Int8Lane> lanes(block);
   std::vector<float> gate_tau(block);
   std::vector<int32_t> gate(block);
+  // Users whose row is all zeros: every score is exactly 0 (+ bias), so every bound ties τ and the
+  // pre-filter would keep every item; they take a plain pass over the items' biases instead.
+  std::vector<char> flat(block);
   std::vector<Scored> store(2 * std::max<std::size_t>(cap, 1));
   const bool bias = p.bias != nullptr;
 
@@ -412,6 +439,7 @@ inline bool score_topk_int8(const TopKProblem& p, const QuantizedItems* prepared
   for (std::size_t b0 = 0; b0 < nu; b0 += block) {
     const std::size_t bu = std::min(block, nu - b0), u0 = p.user_begin + b0;
     qu.build(p.U, u0, bu, k, k4);
+    for (std::size_t r = 0; r < bu; ++r) flat[r] = qu.scale[r] == 0.f;
     ex_cols.clear();
     for (std::size_t r = 0; r < bu; ++r) {
       lanes[r].reset(cap);
@@ -445,6 +473,7 @@ inline bool score_topk_int8(const TopKProblem& p, const QuantizedItems* prepared
           const __m256 slack = _mm256_set1_ps(kUnitSlack);
           for (std::size_t r = 0; r < users; ++r) {
             const std::size_t lane = r0 + r;
+            if (flat[lane]) continue;
             Int8Lane& L = lanes[lane];
             // The gate: an integer threshold below which no item of the tile can reach τ.
             if (!(gate_tau[lane] == L.tau)) {
@@ -490,11 +519,16 @@ inline bool score_topk_int8(const TopKProblem& p, const QuantizedItems* prepared
     }
     // The kept items' float scores, selected by the same key as score_topk (ascending items, as it offers them).
     for (std::size_t r = 0; r < bu; ++r) {
+      TopBuffer h;
+      h.reset(store.data(), cap);
+      if (flat[r]) {
+        offer_flat(p, u0 + r, h);
+        emit(h, n, p.out_items + (b0 + r) * n, p.out_scores + (b0 + r) * n);
+        continue;
+      }
       Int8Lane& L = lanes[r];
       L.prune();
       std::sort(L.items.begin(), L.items.end());
-      TopBuffer h;
-      h.reset(store.data(), cap);
       const float* u = p.U + (u0 + r) * k;
       const std::size_t m = L.items.size();
       float sc[4];

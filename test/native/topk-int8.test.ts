@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { nativeInfo, scoreTopK, scoreTopKAsync, type TopKPrefilter } from '../../src/native/index.js';
 import { topKRef } from '../reference/als.js';
 import { expectSameBits, runTopK, type TopKProblemArgs } from './topk-run.js';
+import { bytesOf } from '../reference/shared.js';
 import { mulberry32, randomExclusions, randomFloats, randomInts, randomTopKProblem, type Rng } from '../reference/random.js';
 
 // The 8-bit pre-filter must give the float kernel's results bit for bit: the same items in the
@@ -62,6 +63,57 @@ describe.runIf(hasPrefilter)('scoreTopK with the 8-bit pre-filter', () => {
       const want = topKRef(U, V, k, 0, users, n, exclude, itemBias);
       expect(Array.from(got.outItems)).toEqual(Array.from(want.items));
       expect(Array.from(got.outScores)).toEqual(Array.from(want.scores));
+    }
+  });
+
+  it('handles users with no taste (rows of zeros) in every block, with biases, exclusions and n past the eligible items', () => {
+    // Every item ties for such a user (0 + bias); they are answered by a pass over the biases,
+    // and must still match the float kernel: the lowest items first, excluded ones skipped.
+    const rng = mulberry32(4242);
+    const users = 520; // three blocks of 240 lanes
+    const items = 2100; // the pre-filter's least
+    const k = 16;
+    const U = factorLike(rng, users, k);
+    const zeros = [0, 1, 238, 239, 240, 241, 479, 480, 519];
+    for (const u of zeros) U.fill(0, u * k, (u + 1) * k);
+    U[241 * k + 5] = -0; // −0 is zero too
+    const V = factorLike(rng, items, k);
+    const exclude = randomExclusions(rng, users, items, 0.3, [239]);
+    const intBias = randomInts(rng, items, -1, 1); // ties among the biases too
+    for (const itemBias of [undefined, intBias, randomFloats(rng, items)]) {
+      for (const n of [1, 7, 2200]) {
+        const p: TopKProblemArgs = { U, V, factors: k, userBegin: 1, userEnd: users, n, exclude, itemBias };
+        const int8 = runTopK(p, 'int8');
+        expect(int8.path).toBe('int8');
+        expectSameBits(int8, runTopK(p, 'off'));
+        if (n === 7) {
+          const want = topKRef(U, V, k, 1, users, n, exclude, itemBias);
+          expect(bytesOf(int8.outItems).equals(bytesOf(want.items))).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('keeps results exact when a whole catalog ties the threshold of a user with taste', () => {
+    // One factor of the user is live and every item has the same value there: every bound ties τ,
+    // so the pre-filter's candidate list holds every item (it is pruned at doubling sizes).
+    const rng = mulberry32(77);
+    const k = 16;
+    const items = 20_000;
+    const users = 3;
+    const U = new Float32Array(users * k);
+    U[0] = 1;
+    U[k + 3] = -2;
+    U.set(factorLike(rng, 1, k), 2 * k);
+    const V = factorLike(rng, items, k);
+    for (let i = 0; i < items; i++) V[i * k] = 0.5;
+    const exclude = randomExclusions(rng, users, items, 0.01);
+    for (const n of [1, 10, 600]) {
+      const p: TopKProblemArgs = { U, V, factors: k, userBegin: 0, userEnd: users, n, exclude };
+      const int8 = runTopK(p, 'int8');
+      expect(int8.path).toBe('int8');
+      expectSameBits(int8, runTopK(p, 'off'));
+      expect(Array.from(int8.outItems.subarray(0, n))).toEqual(Array.from(topKRef(U, V, k, 0, 1, n, exclude).items));
     }
   });
 
