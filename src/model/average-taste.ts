@@ -26,6 +26,20 @@ export function averageTaste(userFactors: Float32Array, k: number): Float32Array
   return out;
 }
 
+/**
+ * Whether training gave user row `u` a taste to rank by: a positive entry in its history and a
+ * factor row that is not all zeros. Users without one are ranked by averageTasteOf.
+ */
+export function hasTaste(data: ModelData, u: number): boolean {
+  const { indptr, pref } = data.seen;
+  let positive = false;
+  for (let e = indptr[u]; e < indptr[u + 1] && !positive; e++) positive = pref[e] > 0;
+  if (!positive) return false;
+  const k = data.params.factors;
+  for (let f = u * k; f < (u + 1) * k; f++) if (data.userFactors[f] !== 0) return true;
+  return false;
+}
+
 const tastes = new WeakMap<ModelData, Float32Array>();
 
 /** averageTaste of a model's users, computed once per model. */

@@ -17,6 +17,12 @@ import { ContentModel } from '../content/content-model.js';
 import { prepareWeeklyPlaylist, weeklyPlaylist, type PlaylistRow, type WeeklyPlaylistOptions } from '../playlist/weekly-playlist.js';
 import { nextTurn } from '../util/turns.js';
 import { errorMessage } from '../util/error-message.js';
+import { averageTasteOf, hasTaste } from './average-taste.js';
+
+/** A block of top-n arrays and which of its users were scored with the average taste. */
+interface ScoredBlock extends TopKBlock {
+  cold: Uint8Array | null;
+}
 
 /** The content model's file inside a model directory. */
 export const CONTENT_FILE = 'content.bin';
@@ -41,6 +47,12 @@ export interface RecommendAllOptions {
 export interface UserRecommendations {
   userId: string;
   items: Recommendation[];
+  /**
+   * The user has no taste evidence in the training data (nothing positive: only skips, or an
+   * account the signals stage judged not human), so the items are what the average listener of
+   * the model would play, as in the weekly job.
+   */
+  cold: boolean;
 }
 
 /** A (track, weight) pair of a user's history; pref 0 marks negative evidence. */
@@ -140,7 +152,10 @@ export class Model {
     return this;
   }
 
-  /** Top-n tracks for a known user. Unknown users get an error; fold them in first. */
+  /**
+   * Top-n tracks for a known user. Unknown users get an error; fold them in first. A user without
+   * taste evidence (nothing positive in training) gets what the average listener would play.
+   */
   async recommend(userId: string, opts: RecommendOptions = {}): Promise<Recommendation[]> {
     const u = this.data.users.get(userId);
     if (u === undefined) throw new RangeError(`recommend: unknown user '${userId}' (fold the user in with foldIn)`);
@@ -151,7 +166,8 @@ export class Model {
     const k = this.factors;
     const seen = this.data.seen;
     const exclude = excludeSeen ? { indptr: Int32Array.of(0, seen.indptr[u + 1] - seen.indptr[u]), indices: seen.indices.subarray(seen.indptr[u], seen.indptr[u + 1]) } : undefined;
-    const block = await this.topK(this.data.userFactors.subarray(u * k, (u + 1) * k), n, exclude);
+    const query = hasTaste(this.data, u) ? this.data.userFactors.subarray(u * k, (u + 1) * k) : averageTasteOf(this.data);
+    const block = await this.topK(query, n, exclude);
     return this.toRecommendations(block.items, block.scores, 0, n);
   }
 
@@ -162,7 +178,7 @@ export class Model {
     const concurrency = Math.max(1, opts.concurrency ?? 2);
     const rows = opts.users ? Int32Array.from(opts.users.map((id) => this.data.users.get(id) ?? -1).filter((u) => u >= 0)) : undefined;
     const total = rows ? rows.length : this.data.users.size;
-    const pending: Promise<{ start: number; items: Int32Array; scores: Float32Array }>[] = [];
+    const pending: Promise<{ start: number } & ScoredBlock>[] = [];
     let next = 0;
     const launch = (): void => {
       const start = next;
@@ -177,16 +193,28 @@ export class Model {
       const count = block.items.length / n;
       for (let i = 0; i < count; i++) {
         const u = rows ? rows[block.start + i] : block.start + i;
-        yield { userId: this.data.users.ids[u], items: this.toRecommendations(block.items, block.scores, i * n, n) };
+        yield { userId: this.data.users.ids[u], items: this.toRecommendations(block.items, block.scores, i * n, n), cold: block.cold?.[i] === 1 };
       }
     }
   }
 
-  /** Raw top-n arrays for user rows (or rows[start..end) of a row list): the batch path. */
-  async scoreBlock(rows: Int32Array | undefined, start: number, end: number, n: number): Promise<{ items: Int32Array; scores: Float32Array }> {
-    if (!rows) return this.topK(this.data.userFactors, n, this.data.seen, { begin: start, end });
-    const sub = rows.subarray(start, end);
-    return this.topK(gatherFactors(this.data.userFactors, sub, this.factors), n, gatherRows(this.data.seen, sub));
+  /**
+   * Raw top-n arrays for user rows [start, end) (or rows[start..end) of a row list): the batch
+   * path. Users without taste (`cold`, null when none) are scored with the average taste.
+   */
+  async scoreBlock(rows: Int32Array | undefined, start: number, end: number, n: number): Promise<ScoredBlock> {
+    let sub = rows?.subarray(start, end);
+    let cold: Uint8Array | null = null;
+    for (let i = start; i < end; i++) if (!hasTaste(this.data, sub ? sub[i - start] : i)) (cold ??= new Uint8Array(end - start))[i - start] = 1;
+    if (!sub && !cold) return { ...(await this.topK(this.data.userFactors, n, this.data.seen, { begin: start, end })), cold };
+    if (!sub) {
+      sub = new Int32Array(end - start);
+      for (let i = 0; i < sub.length; i++) sub[i] = start + i;
+    }
+    const k = this.factors;
+    const queries = gatherFactors(this.data.userFactors, sub, k);
+    if (cold) for (let i = 0; i < sub.length; i++) if (cold[i] === 1) queries.set(averageTasteOf(this.data), i * k);
+    return { ...(await this.topK(queries, n, gatherRows(this.data.seen, sub))), cold };
   }
 
   /** Tracks most similar to a track by cosine similarity of item factors. */

@@ -55,7 +55,7 @@ describe('mixtape CLI', () => {
 
     const r = mixtape('recommend', '--model', 'model', '--n', '5', '--out', 'recs.csv', '--json');
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ users: 40, n: 5 });
+    expect(JSON.parse(r.stdout)).toMatchObject({ users: 40, n: 5, cold: 0 });
     const lines = (await readFile(path.join(dir, 'recs.csv'), 'utf8')).trim().split('\n');
     expect(lines[0]).toBe('user_id,rank,track_id,score');
     const heard = new Set((await readFile(path.join(dir, 'counts.tsv'), 'utf8')).trim().split('\n').slice(1).map((l) => l.split('\t').slice(0, 2).join('|')));

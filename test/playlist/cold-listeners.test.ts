@@ -5,7 +5,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import { averageTaste } from '../../src/model/average-taste.js';
-import type { ModelData } from '../../src/model/model-data.js';
 import { runWeeklyJob } from '../../src/playlist/job.js';
 import { buildTables } from '../../src/playlist/prepare.js';
 import { formatReason } from '../../src/playlist/reasons.js';
@@ -15,6 +14,7 @@ import { isoWeek, weekKey } from '../../src/playlist/week.js';
 import { weeklyPlaylist } from '../../src/playlist/weekly-playlist.js';
 import { REASON_POPULAR } from '../../src/rerank/reranker.js';
 import { makeWorld } from './world.js';
+import { EMPTIED, SKIPS_ONLY, withColdListeners } from './cold-world.js';
 
 describe('averageTaste', () => {
   it('is the mean of the rows that are not all zero', () => {
@@ -30,33 +30,7 @@ describe('averageTaste', () => {
 const asOf = Date.UTC(2026, 10, 26);
 const world = makeWorld({ users: 150, seed: 11 });
 const k = world.data.params.factors;
-const EMPTIED = 0; // judged not human: no entries, zero factors
-const SKIPS_ONLY = 1; // one negative entry: factors near zero
-const skipped = world.data.seen.indices[world.data.seen.indptr[SKIPS_ONLY]];
-
-/** The world's model with user 0 emptied and user 1 left with one skipped track. */
-function coldData(): ModelData {
-  const { seen } = world.data;
-  const keep = (u: number): boolean => u > SKIPS_ONLY;
-  const indptr = new Int32Array(seen.indptr.length);
-  const indices: number[] = [];
-  const pref: number[] = [];
-  for (let u = 0; u + 1 < seen.indptr.length; u++) {
-    if (u === SKIPS_ONLY) indices.push(skipped), pref.push(0);
-    else if (keep(u)) for (let p = seen.indptr[u]; p < seen.indptr[u + 1]; p++) indices.push(seen.indices[p]), pref.push(seen.pref[p]);
-    indptr[u + 1] = indices.length;
-  }
-  const userFactors = world.data.userFactors.slice();
-  userFactors.fill(0, EMPTIED * k, (EMPTIED + 1) * k);
-  for (let j = 0; j < k; j++) userFactors[SKIPS_ONLY * k + j] = -1e-4 * world.data.itemFactors[skipped * k + j];
-  return {
-    ...world.data,
-    userFactors,
-    seen: { indptr, indices: Int32Array.from(indices), pref: Float32Array.from(pref), weight: new Float32Array(indices.length).fill(1) },
-  };
-}
-
-const data = coldData();
+const { data, skipped } = withColdListeners(world);
 const settings: ShardSettings = { candidates: 200, rerank: { asOf }, weekKey: weekKey(isoWeek(asOf)), historySize: 20, retrieval: 'exact', foldInRecent: true };
 const names = { trackIds: data.items.ids, artistIds: world.meta.artists.ids, trackArtist: world.meta.trackArtist };
 

@@ -44,6 +44,7 @@ export function registerRecommend(program: Command): void {
       const bar = f.json ? undefined : createProgress('recommending', total, 'users');
       const out = await AtomicTextWriter.open(f.out);
       let count = 0;
+      let cold = 0;
       if (f.regions && !f.onboarding) throw new Error('--regions is used with --onboarding (it picks the popularity that serves new users)');
       const onboarded = { foldedIn: 0, popularity: 0, regional: 0 };
       try {
@@ -53,6 +54,7 @@ export function registerRecommend(program: Command): void {
           let lines = '';
           for (let r = 0; r < rec.items.length; r++) lines += `${uid},${r + 1},${csvField(rec.items[r].trackId)},${rec.items[r].score}\n`;
           await out.write(lines);
+          if (rec.cold) cold++;
           if (++count % 4096 === 0) bar?.update(count);
         }
         if (f.onboarding) {
@@ -82,12 +84,13 @@ export function registerRecommend(program: Command): void {
       const seconds = (performance.now() - started) / 1000;
       const onboarding = f.onboarding ? { onboarding: { folded_in: onboarded.foldedIn, popularity: onboarded.popularity, regional_popularity: onboarded.regional } } : {};
       const unknown = listed ? { unknown_listed_users: unknownListed.length } : {};
-      if (f.json) process.stdout.write(JSON.stringify({ users: count, n: f.n, seconds, users_per_second: count / Math.max(seconds, 1e-9), ...unknown, ...onboarding }) + '\n');
+      if (f.json) process.stdout.write(JSON.stringify({ users: count, n: f.n, seconds, users_per_second: count / Math.max(seconds, 1e-9), cold, ...unknown, ...onboarding }) + '\n');
       else {
         let note = f.onboarding
           ? `; onboarding: ${onboarded.foldedIn} users folded in from their picks, ${onboarded.popularity} by popularity (none of their picks is in the model or catalog)` +
             (f.regions ? `, ${onboarded.regional} of them by their region's` : '')
           : '';
+        if (cold > 0) note += `; ${cold} users without taste evidence (nothing positive in training) got what the average listener plays`;
         if (unknownListed.length > 0) note += `; ${unknownListed.length} of ${listed!.length} listed users are not in the model (first: ${JSON.stringify(unknownListed[0])})`;
         process.stderr.write(`wrote top-${f.n} for ${count} users in ${seconds.toFixed(2)} s → ${f.out}${note}\n`);
       }
