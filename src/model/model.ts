@@ -245,9 +245,12 @@ export class Model {
   private foldInEntries(history: readonly HistoryEntry[]): FoldInEntry[] {
     const entries: FoldInEntry[] = [];
     for (const h of history) {
+      const weight = h.weight ?? 1;
+      // Checked here, where the track's id is at hand, so the message names it.
+      if (!(Number.isFinite(weight) && weight >= 0)) throw new RangeError(`foldIn: weight ${weight} of track '${h.trackId}' must be finite and ≥ 0`);
       const item = this.data.items.get(h.trackId);
       if (item === undefined) continue;
-      entries.push({ item, weight: h.weight ?? 1, pref: h.pref ?? 1 });
+      entries.push({ item, weight, pref: h.pref ?? 1 });
     }
     return entries;
   }

@@ -225,5 +225,8 @@ describe('Model', () => {
     const none = await exact.foldIn([{ trackId: 'not-a-track', weight: 3 }]);
     expect([...none].every((v) => v === 0)).toBe(true);
     await expect(exact.recommendVector(none, { n: 5 })).rejects.toThrow(/all zeros \(a foldIn of a history with no track the model knows\)/);
+    // A bad weight is named by its track, known to the model or not.
+    await expect(exact.foldIn([{ trackId: 'i3', weight: -1 }])).rejects.toThrow("foldIn: weight -1 of track 'i3' must be finite and ≥ 0");
+    expect(() => exact.foldInSync([{ trackId: 'not-a-track', weight: Number.NaN }])).toThrow(/weight NaN of track 'not-a-track'/);
   });
 });
