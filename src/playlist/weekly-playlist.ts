@@ -139,8 +139,24 @@ function withRecentEvents(o: WeeklyPlaylistOptions, e: RecentEvidence): WeeklyPl
 /** asOf as epoch ms: numbers pass, Dates and ISO-8601 strings are converted. */
 function asOfMs(asOf: unknown): number {
   const ms = typeof asOf === 'number' ? asOf : asOf instanceof Date ? asOf.getTime() : typeof asOf === 'string' ? Date.parse(asOf) : Number.NaN;
-  if (!Number.isFinite(ms)) throw new TypeError(`weeklyPlaylist: options.asOf must be epoch ms, a Date or an ISO-8601 date, got ${JSON.stringify(asOf) ?? String(asOf)}`);
+  if (!Number.isFinite(ms)) {
+    const got = typeof asOf === 'number' ? String(asOf) : asOf instanceof Date ? 'an invalid Date' : (JSON.stringify(asOf) ?? String(asOf));
+    throw new TypeError(`weeklyPlaylist: options.asOf must be epoch ms, a Date or an ISO-8601 date, got ${got}`);
+  }
   return ms;
+}
+
+/** The caller's recent entries are checked here, so a bad one is named by its place and track. */
+function checkRecent(recent: readonly RecentEntry[] | undefined): void {
+  if (recent === undefined) return;
+  if (!Array.isArray(recent)) throw new TypeError('weeklyPlaylist: options.recent must be an array of { trackId, weight?, pref? }');
+  for (let i = 0; i < recent.length; i++) {
+    const { trackId, weight, pref } = recent[i] ?? {};
+    const at = `weeklyPlaylist: options.recent[${i}]`;
+    if (typeof trackId !== 'string') throw new TypeError(`${at}.trackId must be a string, got ${typeof trackId}`);
+    if (weight !== undefined && !(Number.isFinite(weight) && weight >= 0)) throw new RangeError(`${at}.weight must be finite and ≥ 0, got ${weight} (track '${trackId}')`);
+    if (pref !== undefined && pref !== 0 && pref !== 1) throw new RangeError(`${at}.pref must be 0 (against) or 1 (for), got ${String(pref)} (track '${trackId}')`);
+  }
 }
 
 /** Features for this metadata (cached), or built afresh when the caller brings its own inputs. */
@@ -195,6 +211,7 @@ export async function weeklyPlaylist(model: { data: ModelData }, userId: string,
   const known = data.users.get(userId);
   const track = (id: string): number => data.items.get(id) ?? -1;
   const asOf = asOfMs(options.asOf);
+  checkRecent(options.recent);
   const opts = options.recentEvents && options.recentEvents.length > 0 ? withRecentEvents(options, await evidenceFromEvents(userId, options.recentEvents, asOf, options.eventAliases, options.signals)) : options;
   // A listener the model has not seen is folded in from their recent evidence alone, when it says what they like.
   if (known === undefined && !(opts.recent ?? []).some((e) => (e.pref ?? 1) > 0 && (e.weight ?? 1) > 0 && track(e.trackId) >= 0)) {

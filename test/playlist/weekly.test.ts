@@ -11,7 +11,7 @@ import type { ShardResult } from '../../src/playlist/shard.js';
 import type { ShardSettings } from '../../src/playlist/tables.js';
 import { isoWeek, weekKey } from '../../src/playlist/week.js';
 import { saveIndex } from '../../src/retrieve/hnsw.js';
-import { weeklyPlaylist } from '../../src/playlist/weekly-playlist.js';
+import { weeklyPlaylist, type WeeklyPlaylistOptions } from '../../src/playlist/weekly-playlist.js';
 import { resolveRerankOptions } from '../../src/rerank/options.js';
 import { EVENT_CODE, type EventLog } from '../../src/types.js';
 import { Dictionary } from '../../src/data/dictionary.js';
@@ -283,6 +283,19 @@ describe('weeklyPlaylist (one user, fresh feedback)', () => {
     // Nothing positive on a known track: nothing to fold in.
     const nothing = [{ trackId: 'track-1', weight: 3, pref: 0 as const }, { trackId: 'no-such-track', weight: 3 }];
     await expect(weeklyPlaylist({ data }, 'newcomer', { asOf, meta, recent: nothing })).rejects.toThrow(/unknown user 'newcomer' \(give their recent events as options\.recent/);
+  });
+
+  it('names a bad recent entry by its place and track, and a bad asOf by its value', async () => {
+    const call = (o: Partial<WeeklyPlaylistOptions>) => weeklyPlaylist({ data }, 'user-1', { asOf, meta, ...o });
+    const ok = { trackId: 'track-2', weight: 1 };
+    await expect(call({ recent: [ok, { trackId: 'track-4', weight: -1 }] })).rejects.toThrow("weeklyPlaylist: options.recent[1].weight must be finite and ≥ 0, got -1 (track 'track-4')");
+    await expect(call({ recent: [{ trackId: 'no-such-track', weight: Number.NaN }] })).rejects.toThrow(/recent\[0\]\.weight must be finite and ≥ 0, got NaN/);
+    await expect(call({ recent: [{ trackId: 'track-4', pref: 3 as 1 }] })).rejects.toThrow("options.recent[0].pref must be 0 (against) or 1 (for), got 3 (track 'track-4')");
+    await expect(call({ recent: [{ trackId: 7 as unknown as string }] })).rejects.toThrow('options.recent[0].trackId must be a string, got number');
+    await expect(call({ asOf: Number.NaN })).rejects.toThrow(/options\.asOf must be .*, got NaN$/);
+    await expect(call({ asOf: new Date('soon') })).rejects.toThrow(/got an invalid Date$/);
+    await expect(call({ asOf: '2026-13-01' })).rejects.toThrow(/got "2026-13-01"$/);
+    expect(await call({ recent: [ok, { trackId: 'track-4', weight: 0, pref: 0 }] })).toHaveLength(30);
   });
 
   it('moves the freshness reference with each call\'s asOf without rebuilding the re-ranker', async () => {
