@@ -88,9 +88,9 @@ export interface TrainOptions {
   iterations?: number;
   /** λ of the L2 penalty (default 0.01). */
   regularization?: number;
-  /** Confidence scale α (default 1). */
+  /** Confidence scale α (default 2). */
   alpha?: number;
-  /** How weights become confidence (default 'linear'). */
+  /** How weights become confidence: 'log' 1 + α·log(1 + w/ε) (default), 'linear' 1 + α·w. */
   confidence?: ConfidenceMode;
   /** ε of the log confidence (default 1). */
   epsilon?: number;

@@ -27,6 +27,7 @@ export async function runAlsCase(spec: CaseSpec & { body: AlsCaseSpec }): Promis
     iterations: spec.warmup + spec.runs,
     regularization: 0.01,
     alpha: 1,
+    confidence: 'linear',
     computeLoss: false,
     onIteration: () => cpuMarks.push(cpuSeconds()),
   });

@@ -58,7 +58,7 @@ export async function runLossCase(spec: CaseSpec & { body: LossCaseSpec }): Prom
 }
 
 async function finalLoss(m: Interactions, k: number, iterations: number, threads: number, solver: 'cg' | 'cholesky'): Promise<number> {
-  const opts = resolveTrainOptions({ factors: k, iterations, threads, solver, regularization: REG, alpha: ALPHA, computeLoss: false });
+  const opts = resolveTrainOptions({ factors: k, iterations, threads, solver, regularization: REG, alpha: ALPHA, confidence: 'linear', computeLoss: false });
   const r = await trainAls(m, opts, { pool: benchPool(threads) });
   const conf = confidenceFromWeights(m.weight, ALPHA, 'linear', 1);
   return implicitLoss({ indptr: m.indptr, indices: m.indices, pref: m.pref, conf, X: r.userFactors, Y: r.itemFactors, factors: k, regularization: REG }).normalized;

@@ -9,8 +9,10 @@ const schema = z.object({
   factors: z.number().int().min(1).max(4096).default(64),
   iterations: z.number().int().min(0).max(10_000).default(15),
   regularization: z.number().finite().min(0).default(0.01),
-  alpha: z.number().finite().min(0).default(1),
-  confidence: z.enum(['linear', 'log']).default('linear'),
+  // Log confidence at α 2 (the demo's recipe): raw play counts are heavy-tailed (HetRec's reach
+  // 352,698), and 1 + w lets a few huge counts drown the rest; on weighed events it scores as linear did.
+  alpha: z.number().finite().min(0).default(2),
+  confidence: z.enum(['linear', 'log']).default('log'),
   epsilon: z.number().finite().positive().default(1),
   solver: z.enum(['cg', 'cholesky']).default('cg'),
   cgSteps: z.number().int().min(1).max(1000).default(3),

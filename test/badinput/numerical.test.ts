@@ -64,15 +64,15 @@ describe('numerical trouble', () => {
     }
   });
 
-  it('rejects a confidence that overflows (alpha·w → Infinity) naming the entry', async () => {
-    await expect(train(withHeavyUser(3e38), { ...base, alpha: 10 })).rejects.toThrow(/confidence of entry \d+ is not finite \(weight 3\.\d+e\+38, alpha 10\)/);
+  it('rejects a linear confidence that overflows (alpha·w → Infinity) naming the entry', async () => {
+    await expect(train(withHeavyUser(3e38), { ...base, alpha: 10, confidence: 'linear' })).rejects.toThrow(/confidence of entry \d+ is not finite \(weight 3\.\d+e\+38, alpha 10\)/);
   });
 
   it('a huge but finite confidence trains to finite factors or fails naming the row, never NaN', async () => {
-    for (const solver of ['cg', 'cholesky'] as const) {
+    for (const [solver, confidence] of [['cg', 'linear'], ['cholesky', 'linear'], ['cg', 'log'], ['cholesky', 'log']] as const) {
       let model;
       try {
-        model = await train(withHeavyUser(1e30), { ...base, solver });
+        model = await train(withHeavyUser(1e30), { ...base, solver, confidence });
       } catch (err) {
         expect((err as Error).message).toMatch(/row \d+/);
         continue;

@@ -36,8 +36,11 @@ describe('ALS training over the worker pool', () => {
     await expect(train(matrix, { solver: 'lu' as 'cg' })).rejects.toThrow(/solver/);
   });
 
-  it('fails the run, naming the row, when confidence overflows to a non-finite value', async () => {
+  it('fails the run, naming the row, when linear confidence overflows to a non-finite value', async () => {
     const big = { ...matrix, weight: matrix.weight.map((w, i) => (i === 5 ? 3e38 : w)) };
-    await expect(train(big, { factors: 4, iterations: 1, alpha: 10 })).rejects.toThrow(/entry 5 is not finite/);
+    await expect(train(big, { factors: 4, iterations: 1, alpha: 10, confidence: 'linear' })).rejects.toThrow(/entry 5 is not finite/);
+    // The default log confidence stays finite there (1 + 10·log(1 + 3e38) ≈ 885).
+    const model = await train(big, { factors: 4, iterations: 1, alpha: 10 });
+    expect(model.data.userFactors.every((v) => Number.isFinite(v))).toBe(true);
   });
 });
