@@ -6,6 +6,7 @@
  * or judged not human and emptied by the signals stage), not listeners with a taste.
  */
 import type { ModelData } from './model-data.js';
+import { isZeroRow } from '../util/dot.js';
 
 /** Mean of the non-zero rows of `userFactors` (rows × k); zeros when every row is zero. */
 export function averageTaste(userFactors: Float32Array, k: number): Float32Array {
@@ -15,9 +16,7 @@ export function averageTaste(userFactors: Float32Array, k: number): Float32Array
   const sum = new Float64Array(k);
   let rows = 0;
   for (let o = 0; o < userFactors.length; o += k) {
-    let any = false;
-    for (let f = 0; f < k; f++) if (userFactors[o + f] !== 0) any = true;
-    if (!any) continue;
+    if (isZeroRow(userFactors, o, k)) continue;
     for (let f = 0; f < k; f++) sum[f] += userFactors[o + f];
     rows++;
   }
@@ -36,8 +35,7 @@ export function hasTaste(data: ModelData, u: number): boolean {
   for (let e = indptr[u]; e < indptr[u + 1] && !positive; e++) positive = pref[e] > 0;
   if (!positive) return false;
   const k = data.params.factors;
-  for (let f = u * k; f < (u + 1) * k; f++) if (data.userFactors[f] !== 0) return true;
-  return false;
+  return !isZeroRow(data.userFactors, u * k, k);
 }
 
 const tastes = new WeakMap<ModelData, Float32Array>();

@@ -18,6 +18,7 @@ import { prepareWeeklyPlaylist, weeklyPlaylist, type PlaylistRow, type WeeklyPla
 import { nextTurn } from '../util/turns.js';
 import { errorMessage } from '../util/error-message.js';
 import { averageTasteOf, hasTaste } from './average-taste.js';
+import { isZeroRow } from '../util/dot.js';
 
 /** A block of top-n arrays and which of its users were scored with the average taste. */
 interface ScoredBlock extends TopKBlock {
@@ -217,7 +218,11 @@ export class Model {
     return { ...(await this.topK(queries, n, gatherRows(this.data.seen, sub))), cold };
   }
 
-  /** Tracks most similar to a track by cosine similarity of item factors. */
+  /**
+   * Tracks most similar to a track by cosine similarity of item factors. A track the model learned
+   * nothing about (a row of zeros: heard only by accounts the signals stage dropped, or only
+   * skipped) has no neighbours, and gets none rather than every track tied at 0.
+   */
   async similarTracks(trackId: string, n = 10): Promise<Recommendation[]> {
     const i = this.data.items.get(trackId);
     if (i === undefined) throw new RangeError(`similarTracks: unknown track '${trackId}'`);
@@ -225,6 +230,7 @@ export class Model {
     const k = this.factors;
     const normalized = this.itemsNormalized();
     const query = normalized.slice(i * k, (i + 1) * k);
+    if (isZeroRow(query, 0, k)) return [];
     const block = await this.topK(query, n, { indptr: Int32Array.of(0, 1), indices: Int32Array.of(i) }, { normalized: true });
     return this.toRecommendations(block.items, block.scores, 0, n);
   }

@@ -15,6 +15,7 @@ import { blendActive, HybridBlend } from '../content/hybrid-blend.js';
 import { refreshQueries, type WeightedRows } from './refresh.js';
 import type { PlaylistTables, ShardSettings } from './tables.js';
 import { mixSeed } from '../util/random.js';
+import { isZeroRow } from '../util/dot.js';
 
 /** Seconds per phase of the weekly job (wall time in workers; CPU time when profiling on one thread). */
 export interface PhaseSeconds {
@@ -198,7 +199,7 @@ export class ShardRunner {
     const k = t.factors;
     let cold: Uint8Array | null = null;
     for (let i = 0; i < users.length; i++) {
-      if (this.mergeHistory(t.seen, t.recent, users[i]) > 0 && !isZero(queries, i * k, k)) continue;
+      if (this.mergeHistory(t.seen, t.recent, users[i]) > 0 && !isZeroRow(queries, i * k, k)) continue;
       cold ??= new Uint8Array(users.length);
       cold[i] = 1;
     }
@@ -363,12 +364,6 @@ function popularReasons(cold: Uint8Array, out: PlaylistSlots): number {
     }
   }
   return users;
-}
-
-/** Whether a[from .. from + n) is all zeros. */
-function isZero(a: Float32Array, from: number, n: number): boolean {
-  for (let j = from; j < from + n; j++) if (a[j] !== 0) return false;
-  return true;
 }
 
 /** Evidence of entry p with its sign: weight for positive entries, −weight for negative ones. */

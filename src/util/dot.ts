@@ -19,3 +19,9 @@ export function dotRows(x: Float32Array, xa: number, y: Float32Array, ya: number
   for (; j < d; j++) s0 += x[xa + j] * y[ya + j];
   return s0 + s1 + (s2 + s3);
 }
+
+/** Whether x[from, from + d) is all zeros (±0): a factor row the model learned nothing into. */
+export function isZeroRow(x: Float32Array, from: number, d: number): boolean {
+  for (let j = from; j < from + d; j++) if (x[j] !== 0) return false;
+  return true;
+}

@@ -200,6 +200,19 @@ describe('Model', () => {
     for (const s of sims) expect(s.score).toBeLessThanOrEqual(1 + 1e-5);
   });
 
+  it('similarTracks gives a track with a row of zeros (nothing learned) no neighbours', async () => {
+    const i = model.data.items.get('i4')!;
+    const k = model.factors;
+    const itemFactors = model.data.itemFactors.slice();
+    itemFactors.fill(0, i * k, (i + 1) * k);
+    const blank = new Model({ ...model.data, itemFactors });
+    expect(await blank.similarTracks('i4', 5)).toEqual([]);
+    // Other tracks keep theirs, and the blank track scores 0 against every one.
+    const sims = await blank.similarTracks('i0', 30);
+    expect(sims.length).toBeGreaterThan(0);
+    for (const s of sims) if (s.trackId === 'i4') expect(s.score).toBe(0);
+  });
+
   it('foldIn reproduces a trained user row (the one-row solve is the user half-step)', async () => {
     const exact = await train(matrix, { factors: 8, iterations: 3, threads: 1, solver: 'cholesky' });
     const u = exact.data.users.get('u7')!;
