@@ -453,6 +453,9 @@ inline bool score_topk_int8(const TopKProblem& p, const QuantizedItems* prepared
       const std::size_t t1 = std::min(q.panels, t0 + tile);
       const TileBound tb = tile_bound(q, t0 * kQNR, std::min(p.items, t1 * kQNR), bias);
       std::fill(gate_tau.begin(), gate_tau.end(), std::numeric_limits<float>::quiet_NaN());
+      // Zero rows never pass their gate (offer_flat answers them); their τ stays −∞, so it holds.
+      for (std::size_t r = 0; r < bu; ++r)
+        if (flat[r]) gate_tau[r] = lanes[r].tau, gate[r] = std::numeric_limits<int32_t>::max();
       for (std::size_t r0 = 0; r0 < bu; r0 += kQMR) {
         const std::size_t users = std::min(kQMR, bu - r0);
         const uint8_t* urows = qu.rows.data() + r0 * k4;
@@ -473,7 +476,6 @@ inline bool score_topk_int8(const TopKProblem& p, const QuantizedItems* prepared
           const __m256 slack = _mm256_set1_ps(kUnitSlack);
           for (std::size_t r = 0; r < users; ++r) {
             const std::size_t lane = r0 + r;
-            if (flat[lane]) continue;
             Int8Lane& L = lanes[lane];
             // The gate: an integer threshold below which no item of the tile can reach τ.
             if (!(gate_tau[lane] == L.tau)) {
