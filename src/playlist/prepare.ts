@@ -101,7 +101,7 @@ export interface RecentTables {
   listeners: Float32Array;
   /**
    * The job's users: the model's, then (with `newListeners`) the listeners the model has not seen
-   * who have positive recent evidence on a known track, in order of first appearance.
+   * who have recent evidence on a known track, in order of first appearance.
    */
   users: IdDictionary;
   /** Listeners added after the model's users (users.size − the model's). */
@@ -114,8 +114,10 @@ export interface RecentTables {
 export interface RecentOptions {
   /**
    * Give listeners the model has not seen a playlist from their recent events alone (folded in
-   * like everyone's fresh feedback). Only those with a positive entry on a known track are added:
-   * nothing else says what they like. Default false.
+   * like everyone's fresh feedback). Those with an entry on a known track are added; one with no
+   * positive entry (only skips or dislikes) gets what the average listener plays, without the
+   * tracks they turned down, as a known listener without taste evidence does. Accounts the signals
+   * stage judged not human have no entries left, so they are not added. Default false.
    */
   newListeners?: boolean;
   /** The signals config the recent events are read with (default: the defaults; a tuned run's overrides, so fresh events are weighed as training's were). */
@@ -219,9 +221,9 @@ function jobUserMap(
   for (let u = 0; u < logUsers.size; u++) {
     userMap[u] = modelUsers.get(logUsers.ids[u]) ?? -1;
     if (userMap[u] >= 0 || !addNew) continue;
-    let liked = false;
-    for (let p = interactions.indptr[u]; p < interactions.indptr[u + 1] && !liked; p++) liked = interactions.pref[p] > 0 && trackMap[interactions.indices[p]] >= 0;
-    if (liked) userMap[u] = modelUsers.size + fresh.push(logUsers.ids[u]) - 1;
+    let heard = false;
+    for (let p = interactions.indptr[u]; p < interactions.indptr[u + 1] && !heard; p++) heard = trackMap[interactions.indices[p]] >= 0;
+    if (heard) userMap[u] = modelUsers.size + fresh.push(logUsers.ids[u]) - 1;
   }
   if (fresh.length === 0) return { userMap, users: modelUsers, added: 0 };
   // The new listeners are distinct and none is in the model.

@@ -55,7 +55,8 @@ export interface WeeklyPlaylistOptions extends Omit<RerankOptions, 'asOf'> {
   features?: FeatureInput;
   /**
    * The user's events since training: heard (never offered) and folded into their factors. For a
-   * user the model has not seen they are all there is: at least one positive entry is needed.
+   * user the model has not seen they are all there is: at least one entry on a known track is
+   * needed (with no positive one, the playlist is what the average listener plays).
    */
   recent?: readonly RecentEntry[];
   /**
@@ -213,9 +214,10 @@ export async function weeklyPlaylist(model: { data: ModelData }, userId: string,
   const asOf = asOfMs(options.asOf);
   checkRecent(options.recent);
   const opts = options.recentEvents && options.recentEvents.length > 0 ? withRecentEvents(options, await evidenceFromEvents(userId, options.recentEvents, asOf, options.eventAliases, options.signals)) : options;
-  // A listener the model has not seen is folded in from their recent evidence alone, when it says what they like.
-  if (known === undefined && !(opts.recent ?? []).some((e) => (e.pref ?? 1) > 0 && (e.weight ?? 1) > 0 && track(e.trackId) >= 0)) {
-    throw new RangeError(`weeklyPlaylist: unknown user '${userId}' (give their recent events as options.recent or options.recentEvents, with at least one positive on a known track, to fold them in)`);
+  // A listener the model has not seen is folded in from their recent evidence alone; with nothing
+  // positive in it they get what the average listener plays, as in the weekly job.
+  if (known === undefined && !(opts.recent ?? []).some((e) => track(e.trackId) >= 0)) {
+    throw new RangeError(`weeklyPlaylist: unknown user '${userId}' (give their recent events as options.recent or options.recentEvents, at least one on a known track, to fold them in)`);
   }
   const st = stateOf(data);
   const meta = opts.meta ?? st.defaultMeta;

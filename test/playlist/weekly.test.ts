@@ -13,6 +13,7 @@ import { isoWeek, weekKey } from '../../src/playlist/week.js';
 import { saveIndex } from '../../src/retrieve/hnsw.js';
 import { weeklyPlaylist, type WeeklyPlaylistOptions } from '../../src/playlist/weekly-playlist.js';
 import { resolveRerankOptions } from '../../src/rerank/options.js';
+import { REASON_POPULAR } from '../../src/rerank/reranker.js';
 import { EVENT_CODE, type EventLog } from '../../src/types.js';
 import { Dictionary } from '../../src/data/dictionary.js';
 import { makeWorld } from './world.js';
@@ -176,13 +177,20 @@ describe('weekly job', () => {
     const off = recentTables(data, meta, newLog, asOf);
     expect({ added: off.newListeners, left: off.unknownUsers, users: off.users.size }).toEqual({ added: 0, left: 2, users: U });
     const on = recentTables(data, meta, newLog, asOf, { newListeners: true });
-    expect({ added: on.newListeners, left: on.unknownUsers, users: on.users.size }).toEqual({ added: 1, left: 1, users: U + 1 });
+    expect({ added: on.newListeners, left: on.unknownUsers, users: on.users.size }).toEqual({ added: 2, left: 0, users: U + 2 });
     expect(on.users.get('newcomer')).toBe(U);
-    expect(on.users.get('skipper')).toBeUndefined();
+    expect(on.users.get('skipper')).toBe(U + 1);
     const tables = buildTables(data, { meta, recent: on });
     const shards: ShardResult[] = [];
     const summary = await runWeeklyJob({ tables, settings: settings(), userIds: on.users.ids, names, week: isoWeek(asOf), threads: 0, shardSize: 64, onShard: (sh) => shards.push(sh) });
-    expect(summary.users).toBe(U + 1);
+    expect(summary.users).toBe(U + 2);
+    // Nothing positive from the skipper: what the average listener plays, without the skipped track.
+    expect(summary.cold).toBe(1);
+    const skipperList = rowsOf(shards)[U + 1];
+    expect(skipperList).toHaveLength(30);
+    expect(skipperList).not.toContain(binge[0]);
+    const reasons = shards.flatMap((sh) => (sh.users.includes(U + 1) ? [...sh.reason.subarray(sh.users.indexOf(U + 1) * sh.size, (sh.users.indexOf(U + 1) + 1) * sh.size)] : []));
+    expect(new Set(reasons)).toEqual(new Set([REASON_POPULAR]));
     const list = rowsOf(shards)[U];
     expect(list).toHaveLength(30);
     expect(list.some((t) => binge.includes(t))).toBe(false);
@@ -280,9 +288,16 @@ describe('weeklyPlaylist (one user, fresh feedback)', () => {
     expect(rows.some((r) => heard.has(r.trackId))).toBe(false);
     expect(rows.filter((r) => world.trackGenre[data.items.get(r.trackId)!] === genre).length).toBeGreaterThan(15);
     expect(await weeklyPlaylist({ data }, 'newcomer', { asOf, meta, recent: binge })).toEqual(rows);
-    // Nothing positive on a known track: nothing to fold in.
-    const nothing = [{ trackId: 'track-1', weight: 3, pref: 0 as const }, { trackId: 'no-such-track', weight: 3 }];
+    // Nothing on a known track: nothing to fold in.
+    const nothing = [{ trackId: 'no-such-track', weight: 3 }];
     await expect(weeklyPlaylist({ data }, 'newcomer', { asOf, meta, recent: nothing })).rejects.toThrow(/unknown user 'newcomer' \(give their recent events as options\.recent/);
+    await expect(weeklyPlaylist({ data }, 'newcomer', { asOf, meta })).rejects.toThrow(/unknown user 'newcomer'/);
+    // Only a skip on a known track: what the average listener plays, without it.
+    const skipped = [{ trackId: 'track-1', weight: 3, pref: 0 as const }, ...nothing];
+    const cold = await weeklyPlaylist({ data }, 'newcomer', { asOf, meta, recent: skipped });
+    expect(cold).toHaveLength(30);
+    expect(cold.map((r) => r.trackId)).not.toContain('track-1');
+    expect(new Set(cold.map((r) => r.reason))).toEqual(new Set(['popular with listeners']));
   });
 
   it('names a bad recent entry by its place and track, and a bad asOf by its value', async () => {

@@ -99,7 +99,7 @@ export function registerWeekly(program: Command): void {
     .option('--shard-size <n>', 'users per shard: one retrieval call and one resumable record each', int(1), 1024)
     .option('--checkpoint-seconds <s>', 'seconds between durable records of completed shards (0 = after every shard)', num(0), 1)
     .option('--resume', 'continue an interrupted run of the same job (same model, inputs and options) from its last completed shard')
-    .option('--no-new-listeners', 'leave out listeners the model has not seen (default: those with a positive recent event get a playlist folded in from their recent events)')
+    .option('--no-new-listeners', 'leave out listeners the model has not seen (default: those with a recent event on a known track get a playlist folded in from their recent events; with nothing positive, what the average listener plays)')
     .option('--no-fold-in', 'do not re-solve the factors of users with recent events')
     .option('--skip-bad', 'skip malformed event rows instead of failing')
     .option('--json', 'print the summary as JSON on stdout');
