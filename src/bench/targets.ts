@@ -1,7 +1,8 @@
 /**
- * The performance brief's targets, judged on a report. Wall-time targets apply to the large scale
- * (the reference's shape); ratios (thread scaling, % of sgemm, loss agreement, linearity) apply at
- * any scale. A target whose cases did not run is reported with value null.
+ * The performance brief's targets, judged on a report. Wall-time targets and the top-50 kernel's
+ * share of the sgemm rate apply to the large scale (the reference's shape: at small scale a call
+ * of 0.02 s is mostly fixed costs, a few % of sgemm); the other ratios (thread scaling, loss
+ * agreement, linearity) apply at any scale. A target whose cases did not run has value null.
  */
 import { alsName } from './case-spec.js';
 import type { BenchReport, CaseResult, TargetCheck } from './report.js';
@@ -15,8 +16,8 @@ export function checkTargets(r: Pick<BenchReport, 'cases' | 'scale' | 'environme
   const atMost = (name: string, target: string, value: number | null, limit: number, applies = true): void => {
     out.push({ name, target, value: value === null ? null : Number(value.toPrecision(4)), pass: value === null || !applies ? null : value <= limit, note: applies ? undefined : 'applies at --scale large' });
   };
-  const atLeast = (name: string, target: string, value: number | null, limit: number): void => {
-    out.push({ name, target, value, pass: value === null ? null : value >= limit });
+  const atLeast = (name: string, target: string, value: number | null, limit: number, applies = true): void => {
+    out.push({ name, target, value, pass: value === null || !applies ? null : value >= limit, note: applies ? undefined : 'applies at --scale large' });
   };
   atMost(`CG k=64 s/iteration (t=${t})`, '≤ 0.50', med(alsName('cg', 64, t, 1)), 0.5, large);
   atMost(`CG k=128 s/iteration (t=${t})`, '≤ 0.70', med(alsName('cg', 128, t, 1)), 0.7, large);
@@ -32,8 +33,8 @@ export function checkTargets(r: Pick<BenchReport, 'cases' | 'scale' | 'environme
   // compares with the all-thread rate; the per-thread figure against one thread is the stricter
   // reading (it also charges the kernel for the threads slowing each other). Both are shown.
   const allThreads = top50?.detail?.percent_of_all_thread_sgemm;
-  atLeast(`top-50 kernel, % of the ${t}-thread sgemm rate`, '≥ 70', typeof allThreads === 'number' ? allThreads : null, 70);
-  atLeast('top-50 kernel, % of one-thread sgemm per thread', '≥ 70', top50?.sgemm_percent ?? null, 70);
+  atLeast(`top-50 kernel, % of the ${t}-thread sgemm rate`, '≥ 70', typeof allThreads === 'number' ? allThreads : null, 70, large);
+  atLeast('top-50 kernel, % of one-thread sgemm per thread', '≥ 70', top50?.sgemm_percent ?? null, 70, large);
   const loss = [...byName.values()].find((c) => c.unit === 'relative loss difference');
   atMost('CG vs Cholesky loss after 15 iterations', '≤ 1%', loss?.value ?? null, 0.01);
   const rss = byName.get(alsName('cg', 64, t, 1));

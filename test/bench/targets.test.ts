@@ -15,8 +15,8 @@ function scoreCase(threads: number, median: number, perThread: number, allThread
   } as CaseResult;
 }
 
-const report = (cases: CaseResult[]): Pick<BenchReport, 'cases' | 'scale' | 'environment'> =>
-  ({ cases, scale: 'large', environment: { threads: 2 } }) as unknown as Pick<BenchReport, 'cases' | 'scale' | 'environment'>;
+const report = (cases: CaseResult[], scale = 'large'): Pick<BenchReport, 'cases' | 'scale' | 'environment'> =>
+  ({ cases, scale, environment: { threads: 2 } }) as unknown as Pick<BenchReport, 'cases' | 'scale' | 'environment'>;
 
 describe('checkTargets: the fused kernel against sgemm', () => {
   it('judges the kernel against the all-thread sgemm rate and, separately, per thread against one thread', () => {
@@ -26,6 +26,13 @@ describe('checkTargets: the fused kernel against sgemm', () => {
     expect(all).toMatchObject({ value: 78.6, pass: true });
     expect(per).toMatchObject({ value: 67.9, pass: false });
     expect(checks.find((c) => c.name === 'top-50 all users, s (t=2)')).toMatchObject({ value: 5.62, pass: false });
+  });
+
+  it('shows the share of sgemm at small scale without judging it (a 0.02 s call is mostly fixed costs)', () => {
+    const checks = checkTargets(report([scoreCase(2, 0.022, 5.8, 5.8)], 'small'));
+    for (const name of ['top-50 kernel, % of the 2-thread sgemm rate', 'top-50 kernel, % of one-thread sgemm per thread']) {
+      expect(checks.find((c) => c.name === name)).toMatchObject({ value: 5.8, pass: null, note: 'applies at --scale large' });
+    }
   });
 
   it('reports a target as not measured when its case did not run', () => {
