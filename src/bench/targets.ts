@@ -1,8 +1,10 @@
 /**
- * The performance brief's targets, judged on a report. Wall-time targets and the top-50 kernel's
- * share of the sgemm rate apply to the large scale (the reference's shape: at small scale a call
- * of 0.02 s is mostly fixed costs, a few % of sgemm); the other ratios (thread scaling, loss
- * agreement, linearity) apply at any scale. A target whose cases did not run has value null.
+ * The performance brief's targets, judged on a report. They are set for the large scale (the
+ * reference's shape) and judged there; at smaller scales they are shown, not judged: there an ALS
+ * iteration or a top-50 call takes milliseconds, mostly fixed costs (thread hand-offs, set-up), so
+ * neither its time nor its thread scaling, share of sgemm or growth over nonzeros and k says
+ * anything about the kernels. The loss agreement of CG and Cholesky is judged at every scale.
+ * A target whose cases did not run has value null.
  */
 import { alsName } from './case-spec.js';
 import type { BenchReport, CaseResult, TargetCheck } from './report.js';
@@ -25,7 +27,7 @@ export function checkTargets(r: Pick<BenchReport, 'cases' | 'scale' | 'environme
   for (const [solver, k] of [['cg', 64], ['cholesky', 64]] as const) {
     const one = med(alsName(solver, k, 1, 1));
     const many = med(alsName(solver, k, t, 1));
-    if (t > 1) atLeast(`${solver} k=${k} speed-up 1→${t} threads`, '≥ 1.6×', one && many ? round(one / many) : null, 1.6);
+    if (t > 1) atLeast(`${solver} k=${k} speed-up 1→${t} threads`, '≥ 1.6×', one && many ? round(one / many) : null, 1.6, large);
   }
   atMost(`top-50 all users, s (t=${t})`, '≤ 2.5', med(`score top-50 k=64 t=${t}`), 2.5, large);
   const top50 = byName.get(`score top-50 k=64 t=${t}`);
@@ -40,8 +42,8 @@ export function checkTargets(r: Pick<BenchReport, 'cases' | 'scale' | 'environme
   const rss = byName.get(alsName('cg', 64, t, 1));
   atMost('peak RSS training k=64, MB', '≤ 400', rss?.rss_scope === 'case' ? (rss.peak_rss_mb ?? null) : null, 400, large);
   // Within 25% over the nnz sweep; within 2× over k, where small k pays fixed costs per entry.
-  out.push(modelledRateSpread('CG k=64 cost linear in nonzeros (0.5×–4×)', 1.25, [0.5, 1, 2, 4].map((f) => byName.get(alsName('cg', 64, t, f)))));
-  out.push(modelledRateSpread('CG cost follows the flop model over k = 32…256', 2, [32, 64, 128, 256].map((k) => byName.get(alsName('cg', k, t, 1)))));
+  out.push(modelledRateSpread('CG k=64 cost linear in nonzeros (0.5×–4×)', 1.25, [0.5, 1, 2, 4].map((f) => byName.get(alsName('cg', 64, t, f))), large));
+  out.push(modelledRateSpread('CG cost follows the flop model over k = 32…256', 2, [32, 64, 128, 256].map((k) => byName.get(alsName('cg', k, t, 1))), large));
   return out;
 }
 
@@ -51,12 +53,12 @@ export function checkTargets(r: Pick<BenchReport, 'cases' | 'scale' | 'environme
  * nonzeros plus a part per row (the gram product) that does not depend on them, so seconds per
  * nonzero alone would fall as the matrix gets denser even for a kernel that follows it exactly.
  */
-function modelledRateSpread(name: string, limit: number, cases: (CaseResult | undefined)[]): TargetCheck {
+function modelledRateSpread(name: string, limit: number, cases: (CaseResult | undefined)[], applies: boolean): TargetCheck {
   const per = cases.filter((c): c is CaseResult => !!c?.seconds && !!c.throughput?.gflops).map((c) => 1 / c.throughput!.gflops);
   const target = `max/min of s per modelled flop ≤ ${limit}`;
   if (per.length < 2) return { name, target, value: null, pass: null };
   const v = round(Math.max(...per) / Math.min(...per));
-  return { name, target, value: v, pass: v <= limit };
+  return applies ? { name, target, value: v, pass: v <= limit } : { name, target, value: v, pass: null, note: 'applies at --scale large' };
 }
 
 function round(v: number): number {

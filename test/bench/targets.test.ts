@@ -73,4 +73,19 @@ describe('checkTargets: CG cost against the nonzeros', () => {
   it('reports the check as not measured without the sweep', () => {
     expect(check([])).toMatchObject({ value: null, pass: null });
   });
+
+  it('shows the spread and the thread scaling at small scale without judging them (iterations of milliseconds)', () => {
+    const small = checkTargets(report(sweep((flops, nnz) => (flops / 45e9) * (1 + nnz / 1_000_000)), 'small'));
+    const spread = small.find((c) => c.name === 'CG k=64 cost linear in nonzeros (0.5×–4×)')!;
+    expect(spread.value).toBeGreaterThan(1.25);
+    expect(spread).toMatchObject({ pass: null, note: 'applies at --scale large' });
+    const iteration = (threads: number, median: number) =>
+      ({ name: `als cg k=64 t=${threads}`, suite: 'als', params: {}, unit: 's/iteration', seconds: { median, min: median, max: median, runs: 5 } }) as CaseResult;
+    const loss = { name: 'als loss cg vs cholesky k=64 t=2', suite: 'als', params: {}, unit: 'relative loss difference', value: 0.02 } as CaseResult;
+    for (const scale of ['small', 'large']) {
+      const checks = checkTargets(report([iteration(1, 0.012), iteration(2, 0.01), loss], scale));
+      expect(checks.find((c) => c.name === 'cg k=64 speed-up 1→2 threads')).toMatchObject({ value: 1.2, pass: scale === 'large' ? false : null });
+      expect(checks.find((c) => c.name === 'CG vs Cholesky loss after 15 iterations')).toMatchObject({ value: 0.02, pass: false });
+    }
+  });
 });
