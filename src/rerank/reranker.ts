@@ -25,6 +25,14 @@ export const REASON_DISCOVERY = 2;
 /** A listener without taste evidence: the track is scored by the model's average listener. */
 export const REASON_POPULAR = 3;
 
+/** History tracks considered for each slot's reason: the most similar few. */
+const REASON_CANDIDATES = 4;
+/**
+ * A history track within this share of the best cosine may stand in for it as a reason, when it
+ * has been cited less in the playlist: one central track otherwise explained most of a list.
+ */
+const REASON_NEAR_BEST = 0.9;
+
 /** Output rows of a block of users: `size` slots per user, `count[u]` of them filled. */
 export interface PlaylistSlots {
   size: number;
@@ -81,11 +89,12 @@ export class Reranker {
   private readonly heap: MaxHeap;
   private readonly discoveryHeap: MaxHeap;
   private relaxGenre = false;
-  /** Scratch of `explain`: gathered slot and history vectors, exclusions, top-2 output. */
+  /** Scratch of `explain`: gathered slot and history vectors, exclusions, top candidates, citations. */
   private slotVecs = new Float32Array(0);
   private histVecs = new Float32Array(0);
   private exclPtr = new Int32Array(1);
   private exclIdx = new Int32Array(0);
+  private cites = new Int32Array(0);
   private readonly refItems: Int32Array;
   private readonly refScores: Float32Array;
   private readonly rng = new Mulberry32(0);
@@ -122,8 +131,8 @@ export class Reranker {
     this.heap = new MaxHeap(width);
     this.discoveryHeap = new MaxHeap(width);
     this.slotBits = 2 ** Math.ceil(Math.log2(Math.max(2, width)));
-    this.refItems = new Int32Array(2 * o.size);
-    this.refScores = new Float32Array(2 * o.size);
+    this.refItems = new Int32Array(REASON_CANDIDATES * o.size);
+    this.refScores = new Float32Array(REASON_CANDIDATES * o.size);
   }
 
   /**
@@ -414,8 +423,11 @@ export class Reranker {
 
   /**
    * History references of row `row`'s filled slots (all but new releases, which name an artist):
-   * the two history tracks most similar to each slot by factor cosine, from one native score +
-   * top-2 call over the gathered vectors (slots × history), ties to the more weighted history track.
+   * two of the history tracks most similar to each slot by factor cosine, from one native score +
+   * top-k call over the gathered vectors (slots × history), ties to the more weighted history track.
+   * In playlist order, each reference is the least cited so far among the tracks within
+   * REASON_NEAR_BEST of the slot's best cosine (the best itself on a tie), so the reasons spread
+   * over the history instead of naming its most central track again and again.
    */
   explain(history: Int32Array, out: PlaylistSlots, row: number): void {
     const base = row * out.size;
@@ -442,25 +454,51 @@ export class Reranker {
       for (let j = 0; j < h; j++) if (history[j] === it) this.exclIdx[ne++] = j;
       this.exclPtr[s + 1] = ne;
     }
+    const m = REASON_CANDIDATES;
     scoreTopK({
       U: this.slotVecs.subarray(0, n * k),
       V: this.histVecs.subarray(0, h * k),
       factors: k,
       userBegin: 0,
       userEnd: n,
-      n: 2,
+      n: m,
       exclude: { indptr: this.exclPtr.subarray(0, n + 1), indices: this.exclIdx.subarray(0, ne) },
-      outItems: this.refItems.subarray(0, 2 * n),
-      outScores: this.refScores.subarray(0, 2 * n),
+      outItems: this.refItems.subarray(0, m * n),
+      outScores: this.refScores.subarray(0, m * n),
     });
+    if (this.cites.length < h) this.cites = new Int32Array(h);
+    this.cites.fill(0, 0, h);
     for (let s = 0; s < n; s++) {
       const o = base + s;
       if (out.reason[o] === REASON_NEW_RELEASE) continue;
-      const a = this.refItems[2 * s];
-      const b = this.refItems[2 * s + 1];
+      const a = this.leastCited(s * m, -1);
+      const b = this.leastCited(s * m, a);
+      if (a >= 0) this.cites[a]++;
+      if (b >= 0) this.cites[b]++;
       out.refA[o] = a >= 0 ? history[a] : -1;
       out.refB[o] = b >= 0 ? history[b] : -1;
     }
+  }
+
+  /**
+   * Among a slot's candidate references at refItems[at, at + REASON_CANDIDATES) (best first, −1
+   * past the last), other than `taken`: the least cited of those within REASON_NEAR_BEST of the
+   * best cosine, the more similar on a tie; when none is, the most similar one left. −1 if none.
+   */
+  private leastCited(at: number, taken: number): number {
+    const best = this.refScores[at];
+    const floor = best > 0 ? best * REASON_NEAR_BEST : best;
+    let pick = -1;
+    let next = -1;
+    for (let j = at; j < at + REASON_CANDIDATES; j++) {
+      const c = this.refItems[j];
+      if (c < 0) break;
+      if (c === taken) continue;
+      if (next < 0) next = c;
+      if (this.refScores[j] < floor) break;
+      if (pick < 0 || this.cites[c] < this.cites[pick]) pick = c;
+    }
+    return pick >= 0 ? pick : next;
   }
 }
 
