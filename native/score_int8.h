@@ -428,9 +428,6 @@ inline bool score_topk_int8(const TopKProblem& p, const QuantizedItems* prepared
   std::vector<Int8Lane> lanes(block);
   std::vector<float> gate_tau(block);
   std::vector<int32_t> gate(block);
-  // Users whose row is all zeros: every score is exactly 0 (+ bias), so every bound ties τ and the
-  // pre-filter would keep every item; they take a plain pass over the items' biases instead.
-  std::vector<char> flat(block);
   std::vector<Scored> store(2 * std::max<std::size_t>(cap, 1));
   const bool bias = p.bias != nullptr;
 
@@ -439,7 +436,9 @@ inline bool score_topk_int8(const TopKProblem& p, const QuantizedItems* prepared
   for (std::size_t b0 = 0; b0 < nu; b0 += block) {
     const std::size_t bu = std::min(block, nu - b0), u0 = p.user_begin + b0;
     qu.build(p.U, u0, bu, k, k4);
-    for (std::size_t r = 0; r < bu; ++r) flat[r] = qu.scale[r] == 0.f;
+    // Users whose row is all zeros (scale 0): every score is exactly 0 (+ bias), so every bound ties
+    // τ and the pre-filter would keep every item; they take a plain pass over the biases instead.
+    const auto flat = [&qu](std::size_t r) { return qu.scale[r] == 0.f; };
     ex_cols.clear();
     for (std::size_t r = 0; r < bu; ++r) {
       lanes[r].reset(cap);
@@ -455,7 +454,7 @@ inline bool score_topk_int8(const TopKProblem& p, const QuantizedItems* prepared
       std::fill(gate_tau.begin(), gate_tau.end(), std::numeric_limits<float>::quiet_NaN());
       // Zero rows never pass their gate (offer_flat answers them); their τ stays −∞, so it holds.
       for (std::size_t r = 0; r < bu; ++r)
-        if (flat[r]) gate_tau[r] = lanes[r].tau, gate[r] = std::numeric_limits<int32_t>::max();
+        if (flat(r)) gate_tau[r] = lanes[r].tau, gate[r] = std::numeric_limits<int32_t>::max();
       for (std::size_t r0 = 0; r0 < bu; r0 += kQMR) {
         const std::size_t users = std::min(kQMR, bu - r0);
         const uint8_t* urows = qu.rows.data() + r0 * k4;
@@ -523,7 +522,7 @@ inline bool score_topk_int8(const TopKProblem& p, const QuantizedItems* prepared
     for (std::size_t r = 0; r < bu; ++r) {
       TopBuffer h;
       h.reset(store.data(), cap);
-      if (flat[r]) {
+      if (flat(r)) {
         offer_flat(p, u0 + r, h);
         emit(h, n, p.out_items + (b0 + r) * n, p.out_scores + (b0 + r) * n);
         continue;
