@@ -15,7 +15,7 @@ import { benchEnvironment, loadAverage } from '../src/bench/environment.js';
 import { matrixShape } from '../src/bench/scales.js';
 import { measureSgemm } from '../src/bench/sgemm-rate.js';
 import { summarize } from '../src/bench/stats.js';
-import { syntheticMatrix } from '../src/bench/synthetic-matrix.js';
+import { SYNTHETIC_RECIPE, syntheticMatrix } from '../src/bench/synthetic-matrix.js';
 import { scoreTopKAsync } from '../src/native/index.js';
 import { trainAls } from '../src/train/als.js';
 import { resolveTrainOptions } from '../src/train/options.js';
@@ -43,7 +43,7 @@ const als: Record<string, unknown>[] = [];
 for (const factors of [64, 128]) {
   for (const threads of [1, 2]) {
     const marks: number[] = [];
-    const opts = resolveTrainOptions({ factors, threads, iterations: runs + 1, regularization: 0.01, alpha: 1, confidence: 'linear', computeLoss: false, onIteration: () => marks.push(cpuSeconds()) });
+    const opts = resolveTrainOptions({ ...SYNTHETIC_RECIPE, factors, threads, iterations: runs + 1, computeLoss: false, onIteration: () => marks.push(cpuSeconds()) });
     const c0 = cpuSeconds();
     const r = await trainAls(matrix, opts);
     const times = r.iterations.slice(1).map((i) => i.seconds);
@@ -54,7 +54,7 @@ for (const factors of [64, 128]) {
 }
 
 const k = 64;
-const trained = await trainAls(matrix, resolveTrainOptions({ factors: k, iterations: 3, threads: 2, alpha: 1, confidence: 'linear', computeLoss: false }));
+const trained = await trainAls(matrix, resolveTrainOptions({ ...SYNTHETIC_RECIPE, factors: k, iterations: 3, threads: 2, computeLoss: false }));
 const exclude = { indptr: matrix.indptr, indices: matrix.indices };
 const recTimes: number[] = [];
 for (let run = 0; run < runs + 1; run++) {

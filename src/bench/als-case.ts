@@ -13,7 +13,7 @@ import { benchPool } from './pools.js';
 import type { CaseResult } from './report.js';
 import { matrixShape } from './scales.js';
 import { summarize } from './stats.js';
-import { syntheticMatrix } from './synthetic-matrix.js';
+import { SYNTHETIC_RECIPE, syntheticMatrix } from './synthetic-matrix.js';
 
 export async function runAlsCase(spec: CaseSpec & { body: AlsCaseSpec }): Promise<CaseResult> {
   const b = spec.body;
@@ -25,9 +25,7 @@ export async function runAlsCase(spec: CaseSpec & { body: AlsCaseSpec }): Promis
     threads: b.threads,
     solver: b.solver,
     iterations: spec.warmup + spec.runs,
-    regularization: 0.01,
-    alpha: 1,
-    confidence: 'linear',
+    ...SYNTHETIC_RECIPE,
     computeLoss: false,
     onIteration: () => cpuMarks.push(cpuSeconds()),
   });

@@ -15,10 +15,9 @@ import { halfStepFloat64 } from './float64-als.js';
 import { benchPool } from './pools.js';
 import type { CaseResult } from './report.js';
 import { matrixShape } from './scales.js';
-import { syntheticMatrix } from './synthetic-matrix.js';
+import { SYNTHETIC_RECIPE, syntheticMatrix } from './synthetic-matrix.js';
 
-const REG = 0.01;
-const ALPHA = 1;
+const { regularization: REG, alpha: ALPHA, confidence: MODE, epsilon: EPS } = SYNTHETIC_RECIPE;
 
 export async function runLossCase(spec: CaseSpec & { body: LossCaseSpec }): Promise<CaseResult> {
   const b = spec.body;
@@ -58,9 +57,9 @@ export async function runLossCase(spec: CaseSpec & { body: LossCaseSpec }): Prom
 }
 
 async function finalLoss(m: Interactions, k: number, iterations: number, threads: number, solver: 'cg' | 'cholesky'): Promise<number> {
-  const opts = resolveTrainOptions({ factors: k, iterations, threads, solver, regularization: REG, alpha: ALPHA, confidence: 'linear', computeLoss: false });
+  const opts = resolveTrainOptions({ factors: k, iterations, threads, solver, ...SYNTHETIC_RECIPE, computeLoss: false });
   const r = await trainAls(m, opts, { pool: benchPool(threads) });
-  const conf = confidenceFromWeights(m.weight, ALPHA, 'linear', 1);
+  const conf = confidenceFromWeights(m.weight, ALPHA, MODE, EPS);
   return implicitLoss({ indptr: m.indptr, indices: m.indices, pref: m.pref, conf, X: r.userFactors, Y: r.itemFactors, factors: k, regularization: REG }).normalized;
 }
 
@@ -69,7 +68,7 @@ function float64Loss(m: Interactions, k: number, iterations: number): number {
   const users = m.users.size;
   const items = m.items.size;
   const seed = resolveTrainOptions({}).seed;
-  const conf = confidenceFromWeights(m.weight, ALPHA, 'linear', 1);
+  const conf = confidenceFromWeights(m.weight, ALPHA, MODE, EPS);
   const X = Float64Array.from(fillRandom(new Float32Array(users * k), seed));
   const Y = Float64Array.from(fillRandom(new Float32Array(items * k), (seed ^ 0x5bd1e995) >>> 0));
   const t = transposeCsr({ rows: users, cols: items, indptr: m.indptr, indices: m.indices, values: [m.pref, conf] });

@@ -17,7 +17,7 @@ import type { CaseResult } from './report.js';
 import { matrixShape } from './scales.js';
 import { measureSgemm } from './sgemm-rate.js';
 import { summarize } from './stats.js';
-import { syntheticMatrix } from './synthetic-matrix.js';
+import { SYNTHETIC_RECIPE, syntheticMatrix } from './synthetic-matrix.js';
 
 const BLOCK = 4096;
 
@@ -32,7 +32,7 @@ export async function runScoreCase(spec: CaseSpec & { body: ScoreCaseSpec }): Pr
   const shape = matrixShape(spec.scale);
   const matrix = syntheticMatrix(shape);
   const k = b.factors;
-  const trained = await trainAls(matrix, resolveTrainOptions({ factors: k, threads: b.threads, iterations: 2, alpha: 1, confidence: 'linear', computeLoss: false }), { pool: benchPool(b.threads) });
+  const trained = await trainAls(matrix, resolveTrainOptions({ ...SYNTHETIC_RECIPE, factors: k, threads: b.threads, iterations: 2, computeLoss: false }), { pool: benchPool(b.threads) });
   const U = trained.userFactors;
   const V = trained.itemFactors;
   const exclude = { indptr: matrix.indptr, indices: matrix.indices };
