@@ -214,7 +214,10 @@ export class Model {
     }
     const k = this.factors;
     const queries = gatherFactors(this.data.userFactors, sub, k);
-    if (cold) for (let i = 0; i < sub.length; i++) if (cold[i] === 1) queries.set(averageTasteOf(this.data), i * k);
+    if (cold) {
+      const mean = averageTasteOf(this.data);
+      for (let i = 0; i < sub.length; i++) if (cold[i] === 1) queries.set(mean, i * k);
+    }
     return { ...(await this.topK(queries, n, gatherRows(this.data.seen, sub))), cold };
   }
 
