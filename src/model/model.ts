@@ -19,6 +19,7 @@ import { nextTurn } from '../util/turns.js';
 import { errorMessage } from '../util/error-message.js';
 import { averageTasteOf, hasTaste } from './average-taste.js';
 import { isZeroRow } from '../util/dot.js';
+import { checkCount, checkHistory } from './history.js';
 
 /** A block of top-n arrays and which of its users were scored with the average taste. */
 interface ScoredBlock extends TopKBlock {
@@ -160,7 +161,7 @@ export class Model {
   async recommend(userId: string, opts: RecommendOptions = {}): Promise<Recommendation[]> {
     const u = this.data.users.get(userId);
     if (u === undefined) throw new RangeError(`recommend: unknown user '${userId}' (fold the user in with foldIn)`);
-    const n = checkN(opts.n ?? 10);
+    const n = this.cappedN(opts.n ?? 10);
     const excludeSeen = opts.excludeSeen ?? true;
     // One row of factors and of exclusions: the addon checks every array it is given, and the
     // whole `seen` index of a million users is megabytes to check for one user.
@@ -174,9 +175,9 @@ export class Model {
 
   /** Top-n for every user (or the listed ones), in user order, a block at a time. */
   async *recommendAll(opts: RecommendAllOptions = {}): AsyncIterable<UserRecommendations> {
-    const n = checkN(opts.n ?? 10);
-    const batch = Math.max(1, opts.batchSize ?? 2048);
-    const concurrency = Math.max(1, opts.concurrency ?? 2);
+    const n = this.cappedN(opts.n ?? 10);
+    const batch = checkCount('recommendAll: batchSize', opts.batchSize ?? 2048);
+    const concurrency = checkCount('recommendAll: concurrency', opts.concurrency ?? 2);
     const rows = opts.users ? Int32Array.from(opts.users.map((id) => this.data.users.get(id) ?? -1).filter((u) => u >= 0)) : undefined;
     const total = rows ? rows.length : this.data.users.size;
     const pending: Promise<{ start: number } & ScoredBlock>[] = [];
@@ -229,7 +230,7 @@ export class Model {
   async similarTracks(trackId: string, n = 10): Promise<Recommendation[]> {
     const i = this.data.items.get(trackId);
     if (i === undefined) throw new RangeError(`similarTracks: unknown track '${trackId}'`);
-    checkN(n);
+    n = this.cappedN(n);
     const k = this.factors;
     const normalized = this.itemsNormalized();
     const query = normalized.slice(i * k, (i + 1) * k);
@@ -252,14 +253,12 @@ export class Model {
   }
 
   private foldInEntries(history: readonly HistoryEntry[]): FoldInEntry[] {
+    checkHistory(history, 'foldIn: history');
     const entries: FoldInEntry[] = [];
     for (const h of history) {
-      const weight = h.weight ?? 1;
-      // Checked here, where the track's id is at hand, so the message names it.
-      if (!(Number.isFinite(weight) && weight >= 0)) throw new RangeError(`foldIn: weight ${weight} of track '${h.trackId}' must be finite and ≥ 0`);
       const item = this.data.items.get(h.trackId);
       if (item === undefined) continue;
-      entries.push({ item, weight, pref: h.pref ?? 1 });
+      entries.push({ item, weight: h.weight ?? 1, pref: h.pref ?? 1 });
     }
     return entries;
   }
@@ -275,7 +274,7 @@ export class Model {
     }
     // Every score would be 0 and the "top" tracks arbitrary: a foldIn of no track the model knows.
     if (!nonZero && k > 0) throw new RangeError('recommendVector: the vector is all zeros (a foldIn of a history with no track the model knows), so there is nothing to rank by');
-    const n = checkN(opts.n ?? 10);
+    const n = this.cappedN(opts.n ?? 10);
     const ex = [...new Set((opts.exclude ?? []).map((id) => this.data.items.get(id)).filter((x): x is number => x !== undefined))].sort((a, b) => a - b);
     const block = await this.topK(vector, n, { indptr: Int32Array.of(0, ex.length), indices: Int32Array.from(ex) });
     return this.toRecommendations(block.items, block.scores, 0, n);
@@ -283,6 +282,8 @@ export class Model {
 
   /** Track indices the user heard in the training data. */
   seenItems(userIndex: number): Int32Array {
+    const users = this.data.users.size;
+    if (!(Number.isInteger(userIndex) && userIndex >= 0 && userIndex < users)) throw new RangeError(`seenItems: user index must be an integer in [0, ${users}), got ${userIndex}`);
     return this.data.seen.indices.subarray(this.data.seen.indptr[userIndex], this.data.seen.indptr[userIndex + 1]);
   }
 
@@ -317,6 +318,14 @@ export class Model {
     return this.normalizedItems;
   }
 
+  /**
+   * A valid n, at most the catalog: a list never holds more tracks than there are, and a
+   * caller's n of a billion must not size the result arrays.
+   */
+  private cappedN(n: number): number {
+    return Math.min(checkN(n), Math.max(1, this.data.items.size));
+  }
+
   private toRecommendations(items: Int32Array, scores: Float32Array, offset: number, n: number): Recommendation[] {
     const out: Recommendation[] = [];
     for (let j = 0; j < n; j++) {
@@ -329,6 +338,5 @@ export class Model {
 }
 
 function checkN(n: number): number {
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`n must be an integer ≥ 1, got ${n}`);
-  return n;
+  return checkCount('n', n);
 }

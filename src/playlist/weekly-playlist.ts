@@ -4,6 +4,7 @@
  * feedback (`recent`) is folded into the user's factors first, so it changes the playlist without
  * retraining.
  */
+import { checkHistory } from '../model/history.js';
 import type { ModelData } from '../model/model-data.js';
 import type { ItemFeatures } from '../rerank/item-features.js';
 import { resolveRerankOptions, type RerankOptions } from '../rerank/options.js';
@@ -149,15 +150,7 @@ function asOfMs(asOf: unknown): number {
 
 /** The caller's recent entries are checked here, so a bad one is named by its place and track. */
 function checkRecent(recent: readonly RecentEntry[] | undefined): void {
-  if (recent === undefined) return;
-  if (!Array.isArray(recent)) throw new TypeError('weeklyPlaylist: options.recent must be an array of { trackId, weight?, pref? }');
-  for (let i = 0; i < recent.length; i++) {
-    const { trackId, weight, pref } = recent[i] ?? {};
-    const at = `weeklyPlaylist: options.recent[${i}]`;
-    if (typeof trackId !== 'string') throw new TypeError(`${at}.trackId must be a string, got ${typeof trackId}`);
-    if (weight !== undefined && !(Number.isFinite(weight) && weight >= 0)) throw new RangeError(`${at}.weight must be finite and ≥ 0, got ${weight} (track '${trackId}')`);
-    if (pref !== undefined && pref !== 0 && pref !== 1) throw new RangeError(`${at}.pref must be 0 (against) or 1 (for), got ${String(pref)} (track '${trackId}')`);
-  }
+  if (recent !== undefined) checkHistory(recent, 'weeklyPlaylist: options.recent');
 }
 
 /** Features for this metadata (cached), or built afresh when the caller brings its own inputs. */

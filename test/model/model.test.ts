@@ -193,6 +193,25 @@ describe('Model', () => {
     expect(some).toEqual(['u5', 'u1']);
   });
 
+  it('caps n at the catalog and refuses bad counts and user indices', async () => {
+    // A caller's n of a billion gives the whole catalog, not arrays sized by it.
+    const items = model.trackIds.length;
+    const u = model.data.users.get('u7')!;
+    expect(await model.recommend('u7', { n: 1e9 })).toEqual(await model.recommend('u7', { n: items }));
+    expect((await model.recommend('u7', { n: 1e9 })).length).toBe(items - model.seenItems(u).length);
+    expect(await model.similarTracks('i0', 1e9)).toEqual(await model.similarTracks('i0', items));
+    expect((await model.similarTracks('i0', 1e9)).length).toBe(items - 1);
+    const all = [];
+    for await (const r of model.recommendAll({ n: 2 ** 31 - 1, users: ['u7'] })) all.push(r);
+    expect(all[0].items).toEqual(await model.recommend('u7', { n: items }));
+    await expect(model.similarTracks('i0', Number.NaN)).rejects.toThrow('n must be an integer ≥ 1, got NaN');
+    for (const bad of [Number.NaN, 0, 1.5]) {
+      await expect(model.recommendAll({ batchSize: bad })[Symbol.asyncIterator]().next()).rejects.toThrow(`recommendAll: batchSize must be an integer ≥ 1, got ${bad}`);
+      await expect(model.recommendAll({ concurrency: bad })[Symbol.asyncIterator]().next()).rejects.toThrow(`recommendAll: concurrency must be an integer ≥ 1, got ${bad}`);
+    }
+    for (const bad of [-1, 1.5, model.userIds.length, 1e9]) expect(() => model.seenItems(bad)).toThrow(`seenItems: user index must be an integer in [0, ${model.userIds.length}), got ${bad}`);
+  });
+
   it('similarTracks ranks by cosine and never returns the track itself', async () => {
     const sims = await model.similarTracks('i0', 10);
     expect(sims).toHaveLength(10);
@@ -239,7 +258,15 @@ describe('Model', () => {
     expect([...none].every((v) => v === 0)).toBe(true);
     await expect(exact.recommendVector(none, { n: 5 })).rejects.toThrow(/all zeros \(a foldIn of a history with no track the model knows\)/);
     // A bad weight is named by its track, known to the model or not.
-    await expect(exact.foldIn([{ trackId: 'i3', weight: -1 }])).rejects.toThrow("foldIn: weight -1 of track 'i3' must be finite and ≥ 0");
-    expect(() => exact.foldInSync([{ trackId: 'not-a-track', weight: Number.NaN }])).toThrow(/weight NaN of track 'not-a-track'/);
+    await expect(exact.foldIn([{ trackId: 'i3', weight: -1 }])).rejects.toThrow("foldIn: history[0].weight must be finite and ≥ 0, got -1 (track 'i3')");
+    expect(() => exact.foldInSync([{ trackId: 'not-a-track', weight: Number.NaN }])).toThrow(/history\[0\]\.weight must be finite and ≥ 0, got NaN \(track 'not-a-track'\)/);
+    // The same checks as weeklyPlaylist's recent entries: what is not an entry is refused, not folded in as zeros.
+    await expect(exact.foldIn([{ trackId: 'i3', pref: 2 as 0 }])).rejects.toThrow("foldIn: history[0].pref must be 0 (against) or 1 (for), got 2 (track 'i3')");
+    await expect(exact.foldIn('i3' as never)).rejects.toThrow(/foldIn: history must be an array/);
+    await expect(exact.foldIn([null as never])).rejects.toThrow('foldIn: history[0] must be an object { trackId, weight?, pref? }, got null');
+    await expect(exact.foldIn([{ trackId: 10 as never }])).rejects.toThrow('foldIn: history[0].trackId must be a string, got number');
+    // A weight finite as a double but Infinity as the float32 the solve takes.
+    await expect(exact.foldIn([{ trackId: 'i3', weight: 1e39 }])).rejects.toThrow(/history\[0\]\.weight 1e\+39 is beyond a 32-bit float's range/);
+    expect(exact.foldInSync([{ trackId: 'i3', weight: 3.4e38 }]).every(Number.isFinite)).toBe(true);
   });
 });
