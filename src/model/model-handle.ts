@@ -7,7 +7,8 @@ import { Model } from './model.js';
 
 export class ModelHandle {
   private current: Model;
-  private loading?: Promise<Model>;
+  /** The last reload asked for: the next one starts when it has ended. */
+  private reloads: Promise<unknown> = Promise.resolve();
 
   constructor(model: Model) {
     this.current = model;
@@ -26,19 +27,19 @@ export class ModelHandle {
   }
 
   /**
-   * Load a model directory (verified), warm its caches (Model.warm) and swap it in; one load at a
-   * time. Calls keep using the previous model until the new one is ready to answer at full speed.
+   * Load a model directory (verified), warm its caches (Model.warm) and swap it in. Reloads run
+   * one at a time in the order they were asked for, so the last one asked for is the one left in
+   * place; a failed reload leaves the model as it was. Calls keep using the previous model until
+   * the new one is ready to answer at full speed.
    */
-  async reload(dir: string): Promise<Model> {
-    if (this.loading) await this.loading.catch(() => undefined);
-    this.loading = Model.load(dir).then((m) => m.warm());
-    try {
-      const next = await this.loading;
+  reload(dir: string): Promise<Model> {
+    const turn = this.reloads.then(async () => {
+      const next = await (await Model.load(dir)).warm();
       this.swap(next);
       return next;
-    } finally {
-      this.loading = undefined;
-    }
+    });
+    this.reloads = turn.catch(() => undefined);
+    return turn;
   }
 
   /** Run a call against the current model (captured once, so a swap mid-call is harmless). */

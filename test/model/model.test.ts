@@ -54,6 +54,28 @@ describe('Model', () => {
     expect(await next.weeklyPlaylist('u5', { asOf })).toEqual(await cold.weeklyPlaylist('u5', { asOf }));
   });
 
+  it('reloads one at a time in the order asked, so the last reload asked for is the model left in place', async () => {
+    const small = await train(syntheticMatrix({ users: 40, items: 30, nnz: 300, seed: 9 }), { factors: 4, iterations: 2, threads: 1, seed: 1 });
+    const [big, little] = [path.join(dir, 'r-big'), path.join(dir, 'r-small')];
+    await model.save(big);
+    await small.save(little);
+    const handle = new ModelHandle(small);
+    for (let round = 0; round < 3; round++) {
+      // The small model loads fastest: before, waiting reloads ran side by side and whichever ended last stayed.
+      const order = round % 2 === 0 ? [little, big, little] : [big, little, big];
+      const loaded = await Promise.all(order.map((d) => handle.reload(d)));
+      expect(handle.model).toBe(loaded[2]);
+      expect(handle.model.userIds.length).toBe(order[2] === big ? model.userIds.length : 40);
+    }
+    // A failed reload leaves the model as it was, and the reloads queued after it still run.
+    const before = handle.model;
+    const [failed, after] = await Promise.allSettled([handle.reload(path.join(dir, 'nope')), handle.reload(little)]);
+    expect(failed.status).toBe('rejected');
+    expect(after.status).toBe('fulfilled');
+    expect(handle.model).not.toBe(before);
+    expect(handle.model.userIds.length).toBe(40);
+  });
+
   it('keeps its factor matrices and interactions in shared memory, so async calls and workers read them in place instead of copying them', async () => {
     const out = path.join(dir, 'm-shared');
     await model.save(out);
