@@ -92,12 +92,17 @@ export function readFactorColumns(table: arrow.Table, k: number, file: string, o
     if (col.nullCount > 0) throw new Error(`${file}: column f${j} has ${col.nullCount} null values`);
     cols.push(col.data.length === 1 ? (col.data[0].values as Float32Array | Float64Array).subarray(0, rows) : (col.toArray() as Float32Array | Float64Array));
   }
+  // A k lowered in the manifest would read the first k columns of wider rows without a word.
+  if (table.getChild(`f${k}`)) throw new Error(`${file}: has factor column f${k}, more than the manifest's ${k} factors`);
   for (let r0 = 0; r0 < rows; r0 += TILE) {
     const r1 = Math.min(rows, r0 + TILE);
     for (let j = 0; j < k; j++) {
       const c = cols[j];
       for (let r = r0; r < r1; r++) out[(offset + r) * k + j] = c[r];
     }
+  }
+  for (let i = offset * k; i < (offset + rows) * k; i++) {
+    if (!Number.isFinite(out[i])) throw new Error(`${file}: row ${Math.floor(i / k)}: factor f${i % k} is ${out[i]}`);
   }
 }
 

@@ -11,6 +11,8 @@ import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as arrow from 'apache-arrow';
+import { z } from 'zod';
+import { modelParamsSchema } from '../train/options.js';
 import { Dictionary } from '../data/dictionary.js';
 import { writeDirAtomic } from '../util/atomic.js';
 import { writeStreamed } from '../util/streamed-file.js';
@@ -38,6 +40,18 @@ export interface Manifest {
   /** Stage-specific sections (content model, signals, ...) keyed by name. */
   extensions?: Record<string, unknown>;
 }
+
+const count = z.number().int().min(0);
+/** A manifest as saved: what readManifest accepts. */
+const manifestSchema = z
+  .object({
+    formatVersion: z.number().int().min(1).max(MODEL_FORMAT_VERSION),
+    params: modelParamsSchema,
+    counts: z.object({ users: count, items: count, nnz: count, factors: modelParamsSchema.shape.factors }),
+    history: z.array(z.object({ iteration: count, seconds: z.number().finite().min(0), loss: z.number().nullable() })),
+    files: z.record(z.string(), z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected a SHA-256 in hex'), bytes: count })),
+  })
+  .refine((m) => m.params.factors === m.counts.factors, { message: 'params.factors and counts.factors differ', path: ['counts', 'factors'] });
 
 /** SHA-256 (hex) of the bytes of all pieces in order. */
 function sha256(pieces: readonly Uint8Array[]): string {
@@ -338,7 +352,7 @@ export async function readModelPart(dir: string, manifest: Manifest, part: Model
   }
   const bytes = await readVerified(dir, part, manifest.files[part]);
   const file = path.join(dir, part);
-  if (part === 'interactions.parquet') return { part, seen: await decodeInteractions(bytes, file, manifest.counts.users) };
+  if (part === 'interactions.parquet') return { part, seen: await decodeInteractions(bytes, file, manifest.counts) };
   const k = manifest.counts.factors;
   const idName = part === 'users.parquet' ? 'user_id' : 'item_id';
   const acc = await decodeParquet(
@@ -353,8 +367,12 @@ export async function readModelPart(dir: string, manifest: Manifest, part: Model
   return { part, ids: acc.ids.finish(), factors: acc.factors };
 }
 
-/** The interactions file into a CSR of `users` rows (the manifest's count; the users file is checked against it). */
-async function decodeInteractions(bytes: Uint8Array, file: string, users: number): Promise<ModelData['seen']> {
+/**
+ * The interactions file into a CSR of the manifest's users, its entries checked: an index out of
+ * range would be read past the factors by every later call, and a pref or weight out of bounds
+ * would be folded into a solve.
+ */
+async function decodeInteractions(bytes: Uint8Array, file: string, counts: Manifest['counts']): Promise<ModelData['seen']> {
   const seen = await decodeParquet(
     bytes,
     file,
@@ -372,15 +390,20 @@ async function decodeInteractions(bytes: Uint8Array, file: string, users: number
       readNumericColumn(t, 'weight', file, acc.weight, offset);
     },
   );
-  const { userIndex, indices } = seen;
+  const { userIndex, indices, pref, weight } = seen;
+  const { users, items, nnz } = counts;
+  if (indices.length !== nnz) throw new Error(`${file}: ${indices.length} interactions, manifest says ${nnz}`);
   const indptr = sharedArray(Int32Array, users + 1);
   for (let p = 0; p < userIndex.length; p++) {
     const u = userIndex[p];
     if (!(u >= 0 && u < users) || (p > 0 && u < userIndex[p - 1])) throw new Error(`${file}: row ${p}: user_index ${u} out of order or range`);
+    if (!(indices[p] >= 0 && indices[p] < items)) throw new Error(`${file}: row ${p}: item_index ${indices[p]} outside [0, ${items})`);
+    if (pref[p] !== 0 && pref[p] !== 1) throw new Error(`${file}: row ${p}: pref ${pref[p]}, expected 0 or 1`);
+    if (!(weight[p] >= 0 && weight[p] < Infinity)) throw new Error(`${file}: row ${p}: weight ${weight[p]}, expected finite and ≥ 0`);
     indptr[u + 1]++;
   }
   for (let u = 0; u < users; u++) indptr[u + 1] += indptr[u];
-  return { indptr, indices, pref: seen.pref, weight: seen.weight };
+  return { indptr, indices, pref, weight };
 }
 
 /** The parts (in MODEL_PARTS order) as one ModelFiles, with the factor files' counts checked against the manifest. */
@@ -415,11 +438,20 @@ export async function readManifest(dir: string): Promise<Manifest> {
     throw new Error(`${file}: invalid JSON (${errorMessage(err)})`);
   }
   if (m?.format !== MODEL_FORMAT) throw new Error(`${file}: not a mixtape model manifest`);
-  if (typeof m.formatVersion !== 'number' || m.formatVersion > MODEL_FORMAT_VERSION) {
+  if (typeof m.formatVersion === 'number' && m.formatVersion > MODEL_FORMAT_VERSION) {
     throw new Error(`${file}: model format version ${m.formatVersion} is newer than this mixtape supports (${MODEL_FORMAT_VERSION}); upgrade mixtape`);
   }
-  if (!m.counts || !Number.isInteger(m.counts.factors) || m.counts.factors < 1 || !m.files || !m.params) {
-    throw new Error(`${file}: manifest is incomplete (counts, params or files missing)`);
+  if (!m.counts || !m.files || !m.params) throw new Error(`${file}: manifest is incomplete (counts, params or files missing)`);
+  // Every value the load sizes arrays by or a solve takes: a changed digit (factors 64 → 32) loaded
+  // a model that answered with the wrong columns instead of failing here.
+  const checked = manifestSchema.safeParse(m);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    throw new Error(`${file}: ${issue.path.length > 0 ? issue.path.join('.') : 'manifest'}: ${issue.message}`);
+  }
+  // Plain names inside the directory: a listed '../x' would be read from outside it.
+  for (const name of Object.keys(m.files)) {
+    if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(name)) throw new Error(`${file}: files: '${name}' is not a plain file name inside the model directory`);
   }
   return m;
 }

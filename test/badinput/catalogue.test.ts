@@ -181,6 +181,16 @@ beforeAll(async () => {
   add({ name: 'model from a future format version', via: 'cli recommend', run: recommend(brokenModel('m-future', editManifest((m) => (m.formatVersion = 99)))), expect: /m-future\/manifest\.json: model format version 99 is newer than this mixtape supports \(1\); upgrade mixtape/ });
   add({ name: 'truncated manifest', via: 'Model.load', run: () => rejectsWith(Model.load(brokenModel('m-json', (d) => writeFileSync(path.join(d, 'manifest.json'), '{"format": "mixtape-mo')))), expect: /m-json\/manifest\.json: invalid JSON/ });
   add({ name: 'manifest without counts', via: 'Model.load', run: () => rejectsWith(Model.load(brokenModel('m-counts', editManifest((m) => delete m.counts)))), expect: /m-counts\/manifest\.json: manifest is incomplete/ });
+  // A changed digit in the manifest: before, most of these loaded a model that answered wrongly.
+  const manifestCase = (name: string, edit: (m: Record<string, any>) => void, expect: RegExp): void =>
+    add({ name, via: 'Model.load', run: () => rejectsWith(Model.load(brokenModel(name.replace(/\W+/g, '-'), editManifest(edit)))), expect });
+  manifestCase('manifest whose params and counts disagree on factors', (m) => (m.params.factors = m.counts.factors + 1), /manifest\.json: counts\.factors: params\.factors and counts\.factors differ/);
+  manifestCase('manifest with fewer factors than its files', (m) => (m.params.factors = m.counts.factors = m.counts.factors / 2), /\.parquet: has factor column f(\d+), more than the manifest's \1 factors/);
+  manifestCase('manifest with a negative regularization', (m) => (m.params.regularization = -1), /manifest\.json: params\.regularization: /);
+  manifestCase('manifest with an unknown confidence', (m) => (m.params.confidence = 'bogus'), /manifest\.json: params\.confidence: /);
+  manifestCase('manifest of format version 0', (m) => (m.formatVersion = 0), /manifest\.json: formatVersion: /);
+  manifestCase('manifest listing a file outside the model directory', (m) => (m.files['../x.bin'] = m.files['items.parquet']), /manifest\.json: files: '\.\.\/x\.bin' is not a plain file name inside the model directory/);
+  manifestCase('manifest with another count of interactions', (m) => (m.counts.nnz += 1), /interactions\.parquet: \d+ interactions, manifest says \d+/);
   add({ name: 'a directory that is not a model', via: 'Model.load', run: () => rejectsWith(Model.load(dir)), expect: /not a mixtape model directory \(no manifest\.json\)/ });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

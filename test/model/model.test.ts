@@ -191,6 +191,27 @@ describe('Model', () => {
     await expect(Model.load(path.join(dir, 'nope'))).rejects.toThrow(/not a mixtape model directory/);
   });
 
+  it('refuses files whose entries are out of bounds: an item index past the catalog, a pref not 0 or 1, a weight or factor not finite', async () => {
+    const { seen } = model.data;
+    const items = model.trackIds.length;
+    const altered = (change: (d: { indices: Int32Array; pref: Float32Array; weight: Float32Array; itemFactors: Float32Array }) => void): Model => {
+      const d = { indices: seen.indices.slice(), pref: seen.pref.slice(), weight: seen.weight.slice(), itemFactors: model.data.itemFactors.slice() };
+      change(d);
+      return new Model({ ...model.data, itemFactors: d.itemFactors, seen: { indptr: seen.indptr, indices: d.indices, pref: d.pref, weight: d.weight } });
+    };
+    const cases: [string, (d: Parameters<Parameters<typeof altered>[0]>[0]) => void, RegExp][] = [
+      ['index', (d) => (d.indices[17] = items), new RegExp(`interactions\\.parquet: row 17: item_index ${items} outside \\[0, ${items}\\)`)],
+      ['pref', (d) => (d.pref[5] = 2), /interactions\.parquet: row 5: pref 2, expected 0 or 1/],
+      ['weight', (d) => (d.weight[9] = Number.NaN), /interactions\.parquet: row 9: weight NaN, expected finite and ≥ 0/],
+      ['factor', (d) => (d.itemFactors[3 * model.factors + 1] = Number.POSITIVE_INFINITY), /items\.parquet: row 3: factor f1 is Infinity/],
+    ];
+    for (const [name, change, message] of cases) {
+      const out = path.join(dir, `m-bad-${name}`);
+      await altered(change).save(out);
+      await expect(Model.load(out), name).rejects.toThrow(message);
+    }
+  });
+
   it('recommends only unheard tracks, best first', async () => {
     for (const uid of ['u0', 'u10', 'u299']) {
       const u = model.data.users.get(uid)!;
