@@ -39,8 +39,11 @@ export function confidenceRange(weight: Float32Array, p: ConfidenceParams, out: 
     for (let i = begin; i < end; i++) out[i] = 1 + alpha * weight[i];
   }
   for (let i = begin; i < end; i++) {
+    const w = weight[i];
+    // A negative weight gives a finite confidence below 1 under linear confidence: refused too.
+    if (!(w >= 0 && w < Infinity)) throw new RangeError(`weight of entry ${i} must be finite and ≥ 0, got ${w}`);
     if (!Number.isFinite(out[i])) {
-      throw new RangeError(`confidence of entry ${i} is not finite (weight ${weight[i]}, alpha ${alpha}); lower alpha or use --confidence log`);
+      throw new RangeError(`confidence of entry ${i} is not finite (weight ${w}, alpha ${alpha}) under ${mode} confidence; lower alpha or use log confidence (confidence: 'log', --confidence log)`);
     }
   }
   return out;

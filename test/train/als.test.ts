@@ -34,6 +34,18 @@ describe('ALS training over the worker pool', () => {
     await expect(train(matrix, { factors: 0 })).rejects.toThrow(/factors/);
     await expect(train(matrix, { alpha: -1 })).rejects.toThrow(/alpha/);
     await expect(train(matrix, { solver: 'lu' as 'cg' })).rejects.toThrow(/solver/);
+    // With none, a user with fewer tracks than factors has no unique solve, and fold-in's Cholesky fails.
+    await expect(train(matrix, { regularization: 0 })).rejects.toThrow(/train option 'regularization': Too small: expected number to be >0/);
+  });
+
+  it('refuses a negative or NaN weight, naming the entry, under either confidence', async () => {
+    for (const bad of [-0.5, Number.NaN]) {
+      const m = { ...matrix, weight: matrix.weight.map((w, i) => (i === 7 ? bad : w)) };
+      // Linear confidence took -0.5 as a finite confidence of 0.5 before.
+      for (const confidence of ['linear', 'log'] as const) {
+        await expect(train(m, { factors: 4, iterations: 1, confidence }), `${bad} ${confidence}`).rejects.toThrow(`weight of entry 7 must be finite and ≥ 0, got ${bad}`);
+      }
+    }
   });
 
   it('fails the run, naming the row, when linear confidence overflows to a non-finite value', async () => {
