@@ -12,6 +12,7 @@ import { ByteInterner, decodeId, INVALID_UTF8, NumberInterner } from './byte-int
 import type { Dictionary } from './dictionary.js';
 import { IngestError } from './errors.js';
 import type { NumberedIds } from './id-numbering.js';
+import { int64FitsDouble, int64Text } from './int64-text.js';
 
 const TWO32 = 4294967296;
 
@@ -70,6 +71,13 @@ export function integersInto(d: AnyData, n: number, out: Int32Array | Float64Arr
     return;
   }
   out.set(v.subarray(0, n));
+}
+
+/** The values of a 64-bit Int chunk as 32-bit words (low word first), or null for narrower ones. */
+function int64Words(d: AnyData): { words: Int32Array; signed: boolean } | null {
+  const v = d.values as unknown;
+  if (!(v instanceof BigInt64Array || v instanceof BigUint64Array)) return null;
+  return { words: new Int32Array(v.buffer, v.byteOffset, d.length * 2), signed: v instanceof BigInt64Array };
 }
 
 /** Interning targets of one id column across chunks. */
@@ -309,6 +317,11 @@ export class IdColumn {
       const { offsets, step } = stringOffsets(d);
       this.values = { offsets, step, bytes: d.values as unknown as Uint8Array, numbers: null };
     } else if (arrow.DataType.isInt(t)) {
+      const wide = int64Words(d);
+      if (wide && !int64FitsDouble(wide.words, n, wide.signed)) {
+        this.values = { ...int64Text(wide.words, n, wide.signed), step: 1, numbers: null };
+        return n;
+      }
       if (this.numberScratch.length < n) this.numberScratch = new Float64Array(n);
       integersInto(d, n, this.numberScratch);
       this.values = { offsets: this.values.offsets, step: 1, bytes: this.values.bytes, numbers: this.numberScratch };
