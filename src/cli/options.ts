@@ -1,4 +1,6 @@
 import { InvalidArgumentError } from 'commander';
+import { DEFAULT_MIN_EPOCH_MS } from '../data/events-options.js';
+import { parseTimeText } from '../data/timestamps.js';
 import { EVENT_KINDS, type EventKind } from '../types.js';
 
 /** Commander argument parsers that reject junk with a message naming the flag's value. */
@@ -25,10 +27,16 @@ export function oneOf<T extends string>(...values: T[]) {
   };
 }
 
-/** A date: ISO-8601 or epoch milliseconds → epoch ms. */
+/**
+ * A date, read as event timestamps are (parseTimeText): ISO-8601 (no offset means UTC) or epoch
+ * seconds / milliseconds by magnitude → epoch ms. Impossible dates and times before 2000 (8 digits
+ * meant as 20260202 read as seconds are 1970) are refused rather than taken.
+ */
 export function date(v: string): number {
-  const n = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
-  if (!Number.isFinite(n)) throw new InvalidArgumentError(`expected an ISO-8601 date, got '${v}'`);
+  const n = parseTimeText(v);
+  const forms = 'an ISO-8601 date or time (2026-02-02, 2026-02-02T06:00:00Z, 2026-02-02T07:00+01:00) or epoch seconds or milliseconds';
+  if (!Number.isFinite(n)) throw new InvalidArgumentError(`expected ${forms}, got '${v}'`);
+  if (n < DEFAULT_MIN_EPOCH_MS) throw new InvalidArgumentError(`'${v}' reads as ${new Date(n).toISOString()}, before 2000; expected ${forms}`);
   return n;
 }
 

@@ -155,6 +155,24 @@ export function parseIsoBytes(b: Uint8Array, s: number, e: number): number {
   return z === 43 ? ms - off : ms + off;
 }
 
+const textBytes = new TextEncoder();
+
+/**
+ * One time given as text (a flag's value, an option) as epoch ms, or NaN: read as event
+ * timestamps are, so a reference time and the log agree. ISO-8601 by parseIsoBytes' rules (no
+ * offset means UTC; 2026-02-31 is refused, not rolled over), or digits as epoch seconds, ms, µs or
+ * ns by their magnitude (detectEpochUnit).
+ */
+export function parseTimeText(text: string): number {
+  const t = text.trim();
+  if (/^\d+$/.test(t)) {
+    const v = Number(t);
+    return numericToMs(v, detectEpochUnit(v));
+  }
+  const b = textBytes.encode(t);
+  return parseIsoBytes(b, 0, b.length);
+}
+
 /**
  * Reads the timestamps of one text column. The format is fixed by the first value that parses as
  * either an epoch number or an ISO date; until then values that parse as neither give NaN.

@@ -11,6 +11,7 @@ import { resolveRerankOptions, type RerankOptions } from '../rerank/options.js';
 import { itemGram } from '../model/item-gram.js';
 import { averageTasteOf } from '../model/average-taste.js';
 import { Dictionary } from '../data/dictionary.js';
+import { parseTimeText } from '../data/timestamps.js';
 import { trackMetaFromContent, type TrackMeta } from './catalog.js';
 import { artistTrackRows, buildFeatures, contentFeatures, type FeatureInput } from './prepare.js';
 import { formatReason } from './reasons.js';
@@ -138,9 +139,9 @@ function withRecentEvents(o: WeeklyPlaylistOptions, e: RecentEvidence): WeeklyPl
   };
 }
 
-/** asOf as epoch ms: numbers pass, Dates and ISO-8601 strings are converted. */
+/** asOf as epoch ms: numbers pass, Dates and ISO-8601 strings are converted (as event timestamps are: no offset means UTC). */
 function asOfMs(asOf: unknown): number {
-  const ms = typeof asOf === 'number' ? asOf : asOf instanceof Date ? asOf.getTime() : typeof asOf === 'string' ? Date.parse(asOf) : Number.NaN;
+  const ms = typeof asOf === 'number' ? asOf : asOf instanceof Date ? asOf.getTime() : typeof asOf === 'string' ? parseTimeText(asOf) : Number.NaN;
   if (!Number.isFinite(ms)) {
     const got = typeof asOf === 'number' ? String(asOf) : asOf instanceof Date ? 'an invalid Date' : (JSON.stringify(asOf) ?? String(asOf));
     throw new TypeError(`weeklyPlaylist: options.asOf must be epoch ms, a Date or an ISO-8601 date, got ${got}`);

@@ -310,6 +310,11 @@ describe('weeklyPlaylist (one user, fresh feedback)', () => {
     await expect(call({ asOf: Number.NaN })).rejects.toThrow(/options\.asOf must be .*, got NaN$/);
     await expect(call({ asOf: new Date('soon') })).rejects.toThrow(/got an invalid Date$/);
     await expect(call({ asOf: '2026-13-01' })).rejects.toThrow(/got "2026-13-01"$/);
+    // Not rolled over into March, as Date.parse would.
+    await expect(call({ asOf: '2026-02-31' })).rejects.toThrow(/got "2026-02-31"$/);
+    // A time without an offset is UTC, as event timestamps are, whatever the machine's zone.
+    const iso = new Date(asOf).toISOString().slice(0, 19);
+    expect(await call({ asOf: iso })).toEqual(await call({ asOf: Math.floor(asOf / 1000) * 1000 }));
     expect(await call({ recent: [ok, { trackId: 'track-4', weight: 0, pref: 0 }] })).toHaveLength(30);
   });
 
