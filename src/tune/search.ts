@@ -28,6 +28,7 @@ import { defaultThreads } from '../util/worker-pool.js';
 import { ARTIST_CAPS, CfSampler, CONTENT_WEIGHTS, EXPLORATIONS, LAMBDAS, type CfCandidate } from './space.js';
 import { TrialLog, trialKey, type TrialRecord } from './trial-log.js';
 import { TuneCostModel } from './cost-model.js';
+import { runIdentity } from './run-identity.js';
 
 export interface TuneOptions {
   split: SplitKind;
@@ -80,7 +81,7 @@ export async function runTune(data: RunData, o: TuneOptions): Promise<TuneResult
   const bracketSize = o.bracketSize ?? 9;
   const events = data.kind === 'events';
   const scorers = o.scorers ?? {};
-  const log = new TrialLog(o.logFile, o.resume ?? false);
+  const log = new TrialLog(o.logFile, o.resume ?? false, runIdentity(data, o.split, seed, scorers));
   // Stages 2 and 3 are cheap but must not be starved by stage 1.
   const reserve = o.budgetMs * (scorers.content ? 0.2 : 0.1);
   const cost = new TuneCostModel();

@@ -8,6 +8,9 @@ import { rungIterations } from '../../src/tune/search.js';
 import { CfSampler } from '../../src/tune/space.js';
 import { TrialLog, trialKey } from '../../src/tune/trial-log.js';
 import { TuneCostModel } from '../../src/tune/cost-model.js';
+import { runIdentity, type RunIdentity } from '../../src/tune/run-identity.js';
+import type { CountsData } from '../../src/eval/run-data.js';
+import { Dictionary } from '../../src/data/dictionary.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -16,6 +19,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
+
+const run: RunIdentity = { data: '0123456789abcdef', split: 'random', seed: 42, content: null };
 
 describe('tuning parts', () => {
   it('parses budgets', () => {
@@ -73,10 +78,10 @@ describe('tuning parts', () => {
     const key = trialKey('cf', { b: 2, a: 1 }, 5);
     expect(key).toBe(trialKey('cf', { a: 1, b: 2 }, 5));
     expect(key).not.toBe(trialKey('cf', { a: 1, b: 2 }, 15));
-    const log = new TrialLog(file, false);
+    const log = new TrialLog(file, false, run);
     log.add({ key, stage: 'cf', params: { a: 1, b: 2 }, iterations: 5, ndcg: 0.25, seconds: 1 });
     await writeFile(file, (await readFile(file, 'utf8')) + '{"key":"cf|15|{}","nd');
-    const resumed = new TrialLog(file, true);
+    const resumed = new TrialLog(file, true, run);
     expect(resumed.size).toBe(1);
     expect(resumed.get(key)?.ndcg).toBe(0.25);
     expect(resumed.get('nope')).toBeUndefined();
@@ -84,15 +89,60 @@ describe('tuning parts', () => {
     // The cut line is gone, so the next record is a line of its own and the log resumes again.
     const key2 = trialKey('cf', { a: 3 }, 5);
     resumed.add({ key: key2, stage: 'cf', params: { a: 3 }, iterations: 5, ndcg: 0.5, seconds: 1 });
-    const again = new TrialLog(file, true);
+    const again = new TrialLog(file, true, run);
     expect(again.size).toBe(2);
     expect(again.get(key2)?.ndcg).toBe(0.5);
     // A log in a directory that does not exist yet is created with it.
-    expect(new TrialLog(path.join(dir, 'new/dir/log.jsonl'), false).size).toBe(0);
-    await writeFile(file, 'garbage\n{"key":"x","ndcg":1}\n');
-    expect(() => new TrialLog(file, true)).toThrow(/log\.jsonl:1:1/);
-    expect(new TrialLog(file, false).size).toBe(0);
-    expect(await readFile(file, 'utf8')).toBe('');
+    expect(new TrialLog(path.join(dir, 'new/dir/log.jsonl'), false, run).size).toBe(0);
+    await writeFile(file, `${JSON.stringify({ run })}\ngarbage\n{"key":"x","ndcg":1}\n`);
+    expect(() => new TrialLog(file, true, run)).toThrow(/log\.jsonl:2:1/);
+    expect(new TrialLog(file, false, run).size).toBe(0);
+    expect(await readFile(file, 'utf8')).toBe(`${JSON.stringify({ run })}\n`);
+  });
+
+  it('refuses to resume a log of another run, and says how it differs', async () => {
+    const file = path.join(dir, 'other.jsonl');
+    new TrialLog(file, false, run).add({ key: 'k', stage: 'cf', params: {}, iterations: 5, ndcg: 0.3, seconds: 1 });
+    const before = await readFile(file, 'utf8');
+    const other = (o: Partial<RunIdentity>): RunIdentity => ({ ...run, ...o });
+    expect(() => new TrialLog(file, true, other({ seed: 7 }))).toThrow("other.jsonl: the log's trials were scored on another run (seed 42 there, 7 here); give another --log, or run without --resume to start this one over");
+    expect(() => new TrialLog(file, true, other({ data: 'feedfacefeedface', split: 'temporal' }))).toThrow('(the data differ; split random there, temporal here)');
+    expect(() => new TrialLog(file, true, other({ content: 'abc' }))).toThrow('(no catalog there)');
+    expect(await readFile(file, 'utf8')).toBe(before);
+    // A log without the run's line (an older one) is refused too; one cut while naming the run starts over.
+    await writeFile(file, '{"key":"k","ndcg":0.3}\n');
+    expect(() => new TrialLog(file, true, run)).toThrow('does not say which data, split and seed');
+    await writeFile(file, '{"run":{"da');
+    expect(new TrialLog(file, true, run).size).toBe(0);
+    expect(await readFile(file, 'utf8')).toBe(`${JSON.stringify({ run })}\n`);
+  });
+
+  it('names the run by its data: one changed weight, time or shape is another run', () => {
+    const ids = (n: number): Dictionary => {
+      const d = new Dictionary();
+      for (let i = 0; i < n; i++) d.intern(`id${i}`);
+      return d;
+    };
+    const counts = (weight: number[], time?: number[]): CountsData =>
+      ({
+        kind: 'counts',
+        users: ids(2),
+        items: ids(3),
+        user: Int32Array.from([0, 1, 1]),
+        item: Int32Array.from([0, 1, 2]),
+        weight: Float32Array.from(weight),
+        ...(time ? { time: Float64Array.from(time) } : {}),
+        droppedBelowMinWeight: 0,
+      }) as unknown as CountsData;
+    const a = runIdentity(counts([1, 2, 3]), 'random', 42);
+    expect(runIdentity(counts([1, 2, 3]), 'random', 42)).toEqual(a);
+    expect(a).toMatchObject({ split: 'random', seed: 42, content: null });
+    expect(a.data).toMatch(/^[0-9a-f]{16}$/);
+    expect(runIdentity(counts([1, 2, 4]), 'random', 42).data).not.toBe(a.data);
+    expect(runIdentity(counts([1, 2, 3], [0, 1, 2]), 'random', 42).data).not.toBe(a.data);
+    const withCatalog = runIdentity(counts([1, 2, 3]), 'random', 42, { artist: Int32Array.from([0, 0, 1]) });
+    expect(withCatalog.content).toMatch(/^[0-9a-f]{16}$/);
+    expect(runIdentity(counts([1, 2, 3]), 'random', 42, { artist: Int32Array.from([0, 1, 1]) }).content).not.toBe(withCatalog.content);
   });
 
   it('validates run configs strictly and round-trips them', () => {

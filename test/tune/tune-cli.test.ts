@@ -41,7 +41,10 @@ async function logKeys(): Promise<string[]> {
   return (await readFile(path.join(dir, 'tune.jsonl'), 'utf8'))
     .trim()
     .split('\n')
-    .map((l) => JSON.parse(l).key as string);
+    .map((l) => JSON.parse(l) as { key?: string; run?: unknown })
+    // The first line names the run, not a trial.
+    .filter((r, n) => (n === 0 ? r.run === undefined : true))
+    .map((r) => r.key as string);
 }
 
 beforeAll(async () => {
@@ -82,6 +85,12 @@ describe('mixtape tune', () => {
     expect(keys2).toHaveLength(keys1.length + b.trials.evaluated);
     expect(new Set(keys2).size).toBe(keys2.length);
     expect(b.validation.best).toBeGreaterThanOrEqual(a.validation.best);
+
+    // Another seed's run (or another dataset's) must not take these scores as its own.
+    const other = mixtape(...args, '--resume', '--seed', '7');
+    expect(other.code).not.toBe(0);
+    expect(other.stderr).toContain("tune.jsonl: the log's trials were scored on another run (seed 42 there, 7 here)");
+    expect(await logKeys()).toEqual(keys2);
 
     const best = JSON.parse(await readFile(path.join(dir, 'best.json'), 'utf8'));
     for (const key of ['factors', 'regularization', 'alpha', 'confidence', 'iterations']) expect(best.train).toHaveProperty(key);

@@ -25,7 +25,9 @@ describe('mixtape tune on an event log with a catalog', () => {
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.validation.best).toBeGreaterThanOrEqual(out.validation.defaults);
-    const trials = (await readFile(path.join(dir, 'tune.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const [head, ...trials] = (await readFile(path.join(dir, 'tune.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    // The log's first line names the run its trials belong to, catalog included.
+    expect(head.run).toMatchObject({ split: 'temporal', seed: 42, data: expect.stringMatching(/^[0-9a-f]{16}$/), content: expect.stringMatching(/^[0-9a-f]{16}$/) });
     const stages = new Set(trials.map((t) => t.stage));
     expect(stages).toEqual(new Set(['defaults', 'cf', 'content', 'rerank']));
     // The bar to beat is the engine's own default half-life.
