@@ -130,6 +130,23 @@ describe('mixtape CLI', () => {
     expect(u.stderr).toMatch(/factors/);
   });
 
+  it('refuses to replace a model with one of nobody when every row is dropped', async () => {
+    const t = mixtape('train', '--interactions', 'counts.tsv', '--user-col', 'userID', '--item-col', 'artistID', '--weight-col', 'weight', '--factors', '2', '--iterations', '1', '--out', 'kept', '--json');
+    expect(t.code).toBe(0);
+    const before = await readFile(path.join(dir, 'kept', 'manifest.json'), 'utf8');
+    await writeFile(path.join(dir, 'zeros.csv'), 'user_id,item_id,weight\na,x,0\nb,y,0\n');
+    const r = mixtape('train', '--interactions', 'zeros.csv', '--out', 'kept');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('mixtape: zeros.csv: no interactions left to train on (every row was dropped or weighed to zero; the read and signals lines say why); kept is not written');
+    expect(await readFile(path.join(dir, 'kept', 'manifest.json'), 'utf8')).toBe(before);
+    // Events all dated after --as-of: the same.
+    await writeFile(path.join(dir, 'late.csv'), 'user_id,track_id,timestamp\na,x,2026-01-05T00:00:00Z\n');
+    const e = mixtape('train', '--interactions', 'late.csv', '--format', 'events', '--as-of', '2026-01-01', '--out', 'kept');
+    expect(e.code).toBe(1);
+    expect(e.stderr).toContain('no interactions left to train on');
+    expect(await readFile(path.join(dir, 'kept', 'manifest.json'), 'utf8')).toBe(before);
+  });
+
   it('refuses a missing model with a clear error', () => {
     const r = mixtape('recommend', '--model', 'nowhere', '--out', 'r.csv');
     expect(r.code).toBe(1);

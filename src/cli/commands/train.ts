@@ -93,6 +93,10 @@ export function registerTrain(program: Command): void {
       });
       const signals = loaded.report.signals;
       if (signals) say(formatSignalsLines(signals, f.asOf === undefined));
+      // A model of nobody would replace a good one at --out and serve empty lists: refuse it.
+      if (loaded.interactions.indices.length === 0) {
+        throw new Error(`${f.interactions}: no interactions left to train on (every row was dropped or weighed to zero; the read and signals lines say why); ${f.out} is not written`);
+      }
       const catalog = f.catalog ? await readCatalog(f.catalog, f.catalogArtists ? { artists: f.catalogArtists } : {}) : undefined;
       const interactions = catalog ? withCatalogTracks(loaded.interactions, catalog) : loaded.interactions;
       const bar = f.json ? undefined : createProgress('training', f.iterations, 'iterations');
