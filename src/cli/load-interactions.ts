@@ -3,7 +3,7 @@
  * commander command; what they mean when reading is in src/config/interaction-source.ts.
  */
 import type { Command } from 'commander';
-import { createPseudonymizer, loadPseudonymKey } from '../privacy/index.js';
+import { createPseudonymizer, loadPseudonymKey, pseudonymKeyCheck } from '../privacy/index.js';
 import type { PrivacyFlags } from '../config/interaction-source.js';
 import { date, eventAliases, num, oneOf } from './options.js';
 
@@ -52,6 +52,9 @@ export function addPrivacyFlags(cmd: Command): Command {
     .hook('preAction', async (_program, action) => {
       const f = action.opts<PrivacyFlags>();
       if (f.keyFile !== undefined && !f.pseudonymize) throw new Error('--key-file is only used with --pseudonymize');
-      if (f.pseudonymize) action.setOptionValue('pseudonymizer', createPseudonymizer(await loadPseudonymKey({ keyFile: f.keyFile })));
+      if (!f.pseudonymize) return;
+      const key = await loadPseudonymKey({ keyFile: f.keyFile });
+      action.setOptionValue('pseudonymizer', createPseudonymizer(key));
+      action.setOptionValue('pseudonymKeyCheck', pseudonymKeyCheck(key));
     });
 }

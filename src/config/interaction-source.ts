@@ -43,6 +43,8 @@ export interface PrivacyFlags {
   maxAge?: number;
   /** Set by addPrivacyFlags' pre-action hook when --pseudonymize is given and the key loaded. */
   pseudonymizer?: Pseudonymizer;
+  /** Set with it: the key's check value (pseudonymKeyCheck), recorded in a model trained on the tokens. */
+  pseudonymKeyCheck?: string;
 }
 
 const DAY_MS = 86_400_000;

@@ -27,6 +27,8 @@ import { errorMessage } from '../util/error-message.js';
 
 export const MODEL_FORMAT = 'mixtape-model';
 export const MODEL_FORMAT_VERSION = 1;
+/** How the user ids of a model trained with --pseudonymize were made (see privacy/pseudonym.ts). */
+export const PSEUDONYM_SCHEME = 'hmac-sha256-128';
 
 export interface Manifest {
   format: typeof MODEL_FORMAT;
@@ -37,11 +39,14 @@ export interface Manifest {
   counts: { users: number; items: number; nnz: number; factors: number };
   history: { iteration: number; seconds: number; loss: number | null }[];
   files: Record<string, { sha256: string; bytes: number }>;
-  /** Stage-specific sections (content model, signals, ...) keyed by name. */
-  extensions?: Record<string, unknown>;
+  /** Stage-specific sections (content model, pseudonyms, ...) keyed by name. */
+  extensions?: { pseudonyms?: PseudonymsExtension } & Record<string, unknown>;
 }
 
 const count = z.number().int().min(0);
+/** The manifest's record of pseudonymized user ids: the key's check value (pseudonymKeyCheck). */
+const pseudonymsSchema = z.object({ scheme: z.literal(PSEUDONYM_SCHEME), keyCheck: z.string().regex(/^[0-9a-f]{16}$/, 'expected 16 hex digits') });
+export type PseudonymsExtension = z.infer<typeof pseudonymsSchema>;
 /** A manifest as saved: what readManifest accepts. */
 const manifestSchema = z
   .object({
@@ -50,6 +55,7 @@ const manifestSchema = z
     counts: z.object({ users: count, items: count, nnz: count, factors: modelParamsSchema.shape.factors }),
     history: z.array(z.object({ iteration: count, seconds: z.number().finite().min(0), loss: z.number().nullable() })),
     files: z.record(z.string(), z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected a SHA-256 in hex'), bytes: count })),
+    extensions: z.object({ pseudonyms: pseudonymsSchema.optional() }).passthrough().optional(),
   })
   .refine((m) => m.params.factors === m.counts.factors, { message: 'params.factors and counts.factors differ', path: ['counts', 'factors'] });
 
@@ -271,6 +277,7 @@ export async function loadModelDir(dir: string, opts: { thread?: boolean } = {})
     itemFactors: files.itemFactors,
     seen: files.seen,
     history: manifest.history.map((h) => ({ iteration: h.iteration, seconds: h.seconds, loss: h.loss ?? Number.NaN })),
+    ...(manifest.extensions?.pseudonyms ? { pseudonyms: { keyCheck: manifest.extensions.pseudonyms.keyCheck } } : {}),
   };
   return { manifest, data, extras: new Map(files.extras) };
 }

@@ -30,4 +30,6 @@ export interface ModelData {
   readonly history: readonly IterationInfo[];
   /** Content model fitted on a catalog (cold-track factors, content similarity), when trained with one. */
   readonly content?: ContentModel;
+  /** Set when the user ids are pseudonym tokens (--pseudonymize): the key's check value (pseudonymKeyCheck). */
+  readonly pseudonyms?: { readonly keyCheck: string };
 }

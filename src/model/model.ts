@@ -10,7 +10,7 @@ import { PreparedItemsCache, preparedItemsOf } from '../retrieve/prepared-items.
 import type { CsrArrays } from '../native/index.js';
 import { foldInVector, foldInVectorAsync, type FoldInEntry } from '../retrieve/fold-in.js';
 import type { Recommendation } from '../types.js';
-import { loadModelDir, readManifest, saveModelDir, type Manifest } from './format.js';
+import { loadModelDir, PSEUDONYM_SCHEME, readManifest, saveModelDir, type Manifest } from './format.js';
 import type { ModelData, ModelParams } from './model-data.js';
 import { packageVersion } from '../util/version.js';
 import { ContentModel } from '../content/content-model.js';
@@ -111,6 +111,15 @@ export class Model {
     return new Model({ ...data, content });
   }
 
+  /**
+   * A copy of this model marked as holding pseudonym tokens for user ids, made with the key whose
+   * check value is given (pseudonymKeyCheck); saved with it, so runs with another key are refused.
+   */
+  withPseudonyms(keyCheck: string): Model {
+    if (!/^[0-9a-f]{16}$/.test(keyCheck)) throw new TypeError(`withPseudonyms: keyCheck must be 16 hex digits (pseudonymKeyCheck), got ${JSON.stringify(keyCheck)}`);
+    return new Model({ ...this.data, pseudonyms: { keyCheck } });
+  }
+
   /** A copy of this model carrying a content model (see content/attach.ts). */
   withContent(content: ContentModel): Model {
     return new Model({ ...this.data, content });
@@ -124,8 +133,12 @@ export class Model {
   async save(dir: string): Promise<void> {
     const c = this.data.content;
     const extras = c ? [{ name: CONTENT_FILE, bytes: c.toBytes() }] : [];
-    const extensions = c ? { content: { file: CONTENT_FILE, tracks: c.tracks.size, dim: c.dim } } : undefined;
-    await saveModelDir(dir, this.data, packageVersion(), extras, extensions);
+    const p = this.data.pseudonyms;
+    const extensions = {
+      ...(c ? { content: { file: CONTENT_FILE, tracks: c.tracks.size, dim: c.dim } } : {}),
+      ...(p ? { pseudonyms: { scheme: PSEUDONYM_SCHEME, keyCheck: p.keyCheck } } : {}),
+    };
+    await saveModelDir(dir, this.data, packageVersion(), extras, c || p ? extensions : undefined);
   }
 
   /**

@@ -6,6 +6,7 @@ export {
   pseudonymToken,
   isPseudonymToken,
   createPseudonymizer,
+  pseudonymKeyCheck,
   type Pseudonymizer,
 } from './pseudonym.js';
 export { KEY_ENV, loadPseudonymKey, type KeySource } from './key.js';

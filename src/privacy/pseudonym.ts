@@ -35,6 +35,16 @@ export function createPseudonymizer(key: Uint8Array): Pseudonymizer {
   return (raw) => pseudonymToken(own, raw);
 }
 
+/**
+ * A short value that tells keys apart without revealing them: the first 16 hex characters of
+ * HMAC-SHA-256(key, a fixed label). A model trained on pseudonyms records it, so a later run with
+ * no key or another key (whose tokens would match none of the model's) is refused, not served.
+ */
+export function pseudonymKeyCheck(key: Uint8Array): string {
+  checkKey(key, 'pseudonymKeyCheck: key');
+  return createHmac('sha256', key).update('mixtape pseudonym key check', 'utf8').digest('hex').slice(0, 16);
+}
+
 export function checkKey(key: Uint8Array, what: string): void {
   if (!(key instanceof Uint8Array)) throw new TypeError(`${what} must be bytes (a Uint8Array or Buffer)`);
   if (key.length < MIN_KEY_BYTES) throw new RangeError(`${what} is ${key.length} bytes; use at least ${MIN_KEY_BYTES} random bytes`);

@@ -190,6 +190,7 @@ beforeAll(async () => {
   manifestCase('manifest with an unknown confidence', (m) => (m.params.confidence = 'bogus'), /manifest\.json: params\.confidence: /);
   manifestCase('manifest of format version 0', (m) => (m.formatVersion = 0), /manifest\.json: formatVersion: /);
   manifestCase('manifest listing a file outside the model directory', (m) => (m.files['../x.bin'] = m.files['items.parquet']), /manifest\.json: files: '\.\.\/x\.bin' is not a plain file name inside the model directory/);
+  manifestCase('manifest with a malformed pseudonym key check', (m) => (m.extensions = { pseudonyms: { scheme: 'hmac-sha256-128', keyCheck: 'not-hex' } }), /manifest\.json: extensions\.pseudonyms\.keyCheck: expected 16 hex digits/);
   manifestCase('manifest with another count of interactions', (m) => (m.counts.nnz += 1), /interactions\.parquet: \d+ interactions, manifest says \d+/);
   add({ name: 'a directory that is not a model', via: 'Model.load', run: () => rejectsWith(Model.load(dir)), expect: /not a mixtape model directory \(no manifest\.json\)/ });
 });

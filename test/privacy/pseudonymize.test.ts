@@ -130,6 +130,34 @@ describe('--pseudonymize', () => {
     expect(JSON.parse(wrong.stdout)).toMatchObject({ revealed: 0, unknown: rawUsers.length * 5 });
   });
 
+  it('runs the weekly job on a pseudonymized model only under the key it was trained with', async () => {
+    // Uses the models of the test above.
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'model', 'manifest.json'), 'utf8'));
+    expect(manifest.extensions.pseudonyms).toEqual({ scheme: 'hmac-sha256-128', keyCheck: expect.stringMatching(/^[0-9a-f]{16}$/) });
+    expect(JSON.parse(readFileSync(path.join(dir, 'plain-model', 'manifest.json'), 'utf8')).extensions?.pseudonyms).toBeUndefined();
+    const weekly = (model: string, out: string, extra: string[], env: Record<string, string> = {}) =>
+      mixtape(['weekly', '--model', model, '--events', 'events.csv', '--as-of', '2024-01-22', '--size', '5', '--threads', '1', '--out', out, ...extra], env);
+
+    const noKey = weekly('model', 'w1.csv', []);
+    expect(noKey.code).toBe(1);
+    expect(noKey.stderr).toBe('mixtape: weekly: the model in model was trained with --pseudonymize (its user ids are tokens); run with --pseudonymize and the same key\n');
+    const otherKey = weekly('model', 'w2.csv', ['--pseudonymize'], { MIXTAPE_PSEUDONYM_KEY: 'another-key-of-20-bytes' });
+    expect(otherKey.code).toBe(1);
+    expect(otherKey.stderr).toMatch(/the pseudonym key is not the one the model in model was trained with/);
+    const rawModel = weekly('plain-model', 'w3.csv', ['--pseudonymize'], { MIXTAPE_PSEUDONYM_KEY: KEY });
+    expect(rawModel.code).toBe(1);
+    expect(rawModel.stderr).toMatch(/holds raw user ids \(trained without --pseudonymize\)/);
+    expect(readdirSync(dir).some((f) => /^w[123]\.csv/.test(f))).toBe(false);
+
+    const ok = weekly('model', 'week.csv', ['--pseudonymize'], { MIXTAPE_PSEUDONYM_KEY: KEY });
+    expect(ok.stderr).not.toMatch(/mixtape:/);
+    expect(ok.code).toBe(0);
+    const users = new Set(readFileSync(path.join(dir, 'week.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[0]));
+    // Every listener is the model's own token: none is taken for a newcomer under a raw id.
+    expect(users).toEqual(new Set((await Model.load(path.join(dir, 'model'))).userIds));
+    expect(rawIdsIn(readFileSync(path.join(dir, 'week.csv')))).toEqual([]);
+  });
+
   it('reveal names its input problems', () => {
     const env = { MIXTAPE_PSEUDONYM_KEY: KEY };
     expect(mixtape(['reveal', '--in', 'events.csv', '--out', 'x.csv'], env).stderr).toMatch(/give exactly one of --ids FILE or --events FILE/);

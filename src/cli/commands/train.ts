@@ -142,6 +142,7 @@ export function registerTrain(program: Command): void {
         model = model.withContent(attached.content);
         content = { cold_tracks: attached.coldTracks, blended_tracks: attached.blendedTracks, dim: attached.content.dim };
       }
+      if (f.pseudonymKeyCheck) model = model.withPseudonyms(f.pseudonymKeyCheck);
       const saveStarted = performance.now();
       await model.save(f.out);
       await removeCheckpoint(ckDir);

@@ -23,6 +23,7 @@ import { date, int, num, oneOf, peakRssMb } from '../options.js';
 import { formatIngestLine, ingestJson } from '../ingest-summary.js';
 import { createProgress, readProgress, signalsProgress } from '../progress.js';
 import { setInterruptNote } from '../interrupt.js';
+import { checkModelPseudonyms } from '../model-pseudonyms.js';
 
 interface WeeklyFlags extends PrivacyFlags, EventColumnFlags {
   model: string;
@@ -111,6 +112,7 @@ export function registerWeekly(program: Command): void {
       const hybrid = resolveBlendWeights({ cf: f.cfWeight, content: f.contentWeight }, 'weekly: --cf-weight/--content-weight');
       const model = await Model.load(f.model);
       const data = model.data;
+      checkModelPseudonyms('weekly', f.model, data, f);
       // Diversity over content vectors when the model's tracks have content, else over factors.
       const content = contentFeatures(data);
       if (hybrid.content > 0 && !content) {
