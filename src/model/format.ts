@@ -8,13 +8,15 @@
  *   interactions.parquet user_index (int32), item_index (int32), pref (float32), weight (float32)
  */
 import { createHash } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile as readFileCb } from 'node:fs';
+import { open, readFile, stat, writeFile, type FileHandle } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import path from 'node:path';
 import * as arrow from 'apache-arrow';
 import { z } from 'zod';
 import { modelParamsSchema } from '../train/options.js';
 import { Dictionary } from '../data/dictionary.js';
-import { writeDirAtomic } from '../util/atomic.js';
+import { swapUnderway, writeDirAtomic } from '../util/atomic.js';
 import { writeStreamed } from '../util/streamed-file.js';
 import { Utf8Collector, utf8StringsInTurns, utf8VectorOf, type Utf8Strings } from '../data/utf8-vector.js';
 import { sharedArray, toSharedInTurns } from '../util/shared-memory.js';
@@ -44,6 +46,8 @@ export interface Manifest {
 }
 
 const count = z.number().int().min(0);
+/** A whole file by its descriptor (open since the manifest was read), from its start. */
+const readFd = promisify(readFileCb) as (fd: number) => Promise<Buffer>;
 /** The manifest's record of pseudonymized user ids: the key's check value (pseudonymKeyCheck). */
 const pseudonymsSchema = z.object({ scheme: z.literal(PSEUDONYM_SCHEME), keyCheck: z.string().regex(/^[0-9a-f]{16}$/, 'expected 16 hex digits') });
 export type PseudonymsExtension = z.infer<typeof pseudonymsSchema>;
@@ -261,6 +265,40 @@ export interface ModelFiles {
  * so a service that reloads its model keeps answering meanwhile; `thread: false` does it here.
  */
 export async function loadModelDir(dir: string, opts: { thread?: boolean } = {}): Promise<LoadedModelDir> {
+  for (let attempt = 1; ; attempt++) {
+    const before = await dirIdentity(dir);
+    try {
+      return await loadModelDirOnce(dir, opts);
+    } catch (err) {
+      if (attempt >= LOAD_ATTEMPTS || !(await swappedDuring(dir, before))) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+    }
+  }
+}
+
+/**
+ * Loads that met a save of the same directory try again: a save swaps the whole directory, so a
+ * load between its renames found no manifest, and one across them read a manifest of one version
+ * and files of the next (a checksum mismatch). Either is a failure of timing, not of the model.
+ */
+const LOAD_ATTEMPTS = 5;
+
+/**
+ * The directory's identity (a save puts a new directory in its place), or null when it is missing:
+ * the inode and its change time, as a save after the next can get the first one's freed inode.
+ */
+async function dirIdentity(dir: string): Promise<string | null> {
+  const st = await stat(dir, { bigint: true }).catch(() => null);
+  return st ? `${st.dev}:${st.ino}:${st.ctimeNs}` : null;
+}
+
+async function swappedDuring(dir: string, before: string | null): Promise<boolean> {
+  const after = await dirIdentity(dir);
+  if (after !== before) return true;
+  return after === null && (await swapUnderway(dir));
+}
+
+async function loadModelDirOnce(dir: string, opts: { thread?: boolean }): Promise<LoadedModelDir> {
   const files = opts.thread === false ? await readModelFiles(dir) : await readModelFilesOnThread(dir);
   const { manifest } = files;
   const users = await Dictionary.fromUtf8InTurns(files.userIds);
@@ -287,31 +325,59 @@ export async function loadModelDir(dir: string, opts: { thread?: boolean } = {})
  * factor files and any extras on the other, each read, verified and decoded where it lands.
  */
 async function readModelFilesOnThread(dir: string): Promise<ModelFiles> {
-  const manifest = await readManifest(dir);
-  checkCoreFilesListed(dir, manifest);
-  const pool = createWorkerPool(import.meta.url, 'load-worker', 2);
-  try {
-    const parts = MODEL_PARTS.map((part) => pool.run({ dir, manifest, part } satisfies LoadTask) as Promise<ModelPart>);
-    return assembleModelFiles(dir, manifest, await settleAll(parts));
-  } finally {
-    await pool.destroy();
-  }
+  return withOpenModel(dir, async (manifest, fds) => {
+    const pool = createWorkerPool(import.meta.url, 'load-worker', 2);
+    try {
+      const parts = MODEL_PARTS.map((part) => pool.run({ dir, manifest, part, fds } satisfies LoadTask) as Promise<ModelPart>);
+      return assembleModelFiles(dir, manifest, await settleAll(parts));
+    } finally {
+      await pool.destroy();
+    }
+  });
 }
 
 /** Reads, verifies and decodes a model directory on the calling thread. */
 export async function readModelFiles(dir: string): Promise<ModelFiles> {
-  const manifest = await readManifest(dir);
-  checkCoreFilesListed(dir, manifest);
-  const parts: ModelPart[] = [];
-  for (const part of MODEL_PARTS) parts.push(await readModelPart(dir, manifest, part));
-  return assembleModelFiles(dir, manifest, parts);
+  return withOpenModel(dir, async (manifest, fds) => {
+    const parts: ModelPart[] = [];
+    for (const part of MODEL_PARTS) parts.push(await readModelPart(dir, manifest, part, fds));
+    return assembleModelFiles(dir, manifest, parts);
+  });
 }
 
-/** What a load thread is asked for: one part of a model directory whose manifest is read. */
+/**
+ * Reads the manifest and opens every file it lists at once, then hands them over as descriptors
+ * (worker threads share them). A save swaps the whole directory; files opened together belong to
+ * one version and stay readable after a swap removes them, so a load needs only the moment of
+ * opening to fall between two saves, not the whole read.
+ */
+async function withOpenModel<T>(dir: string, use: (manifest: Manifest, fds: Record<string, number>) => Promise<T>): Promise<T> {
+  const manifest = await readManifest(dir);
+  checkCoreFilesListed(dir, manifest);
+  const handles: FileHandle[] = [];
+  try {
+    const fds: Record<string, number> = {};
+    for (const name of Object.keys(manifest.files)) {
+      const file = path.join(dir, name);
+      const h = await open(file, 'r').catch(() => {
+        throw new Error(`${file}: missing (listed in the model manifest)`);
+      });
+      handles.push(h);
+      fds[name] = h.fd;
+    }
+    return await use(manifest, fds);
+  } finally {
+    await Promise.all(handles.map((h) => h.close()));
+  }
+}
+
+/** What a load thread is asked for: one part of a model directory whose manifest is read, its files open. */
 export interface LoadTask {
   dir: string;
   manifest: Manifest;
   part: ModelPartName;
+  /** Descriptors of the listed files, by name (withOpenModel). */
+  fds: Record<string, number>;
 }
 
 /** The interactions first: the largest part starts at once, the others share the second thread. */
@@ -330,13 +396,13 @@ function checkCoreFilesListed(dir: string, manifest: Manifest): void {
 }
 
 /** A file listed in the manifest, read whole and checked against its size and checksum. */
-async function readVerified(dir: string, name: string, meta: { bytes: number; sha256: string }): Promise<Uint8Array> {
+async function readVerified(dir: string, name: string, meta: { bytes: number; sha256: string }, fd: number): Promise<Uint8Array> {
   const file = path.join(dir, name);
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(file);
-  } catch {
-    throw new Error(`${file}: missing (listed in the model manifest)`);
+    bytes = await readFd(fd);
+  } catch (err) {
+    throw new Error(`${file}: cannot be read (${errorMessage(err)})`);
   }
   if (bytes.length !== meta.bytes || sha256([bytes]) !== meta.sha256) {
     throw new Error(`${file}: checksum mismatch (the file is corrupt or was changed after the model was saved)`);
@@ -349,15 +415,15 @@ async function readVerified(dir: string, name: string, meta: { bytes: number; sh
  * (no second read from disk), a row group at a time, into arrays in shared memory; or every
  * extra file, verified.
  */
-export async function readModelPart(dir: string, manifest: Manifest, part: ModelPartName): Promise<ModelPart> {
+export async function readModelPart(dir: string, manifest: Manifest, part: ModelPartName, fds: Record<string, number>): Promise<ModelPart> {
   if (part === 'extras') {
     const extras: [string, Uint8Array][] = [];
     for (const [name, meta] of Object.entries(manifest.files)) {
-      if (!(CORE_FILES as readonly string[]).includes(name)) extras.push([name, await readVerified(dir, name, meta)]);
+      if (!(CORE_FILES as readonly string[]).includes(name)) extras.push([name, await readVerified(dir, name, meta, fds[name])]);
     }
     return { part, extras };
   }
-  const bytes = await readVerified(dir, part, manifest.files[part]);
+  const bytes = await readVerified(dir, part, manifest.files[part], fds[part]);
   const file = path.join(dir, part);
   if (part === 'interactions.parquet') return { part, seen: await decodeInteractions(bytes, file, manifest.counts) };
   const k = manifest.counts.factors;

@@ -8,7 +8,7 @@ import { movedResult } from '../util/move-result.js';
 import { readModelPart, type LoadTask } from './format.js';
 
 export default async function run(task: LoadTask): Promise<unknown> {
-  const result = await readModelPart(task.dir, task.manifest, task.part);
+  const result = await readModelPart(task.dir, task.manifest, task.part, task.fds);
   const moved: ArrayBufferView[] = [];
   if (result.part === 'users.parquet' || result.part === 'items.parquet') {
     // The id columns' buffers are theirs alone (views of a collector's growth buffers).

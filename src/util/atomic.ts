@@ -128,25 +128,52 @@ async function writeDirAtomicNow(target: string, fill: (tmpDir: string) => Promi
     await fs.rm(tmp, { recursive: true, force: true });
     throw describeWriteError(target, err);
   }
-  const old = tempSibling(target, 'old');
-  let moved = false;
-  try {
-    await fs.rename(target, old);
-    moved = true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+  await swapIn(target, tmp);
+}
+
+/** Whether a directory swap of `target` is between its renames (a version of it is moved aside). */
+export async function swapUnderway(target: string): Promise<boolean> {
+  const prefix = `.${path.basename(target)}.old-`;
+  const names = await fs.readdir(path.dirname(path.resolve(target))).catch(() => [] as string[]);
+  return names.some((n) => n.startsWith(prefix));
+}
+
+/** Swaps a concurrent writer may interleave with before giving up (each one's version lands whole). */
+const SWAP_ATTEMPTS = 8;
+
+/**
+ * Puts the finished directory `tmp` at `target`: the version there is moved aside, `tmp` renamed
+ * into its place, then the aside removed. Another writer of the same target (two saves of one
+ * model) can land its version between the two renames; then this one moves that aside too and
+ * tries again, so the last to finish wins and none fails with ENOTEMPTY.
+ */
+async function swapIn(target: string, tmp: string): Promise<void> {
+  const asides: string[] = [];
+  for (let attempt = 1; ; attempt++) {
+    const old = tempSibling(target, 'old');
+    try {
+      await fs.rename(target, old);
+      asides.push(old);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+        await fs.rm(tmp, { recursive: true, force: true });
+        throw describeWriteError(target, err);
+      }
+    }
+    try {
+      await fs.rename(tmp, target);
+      break;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if ((code === 'ENOTEMPTY' || code === 'EEXIST') && attempt < SWAP_ATTEMPTS) continue;
+      // Put the newest version moved aside back, so the target is never left empty.
+      if (asides.length > 0) await fs.rename(asides.pop()!, target).catch(() => undefined);
       await fs.rm(tmp, { recursive: true, force: true });
+      await Promise.all(asides.map((a) => fs.rm(a, { recursive: true, force: true })));
       throw describeWriteError(target, err);
     }
   }
-  try {
-    await fs.rename(tmp, target);
-  } catch (err) {
-    if (moved) await fs.rename(old, target).catch(() => undefined);
-    await fs.rm(tmp, { recursive: true, force: true });
-    throw describeWriteError(target, err);
-  }
-  if (moved) await fs.rm(old, { recursive: true, force: true });
+  await Promise.all(asides.map((a) => fs.rm(a, { recursive: true, force: true })));
 }
 
 function describeWriteError(target: string, err: unknown): Error {
