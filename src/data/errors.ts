@@ -2,6 +2,8 @@
  * Errors raised by ingest. Every message starts with where the problem is (`file:line` for text
  * files, `file:row N` for columnar files) so a user can open the file at the right place.
  */
+import { MAX_FLOAT32 } from '../util/float32.js';
+
 export class IngestError extends Error {
   /** File the problem is in. */
   readonly file: string;
@@ -43,4 +45,11 @@ export function formatLocation(file: string, kind: LocationKind, n: number): str
 export function quoteValue(value: string, max = 60): string {
   const cut = value.length > max ? `${value.slice(0, max)}…` : value;
   return JSON.stringify(cut);
+}
+
+/** Why a counts weight is refused: negative, not finite, or beyond what float32 storage holds. */
+export function weightProblem(w: number): string {
+  if (w < 0) return `${w} is negative`;
+  if (w > MAX_FLOAT32 && w !== Infinity) return `${w} is beyond a 32-bit float's range (at most 3.4e38)`;
+  return `${w} is not finite`;
 }

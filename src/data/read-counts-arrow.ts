@@ -10,7 +10,8 @@ import { INVALID_UTF8 } from './byte-interner.js';
 import { BATCH_ROWS_PER_TURN, type ColumnarFormat } from './columnar-batches.js';
 import { readBatchParts } from './part-files.js';
 import { Dictionary } from './dictionary.js';
-import { MissingColumnError } from './errors.js';
+import { MissingColumnError, weightProblem } from './errors.js';
+import { MAX_FLOAT32 } from '../util/float32.js';
 import { COUNT_RULES, ReportBuilder } from './ingest-report.js';
 import { countsResult } from './counts-result.js';
 import type { Counts, ReadCountsOptions } from './read-counts.js';
@@ -107,8 +108,8 @@ class ArrowCountsSink {
         report.bad('missing_id', row, `column '${uk === MISSING_KEY ? cols.user : cols.item}' is empty`);
         continue;
       }
-      if (!(x >= 0) || x === Infinity) {
-        report.bad('bad_weight', row, `column '${cols.weight}': ${x} is ${x < 0 ? 'negative' : 'not finite'}`);
+      if (!(x >= 0 && x <= MAX_FLOAT32)) {
+        report.bad('bad_weight', row, `column '${cols.weight}': ${weightProblem(x)}`);
         continue;
       }
       if (x === 0) {

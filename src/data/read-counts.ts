@@ -7,7 +7,8 @@ import { ByteInterner, INVALID_UTF8 } from './byte-interner.js';
 import { HeldRows } from './held-rows.js';
 import { type DelimitedOptions, type DelimitedRow, type HeaderInfo } from './csv-reader.js';
 import { Dictionary } from './dictionary.js';
-import { IngestError, MissingColumnError, quoteValue } from './errors.js';
+import { IngestError, MissingColumnError, quoteValue, weightProblem } from './errors.js';
+import { MAX_FLOAT32 } from '../util/float32.js';
 import { COUNT_RULES, ReportBuilder, type IngestReport } from './ingest-report.js';
 import { parseNumberBytes } from './parse-number.js';
 import { readCountsColumnar } from './read-counts-arrow.js';
@@ -119,13 +120,13 @@ class CountsSink {
     const ue = r.end[this.u];
     const is = r.start[this.i];
     const ie = r.end[this.i];
-    const ok = w === w && us !== ue && is !== ie && w > 0 && w !== Infinity;
+    const ok = w === w && us !== ue && is !== ie && w > 0 && w <= MAX_FLOAT32;
     if (!ok) {
       this.flush();
       if (w !== w) report.malformed(line, `column '${this.names[this.w]}': ${quoteValue(text.decode(b.subarray(ws, we)))} is not a number`);
       else if (us === ue || is === ie) report.bad('missing_id', line, `column '${this.names[us === ue ? this.u : this.i]}' is empty`);
       else if (w === 0) report.violation('zero_weight', line);
-      else report.bad('bad_weight', line, `column '${this.names[this.w]}': ${w} is ${w < 0 ? 'negative' : 'not finite'}`);
+      else report.bad('bad_weight', line, `column '${this.names[this.w]}': ${weightProblem(w)}`);
       return;
     }
     const h = this.held;

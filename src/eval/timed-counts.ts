@@ -6,6 +6,7 @@
 import { readDelimited, type DelimitedRow, type HeaderInfo } from '../data/csv-reader.js';
 import { Dictionary } from '../data/dictionary.js';
 import { IngestError, quoteValue } from '../data/errors.js';
+import { MAX_FLOAT32 } from '../util/float32.js';
 import { COUNT_RULES, ReportBuilder, type IngestReport } from '../data/ingest-report.js';
 import { parseNumberBytes } from '../data/parse-number.js';
 import { detectEpochUnit, numericToMs, parseIsoBytes } from '../data/timestamps.js';
@@ -89,7 +90,7 @@ export async function readTimedCounts(file: string, o: TimedCountsOptions): Prom
       const b = r.bytes;
       const [cu, ci, cw, ct] = cols;
       const w = parseNumberBytes(b, r.start[cw], r.end[cw]);
-      if (!(w >= 0) || w === Infinity) return fail('bad_weight', r.line, cw, `column '${names[cw]}': ${quoteValue(text.decode(b.subarray(r.start[cw], r.end[cw])))} is not a non-negative number`);
+      if (!(w >= 0 && w <= MAX_FLOAT32)) return fail('bad_weight', r.line, cw, `column '${names[cw]}': ${quoteValue(text.decode(b.subarray(r.start[cw], r.end[cw])))} is ${w > MAX_FLOAT32 ? "beyond a 32-bit float's range (at most 3.4e38)" : 'not a non-negative number'}`);
       let t = parseNumberBytes(b, r.start[ct], r.end[ct]);
       if (Number.isFinite(t)) {
         const unit = detectEpochUnit(t);

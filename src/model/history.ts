@@ -4,8 +4,7 @@
  * at hand, so a bad value is named as given instead of failing deep in a solve.
  */
 
-/** Largest finite 32-bit float: a weight above it becomes Infinity when the solve takes it. */
-const MAX_FLOAT32 = 3.4028234663852886e38;
+import { MAX_FLOAT32 } from '../util/float32.js';
 
 /** An integer ≥ 1, or a RangeError naming `what`. */
 export function checkCount(what: string, n: number): number {

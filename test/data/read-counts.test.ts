@@ -104,6 +104,21 @@ describe('readCounts', () => {
     expect(c.users.ids).toEqual(['a']);
   });
 
+  it('refuses a weight a 32-bit float cannot hold by file and place, where it became Infinity in training', async () => {
+    const csv = tmp.write('huge.csv', lines('user_id,item_id,weight', 'a,x,3.4e38', 'b,y,1e39'));
+    await expect(readCounts(csv)).rejects.toThrow(`${csv}:3: column 'weight': 1e+39 is beyond a 32-bit float's range (at most 3.4e38)`);
+    const c = await readCounts(csv, { skipBad: true });
+    expect(c.report.validation.bad_weight).toBe(1);
+    expect(Array.from(c.weight)).toEqual([Math.fround(3.4e38)]);
+    const table = new arrow.Table({
+      user_id: arrow.vectorFromArray(['a', 'b'], new arrow.Utf8()),
+      item_id: arrow.vectorFromArray(['x', 'y'], new arrow.Utf8()),
+      weight: arrow.vectorFromArray([1e39, 2], new arrow.Float64()),
+    });
+    const ipc = tmp.write('huge.arrow', arrow.tableToIPC(table, 'file'));
+    await expect(readCounts(ipc)).rejects.toThrow(`${ipc}:row 1: column 'weight': 1e+39 is beyond a 32-bit float's range (at most 3.4e38)`);
+  });
+
   it('reads the same counts from Parquet and Arrow IPC (integer ids, as a Spark job writes them), rules and report alike', async () => {
     const csv = tmp.write('c.csv', lines('user_id,item_id,weight', '10,7,3', '10,8,1.5', '11,7,0', ',7,1', '12,9,-1', '10,7,2', '13,9,4'));
     const table = new arrow.Table({
