@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { installInterruptHandler, isInterrupted } from './interrupt.js';
 import { packageVersion } from '../util/version.js';
 import { errorMessage } from '../util/error-message.js';
+import { checkPathOptions } from './options.js';
 
 async function main(argv: string[]): Promise<number> {
   installInterruptHandler();
@@ -16,7 +17,8 @@ async function main(argv: string[]): Promise<number> {
     // Usage errors are one line like every other error: commander's own would be two
     // ("error: …" and a help hint on the next line).
     .configureOutput({ outputError: (str, write) => write(`mixtape: ${str.replace(/^error: /, '').trimEnd()} (run with --help for usage)\n`) })
-    .exitOverride();
+    .exitOverride()
+    .hook('preAction', (_program, action) => checkPathOptions(action));
   try {
     // Loaded here so that a broken installation (e.g. a missing native build) is reported as one
     // line like every other error.

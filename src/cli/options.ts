@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { DEFAULT_MIN_EPOCH_MS } from '../data/events-options.js';
 import { parseTimeText } from '../data/timestamps.js';
 import { EVENT_KINDS, type EventKind } from '../types.js';
@@ -50,6 +50,19 @@ export function eventAliases(v: string): Record<string, EventKind> {
     out[name] = kind as EventKind;
   }
   return out;
+}
+
+/**
+ * Every `<file>` or `<dir>` option given is a path: an empty value (`--out ""`, an unset shell
+ * variable) would otherwise write nothing, or to the working directory, and exit 0. Run before
+ * each command's action.
+ */
+export function checkPathOptions(cmd: Command): void {
+  for (const opt of cmd.options) {
+    if (!/<(file|dir)>/.test(opt.flags)) continue;
+    const v: unknown = cmd.getOptionValue(opt.attributeName());
+    if (typeof v === 'string' && v.trim() === '') throw new Error(`option '${opt.flags}' argument '${v}' is invalid. expected a path, got an empty one`);
+  }
 }
 
 export { peakRssMb } from '../util/peak-rss.js';

@@ -15,7 +15,7 @@
  *   - genres: main genre first, then an optional second, `|`-separated; tags `|`-separated (may be empty);
  *   - release_date: YYYY-MM-DD; features: 3 decimals in [0, 1]; tempo: BPM with 1 decimal.
  */
-import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
+import { open, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EVENT_KINDS } from '../types.js';
 import { FLAW } from './event-buffer.js';
@@ -24,6 +24,7 @@ import { TAGS, UNKNOWN_KIND_NAMES } from './vocab.js';
 import type { World } from './world.js';
 import { csvField } from '../util/csv-field.js';
 import { tempSibling } from '../util/atomic.js';
+import { makeDirs } from '../util/make-dirs.js';
 
 export const EVENTS_HEADER = 'user_id,track_id,timestamp,event,ms_played,track_duration_ms,artist_id,context';
 export const CATALOG_HEADER =
@@ -128,7 +129,7 @@ async function writeTruth(file: string, world: World): Promise<string> {
 /** Writes events.csv, catalog.csv and truth.json into dir (created when missing). */
 export async function writeWorld(world: World, dir: string): Promise<void> {
   if (typeof dir !== 'string' || dir.length === 0) throw new TypeError('writeWorld: dir must be a non-empty path');
-  await mkdir(dir, { recursive: true });
+  await makeDirs(dir);
   const targets = ['events.csv', 'catalog.csv', 'truth.json'].map((f) => path.join(dir, f));
   const temps: string[] = [];
   try {

@@ -16,6 +16,7 @@ import { csvField } from '../util/csv-field.js';
 import type { UserRows } from '../retrieve/exclusion-rows.js';
 import { WEEK_PATTERN } from './week.js';
 import { errorMessage } from '../util/error-message.js';
+import { makeDirs } from '../util/make-dirs.js';
 
 /** The weeks stored in the archive, oldest first. */
 export async function archiveWeeks(dir: string): Promise<string[]> {
@@ -121,7 +122,7 @@ export async function readArchive(dir: string, weeks: readonly string[], users: 
  */
 export async function openArchiveWeek(dir: string, week: string): Promise<AtomicTextWriter> {
   if (!WEEK_PATTERN.test(week)) throw new RangeError(`archive: week must look like 2026-W48, got '${week}'`);
-  await fs.mkdir(dir, { recursive: true }).catch((err: Error) => {
+  await makeDirs(dir).catch((err: Error) => {
     throw new Error(`cannot create the playlist archive ${dir}: ${err.message}`);
   });
   const out = await AtomicTextWriter.open(path.join(dir, `${week}.csv`));

@@ -6,7 +6,6 @@
  * place only when every shard is done, and the archive week is added only after that. A shard
  * whose worker throws or dies is retried once on a fresh worker; a second failure fails the run.
  */
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Piscina } from 'piscina';
 import { ExposureCounter, type ExposureSummary } from '../rerank/exposure.js';
@@ -23,6 +22,7 @@ import { resolveRerankOptions } from '../rerank/options.js';
 import { WorkDir, workDirFor, type WorkTotals } from './work-dir.js';
 import { WEEK_PATTERN } from './week.js';
 import { errorMessage } from '../util/error-message.js';
+import { makeDirs } from '../util/make-dirs.js';
 
 export interface WeeklyJobOptions {
   tables: PlaylistTables;
@@ -108,7 +108,7 @@ export async function runWeeklyJob(o: WeeklyJobOptions): Promise<WeeklyJobSummar
     if (o.out || archiveFile) {
       const target = o.out ?? archiveFile!;
       if (archiveFile) {
-        await mkdir(o.archiveDir!, { recursive: true }).catch((err: Error) => {
+        await makeDirs(o.archiveDir!).catch((err: Error) => {
           throw new Error(`cannot create the playlist archive ${o.archiveDir}: ${err.message}`);
         });
       }

@@ -23,6 +23,7 @@ import { ARCHIVE_HEADER } from './archive.js';
 import { openPlaylistSink, outputHeader, type OutputFormat } from './output.js';
 import { zeroPhases, type PhaseSeconds } from './shard.js';
 import { errorMessage } from '../util/error-message.js';
+import { makeDirs } from '../util/make-dirs.js';
 
 const FORMAT = 'mixtape-weekly-work';
 const VERSION = 1;
@@ -112,7 +113,7 @@ export class WorkDir {
       }
     }
     await fs.rm(dir, { recursive: true, force: true });
-    await fs.mkdir(dir, { recursive: true }).catch((err: Error) => {
+    await makeDirs(dir).catch((err: Error) => {
       throw new Error(`cannot create the work directory ${dir}: ${err.message}`);
     });
     const m: Manifest = {

@@ -4,13 +4,14 @@
  * token found in the id column is replaced by its raw id. Every other field keeps its value (fields
  * are re-quoted only where needed; lines end with LF). The output is written atomically.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { readDelimited, type DelimitedRow, type HeaderInfo } from '../data/csv-reader.js';
 import { IngestError } from '../data/errors.js';
 import { tempSibling } from '../util/atomic.js';
 import { checkKey, pseudonymToken } from './pseudonym.js';
 import { errorMessage } from '../util/error-message.js';
+import { makeDirsSync } from '../util/make-dirs.js';
 
 export interface RevealOptions {
   /** Delimited file whose id column holds tokens. */
@@ -102,7 +103,7 @@ class SyncAtomicFile {
   constructor(readonly target: string) {
     this.tmp = tempSibling(target);
     try {
-      mkdirSync(path.dirname(target), { recursive: true });
+      makeDirsSync(path.dirname(target));
       this.fd = openSync(this.tmp, 'wx');
     } catch (err) {
       throw new Error(`cannot write ${target}: ${errorMessage(err)}`);

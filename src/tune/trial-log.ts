@@ -4,10 +4,11 @@
  * answers every trial already in it from the log instead of training again; a log of another run
  * is refused.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { errorMessage } from '../util/error-message.js';
 import { identityDifference, type RunIdentity } from './run-identity.js';
+import { makeDirsSync } from '../util/make-dirs.js';
 
 export interface TrialRecord {
   /** Identity of the trial: stage and every parameter that affects the score. */
@@ -44,7 +45,7 @@ export class TrialLog {
   /** A new log: the run's line only. */
   private start(): void {
     try {
-      mkdirSync(path.dirname(this.file), { recursive: true });
+      makeDirsSync(path.dirname(this.file));
       writeFileSync(this.file, JSON.stringify({ run: this.run }) + '\n');
     } catch (e) {
       throw new Error(`cannot write the tuning log ${this.file}: ${errorMessage(e)}`);

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { tempSibling } from './atomic.js';
 import { clearStaleSiblings } from './stale-siblings.js';
 import { errorMessage } from './error-message.js';
+import { makeDirs } from './make-dirs.js';
 
 export class AtomicTextWriter {
   private chunks: string[] = [];
@@ -22,7 +23,7 @@ export class AtomicTextWriter {
     const w = new AtomicTextWriter(target);
     try {
       // Like every other output of the CLI, missing parent directories are created.
-      await fs.mkdir(path.dirname(target), { recursive: true });
+      await makeDirs(path.dirname(target));
       await clearStaleSiblings(target);
       w.handle = await fs.open(w.tmp, 'wx');
     } catch (err) {

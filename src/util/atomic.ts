@@ -7,6 +7,7 @@ import { existsSync, promises as fs, rmSync } from 'node:fs';
 import path from 'node:path';
 import { clearStaleSiblings } from './stale-siblings.js';
 import { writeStreamed, type PieceSink } from './streamed-file.js';
+import { makeDirs } from './make-dirs.js';
 
 /**
  * Temporary siblings handed out by this process. Names are unique (pid + random), so one that was
@@ -116,7 +117,7 @@ export async function writeDirAtomic(target: string, fill: (tmpDir: string) => P
 
 async function writeDirAtomicNow(target: string, fill: (tmpDir: string) => Promise<void>): Promise<void> {
   const parent = path.dirname(path.resolve(target));
-  await fs.mkdir(parent, { recursive: true }).catch((err) => {
+  await makeDirs(parent).catch((err) => {
     throw describeWriteError(target, err);
   });
   await clearStaleSiblings(target);
@@ -185,6 +186,7 @@ function describeWriteError(target: string, err: unknown): Error {
       EPERM: 'operation not permitted',
       EROFS: 'read-only file system',
       ENOTDIR: 'a parent path is not a directory',
+      ENOENT: 'no such directory, and none can be made there',
       EDQUOT: 'disk quota exceeded',
     };
     const reason = why[e.code ?? ''];

@@ -147,6 +147,19 @@ describe('mixtape CLI', () => {
     expect(await readFile(path.join(dir, 'kept', 'manifest.json'), 'utf8')).toBe(before);
   });
 
+  it('refuses an empty path, and an output where no directory can be made, before reading anything', () => {
+    const empty = mixtape('train', '--interactions', 'counts.tsv', '--out', '');
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toBe("mixtape: option '--out <dir>' argument '' is invalid. expected a path, got an empty one\n");
+    expect(mixtape('recommend', '--model', '', '--out', 'r.csv').stderr).toMatch(/option '--model <dir>' argument '' is invalid/);
+    if (process.platform === 'linux') {
+      // Node's own recursive mkdir spins forever here (procfs answers ENOENT for a new entry).
+      const proc = mixtape('train', '--interactions', 'counts.tsv', '--user-col', 'userID', '--item-col', 'artistID', '--weight-col', 'weight', '--out', '/proc/mixtape-no-such/model');
+      expect(proc.code).toBe(1);
+      expect(proc.stderr).toBe("mixtape: cannot write /proc/mixtape-no-such/model: ENOENT: no such file or directory, mkdir '/proc/mixtape-no-such'\n");
+    }
+  });
+
   it('refuses a missing model with a clear error', () => {
     const r = mixtape('recommend', '--model', 'nowhere', '--out', 'r.csv');
     expect(r.code).toBe(1);

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Command } from 'commander';
 import { applyRunConfig, loadInteractionsWithConfig } from '../../config/apply.js';
 import { formatIngestLine, formatSignalsLines, ingestJson } from '../ingest-summary.js';
@@ -15,6 +16,8 @@ import type { IngestReport } from '../../data/index.js';
 import { addInteractionFlags } from '../load-interactions.js';
 import { int, num, oneOf, peakRssMb } from '../options.js';
 import { createProgress, readProgress, signalsProgress } from '../progress.js';
+import { makeDirs } from '../../util/make-dirs.js';
+import { errorMessage } from '../../util/error-message.js';
 
 interface TrainFlags extends InteractionFlags {
   confidence: 'linear' | 'log';
@@ -77,6 +80,10 @@ export function registerTrain(program: Command): void {
           );
         }
       }
+      // Where the model goes is checked before the data is read and trained on, not after.
+      await makeDirs(path.dirname(path.resolve(f.out))).catch((err: unknown) => {
+        throw new Error(`cannot write ${f.out}: ${errorMessage(err)}`);
+      });
       const reading = readProgress('reading', !!f.json);
       // Each stage's line as soon as it is done: a long run's log shows where it is.
       const say = (lines: string[]): void => {
