@@ -125,6 +125,10 @@ async function setUp(inter: Interactions, opts: ResolvedTrainOptions, hooks: Als
     users.factors.set(hooks.initial.userFactors);
     items.factors.set(hooks.initial.itemFactors);
     done = hooks.initial.completedIterations;
+    // Factors past the run's iterations would be saved as if trained for fewer.
+    if (!(Number.isInteger(done) && done >= 0 && done <= opts.iterations)) {
+      throw new RangeError(`initial.completedIterations must be an integer in [0, iterations = ${opts.iterations}], got ${done}`);
+    }
   }
   const gramBuf = sharedArray(Float32Array, k * k);
   // The loss sums one row shard per thread (an empty problem still has one, for Σ|y|²).

@@ -83,6 +83,12 @@ describe('training survives faults', () => {
     const t = await signalCliAfter(dir, [...args, '--resume'], 'SIGTERM', 0, async () => (await checkpointIteration('interrupted')) > at);
     expect(t.signal).toBe('SIGTERM');
     expect(t.stderr).toMatch(/mixtape: interrupted \(SIGTERM\); the checkpoint after iteration \d+ is kept in .*: run the same command with --resume to continue\n$/);
+    // Fewer iterations than the checkpoint holds: refused (it would save those factors as trained for fewer).
+    const kept = await checkpointIteration('interrupted');
+    const fewer = run([...args, '--resume', '--iterations', '1']);
+    expect(fewer.status).toBe(1);
+    expect(fewer.stderr).toContain(`the checkpoint is after iteration ${kept}, past --iterations 1; resume with --iterations ${kept} or more, or run without --resume to start over`);
+    expect(await checkpointIteration('interrupted')).toBe(kept);
     const done = run([...args, '--resume']);
     expect(done.status, done.stderr).toBe(0);
     const [resumed, reference] = await Promise.all([Model.load(path.join(dir, 'interrupted')), Model.load(path.join(dir, 'reference'))]);

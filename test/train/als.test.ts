@@ -30,6 +30,18 @@ describe('ALS training over the worker pool', () => {
     for (let i = 1; i < losses.length; i++) expect(losses[i]).toBeLessThanOrEqual(losses[i - 1] * (1 + 1e-6));
   });
 
+  it('resumes from initial factors only within the run\'s iterations', async () => {
+    const opts = { factors: 4, iterations: 3, threads: 1, seed: 5 };
+    const first = await trainAls(matrix, resolveTrainOptions({ ...opts, iterations: 2 }));
+    const initial = { userFactors: first.userFactors, itemFactors: first.itemFactors, completedIterations: 2 };
+    const whole = await trainAls(matrix, resolveTrainOptions(opts));
+    const resumed = await trainAls(matrix, resolveTrainOptions(opts), { initial });
+    expect(bytesOf(resumed.itemFactors).equals(bytesOf(whole.itemFactors))).toBe(true);
+    for (const completedIterations of [4, -1, 1.5]) {
+      await expect(trainAls(matrix, resolveTrainOptions(opts), { initial: { ...initial, completedIterations } })).rejects.toThrow(`initial.completedIterations must be an integer in [0, iterations = 3], got ${completedIterations}`);
+    }
+  });
+
   it('rejects bad options with a message naming the option', async () => {
     await expect(train(matrix, { factors: 0 })).rejects.toThrow(/factors/);
     await expect(train(matrix, { alpha: -1 })).rejects.toThrow(/alpha/);

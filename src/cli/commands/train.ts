@@ -124,6 +124,9 @@ export function registerTrain(program: Command): void {
       const ckDir = checkpointDir(f.out);
       const fingerprint = trainingFingerprint(interactions, opts);
       const resumed = f.resume ? await readCheckpoint(ckDir, fingerprint, interactions.users.size, interactions.items.size, opts.factors) : undefined;
+      if (resumed && resumed.completedIterations > opts.iterations) {
+        throw new Error(`${ckDir}: the checkpoint is after iteration ${resumed.completedIterations}, past --iterations ${opts.iterations}; resume with --iterations ${resumed.completedIterations} or more, or run without --resume to start over`);
+      }
       if (f.resume && !f.json) process.stderr.write(resumed ? `resuming after iteration ${resumed.completedIterations}\n` : 'no checkpoint found: starting from the beginning\n');
       let checkpointed = resumed?.completedIterations;
       setInterruptNote(() =>

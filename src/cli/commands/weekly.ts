@@ -169,7 +169,14 @@ export function registerWeekly(program: Command): void {
       const bar = f.json ? undefined : createProgress(`weekly ${week}`, recent.users.size, 'users');
       let summary;
       const target = f.out ?? (f.archive ? path.join(f.archive, `${week}.csv`) : undefined);
-      if (target) setInterruptNote(() => `completed shards are kept in ${workDirFor(target)}: run the same command with --resume to continue`);
+      if (target) {
+        const work = workDirFor(target);
+        setInterruptNote(() =>
+          existsSync(work)
+            ? `completed shards are kept in ${work}: run the same command with --resume to continue`
+            : `no shard was completed; ${target} is unchanged`,
+        );
+      }
       try {
         summary = await runWeeklyJob({
           tables,
