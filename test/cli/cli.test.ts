@@ -112,6 +112,11 @@ describe('mixtape CLI', () => {
     const nested = mixtape('recommend', '--model', 'model', '--users', 'users.txt', '--n', '2', '--out', 'new/dir/some.csv');
     expect(nested.code, nested.stderr).toBe(0);
     expect(await readFile(path.join(dir, 'new/dir/some.csv'), 'utf8')).toBe(await readFile(path.join(dir, 'some.csv'), 'utf8'));
+    // A user listed twice gets one list, and the repeat is said.
+    await writeFile(path.join(dir, 'twice.txt'), 'user3\nuser5\nuser3\n');
+    const twice = mixtape('recommend', '--model', 'model', '--users', 'twice.txt', '--n', '2', '--out', 'twice.csv', '--json');
+    expect(JSON.parse(twice.stdout)).toMatchObject({ users: 2, repeated_listed_users: 1, unknown_listed_users: 0 });
+    expect((await readFile(path.join(dir, 'twice.csv'), 'utf8')).trim().split('\n')).toHaveLength(1 + 2 * 2);
     const missing = mixtape('recommend', '--model', 'model', '--users', 'nobody.txt', '--out', 'none.csv');
     expect(missing.stderr).toBe('mixtape: nobody.txt: cannot open: no such file\n');
   });

@@ -35,7 +35,10 @@ export function registerRecommend(program: Command): void {
     .option('--json', 'print {users, n, seconds, users_per_second}')
     .action(async (f: RecommendFlags) => {
       const model = await Model.load(f.model);
-      const listed = f.users ? await readUserList(f.users) : undefined;
+      const given = f.users ? await readUserList(f.users) : undefined;
+      // A user listed twice gets one list: a second copy of the same lines would double its rows downstream.
+      const listed = given ? [...new Set(given)] : undefined;
+      const repeated = given && listed ? given.length - listed.length : 0;
       // Listed users the model does not know get no line: say how many, so a wrong list is noticed.
       const users = listed?.filter((id) => model.data.users.get(id) !== undefined);
       const unknownListed = listed ? listed.filter((id) => model.data.users.get(id) === undefined) : [];
@@ -83,7 +86,7 @@ export function registerRecommend(program: Command): void {
       }
       const seconds = (performance.now() - started) / 1000;
       const onboarding = f.onboarding ? { onboarding: { folded_in: onboarded.foldedIn, popularity: onboarded.popularity, regional_popularity: onboarded.regional } } : {};
-      const unknown = listed ? { unknown_listed_users: unknownListed.length } : {};
+      const unknown = listed ? { unknown_listed_users: unknownListed.length, repeated_listed_users: repeated } : {};
       if (f.json) process.stdout.write(JSON.stringify({ users: count, n: f.n, seconds, users_per_second: count / Math.max(seconds, 1e-9), cold, ...unknown, ...onboarding }) + '\n');
       else {
         let note = f.onboarding
@@ -91,6 +94,7 @@ export function registerRecommend(program: Command): void {
             (f.regions ? `, ${onboarded.regional} of them by their region's` : '')
           : '';
         if (cold > 0) note += `; ${cold} users without taste evidence (nothing positive in training) got what the average listener plays`;
+        if (repeated > 0) note += `; ${repeated} repeated ids in ${f.users} were listed once`;
         if (unknownListed.length > 0) note += `; ${unknownListed.length} of ${listed!.length} listed users are not in the model (first: ${JSON.stringify(unknownListed[0])})`;
         process.stderr.write(`wrote top-${f.n} for ${count} users in ${seconds.toFixed(2)} s → ${f.out}${note}\n`);
       }
