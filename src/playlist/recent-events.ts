@@ -7,7 +7,7 @@
  */
 import { readEventRecords, type EventRecord } from '../data/read-event-records.js';
 import { computeSignals, type SignalsConfigInput } from '../signals/index.js';
-import type { EventKind } from '../types.js';
+import { EVENT_KINDS, type EventKind } from '../types.js';
 
 /** Rules that mean an event is wrong rather than out of the window. */
 const INVALID = ['missing_id', 'bad_timestamp', 'ancient_timestamp', 'negative_duration', 'overlong_play'] as const;
@@ -37,6 +37,13 @@ export async function evidenceFromEvents(
   // Examples are listed in the order of their first row: the first bad event is named.
   const bad = Object.entries(report.examples).find(([rule]) => (INVALID as readonly string[]).includes(rule));
   if (bad) throw new RangeError(`${bad[1][0]}: ${bad[0]}`);
+  // A kind the engine does not know would count as neither for nor against the track: a misspelt
+  // 'skipp' would lose its evidence without a word (the job names them on its read line).
+  const unknown = Object.entries(report.unknownKinds ?? {});
+  if (unknown.length > 0) {
+    const [name, count] = unknown[0];
+    throw new RangeError(`recentEvents: unknown event kind ${JSON.stringify(name)} (${count} event${count === 1 ? '' : 's'}): use one of ${EVENT_KINDS.join(', ')}, or name it in options.eventAliases (e.g. { ${JSON.stringify(name)}: 'play' })`);
+  }
   const config = { ...signals, anomaly: { ...signals?.anomaly, enabled: false } };
   const { interactions, exclusions } = computeSignals(log, { asOf, config });
   const trackId = (t: number): string => log.tracks.ids[t];

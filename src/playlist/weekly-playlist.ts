@@ -4,7 +4,7 @@
  * feedback (`recent`) is folded into the user's factors first, so it changes the playlist without
  * retraining.
  */
-import { checkHistory } from '../model/history.js';
+import { checkCount, checkHistory } from '../model/history.js';
 import type { ModelData } from '../model/model-data.js';
 import type { ItemFeatures } from '../rerank/item-features.js';
 import { resolveRerankOptions, type RerankOptions } from '../rerank/options.js';
@@ -149,6 +149,14 @@ function asOfMs(asOf: unknown): number {
   return ms;
 }
 
+/** The retrieval knobs: counts ≥ 1 and a known mode (an unknown one was served as exact). */
+function checkRetrieval(o: WeeklyPlaylistOptions): void {
+  for (const key of ['candidates', 'historySize', 'ef'] as const) if (o[key] !== undefined) checkCount(`weeklyPlaylist: options.${key}`, o[key]);
+  if (o.retrieval !== undefined && !(['exact', 'hnsw'] as readonly unknown[]).includes(o.retrieval)) {
+    throw new RangeError(`weeklyPlaylist: options.retrieval must be 'exact' or 'hnsw', got ${JSON.stringify(o.retrieval)}`);
+  }
+}
+
 /** The caller's recent entries are checked here, so a bad one is named by its place and track. */
 function checkRecent(recent: readonly RecentEntry[] | undefined): void {
   if (recent !== undefined) checkHistory(recent, 'weeklyPlaylist: options.recent');
@@ -207,6 +215,7 @@ export async function weeklyPlaylist(model: { data: ModelData }, userId: string,
   const track = (id: string): number => data.items.get(id) ?? -1;
   const asOf = asOfMs(options.asOf);
   checkRecent(options.recent);
+  checkRetrieval(options);
   const opts = options.recentEvents && options.recentEvents.length > 0 ? withRecentEvents(options, await evidenceFromEvents(userId, options.recentEvents, asOf, options.eventAliases, options.signals)) : options;
   // A listener the model has not seen is folded in from their recent evidence alone; with nothing
   // positive in it they get what the average listener plays, as in the weekly job.

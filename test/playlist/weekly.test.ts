@@ -310,6 +310,14 @@ describe('weeklyPlaylist (one user, fresh feedback)', () => {
     await expect(call({ asOf: Number.NaN })).rejects.toThrow(/options\.asOf must be .*, got NaN$/);
     await expect(call({ asOf: new Date('soon') })).rejects.toThrow(/got an invalid Date$/);
     await expect(call({ asOf: '2026-13-01' })).rejects.toThrow(/got "2026-13-01"$/);
+    await expect(call({ historySize: -1 })).rejects.toThrow('weeklyPlaylist: options.historySize must be an integer ≥ 1, got -1');
+    await expect(call({ candidates: Number.NaN })).rejects.toThrow('weeklyPlaylist: options.candidates must be an integer ≥ 1, got NaN');
+    await expect(call({ ef: 0 })).rejects.toThrow('options.ef must be an integer ≥ 1, got 0');
+    await expect(call({ retrieval: 'bogus' as 'exact' })).rejects.toThrow(`weeklyPlaylist: options.retrieval must be 'exact' or 'hnsw', got "bogus"`);
+    // A misspelt kind would count for nothing; it is named, with the way to map it.
+    const skipp = [{ trackId: 'track-2', timestamp: asOf - 3600e3, event: 'skipp' }, { trackId: 'track-3', timestamp: asOf - 7200e3, event: 'skipp' }];
+    await expect(call({ recentEvents: skipp })).rejects.toThrow(`recentEvents: unknown event kind "skipp" (2 events): use one of play, skip, like, dislike, playlist_add, share, other, or name it in options.eventAliases (e.g. { "skipp": 'play' })`);
+    expect(await call({ recentEvents: skipp, eventAliases: { skipp: 'skip' } })).toHaveLength(30);
     // Not rolled over into March, as Date.parse would.
     await expect(call({ asOf: '2026-02-31' })).rejects.toThrow(/got "2026-02-31"$/);
     // A time without an offset is UTC, as event timestamps are, whatever the machine's zone.
