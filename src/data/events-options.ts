@@ -1,8 +1,8 @@
 /** Options of readEvents and how they resolve to column names and rule settings. */
-import { MissingColumnError } from './errors.js';
 import type { EventRuleOptions } from './event-collector.js';
 import type { EventKind } from '../types.js';
 import type { OnReadProgress } from './read-progress.js';
+import { findColumn, requireColumn } from './find-column.js';
 
 export interface ReadEventsOptions {
   /** User id column (default `user_id`). */
@@ -98,17 +98,8 @@ export interface EventColumnIndex {
  */
 export function locateEventColumns(file: string, names: readonly string[], o: ReadEventsOptions): EventColumnIndex {
   const want = eventColumnNames(o);
-  const find = (name: string): number => {
-    const i = names.indexOf(name);
-    if (i >= 0) return i;
-    const lower = name.toLowerCase();
-    return names.findIndex((n) => n.toLowerCase() === lower);
-  };
-  const need = (name: string): number => {
-    const i = find(name);
-    if (i < 0) throw new MissingColumnError(file, name, names);
-    return i;
-  };
+  const find = (name: string): number => findColumn(file, names, name);
+  const need = (name: string): number => requireColumn(file, names, name);
   const optional = (name: string, explicit: string | undefined): number => (explicit !== undefined ? need(name) : find(name));
   return {
     user: need(want.user),

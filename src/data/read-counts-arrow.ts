@@ -10,18 +10,17 @@ import { INVALID_UTF8 } from './byte-interner.js';
 import { BATCH_ROWS_PER_TURN, type ColumnarFormat } from './columnar-batches.js';
 import { readBatchParts } from './part-files.js';
 import { Dictionary } from './dictionary.js';
-import { MissingColumnError, weightProblem } from './errors.js';
+import { weightProblem } from './errors.js';
 import { MAX_FLOAT32 } from '../util/float32.js';
 import { COUNT_RULES, ReportBuilder } from './ingest-report.js';
 import { countsResult } from './counts-result.js';
 import type { Counts, ReadCountsOptions } from './read-counts.js';
 import { inSlicesPerTurn, turnAfterIo } from '../util/turns.js';
+import { requireColumn } from './find-column.js';
 
-/** The file's column for `wanted`: exact name first, then case-insensitive (like the CSV reader). */
+/** The file's column for `wanted`, by the CSV reader's rule (requireColumn). */
 function findColumn(file: string, names: readonly string[], wanted: string): string {
-  const hit = names.includes(wanted) ? wanted : names.find((n) => n.toLowerCase() === wanted.toLowerCase());
-  if (hit === undefined) throw new MissingColumnError(file, wanted, names);
-  return hit;
+  return names[requireColumn(file, names, wanted)];
 }
 
 class ArrowCountsSink {

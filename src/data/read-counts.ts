@@ -7,7 +7,7 @@ import { ByteInterner, INVALID_UTF8 } from './byte-interner.js';
 import { HeldRows } from './held-rows.js';
 import { type DelimitedOptions, type DelimitedRow, type HeaderInfo } from './csv-reader.js';
 import { Dictionary } from './dictionary.js';
-import { IngestError, MissingColumnError, quoteValue, weightProblem } from './errors.js';
+import { IngestError, quoteValue, weightProblem } from './errors.js';
 import { MAX_FLOAT32 } from '../util/float32.js';
 import { COUNT_RULES, ReportBuilder, type IngestReport } from './ingest-report.js';
 import { parseNumberBytes } from './parse-number.js';
@@ -16,6 +16,7 @@ import { countsResult } from './counts-result.js';
 import { eventFileFormat } from './read-events.js';
 import { commonFormat, partFilesOf, readDelimitedParts } from './part-files.js';
 import type { OnReadProgress } from './read-progress.js';
+import { requireColumn } from './find-column.js';
 
 export interface ReadCountsOptions {
   userCol?: string;
@@ -83,12 +84,7 @@ class CountsSink {
       return;
     }
     this.names = info.names;
-    const find = (name: string): number => {
-      let k = info.names.indexOf(name);
-      if (k < 0) k = info.names.findIndex((n) => n.toLowerCase() === name.toLowerCase());
-      if (k < 0) throw new MissingColumnError(this.file, name, info.names);
-      return k;
-    };
+    const find = (name: string): number => requireColumn(this.file, info.names, name);
     this.u = find(this.opts.userCol ?? 'user_id');
     this.i = find(this.opts.itemCol ?? 'item_id');
     this.w = find(this.opts.weightCol ?? 'weight');

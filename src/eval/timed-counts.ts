@@ -10,6 +10,7 @@ import { MAX_FLOAT32 } from '../util/float32.js';
 import { COUNT_RULES, ReportBuilder, type IngestReport } from '../data/ingest-report.js';
 import { parseNumberBytes } from '../data/parse-number.js';
 import { detectEpochUnit, numericToMs, parseIsoBytes } from '../data/timestamps.js';
+import { requireColumn } from '../data/find-column.js';
 
 export interface TimedCounts {
   users: Dictionary;
@@ -73,12 +74,7 @@ export async function readTimedCounts(file: string, o: TimedCountsOptions): Prom
   await readDelimited(file, {
     header(info: HeaderInfo) {
       names = info.names;
-      const find = (name: string): number => {
-        let k = names.indexOf(name);
-        if (k < 0) k = names.findIndex((x) => x.toLowerCase() === name.toLowerCase());
-        if (k < 0) throw new IngestError(`${file}: missing column '${name}' (columns: ${names.join(', ')})`, file);
-        return k;
-      };
+      const find = (name: string): number => requireColumn(file, names, name);
       cols = [find(o.userCol), find(o.itemCol), find(o.weightCol), find(o.timeCol)];
     },
     malformed(line: number, message: string) {

@@ -385,4 +385,23 @@ describe('readEvents columns and formats', () => {
     const { log } = await readEvents(headerOnly, { allowEmpty: true });
     expect(log.length).toBe(0);
   });
+
+  it('refuses a header that names a column twice, in events, counts and Arrow files alike', async () => {
+    const twice = tmp.write('twice.csv', lines('user_id,track_id,timestamp,user_id', 'a,x,2024-01-01,b'));
+    await expect(readEvents(twice)).rejects.toThrow(`${twice}: column 'user_id' is ambiguous: the header has 'user_id' (column 1), 'user_id' (column 4); rename or drop all but one`);
+    // No exact name, and two that differ from it only in case.
+    const cased = tmp.write('cased.csv', lines('User_ID,USER_ID,track_id,timestamp', 'a,b,x,2024-01-01'));
+    await expect(readEvents(cased)).rejects.toThrow(`column 'user_id' is ambiguous: the header has 'User_ID' (column 1), 'USER_ID' (column 2)`);
+    // An exact name beside a case variant is not ambiguous: the exact one is read.
+    const exact = tmp.write('exact.csv', lines('User_ID,user_id,track_id,timestamp', 'a,b,x,2024-01-01'));
+    expect((await readEvents(exact)).log.users.ids).toEqual(['b']);
+    const counts = tmp.write('twice-counts.csv', lines('user_id,item_id,weight,weight', 'a,x,1,2'));
+    await expect(readCounts(counts)).rejects.toThrow(`column 'weight' is ambiguous: the header has 'weight' (column 3), 'weight' (column 4)`);
+    const fields = [new arrow.Field('user_id', new arrow.Utf8()), new arrow.Field('item_id', new arrow.Utf8()), new arrow.Field('Item_Id', new arrow.Utf8()), new arrow.Field('ITEM_ID', new arrow.Utf8()), new arrow.Field('weight', new arrow.Float64())];
+    const data = arrow.makeData({ type: new arrow.Struct(fields), length: 1, nullCount: 0, children: [...['a', 'x', 'y', 'z'].map((v) => arrow.vectorFromArray([v], new arrow.Utf8()).data[0]), arrow.vectorFromArray([1], new arrow.Float64()).data[0]] });
+    const table = new arrow.Table(new arrow.RecordBatch(new arrow.Schema(fields), data));
+    // Exact 'item_id' is there: read; asked for 'Weight' case-insensitively: one match, read.
+    expect((await readCounts(tmp.write('cols.arrow', arrow.tableToIPC(table, 'file')), { weightCol: 'Weight' })).items.ids).toEqual(['x']);
+    await expect(readCounts(tmp.write('cols2.arrow', arrow.tableToIPC(table, 'file')), { itemCol: 'item_ID' })).rejects.toThrow(`column 'item_ID' is ambiguous: the header has 'item_id' (column 2), 'Item_Id' (column 3), 'ITEM_ID' (column 4)`);
+  });
 });
