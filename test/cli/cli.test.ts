@@ -133,6 +133,9 @@ describe('mixtape CLI', () => {
     const u = mixtape('train', '--interactions', 'counts.tsv', '--factors', '0', '--out', 'x');
     expect(u.code).not.toBe(0);
     expect(u.stderr).toMatch(/factors/);
+    // A value only the trainer's schema refuses is refused before the data is read, not after.
+    const big = mixtape('train', '--interactions', 'counts.tsv', '--user-col', 'userID', '--item-col', 'artistID', '--weight-col', 'weight', '--factors', '100000', '--out', 'x');
+    expect(big.stderr).toBe("mixtape: train option 'factors': Too big: expected number to be <=4096\n");
   });
 
   it('refuses to replace a model with one of nobody when every row is dropped', async () => {

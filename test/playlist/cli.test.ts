@@ -30,6 +30,12 @@ async function weekly(args: string[]): Promise<Record<string, unknown>> {
 }
 
 describe('mixtape weekly', () => {
+  it('refuses a bad re-ranking knob before reading the model or the week', async () => {
+    const args = ['--model', path.join(dir, 'no-model'), '--events', path.join(dir, 'no-events.csv'), '--as-of', '2026-11-26', '--out', path.join(dir, 'x.csv'), '--json'];
+    await expect(weekly([...args, '--lambda', '2'])).rejects.toThrow('rerank: lambda must be a number in [0, 1], got 2');
+    await expect(weekly([...args, '--explore', '1.5'])).rejects.toThrow('rerank: explorationShare must be a number in [0, 1], got 1.5');
+  });
+
   it('writes every playlist, archives the week and keeps it out of the next one', async () => {
     const world = makeWorld({ users: 150, seed: 21, artistsPerGenre: 20, tracksPerArtist: 4 });
     const model = path.join(dir, 'model');

@@ -80,7 +80,21 @@ export function registerTrain(program: Command): void {
           );
         }
       }
-      // Where the model goes is checked before the data is read and trained on, not after.
+      const trainOptions = {
+        factors: f.factors,
+        iterations: f.iterations,
+        regularization: f.regularization,
+        alpha: f.alpha,
+        confidence: f.confidence,
+        epsilon: f.epsilon,
+        solver: f.solver,
+        cgSteps: f.cgSteps,
+        threads: f.threads,
+        seed: f.seed,
+        computeLoss: true,
+      };
+      // The options and where the model goes are checked before the data is read, not after.
+      resolveTrainOptions(trainOptions);
       await makeDirs(path.dirname(path.resolve(f.out))).catch((err: unknown) => {
         throw new Error(`cannot write ${f.out}: ${errorMessage(err)}`);
       });
@@ -108,17 +122,7 @@ export function registerTrain(program: Command): void {
       const interactions = catalog ? withCatalogTracks(loaded.interactions, catalog) : loaded.interactions;
       const bar = f.json ? undefined : createProgress('training', f.iterations, 'iterations');
       const opts = resolveTrainOptions({
-        factors: f.factors,
-        iterations: f.iterations,
-        regularization: f.regularization,
-        alpha: f.alpha,
-        confidence: f.confidence,
-        epsilon: f.epsilon,
-        solver: f.solver,
-        cgSteps: f.cgSteps,
-        threads: f.threads,
-        seed: f.seed,
-        computeLoss: true,
+        ...trainOptions,
         onIteration: (info) => bar?.update(info.iteration, { detail: `loss ${info.loss.toPrecision(5)}` }),
       });
       const ckDir = checkpointDir(f.out);

@@ -110,6 +110,20 @@ export function registerWeekly(program: Command): void {
       const config = flags.config ? loadRunConfig(flags.config) : undefined;
       const f = applyWeeklyConfig(flags, config, cmd);
       const hybrid = resolveBlendWeights({ cf: f.cfWeight, content: f.contentWeight }, 'weekly: --cf-weight/--content-weight');
+      // The knobs as the job runs them (typed, from --config, or defaults), stated in the JSON summary.
+      const rerank = {
+        size: f.size,
+        lambda: f.lambda,
+        artistCap: f.artistCap,
+        maxGenreShare: f.maxGenreShare,
+        explorationShare: f.explore,
+        popularityPenalty: f.popularityPenalty,
+        freshnessBoost: f.freshness,
+        freshnessHalfLifeDays: f.freshnessHalfLife,
+        seed: f.seed,
+      };
+      // Checked before the model and the week's events are read: a bad knob should not wait for them.
+      resolveRerankOptions({ ...rerank, asOf: f.asOf });
       const model = await Model.load(f.model);
       const data = model.data;
       checkModelPseudonyms('weekly', f.model, data, f);
@@ -154,18 +168,6 @@ export function registerWeekly(program: Command): void {
         await saveIndex(f.model, data.itemFactors, data.params.factors, { space: f.space, M: f.m, efConstruction: f.efConstruction, ef: f.ef }, (d) => bar?.update(d));
         bar?.stop();
       }
-      // The knobs as the job runs them (typed, from --config, or defaults), stated in the JSON summary.
-      const rerank = {
-        size: f.size,
-        lambda: f.lambda,
-        artistCap: f.artistCap,
-        maxGenreShare: f.maxGenreShare,
-        explorationShare: f.explore,
-        popularityPenalty: f.popularityPenalty,
-        freshnessBoost: f.freshness,
-        freshnessHalfLifeDays: f.freshnessHalfLife,
-        seed: f.seed,
-      };
       const bar = f.json ? undefined : createProgress(`weekly ${week}`, recent.users.size, 'users');
       let summary;
       const target = f.out ?? (f.archive ? path.join(f.archive, `${week}.csv`) : undefined);
