@@ -12,6 +12,24 @@ import { EVENT_KINDS, type EventKind } from '../types.js';
 /** Rules that mean an event is wrong rather than out of the window. */
 const INVALID = ['missing_id', 'bad_timestamp', 'ancient_timestamp', 'negative_duration', 'overlong_play'] as const;
 
+/**
+ * `recentEvents:row N: rule: what was wrong` for the first invalid event. The lenient read keeps
+ * only where each rule fired; the event alone is read again strictly for the details (the value
+ * given), which a strict read of them all would not reach past a later event or a repeat.
+ */
+async function whyInvalid(records: readonly EventRecord[], where: string, rule: string, asOf: number, eventAliases?: Readonly<Record<string, EventKind>>): Promise<string> {
+  const row = Number(/row (\d+)$/.exec(where)?.[1]);
+  const record = records[row - 1];
+  if (record === undefined) return `${where}: ${rule}`;
+  try {
+    await readEventRecords([record], { asOf, strict: true, source: 'event', ...(eventAliases ? { eventAliases } : {}) });
+  } catch (err) {
+    const detail = /^event:row 1: (.*)$/.exec((err as Error).message)?.[1];
+    if (detail?.startsWith(rule)) return `${where}: ${detail}`;
+  }
+  return `${where}: ${rule}`;
+}
+
 /** An event of the listener a playlist is made for (no user id: it is the call's). */
 export type ListenEvent = Omit<EventRecord, 'userId'>;
 
@@ -36,7 +54,7 @@ export async function evidenceFromEvents(
   // out as the job leaves them out (a client's clock may run a little ahead).
   // Examples are listed in the order of their first row: the first bad event is named.
   const bad = Object.entries(report.examples).find(([rule]) => (INVALID as readonly string[]).includes(rule));
-  if (bad) throw new RangeError(`${bad[1][0]}: ${bad[0]}`);
+  if (bad) throw new RangeError(await whyInvalid(records, bad[1][0], bad[0], asOf, eventAliases));
   // A kind the engine does not know would count as neither for nor against the track: a misspelt
   // 'skipp' would lose its evidence without a word (the job names them on its read line).
   const unknown = Object.entries(report.unknownKinds ?? {});

@@ -271,7 +271,10 @@ describe('weeklyPlaylist (one user, fresh feedback)', () => {
     // Bad events are refused naming the event.
     const bad = [{ trackId: 'track-2', timestamp: asOf - DAY, msPlayed: -1 }, { trackId: 'track-1', timestamp: 'last tuesday', event: 'play' }];
     await expect(weeklyPlaylist({ data }, 'user-1', { asOf, meta, recentEvents: bad })).rejects.toThrow('recentEvents:row 1: negative_duration');
-    await expect(weeklyPlaylist({ data }, 'user-1', { asOf, meta, recentEvents: bad.slice(1) })).rejects.toThrow('recentEvents:row 1: bad_timestamp');
+    await expect(weeklyPlaylist({ data }, 'user-1', { asOf, meta, recentEvents: bad.slice(1) })).rejects.toThrow('recentEvents:row 1: bad_timestamp: timestamp "last tuesday"');
+    // Named at its own row, with the value given, past a later event and a repeat the job would leave out.
+    const third = [bad[1], bad[1], { trackId: 'track-3', timestamp: asOf - DAY, msPlayed: -7 }].map((e, i) => (i < 2 ? { ...e, timestamp: asOf - DAY } : e));
+    await expect(weeklyPlaylist({ data }, 'user-1', { asOf, meta, recentEvents: [{ ...third[0], timestamp: asOf + DAY }, ...third] })).rejects.toThrow('recentEvents:row 4: negative_duration: ms_played -7');
     // An event after asOf is left out, as the job leaves it out.
     const later = [{ trackId: 'track-5', timestamp: asOf + DAY, event: 'dislike' }];
     expect(await weeklyPlaylist({ data }, 'user-1', { asOf, meta, recentEvents: later })).toEqual(await weeklyPlaylist({ data }, 'user-1', { asOf, meta }));
