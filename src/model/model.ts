@@ -174,7 +174,7 @@ export class Model {
   async recommend(userId: string, opts: RecommendOptions = {}): Promise<Recommendation[]> {
     const u = this.data.users.get(userId);
     if (u === undefined) throw new RangeError(`recommend: unknown user '${userId}' (fold the user in with foldIn)`);
-    const n = this.cappedN(opts.n ?? 10);
+    const n = this.cappedN('recommend', opts.n ?? 10);
     const excludeSeen = opts.excludeSeen ?? true;
     // One row of factors and of exclusions: the addon checks every array it is given, and the
     // whole `seen` index of a million users is megabytes to check for one user.
@@ -188,7 +188,7 @@ export class Model {
 
   /** Top-n for every user (or the listed ones), in user order, a block at a time. */
   async *recommendAll(opts: RecommendAllOptions = {}): AsyncIterable<UserRecommendations> {
-    const n = this.cappedN(opts.n ?? 10);
+    const n = this.cappedN('recommendAll', opts.n ?? 10);
     const batch = checkCount('recommendAll: batchSize', opts.batchSize ?? 2048);
     const concurrency = checkCount('recommendAll: concurrency', opts.concurrency ?? 2);
     const rows = opts.users ? Int32Array.from(opts.users.map((id) => this.data.users.get(id) ?? -1).filter((u) => u >= 0)) : undefined;
@@ -243,7 +243,7 @@ export class Model {
   async similarTracks(trackId: string, n = 10): Promise<Recommendation[]> {
     const i = this.data.items.get(trackId);
     if (i === undefined) throw new RangeError(`similarTracks: unknown track '${trackId}'`);
-    n = this.cappedN(n);
+    n = this.cappedN('similarTracks', n);
     const k = this.factors;
     const normalized = this.itemsNormalized();
     const query = normalized.slice(i * k, (i + 1) * k);
@@ -287,7 +287,7 @@ export class Model {
     }
     // Every score would be 0 and the "top" tracks arbitrary: a foldIn of no track the model knows.
     if (!nonZero && k > 0) throw new RangeError('recommendVector: the vector is all zeros (a foldIn of a history with no track the model knows), so there is nothing to rank by');
-    const n = this.cappedN(opts.n ?? 10);
+    const n = this.cappedN('recommendVector', opts.n ?? 10);
     const ex = [...new Set((opts.exclude ?? []).map((id) => this.data.items.get(id)).filter((x): x is number => x !== undefined))].sort((a, b) => a - b);
     const block = await this.topK(vector, n, { indptr: Int32Array.of(0, ex.length), indices: Int32Array.from(ex) });
     return this.toRecommendations(block.items, block.scores, 0, n);
@@ -335,8 +335,8 @@ export class Model {
    * A valid n, at most the catalog: a list never holds more tracks than there are, and a
    * caller's n of a billion must not size the result arrays.
    */
-  private cappedN(n: number): number {
-    return Math.min(checkN(n), Math.max(1, this.data.items.size));
+  private cappedN(call: string, n: number): number {
+    return Math.min(checkCount(`${call}: n`, n), Math.max(1, this.data.items.size));
   }
 
   private toRecommendations(items: Int32Array, scores: Float32Array, offset: number, n: number): Recommendation[] {
@@ -348,8 +348,4 @@ export class Model {
     }
     return out;
   }
-}
-
-function checkN(n: number): number {
-  return checkCount('n', n);
 }

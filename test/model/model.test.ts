@@ -247,7 +247,10 @@ describe('Model', () => {
     const all = [];
     for await (const r of model.recommendAll({ n: 2 ** 31 - 1, users: ['u7'] })) all.push(r);
     expect(all[0].items).toEqual(await model.recommend('u7', { n: items }));
-    await expect(model.similarTracks('i0', Number.NaN)).rejects.toThrow('n must be an integer ≥ 1, got NaN');
+    // Each call names itself in the message, as the other checks do.
+    await expect(model.similarTracks('i0', Number.NaN)).rejects.toThrow('similarTracks: n must be an integer ≥ 1, got NaN');
+    await expect(model.recommend('u7', { n: 0 })).rejects.toThrow('recommend: n must be an integer ≥ 1, got 0');
+    await expect(model.recommendAll({ n: 1.5 })[Symbol.asyncIterator]().next()).rejects.toThrow('recommendAll: n must be an integer ≥ 1, got 1.5');
     for (const bad of [Number.NaN, 0, 1.5]) {
       await expect(model.recommendAll({ batchSize: bad })[Symbol.asyncIterator]().next()).rejects.toThrow(`recommendAll: batchSize must be an integer ≥ 1, got ${bad}`);
       await expect(model.recommendAll({ concurrency: bad })[Symbol.asyncIterator]().next()).rejects.toThrow(`recommendAll: concurrency must be an integer ≥ 1, got ${bad}`);
