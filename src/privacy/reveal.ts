@@ -1,8 +1,9 @@
 /**
- * Maps pseudonym tokens in a delimited output file (recommendations, playlists) back to raw user
- * ids. Only a key holder can: the tokens of a list of raw ids are recomputed with the key, and each
- * token found in the id column is replaced by its raw id. Every other field keeps its value (fields
- * are re-quoted only where needed; lines end with LF). The output is written atomically.
+ * Maps pseudonym tokens in an output file (recommendations, playlists) back to raw user ids. Only
+ * a key holder can: the tokens of a list of raw ids are recomputed with the key, and each token
+ * found in the id column is replaced by its raw id. Every other field keeps its value. CSV/TSV
+ * (fields re-quoted only where needed; lines end with LF), JSON Lines and Parquet, as the input's
+ * name says; the output is written atomically, in the input's format.
  */
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
@@ -12,6 +13,8 @@ import { tempSibling } from '../util/atomic.js';
 import { checkKey, pseudonymToken } from './pseudonym.js';
 import { errorMessage } from '../util/error-message.js';
 import { makeDirsSync } from '../util/make-dirs.js';
+import { revealJsonl } from './reveal-jsonl.js';
+import { revealParquet } from './reveal-parquet.js';
 
 export interface RevealOptions {
   /** Delimited file whose id column holds tokens. */
@@ -40,11 +43,20 @@ function field(s: string, delimiter: string): string {
   return s.includes(delimiter) || /["\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** The format of an output by its name: Parquet, JSON Lines, or delimited text. */
+function formatOf(file: string): 'parquet' | 'jsonl' | 'delimited' {
+  return /\.(parquet|pq)$/i.test(file) ? 'parquet' : /\.(jsonl|ndjson)$/i.test(file) ? 'jsonl' : 'delimited';
+}
+
 export async function revealFile(o: RevealOptions): Promise<RevealSummary> {
   checkKey(o.key, 'reveal: key');
   const byToken = new Map<string, string>();
   for (const raw of o.rawIds) byToken.set(pseudonymToken(o.key, raw), raw);
   const column = o.column ?? 'user_id';
+  const format = formatOf(o.input);
+  if (formatOf(o.out) !== format) throw new Error(`reveal: ${o.out} would not be in the format of ${o.input}; the copy keeps the input's format (give --out a name like it)`);
+  if (format === 'parquet') return revealParquet(o.input, o.out, column, (t) => byToken.get(t));
+  if (format === 'jsonl') return revealJsonl(o.input, o.out, column, (t) => byToken.get(t));
   const out = new SyncAtomicFile(o.out);
   const summary: RevealSummary = { rows: 0, revealed: 0, unknown: 0 };
   let col = -1;

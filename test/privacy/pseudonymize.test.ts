@@ -8,6 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import * as arrow from 'apache-arrow';
+import * as pw from 'parquet-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { readCounts, readEvents } from '../../src/data/index.js';
@@ -156,6 +158,21 @@ describe('--pseudonymize', () => {
     // Every listener is the model's own token: none is taken for a newcomer under a raw id.
     expect(users).toEqual(new Set((await Model.load(path.join(dir, 'model'))).userIds));
     expect(rawIdsIn(readFileSync(path.join(dir, 'week.csv')))).toEqual([]);
+
+    // reveal takes the job's JSON Lines and Parquet outputs too, giving the plain run's rows.
+    const rows = (file: string) => arrow.tableFromIPC(pw.readParquet(readFileSync(path.join(dir, file))).intoIPCStream()).toArray().map((r) => r.toJSON());
+    for (const ext of ['jsonl', 'parquet']) {
+      expect(weekly('plain-model', `plain-week.${ext}`, []).code).toBe(0);
+      expect(weekly('model', `week.${ext}`, ['--pseudonymize'], { MIXTAPE_PSEUDONYM_KEY: KEY }).code).toBe(0);
+      expect(rawIdsIn(readFileSync(path.join(dir, `week.${ext}`)))).toEqual([]);
+      const r = mixtape(['reveal', '--in', `week.${ext}`, '--ids', 'ids.txt', '--out', `revealed-week.${ext}`, '--json'], { MIXTAPE_PSEUDONYM_KEY: KEY });
+      expect(r.stderr).toBe('');
+      expect(JSON.parse(r.stdout)).toEqual({ rows: rawUsers.length * 5, revealed: rawUsers.length * 5, unknown: 0 });
+    }
+    expect(readFileSync(path.join(dir, 'revealed-week.jsonl'), 'utf8')).toBe(readFileSync(path.join(dir, 'plain-week.jsonl'), 'utf8'));
+    expect(rows('revealed-week.parquet')).toEqual(rows('plain-week.parquet'));
+    const mixed = mixtape(['reveal', '--in', 'week.parquet', '--ids', 'ids.txt', '--out', 'x.csv'], { MIXTAPE_PSEUDONYM_KEY: KEY });
+    expect(mixed.stderr).toBe("mixtape: reveal: x.csv would not be in the format of week.parquet; the copy keeps the input's format (give --out a name like it)\n");
   });
 
   it('reveal names its input problems', () => {

@@ -22,9 +22,9 @@ interface RevealFlags {
 export function registerReveal(program: Command): void {
   program
     .command('reveal')
-    .description('replace pseudonym tokens (from --pseudonymize) in a CSV/TSV output with the raw user ids they stand for; needs the key')
-    .requiredOption('--in <file>', 'CSV/TSV with tokens in the user id column (e.g. recommend or weekly output)')
-    .requiredOption('--out <file>', 'where to write the revealed copy (written atomically)')
+    .description('replace pseudonym tokens (from --pseudonymize) in an output (CSV/TSV, JSON Lines or Parquet) with the raw user ids they stand for; needs the key')
+    .requiredOption('--in <file>', 'output with tokens in the user id column (e.g. recommend or weekly output: .csv, .tsv, .jsonl or .parquet)')
+    .requiredOption('--out <file>', 'where to write the revealed copy, in the same format (written atomically)')
     .option('--ids <file>', 'raw user ids, one per line (a header line user_id is allowed)')
     .option('--events <file>', 'or: the original event log (CSV/TSV, Parquet, Arrow) whose user ids were pseudonymized')
     .option('--user-col <name>', 'user id column of --events (default user_id)')

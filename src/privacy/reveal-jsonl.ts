@@ -1,0 +1,46 @@
+/**
+ * Reveal for JSON Lines outputs (`weekly --out week.jsonl`): each line's id field is mapped back,
+ * every other field kept as parsed (JSON numbers print back as they were written).
+ */
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { IngestError } from '../data/errors.js';
+import { writeStreamedAtomic } from '../util/atomic.js';
+import type { RevealSummary } from './reveal.js';
+
+export async function revealJsonl(input: string, out: string, column: string, raw: (token: string) => string | undefined): Promise<RevealSummary> {
+  const summary: RevealSummary = { rows: 0, revealed: 0, unknown: 0 };
+  await writeStreamedAtomic(out, async (sink) => {
+    const lines = createInterface({ input: createReadStream(input), crlfDelay: Infinity });
+    let n = 0;
+    let chunk = '';
+    for await (const line of lines) {
+      n++;
+      if (line.trim() === '') continue;
+      let rec: unknown;
+      try {
+        rec = JSON.parse(line);
+      } catch (err) {
+        throw new IngestError(`${input}:${n}: not a JSON object (${(err as Error).message})`, input, n);
+      }
+      if (typeof rec !== 'object' || rec === null || Array.isArray(rec)) throw new IngestError(`${input}:${n}: not a JSON object`, input, n);
+      const row = rec as Record<string, unknown>;
+      if (!(column in row)) throw new IngestError(`${input}:${n}: no field '${column}'`, input, n);
+      summary.rows++;
+      const id = row[column];
+      const found = typeof id === 'string' ? raw(id) : undefined;
+      if (found === undefined) summary.unknown++;
+      else {
+        row[column] = found;
+        summary.revealed++;
+      }
+      chunk += JSON.stringify(row) + '\n';
+      if (chunk.length >= 1 << 20) {
+        await sink(Buffer.from(chunk));
+        chunk = '';
+      }
+    }
+    if (chunk) await sink(Buffer.from(chunk));
+  });
+  return summary;
+}
