@@ -70,12 +70,15 @@ export interface LoadedInteractions {
   seconds: { read: number; signals?: number };
 }
 
-/** readCounts options from the shared flags (the counts defaults: user_id, item_id, weight). */
-export function countsReadOptions(f: Omit<InteractionFlags, 'signals'>): ReadCountsOptions & Required<Pick<ReadCountsOptions, 'userCol' | 'itemCol' | 'weightCol'>> {
+/**
+ * readCounts options from the shared flags (the counts defaults: user_id, item_id, and weight when
+ * the file has it: without --weight-col a file of pairs counts 1 a row).
+ */
+export function countsReadOptions(f: Omit<InteractionFlags, 'signals'>): ReadCountsOptions & Required<Pick<ReadCountsOptions, 'userCol' | 'itemCol'>> {
   return {
     userCol: f.userCol ?? 'user_id',
     itemCol: f.itemCol ?? 'item_id',
-    weightCol: f.weightCol ?? 'weight',
+    ...(f.weightCol !== undefined ? { weightCol: f.weightCol } : {}),
     skipBad: f.skipBad ?? false,
     ...(f.progress ? { onProgress: f.progress } : {}),
     ...ingestPrivacyOptions(f, 'counts'),

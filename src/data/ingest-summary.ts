@@ -30,12 +30,14 @@ function unknownKindNote(r: IngestReport): string {
 }
 
 /**
- * A file without an event column is read as plays only, and one without ms_played as fully heard
- * plays: said on the read line, so a column named differently (event_type) is not silently lost.
+ * A file without an event column is read as plays only, one without ms_played as fully heard
+ * plays, and a counts file without a weight column as pairs counting 1 each: said on the read
+ * line, so a column named differently (event_type, plays) is not silently lost.
  */
 function missingColumnNotes(r: IngestReport): string {
   const c = r.columns;
   if (!c) return '';
+  if (c.weight === null) return '; no weight column: every row counts 1 (name it with --weight-col)';
   if (c.event === null) return `; no event column: every row is a play${c.ms_played === null ? ' heard in full' : ''} (name it with --event-col)`;
   if (c.ms_played === null) return '; no ms_played column: plays count as heard in full (name it with --ms-played-col)';
   return '';

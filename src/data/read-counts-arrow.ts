@@ -17,9 +17,10 @@ import { countsResult } from './counts-result.js';
 import type { Counts, ReadCountsOptions } from './read-counts.js';
 import { inSlicesPerTurn, turnAfterIo } from '../util/turns.js';
 import { requireColumn } from './find-column.js';
+import { countsWeightColumn } from './read-counts.js';
 
 /** The file's column for `wanted`, by the CSV reader's rule (requireColumn). */
-function findColumn(file: string, names: readonly string[], wanted: string): string {
+function columnOf(file: string, names: readonly string[], wanted: string): string {
   return names[requireColumn(file, names, wanted)];
 }
 
@@ -40,7 +41,8 @@ class ArrowCountsSink {
     /** The file being read (the current part of a directory). */
     public file: string,
     private readonly report: ReportBuilder,
-    private readonly cols: { user: string; item: string; weight: string },
+    /** weight null: a file of pairs, every row counting 1. */
+    private readonly cols: { user: string; item: string; weight: string | null },
     rowsHint: number,
     pseudonymize?: (id: string) => string,
   ) {
@@ -54,7 +56,7 @@ class ArrowCountsSink {
 
   /** The columns read (the projection). */
   get columnNames(): string[] {
-    return [this.cols.user, this.cols.item, this.cols.weight];
+    return this.cols.weight === null ? [this.cols.user, this.cols.item] : [this.cols.user, this.cols.item, this.cols.weight];
   }
 
   private chunk(batch: arrow.RecordBatch, name: string): arrow.Data {
@@ -70,7 +72,8 @@ class ArrowCountsSink {
     await turnAfterIo();
     if (this.w.length < n) this.w = new Float64Array(n);
     const { cols } = this;
-    numbersInto(this.file, cols.weight, this.chunk(batch, cols.weight), this.w);
+    if (cols.weight === null) this.w.fill(1, 0, n);
+    else numbersInto(this.file, cols.weight, this.chunk(batch, cols.weight), this.w);
     this.userIds.load(this.chunk(batch, cols.user));
     this.itemIds.load(this.chunk(batch, cols.item));
     const base = this.rowsDone;
@@ -152,7 +155,8 @@ class ArrowCountsSink {
 export async function readCountsColumnar(file: string, format: ColumnarFormat, opts: ReadCountsOptions = {}, parts: readonly string[] = [file]): Promise<Counts> {
   const report = new ReportBuilder(file, format, 'row', COUNT_RULES, false, opts.skipBad ?? false);
   const sink = await readBatchParts(file, parts, format, report, (part, names, rowsHint) => {
-    const cols = { user: findColumn(part, names, opts.userCol ?? 'user_id'), item: findColumn(part, names, opts.itemCol ?? 'item_id'), weight: findColumn(part, names, opts.weightCol ?? 'weight') };
+    const cols = { user: columnOf(part, names, opts.userCol ?? 'user_id'), item: columnOf(part, names, opts.itemCol ?? 'item_id'), weight: countsWeightColumn(part, names, opts) };
+    report.columns = { user_id: cols.user, item_id: cols.item, weight: cols.weight };
     return new ArrowCountsSink(part, report, cols, rowsHint, opts.pseudonymize);
   }, opts);
   return countsResult(sink!, report.finish());

@@ -16,7 +16,7 @@ import { countsResult } from './counts-result.js';
 import { eventFileFormat } from './read-events.js';
 import { commonFormat, partFilesOf, readDelimitedParts } from './part-files.js';
 import type { OnReadProgress } from './read-progress.js';
-import { requireColumn } from './find-column.js';
+import { findColumn, requireColumn } from './find-column.js';
 
 export interface ReadCountsOptions {
   userCol?: string;
@@ -34,6 +34,16 @@ export interface ReadCountsOptions {
   delimiter?: DelimitedOptions['delimiter'];
   /** Called as the read advances (per chunk or record batch). */
   onProgress?: OnReadProgress;
+}
+
+/**
+ * The weight column's name, or null for a file of (user, item) pairs without one, whose rows
+ * count 1 each (said on the read line). A --weight-col named explicitly must exist.
+ */
+export function countsWeightColumn(file: string, names: readonly string[], opts: ReadCountsOptions): string | null {
+  if (opts.weightCol !== undefined) return names[requireColumn(file, names, opts.weightCol)];
+  const i = findColumn(file, names, 'weight');
+  return i < 0 ? null : names[i];
 }
 
 export interface Counts {
@@ -87,7 +97,9 @@ class CountsSink {
     const find = (name: string): number => requireColumn(this.file, info.names, name);
     this.u = find(this.opts.userCol ?? 'user_id');
     this.i = find(this.opts.itemCol ?? 'item_id');
-    this.w = find(this.opts.weightCol ?? 'weight');
+    const weight = countsWeightColumn(this.file, info.names, this.opts);
+    this.w = weight === null ? -1 : info.names.indexOf(weight);
+    this.report.columns = { user_id: info.names[this.u], item_id: info.names[this.i], weight };
     const cap = Math.max(16, Math.ceil(info.estimatedRows * this.capacityScale));
     this.user = new Int32Array(cap);
     this.item = new Int32Array(cap);
@@ -111,7 +123,8 @@ class CountsSink {
     const b = r.bytes;
     const ws = r.start[this.w];
     const we = r.end[this.w];
-    const w = parseNumberBytes(b, ws, we);
+    // A file of pairs (no weight column): every row counts 1.
+    const w = this.w < 0 ? 1 : parseNumberBytes(b, ws, we);
     const us = r.start[this.u];
     const ue = r.end[this.u];
     const is = r.start[this.i];

@@ -11,6 +11,7 @@ import { COUNT_RULES, ReportBuilder, type IngestReport } from '../data/ingest-re
 import { parseNumberBytes } from '../data/parse-number.js';
 import { detectEpochUnit, numericToMs, parseIsoBytes } from '../data/timestamps.js';
 import { requireColumn } from '../data/find-column.js';
+import { countsWeightColumn } from '../data/read-counts.js';
 
 export interface TimedCounts {
   users: Dictionary;
@@ -27,7 +28,8 @@ export interface TimedCounts {
 export interface TimedCountsOptions {
   userCol: string;
   itemCol: string;
-  weightCol: string;
+  /** Without it, a column named weight if there is one, else every row counts 1. */
+  weightCol?: string;
   timeCol: string;
   skipBad?: boolean;
   /** Applied to every raw user id before it enters the dictionary. */
@@ -75,7 +77,9 @@ export async function readTimedCounts(file: string, o: TimedCountsOptions): Prom
     header(info: HeaderInfo) {
       names = info.names;
       const find = (name: string): number => requireColumn(file, names, name);
-      cols = [find(o.userCol), find(o.itemCol), find(o.weightCol), find(o.timeCol)];
+      const weight = countsWeightColumn(file, names, o);
+      cols = [find(o.userCol), find(o.itemCol), weight === null ? -1 : names.indexOf(weight), find(o.timeCol)];
+      report.columns = { user_id: names[cols[0]], item_id: names[cols[1]], weight };
     },
     malformed(line: number, message: string) {
       report.rowsRead++;
@@ -85,7 +89,7 @@ export async function readTimedCounts(file: string, o: TimedCountsOptions): Prom
       report.rowsRead++;
       const b = r.bytes;
       const [cu, ci, cw, ct] = cols;
-      const w = parseNumberBytes(b, r.start[cw], r.end[cw]);
+      const w = cw < 0 ? 1 : parseNumberBytes(b, r.start[cw], r.end[cw]);
       if (!(w >= 0 && w <= MAX_FLOAT32)) return fail('bad_weight', r.line, cw, `column '${names[cw]}': ${quoteValue(text.decode(b.subarray(r.start[cw], r.end[cw])))} is ${w > MAX_FLOAT32 ? "beyond a 32-bit float's range (at most 3.4e38)" : 'not a non-negative number'}`);
       let t = parseNumberBytes(b, r.start[ct], r.end[ct]);
       if (Number.isFinite(t)) {

@@ -5,6 +5,7 @@ import * as arrow from 'apache-arrow';
 import * as pw from 'parquet-wasm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { countsToInteractions, readCounts } from '../../src/data/index.js';
+import { formatIngestLine } from '../../src/data/ingest-summary.js';
 import { TempFiles, lines } from './temp-files.js';
 
 const tmp = new TempFiles();
@@ -102,6 +103,24 @@ describe('readCounts', () => {
     expect(c.report.validation).toEqual({ malformed_row: 3, missing_id: 1, bad_weight: 1, zero_weight: 0 });
     expect(c.report.examples.malformed_row).toEqual([`${file}:3`, `${file}:6`, `${file}:7`]);
     expect(c.users.ids).toEqual(['a']);
+  });
+
+  it('reads a file of pairs without a weight column as rows counting 1, and says so', async () => {
+    const csv = tmp.write('pairs.csv', lines('user_id,item_id', 'a,x', 'b,y', 'a,y', 'a,x'));
+    const c = await readCounts(csv);
+    expect(Array.from(c.weight)).toEqual([1, 1, 1, 1]);
+    expect(Array.from(c.user)).toEqual([0, 1, 0, 0]);
+    expect(c.report.columns).toEqual({ user_id: 'user_id', item_id: 'item_id', weight: null });
+    expect(formatIngestLine(c.report)).toContain('; no weight column: every row counts 1 (name it with --weight-col)');
+    // A weight column named explicitly must be there.
+    await expect(readCounts(csv, { weightCol: 'plays' })).rejects.toThrow(`${csv}: missing column 'plays' (columns: user_id, item_id)`);
+    const table = new arrow.Table({ user_id: arrow.vectorFromArray(['a', 'b'], new arrow.Utf8()), item_id: arrow.vectorFromArray(['x', 'y'], new arrow.Utf8()) });
+    const ipc = await readCounts(tmp.write('pairs.arrow', arrow.tableToIPC(table, 'file')));
+    expect(Array.from(ipc.weight)).toEqual([1, 1]);
+    expect(ipc.report.columns).toEqual({ user_id: 'user_id', item_id: 'item_id', weight: null });
+    // With a weight column, the report names it.
+    const w = await readCounts(tmp.write('w.csv', lines('User_Id,item_id,Weight', 'a,x,2')));
+    expect(w.report.columns).toEqual({ user_id: 'User_Id', item_id: 'item_id', weight: 'Weight' });
   });
 
   it('refuses a weight a 32-bit float cannot hold by file and place, where it became Infinity in training', async () => {
