@@ -175,14 +175,13 @@ export function defaultSignalsConfig(): SignalsConfig {
 export function resolveSignalsConfig(input: SignalsConfigInput | undefined, source = 'config'): SignalsConfig {
   const r = signalsConfigSchema.safeParse(input ?? {});
   if (r.success) return r.data;
-  const lines = r.error.issues.map((issue) => {
+  // One line: the command line shows an error's first line only, and the problems are the news.
+  const problems = r.error.issues.flatMap((issue) => {
     const base = issue.path.map(String).join('.');
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((k) => `${source}: ${base ? `${base}.` : ''}${k}: unknown key`).join('\n');
-    }
-    return `${source}: ${base || '(root)'}: ${issue.message}`;
+    if (issue.code === 'unrecognized_keys') return issue.keys.map((k) => `${base ? `${base}.` : ''}${k}: unknown key`);
+    return [`${base || '(root)'}: ${issue.message}`];
   });
-  throw new Error(`invalid signals config\n${lines.join('\n')}`);
+  throw new Error(`${source}: ${problems.join('; ')}`);
 }
 
 /** Read, parse and validate a JSON config file; errors name the file and the bad key. */

@@ -167,7 +167,10 @@ describe('mixtape signals', () => {
     await writeFile(path.join(dir, 'typo.json'), JSON.stringify({ halfLife: 30 }));
     const bad = mixtape('signals', '--events', 'w/events.csv', '--as-of', end, '--config', 'typo.json', '--report', 'typo-report.json');
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/invalid signals config/);
+    expect(bad.stderr).toBe('mixtape: typo.json: halfLife: unknown key\n');
+    await writeFile(path.join(dir, 'two.json'), JSON.stringify({ halfLifeDays: -3, weights: { zap: 2 } }));
+    const two = mixtape('signals', '--events', 'w/events.csv', '--as-of', end, '--config', 'two.json', '--report', 'two-report.json');
+    expect(two.stderr).toBe('mixtape: two.json: weights.zap: unknown key; halfLifeDays: Too small: expected number to be >=0\n');
   });
 
   it('train --format events goes through the same signals stage', () => {
