@@ -123,6 +123,10 @@ export function resolveOptions(o: GenerateOptions = {}): ResolvedOptions {
   const share = unit('bots.share', b.share, 0);
   const botCount = Math.round(share * users);
   const farms = int('bots.farms', b.farms, Math.max(1, Math.min(3, botCount), Math.ceil(botCount / 25)), 1);
+  // Farms asked for must each get an account: fewer would be made without a word.
+  if (b.farms !== undefined && farms > botCount) {
+    throw new RangeError(`generateWorld: options.bots.farms is ${farms}, more than the ${botCount} bot accounts (bots.share ${share} × ${users} users); a farm needs at least one`);
+  }
   const styles = b.styles ?? [...FARM_STYLES];
   if (!Array.isArray(styles) || styles.length === 0 || styles.some((s) => !FARM_STYLES.includes(s))) {
     throw new RangeError(`generateWorld: options.bots.styles must be a non-empty list of ${FARM_STYLES.join(', ')}`);

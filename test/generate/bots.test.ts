@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EVENT_CODE } from '../../src/types.js';
 import { smallWorld } from './small-world.js';
+import { resolveOptions } from '../../src/generate/options.js';
 
 const HOUR = 3600 * 1000;
 const DAY = 24 * HOUR;
@@ -21,6 +22,14 @@ describe('bot farms', () => {
     for (const f of farms) {
       for (const id of f.targets) expect(w.catalog.popularity[w.catalog.tracks.get(id)!]).toBeLessThanOrEqual(median);
     }
+  });
+
+  it('refuses more farms than bot accounts rather than making fewer', () => {
+    expect(resolveOptions({ users: 100, bots: { share: 0.05, farms: 5 } }).bots.farms).toBe(5);
+    expect(() => resolveOptions({ users: 100, bots: { share: 0.05, farms: 6 } })).toThrow('generateWorld: options.bots.farms is 6, more than the 5 bot accounts (bots.share 0.05 × 100 users); a farm needs at least one');
+    expect(() => resolveOptions({ users: 100, bots: { farms: 2 } })).toThrow('more than the 0 bot accounts');
+    // Unasked, the number of farms follows the accounts.
+    expect(resolveOptions({ users: 100, bots: { share: 0.02 } }).bots.farms).toBe(2);
   });
 
   it('bots stream their targets for about 31 s, each style with its own rhythm', () => {
