@@ -6,6 +6,7 @@
  * place only when every shard is done, and the archive week is added only after that. A shard
  * whose worker throws or dies is retried once on a fresh worker; a second failure fails the run.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Piscina } from 'piscina';
 import { ExposureCounter, type ExposureSummary } from '../rerank/exposure.js';
@@ -23,6 +24,7 @@ import { WorkDir, workDirFor, type WorkTotals } from './work-dir.js';
 import { WEEK_PATTERN } from './week.js';
 import { errorMessage } from '../util/error-message.js';
 import { makeDirs } from '../util/make-dirs.js';
+import { describeWriteError } from '../util/atomic.js';
 
 export interface WeeklyJobOptions {
   tables: PlaylistTables;
@@ -200,7 +202,7 @@ export async function runWeeklyJob(o: WeeklyJobOptions): Promise<WeeklyJobSummar
   } catch (err) {
     // Keep what completed, so --resume continues after it.
     await work?.checkpoint().catch(() => undefined);
-    throw err;
+    throw work ? writeFailure(o.out ?? archiveFile!, work.dir, err) : err;
   } finally {
     await work?.close();
     await pool?.destroy();
@@ -222,4 +224,18 @@ export async function runWeeklyJob(o: WeeklyJobOptions): Promise<WeeklyJobSummar
     ...(o.out ? { out: o.out } : {}),
     ...(archiveFile ? { archiveFile } : {}),
   };
+}
+
+const WRITE_ONLY_ERRORS = new Set(['ENOSPC', 'EDQUOT', 'EROFS']);
+
+/**
+ * A file-system failure while writing (a full disk, lost permissions) named with the output it
+ * was for and what is kept, instead of a bare `ENOSPC: no space left on device, write`.
+ */
+export function writeFailure(target: string, workDir: string, err: unknown): unknown {
+  // Only errors a write alone meets: an ENOENT or EACCES here may come from reading an index.
+  if (!WRITE_ONLY_ERRORS.has((err as NodeJS.ErrnoException)?.code ?? '')) return err;
+  const described = describeWriteError(target, err);
+  const kept = existsSync(workDir) ? `; completed shards are kept in ${workDir}: run the same command with --resume once that is fixed, or remove it` : '';
+  return new Error(`${described.message}${kept}`, { cause: err });
 }

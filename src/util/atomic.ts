@@ -177,7 +177,8 @@ async function swapIn(target: string, tmp: string): Promise<void> {
   await Promise.all(asides.map((a) => fs.rm(a, { recursive: true, force: true })));
 }
 
-function describeWriteError(target: string, err: unknown): Error {
+/** A write's file-system error as `cannot write <target>: <reason>` (unknown errors pass unchanged). */
+export function describeWriteError(target: string, err: unknown): Error {
   const e = err as NodeJS.ErrnoException;
   if (e && typeof e === 'object' && 'code' in e) {
     const why: Record<string, string> = {
