@@ -35,14 +35,28 @@ export async function runOnThreads(callerUrl: string, name: string, threads: num
   }
 }
 
+/** Threads a pool starts at most per core of the machine. */
+export const MAX_THREADS_PER_CORE = 4;
+
+/**
+ * The threads a pool asked for `threads` starts: at most MAX_THREADS_PER_CORE per core. Work is
+ * split by the number asked (results do not depend on it), and no task waits for another, so a
+ * pool smaller than the split only queues; `--threads 500` on two cores started 500 threads (4.5 GB
+ * and 30 s for a matrix of three entries).
+ */
+export function poolThreads(threads: number): number {
+  if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads must be an integer ≥ 1, got ${threads}`);
+  return Math.min(threads, MAX_THREADS_PER_CORE * defaultThreads());
+}
+
 /** A pool running the module `name` beside `callerUrl`; `workerData` is copied once into each worker. */
 export function createWorkerPool(callerUrl: string, name: string, threads: number, workerData?: unknown): Piscina {
-  if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads must be an integer ≥ 1, got ${threads}`);
+  const n = poolThreads(threads);
   const { filename, module, execArgv } = workerFile(callerUrl, name);
   return new Piscina({
     filename,
-    minThreads: threads,
-    maxThreads: threads,
+    minThreads: n,
+    maxThreads: n,
     idleTimeout: 60_000,
     execArgv,
     ...(workerData !== undefined ? { workerData } : {}),

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Piscina } from 'piscina';
-import { createWorkerPool } from '../../src/util/worker-pool.js';
+import { createWorkerPool, defaultThreads, MAX_THREADS_PER_CORE, poolThreads } from '../../src/util/worker-pool.js';
 import { workerFile } from '../../src/util/worker-file.js';
 
 const here = new URL('./fixtures/caller.js', import.meta.url).href;
@@ -38,5 +38,16 @@ describe('worker pools', () => {
 
   it('reject a thread count that is not a positive integer', () => {
     expect(() => createWorkerPool(here, 'square-worker', 0)).toThrow(RangeError);
+  });
+
+  it('start at most four threads a core, however many are asked, and still run every task', async () => {
+    const cap = MAX_THREADS_PER_CORE * defaultThreads();
+    expect(poolThreads(1)).toBe(1);
+    expect(poolThreads(cap)).toBe(cap);
+    expect(poolThreads(500)).toBe(Math.min(500, cap));
+    const p = pool('square-worker', 10_000);
+    expect(p.options.maxThreads).toBe(cap);
+    const results = await Promise.all(Array.from({ length: 3 * cap }, (_, n) => p.run({ n })));
+    expect(results.map((r) => r.square)).toEqual(Array.from({ length: 3 * cap }, (_, n) => n * n));
   });
 });
