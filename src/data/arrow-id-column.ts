@@ -61,23 +61,23 @@ export function stringOffsets(d: AnyData): { offsets: Int32Array; step: number }
   return { offsets: o, step: 1 };
 }
 
+/** The first n values of a 64-bit Int chunk as 32-bit words (low word first), or null for narrower ones. */
+function int64Words(d: AnyData, n: number): { words: Int32Array; signed: boolean } | null {
+  const v = d.values as unknown;
+  if (!(v instanceof BigInt64Array || v instanceof BigUint64Array)) return null;
+  return { words: new Int32Array(v.buffer, v.byteOffset, n * 2), signed: v instanceof BigInt64Array };
+}
+
 /** Integer values of an Int chunk (dictionary keys included) as doubles into out[0, n). */
 export function integersInto(d: AnyData, n: number, out: Int32Array | Float64Array): void {
-  const v = d.values as unknown as ArrayLike<number> & { buffer: ArrayBufferLike; byteOffset: number; length: number; subarray(s: number, e: number): ArrayLike<number> };
-  if (v instanceof BigInt64Array || v instanceof BigUint64Array) {
-    const w = new Int32Array(v.buffer, v.byteOffset, n * 2);
-    if (v instanceof BigInt64Array) for (let i = 0; i < n; i++) out[i] = w[2 * i + 1] * TWO32 + (w[2 * i] >>> 0);
+  const wide = int64Words(d, n);
+  if (wide) {
+    const w = wide.words;
+    if (wide.signed) for (let i = 0; i < n; i++) out[i] = w[2 * i + 1] * TWO32 + (w[2 * i] >>> 0);
     else for (let i = 0; i < n; i++) out[i] = (w[2 * i + 1] >>> 0) * TWO32 + (w[2 * i] >>> 0);
     return;
   }
-  out.set(v.subarray(0, n));
-}
-
-/** The values of a 64-bit Int chunk as 32-bit words (low word first), or null for narrower ones. */
-function int64Words(d: AnyData): { words: Int32Array; signed: boolean } | null {
-  const v = d.values as unknown;
-  if (!(v instanceof BigInt64Array || v instanceof BigUint64Array)) return null;
-  return { words: new Int32Array(v.buffer, v.byteOffset, d.length * 2), signed: v instanceof BigInt64Array };
+  out.set((d.values as unknown as { subarray(s: number, e: number): ArrayLike<number> }).subarray(0, n));
 }
 
 /** Interning targets of one id column across chunks. */
@@ -317,7 +317,7 @@ export class IdColumn {
       const { offsets, step } = stringOffsets(d);
       this.values = { offsets, step, bytes: d.values as unknown as Uint8Array, numbers: null };
     } else if (arrow.DataType.isInt(t)) {
-      const wide = int64Words(d);
+      const wide = int64Words(d, n);
       if (wide && !int64FitsDouble(wide.words, n, wide.signed)) {
         this.values = { ...int64Text(wide.words, n, wide.signed), step: 1, numbers: null };
         return n;

@@ -2,7 +2,7 @@
 import type { EventRuleOptions } from './event-collector.js';
 import type { EventKind } from '../types.js';
 import type { OnReadProgress } from './read-progress.js';
-import { findColumn, requireColumn } from './find-column.js';
+import { optionalColumn, requireColumn } from './find-column.js';
 
 export interface ReadEventsOptions {
   /** User id column (default `user_id`). */
@@ -98,9 +98,8 @@ export interface EventColumnIndex {
  */
 export function locateEventColumns(file: string, names: readonly string[], o: ReadEventsOptions): EventColumnIndex {
   const want = eventColumnNames(o);
-  const find = (name: string): number => findColumn(file, names, name);
   const need = (name: string): number => requireColumn(file, names, name);
-  const optional = (name: string, explicit: string | undefined): number => (explicit !== undefined ? need(name) : find(name));
+  const optional = (name: string, explicit: string | undefined): number => optionalColumn(file, names, explicit, name);
   return {
     user: need(want.user),
     track: need(want.track),

@@ -26,6 +26,14 @@ export function requireColumn(file: string, names: readonly string[], wanted: st
   return i;
 }
 
+/**
+ * An optional column: one named explicitly (a flag) must exist; without a name, `fallback` is looked
+ * for and may be absent (-1).
+ */
+export function optionalColumn(file: string, names: readonly string[], explicit: string | undefined, fallback: string): number {
+  return explicit !== undefined ? requireColumn(file, names, explicit) : findColumn(file, names, fallback);
+}
+
 function positions(names: readonly string[], match: (n: string) => boolean): number[] {
   const out: number[] = [];
   names.forEach((n, i) => {

@@ -16,8 +16,7 @@ import { COUNT_RULES, ReportBuilder } from './ingest-report.js';
 import { countsResult } from './counts-result.js';
 import type { Counts, ReadCountsOptions } from './read-counts.js';
 import { inSlicesPerTurn, turnAfterIo } from '../util/turns.js';
-import { requireColumn } from './find-column.js';
-import { countsWeightColumn } from './read-counts.js';
+import { optionalColumn, requireColumn } from './find-column.js';
 
 /** The file's column for `wanted`, by the CSV reader's rule (requireColumn). */
 function columnOf(file: string, names: readonly string[], wanted: string): string {
@@ -155,7 +154,8 @@ class ArrowCountsSink {
 export async function readCountsColumnar(file: string, format: ColumnarFormat, opts: ReadCountsOptions = {}, parts: readonly string[] = [file]): Promise<Counts> {
   const report = new ReportBuilder(file, format, 'row', COUNT_RULES, false, opts.skipBad ?? false);
   const sink = await readBatchParts(file, parts, format, report, (part, names, rowsHint) => {
-    const cols = { user: columnOf(part, names, opts.userCol ?? 'user_id'), item: columnOf(part, names, opts.itemCol ?? 'item_id'), weight: countsWeightColumn(part, names, opts) };
+    const w = optionalColumn(part, names, opts.weightCol, 'weight');
+    const cols = { user: columnOf(part, names, opts.userCol ?? 'user_id'), item: columnOf(part, names, opts.itemCol ?? 'item_id'), weight: w < 0 ? null : names[w] };
     report.columns = { user_id: cols.user, item_id: cols.item, weight: cols.weight };
     return new ArrowCountsSink(part, report, cols, rowsHint, opts.pseudonymize);
   }, opts);

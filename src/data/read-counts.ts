@@ -16,11 +16,15 @@ import { countsResult } from './counts-result.js';
 import { eventFileFormat } from './read-events.js';
 import { commonFormat, partFilesOf, readDelimitedParts } from './part-files.js';
 import type { OnReadProgress } from './read-progress.js';
-import { findColumn, requireColumn } from './find-column.js';
+import { optionalColumn, requireColumn } from './find-column.js';
 
 export interface ReadCountsOptions {
   userCol?: string;
   itemCol?: string;
+  /**
+   * Weight column; without it, a column named weight if there is one, else the file is read as
+   * (user, item) pairs counting 1 a row (said on the read line, `columns.weight: null`).
+   */
   weightCol?: string;
   /** Count and skip unusable rows (malformed, missing id, negative weight) instead of failing. */
   skipBad?: boolean;
@@ -34,16 +38,6 @@ export interface ReadCountsOptions {
   delimiter?: DelimitedOptions['delimiter'];
   /** Called as the read advances (per chunk or record batch). */
   onProgress?: OnReadProgress;
-}
-
-/**
- * The weight column's name, or null for a file of (user, item) pairs without one, whose rows
- * count 1 each (said on the read line). A --weight-col named explicitly must exist.
- */
-export function countsWeightColumn(file: string, names: readonly string[], opts: ReadCountsOptions): string | null {
-  if (opts.weightCol !== undefined) return names[requireColumn(file, names, opts.weightCol)];
-  const i = findColumn(file, names, 'weight');
-  return i < 0 ? null : names[i];
 }
 
 export interface Counts {
@@ -97,9 +91,8 @@ class CountsSink {
     const find = (name: string): number => requireColumn(this.file, info.names, name);
     this.u = find(this.opts.userCol ?? 'user_id');
     this.i = find(this.opts.itemCol ?? 'item_id');
-    const weight = countsWeightColumn(this.file, info.names, this.opts);
-    this.w = weight === null ? -1 : info.names.indexOf(weight);
-    this.report.columns = { user_id: info.names[this.u], item_id: info.names[this.i], weight };
+    this.w = optionalColumn(this.file, info.names, this.opts.weightCol, 'weight');
+    this.report.columns = { user_id: info.names[this.u], item_id: info.names[this.i], weight: this.w < 0 ? null : info.names[this.w] };
     const cap = Math.max(16, Math.ceil(info.estimatedRows * this.capacityScale));
     this.user = new Int32Array(cap);
     this.item = new Int32Array(cap);

@@ -5,13 +5,12 @@
  */
 import { readDelimited, type DelimitedRow, type HeaderInfo } from '../data/csv-reader.js';
 import { Dictionary } from '../data/dictionary.js';
-import { IngestError, quoteValue } from '../data/errors.js';
+import { IngestError, quoteValue, weightProblem } from '../data/errors.js';
 import { MAX_FLOAT32 } from '../util/float32.js';
 import { COUNT_RULES, ReportBuilder, type IngestReport } from '../data/ingest-report.js';
 import { parseNumberBytes } from '../data/parse-number.js';
 import { detectEpochUnit, numericToMs, parseIsoBytes } from '../data/timestamps.js';
-import { requireColumn } from '../data/find-column.js';
-import { countsWeightColumn } from '../data/read-counts.js';
+import { optionalColumn, requireColumn } from '../data/find-column.js';
 
 export interface TimedCounts {
   users: Dictionary;
@@ -77,9 +76,8 @@ export async function readTimedCounts(file: string, o: TimedCountsOptions): Prom
     header(info: HeaderInfo) {
       names = info.names;
       const find = (name: string): number => requireColumn(file, names, name);
-      const weight = countsWeightColumn(file, names, o);
-      cols = [find(o.userCol), find(o.itemCol), weight === null ? -1 : names.indexOf(weight), find(o.timeCol)];
-      report.columns = { user_id: names[cols[0]], item_id: names[cols[1]], weight };
+      cols = [find(o.userCol), find(o.itemCol), optionalColumn(file, names, o.weightCol, 'weight'), find(o.timeCol)];
+      report.columns = { user_id: names[cols[0]], item_id: names[cols[1]], weight: cols[2] < 0 ? null : names[cols[2]] };
     },
     malformed(line: number, message: string) {
       report.rowsRead++;
@@ -90,7 +88,10 @@ export async function readTimedCounts(file: string, o: TimedCountsOptions): Prom
       const b = r.bytes;
       const [cu, ci, cw, ct] = cols;
       const w = cw < 0 ? 1 : parseNumberBytes(b, r.start[cw], r.end[cw]);
-      if (!(w >= 0 && w <= MAX_FLOAT32)) return fail('bad_weight', r.line, cw, `column '${names[cw]}': ${quoteValue(text.decode(b.subarray(r.start[cw], r.end[cw])))} is ${w > MAX_FLOAT32 ? "beyond a 32-bit float's range (at most 3.4e38)" : 'not a non-negative number'}`);
+      if (!(w >= 0 && w <= MAX_FLOAT32)) {
+        const why = w > MAX_FLOAT32 && w !== Infinity ? weightProblem(w) : `${quoteValue(text.decode(b.subarray(r.start[cw], r.end[cw])))} is not a non-negative number`;
+        return fail('bad_weight', r.line, cw, `column '${names[cw]}': ${why}`);
+      }
       let t = parseNumberBytes(b, r.start[ct], r.end[ct]);
       if (Number.isFinite(t)) {
         const unit = detectEpochUnit(t);

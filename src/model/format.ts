@@ -31,6 +31,8 @@ export const MODEL_FORMAT = 'mixtape-model';
 export const MODEL_FORMAT_VERSION = 1;
 /** How the user ids of a model trained with --pseudonymize were made (see privacy/pseudonym.ts). */
 export const PSEUDONYM_SCHEME = 'hmac-sha256-128';
+/** A key's check value as pseudonymKeyCheck makes it. */
+export const KEY_CHECK_PATTERN = /^[0-9a-f]{16}$/;
 
 export interface Manifest {
   format: typeof MODEL_FORMAT;
@@ -49,7 +51,7 @@ const count = z.number().int().min(0);
 /** A whole file by its descriptor (open since the manifest was read), from its start. */
 const readFd = promisify(readFileCb) as (fd: number) => Promise<Buffer>;
 /** The manifest's record of pseudonymized user ids: the key's check value (pseudonymKeyCheck). */
-const pseudonymsSchema = z.object({ scheme: z.literal(PSEUDONYM_SCHEME), keyCheck: z.string().regex(/^[0-9a-f]{16}$/, 'expected 16 hex digits') });
+const pseudonymsSchema = z.object({ scheme: z.literal(PSEUDONYM_SCHEME), keyCheck: z.string().regex(KEY_CHECK_PATTERN, 'expected 16 hex digits') });
 export type PseudonymsExtension = z.infer<typeof pseudonymsSchema>;
 /** A manifest as saved: what readManifest accepts. */
 const manifestSchema = z

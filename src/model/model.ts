@@ -10,7 +10,7 @@ import { PreparedItemsCache, preparedItemsOf } from '../retrieve/prepared-items.
 import type { CsrArrays } from '../native/index.js';
 import { foldInVector, foldInVectorAsync, type FoldInEntry } from '../retrieve/fold-in.js';
 import type { Recommendation } from '../types.js';
-import { loadModelDir, PSEUDONYM_SCHEME, readManifest, saveModelDir, type Manifest } from './format.js';
+import { KEY_CHECK_PATTERN, loadModelDir, PSEUDONYM_SCHEME, readManifest, saveModelDir, type Manifest } from './format.js';
 import type { ModelData, ModelParams } from './model-data.js';
 import { packageVersion } from '../util/version.js';
 import { ContentModel } from '../content/content-model.js';
@@ -116,7 +116,7 @@ export class Model {
    * check value is given (pseudonymKeyCheck); saved with it, so runs with another key are refused.
    */
   withPseudonyms(keyCheck: string): Model {
-    if (!/^[0-9a-f]{16}$/.test(keyCheck)) throw new TypeError(`withPseudonyms: keyCheck must be 16 hex digits (pseudonymKeyCheck), got ${JSON.stringify(keyCheck)}`);
+    if (!KEY_CHECK_PATTERN.test(keyCheck)) throw new TypeError(`withPseudonyms: keyCheck must be 16 hex digits (pseudonymKeyCheck), got ${JSON.stringify(keyCheck)}`);
     return new Model({ ...this.data, pseudonyms: { keyCheck } });
   }
 
