@@ -53,3 +53,90 @@ export async function encodeParquetTo(table: arrow.Table, props: () => pw.Writer
     await sink(value);
   }
 }
+
+/** Hands a table to the streaming writer; resolves once the writer has taken it. */
+export type TablePush = (table: arrow.Table) => Promise<void>;
+
+interface Deferred {
+  promise: Promise<void>;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+function deferred(): Deferred {
+  let resolve!: () => void;
+  let reject!: (err: unknown) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // Rejected only to wake a producer; one that is not waiting must not make it unhandled.
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
+}
+
+/**
+ * Encodes the tables `produce` pushes, in order, as one Parquet file, each piece to `sink` as it
+ * comes: the writer pulls a table when it wants rows, and a push waits until it does, so a
+ * producer that reads another file a row group at a time (reveal) holds one group, not the file.
+ * Resolves to the number of tables pushed; with none, nothing is written (the schema would be
+ * unknown), and the caller decides what an empty output is.
+ */
+export async function encodePushedParquetTo(produce: (push: TablePush) => Promise<void>, props: () => pw.WriterProperties, sink: PieceSink): Promise<number> {
+  let demand = deferred(); // resolved when the writer pulls
+  let supplied = deferred(); // resolved when a push has enqueued what the writer pulled for
+  let controller: ReadableStreamDefaultController<pw.RecordBatch> | null = null;
+  let writing: Promise<void> | null = null;
+  let failure: { err: unknown } | null = null;
+  let pushed = 0;
+  const startWriter = (): void => {
+    const input = new ReadableStream<pw.RecordBatch>(
+      {
+        start(c) {
+          controller = c;
+        },
+        pull() {
+          supplied = deferred();
+          demand.resolve();
+          return supplied.promise;
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    writing = (async () => {
+      const output = (await pw.transformParquetStream(input, props())) as ReadableStream<Uint8Array>;
+      const reader = output.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        await sink(value);
+      }
+    })();
+    // A writer that fails (a full disk, a schema that changed) wakes a producer waiting to push.
+    writing.catch((err: unknown) => {
+      failure = { err };
+      demand.reject(err);
+    });
+  };
+  const push: TablePush = async (table) => {
+    if (!writing) startWriter();
+    await demand.promise;
+    if (failure) throw failure.err;
+    demand = deferred();
+    for (const batch of recordBatchesOf(arrow.tableToIPC(table, 'stream'))) controller!.enqueue(batch);
+    pushed++;
+    supplied.resolve();
+  };
+  try {
+    await produce(push);
+  } catch (err) {
+    // The writer stops at the error; the producer's error is the one to tell.
+    (controller as ReadableStreamDefaultController<pw.RecordBatch> | null)?.error(err);
+    await (writing as Promise<void> | null)?.catch(() => undefined);
+    throw err;
+  }
+  if (!writing) return 0;
+  (controller as ReadableStreamDefaultController<pw.RecordBatch> | null)!.close();
+  await writing;
+  return pushed;
+}

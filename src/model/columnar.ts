@@ -10,7 +10,7 @@ import * as arrow from 'apache-arrow';
 import * as pw from 'parquet-wasm';
 import { bytesAsBlob } from '../data/range-blob.js';
 import { forEachRowGroup } from '../data/parquet-groups.js';
-import { encodeParquetTo as encodeStreamed } from '../data/parquet-stream.js';
+import { encodeParquetTo as encodeStreamed, encodePushedParquetTo, type TablePush } from '../data/parquet-stream.js';
 import type { PieceSink } from '../util/streamed-file.js';
 import type { Utf8Collector } from '../data/utf8-vector.js';
 import { largeArray } from '../util/large-array.js';
@@ -28,9 +28,16 @@ const ROW_GROUP_ROWS = 65_536;
  * WebAssembly can address.
  */
 export function encodeParquetTo(table: arrow.Table, sink: PieceSink): Promise<void> {
-  const props = (): pw.WriterProperties =>
-    new pw.WriterPropertiesBuilder().setCompression(pw.Compression.SNAPPY).setDictionaryEnabled(false).setMaxRowGroupSize(ROW_GROUP_ROWS).build();
-  return encodeStreamed(table, props, ROW_GROUP_ROWS, sink);
+  return encodeStreamed(table, writerProperties, ROW_GROUP_ROWS, sink);
+}
+
+/** As encodeParquetTo, for tables a producer pushes one after another (see encodePushedParquetTo). */
+export function encodePushedParquet(produce: (push: TablePush) => Promise<void>, sink: PieceSink): Promise<number> {
+  return encodePushedParquetTo(produce, writerProperties, sink);
+}
+
+function writerProperties(): pw.WriterProperties {
+  return new pw.WriterPropertiesBuilder().setCompression(pw.Compression.SNAPPY).setDictionaryEnabled(false).setMaxRowGroupSize(ROW_GROUP_ROWS).build();
 }
 
 /**

@@ -1,40 +1,119 @@
 /**
  * Reveal for Parquet outputs (`weekly --out week.parquet`, other writers' tables): the id column
  * of each row group is mapped back and the table written again with its other columns as they
- * were (types, nulls and order kept).
+ * were (types, nulls and order kept). A group is read, revealed and handed to the writer before
+ * the next is taken, so memory holds a row group or two, whatever the file's size. The id column
+ * is rewritten as bytes (each raw id encoded once, a run of one token looked up once): building
+ * it from JS strings spent most of the run encoding and collecting them.
  */
 import { readFile } from 'node:fs/promises';
 import * as arrow from 'apache-arrow';
 import { IngestError } from '../data/errors.js';
 import { ParquetDecoder } from '../data/parquet-decoder.js';
-import { encodeParquetTo } from '../model/columnar.js';
+import { encodePushedParquet } from '../model/columnar.js';
 import { writeStreamedAtomic } from '../util/atomic.js';
 import type { RevealSummary } from './reveal.js';
 
-export async function revealParquet(input: string, out: string, column: string, raw: (token: string) => string | undefined): Promise<RevealSummary> {
+type Lookup = (token: string) => string | undefined;
+
+export async function revealParquet(input: string, out: string, column: string, raw: Lookup): Promise<RevealSummary> {
   const summary: RevealSummary = { rows: 0, revealed: 0, unknown: 0 };
-  const batches: arrow.RecordBatch[] = [];
-  await ParquetDecoder.withFile(input, undefined, async (decoder) => {
-    const fields = decoder.fields;
-    if (!fields.includes(column)) throw new IngestError(`${input}: missing column '${column}' (columns: ${fields.join(', ')})`, input);
-    await decoder.forEachGroup(fields, async (table) => {
-      const ids = table.getChild(column)!;
-      if (!arrow.DataType.isUtf8(ids.type) && !arrow.DataType.isLargeUtf8(ids.type)) throw new IngestError(`${input}: column '${column}' has type ${ids.type}, expected strings (tokens)`, input);
-      const revealed: (string | null)[] = new Array(table.numRows);
-      for (let i = 0; i < table.numRows; i++) {
-        const id = ids.get(i) as string | null;
-        const found = id === null ? undefined : raw(id);
-        if (found === undefined) summary.unknown++;
-        else summary.revealed++;
-        revealed[i] = found ?? id;
-      }
-      summary.rows += table.numRows;
-      const columns = Object.fromEntries(table.schema.fields.map((f) => [f.name, f.name === column ? arrow.vectorFromArray(revealed, new arrow.Utf8()) : table.getChild(f.name)!]));
-      batches.push(...new arrow.Table(columns).batches);
-    });
+  const revealer = new ColumnRevealer(raw, summary);
+  await writeStreamedAtomic(out, async (sink) => {
+    const groups = await encodePushedParquet(
+      (push) =>
+        ParquetDecoder.withFile(input, undefined, async (decoder) => {
+          const fields = decoder.fields;
+          if (!fields.includes(column)) throw new IngestError(`${input}: missing column '${column}' (columns: ${fields.join(', ')})`, input);
+          await decoder.forEachGroup(fields, (table) => {
+            const ids = table.getChild(column)!;
+            if (!arrow.DataType.isUtf8(ids.type) && !arrow.DataType.isLargeUtf8(ids.type)) throw new IngestError(`${input}: column '${column}' has type ${ids.type}, expected strings (tokens)`, input);
+            const revealed = new arrow.Vector(ids.data.map((d) => revealer.reveal(d)));
+            summary.rows += table.numRows;
+            return push(new arrow.Table(Object.fromEntries(table.schema.fields.map((f) => [f.name, f.name === column ? revealed : table.getChild(f.name)!]))));
+          });
+        }),
+      sink,
+    );
+    // No row group, no id: the output is the input (a footer; the writer learns a schema from rows).
+    if (groups === 0) await sink(await readFile(input));
   });
-  // No row group, no id: the output is the input.
-  if (batches.length === 0) await writeStreamedAtomic(out, async (sink) => sink(await readFile(input)));
-  else await writeStreamedAtomic(out, (sink) => encodeParquetTo(new arrow.Table(batches), sink));
   return summary;
+}
+
+/** Maps tokens to raw ids chunk by chunk, counting into the summary; a token not found stays. */
+class ColumnRevealer {
+  private readonly encoded = new Map<string, Uint8Array>();
+  private readonly decoder = new TextDecoder('utf-8');
+  private readonly encoder = new TextEncoder();
+
+  constructor(private readonly raw: Lookup, private readonly summary: RevealSummary) {}
+
+  reveal(d: arrow.Data<arrow.Utf8 | arrow.LargeUtf8>): arrow.Data<arrow.Utf8> {
+    const n = d.length;
+    const from = d.valueOffsets;
+    const values = d.values;
+    const offsets = new Int32Array(n + 1);
+    let bytes: Uint8Array = new Uint8Array(Math.max(64, values.length));
+    let end = 0;
+    let runStart = -1;
+    let runEnd = -1;
+    let runBytes: Uint8Array | null = null;
+    for (let i = 0; i < n; i++) {
+      if (!d.getValid(i)) {
+        this.summary.unknown++;
+        offsets[i + 1] = end;
+        continue;
+      }
+      const s = Number(from[i]);
+      const e = Number(from[i + 1]);
+      // Outputs list a user's rows together: the token of the row before is the likely one.
+      if (runBytes === null || !sameBytes(values, s, e, runStart, runEnd)) {
+        runBytes = this.revealed(values.subarray(s, e));
+        runStart = s;
+        runEnd = e;
+      }
+      if (runBytes === EMPTY_TOKEN) this.summary.unknown++;
+      else this.summary.revealed++;
+      const piece = runBytes === EMPTY_TOKEN ? values.subarray(s, e) : runBytes;
+      if (end + piece.length > bytes.length) bytes = grown(bytes, end, piece.length);
+      bytes.set(piece, end);
+      end += piece.length;
+      offsets[i + 1] = end;
+    }
+    const nullBitmap = d.nullCount > 0 ? validityOf(d) : undefined;
+    return arrow.makeData({ type: new arrow.Utf8(), length: n, nullCount: d.nullCount, nullBitmap, valueOffsets: offsets, data: bytes.subarray(0, end) });
+  }
+
+  /** The raw id's bytes of a token, or EMPTY_TOKEN when the token is not one of the given ids. */
+  private revealed(token: Uint8Array): Uint8Array {
+    const text = this.decoder.decode(token);
+    const raw = this.raw(text);
+    if (raw === undefined) return EMPTY_TOKEN;
+    let b = this.encoded.get(raw);
+    if (!b) this.encoded.set(raw, (b = this.encoder.encode(raw)));
+    return b;
+  }
+}
+
+/** Marks "not found, keep the token's own bytes". */
+const EMPTY_TOKEN = new Uint8Array(0);
+
+function sameBytes(b: Uint8Array, s: number, e: number, s2: number, e2: number): boolean {
+  if (e - s !== e2 - s2) return false;
+  for (let i = 0; i < e - s; i++) if (b[s + i] !== b[s2 + i]) return false;
+  return true;
+}
+
+function grown(b: Uint8Array, used: number, need: number): Uint8Array {
+  const g = new Uint8Array(Math.max(b.length * 2, used + need));
+  g.set(b.subarray(0, used));
+  return g;
+}
+
+/** The chunk's validity bits from bit 0 (the chunk may start mid-byte of a sliced bitmap). */
+function validityOf(d: arrow.Data): Uint8Array {
+  const bits = new Uint8Array((d.length + 7) >> 3);
+  for (let i = 0; i < d.length; i++) if (d.getValid(i)) bits[i >> 3] |= 1 << (i & 7);
+  return bits;
 }
