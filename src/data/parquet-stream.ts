@@ -77,18 +77,20 @@ function deferred(): Deferred {
 
 /**
  * Encodes the tables `produce` pushes, in order, as one Parquet file, each piece to `sink` as it
- * comes: the writer pulls a table when it wants rows, and a push waits until it does, so a
- * producer that reads another file a row group at a time (reveal) holds one group, not the file.
- * Resolves to the number of tables pushed; with none, nothing is written (the schema would be
- * unknown), and the caller decides what an empty output is.
+ * comes: the writer pulls rows when it wants them, `rowsPerSlice` at a time, and a push waits
+ * until the writer has taken its table's last slice, so a producer that reads another file a row
+ * group at a time (reveal) holds one group, and WebAssembly memory one slice, not the file.
+ * Resolves to the number of rows written; with none (no table, or tables without rows) nothing is
+ * written, since the writer learns the schema from rows, and the caller decides what an empty
+ * output is.
  */
-export async function encodePushedParquetTo(produce: (push: TablePush) => Promise<void>, props: () => pw.WriterProperties, sink: PieceSink): Promise<number> {
+export async function encodePushedParquetTo(produce: (push: TablePush) => Promise<void>, props: () => pw.WriterProperties, rowsPerSlice: number, sink: PieceSink): Promise<number> {
   let demand = deferred(); // resolved when the writer pulls
   let supplied = deferred(); // resolved when a push has enqueued what the writer pulled for
   let controller: ReadableStreamDefaultController<pw.RecordBatch> | null = null;
   let writing: Promise<void> | null = null;
   let failure: { err: unknown } | null = null;
-  let pushed = 0;
+  let written = 0;
   const startWriter = (): void => {
     const input = new ReadableStream<pw.RecordBatch>(
       {
@@ -119,13 +121,16 @@ export async function encodePushedParquetTo(produce: (push: TablePush) => Promis
     });
   };
   const push: TablePush = async (table) => {
-    if (!writing) startWriter();
-    await demand.promise;
-    if (failure) throw failure.err;
-    demand = deferred();
-    for (const batch of recordBatchesOf(arrow.tableToIPC(table, 'stream'))) controller!.enqueue(batch);
-    pushed++;
-    supplied.resolve();
+    for (let from = 0; from < table.numRows; from += rowsPerSlice) {
+      if (!writing) startWriter();
+      await demand.promise;
+      if (failure) throw failure.err;
+      demand = deferred();
+      const slice = table.slice(from, Math.min(table.numRows, from + rowsPerSlice));
+      for (const batch of recordBatchesOf(arrow.tableToIPC(slice, 'stream'))) controller!.enqueue(batch);
+      written += slice.numRows;
+      supplied.resolve();
+    }
   };
   try {
     await produce(push);
@@ -138,5 +143,5 @@ export async function encodePushedParquetTo(produce: (push: TablePush) => Promis
   if (!writing) return 0;
   (controller as ReadableStreamDefaultController<pw.RecordBatch> | null)!.close();
   await writing;
-  return pushed;
+  return written;
 }

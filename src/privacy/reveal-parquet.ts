@@ -20,7 +20,7 @@ export async function revealParquet(input: string, out: string, column: string, 
   const summary: RevealSummary = { rows: 0, revealed: 0, unknown: 0 };
   const revealer = new ColumnRevealer(raw, summary);
   await writeStreamedAtomic(out, async (sink) => {
-    const groups = await encodePushedParquet(
+    const rows = await encodePushedParquet(
       (push) =>
         ParquetDecoder.withFile(input, undefined, async (decoder) => {
           const fields = decoder.fields;
@@ -35,8 +35,8 @@ export async function revealParquet(input: string, out: string, column: string, 
         }),
       sink,
     );
-    // No row group, no id: the output is the input (a footer; the writer learns a schema from rows).
-    if (groups === 0) await sink(await readFile(input));
+    // No row, no id: the output is the input (a footer; the writer learns a schema from rows).
+    if (rows === 0) await sink(await readFile(input));
   });
   return summary;
 }

@@ -120,25 +120,26 @@ describe('reveal of Parquet', () => {
 describe('encodePushedParquet', () => {
   const table = (from: number, rows: number) => new arrow.Table({ v: arrow.makeVector(Int32Array.from({ length: rows }, (_, i) => from + i)) });
 
-  async function encode(produce: Parameters<typeof encodePushedParquet>[0]): Promise<{ tables: number; bytes: Uint8Array }> {
+  async function encode(produce: Parameters<typeof encodePushedParquet>[0]): Promise<{ rows: number; bytes: Uint8Array }> {
     const pieces: Uint8Array[] = [];
-    const tables = await encodePushedParquet(produce, (p) => void pieces.push(p.slice()));
-    return { tables, bytes: Buffer.concat(pieces) };
+    const rows = await encodePushedParquet(produce, (p) => void pieces.push(p.slice()));
+    return { rows, bytes: Buffer.concat(pieces) };
   }
 
   it('writes the pushed tables in order as one file', async () => {
-    const { tables, bytes } = await encode(async (push) => {
+    const { rows, bytes } = await encode(async (push) => {
       for (let t = 0; t < 5; t++) await push(table(t * 100, t === 2 ? 0 : 70_000));
     });
-    expect(tables).toBe(5);
+    expect(rows).toBe(4 * 70_000);
     const v = arrow.tableFromIPC(pw.readParquet(bytes).intoIPCStream()).getChild('v')!.toArray() as Int32Array;
     const want = [0, 1, 3, 4].flatMap((t) => Array.from({ length: 70_000 }, (_, i) => t * 100 + i));
     expect(v.length).toBe(want.length);
     expect(Array.from(v)).toEqual(want);
   });
 
-  it('writes nothing when nothing is pushed', async () => {
-    expect(await encode(async () => undefined)).toEqual({ tables: 0, bytes: Buffer.alloc(0) });
+  it('writes nothing when no row is pushed', async () => {
+    expect(await encode(async () => undefined)).toEqual({ rows: 0, bytes: Buffer.alloc(0) });
+    expect(await encode(async (push) => push(table(0, 0)))).toEqual({ rows: 0, bytes: Buffer.alloc(0) });
   });
 
   it("passes on the producer's failure after tables were taken, without hanging", async () => {
