@@ -115,6 +115,14 @@ export interface IterationInfo {
   loss: number;
 }
 
+/** Where training starts from (a checkpoint) and what it hands over after each sweep (`train`'s third argument). */
+export interface TrainHooks {
+  /** Factors to go on from, after `completedIterations` sweeps (with their history). */
+  initial?: { userFactors: Float32Array; itemFactors: Float32Array; completedIterations: number; history?: IterationInfo[] };
+  /** Called after every sweep with the factors so far (a checkpoint writer); training waits for it. */
+  afterIteration?: (state: { iteration: number; userFactors: Float32Array; itemFactors: Float32Array; info: IterationInfo; history: readonly IterationInfo[] }) => Promise<void> | void;
+}
+
 /** One recommended track. */
 export interface Recommendation {
   trackId: string;

@@ -6,7 +6,7 @@
  */
 import type { Piscina } from 'piscina';
 import { gramAsync, lossFromParts, type AlsHalfStepArgs, type LossArgs, type LossParts } from '../native/index.js';
-import type { Interactions, IterationInfo } from '../types.js';
+import type { Interactions, IterationInfo, TrainHooks } from '../types.js';
 import type { ResolvedTrainOptions } from './options.js';
 import { createTrainPool } from './pool.js';
 import { evenRanges } from './ranges.js';
@@ -34,10 +34,12 @@ export interface AlsResult {
   seconds: number;
 }
 
-/** Where training starts from (a checkpoint) and what it reports after each sweep. */
-export interface AlsHooks {
-  initial?: { userFactors: Float32Array; itemFactors: Float32Array; completedIterations: number; history?: IterationInfo[] };
-  afterIteration?: (state: { iteration: number; userFactors: Float32Array; itemFactors: Float32Array; info: IterationInfo; history: readonly IterationInfo[] }) => Promise<void> | void;
+/**
+ * The public hooks and, for benchmarks that time many runs, a pool to reuse. The pool stays out
+ * of `train()`'s signature: the module's types would pull in Piscina's, which do not compile for
+ * a consumer without resolveJsonModule (they import its package.json).
+ */
+export interface AlsHooks extends TrainHooks {
   pool?: Piscina;
 }
 

@@ -1,13 +1,13 @@
 import { Dictionary } from '../data/dictionary.js';
 import { Model } from '../model/model.js';
 import type { ModelParams } from '../model/model-data.js';
-import type { Interactions, TrainOptions } from '../types.js';
-import { trainAls, type AlsHooks } from './als.js';
+import type { Interactions, TrainHooks, TrainOptions } from '../types.js';
+import { trainAls } from './als.js';
 import { resolveTrainOptions, type ResolvedTrainOptions } from './options.js';
 import { toSharedInTurns } from '../util/shared-memory.js';
 
 /** Train an implicit-ALS model on interactions. */
-export async function train(interactions: Interactions, options: TrainOptions = {}, hooks: AlsHooks = {}): Promise<Model> {
+export async function train(interactions: Interactions, options: TrainOptions = {}, hooks: TrainHooks = {}): Promise<Model> {
   const opts = resolveTrainOptions(options);
   validateInteractions(interactions);
   // One shared copy of the matrix serves the trainer's workers and then the model: each made its

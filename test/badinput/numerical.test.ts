@@ -14,6 +14,8 @@ import { countsToInteractions, readCounts } from '../../src/data/index.js';
 import { Dictionary } from '../../src/data/dictionary.js';
 import type { AlsHalfStepArgs } from '../../src/native/index.js';
 import { createTrainPool } from '../../src/train/pool.js';
+import { trainAls } from '../../src/train/als.js';
+import { resolveTrainOptions } from '../../src/train/options.js';
 import { train } from '../../src/train/train.js';
 import type { Interactions } from '../../src/types.js';
 
@@ -131,7 +133,7 @@ describe('numerical trouble', () => {
       },
     }) as Piscina;
     try {
-      const run = train(withHeavyUser(10), { ...base, iterations: 4, computeLoss }, { pool });
+      const run = trainAls(withHeavyUser(10), resolveTrainOptions({ ...base, iterations: 4, computeLoss }), { pool });
       await expect(run).rejects.toThrow(/^training diverged: .* lower alpha or raise regularization$/);
       const err = await run.catch((e: Error) => e);
       const m = (err as Error).message.match(message);
