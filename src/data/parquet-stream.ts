@@ -30,28 +30,9 @@ export function recordBatchesOf(ipc: Uint8Array): pw.RecordBatch[] {
  * (870 MB for 100 M interactions).
  */
 export async function encodeParquetTo(table: arrow.Table, props: () => pw.WriterProperties, rowsPerSlice: number, sink: PieceSink): Promise<void> {
-  const rows = table.numRows;
   // The streaming writer learns the schema from its first batch: a table without rows is written whole.
-  if (rows === 0) return sink(pw.writeParquet(pw.Table.fromIPCStream(arrow.tableToIPC(table, 'stream')), props()));
-  let next = 0;
-  const input = new ReadableStream<pw.RecordBatch>(
-    {
-      pull(controller) {
-        if (next >= rows) return controller.close();
-        const slice = table.slice(next, Math.min(rows, next + rowsPerSlice));
-        next += rowsPerSlice;
-        for (const batch of recordBatchesOf(arrow.tableToIPC(slice, 'stream'))) controller.enqueue(batch);
-      },
-    },
-    { highWaterMark: 0 },
-  );
-  const output = (await pw.transformParquetStream(input, props())) as ReadableStream<Uint8Array>;
-  const reader = output.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return;
-    await sink(value);
-  }
+  if (table.numRows === 0) return sink(pw.writeParquet(pw.Table.fromIPCStream(arrow.tableToIPC(table, 'stream')), props()));
+  await encodePushedParquetTo((push) => push(table), props, rowsPerSlice, sink);
 }
 
 /** Hands a table to the streaming writer; resolves once the writer has taken it. */
