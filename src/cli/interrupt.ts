@@ -4,6 +4,7 @@
  * Without this a killed run said nothing and could leave a half-written temporary sibling behind.
  */
 import { removeTempFiles, stopTempFiles, tempWritesSettled } from '../util/atomic.js';
+import { releaseHeldLocksSync } from '../util/run-lock.js';
 
 const SIGNALS = [
   ['SIGINT', 130],
@@ -50,6 +51,7 @@ export function installInterruptHandler(): void {
           return;
         }
         removeTempFiles();
+        releaseHeldLocksSync();
         // Re-raise with the default action rather than process.exit: exit tears the runtime down
         // under native solves still running in worker threads, which then abort the process.
         process.kill(process.pid, signal);

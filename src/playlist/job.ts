@@ -21,6 +21,7 @@ import type { PlaylistTables, ShardSettings } from './tables.js';
 import { resolveBlendWeights } from '../content/hybrid-blend.js';
 import { resolveRerankOptions } from '../rerank/options.js';
 import { WorkDir, workDirFor, type WorkTotals } from './work-dir.js';
+import { RunLock } from '../util/run-lock.js';
 import { WEEK_PATTERN } from './week.js';
 import { errorMessage } from '../util/error-message.js';
 import { makeDirs } from '../util/make-dirs.js';
@@ -100,6 +101,7 @@ export async function runWeeklyJob(o: WeeklyJobOptions): Promise<WeeklyJobSummar
   const exposure = new ExposureCounter(o.tables.features.artist, o.tables.features.artists, o.tables.features.popularity);
   const totals: WorkTotals = { rows: 0, short: 0, refreshed: 0, cold: 0, phaseSeconds: zeroPhases() };
   let work: WorkDir | undefined;
+  let lock: RunLock | undefined;
   let pool: Piscina | undefined;
   let resumedShards = 0;
   let retriedShards = 0;
@@ -114,6 +116,7 @@ export async function runWeeklyJob(o: WeeklyJobOptions): Promise<WeeklyJobSummar
           throw new Error(`cannot create the playlist archive ${o.archiveDir}: ${err.message}`);
         });
       }
+      lock = await RunLock.acquire(target, 'weekly run');
       const fingerprint = weeklyFingerprint({ tables: o.tables, settings: o.settings, week: o.week, userIds: o.userIds, names: o.names, shardSize, output: format ?? null, archive: !!archiveFile });
       work = await WorkDir.open(workDirFor(target), { fingerprint, users, shardSize, shards, size, output: format ?? null, archive: !!archiveFile }, o.resume ?? false);
       resumedShards = work.completed;
@@ -206,6 +209,7 @@ export async function runWeeklyJob(o: WeeklyJobOptions): Promise<WeeklyJobSummar
   } finally {
     await work?.close();
     await pool?.destroy();
+    await lock?.release();
   }
   const seconds = (performance.now() - started) / 1000;
   return {

@@ -10,7 +10,8 @@ import path from 'node:path';
 
 const SIBLING = /^(tmp|old)-(\d+)-[0-9a-f]{8}$/;
 
-function alive(pid: number): boolean {
+/** Whether process `pid` exists on this host. */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

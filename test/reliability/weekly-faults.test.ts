@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { killCliAfter, runCli, signalCliAfter } from '../util/cli-process.js';
+import { killCliAfter, runCli, signalCliAfter, startCli } from '../util/cli-process.js';
 import { saveModelDir } from '../../src/model/format.js';
 import { makeWorld } from '../playlist/world.js';
 
@@ -77,7 +77,8 @@ describe('the weekly job survives faults', () => {
     // Nothing half-written reached the output or the archive.
     expect((await bytes('out.csv')).equals(before)).toBe(true);
     expect(existsSync(path.join(dir, 'archive', `${WEEK}.csv`))).toBe(false);
-    expect((await readdir(dir)).filter((f) => f.startsWith('.out.csv') && !f.endsWith('.partial'))).toEqual([]);
+    // Only the lock of the killed run is left (its process is gone: the next run takes it over).
+    expect((await readdir(dir)).filter((f) => f.startsWith('.out.csv') && !f.endsWith('.partial'))).toEqual(['.out.csv.lock']);
     const done = run([...args, '--resume', '--json']);
     expect(done.status, done.stderr).toBe(0);
     const summary = JSON.parse(done.stdout);
@@ -86,6 +87,7 @@ describe('the weekly job survives faults', () => {
     expect((await bytes('out.csv')).equals(await bytes('reference.csv'))).toBe(true);
     expect((await bytes(`archive/${WEEK}.csv`)).equals(await bytes(`archive-ref/${WEEK}.csv`))).toBe(true);
     expect(existsSync(path.join(dir, '.out.csv.partial'))).toBe(false);
+    expect(existsSync(path.join(dir, '.out.csv.lock'))).toBe(false);
     // The resumed summary covers every user, like the reference's.
     expect(referenceSummary.resumedShards).toBe(0);
     expect(summary.exposure).toEqual(referenceSummary.exposure);
@@ -114,6 +116,28 @@ describe('the weekly job survives faults', () => {
     expect(done.status, done.stderr).toBe(0);
     expect(JSON.parse(done.stdout).resumedShards).toBeGreaterThanOrEqual(1);
     expect((await bytes('ctrl-c.csv')).equals(await bytes('reference.csv'))).toBe(true);
+  }, 60_000);
+
+  it('refuses a second run on an output while one writes it; the first finishes whole', async () => {
+    // Two runs on one output shared its work directory: the finished file lost rows.
+    const args = [...common, '--checkpoint-seconds', '0', '--out', 'overlap.csv'];
+    const first = startCli(dir, args);
+    const deadline = Date.now() + 30_000;
+    while ((await completed('overlap.csv')) < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    // Held mid-run (as a slow run would be) while the second one starts and reaches the output.
+    process.kill(first.pid, 'SIGSTOP');
+    let second: ReturnType<typeof run>;
+    try {
+      second = run([...args, '--resume']);
+    } finally {
+      process.kill(first.pid, 'SIGCONT');
+    }
+    expect(second.status).toBe(1);
+    expect(second.stderr.trim().split('\n').at(-1)).toMatch(/^mixtape: overlap\.csv: another weekly run is writing it \(process \d+, since [-0-9T:.]+Z\); wait for it to end, or remove .*\.overlap\.csv\.lock if that run is gone$/);
+    const done = await first.done;
+    expect(done.code, done.stderr).toBe(0);
+    expect((await bytes('overlap.csv')).equals(await bytes('reference.csv'))).toBe(true);
+    expect(existsSync(path.join(dir, '.overlap.csv.lock'))).toBe(false);
   }, 60_000);
 
   it('refuses to resume a run made with other options', async () => {

@@ -67,3 +67,13 @@ export function cliIn(cwd: () => string): (...args: string[]) => CliResult {
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
   };
 }
+
+/** Start a run in the background; `done` resolves when it ends, however it ends. */
+export function startCli(cwd: string, args: string[]): { pid: number; done: Promise<CliResult> } {
+  const child = spawn(process.execPath, [mixtapeBin, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '1' } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  return { pid: child.pid!, done: new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr }))) };
+}

@@ -1,0 +1,122 @@
+/**
+ * A lock held for as long as a run writes an output through a work directory of its own
+ * (`mixtape weekly`): a second run on the same output, started by a scheduler that overlapped
+ * two weeks or by hand, appended its shards to the first one's part files, and the finished file
+ * lost rows while both said they wrote them all. The lock is a file `.<name>.lock` beside the
+ * output, made complete (written, then linked into place) so it is never read half-written. It
+ * names its holder's host and process: a lock of a process of this host that no longer exists
+ * (killed outright) is taken over; any other is refused with what to do.
+ */
+import { randomBytes } from 'node:crypto';
+import { promises as fs, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { tempSibling } from './atomic.js';
+import { alive } from './stale-siblings.js';
+
+interface Holder {
+  pid: number;
+  host: string;
+  since: string;
+  /** Tells two holds of one process apart (the module can run two jobs at once). */
+  token: string;
+}
+
+/** `.<name>.lock` beside `target`. */
+export function lockFileFor(target: string): string {
+  const abs = path.resolve(target);
+  return path.join(path.dirname(abs), `.${path.basename(abs)}.lock`);
+}
+
+/** Locks this process holds, for an interrupted run to give up as it ends. */
+const held = new Set<RunLock>();
+
+/**
+ * Gives up every lock this process holds, at once (Ctrl-C: the process ends by the signal). A
+ * lock left behind would be taken over by the next run anyway; removed, it is no puzzle to a reader.
+ */
+export function releaseHeldLocksSync(): void {
+  for (const lock of held) lock.releaseSync();
+  held.clear();
+}
+
+export class RunLock {
+  private constructor(
+    readonly file: string,
+    private readonly holder: Holder,
+  ) {}
+
+  /** Takes the lock of `target` for `what` (e.g. "weekly run"), or throws naming who holds it. */
+  static async acquire(target: string, what: string): Promise<RunLock> {
+    const file = lockFileFor(target);
+    const holder: Holder = { pid: process.pid, host: os.hostname(), since: new Date().toISOString(), token: randomBytes(8).toString('hex') };
+    const tmp = tempSibling(file);
+    await fs.writeFile(tmp, JSON.stringify(holder) + '\n', { flag: 'wx' });
+    try {
+      // Twice at most: the second time after a dead holder's lock was removed.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await fs.link(tmp, file);
+          const lock = new RunLock(file, holder);
+          held.add(lock);
+          return lock;
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        }
+        const other = await readHolder(file);
+        if (other === undefined) continue; // released meanwhile
+        if (attempt === 0 && other !== null && other.host === holder.host && !alive(other.pid)) {
+          // Removed only while it still names the dead holder: two runs finding it at once
+          // would otherwise each remove it, the second the first's new lock (a window of a
+          // read and an unlink remains; a scheduler does not start two runs in it).
+          if ((await readHolder(file))?.token === other.token) await fs.rm(file, { force: true });
+          continue;
+        }
+        throw new Error(`${target}: another ${what} is writing it (${describe(other)}); wait for it to end, or remove ${file} if that run is gone`);
+      }
+    } finally {
+      await fs.rm(tmp, { force: true });
+    }
+  }
+
+  /** Gives the lock up, unless it is no longer this hold's (removed by hand and taken by another run). */
+  async release(): Promise<void> {
+    held.delete(this);
+    const current = await readHolder(this.file);
+    if (current?.token === this.holder.token) await fs.rm(this.file, { force: true });
+  }
+
+  releaseSync(): void {
+    try {
+      if (parseHolder(readFileSync(this.file, 'utf8'))?.token === this.holder.token) rmSync(this.file, { force: true });
+    } catch {
+      // Gone already, or unreadable: not this hold's to remove.
+    }
+  }
+}
+
+/** The holder named in a lock file; undefined when there is none, null when it cannot be read. */
+async function readHolder(file: string): Promise<Holder | null | undefined> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    return null;
+  }
+  return parseHolder(text);
+}
+
+function parseHolder(text: string): Holder | null {
+  try {
+    const h = JSON.parse(text) as Partial<Holder>;
+    return typeof h.pid === 'number' && typeof h.host === 'string' && typeof h.since === 'string' && typeof h.token === 'string' ? (h as Holder) : null;
+  } catch {
+    return null;
+  }
+}
+
+function describe(h: Holder | null): string {
+  if (h === null) return 'its lock file is not one mixtape wrote';
+  return `process ${h.pid}${h.host === os.hostname() ? '' : ` on ${h.host}`}, since ${h.since}`;
+}

@@ -1,0 +1,87 @@
+/**
+ * The run lock: one holder at a time (across processes and within one), a dead holder's lock of
+ * this host taken over, any other refused naming its holder, and a release that never removes
+ * another run's lock.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lockFileFor, releaseHeldLocksSync, RunLock } from '../../src/util/run-lock.js';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'mixtape-run-lock-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The pid of a process that has ended. */
+function deadPid(): number {
+  const r = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+  return Number(r.stdout);
+}
+
+const holder = (o: Partial<{ pid: number; host: string; since: string; token: string }>) =>
+  JSON.stringify({ pid: process.pid, host: os.hostname(), since: '2026-11-30T00:00:00.000Z', token: 'feedfacefeedface', ...o });
+
+describe('RunLock', () => {
+  it('lets one run hold an output at a time and names the holder to the next', async () => {
+    const target = path.join(dir, 'week.csv');
+    const lock = await RunLock.acquire(target, 'weekly run');
+    expect(lock.file).toBe(path.join(dir, '.week.csv.lock'));
+    const written = JSON.parse(readFileSync(lock.file, 'utf8'));
+    expect(written).toMatchObject({ pid: process.pid, host: os.hostname() });
+    await expect(RunLock.acquire(target, 'weekly run')).rejects.toThrow(
+      `${target}: another weekly run is writing it (process ${process.pid}, since ${written.since}); wait for it to end, or remove ${lock.file} if that run is gone`,
+    );
+    await lock.release();
+    expect(existsSync(lock.file)).toBe(false);
+    await (await RunLock.acquire(target, 'weekly run')).release();
+    // No temporary file is left beside it.
+    expect(readdirSync(dir).filter((f) => f.startsWith('.week.csv'))).toEqual([]);
+  });
+
+  it('gives it to exactly one of many runs asking at once', async () => {
+    const target = path.join(dir, 'race.csv');
+    const tries = await Promise.allSettled(Array.from({ length: 12 }, () => RunLock.acquire(target, 'weekly run')));
+    const won = tries.filter((t): t is PromiseFulfilledResult<RunLock> => t.status === 'fulfilled');
+    expect(won.length).toBe(1);
+    for (const t of tries) if (t.status === 'rejected') expect(String(t.reason)).toMatch(/another weekly run is writing it/);
+    await won[0].value.release();
+  });
+
+  it("takes over the lock of a process of this host that is gone", async () => {
+    const target = path.join(dir, 'stale.csv');
+    writeFileSync(lockFileFor(target), holder({ pid: deadPid() }));
+    const lock = await RunLock.acquire(target, 'weekly run');
+    expect(JSON.parse(readFileSync(lock.file, 'utf8')).pid).toBe(process.pid);
+    await lock.release();
+  });
+
+  it('refuses a lock of another host, or one it cannot read, leaving it as it was', async () => {
+    const target = path.join(dir, 'other.csv');
+    const file = lockFileFor(target);
+    for (const [text, why] of [
+      [holder({ pid: deadPid(), host: 'batch-07' }), `process \\d+ on batch-07, since 2026-11-30T00:00:00.000Z`],
+      ['{"pid":', 'its lock file is not one mixtape wrote'],
+    ] as const) {
+      writeFileSync(file, text);
+      await expect(RunLock.acquire(target, 'weekly run')).rejects.toThrow(new RegExp(`another weekly run is writing it \\(${why}\\)`));
+      expect(readFileSync(file, 'utf8')).toBe(text);
+    }
+    rmSync(file);
+  });
+
+  it("does not remove a lock that is no longer its own", async () => {
+    const target = path.join(dir, 'handed.csv');
+    const first = await RunLock.acquire(target, 'weekly run');
+    // Removed by hand (the run looked gone) and taken by another run.
+    rmSync(first.file);
+    const second = await RunLock.acquire(target, 'weekly run');
+    await first.release();
+    expect(existsSync(second.file)).toBe(true);
+    releaseHeldLocksSync();
+    expect(existsSync(second.file)).toBe(false);
+  });
+});
