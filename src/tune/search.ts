@@ -16,6 +16,7 @@
  * The budget covers the whole run: the search stops before a trial that would leave too little
  * time for that model and the final test trainings (their cost is learned from the trials run).
  */
+import { RunLock } from '../util/run-lock.js';
 import type { RunConfig } from '../config/run-config.js';
 import type { RunData } from '../eval/run-data.js';
 import { defaultSignalsConfig } from '../signals/index.js';
@@ -71,7 +72,21 @@ function defaultTrain(): CfCandidate['train'] {
   return { factors: d.factors, regularization: d.regularization, alpha: d.alpha, confidence: d.confidence, epsilon: d.epsilon };
 }
 
+/**
+ * Tunes on `data`, logging every trial to `o.logFile`. One run at a time writes a log: a second
+ * run started on it (without --resume) would truncate it under the first, whose later trials
+ * would then be read back as the second run's.
+ */
 export async function runTune(data: RunData, o: TuneOptions): Promise<TuneResult> {
+  const lock = await RunLock.acquire(o.logFile, 'tune run');
+  try {
+    return await tune(data, o);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function tune(data: RunData, o: TuneOptions): Promise<TuneResult> {
   const t0 = performance.now();
   const deadline = t0 + o.budgetMs;
   const say = o.log ?? (() => {});

@@ -11,7 +11,8 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { tempSibling } from './atomic.js';
+import { describeWriteError, tempSibling } from './atomic.js';
+import { makeDirs } from './make-dirs.js';
 import { alive } from './stale-siblings.js';
 
 interface Holder {
@@ -50,8 +51,14 @@ export class RunLock {
   static async acquire(target: string, what: string): Promise<RunLock> {
     const file = lockFileFor(target);
     const holder: Holder = { pid: process.pid, host: os.hostname(), since: new Date().toISOString(), token: randomBytes(8).toString('hex') };
+    // The output's directory, made here as its writer would make it (the lock comes first).
+    await makeDirs(path.dirname(file)).catch((err: unknown) => {
+      throw describeWriteError(target, err);
+    });
     const tmp = tempSibling(file);
-    await fs.writeFile(tmp, JSON.stringify(holder) + '\n', { flag: 'wx' });
+    await fs.writeFile(tmp, JSON.stringify(holder) + '\n', { flag: 'wx' }).catch((err: unknown) => {
+      throw describeWriteError(target, err);
+    });
     try {
       // Twice at most: the second time after a dead holder's lock was removed.
       for (let attempt = 0; ; attempt++) {
@@ -72,11 +79,23 @@ export class RunLock {
           if ((await readHolder(file))?.token === other.token) await fs.rm(file, { force: true });
           continue;
         }
-        throw new Error(`${target}: another ${what} is writing it (${describe(other)}); wait for it to end, or remove ${file} if that run is gone`);
+        throw heldError(target, what, file, other);
       }
     } finally {
       await fs.rm(tmp, { force: true });
     }
+  }
+
+  /**
+   * Throws as acquire would if another run holds `target` now, without taking it: for a command
+   * to fail before it spends minutes reading its input (the run itself takes the lock later).
+   */
+  static async check(target: string, what: string): Promise<void> {
+    const file = lockFileFor(target);
+    const other = await readHolder(file);
+    if (other === undefined) return;
+    if (other !== null && other.host === os.hostname() && !alive(other.pid)) return;
+    throw heldError(target, what, file, other);
   }
 
   /** Gives the lock up, unless it is no longer this hold's (removed by hand and taken by another run). */
@@ -114,6 +133,10 @@ function parseHolder(text: string): Holder | null {
   } catch {
     return null;
   }
+}
+
+function heldError(target: string, what: string, file: string, other: Holder | null): Error {
+  return new Error(`${target}: another ${what} is writing it (${describe(other)}); wait for it to end, or remove ${file} if that run is gone`);
 }
 
 function describe(h: Holder | null): string {

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliIn } from '../util/cli-process.js';
+import { RunLock } from '../../src/util/run-lock.js';
 
 let dir: string;
 
@@ -118,6 +119,20 @@ describe('mixtape tune', () => {
     const out = JSON.parse(j.stdout) as { budget: { seconds: number; finishSeconds: number; short: boolean }; trials: { evaluated: number } };
     expect(out.budget).toEqual({ seconds: 0.001, finishSeconds: expect.any(Number), short: true });
     expect(out.budget.finishSeconds).toBeGreaterThan(0);
+  });
+
+  it('refuses a log another tune run is writing, and leaves it as it was', async () => {
+    // A second run on one log truncated it under the first, whose trials it then read back as its own.
+    const lock = await RunLock.acquire(path.join(dir, 'held.jsonl'), 'tune run');
+    try {
+      await writeFile(path.join(dir, 'held.jsonl'), '{"run":"theirs"}\n');
+      const r = mixtape('tune', '--interactions', 'counts.csv', '--budget', '1ms', '--iterations', '4', '--threads', '1', '--log', 'held.jsonl', '--out', 'held.json');
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(`mixtape: held.jsonl: another tune run is writing it (process ${process.pid}, since ${JSON.parse(await readFile(lock.file, 'utf8')).since}); wait for it to end, or remove ${lock.file} if that run is gone\n`);
+      expect(await readFile(path.join(dir, 'held.jsonl'), 'utf8')).toBe('{"run":"theirs"}\n');
+    } finally {
+      await lock.release();
+    }
   });
 
   it('rejects a bad config or budget with one line naming the problem', async () => {

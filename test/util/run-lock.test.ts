@@ -73,6 +73,20 @@ describe('RunLock', () => {
     rmSync(file);
   });
 
+  it('checks for a holder without taking the lock', async () => {
+    const target = path.join(dir, 'checked.csv');
+    await RunLock.check(target, 'weekly run');
+    expect(existsSync(lockFileFor(target))).toBe(false);
+    const lock = await RunLock.acquire(target, 'weekly run');
+    await expect(RunLock.check(target, 'weekly run')).rejects.toThrow(/another weekly run is writing it \(process \d+, since /);
+    await lock.release();
+    writeFileSync(lockFileFor(target), holder({ pid: deadPid() }));
+    await RunLock.check(target, 'weekly run');
+    writeFileSync(lockFileFor(target), holder({ host: 'batch-07' }));
+    await expect(RunLock.check(target, 'weekly run')).rejects.toThrow(/on batch-07/);
+    rmSync(lockFileFor(target));
+  });
+
   it("does not remove a lock that is no longer its own", async () => {
     const target = path.join(dir, 'handed.csv');
     const first = await RunLock.acquire(target, 'weekly run');

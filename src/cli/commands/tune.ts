@@ -11,6 +11,7 @@ import { formatRunConfig } from '../../config/run-config.js';
 import { buildContentModel } from '../../content/content-model.js';
 import { readCatalog } from '../../data/catalog.js';
 import { alignContent } from '../../eval/hybrid-ranker.js';
+import { RunLock } from '../../util/run-lock.js';
 import { loadRunData } from '../../eval/run-data.js';
 import type { SplitKind } from '../../eval/run-split.js';
 import { parseDuration } from '../../tune/duration.js';
@@ -51,6 +52,8 @@ export function registerTune(program: Command): void {
     .option('--json', 'print the outcome as one JSON object')
     .action(async (f: TuneFlags) => {
       const budgetMs = parseDuration(f.budget);
+      // Another run writing this log is found now, not after the data is read (runTune takes the lock).
+      await RunLock.check(f.log, 'tune run');
       const reading = readProgress('reading', !!f.json);
       const data = await loadRunData({ ...f, progress: reading.onProgress }).finally(reading.stop);
       if (!f.json) process.stderr.write(formatIngestLine(data.ingest) + '\n');

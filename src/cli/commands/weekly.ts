@@ -12,6 +12,7 @@ import { workDirFor } from '../../playlist/work-dir.js';
 import { buildTables, contentFeatures, recentTablesAsync } from '../../playlist/prepare.js';
 import { DEFAULT_CANDIDATES, type RetrievalMode } from '../../playlist/tables.js';
 import { isoWeek, weekKey } from '../../playlist/week.js';
+import { RunLock } from '../../util/run-lock.js';
 import { DEFAULT_SPACE, INDEX_META_FILE, saveIndex, type MipsSpace } from '../../retrieve/hnsw.js';
 import { resolveRerankOptions } from '../../rerank/options.js';
 import { applyWeeklyConfig } from '../../config/apply.js';
@@ -124,6 +125,8 @@ export function registerWeekly(program: Command): void {
       };
       // Checked before the model and the week's events are read: a bad knob should not wait for them.
       resolveRerankOptions({ ...rerank, asOf: f.asOf });
+      // Another run writing this output is found now, not after the events are read (the job takes the lock).
+      if (f.out || f.archive) await RunLock.check(f.out ?? path.join(f.archive!, `${isoWeek(f.asOf)}.csv`), 'weekly run');
       const model = await Model.load(f.model);
       const data = model.data;
       checkModelPseudonyms('weekly', f.model, data, f);
