@@ -1,17 +1,24 @@
 /**
  * Reveal for JSON Lines outputs (`weekly --out week.jsonl`): each line's id field is mapped back,
- * every other field kept as parsed (JSON numbers print back as they were written).
+ * every other field kept as parsed (JSON numbers print back as they were written). A gzip input
+ * is read through gunzip; an output named `*.gz` is written compressed.
  */
 import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
+import { createGunzip } from 'node:zlib';
+import type { Readable } from 'node:stream';
+import { gzipMember, isGzipName } from '../util/gzip-output.js';
 import { IngestError } from '../data/errors.js';
 import { writeStreamedAtomic } from '../util/atomic.js';
 import type { RevealSummary } from './reveal.js';
 
 export async function revealJsonl(input: string, out: string, column: string, raw: (token: string) => string | undefined): Promise<RevealSummary> {
   const summary: RevealSummary = { rows: 0, revealed: 0, unknown: 0 };
+  const gzipOut = isGzipName(out);
+  const text = await textStream(input);
   await writeStreamedAtomic(out, async (sink) => {
-    const lines = createInterface({ input: createReadStream(input), crlfDelay: Infinity });
+    const lines = createInterface({ input: text, crlfDelay: Infinity });
     let n = 0;
     let chunk = '';
     for await (const line of lines) {
@@ -36,11 +43,28 @@ export async function revealJsonl(input: string, out: string, column: string, ra
       }
       chunk += JSON.stringify(row) + '\n';
       if (chunk.length >= 1 << 20) {
-        await sink(Buffer.from(chunk));
+        await sink(gzipOut ? await gzipMember(chunk) : Buffer.from(chunk));
         chunk = '';
       }
     }
-    if (chunk) await sink(Buffer.from(chunk));
+    if (chunk) await sink(gzipOut ? await gzipMember(chunk) : Buffer.from(chunk));
   });
   return summary;
+}
+
+/** The file's text: through gunzip when it starts with gzip's magic bytes, whatever its name. */
+async function textStream(file: string): Promise<Readable> {
+  const fh = await open(file, 'r');
+  let head: Buffer;
+  try {
+    head = Buffer.alloc(2);
+    await fh.read(head, 0, 2, 0);
+  } finally {
+    await fh.close();
+  }
+  const bytes = createReadStream(file);
+  if (head[0] !== 0x1f || head[1] !== 0x8b) return bytes;
+  const gunzip = createGunzip();
+  bytes.on('error', (err) => gunzip.destroy(err));
+  return bytes.pipe(gunzip);
 }

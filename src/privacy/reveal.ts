@@ -14,6 +14,7 @@ import { checkKey, pseudonymToken } from './pseudonym.js';
 import { errorMessage } from '../util/error-message.js';
 import { makeDirsSync } from '../util/make-dirs.js';
 import { revealJsonl } from './reveal-jsonl.js';
+import { gzipMemberSync, isGzipName } from '../util/gzip-output.js';
 import { revealParquet } from './reveal-parquet.js';
 
 export interface RevealOptions {
@@ -43,9 +44,9 @@ function field(s: string, delimiter: string): string {
   return s.includes(delimiter) || /["\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** The format of an output by its name: Parquet, JSON Lines, or delimited text. */
+/** The format of an output by its name (a text format may end in .gz): Parquet, JSON Lines, or delimited text. */
 function formatOf(file: string): 'parquet' | 'jsonl' | 'delimited' {
-  return /\.(parquet|pq)$/i.test(file) ? 'parquet' : /\.(jsonl|ndjson)$/i.test(file) ? 'jsonl' : 'delimited';
+  return /\.(parquet|pq)$/i.test(file) ? 'parquet' : /\.(jsonl|ndjson)(\.gz)?$/i.test(file) ? 'jsonl' : 'delimited';
 }
 
 export async function revealFile(o: RevealOptions): Promise<RevealSummary> {
@@ -108,12 +109,14 @@ export async function revealFile(o: RevealOptions): Promise<RevealSummary> {
  */
 class SyncAtomicFile {
   private readonly tmp: string;
+  private readonly gzip: boolean;
   private fd: number | undefined;
   private chunks: string[] = [];
   private size = 0;
 
   constructor(readonly target: string) {
     this.tmp = tempSibling(target);
+    this.gzip = isGzipName(target);
     try {
       makeDirsSync(path.dirname(target));
       this.fd = openSync(this.tmp, 'wx');
@@ -130,7 +133,9 @@ class SyncAtomicFile {
 
   private flush(): void {
     if (this.chunks.length === 0) return;
-    writeSync(this.fd!, this.chunks.join(''));
+    const text = this.chunks.join('');
+    if (this.gzip) writeSync(this.fd!, gzipMemberSync(text));
+    else writeSync(this.fd!, text);
     this.chunks = [];
     this.size = 0;
   }

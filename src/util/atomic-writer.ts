@@ -1,6 +1,7 @@
 /**
  * A buffered text writer that lands its file atomically: rows go to a temporary sibling, and only
- * `commit()` renames it over the target. `abort()` (or a crash) leaves the target untouched.
+ * `commit()` renames it over the target. `abort()` (or a crash) leaves the target untouched. A
+ * target named `*.gz` is written gzip-compressed.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -8,15 +9,18 @@ import { tempSibling } from './atomic.js';
 import { clearStaleSiblings } from './stale-siblings.js';
 import { errorMessage } from './error-message.js';
 import { makeDirs } from './make-dirs.js';
+import { gzipMember, isGzipName } from './gzip-output.js';
 
 export class AtomicTextWriter {
   private chunks: string[] = [];
   private size = 0;
   private handle?: fs.FileHandle;
   private readonly tmp: string;
+  private readonly gzip: boolean;
 
   private constructor(readonly target: string) {
     this.tmp = tempSibling(target);
+    this.gzip = isGzipName(target);
   }
 
   static async open(target: string): Promise<AtomicTextWriter> {
@@ -45,7 +49,8 @@ export class AtomicTextWriter {
     this.chunks = [];
     this.size = 0;
     try {
-      await this.handle!.write(data);
+      if (this.gzip) await this.handle!.write(await gzipMember(data));
+      else await this.handle!.write(data);
     } catch (err) {
       await this.abort();
       const code = (err as NodeJS.ErrnoException).code;

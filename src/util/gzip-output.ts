@@ -1,0 +1,25 @@
+/**
+ * Text outputs named `*.gz` are written gzip-compressed, as text inputs so named are read: a
+ * file of plain text under a .gz name fails every tool that trusts the name (zcat, pandas,
+ * Spark). The text is compressed a flushed piece (about 1 MiB) at a time, each piece a gzip
+ * member of its own: a file of concatenated members is one valid gzip file (RFC 1952), read
+ * whole by gunzip, zcat, Python's gzip module and Node's zlib, and no compressor state is held.
+ */
+import { promisify } from 'node:util';
+import { gzip, gzipSync } from 'node:zlib';
+
+export function isGzipName(file: string): boolean {
+  return /\.gz$/i.test(file);
+}
+
+const gzipAsync = promisify(gzip);
+
+/** One gzip member of `piece`, compressed on the libuv pool. */
+export function gzipMember(piece: Uint8Array | string): Promise<Buffer> {
+  return gzipAsync(piece);
+}
+
+/** One gzip member of `piece`, compressed on the calling thread (for synchronous writers). */
+export function gzipMemberSync(piece: Uint8Array | string): Buffer {
+  return gzipSync(piece);
+}
