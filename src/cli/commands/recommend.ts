@@ -5,8 +5,7 @@ import { onboardingContext, recommendOnboarding } from '../../content/onboarding
 import { readCatalog } from '../../data/catalog.js';
 import { readIdPairs } from '../../data/read-pairs.js';
 import { Model } from '../../model/model.js';
-import { AtomicTextWriter } from '../../util/atomic-writer.js';
-import { csvField } from '../../util/csv-field.js';
+import { openRecommendationWriter, recommendationFormat } from '../recommendation-output.js';
 import { int } from '../options.js';
 import { createProgress } from '../progress.js';
 
@@ -24,16 +23,19 @@ interface RecommendFlags {
 export function registerRecommend(program: Command): void {
   program
     .command('recommend')
-    .description('write the top-N unheard tracks for every user (or the listed ones) as CSV: user_id,rank,track_id,score')
+    .description('write the top-N unheard tracks for every user (or the listed ones): user_id,rank,track_id,score as CSV, TSV, JSON Lines or Parquet by the --out name')
     .requiredOption('--model <dir>', 'model directory')
     .option('--users <file>', 'file with one user id per line, or a one-column CSV (a header line user_id is allowed; quoted ids are unquoted)')
     .option('--n <n>', 'tracks per user', int(1), 50)
     .option('--onboarding <file>', 'user_id,item_id picks (tracks or artists) of users the model has not seen: they are folded in and included')
     .option('--regions <file>', 'user_id,region of training and onboarding users: onboarding users without usable picks get their region\'s popularity')
     .option('--catalog <file>', 'catalog for expanding artist picks (default: the content model saved with the model)')
-    .requiredOption('--out <file>', 'output CSV (written atomically)')
+    .requiredOption('--out <file>', 'output file: .parquet, .jsonl, .tsv, else CSV; text names ending .gz are gzip-compressed (written atomically)')
     .option('--json', 'print {users, n, seconds, users_per_second}')
     .action(async (f: RecommendFlags) => {
+      // The output's format is known from its name: a bad one fails before the model is loaded.
+      recommendationFormat(f.out);
+      if (f.regions && !f.onboarding) throw new Error('--regions is used with --onboarding (it picks the popularity that serves new users)');
       const model = await Model.load(f.model);
       const given = f.users ? await readUserList(f.users) : undefined;
       // A user listed twice gets one list: a second copy of the same lines would double its rows downstream.
@@ -45,18 +47,13 @@ export function registerRecommend(program: Command): void {
       const started = performance.now();
       const total = users ? users.length : model.userIds.length;
       const bar = f.json ? undefined : createProgress('recommending', total, 'users');
-      const out = await AtomicTextWriter.open(f.out);
+      const out = await openRecommendationWriter(f.out);
       let count = 0;
       let cold = 0;
-      if (f.regions && !f.onboarding) throw new Error('--regions is used with --onboarding (it picks the popularity that serves new users)');
       const onboarded = { foldedIn: 0, popularity: 0, regional: 0 };
       try {
-        await out.write('user_id,rank,track_id,score\n');
         for await (const rec of model.recommendAll({ n: f.n, users })) {
-          const uid = csvField(rec.userId);
-          let lines = '';
-          for (let r = 0; r < rec.items.length; r++) lines += `${uid},${r + 1},${csvField(rec.items[r].trackId)},${rec.items[r].score}\n`;
-          await out.write(lines);
+          await out.add(rec.userId, rec.items);
           if (rec.cold) cold++;
           if (++count % 4096 === 0) bar?.update(count);
         }
@@ -70,10 +67,7 @@ export function registerRecommend(program: Command): void {
           for (const rec of await recommendOnboarding(ctx, users, picks, f.n, regions)) {
             onboarded[rec.strategy === 'fold-in' ? 'foldedIn' : 'popularity']++;
             if (rec.region !== undefined) onboarded.regional++;
-            const uid = csvField(rec.userId);
-            let lines = '';
-            for (let r = 0; r < rec.items.length; r++) lines += `${uid},${r + 1},${csvField(rec.items[r].trackId)},${rec.items[r].score}\n`;
-            await out.write(lines);
+            await out.add(rec.userId, rec.items);
             count++;
           }
         }
