@@ -7,6 +7,7 @@
  */
 import { promisify } from 'node:util';
 import { gzip, gzipSync } from 'node:zlib';
+import { writeFileAtomic } from './atomic.js';
 
 export function isGzipName(file: string): boolean {
   return /\.gz$/i.test(file);
@@ -22,4 +23,9 @@ export function gzipMember(piece: Uint8Array | string): Promise<Buffer> {
 /** One gzip member of `piece`, compressed on the calling thread (for synchronous writers). */
 export function gzipMemberSync(piece: Uint8Array | string): Buffer {
   return gzipSync(piece);
+}
+
+/** A text output (a report) written atomically, gzip-compressed when its name ends in .gz. */
+export async function writeTextOutput(file: string, text: string): Promise<void> {
+  await writeFileAtomic(file, isGzipName(file) ? await gzipMember(text) : text);
 }

@@ -16,7 +16,7 @@ import { matrixShape } from '../../bench/scales.js';
 import { runSuites } from '../../bench/suite.js';
 import { syntheticMatrix } from '../../bench/synthetic-matrix.js';
 import { defaultThreads } from '../../util/worker-pool.js';
-import { writeFileAtomic } from '../../util/atomic.js';
+import { writeTextOutput } from '../../util/gzip-output.js';
 import { int, oneOf } from '../options.js';
 
 interface BenchFlags {
@@ -69,7 +69,7 @@ export function registerBench(program: Command): void {
         only: f.only,
         log: (line) => process.stderr.write(`${line}\n`),
       });
-      if (f.json) await writeFileAtomic(f.json, JSON.stringify(report, null, 2) + '\n');
+      if (f.json) await writeTextOutput(f.json, JSON.stringify(report, null, 2) + '\n');
       process.stdout.write(formatReport(report) + '\n');
       if (report.cases.some((c) => c.error)) process.exitCode = 1;
     });

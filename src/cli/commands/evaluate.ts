@@ -5,7 +5,7 @@
  * they are neither training positives nor test items — e.g. `--min-weight 4` keeps MovieLens
  * ratings ≥ 4 as the positives.
  */
-import { writeFileAtomic } from '../../util/atomic.js';
+import { writeTextOutput } from '../../util/gzip-output.js';
 import type { Command } from 'commander';
 import { readProgress } from '../progress.js';
 import { loadRunConfig } from '../../config/run-config.js';
@@ -34,7 +34,7 @@ export function registerEvaluate(program: Command): void {
     .option('--min-weight <w>', 'counts: drop rows with weight below w before splitting (e.g. 4 keeps ratings ≥ 4 as positives)', num())
     .option('--catalog <file>', 'track catalog: adds the hybrid (CF + content) ranker and artist metrics')
     .option('--config <file>', 'run config (JSON): train params, signals overrides, hybrid weights, rerank knobs')
-    .option('--report <file>', 'write the HTML report here')
+    .option('--report <file>', 'write the report here: JSON when the name ends .json, else the HTML page (.gz: compressed)')
     .option('--json', 'print the figures as one JSON object on stdout')
     .option('--seed <s>', 'seed of the split, baselines and bootstrap', int(0), 42)
     .option('--bootstrap <n>', 'bootstrap resamples for the intervals', int(1), 1000)
@@ -52,7 +52,8 @@ export function registerEvaluate(program: Command): void {
         ...(f.threads ? { threads: f.threads } : {}),
         log: f.json ? undefined : (line) => process.stderr.write(line + '\n'),
       }).finally(reading.stop);
-      if (f.report) await writeFileAtomic(f.report, run.html);
+      // The report in the format its name says: JSON (as --json prints) or the HTML page.
+      if (f.report) await writeTextOutput(f.report, /\.json(\.gz)?$/i.test(f.report) ? JSON.stringify(run.json, null, 2) + '\n' : run.html);
       if (f.json) process.stdout.write(JSON.stringify(run.json) + '\n');
       else {
         const rows = run.json.results.map((r) => {

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { readEvents, type IngestReport } from '../../data/index.js';
 import { formatSignalsSummary, loadSignalsConfig, type SignalsProgress, type SignalsReport } from '../../signals/index.js';
 import { computeSignalsAsync } from '../../signals/off-thread.js';
-import { writeFileAtomic } from '../../util/atomic.js';
+import { writeTextOutput } from '../../util/gzip-output.js';
 import { eventColumnOptions, ingestPrivacyOptions, type EventColumnFlags, type PrivacyFlags } from '../../config/interaction-source.js';
 import { addEventColumnFlags, addPrivacyFlags } from '../load-interactions.js';
 import { date, int } from '../options.js';
@@ -79,7 +79,7 @@ export function registerSignals(program: Command): void {
         weighing.stop();
       });
       const json = JSON.stringify({ ...report, ingest: ingestJson(ingest) }, null, 2) + '\n';
-      await writeFileAtomic(f.report, json);
+      await writeTextOutput(f.report, json);
       process.stdout.write(f.json ? json : `${formatIngestLine(ingest)}\n${formatSignalsSummary(report)}\n`);
     });
 }
