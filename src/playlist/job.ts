@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Piscina } from 'piscina';
 import { ExposureCounter, type ExposureSummary } from '../rerank/exposure.js';
 import { weeklyFingerprint } from './fingerprint.js';
-import { outputFormat } from './output.js';
+import { outputCompressed, outputFormat } from './output.js';
 import { createPlaylistPool } from './pool.js';
 import type { ReasonNames } from './reasons.js';
 import { addPhases, cpuClock, ShardRunner, zeroPhases, type PhaseSeconds, type ShardResult } from './shard.js';
@@ -96,6 +96,7 @@ export async function runWeeklyJob(o: WeeklyJobOptions): Promise<WeeklyJobSummar
     if (w.content > 0 && !o.tables.content) throw new Error('weekly: a content weight needs content vectors (tables.content), and none were given');
   }
   const format = o.out ? outputFormat(o.out) : undefined;
+  const gzip = o.out ? outputCompressed(o.out) : false;
   if (o.archiveDir && !WEEK_PATTERN.test(o.week)) throw new RangeError(`archive: week must look like 2026-W48, got '${o.week}'`);
   const archiveFile = o.archiveDir ? path.join(o.archiveDir, `${o.week}.csv`) : undefined;
   const exposure = new ExposureCounter(o.tables.features.artist, o.tables.features.artists, o.tables.features.popularity);
@@ -118,7 +119,7 @@ export async function runWeeklyJob(o: WeeklyJobOptions): Promise<WeeklyJobSummar
       }
       lock = await RunLock.acquire(target, 'weekly run');
       const fingerprint = weeklyFingerprint({ tables: o.tables, settings: o.settings, week: o.week, userIds: o.userIds, names: o.names, shardSize, output: format ?? null, archive: !!archiveFile });
-      work = await WorkDir.open(workDirFor(target), { fingerprint, users, shardSize, shards, size, output: format ?? null, archive: !!archiveFile }, o.resume ?? false);
+      work = await WorkDir.open(workDirFor(target), { fingerprint, users, shardSize, shards, size, output: format ?? null, archive: !!archiveFile }, o.resume ?? false, { gzip });
       resumedShards = work.completed;
       if (resumedShards > 0) {
         Object.assign(totals, work.totals, { phaseSeconds: { ...work.totals.phaseSeconds } });
@@ -128,7 +129,7 @@ export async function runWeeklyJob(o: WeeklyJobOptions): Promise<WeeklyJobSummar
       }
     }
     const encode = format ?? o.encode;
-    const encodeSpec = encode || archiveFile ? { format: encode, week: o.week, archive: !!archiveFile } : undefined;
+    const encodeSpec = encode || archiveFile ? { format: encode, week: o.week, archive: !!archiveFile, gzip } : undefined;
     const task = (s: number, attempt: number, tables: PlaylistTables): ShardTask => {
       const begin = s * shardSize;
       return { tables, settings: o.settings, shard: s, attempt, begin, end: Math.min(users, begin + shardSize), encode: encodeSpec };

@@ -1,6 +1,6 @@
 /**
  * Writers of the weekly playlists, chosen by the output's extension: `.csv`, `.jsonl` or
- * `.parquet`. Columns: user_id, week, position (1-based), track_id, artist_id (empty/null when
+ * `.parquet` (the text formats gzip-compressed under a further `.gz`). Columns: user_id, week, position (1-based), track_id, artist_id (empty/null when
  * unknown), score, reason. Every writer lands its file atomically on commit; rows arrive in
  * batches, so the full output is never held in memory (Parquet is streamed row group by batch).
  */
@@ -12,6 +12,7 @@ import { recordBatchesOf } from '../data/parquet-stream.js';
 import { tempSibling } from '../util/atomic.js';
 import { csvField } from '../util/csv-field.js';
 import { errorMessage } from '../util/error-message.js';
+import { isGzipName } from '../util/gzip-output.js';
 
 export const PLAYLIST_COLUMNS = ['user_id', 'week', 'position', 'track_id', 'artist_id', 'score', 'reason'] as const;
 
@@ -71,11 +72,25 @@ export interface PlaylistSink {
 export type OutputFormat = 'csv' | 'jsonl' | 'parquet';
 
 export function outputFormat(file: string): OutputFormat {
-  const ext = path.extname(file).toLowerCase();
+  const gzip = isGzipName(file);
+  const ext = path.extname(gzip ? file.slice(0, -3) : file).toLowerCase();
   if (ext === '.csv') return 'csv';
   if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
-  if (ext === '.parquet') return 'parquet';
-  throw new Error(`--out ${file}: unknown output format '${ext || '(none)'}'; use .csv, .jsonl or .parquet`);
+  if (ext === '.parquet') {
+    if (gzip) throw new Error(`--out ${file}: Parquet compresses its own pages; name it .parquet`);
+    return 'parquet';
+  }
+  throw new Error(`--out ${file}: unknown output format '${ext || '(none)'}'; use .csv, .jsonl or .parquet (text formats may end in .gz)`);
+}
+
+/**
+ * Whether the text output is gzip-compressed (its name ends in .gz). Each shard's rows are
+ * compressed where they are encoded, as a gzip member of their own, so the work directory's
+ * rows file stays a list of whole members: a resume truncates at a shard's end as before, and
+ * the assembled file is one valid gzip file.
+ */
+export function outputCompressed(file: string): boolean {
+  return isGzipName(file) && outputFormat(file) !== 'parquet';
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import { injectFault } from '../util/test-fault.js';
 import { encodeRows, type EncodedRows, type OutputFormat } from './output.js';
+import { gzipMemberSync } from '../util/gzip-output.js';
 import type { ReasonNames } from './reasons.js';
 import { RowEncoder } from './row-encoder.js';
 import { toBatch } from './rows.js';
@@ -19,7 +20,7 @@ export interface ShardTask {
   attempt: number;
   begin: number;
   end: number;
-  encode?: { format?: OutputFormat; week: string; archive: boolean };
+  encode?: { format?: OutputFormat; week: string; archive: boolean; /** Text rows as a gzip member (an output named .gz). */ gzip?: boolean };
 }
 
 export interface WorkerNames {
@@ -54,6 +55,7 @@ export async function runShardTask(runner: ShardRunner, task: ShardTask, names: 
     if (e.format === 'csv') r.encoded = { rows, bytes: utf8.encode(enc.csv(r, e.week)) };
     else if (e.format === 'jsonl') r.encoded = { rows, bytes: utf8.encode(enc.jsonl(r, e.week)) };
     else if (e.format === 'parquet') r.encoded = encodeRows(toBatch(r, names.userIds, names.names), e.week, 'parquet');
+    if (e.gzip && r.encoded && e.format !== 'parquet') r.encoded = { rows, bytes: gzipMemberSync(r.encoded.bytes) };
     if (e.archive) r.archiveBytes = utf8.encode(enc.archive(r));
     r.seconds.encode = (runner.now() - t0) / 1000;
   }

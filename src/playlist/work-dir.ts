@@ -24,6 +24,7 @@ import { openPlaylistSink, outputHeader, type OutputFormat } from './output.js';
 import { zeroPhases, type PhaseSeconds } from './shard.js';
 import { errorMessage } from '../util/error-message.js';
 import { makeDirs } from '../util/make-dirs.js';
+import { gzipMemberSync } from '../util/gzip-output.js';
 
 const FORMAT = 'mixtape-weekly-work';
 const VERSION = 1;
@@ -96,7 +97,7 @@ export class WorkDir {
    * Open the work directory for `plan`. With `resume`, an existing directory of the same plan is
    * continued (one of another plan is refused); otherwise, or when there is none, it starts empty.
    */
-  static async open(dir: string, plan: WorkPlan, resume: boolean): Promise<WorkDir> {
+  static async open(dir: string, plan: WorkPlan, resume: boolean, o: { gzip?: boolean } = {}): Promise<WorkDir> {
     if (resume) {
       const m = await readManifest(dir);
       if (m) {
@@ -126,7 +127,11 @@ export class WorkDir {
       outputCommitted: false,
     };
     const w = new WorkDir(dir, m);
-    if (plan.output === 'csv' || plan.output === 'jsonl') m.bytes.out = await w.create(OUT, outputHeader(plan.output));
+    if (plan.output === 'csv' || plan.output === 'jsonl') {
+      const header = outputHeader(plan.output);
+      // The header as a gzip member of its own (JSON Lines has none: nothing to compress).
+      m.bytes.out = await w.create(OUT, o.gzip && header ? gzipMemberSync(header) : header);
+    }
     if (plan.archive) m.bytes.archive = await w.create(ARCHIVE, ARCHIVE_HEADER);
     await w.create(SLOTS, '');
     await w.saveManifest();
@@ -134,8 +139,8 @@ export class WorkDir {
     return w;
   }
 
-  private async create(name: string, text: string): Promise<number> {
-    const bytes = new TextEncoder().encode(text);
+  private async create(name: string, text: string | Uint8Array): Promise<number> {
+    const bytes = typeof text === 'string' ? new TextEncoder().encode(text) : text;
     await writeFileAtomic(path.join(this.dir, name), bytes);
     return bytes.length;
   }

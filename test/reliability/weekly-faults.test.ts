@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killCliAfter, runCli, signalCliAfter, startCli } from '../util/cli-process.js';
 import { saveModelDir } from '../../src/model/format.js';
@@ -100,6 +101,18 @@ describe('the weekly job survives faults', () => {
     const done = run([...args, '--resume']);
     expect(done.status, done.stderr).toBe(0);
     expect((await bytes('out.parquet')).equals(await bytes('reference.parquet'))).toBe(true);
+  }, 60_000);
+
+  it('writes a .gz output as the gzip of the plain one, and resumes it to the same bytes', async () => {
+    const args = [...common, '--checkpoint-seconds', '0', '--out', 'out.csv.gz'];
+    const whole = run([...common, '--out', 'whole.csv.gz']);
+    expect(whole.status, whole.stderr).toBe(0);
+    expect(gunzipSync(await bytes('whole.csv.gz')).equals(await bytes('reference.csv'))).toBe(true);
+    expect(await killAfter(args, rand01() * 60, async () => (await completed('out.csv.gz')) >= 2)).toBe(true);
+    const done = run([...args, '--resume', '--json']);
+    expect(done.status, done.stderr).toBe(0);
+    expect(JSON.parse(done.stdout).resumedShards).toBeGreaterThanOrEqual(2);
+    expect((await bytes('out.csv.gz')).equals(await bytes('whole.csv.gz'))).toBe(true);
   }, 60_000);
 
   it('Ctrl-C says where the completed shards are kept and how to continue; --resume finishes byte-identical', async () => {

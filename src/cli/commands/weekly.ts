@@ -8,6 +8,7 @@ import { Model } from '../../model/model.js';
 import { previousWeeks, readArchive } from '../../playlist/archive.js';
 import { trackMetaFromCatalog, trackMetaFromContent, trackMetaFromEvents, type TrackMeta } from '../../playlist/catalog.js';
 import { runWeeklyJob } from '../../playlist/job.js';
+import { outputFormat } from '../../playlist/output.js';
 import { workDirFor } from '../../playlist/work-dir.js';
 import { buildTables, contentFeatures, recentTablesAsync } from '../../playlist/prepare.js';
 import { DEFAULT_CANDIDATES, type RetrievalMode } from '../../playlist/tables.js';
@@ -79,7 +80,7 @@ export function registerWeekly(program: Command): void {
     .option('--archive <dir>', 'playlist archive: earlier weeks are not repeated, this week is added')
     .option('--archive-weeks <n>', 'weeks of the archive kept out of the playlist', int(0), 4)
     .option('--size <n>', 'tracks per playlist', int(1), RERANK.size)
-    .requiredOption('--out <file>', 'output file: .csv, .jsonl or .parquet (written atomically)')
+    .requiredOption('--out <file>', 'output file: .csv, .jsonl or .parquet, the text ones gzip-compressed with a further .gz (written atomically)')
     .option('--candidates <n>', 'candidates retrieved per user before re-ranking', int(1), DEFAULT_CANDIDATES)
     .option('--lambda <x>', 'MMR relevance weight (1 = no diversity term)', num(0), RERANK.lambda)
     .option('--artist-cap <n>', 'at most this many tracks per artist', int(1), RERANK.artistCap)
@@ -125,7 +126,9 @@ export function registerWeekly(program: Command): void {
       };
       // Checked before the model and the week's events are read: a bad knob should not wait for them.
       resolveRerankOptions({ ...rerank, asOf: f.asOf });
-      // Another run writing this output is found now, not after the events are read (the job takes the lock).
+      // A bad output name, and another run writing this output, are found now, not after the
+      // model and events are read (the job takes the lock).
+      if (f.out) outputFormat(f.out);
       if (f.out || f.archive) await RunLock.check(f.out ?? path.join(f.archive!, `${isoWeek(f.asOf)}.csv`), 'weekly run');
       const model = await Model.load(f.model);
       const data = model.data;
