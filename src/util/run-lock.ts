@@ -60,27 +60,23 @@ export class RunLock {
       throw describeWriteError(target, err);
     });
     try {
-      // Twice at most: the second time after a dead holder's lock was removed.
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await fs.link(tmp, file);
+      let other: Holder | null | undefined;
+      // A dead holder's lock is removed once; a lock that vanishes under the read is tried again.
+      for (let attempt = 0; attempt < 3; attempt++) {
+        if (await createExclusive(tmp, file)) {
           const lock = new RunLock(file, holder);
           held.add(lock);
           return lock;
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
         }
-        const other = await readHolder(file);
+        other = await readHolder(file);
         if (other === undefined) continue; // released meanwhile
-        if (attempt === 0 && other !== null && other.host === holder.host && !alive(other.pid)) {
-          // Removed only while it still names the dead holder: two runs finding it at once
-          // would otherwise each remove it, the second the first's new lock (a window of a
-          // read and an unlink remains; a scheduler does not start two runs in it).
-          if ((await readHolder(file))?.token === other.token) await fs.rm(file, { force: true });
-          continue;
-        }
-        throw heldError(target, what, file, other);
+        if (attempt > 0 || other === null || other.host !== holder.host || alive(other.pid)) break;
+        // Removed only while it still names the dead holder: two runs finding it at once would
+        // otherwise each remove it, the second the first's new lock (a window of a read and an
+        // unlink remains; a scheduler does not start two runs in it).
+        if ((await readHolder(file))?.token === other.token) await fs.rm(file, { force: true });
       }
+      throw heldError(target, what, file, other ?? null);
     } finally {
       await fs.rm(tmp, { force: true });
     }
@@ -111,6 +107,29 @@ export class RunLock {
     } catch {
       // Gone already, or unreadable: not this hold's to remove.
     }
+  }
+}
+
+/**
+ * Puts the complete lock file `tmp` in place as `file` unless one exists (false then). A hard
+ * link does that in one step; on a file system without links (FAT, some network mounts) the
+ * file is created exclusively and filled, so a reader may briefly find it empty.
+ */
+async function createExclusive(tmp: string, file: string): Promise<boolean> {
+  try {
+    await fs.link(tmp, file);
+    return true;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw err;
+  }
+  try {
+    await fs.writeFile(file, await fs.readFile(tmp), { flag: 'wx' });
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
   }
 }
 

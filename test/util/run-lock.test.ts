@@ -4,10 +4,10 @@
  * another run's lock.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, promises as fsPromises, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { lockFileFor, releaseHeldLocksSync, RunLock } from '../../src/util/run-lock.js';
 
 let dir: string;
@@ -85,6 +85,21 @@ describe('RunLock', () => {
     writeFileSync(lockFileFor(target), holder({ host: 'batch-07' }));
     await expect(RunLock.check(target, 'weekly run')).rejects.toThrow(/on batch-07/);
     rmSync(lockFileFor(target));
+  });
+
+  it('works where the file system has no hard links', async () => {
+    const link = vi.spyOn(fsPromises, 'link').mockRejectedValue(Object.assign(new Error('operation not permitted'), { code: 'EPERM' }));
+    try {
+      const target = path.join(dir, 'fat.csv');
+      const lock = await RunLock.acquire(target, 'weekly run');
+      expect(JSON.parse(readFileSync(lock.file, 'utf8')).pid).toBe(process.pid);
+      await expect(RunLock.acquire(target, 'weekly run')).rejects.toThrow(/another weekly run is writing it/);
+      await lock.release();
+      expect(existsSync(lock.file)).toBe(false);
+      expect(link).toHaveBeenCalled();
+    } finally {
+      link.mockRestore();
+    }
   });
 
   it("does not remove a lock that is no longer its own", async () => {
