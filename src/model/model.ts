@@ -10,6 +10,7 @@ import { PreparedItemsCache, preparedItemsOf } from '../retrieve/prepared-items.
 import type { CsrArrays } from '../native/index.js';
 import { foldInVector, foldInVectorAsync, type FoldInEntry } from '../retrieve/fold-in.js';
 import type { Recommendation } from '../types.js';
+import { checkModelTarget } from './target-dir.js';
 import { KEY_CHECK_PATTERN, loadModelDir, PSEUDONYM_SCHEME, readManifest, saveModelDir, type Manifest } from './format.js';
 import type { ModelData, ModelParams } from './model-data.js';
 import { packageVersion } from '../util/version.js';
@@ -130,7 +131,12 @@ export class Model {
     return readManifest(dir);
   }
 
+  /**
+   * Save to `dir`, atomically: the directory is replaced whole. It must not exist, be empty, or
+   * hold a mixtape model; a directory of other files, or a file, is refused rather than lost.
+   */
   async save(dir: string): Promise<void> {
+    await checkModelTarget(dir);
     const c = this.data.content;
     const extras = c ? [{ name: CONTENT_FILE, bytes: c.toBytes() }] : [];
     const p = this.data.pseudonyms;

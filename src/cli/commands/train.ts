@@ -17,6 +17,7 @@ import { addInteractionFlags } from '../load-interactions.js';
 import { int, num, oneOf, peakRssMb } from '../options.js';
 import { createProgress, readProgress, signalsProgress } from '../progress.js';
 import { makeDirs } from '../../util/make-dirs.js';
+import { checkModelTarget } from '../../model/target-dir.js';
 import { errorMessage } from '../../util/error-message.js';
 
 interface TrainFlags extends InteractionFlags {
@@ -98,6 +99,7 @@ export function registerTrain(program: Command): void {
       await makeDirs(path.dirname(path.resolve(f.out))).catch((err: unknown) => {
         throw new Error(`cannot write ${f.out}: ${errorMessage(err)}`);
       });
+      await checkModelTarget(f.out);
       const reading = readProgress('reading', !!f.json);
       // Each stage's line as soon as it is done: a long run's log shows where it is.
       const say = (lines: string[]): void => {
