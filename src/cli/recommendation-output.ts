@@ -12,7 +12,7 @@ import type { TablePush } from '../data/parquet-stream.js';
 import type { Recommendation } from '../types.js';
 import { writeStreamedAtomic } from '../util/atomic.js';
 import { AtomicTextWriter } from '../util/atomic-writer.js';
-import { csvField } from '../util/csv-field.js';
+import { delimitedField } from '../util/csv-field.js';
 
 export type RecommendationFormat = 'csv' | 'tsv' | 'jsonl' | 'parquet';
 
@@ -41,11 +41,6 @@ export async function openRecommendationWriter(file: string): Promise<Recommenda
   return format === 'parquet' ? ParquetRecommendations.open(file) : TextRecommendations.open(file, format);
 }
 
-/** A TSV field: quoted as CSV quotes, around a tab instead of a comma. */
-function tsvField(s: string): string {
-  return /["\t\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 class TextRecommendations implements RecommendationWriter {
   private constructor(
     readonly format: 'csv' | 'tsv' | 'jsonl',
@@ -65,9 +60,9 @@ class TextRecommendations implements RecommendationWriter {
       const uid = JSON.stringify(userId);
       for (let r = 0; r < items.length; r++) lines += `{"user_id":${uid},"rank":${r + 1},"track_id":${JSON.stringify(items[r].trackId)},"score":${items[r].score}}\n`;
     } else {
-      const [field, sep] = this.format === 'csv' ? [csvField, ','] : [tsvField, '\t'];
-      const uid = field(userId);
-      for (let r = 0; r < items.length; r++) lines += `${uid}${sep}${r + 1}${sep}${field(items[r].trackId)}${sep}${items[r].score}\n`;
+      const sep = this.format === 'csv' ? ',' : '\t';
+      const uid = delimitedField(userId, sep);
+      for (let r = 0; r < items.length; r++) lines += `${uid}${sep}${r + 1}${sep}${delimitedField(items[r].trackId, sep)}${sep}${items[r].score}\n`;
     }
     await this.out.write(lines);
   }

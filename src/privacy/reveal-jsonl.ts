@@ -1,13 +1,11 @@
 /**
  * Reveal for JSON Lines outputs (`weekly --out week.jsonl`): each line's id field is mapped back,
  * every other field kept as parsed (JSON numbers print back as they were written). A gzip input
- * is read through gunzip; an output named `*.gz` is written compressed.
+ * is read as every text input is; an output named `*.gz` is written compressed.
  */
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { createGunzip } from 'node:zlib';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
+import { openByteSource } from '../data/byte-source.js';
 import { gzipMember, isGzipName } from '../util/gzip-output.js';
 import { IngestError } from '../data/errors.js';
 import { writeStreamedAtomic } from '../util/atomic.js';
@@ -16,9 +14,8 @@ import type { RevealSummary } from './reveal.js';
 export async function revealJsonl(input: string, out: string, column: string, raw: (token: string) => string | undefined): Promise<RevealSummary> {
   const summary: RevealSummary = { rows: 0, revealed: 0, unknown: 0 };
   const gzipOut = isGzipName(out);
-  const text = await textStream(input);
   await writeStreamedAtomic(out, async (sink) => {
-    const lines = createInterface({ input: text, crlfDelay: Infinity });
+    const lines = createInterface({ input: Readable.from(textChunks(input)), crlfDelay: Infinity });
     let n = 0;
     let chunk = '';
     for await (const line of lines) {
@@ -52,19 +49,17 @@ export async function revealJsonl(input: string, out: string, column: string, ra
   return summary;
 }
 
-/** The file's text: through gunzip when it starts with gzip's magic bytes, whatever its name. */
-async function textStream(file: string): Promise<Readable> {
-  const fh = await open(file, 'r');
-  let head: Buffer;
+/** The file's text, a chunk at a time, as every text input is read (gzip decompressed; other compressions refused). */
+async function* textChunks(file: string): AsyncGenerator<Buffer> {
+  const src = await openByteSource(file);
   try {
-    head = Buffer.alloc(2);
-    await fh.read(head, 0, 2, 0);
+    for (;;) {
+      const buf = Buffer.allocUnsafe(1 << 20);
+      const n = await src.read(buf, 0, buf.length);
+      if (n === 0) return;
+      yield buf.subarray(0, n);
+    }
   } finally {
-    await fh.close();
+    await src.close();
   }
-  const bytes = createReadStream(file);
-  if (head[0] !== 0x1f || head[1] !== 0x8b) return bytes;
-  const gunzip = createGunzip();
-  bytes.on('error', (err) => gunzip.destroy(err));
-  return bytes.pipe(gunzip);
 }

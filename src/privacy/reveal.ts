@@ -15,6 +15,7 @@ import { errorMessage } from '../util/error-message.js';
 import { makeDirsSync } from '../util/make-dirs.js';
 import { revealJsonl } from './reveal-jsonl.js';
 import { gzipMemberSync, isGzipName } from '../util/gzip-output.js';
+import { delimitedField } from '../util/csv-field.js';
 import { revealParquet } from './reveal-parquet.js';
 
 export interface RevealOptions {
@@ -39,10 +40,6 @@ export interface RevealSummary {
 
 const utf8 = new TextDecoder('utf-8');
 
-/** Quotes a field when it holds the delimiter, a quote or a line break. */
-function field(s: string, delimiter: string): string {
-  return s.includes(delimiter) || /["\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 /** The format of an output by its name (a text format may end in .gz): Parquet, JSON Lines, or delimited text. */
 function formatOf(file: string): 'parquet' | 'jsonl' | 'delimited' {
@@ -70,7 +67,7 @@ export async function revealFile(o: RevealOptions): Promise<RevealSummary> {
           delimiter = info.delimiter;
           col = info.names.indexOf(column);
           if (col < 0) throw new IngestError(`${o.input}: missing column '${column}' (columns: ${info.names.join(', ')})`, o.input);
-          out.write(info.names.map((n) => field(n, delimiter)).join(delimiter) + '\n');
+          out.write(info.names.map((n) => delimitedField(n, delimiter)).join(delimiter) + '\n');
         },
         row(r: DelimitedRow): void {
           summary.rows++;
@@ -85,7 +82,7 @@ export async function revealFile(o: RevealOptions): Promise<RevealSummary> {
                 summary.revealed++;
               }
             }
-            line += (f > 0 ? delimiter : '') + field(s, delimiter);
+            line += (f > 0 ? delimiter : '') + delimitedField(s, delimiter);
           }
           out.write(line + '\n');
         },

@@ -70,7 +70,7 @@ export class RunLock {
         }
         other = await readHolder(file);
         if (other === undefined) continue; // released meanwhile
-        if (attempt > 0 || other === null || other.host !== holder.host || alive(other.pid)) break;
+        if (attempt > 0 || !isStale(other)) break;
         // Removed only while it still names the dead holder: two runs finding it at once would
         // otherwise each remove it, the second the first's new lock (a window of a read and an
         // unlink remains; a scheduler does not start two runs in it).
@@ -89,8 +89,7 @@ export class RunLock {
   static async check(target: string, what: string): Promise<void> {
     const file = lockFileFor(target);
     const other = await readHolder(file);
-    if (other === undefined) return;
-    if (other !== null && other.host === os.hostname() && !alive(other.pid)) return;
+    if (other === undefined || isStale(other)) return;
     throw heldError(target, what, file, other);
   }
 
@@ -152,6 +151,11 @@ function parseHolder(text: string): Holder | null {
   } catch {
     return null;
   }
+}
+
+/** A lock of a process of this host that no longer exists (one of another host cannot be told). */
+function isStale(h: Holder | null): h is Holder {
+  return h !== null && h.host === os.hostname() && !alive(h.pid);
 }
 
 function heldError(target: string, what: string, file: string, other: Holder | null): Error {

@@ -60,17 +60,16 @@ describe('gzip text outputs', () => {
     writeFileSync(path.join(dir, 'in.csv.gz'), gzipSync(csv));
     writeFileSync(path.join(dir, 'in.jsonl.gz'), gzipSync(jsonl));
     const reveal = (input: string, out: string) => revealFile({ input: path.join(dir, input), out: path.join(dir, out), rawIds: raw, key });
-    expect(await reveal('in.csv.gz', 'out.csv.gz')).toEqual({ rows: 4, revealed: 3, unknown: 1 });
-    const csvGz = readFileSync(path.join(dir, 'out.csv.gz'));
-    expect(isGzip(csvGz)).toBe(true);
-    expect(gunzipSync(csvGz).toString()).toBe(revealedCsv);
-    await reveal('in.csv.gz', 'out.csv');
-    expect(readFileSync(path.join(dir, 'out.csv'), 'utf8')).toBe(revealedCsv);
-    expect(await reveal('in.jsonl.gz', 'out.jsonl.gz')).toEqual({ rows: 3, revealed: 3, unknown: 0 });
-    const jsonlGz = readFileSync(path.join(dir, 'out.jsonl.gz'));
-    expect(isGzip(jsonlGz)).toBe(true);
-    expect(gunzipSync(jsonlGz).toString()).toBe(revealedJsonl);
-    await reveal('in.jsonl.gz', 'out.jsonl');
-    expect(readFileSync(path.join(dir, 'out.jsonl'), 'utf8')).toBe(revealedJsonl);
+    for (const [ext, summary, revealed] of [
+      ['csv', { rows: 4, revealed: 3, unknown: 1 }, revealedCsv],
+      ['jsonl', { rows: 3, revealed: 3, unknown: 0 }, revealedJsonl],
+    ] as const) {
+      expect(await reveal(`in.${ext}.gz`, `out.${ext}.gz`)).toEqual(summary);
+      const gz = readFileSync(path.join(dir, `out.${ext}.gz`));
+      expect(isGzip(gz)).toBe(true);
+      expect(gunzipSync(gz).toString()).toBe(revealed);
+      await reveal(`in.${ext}.gz`, `out.${ext}`);
+      expect(readFileSync(path.join(dir, `out.${ext}`), 'utf8')).toBe(revealed);
+    }
   });
 });

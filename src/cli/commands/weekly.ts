@@ -128,8 +128,8 @@ export function registerWeekly(program: Command): void {
       resolveRerankOptions({ ...rerank, asOf: f.asOf });
       // A bad output name, and another run writing this output, are found now, not after the
       // model and events are read (the job takes the lock).
-      if (f.out) outputFormat(f.out);
-      if (f.out || f.archive) await RunLock.check(f.out ?? path.join(f.archive!, `${isoWeek(f.asOf)}.csv`), 'weekly run');
+      outputFormat(f.out);
+      await RunLock.check(f.out, 'weekly run');
       const model = await Model.load(f.model);
       const data = model.data;
       checkModelPseudonyms('weekly', f.model, data, f);
