@@ -42,6 +42,12 @@ export interface TuneOptions {
   threads?: number;
   /** Full training iterations (default 15). */
   iterations?: number;
+  /**
+   * At most this many CF-search trials after the defaults (those answered from the log count too).
+   * The budget alone makes the search depend on the machine's speed; with a cap and an ample
+   * budget the same trials run everywhere, and a resumed run with a higher cap extends the search.
+   */
+  maxTrials?: number;
   /** Configurations per bracket (default 9) and the halving rate (default 3). */
   bracketSize?: number;
   eta?: number;
@@ -56,7 +62,8 @@ export interface TuneResult {
   config: RunConfig;
   validation: { defaults: number; best: number };
   test: { defaults: number; best: number };
-  trials: { evaluated: number; fromLog: number; brackets: number };
+  /** `search`: the CF-search trials (after the defaults), of at most `maxTrials` when one was set. */
+  trials: { evaluated: number; fromLog: number; brackets: number; search: number; maxTrials?: number };
   seconds: number;
   /**
    * The budget and what the run needed beyond the search: `finishSeconds` is the estimate, made
@@ -157,15 +164,18 @@ async function tune(data: RunData, o: TuneOptions): Promise<TuneResult> {
   const rungs = rungIterations(full, eta, bracketSize);
   const sampler = new CfSampler(seed, events);
   let brackets = 0;
-  cfLoop: while (performance.now() < cfDeadline()) {
+  let cfTrials = 0;
+  const trialsLeft = (): boolean => o.maxTrials === undefined || cfTrials < o.maxTrials;
+  cfLoop: while (trialsLeft() && performance.now() < cfDeadline()) {
     let pool = Array.from({ length: bracketSize }, () => sampler.next());
     for (let r = 0; r < rungs.length; r++) {
       const scored: { cand: CfCandidate; ndcg: number }[] = [];
       for (const cand of pool) {
         // Start a trial only when it should end in time for what must follow the search.
         const trialMs = log.has(trialKey('cf', cfParams(cand), rungs[r])) ? 0 : cost.trialMs(cand.train.factors, rungs[r], !splits.has(String(cand.halfLifeDays)));
-        if (performance.now() + trialMs >= cfDeadline()) break cfLoop;
+        if (!trialsLeft() || performance.now() + trialMs >= cfDeadline()) break cfLoop;
         const rec = await cfTrial(cand, rungs[r], 'cf', brackets, r);
+        cfTrials++;
         scored.push({ cand, ndcg: rec.ndcg });
         if (rungs[r] === full && rec.ndcg > best.ndcg) best = { cand, ndcg: rec.ndcg };
       }
@@ -174,7 +184,7 @@ async function tune(data: RunData, o: TuneOptions): Promise<TuneResult> {
     }
     brackets++;
   }
-  say(`CF stage: best validation NDCG@20 ${best.ndcg.toFixed(4)} (defaults ${defaultsRec.ndcg.toFixed(4)}) after ${brackets} brackets`);
+  say(`CF stage: best validation NDCG@20 ${best.ndcg.toFixed(4)} (defaults ${defaultsRec.ndcg.toFixed(4)}) after ${cfTrials} search trials${o.maxTrials !== undefined && cfTrials >= o.maxTrials ? ` (the cap)` : ''}, ${brackets} brackets complete`);
 
   // One model with the best CF parameters serves stages 2 and 3.
   const { validation } = await splitFor(best.cand.halfLifeDays);
@@ -280,7 +290,7 @@ async function tune(data: RunData, o: TuneOptions): Promise<TuneResult> {
     config,
     validation: { defaults: defaultsRec.ndcg, best: best.ndcg },
     test: { defaults: testDefaults, best: testBest },
-    trials: { evaluated: log.added, fromLog: log.reused, brackets },
+    trials: { evaluated: log.added, fromLog: log.reused, brackets, search: cfTrials, ...(o.maxTrials !== undefined ? { maxTrials: o.maxTrials } : {}) },
     seconds: (performance.now() - t0) / 1000,
     budget: { seconds: o.budgetMs / 1000, finishSeconds: finishEstimate / 1000, short: defaultsDoneAt - t0 + finishEstimate > o.budgetMs },
   };

@@ -20,7 +20,7 @@ afterAll(async () => {
 
 describe('mixtape tune on an event log with a catalog', () => {
   it('tunes the decay half-life, the content weight and re-ranking on a validation week before the test week', async () => {
-    const r = mixtape('tune', '--interactions', 'world/events.csv', '--format', 'events', '--catalog', 'world/catalog.csv', '--split', 'temporal', '--budget', '5s', '--iterations', '6', '--threads', '2', '--log', 'tune.jsonl', '--out', 'best.json', '--json');
+    const r = mixtape('tune', '--interactions', 'world/events.csv', '--format', 'events', '--catalog', 'world/catalog.csv', '--split', 'temporal', '--budget', '10m', '--trials', '4', '--iterations', '6', '--threads', '2', '--log', 'tune.jsonl', '--out', 'best.json', '--json');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
@@ -28,6 +28,9 @@ describe('mixtape tune on an event log with a catalog', () => {
     const [head, ...trials] = (await readFile(path.join(dir, 'tune.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
     // The log's first line names the run its trials belong to, catalog included.
     expect(head.run).toMatchObject({ split: 'temporal', seed: 42, data: expect.stringMatching(/^[0-9a-f]{16}$/), content: expect.stringMatching(/^[0-9a-f]{16}$/) });
+    // The cap, not the machine's speed, ends the CF search: four trials on any machine.
+    expect(out.trials).toMatchObject({ search: 4, maxTrials: 4 });
+    expect(trials.filter((t) => t.stage === 'cf')).toHaveLength(4);
     const stages = new Set(trials.map((t) => t.stage));
     expect(stages).toEqual(new Set(['defaults', 'cf', 'content', 'rerank']));
     // The bar to beat is the engine's own default half-life.

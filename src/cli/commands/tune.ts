@@ -32,6 +32,7 @@ interface TuneFlags extends InteractionFlags {
   resume?: boolean;
   seed: number;
   iterations: number;
+  trials?: number;
   threads?: number;
   json?: boolean;
 }
@@ -43,6 +44,7 @@ export function registerTune(program: Command): void {
     .option('--min-weight <w>', 'counts: drop rows with weight below w before splitting', num())
     .option('--catalog <file>', 'track catalog: also tune the hybrid content weight')
     .option('--budget <duration>', 'wall-clock budget, e.g. 90s, 10m, 1h', '10m')
+    .option('--trials <n>', 'at most n CF-search trials after the defaults, logged ones included (the same trials on any machine when the budget is ample)', int(0))
     .requiredOption('--log <file>', 'JSONL log of every trial (read back with --resume)')
     .requiredOption('--out <file>', 'write the best configuration here (a run-config file)')
     .option('--resume', 'answer trials already in the log from it instead of training again')
@@ -77,6 +79,7 @@ export function registerTune(program: Command): void {
         resume: f.resume ?? false,
         seed: f.seed,
         iterations: f.iterations,
+        ...(f.trials !== undefined ? { maxTrials: f.trials } : {}),
         ...(f.threads ? { threads: f.threads } : {}),
         ...(scorers ? { scorers } : {}),
         log: f.json ? undefined : (line) => process.stderr.write(line + '\n'),
