@@ -24,12 +24,9 @@ afterAll(async () => {
 describe('mixtape bench', () => {
   it('runs the small ALS suite and writes the documented report fields', async () => {
     const file = path.join(dir, 'als.json');
-    const started = performance.now();
     const r = mixtape('bench', '--suite', 'als', '--scale', 'small', '--json', file);
-    const seconds = (performance.now() - started) / 1000;
     expect(r.stderr).not.toMatch(/FAILED/);
     expect(r.code).toBe(0);
-    expect(seconds).toBeLessThan(60); // about 15 s on an idle 2-core machine
     const report = JSON.parse(await readFile(file, 'utf8')) as BenchReport;
     expect(report.schema).toBe('mixtape-bench/1');
     expect(report).toMatchObject({ suites: ['als'], scale: 'small', runs: 5 });
