@@ -7,7 +7,7 @@ export { trackMetaFromCatalog, trackMetaFromContent, trackMetaFromEvents, type T
 export { archiveWeeks, previousWeeks, readArchive, openArchiveWeek } from './archive.js';
 export { isoWeek, weekKey } from './week.js';
 export { formatReason, type ReasonNames } from './reasons.js';
-export { PLAYLIST_COLUMNS, outputFormat, openPlaylistSink, type OutputFormat } from './output.js';
+export { PLAYLIST_COLUMNS, outputFormat, type OutputFormat } from './output.js';
 export { ListStatsCounter, type ListStats } from './list-stats.js';
 export { DEFAULT_CANDIDATES, type PlaylistTables, type ShardSettings, type RetrievalMode } from './tables.js';
 export { workDirFor } from './work-dir.js';

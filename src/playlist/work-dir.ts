@@ -20,7 +20,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { tempSibling, writeFileAtomic } from '../util/atomic.js';
 import { ARCHIVE_HEADER } from './archive.js';
-import { openPlaylistSink, outputHeader, type OutputFormat } from './output.js';
+import { outputHeader, writePlaylistParquet, type OutputFormat } from './output.js';
 import { zeroPhases, type PhaseSeconds } from './shard.js';
 import { errorMessage } from '../util/error-message.js';
 import { makeDirs } from '../util/make-dirs.js';
@@ -240,16 +240,12 @@ export class WorkDir {
     if (m.output === 'parquet') {
       const tmp = path.join(this.dir, 'out.parquet.tmp');
       await fs.rm(tmp, { force: true });
-      const sink = await openPlaylistSink(target, week, tmp);
       try {
-        for (let s = 0; s < m.shards; s++) {
-          const bytes = await fs.readFile(path.join(this.dir, shardFile(s)));
-          await sink.write({ rows: -1, bytes });
-        }
-        await sink.commit();
+        await writePlaylistParquet(tmp, week, m.shards, (s) => fs.readFile(path.join(this.dir, shardFile(s))));
+        await fs.rename(tmp, target);
       } catch (err) {
-        await sink.abort();
-        throw err;
+        await fs.rm(tmp, { force: true });
+        throw new Error(`cannot write ${target}: ${errorMessage(err)}`, { cause: err });
       }
     } else {
       const h = this.handles.out!;
