@@ -13,19 +13,13 @@ import type { Recommendation } from '../types.js';
 import { writeStreamedAtomic } from '../util/atomic.js';
 import { AtomicTextWriter } from '../util/atomic-writer.js';
 import { delimitedField } from '../util/csv-field.js';
+import { outputFormatOfName, type NamedFormat } from '../util/file-format.js';
 
-export type RecommendationFormat = 'csv' | 'tsv' | 'jsonl' | 'parquet';
+export type RecommendationFormat = NamedFormat;
 
 /** The format of an output by its name (a trailing .gz marks compressed text). */
 export function recommendationFormat(file: string): RecommendationFormat {
-  const name = file.toLowerCase().replace(/\.gz$/, '');
-  if (name.endsWith('.parquet')) {
-    if (name !== file.toLowerCase()) throw new Error(`--out ${file}: Parquet compresses its own pages; name it .parquet`);
-    return 'parquet';
-  }
-  if (name.endsWith('.jsonl') || name.endsWith('.ndjson')) return 'jsonl';
-  if (name.endsWith('.tsv')) return 'tsv';
-  return 'csv';
+  return outputFormatOfName(file).format ?? 'csv';
 }
 
 export interface RecommendationWriter {

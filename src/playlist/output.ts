@@ -5,13 +5,12 @@
  * encode their shards' rows (text, or an Arrow IPC stream for Parquet); the job's work directory
  * assembles the file (work-dir.ts), so the full output is never held in memory.
  */
-import path from 'node:path';
 import * as arrow from 'apache-arrow';
 import * as pw from 'parquet-wasm';
 import { encodeParquetTo, encodePushedParquetTo } from '../data/parquet-stream.js';
 import { csvField } from '../util/csv-field.js';
 import { writeStreamed } from '../util/streamed-file.js';
-import { isGzipName } from '../util/gzip-output.js';
+import { formatOfName, outputFormatOfName } from '../util/file-format.js';
 
 export const PLAYLIST_COLUMNS = ['user_id', 'week', 'position', 'track_id', 'artist_id', 'score', 'reason'] as const;
 
@@ -64,14 +63,8 @@ export function outputHeader(format: OutputFormat): string {
 export type OutputFormat = 'csv' | 'jsonl' | 'parquet';
 
 export function outputFormat(file: string): OutputFormat {
-  const gzip = isGzipName(file);
-  const ext = path.extname(gzip ? file.slice(0, -3) : file).toLowerCase();
-  if (ext === '.csv') return 'csv';
-  if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
-  if (ext === '.parquet') {
-    if (gzip) throw new Error(`--out ${file}: Parquet compresses its own pages; name it .parquet`);
-    return 'parquet';
-  }
+  const { format, ext } = outputFormatOfName(file);
+  if (format === 'csv' || format === 'jsonl' || format === 'parquet') return format;
   throw new Error(`--out ${file}: unknown output format '${ext || '(none)'}'; use .csv, .jsonl or .parquet (text formats may end in .gz)`);
 }
 
@@ -82,7 +75,7 @@ export function outputFormat(file: string): OutputFormat {
  * the assembled file is one valid gzip file.
  */
 export function outputCompressed(file: string): boolean {
-  return isGzipName(file) && outputFormat(file) !== 'parquet';
+  return outputFormat(file) !== 'parquet' && formatOfName(file).gzip;
 }
 
 /**

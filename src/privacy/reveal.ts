@@ -10,6 +10,7 @@ import path from 'node:path';
 import { readDelimited, type DelimitedRow, type HeaderInfo } from '../data/csv-reader.js';
 import { IngestError } from '../data/errors.js';
 import { tempSibling } from '../util/atomic.js';
+import { outputFormatOfName } from '../util/file-format.js';
 import { checkKey, pseudonymToken } from './pseudonym.js';
 import { errorMessage } from '../util/error-message.js';
 import { makeDirsSync } from '../util/make-dirs.js';
@@ -41,9 +42,10 @@ export interface RevealSummary {
 const utf8 = new TextDecoder('utf-8');
 
 
-/** The format of an output by its name (a text format may end in .gz): Parquet, JSON Lines, or delimited text. */
-function formatOf(file: string): 'parquet' | 'jsonl' | 'delimited' {
-  return /\.(parquet|pq)$/i.test(file) ? 'parquet' : /\.(jsonl|ndjson)(\.gz)?$/i.test(file) ? 'jsonl' : 'delimited';
+/** The format of a file by its name (a text format may end in .gz): Parquet, JSON Lines, or delimited text under any other name. */
+function formatOf(file: string, flag: string): 'parquet' | 'jsonl' | 'delimited' {
+  const { format } = outputFormatOfName(file, flag);
+  return format === 'parquet' || format === 'jsonl' ? format : 'delimited';
 }
 
 export async function revealFile(o: RevealOptions): Promise<RevealSummary> {
@@ -51,8 +53,8 @@ export async function revealFile(o: RevealOptions): Promise<RevealSummary> {
   const byToken = new Map<string, string>();
   for (const raw of o.rawIds) byToken.set(pseudonymToken(o.key, raw), raw);
   const column = o.column ?? 'user_id';
-  const format = formatOf(o.input);
-  if (formatOf(o.out) !== format) throw new Error(`reveal: ${o.out} would not be in the format of ${o.input}; the copy keeps the input's format (give --out a name like it)`);
+  const format = formatOf(o.input, 'reveal:');
+  if (formatOf(o.out, '--out') !== format) throw new Error(`reveal: ${o.out} would not be in the format of ${o.input}; the copy keeps the input's format (give --out a name like it)`);
   if (format === 'parquet') return revealParquet(o.input, o.out, column, (t) => byToken.get(t));
   if (format === 'jsonl') return revealJsonl(o.input, o.out, column, (t) => byToken.get(t));
   const out = new SyncAtomicFile(o.out);

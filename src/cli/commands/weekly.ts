@@ -176,15 +176,10 @@ export function registerWeekly(program: Command): void {
       }
       const bar = f.json ? undefined : createProgress(`weekly ${week}`, recent.users.size, 'users');
       let summary;
-      const target = f.out ?? (f.archive ? path.join(f.archive, `${week}.csv`) : undefined);
-      if (target) {
-        const work = workDirFor(target);
-        setInterruptNote(() =>
-          existsSync(work)
-            ? `completed shards are kept in ${work}: run the same command with --resume to continue`
-            : `no shard was completed; ${target} is unchanged`,
-        );
-      }
+      const work = workDirFor(f.out);
+      setInterruptNote(() =>
+        existsSync(work) ? `completed shards are kept in ${work}: run the same command with --resume to continue` : `no shard was completed; ${f.out} is unchanged`,
+      );
       try {
         summary = await runWeeklyJob({
           tables,
