@@ -29,11 +29,11 @@ import hnswlib from 'hnswlib-node';
 import { writeFileAtomic, writeViaTemp } from '../util/atomic.js';
 import type { CandidateLists } from './candidates.js';
 import { errorMessage } from '../util/error-message.js';
+import { INDEX_FILE, INDEX_META_FILE } from './index-files.js';
 
 export type MipsSpace = 'augmented' | 'ip';
 export const DEFAULT_SPACE: MipsSpace = 'augmented';
-export const INDEX_FILE = 'hnsw.index';
-export const INDEX_META_FILE = 'hnsw.json';
+export { INDEX_FILE, INDEX_META_FILE };
 const META_FORMAT = 'mixtape-hnsw';
 const META_VERSION = 1;
 

@@ -46,6 +46,22 @@ describe('where a model is saved', () => {
     await model.save(path.join(dir, 'new', 'model'));
     expect((await Model.load(empty)).userIds).toEqual(model.userIds);
     expect(existsSync(path.join(dir, 'new', 'model', 'manifest.json'))).toBe(true);
+    // Its index (built for the factors it replaces) and a killed build's temporary file go with it.
+    writeFileSync(path.join(empty, 'hnsw.json'), '{}');
+    writeFileSync(path.join(empty, '.hnsw.index.tmp-123-0a1b2c3d'), '');
+    await model.save(empty);
+    expect(readdirSync(empty).sort()).toEqual(['interactions.parquet', 'items.parquet', 'manifest.json', 'users.parquet']);
+  });
+
+  it('refuses a model directory that holds other files too, leaving it as it was', async () => {
+    const m = path.join(dir, 'model-and-notes');
+    await model.save(m);
+    writeFileSync(path.join(m, 'week.csv'), 'user_id\n');
+    writeFileSync(path.join(m, '.notes.tmp-1-zz'), '');
+    const before = readdirSync(m).sort();
+    await expect(model.save(m)).rejects.toThrow(`${m}: holds a mixtape model and other files (.notes.tmp-1-zz, week.csv); saving a model replaces its directory whole, so move them out or choose a new directory`);
+    expect(readdirSync(m).sort()).toEqual(before);
+    expect((await Model.load(m)).userIds).toEqual(model.userIds);
   });
 
   it('train --out refuses before it reads the input', () => {
