@@ -14,7 +14,7 @@ export { EVENT_KINDS, EVENT_CODE } from './types.js';
 // Training and the model.
 export { train } from './train/train.js';
 export { Model, CONTENT_FILE } from './model/model.js';
-export type { RecommendOptions, RecommendAllOptions, UserRecommendations, HistoryEntry } from './model/model.js';
+export type { RecommendOptions, RecommendAllOptions, UserRecommendations, RecommendationBlock, HistoryEntry } from './model/model.js';
 export type { ModelParams, ModelData } from './model/model-data.js';
 
 // Ingest.

@@ -58,6 +58,20 @@ export interface UserRecommendations {
   cold: boolean;
 }
 
+/**
+ * recommendAll's lists as arrays, for a batch writer: no object per row. User i of the block is
+ * `users[i]` (an index of `Model.userIds`); its list is `items[i*n ... i*n+n)` (indices of
+ * `Model.trackIds`, best first, -1 past the end of a short list) with `scores` alike.
+ */
+export interface RecommendationBlock {
+  users: Int32Array;
+  n: number;
+  items: Int32Array;
+  scores: Float32Array;
+  /** 1 for a user scored with the average listener's taste (see UserRecommendations.cold); null when none. */
+  cold: Uint8Array | null;
+}
+
 /** A (track, weight) pair of a user's history; pref 0 marks negative evidence. */
 export interface HistoryEntry {
   trackId: string;
@@ -194,28 +208,34 @@ export class Model {
 
   /** Top-n for every user (or the listed ones), in user order, a block at a time. */
   async *recommendAll(opts: RecommendAllOptions = {}): AsyncIterable<UserRecommendations> {
+    for await (const b of this.recommendAllBlocks(opts)) {
+      for (let i = 0; i < b.users.length; i++) {
+        yield { userId: this.data.users.ids[b.users[i]], items: this.toRecommendations(b.items, b.scores, i * b.n, b.n), cold: b.cold?.[i] === 1 };
+      }
+    }
+  }
+
+  /** recommendAll as blocks of arrays (`batchSize` users each), in user order. */
+  async *recommendAllBlocks(opts: RecommendAllOptions = {}): AsyncIterable<RecommendationBlock> {
     const n = this.cappedN('recommendAll', opts.n ?? 10);
     const batch = checkCount('recommendAll: batchSize', opts.batchSize ?? 2048);
     const concurrency = checkCount('recommendAll: concurrency', opts.concurrency ?? 2);
     const rows = opts.users ? Int32Array.from(opts.users.map((id) => this.data.users.get(id) ?? -1).filter((u) => u >= 0)) : undefined;
     const total = rows ? rows.length : this.data.users.size;
-    const pending: Promise<{ start: number } & ScoredBlock>[] = [];
+    const pending: Promise<RecommendationBlock>[] = [];
     let next = 0;
     const launch = (): void => {
       const start = next;
       const end = Math.min(total, start + batch);
       next = end;
-      pending.push(this.scoreBlock(rows, start, end, n).then((b) => ({ start, ...b })));
+      const users = rows ? rows.subarray(start, end) : Int32Array.from({ length: end - start }, (_, i) => start + i);
+      pending.push(this.scoreBlock(rows, start, end, n).then((b) => ({ users, n, items: b.items, scores: b.scores, cold: b.cold })));
     };
     while (next < total && pending.length < concurrency) launch();
     while (pending.length > 0) {
       const block = await pending.shift()!;
       if (next < total) launch();
-      const count = block.items.length / n;
-      for (let i = 0; i < count; i++) {
-        const u = rows ? rows[block.start + i] : block.start + i;
-        yield { userId: this.data.users.ids[u], items: this.toRecommendations(block.items, block.scores, i * n, n), cold: block.cold?.[i] === 1 };
-      }
+      yield block;
     }
   }
 

@@ -15,7 +15,7 @@ import { gzipMember, isGzipName } from './gzip-output.js';
 const COMPRESSING = 4;
 
 export class AtomicTextWriter {
-  private chunks: string[] = [];
+  private chunks: (string | Uint8Array)[] = [];
   private size = 0;
   private handle?: fs.FileHandle;
   private readonly tmp: string;
@@ -41,8 +41,8 @@ export class AtomicTextWriter {
     return w;
   }
 
-  /** Queue text; flushes to disk in ~1 MiB writes. */
-  async write(text: string): Promise<void> {
+  /** Queue text (or UTF-8 bytes, which the writer keeps until written); flushes to disk in ~1 MiB writes. */
+  async write(text: string | Uint8Array): Promise<void> {
     this.chunks.push(text);
     this.size += text.length;
     if (this.size >= 1 << 20) await this.flush();
@@ -55,18 +55,18 @@ export class AtomicTextWriter {
    */
   private async flush(final = false): Promise<void> {
     if (this.chunks.length > 0) {
-      const data = this.chunks.join('');
+      const data = this.chunks.every((c) => typeof c === 'string') ? this.chunks.join('') : Buffer.concat(this.chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c)));
       this.chunks = [];
       this.size = 0;
       if (this.gzip) {
         const piece = gzipMember(data);
         piece.catch(() => undefined); // awaited in order below
         this.compressing.push(piece);
-      } else await this.guarded(() => this.handle!.write(data));
+      } else await this.guarded(() => this.handle!.writeFile(data)); // the whole piece, from the current position
     }
     while (this.compressing.length > (final ? 0 : COMPRESSING - 1)) {
       const piece = this.compressing.shift()!;
-      await this.guarded(async () => this.handle!.write(await piece));
+      await this.guarded(async () => this.handle!.writeFile(await piece));
     }
   }
 

@@ -11,6 +11,7 @@ import * as arrow from 'apache-arrow';
 import * as pw from 'parquet-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveModelDir } from '../../src/model/format.js';
+import { Model } from '../../src/model/model.js';
 import { makeWorld } from '../playlist/world.js';
 import { cliIn } from '../util/cli-process.js';
 
@@ -53,6 +54,35 @@ describe('recommend --out formats', () => {
     const table = arrow.tableFromIPC(pw.readParquet(read('recs.parquet')).intoIPCStream());
     expect(table.schema.fields.map((f) => `${f.name}:${f.type}`)).toEqual(['user_id:Utf8', 'rank:Int32', 'track_id:Utf8', 'score:Float32']);
     expect(table.toArray().map((r) => r.toJSON())).toEqual(csv);
+  });
+
+  it('writes every list as Model.recommend gives it, ids that need quoting or UTF-8 included', async () => {
+    // Ids with a delimiter, a quote, a tab and characters beyond ASCII, and a user list cut short.
+    const users = ['plain', 'with,comma', 'with "quote"', 'tab\there', 'ünïcødé-🎵'];
+    const tracks = ['t1', 't,2', 't"3"', 't\t4', 'tëst-5', 't6', 't7', 't8'];
+    const lines = ['user_id,item_id,weight'];
+    const q = (x: string) => (/[",\n]/.test(x) ? `"${x.replace(/"/g, '""')}"` : x);
+    users.forEach((u, i) => tracks.forEach((t, j) => (i + j) % 3 !== 0 && lines.push(`${q(u)},${q(t)},${1 + ((i * j) % 4)}`)));
+    writeFileSync(path.join(dir, 'quirky.csv'), lines.join('\n') + '\n');
+    const t = mixtape('train', '--interactions', 'quirky.csv', '--factors', '3', '--iterations', '3', '--threads', '1', '--out', 'quirky-model');
+    expect(t.code, t.stderr).toBe(0);
+    const model = await Model.load(path.join(dir, 'quirky-model'));
+    const expected: Row[] = [];
+    for (const u of model.userIds) (await model.recommend(u, { n: 4 })).forEach((r, i) => expected.push({ user_id: u, rank: i + 1, track_id: r.trackId, score: r.score }));
+    expect(expected.length).toBeGreaterThan(users.length); // some lists are short: seen tracks are left out
+    for (const out of ['q.csv', 'q.tsv', 'q.jsonl']) expect(mixtape('recommend', '--model', 'quirky-model', '--n', '4', '--out', out).code).toBe(0);
+    const parseDelimited = (text: string, sep: string): Row[] => {
+      const rows: Row[] = [];
+      const field = String.raw`"(?:[^"]|"")*"|[^"${sep}\n]*`;
+      const re = new RegExp(`^(${field})${sep}(\\d+)${sep}(${field})${sep}([^\\n]*)$`, 'gm');
+      const un = (f: string) => (f.startsWith('"') ? f.slice(1, -1).replace(/""/g, '"') : f);
+      for (const m of text.slice(text.indexOf('\n') + 1).matchAll(re)) rows.push({ user_id: un(m[1]), rank: Number(m[2]), track_id: un(m[3]), score: Number(m[4]) });
+      return rows;
+    };
+    const read = (f: string) => readFileSync(path.join(dir, f), 'utf8');
+    expect(parseDelimited(read('q.csv'), ',')).toEqual(expected);
+    expect(parseDelimited(read('q.tsv'), '\t')).toEqual(expected);
+    expect(read('q.jsonl').trimEnd().split('\n').map((l) => JSON.parse(l) as Row)).toEqual(expected);
   });
 
   it('writes a Parquet file of the columns alone when no listed user is in the model', () => {

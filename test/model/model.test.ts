@@ -236,6 +236,30 @@ describe('Model', () => {
     expect(some).toEqual(['u5', 'u1']);
   });
 
+  it('recommendAllBlocks gives the lists as arrays, -1 past a short list', async () => {
+    const lists = new Map<string, { trackId: string; score: number }[]>();
+    let blocks = 0;
+    for await (const b of model.recommendAllBlocks({ n: 5, batchSize: 50, users: ['u3', 'ghost', 'u9', 'u0'] })) {
+      blocks++;
+      expect(b.n).toBe(5);
+      expect(b.items.length).toBe(b.users.length * 5);
+      for (let i = 0; i < b.users.length; i++) {
+        const list = [];
+        for (let j = 0; j < 5 && b.items[i * 5 + j] >= 0; j++) list.push({ trackId: model.trackIds[b.items[i * 5 + j]], score: b.scores[i * 5 + j] });
+        lists.set(model.userIds[b.users[i]], list);
+      }
+    }
+    expect(blocks).toBe(1);
+    expect([...lists.keys()]).toEqual(['u3', 'u9', 'u0']);
+    for (const [u, list] of lists) expect(list).toEqual(await model.recommend(u, { n: 5 }));
+    // The whole catalog as n: each list stops where the user's unheard tracks end.
+    const all = model.trackIds.length;
+    for await (const b of model.recommendAllBlocks({ n: all, users: ['u7'] })) {
+      const u = model.data.users.get('u7')!;
+      expect(b.items.indexOf(-1)).toBe(all - model.seenItems(u).length);
+    }
+  });
+
   it('caps n at the catalog and refuses bad counts and user indices', async () => {
     // A caller's n of a billion gives the whole catalog, not arrays sized by it.
     const items = model.trackIds.length;

@@ -47,15 +47,16 @@ export function registerRecommend(program: Command): void {
       const started = performance.now();
       const total = users ? users.length : model.userIds.length;
       const bar = f.json ? undefined : createProgress('recommending', total, 'users');
-      const out = await openRecommendationWriter(f.out);
+      const out = await openRecommendationWriter(f.out, model);
       let count = 0;
       let cold = 0;
       const onboarded = { foldedIn: 0, popularity: 0, regional: 0 };
       try {
-        for await (const rec of model.recommendAll({ n: f.n, users })) {
-          await out.add(rec.userId, rec.items);
-          if (rec.cold) cold++;
-          if (++count % 4096 === 0) bar?.update(count);
+        for await (const block of model.recommendAllBlocks({ n: f.n, users })) {
+          await out.addBlock(block);
+          if (block.cold) for (const c of block.cold) cold += c;
+          count += block.users.length;
+          bar?.update(count);
         }
         if (f.onboarding) {
           const pairs = await readIdPairs(f.onboarding, 'user_id', 'item_id');
