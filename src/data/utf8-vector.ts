@@ -94,6 +94,26 @@ export function utf8Vector(values: readonly string[]): arrow.Vector<arrow.Utf8> 
   return utf8VectorOf(utf8Strings(values));
 }
 
+/** As utf8Vector, with null where a value is null (a validity bitmap; the value's bytes are empty). */
+export function nullableUtf8Vector(values: readonly (string | null)[]): arrow.Vector<arrow.Utf8> {
+  const n = values.length;
+  const valid = new Uint8Array((n + 7) >> 3);
+  let nulls = 0;
+  const texts = new Array<string>(n);
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (v === null) {
+      nulls++;
+      texts[i] = '';
+    } else {
+      valid[i >> 3] |= 1 << (i & 7);
+      texts[i] = v;
+    }
+  }
+  const s = utf8Strings(texts);
+  return arrow.makeVector(arrow.makeData({ type: new arrow.Utf8(), length: n, nullCount: nulls, nullBitmap: nulls > 0 ? valid : undefined, valueOffsets: s.offsets, data: s.bytes }));
+}
+
 /**
  * Gathers the values of Utf8 (or LargeUtf8) columns, a row group after another, into one UTF-8
  * layout without making a JS string per value (a model's million ids then cross to another

@@ -1,6 +1,6 @@
 import * as arrow from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { Utf8Collector, utf8StringsInTurns, utf8Vector, utf8VectorOf } from '../../src/data/utf8-vector.js';
+import { nullableUtf8Vector, Utf8Collector, utf8StringsInTurns, utf8Vector, utf8VectorOf } from '../../src/data/utf8-vector.js';
 import { readStringColumn } from '../../src/model/columnar.js';
 import { toSharedInTurns } from '../../src/util/shared-memory.js';
 
@@ -37,6 +37,19 @@ describe('utf8StringsInTurns', () => {
     expect([...s.offsets]).toEqual([0]);
     expect(s.bytes.length).toBe(0);
     expect(utf8VectorOf(s).length).toBe(0);
+  });
+});
+
+describe('nullableUtf8Vector', () => {
+  it('equals the vector arrow builds value by value, nulls included, and travels through IPC alike', () => {
+    for (const values of [ids.map((id, i) => (i % 3 === 1 ? null : id)), ids, [null, null], [] as (string | null)[], ['a', null, ...ids, null]]) {
+      const ours = nullableUtf8Vector(values);
+      const theirs = arrow.vectorFromArray(values, new arrow.Utf8());
+      expect([...ours]).toEqual([...theirs]);
+      expect(ours.nullCount).toBe(theirs.nullCount);
+      const round = (v: arrow.Vector) => arrow.tableFromIPC(arrow.tableToIPC(new arrow.Table({ c: v }))).getChild('c')!;
+      expect([...round(ours)]).toEqual([...round(theirs)]);
+    }
   });
 });
 
