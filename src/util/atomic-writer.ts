@@ -55,7 +55,7 @@ export class AtomicTextWriter {
    */
   private async flush(final = false): Promise<void> {
     if (this.chunks.length > 0) {
-      const data = this.chunks.every((c) => typeof c === 'string') ? this.chunks.join('') : Buffer.concat(this.chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c)));
+      const data = joinChunks(this.chunks);
       this.chunks = [];
       this.size = 0;
       if (this.gzip) {
@@ -94,4 +94,11 @@ export class AtomicTextWriter {
     this.handle = undefined;
     await fs.rm(this.tmp, { force: true });
   }
+}
+
+/** The queued pieces as one: text joined, bytes as they are when alone (no copy), else concatenated. */
+function joinChunks(chunks: readonly (string | Uint8Array)[]): string | Uint8Array {
+  if (chunks.every((c) => typeof c === 'string')) return chunks.join('');
+  if (chunks.length === 1) return chunks[0];
+  return Buffer.concat(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c)));
 }
