@@ -7,7 +7,7 @@
  */
 import * as arrow from 'apache-arrow';
 import { utf8Vector } from '../data/utf8-vector.js';
-import { encodeParquetTo, encodePushedParquet } from '../model/columnar.js';
+import { encodePushedParquet } from '../model/columnar.js';
 import type { TablePush } from '../data/parquet-stream.js';
 import type { Recommendation } from '../types.js';
 import type { RecommendationBlock } from '../model/model.js';
@@ -175,12 +175,15 @@ class ParquetRecommendations implements RecommendationWriter {
     const finished = new Promise<void>((resolve, reject) => (finish = (err) => (err === undefined ? resolve() : reject(err))));
     finished.catch(() => undefined);
     const writing = writeStreamedAtomic(file, async (sink) => {
-      const rows = await encodePushedParquet(async (push) => {
-        ready(push);
-        await finished;
-      }, sink);
-      // No row at all: a file of the columns alone (the streaming writer learns them from rows).
-      if (rows === 0) await encodeParquetTo(toTable([], [], [], []), sink);
+      await encodePushedParquet(
+        async (push) => {
+          ready(push);
+          await finished;
+        },
+        sink,
+        // No row at all: a file of the columns alone.
+        () => toTable([], [], [], []),
+      );
     });
     writing.catch(() => undefined);
     // The temporary file could not be made: that error, not a wait forever.

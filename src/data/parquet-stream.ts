@@ -30,9 +30,12 @@ export function recordBatchesOf(ipc: Uint8Array): pw.RecordBatch[] {
  * (870 MB for 100 M interactions).
  */
 export async function encodeParquetTo(table: arrow.Table, props: () => pw.WriterProperties, rowsPerSlice: number, sink: PieceSink): Promise<void> {
-  // The streaming writer learns the schema from its first batch: a table without rows is written whole.
-  if (table.numRows === 0) return sink(pw.writeParquet(pw.Table.fromIPCStream(arrow.tableToIPC(table, 'stream')), props()));
-  await encodePushedParquetTo((push) => push(table), props, rowsPerSlice, sink);
+  await encodePushedParquetTo((push) => push(table), props, rowsPerSlice, sink, () => table);
+}
+
+/** A table encoded whole: for one without rows, whose schema the streaming writer cannot learn. */
+function encodeWhole(table: arrow.Table, props: () => pw.WriterProperties): Uint8Array {
+  return pw.writeParquet(pw.Table.fromIPCStream(arrow.tableToIPC(table, 'stream')), props());
 }
 
 /** Hands a table to the streaming writer; resolves once the writer has taken it. */
@@ -61,11 +64,17 @@ function deferred(): Deferred {
  * comes: the writer pulls rows when it wants them, `rowsPerSlice` at a time, and a push waits
  * until the writer has taken its table's last slice, so a producer that reads another file a row
  * group at a time (reveal) holds one group, and WebAssembly memory one slice, not the file.
- * Resolves to the number of rows written; with none (no table, or tables without rows) nothing is
- * written, since the writer learns the schema from rows, and the caller decides what an empty
- * output is.
+ * Resolves to the number of rows written. With none (no table, or tables without rows) the
+ * writer, which learns the schema from rows, never starts: the file is `columnsAlone()` encoded
+ * whole (the columns without rows), or nothing when that is not given and the caller decides.
  */
-export async function encodePushedParquetTo(produce: (push: TablePush) => Promise<void>, props: () => pw.WriterProperties, rowsPerSlice: number, sink: PieceSink): Promise<number> {
+export async function encodePushedParquetTo(
+  produce: (push: TablePush) => Promise<void>,
+  props: () => pw.WriterProperties,
+  rowsPerSlice: number,
+  sink: PieceSink,
+  columnsAlone?: () => arrow.Table,
+): Promise<number> {
   let demand = deferred(); // resolved when the writer pulls
   let supplied = deferred(); // resolved when a push has enqueued what the writer pulled for
   let controller: ReadableStreamDefaultController<pw.RecordBatch> | null = null;
@@ -121,7 +130,10 @@ export async function encodePushedParquetTo(produce: (push: TablePush) => Promis
     await (writing as Promise<void> | null)?.catch(() => undefined);
     throw err;
   }
-  if (!writing) return 0;
+  if (!writing) {
+    if (columnsAlone) await sink(encodeWhole(columnsAlone(), props));
+    return 0;
+  }
   (controller as ReadableStreamDefaultController<pw.RecordBatch> | null)!.close();
   await writing;
   return written;

@@ -99,18 +99,11 @@ export function nullableUtf8Vector(values: readonly (string | null)[]): arrow.Ve
   const n = values.length;
   const valid = new Uint8Array((n + 7) >> 3);
   let nulls = 0;
-  const texts = new Array<string>(n);
   for (let i = 0; i < n; i++) {
-    const v = values[i];
-    if (v === null) {
-      nulls++;
-      texts[i] = '';
-    } else {
-      valid[i >> 3] |= 1 << (i & 7);
-      texts[i] = v;
-    }
+    if (values[i] === null) nulls++;
+    else valid[i >> 3] |= 1 << (i & 7);
   }
-  const s = utf8Strings(texts);
+  const s = utf8Strings(values.map((v) => v ?? ''));
   return arrow.makeVector(arrow.makeData({ type: new arrow.Utf8(), length: n, nullCount: nulls, nullBitmap: nulls > 0 ? valid : undefined, valueOffsets: s.offsets, data: s.bytes }));
 }
 

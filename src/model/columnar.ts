@@ -32,8 +32,8 @@ export function encodeParquetTo(table: arrow.Table, sink: PieceSink): Promise<vo
 }
 
 /** As encodeParquetTo, for tables a producer pushes one after another (see encodePushedParquetTo). */
-export function encodePushedParquet(produce: (push: TablePush) => Promise<void>, sink: PieceSink): Promise<number> {
-  return encodePushedParquetTo(produce, writerProperties, ROW_GROUP_ROWS, sink);
+export function encodePushedParquet(produce: (push: TablePush) => Promise<void>, sink: PieceSink, columnsAlone?: () => arrow.Table): Promise<number> {
+  return encodePushedParquetTo(produce, writerProperties, ROW_GROUP_ROWS, sink, columnsAlone);
 }
 
 function writerProperties(): pw.WriterProperties {

@@ -7,7 +7,7 @@
  */
 import * as arrow from 'apache-arrow';
 import * as pw from 'parquet-wasm';
-import { encodeParquetTo, encodePushedParquetTo } from '../data/parquet-stream.js';
+import { encodePushedParquetTo } from '../data/parquet-stream.js';
 import { csvField } from '../util/csv-field.js';
 import { nullableUtf8Vector, utf8Vector } from '../data/utf8-vector.js';
 import { writeStreamed } from '../util/streamed-file.js';
@@ -102,18 +102,17 @@ function parquetProperties(): pw.WriterProperties {
 export async function writePlaylistParquet(file: string, week: string, shards: number, readShard: (s: number) => Promise<Uint8Array>): Promise<void> {
   await writeStreamed(
     file,
-    async (sink) => {
-      const rows = await encodePushedParquetTo(
+    (sink) =>
+      encodePushedParquetTo(
         async (push) => {
           for (let s = 0; s < shards; s++) await push(arrow.tableFromIPC(await readShard(s)));
         },
         parquetProperties,
         PARQUET_ROWS,
         sink,
-      );
-      // The streaming writer learns the schema from rows: a week without any gets the columns alone.
-      if (rows === 0) await encodeParquetTo(toArrow(EMPTY_BATCH, week), parquetProperties, PARQUET_ROWS, sink);
-    },
+        // A week without rows gets the columns alone.
+        () => toArrow(EMPTY_BATCH, week),
+      ).then(() => undefined),
     { sync: true },
   );
 }
