@@ -13,6 +13,7 @@ export {
 } from './ingest-report.js';
 export { type ReadEventsOptions, DEFAULT_MIN_EPOCH_MS } from './events-options.js';
 export { readEvents, eventFileFormat } from './read-events.js';
+export { readUserIds, type ReadUserIdsOptions } from './read-user-ids.js';
 export { readEventRecords, type EventRecord, type ReadRecordsOptions } from './read-event-records.js';
 export { readEventsCsv } from './read-events-csv.js';
 export { readEventsParquet, writeEventsParquet, type ParquetCompression, type WriteParquetOptions } from './parquet.js';

@@ -5,7 +5,7 @@
  * give back exactly the output of the same run without pseudonyms.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as arrow from 'apache-arrow';
@@ -125,6 +125,12 @@ describe('--pseudonymize', () => {
     const viaEvents = mixtape(['reveal', '--in', 'recs.csv', '--events', 'events.csv', '--out', 'revealed-events.csv', '--key-file', 'key.bin']);
     expect(viaEvents.code).toBe(0);
     expect(readFileSync(path.join(dir, 'revealed-events.csv'), 'utf8')).toBe(plainRecs);
+    // A log without a user id would reveal nothing: refused, and no output made.
+    writeFileSync(path.join(dir, 'no-users.csv'), 'user_id,track_id,timestamp\n,t1,2024-01-01T00:00:00Z\n');
+    const noUsers = mixtape(['reveal', '--in', 'recs.csv', '--events', 'no-users.csv', '--out', 'revealed-none.csv', '--key-file', 'key.bin']);
+    expect(noUsers.code).toBe(1);
+    expect(noUsers.stderr).toBe('mixtape: no-users.csv: no user ids\n');
+    expect(existsSync(path.join(dir, 'revealed-none.csv'))).toBe(false);
 
     // Without the right key nothing maps back.
     const wrong = mixtape(['reveal', '--in', 'recs.csv', '--ids', 'ids.txt', '--out', 'wrong.csv', '--json'], { MIXTAPE_PSEUDONYM_KEY: 'another-key-of-20-bytes' });

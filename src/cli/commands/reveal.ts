@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { readEvents } from '../../data/index.js';
+import { readUserIds } from '../../data/index.js';
 import { loadPseudonymKey, revealFile } from '../../privacy/index.js';
 
 interface RevealFlags {
@@ -59,7 +59,8 @@ async function readIdList(file: string): Promise<string[]> {
 }
 
 async function eventUserIds(file: string, userCol: string | undefined): Promise<readonly string[]> {
-  // Only the ids are needed: bad rows are skipped rather than failing the mapping.
-  const { log } = await readEvents(file, { skipBad: true, allowEmpty: true, ...(userCol ? { userCol } : {}) });
-  return log.users.ids;
+  // Only the user column is read; rows that break a rule still name ids (see readUserIds).
+  const ids = await readUserIds(file, userCol ? { userCol } : {});
+  if (ids.length === 0) throw new Error(`${file}: no user ids`);
+  return ids;
 }
