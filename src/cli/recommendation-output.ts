@@ -6,7 +6,7 @@
  * Before, every name got CSV text: `recs.parquet` was a CSV file that Parquet readers refused.
  */
 import * as arrow from 'apache-arrow';
-import { utf8Vector } from '../data/utf8-vector.js';
+import { utf8Vector, utf8VectorOf } from '../data/utf8-vector.js';
 import { encodePushedParquet } from '../model/columnar.js';
 import type { TablePush } from '../data/parquet-stream.js';
 import type { Recommendation } from '../types.js';
@@ -150,15 +150,64 @@ class TextRecommendations implements RecommendationWriter {
   }
 }
 
-/** Rows buffered to a row group's size, then handed to the streaming Parquet writer. */
+/** Rows buffered, then handed to the streaming Parquet writer as one table. */
 const GROUP_ROWS = 65_536;
 
+/** A string column of up to GROUP_ROWS rows, filled from UTF-8 pieces: no string per row. */
+class Utf8Column {
+  private readonly offsets = new Int32Array(GROUP_ROWS + 1);
+  private bytes = new Uint8Array(GROUP_ROWS * 16);
+
+  /** Sets row `r` (rows are filled in order from 0) to `piece`. */
+  put(r: number, piece: Uint8Array): void {
+    const at = this.offsets[r];
+    if (at + piece.length > this.bytes.length) {
+      const grown = new Uint8Array(Math.max(2 * this.bytes.length, at + piece.length));
+      grown.set(this.bytes.subarray(0, at));
+      this.bytes = grown;
+    }
+    // Ids are a few bytes: a loop beats a native copy call for each.
+    const b = this.bytes;
+    for (let k = 0; k < piece.length; k++) b[at + k] = piece[k];
+    this.offsets[r + 1] = at + piece.length;
+  }
+
+  vector(rows: number): arrow.Vector<arrow.Utf8> {
+    return utf8VectorOf({ offsets: this.offsets.subarray(0, rows + 1), bytes: this.bytes.subarray(0, this.offsets[rows]) });
+  }
+}
+
+/** One table's rows being gathered; a new one per table, as the writer keeps the arrays it is given. */
+class ParquetGroup {
+  rows = 0;
+  readonly users = new Utf8Column();
+  readonly tracks = new Utf8Column();
+  readonly ranks = new Int32Array(GROUP_ROWS);
+  readonly scores = new Float32Array(GROUP_ROWS);
+
+  add(user: Uint8Array, rank: number, track: Uint8Array, score: number): void {
+    const r = this.rows++;
+    this.users.put(r, user);
+    this.tracks.put(r, track);
+    this.ranks[r] = rank;
+    this.scores[r] = score;
+  }
+
+  table(): arrow.Table {
+    const n = this.rows;
+    return recommendationTable(this.users.vector(n), this.ranks.subarray(0, n), this.tracks.vector(n), this.scores.subarray(0, n));
+  }
+}
+
+/**
+ * Rows gathered into typed columns a table at a time, each id's UTF-8 bytes made once (a track's
+ * on first use): a JS string and array slot per field of 9.6 M rows was most of the write.
+ */
 class ParquetRecommendations implements RecommendationWriter {
   readonly format = 'parquet' as const;
-  private users: string[] = [];
-  private ranks: number[] = [];
-  private tracks: string[] = [];
-  private scores: number[] = [];
+  private group = new ParquetGroup();
+  /** A track's bytes by index, made on first use. */
+  private readonly tracks: (Uint8Array | undefined)[];
 
   private constructor(
     private readonly push: TablePush,
@@ -166,7 +215,9 @@ class ParquetRecommendations implements RecommendationWriter {
     private readonly finish: (err?: unknown) => void,
     private readonly writing: Promise<void>,
     private readonly ids: RecommendationIds,
-  ) {}
+  ) {
+    this.tracks = new Array<Uint8Array | undefined>(ids.trackIds.length);
+  }
 
   static async open(file: string, ids: RecommendationIds): Promise<ParquetRecommendations> {
     let ready!: (push: TablePush) => void;
@@ -182,7 +233,7 @@ class ParquetRecommendations implements RecommendationWriter {
         },
         sink,
         // No row at all: a file of the columns alone.
-        () => toTable([], [], [], []),
+        () => recommendationTable(utf8Vector([]), new Int32Array(0), utf8Vector([]), new Float32Array(0)),
       );
     });
     writing.catch(() => undefined);
@@ -192,36 +243,29 @@ class ParquetRecommendations implements RecommendationWriter {
   }
 
   async add(userId: string, items: readonly Recommendation[]): Promise<void> {
+    const user = encoder.encode(userId);
     for (let r = 0; r < items.length; r++) {
-      this.users.push(userId);
-      this.ranks.push(r + 1);
-      this.tracks.push(items[r].trackId);
-      this.scores.push(items[r].score);
+      if (this.group.rows === GROUP_ROWS) await this.flush();
+      this.group.add(user, r + 1, encoder.encode(items[r].trackId), items[r].score);
     }
-    if (this.users.length >= GROUP_ROWS) await this.flush();
   }
 
   async addBlock(b: RecommendationBlock): Promise<void> {
     for (let i = 0; i < b.users.length; i++) {
-      const userId = this.ids.userIds[b.users[i]];
+      const user = encoder.encode(this.ids.userIds[b.users[i]]);
       for (let j = 0, o = i * b.n; j < b.n && b.items[o] >= 0; j++, o++) {
-        this.users.push(userId);
-        this.ranks.push(j + 1);
-        this.tracks.push(this.ids.trackIds[b.items[o]]);
-        this.scores.push(b.scores[o]);
+        if (this.group.rows === GROUP_ROWS) await this.flush();
+        const t = b.items[o];
+        this.group.add(user, j + 1, (this.tracks[t] ??= encoder.encode(this.ids.trackIds[t])), b.scores[o]);
       }
-      if (this.users.length >= GROUP_ROWS) await this.flush();
     }
   }
 
   private async flush(): Promise<void> {
-    if (this.users.length === 0) return;
-    const table = toTable(this.users, this.ranks, this.tracks, this.scores);
-    this.users = [];
-    this.ranks = [];
-    this.tracks = [];
-    this.scores = [];
-    await this.push(table);
+    const g = this.group;
+    if (g.rows === 0) return;
+    this.group = new ParquetGroup();
+    await this.push(g.table());
   }
 
   async commit(): Promise<void> {
@@ -241,11 +285,8 @@ class ParquetRecommendations implements RecommendationWriter {
   }
 }
 
-function toTable(users: string[], ranks: number[], tracks: string[], scores: number[]): arrow.Table {
-  return new arrow.Table({
-    user_id: utf8Vector(users),
-    rank: arrow.makeVector(Int32Array.from(ranks)),
-    track_id: utf8Vector(tracks),
-    score: arrow.makeVector(Float32Array.from(scores)),
-  });
+const encoder = new TextEncoder();
+
+function recommendationTable(users: arrow.Vector<arrow.Utf8>, ranks: Int32Array, tracks: arrow.Vector<arrow.Utf8>, scores: Float32Array): arrow.Table {
+  return new arrow.Table({ user_id: users, rank: arrow.makeVector(ranks), track_id: tracks, score: arrow.makeVector(scores) });
 }

@@ -35,6 +35,11 @@ function csvRows(text: string, sep: string): Row[] {
   });
 }
 
+function parquetRows(file: string): Row[] {
+  const table = arrow.tableFromIPC(pw.readParquet(readFileSync(file)).intoIPCStream());
+  return table.toArray().map((r) => r.toJSON() as Row);
+}
+
 describe('recommend --out formats', () => {
   it('writes the same rows as CSV, TSV, JSON Lines, gzip and Parquet', () => {
     const outputs = ['recs.csv', 'recs.tsv', 'recs.jsonl', 'recs.ndjson.gz', 'recs.csv.gz', 'recs.parquet'];
@@ -70,7 +75,7 @@ describe('recommend --out formats', () => {
     const expected: Row[] = [];
     for (const u of model.userIds) (await model.recommend(u, { n: 4 })).forEach((r, i) => expected.push({ user_id: u, rank: i + 1, track_id: r.trackId, score: r.score }));
     expect(expected.length).toBeGreaterThan(users.length); // some lists are short: seen tracks are left out
-    for (const out of ['q.csv', 'q.tsv', 'q.jsonl']) expect(mixtape('recommend', '--model', 'quirky-model', '--n', '4', '--out', out).code).toBe(0);
+    for (const out of ['q.csv', 'q.tsv', 'q.jsonl', 'q.parquet']) expect(mixtape('recommend', '--model', 'quirky-model', '--n', '4', '--out', out).code).toBe(0);
     const parseDelimited = (text: string, sep: string): Row[] => {
       const rows: Row[] = [];
       const field = String.raw`"(?:[^"]|"")*"|[^"${sep}\n]*`;
@@ -83,6 +88,16 @@ describe('recommend --out formats', () => {
     expect(parseDelimited(read('q.csv'), ',')).toEqual(expected);
     expect(parseDelimited(read('q.tsv'), '\t')).toEqual(expected);
     expect(read('q.jsonl').trimEnd().split('\n').map((l) => JSON.parse(l) as Row)).toEqual(expected);
+    expect(parquetRows(path.join(dir, 'q.parquet'))).toEqual(expected);
+  });
+
+  it('writes Parquet rows past a table of 65,536 rows as CSV has them', async () => {
+    const world = makeWorld({ users: 400, seed: 9, artistsPerGenre: 6, tracksPerArtist: 5 });
+    await saveModelDir(path.join(dir, 'model-400'), world.data, '0.0.0');
+    for (const out of ['all.csv', 'all.parquet']) expect(mixtape('recommend', '--model', 'model-400', '--n', '240', '--out', out).code).toBe(0);
+    const csv = csvRows(readFileSync(path.join(dir, 'all.csv'), 'utf8'), ',');
+    expect(csv.length).toBeGreaterThan(65_536 + 240); // two tables at least, one user's list split between them
+    expect(parquetRows(path.join(dir, 'all.parquet'))).toEqual(csv);
   });
 
   it('writes a Parquet file of the columns alone when no listed user is in the model', () => {
