@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib';
 import * as arrow from 'apache-arrow';
 import * as pw from 'parquet-wasm';
 import { afterAll, describe, expect, it } from 'vitest';
+import { mulberry32 } from '../reference/random.js';
 import { readEvents, readUserIds } from '../../src/data/index.js';
 import { delimitedField } from '../../src/util/csv-field.js';
 import { TempFiles, lines } from './temp-files.js';
@@ -22,14 +23,8 @@ interface Row {
 
 /** Seeded rows: ids of every kind, and rows a full read drops (bad or future timestamps, missing tracks, duplicates). */
 function rows(count: number, seed: number): Row[] {
-  let s = seed >>> 0;
-  // xorshift32
-  const rnd = (n: number): number => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) % n;
-  };
+  const rng = mulberry32(seed);
+  const rnd = (n: number): number => Math.floor(rng() * n);
   return Array.from({ length: count }, () => {
     const k = rnd(40);
     const user = k === 0 ? null : `${NAMES[rnd(NAMES.length)]}${rnd(60)}`;

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mulberry32 } from '../reference/random.js';
 import { pseudonymToken, revealFile } from '../../src/privacy/index.js';
 
 const key = new TextEncoder().encode('k3y-for-delimited-tests-0b8e41');
@@ -29,13 +30,8 @@ function field(s: string, sep: string): string {
 }
 
 function rows(count: number, seed: number): string[][] {
-  let s = seed >>> 0;
-  const rnd = (n: number): number => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) % n;
-  };
+  const rng = mulberry32(seed);
+  const rnd = (n: number): number => Math.floor(rng() * n);
   const out: string[][] = [];
   let user = RAW[0];
   for (let i = 0; i < count; i++) {
