@@ -125,6 +125,11 @@ describe('--pseudonymize', () => {
     const viaEvents = mixtape(['reveal', '--in', 'recs.csv', '--events', 'events.csv', '--out', 'revealed-events.csv', '--key-file', 'key.bin']);
     expect(viaEvents.code).toBe(0);
     expect(readFileSync(path.join(dir, 'revealed-events.csv'), 'utf8')).toBe(plainRecs);
+    // Only the user column is read: an interactions file of the same listeners does as well.
+    writeFileSync(path.join(dir, 'counts.csv'), 'item_id,USER_ID,weight\n' + rawUsers.map((u) => `t1,"${u.replace(/"/g, '""')}",1`).join('\n') + '\n');
+    const viaCounts = mixtape(['reveal', '--in', 'recs.csv', '--events', 'counts.csv', '--out', 'revealed-counts.csv', '--key-file', 'key.bin']);
+    expect(viaCounts.code, viaCounts.stderr).toBe(0);
+    expect(readFileSync(path.join(dir, 'revealed-counts.csv'), 'utf8')).toBe(plainRecs);
     // A log without a user id would reveal nothing: refused, and no output made.
     writeFileSync(path.join(dir, 'no-users.csv'), 'user_id,track_id,timestamp\n,t1,2024-01-01T00:00:00Z\n');
     const noUsers = mixtape(['reveal', '--in', 'recs.csv', '--events', 'no-users.csv', '--out', 'revealed-none.csv', '--key-file', 'key.bin']);

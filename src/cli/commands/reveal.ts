@@ -26,7 +26,7 @@ export function registerReveal(program: Command): void {
     .requiredOption('--in <file>', 'output with tokens in the user id column (e.g. recommend or weekly output: .csv, .tsv, .jsonl or .parquet)')
     .requiredOption('--out <file>', 'where to write the revealed copy, in the same format (written atomically)')
     .option('--ids <file>', 'raw user ids, one per line (a header line user_id is allowed)')
-    .option('--events <file>', 'or: the original event log (CSV/TSV, Parquet, Arrow) whose user ids were pseudonymized')
+    .option('--events <file>', 'or: the original event log (CSV/TSV, Parquet, Arrow) whose user ids were pseudonymized; only its user column is read, so an interactions file does too')
     .option('--user-col <name>', 'user id column of --events (default user_id)')
     .option('--column <name>', 'column of --in holding the tokens', 'user_id')
     .option('--key-file <file>', 'file holding the pseudonym key (default: MIXTAPE_PSEUDONYM_KEY)')
