@@ -7,6 +7,7 @@
  * tokens be mapped back. Rows that cannot be split, empty ids and ids that are not UTF-8 are
  * passed over.
  */
+import { stat } from 'node:fs/promises';
 import type * as arrow from 'apache-arrow';
 import { readDelimited, type DelimitedRow, type HeaderInfo } from './csv-reader.js';
 import { ByteInterner } from './byte-interner.js';
@@ -14,10 +15,11 @@ import { Dictionary } from './dictionary.js';
 import { requireColumn } from './find-column.js';
 import { commonFormat, partFilesOf } from './part-files.js';
 import { eventFileFormat } from './read-events.js';
-import { BATCH_ROWS_PER_TURN, readBatches, type ColumnarFormat } from './columnar-batches.js';
+import { BATCH_ROWS_PER_TURN, parquetRowsOf, readBatches, type ColumnarFormat } from './columnar-batches.js';
 import { IdColumn, IdTarget, MISSING_KEY, UNRESOLVED } from './arrow-id-column.js';
 import { ParquetDecoder } from './parquet-decoder.js';
 import type { NumberedIds } from './id-numbering.js';
+import type { OnReadProgress } from './read-progress.js';
 import { nextTurn } from '../util/turns.js';
 
 export interface ReadUserIdsOptions {
@@ -25,6 +27,8 @@ export interface ReadUserIdsOptions {
   userCol?: string;
   /** File format; chosen from the extension (of the parts, for a directory) when absent. */
   format?: 'csv' | 'parquet' | 'arrow';
+  /** Called as the read advances: bytes of text, rows of Parquet (per chunk or batch). */
+  onProgress?: OnReadProgress;
 }
 
 /** Distinct user ids of an event log (a file or a directory of part files), in order of first appearance. */
@@ -33,14 +37,18 @@ export async function readUserIds(file: string, o: ReadUserIdsOptions = {}): Pro
   const format = o.format ?? commonFormat(file, parts, eventFileFormat);
   const want = o.userCol ?? 'user_id';
   const users = new Dictionary();
-  if (format === 'csv') await delimitedUserIds(parts, want, users);
-  else await columnarUserIds(parts, format, want, users);
+  if (format === 'csv') await delimitedUserIds(parts, want, users, o.onProgress);
+  else await columnarUserIds(parts, format, want, users, o.onProgress);
   return users.ids;
 }
 
-async function delimitedUserIds(parts: readonly string[], want: string, users: Dictionary): Promise<void> {
+async function delimitedUserIds(parts: readonly string[], want: string, users: Dictionary, onProgress?: OnReadProgress): Promise<void> {
   const interner = new ByteInterner(users);
-  for (const part of parts) {
+  // A part that cannot be stat'ed counts 0 here: readDelimited's own input check names it.
+  const sizes = onProgress ? await Promise.all(parts.map((p) => stat(p).then((st) => st.size, () => 0))) : [];
+  const total = sizes.reduce((a, b) => a + b, 0);
+  let before = 0;
+  for (const [i, part] of parts.entries()) {
     let col = -1;
     await readDelimited(
       part,
@@ -57,13 +65,16 @@ async function delimitedUserIds(parts: readonly string[], want: string, users: D
           // A row that cannot be split names no user for certain.
         },
       },
-      { allowEmpty: true },
+      { allowEmpty: true, ...(onProgress ? { onRead: (bytes: number) => onProgress({ done: before + bytes, total, unit: 'bytes' }) } : {}) },
     );
+    before += sizes[i] ?? 0;
   }
 }
 
-async function columnarUserIds(parts: readonly string[], format: ColumnarFormat, want: string, users: Dictionary): Promise<void> {
+async function columnarUserIds(parts: readonly string[], format: ColumnarFormat, want: string, users: Dictionary, onProgress?: OnReadProgress): Promise<void> {
   const target = new IdTarget(users);
+  const total = onProgress && format === 'parquet' ? await parquetRowsOf(parts) : undefined;
+  let done = 0;
   let column: IdColumn | undefined;
   let name = '';
   // One decoding thread for all Parquet parts, and one IdColumn: its numbering runs across them.
@@ -85,6 +96,8 @@ async function columnarUserIds(parts: readonly string[], format: ColumnarFormat,
             if (!child || b.numRows === 0) return;
             column!.load(child.data[0], ids?.[name]);
             await internRows(column!, b.numRows);
+            done += b.numRows;
+            onProgress?.({ done, total, unit: 'rows' });
           },
         },
         decoder,

@@ -6,6 +6,7 @@
  * A field's bytes are kept as they were, where decoding them replaced bytes that are not UTF-8.
  */
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { readDelimited, type DelimitedRow, type HeaderInfo } from '../data/csv-reader.js';
 import { decodeId } from '../data/byte-interner.js';
@@ -15,6 +16,7 @@ import { delimitedField } from '../util/csv-field.js';
 import { errorMessage } from '../util/error-message.js';
 import { gzipMemberSync, isGzipName } from '../util/gzip-output.js';
 import { makeDirsSync } from '../util/make-dirs.js';
+import type { OnReadProgress } from '../data/read-progress.js';
 import type { RevealSummary } from './reveal.js';
 
 type Lookup = (token: string) => string | undefined;
@@ -25,8 +27,10 @@ const LF = 0x0a;
 /** Bytes of rows handed to the file at a time. */
 const PIECE_BYTES = 1 << 20;
 
-export async function revealDelimited(input: string, out: string, column: string, raw: Lookup): Promise<RevealSummary> {
+export async function revealDelimited(input: string, out: string, column: string, raw: Lookup, onProgress?: OnReadProgress): Promise<RevealSummary> {
   const file = new SyncAtomicFile(out);
+  // Unknown (0) when the input cannot be stat'ed: readDelimited names that input.
+  const total = onProgress ? await stat(input).then((st) => st.size, () => 0) : 0;
   const summary: RevealSummary = { rows: 0, revealed: 0, unknown: 0 };
   let writer: RowWriter | undefined;
   let col = -1;
@@ -49,7 +53,7 @@ export async function revealDelimited(input: string, out: string, column: string
           throw new IngestError(`${input}:${line}: ${message}`, input, line);
         },
       },
-      { allowEmpty: true },
+      { allowEmpty: true, ...(onProgress ? { onRead: (bytes: number) => onProgress({ done: bytes, total, unit: 'bytes' }) } : {}) },
     );
     writer?.end();
     file.commit();

@@ -9,13 +9,14 @@ import { openByteSource } from '../data/byte-source.js';
 import { gzipMember, isGzipName } from '../util/gzip-output.js';
 import { IngestError } from '../data/errors.js';
 import { writeStreamedAtomic } from '../util/atomic.js';
+import type { OnReadProgress } from '../data/read-progress.js';
 import type { RevealSummary } from './reveal.js';
 
-export async function revealJsonl(input: string, out: string, column: string, raw: (token: string) => string | undefined): Promise<RevealSummary> {
+export async function revealJsonl(input: string, out: string, column: string, raw: (token: string) => string | undefined, onProgress?: OnReadProgress): Promise<RevealSummary> {
   const summary: RevealSummary = { rows: 0, revealed: 0, unknown: 0 };
   const gzipOut = isGzipName(out);
   await writeStreamedAtomic(out, async (sink) => {
-    const lines = createInterface({ input: Readable.from(textChunks(input)), crlfDelay: Infinity });
+    const lines = createInterface({ input: Readable.from(textChunks(input, onProgress)), crlfDelay: Infinity });
     let n = 0;
     let chunk = '';
     for await (const line of lines) {
@@ -50,12 +51,13 @@ export async function revealJsonl(input: string, out: string, column: string, ra
 }
 
 /** The file's text, a chunk at a time, as every text input is read (gzip decompressed; other compressions refused). */
-async function* textChunks(file: string): AsyncGenerator<Buffer> {
+async function* textChunks(file: string, onProgress?: OnReadProgress): AsyncGenerator<Buffer> {
   const src = await openByteSource(file);
   try {
     for (;;) {
       const buf = Buffer.allocUnsafe(1 << 20);
       const n = await src.read(buf, 0, buf.length);
+      onProgress?.({ done: src.fileBytesRead, total: src.fileBytes, unit: 'bytes' });
       if (n === 0) return;
       yield buf.subarray(0, n);
     }

@@ -12,11 +12,12 @@ import { IngestError } from '../data/errors.js';
 import { ParquetDecoder } from '../data/parquet-decoder.js';
 import { encodePushedParquet } from '../model/columnar.js';
 import { writeStreamedAtomic } from '../util/atomic.js';
+import type { OnReadProgress } from '../data/read-progress.js';
 import type { RevealSummary } from './reveal.js';
 
 type Lookup = (token: string) => string | undefined;
 
-export async function revealParquet(input: string, out: string, column: string, raw: Lookup): Promise<RevealSummary> {
+export async function revealParquet(input: string, out: string, column: string, raw: Lookup, onProgress?: OnReadProgress): Promise<RevealSummary> {
   const summary: RevealSummary = { rows: 0, revealed: 0, unknown: 0 };
   const revealer = new ColumnRevealer(raw, summary);
   await writeStreamedAtomic(out, async (sink) => {
@@ -30,6 +31,7 @@ export async function revealParquet(input: string, out: string, column: string, 
             if (!arrow.DataType.isUtf8(ids.type) && !arrow.DataType.isLargeUtf8(ids.type)) throw new IngestError(`${input}: column '${column}' has type ${ids.type}, expected strings (tokens)`, input);
             const revealed = new arrow.Vector(ids.data.map((d) => revealer.reveal(d)));
             summary.rows += table.numRows;
+            onProgress?.({ done: summary.rows, total: decoder.rows, unit: 'rows' });
             return push(new arrow.Table(Object.fromEntries(table.schema.fields.map((f) => [f.name, f.name === column ? revealed : table.getChild(f.name)!]))));
           });
         }),

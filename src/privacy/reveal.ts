@@ -5,6 +5,7 @@
  * (fields re-quoted only where needed; lines end with LF), JSON Lines and Parquet, as the input's
  * name says; the output is written atomically, in the input's format.
  */
+import type { OnReadProgress } from '../data/read-progress.js';
 import { outputFormatOfName } from '../util/file-format.js';
 import { checkKey, pseudonymToken } from './pseudonym.js';
 import { revealDelimited } from './reveal-delimited.js';
@@ -21,6 +22,8 @@ export interface RevealOptions {
   key: Uint8Array;
   /** Column holding the tokens (default `user_id`). */
   column?: string;
+  /** Called as the input is read: bytes of text (compressed bytes for gzip), rows of Parquet. */
+  onProgress?: OnReadProgress;
 }
 
 export interface RevealSummary {
@@ -44,7 +47,8 @@ export async function revealFile(o: RevealOptions): Promise<RevealSummary> {
   const column = o.column ?? 'user_id';
   const format = formatOf(o.input, 'reveal:');
   if (formatOf(o.out, '--out') !== format) throw new Error(`reveal: ${o.out} would not be in the format of ${o.input}; the copy keeps the input's format (give --out a name like it)`);
-  if (format === 'parquet') return revealParquet(o.input, o.out, column, (t) => byToken.get(t));
-  if (format === 'jsonl') return revealJsonl(o.input, o.out, column, (t) => byToken.get(t));
-  return revealDelimited(o.input, o.out, column, (t) => byToken.get(t));
+  const raw = (t: string): string | undefined => byToken.get(t);
+  if (format === 'parquet') return revealParquet(o.input, o.out, column, raw, o.onProgress);
+  if (format === 'jsonl') return revealJsonl(o.input, o.out, column, raw, o.onProgress);
+  return revealDelimited(o.input, o.out, column, raw, o.onProgress);
 }

@@ -6,6 +6,7 @@ import * as pw from 'parquet-wasm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../reference/random.js';
 import { readEvents, readUserIds } from '../../src/data/index.js';
+import type { ReadProgress } from '../../src/data/read-progress.js';
 import { delimitedField } from '../../src/util/csv-field.js';
 import { TempFiles, lines } from './temp-files.js';
 
@@ -96,6 +97,16 @@ describe('readUserIds reads the user column alone', () => {
     writeFileSync(path.join(pqDir, '_SUCCESS'), '');
     expect(await readUserIds(csvDir)).toEqual(want);
     expect(await readUserIds(pqDir)).toEqual(want);
+    // Progress runs across the parts to the whole input: its bytes (text) or rows (Parquet).
+    const seen: ReadProgress[] = [];
+    expect(await readUserIds(csvDir, { onProgress: (p) => seen.push(p) })).toEqual(want);
+    const bytes = slices.reduce((a, part) => a + Buffer.byteLength(csvText(part)), 0);
+    expect(seen.at(-1)).toEqual({ done: bytes, total: bytes, unit: 'bytes' });
+    expect(seen.every((p, i) => i === 0 || p.done >= seen[i - 1].done)).toBe(true);
+    seen.length = 0;
+    await readUserIds(pqDir, { onProgress: (p) => seen.push(p) });
+    expect(seen.at(-1)).toEqual({ done: rs.length, total: rs.length, unit: 'rows' });
+    expect(seen.length).toBeGreaterThan(3);
   });
 
   it('finds a renamed column as readEvents does, and names the columns when it is missing', async () => {

@@ -179,6 +179,11 @@ describe('--pseudonymize', () => {
       const r = mixtape(['reveal', '--in', `week.${ext}`, '--ids', 'ids.txt', '--out', `revealed-week.${ext}`, '--json'], { MIXTAPE_PSEUDONYM_KEY: KEY });
       expect(r.stderr).toBe('');
       expect(JSON.parse(r.stdout)).toEqual({ rows: rawUsers.length * 5, revealed: rawUsers.length * 5, unknown: 0 });
+      // Without --json, off a terminal, progress lines at the interval asked for (here: every update).
+      const shown = mixtape(['reveal', '--in', `week.${ext}`, '--events', 'events.csv', '--out', `shown-week.${ext}`], { MIXTAPE_PSEUDONYM_KEY: KEY, MIXTAPE_PROGRESS_INTERVAL: '0.000001' });
+      expect(shown.code, shown.stderr).toBe(0);
+      expect(shown.stderr).toMatch(/^reading user ids: 0\/1 MB \(0%\)/m);
+      expect(shown.stderr).toMatch(ext === 'parquet' ? new RegExp(`^revealing: ${(rawUsers.length * 5).toLocaleString('en-US')}/${(rawUsers.length * 5).toLocaleString('en-US')} rows \\(100%\\)`, 'm') : /^revealing: 0\/1 MB \(0%\)/m);
     }
     expect(readFileSync(path.join(dir, 'revealed-week.jsonl'), 'utf8')).toBe(readFileSync(path.join(dir, 'plain-week.jsonl'), 'utf8'));
     expect(rows('revealed-week.parquet')).toEqual(rows('plain-week.parquet'));

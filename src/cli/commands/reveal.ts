@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { readUserIds } from '../../data/index.js';
 import { loadPseudonymKey, revealFile } from '../../privacy/index.js';
+import { readProgress } from '../progress.js';
 
 interface RevealFlags {
   in: string;
@@ -34,8 +35,9 @@ export function registerReveal(program: Command): void {
     .action(async (f: RevealFlags) => {
       if ((f.ids === undefined) === (f.events === undefined)) throw new Error('reveal: give exactly one of --ids FILE or --events FILE');
       const key = await loadPseudonymKey({ keyFile: f.keyFile });
-      const rawIds = f.ids !== undefined ? await readIdList(f.ids) : await eventUserIds(f.events!, f.userCol);
-      const summary = await revealFile({ input: f.in, out: f.out, rawIds, key, column: f.column });
+      const rawIds = f.ids !== undefined ? await readIdList(f.ids) : await eventUserIds(f.events!, f.userCol, !!f.json);
+      const revealing = readProgress('revealing', !!f.json);
+      const summary = await revealFile({ input: f.in, out: f.out, rawIds, key, column: f.column, onProgress: revealing.onProgress }).finally(revealing.stop);
       if (f.json) process.stdout.write(JSON.stringify(summary) + '\n');
       else {
         process.stderr.write(
@@ -58,9 +60,10 @@ async function readIdList(file: string): Promise<string[]> {
   return ids;
 }
 
-async function eventUserIds(file: string, userCol: string | undefined): Promise<readonly string[]> {
+async function eventUserIds(file: string, userCol: string | undefined, quiet: boolean): Promise<readonly string[]> {
   // Only the user column is read; rows that break a rule still name ids (see readUserIds).
-  const ids = await readUserIds(file, userCol ? { userCol } : {});
+  const reading = readProgress('reading user ids', quiet);
+  const ids = await readUserIds(file, { ...(userCol ? { userCol } : {}), onProgress: reading.onProgress }).finally(reading.stop);
   if (ids.length === 0) throw new Error(`${file}: no user ids`);
   return ids;
 }
