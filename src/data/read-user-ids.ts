@@ -7,17 +7,16 @@
  * tokens be mapped back. Rows that cannot be split, empty ids and ids that are not UTF-8 are
  * passed over.
  */
-import { stat } from 'node:fs/promises';
 import type * as arrow from 'apache-arrow';
-import { readDelimited, type DelimitedRow, type HeaderInfo } from './csv-reader.js';
+import type { DelimitedRow, HeaderInfo } from './csv-reader.js';
 import { ByteInterner } from './byte-interner.js';
 import { Dictionary } from './dictionary.js';
 import { requireColumn } from './find-column.js';
-import { commonFormat, partFilesOf } from './part-files.js';
+import { commonFormat, partFilesOf, readBatchParts, readDelimitedParts, type BatchPartSink, type PartSink } from './part-files.js';
 import { eventFileFormat } from './read-events.js';
-import { BATCH_ROWS_PER_TURN, parquetRowsOf, readBatches, type ColumnarFormat } from './columnar-batches.js';
+import { BATCH_ROWS_PER_TURN } from './columnar-batches.js';
 import { IdColumn, IdTarget, MISSING_KEY, UNRESOLVED } from './arrow-id-column.js';
-import { ParquetDecoder } from './parquet-decoder.js';
+import { ReportBuilder } from './ingest-report.js';
 import type { NumberedIds } from './id-numbering.js';
 import type { OnReadProgress } from './read-progress.js';
 import { nextTurn } from '../util/turns.js';
@@ -37,74 +36,75 @@ export async function readUserIds(file: string, o: ReadUserIdsOptions = {}): Pro
   const format = o.format ?? commonFormat(file, parts, eventFileFormat);
   const want = o.userCol ?? 'user_id';
   const users = new Dictionary();
-  if (format === 'csv') await delimitedUserIds(parts, want, users, o.onProgress);
-  else await columnarUserIds(parts, format, want, users, o.onProgress);
+  // The part readers keep a report of where each part begins; no rule is judged here.
+  const report = new ReportBuilder(file, format, format === 'csv' ? 'line' : 'row', [], false, true);
+  if (format === 'csv') {
+    await readDelimitedParts(file, parts, new DelimitedUserIds(parts[0], want, users), report, { allowEmpty: true }, o.onProgress);
+  } else {
+    const open = (part: string, names: readonly string[]): ColumnarUserIds => new ColumnarUserIds(part, names[requireColumn(part, names, want)], users);
+    await readBatchParts(file, parts, format, report, open, { allowEmpty: true, ...(o.onProgress ? { onProgress: o.onProgress } : {}) });
+  }
   return users.ids;
 }
 
-async function delimitedUserIds(parts: readonly string[], want: string, users: Dictionary, onProgress?: OnReadProgress): Promise<void> {
-  const interner = new ByteInterner(users);
-  // A part that cannot be stat'ed counts 0 here: readDelimited's own input check names it.
-  const sizes = onProgress ? await Promise.all(parts.map((p) => stat(p).then((st) => st.size, () => 0))) : [];
-  const total = sizes.reduce((a, b) => a + b, 0);
-  let before = 0;
-  for (const [i, part] of parts.entries()) {
-    let col = -1;
-    await readDelimited(
-      part,
-      {
-        header(info: HeaderInfo): void {
-          col = requireColumn(part, info.names, want);
-        },
-        row(r: DelimitedRow): void {
-          const s = r.start[col];
-          const e = r.end[col];
-          if (e > s) interner.internBytes(r.bytes, s, e); // an id that is not UTF-8 is passed over
-        },
-        malformed(): void {
-          // A row that cannot be split names no user for certain.
-        },
-      },
-      { allowEmpty: true, ...(onProgress ? { onRead: (bytes: number) => onProgress({ done: before + bytes, total, unit: 'bytes' }) } : {}) },
-    );
-    before += sizes[i] ?? 0;
+/** The user column of delimited parts, each id interned from its bytes. */
+class DelimitedUserIds implements PartSink {
+  lineBase = 0;
+  capacityScale = 1;
+  private col = -1;
+  private readonly interner: ByteInterner;
+
+  constructor(
+    public file: string,
+    private readonly want: string,
+    users: Dictionary,
+  ) {
+    this.interner = new ByteInterner(users);
+  }
+
+  header(info: HeaderInfo): void {
+    this.col = requireColumn(this.file, info.names, this.want);
+  }
+
+  row(r: DelimitedRow): void {
+    const s = r.start[this.col];
+    const e = r.end[this.col];
+    if (e > s) this.interner.internBytes(r.bytes, s, e); // an id that is not UTF-8 is passed over
+  }
+
+  malformed(): void {
+    // A row that cannot be split names no user for certain.
   }
 }
 
-async function columnarUserIds(parts: readonly string[], format: ColumnarFormat, want: string, users: Dictionary, onProgress?: OnReadProgress): Promise<void> {
-  const target = new IdTarget(users);
-  const total = onProgress && format === 'parquet' ? await parquetRowsOf(parts) : undefined;
-  let done = 0;
-  let column: IdColumn | undefined;
-  let name = '';
-  // One decoding thread for all Parquet parts, and one IdColumn: its numbering runs across them.
-  const decoder = format === 'parquet' && parts.length > 1 ? ParquetDecoder.start() : undefined;
-  try {
-    for (const part of parts) {
-      await readBatches(
-        part,
-        format,
-        {
-          columns(names: string[]): string[] {
-            name = names[requireColumn(part, names, want)];
-            column ??= new IdColumn(part, name, target);
-            return [name];
-          },
-          numberedIds: (): string[] => [name],
-          async batch(b: arrow.RecordBatch, ids?: Readonly<Record<string, NumberedIds | null>>): Promise<void> {
-            const child = b.getChild(name);
-            if (!child || b.numRows === 0) return;
-            column!.load(child.data[0], ids?.[name]);
-            await internRows(column!, b.numRows);
-            done += b.numRows;
-            onProgress?.({ done, total, unit: 'rows' });
-          },
-        },
-        decoder,
-      );
+/** The user column of Parquet or Arrow parts, through the decoding thread's numbering for Parquet. */
+class ColumnarUserIds implements BatchPartSink {
+  rowsDone = 0;
+  private readonly column: IdColumn;
+
+  constructor(
+    public file: string,
+    private readonly name: string,
+    users: Dictionary,
+  ) {
+    this.column = new IdColumn(file, name, new IdTarget(users));
+  }
+
+  get columnNames(): string[] {
+    return [this.name];
+  }
+
+  get numberedIdColumns(): string[] {
+    return [this.name];
+  }
+
+  async addBatch(b: arrow.RecordBatch, ids?: Readonly<Record<string, NumberedIds | null>>): Promise<void> {
+    const child = b.getChild(this.name);
+    if (child && b.numRows > 0) {
+      this.column.load(child.data[0], ids?.[this.name]);
+      await internRows(this.column, b.numRows);
     }
-  } finally {
-    await decoder?.close();
+    this.rowsDone += b.numRows;
   }
 }
 
