@@ -6,7 +6,7 @@
  * Before, every name got CSV text: `recs.parquet` was a CSV file that Parquet readers refused.
  */
 import * as arrow from 'apache-arrow';
-import { utf8Vector, utf8VectorOf } from '../data/utf8-vector.js';
+import { Utf8Pieces, utf8Vector, utf8VectorOf } from '../data/utf8-vector.js';
 import { encodePushedParquet } from '../model/columnar.js';
 import type { TablePush } from '../data/parquet-stream.js';
 import type { Recommendation } from '../types.js';
@@ -150,52 +150,28 @@ class TextRecommendations implements RecommendationWriter {
   }
 }
 
-/** Rows buffered, then handed to the streaming Parquet writer as one table. */
+/** Rows gathered, then handed to the streaming Parquet writer as one table. */
 const GROUP_ROWS = 65_536;
-
-/** A string column of up to GROUP_ROWS rows, filled from UTF-8 pieces: no string per row. */
-class Utf8Column {
-  private readonly offsets = new Int32Array(GROUP_ROWS + 1);
-  private bytes = new Uint8Array(GROUP_ROWS * 16);
-
-  /** Sets row `r` (rows are filled in order from 0) to `piece`. */
-  put(r: number, piece: Uint8Array): void {
-    const at = this.offsets[r];
-    if (at + piece.length > this.bytes.length) {
-      const grown = new Uint8Array(Math.max(2 * this.bytes.length, at + piece.length));
-      grown.set(this.bytes.subarray(0, at));
-      this.bytes = grown;
-    }
-    // Ids are a few bytes: a loop beats a native copy call for each.
-    const b = this.bytes;
-    for (let k = 0; k < piece.length; k++) b[at + k] = piece[k];
-    this.offsets[r + 1] = at + piece.length;
-  }
-
-  vector(rows: number): arrow.Vector<arrow.Utf8> {
-    return utf8VectorOf({ offsets: this.offsets.subarray(0, rows + 1), bytes: this.bytes.subarray(0, this.offsets[rows]) });
-  }
-}
 
 /** One table's rows being gathered; a new one per table, as the writer keeps the arrays it is given. */
 class ParquetGroup {
   rows = 0;
-  readonly users = new Utf8Column();
-  readonly tracks = new Utf8Column();
-  readonly ranks = new Int32Array(GROUP_ROWS);
-  readonly scores = new Float32Array(GROUP_ROWS);
+  private readonly users = new Utf8Pieces(GROUP_ROWS);
+  private readonly tracks = new Utf8Pieces(GROUP_ROWS);
+  private readonly ranks = new Int32Array(GROUP_ROWS);
+  private readonly scores = new Float32Array(GROUP_ROWS);
 
   add(user: Uint8Array, rank: number, track: Uint8Array, score: number): void {
     const r = this.rows++;
-    this.users.put(r, user);
-    this.tracks.put(r, track);
+    this.users.push(user);
+    this.tracks.push(track);
     this.ranks[r] = rank;
     this.scores[r] = score;
   }
 
   table(): arrow.Table {
     const n = this.rows;
-    return recommendationTable(this.users.vector(n), this.ranks.subarray(0, n), this.tracks.vector(n), this.scores.subarray(0, n));
+    return recommendationTable(utf8VectorOf(this.users.finish()), this.ranks.subarray(0, n), utf8VectorOf(this.tracks.finish()), this.scores.subarray(0, n));
   }
 }
 

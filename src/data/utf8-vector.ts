@@ -108,6 +108,43 @@ export function nullableUtf8Vector(values: readonly (string | null)[]): arrow.Ve
 }
 
 /**
+ * Strings appended as UTF-8 pieces (an id's bytes made once and appended for each of its rows),
+ * for columns built without a JS string per value.
+ */
+export class Utf8Pieces {
+  private offsets: Int32Array;
+  private bytes: Uint8Array;
+  private count = 0;
+
+  constructor(expectedCount: number, bytesPerValue = 16) {
+    this.offsets = new Int32Array(expectedCount + 1);
+    this.bytes = new Uint8Array(Math.max(16, expectedCount * bytesPerValue));
+  }
+
+  get length(): number {
+    return this.count;
+  }
+
+  push(piece: Uint8Array): void {
+    if (this.count + 2 > this.offsets.length) {
+      const grown = new Int32Array(2 * this.offsets.length);
+      grown.set(this.offsets);
+      this.offsets = grown;
+    }
+    const at = this.offsets[this.count];
+    this.bytes = withRoom(this.bytes, at, piece.length);
+    // Ids are a few bytes: a loop beats a native copy call for each.
+    const b = this.bytes;
+    for (let k = 0; k < piece.length; k++) b[at + k] = piece[k];
+    this.offsets[++this.count] = at + piece.length;
+  }
+
+  finish(): Utf8Strings {
+    return { offsets: this.offsets.subarray(0, this.count + 1), bytes: this.bytes.subarray(0, this.offsets[this.count]) };
+  }
+}
+
+/**
  * Gathers the values of Utf8 (or LargeUtf8) columns, a row group after another, into one UTF-8
  * layout without making a JS string per value (a model's million ids then cross to another
  * thread as two buffers, and the receiver makes the strings a slice per turn).

@@ -12,6 +12,7 @@ import { IngestError } from '../data/errors.js';
 import { ParquetDecoder } from '../data/parquet-decoder.js';
 import { encodePushedParquet } from '../model/columnar.js';
 import { writeStreamedAtomic } from '../util/atomic.js';
+import { Utf8Pieces } from '../data/utf8-vector.js';
 import type { OnReadProgress } from '../data/read-progress.js';
 import type { RevealSummary } from './reveal.js';
 
@@ -55,16 +56,14 @@ class ColumnRevealer {
     const n = d.length;
     const from = d.valueOffsets;
     const values = d.values;
-    const offsets = new Int32Array(n + 1);
-    let bytes: Uint8Array = new Uint8Array(Math.max(64, values.length));
-    let end = 0;
+    const column = new Utf8Pieces(n, Math.ceil(values.length / Math.max(1, n)));
     let runStart = -1;
     let runEnd = -1;
     let runBytes: Uint8Array | null = null;
     for (let i = 0; i < n; i++) {
       if (!d.getValid(i)) {
         this.summary.unknown++;
-        offsets[i + 1] = end;
+        column.push(EMPTY_TOKEN);
         continue;
       }
       const s = Number(from[i]);
@@ -77,14 +76,11 @@ class ColumnRevealer {
       }
       if (runBytes === EMPTY_TOKEN) this.summary.unknown++;
       else this.summary.revealed++;
-      const piece = runBytes === EMPTY_TOKEN ? values.subarray(s, e) : runBytes;
-      if (end + piece.length > bytes.length) bytes = grown(bytes, end, piece.length);
-      bytes.set(piece, end);
-      end += piece.length;
-      offsets[i + 1] = end;
+      column.push(runBytes === EMPTY_TOKEN ? values.subarray(s, e) : runBytes);
     }
+    const { offsets, bytes } = column.finish();
     const nullBitmap = d.nullCount > 0 ? validityOf(d) : undefined;
-    return arrow.makeData({ type: new arrow.Utf8(), length: n, nullCount: d.nullCount, nullBitmap, valueOffsets: offsets, data: bytes.subarray(0, end) });
+    return arrow.makeData({ type: new arrow.Utf8(), length: n, nullCount: d.nullCount, nullBitmap, valueOffsets: offsets, data: bytes });
   }
 
   /** The raw id's bytes of a token, or EMPTY_TOKEN when the token is not one of the given ids. */
@@ -105,12 +101,6 @@ function sameBytes(b: Uint8Array, s: number, e: number, s2: number, e2: number):
   if (e - s !== e2 - s2) return false;
   for (let i = 0; i < e - s; i++) if (b[s + i] !== b[s2 + i]) return false;
   return true;
-}
-
-function grown(b: Uint8Array, used: number, need: number): Uint8Array {
-  const g = new Uint8Array(Math.max(b.length * 2, used + need));
-  g.set(b.subarray(0, used));
-  return g;
 }
 
 /** The chunk's validity bits from bit 0 (the chunk may start mid-byte of a sliced bitmap). */

@@ -1,6 +1,6 @@
 import * as arrow from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { nullableUtf8Vector, Utf8Collector, utf8StringsInTurns, utf8Vector, utf8VectorOf } from '../../src/data/utf8-vector.js';
+import { nullableUtf8Vector, Utf8Collector, Utf8Pieces, utf8Strings, utf8StringsInTurns, utf8Vector, utf8VectorOf } from '../../src/data/utf8-vector.js';
 import { readStringColumn } from '../../src/model/columnar.js';
 import { toSharedInTurns } from '../../src/util/shared-memory.js';
 
@@ -70,6 +70,20 @@ describe('toSharedInTurns', () => {
     expect(copied).not.toBe(view);
     expect([...copied]).toEqual([...view]);
     expect((await toSharedInTurns(new Int32Array(0))).length).toBe(0);
+  });
+});
+
+describe('Utf8Pieces', () => {
+  it('lays out appended pieces as utf8Strings lays out their strings, growing past its hints', () => {
+    const values = Array.from({ length: 300 }, (_, i) => (i % 7 === 0 ? '' : i % 5 === 0 ? `zoë-🎧-${'x'.repeat(i)}` : `id-${i}`));
+    const pieces = new Utf8Pieces(4, 2);
+    const encoder = new TextEncoder();
+    for (const v of values) pieces.push(encoder.encode(v));
+    expect(pieces.length).toBe(values.length);
+    const want = utf8Strings(values);
+    expect(pieces.finish()).toEqual(want);
+    expect(utf8VectorOf(pieces.finish()).toArray()).toEqual(values);
+    expect(new Utf8Pieces(0).finish()).toEqual(utf8Strings([]));
   });
 });
 
