@@ -13,6 +13,7 @@ import type { Recommendation } from '../types.js';
 import type { RecommendationBlock } from '../model/model.js';
 import { writeStreamedAtomic } from '../util/atomic.js';
 import { AtomicTextWriter } from '../util/atomic-writer.js';
+import { BytePieces } from '../util/byte-pieces.js';
 import { delimitedField } from '../util/csv-field.js';
 import { outputFormatOfName, type NamedFormat } from '../util/file-format.js';
 
@@ -44,9 +45,6 @@ export async function openRecommendationWriter(file: string, ids: Recommendation
   return format === 'parquet' ? ParquetRecommendations.open(file, ids) : TextRecommendations.open(file, format, ids);
 }
 
-/** Bytes of text rows handed to the writer at a time. */
-const PIECE_BYTES = 1 << 20;
-
 /**
  * Text rows written as bytes: a row is head(user) + rank + track + score + end, and the escaped,
  * UTF-8 encoded pieces of each user, rank and track are made once. Building each row as a string
@@ -60,10 +58,8 @@ class TextRecommendations implements RecommendationWriter {
   private readonly tracks: (Buffer | undefined)[];
   private readonly end: Buffer;
   private readonly sep: string;
-  private piece = Buffer.allocUnsafe(PIECE_BYTES);
-  private pos = 0;
-  /** Full pieces not yet handed to the writer. */
-  private full: Buffer[] = [];
+  /** Rows not yet handed to the writer. */
+  private readonly pieces = new BytePieces();
 
   private constructor(
     readonly format: 'csv' | 'tsv' | 'jsonl',
@@ -97,27 +93,22 @@ class TextRecommendations implements RecommendationWriter {
 
   /** Appends one row; a score is at most 25 ASCII characters (-0.0000012345678901234567). */
   private row(head: Buffer, rank: Buffer, track: Buffer, score: number): void {
-    const need = head.length + rank.length + track.length + 32 + this.end.length;
-    if (this.pos + need > this.piece.length) {
-      this.full.push(this.piece.subarray(0, this.pos));
-      this.piece = Buffer.allocUnsafe(Math.max(PIECE_BYTES, need));
-      this.pos = 0;
-    }
-    const b = this.piece;
-    let p = this.pos;
+    const pieces = this.pieces;
+    pieces.reserve(head.length + rank.length + track.length + 32 + this.end.length);
+    const b = pieces.buf;
+    let p = pieces.pos;
     // Pieces are a few bytes: a loop beats a native copy call for each.
     for (let k = 0; k < head.length; k++) b[p++] = head[k];
     for (let k = 0; k < rank.length; k++) b[p++] = rank[k];
     for (let k = 0; k < track.length; k++) b[p++] = track[k];
     p += b.write(String(score), p, 'latin1');
     for (let k = 0; k < this.end.length; k++) b[p++] = this.end[k];
-    this.pos = p;
+    pieces.pos = p;
   }
 
-  private async ship(): Promise<void> {
-    const full = this.full;
-    this.full = [];
-    for (const piece of full) await this.out.write(piece);
+  /** Hands the filled pieces (with `all`, every row so far) to the writer. */
+  private async ship(all = false): Promise<void> {
+    for (const piece of this.pieces.take(all)) await this.out.write(piece);
   }
 
   async add(userId: string, items: readonly Recommendation[]): Promise<void> {
@@ -139,9 +130,7 @@ class TextRecommendations implements RecommendationWriter {
   }
 
   async commit(): Promise<void> {
-    this.full.push(this.piece.subarray(0, this.pos));
-    this.pos = 0;
-    await this.ship();
+    await this.ship(true);
     return this.out.commit();
   }
 

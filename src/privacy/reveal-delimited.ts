@@ -16,6 +16,7 @@ import { delimitedField } from '../util/csv-field.js';
 import { errorMessage } from '../util/error-message.js';
 import { gzipMemberSync, isGzipName } from '../util/gzip-output.js';
 import { makeDirsSync } from '../util/make-dirs.js';
+import { BytePieces } from '../util/byte-pieces.js';
 import type { OnReadProgress } from '../data/read-progress.js';
 import type { RevealSummary } from './reveal.js';
 
@@ -24,8 +25,6 @@ type Lookup = (token: string) => string | undefined;
 const QUOTE = 0x22;
 const CR = 0x0d;
 const LF = 0x0a;
-/** Bytes of rows handed to the file at a time. */
-const PIECE_BYTES = 1 << 20;
 
 export async function revealDelimited(input: string, out: string, column: string, raw: Lookup, onProgress?: OnReadProgress): Promise<RevealSummary> {
   const file = new SyncAtomicFile(out);
@@ -55,7 +54,7 @@ export async function revealDelimited(input: string, out: string, column: string
       },
       { allowEmpty: true, ...(onProgress ? { onRead: (bytes: number) => onProgress({ done: bytes, total, unit: 'bytes' }) } : {}) },
     );
-    writer?.end();
+    writer?.ship(true);
     file.commit();
   } catch (err) {
     file.abort();
@@ -137,10 +136,9 @@ function writeQuoted(out: Uint8Array, p: number, b: Uint8Array, s: number, e: nu
   return p;
 }
 
-/** Rows appended as bytes to 1 MiB pieces, each handed to the file when full. */
+/** Rows appended as bytes to pieces of about a MiB, each handed to the file when full. */
 class RowWriter {
-  private piece = Buffer.allocUnsafe(PIECE_BYTES);
-  private pos = 0;
+  private readonly pieces = new BytePieces();
 
   constructor(
     private readonly file: SyncAtomicFile,
@@ -155,10 +153,10 @@ class RowWriter {
     for (let f = 0; f < r.fields; f++) need += 2 * (end[f] - start[f]) + 3;
     this.tokens.lookUp(bytes, start[col], end[col]);
     const id = this.tokens.piece;
-    need += id.length;
-    if (this.pos + need > this.piece.length) this.ship(need);
-    const out = this.piece;
-    let p = this.pos;
+    const pieces = this.pieces;
+    pieces.reserve(need + id.length);
+    const out = pieces.buf;
+    let p = pieces.pos;
     for (let f = 0; f < r.fields; f++) {
       if (f > 0) out[p++] = this.delimiter;
       if (f === col) {
@@ -171,27 +169,21 @@ class RowWriter {
       else for (let i = s; i < e; i++) out[p++] = bytes[i];
     }
     out[p++] = LF;
-    this.pos = p;
+    pieces.pos = p;
+    if (pieces.hasFull) this.ship();
     return this.tokens.known;
   }
 
   /** Appends text (the header line). */
   text(t: string): void {
     const bytes = Buffer.from(t);
-    if (this.pos + bytes.length > this.piece.length) this.ship(bytes.length);
-    this.pos += bytes.copy(this.piece, this.pos);
+    this.pieces.reserve(bytes.length);
+    this.pieces.pos += bytes.copy(this.pieces.buf, this.pieces.pos);
   }
 
-  /** Hands the full piece to the file and starts one with room for `need` bytes. */
-  private ship(need: number): void {
-    this.file.write(this.piece.subarray(0, this.pos));
-    this.piece = Buffer.allocUnsafe(Math.max(PIECE_BYTES, need));
-    this.pos = 0;
-  }
-
-  end(): void {
-    if (this.pos > 0) this.file.write(this.piece.subarray(0, this.pos));
-    this.pos = 0;
+  /** Hands the filled pieces (with `all`, every row so far) to the file. */
+  ship(all = false): void {
+    for (const piece of this.pieces.take(all)) this.file.write(piece);
   }
 }
 
