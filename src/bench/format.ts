@@ -1,6 +1,6 @@
 /** The human-readable summary of a benchmark report. */
 import { alignTable } from './compare.js';
-import type { BenchReport } from './report.js';
+import type { BenchReport, TargetCheck } from './report.js';
 
 export function formatReport(r: BenchReport): string {
   const e = r.environment;
@@ -32,8 +32,15 @@ export function formatReport(r: BenchReport): string {
   lines.push('', 'targets:');
   lines.push(
     ...alignTable(
-      r.targets.map((t) => [t.name, t.target, t.value === null ? '—' : String(t.value), t.pass === null ? (t.note ?? 'not measured') : t.pass ? 'pass' : 'FAIL']),
+      r.targets.map((t) => [t.name, t.target, t.value === null ? '—' : String(t.value), verdict(t)]),
     ),
   );
+  for (const t of r.targets) if (t.note) lines.push(`  ${t.name}: ${t.note}`);
   return lines.join('\n');
+}
+
+/** pass or FAIL where judged; a value without a verdict (a shown figure, or one judged at another scale) is shown. */
+function verdict(t: TargetCheck): string {
+  if (t.pass !== null) return t.pass ? 'pass' : 'FAIL';
+  return t.value === null ? 'not measured' : 'shown';
 }

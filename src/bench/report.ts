@@ -73,7 +73,9 @@ export interface TargetCheck {
   name: string;
   target: string;
   value: number | null;
+  /** null: not judged here (not measured, a figure shown beside a target, or judged at another scale). */
   pass: boolean | null;
+  /** Why it is not judged, or what the value rests on (e.g. the fitted line of the nonzero sweep). */
   note?: string;
 }
 

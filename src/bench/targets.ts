@@ -41,22 +41,64 @@ export function checkTargets(r: Pick<BenchReport, 'cases' | 'scale' | 'environme
   atMost('CG vs Cholesky loss after 15 iterations', '≤ 1%', loss?.value ?? null, 0.01);
   const rss = byName.get(alsName('cg', 64, t, 1));
   atMost('peak RSS training k=64, MB', '≤ 400', rss?.rss_scope === 'case' ? (rss.peak_rss_mb ?? null) : null, 400, large);
-  // Within 25% over the nnz sweep; within 2× over k, where small k pays fixed costs per entry.
-  out.push(judgedAt(modelledRateSpread('CG k=64 cost linear in nonzeros (0.5×–4×)', 1.25, [0.5, 1, 2, 4].map((f) => byName.get(alsName('cg', 64, t, f)))), large));
+  // Linear in the nonzeros: on a line within 10%. Within 2× of the flop model over k, where small k
+  // pays fixed costs per entry.
+  const sweep = [0.5, 1, 2, 4].map((f) => byName.get(alsName('cg', 64, t, f)));
+  out.push(judgedAt(linearFitMiss('CG k=64 cost linear in nonzeros (0.5×–4×)', 0.1, sweep), large));
+  out.push({ ...modelledRateSpread('CG k=64 s per modelled flop over the nonzeros (0.5×–4×)', 1.25, sweep), target: 'max/min of s per modelled flop', pass: null, note: MODEL_WEIGHTS_NOTE });
   out.push(judgedAt(modelledRateSpread('CG cost follows the flop model over k = 32…256', 2, [32, 64, 128, 256].map((k) => byName.get(alsName('cg', k, t, 1)))), large));
   return out;
 }
 
 /** A check as judged, or (where it does not apply) shown with its value and no verdict. */
 function judgedAt(check: TargetCheck, applies: boolean): TargetCheck {
-  return applies ? check : { ...check, pass: null, note: 'applies at --scale large' };
+  return applies ? check : { ...check, pass: null, note: check.note ? `applies at --scale large; ${check.note}` : 'applies at --scale large' };
+}
+
+const MODEL_WEIGHTS_NOTE = 'shown, not judged: the model prices a gram-product flop (per row, from cache) as a gathered flop (per nonzero, from memory), so the sparser matrices look cheaper per flop';
+
+/**
+ * Linear growth of time with the nonzeros: the least-squares line through (nonzeros, seconds) of
+ * the sweep, and the largest share of a case's time by which the line misses it, judged against
+ * `limit`. Time that is a fixed part plus a part per nonzero (ALS: per-row gram products from
+ * cache, per-entry gathers from memory) lies on a line whatever the two parts cost; time that
+ * grows faster (caches outgrown) bends away from it: as nnz^1.1, a quarter more per nonzero at
+ * 4× than at 0.5×, it misses by 9.5%. The note gives the line.
+ */
+function linearFitMiss(name: string, limit: number, cases: (CaseResult | undefined)[]): TargetCheck {
+  const target = `a line through the sweep misses no case by more than ${limit * 100}% of its time`;
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (const c of cases) {
+    if (!c?.seconds || typeof c.params.nnz !== 'number') continue;
+    xs.push(c.params.nnz);
+    ys.push(c.seconds.median);
+  }
+  const n = xs.length;
+  if (n < 3) return { name, target, value: null, pass: null };
+  const mx = xs.reduce((a, v) => a + v, 0) / n;
+  const my = ys.reduce((a, v) => a + v, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (xs[i] - mx) * (ys[i] - my);
+    sxx += (xs[i] - mx) ** 2;
+  }
+  const slope = sxx > 0 ? sxy / sxx : 0;
+  const fixed = my - slope * mx;
+  if (!(slope > 0)) return { name, target, value: null, pass: false, note: 'time does not grow with the nonzeros' };
+  let miss = 0;
+  for (let i = 0; i < n; i++) miss = Math.max(miss, Math.abs(ys[i] - (fixed + slope * xs[i])) / ys[i]);
+  const v = Math.round(miss * 1000) / 1000;
+  const note = `line: ${fixed.toFixed(4)} s + ${(slope * 1e6).toFixed(4)} s per million nonzeros`;
+  return { name, target, value: v, pass: v <= limit, note };
 }
 
 /**
  * The spread (max/min) of time per modelled flop over cases, judged against `limit`. Flat time per
- * modelled flop is growth as the flop model says. For the nnz sweep that model is linear in the
- * nonzeros plus a part per row (the gram product) that does not depend on them, so seconds per
- * nonzero alone would fall as the matrix gets denser even for a kernel that follows it exactly.
+ * modelled flop is growth as the flop model says: over k, where the model's terms grow as k and k²,
+ * the check that matters. Over the nonzeros it holds only if a gram flop and a gathered flop cost
+ * the same, which they do not; there it is shown beside the marginal-cost check.
  */
 function modelledRateSpread(name: string, limit: number, cases: (CaseResult | undefined)[]): TargetCheck {
   const per = cases.filter((c): c is CaseResult => !!c?.seconds && !!c.throughput?.gflops).map((c) => 1 / c.throughput!.gflops);
