@@ -55,9 +55,11 @@ struct ArrayView {
 template <typename T> constexpr napi_typedarray_type typed_kind();
 template <> constexpr napi_typedarray_type typed_kind<float>() { return napi_float32_array; }
 template <> constexpr napi_typedarray_type typed_kind<int32_t>() { return napi_int32_array; }
+template <> constexpr napi_typedarray_type typed_kind<double>() { return napi_float64_array; }
 template <typename T> constexpr const char* typed_name();
 template <> constexpr const char* typed_name<float>() { return "Float32Array"; }
 template <> constexpr const char* typed_name<int32_t>() { return "Int32Array"; }
+template <> constexpr const char* typed_name<double>() { return "Float64Array"; }
 
 /** A typed array of element T (exact kind), not detached. */
 template <typename T>

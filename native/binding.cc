@@ -17,6 +17,7 @@
 #include "gram.h"
 #include "huge_pages.h"
 #include "loss.h"
+#include "row_dots.h"
 #include "score_int8.h"
 #include "sgemm_bench.h"
 #include "simd.h"
@@ -597,6 +598,37 @@ Napi::Value SolveSpd(const Napi::CallbackInfo& info) {
   });
 }
 
+// ---- dots of one row with many (the re-ranker's similarities) -------------------------------------
+
+// Called once per pick of a playlist: positional arguments, and no staging (it runs inline).
+Napi::Value RowDots(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    const std::string fn = "rowDots";
+    const auto dim = static_cast<std::size_t>(integer(fn, "dim", info[1], 1, kMaxFactors));
+    const auto count = static_cast<std::size_t>(integer(fn, "count", info[3], 0, INT32_MAX));
+    const auto row = integer(fn, "row", info[4], 0, INT32_MAX);
+    const auto at = static_cast<std::size_t>(integer(fn, "at", info[6], 0, INT32_MAX));
+    auto V = typed<float>(fn, "V", info[0]);
+    auto rows = typed<int32_t>(fn, "rows", info[2]);
+    auto out = typed<double>(fn, "out", info[5]);
+    if (V.length % dim != 0)
+      throw_range(fn + ": V has length " + std::to_string(V.length) + ", not a multiple of dim=" + std::to_string(dim));
+    const std::size_t n_rows = V.length / dim;
+    if (static_cast<std::size_t>(row) >= n_rows)
+      throw_range(fn + ": row=" + std::to_string(row) + " is not a row of V (" + std::to_string(n_rows) + " rows)");
+    if (count > rows.length)
+      throw_range(fn + ": count=" + std::to_string(count) + " exceeds rows.length=" + std::to_string(rows.length));
+    if (at + count > out.length)
+      throw_range(fn + ": at + count = " + std::to_string(at + count) + " exceeds out.length=" + std::to_string(out.length));
+    for (std::size_t i = 0; i < count; ++i)
+      if (rows.data[i] < 0 || static_cast<std::size_t>(rows.data[i]) >= n_rows)
+        throw_range(fn + ": rows[" + std::to_string(i) + "]=" + std::to_string(rows.data[i]) + " is not a row of V (" +
+                    std::to_string(n_rows) + " rows)");
+    row_dots(V.data, dim, rows.data, count, static_cast<std::size_t>(row), out.data + at);
+    return info.Env().Undefined();
+  });
+}
+
 // ---- sgemm reference rate ---------------------------------------------------------------------
 
 struct SgemmJob {
@@ -713,6 +745,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("PreparedItems", prepared_items);
   exports.Set("prepareItemsAsync", Napi::Function::New(env, PrepareItemsAsync, "prepareItemsAsync"));
   exports.Set("solveSpd", Napi::Function::New(env, SolveSpd, "solveSpd"));
+  exports.Set("rowDots", Napi::Function::New(env, RowDots, "rowDots"));
   exports.Set("sgemmBench", Napi::Function::New(env, SgemmBench, "sgemmBench"));
   exports.Set("sgemmBenchAsync", Napi::Function::New(env, SgemmBenchAsync, "sgemmBenchAsync"));
   exports.Set("adviseHugePages", Napi::Function::New(env, AdviseHugePages, "adviseHugePages"));

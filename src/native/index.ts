@@ -170,6 +170,7 @@ interface NativeAddon {
   scoreTopK(args: ScoreTopKArgs): TopKPath;
   scoreTopKAsync(args: ScoreTopKArgs): Promise<TopKPath>;
   solveSpd(A: Float32Array, B: Float32Array, dim: number, nrhs: number, ridge: number): Float32Array;
+  rowDots(V: Float32Array, dim: number, rows: Int32Array, count: number, row: number, out: Float64Array, at: number): void;
   sgemmBench(args: SgemmBenchArgs): SgemmBenchResult;
   sgemmBenchAsync(args: SgemmBenchArgs): Promise<SgemmBenchResult>;
   adviseHugePages(array: ArrayBufferView): number;
@@ -294,6 +295,15 @@ export function prepareItemsAsync(args: PrepareItemsArgs): Promise<PreparedItems
 /** X (dim×nrhs) solving (A + ridge·I) X = B for a symmetric positive definite A (dim×dim). */
 export function solveSpd(A: Float32Array, B: Float32Array, dim: number, nrhs: number, ridge: number): Float32Array {
   return addon.solveSpd(A, B, dim, nrhs, ridge);
+}
+
+/**
+ * out[at + i] = V[rows[i]] · V[row] for i < count, V row-major with `dim` floats a row: float64 sums
+ * in the order of `dotRows` (src/util/dot.ts), so the two give the same bits. Synchronous; for the
+ * re-ranker, which calls it once per pick with a user's candidates.
+ */
+export function rowDots(V: Float32Array, dim: number, rows: Int32Array, count: number, row: number, out: Float64Array, at = 0): void {
+  addon.rowDots(V, dim, rows, count, row, out, at);
 }
 
 /** Times the reference dense product in this thread (the rate other kernels are compared with). */

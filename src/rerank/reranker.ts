@@ -11,11 +11,10 @@
  * Candidates are assumed already free of heard, disliked and archived tracks (retrieval excludes
  * them inside the kernel). One Reranker per worker/shard: all scratch buffers are reused.
  */
-import { scoreTopK } from '../native/index.js';
+import { rowDots, scoreTopK } from '../native/index.js';
 import type { ItemFeatures } from './item-features.js';
 import { popularityQuantile } from './item-features.js';
 import { MaxHeap } from './max-heap.js';
-import { dotRows } from '../util/dot.js';
 import { Mulberry32 } from '../util/random.js';
 import { resolveRerankOptions, type RerankOptions, type ResolvedRerankOptions } from './options.js';
 
@@ -71,6 +70,14 @@ export class Reranker {
   private readonly maxSim: Float32Array;
   /** Picks already folded into maxSim per candidate (lazy MMR). */
   private readonly simUpTo: Int32Array;
+  /**
+   * simToPick[s · width + p]: the diversity similarity of candidate p and the s-th pick, all of a
+   * pick's computed in one native call when it is made. The lazy MMR reads only the few it needs,
+   * but a call of the whole row costs less than a JS dot product each.
+   */
+  private readonly simToPick: Float64Array;
+  /** Candidates of the user being re-ranked (items before the −1 padding). */
+  private count = 0;
   private readonly key: Float32Array;
   private readonly picked: Uint8Array;
   private readonly fresh: Uint8Array;
@@ -118,6 +125,7 @@ export class Reranker {
     this.rel = new Float32Array(width);
     this.maxSim = new Float32Array(width);
     this.simUpTo = new Int32Array(width);
+    this.simToPick = new Float64Array(o.size * width);
     this.key = new Float32Array(width);
     this.picked = new Uint8Array(width);
     this.fresh = new Uint8Array(width);
@@ -162,8 +170,8 @@ export class Reranker {
   select(items: Int32Array, scores: Float32Array, history: Int32Array, userKey: number, out: PlaylistSlots, row: number): number {
     const o = this.opts;
     const f = this.features;
-    let c = 0;
-    while (c < items.length && c < this.width && items[c] >= 0) c++;
+    const c = this.countCandidates(items);
+    this.count = c;
     this.nSel = 0;
     this.relaxGenre = false;
     this.rng.state = (userKey ^ Math.imul(o.seed, 0x9e3779b1)) | 0 || 0x1e3779b9;
@@ -266,6 +274,7 @@ export class Reranker {
     const a = f.artist[it];
     if (a >= 0) this.artistCount[a]++;
     if (f.genre && f.genre[it] >= 0) this.genreCount[f.genre[it]]++;
+    if (this.opts.lambda < 1) rowDots(f.diversity, f.diversityDim, items, this.count, it, this.simToPick, (this.nSel - 1) * this.width);
   }
 
   /** MMR value of candidate p with its current (possibly stale, hence optimistic) max-similarity. */
@@ -300,7 +309,7 @@ export class Reranker {
         continue;
       }
       if (diverse && this.simUpTo[p] < this.nSel) {
-        this.refreshSim(items, p);
+        this.refreshSim(p);
         heap.lowerTop(this.value(p));
         continue;
       }
@@ -310,15 +319,12 @@ export class Reranker {
   }
 
   /** Fold the picks made since candidate p was last updated into its max-similarity. */
-  private refreshSim(items: Int32Array, p: number): void {
-    const f = this.features;
-    const d = f.diversityDim;
-    const v = f.diversity;
-    const b = items[p] * d;
+  private refreshSim(p: number): void {
+    const sim = this.simToPick;
+    const w = this.width;
     let m = this.maxSim[p];
     for (let s = this.simUpTo[p]; s < this.nSel; s++) {
-      const a = items[this.sel[s]] * d;
-      const dot = dotRows(v, a, v, b, d);
+      const dot = sim[s * w + p];
       if (dot > m) m = dot;
     }
     this.maxSim[p] = m;
@@ -340,7 +346,7 @@ export class Reranker {
     // the leaders' similarities are brought up to date, as in the lazy MMR.
     const heap = this.discoveryHeap;
     heap.clear();
-    const count = this.countCandidates(items);
+    const count = this.count;
     for (let q = 0; q < count; q++) {
       const p = this.order[q];
       if (this.picked[p] === 1 || this.rel[p] < o.discoveryMinRelevance || this.features.popularity[items[p]] > this.discoveryPop) continue;
@@ -353,7 +359,7 @@ export class Reranker {
       const q = heap.topId;
       const p = this.order[q];
       if (diverse && this.simUpTo[p] < this.nSel) {
-        this.refreshSim(items, p);
+        this.refreshSim(p);
         heap.lowerTop(this.value(p) * invT + this.key[q]);
         continue;
       }

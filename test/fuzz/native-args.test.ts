@@ -19,6 +19,7 @@ import {
   gramAsync,
   implicitLoss,
   prepareItems,
+  rowDots,
   scoreTopK,
   scoreTopKAsync,
   solveSpd,
@@ -28,6 +29,7 @@ import {
 } from '../../src/native/index.js';
 import { mulberry32, randomCsr, randomFloats, type Rng } from '../reference/random.js';
 import { sharedCopy } from '../reference/shared.js';
+import { dotInRerankOrder } from '../reference/row-dots.js';
 
 /** ok: must succeed; type/range: must throw that; either: RangeError or success (outputs checked). */
 type Expect = 'ok' | 'type' | 'range' | 'either';
@@ -85,7 +87,7 @@ function wrongKind(rng: Rng, a: Typed): unknown {
 
 // ---- outcome ----------------------------------------------------------------------------------
 
-const ENTRY = /^(gram|alsHalfStep|implicitLoss|scoreTopK|solveSpd)(Async)?: /;
+const ENTRY = /^(gram|alsHalfStep|implicitLoss|scoreTopK|solveSpd|rowDots)(Async)?: /;
 
 /** Runs one call (sync or async) and checks the outcome class; returns whether it succeeded. */
 async function outcome(label: string, expected: Expect, call: () => unknown): Promise<boolean> {
@@ -690,6 +692,52 @@ async function spdCase(seed: number): Promise<void> {
   }
 }
 
+// ---- rowDots -----------------------------------------------------------------------------------
+
+async function rowDotsCase(seed: number): Promise<void> {
+  const rng = mulberry32(seed);
+  const dim = int(rng, 1, 70);
+  const nRows = int(rng, 1, 12);
+  const count = int(rng, 0, 9);
+  const V = randomFloats(rng, nRows * dim);
+  const rows = Int32Array.from({ length: count + int(rng, 0, 2) }, () => int(rng, 0, nRows - 1));
+  const at = int(rng, 0, 3);
+  const out = new Float64Array(at + count + int(rng, 0, 2));
+  const args: unknown[] = [V, dim, rows, count, int(rng, 0, nRows - 1), out, at];
+  let expected: Expect = 'ok';
+  const m = int(rng, 0, 9);
+  switch (m) {
+    case 0: break;
+    case 1: { const i = pick(rng, [0, 2, 5]); args[i] = i === 5 ? pick(rng, [new Float32Array(out.length), Array.from(out), null]) : wrongKind(rng, args[i] as Typed); expected = 'type'; break; }
+    case 2: { const i = pick(rng, [0, 2]); args[i] = detachedLike(args[i] as Typed); expected = 'type'; break; }
+    case 3: args[0] = sharedCopy(V); args[2] = offsetCopy(rows); break;
+    case 4: { const [v, ex] = pick(rng, BAD_INTS); args[pick(rng, v === undefined ? [1, 3, 4] : [1, 3, 4, 6])] = v; expected = ex; break; } // at = undefined is its default, 0
+    case 5: { // a row index outside V, in the list or as the row
+      if (count > 0 && rng() < 0.5) rows[int(rng, 0, count - 1)] = pick(rng, [-1, nRows, 2 ** 31 - 1, -(2 ** 31)]);
+      else args[4] = pick(rng, [nRows, nRows + 7, 2 ** 31 - 1]);
+      expected = 'range';
+      break;
+    }
+    case 6: args[3] = rows.length + int(rng, 1, 3); expected = 'range'; break; // more than the list holds
+    case 7: args[6] = out.length - count + int(rng, 1, 3); expected = 'range'; break; // past the end of out
+    case 8: args[0] = randomFloats(rng, nRows * dim + (dim > 1 ? 1 : 0)); expected = dim > 1 ? 'range' : 'ok'; break;
+    case 9: args.length = int(rng, 0, 5); expected = 'type'; break; // missing arguments (at defaults to 0)
+  }
+  const label = `rowDots#${seed} m${m} dim ${dim} rows ${nRows} count ${count}`;
+  const before = out.slice();
+  const ok = await outcome(label, expected, () => (rowDots as (...x: unknown[]) => void)(...args));
+  if (!ok) {
+    for (let i = 0; i < out.length; i++) if (!Object.is(out[i], before[i])) throw new Error(`${label}: out[${i}] written by a refused call`);
+    return;
+  }
+  const Vn = args[0] as Float32Array;
+  for (let i = 0; i < out.length; i++) {
+    const inside = i >= at && i < at + count;
+    const want = inside ? dotInRerankOrder(Vn, dim, rows[i - at], args[4] as number) : before[i];
+    if (!Object.is(out[i], want)) throw new Error(`${label}: out[${i}] = ${out[i]}, expected ${want}`);
+  }
+}
+
 // ---- the runs ---------------------------------------------------------------------------------
 
 const RUNS: [string, (seed: number) => Promise<void>, number][] = [
@@ -698,6 +746,7 @@ const RUNS: [string, (seed: number) => Promise<void>, number][] = [
   ['implicitLoss', lossCase, 1500],
   ['scoreTopK / scoreTopKAsync', topkCase, 3000],
   ['solveSpd', spdCase, 1000],
+  ['rowDots', rowDotsCase, 1000],
 ];
 
 describe('native entries under random arguments', () => {

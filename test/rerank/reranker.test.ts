@@ -6,6 +6,7 @@ import { resolveRerankOptions, type RerankOptions } from '../../src/rerank/optio
 import { REASON_DISCOVERY, REASON_NEW_RELEASE, Reranker, allocSlots } from '../../src/rerank/reranker.js';
 import { buildFeatures } from '../../src/playlist/prepare.js';
 import { makeWorld } from '../playlist/world.js';
+import { dotInRerankOrder } from '../reference/row-dots.js';
 
 const world = makeWorld({ users: 120, seed: 3 });
 const { data } = world;
@@ -51,7 +52,64 @@ function meanPopularity(out: ReturnType<typeof run>): number {
   return s / n;
 }
 
+/**
+ * Plain greedy MMR over all of a user's candidates (no exploration, no freshness, no genre spread):
+ * every pick brings every candidate's max-similarity up to date, and the next pick is the allowed
+ * candidate of the largest λ·rel − (1−λ)·maxSim, the earlier on a tie. Relevance and similarities
+ * are kept in float32 as the re-ranker keeps them.
+ */
+function greedyMmrReference(items: Int32Array, scores: Float32Array, o: { size: number; lambda: number; artistCap: number; popularityPenalty: number }): number[] {
+  let c = 0;
+  while (c < items.length && items[c] >= 0) c++;
+  const rel = new Float32Array(c);
+  let best = 0;
+  for (let p = 0; p < c; p++) {
+    const pf = Math.fround(Math.pow(1 + Math.max(0, features.popularity[items[p]]), -o.popularityPenalty));
+    const r = scores[p] >= 0 ? scores[p] * pf : scores[p] / pf;
+    rel[p] = r;
+    if (r > best) best = r;
+  }
+  const inv = best > 0 ? 1 / best : 1;
+  for (let p = 0; p < c; p++) rel[p] *= inv;
+  const maxSim = new Float32Array(c);
+  const picked = new Uint8Array(c);
+  const perArtist = new Map<number, number>();
+  const picks: number[] = [];
+  while (picks.length < o.size) {
+    let pick = -1;
+    let bestValue = -Infinity;
+    for (let p = 0; p < c; p++) {
+      if (picked[p] || (perArtist.get(features.artist[items[p]]) ?? 0) >= o.artistCap) continue;
+      const v = o.lambda * rel[p] - (1 - o.lambda) * maxSim[p];
+      if (v > bestValue) (bestValue = v), (pick = p);
+    }
+    if (pick < 0) break;
+    picked[pick] = 1;
+    picks.push(items[pick]);
+    perArtist.set(features.artist[items[pick]], (perArtist.get(features.artist[items[pick]]) ?? 0) + 1);
+    for (let p = 0; p < c; p++) maxSim[p] = Math.max(maxSim[p], dotInRerankOrder(features.diversity, features.diversityDim, items[p], items[pick]));
+  }
+  return picks;
+}
+
 describe('Reranker', () => {
+  it('picks as a plain greedy MMR does, though it brings similarities up to date lazily', () => {
+    for (const o of [
+      { size: 20, lambda: 0.7, artistCap: 2, popularityPenalty: 0.1 },
+      { size: 30, lambda: 0.4, artistCap: 1, popularityPenalty: 0 },
+    ]) {
+      const r = new Reranker(features, { ...o, explorationShare: 0, mmrPool: C }, C);
+      const out = allocSlots(U, o.size);
+      for (let u = 0; u < U; u++) {
+        const items = cands.items.subarray(u * C, (u + 1) * C);
+        const scores = cands.scores.subarray(u * C, (u + 1) * C);
+        r.select(items, scores, new Int32Array(0), u, out, u);
+        const want = greedyMmrReference(items, scores, o);
+        expect([...out.items.subarray(u * o.size, u * o.size + out.count[u])]).toEqual(want);
+      }
+    }
+  });
+
   it('fills every playlist to size with no artist above the cap and no repeated track', () => {
     const out = run({ size: 30, artistCap: 2 });
     for (let u = 0; u < U; u++) {
