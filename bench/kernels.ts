@@ -1,7 +1,7 @@
 /**
  * Micro-benchmarks of the native kernels (tinybench) at several sizes: the reference sgemm, gram,
- * the ALS half-step (CG at k = 32…256, Cholesky at k = 32…128), the implicit loss and the fused
- * score + top-k. Each
+ * the ALS half-step (CG at k = 32…256, Cholesky at k = 32…128), the implicit loss, the fused
+ * score + top-k and the re-ranker's row dots (float64 sums, so far below the float32 rates). Each
  * row shows GFLOP/s and that rate as a % of the one-thread sgemm rate measured in the same run.
  * Kept short (well under a minute); on a shared machine the % column is steadier than the times.
  *
@@ -9,7 +9,7 @@
  */
 import { Bench } from 'tinybench';
 
-import { alsHalfStep, gram, implicitLoss, nativeInfo, scoreTopK, sgemmBench, type AlsHalfStepArgs } from '../src/native/index.js';
+import { alsHalfStep, gram, implicitLoss, nativeInfo, rowDots, scoreTopK, sgemmBench, type AlsHalfStepArgs } from '../src/native/index.js';
 import { mulberry32, randomCsr, randomCsrPerRow, randomFloats } from '../test/reference/random.js';
 
 const rng = mulberry32(2024);
@@ -94,6 +94,20 @@ for (const [users, items, k] of [
   bench.add(name, () =>
     scoreTopK({ U, V, factors: k, userBegin: 0, userEnd: users, n, exclude, outItems, outScores }),
   );
+}
+
+// The re-ranker's calls: one pick's row against a user's candidates, 100 picks a task.
+for (const [dim, count] of [[32, 200], [64, 200], [64, 1000], [128, 500]] as const) {
+  const tracks = 20000;
+  const V = randomFloats(rng, tracks * dim);
+  const rows = Int32Array.from({ length: count }, () => Math.floor(rng() * tracks));
+  const out = new Float64Array(count);
+  const calls = 100;
+  const name = `rowDots ${calls}× ${count} rows dim=${dim}`;
+  flops.set(name, calls * 2 * count * dim);
+  bench.add(name, () => {
+    for (let c = 0; c < calls; c++) rowDots(V, dim, rows, count, rows[c % count], out);
+  });
 }
 
 await bench.run();
