@@ -98,7 +98,7 @@ function linearFitMiss(name: string, limit: number, cases: (CaseResult | undefin
  * The spread (max/min) of time per modelled flop over cases, judged against `limit`. Flat time per
  * modelled flop is growth as the flop model says: over k, where the model's terms grow as k and k²,
  * the check that matters. Over the nonzeros it holds only if a gram flop and a gathered flop cost
- * the same, which they do not; there it is shown beside the marginal-cost check.
+ * the same, which they do not; there it is shown beside the fitted-line check.
  */
 function modelledRateSpread(name: string, limit: number, cases: (CaseResult | undefined)[]): TargetCheck {
   const per = cases.filter((c): c is CaseResult => !!c?.seconds && !!c.throughput?.gflops).map((c) => 1 / c.throughput!.gflops);

@@ -274,7 +274,8 @@ export class Reranker {
     const a = f.artist[it];
     if (a >= 0) this.artistCount[a]++;
     if (f.genre && f.genre[it] >= 0) this.genreCount[f.genre[it]]++;
-    if (this.opts.lambda < 1) rowDots(f.diversity, f.diversityDim, items, this.count, it, this.simToPick, (this.nSel - 1) * this.width);
+    // The similarities to this pick, for the lazy MMR's refreshes (none follow the last pick).
+    if (this.opts.lambda < 1 && this.nSel < this.opts.size) rowDots(f.diversity, f.diversityDim, items, this.count, it, this.simToPick, (this.nSel - 1) * this.width);
   }
 
   /** MMR value of candidate p with its current (possibly stale, hence optimistic) max-similarity. */
