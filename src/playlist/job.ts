@@ -21,7 +21,7 @@ import type { PlaylistTables, ShardSettings } from './tables.js';
 import { resolveBlendWeights } from '../content/hybrid-blend.js';
 import { resolveRerankOptions } from '../rerank/options.js';
 import { WorkDir, workDirFor, type WorkTotals } from './work-dir.js';
-import { RunLock } from '../util/run-lock.js';
+import { LockLostError, RunLock } from '../util/run-lock.js';
 import { WEEK_PATTERN } from './week.js';
 import { errorMessage } from '../util/error-message.js';
 import { makeDirs } from '../util/make-dirs.js';
@@ -135,6 +135,8 @@ export async function runWeeklyJob(o: WeeklyJobOptions): Promise<WeeklyJobSummar
       return { tables, settings: o.settings, shard: s, attempt, begin, end: Math.min(users, begin + shardSize), encode: encodeSpec };
     };
     const consume = async (s: number, r: WorkerResult): Promise<void> => {
+      // A renewal found the lock taken: stop before writing into a work directory now another's.
+      if (lock?.lost) await lock.assertHeld();
       exposure.add(r, r.users.length);
       totals.short += r.short;
       totals.refreshed += r.refreshed;
@@ -199,13 +201,17 @@ export async function runWeeklyJob(o: WeeklyJobOptions): Promise<WeeklyJobSummar
     }
     if (work) {
       await work.checkpoint();
+      // A run whose lock was taken (its lease lapsed, or the file was removed by hand) leaves the
+      // output to the run that took it.
+      await lock?.assertHeld();
       if (o.out) await work.commitOutput(o.out, o.week);
       if (archiveFile) await work.commitArchive(archiveFile);
       await work.remove();
     }
   } catch (err) {
-    // Keep what completed, so --resume continues after it.
-    await work?.checkpoint().catch(() => undefined);
+    // Keep what completed, so --resume continues after it (unless the work directory is now
+    // another run's).
+    if (!(err instanceof LockLostError)) await work?.checkpoint().catch(() => undefined);
     throw work ? writeFailure(o.out ?? archiveFile!, work.dir, err) : err;
   } finally {
     await work?.close();

@@ -87,7 +87,10 @@ function defaultTrain(): CfCandidate['train'] {
 export async function runTune(data: RunData, o: TuneOptions): Promise<TuneResult> {
   const lock = await RunLock.acquire(o.logFile, 'tune run');
   try {
-    return await tune(data, o);
+    const result = await tune(data, o);
+    // Its log may hold another run's trials if that run took the lock meanwhile.
+    await lock.assertHeld();
+    return result;
   } finally {
     await lock.release();
   }

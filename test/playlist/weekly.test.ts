@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as arrow from 'apache-arrow';
@@ -18,6 +18,7 @@ import { EVENT_CODE, type EventLog } from '../../src/types.js';
 import { Dictionary } from '../../src/data/dictionary.js';
 import { makeWorld } from './world.js';
 import { parseRunConfig, weeklyOptionsOf } from '../../src/config/run-config.js';
+import { lockFileFor } from '../../src/util/run-lock.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -147,6 +148,17 @@ describe('weekly job', () => {
     const again = await readArchive(archiveDir, ['2026-W48'], data.users, data.items);
     expect(again.pairs).toBe(U * 30);
     console.log('exposure', JSON.stringify(summary.exposure));
+  });
+
+  it('does not commit its output when another run took its lock meanwhile, nor touch that run\'s lock', async () => {
+    const out = path.join(tmp(), 'taken.csv');
+    const other = JSON.stringify({ pid: 4242, host: 'batch-07', since: '2026-11-30T00:00:00.000Z', token: 'feedfacefeedface' });
+    let shardsSeen = 0;
+    // After the first shard the lock is another host's (the run's lease looked lapsed to it).
+    const run = job({ out, onShard: () => void (shardsSeen++ === 0 && writeFileSync(lockFileFor(out), other)) });
+    await expect(run).rejects.toThrow(/taken\.csv: this weekly run lost its lock \(now held by process 4242 on batch-07, since 2026-11-30T00:00:00\.000Z\), so it stops without committing/);
+    expect(existsSync(out)).toBe(false);
+    expect(readFileSync(lockFileFor(out), 'utf8')).toBe(other);
   });
 
   it('gives listeners the model has not seen a playlist folded in from their recent events, when asked', async () => {

@@ -1,14 +1,15 @@
 /**
  * The run lock: one holder at a time (across processes and within one), a dead holder's lock of
- * this host taken over, any other refused naming its holder, and a release that never removes
- * another run's lock.
+ * this host taken over, a lock of another host taken over once its lease lapses, any other
+ * refused naming its holder, a holder that renews its lease and knows when its lock was taken,
+ * and a release that never removes another run's lock.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, promises as fsPromises, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, promises as fsPromises, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { lockFileFor, releaseHeldLocksSync, RunLock } from '../../src/util/run-lock.js';
+import { LEASE_MS, LockLostError, lockFileFor, releaseHeldLocksSync, RunLock } from '../../src/util/run-lock.js';
 
 let dir: string;
 beforeAll(() => {
@@ -71,6 +72,58 @@ describe('RunLock', () => {
       expect(readFileSync(file, 'utf8')).toBe(text);
     }
     rmSync(file);
+  });
+
+  it('takes over the lock of another host once it goes a lease unrenewed, not before', async () => {
+    const target = path.join(dir, 'lease.csv');
+    const file = lockFileFor(target);
+    const text = holder({ host: 'batch-07' });
+    writeFileSync(file, text);
+    const ago = (ms: number) => new Date(Date.now() - ms);
+    utimesSync(file, ago(LEASE_MS - 60_000), ago(LEASE_MS - 60_000));
+    await expect(RunLock.acquire(target, 'weekly run')).rejects.toThrow(/on batch-07, since .*if that run is gone \(a lock of another host is taken over once it goes a lease unrenewed\)$/);
+    await expect(RunLock.check(target, 'weekly run')).rejects.toThrow(/on batch-07/);
+    expect(readFileSync(file, 'utf8')).toBe(text);
+    // A shorter lease (an option) already counts it stale; so does the default a minute later.
+    await RunLock.check(target, 'weekly run', { leaseMs: LEASE_MS - 120_000 });
+    utimesSync(file, ago(LEASE_MS + 60_000), ago(LEASE_MS + 60_000));
+    await RunLock.check(target, 'weekly run');
+    const lock = await RunLock.acquire(target, 'weekly run');
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ pid: process.pid, host: os.hostname() });
+    await lock.release();
+    // A file that is not a lock mixtape wrote stays refused however old.
+    writeFileSync(file, '{"pid":');
+    utimesSync(file, ago(10 * LEASE_MS), ago(10 * LEASE_MS));
+    await expect(RunLock.acquire(target, 'weekly run')).rejects.toThrow(/its lock file is not one mixtape wrote/);
+    rmSync(file);
+  });
+
+  it('renews its lease while it holds the lock, and knows when the lock was taken or removed', async () => {
+    const target = path.join(dir, 'renewed.csv');
+    const lock = await RunLock.acquire(target, 'weekly run', { leaseMs: 300 }); // renewed every 20 ms
+    const past = new Date(Date.now() - 3_600_000);
+    utimesSync(lock.file, past, past);
+    await vi.waitFor(() => expect(statSync(lock.file).mtimeMs).toBeGreaterThan(Date.now() - 60_000), { timeout: 10_000, interval: 20 });
+    expect(lock.lost).toBe(false);
+    await lock.assertHeld();
+    // Taken by a run of another host that found the lease lapsed.
+    const other = holder({ pid: 4242, host: 'batch-07' });
+    writeFileSync(lock.file, other);
+    await vi.waitFor(() => expect(lock.lost).toBe(true), { timeout: 10_000, interval: 20 });
+    const lost = lock.assertHeld();
+    await expect(lost).rejects.toThrow(LockLostError);
+    await expect(lost).rejects.toThrow(`${target}: this weekly run lost its lock (now held by process 4242 on batch-07, since 2026-11-30T00:00:00.000Z), so it stops without committing; run it again once no other run writes ${target}`);
+    // Renewals stopped: the other run's lock keeps its own time.
+    utimesSync(lock.file, past, past);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(statSync(lock.file).mtimeMs).toBeLessThan(Date.now() - 3_000_000);
+    await lock.release();
+    expect(readFileSync(lock.file, 'utf8')).toBe(other);
+    rmSync(lock.file);
+    const removed = await RunLock.acquire(target, 'weekly run');
+    rmSync(removed.file);
+    await expect(removed.assertHeld()).rejects.toThrow(/lost its lock \(the lock file was removed\)/);
+    await removed.release();
   });
 
   it('checks for a holder without taking the lock', async () => {
