@@ -598,33 +598,66 @@ Napi::Value SolveSpd(const Napi::CallbackInfo& info) {
   });
 }
 
-// ---- dots of one row with many (the re-ranker's similarities) -------------------------------------
+// ---- dots of many rows with one (the re-ranker's similarities, the hybrid stage's) ---------------
+
+/**
+ * The arguments the two entries share, (V, dim, rows, count, ·, out, at): the numbers read first,
+ * then the views; V a whole number of rows, count within rows and within out from at.
+ */
+struct RowList {
+  std::size_t dim, count, n_rows;
+  ArrayView<float> V;
+  ArrayView<int32_t> rows;
+  double* out;
+};
+
+RowList row_list(const Napi::CallbackInfo& info, const std::string& fn) {
+  const auto dim = static_cast<std::size_t>(integer(fn, "dim", info[1], 1, kMaxFactors));
+  const auto count = static_cast<std::size_t>(integer(fn, "count", info[3], 0, INT32_MAX));
+  const auto at = static_cast<std::size_t>(integer(fn, "at", info[6], 0, INT32_MAX));
+  auto V = typed<float>(fn, "V", info[0]);
+  auto rows = typed<int32_t>(fn, "rows", info[2]);
+  auto out = typed<double>(fn, "out", info[5]);
+  if (V.length % dim != 0)
+    throw_range(fn + ": V has length " + std::to_string(V.length) + ", not a multiple of dim=" + std::to_string(dim));
+  if (count > rows.length)
+    throw_range(fn + ": count=" + std::to_string(count) + " exceeds rows.length=" + std::to_string(rows.length));
+  if (at + count > out.length)
+    throw_range(fn + ": at + count = " + std::to_string(at + count) + " exceeds out.length=" + std::to_string(out.length));
+  return {dim, count, V.length / dim, V, rows, out.data + at};
+}
+
+/** Every listed row is a row of V (checked last: a loop over the list). */
+void check_rows(const RowList& l, const std::string& fn) {
+  for (std::size_t i = 0; i < l.count; ++i)
+    if (l.rows.data[i] < 0 || static_cast<std::size_t>(l.rows.data[i]) >= l.n_rows)
+      throw_range(fn + ": rows[" + std::to_string(i) + "]=" + std::to_string(l.rows.data[i]) + " is not a row of V (" +
+                  std::to_string(l.n_rows) + " rows)");
+}
 
 // Called once per pick of a playlist: positional arguments, and no staging (it runs inline).
 Napi::Value RowDots(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), [&]() -> Napi::Value {
     const std::string fn = "rowDots";
-    const auto dim = static_cast<std::size_t>(integer(fn, "dim", info[1], 1, kMaxFactors));
-    const auto count = static_cast<std::size_t>(integer(fn, "count", info[3], 0, INT32_MAX));
     const auto row = integer(fn, "row", info[4], 0, INT32_MAX);
-    const auto at = static_cast<std::size_t>(integer(fn, "at", info[6], 0, INT32_MAX));
-    auto V = typed<float>(fn, "V", info[0]);
-    auto rows = typed<int32_t>(fn, "rows", info[2]);
-    auto out = typed<double>(fn, "out", info[5]);
-    if (V.length % dim != 0)
-      throw_range(fn + ": V has length " + std::to_string(V.length) + ", not a multiple of dim=" + std::to_string(dim));
-    const std::size_t n_rows = V.length / dim;
-    if (static_cast<std::size_t>(row) >= n_rows)
-      throw_range(fn + ": row=" + std::to_string(row) + " is not a row of V (" + std::to_string(n_rows) + " rows)");
-    if (count > rows.length)
-      throw_range(fn + ": count=" + std::to_string(count) + " exceeds rows.length=" + std::to_string(rows.length));
-    if (at + count > out.length)
-      throw_range(fn + ": at + count = " + std::to_string(at + count) + " exceeds out.length=" + std::to_string(out.length));
-    for (std::size_t i = 0; i < count; ++i)
-      if (rows.data[i] < 0 || static_cast<std::size_t>(rows.data[i]) >= n_rows)
-        throw_range(fn + ": rows[" + std::to_string(i) + "]=" + std::to_string(rows.data[i]) + " is not a row of V (" +
-                    std::to_string(n_rows) + " rows)");
-    row_dots(V.data, dim, rows.data, count, static_cast<std::size_t>(row), out.data + at);
+    const RowList l = row_list(info, fn);
+    if (static_cast<std::size_t>(row) >= l.n_rows)
+      throw_range(fn + ": row=" + std::to_string(row) + " is not a row of V (" + std::to_string(l.n_rows) + " rows)");
+    check_rows(l, fn);
+    row_dots(l.V.data, l.dim, l.rows.data, l.count, static_cast<std::size_t>(row), l.out);
+    return info.Env().Undefined();
+  });
+}
+
+// Called once per user of the hybrid stage, with the user's content profile.
+Napi::Value DotsWithVector(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    const std::string fn = "dotsWithVector";
+    const RowList l = row_list(info, fn);
+    auto y = typed<float>(fn, "y", info[4]);
+    expect_length(fn, "y", y.length, l.dim, "dim");
+    check_rows(l, fn);
+    dots_with(l.V.data, l.dim, l.rows.data, l.count, y.data, l.out);
     return info.Env().Undefined();
   });
 }
@@ -746,6 +779,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("prepareItemsAsync", Napi::Function::New(env, PrepareItemsAsync, "prepareItemsAsync"));
   exports.Set("solveSpd", Napi::Function::New(env, SolveSpd, "solveSpd"));
   exports.Set("rowDots", Napi::Function::New(env, RowDots, "rowDots"));
+  exports.Set("dotsWithVector", Napi::Function::New(env, DotsWithVector, "dotsWithVector"));
   exports.Set("sgemmBench", Napi::Function::New(env, SgemmBench, "sgemmBench"));
   exports.Set("sgemmBenchAsync", Napi::Function::New(env, SgemmBenchAsync, "sgemmBenchAsync"));
   exports.Set("adviseHugePages", Napi::Function::New(env, AdviseHugePages, "adviseHugePages"));

@@ -1,8 +1,8 @@
-// Dot products of one row of a row-major float32 matrix with a list of its rows, in float64 with
-// the summation order of the re-ranker's TypeScript `dotRows`: four partial sums over j mod 4, a
-// tail added to the first, then (s0 + s1) + (s2 + s3). A product of two floats is exact in float64,
-// so a fused multiply-add rounds as the separate add does, and both give the same bits: the
-// re-ranker's picks do not depend on which computed a similarity.
+// Dot products of a list of rows of a row-major float32 matrix with one vector (one of its rows, or
+// another), in float64 in a fixed order: four partial sums over j mod 4, a tail added to the first,
+// then (s0 + s1) + (s2 + s3) (test/reference/row-dots.ts writes it plainly). It is the order of the
+// JS dot products the re-ranker and the hybrid stage used, so their results kept their bits. A
+// product of two floats is exact in float64, so a fused multiply-add rounds as a separate add does.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -11,7 +11,7 @@
 
 namespace mixtape {
 
-/** x · y over d floats in `dotRows` order (the reference; also the tail of the vector path). */
+/** x · y over d floats in that order (the portable path; also the tail of the vector path). */
 inline double dot_rows_order(const float* x, const float* y, std::size_t d) {
   double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
   std::size_t j = 0;
@@ -36,11 +36,10 @@ inline double finish_dot(__m256d acc, const float* x, const float* y, std::size_
 #endif
 
 /**
- * out[i] = V[rows[i]] · V[row] for i < n (rows are row indices of V, dim floats each). Four rows
- * at a time share the loads of V[row] and keep four independent chains of multiply-adds.
+ * out[i] = V[rows[i]] · y for i < n (rows are row indices of V, dim floats each; y has dim floats).
+ * Four rows at a time share the loads of y and keep four independent chains of multiply-adds.
  */
-inline void row_dots(const float* V, std::size_t dim, const int32_t* rows, std::size_t n, std::size_t row, double* out) {
-  const float* y = V + row * dim;
+inline void dots_with(const float* V, std::size_t dim, const int32_t* rows, std::size_t n, const float* y, double* out) {
   std::size_t i = 0;
 #if defined(__AVX2__) && defined(__FMA__)
   const std::size_t body = dim & ~std::size_t{3};
@@ -64,6 +63,11 @@ inline void row_dots(const float* V, std::size_t dim, const int32_t* rows, std::
   }
 #endif
   for (; i < n; ++i) out[i] = dot_rows_order(V + static_cast<std::size_t>(rows[i]) * dim, y, dim);
+}
+
+/** out[i] = V[rows[i]] · V[row] for i < n: dots_with one of V's own rows. */
+inline void row_dots(const float* V, std::size_t dim, const int32_t* rows, std::size_t n, std::size_t row, double* out) {
+  dots_with(V, dim, rows, n, V + row * dim, out);
 }
 
 }  // namespace mixtape

@@ -11,7 +11,7 @@
  * Allocation-free per user: one instance per worker keeps its scratch.
  */
 import type { HybridWeights } from './hybrid.js';
-import { dotRows } from '../util/dot.js';
+import { dotsWithVector } from '../native/index.js';
 
 export interface ResolvedBlendWeights {
   cf: number;
@@ -97,15 +97,11 @@ export class HybridBlend {
     if (m === 0) return;
     if (this.sim.length < m) this.sim = new Float64Array(Math.max(m, 2 * this.sim.length));
     const sim = this.sim;
-    const d = this.dim;
-    const c = this.unitContent;
-    const p = this.profile;
+    dotsWithVector(this.unitContent, this.dim, items, m, this.profile, sim);
     let cfMean = 0;
     let simMean = 0;
     for (let q = 0; q < m; q++) {
-      const t = dotRows(p, 0, c, items[q] * d, d);
-      sim[q] = t;
-      simMean += t;
+      simMean += sim[q];
       cfMean += scores[q];
     }
     cfMean /= m;

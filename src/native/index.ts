@@ -171,6 +171,7 @@ interface NativeAddon {
   scoreTopKAsync(args: ScoreTopKArgs): Promise<TopKPath>;
   solveSpd(A: Float32Array, B: Float32Array, dim: number, nrhs: number, ridge: number): Float32Array;
   rowDots(V: Float32Array, dim: number, rows: Int32Array, count: number, row: number, out: Float64Array, at: number): void;
+  dotsWithVector(V: Float32Array, dim: number, rows: Int32Array, count: number, y: Float32Array, out: Float64Array, at: number): void;
   sgemmBench(args: SgemmBenchArgs): SgemmBenchResult;
   sgemmBenchAsync(args: SgemmBenchArgs): Promise<SgemmBenchResult>;
   adviseHugePages(array: ArrayBufferView): number;
@@ -299,11 +300,20 @@ export function solveSpd(A: Float32Array, B: Float32Array, dim: number, nrhs: nu
 
 /**
  * out[at + i] = V[rows[i]] · V[row] for i < count, V row-major with `dim` floats a row: float64 sums
- * in the order of `dotRows` (src/util/dot.ts), so the two give the same bits. Synchronous; for the
- * re-ranker, which calls it once per pick with a user's candidates.
+ * in a fixed order (four partial sums by j mod 4; written plainly in test/reference/row-dots.ts),
+ * the order of the JS dot products these calls replaced, so playlists kept their bits.
+ * Synchronous; for the re-ranker, which calls it once per pick with a user's candidates.
  */
 export function rowDots(V: Float32Array, dim: number, rows: Int32Array, count: number, row: number, out: Float64Array, at = 0): void {
   addon.rowDots(V, dim, rows, count, row, out, at);
+}
+
+/**
+ * out[at + i] = V[rows[i]] · y for i < count, y of `dim` floats: `rowDots` with a vector that is
+ * not one of V's rows (the hybrid stage's content profile of a user), summed in the same order.
+ */
+export function dotsWithVector(V: Float32Array, dim: number, rows: Int32Array, count: number, y: Float32Array, out: Float64Array, at = 0): void {
+  addon.dotsWithVector(V, dim, rows, count, y, out, at);
 }
 
 /** Times the reference dense product in this thread (the rate other kernels are compared with). */

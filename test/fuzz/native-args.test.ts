@@ -19,6 +19,7 @@ import {
   gramAsync,
   implicitLoss,
   prepareItems,
+  dotsWithVector,
   rowDots,
   scoreTopK,
   scoreTopKAsync,
@@ -87,7 +88,7 @@ function wrongKind(rng: Rng, a: Typed): unknown {
 
 // ---- outcome ----------------------------------------------------------------------------------
 
-const ENTRY = /^(gram|alsHalfStep|implicitLoss|scoreTopK|solveSpd|rowDots)(Async)?: /;
+const ENTRY = /^(gram|alsHalfStep|implicitLoss|scoreTopK|solveSpd|rowDots|dotsWithVector)(Async)?: /;
 
 /** Runs one call (sync or async) and checks the outcome class; returns whether it succeeded. */
 async function outcome(label: string, expected: Expect, call: () => unknown): Promise<boolean> {
@@ -694,6 +695,14 @@ async function spdCase(seed: number): Promise<void> {
 
 // ---- rowDots -----------------------------------------------------------------------------------
 
+/** The reference order with a vector of its own: the vector appended to V as its last row. */
+function dotWithVectorRef(V: Float32Array, dim: number, row: number, y: Float32Array): number {
+  const joined = new Float32Array(V.length + dim);
+  joined.set(V);
+  joined.set(y, V.length);
+  return dotInRerankOrder(joined, dim, row, V.length / dim);
+}
+
 async function rowDotsCase(seed: number): Promise<void> {
   const rng = mulberry32(seed);
   const dim = int(rng, 1, 70);
@@ -703,17 +712,26 @@ async function rowDotsCase(seed: number): Promise<void> {
   const rows = Int32Array.from({ length: count + int(rng, 0, 2) }, () => int(rng, 0, nRows - 1));
   const at = int(rng, 0, 3);
   const out = new Float64Array(at + count + int(rng, 0, 2));
-  const args: unknown[] = [V, dim, rows, count, int(rng, 0, nRows - 1), out, at];
+  // Half the cases give the vector itself (dotsWithVector), half a row of V (rowDots).
+  const vector = rng() < 0.5;
+  const y = randomFloats(rng, dim);
+  const args: unknown[] = [V, dim, rows, count, vector ? y : int(rng, 0, nRows - 1), out, at];
   let expected: Expect = 'ok';
-  const m = int(rng, 0, 9);
+  const m = int(rng, 0, vector ? 10 : 9);
   switch (m) {
     case 0: break;
     case 1: { const i = pick(rng, [0, 2, 5]); args[i] = i === 5 ? pick(rng, [new Float32Array(out.length), Array.from(out), null]) : wrongKind(rng, args[i] as Typed); expected = 'type'; break; }
     case 2: { const i = pick(rng, [0, 2]); args[i] = detachedLike(args[i] as Typed); expected = 'type'; break; }
     case 3: args[0] = sharedCopy(V); args[2] = offsetCopy(rows); break;
-    case 4: { const [v, ex] = pick(rng, BAD_INTS); args[pick(rng, v === undefined ? [1, 3, 4] : [1, 3, 4, 6])] = v; expected = ex; break; } // at = undefined is its default, 0
+    case 4: { // a bad number (at = undefined is its default, 0; a vector's place is case 10's)
+      const [v, ex] = pick(rng, BAD_INTS);
+      args[pick(rng, [1, 3, ...(vector ? [] : [4]), ...(v === undefined ? [] : [6])])] = v;
+      expected = ex;
+      break;
+    }
     case 5: { // a row index outside V, in the list or as the row
-      if (count > 0 && rng() < 0.5) rows[int(rng, 0, count - 1)] = pick(rng, [-1, nRows, 2 ** 31 - 1, -(2 ** 31)]);
+      if (count > 0 && (vector || rng() < 0.5)) rows[int(rng, 0, count - 1)] = pick(rng, [-1, nRows, 2 ** 31 - 1, -(2 ** 31)]);
+      else if (vector) break;
       else args[4] = pick(rng, [nRows, nRows + 7, 2 ** 31 - 1]);
       expected = 'range';
       break;
@@ -722,10 +740,17 @@ async function rowDotsCase(seed: number): Promise<void> {
     case 7: args[6] = out.length - count + int(rng, 1, 3); expected = 'range'; break; // past the end of out
     case 8: args[0] = randomFloats(rng, nRows * dim + (dim > 1 ? 1 : 0)); expected = dim > 1 ? 'range' : 'ok'; break;
     case 9: args.length = int(rng, 0, 5); expected = 'type'; break; // missing arguments (at defaults to 0)
+    case 10: { // a vector of another length or kind
+      const [v, ex] = pick(rng, [[randomFloats(rng, dim + 1), 'range'], [Float64Array.from(y), 'type'], [detachedLike(y), 'type'], [2, 'type']] as [unknown, Expect][]);
+      args[4] = v;
+      expected = ex;
+      break;
+    }
   }
-  const label = `rowDots#${seed} m${m} dim ${dim} rows ${nRows} count ${count}`;
+  const entry = vector ? dotsWithVector : rowDots;
+  const label = `${vector ? 'dotsWithVector' : 'rowDots'}#${seed} m${m} dim ${dim} rows ${nRows} count ${count}`;
   const before = out.slice();
-  const ok = await outcome(label, expected, () => (rowDots as (...x: unknown[]) => void)(...args));
+  const ok = await outcome(label, expected, () => (entry as (...x: unknown[]) => void)(...args));
   if (!ok) {
     for (let i = 0; i < out.length; i++) if (!Object.is(out[i], before[i])) throw new Error(`${label}: out[${i}] written by a refused call`);
     return;
@@ -733,7 +758,7 @@ async function rowDotsCase(seed: number): Promise<void> {
   const Vn = args[0] as Float32Array;
   for (let i = 0; i < out.length; i++) {
     const inside = i >= at && i < at + count;
-    const want = inside ? dotInRerankOrder(Vn, dim, rows[i - at], args[4] as number) : before[i];
+    const want = !inside ? before[i] : vector ? dotWithVectorRef(Vn, dim, rows[i - at], args[4] as Float32Array) : dotInRerankOrder(Vn, dim, rows[i - at], args[4] as number);
     if (!Object.is(out[i], want)) throw new Error(`${label}: out[${i}] = ${out[i]}, expected ${want}`);
   }
 }
@@ -746,7 +771,7 @@ const RUNS: [string, (seed: number) => Promise<void>, number][] = [
   ['implicitLoss', lossCase, 1500],
   ['scoreTopK / scoreTopKAsync', topkCase, 3000],
   ['solveSpd', spdCase, 1000],
-  ['rowDots', rowDotsCase, 1000],
+  ['rowDots / dotsWithVector', rowDotsCase, 1000],
 ];
 
 describe('native entries under random arguments', () => {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rowDots } from '../../src/native/index.js';
-import { dotRows } from '../../src/util/dot.js';
+import { dotsWithVector, rowDots } from '../../src/native/index.js';
 import { mulberry32, randomFloats } from '../reference/random.js';
 import { dotInRerankOrder } from '../reference/row-dots.js';
 
@@ -16,7 +15,7 @@ function problem(seed: number, nRows: number, dim: number, count: number) {
 }
 
 describe('rowDots', () => {
-  it('gives the bits of the re-ranker order (and of dotRows) for every dim and count, at an offset', () => {
+  it('gives the bits of the reference order for every dim and count, at an offset, with a row or a vector', () => {
     let seed = 1;
     for (const dim of [1, 2, 3, 4, 5, 7, 8, 15, 16, 17, 63, 64, 65, 128, 130]) {
       for (const count of [0, 1, 3, 4, 5, 8, 9, 200]) {
@@ -24,10 +23,13 @@ describe('rowDots', () => {
         const at = 5;
         const out = new Float64Array(at + count + 3).fill(7);
         rowDots(V, dim, rows, count, row, out, at);
+        // The same row as a vector of its own (a copy, not a view into V).
+        const byVector = new Float64Array(count);
+        dotsWithVector(V, dim, rows, count, V.slice(row * dim, (row + 1) * dim), byVector);
         for (let i = 0; i < count; i++) {
           const want = dotInRerankOrder(V, dim, rows[i], row);
           expect(Object.is(out[at + i], want), `dim ${dim} count ${count} i ${i}: ${out[at + i]} vs ${want}`).toBe(true);
-          expect(Object.is(dotRows(V, rows[i] * dim, V, row * dim, dim), want)).toBe(true);
+          expect(Object.is(byVector[i], want)).toBe(true);
         }
         // Nothing outside [at, at + count) is written.
         for (let i = 0; i < at; i++) expect(out[i]).toBe(7);
@@ -62,5 +64,9 @@ describe('rowDots', () => {
     // count 0 on an empty matrix's row is still a bad row; an empty list on a real row is fine.
     expect(() => rowDots(new Float32Array(0), 4, rows, 0, 0, out)).toThrow(/row=0 is not a row of V \(0 rows\)/);
     expect(() => rowDots(V, 4, new Int32Array(0), 0, 2, new Float64Array(0))).not.toThrow();
+    expect(() => dotsWithVector(V, 4, rows, 3, new Float32Array(5), out)).toThrow(/dotsWithVector: y has length 5, expected dim = 4/);
+    expect(() => dotsWithVector(V, 4, rows, 3, new Float64Array(4) as unknown as Float32Array, out)).toThrow(/dotsWithVector: y must be a Float32Array/);
+    expect(() => dotsWithVector(V, 4, new Int32Array([0, 3]), 2, new Float32Array(4), out)).toThrow(/dotsWithVector: rows\[1\]=3 is not a row of V \(3 rows\)/);
+    expect(() => dotsWithVector(V, 4, rows, 3, new Float32Array(4), out, 2)).toThrow(/dotsWithVector: at \+ count = 5 exceeds out.length=3/);
   });
 });
