@@ -16,7 +16,7 @@
  * The budget covers the whole run: the search stops before a trial that would leave too little
  * time for that model and the final test trainings (their cost is learned from the trials run).
  */
-import { RunLock } from '../util/run-lock.js';
+import { withRunLock } from '../util/run-lock.js';
 import type { RunConfig } from '../config/run-config.js';
 import type { RunData } from '../eval/run-data.js';
 import { defaultSignalsConfig } from '../signals/index.js';
@@ -85,15 +85,8 @@ function defaultTrain(): CfCandidate['train'] {
  * would then be read back as the second run's.
  */
 export async function runTune(data: RunData, o: TuneOptions): Promise<TuneResult> {
-  const lock = await RunLock.acquire(o.logFile, 'tune run');
-  try {
-    const result = await tune(data, o);
-    // Its log may hold another run's trials if that run took the lock meanwhile.
-    await lock.assertHeld();
-    return result;
-  } finally {
-    await lock.release();
-  }
+  // A run that lost the lock meanwhile fails: its log may hold another run's trials.
+  return withRunLock(o.logFile, 'tune run', () => tune(data, o));
 }
 
 async function tune(data: RunData, o: TuneOptions): Promise<TuneResult> {

@@ -174,6 +174,21 @@ export class RunLock {
 }
 
 /**
+ * Runs `body` holding the lock of `target`, and fails it if the lock was taken while it ran (what
+ * it wrote may then hold another run's writes): for a run whose output is written as it goes.
+ */
+export async function withRunLock<T>(target: string, what: string, body: () => Promise<T>, options: RunLockOptions = {}): Promise<T> {
+  const lock = await RunLock.acquire(target, what, options);
+  try {
+    const result = await body();
+    await lock.assertHeld();
+    return result;
+  } finally {
+    await lock.release();
+  }
+}
+
+/**
  * Puts the complete lock file `tmp` in place as `file` unless one exists (false then). A hard
  * link does that in one step; on a file system without links (FAT, some network mounts) the
  * file is created exclusively and filled, so a reader may briefly find it empty.

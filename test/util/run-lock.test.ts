@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, promises as fsPromises, readdirSync, readFileS
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { LEASE_MS, LockLostError, lockFileFor, releaseHeldLocksSync, RunLock } from '../../src/util/run-lock.js';
+import { LEASE_MS, LockLostError, lockFileFor, releaseHeldLocksSync, RunLock, withRunLock } from '../../src/util/run-lock.js';
 
 let dir: string;
 beforeAll(() => {
@@ -124,6 +124,23 @@ describe('RunLock', () => {
     rmSync(removed.file);
     await expect(removed.assertHeld()).rejects.toThrow(/lost its lock \(the lock file was removed\)/);
     await removed.release();
+  });
+
+  it('runs a body holding the lock, and fails it when the lock was taken meanwhile', async () => {
+    const target = path.join(dir, 'trials.jsonl');
+    expect(await withRunLock(target, 'tune run', async () => readFileSync(lockFileFor(target), 'utf8').includes(String(process.pid)))).toBe(true);
+    expect(existsSync(lockFileFor(target))).toBe(false);
+    const other = holder({ pid: 4242, host: 'batch-07' });
+    const taken = withRunLock(target, 'tune run', async () => {
+      writeFileSync(lockFileFor(target), other);
+      return 'done';
+    });
+    await expect(taken).rejects.toThrow(/trials\.jsonl: this tune run lost its lock \(now held by process 4242 on batch-07/);
+    expect(readFileSync(lockFileFor(target), 'utf8')).toBe(other);
+    // A body that fails gives the lock up with its own error.
+    rmSync(lockFileFor(target));
+    await expect(withRunLock(target, 'tune run', async () => Promise.reject(new Error('out of budget')))).rejects.toThrow('out of budget');
+    expect(existsSync(lockFileFor(target))).toBe(false);
   });
 
   it('checks for a holder without taking the lock', async () => {
