@@ -64,8 +64,7 @@ export class LockLostError extends Error {}
 
 export class RunLock {
   private renewal?: NodeJS.Timeout;
-  /** Set when a renewal found the lock no longer this hold's: the run checks it as it writes. */
-  lost = false;
+  private taken = false;
 
   private constructor(
     readonly file: string,
@@ -124,6 +123,11 @@ export class RunLock {
     throw heldError(target, what, file, found.holder);
   }
 
+  /** Whether a renewal (or `assertHeld`) found the lock no longer this hold's: the run checks it as it writes. */
+  get lost(): boolean {
+    return this.taken;
+  }
+
   /**
    * Throws if this hold's lock is no longer its own (taken over as stale, or removed by hand and
    * taken by another run): for a run to check before it commits its output, which the other run
@@ -132,7 +136,7 @@ export class RunLock {
   async assertHeld(): Promise<void> {
     const current = await readHolder(this.file);
     if (current?.token === this.holder.token) return;
-    this.lost = true;
+    this.taken = true;
     throw new LockLostError(
       `${this.target}: this ${this.what} lost its lock (${current === undefined ? 'the lock file was removed' : `now held by ${describe(current)}`}), so it stops without committing; run it again once no other run writes ${this.target}`,
     );
@@ -152,7 +156,7 @@ export class RunLock {
       const current = await readHolder(this.file);
       if (current === null) return; // unreadable for now: tried again at the next renewal
       if (current?.token !== this.holder.token) {
-        this.lost = true;
+        this.taken = true;
         clearInterval(this.renewal);
         return;
       }

@@ -30,7 +30,7 @@ import {
 } from '../../src/native/index.js';
 import { mulberry32, randomCsr, randomFloats, type Rng } from '../reference/random.js';
 import { sharedCopy } from '../reference/shared.js';
-import { dotInRerankOrder } from '../reference/row-dots.js';
+import { dotInFixedOrder, rowOf } from '../reference/row-dots.js';
 
 /** ok: must succeed; type/range: must throw that; either: RangeError or success (outputs checked). */
 type Expect = 'ok' | 'type' | 'range' | 'either';
@@ -695,14 +695,6 @@ async function spdCase(seed: number): Promise<void> {
 
 // ---- rowDots -----------------------------------------------------------------------------------
 
-/** The reference order with a vector of its own: the vector appended to V as its last row. */
-function dotWithVectorRef(V: Float32Array, dim: number, row: number, y: Float32Array): number {
-  const joined = new Float32Array(V.length + dim);
-  joined.set(V);
-  joined.set(y, V.length);
-  return dotInRerankOrder(joined, dim, row, V.length / dim);
-}
-
 async function rowDotsCase(seed: number): Promise<void> {
   const rng = mulberry32(seed);
   const dim = int(rng, 1, 70);
@@ -758,7 +750,7 @@ async function rowDotsCase(seed: number): Promise<void> {
   const Vn = args[0] as Float32Array;
   for (let i = 0; i < out.length; i++) {
     const inside = i >= at && i < at + count;
-    const want = !inside ? before[i] : vector ? dotWithVectorRef(Vn, dim, rows[i - at], args[4] as Float32Array) : dotInRerankOrder(Vn, dim, rows[i - at], args[4] as number);
+    const want = !inside ? before[i] : dotInFixedOrder(rowOf(Vn, dim, rows[i - at]), vector ? (args[4] as Float32Array) : rowOf(Vn, dim, args[4] as number));
     if (!Object.is(out[i], want)) throw new Error(`${label}: out[${i}] = ${out[i]}, expected ${want}`);
   }
 }

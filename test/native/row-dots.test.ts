@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dotsWithVector, rowDots } from '../../src/native/index.js';
 import { mulberry32, randomFloats } from '../reference/random.js';
-import { dotInRerankOrder } from '../reference/row-dots.js';
+import { dotInFixedOrder, rowOf } from '../reference/row-dots.js';
 
 function problem(seed: number, nRows: number, dim: number, count: number) {
   const rng = mulberry32(seed);
@@ -27,7 +27,7 @@ describe('rowDots', () => {
         const byVector = new Float64Array(count);
         dotsWithVector(V, dim, rows, count, V.slice(row * dim, (row + 1) * dim), byVector);
         for (let i = 0; i < count; i++) {
-          const want = dotInRerankOrder(V, dim, rows[i], row);
+          const want = dotInFixedOrder(rowOf(V, dim, rows[i]), rowOf(V, dim, row));
           expect(Object.is(out[at + i], want), `dim ${dim} count ${count} i ${i}: ${out[at + i]} vs ${want}`).toBe(true);
           expect(Object.is(byVector[i], want)).toBe(true);
         }
@@ -43,8 +43,8 @@ describe('rowDots', () => {
     const rows = new Int32Array([2, 2, 0, 1, 3, -1]);
     const out = new Float64Array(5);
     rowDots(V, 6, rows, 5, 2, out);
-    expect(out[0]).toBe(dotInRerankOrder(V, 6, 2, 2));
-    expect(out[4]).toBe(dotInRerankOrder(V, 6, 3, 2));
+    expect(out[0]).toBe(dotInFixedOrder(rowOf(V, 6, 2), rowOf(V, 6, 2)));
+    expect(out[4]).toBe(dotInFixedOrder(rowOf(V, 6, 3), rowOf(V, 6, 2)));
   });
 
   it('refuses bad arguments with a named error before touching memory', () => {

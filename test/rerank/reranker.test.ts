@@ -6,7 +6,7 @@ import { resolveRerankOptions, type RerankOptions } from '../../src/rerank/optio
 import { REASON_DISCOVERY, REASON_NEW_RELEASE, Reranker, allocSlots } from '../../src/rerank/reranker.js';
 import { buildFeatures } from '../../src/playlist/prepare.js';
 import { makeWorld } from '../playlist/world.js';
-import { dotInRerankOrder } from '../reference/row-dots.js';
+import { dotInFixedOrder, rowOf } from '../reference/row-dots.js';
 
 const world = makeWorld({ users: 120, seed: 3 });
 const { data } = world;
@@ -87,7 +87,7 @@ function greedyMmrReference(items: Int32Array, scores: Float32Array, o: { size: 
     picked[pick] = 1;
     picks.push(items[pick]);
     perArtist.set(features.artist[items[pick]], (perArtist.get(features.artist[items[pick]]) ?? 0) + 1);
-    for (let p = 0; p < c; p++) maxSim[p] = Math.max(maxSim[p], dotInRerankOrder(features.diversity, features.diversityDim, items[p], items[pick]));
+    for (let p = 0; p < c; p++) maxSim[p] = Math.max(maxSim[p], dotInFixedOrder(rowOf(features.diversity, features.diversityDim, items[p]), rowOf(features.diversity, features.diversityDim, items[pick])));
   }
   return picks;
 }
