@@ -58,6 +58,12 @@ describe('mixtape weekly', () => {
     expect(first.rows).toBe(151 * 30);
     expect(first.newListeners).toBe(1);
     expect(first.short).toBe(0);
+    // Each stage's wall seconds, the job's among them, within the command's.
+    const stages = first.stageSeconds as Record<string, number>;
+    expect(Object.keys(stages)).toEqual(['load', 'read', 'meta', 'signals', 'tables', 'job']);
+    for (const s of Object.values(stages)) expect(s).toBeGreaterThanOrEqual(0);
+    expect(stages.job).toBeGreaterThanOrEqual(first.seconds);
+    expect(Object.values(stages).reduce((a, b) => a + b)).toBeLessThanOrEqual(first.totalSeconds);
     const second = await weekly([...common, '--as-of', '2026-12-03T12:00:00Z', '--out', path.join(dir, 'w49.jsonl')]);
     expect(second.archiveWeeksExcluded).toEqual(['2026-W48']);
     const w48 = readFileSync(path.join(dir, 'w48.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));

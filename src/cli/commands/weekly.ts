@@ -130,7 +130,16 @@ export function registerWeekly(program: Command): void {
       // model and events are read (the job takes the lock).
       outputFormat(f.out);
       await RunLock.check(f.out, 'weekly run');
+      // Wall seconds of each stage, for the JSON summary (the job's own are its `seconds`).
+      const stageSeconds = { load: 0, read: 0, meta: 0, signals: 0, tables: 0, job: 0 };
+      let stageStart = performance.now();
+      const endStage = (stage: keyof typeof stageSeconds): void => {
+        const now = performance.now();
+        stageSeconds[stage] = (now - stageStart) / 1000;
+        stageStart = now;
+      };
       const model = await Model.load(f.model);
+      endStage('load');
       const data = model.data;
       checkModelPseudonyms('weekly', f.model, data, f);
       // Diversity over content vectors when the model's tracks have content, else over factors.
@@ -146,6 +155,7 @@ export function registerWeekly(program: Command): void {
       const reading = readProgress('reading', !!f.json);
       const { log, report: ingest } = await readEvents(f.events, { ...eventColumnOptions(f), sharedColumns: true, onProgress: reading.onProgress, asOf: f.asOf, skipBad: f.skipBad ?? false, allowEmpty: true, ...ingestPrivacyOptions(f, 'events') }).finally(reading.stop);
       if (!f.json) process.stderr.write(`${formatIngestLine(ingest)}\n`);
+      endStage('read');
       let meta: TrackMeta;
       // Artists from the catalog given, else from the catalog the model was trained with, else the events.
       if (f.catalog) meta = trackMetaFromCatalog(await readCatalog(f.catalog), data.items);
@@ -153,6 +163,7 @@ export function registerWeekly(program: Command): void {
       else meta = trackMetaFromEvents(log, data.items);
       let withoutArtist = 0;
       for (let t = 0; t < meta.trackArtist.length; t++) if (meta.trackArtist[t] < 0) withoutArtist++;
+      endStage('meta');
       const week = isoWeek(f.asOf);
       const weighing = signalsProgress(!!f.json);
       const recent = await recentTablesAsync(data, meta, log, f.asOf, {
@@ -162,6 +173,7 @@ export function registerWeekly(program: Command): void {
         ...(cmd.getOptionValueSource('threads') === 'cli' ? { threads: f.threads } : {}),
         ...(config?.signals ? { signals: config.signals as SignalsConfigInput } : {}),
       }).finally(weighing.stop);
+      endStage('signals');
       let archive;
       let archiveWeeksUsed: string[] = [];
       if (f.archive) {
@@ -174,6 +186,7 @@ export function registerWeekly(program: Command): void {
         await saveIndex(f.model, data.itemFactors, data.params.factors, { space: f.space, M: f.m, efConstruction: f.efConstruction, ef: f.ef }, (d) => bar?.update(d));
         bar?.stop();
       }
+      endStage('tables');
       const bar = f.json ? undefined : createProgress(`weekly ${week}`, recent.users.size, 'users');
       let summary;
       const work = workDirFor(f.out);
@@ -214,6 +227,7 @@ export function registerWeekly(program: Command): void {
         bar?.stop();
         setInterruptNote(undefined);
       }
+      endStage('job');
       const report = {
         ...summary,
         ingest: ingestJson(ingest),
@@ -226,6 +240,7 @@ export function registerWeekly(program: Command): void {
         hybrid,
         rerank,
         candidates: Math.max(f.candidates, f.size),
+        stageSeconds,
         totalSeconds: (performance.now() - started) / 1000,
         peakRssMb: peakRssMb(),
       };
