@@ -4,6 +4,8 @@
 import { itemGram } from '../model/item-gram.js';
 import { averageTasteOf } from '../model/average-taste.js';
 import { buildCsr } from '../data/csr.js';
+import { buildCsrInRowBuckets } from '../data/csr-row-buckets.js';
+import { largeArray } from '../util/large-array.js';
 import type { ModelData } from '../model/model-data.js';
 import type { UserRows } from '../retrieve/exclusion-rows.js';
 import { unitRows, usersPerItem, type ItemFeatures } from '../rerank/item-features.js';
@@ -167,9 +169,9 @@ function tablesOfSignals(data: ModelData, meta: TrackMeta, log: EventLog, signal
   // Every event's (user, track) is heard (signed weight 0 = neutral in the fold-in), plus the
   // signed evidence of the signals stage.
   const n = log.length + interactions.indices.length;
-  const rows = new Int32Array(n);
-  const cols = new Int32Array(n);
-  const signed = new Float32Array(n);
+  const rows = largeArray(Int32Array, n);
+  const cols = largeArray(Int32Array, n);
+  const signed = largeArray(Float32Array, n);
   let w = 0;
   for (let e = 0; e < log.length; e++) {
     const u = userMap[log.user[e]];
@@ -191,9 +193,9 @@ function tablesOfSignals(data: ModelData, meta: TrackMeta, log: EventLog, signal
       w++;
     }
   }
-  const m = buildCsr(users, items, rows.subarray(0, w), cols.subarray(0, w), [signed.subarray(0, w)]);
-  const pref = new Float32Array(m.indices.length);
-  const weight = new Float32Array(m.indices.length);
+  const m = buildCsrInRowBuckets(users, items, rows.subarray(0, w), cols.subarray(0, w), signed.subarray(0, w));
+  const pref = largeArray(Float32Array, m.indices.length);
+  const weight = largeArray(Float32Array, m.indices.length);
   const listeners = new Float32Array(items);
   for (let p = 0; p < m.indices.length; p++) {
     const s = m.values[0][p];

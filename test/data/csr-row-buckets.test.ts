@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { buildCsr } from '../../src/data/csr.js';
+import { buildCsrInRowBuckets } from '../../src/data/csr-row-buckets.js';
+import { referenceCsr } from '../reference/order.js';
+import { mulberry32, type Rng } from '../reference/random.js';
+
+function keys(rng: Rng, n: number, buckets: number, skew = 1): Int32Array {
+  return Int32Array.from({ length: n }, () => Math.floor(rng() ** skew * buckets));
+}
+
+/** Bit for bit, −0 and NaN included. */
+function sameBits(a: Float32Array, b: Float32Array): boolean {
+  return a.length === b.length && new Uint32Array(a.buffer, a.byteOffset, a.length).every((w, i) => w === new Uint32Array(b.buffer, b.byteOffset, b.length)[i]);
+}
+
+describe('buildCsrInRowBuckets', () => {
+  it('gives buildCsr and a map of summed cells on random triplets, edge sizes included', () => {
+    const rng = mulberry32(17);
+    for (const [rows, cols, n] of [
+      [0, 0, 0],
+      [1, 1, 0],
+      [5, 3, 0],
+      [1, 1, 9],
+      [3, 1, 40],
+      [1, 4000, 3000],
+      [50, 70, 4000],
+      [20_000, 30_000, 20_000],
+      [2_000, 500, 60_000],
+    ]) {
+      const r = keys(rng, n, rows, 1.5);
+      const c = keys(rng, n, cols, 3);
+      const w = Float32Array.from({ length: n }, () => Math.round(rng() * 40) / 8 - 1);
+      const got = buildCsrInRowBuckets(rows, cols, r, c, w);
+      const want = buildCsr(rows, cols, r, c, [w]);
+      const label = `${rows}×${cols}, ${n}`;
+      expect(Array.from(got.indptr), label).toEqual(Array.from(want.indptr));
+      expect(Array.from(got.indices), label).toEqual(Array.from(want.indices));
+      expect(sameBits(got.values[0], want.values[0]), label).toBe(true);
+      const plain = referenceCsr(rows, cols, r, c, [w]);
+      expect(Array.from(got.indices)).toEqual(Array.from(plain.indices));
+      expect(Array.from(got.values[0])).toEqual(Array.from(plain.values[0]));
+      // Without values: the merged pattern alone.
+      const pattern = buildCsrInRowBuckets(rows, cols, r, c);
+      expect(pattern.values).toEqual([]);
+      expect(Array.from(pattern.indices)).toEqual(Array.from(want.indices));
+      expect(Array.from(pattern.indptr)).toEqual(Array.from(want.indptr));
+    }
+  });
+
+  it('sums duplicates in input order to the same bits, with −0, NaN, infinities and values far apart', () => {
+    const rng = mulberry32(23);
+    const pick = [0, -0, 1e-30, -1e-30, 1e30, -1e30, 3.5, Number.NaN, Infinity, -Infinity, 0.1, 1 / 3];
+    for (const [rows, cols, n] of [[1, 1, 50], [7, 5, 2_000], [300, 40, 20_000]]) {
+      const r = keys(rng, n, rows);
+      const c = keys(rng, n, cols, 2);
+      const w = Float32Array.from({ length: n }, () => pick[Math.floor(rng() * pick.length)]);
+      const got = buildCsrInRowBuckets(rows, cols, r, c, w);
+      const want = buildCsr(rows, cols, r, c, [w]);
+      expect(Array.from(got.indices)).toEqual(Array.from(want.indices));
+      expect(sameBits(got.values[0], want.values[0]), `${rows}×${cols}, ${n}`).toBe(true);
+    }
+    // A lone −0 cell comes out +0, as buildCsr sums it into a zeroed cell.
+    const lone = buildCsrInRowBuckets(1, 2, Int32Array.from([0]), Int32Array.from([1]), Float32Array.from([-0]));
+    expect(Object.is(lone.values[0][0], 0)).toBe(true);
+  });
+
+  it('keeps rows whose columns arrive sorted, and sorts the others, values following their columns', () => {
+    const m = buildCsrInRowBuckets(
+      3,
+      6,
+      Int32Array.from([0, 0, 0, 2, 2, 2, 2, 0]),
+      Int32Array.from([1, 3, 5, 4, 0, 4, 2, 3]),
+      Float32Array.from([1, 2, 3, 10, 20, 30, 40, 4]),
+    );
+    expect(Array.from(m.indptr)).toEqual([0, 3, 3, 6]);
+    expect(Array.from(m.indices)).toEqual([1, 3, 5, 0, 2, 4]);
+    expect(Array.from(m.values[0])).toEqual([1, 6, 3, 20, 40, 40]);
+  });
+
+  it('names the entry whose row or column is out of range, and a length that does not match', () => {
+    const one = Float32Array.from([1, 1]);
+    expect(() => buildCsrInRowBuckets(2, 3, Int32Array.from([0, 2]), Int32Array.from([0, 1]), one)).toThrow(/row index 2 at entry 1 out of range \[0, 2\)/);
+    expect(() => buildCsrInRowBuckets(2, 3, Int32Array.from([0, 1]), Int32Array.from([-1, 1]), one)).toThrow(/column index -1 at entry 0 out of range \[0, 3\)/);
+    expect(() => buildCsrInRowBuckets(2, 3, Int32Array.from([0, 1]), Int32Array.from([0]), one)).toThrow(/colIdx has length 1, expected 2/);
+    expect(() => buildCsrInRowBuckets(2, 3, Int32Array.from([0, 1]), Int32Array.from([0, 1]), new Float32Array(3))).toThrow(/values have length 3, expected 2/);
+  });
+});
