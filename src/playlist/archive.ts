@@ -8,7 +8,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { readDelimited } from '../data/csv-reader.js';
 import { ByteInterner } from '../data/byte-interner.js';
-import { buildCsr } from '../data/csr.js';
+import { buildCsrInRowBuckets } from '../data/csr-row-buckets.js';
 import { Dictionary } from '../data/dictionary.js';
 import type { IdDictionary } from '../types.js';
 import { AtomicTextWriter } from '../util/atomic-writer.js';
@@ -112,7 +112,7 @@ export async function readArchive(dir: string, weeks: readonly string[], users: 
       },
     }, { allowEmpty: true });
   }
-  const m = buildCsr(users.size, tracks.size, rowIdx.subarray(0, n), colIdx.subarray(0, n), []);
+  const m = buildCsrInRowBuckets(users.size, tracks.size, rowIdx.subarray(0, n), colIdx.subarray(0, n));
   return { rows: { indptr: m.indptr, indices: m.indices }, pairs: m.indices.length, unknown };
 }
 
