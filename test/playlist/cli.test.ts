@@ -62,8 +62,8 @@ describe('mixtape weekly', () => {
     const stages = first.stageSeconds as Record<string, number>;
     expect(Object.keys(stages)).toEqual(['load', 'read', 'meta', 'signals', 'tables', 'job']);
     for (const s of Object.values(stages)) expect(s).toBeGreaterThanOrEqual(0);
-    expect(stages.job).toBeGreaterThanOrEqual(first.seconds);
-    expect(Object.values(stages).reduce((a, b) => a + b)).toBeLessThanOrEqual(first.totalSeconds);
+    expect(stages.job).toBeGreaterThanOrEqual(first.seconds as number);
+    expect(Object.values(stages).reduce((a, b) => a + b)).toBeLessThanOrEqual(first.totalSeconds as number);
     const second = await weekly([...common, '--as-of', '2026-12-03T12:00:00Z', '--out', path.join(dir, 'w49.jsonl')]);
     expect(second.archiveWeeksExcluded).toEqual(['2026-W48']);
     const w48 = readFileSync(path.join(dir, 'w48.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
