@@ -127,6 +127,7 @@ export async function runWeeklyJob(o: WeeklyJobOptions): Promise<WeeklyJobSummar
         done = Math.min(users, resumedShards * shardSize);
         o.onProgress?.(done, users);
       }
+      work.startOutput(o.week);
     }
     const encode = format ?? o.encode;
     const encodeSpec = encode || archiveFile ? { format: encode, week: o.week, archive: !!archiveFile, gzip } : undefined;

@@ -7,7 +7,8 @@
  *                  and how far it got: completed shards, the committed byte length of each part
  *                  file, running totals. Replaced atomically after each shard's bytes are synced.
  *   out.part       CSV/JSONL output rows in user order, header included (text formats)
- *   shard-N.arrow  each shard's rows as Arrow IPC (Parquet: the file is assembled at the end)
+ *   shard-N.arrow  each shard's rows as Arrow IPC (Parquet: encoded into out.parquet.tmp as the
+ *                  shards complete; a resumed run encodes the completed ones again from here)
  *   archive.part   the week's archive lines, header included
  *   slots.bin      each shard's playlist counts and track indices (Int32), to rebuild the exposure
  *                  summary of a resumed run
@@ -25,6 +26,7 @@ import { zeroPhases, type PhaseSeconds } from './shard.js';
 import { errorMessage } from '../util/error-message.js';
 import { makeDirs } from '../util/make-dirs.js';
 import { gzipMemberSync } from '../util/gzip-output.js';
+import { ShardFeed } from './shard-feed.js';
 
 const FORMAT = 'mixtape-weekly-work';
 const VERSION = 1;
@@ -68,12 +70,15 @@ const MANIFEST = 'manifest.json';
 const OUT = 'out.part';
 const ARCHIVE = 'archive.part';
 const SLOTS = 'slots.bin';
+const PARQUET_TMP = 'out.parquet.tmp';
 const shardFile = (s: number): string => `shard-${String(s).padStart(6, '0')}.arrow`;
 
 const bytesOf = (a: Int32Array): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
 export class WorkDir {
   private handles: { out?: fs.FileHandle; archive?: fs.FileHandle; slots?: fs.FileHandle } = {};
+  /** The Parquet output being encoded while the job runs (startOutput). */
+  private parquet: { feed: ShardFeed; writing: Promise<void>; done: boolean } | undefined;
 
   private constructor(
     readonly dir: string,
@@ -176,6 +181,36 @@ export class WorkDir {
     if (!this.handles.slots) throw new Error(`${path.join(this.dir, SLOTS)} is missing; delete ${this.dir} to start over`);
   }
 
+  /**
+   * Start encoding a Parquet output now, shard by shard as `append` records them (the completed
+   * shards of a resumed run first, from their files), rather than all at once when the job ends:
+   * the encoding then runs beside the shards' work instead of after it. Nothing to do for text
+   * outputs, which are appended as they come.
+   */
+  startOutput(week: string): void {
+    if (this.m.output !== 'parquet' || this.m.outputCommitted || this.parquet) return;
+    const fromFiles = this.m.completed;
+    const feed = new ShardFeed(fromFiles);
+    const tmp = path.join(this.dir, PARQUET_TMP);
+    const read = (s: number): Promise<Uint8Array> => (s < fromFiles ? fs.readFile(path.join(this.dir, shardFile(s))) : feed.take(s));
+    const parquet = {
+      feed,
+      done: false,
+      writing: (async () => {
+        await fs.rm(tmp, { force: true });
+        await writePlaylistParquet(tmp, week, this.m.shards, read);
+      })(),
+    };
+    parquet.writing.then(
+      () => (parquet.done = true),
+      (err: unknown) => {
+        parquet.done = true;
+        feed.fail(err);
+      },
+    );
+    this.parquet = parquet;
+  }
+
   /** Feed the playlists of the completed shards (counts and track indices) to `fn`, in order. */
   async replay(fn: (shard: number, count: Int32Array, items: Int32Array) => void): Promise<void> {
     const h = this.handles.slots!;
@@ -208,6 +243,7 @@ export class WorkDir {
     if (m.output === 'parquet') {
       if (!part.out) throw new Error(`weekly: shard ${s} has no encoded rows`);
       await writeFileAtomic(path.join(this.dir, shardFile(s)), part.out);
+      this.parquet?.feed.give(s, part.out);
     } else if (m.output) {
       if (!part.out) throw new Error(`weekly: shard ${s} has no encoded rows`);
       bytes.out += await write(this.handles.out!, part.out, bytes.out);
@@ -224,6 +260,8 @@ export class WorkDir {
     m.completed = s + 1;
     m.totals = { ...totals, phaseSeconds: { ...totals.phaseSeconds } };
     if (durable) await this.checkpoint();
+    // Shards wait for the encoder here rather than pile up in memory.
+    await this.parquet?.feed.room(s);
   }
 
   /** Sync the part files, then record everything appended so far in the manifest. */
@@ -238,10 +276,10 @@ export class WorkDir {
     if (!m.output || m.outputCommitted) return;
     if (m.completed !== m.shards) throw new Error(`weekly: cannot commit ${target} with ${m.completed} of ${m.shards} shards`);
     if (m.output === 'parquet') {
-      const tmp = path.join(this.dir, 'out.parquet.tmp');
-      await fs.rm(tmp, { force: true });
+      const tmp = path.join(this.dir, PARQUET_TMP);
+      this.startOutput(week);
       try {
-        await writePlaylistParquet(tmp, week, m.shards, (s) => fs.readFile(path.join(this.dir, shardFile(s))));
+        await this.parquet!.writing;
         await fs.rename(tmp, target);
       } catch (err) {
         await fs.rm(tmp, { force: true });
@@ -292,6 +330,13 @@ export class WorkDir {
   }
 
   async close(): Promise<void> {
+    const parquet = this.parquet;
+    if (parquet && !parquet.done) {
+      // The job stopped short (a failure, an interrupt): the encoder waits on a shard that will not come.
+      parquet.feed.fail(new Error('weekly: the run stopped before its output was complete'));
+      await parquet.writing.catch(() => undefined);
+    }
+    this.parquet = undefined;
     for (const h of Object.values(this.handles)) await h?.close().catch(() => undefined);
     this.handles = {};
   }

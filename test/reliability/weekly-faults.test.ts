@@ -176,6 +176,16 @@ describe('the weekly job survives faults', () => {
     expect(r.stderr).toMatch(/shard 2 \(users 100–149\) failed twice/);
     expect(existsSync(path.join(dir, 'twice.csv'))).toBe(false);
     expect(existsSync(path.join(dir, 'archive-twice', `${WEEK}.csv`))).toBe(false);
+    // Parquet is encoded while the shards run: the encoder, waiting for shard 2, ends with the run,
+    // and a resume encodes the completed shards again from the work directory, then the rest.
+    const pq = run([...common, '--checkpoint-seconds', '0', '--out', 'twice.parquet'], { MIXTAPE_TEST_FAULT: JSON.stringify({ stage: 'weekly', shard: 2, failures: 2, mode: 'exit' }) });
+    expect(pq.status).not.toBe(0);
+    expect(pq.stderr).toMatch(/shard 2 \(users 100–149\) failed twice/);
+    expect(existsSync(path.join(dir, 'twice.parquet'))).toBe(false);
+    const resumed = run([...common, '--checkpoint-seconds', '0', '--out', 'twice.parquet', '--resume', '--json']);
+    expect(resumed.status, resumed.stderr).toBe(0);
+    expect(JSON.parse(resumed.stdout).resumedShards).toBe(2);
+    expect((await bytes('twice.parquet')).equals(await bytes('reference.parquet'))).toBe(true);
   }, 60_000);
 });
 

@@ -1,0 +1,82 @@
+/**
+ * Completed shards handed from the weekly job's loop to the Parquet writer, in shard order, while
+ * the job runs: the writer takes shard s as soon as it is given, and the job, having given shard
+ * s, waits until the writer has taken shard s − LAG, so at most a few shards' bytes wait here.
+ * Either side failing ends the other: a failed writer fails the next `give` or `room`, and `fail`
+ * from the job rejects a `take` the writer waits on.
+ */
+
+/** Shards given that the writer may not have taken yet. */
+const LAG = 2;
+
+interface Waiter<T> {
+  resolve: (v: T) => void;
+  reject: (err: unknown) => void;
+}
+
+export class ShardFeed {
+  private readonly given = new Map<number, Uint8Array>();
+  private taker: { shard: number; waiter: Waiter<Uint8Array> } | undefined;
+  private roomWaiters: { shard: number; waiter: Waiter<void> }[] = [];
+  /** The next shard the writer takes. */
+  private next: number;
+  private failure: { err: unknown } | undefined;
+
+  /** `first`: the first shard given here (the writer reads those before it elsewhere). */
+  constructor(first: number) {
+    this.next = first;
+  }
+
+  /** The writer's side: shard `s`'s bytes, once given. Shards are taken in order. */
+  take(s: number): Promise<Uint8Array> {
+    if (this.failure) return Promise.reject(this.failure.err);
+    if (s !== this.next) return Promise.reject(new Error(`weekly: the Parquet writer asked for shard ${s}, expected ${this.next}`));
+    this.next = s + 1;
+    this.wakeRoom();
+    const bytes = this.given.get(s);
+    if (bytes) {
+      this.given.delete(s);
+      return Promise.resolve(bytes);
+    }
+    return new Promise((resolve, reject) => {
+      this.taker = { shard: s, waiter: { resolve, reject } };
+    });
+  }
+
+  /** The job's side: shard `s`'s bytes. */
+  give(s: number, bytes: Uint8Array): void {
+    if (this.failure) throw this.failure.err;
+    if (this.taker?.shard === s) {
+      const { waiter } = this.taker;
+      this.taker = undefined;
+      waiter.resolve(bytes);
+    } else this.given.set(s, bytes);
+  }
+
+  /** Resolves once the writer has taken shard s − LAG (at once when it has). */
+  room(s: number): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure.err);
+    if (this.next > s - LAG) return Promise.resolve();
+    return new Promise((resolve, reject) => this.roomWaiters.push({ shard: s, waiter: { resolve, reject } }));
+  }
+
+  /** Either side failed: every waiter is rejected with `err`, and so is every later call. */
+  fail(err: unknown): void {
+    if (this.failure) return;
+    this.failure = { err };
+    this.given.clear();
+    this.taker?.waiter.reject(err);
+    this.taker = undefined;
+    for (const r of this.roomWaiters) r.waiter.reject(err);
+    this.roomWaiters = [];
+  }
+
+  private wakeRoom(): void {
+    const still: typeof this.roomWaiters = [];
+    for (const r of this.roomWaiters) {
+      if (this.next > r.shard - LAG) r.waiter.resolve();
+      else still.push(r);
+    }
+    this.roomWaiters = still;
+  }
+}
