@@ -5,7 +5,7 @@
  */
 import os from 'node:os';
 import { Piscina } from 'piscina';
-import { optimizeOnWorkerThreads } from './worker-compiles.js';
+import { applyWorkerCompiles } from './worker-compiles.js';
 import { WORKER_MODULE_ENV, workerFile } from './worker-file.js';
 
 export function defaultThreads(): number {
@@ -54,7 +54,7 @@ export function poolThreads(threads: number): number {
 export function createWorkerPool(callerUrl: string, name: string, threads: number, workerData?: unknown): Piscina {
   const n = poolThreads(threads);
   const { filename, module, execArgv } = workerFile(callerUrl, name);
-  optimizeOnWorkerThreads();
+  applyWorkerCompiles();
   return new Piscina({
     filename,
     minThreads: n,
