@@ -7,22 +7,13 @@
  * The result is buildCsr's bit for bit: duplicates are summed in input order into a float32 that
  * starts at 0, and columns come out sorted within each row.
  */
-import type { CsrMatrix } from './csr.js';
+import { rowStarts, type CsrMatrix } from './csr.js';
 import { largeArray } from '../util/large-array.js';
 
 export function buildCsrInRowBuckets(rows: number, cols: number, rowIdx: Int32Array, colIdx: Int32Array, values?: Float32Array): CsrMatrix {
   const n = rowIdx.length;
-  if (colIdx.length !== n) throw new RangeError(`buildCsrInRowBuckets: colIdx has length ${colIdx.length}, expected ${n}`);
   if (values && values.length !== n) throw new RangeError(`buildCsrInRowBuckets: values have length ${values.length}, expected ${n}`);
-  const indptr = new Int32Array(rows + 1);
-  for (let e = 0; e < n; e++) {
-    const r = rowIdx[e];
-    const c = colIdx[e];
-    if (!(r >= 0 && r < rows)) throw new RangeError(`buildCsrInRowBuckets: row index ${r} at entry ${e} out of range [0, ${rows})`);
-    if (!(c >= 0 && c < cols)) throw new RangeError(`buildCsrInRowBuckets: column index ${c} at entry ${e} out of range [0, ${cols})`);
-    indptr[r + 1]++;
-  }
-  for (let r = 0; r < rows; r++) indptr[r + 1] += indptr[r];
+  const indptr = rowStarts('buildCsrInRowBuckets', rows, cols, rowIdx, colIdx);
   // Each entry to the next place of its row, in input order (stable, like buildCsr's sort).
   const bucketCols = largeArray(Int32Array, n);
   const bucketVals = values ? largeArray(Float32Array, n) : null;

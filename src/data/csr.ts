@@ -51,20 +51,30 @@ interface SortedCells {
   size: number;
 }
 
-function sortedCells(caller: string, rows: number, cols: number, rowIdx: Int32Array, colIdx: Int32Array, carry?: Int32Array): SortedCells {
+/**
+ * Where each row's entries start once grouped by row (rows + 1 offsets), after checking that every
+ * triplet's row and column lie in range; errors name `caller` and the entry.
+ */
+export function rowStarts(caller: string, rows: number, cols: number, rowIdx: Int32Array, colIdx: Int32Array): Int32Array {
   const n = rowIdx.length;
   if (colIdx.length !== n) throw new RangeError(`${caller}: colIdx has length ${colIdx.length}, expected ${n}`);
   for (let e = 0; e < n; e++) {
     const c = colIdx[e];
     if (!(c >= 0 && c < cols)) throw new RangeError(`${caller}: column index ${c} at entry ${e} out of range [0, ${cols})`);
   }
-  const rowStart = new Int32Array(rows + 1);
+  const starts = new Int32Array(rows + 1);
   for (let e = 0; e < n; e++) {
     const r = rowIdx[e];
     if (!(r >= 0 && r < rows)) throw new RangeError(`${caller}: row index ${r} at entry ${e} out of range [0, ${rows})`);
-    rowStart[r + 1]++;
+    starts[r + 1]++;
   }
-  for (let r = 0; r < rows; r++) rowStart[r + 1] += rowStart[r];
+  for (let r = 0; r < rows; r++) starts[r + 1] += starts[r];
+  return starts;
+}
+
+function sortedCells(caller: string, rows: number, cols: number, rowIdx: Int32Array, colIdx: Int32Array, carry?: Int32Array): SortedCells {
+  const n = rowIdx.length;
+  const rowStart = rowStarts(caller, rows, cols, rowIdx, colIdx);
   // A stable sort by (row, column) keeps duplicates adjacent in input order, so the merged sums
   // are deterministic. The column is the low bits of the sorted packed key.
   const { order, lo } = sortPacked(

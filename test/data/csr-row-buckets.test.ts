@@ -2,11 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { buildCsr } from '../../src/data/csr.js';
 import { buildCsrInRowBuckets } from '../../src/data/csr-row-buckets.js';
 import { referenceCsr } from '../reference/order.js';
-import { mulberry32, type Rng } from '../reference/random.js';
+import { mulberry32, randomKeys } from '../reference/random.js';
 
-function keys(rng: Rng, n: number, buckets: number, skew = 1): Int32Array {
-  return Int32Array.from({ length: n }, () => Math.floor(rng() ** skew * buckets));
-}
 
 /** Bit for bit, −0 and NaN included. */
 function sameBits(a: Float32Array, b: Float32Array): boolean {
@@ -27,8 +24,8 @@ describe('buildCsrInRowBuckets', () => {
       [20_000, 30_000, 20_000],
       [2_000, 500, 60_000],
     ]) {
-      const r = keys(rng, n, rows, 1.5);
-      const c = keys(rng, n, cols, 3);
+      const r = randomKeys(rng, n, rows, 1.5);
+      const c = randomKeys(rng, n, cols, 3);
       const w = Float32Array.from({ length: n }, () => Math.round(rng() * 40) / 8 - 1);
       const got = buildCsrInRowBuckets(rows, cols, r, c, w);
       const want = buildCsr(rows, cols, r, c, [w]);
@@ -51,8 +48,8 @@ describe('buildCsrInRowBuckets', () => {
     const rng = mulberry32(23);
     const pick = [0, -0, 1e-30, -1e-30, 1e30, -1e30, 3.5, Number.NaN, Infinity, -Infinity, 0.1, 1 / 3];
     for (const [rows, cols, n] of [[1, 1, 50], [7, 5, 2_000], [300, 40, 20_000]]) {
-      const r = keys(rng, n, rows);
-      const c = keys(rng, n, cols, 2);
+      const r = randomKeys(rng, n, rows);
+      const c = randomKeys(rng, n, cols, 2);
       const w = Float32Array.from({ length: n }, () => pick[Math.floor(rng() * pick.length)]);
       const got = buildCsrInRowBuckets(rows, cols, r, c, w);
       const want = buildCsr(rows, cols, r, c, [w]);

@@ -136,3 +136,8 @@ export function randomTopKProblem(
   const V = draw(shape.items * shape.k);
   return { U, V, exclude: randomExclusions(rng, shape.users, shape.items, opts.density, opts.fullUsers) };
 }
+
+/** n keys in [0, buckets), skewed towards 0 by `skew` (1: uniform). */
+export function randomKeys(rng: Rng, n: number, buckets: number, skew = 1): Int32Array {
+  return Int32Array.from({ length: n }, () => Math.floor(rng() ** skew * buckets));
+}

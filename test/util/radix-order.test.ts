@@ -3,12 +3,9 @@ import { buildCsr } from '../../src/data/csr.js';
 import { ArrayPool } from '../../src/util/array-pool.js';
 import { bitsFor, orderByKeys, sortPacked, type KeyField } from '../../src/util/radix-order.js';
 import { countingSortChain, countingSortCsr, referenceCsr, referenceOrder } from '../reference/order.js';
-import { mulberry32, type Rng } from '../reference/random.js';
+import { mulberry32, randomKeys, type Rng } from '../reference/random.js';
 import { bytesOf } from '../reference/shared.js';
 
-function keys(rng: Rng, n: number, buckets: number, skew = 1): Int32Array {
-  return Int32Array.from({ length: n }, () => Math.floor(rng() ** skew * buckets));
-}
 
 function shuffled(rng: Rng, n: number): Int32Array {
   const a = Int32Array.from({ length: n }, (_, i) => i);
@@ -27,7 +24,7 @@ describe('orderByKeys', () => {
     const shapes = [[1], [2], [2048], [2049], [1 << 20, 300_000, 56], [2 ** 31, 5], [2 ** 31, 2 ** 31], [2 ** 31, 2 ** 31, 2 ** 31], [7, 1, 3]];
     for (const buckets of shapes) {
       for (const n of [0, 1, 2, 17, 5000]) {
-        const fields: KeyField[] = buckets.map((b) => ({ key: keys(rng, n, b, 2), buckets: b }));
+        const fields: KeyField[] = buckets.map((b) => ({ key: randomKeys(rng, n, b, 2), buckets: b }));
         const order = shuffled(rng, n);
         const want = Array.from(referenceOrder(order, fields));
         expect(Array.from(orderByKeys(order, fields)), `buckets ${buckets} n ${n}`).toEqual(want);
@@ -41,9 +38,9 @@ describe('orderByKeys', () => {
     const rng = mulberry32(23);
     const n = 2_500_000;
     const fields: KeyField[] = [
-      { key: keys(rng, n, 1 << 20, 2), buckets: 1 << 20 },
-      { key: keys(rng, n, 300_000, 3), buckets: 300_000 },
-      { key: keys(rng, n, 56), buckets: 56 },
+      { key: randomKeys(rng, n, 1 << 20, 2), buckets: 1 << 20 },
+      { key: randomKeys(rng, n, 300_000, 3), buckets: 300_000 },
+      { key: randomKeys(rng, n, 56), buckets: 56 },
     ];
     const order = shuffled(rng, n).subarray(0, n - 1000);
     const got = orderByKeys(order, fields);
@@ -84,7 +81,7 @@ describe('orderByKeys', () => {
     const rng = mulberry32(23);
     for (const buckets of [[1], [5], [1 << 20, 300_000], [1 << 20, 300_000, 56], [3, 1]]) {
       for (const n of [0, 1, 2, 3000]) {
-        const fields: KeyField[] = buckets.map((b) => ({ key: keys(rng, n, b, 2), buckets: b }));
+        const fields: KeyField[] = buckets.map((b) => ({ key: randomKeys(rng, n, b, 2), buckets: b }));
         const identity = Int32Array.from({ length: n }, (_, i) => i);
         const want = sortPacked(identity, fields);
         const got = sortPacked(n, fields);
@@ -125,8 +122,8 @@ describe('buildCsr', () => {
       [20_000, 30_000, 20_000],
       [2, 2 ** 31 - 1, 100],
     ]) {
-      const r = keys(rng, n, rows, 1.5);
-      const c = keys(rng, n, cols, 3);
+      const r = randomKeys(rng, n, rows, 1.5);
+      const c = randomKeys(rng, n, cols, 3);
       const w = Float32Array.from({ length: n }, () => Math.round(rng() * 40) / 8 - 1);
       const v = Float64Array.from({ length: n }, () => rng());
       const got = buildCsr(rows, cols, r, c, [w, v]);
@@ -142,8 +139,8 @@ describe('buildCsr', () => {
   it('sums one float channel carried through the sort to the same bits as read through the order', () => {
     const rng = mulberry32(9);
     for (const [rows, cols, n] of [[0, 0, 0], [1, 1, 1], [1, 1, 9], [50, 70, 4000], [20_000, 30_000, 20_000]]) {
-      const r = keys(rng, n, rows, 1.5);
-      const c = keys(rng, n, cols, 3);
+      const r = randomKeys(rng, n, rows, 1.5);
+      const c = randomKeys(rng, n, cols, 3);
       const w = Float32Array.from({ length: n }, (_, i) => (i % 97 === 0 ? Number.NaN : rng() * 3 - 1));
       const carried = buildCsr(rows, cols, r, c, [w]);
       // A Float64Array of the same values takes the gathering path.
@@ -176,7 +173,7 @@ describe('with an array pool', () => {
 
   it('sortPacked gives the same result, returns its scratch, and keeps none of the result', () => {
     const rng = mulberry32(41);
-    const fields: KeyField[] = [1 << 20, 300_000, 56].map((b) => ({ key: keys(rng, n, b, 2), buckets: b }));
+    const fields: KeyField[] = [1 << 20, 300_000, 56].map((b) => ({ key: randomKeys(rng, n, b, 2), buckets: b }));
     const order = shuffled(rng, n);
     const carry = Int32Array.from({ length: n }, () => Math.floor(rng() * 2 ** 31));
     const want = sortPacked(order, fields, carry);
