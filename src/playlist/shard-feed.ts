@@ -17,7 +17,8 @@ interface Waiter<T> {
 export class ShardFeed {
   private readonly given = new Map<number, Uint8Array>();
   private taker: { shard: number; waiter: Waiter<Uint8Array> } | undefined;
-  private roomWaiters: { shard: number; waiter: Waiter<void> }[] = [];
+  /** The job waiting for room after giving a shard (it gives the next only after). */
+  private roomWaiter: { shard: number; waiter: Waiter<void> } | undefined;
   /** The next shard the writer takes. */
   private next: number;
   private failure: { err: unknown } | undefined;
@@ -57,7 +58,9 @@ export class ShardFeed {
   room(s: number): Promise<void> {
     if (this.failure) return Promise.reject(this.failure.err);
     if (this.next > s - LAG) return Promise.resolve();
-    return new Promise((resolve, reject) => this.roomWaiters.push({ shard: s, waiter: { resolve, reject } }));
+    return new Promise((resolve, reject) => {
+      this.roomWaiter = { shard: s, waiter: { resolve, reject } };
+    });
   }
 
   /** Either side failed: every waiter is rejected with `err`, and so is every later call. */
@@ -67,16 +70,15 @@ export class ShardFeed {
     this.given.clear();
     this.taker?.waiter.reject(err);
     this.taker = undefined;
-    for (const r of this.roomWaiters) r.waiter.reject(err);
-    this.roomWaiters = [];
+    this.roomWaiter?.waiter.reject(err);
+    this.roomWaiter = undefined;
   }
 
   private wakeRoom(): void {
-    const still: typeof this.roomWaiters = [];
-    for (const r of this.roomWaiters) {
-      if (this.next > r.shard - LAG) r.waiter.resolve();
-      else still.push(r);
+    const r = this.roomWaiter;
+    if (r && this.next > r.shard - LAG) {
+      this.roomWaiter = undefined;
+      r.waiter.resolve();
     }
-    this.roomWaiters = still;
   }
 }

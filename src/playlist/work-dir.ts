@@ -78,7 +78,7 @@ const bytesOf = (a: Int32Array): Uint8Array => new Uint8Array(a.buffer, a.byteOf
 export class WorkDir {
   private handles: { out?: fs.FileHandle; archive?: fs.FileHandle; slots?: fs.FileHandle } = {};
   /** The Parquet output being encoded while the job runs (startOutput). */
-  private parquet: { feed: ShardFeed; writing: Promise<void>; done: boolean } | undefined;
+  private parquet: { feed: ShardFeed; writing: Promise<void> } | undefined;
 
   private constructor(
     readonly dir: string,
@@ -193,22 +193,12 @@ export class WorkDir {
     const feed = new ShardFeed(fromFiles);
     const tmp = path.join(this.dir, PARQUET_TMP);
     const read = (s: number): Promise<Uint8Array> => (s < fromFiles ? fs.readFile(path.join(this.dir, shardFile(s))) : feed.take(s));
-    const parquet = {
-      feed,
-      done: false,
-      writing: (async () => {
-        await fs.rm(tmp, { force: true });
-        await writePlaylistParquet(tmp, week, this.m.shards, read);
-      })(),
-    };
-    parquet.writing.then(
-      () => (parquet.done = true),
-      (err: unknown) => {
-        parquet.done = true;
-        feed.fail(err);
-      },
-    );
-    this.parquet = parquet;
+    const writing = (async () => {
+      await fs.rm(tmp, { force: true });
+      await writePlaylistParquet(tmp, week, this.m.shards, read);
+    })();
+    writing.catch((err: unknown) => feed.fail(err));
+    this.parquet = { feed, writing };
   }
 
   /** Feed the playlists of the completed shards (counts and track indices) to `fn`, in order. */
@@ -330,13 +320,13 @@ export class WorkDir {
   }
 
   async close(): Promise<void> {
-    const parquet = this.parquet;
-    if (parquet && !parquet.done) {
-      // The job stopped short (a failure, an interrupt): the encoder waits on a shard that will not come.
-      parquet.feed.fail(new Error('weekly: the run stopped before its output was complete'));
-      await parquet.writing.catch(() => undefined);
+    if (this.parquet) {
+      // After a job that stopped short (a failure, an interrupt) the encoder waits on a shard that
+      // will not come; after a finished one this changes nothing.
+      this.parquet.feed.fail(new Error('weekly: the run stopped before its output was complete'));
+      await this.parquet.writing.catch(() => undefined);
+      this.parquet = undefined;
     }
-    this.parquet = undefined;
     for (const h of Object.values(this.handles)) await h?.close().catch(() => undefined);
     this.handles = {};
   }
