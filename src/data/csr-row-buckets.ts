@@ -27,6 +27,19 @@ export function buildCsrInRowBuckets(rows: number, cols: number, rowIdx: Int32Ar
   } else {
     for (let e = 0; e < n; e++) bucketCols[next[rowIdx[e]]++] = colIdx[e];
   }
+  return mergeRowBuckets(rows, cols, indptr, bucketCols, bucketVals);
+}
+
+/**
+ * The matrix from entries already placed in their rows' buckets (`indptr`: where each row's
+ * entries start, in the order they are to be summed): duplicates merged, columns sorted. For
+ * callers that place entries straight from their own columns, without triplet arrays. Takes over
+ * the arrays: `indptr` is rewritten and the buckets are merged in place.
+ */
+export function mergeRowBuckets(rows: number, cols: number, indptr: Int32Array, bucketCols: Int32Array, bucketVals: Float32Array | null): CsrMatrix {
+  const n = bucketCols.length;
+  if (indptr.length !== rows + 1 || indptr[rows] !== n) throw new RangeError(`mergeRowBuckets: indptr must hold ${rows + 1} offsets ending at ${n}`);
+  if (bucketVals && bucketVals.length !== n) throw new RangeError(`mergeRowBuckets: values have length ${bucketVals.length}, expected ${n}`);
   const size = mergeRows(rows, cols, indptr, bucketCols, bucketVals);
   return {
     rows,

@@ -4,7 +4,6 @@
 import { itemGram } from '../model/item-gram.js';
 import { averageTasteOf } from '../model/average-taste.js';
 import { buildCsr } from '../data/csr.js';
-import { buildCsrInRowBuckets } from '../data/csr-row-buckets.js';
 import { largeArray } from '../util/large-array.js';
 import type { ModelData } from '../model/model-data.js';
 import type { UserRows } from '../retrieve/exclusion-rows.js';
@@ -14,6 +13,7 @@ import { computeSignalsAsync } from '../signals/off-thread.js';
 import { Dictionary } from '../data/dictionary.js';
 import type { EventLog, IdDictionary, Interactions } from '../types.js';
 import type { TrackMeta } from './catalog.js';
+import { recentRows } from './recent-rows.js';
 import type { WeightedRows } from './refresh.js';
 import type { PlaylistTables } from './tables.js';
 
@@ -166,39 +166,13 @@ function tablesOfSignals(data: ModelData, meta: TrackMeta, log: EventLog, signal
   const users = jobUsers.size;
   let unknownUsers = 0;
   for (let u = 0; u < userMap.length; u++) if (userMap[u] < 0) unknownUsers++;
-  // Every event's (user, track) is heard (signed weight 0 = neutral in the fold-in), plus the
-  // signed evidence of the signals stage.
-  const n = log.length + interactions.indices.length;
-  const rows = largeArray(Int32Array, n);
-  const cols = largeArray(Int32Array, n);
-  const signed = largeArray(Float32Array, n);
-  let w = 0;
-  for (let e = 0; e < log.length; e++) {
-    const u = userMap[log.user[e]];
-    const t = trackMap[log.track[e]];
-    if (u < 0 || t < 0) continue;
-    rows[w] = u;
-    cols[w] = t;
-    w++;
-  }
-  for (let u = 0; u < interactions.users.size; u++) {
-    const mu = userMap[u];
-    if (mu < 0) continue;
-    for (let p = interactions.indptr[u]; p < interactions.indptr[u + 1]; p++) {
-      const t = trackMap[interactions.indices[p]];
-      if (t < 0) continue;
-      rows[w] = mu;
-      cols[w] = t;
-      signed[w] = interactions.pref[p] > 0 ? interactions.weight[p] : -interactions.weight[p];
-      w++;
-    }
-  }
-  const m = buildCsrInRowBuckets(users, items, rows.subarray(0, w), cols.subarray(0, w), signed.subarray(0, w));
+  const m = recentRows(log, interactions, userMap, trackMap, users, items);
+  // The signed sums become the fold-in's (pref, weight) pairs; the weights in place.
   const pref = largeArray(Float32Array, m.indices.length);
-  const weight = largeArray(Float32Array, m.indices.length);
+  const weight = m.values[0];
   const listeners = new Float32Array(items);
   for (let p = 0; p < m.indices.length; p++) {
-    const s = m.values[0][p];
+    const s = weight[p];
     pref[p] = s > 0 ? 1 : 0;
     weight[p] = Math.abs(s);
     listeners[m.indices[p]]++;
