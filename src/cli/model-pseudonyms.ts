@@ -6,8 +6,9 @@
 import type { PrivacyFlags } from '../config/interaction-source.js';
 import type { ModelData } from '../model/model-data.js';
 
-export function checkModelPseudonyms(command: string, modelDir: string, data: ModelData, f: PrivacyFlags): void {
-  const trained = data.pseudonyms?.keyCheck;
+/** `model`: the model's data, or what its manifest records (`extensions.pseudonyms`). */
+export function checkModelPseudonyms(command: string, modelDir: string, model: Pick<ModelData, 'pseudonyms'>, f: PrivacyFlags): void {
+  const trained = model.pseudonyms?.keyCheck;
   const given = f.pseudonymKeyCheck;
   if (trained !== undefined && given === undefined) {
     throw new Error(`${command}: the model in ${modelDir} was trained with --pseudonymize (its user ids are tokens); run with --pseudonymize and the same key`);

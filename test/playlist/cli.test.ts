@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
@@ -191,5 +191,31 @@ describe('mixtape weekly', () => {
     const out = await weekly(['--model', model, '--events', path.join(dir, 'recent2.csv'), '--as-of', '2026-11-26', '--out', path.join(dir, 'h.csv'), '--retrieval', 'hnsw', '--threads', '1', '--candidates', '100', '--m', '8', '--ef-construction', '40', '--json']);
     expect(out.rows).toBe(60 * 30);
     expect(readFileSync(path.join(model, 'hnsw.json'), 'utf8')).toContain('"space": "augmented"');
+  });
+
+  it('reads the week while the model loads: checks its manifest first, and names whichever of the two fails', async () => {
+    const model = path.join(dir, 'model-no-artist');
+    const events = path.join(dir, 'recent-no-artist.csv');
+    const args = (m: string, e: string, out: string): string[] => ['--model', m, '--events', e, '--as-of', '2026-11-26', '--out', path.join(dir, out), '--threads', '1', '--json'];
+    const missing = path.join(dir, 'no-such-events.csv');
+    // What the manifest tells is refused before the read: the missing events file is never reached.
+    await expect(weekly([...args(model, missing, 'early.csv'), '--content-weight', '0.5'])).rejects.toThrow(/carries no content model/);
+    await expect(weekly([...args(path.join(dir, 'no-such-model'), missing, 'early.csv')])).rejects.toThrow(/no-such-model: not a mixtape model directory/);
+    // A model whose factors do not match its manifest fails its load, after a read that succeeds.
+    const broken = path.join(dir, 'model-broken');
+    cpSync(model, broken, { recursive: true });
+    const items = path.join(broken, 'items.parquet');
+    const bytes = readFileSync(items);
+    bytes[bytes.length >> 1] ^= 0xff;
+    writeFileSync(items, bytes);
+    await expect(weekly(args(broken, events, 'broken.csv'))).rejects.toThrow(/items\.parquet/);
+    // A read that fails with a good model names the events file.
+    await expect(weekly(args(model, missing, 'no-events.csv'))).rejects.toThrow(/no-such-events\.csv/);
+    for (const out of ['early.csv', 'broken.csv', 'no-events.csv']) expect(existsSync(path.join(dir, out))).toBe(false);
+    // And a good pair gives the stages in order, the wait for the model counted after the read.
+    const ok = await weekly(args(model, events, 'overlap.csv'));
+    const stages = ok.stageSeconds as Record<string, number>;
+    expect(Object.keys(stages)).toEqual(['load', 'read', 'meta', 'signals', 'tables', 'job']);
+    expect(ok.rows).toBe(40 * 30);
   });
 });

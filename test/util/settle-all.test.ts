@@ -9,4 +9,10 @@ describe('settleAll', () => {
     await expect(settleAll([Promise.resolve(1), Promise.reject(new Error('first')), late, Promise.reject(new Error('second'))])).rejects.toThrow('first');
     expect(lateDone).toBe(true);
   });
+
+  it('keeps the types of a tuple of promises of different kinds', async () => {
+    const [n, text, list] = await settleAll([Promise.resolve(41), Promise.resolve('x'), Promise.resolve([true])] as const);
+    // Each is used as its own type (the typecheck of the tests holds this).
+    expect([n + 1, text.toUpperCase(), list[0] === true]).toEqual([42, 'X', true]);
+  });
 });

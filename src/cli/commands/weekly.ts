@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { readCatalog, readEvents } from '../../data/index.js';
 import { eventColumnOptions, ingestPrivacyOptions, type EventColumnFlags, type PrivacyFlags } from '../../config/interaction-source.js';
 import { addEventColumnFlags, addPrivacyFlags } from '../load-interactions.js';
-import { Model } from '../../model/model.js';
+import { CONTENT_FILE, Model } from '../../model/model.js';
 import { previousWeeks, readArchive } from '../../playlist/archive.js';
 import { trackMetaFromCatalog, trackMetaFromContent, trackMetaFromEvents, type TrackMeta } from '../../playlist/catalog.js';
 import { runWeeklyJob } from '../../playlist/job.js';
@@ -26,6 +26,7 @@ import { formatIngestLine, ingestJson } from '../ingest-summary.js';
 import { createProgress, readProgress, signalsProgress } from '../progress.js';
 import { setInterruptNote } from '../interrupt.js';
 import { checkModelPseudonyms } from '../model-pseudonyms.js';
+import { settleAll } from '../../util/settle-all.js';
 
 interface WeeklyFlags extends PrivacyFlags, EventColumnFlags {
   model: string;
@@ -130,7 +131,8 @@ export function registerWeekly(program: Command): void {
       // model and events are read (the job takes the lock).
       outputFormat(f.out);
       await RunLock.check(f.out, 'weekly run');
-      // Wall seconds of each stage, for the JSON summary (the job's own are its `seconds`).
+      // Wall seconds of each stage, for the JSON summary (the job's own are its `seconds`). The model
+      // loads during the read: `load` is the wait for it after the read.
       const stageSeconds = { load: 0, read: 0, meta: 0, signals: 0, tables: 0, job: 0 };
       let stageStart = performance.now();
       const endStage = (stage: keyof typeof stageSeconds): void => {
@@ -138,24 +140,29 @@ export function registerWeekly(program: Command): void {
         stageSeconds[stage] = (now - stageStart) / 1000;
         stageStart = now;
       };
-      const model = await Model.load(f.model);
+      // The model loads on a worker thread while this thread reads the week's events. Its manifest
+      // is read first, so a wrong directory, key or content weight fails before the read does.
+      const manifest = await Model.manifest(f.model);
+      checkModelPseudonyms('weekly', f.model, { pseudonyms: manifest.extensions?.pseudonyms }, f);
+      if (hybrid.content > 0 && !(CONTENT_FILE in manifest.files)) {
+        throw new Error(`weekly: a content weight of ${hybrid.content} needs content vectors, and the model in ${f.model} carries no content model (train it with --catalog)`);
+      }
+      const loading = Model.load(f.model);
+      // A week without fresh events is a week like any other: the playlists come from the model alone.
+      const reading = readProgress('reading', !!f.json);
+      const readingEvents = readEvents(f.events, { ...eventColumnOptions(f), sharedColumns: true, onProgress: reading.onProgress, asOf: f.asOf, skipBad: f.skipBad ?? false, allowEmpty: true, ...ingestPrivacyOptions(f, 'events') })
+        .finally(reading.stop)
+        .then((read) => (endStage('read'), read));
+      // Both settle before an error of either is thrown: a failed read leaves no load running behind it.
+      const [model, { log, report: ingest }] = await settleAll([loading, readingEvents] as const);
       endStage('load');
+      if (!f.json) process.stderr.write(`${formatIngestLine(ingest)}\n`);
       const data = model.data;
-      checkModelPseudonyms('weekly', f.model, data, f);
       // Diversity over content vectors when the model's tracks have content, else over factors.
       const content = contentFeatures(data);
       if (hybrid.content > 0 && !content) {
-        throw new Error(
-          data.content
-            ? `weekly: a content weight of ${hybrid.content} has nothing to blend: none of the ${data.items.size} tracks of the model in ${f.model} has content (its catalog gave no genres, tags or audio features)`
-            : `weekly: a content weight of ${hybrid.content} needs content vectors, and the model in ${f.model} carries no content model (train it with --catalog)`,
-        );
+        throw new Error(`weekly: a content weight of ${hybrid.content} has nothing to blend: none of the ${data.items.size} tracks of the model in ${f.model} has content (its catalog gave no genres, tags or audio features)`);
       }
-      // A week without fresh events is a week like any other: the playlists come from the model alone.
-      const reading = readProgress('reading', !!f.json);
-      const { log, report: ingest } = await readEvents(f.events, { ...eventColumnOptions(f), sharedColumns: true, onProgress: reading.onProgress, asOf: f.asOf, skipBad: f.skipBad ?? false, allowEmpty: true, ...ingestPrivacyOptions(f, 'events') }).finally(reading.stop);
-      if (!f.json) process.stderr.write(`${formatIngestLine(ingest)}\n`);
-      endStage('read');
       let meta: TrackMeta;
       // Artists from the catalog given, else from the catalog the model was trained with, else the events.
       if (f.catalog) meta = trackMetaFromCatalog(await readCatalog(f.catalog), data.items);
