@@ -8,7 +8,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { readDelimited } from '../data/csv-reader.js';
 import { ByteInterner } from '../data/byte-interner.js';
-import { buildCsrInRowBuckets } from '../data/csr-row-buckets.js';
+import { mergeRowBuckets } from '../data/csr-row-buckets.js';
+import { largeArray } from '../util/large-array.js';
 import { Dictionary } from '../data/dictionary.js';
 import type { IdDictionary } from '../types.js';
 import { AtomicTextWriter } from '../util/atomic-writer.js';
@@ -40,43 +41,28 @@ export async function previousWeeks(dir: string, week: string, count: number): P
   return weeks.slice(Math.max(0, weeks.length - count));
 }
 
-/** Model index of each id the interner met, resolved once per distinct id. */
-class IdMap {
-  readonly local = new Dictionary();
-  readonly interner = new ByteInterner(this.local);
-  private map = new Int32Array(1024);
-  private resolved = 0;
-
-  constructor(private readonly target: IdDictionary) {}
-
-  /** Model index of the id in bytes [s, e), −1 when unknown or not UTF-8. */
-  lookup(b: Uint8Array, s: number, e: number): number {
-    const i = this.interner.internBytes(b, s, e);
-    if (i < 0) return -1;
-    while (this.resolved <= i) {
-      if (this.resolved === this.map.length) {
-        const grown = new Int32Array(this.map.length * 2);
-        grown.set(this.map);
-        this.map = grown;
-      }
-      this.map[this.resolved] = this.target.get(this.local.ids[this.resolved]) ?? -1;
-      this.resolved++;
-    }
-    return this.map[i];
-  }
+/**
+ * The rows of some archive weeks with their ids as read: each distinct user and track id interned
+ * once (`users`, `tracks`, in order of first appearance) and every row as a pair of those indices
+ * (−1 for an id that is not UTF-8). Parsing is most of an archive's cost and needs no model, so it
+ * can run while the week's events are weighed; matchArchive then places the rows.
+ */
+export interface ParsedArchive {
+  readonly users: Dictionary;
+  readonly tracks: Dictionary;
+  readonly rowUser: Int32Array;
+  readonly rowTrack: Int32Array;
 }
 
-/**
- * Tracks of the given archive weeks per model user, as user rows (model indices). Ids the model
- * does not know are skipped and counted.
- */
-export async function readArchive(dir: string, weeks: readonly string[], users: IdDictionary, tracks: IdDictionary): Promise<{ rows: UserRows; pairs: number; unknown: number }> {
-  let rowIdx: Int32Array = new Int32Array(1024);
-  let colIdx: Int32Array = new Int32Array(1024);
+/** Parses the given archive weeks (see ParsedArchive); a malformed line fails naming file and line. */
+export async function parseArchive(dir: string, weeks: readonly string[]): Promise<ParsedArchive> {
+  const users = new Dictionary();
+  const tracks = new Dictionary();
+  const userIds = new ByteInterner(users);
+  const trackIds = new ByteInterner(tracks);
+  let rowUser: Int32Array = new Int32Array(1024);
+  let rowTrack: Int32Array = new Int32Array(1024);
   let n = 0;
-  let unknown = 0;
-  const userIds = new IdMap(users);
-  const trackIds = new IdMap(tracks);
   for (const week of weeks) {
     const file = path.join(dir, `${week}.csv`);
     let ui = -1;
@@ -88,23 +74,12 @@ export async function readArchive(dir: string, weeks: readonly string[], users: 
         if (ui < 0 || ti < 0) throw new Error(`${file}:1:1: archive files need the columns user_id and track_id, got ${info.names.join(', ')}`);
       },
       row(r) {
-        const u = userIds.lookup(r.bytes, r.start[ui], r.end[ui]);
-        const t = trackIds.lookup(r.bytes, r.start[ti], r.end[ti]);
-        if (u < 0 || t < 0) {
-          unknown++;
-          return;
+        if (n === rowUser.length) {
+          rowUser = grown(rowUser);
+          rowTrack = grown(rowTrack);
         }
-        if (n === rowIdx.length) {
-          const grow = (a: Int32Array): Int32Array => {
-            const b = new Int32Array(a.length * 2);
-            b.set(a);
-            return b;
-          };
-          rowIdx = grow(rowIdx);
-          colIdx = grow(colIdx);
-        }
-        rowIdx[n] = u;
-        colIdx[n] = t;
+        rowUser[n] = userIds.internBytes(r.bytes, r.start[ui], r.end[ui]);
+        rowTrack[n] = trackIds.internBytes(r.bytes, r.start[ti], r.end[ti]);
         n++;
       },
       malformed(line, message) {
@@ -112,8 +87,53 @@ export async function readArchive(dir: string, weeks: readonly string[], users: 
       },
     }, { allowEmpty: true });
   }
-  const m = buildCsrInRowBuckets(users.size, tracks.size, rowIdx.subarray(0, n), colIdx.subarray(0, n));
+  return { users, tracks, rowUser: rowUser.subarray(0, n), rowTrack: rowTrack.subarray(0, n) };
+}
+
+function grown(a: Int32Array): Int32Array {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+/**
+ * Tracks of the parsed archive weeks per user, as user rows over `users` × `tracks` (a job's
+ * users and the model's tracks). Rows whose user or track they do not hold are skipped and counted.
+ */
+export function matchArchive(parsed: ParsedArchive, users: IdDictionary, tracks: IdDictionary): { rows: UserRows; pairs: number; unknown: number } {
+  const userMap = Int32Array.from(parsed.users.ids, (id) => users.get(id) ?? -1);
+  const trackMap = Int32Array.from(parsed.tracks.ids, (id) => tracks.get(id) ?? -1);
+  const { rowUser, rowTrack } = parsed;
+  const n = rowUser.length;
+  // Each known pair straight into its user's bucket (as buildCsrInRowBuckets, without triplet arrays).
+  const indptr = new Int32Array(users.size + 1);
+  let unknown = 0;
+  for (let e = 0; e < n; e++) {
+    const lu = rowUser[e];
+    const lt = rowTrack[e];
+    const u = lu >= 0 ? userMap[lu] : -1;
+    if (u >= 0 && lt >= 0 && trackMap[lt] >= 0) indptr[u + 1]++;
+    else unknown++;
+  }
+  for (let u = 0; u < users.size; u++) indptr[u + 1] += indptr[u];
+  const cols = largeArray(Int32Array, n - unknown);
+  const next = indptr.slice(0, users.size);
+  for (let e = 0; e < n; e++) {
+    const lu = rowUser[e];
+    const lt = rowTrack[e];
+    const u = lu >= 0 ? userMap[lu] : -1;
+    if (u >= 0 && lt >= 0 && trackMap[lt] >= 0) cols[next[u]++] = trackMap[lt];
+  }
+  const m = mergeRowBuckets(users.size, tracks.size, indptr, cols, null);
   return { rows: { indptr: m.indptr, indices: m.indices }, pairs: m.indices.length, unknown };
+}
+
+/**
+ * Tracks of the given archive weeks per model user, as user rows (model indices). Ids the model
+ * does not know are skipped and counted.
+ */
+export async function readArchive(dir: string, weeks: readonly string[], users: IdDictionary, tracks: IdDictionary): Promise<{ rows: UserRows; pairs: number; unknown: number }> {
+  return matchArchive(await parseArchive(dir, weeks), users, tracks);
 }
 
 /**

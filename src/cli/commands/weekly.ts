@@ -5,7 +5,7 @@ import { readCatalog, readEvents } from '../../data/index.js';
 import { eventColumnOptions, ingestPrivacyOptions, type EventColumnFlags, type PrivacyFlags } from '../../config/interaction-source.js';
 import { addEventColumnFlags, addPrivacyFlags } from '../load-interactions.js';
 import { CONTENT_FILE, Model } from '../../model/model.js';
-import { previousWeeks, readArchive } from '../../playlist/archive.js';
+import { matchArchive, parseArchive, previousWeeks } from '../../playlist/archive.js';
 import { trackMetaFromCatalog, trackMetaFromContent, trackMetaFromEvents, type TrackMeta } from '../../playlist/catalog.js';
 import { runWeeklyJob } from '../../playlist/job.js';
 import { outputFormat } from '../../playlist/output.js';
@@ -172,21 +172,21 @@ export function registerWeekly(program: Command): void {
       for (let t = 0; t < meta.trackArtist.length; t++) if (meta.trackArtist[t] < 0) withoutArtist++;
       endStage('meta');
       const week = isoWeek(f.asOf);
+      const archiveWeeksUsed = f.archive ? await previousWeeks(f.archive, week, f.archiveWeeks) : [];
       const weighing = signalsProgress(!!f.json);
-      const recent = await recentTablesAsync(data, meta, log, f.asOf, {
+      const weighed = recentTablesAsync(data, meta, log, f.asOf, {
         newListeners: f.newListeners,
         onProgress: weighing.update,
         // Typed --threads bounds the stage too; by default it takes the cores for a large week.
         ...(cmd.getOptionValueSource('threads') === 'cli' ? { threads: f.threads } : {}),
         ...(config?.signals ? { signals: config.signals as SignalsConfigInput } : {}),
       }).finally(weighing.stop);
+      // The archive's weeks are parsed on this thread while the stage weighs the week on worker
+      // threads; their rows are matched to the job's users (new listeners included) after it.
+      const parsing = f.archive ? parseArchive(f.archive, archiveWeeksUsed) : Promise.resolve(undefined);
+      const [recent, parsedArchive] = await settleAll([weighed, parsing] as const);
       endStage('signals');
-      let archive;
-      let archiveWeeksUsed: string[] = [];
-      if (f.archive) {
-        archiveWeeksUsed = await previousWeeks(f.archive, week, f.archiveWeeks);
-        archive = (await readArchive(f.archive, archiveWeeksUsed, recent.users, data.items)).rows;
-      }
+      const archive = parsedArchive && matchArchive(parsedArchive, recent.users, data.items).rows;
       const tables = buildTables(data, { meta, recent, archive, features: content ? { content } : undefined });
       if (f.retrieval === 'hnsw' && !existsSync(path.join(f.model, INDEX_META_FILE))) {
         const bar = f.json ? undefined : createProgress('building HNSW index', data.items.size, 'tracks');
