@@ -43,16 +43,24 @@ export async function previousWeeks(dir: string, week: string, count: number): P
 
 /**
  * The rows of some archive weeks with their ids as read: each distinct user and track id interned
- * once (`users`, `tracks`, in order of first appearance) and every row as a pair of those indices
- * (−1 for an id that is not UTF-8). Parsing is most of an archive's cost and needs no model, so it
- * can run while the week's events are weighed; matchArchive then places the rows.
+ * once (`users`, `tracks`, in order of first appearance; −1 stands for an id that is not UTF-8).
+ * Users come in runs (the job writes each user's rows together), so a user is stored once a run
+ * and the tracks in chunks: about 4 bytes a row. Parsing is most of an archive's cost and needs no
+ * model, so it can run while the week's events are weighed; matchArchive then places the rows.
  */
 export interface ParsedArchive {
   readonly users: Dictionary;
   readonly tracks: Dictionary;
-  readonly rowUser: Int32Array;
-  readonly rowTrack: Int32Array;
+  readonly rows: number;
+  /** User of each run of rows, and the row count at the run's end. */
+  readonly runUser: Int32Array;
+  readonly runEnd: Int32Array;
+  /** Track of each row, in chunks of TRACK_CHUNK rows (the last one partly filled). */
+  readonly trackChunks: readonly Int32Array[];
 }
+
+const TRACK_CHUNK_BITS = 20;
+const TRACK_CHUNK = 1 << TRACK_CHUNK_BITS;
 
 /** Parses the given archive weeks (see ParsedArchive); a malformed line fails naming file and line. */
 export async function parseArchive(dir: string, weeks: readonly string[]): Promise<ParsedArchive> {
@@ -60,9 +68,16 @@ export async function parseArchive(dir: string, weeks: readonly string[]): Promi
   const tracks = new Dictionary();
   const userIds = new ByteInterner(users);
   const trackIds = new ByteInterner(tracks);
-  let rowUser: Int32Array = new Int32Array(1024);
-  let rowTrack: Int32Array = new Int32Array(1024);
-  let n = 0;
+  let runUser: Int32Array = new Int32Array(1024);
+  let runEnd: Int32Array = new Int32Array(1024);
+  let runs = 0;
+  const trackChunks: Int32Array[] = [];
+  let chunk = new Int32Array(0);
+  let rows = 0;
+  // The last row's user id bytes: a row of the same user (most rows) skips the lookup.
+  let last = new Uint8Array(64);
+  let lastLength = -1;
+  let lastUser = -2;
   for (const week of weeks) {
     const file = path.join(dir, `${week}.csv`);
     let ui = -1;
@@ -74,20 +89,40 @@ export async function parseArchive(dir: string, weeks: readonly string[]): Promi
         if (ui < 0 || ti < 0) throw new Error(`${file}:1:1: archive files need the columns user_id and track_id, got ${info.names.join(', ')}`);
       },
       row(r) {
-        if (n === rowUser.length) {
-          rowUser = grown(rowUser);
-          rowTrack = grown(rowTrack);
+        const b = r.bytes;
+        const s = r.start[ui];
+        const length = r.end[ui] - s;
+        if (!sameBytes(last, lastLength, b, s, length)) {
+          const u = userIds.internBytes(b, s, s + length);
+          if (length > last.length) last = new Uint8Array(Math.max(length, 2 * last.length));
+          last.set(b.subarray(s, s + length));
+          lastLength = length;
+          if (u !== lastUser) {
+            if (runs === runUser.length) {
+              runUser = grown(runUser);
+              runEnd = grown(runEnd);
+            }
+            runUser[runs++] = u;
+            lastUser = u;
+          }
         }
-        rowUser[n] = userIds.internBytes(r.bytes, r.start[ui], r.end[ui]);
-        rowTrack[n] = trackIds.internBytes(r.bytes, r.start[ti], r.end[ti]);
-        n++;
+        if (rows % TRACK_CHUNK === 0) trackChunks.push((chunk = new Int32Array(TRACK_CHUNK)));
+        chunk[rows % TRACK_CHUNK] = trackIds.internBytes(b, r.start[ti], r.end[ti]);
+        rows++;
+        runEnd[runs - 1] = rows;
       },
       malformed(line, message) {
         throw new Error(`${file}:${line}:1: ${message}`);
       },
     }, { allowEmpty: true });
   }
-  return { users, tracks, rowUser: rowUser.subarray(0, n), rowTrack: rowTrack.subarray(0, n) };
+  return { users, tracks, rows, runUser: runUser.subarray(0, runs), runEnd: runEnd.subarray(0, runs), trackChunks };
+}
+
+function sameBytes(a: Uint8Array, length: number, b: Uint8Array, s: number, bLength: number): boolean {
+  if (length !== bLength) return false;
+  for (let i = 0; i < length; i++) if (a[i] !== b[s + i]) return false;
+  return true;
 }
 
 function grown(a: Int32Array): Int32Array {
@@ -103,26 +138,40 @@ function grown(a: Int32Array): Int32Array {
 export function matchArchive(parsed: ParsedArchive, users: IdDictionary, tracks: IdDictionary): { rows: UserRows; pairs: number; unknown: number } {
   const userMap = Int32Array.from(parsed.users.ids, (id) => users.get(id) ?? -1);
   const trackMap = Int32Array.from(parsed.tracks.ids, (id) => tracks.get(id) ?? -1);
-  const { rowUser, rowTrack } = parsed;
-  const n = rowUser.length;
+  const { runUser, runEnd, trackChunks } = parsed;
   // Each known pair straight into its user's bucket (as buildCsrInRowBuckets, without triplet arrays).
   const indptr = new Int32Array(users.size + 1);
   let unknown = 0;
-  for (let e = 0; e < n; e++) {
-    const lu = rowUser[e];
-    const lt = rowTrack[e];
+  let begin = 0;
+  for (let run = 0; run < runUser.length; run++) {
+    const lu = runUser[run];
     const u = lu >= 0 ? userMap[lu] : -1;
-    if (u >= 0 && lt >= 0 && trackMap[lt] >= 0) indptr[u + 1]++;
-    else unknown++;
+    const end = runEnd[run];
+    if (u < 0) unknown += end - begin;
+    else {
+      for (let row = begin; row < end; row++) {
+        const lt = trackChunks[row >>> TRACK_CHUNK_BITS][row & (TRACK_CHUNK - 1)];
+        if (lt >= 0 && trackMap[lt] >= 0) indptr[u + 1]++;
+        else unknown++;
+      }
+    }
+    begin = end;
   }
   for (let u = 0; u < users.size; u++) indptr[u + 1] += indptr[u];
-  const cols = largeArray(Int32Array, n - unknown);
+  const cols = largeArray(Int32Array, parsed.rows - unknown);
   const next = indptr.slice(0, users.size);
-  for (let e = 0; e < n; e++) {
-    const lu = rowUser[e];
-    const lt = rowTrack[e];
+  begin = 0;
+  for (let run = 0; run < runUser.length; run++) {
+    const lu = runUser[run];
     const u = lu >= 0 ? userMap[lu] : -1;
-    if (u >= 0 && lt >= 0 && trackMap[lt] >= 0) cols[next[u]++] = trackMap[lt];
+    const end = runEnd[run];
+    if (u >= 0) {
+      for (let row = begin; row < end; row++) {
+        const lt = trackChunks[row >>> TRACK_CHUNK_BITS][row & (TRACK_CHUNK - 1)];
+        if (lt >= 0 && trackMap[lt] >= 0) cols[next[u]++] = trackMap[lt];
+      }
+    }
+    begin = end;
   }
   const m = mergeRowBuckets(users.size, tracks.size, indptr, cols, null);
   return { rows: { indptr: m.indptr, indices: m.indices }, pairs: m.indices.length, unknown };

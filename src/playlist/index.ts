@@ -4,7 +4,7 @@ export type { ListenEvent } from './recent-events.js';
 export { runWeeklyJob, type WeeklyJobOptions, type WeeklyJobSummary } from './job.js';
 export { buildTables, buildFeatures, contentFeatures, recentTables, recentTablesAsync, artistTrackRows, type TablesInput, type RecentTables, type FeatureInput } from './prepare.js';
 export { trackMetaFromCatalog, trackMetaFromContent, trackMetaFromEvents, type TrackMeta } from './catalog.js';
-export { archiveWeeks, previousWeeks, readArchive, parseArchive, matchArchive, openArchiveWeek, type ParsedArchive } from './archive.js';
+export { archiveWeeks, previousWeeks, readArchive, openArchiveWeek } from './archive.js';
 export { isoWeek, weekKey } from './week.js';
 export { formatReason, type ReasonNames } from './reasons.js';
 export { PLAYLIST_COLUMNS, outputFormat, type OutputFormat } from './output.js';

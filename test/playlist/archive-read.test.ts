@@ -45,7 +45,9 @@ describe('the archive read: parse the weeks, then match them to the job', () => 
       all.push(...lines);
     }
     const parsed = await parseArchive(dir, weeks);
-    expect(parsed.rowUser.length).toBe(all.length);
+    expect(parsed.rows).toBe(all.length);
+    // A run per change of user, not per row.
+    expect(parsed.runUser.length).toBeLessThan(all.length / 2);
     // Ids interned in order of first appearance.
     expect(parsed.users.ids).toEqual([...new Set(all.map(([u]) => u))]);
     expect(parsed.tracks.ids).toEqual([...new Set(all.map(([, t]) => t))]);
@@ -58,6 +60,24 @@ describe('the archive read: parse the weeks, then match them to the job', () => 
     expect(got.pairs).toBe(want.rows.reduce((s, r) => s + r.length, 0));
     // readArchive is the two steps in one.
     expect(await readArchive(dir, weeks, users, tracks)).toEqual(got);
+  });
+
+  it('keeps every row across the chunks its tracks are stored in (over a million rows)', async () => {
+    const n = 1_100_000;
+    const lines: [string, string][] = Array.from({ length: n }, (_, i) => [`u${Math.floor(i / 7)}`, `t${(i * 31) % 503}`]);
+    writeFileSync(path.join(dir, '2026-W30.csv'), ['user_id,track_id', ...lines.map(([u, t]) => `${u},${t}`)].join('\n') + '\n');
+    const users = dictionary(Array.from({ length: Math.ceil(n / 7) + 5 }, (_, u) => `u${u}`));
+    const tracks = dictionary(Array.from({ length: 500 }, (_, t) => `t${t}`));
+    const parsed = await parseArchive(dir, ['2026-W30']);
+    expect(parsed.rows).toBe(n);
+    expect(parsed.trackChunks.length).toBe(2);
+    const got = matchArchive(parsed, users, tracks);
+    const want = plainRows(lines, users, tracks);
+    expect(got.unknown).toBe(want.unknown);
+    expect(got.pairs).toBe(want.rows.reduce((s, r) => s + r.length, 0));
+    for (const u of [0, 1, 149_795, 149_796, 157_142]) {
+      expect(Array.from(got.rows.indices.subarray(got.rows.indptr[u], got.rows.indptr[u + 1])), `user ${u}`).toEqual(want.rows[u]);
+    }
   });
 
   it('matches to users appended after the model (new listeners) and skips ids that are not UTF-8', async () => {
