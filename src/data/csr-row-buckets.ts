@@ -9,6 +9,7 @@
  */
 import { rowStarts, type CsrMatrix } from './csr.js';
 import { largeArray } from '../util/large-array.js';
+import { toShared } from '../util/shared-memory.js';
 
 export function buildCsrInRowBuckets(rows: number, cols: number, rowIdx: Int32Array, colIdx: Int32Array, values?: Float32Array): CsrMatrix {
   const n = rowIdx.length;
@@ -34,7 +35,8 @@ export function buildCsrInRowBuckets(rows: number, cols: number, rowIdx: Int32Ar
  * The matrix from entries already placed in their rows' buckets (`indptr`: where each row's
  * entries start, in the order they are to be summed): duplicates merged, columns sorted. For
  * callers that place entries straight from their own columns, without triplet arrays. Takes over
- * the arrays: `indptr` is rewritten and the buckets are merged in place.
+ * the arrays: `indptr` is rewritten and the buckets are merged in place. Buckets in shared memory
+ * give a matrix in shared memory.
  */
 export function mergeRowBuckets(rows: number, cols: number, indptr: Int32Array, bucketCols: Int32Array, bucketVals: Float32Array | null): CsrMatrix {
   const n = bucketCols.length;
@@ -45,9 +47,15 @@ export function mergeRowBuckets(rows: number, cols: number, indptr: Int32Array, 
     rows,
     cols,
     indptr,
-    indices: size === n ? bucketCols : bucketCols.slice(0, size),
-    values: bucketVals ? [size === n ? bucketVals : bucketVals.slice(0, size)] : [],
+    indices: prefix(bucketCols, size),
+    values: bucketVals ? [prefix(bucketVals, size)] : [],
   };
+}
+
+/** The first `size` elements as an array of their own, in shared memory when `a` is shared. */
+function prefix<T extends Int32Array | Float32Array>(a: T, size: number): T {
+  if (size === a.length) return a;
+  return (a.buffer instanceof SharedArrayBuffer ? toShared(a.subarray(0, size)) : a.slice(0, size)) as T;
 }
 
 /**

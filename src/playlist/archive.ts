@@ -9,7 +9,7 @@ import path from 'node:path';
 import { readDelimited } from '../data/csv-reader.js';
 import { ByteInterner } from '../data/byte-interner.js';
 import { mergeRowBuckets } from '../data/csr-row-buckets.js';
-import { largeArray } from '../util/large-array.js';
+import { sharedArray } from '../util/shared-memory.js';
 import { Dictionary } from '../data/dictionary.js';
 import type { IdDictionary } from '../types.js';
 import { AtomicTextWriter } from '../util/atomic-writer.js';
@@ -140,7 +140,8 @@ export function matchArchive(parsed: ParsedArchive, users: IdDictionary, tracks:
   const trackMap = Int32Array.from(parsed.tracks.ids, (id) => tracks.get(id) ?? -1);
   const { runUser, runEnd, trackChunks } = parsed;
   // Each known pair straight into its user's bucket (as buildCsrInRowBuckets, without triplet arrays).
-  const indptr = new Int32Array(users.size + 1);
+  // In shared memory, where the weekly job's workers read the rows (no copy is made for them).
+  const indptr = sharedArray(Int32Array, users.size + 1);
   let unknown = 0;
   let begin = 0;
   for (let run = 0; run < runUser.length; run++) {
@@ -158,7 +159,7 @@ export function matchArchive(parsed: ParsedArchive, users: IdDictionary, tracks:
     begin = end;
   }
   for (let u = 0; u < users.size; u++) indptr[u + 1] += indptr[u];
-  const cols = largeArray(Int32Array, parsed.rows - unknown);
+  const cols = sharedArray(Int32Array, parsed.rows - unknown);
   const next = indptr.slice(0, users.size);
   begin = 0;
   for (let run = 0; run < runUser.length; run++) {

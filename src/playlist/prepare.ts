@@ -4,7 +4,7 @@
 import { itemGram } from '../model/item-gram.js';
 import { averageTasteOf } from '../model/average-taste.js';
 import { buildCsr } from '../data/csr.js';
-import { largeArray } from '../util/large-array.js';
+import { sharedArray } from '../util/shared-memory.js';
 import type { ModelData } from '../model/model-data.js';
 import type { UserRows } from '../retrieve/exclusion-rows.js';
 import { unitRows, usersPerItem, type ItemFeatures } from '../rerank/item-features.js';
@@ -168,7 +168,7 @@ function tablesOfSignals(data: ModelData, meta: TrackMeta, log: EventLog, signal
   for (let u = 0; u < userMap.length; u++) if (userMap[u] < 0) unknownUsers++;
   const m = recentRows(log, interactions, userMap, trackMap, users, items);
   // The signed sums become the fold-in's (pref, weight) pairs; the weights in place.
-  const pref = largeArray(Float32Array, m.indices.length);
+  const pref = sharedArray(Float32Array, m.indices.length);
   const weight = m.values[0];
   const listeners = new Float32Array(items);
   for (let p = 0; p < m.indices.length; p++) {

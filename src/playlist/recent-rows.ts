@@ -7,11 +7,12 @@
  * Entries go straight from the log's and the stage's columns into their rows' buckets (a count,
  * then a placing pass) and are merged there: the same matrix, bit for bit, as buildCsr of the
  * triplets in that order (events in log order, then the stage's entries in account order), without
- * holding the triplets — three arrays as long as the week's events and entries.
+ * holding the triplets — three arrays as long as the week's events and entries. The matrix is in
+ * shared memory, where the weekly job's workers read it (no copy is made for them).
  */
 import type { CsrMatrix } from '../data/csr.js';
 import { mergeRowBuckets } from '../data/csr-row-buckets.js';
-import { largeArray } from '../util/large-array.js';
+import { sharedArray } from '../util/shared-memory.js';
 
 /** The parts of an event log read here: whose event, on which track (log indices). */
 export interface HeardEvents {
@@ -35,7 +36,7 @@ export interface SignedEntries {
 export function recentRows(events: HeardEvents, entries: SignedEntries, userMap: Int32Array, trackMap: Int32Array, users: number, tracks: number): CsrMatrix {
   checkMap('userMap', userMap, users);
   checkMap('trackMap', trackMap, tracks);
-  const indptr = new Int32Array(users + 1);
+  const indptr = sharedArray(Int32Array, users + 1);
   const n = events.length;
   const user = events.user;
   const track = events.track;
@@ -54,8 +55,8 @@ export function recentRows(events: HeardEvents, entries: SignedEntries, userMap:
   }
   for (let u = 0; u < users; u++) indptr[u + 1] += indptr[u];
   const total = indptr[users];
-  const bucketCols = largeArray(Int32Array, total);
-  const bucketVals = largeArray(Float32Array, total);
+  const bucketCols = sharedArray(Int32Array, total);
+  const bucketVals = sharedArray(Float32Array, total);
   const next = indptr.slice(0, users);
   // The placing passes skip by the same tests as the counts (`>= 0`), so they fill every bucket exactly.
   for (let e = 0; e < n; e++) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildCsr } from '../../src/data/csr.js';
-import { buildCsrInRowBuckets } from '../../src/data/csr-row-buckets.js';
+import { buildCsrInRowBuckets, mergeRowBuckets } from '../../src/data/csr-row-buckets.js';
+import { sharedArray, type SharedCtor } from '../../src/util/shared-memory.js';
 import { referenceCsr } from '../reference/order.js';
 import { mulberry32, randomKeys } from '../reference/random.js';
 
@@ -80,5 +81,29 @@ describe('buildCsrInRowBuckets', () => {
     expect(() => buildCsrInRowBuckets(2, 3, Int32Array.from([0, 1]), Int32Array.from([-1, 1]), one)).toThrow(/column index -1 at entry 0 out of range \[0, 3\)/);
     expect(() => buildCsrInRowBuckets(2, 3, Int32Array.from([0, 1]), Int32Array.from([0]), one)).toThrow(/colIdx has length 1, expected 2/);
     expect(() => buildCsrInRowBuckets(2, 3, Int32Array.from([0, 1]), Int32Array.from([0, 1]), new Float32Array(3))).toThrow(/values have length 3, expected 2/);
+  });
+});
+
+describe('mergeRowBuckets', () => {
+  it('merges buckets placed by the caller, and keeps them in shared memory when they are shared', () => {
+    for (const shared of [false, true]) {
+      const make = <T extends Int32Array | Float32Array>(C: { new (n: number): T }, values: number[]): T => {
+        if (!shared) return Object.assign(new C(values.length), values);
+        const a = sharedArray(C as unknown as SharedCtor<T>, values.length);
+        a.set(values);
+        return a;
+      };
+      // Row 0 holds column 2 twice; row 1 is sorted already and has no repeat.
+      const m = mergeRowBuckets(2, 4, make(Int32Array, [0, 3, 5]), make(Int32Array, [2, 0, 2, 1, 3]), make(Float32Array, [1, 2, 3, 4, 5]));
+      expect(Array.from(m.indptr)).toEqual([0, 2, 4]);
+      expect(Array.from(m.indices)).toEqual([0, 2, 1, 3]);
+      expect(Array.from(m.values[0])).toEqual([2, 4, 4, 5]);
+      for (const a of [m.indices, m.values[0]]) expect(a.buffer instanceof SharedArrayBuffer).toBe(shared);
+    }
+  });
+
+  it('refuses offsets that do not end at the buckets, and values of another length', () => {
+    expect(() => mergeRowBuckets(2, 3, Int32Array.of(0, 1, 3), Int32Array.of(0, 1), null)).toThrow(/indptr must hold 3 offsets ending at 2/);
+    expect(() => mergeRowBuckets(1, 3, Int32Array.of(0, 2), Int32Array.of(0, 1), new Float32Array(3))).toThrow(/values have length 3, expected 2/);
   });
 });

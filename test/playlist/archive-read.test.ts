@@ -58,6 +58,8 @@ describe('the archive read: parse the weeks, then match them to the job', () => 
     const rows = Array.from({ length: users.size }, (_, u) => Array.from(got.rows.indices.subarray(got.rows.indptr[u], got.rows.indptr[u + 1])));
     expect(rows).toEqual(want.rows);
     expect(got.pairs).toBe(want.rows.reduce((s, r) => s + r.length, 0));
+    // In shared memory: the weekly job's workers read the rows without a copy.
+    expect([got.rows.indptr.buffer, got.rows.indices.buffer].every((b) => b instanceof SharedArrayBuffer)).toBe(true);
     // readArchive is the two steps in one.
     expect(await readArchive(dir, weeks, users, tracks)).toEqual(got);
   });

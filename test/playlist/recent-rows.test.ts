@@ -78,6 +78,8 @@ describe('recentRows', () => {
         const want = buildCsr(users, tracks, t.r, t.c, [t.v]);
         const label = `${logUsers}/${logTracks}/${events} → ${users}×${tracks}, left out ${leftOut}`;
         expect([got.rows, got.cols], label).toEqual([users, tracks]);
+        // In shared memory: the weekly job's workers read it without a copy.
+        for (const a of [got.indptr, got.indices, got.values[0]]) expect(a.buffer instanceof SharedArrayBuffer, label).toBe(true);
         expect(Array.from(got.indptr), label).toEqual(Array.from(want.indptr));
         expect(Array.from(got.indices), label).toEqual(Array.from(want.indices));
         expect(sameBits(got.values[0], want.values[0]), label).toBe(true);

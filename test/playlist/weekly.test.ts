@@ -6,6 +6,7 @@ import * as pw from 'parquet-wasm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { archiveWeeks, previousWeeks, readArchive } from '../../src/playlist/archive.js';
 import { runWeeklyJob, type WeeklyJobOptions } from '../../src/playlist/job.js';
+import { shareTables } from '../../src/playlist/shared.js';
 import { buildTables, recentTables, recentTablesAsync } from '../../src/playlist/prepare.js';
 import type { ShardResult } from '../../src/playlist/shard.js';
 import type { ShardSettings } from '../../src/playlist/tables.js';
@@ -222,6 +223,25 @@ describe('weekly job', () => {
     expect({ ...off, users: off.users.ids }).toEqual({ ...on, users: on.users.ids });
     expect(steps[0]).toBe(0);
     expect(steps.at(-1)).toBe(8);
+  });
+
+  it('builds the week and the archive in shared memory, so the job hands them to its workers without a copy', async () => {
+    const archiveDir = tmp();
+    writeFileSync(path.join(archiveDir, '2026-W47.csv'), ['user_id,track_id', ...Array.from({ length: U }, (_, u) => `user-${u},track-${u % data.items.size}`)].join('\n') + '\n');
+    const archive = (await readArchive(archiveDir, ['2026-W47'], data.users, data.items)).rows;
+    const tables = buildTables(data, { meta, recent, archive });
+    const shared = shareTables(tables);
+    for (const [name, a] of [
+      ['recent.indptr', tables.recent!.indptr],
+      ['recent.indices', tables.recent!.indices],
+      ['recent.pref', tables.recent!.pref],
+      ['recent.weight', tables.recent!.weight],
+      ['archive.indptr', tables.archive!.indptr],
+      ['archive.indices', tables.archive!.indices],
+    ] as const) expect(a.buffer instanceof SharedArrayBuffer, name).toBe(true);
+    expect(shared.recent!.indices).toBe(tables.recent!.indices);
+    expect(shared.recent!.weight).toBe(tables.recent!.weight);
+    expect(shared.archive!.indices).toBe(tables.archive!.indices);
   });
 
   it('writes JSONL and Parquet, and a worker pool gives the same playlists as one thread', async () => {
