@@ -1,24 +1,25 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { readCatalog, readEvents } from '../../data/index.js';
+import { readCatalog, readEvents, type IngestReport } from '../../data/index.js';
 import { eventColumnOptions, ingestPrivacyOptions, type EventColumnFlags, type PrivacyFlags } from '../../config/interaction-source.js';
 import { addEventColumnFlags, addPrivacyFlags } from '../load-interactions.js';
 import { CONTENT_FILE, Model } from '../../model/model.js';
+import type { ModelData } from '../../model/model-data.js';
 import { matchArchive, parseArchive, previousWeeks } from '../../playlist/archive.js';
 import { trackMetaFromCatalog, trackMetaFromContent, trackMetaFromEvents, type TrackMeta } from '../../playlist/catalog.js';
 import { runWeeklyJob } from '../../playlist/job.js';
 import { outputFormat } from '../../playlist/output.js';
 import { workDirFor } from '../../playlist/work-dir.js';
-import { buildTables, contentFeatures, recentTablesAsync } from '../../playlist/prepare.js';
-import { DEFAULT_CANDIDATES, type RetrievalMode } from '../../playlist/tables.js';
+import { buildTables, contentFeatures, recentTablesAsync, type RecentTables } from '../../playlist/prepare.js';
+import { DEFAULT_CANDIDATES, type PlaylistTables, type RetrievalMode } from '../../playlist/tables.js';
 import { isoWeek, weekKey } from '../../playlist/week.js';
 import { RunLock } from '../../util/run-lock.js';
 import { DEFAULT_SPACE, INDEX_META_FILE, saveIndex, type MipsSpace } from '../../retrieve/hnsw.js';
 import { resolveRerankOptions } from '../../rerank/options.js';
 import { applyWeeklyConfig } from '../../config/apply.js';
-import { loadRunConfig } from '../../config/run-config.js';
-import { resolveBlendWeights } from '../../content/hybrid-blend.js';
+import { loadRunConfig, type RunConfig } from '../../config/run-config.js';
+import { resolveBlendWeights, type ResolvedBlendWeights } from '../../content/hybrid-blend.js';
 import type { SignalsConfigInput } from '../../signals/index.js';
 import { defaultThreads } from '../../util/worker-pool.js';
 import { date, int, num, oneOf, peakRssMb } from '../options.js';
@@ -135,65 +136,12 @@ export function registerWeekly(program: Command): void {
       // loads during the read: `load` is the wait for it after the read.
       const stageSeconds = { load: 0, read: 0, meta: 0, signals: 0, tables: 0, job: 0 };
       let stageStart = performance.now();
-      const endStage = (stage: keyof typeof stageSeconds): void => {
+      const endStage = (stage: Stage): void => {
         const now = performance.now();
         stageSeconds[stage] = (now - stageStart) / 1000;
         stageStart = now;
       };
-      // The model loads on a worker thread while this thread reads the week's events. Its manifest
-      // is read first, so a wrong directory, key or content weight fails before the read does.
-      const manifest = await Model.manifest(f.model);
-      checkModelPseudonyms('weekly', f.model, { pseudonyms: manifest.extensions?.pseudonyms }, f);
-      if (hybrid.content > 0 && !(CONTENT_FILE in manifest.files)) {
-        throw new Error(`weekly: a content weight of ${hybrid.content} needs content vectors, and the model in ${f.model} carries no content model (train it with --catalog)`);
-      }
-      const loading = Model.load(f.model);
-      // A week without fresh events is a week like any other: the playlists come from the model alone.
-      const reading = readProgress('reading', !!f.json);
-      const readingEvents = readEvents(f.events, { ...eventColumnOptions(f), sharedColumns: true, onProgress: reading.onProgress, asOf: f.asOf, skipBad: f.skipBad ?? false, allowEmpty: true, ...ingestPrivacyOptions(f, 'events') })
-        .finally(reading.stop)
-        .then((read) => (endStage('read'), read));
-      // Both settle before an error of either is thrown: a failed read leaves no load running behind it.
-      const [model, { log, report: ingest }] = await settleAll([loading, readingEvents] as const);
-      endStage('load');
-      if (!f.json) process.stderr.write(`${formatIngestLine(ingest)}\n`);
-      const data = model.data;
-      // Diversity over content vectors when the model's tracks have content, else over factors.
-      const content = contentFeatures(data);
-      if (hybrid.content > 0 && !content) {
-        throw new Error(`weekly: a content weight of ${hybrid.content} has nothing to blend: none of the ${data.items.size} tracks of the model in ${f.model} has content (its catalog gave no genres, tags or audio features)`);
-      }
-      let meta: TrackMeta;
-      // Artists from the catalog given, else from the catalog the model was trained with, else the events.
-      if (f.catalog) meta = trackMetaFromCatalog(await readCatalog(f.catalog), data.items);
-      else if (data.content) meta = trackMetaFromContent(data.content.data, data.items);
-      else meta = trackMetaFromEvents(log, data.items);
-      let withoutArtist = 0;
-      for (let t = 0; t < meta.trackArtist.length; t++) if (meta.trackArtist[t] < 0) withoutArtist++;
-      endStage('meta');
-      const week = isoWeek(f.asOf);
-      const archiveWeeksUsed = f.archive ? await previousWeeks(f.archive, week, f.archiveWeeks) : [];
-      const weighing = signalsProgress(!!f.json);
-      const weighed = recentTablesAsync(data, meta, log, f.asOf, {
-        newListeners: f.newListeners,
-        onProgress: weighing.update,
-        // Typed --threads bounds the stage too; by default it takes the cores for a large week.
-        ...(cmd.getOptionValueSource('threads') === 'cli' ? { threads: f.threads } : {}),
-        ...(config?.signals ? { signals: config.signals as SignalsConfigInput } : {}),
-      }).finally(weighing.stop);
-      // The archive's weeks are parsed on this thread while the stage weighs the week on worker
-      // threads; their rows are matched to the job's users (new listeners included) after it.
-      const parsing = f.archive ? parseArchive(f.archive, archiveWeeksUsed) : Promise.resolve(undefined);
-      const [recent, parsedArchive] = await settleAll([weighed, parsing] as const);
-      endStage('signals');
-      const archive = parsedArchive && matchArchive(parsedArchive, recent.users, data.items).rows;
-      const tables = buildTables(data, { meta, recent, archive, features: content ? { content } : undefined });
-      if (f.retrieval === 'hnsw' && !existsSync(path.join(f.model, INDEX_META_FILE))) {
-        const bar = f.json ? undefined : createProgress('building HNSW index', data.items.size, 'tracks');
-        await saveIndex(f.model, data.itemFactors, data.params.factors, { space: f.space, M: f.m, efConstruction: f.efConstruction, ef: f.ef }, (d) => bar?.update(d));
-        bar?.stop();
-      }
-      endStage('tables');
+      const { data, tables, meta, recent, ingest, withoutArtist, archiveWeeksUsed, content, week } = await prepareWeek(f, cmd, config, hybrid, endStage);
       const bar = f.json ? undefined : createProgress(`weekly ${week}`, recent.users.size, 'users');
       let summary;
       const work = workDirFor(f.out);
@@ -266,4 +214,83 @@ export function registerWeekly(program: Command): void {
         );
       }
     });
+}
+
+type Stage = 'load' | 'read' | 'meta' | 'signals' | 'tables' | 'job';
+
+/** The week's inputs as the job takes them, and what the summary tells of them. */
+interface PreparedWeek {
+  data: ModelData;
+  tables: PlaylistTables;
+  meta: TrackMeta;
+  recent: RecentTables;
+  ingest: IngestReport;
+  withoutArtist: number;
+  archiveWeeksUsed: string[];
+  content: ReturnType<typeof contentFeatures>;
+  week: string;
+}
+
+/**
+ * Everything before the job: the model and the week's events, the tracks' metadata, the signals
+ * stage, the archive and the tables. A function of its own so that the week's event log (and the
+ * promise that carried it) are out of reach once it returns: held by the command's own frame, the
+ * log's columns stayed in memory through the whole job (0.7 GB at 21 M events).
+ */
+async function prepareWeek(f: WeeklyFlags, cmd: Command, config: RunConfig | undefined, hybrid: ResolvedBlendWeights, endStage: (stage: Stage) => void): Promise<PreparedWeek> {
+  // The model loads on a worker thread while this thread reads the week's events. Its manifest
+  // is read first, so a wrong directory, key or content weight fails before the read does.
+  const manifest = await Model.manifest(f.model);
+  checkModelPseudonyms('weekly', f.model, { pseudonyms: manifest.extensions?.pseudonyms }, f);
+  if (hybrid.content > 0 && !(CONTENT_FILE in manifest.files)) {
+    throw new Error(`weekly: a content weight of ${hybrid.content} needs content vectors, and the model in ${f.model} carries no content model (train it with --catalog)`);
+  }
+  const loading = Model.load(f.model);
+  // A week without fresh events is a week like any other: the playlists come from the model alone.
+  const reading = readProgress('reading', !!f.json);
+  const readingEvents = readEvents(f.events, { ...eventColumnOptions(f), sharedColumns: true, onProgress: reading.onProgress, asOf: f.asOf, skipBad: f.skipBad ?? false, allowEmpty: true, ...ingestPrivacyOptions(f, 'events') })
+    .finally(reading.stop)
+    .then((read) => (endStage('read'), read));
+  // Both settle before an error of either is thrown: a failed read leaves no load running behind it.
+  const [model, { log, report: ingest }] = await settleAll([loading, readingEvents] as const);
+  endStage('load');
+  if (!f.json) process.stderr.write(`${formatIngestLine(ingest)}\n`);
+  const data = model.data;
+  // Diversity over content vectors when the model's tracks have content, else over factors.
+  const content = contentFeatures(data);
+  if (hybrid.content > 0 && !content) {
+    throw new Error(`weekly: a content weight of ${hybrid.content} has nothing to blend: none of the ${data.items.size} tracks of the model in ${f.model} has content (its catalog gave no genres, tags or audio features)`);
+  }
+  let meta: TrackMeta;
+  // Artists from the catalog given, else from the catalog the model was trained with, else the events.
+  if (f.catalog) meta = trackMetaFromCatalog(await readCatalog(f.catalog), data.items);
+  else if (data.content) meta = trackMetaFromContent(data.content.data, data.items);
+  else meta = trackMetaFromEvents(log, data.items);
+  let withoutArtist = 0;
+  for (let t = 0; t < meta.trackArtist.length; t++) if (meta.trackArtist[t] < 0) withoutArtist++;
+  endStage('meta');
+  const week = isoWeek(f.asOf);
+  const archiveWeeksUsed = f.archive ? await previousWeeks(f.archive, week, f.archiveWeeks) : [];
+  const weighing = signalsProgress(!!f.json);
+  const weighed = recentTablesAsync(data, meta, log, f.asOf, {
+    newListeners: f.newListeners,
+    onProgress: weighing.update,
+    // Typed --threads bounds the stage too; by default it takes the cores for a large week.
+    ...(cmd.getOptionValueSource('threads') === 'cli' ? { threads: f.threads } : {}),
+    ...(config?.signals ? { signals: config.signals as SignalsConfigInput } : {}),
+  }).finally(weighing.stop);
+  // The archive's weeks are parsed on this thread while the stage weighs the week on worker
+  // threads; their rows are matched to the job's users (new listeners included) after it.
+  const parsing = f.archive ? parseArchive(f.archive, archiveWeeksUsed) : Promise.resolve(undefined);
+  const [recent, parsedArchive] = await settleAll([weighed, parsing] as const);
+  endStage('signals');
+  const archive = parsedArchive && matchArchive(parsedArchive, recent.users, data.items).rows;
+  const tables = buildTables(data, { meta, recent, archive, features: content ? { content } : undefined });
+  if (f.retrieval === 'hnsw' && !existsSync(path.join(f.model, INDEX_META_FILE))) {
+    const bar = f.json ? undefined : createProgress('building HNSW index', data.items.size, 'tracks');
+    await saveIndex(f.model, data.itemFactors, data.params.factors, { space: f.space, M: f.m, efConstruction: f.efConstruction, ef: f.ef }, (d) => bar?.update(d));
+    bar?.stop();
+  }
+  endStage('tables');
+  return { data, tables, meta, recent, ingest, withoutArtist, archiveWeeksUsed, content, week };
 }
