@@ -64,6 +64,10 @@ describe('mixtape weekly', () => {
     for (const s of Object.values(stages)) expect(s).toBeGreaterThanOrEqual(0);
     expect(stages.job).toBeGreaterThanOrEqual(first.seconds as number);
     expect(Object.values(stages).reduce((a, b) => a + b)).toBeLessThanOrEqual(first.totalSeconds as number);
+    // And the memory each stage left held, none above the run's peak.
+    const rss = first.stageRssMb as Record<string, number>;
+    expect(Object.keys(rss)).toEqual(Object.keys(stages));
+    for (const mb of Object.values(rss)) expect(mb > 0 && mb <= (first.peakRssMb as number) + 1).toBe(true);
     const second = await weekly([...common, '--as-of', '2026-12-03T12:00:00Z', '--out', path.join(dir, 'w49.jsonl')]);
     expect(second.archiveWeeksExcluded).toEqual(['2026-W48']);
     const w48 = readFileSync(path.join(dir, 'w48.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));

@@ -135,10 +135,13 @@ export function registerWeekly(program: Command): void {
       // Wall seconds of each stage, for the JSON summary (the job's own are its `seconds`). The model
       // loads during the read: `load` is the wait for it after the read.
       const stageSeconds = { load: 0, read: 0, meta: 0, signals: 0, tables: 0, job: 0 };
+      // Resident memory as each stage ends: what a stage leaves held (peakRssMb is the run's peak).
+      const stageRssMb = { ...stageSeconds };
       let stageStart = performance.now();
       const endStage = (stage: Stage): void => {
         const now = performance.now();
         stageSeconds[stage] = (now - stageStart) / 1000;
+        stageRssMb[stage] = Math.round(process.memoryUsage.rss() / 2 ** 20);
         stageStart = now;
       };
       const { data, tables, meta, recent, ingest, withoutArtist, archiveWeeksUsed, content, week } = await prepareWeek(f, cmd, config, hybrid, endStage);
@@ -196,6 +199,7 @@ export function registerWeekly(program: Command): void {
         rerank,
         candidates: Math.max(f.candidates, f.size),
         stageSeconds,
+        stageRssMb,
         totalSeconds: (performance.now() - started) / 1000,
         peakRssMb: peakRssMb(),
       };
