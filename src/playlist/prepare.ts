@@ -148,12 +148,19 @@ export async function recentTablesAsync(
   return tablesOfSignals(data, meta, log, signals, opts);
 }
 
-function signalsOptions(asOf: number, opts: RecentOptions): SignalsOptions {
+/** The signals stage's options for the recent events as of `asOf` (default or tuned config). */
+export function signalsOptions(asOf: number, opts: RecentOptions): SignalsOptions {
   return { asOf, ...(opts.signals ? { config: opts.signals } : {}) };
 }
 
-/** The tables from the log and the signals stage's result on it. */
-function tablesOfSignals(data: ModelData, meta: TrackMeta, log: EventLog, signals: Pick<SignalsResult, 'interactions' | 'exclusions'>, opts: RecentOptions): RecentTables {
+/** What the tables take of the week's event log besides the signals stage's result: whose event on which track. */
+export type HeardLog = Pick<EventLog, 'length' | 'user' | 'track' | 'users' | 'tracks' | 'artists'>;
+
+/**
+ * The tables from the log and the signals stage's result on it (recentTables' second half): for a
+ * caller that runs the stage itself and can let the log's other columns go before this step.
+ */
+export function tablesOfSignals(data: ModelData, meta: TrackMeta, log: HeardLog, signals: Pick<SignalsResult, 'interactions' | 'exclusions'>, opts: RecentOptions = {}): RecentTables {
   const items = data.items.size;
   const trackMap = new Int32Array(log.tracks.size);
   let unknownTracks = 0;

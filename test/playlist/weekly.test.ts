@@ -7,7 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { archiveWeeks, previousWeeks, readArchive } from '../../src/playlist/archive.js';
 import { runWeeklyJob, type WeeklyJobOptions } from '../../src/playlist/job.js';
 import { shareTables } from '../../src/playlist/shared.js';
-import { buildTables, recentTables, recentTablesAsync } from '../../src/playlist/prepare.js';
+import { buildTables, recentTables, recentTablesAsync, signalsOptions, tablesOfSignals } from '../../src/playlist/prepare.js';
+import { computeSignals } from '../../src/signals/index.js';
 import type { ShardResult } from '../../src/playlist/shard.js';
 import type { ShardSettings } from '../../src/playlist/tables.js';
 import { isoWeek, weekKey } from '../../src/playlist/week.js';
@@ -223,6 +224,10 @@ describe('weekly job', () => {
     expect({ ...off, users: off.users.ids }).toEqual({ ...on, users: on.users.ids });
     expect(steps[0]).toBe(0);
     expect(steps.at(-1)).toBe(8);
+    // The second half alone, from the log's listener and track columns and the stage's result (as the weekly command builds it).
+    const heard = { length: log.length, user: log.user, track: log.track, users: log.users, tracks: log.tracks, artists: log.artists };
+    const halves = tablesOfSignals(data, meta, heard, computeSignals(log, signalsOptions(asOf, {})), { newListeners: true });
+    expect({ ...halves, users: halves.users.ids }).toEqual({ ...on, users: on.users.ids });
   });
 
   it('builds the week and the archive in shared memory, so the job hands them to its workers without a copy', async () => {

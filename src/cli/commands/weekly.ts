@@ -6,12 +6,12 @@ import { eventColumnOptions, ingestPrivacyOptions, type EventColumnFlags, type P
 import { addEventColumnFlags, addPrivacyFlags } from '../load-interactions.js';
 import { CONTENT_FILE, Model } from '../../model/model.js';
 import type { ModelData } from '../../model/model-data.js';
-import { matchArchive, parseArchive, previousWeeks } from '../../playlist/archive.js';
+import { matchArchive, parseArchive, previousWeeks, type ParsedArchive } from '../../playlist/archive.js';
 import { trackMetaFromCatalog, trackMetaFromContent, trackMetaFromEvents, type TrackMeta } from '../../playlist/catalog.js';
 import { runWeeklyJob } from '../../playlist/job.js';
 import { outputFormat } from '../../playlist/output.js';
 import { workDirFor } from '../../playlist/work-dir.js';
-import { buildTables, contentFeatures, recentTablesAsync, type RecentTables } from '../../playlist/prepare.js';
+import { buildTables, contentFeatures, signalsOptions, tablesOfSignals, type HeardLog, type RecentTables } from '../../playlist/prepare.js';
 import { DEFAULT_CANDIDATES, type PlaylistTables, type RetrievalMode } from '../../playlist/tables.js';
 import { isoWeek, weekKey } from '../../playlist/week.js';
 import { RunLock } from '../../util/run-lock.js';
@@ -20,7 +20,8 @@ import { resolveRerankOptions } from '../../rerank/options.js';
 import { applyWeeklyConfig } from '../../config/apply.js';
 import { loadRunConfig, type RunConfig } from '../../config/run-config.js';
 import { resolveBlendWeights, type ResolvedBlendWeights } from '../../content/hybrid-blend.js';
-import type { SignalsConfigInput } from '../../signals/index.js';
+import type { SignalsConfigInput, SignalsResult } from '../../signals/index.js';
+import { computeSignalsAsync } from '../../signals/off-thread.js';
 import { defaultThreads } from '../../util/worker-pool.js';
 import { date, int, num, oneOf, peakRssMb } from '../options.js';
 import { formatIngestLine, ingestJson } from '../ingest-summary.js';
@@ -236,12 +237,49 @@ interface PreparedWeek {
 }
 
 /**
- * Everything before the job: the model and the week's events, the tracks' metadata, the signals
- * stage, the archive and the tables. A function of its own so that the week's event log (and the
- * promise that carried it) are out of reach once it returns: held by the command's own frame, the
+ * Everything before the job: the week weighed (weighWeek), its rows in the model's space, the
+ * archive matched to the job's listeners, the tables. In functions of their own so that what the
+ * job does not need is out of reach once they return: held by the command's own frame, the event
  * log's columns stayed in memory through the whole job (0.7 GB at 21 M events).
  */
 async function prepareWeek(f: WeeklyFlags, cmd: Command, config: RunConfig | undefined, hybrid: ResolvedBlendWeights, endStage: (stage: Stage) => void): Promise<PreparedWeek> {
+  const week = isoWeek(f.asOf);
+  const archiveWeeksUsed = f.archive ? await previousWeeks(f.archive, week, f.archiveWeeks) : [];
+  const w = await weighWeek(f, cmd, config, hybrid, endStage, archiveWeeksUsed);
+  const { data, meta, content } = w;
+  const recent = tablesOfSignals(data, meta, w.heard, w.signals, { newListeners: f.newListeners });
+  endStage('signals');
+  const archive = w.parsedArchive && matchArchive(w.parsedArchive, recent.users, data.items).rows;
+  const tables = buildTables(data, { meta, recent, archive, features: content ? { content } : undefined });
+  if (f.retrieval === 'hnsw' && !existsSync(path.join(f.model, INDEX_META_FILE))) {
+    const bar = f.json ? undefined : createProgress('building HNSW index', data.items.size, 'tracks');
+    await saveIndex(f.model, data.itemFactors, data.params.factors, { space: f.space, M: f.m, efConstruction: f.efConstruction, ef: f.ef }, (d) => bar?.update(d));
+    bar?.stop();
+  }
+  endStage('tables');
+  return { data, tables, meta, recent, ingest: w.ingest, withoutArtist: w.withoutArtist, archiveWeeksUsed, content, week };
+}
+
+/** The model and the week up to the signals stage's end (see weighWeek). */
+interface WeighedWeek {
+  data: ModelData;
+  ingest: IngestReport;
+  meta: TrackMeta;
+  withoutArtist: number;
+  content: ReturnType<typeof contentFeatures>;
+  /** The log's columns the week's rows are built from; its others are left behind. */
+  heard: HeardLog;
+  signals: SignalsResult;
+  parsedArchive: ParsedArchive | undefined;
+}
+
+/**
+ * Loads the model and reads the week's events side by side, then weighs the events in the signals
+ * stage on worker threads while this thread parses the archive's weeks. Only the log's listener
+ * and track columns leave it: its timestamps, play times, artists and contexts (three quarters of
+ * its bytes) can go before the week's rows are built, where the command's memory peaks.
+ */
+async function weighWeek(f: WeeklyFlags, cmd: Command, config: RunConfig | undefined, hybrid: ResolvedBlendWeights, endStage: (stage: Stage) => void, archiveWeeksUsed: string[]): Promise<WeighedWeek> {
   // The model loads on a worker thread while this thread reads the week's events. Its manifest
   // is read first, so a wrong directory, key or content weight fails before the read does.
   const manifest = await Model.manifest(f.model);
@@ -273,28 +311,17 @@ async function prepareWeek(f: WeeklyFlags, cmd: Command, config: RunConfig | und
   let withoutArtist = 0;
   for (let t = 0; t < meta.trackArtist.length; t++) if (meta.trackArtist[t] < 0) withoutArtist++;
   endStage('meta');
-  const week = isoWeek(f.asOf);
-  const archiveWeeksUsed = f.archive ? await previousWeeks(f.archive, week, f.archiveWeeks) : [];
   const weighing = signalsProgress(!!f.json);
-  const weighed = recentTablesAsync(data, meta, log, f.asOf, {
-    newListeners: f.newListeners,
+  const stage = computeSignalsAsync(log, {
+    ...signalsOptions(f.asOf, config?.signals ? { signals: config.signals as SignalsConfigInput } : {}),
     onProgress: weighing.update,
     // Typed --threads bounds the stage too; by default it takes the cores for a large week.
     ...(cmd.getOptionValueSource('threads') === 'cli' ? { threads: f.threads } : {}),
-    ...(config?.signals ? { signals: config.signals as SignalsConfigInput } : {}),
   }).finally(weighing.stop);
   // The archive's weeks are parsed on this thread while the stage weighs the week on worker
-  // threads; their rows are matched to the job's users (new listeners included) after it.
+  // threads; their rows are matched to the job's listeners (new ones included) after it.
   const parsing = f.archive ? parseArchive(f.archive, archiveWeeksUsed) : Promise.resolve(undefined);
-  const [recent, parsedArchive] = await settleAll([weighed, parsing] as const);
-  endStage('signals');
-  const archive = parsedArchive && matchArchive(parsedArchive, recent.users, data.items).rows;
-  const tables = buildTables(data, { meta, recent, archive, features: content ? { content } : undefined });
-  if (f.retrieval === 'hnsw' && !existsSync(path.join(f.model, INDEX_META_FILE))) {
-    const bar = f.json ? undefined : createProgress('building HNSW index', data.items.size, 'tracks');
-    await saveIndex(f.model, data.itemFactors, data.params.factors, { space: f.space, M: f.m, efConstruction: f.efConstruction, ef: f.ef }, (d) => bar?.update(d));
-    bar?.stop();
-  }
-  endStage('tables');
-  return { data, tables, meta, recent, ingest, withoutArtist, archiveWeeksUsed, content, week };
+  const [signals, parsedArchive] = await settleAll([stage, parsing] as const);
+  const heard: HeardLog = { length: log.length, user: log.user, track: log.track, users: log.users, tracks: log.tracks, artists: log.artists };
+  return { data, ingest, meta, withoutArtist, content, heard, signals, parsedArchive };
 }
