@@ -77,7 +77,7 @@ export async function parseArchive(dir: string, weeks: readonly string[]): Promi
   // The last row's user id bytes: a row of the same user (most rows) skips the lookup.
   let last = new Uint8Array(64);
   let lastLength = -1;
-  let lastUser = -2;
+  let lastUser = 0;
   for (const week of weeks) {
     const file = path.join(dir, `${week}.csv`);
     let ui = -1;
@@ -97,7 +97,7 @@ export async function parseArchive(dir: string, weeks: readonly string[]): Promi
           if (length > last.length) last = new Uint8Array(Math.max(length, 2 * last.length));
           last.set(b.subarray(s, s + length));
           lastLength = length;
-          if (u !== lastUser) {
+          if (runs === 0 || u !== lastUser) {
             if (runs === runUser.length) {
               runUser = grown(runUser);
               runEnd = grown(runEnd);
