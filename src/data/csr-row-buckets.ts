@@ -1,35 +1,14 @@
 /**
- * buildCsr for triplets of many duplicates over a catalog-sized column space (a week of events
- * mapped onto a model: every play of a track is an entry, a third to a half of them repeats). The
- * radix sort of buildCsr moves every entry through a pass per byte of the packed (row, column)
- * key; here each entry is moved once, into its row's bucket, and the duplicates are merged within
- * the row through a column-sized stamp array before the few distinct columns left are sorted.
- * The result is buildCsr's bit for bit: duplicates are summed in input order into a float32 that
- * starts at 0, and columns come out sorted within each row.
+ * A CSR matrix from entries already grouped by row, for callers that place them straight from
+ * their own columns (the week's events mapped onto a model, the archive's weeks): no triplet
+ * arrays, and no radix sort moving every entry through a pass per byte of a packed (row, column)
+ * key. Each row's duplicates (a third to a half of a week's entries repeat) are merged through a
+ * column-sized stamp array before the few distinct columns left are sorted. The result is
+ * buildCsr's for the same entries bit for bit: duplicates are summed in the order placed into a
+ * float32 that starts at 0, and columns come out sorted within each row.
  */
-import { rowStarts, type CsrMatrix } from './csr.js';
-import { largeArray } from '../util/large-array.js';
+import type { CsrMatrix } from './csr.js';
 import { toShared } from '../util/shared-memory.js';
-
-export function buildCsrInRowBuckets(rows: number, cols: number, rowIdx: Int32Array, colIdx: Int32Array, values?: Float32Array): CsrMatrix {
-  const n = rowIdx.length;
-  if (values && values.length !== n) throw new RangeError(`buildCsrInRowBuckets: values have length ${values.length}, expected ${n}`);
-  const indptr = rowStarts('buildCsrInRowBuckets', rows, cols, rowIdx, colIdx);
-  // Each entry to the next place of its row, in input order (stable, like buildCsr's sort).
-  const bucketCols = largeArray(Int32Array, n);
-  const bucketVals = values ? largeArray(Float32Array, n) : null;
-  const next = indptr.slice(0, rows);
-  if (values && bucketVals) {
-    for (let e = 0; e < n; e++) {
-      const p = next[rowIdx[e]]++;
-      bucketCols[p] = colIdx[e];
-      bucketVals[p] = values[e];
-    }
-  } else {
-    for (let e = 0; e < n; e++) bucketCols[next[rowIdx[e]]++] = colIdx[e];
-  }
-  return mergeRowBuckets(rows, cols, indptr, bucketCols, bucketVals);
-}
 
 /**
  * The matrix from entries already placed in their rows' buckets (`indptr`: where each row's

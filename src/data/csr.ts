@@ -55,7 +55,7 @@ interface SortedCells {
  * Where each row's entries start once grouped by row (rows + 1 offsets), after checking that every
  * triplet's row and column lie in range; errors name `caller` and the entry.
  */
-export function rowStarts(caller: string, rows: number, cols: number, rowIdx: Int32Array, colIdx: Int32Array): Int32Array {
+function rowStarts(caller: string, rows: number, cols: number, rowIdx: Int32Array, colIdx: Int32Array): Int32Array {
   const n = rowIdx.length;
   if (colIdx.length !== n) throw new RangeError(`${caller}: colIdx has length ${colIdx.length}, expected ${n}`);
   for (let e = 0; e < n; e++) {

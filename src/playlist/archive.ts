@@ -139,7 +139,7 @@ export function matchArchive(parsed: ParsedArchive, users: IdDictionary, tracks:
   const userMap = Int32Array.from(parsed.users.ids, (id) => users.get(id) ?? -1);
   const trackMap = Int32Array.from(parsed.tracks.ids, (id) => tracks.get(id) ?? -1);
   const { runUser, runEnd, trackChunks } = parsed;
-  // Each known pair straight into its user's bucket (as buildCsrInRowBuckets, without triplet arrays).
+  // Each known pair straight into its user's bucket, then merged (mergeRowBuckets).
   // In shared memory, where the weekly job's workers read the rows (no copy is made for them).
   const indptr = sharedArray(Int32Array, users.size + 1);
   let unknown = 0;
