@@ -40,8 +40,11 @@ function startsWith(head: Buffer, n: number, magic: number[]): boolean {
   return n >= magic.length && magic.every((b, i) => head[i] === b);
 }
 
-/** Opens a text input (checked to exist by the caller), decompressing gzip on the fly. */
-export async function openByteSource(file: string): Promise<ByteSource> {
+/**
+ * Opens a text input (checked to exist by the caller), decompressing gzip on the fly. `start`
+ * (plain files only) begins the reads at that byte, for reading a range of the file.
+ */
+export async function openByteSource(file: string, start = 0): Promise<ByteSource> {
   let fh: FileHandle;
   try {
     fh = await open(file, 'r');
@@ -54,18 +57,19 @@ export async function openByteSource(file: string): Promise<ByteSource> {
     const { bytesRead } = await fh.read(head, 0, head.length, 0);
     for (const r of REFUSED) if (startsWith(head, bytesRead, r.magic)) throw new IngestError(`${file}: cannot read as text: the file is ${r.what}`, file);
     if (startsWith(head, bytesRead, GZIP)) {
+      if (start > 0) throw new IngestError(`${file}: a gzip file cannot be read from byte ${start}`, file);
       await fh.close();
       return new GunzipSource(file, fileBytes);
     }
-    return plainSource(fh, fileBytes);
+    return plainSource(fh, fileBytes, start);
   } catch (err) {
     await fh.close().catch(() => {});
     throw err;
   }
 }
 
-function plainSource(fh: FileHandle, fileBytes: number): ByteSource {
-  let consumed = 0;
+function plainSource(fh: FileHandle, fileBytes: number, start: number): ByteSource {
+  let consumed = start;
   return {
     compression: 'none',
     fileBytes,
@@ -73,7 +77,7 @@ function plainSource(fh: FileHandle, fileBytes: number): ByteSource {
       return consumed;
     },
     read: async (buf, offset, length) => {
-      const n = (await fh.read(buf, offset, length, null)).bytesRead;
+      const n = (await fh.read(buf, offset, length, consumed)).bytesRead;
       consumed += n;
       return n;
     },

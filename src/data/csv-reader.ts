@@ -11,6 +11,8 @@
  * - Line numbers are 1-based physical lines of the file; a row is located by its first line.
  * - A row longer than `maxLineBytes` (default 64 MiB) is an error, not an out-of-memory.
  * - gzip-compressed files are decompressed as they are read (see byte-source.ts).
+ * - A plain file can be read in byte ranges (`range`, `stopAt`, `headerOnly`): how several
+ *   threads read one file (csv-split-read.ts).
  */
 import { openByteSource } from './byte-source.js';
 import { IngestError } from './errors.js';
@@ -27,6 +29,25 @@ export interface DelimitedOptions {
   delimiter?: ',' | '\t' | ';' | '|';
   /** Called after each chunk with the bytes of the file consumed so far (compressed for gzip). */
   onRead?: (fileBytes: number) => void;
+  /** Return once the header is read: the summary's `endOffset` is where the data rows start. */
+  headerOnly?: boolean;
+  /** Read the rows of a plain file from a byte offset, without its header (see DelimitedRange). */
+  range?: DelimitedRange;
+  /** Stop before the first row that starts at or after this byte offset (plain files). */
+  stopAt?: number;
+}
+
+/**
+ * Rows of a plain file from byte `start` on, a row's first byte when the range was planned right
+ * (the caller checks that against the rows before it). The header is not read: its names and
+ * delimiter are given, and reach the sink's header() as a file's would.
+ */
+export interface DelimitedRange {
+  start: number;
+  /** The physical line number of the row at `start`. */
+  line: number;
+  names: string[];
+  delimiter: string;
 }
 
 /** One row as byte ranges: field i is bytes[start[i], end[i]). Valid only during the callback. */
@@ -65,6 +86,11 @@ export interface DelimitedSummary {
   rows: number;
   /** Physical lines read (the last line number). */
   lines: number;
+  /** Byte offset after the last row taken (plain files; for gzip, of the decompressed text). */
+  endOffset: number;
+  /** The header's names (none for an allowed empty file). */
+  names: string[];
+  compression: 'none' | 'gzip';
 }
 
 const LF = 10;
@@ -257,20 +283,24 @@ export async function readDelimited(
 ): Promise<DelimitedSummary> {
   const chunk = opts.chunkBytes ?? DEFAULT_CHUNK;
   const maxLine = opts.maxLineBytes ?? DEFAULT_MAX_LINE;
+  const range = opts.range;
   await checkInputFile(file);
-  const src = await openByteSource(file);
+  const src = await openByteSource(file, range?.start ?? 0);
   try {
     const size = src.fileBytes;
     let buf = Buffer.allocUnsafe(Math.max(64, src.compression === 'none' ? Math.min(chunk, size + 1) : chunk));
     let end = 0;
     let eof = false;
     let pos = 0;
+    /** Text offset of buf[0]. */
+    let consumed = range?.start ?? 0;
 
     /** Moves the unparsed tail to the front (growing the buffer if it is full) and reads more. */
     const refill = async (rowLine: number): Promise<void> => {
       if (pos > 0) {
         buf.copy(buf, 0, pos, end);
         end -= pos;
+        consumed += pos;
         pos = 0;
       } else if (end === buf.length) {
         if (buf.length >= maxLine) {
@@ -288,45 +318,60 @@ export async function readDelimited(
       opts.onRead?.(src.fileBytesRead);
     };
 
-    await refill(1);
-    if (end >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) pos = 3;
-
-    // The header: the first non-blank row, with the delimiter detected from its bytes.
+    await refill(range?.line ?? 1);
     const splitter = new RowSplitter(44);
-    let delimiter = -1;
-    for (;;) {
-      if (pos >= end && eof) {
-        if (opts.allowEmpty) return { delimiter: opts.delimiter ?? ',', rows: 0, lines: splitter.line - 1 };
-        throw new IngestError(`${file}: empty`, file);
-      }
-      if (delimiter < 0) {
-        let lf = buf.indexOf(LF, pos);
-        while (lf < 0 && !eof) {
-          await refill(splitter.line);
-          lf = buf.indexOf(LF, pos);
-          if (lf >= end) lf = -1;
-        }
-        if (lf >= end) lf = -1;
-        delimiter = opts.delimiter ? opts.delimiter.charCodeAt(0) : detectDelimiter(buf, pos, lf < 0 ? end : lf);
-        splitter.delim = delimiter;
-      }
-      const next = splitter.next(buf, pos, end, eof);
-      if (next < 0) {
-        await refill(splitter.line);
-        continue;
-      }
-      const headerLine = splitter.rowLine;
-      pos = next;
-      if (splitter.fields === 0) {
-        if (!opts.delimiter) delimiter = -1; // a leading blank line: detect from the real header
-        continue;
-      }
-      if (splitter.bad) throw new IngestError(`${file}:${headerLine}: header: ${splitter.bad}`, file, headerLine);
-      break;
+    let names: string[];
+    let delimiterText: string;
+    if (range) {
+      splitter.delim = range.delimiter.charCodeAt(0);
+      splitter.line = range.line;
+      names = range.names;
+      delimiterText = range.delimiter;
+    } else {
+      if (end >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) pos = 3;
+      const header = await readHeader();
+      if (!header) return { delimiter: opts.delimiter ?? ',', rows: 0, lines: splitter.line - 1, endOffset: consumed + pos, names: [], compression: src.compression };
+      names = header;
+      delimiterText = String.fromCharCode(splitter.delim);
     }
-    const names: string[] = [];
-    for (let i = 0; i < splitter.fields; i++) names.push(utf8.decode(buf.subarray(splitter.start[i], splitter.end[i])).trim());
-    const delimiterText = String.fromCharCode(delimiter);
+
+    /** The header's names (the first non-blank row, delimiter detected from its bytes); undefined for an allowed empty file. */
+    async function readHeader(): Promise<string[] | undefined> {
+      let delimiter = -1;
+      for (;;) {
+        if (pos >= end && eof) {
+          if (opts.allowEmpty) return undefined;
+          throw new IngestError(`${file}: empty`, file);
+        }
+        if (delimiter < 0) {
+          let lf = buf.indexOf(LF, pos);
+          while (lf < 0 && !eof) {
+            await refill(splitter.line);
+            lf = buf.indexOf(LF, pos);
+            if (lf >= end) lf = -1;
+          }
+          if (lf >= end) lf = -1;
+          delimiter = opts.delimiter ? opts.delimiter.charCodeAt(0) : detectDelimiter(buf, pos, lf < 0 ? end : lf);
+          splitter.delim = delimiter;
+        }
+        const next = splitter.next(buf, pos, end, eof);
+        if (next < 0) {
+          await refill(splitter.line);
+          continue;
+        }
+        const headerLine = splitter.rowLine;
+        pos = next;
+        if (splitter.fields === 0) {
+          if (!opts.delimiter) delimiter = -1; // a leading blank line: detect from the real header
+          continue;
+        }
+        if (splitter.bad) throw new IngestError(`${file}:${headerLine}: header: ${splitter.bad}`, file, headerLine);
+        break;
+      }
+      const out: string[] = [];
+      for (let i = 0; i < splitter.fields; i++) out.push(utf8.decode(buf.subarray(splitter.start[i], splitter.end[i])).trim());
+      return out;
+    }
 
     // Estimate the row count from the complete rows buffered so far.
     let sampleRows = 0;
@@ -335,13 +380,18 @@ export async function readDelimited(
       sampleRows++;
       lastLf = i;
     }
-    const estimatedRows = sampleRows > 0 ? Math.ceil((src.estimatedTextBytes(end) * sampleRows) / (lastLf + 1 - pos)) : 1;
+    const textBytes = range ? (opts.stopAt ?? size) - range.start : src.estimatedTextBytes(end);
+    const estimatedRows = sampleRows > 0 ? Math.ceil((textBytes * sampleRows) / (lastLf + 1 - pos)) : 1;
     sink.header({ names, delimiter: delimiterText, estimatedRows });
+    const summary = (rows: number): DelimitedSummary => ({ delimiter: delimiterText, rows, lines: splitter.line - 1, endOffset: consumed + pos, names, compression: src.compression });
+    if (opts.headerOnly) return summary(0);
 
     const expected = names.length;
+    const stopAt = opts.stopAt ?? Infinity;
     const row: DelimitedRow = { bytes: buf, start: splitter.start, end: splitter.end, fields: 0, line: 0 };
     let rows = 0;
     for (;;) {
+      if (consumed + pos >= stopAt) break;
       if (pos >= end) {
         if (eof) break;
         sink.flush?.();
@@ -372,8 +422,8 @@ export async function readDelimited(
       }
     }
     sink.flush?.();
-    if (rows === 0 && !opts.allowEmpty) throw new IngestError(`${file}: no data rows`, file);
-    return { delimiter: delimiterText, rows, lines: splitter.line - 1 };
+    if (rows === 0 && !opts.allowEmpty && !range) throw new IngestError(`${file}: no data rows`, file);
+    return summary(rows);
   } finally {
     await src.close();
   }

@@ -50,6 +50,33 @@ function grown<T extends Column>(a: T, n: number): T {
   return g;
 }
 
+/**
+ * The events a deferred collector stored, as plain data another thread can send (its columns in
+ * shared memory): what EventCollector.appendRange takes.
+ */
+export interface CollectedEvents {
+  length: number;
+  user: Int32Array;
+  track: Int32Array;
+  timestamp: Float64Array;
+  kind: Uint8Array;
+  msPlayed: Float32Array;
+  durationMs: Float32Array | undefined;
+  artist: Int32Array | undefined;
+  context: Int32Array | undefined;
+  where: Int32Array;
+  unknownAt: number[];
+  unknownNames: string[];
+}
+
+/** Index maps of appendRange: the other collector's id index → this one's. */
+export interface IdMaps {
+  user: Int32Array;
+  track: Int32Array;
+  artist: Int32Array | undefined;
+  context: Int32Array | undefined;
+}
+
 export class EventCollector {
   length = 0;
   private capacity: number;
@@ -97,7 +124,7 @@ export class EventCollector {
     if (!deferred) while (slots < cap * 2) slots *= 2;
     this.slots = largeArray(Int32Array, deferred ? 0 : 2 * slots); // probed at random: huge pages spare page walks
     this.mask = slots - 1;
-    this.where = largeArray(Int32Array, deferred ? cap : 0);
+    this.where = deferred ? column(Int32Array, cap, shared) : new Int32Array(0);
     this.maxTs = rules.asOf ?? Infinity;
     this.minTs = rules.minEpochMs;
   }
@@ -169,6 +196,56 @@ export class EventCollector {
     if (!this.deferred) return report.unknownKind(name, where);
     this.unknownAt.push(this.length - 1);
     this.unknownNames.push(name);
+  }
+
+  /** Deferred mode: the events stored so far (settle not yet run), for appendRange on another thread. */
+  collected(): CollectedEvents {
+    if (!this.deferred) throw new Error('EventCollector.collected: only a deferred collector hands on its events');
+    const n = this.length;
+    return {
+      length: n,
+      user: this.user.subarray(0, n),
+      track: this.track.subarray(0, n),
+      timestamp: this.timestamp.subarray(0, n),
+      kind: this.kind.subarray(0, n),
+      msPlayed: this.msPlayed.subarray(0, n),
+      durationMs: this.durationMs?.subarray(0, n),
+      artist: this.artist?.subarray(0, n),
+      context: this.context?.subarray(0, n),
+      where: this.where.subarray(0, n),
+      unknownAt: this.unknownAt,
+      unknownNames: this.unknownNames,
+    };
+  }
+
+  /**
+   * Deferred mode: appends the events another collector stored from the rows that follow this
+   * one's (a later byte range of the same file), as if they had been pushed here: ids mapped
+   * through `maps`, rows (or lines) shifted by `base`. Both collectors must have the same columns.
+   */
+  appendRange(from: CollectedEvents, maps: IdMaps, base: number): void {
+    if (!this.deferred) throw new Error('EventCollector.appendRange: only a deferred collector takes events in ranges');
+    if (!!from.durationMs !== !!this.durationMs || !!from.artist !== !!this.artist || !!from.context !== !!this.context) {
+      throw new Error('EventCollector.appendRange: the collectors have different columns');
+    }
+    const m = from.length;
+    const n = this.length;
+    while (n + m > this.capacity) this.grow();
+    mapInto(this.user, n, from.user, m, maps.user);
+    mapInto(this.track, n, from.track, m, maps.track);
+    this.timestamp.set(from.timestamp.subarray(0, m), n);
+    this.kind.set(from.kind.subarray(0, m), n);
+    this.msPlayed.set(from.msPlayed.subarray(0, m), n);
+    if (this.durationMs) this.durationMs.set(from.durationMs!.subarray(0, m), n);
+    if (this.artist) mapInto(this.artist, n, from.artist!, m, maps.artist!);
+    if (this.context) mapInto(this.context, n, from.context!, m, maps.context!);
+    const where = this.where;
+    for (let i = 0; i < m; i++) where[n + i] = base + from.where[i];
+    for (let u = 0; u < from.unknownAt.length; u++) {
+      this.unknownAt.push(n + from.unknownAt[u]);
+      this.unknownNames.push(from.unknownNames[u]);
+    }
+    this.length = n + m;
   }
 
   /**
@@ -283,6 +360,14 @@ export class EventCollector {
       log.contexts = contexts;
     }
     return log;
+  }
+}
+
+/** to[at + i] = map[from[i]] for i < m; an optional id's −1 (no value) stays −1. */
+function mapInto(to: Int32Array, at: number, from: Int32Array, m: number, map: Int32Array): void {
+  for (let i = 0; i < m; i++) {
+    const v = from[i];
+    to[at + i] = v < 0 ? v : map[v];
   }
 }
 

@@ -47,6 +47,14 @@ export interface ReadEventsOptions {
   /** Called as the read advances (per chunk or record batch). */
   onProgress?: OnReadProgress;
   /**
+   * Threads that read a large plain CSV/TSV file, each a byte range of it (default: the cores, up
+   * to 8; 1 reads on the calling thread alone). Strict reads and gzip files use one. The result
+   * is the same whatever the number.
+   */
+  readThreads?: number;
+  /** The smallest byte range of a CSV/TSV file given a thread of its own (default 16 MiB). */
+  minRangeBytes?: number;
+  /**
    * Keep the log's columns in SharedArrayBuffers (default false): `computeSignalsAsync` and other
    * worker threads then take them without a copy. Shared memory cannot be transferred.
    */

@@ -56,6 +56,17 @@ export interface IngestReport {
   parts?: string[];
 }
 
+/** A report's counts as plain data (ReportBuilder.counts), numbered from its own first row. */
+export interface ReportCounts {
+  rowsRead: number;
+  rowsKept: number;
+  timestampFormat: TimestampFormat | undefined;
+  validation: Record<string, number>;
+  exampleAt: [string, number[]][];
+  firstAt: [string, number][];
+  unknownKinds: [string, number][];
+}
+
 /** Maximum examples kept per rule. */
 export const MAX_EXAMPLES = 20;
 
@@ -68,7 +79,8 @@ const NEVER_STRICT = new Set(['unknown_event_kind', 'too_old', 'zero_weight']);
  */
 export class ReportBuilder {
   readonly validation: Record<string, number> = {};
-  readonly examples: Record<string, string[]> = {};
+  /** Row (or line) numbers of each rule's first examples, formatted by finish(). */
+  private readonly exampleAt = new Map<string, number[]>();
   readonly unknownKinds = new Map<string, number>();
   /** Row (or line) of each rule's first hit: examples are listed in that order. */
   private readonly firstAt = new Map<string, number>();
@@ -149,7 +161,46 @@ export class ReportBuilder {
     const c = (this.validation[rule] ?? 0) + 1;
     this.validation[rule] = c;
     if (c === 1) this.firstAt.set(rule, n);
-    if (c <= MAX_EXAMPLES) (this.examples[rule] ??= []).push(this.where(n));
+    if (c > MAX_EXAMPLES) return;
+    const at = this.exampleAt.get(rule);
+    if (at) at.push(n);
+    else this.exampleAt.set(rule, [n]);
+  }
+
+  /** What this report counted, as plain data another thread can send (see absorb). */
+  counts(): ReportCounts {
+    return {
+      rowsRead: this.rowsRead,
+      rowsKept: this.rowsKept,
+      timestampFormat: this.timestampFormat,
+      validation: { ...this.validation },
+      exampleAt: [...this.exampleAt],
+      firstAt: [...this.firstAt],
+      unknownKinds: [...this.unknownKinds],
+    };
+  }
+
+  /**
+   * Adds what another report counted over the rows that follow this one's (a later byte range of
+   * the same file, read on another thread), its numbers shifted by `base`: counts add up, and this
+   * report's examples and first hits come first.
+   */
+  absorb(other: ReportCounts, base: number): void {
+    this.rowsRead += other.rowsRead;
+    this.rowsKept += other.rowsKept;
+    this.timestampFormat ??= other.timestampFormat;
+    const firstAt = new Map(other.firstAt);
+    const examples = new Map(other.exampleAt);
+    for (const [rule, c] of Object.entries(other.validation)) {
+      if (c === 0) continue;
+      const had = this.validation[rule] ?? 0;
+      this.validation[rule] = had + c;
+      if (had === 0) this.firstAt.set(rule, base + firstAt.get(rule)!);
+      const at = this.exampleAt.get(rule) ?? [];
+      for (const n of examples.get(rule) ?? []) if (at.length < MAX_EXAMPLES) at.push(base + n);
+      if (at.length > 0) this.exampleAt.set(rule, at);
+    }
+    for (const [name, c] of other.unknownKinds) this.unknownKinds.set(name, (this.unknownKinds.get(name) ?? 0) + c);
   }
 
   finish(): IngestReport {
@@ -163,9 +214,9 @@ export class ReportBuilder {
       // Rules in the order of their first hit in the file, also when some were counted late
       // (duplicates are found after the whole file is read).
       examples: Object.fromEntries(
-        Object.entries(this.examples)
+        [...this.exampleAt]
           .sort((a, b) => (this.firstAt.get(a[0]) ?? 0) - (this.firstAt.get(b[0]) ?? 0))
-          .map(([k, v]) => [k, [...v]]),
+          .map(([k, v]) => [k, v.map((n) => this.where(n))]),
       ),
     };
     if (this.delimiter !== undefined) report.delimiter = this.delimiter;

@@ -5,7 +5,7 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { readDelimited, type DelimitedOptions, type DelimitedSink } from './csv-reader.js';
+import { readDelimited, type DelimitedOptions, type DelimitedSink, type DelimitedSummary } from './csv-reader.js';
 import { IngestError } from './errors.js';
 import type { ReportBuilder } from './ingest-report.js';
 import type { OnReadProgress } from './read-progress.js';
@@ -56,11 +56,22 @@ export interface PartSink extends DelimitedSink {
   capacityScale: number;
 }
 
+/** Reads one part into the sink: readDelimited, or a reader that splits the part over threads. */
+export type ReadPart<S extends PartSink> = (part: string, sink: S, opts: DelimitedOptions) => Promise<DelimitedSummary>;
+
 /**
  * Reads the parts of a delimited-text input into one sink, each part's numbers shifted past the
  * ones before so the report can name the part and its own line. A single file is its own part.
  */
-export async function readDelimitedParts(name: string, parts: readonly string[], sink: PartSink, report: ReportBuilder, opts: DelimitedOptions, onProgress?: OnReadProgress): Promise<void> {
+export async function readDelimitedParts<S extends PartSink>(
+  name: string,
+  parts: readonly string[],
+  sink: S,
+  report: ReportBuilder,
+  opts: DelimitedOptions,
+  onProgress?: OnReadProgress,
+  readPart: ReadPart<S> = readDelimited,
+): Promise<void> {
   const multi = parts.length > 1 || parts[0] !== name;
   // A part with a header only is fine; the whole input without any row is not.
   const each: DelimitedOptions = { ...opts, allowEmpty: (opts.allowEmpty ?? false) || multi };
@@ -73,7 +84,7 @@ export async function readDelimitedParts(name: string, parts: readonly string[],
     sink.file = part;
     if (multi) report.beginPart(part, sink.lineBase);
     if (onProgress) each.onRead = (bytes) => onProgress({ done: before + bytes, total, unit: 'bytes' });
-    const summary = await readDelimited(part, sink, each);
+    const summary = await readPart(part, sink, each);
     before += sizes[i];
     report.delimiter ??= summary.delimiter;
     sink.lineBase += summary.lines;

@@ -1,0 +1,58 @@
+/**
+ * Thread of a split CSV/TSV event read (csv-split-read.ts): reads one byte range of the file
+ * with a sink of its own, numbering its lines from 1, and sends back what it stored and counted
+ * (the columns in shared memory) or its first failure, for the reading thread to take or raise
+ * once it knows the range started where a row starts.
+ */
+import { CsvEventSink, type RangeEvents } from './csv-event-sink.js';
+import { readDelimited, type DelimitedRange } from './csv-reader.js';
+import { IngestError } from './errors.js';
+import type { EventRuleOptions } from './event-collector.js';
+import type { ReadEventsOptions } from './events-options.js';
+import { EVENT_RULES, ReportBuilder } from './ingest-report.js';
+import { errorMessage } from '../util/error-message.js';
+
+/** The options of a read that can go to another thread (no functions). */
+export type RangeReadOptions = Omit<ReadEventsOptions, 'pseudonymize' | 'onProgress'>;
+
+export interface RangeTask {
+  file: string;
+  range: DelimitedRange;
+  /** Where the next range starts (undefined for the last). */
+  stopAt: number | undefined;
+  opts: RangeReadOptions;
+  rules: EventRuleOptions;
+  /** Shared: slot `slot` gets the bytes of the range read so far. */
+  progress: Float64Array;
+  slot: number;
+}
+
+/** A range's first failure, its line the range's own. */
+export interface RangeFailure {
+  message: string;
+  line: number | undefined;
+  rule: string | undefined;
+  ingest: boolean;
+}
+
+export type RangeResult = { ok: true; endOffset: number; lines: number; rows: number; events: RangeEvents } | { ok: false; failure: RangeFailure };
+
+export default async function readRange(task: RangeTask): Promise<RangeResult> {
+  const { file, range, opts } = task;
+  const report = new ReportBuilder(file, 'csv', 'line', EVENT_RULES, false, opts.skipBad ?? false);
+  const sink = new CsvEventSink(file, { ...opts, strict: false, sharedColumns: true }, report, task.rules);
+  try {
+    const summary = await readDelimited(file, sink, {
+      maxLineBytes: opts.maxLineBytes,
+      range,
+      stopAt: task.stopAt,
+      onRead: (bytes) => {
+        task.progress[task.slot] = bytes - range.start;
+      },
+    });
+    return { ok: true, endOffset: summary.endOffset, lines: summary.lines, rows: summary.rows, events: sink.rangeEvents() };
+  } catch (err) {
+    const ingest = err instanceof IngestError;
+    return { ok: false, failure: { message: errorMessage(err), line: ingest ? err.line : undefined, rule: ingest ? err.rule : undefined, ingest } };
+  }
+}
