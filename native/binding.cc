@@ -17,6 +17,7 @@
 #include "gram.h"
 #include "huge_pages.h"
 #include "loss.h"
+#include "release_pages.h"
 #include "row_dots.h"
 #include "score_int8.h"
 #include "sgemm_bench.h"
@@ -739,6 +740,21 @@ Napi::Value AdviseHugePages(const Napi::CallbackInfo& info) {
   });
 }
 
+// releasePages(array): gives the whole pages under a typed array whose contents are no longer
+// needed back to the system; returns the bytes released (they read as zeros afterwards).
+Napi::Value ReleasePages(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    const Napi::Value v = info[0];
+    if (!v.IsTypedArray()) throw_type("releasePages: array must be a typed array, got " + describe(v));
+    auto arr = v.As<Napi::TypedArray>();
+    const std::size_t bytes = arr.ByteLength();
+    void* data = nullptr;
+    if (napi_get_typedarray_info(v.Env(), arr, nullptr, nullptr, &data, nullptr, nullptr) != napi_ok)
+      throw_type("releasePages: array could not be read as a typed array");
+    return Napi::Number::New(info.Env(), static_cast<double>(release_pages(data, bytes)));
+  });
+}
+
 /** Bytes from the start of `array` to the next 64-byte boundary of its memory (0 when aligned). */
 Napi::Value BytesToCacheLine(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), [&]() -> Napi::Value {
@@ -783,6 +799,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("sgemmBench", Napi::Function::New(env, SgemmBench, "sgemmBench"));
   exports.Set("sgemmBenchAsync", Napi::Function::New(env, SgemmBenchAsync, "sgemmBenchAsync"));
   exports.Set("adviseHugePages", Napi::Function::New(env, AdviseHugePages, "adviseHugePages"));
+  exports.Set("releasePages", Napi::Function::New(env, ReleasePages, "releasePages"));
   exports.Set("bytesToCacheLine", Napi::Function::New(env, BytesToCacheLine, "bytesToCacheLine"));
   exports.Set("nativeInfo", Napi::Function::New(env, NativeInfo, "nativeInfo"));
   return exports;

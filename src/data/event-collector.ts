@@ -16,6 +16,10 @@ import type { EventRule } from './ingest-report.js';
 import type { ReportBuilder } from './ingest-report.js';
 import { largeArray } from '../util/large-array.js';
 import { sharedArray } from '../util/shared-memory.js';
+import { releasePages } from '../native/index.js';
+
+/** Events appendRange copies before it gives the pages they came from back. */
+const APPEND_CHUNK = 1 << 18;
 
 export interface EventRuleOptions {
   /** Events after this epoch ms are `future_timestamp`. */
@@ -222,6 +226,7 @@ export class EventCollector {
    * Deferred mode: appends the events another collector stored from the rows that follow this
    * one's (a later byte range of the same file), as if they had been pushed here: ids mapped
    * through `maps`, rows (or lines) shifted by `base`. Both collectors must have the same columns.
+   * `from` is spent: its columns read as zeros afterwards.
    */
   appendRange(from: CollectedEvents, maps: IdMaps, base: number): void {
     if (!this.deferred) throw new Error('EventCollector.appendRange: only a deferred collector takes events in ranges');
@@ -231,16 +236,24 @@ export class EventCollector {
     const m = from.length;
     const n = this.length;
     while (n + m > this.capacity) this.grow();
-    mapInto(this.user, n, from.user, m, maps.user);
-    mapInto(this.track, n, from.track, m, maps.track);
-    this.timestamp.set(from.timestamp.subarray(0, m), n);
-    this.kind.set(from.kind.subarray(0, m), n);
-    this.msPlayed.set(from.msPlayed.subarray(0, m), n);
-    if (this.durationMs) this.durationMs.set(from.durationMs!.subarray(0, m), n);
-    if (this.artist) mapInto(this.artist, n, from.artist!, m, maps.artist!);
-    if (this.context) mapInto(this.context, n, from.context!, m, maps.context!);
-    const where = this.where;
-    for (let i = 0; i < m; i++) where[n + i] = base + from.where[i];
+    // In chunks, each given back to the system once copied (`from` is spent): the read then holds
+    // about one log's columns, not one and a half, until the range's memory is collected.
+    for (let c = 0; c < m; c += APPEND_CHUNK) {
+      const e = Math.min(m, c + APPEND_CHUNK);
+      mapInto(this.user, n + c, from.user, c, e, maps.user);
+      mapInto(this.track, n + c, from.track, c, e, maps.track);
+      this.timestamp.set(from.timestamp.subarray(c, e), n + c);
+      this.kind.set(from.kind.subarray(c, e), n + c);
+      this.msPlayed.set(from.msPlayed.subarray(c, e), n + c);
+      if (this.durationMs) this.durationMs.set(from.durationMs!.subarray(c, e), n + c);
+      if (this.artist) mapInto(this.artist, n + c, from.artist!, c, e, maps.artist!);
+      if (this.context) mapInto(this.context, n + c, from.context!, c, e, maps.context!);
+      const where = this.where;
+      for (let i = c; i < e; i++) where[n + i] = base + from.where[i];
+      for (const col of [from.user, from.track, from.timestamp, from.kind, from.msPlayed, from.durationMs, from.artist, from.context, from.where]) {
+        if (col) releasePages(col.subarray(c, e));
+      }
+    }
     for (let u = 0; u < from.unknownAt.length; u++) {
       this.unknownAt.push(n + from.unknownAt[u]);
       this.unknownNames.push(from.unknownNames[u]);
@@ -363,11 +376,11 @@ export class EventCollector {
   }
 }
 
-/** to[at + i] = map[from[i]] for i < m; an optional id's −1 (no value) stays −1. */
-function mapInto(to: Int32Array, at: number, from: Int32Array, m: number, map: Int32Array): void {
-  for (let i = 0; i < m; i++) {
+/** to[at + i − c] = map[from[i]] for c ≤ i < e; an optional id's −1 (no value) stays −1. */
+function mapInto(to: Int32Array, at: number, from: Int32Array, c: number, e: number, map: Int32Array): void {
+  for (let i = c; i < e; i++) {
     const v = from[i];
-    to[at + i] = v < 0 ? v : map[v];
+    to[at + i - c] = v < 0 ? v : map[v];
   }
 }
 

@@ -175,6 +175,7 @@ interface NativeAddon {
   sgemmBench(args: SgemmBenchArgs): SgemmBenchResult;
   sgemmBenchAsync(args: SgemmBenchArgs): Promise<SgemmBenchResult>;
   adviseHugePages(array: ArrayBufferView): number;
+  releasePages(array: ArrayBufferView): number;
   bytesToCacheLine(array: ArrayBufferView): number;
   nativeInfo(): NativeInfo;
   PreparedItems: new (args: PrepareItemsArgs) => PreparedItems;
@@ -333,6 +334,15 @@ export function sgemmBenchAsync(args: SgemmBenchArgs): Promise<SgemmBenchResult>
  */
 export function adviseHugePages(array: ArrayBufferView): number {
   return addon.adviseHugePages(array);
+}
+
+/**
+ * Gives the whole pages under `array` back to the system once its contents are no longer needed
+ * (Linux); returns the bytes released, which read as zeros afterwards (0 where there is no such
+ * call). The array stays usable.
+ */
+export function releasePages(array: ArrayBufferView): number {
+  return addon.releasePages(array);
 }
 
 /** Bytes from the start of `array` to the next 64-byte boundary of its memory (0 when aligned). */

@@ -1,0 +1,38 @@
+// Gives the pages under a buffer whose contents are no longer needed back to the system before the
+// buffer itself is collected. A read on several threads hands each range's event columns to the
+// reading thread, which copies them into the log's columns: without this the range's copy stays
+// resident until a garbage collection frees it, and the read holds one and a half logs at its end.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
+
+namespace mixtape {
+
+// Releases the whole pages inside [data, data + bytes) and returns how many bytes were released:
+// they read as zeros afterwards. 0 when the range holds no whole page, on other systems, or when
+// the kernel refuses (the memory then keeps its contents).
+inline std::size_t release_pages(void* data, std::size_t bytes) {
+#if defined(__linux__) && defined(MADV_DONTNEED)
+  const long page_size = sysconf(_SC_PAGESIZE);
+  if (data == nullptr || page_size <= 0) return 0;
+  const auto page = static_cast<std::uintptr_t>(page_size);
+  const auto begin = reinterpret_cast<std::uintptr_t>(data);
+  const std::uintptr_t first = (begin + page - 1) & ~(page - 1);
+  const std::uintptr_t last = (begin + bytes) & ~(page - 1);
+  if (last <= first) return 0;
+  if (madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED) != 0) return 0;
+  return last - first;
+#else
+  (void)data;
+  (void)bytes;
+  return 0;
+#endif
+}
+
+}  // namespace mixtape
