@@ -4,8 +4,8 @@
  * child process so each format's peak RSS is its own.
  *
  *   tsx bench/ingest.ts [--events 10000000] [--users 100000] [--tracks 200000] [--seed 7] [--runs 1] [--strict] [--stall]
- *                       [--formats parquet,parquet_zstd,parquet_plain_ids,csv]
- *   tsx bench/ingest.ts --file events.parquet [--file events.csv ...] [--runs 3] [--strict]
+ *                       [--formats parquet,parquet_zstd,parquet_plain_ids,csv,csv_threads]
+ *   tsx bench/ingest.ts --file events.parquet [--file events.csv ...] [--runs 3] [--strict] [--read-threads n]
  * `--strict` reads as `--strict` does (duplicates checked on arrival, in a hash index of every
  * event kept, rather than all at once afterwards). `--stall` probes the reading process's event
  * loop (a 1 ms timer) and adds `longest_stall_ms`, the longest it was held, to each run.
@@ -15,8 +15,10 @@
  * is Snappy-compressed, what Spark and pyarrow write by default; `parquet_zstd` the same rows with
  * ZSTD (smaller, slower to decode); `parquet_plain_ids` Snappy with the ids as plain strings, as
  * writers store ids with too many distinct values for a dictionary page (every row is then a
- * lookup of its id: try --users 1000000).
- * With `--file`, the given files are timed instead (your own exports: a Parquet file from another
+ * lookup of its id: try --users 1000000). `csv` is read on one thread (`readThreads: 1`), and
+ * `csv_threads` is the same file read as readEvents does by default, in byte ranges on the
+ * machine's cores (`read_threads` in its summary).
+ * With `--file`, the given files are timed instead (read with `--read-threads`, default 1) (your own exports: a Parquet file from another
  * writer may come back with plain-string ids, the slower path) and the result holds {files: {path:
  * summary}}.
  * `--formats` writes and times only the files named (all four by default): at 100 M events the
@@ -30,6 +32,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readEvents, writeEventsCsv, writeEventsParquet } from '../src/data/index.js';
+import { readThreadsOf as readThreadsDefault } from '../src/data/csv-split-read.js';
 import { withLoopStall } from '../src/bench/loop-stall.js';
 import { BenchFlags } from './args.js';
 import { syntheticLog } from './synthetic-log.js';
@@ -44,10 +47,10 @@ interface Timing {
   longest_stall_ms?: number;
 }
 
-async function child(file: string, strict: boolean, stall: boolean): Promise<void> {
+async function child(file: string, strict: boolean, stall: boolean, readThreads: number): Promise<void> {
   const c0 = process.cpuUsage();
   const t0 = performance.now();
-  const read = (): ReturnType<typeof readEvents> => readEvents(file, { strict });
+  const read = (): ReturnType<typeof readEvents> => readEvents(file, { strict, readThreads });
   const probed = stall ? await withLoopStall(read) : null;
   const { log } = probed ? probed.result : await read();
   const seconds = (performance.now() - t0) / 1000;
@@ -62,11 +65,12 @@ async function child(file: string, strict: boolean, stall: boolean): Promise<voi
   process.stdout.write(`${JSON.stringify(timing)}\n`);
 }
 
-type Run = Timing & { events_per_s: number; events_per_cpu_s: number };
+type Run = Timing & { events_per_s: number; events_per_cpu_s: number; read_threads?: number };
 
-function timeInChild(file: string, strict: boolean, stall: boolean): Run {
+function timeInChild(file: string, strict: boolean, stall: boolean, readThreads: number): Run {
   const script = fileURLToPath(import.meta.url);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', script, '--child', file, ...(strict ? ['--strict'] : []), ...(stall ? ['--stall'] : [])], {
+  const args = [script, '--child', file, '--read-threads', String(readThreads), ...(strict ? ['--strict'] : []), ...(stall ? ['--stall'] : [])];
+  const r = spawnSync(process.execPath, ['--import', 'tsx', ...args], {
     cwd: path.resolve(path.dirname(script), '..'),
     encoding: 'utf8',
     maxBuffer: 1 << 20,
@@ -81,6 +85,7 @@ function timeInChild(file: string, strict: boolean, stall: boolean): Run {
     events_per_cpu_s: Math.round(t.events / t.cpu_seconds),
     peak_rss_mb: round(t.peak_rss_mb),
     ...(t.longest_stall_ms !== undefined ? { longest_stall_ms: t.longest_stall_ms } : {}),
+    ...(readThreads > 1 ? { read_threads: readThreads } : {}),
   };
 }
 
@@ -97,11 +102,11 @@ function round(v: number): number {
 }
 
 /** Times reading each given file `runs` times, alternating between the files. */
-function timeFiles(files: string[], runs: number, strict: boolean, stall: boolean): void {
+function timeFiles(files: string[], runs: number, strict: boolean, stall: boolean, readThreads: number): void {
   for (const f of files) if (!existsSync(f)) throw new Error(`--file ${f}: no such file`);
   const load = os.loadavg().map((v) => Math.round(v * 100) / 100);
   const timings = files.map((): Run[] => []);
-  for (let r = 0; r < runs; r++) files.forEach((f, i) => timings[i].push(timeInChild(path.resolve(f), strict, stall)));
+  for (let r = 0; r < runs; r++) files.forEach((f, i) => timings[i].push(timeInChild(path.resolve(f), strict, stall, readThreads)));
   const result = { load_average: load, strict, files: Object.fromEntries(files.map((f, i) => [f, summary(timings[i])])) };
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }
@@ -112,8 +117,14 @@ const FILES = {
   parquet_zstd: 'events.parquet',
   parquet_plain_ids: 'events.plain-ids.snappy.parquet',
   csv: 'events.csv',
+  csv_threads: 'events.csv',
 } as const;
 type Format = keyof typeof FILES;
+
+/** Threads a format's file is read on: one, except csv_threads (the default of readEvents). */
+function readThreadsOf(f: Format): number {
+  return f === 'csv_threads' ? readThreadsDefault({}) : 1;
+}
 
 /** The formats named by --formats (comma-separated), every one when not given. */
 function chosenFormats(text: string | undefined): Format[] {
@@ -125,13 +136,26 @@ function chosenFormats(text: string | undefined): Format[] {
 }
 
 async function main(): Promise<void> {
-  const flags = BenchFlags.parse({ child: 'value', file: 'values', runs: 'value', events: 'value', users: 'value', tracks: 'value', seed: 'value', formats: 'value', strict: 'switch', stall: 'switch' });
+  const flags = BenchFlags.parse({
+    child: 'value',
+    file: 'values',
+    runs: 'value',
+    events: 'value',
+    users: 'value',
+    tracks: 'value',
+    seed: 'value',
+    formats: 'value',
+    'read-threads': 'value',
+    strict: 'switch',
+    stall: 'switch',
+  });
   const strict = flags.on('strict');
   const stall = flags.on('stall');
+  const readThreads = flags.int('read-threads', 1);
   const childFile = flags.text('child');
-  if (childFile !== undefined) return child(childFile, strict, stall);
+  if (childFile !== undefined) return child(childFile, strict, stall, readThreads);
   const files = flags.texts('file');
-  if (files.length > 0) return timeFiles(files, flags.int('runs', 1), strict, stall);
+  if (files.length > 0) return timeFiles(files, flags.int('runs', 1), strict, stall, readThreads);
   const events = flags.int('events', 10_000_000);
   const users = flags.int('users', 100_000);
   const tracks = flags.int('tracks', 200_000);
@@ -146,13 +170,14 @@ async function main(): Promise<void> {
   if (missing.length > 0) {
     const log = syntheticLog(events, seed, { users, tracks });
     for (const f of missing) {
-      if (f === 'csv') await writeEventsCsv(log, file(f));
+      if (existsSync(file(f))) continue; // csv and csv_threads share one file
+      if (f === 'csv' || f === 'csv_threads') await writeEventsCsv(log, file(f));
       else await writeEventsParquet(log, file(f), { compression: f === 'parquet_zstd' ? 'zstd' : 'snappy', plainIds: f === 'parquet_plain_ids' });
     }
   }
   const load = os.loadavg().map((v) => Math.round(v * 100) / 100);
   const timings = formats.map((): Run[] => []);
-  for (let r = 0; r < runs; r++) formats.forEach((f, i) => timings[i].push(timeInChild(file(f), strict, stall)));
+  for (let r = 0; r < runs; r++) formats.forEach((f, i) => timings[i].push(timeInChild(file(f), strict, stall, readThreadsOf(f))));
   const result = { events, users, tracks, load_average: load, strict, ...Object.fromEntries(formats.map((f, i) => [f, summary(timings[i])])) };
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }

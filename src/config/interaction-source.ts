@@ -11,8 +11,8 @@ import { defaultAsOf, loadSignalsConfig, type SignalsConfigInput, type SignalsPr
 import { computeSignalsAsync } from '../signals/off-thread.js';
 import type { Interactions } from '../types.js';
 
-/** The readEvents options the column flags set (`--user-col`, `--event-col`, …, `--event-aliases`). */
-const EVENT_COLUMN_KEYS = ['userCol', 'itemCol', 'timeCol', 'eventCol', 'msPlayedCol', 'durationCol', 'artistCol', 'contextCol', 'eventAliases'] as const;
+/** The readEvents options the column flags set (`--user-col`, `--event-col`, …, `--event-aliases`, and `--read-threads`). */
+const EVENT_COLUMN_KEYS = ['userCol', 'itemCol', 'timeCol', 'eventCol', 'msPlayedCol', 'durationCol', 'artistCol', 'contextCol', 'eventAliases', 'readThreads'] as const;
 
 /** Column names of an event log other than the schema's, and other names of its event kinds. */
 export type EventColumnFlags = Pick<ReadEventsOptions, (typeof EVENT_COLUMN_KEYS)[number]>;

@@ -30,6 +30,16 @@ describe('bench/ingest.ts --file (smoke)', () => {
     }
   });
 
+  it('reads with --read-threads on that many threads, and says so', () => {
+    const rows = ['user_id,track_id,timestamp,event,ms_played'];
+    for (let i = 0; i < 50; i++) rows.push(`u${i % 7},t${i % 11},${1_700_000_000_000 + i * 1000},play,1000`);
+    const file = path.join(dir, 'threads.csv');
+    writeFileSync(file, rows.join('\n') + '\n');
+    const r = bench('--file', file, '--read-threads', '2');
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).files[file]).toMatchObject({ events: 50, read_threads: 2 });
+  });
+
   it('names a file that does not exist', () => {
     const r = bench('--file', path.join(dir, 'missing.parquet'));
     expect(r.status).not.toBe(0);

@@ -35,6 +35,7 @@ describe('mixtape CLI', () => {
       [['generate', '--users', '0', '--out', 'x'], "option '--users <n>' argument '0' is invalid. expected an integer ≥ 1, got '0'"],
       [['train', '--out', 'x'], "required option '--interactions <file>' not specified"],
       [['frobnicate'], "unknown command 'frobnicate'"],
+      [['signals', '--events', 'e.csv', '--read-threads', '0'], "option '--read-threads <n>' argument '0' is invalid. expected an integer ≥ 1, got '0'"],
     ] as const) {
       const r = mixtape(...args);
       expect(r.code).toBe(1);

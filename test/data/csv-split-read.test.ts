@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readEvents, type ReadEventsOptions } from '../../src/data/index.js';
 import { planCuts } from '../../src/data/csv-split-read.js';
+import { eventColumnOptions } from '../../src/config/interaction-source.js';
 import type { IngestReport } from '../../src/data/ingest-report.js';
 import { mulberry32 } from '../../src/util/random.js';
 import type { EventLog } from '../../src/types.js';
@@ -185,6 +186,8 @@ describe('CSV files read in byte ranges on several threads', () => {
     for (const c of cuts) expect((c - HEADER.length) % 21).toBe(0);
     expect([...cuts].sort((a, b) => a - b)).toEqual(cuts);
     await expect(readEvents(file, { readThreads: 1.5 })).rejects.toThrow(/readThreads must be an integer/);
+    // The commands' --read-threads reaches the read.
+    expect(eventColumnOptions({ readThreads: 3 })).toEqual({ readThreads: 3 });
     // Strict reads stay on one thread (they fail at the first violating row as it comes).
     await expectSameAsOneThread(file, 4, { strict: true, minRangeBytes: 1024 });
   });
