@@ -66,7 +66,7 @@ describe('EventCollector', () => {
   });
 
   it('appends another collector range of events as if they had been pushed, ids mapped, lines shifted, duplicates across ranges found', async () => {
-    // More events than one chunk of the copy, unknown kinds in both ranges, and optional ids without a value.
+    // Several chunks of the copy (the last one short), unknown kinds in both ranges, and optional ids without a value.
     const input = events(600_000, 5).map((e, i) => ({ ...e, a: i % 11 === 0 ? -1 : e.a }));
     const cut = 123_457;
     const report = (): ReportBuilder => new ReportBuilder('events', 'csv', 'line', EVENT_RULES, false, false);
@@ -88,7 +88,7 @@ describe('EventCollector', () => {
     });
     const map = (m: number): Int32Array => Int32Array.from({ length: m }, (_, v) => m - 1 - v);
     const collected = range.collected();
-    own.appendRange(collected, { user: map(5), track: map(6), artist: map(7), context: map(3) }, cut + 1);
+    own.appendRange(collected, { user: map(5), track: map(6), artist: map(7), context: map(3) }, cut + 1, 100_000);
     // The range is spent: its pages went back (they read as zeros where whole pages were released).
     if (process.platform === 'linux') expect(collected.timestamp.subarray(1 << 12, 1 << 16).every((v) => v === 0)).toBe(true);
     const rWhole = report();
