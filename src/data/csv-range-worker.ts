@@ -11,6 +11,7 @@ import type { EventRuleOptions } from './event-collector.js';
 import type { ReadEventsOptions } from './events-options.js';
 import { EVENT_RULES, ReportBuilder } from './ingest-report.js';
 import { errorMessage } from '../util/error-message.js';
+import { injectFault } from '../util/test-fault.js';
 
 /** The options of a read that can go to another thread (no functions). */
 export type RangeReadOptions = Omit<ReadEventsOptions, 'pseudonymize' | 'onProgress'>;
@@ -27,17 +28,18 @@ export interface RangeTask {
   slot: number;
 }
 
-/** A range's first failure, its line the range's own. */
+/** A range's first failure in the file's rows (an IngestError), its line the range's own. */
 export interface RangeFailure {
   message: string;
   line: number | undefined;
   rule: string | undefined;
-  ingest: boolean;
 }
 
+/** A range read, or its failure; any other error (the thread's own) rejects the task. */
 export type RangeResult = { ok: true; endOffset: number; lines: number; rows: number; events: RangeEvents } | { ok: false; failure: RangeFailure };
 
 export default async function readRange(task: RangeTask): Promise<RangeResult> {
+  injectFault('read', { shard: task.slot, attempt: 0 }, `range ${task.slot + 2} of ${task.file}`);
   const { file, range, opts } = task;
   const report = new ReportBuilder(file, 'csv', 'line', EVENT_RULES, false, opts.skipBad ?? false);
   const sink = new CsvEventSink(file, { ...opts, strict: false, sharedColumns: true }, report, task.rules);
@@ -52,7 +54,7 @@ export default async function readRange(task: RangeTask): Promise<RangeResult> {
     });
     return { ok: true, endOffset: summary.endOffset, lines: summary.lines, rows: summary.rows, events: sink.rangeEvents() };
   } catch (err) {
-    const ingest = err instanceof IngestError;
-    return { ok: false, failure: { message: errorMessage(err), line: ingest ? err.line : undefined, rule: ingest ? err.rule : undefined, ingest } };
+    if (!(err instanceof IngestError)) throw err;
+    return { ok: false, failure: { message: errorMessage(err), line: err.line, rule: err.rule } };
   }
 }

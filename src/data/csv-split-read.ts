@@ -12,8 +12,9 @@
  * the format from its own first value). Then its ids join the dictionaries in its order of first
  * appearance, its lines are shifted past the lines before it, its counts join the report, and its
  * first failure (a malformed row without skip-bad, a row too long) is raised as it would have been,
- * at its line of the file. At the first range that fails the check, the calling thread reads the
- * rest of the file itself from where the rows before it ended. Duplicates are searched for in the
+ * at its line of the file. At the first range that fails the check, or whose thread failed (it
+ * could not start, or ended), the calling thread reads the rest of the file itself from where the
+ * rows before it ended. Duplicates are searched for in the
  * whole log afterwards (EventCollector.settle), as in a read on one thread.
  *
  * Strict reads (which fail at the first violating row and search duplicates as rows come) and
@@ -27,7 +28,6 @@ import { IngestError, formatLocation } from './errors.js';
 import type { ReadEventsOptions } from './events-options.js';
 import { createWorkerPool, defaultThreads } from '../util/worker-pool.js';
 import { sharedArray } from '../util/shared-memory.js';
-import { errorMessage } from '../util/error-message.js';
 
 /** Default smallest share of a file worth a thread of its own. */
 export const DEFAULT_MIN_RANGE_BYTES = 16 << 20;
@@ -58,8 +58,7 @@ export async function readCsvPartSplit(part: string, sink: CsvEventSink, opts: D
   if (head.names.length === 0) return head;
   if (head.compression !== 'none') return readDelimited(part, sink, opts);
   const cuts = await planCuts(part, head.endOffset, size, Math.min(threads, Math.floor((size - head.endOffset) / minRange)));
-  const at = (start: number, line: number): DelimitedRange => ({ start, line, names: head.names, delimiter: head.delimiter });
-  const summary = cuts.length === 0 ? await readDelimited(part, sink, { ...opts, range: at(head.endOffset, head.lines + 1) }) : await readRanges(part, sink, opts, readOpts, head, cuts);
+  const summary = cuts.length === 0 ? await readDelimited(part, sink, { ...opts, range: rangeAt(head, head.endOffset, head.lines + 1) }) : await readRanges(part, sink, opts, readOpts, head, cuts);
   // A range read does not refuse a file without rows, as readDelimited does.
   if (summary.rows === 0 && !opts.allowEmpty) throw new IngestError(`${part}: no data rows`, part);
   return summary;
@@ -67,8 +66,7 @@ export async function readCsvPartSplit(part: string, sink: CsvEventSink, opts: D
 
 /** Reads the data of a part from its header's end in ranges starting at `cuts`, the first on this thread. */
 async function readRanges(part: string, sink: CsvEventSink, opts: DelimitedOptions, readOpts: ReadEventsOptions, head: DelimitedSummary, cuts: number[]): Promise<DelimitedSummary> {
-  const at = (start: number, line: number): DelimitedRange => ({ start, line, names: head.names, delimiter: head.delimiter });
-
+  const at = (start: number, line: number): DelimitedRange => rangeAt(head, start, line);
   const progress = sharedArray(Float64Array, cuts.length);
   const pool = createWorkerPool(import.meta.url, 'csv-range-worker', cuts.length);
   const { pseudonymize: _p, onProgress: _o, ...plain } = readOpts;
@@ -80,7 +78,8 @@ async function readRanges(part: string, sink: CsvEventSink, opts: DelimitedOptio
   try {
     const results = cuts.map((start, k) => {
       const task: RangeTask = { file: part, range: at(start, 1), stopAt: cuts[k + 1], opts: rangeOpts, rules: sink.ruleOptions, progress, slot: k };
-      return (pool.run(task) as Promise<RangeResult>).catch((err: unknown): RangeResult => ({ ok: false, failure: { message: errorMessage(err), line: undefined, rule: undefined, ingest: false } }));
+      // A thread that fails (rather than its rows) leaves its range to this thread: undefined.
+      return (pool.run(task) as Promise<RangeResult>).catch((): undefined => undefined);
     });
     const first = await readDelimited(part, sink, {
       ...opts,
@@ -94,9 +93,9 @@ async function readRanges(part: string, sink: CsvEventSink, opts: DelimitedOptio
     let { endOffset, lines, rows } = first;
     for (let k = 0; k < cuts.length; k++) {
       const r = await results[k];
-      const taken = endOffset === cuts[k] && (!r.ok || sameFormat(sink, r));
+      const taken = r !== undefined && endOffset === cuts[k] && (!r.ok || sameFormat(sink, r));
       if (!taken) {
-        // The cut was not where a row starts (or the range read another timestamp format): read on from where the rows before it ended.
+        // The cut was not where a row starts, the range read another timestamp format, or its thread failed: read on from where the rows before it ended.
         const rest = await readDelimited(part, sink, { ...opts, range: at(endOffset, lines + 1) });
         return { ...rest, rows: rows + rest.rows, names: head.names };
       }
@@ -120,9 +119,13 @@ function sameFormat(sink: CsvEventSink, r: Extract<RangeResult, { ok: true }>): 
   return file === undefined || range === undefined || file === range;
 }
 
+/** The range of a part's rows from byte `start`, the first on line `line`. */
+function rangeAt(head: DelimitedSummary, start: number, line: number): DelimitedRange {
+  return { start, line, names: head.names, delimiter: head.delimiter };
+}
+
 /** A range's failure as the read on one thread would have raised it: at its line of the file. */
-function raised(sink: CsvEventSink, f: RangeFailure, part: string, base: number): Error {
-  if (!f.ingest) return new Error(f.message);
+function raised(sink: CsvEventSink, f: RangeFailure, part: string, base: number): IngestError {
   if (f.line === undefined) return new IngestError(f.message, part, undefined, f.rule);
   const local = `${formatLocation(part, 'line', f.line)}: `;
   const detail = f.message.startsWith(local) ? f.message.slice(local.length) : f.message;

@@ -4,12 +4,13 @@
  * JSON such as
  *   {"stage":"train","side":"user","shard":1,"iteration":2,"failures":1,"mode":"exit"}
  *   {"stage":"weekly","shard":1,"failures":1,"mode":"throw"}
+ *   {"stage":"read","shard":0,"mode":"exit"}   (the thread of a split CSV read's second range)
  * `stage` picks the pool ("train" when absent); `mode` "exit" ends the worker thread with
  * process.exit, "throw" throws; `failures` is how many attempts of a matching shard fail; every
  * other field present must match (`shard`, and for training `side` and `iteration`).
  */
 
-export type FaultStage = 'train' | 'weekly';
+export type FaultStage = 'train' | 'weekly' | 'read';
 
 interface FaultSpec {
   stage?: string;

@@ -147,6 +147,24 @@ describe('CSV files read in byte ranges on several threads', () => {
     expect(report.validation.bad_timestamp).toBe(1000);
   });
 
+  it('reads a range on the calling thread when its thread fails or ends', async () => {
+    // Rows without quoted line ends, so every cut is where a row starts and only the thread fails.
+    const rows = Array.from({ length: 4000 }, (_, i) => `u${i % 13},t${i % 17},${T0 + (i % 900) * 1000},${KINDS[i % KINDS.length]},1000,200000,a${i % 5},c${i % 3}\n`);
+    rows[2900] = 'u1,t1\n';
+    const file = tmp.write('thread-fails.csv', HEADER + rows.join(''));
+    const before = process.env.MIXTAPE_TEST_FAULT;
+    try {
+      for (const mode of ['throw', 'exit']) {
+        process.env.MIXTAPE_TEST_FAULT = JSON.stringify({ stage: 'read', shard: 1, mode });
+        await expectSameAsOneThread(file, 4, { asOf: AS_OF, skipBad: true, minRangeBytes: 8192 });
+        await expectSameAsOneThread(file, 4, { asOf: AS_OF, minRangeBytes: 8192 });
+      }
+    } finally {
+      if (before === undefined) delete process.env.MIXTAPE_TEST_FAULT;
+      else process.env.MIXTAPE_TEST_FAULT = before;
+    }
+  });
+
   it('pseudonymises the ids of every range, and splits each part of a directory', async () => {
     const bytes = randomEventFile(7, 3000);
     const file = tmp.write('pseudonyms.csv', bytes);
