@@ -18,7 +18,7 @@ describe('rowDots', () => {
   it('gives the bits of the reference order for every dim and count, at an offset, with a row or a vector', () => {
     let seed = 1;
     for (const dim of [1, 2, 3, 4, 5, 7, 8, 15, 16, 17, 63, 64, 65, 128, 130]) {
-      for (const count of [0, 1, 3, 4, 5, 8, 9, 200]) {
+      for (const count of [0, 1, 3, 4, 5, 8, 9, 12, 13, 15, 16, 17, 200]) {
         const { V, rows, row } = problem(seed++, 37, dim, count);
         const at = 5;
         const out = new Float64Array(at + count + 3).fill(7);
