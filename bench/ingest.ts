@@ -123,7 +123,7 @@ type Format = keyof typeof FILES;
 
 /** Threads a format's file is read on: one, except csv_threads (the default of readEvents). */
 function readThreadsOf(f: Format): number {
-  return f === 'csv_threads' ? readThreadsDefault({}) : 1;
+  return f === 'csv_threads' ? readThreadsDefault(undefined) : 1;
 }
 
 /** The formats named by --formats (comma-separated), every one when not given. */

@@ -37,7 +37,7 @@ export function addEventColumnFlags(cmd: Command, o: { ids: boolean }): Command 
     .option('--artist-col <name>', 'artist id column (default artist_id)')
     .option('--context-col <name>', 'listening context column (default context)')
     .option('--event-aliases <list>', 'other names of event kinds in the log, e.g. stream=play,skipped=skip,thumbs_down=dislike', eventAliases)
-    .option('--read-threads <n>', 'threads that read a large plain CSV/TSV event file, each a byte range of it (default: the cores, up to 8; the result is the same)', int(1));
+    .option('--read-threads <n>', 'threads that read a large plain CSV/TSV file (events, or counts), each a byte range of it (default: the cores, up to 8; the result is the same)', int(1));
 }
 
 /**

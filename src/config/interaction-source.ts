@@ -79,6 +79,7 @@ export function countsReadOptions(f: Omit<InteractionFlags, 'signals'>): ReadCou
     userCol: f.userCol ?? 'user_id',
     itemCol: f.itemCol ?? 'item_id',
     ...(f.weightCol !== undefined ? { weightCol: f.weightCol } : {}),
+    ...(f.readThreads !== undefined ? { readThreads: f.readThreads } : {}),
     skipBad: f.skipBad ?? false,
     ...(f.progress ? { onProgress: f.progress } : {}),
     ...ingestPrivacyOptions(f, 'counts'),

@@ -187,6 +187,17 @@ export class CsvEventSink {
   }
 
   /**
+   * Whether a range read timestamps as the file's first valid one set (or either saw none): each
+   * thread detects the format from its own first value, and one that detected another would have
+   * refused rows this read takes, or the other way round.
+   */
+  continues(r: RangeEvents): boolean {
+    const file = this.report.timestampFormat;
+    const range = r.counts.timestampFormat;
+    return file === undefined || range === undefined || file === range;
+  }
+
+  /**
    * Takes the events of the rows after this sink's (a range read on another thread), as if its
    * rows had come here: its ids join the dictionaries in the range's order of first appearance
    * (users pseudonymised here), its lines are shifted by `base` (lines before the range in this

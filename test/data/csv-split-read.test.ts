@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readEvents, type ReadEventsOptions } from '../../src/data/index.js';
+import { readCounts, readEvents, type ReadCountsOptions, type ReadEventsOptions } from '../../src/data/index.js';
 import { planCuts } from '../../src/data/csv-split-read.js';
 import { eventColumnOptions } from '../../src/config/interaction-source.js';
 import type { IngestReport } from '../../src/data/ingest-report.js';
@@ -208,5 +208,43 @@ describe('CSV files read in byte ranges on several threads', () => {
     expect(eventColumnOptions({ readThreads: 3 })).toEqual({ readThreads: 3 });
     // Strict reads stay on one thread (they fail at the first violating row as it comes).
     await expectSameAsOneThread(file, 4, { strict: true, minRangeBytes: 1024 });
+  });
+
+  it('reads counts files in ranges with the result of a read on one thread', async () => {
+    const r = mulberry32(21);
+    const pick = (n: number): number => Math.floor(r() * n);
+    const out: Buffer[] = [Buffer.from('user_id,item_id,weight\n')];
+    for (let i = 0; i < 6000; i++) {
+      const u = pick(80) === 0 ? `"ü${pick(30)},\nx"` : `u${pick(400)}`;
+      const trouble = pick(30);
+      if (trouble === 0) out.push(Buffer.from(`${u},i${pick(90)}\n`)); // too few fields
+      else if (trouble === 1) out.push(Buffer.from(`,i${pick(90)},3\n`)); // missing_id
+      else if (trouble === 2) out.push(Buffer.from(`${u},i${pick(90)},0\n`)); // zero_weight
+      else if (trouble === 3 && i > 4000) out.push(Buffer.from(`${u},i${pick(90)},-2\n`)); // bad_weight, only in later ranges
+      else if (trouble === 4) out.push(Buffer.from(`${u},i${pick(90)},lots\n`)); // not a number
+      else if (trouble === 5) out.push(Buffer.from('u'), Buffer.from([0xff]), Buffer.from(`,i1,1\n`)); // invalid UTF-8
+      else out.push(Buffer.from(`${u},i${pick(90)},${1 + pick(50)}\n`));
+    }
+    const bytes = Buffer.concat(out);
+    const file = tmp.write('counts.csv', bytes);
+    const expectSame = async (opts: ReadCountsOptions, threads: number): Promise<void> => {
+      const one = await readCounts(file, { ...opts, readThreads: 1 }).catch((err: unknown) => err as Error);
+      const split = await readCounts(file, { ...opts, readThreads: threads, minRangeBytes: Math.floor(bytes.length / 5) }).catch((err: unknown) => err as Error);
+      if (one instanceof Error) {
+        expect((split as Error).message).toBe(one.message);
+        return;
+      }
+      const s = split as Exclude<typeof split, Error>;
+      expect(withoutTime(s.report)).toEqual(withoutTime(one.report));
+      expect([...s.users.ids]).toEqual([...one.users.ids]);
+      expect([...s.items.ids]).toEqual([...one.items.ids]);
+      expect(Array.from(s.user)).toEqual(Array.from(one.user));
+      expect(Array.from(s.item)).toEqual(Array.from(one.item));
+      expect(Array.from(s.weight)).toEqual(Array.from(one.weight));
+    };
+    for (const threads of [2, 3, 5]) await expectSame({ skipBad: true }, threads);
+    await expectSame({ skipBad: true, pseudonymize: (id) => `p${id.length}-${id}` }, 3);
+    // Without skip-bad the first unusable row fails the read, at its line of the file.
+    await expectSame({}, 4);
   });
 });
