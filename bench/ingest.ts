@@ -5,7 +5,7 @@
  *
  *   tsx bench/ingest.ts [--events 10000000] [--users 100000] [--tracks 200000] [--seed 7] [--runs 1] [--strict] [--stall]
  *                       [--formats parquet,parquet_zstd,parquet_plain_ids,csv,csv_threads]
- *   tsx bench/ingest.ts --file events.parquet [--file events.csv ...] [--runs 3] [--strict] [--read-threads n]
+ *   tsx bench/ingest.ts --file events.parquet [--file events.csv ...] [--runs 3] [--strict] [--read-threads n] [--counts]
  * `--strict` reads as `--strict` does (duplicates checked on arrival, in a hash index of every
  * event kept, rather than all at once afterwards). `--stall` probes the reading process's event
  * loop (a 1 ms timer) and adds `longest_stall_ms`, the longest it was held, to each run.
@@ -18,7 +18,8 @@
  * lookup of its id: try --users 1000000). `csv` is read on one thread (`readThreads: 1`), and
  * `csv_threads` is the same file read as readEvents does by default, in byte ranges on the
  * machine's cores (`read_threads` in its summary).
- * With `--file`, the given files are timed instead (read with `--read-threads`, default 1) (your own exports: a Parquet file from another
+ * With `--file`, the given files are timed instead (read with `--read-threads`, default 1; with
+ * `--counts` as counts files, `readCounts`, their rows counted as events) (your own exports: a Parquet file from another
  * writer may come back with plain-string ids, the slower path) and the result holds {files: {path:
  * summary}}.
  * `--formats` writes and times only the files named (all four by default): at 100 M events the
@@ -31,7 +32,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readEvents, writeEventsCsv, writeEventsParquet } from '../src/data/index.js';
+import { readCounts, readEvents, writeEventsCsv, writeEventsParquet } from '../src/data/index.js';
 import { readThreadsOf as readThreadsDefault } from '../src/data/csv-split-read.js';
 import { withLoopStall } from '../src/bench/loop-stall.js';
 import { BenchFlags } from './args.js';
@@ -47,18 +48,27 @@ interface Timing {
   longest_stall_ms?: number;
 }
 
-async function child(file: string, strict: boolean, stall: boolean, readThreads: number): Promise<void> {
+/** How the files are read: as events (strictly or not) or counts, on how many threads, with the event loop probed. */
+interface ReadMode {
+  strict: boolean;
+  stall: boolean;
+  readThreads: number;
+  counts: boolean;
+}
+
+async function child(file: string, mode: ReadMode): Promise<void> {
   const c0 = process.cpuUsage();
   const t0 = performance.now();
-  const read = (): ReturnType<typeof readEvents> => readEvents(file, { strict, readThreads });
-  const probed = stall ? await withLoopStall(read) : null;
-  const { log } = probed ? probed.result : await read();
+  const { strict, readThreads } = mode;
+  const read = async (): Promise<number> => (mode.counts ? (await readCounts(file, { readThreads })).user.length : (await readEvents(file, { strict, readThreads })).log.length);
+  const probed = mode.stall ? await withLoopStall(read) : null;
+  const rows = probed ? probed.result : await read();
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(c0);
   const timing: Timing = {
     seconds,
     cpu_seconds: (cpu.user + cpu.system) / 1e6,
-    events: log.length,
+    events: rows,
     peak_rss_mb: peakRssMb(),
     ...(probed ? { longest_stall_ms: Math.round(probed.longestStallMs) } : {}),
   };
@@ -67,9 +77,10 @@ async function child(file: string, strict: boolean, stall: boolean, readThreads:
 
 type Run = Timing & { events_per_s: number; events_per_cpu_s: number; read_threads?: number };
 
-function timeInChild(file: string, strict: boolean, stall: boolean, readThreads: number): Run {
+function timeInChild(file: string, mode: ReadMode): Run {
   const script = fileURLToPath(import.meta.url);
-  const args = [script, '--child', file, '--read-threads', String(readThreads), ...(strict ? ['--strict'] : []), ...(stall ? ['--stall'] : [])];
+  const { strict, stall, readThreads, counts } = mode;
+  const args = [script, '--child', file, '--read-threads', String(readThreads), ...(strict ? ['--strict'] : []), ...(stall ? ['--stall'] : []), ...(counts ? ['--counts'] : [])];
   const r = spawnSync(process.execPath, ['--import', 'tsx', ...args], {
     cwd: path.resolve(path.dirname(script), '..'),
     encoding: 'utf8',
@@ -102,12 +113,12 @@ function round(v: number): number {
 }
 
 /** Times reading each given file `runs` times, alternating between the files. */
-function timeFiles(files: string[], runs: number, strict: boolean, stall: boolean, readThreads: number): void {
+function timeFiles(files: string[], runs: number, mode: ReadMode): void {
   for (const f of files) if (!existsSync(f)) throw new Error(`--file ${f}: no such file`);
   const load = os.loadavg().map((v) => Math.round(v * 100) / 100);
   const timings = files.map((): Run[] => []);
-  for (let r = 0; r < runs; r++) files.forEach((f, i) => timings[i].push(timeInChild(path.resolve(f), strict, stall, readThreads)));
-  const result = { load_average: load, strict, files: Object.fromEntries(files.map((f, i) => [f, summary(timings[i])])) };
+  for (let r = 0; r < runs; r++) files.forEach((f, i) => timings[i].push(timeInChild(path.resolve(f), mode)));
+  const result = { load_average: load, strict: mode.strict, ...(mode.counts ? { counts: true } : {}), files: Object.fromEntries(files.map((f, i) => [f, summary(timings[i])])) };
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }
 
@@ -148,14 +159,17 @@ async function main(): Promise<void> {
     'read-threads': 'value',
     strict: 'switch',
     stall: 'switch',
+    counts: 'switch',
   });
   const strict = flags.on('strict');
   const stall = flags.on('stall');
   const readThreads = flags.int('read-threads', 1);
+  const mode: ReadMode = { strict, stall, readThreads, counts: flags.on('counts') };
   const childFile = flags.text('child');
-  if (childFile !== undefined) return child(childFile, strict, stall, readThreads);
+  if (childFile !== undefined) return child(childFile, mode);
   const files = flags.texts('file');
-  if (files.length > 0) return timeFiles(files, flags.int('runs', 1), strict, stall, readThreads);
+  if (files.length > 0) return timeFiles(files, flags.int('runs', 1), mode);
+  if (mode.counts) throw new Error('--counts times the files given with --file');
   const events = flags.int('events', 10_000_000);
   const users = flags.int('users', 100_000);
   const tracks = flags.int('tracks', 200_000);
@@ -177,7 +191,7 @@ async function main(): Promise<void> {
   }
   const load = os.loadavg().map((v) => Math.round(v * 100) / 100);
   const timings = formats.map((): Run[] => []);
-  for (let r = 0; r < runs; r++) formats.forEach((f, i) => timings[i].push(timeInChild(file(f), strict, stall, readThreadsOf(f))));
+  for (let r = 0; r < runs; r++) formats.forEach((f, i) => timings[i].push(timeInChild(file(f), { ...mode, readThreads: readThreadsOf(f) })));
   const result = { events, users, tracks, load_average: load, strict, ...Object.fromEntries(formats.map((f, i) => [f, summary(timings[i])])) };
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }

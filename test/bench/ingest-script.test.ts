@@ -40,6 +40,16 @@ describe('bench/ingest.ts --file (smoke)', () => {
     expect(JSON.parse(r.stdout).files[file]).toMatchObject({ events: 50, read_threads: 2 });
   });
 
+  it('times counts files with --counts', () => {
+    const rows = ['user_id,item_id,weight'];
+    for (let i = 0; i < 40; i++) rows.push(`u${i % 7},i${i % 11},${1 + (i % 5)}`);
+    const file = path.join(dir, 'counts.csv');
+    writeFileSync(file, rows.join('\n') + '\n');
+    const r = bench('--file', file, '--counts');
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ counts: true, files: { [file]: { events: 40 } } });
+  });
+
   it('names a file that does not exist', () => {
     const r = bench('--file', path.join(dir, 'missing.parquet'));
     expect(r.status).not.toBe(0);
