@@ -8,6 +8,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "page_span.h"
+
 #if defined(__linux__)
 #include <sys/mman.h>
 #endif
@@ -21,12 +23,10 @@ constexpr std::size_t kHugePageBytes = std::size_t(2) << 20;
 // refuses (advice only: the memory works the same either way).
 inline std::size_t advise_huge_pages(void* data, std::size_t bytes) {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
-  const auto begin = reinterpret_cast<std::uintptr_t>(data);
-  const std::uintptr_t first = (begin + kHugePageBytes - 1) & ~(kHugePageBytes - 1);
-  const std::uintptr_t last = (begin + bytes) & ~(kHugePageBytes - 1);
-  if (data == nullptr || last <= first) return 0;
-  if (madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE) != 0) return 0;
-  return last - first;
+  const PageSpan span = whole_pages(data, bytes, kHugePageBytes);
+  if (data == nullptr || span.bytes() == 0) return 0;
+  if (madvise(span.begin(), span.bytes(), MADV_HUGEPAGE) != 0) return 0;
+  return span.bytes();
 #else
   (void)data;
   (void)bytes;

@@ -7,6 +7,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "page_span.h"
+
 #if defined(__linux__)
 #include <sys/mman.h>
 #include <unistd.h>
@@ -21,13 +23,10 @@ inline std::size_t release_pages(void* data, std::size_t bytes) {
 #if defined(__linux__) && defined(MADV_DONTNEED)
   const long page_size = sysconf(_SC_PAGESIZE);
   if (data == nullptr || page_size <= 0) return 0;
-  const auto page = static_cast<std::uintptr_t>(page_size);
-  const auto begin = reinterpret_cast<std::uintptr_t>(data);
-  const std::uintptr_t first = (begin + page - 1) & ~(page - 1);
-  const std::uintptr_t last = (begin + bytes) & ~(page - 1);
-  if (last <= first) return 0;
-  if (madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED) != 0) return 0;
-  return last - first;
+  const PageSpan span = whole_pages(data, bytes, static_cast<std::uintptr_t>(page_size));
+  if (span.bytes() == 0) return 0;
+  if (madvise(span.begin(), span.bytes(), MADV_DONTNEED) != 0) return 0;
+  return span.bytes();
 #else
   (void)data;
   (void)bytes;
