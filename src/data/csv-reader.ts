@@ -322,20 +322,6 @@ export async function readDelimited(
 
     await refill(range?.line ?? 1);
     const splitter = new RowSplitter(44);
-    let names: string[];
-    let delimiterText: string;
-    if (range) {
-      splitter.delim = range.delimiter.charCodeAt(0);
-      splitter.line = range.line;
-      names = range.names;
-      delimiterText = range.delimiter;
-    } else {
-      if (end >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) pos = 3;
-      const header = await readHeader();
-      if (!header) return { delimiter: opts.delimiter ?? ',', rows: 0, lines: splitter.line - 1, endOffset: consumed + pos, names: [], compression: src.compression };
-      names = header;
-      delimiterText = String.fromCharCode(splitter.delim);
-    }
 
     /** The header's names (the first non-blank row, delimiter detected from its bytes); undefined for an allowed empty file. */
     async function readHeader(): Promise<string[] | undefined> {
@@ -373,6 +359,21 @@ export async function readDelimited(
       const out: string[] = [];
       for (let i = 0; i < splitter.fields; i++) out.push(utf8.decode(buf.subarray(splitter.start[i], splitter.end[i])).trim());
       return out;
+    }
+
+    let names: string[];
+    let delimiterText: string;
+    if (range) {
+      splitter.delim = range.delimiter.charCodeAt(0);
+      splitter.line = range.line;
+      names = range.names;
+      delimiterText = range.delimiter;
+    } else {
+      if (end >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) pos = 3;
+      const header = await readHeader();
+      if (!header) return { delimiter: opts.delimiter ?? ',', rows: 0, lines: splitter.line - 1, endOffset: consumed + pos, names: [], compression: src.compression };
+      names = header;
+      delimiterText = String.fromCharCode(splitter.delim);
     }
 
     // Estimate the row count from the complete rows buffered so far.
