@@ -160,9 +160,8 @@ export class CountsSink {
    */
   absorbRange(r: CountsRange, base: number): void {
     this.flush();
-    const pseudonymize = this.opts.pseudonymize;
-    const userMap = r.users.map((id) => this.users.intern(pseudonymize ? pseudonymize(id) : id));
-    const itemMap = r.items.map((id) => this.items.intern(id));
+    const userMap = this.users.internAll(r.users, this.opts.pseudonymize);
+    const itemMap = this.items.internAll(r.items);
     const m = r.user.length;
     while (this.length + m > this.user.length) this.grow();
     const n = this.length;

@@ -205,13 +205,11 @@ export class CsvEventSink {
    */
   absorbRange(r: RangeEvents, base: number): void {
     this.flush();
-    const user = this.users;
-    const pseudonymize = this.opts.pseudonymize;
     const maps = {
-      user: indexMap(r.users, (id) => user.intern(pseudonymize ? pseudonymize(id) : id)),
-      track: indexMap(r.tracks, (id) => this.tracks.intern(id)),
-      artist: r.events.artist ? indexMap(r.artists, (id) => this.artists.intern(id)) : undefined,
-      context: r.events.context ? indexMap(r.contexts, (id) => this.contexts.intern(id)) : undefined,
+      user: this.users.internAll(r.users, this.opts.pseudonymize),
+      track: this.tracks.internAll(r.tracks),
+      artist: r.events.artist ? this.artists.internAll(r.artists) : undefined,
+      context: r.events.context ? this.contexts.internAll(r.contexts) : undefined,
     };
     this.collector.appendRange(r.events, maps, this.lineBase + base);
     this.report.absorb(r.counts, this.lineBase + base);
@@ -262,13 +260,6 @@ export class CsvEventSink {
       if (kind === UNKNOWN_KIND) c.unknownKind(report, text.decode(b.subarray(h.eventStart[i], h.eventEnd[i])), line);
     }
   }
-}
-
-/** Each of `ids` (in order) → its index in this read's dictionary. */
-function indexMap(ids: readonly string[], intern: (id: string) => number): Int32Array {
-  const map = new Int32Array(ids.length);
-  for (let i = 0; i < ids.length; i++) map[i] = intern(ids[i]);
-  return map;
 }
 
 /** optionalId's mark for bytes that are not valid UTF-8 (−1 means no value). */

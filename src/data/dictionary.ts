@@ -108,6 +108,17 @@ export class Dictionary implements IdDictionary {
     return i;
   }
 
+  /**
+   * The index of each of `ids` (in order, each passed through `transform` first when given),
+   * adding the new ones: how a read maps another dictionary's indices (a range read on another
+   * thread) onto this one.
+   */
+  internAll(ids: readonly string[], transform?: (id: string) => string): Int32Array {
+    const out = new Int32Array(ids.length);
+    for (let i = 0; i < ids.length; i++) out[i] = this.intern(transform ? transform(ids[i]) : ids[i]);
+    return out;
+  }
+
   /** Adds an id the caller knows is not in the dictionary yet; returns its index. */
   appendNew(id: string): number {
     this.list.push(id);

@@ -62,20 +62,11 @@ function grown<T extends Column>(a: T, n: number): T {
  * The events a deferred collector stored, as plain data another thread can send (its columns in
  * shared memory): what EventCollector.appendRange takes.
  */
-export interface CollectedEvents {
-  length: number;
-  user: Int32Array;
-  track: Int32Array;
-  timestamp: Float64Array;
-  kind: Uint8Array;
-  msPlayed: Float32Array;
-  durationMs: Float32Array | undefined;
-  artist: Int32Array | undefined;
-  context: Int32Array | undefined;
+export type CollectedEvents = Pick<EventCollector, 'length' | 'user' | 'track' | 'timestamp' | 'kind' | 'msPlayed' | 'durationMs' | 'artist' | 'context'> & {
   where: Int32Array;
   unknownAt: number[];
   unknownNames: string[];
-}
+};
 
 /** Index maps of appendRange: the other collector's id index → this one's. */
 export interface IdMaps {

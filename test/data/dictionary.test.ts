@@ -139,3 +139,14 @@ describe('ByteInterner', () => {
     expect((await Dictionary.fromUtf8InTurns(await utf8StringsInTurns([]))).size).toBe(0);
   });
 });
+
+describe('Dictionary.internAll', () => {
+  it('maps each id to its index, adding new ones in order, through a transform when given', () => {
+    const d = Dictionary.from(['a', 'b']);
+    expect([...d.internAll(['b', 'c', 'a', 'c', 'd'])]).toEqual([1, 2, 0, 2, 3]);
+    expect(d.ids).toEqual(['a', 'b', 'c', 'd']);
+    expect([...d.internAll(['x', 'a'], (id) => `p-${id}`)]).toEqual([4, 5]);
+    expect(d.ids.slice(4)).toEqual(['p-x', 'p-a']);
+    expect(d.internAll([])).toHaveLength(0);
+  });
+});
