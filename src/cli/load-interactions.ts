@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { createPseudonymizer, loadPseudonymKey, pseudonymKeyCheck } from '../privacy/index.js';
 import type { PrivacyFlags } from '../config/interaction-source.js';
-import { date, eventAliases, int, num, oneOf } from './options.js';
+import { date, eventAliases, int, isoDate, num, oneOf } from './options.js';
 
 export function addInteractionFlags(cmd: Command): Command {
   cmd
@@ -24,8 +24,9 @@ export function addInteractionFlags(cmd: Command): Command {
 
 /**
  * Column names of an event log that differ from the schema (user_id, track_id, timestamp, event,
- * ms_played, track_duration_ms, artist_id, context), and the threads that read it; `ids` adds
- * --user-col and --item-col for commands that do not take them already. Read by `eventColumnOptions`.
+ * ms_played, track_duration_ms, artist_id, context), the threads that read it, and the bounds of
+ * two validation rules (--min-date, --duration-tolerance); `ids` adds --user-col and --item-col
+ * for commands that do not take them already. Read by `eventColumnOptions`.
  */
 export function addEventColumnFlags(cmd: Command, o: { ids: boolean }): Command {
   if (o.ids) cmd.option('--user-col <name>', 'user id column of the events (default user_id)').option('--item-col <name>', 'track id column of the events (default track_id)');
@@ -37,7 +38,9 @@ export function addEventColumnFlags(cmd: Command, o: { ids: boolean }): Command 
     .option('--artist-col <name>', 'artist id column (default artist_id)')
     .option('--context-col <name>', 'listening context column (default context)')
     .option('--event-aliases <list>', 'other names of event kinds in the log, e.g. stream=play,skipped=skip,thumbs_down=dislike', eventAliases)
-    .option('--read-threads <n>', 'threads that read a large plain CSV/TSV file (events, or counts), each a byte range of it (default: the cores, up to 8; the result is the same)', int(1));
+    .option('--read-threads <n>', 'threads that read a large plain CSV/TSV file (events, or counts), each a byte range of it (default: the cores, up to 8; the result is the same)', int(1))
+    .option('--min-date <date>', 'events dated before this ISO-8601 date are dropped as ancient_timestamp (default 2000-01-01; older logs set it earlier)', isoDate)
+    .option('--duration-tolerance <ms>', 'how far ms_played may exceed track_duration_ms before the row is dropped as overlong_play (default 5000)', num(0));
 }
 
 /**

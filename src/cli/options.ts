@@ -40,6 +40,16 @@ export function date(v: string): number {
   return n;
 }
 
+/**
+ * An ISO-8601 date or time (no offset means UTC) → epoch ms, for a bound that may lie before 2000
+ * (--min-date). Epoch numbers are refused: 19950101 would read as seconds in 1970.
+ */
+export function isoDate(v: string): number {
+  const n = /^\s*[+-]?[\d.]+\s*$/.test(v) ? NaN : parseTimeText(v);
+  if (!Number.isFinite(n)) throw new InvalidArgumentError(`expected an ISO-8601 date or time (1995-01-01, 1995-01-01T00:00:00Z), got '${v}'`);
+  return n;
+}
+
 /** `name=kind,name=kind` → { name: kind }, every kind one of EVENT_KINDS. */
 export function eventAliases(v: string): Record<string, EventKind> {
   const out: Record<string, EventKind> = {};

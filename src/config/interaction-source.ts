@@ -11,11 +11,15 @@ import { defaultAsOf, loadSignalsConfig, type SignalsConfigInput, type SignalsPr
 import { computeSignalsAsync } from '../signals/off-thread.js';
 import type { Interactions } from '../types.js';
 
-/** The readEvents options the column flags set (`--user-col`, `--event-col`, …, `--event-aliases`, and `--read-threads`). */
+/** The readEvents options the column flags set under their own names (`--user-col`, `--event-col`, …, `--event-aliases`, and `--read-threads`). */
 const EVENT_COLUMN_KEYS = ['userCol', 'itemCol', 'timeCol', 'eventCol', 'msPlayedCol', 'durationCol', 'artistCol', 'contextCol', 'eventAliases', 'readThreads'] as const;
 
-/** Column names of an event log other than the schema's, and other names of its event kinds. */
-export type EventColumnFlags = Pick<ReadEventsOptions, (typeof EVENT_COLUMN_KEYS)[number]>;
+/**
+ * Column names of an event log other than the schema's, other names of its event kinds, and the
+ * bounds of two validation rules: `minDate` (epoch ms; earlier events are ancient_timestamp) and
+ * `durationTolerance` (ms; ms_played beyond the track's duration by more is overlong_play).
+ */
+export type EventColumnFlags = Pick<ReadEventsOptions, (typeof EVENT_COLUMN_KEYS)[number]> & { minDate?: number; durationTolerance?: number };
 
 export interface InteractionFlags extends PrivacyFlags, EventColumnFlags {
   interactions: string;
@@ -75,6 +79,9 @@ export interface LoadedInteractions {
  * the file has it: without --weight-col a file of pairs counts 1 a row).
  */
 export function countsReadOptions(f: Omit<InteractionFlags, 'signals'>): ReadCountsOptions & Required<Pick<ReadCountsOptions, 'userCol' | 'itemCol'>> {
+  // Counts carry no timestamps or durations: the rules these bound do not apply to them.
+  if (f.minDate !== undefined) throw new Error('--min-date bounds event timestamps: it applies to event logs (--format events), not counts files');
+  if (f.durationTolerance !== undefined) throw new Error('--duration-tolerance bounds play times: it applies to event logs (--format events), not counts files');
   return {
     userCol: f.userCol ?? 'user_id',
     itemCol: f.itemCol ?? 'item_id',
@@ -86,10 +93,12 @@ export function countsReadOptions(f: Omit<InteractionFlags, 'signals'>): ReadCou
   };
 }
 
-/** The column options of readEvents from the flags that were given. */
+/** The column and rule options of readEvents from the flags that were given. */
 export function eventColumnOptions(f: EventColumnFlags): ReadEventsOptions {
   const o: Record<string, unknown> = {};
   for (const k of EVENT_COLUMN_KEYS) if (f[k]) o[k] = f[k];
+  if (f.minDate !== undefined) o.minEpochMs = f.minDate;
+  if (f.durationTolerance !== undefined) o.durationToleranceMs = f.durationTolerance;
   return o as ReadEventsOptions;
 }
 

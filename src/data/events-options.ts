@@ -145,6 +145,11 @@ export function eventRuleOptions(o: ReadEventsOptions): EventRuleOptions {
     if (v !== undefined && !Number.isFinite(v)) throw new RangeError(`readEvents: ${k} must be a finite number, got ${v}`);
   }
   if (o.maxAgeMs !== undefined && o.maxAgeMs < 0) throw new RangeError(`readEvents: maxAgeMs must be ≥ 0, got ${o.maxAgeMs}`);
+  if (o.durationToleranceMs !== undefined && o.durationToleranceMs < 0) throw new RangeError(`readEvents: durationToleranceMs must be ≥ 0, got ${o.durationToleranceMs}`);
+  // Every event would be ancient or in the future: a mistake, not a policy.
+  if (o.minEpochMs !== undefined && o.asOf !== undefined && o.minEpochMs >= o.asOf) {
+    throw new RangeError(`readEvents: minEpochMs (${new Date(o.minEpochMs).toISOString()}) must be before asOf (${new Date(o.asOf).toISOString()})`);
+  }
   const rules: EventRuleOptions = {
     minEpochMs: o.minEpochMs ?? DEFAULT_MIN_EPOCH_MS,
     durationToleranceMs: o.durationToleranceMs ?? 5000,
