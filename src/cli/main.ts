@@ -8,6 +8,7 @@ import { installInterruptHandler, isInterrupted } from './interrupt.js';
 import { packageVersion } from '../util/version.js';
 import { errorMessage } from '../util/error-message.js';
 import { checkPathOptions } from './options.js';
+import { OutputClosedError } from '../util/stdout-writer.js';
 
 async function main(argv: string[]): Promise<number> {
   installInterruptHandler();
@@ -32,6 +33,8 @@ async function main(argv: string[]): Promise<number> {
     }
     // An interrupted run ends by its signal, with its own line; what the interruption broke is not news.
     if (isInterrupted()) return new Promise<number>(() => {});
+    // The reader of a pipe took what it wanted (`| head`): quiet, with the status of a process ended by SIGPIPE.
+    if (err instanceof OutputClosedError) return 128 + 13;
     const msg = errorMessage(err);
     process.stderr.write(`mixtape: ${msg.split('\n')[0]}\n`);
     if (process.env.MIXTAPE_DEBUG) console.error(err);

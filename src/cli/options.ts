@@ -72,7 +72,14 @@ export function checkPathOptions(cmd: Command): void {
     if (!/<(file|dir)>/.test(opt.flags)) continue;
     const v: unknown = cmd.getOptionValue(opt.attributeName());
     if (typeof v === 'string' && v.trim() === '') throw new Error(`option '${opt.flags}' argument '${v}' is invalid. expected a path, got an empty one`);
+    // '-' would otherwise be taken as a file of that name, created or read in the working directory.
+    if (v === '-' && !STANDARD_STREAM_OPTIONS.has(`${cmd.name()} ${opt.long}`)) {
+      throw new Error(`option '${opt.flags}' argument '-' is invalid. expected a path: standard input and output are not read or written here${cmd.name() === 'recommend' ? '' : ' (recommend --out - streams to standard output)'}`);
+    }
   }
 }
+
+/** Path options that take '-' for a standard stream. */
+const STANDARD_STREAM_OPTIONS = new Set(['recommend --out']);
 
 export { peakRssMb } from '../util/peak-rss.js';

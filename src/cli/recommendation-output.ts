@@ -13,6 +13,7 @@ import type { Recommendation } from '../types.js';
 import type { RecommendationBlock } from '../model/model.js';
 import { writeStreamedAtomic } from '../util/atomic.js';
 import { AtomicTextWriter } from '../util/atomic-writer.js';
+import { StdoutTextWriter } from '../util/stdout-writer.js';
 import { BytePieces } from '../util/byte-pieces.js';
 import { delimitedField } from '../util/csv-field.js';
 import { outputFormatOfName, type NamedFormat } from '../util/file-format.js';
@@ -40,7 +41,11 @@ export interface RecommendationWriter {
   abort(): Promise<void>;
 }
 
+/** The name of standard output as an output (`--out -`): CSV rows streamed, nothing landed atomically. */
+export const STDOUT = '-';
+
 export async function openRecommendationWriter(file: string, ids: RecommendationIds): Promise<RecommendationWriter> {
+  if (file === STDOUT) return TextRecommendations.open(new StdoutTextWriter(), 'csv', ids);
   const format = recommendationFormat(file);
   return format === 'parquet' ? ParquetRecommendations.open(file, ids) : TextRecommendations.open(file, format, ids);
 }
@@ -63,7 +68,7 @@ class TextRecommendations implements RecommendationWriter {
 
   private constructor(
     readonly format: 'csv' | 'tsv' | 'jsonl',
-    private readonly out: AtomicTextWriter,
+    private readonly out: AtomicTextWriter | StdoutTextWriter,
     private readonly ids: RecommendationIds,
   ) {
     this.tracks = new Array<Buffer | undefined>(ids.trackIds.length);
@@ -71,8 +76,8 @@ class TextRecommendations implements RecommendationWriter {
     this.sep = format === 'tsv' ? '\t' : ',';
   }
 
-  static async open(file: string, format: 'csv' | 'tsv' | 'jsonl', ids: RecommendationIds): Promise<TextRecommendations> {
-    const out = await AtomicTextWriter.open(file);
+  static async open(file: string | StdoutTextWriter, format: 'csv' | 'tsv' | 'jsonl', ids: RecommendationIds): Promise<TextRecommendations> {
+    const out = typeof file === 'string' ? await AtomicTextWriter.open(file) : file;
     if (format === 'csv') await out.write('user_id,rank,track_id,score\n');
     if (format === 'tsv') await out.write('user_id\trank\ttrack_id\tscore\n');
     return new TextRecommendations(format, out, ids);

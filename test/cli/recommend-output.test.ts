@@ -3,6 +3,8 @@
  * as CSV, TSV, JSON Lines (plain or .gz) and Parquet. Every name got CSV text before, so a
  * `.parquet` output was a CSV file that Parquet readers refused.
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveModelDir } from '../../src/model/format.js';
 import { Model } from '../../src/model/model.js';
 import { makeWorld } from '../playlist/world.js';
-import { cliIn } from '../util/cli-process.js';
+import { cliIn, mixtapeBin } from '../util/cli-process.js';
 
 let dir: string;
 const mixtape = cliIn(() => dir);
@@ -107,6 +109,40 @@ describe('recommend --out formats', () => {
     const table = arrow.tableFromIPC(pw.readParquet(readFileSync(path.join(dir, 'none.parquet'))).intoIPCStream());
     expect(table.numRows).toBe(0);
     expect(table.schema.fields.map((f) => f.name)).toEqual(['user_id', 'rank', 'track_id', 'score']);
+  });
+
+  it('streams the CSV rows to standard output with --out -, and ends quietly when the reader stops early', async () => {
+    const file = mixtape('recommend', '--model', 'model', '--n', '7', '--out', 'piped.csv');
+    expect(file.code, file.stderr).toBe(0);
+    const piped = mixtape('recommend', '--model', 'model', '--n', '7', '--out', '-');
+    expect(piped.code, piped.stderr).toBe(0);
+    expect(piped.stdout).toBe(readFileSync(path.join(dir, 'piped.csv'), 'utf8'));
+    expect(piped.stderr).toMatch(/wrote top-7 for 300 users in [\d.]+ s → standard output\n$/);
+    expect(existsSync(path.join(dir, '-'))).toBe(false);
+    // A reader that closes the pipe after the first piece (`| head`): status 141, as SIGPIPE gives, and nothing said.
+    const child = spawn(process.execPath, [mixtapeBin, 'recommend', '--model', 'model-400', '--n', '240', '--out', '-'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '1' } });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(stderr).toBe('');
+    expect(code).toBe(141);
+    const both = mixtape('recommend', '--model', 'model', '--out', '-', '--json');
+    expect(both.code).toBe(1);
+    expect(both.stderr).toBe('mixtape: --json and --out - would both write to standard output: give --out a file name, or leave out --json\n');
+  });
+
+  it('refuses - as a path where no standard stream is read or written, rather than making a file of that name', () => {
+    for (const args of [
+      ['weekly', '--model', 'model', '--events', 'e.csv', '--as-of', '2026-01-19', '--out', '-'],
+      ['signals', '--events', '-', '--as-of', '2026-01-19', '--report', 'r.json'],
+      ['recommend', '--model', '-', '--out', 'r.csv'],
+    ]) {
+      const r = mixtape(...args);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/argument '-' is invalid\. expected a path: standard input and output are not read or written here/);
+    }
+    expect(existsSync(path.join(dir, '-'))).toBe(false);
   });
 
   it('refuses a compressed Parquet name before loading the model, and leaves nothing', () => {

@@ -5,7 +5,7 @@ import { onboardingContext, recommendOnboarding } from '../../content/onboarding
 import { readCatalog } from '../../data/catalog.js';
 import { readIdPairs } from '../../data/read-pairs.js';
 import { Model } from '../../model/model.js';
-import { openRecommendationWriter, recommendationFormat } from '../recommendation-output.js';
+import { STDOUT, openRecommendationWriter, recommendationFormat } from '../recommendation-output.js';
 import { int } from '../options.js';
 import { createProgress } from '../progress.js';
 
@@ -30,11 +30,12 @@ export function registerRecommend(program: Command): void {
     .option('--onboarding <file>', 'user_id,item_id picks (tracks or artists) of users the model has not seen: they are folded in and included')
     .option('--regions <file>', 'user_id,region of training and onboarding users: onboarding users without usable picks get their region\'s popularity')
     .option('--catalog <file>', 'catalog for expanding artist picks (default: the content model saved with the model)')
-    .requiredOption('--out <file>', 'output file: .parquet, .jsonl, .tsv, else CSV; text names ending .gz are gzip-compressed (written atomically)')
+    .requiredOption('--out <file>', 'output file: .parquet, .jsonl, .tsv, else CSV; text names ending .gz are gzip-compressed (written atomically); - streams CSV to standard output')
     .option('--json', 'print {users, n, seconds, users_per_second}')
     .action(async (f: RecommendFlags) => {
       // The output's format is known from its name: a bad one fails before the model is loaded.
       recommendationFormat(f.out);
+      if (f.out === STDOUT && f.json) throw new Error('--json and --out - would both write to standard output: give --out a file name, or leave out --json');
       if (f.regions && !f.onboarding) throw new Error('--regions is used with --onboarding (it picks the popularity that serves new users)');
       const model = await Model.load(f.model);
       const given = f.users ? await readUserList(f.users) : undefined;
@@ -91,7 +92,7 @@ export function registerRecommend(program: Command): void {
         if (cold > 0) note += `; ${cold} users without taste evidence (nothing positive in training) got what the average listener plays`;
         if (repeated > 0) note += `; ${repeated} repeated ids in ${f.users} were listed once`;
         if (unknownListed.length > 0) note += `; ${unknownListed.length} of ${listed!.length} listed users are not in the model (first: ${JSON.stringify(unknownListed[0])})`;
-        process.stderr.write(`wrote top-${f.n} for ${count} users in ${seconds.toFixed(2)} s → ${f.out}${note}\n`);
+        process.stderr.write(`wrote top-${f.n} for ${count} users in ${seconds.toFixed(2)} s → ${f.out === STDOUT ? 'standard output' : f.out}${note}\n`);
       }
     });
 }
