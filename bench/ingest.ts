@@ -22,7 +22,7 @@
  * `--counts` as counts files, `readCounts`, their rows counted as events) (your own exports: a Parquet file from another
  * writer may come back with plain-string ids, the slower path) and the result holds {files: {path:
  * summary}}.
- * `--formats` writes and times only the files named (all four by default): at 100 M events the
+ * `--formats` writes and times only the files named (all five by default): at 100 M events the
  * CSV alone is about 4 GB.
  * On a shared machine wall-clock figures vary with the load; CPU seconds (user + system of the
  * reading process) vary less.

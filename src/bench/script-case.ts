@@ -14,12 +14,13 @@ import type { CaseResult } from './report.js';
 import { SCRIPT_SIZES } from './scales.js';
 import { summarize } from './stats.js';
 
-interface IngestOut {
-  events: number;
-  parquet: { seconds: number; events_per_s: number; peak_rss_mb: number };
-  parquet_zstd: { seconds: number; events_per_s: number; peak_rss_mb: number };
-  csv: { seconds: number; events_per_s: number; peak_rss_mb: number };
-}
+/**
+ * The files bench/ingest.ts reads: Parquet (Snappy, ZSTD, ids as plain strings) and CSV, on one
+ * thread, and the CSV as readEvents reads it by default (`csv_threads`, in byte ranges).
+ */
+const INGEST_FORMATS = ['parquet', 'parquet_zstd', 'parquet_plain_ids', 'csv', 'csv_threads'] as const;
+type IngestRun = { seconds: number; events_per_s: number; peak_rss_mb: number; read_threads?: number };
+type IngestOut = { events: number } & Record<(typeof INGEST_FORMATS)[number], IngestRun>;
 interface WeeklyOut {
   users: number;
   jobSeconds: number;
@@ -52,12 +53,13 @@ export function runScriptCases(spec: CaseSpec & { body: ScriptCaseSpec }, thread
     spec.body.script === 'ingest' ? { events: size.events } : { users: size.weeklyUsers, tracks: size.weeklyTracks, threads };
   if (spec.body.script === 'ingest') {
     const rows = outs as IngestOut[];
-    return (['parquet', 'parquet_zstd', 'csv'] as const).map((format) => {
+    return INGEST_FORMATS.map((format) => {
       const seconds = summarize(rows.map((o) => o[format].seconds));
+      const threads = rows[0][format].read_threads;
       return {
         name: `ingest ${format}`,
         suite: spec.suite,
-        params: { ...params, format },
+        params: { ...params, format, ...(threads !== undefined ? { read_threads: threads } : {}) },
         unit: 's (read all events)',
         seconds,
         samples: rows.map((o) => o[format].seconds),

@@ -22,6 +22,19 @@ afterAll(async () => {
 });
 
 describe('mixtape bench', () => {
+  it('reports every file the ingest suite reads, the CSV read in byte ranges with its threads', async () => {
+    const file = path.join(dir, 'ingest.json');
+    const r = mixtape('bench', '--suite', 'ingest', '--scale', 'small', '--runs', '1', '--no-isolate', '--json', file);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(await readFile(file, 'utf8')) as BenchReport;
+    const cases = report.cases.filter((c) => c.suite === 'ingest');
+    expect(cases.map((c) => c.name)).toEqual(['ingest parquet', 'ingest parquet_zstd', 'ingest parquet_plain_ids', 'ingest csv', 'ingest csv_threads']);
+    for (const c of cases) expect(c.throughput?.events_per_s).toBeGreaterThan(0);
+    expect(cases[3].params.read_threads).toBeUndefined();
+    const threads = Math.min(8, os.availableParallelism());
+    expect(cases[4].params.read_threads).toBe(threads > 1 ? threads : undefined);
+  });
+
   it('runs the small ALS suite and writes the documented report fields', async () => {
     const file = path.join(dir, 'als.json');
     const r = mixtape('bench', '--suite', 'als', '--scale', 'small', '--json', file);
