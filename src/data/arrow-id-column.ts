@@ -4,14 +4,12 @@
  * and `cache` per key (the dictionary index, or UNRESOLVED until the first kept row needs it).
  * Resolving stays lazy and in row order, so dictionary indices are assigned in first-kept order
  * and ids of dropped rows never enter the dictionary. A dictionary-encoded column resolves each
- * distinct value of the chunk once. A Parquet chunk's string values may come numbered by the
- * decoding thread (IdNumbering): known ids are then found by number, with no lookup here.
+ * distinct value of the chunk once.
  */
 import * as arrow from 'apache-arrow';
-import { ByteInterner, decodeId, INVALID_UTF8, NumberInterner } from './byte-interner.js';
+import { ByteInterner, NumberInterner } from './byte-interner.js';
 import type { Dictionary } from './dictionary.js';
 import { IngestError } from './errors.js';
-import type { NumberedIds } from './id-numbering.js';
 import { int64FitsDouble, int64Text } from './int64-text.js';
 
 const TWO32 = 4294967296;
@@ -93,70 +91,6 @@ export class IdTarget {
   }
 }
 
-/**
- * The ids of one numbering (IdNumbering, on a decoding thread) as the reader knows them: each
- * number's bytes, and its dictionary index once a kept row needed it.
- */
-class NumberedTarget {
-  /** Per number: dictionary index (or INVALID_UTF8), or UNRESOLVED. */
-  cache = new Int32Array(1024).fill(UNRESOLVED);
-  private bytes = new Uint8Array(1 << 16);
-  private offsets = new Int32Array(1025);
-  private count = 0;
-  /** Ids this target appended to the dictionary; -1 once the dictionary may hold others. */
-  private appended: number;
-
-  constructor(
-    readonly numbering: string,
-    private readonly target: IdTarget,
-  ) {
-    this.appended = target.dict.size === 0 ? 0 : -1;
-  }
-
-  /** Takes the ids new in a chunk (numbered from `first`, which must follow the last taken). */
-  take(ids: NumberedIds): void {
-    if (ids.first !== this.count) throw new Error(`numbered ids out of order: ${ids.first} after ${this.count}`);
-    const fresh = ids.offsets.length - 1;
-    const count = this.count + fresh;
-    if (count > this.cache.length) {
-      const cache = new Int32Array(Math.max(count, 2 * this.cache.length)).fill(UNRESOLVED);
-      cache.set(this.cache);
-      this.cache = cache;
-      const offsets = new Int32Array(cache.length + 1);
-      offsets.set(this.offsets);
-      this.offsets = offsets;
-    }
-    const used = this.offsets[this.count];
-    if (used + ids.bytes.length > this.bytes.length) {
-      const bytes = new Uint8Array(Math.max(used + ids.bytes.length, 2 * this.bytes.length));
-      bytes.set(this.bytes.subarray(0, used));
-      this.bytes = bytes;
-    }
-    this.bytes.set(ids.bytes, used);
-    for (let j = 1; j <= fresh; j++) this.offsets[this.count + j] = used + ids.offsets[j];
-    this.count = count;
-  }
-
-  /** Dictionary index of number k (INVALID_UTF8 for bad bytes), stored in the cache. */
-  resolve(k: number): number {
-    // Rows of a plain chunk are keys of their own, so a number can be asked for again.
-    if (this.cache[k] !== UNRESOLVED) return this.cache[k];
-    const { dict, transform } = this.target;
-    const id = decodeId(this.bytes, this.offsets[k], this.offsets[k + 1]);
-    let r: number;
-    if (id === undefined) r = INVALID_UTF8;
-    else if (transform) r = dict.intern(transform(id));
-    else if (dict.size === this.appended) {
-      // Every id of the dictionary came from this numbering, whose numbers are distinct byte
-      // strings: an unresolved number is a new id, appended without a lookup.
-      r = dict.appendNew(id);
-      this.appended++;
-    } else r = dict.intern(id);
-    this.cache[k] = r;
-    return r;
-  }
-}
-
 /** Where the values behind the keys live: strings (offsets and bytes) or numbers. */
 interface Values {
   offsets: Int32Array;
@@ -202,9 +136,6 @@ export class IdColumn {
   private rowLookups = false;
   /** Per key: dictionary index (or INVALID_UTF8), or UNRESOLVED. */
   cache = new Int32Array(0);
-  /** The numbering of the ids of the chunks that come numbered (IdNumbering), and the numbers of the chunk's keys. */
-  private numbered: NumberedTarget | null = null;
-  private keyNumbers: Int32Array | null = null;
   private values: Values = { offsets: new Int32Array(0), step: 1, bytes: new Uint8Array(0), numbers: null };
   private numberScratch = new Float64Array(0);
 
@@ -214,15 +145,10 @@ export class IdColumn {
     private readonly target: IdTarget,
   ) {}
 
-  /**
-   * Takes a new chunk of the column: fills keys for its rows and clears the cache. With `numbered`
-   * (the chunk's values numbered on the decoding thread), known ids come from the numbers instead
-   * of lookups.
-   */
-  load(d: AnyData, numbered?: NumberedIds | null): void {
+  /** Takes a new chunk of the column: fills keys for its rows and clears the cache. */
+  load(d: AnyData): void {
     const n = d.length;
     this.rowLookups = false;
-    this.keyNumbers = null;
     if (this.keys.length < n) this.keys = new Int32Array(n);
     const keys = this.keys;
     const t = d.type;
@@ -245,7 +171,6 @@ export class IdColumn {
       }
       if (anyEmpty) for (let i = 0; i < n; i++) if (keys[i] >= 0 && empty[keys[i]] === 1) keys[i] = MISSING_KEY;
       this.clearCache(size);
-      if (numbered) return this.takeNumbers(numbered, size);
       // Ids known from earlier chunks: looked up in one pass in dictionary order (cheaper than
       // one by one in row order). Only when the dictionary is not larger than the chunk, as a
       // dictionary shared by many small batches would be looked up again for each.
@@ -258,20 +183,7 @@ export class IdColumn {
     if (this.values.numbers === null) for (let i = 0; i < n; i++) if (this.emptyValue(i)) keys[i] = MISSING_KEY;
     fillNulls(d, n, keys, MISSING_KEY);
     this.clearCache(n);
-    if (numbered) return this.takeNumbers(numbered, n);
     this.rowLookups = this.values.numbers === null;
-  }
-
-  /** The chunk's `size` values as numbered: the cache holds the known ones' indices. */
-  private takeNumbers(numbered: NumberedIds, size: number): void {
-    const numbers = numbered.numbers;
-    if (numbers.length !== size) throw new Error(`${this.file}: column '${this.name}': ${numbers.length} numbered ids for ${size} values`);
-    if (this.numbered?.numbering !== numbered.numbering) this.numbered = new NumberedTarget(numbered.numbering, this.target);
-    this.numbered.take(numbered);
-    const known = this.numbered.cache;
-    const cache = this.cache;
-    for (let k = 0; k < size; k++) if (numbers[k] >= 0) cache[k] = known[numbers[k]];
-    this.keyNumbers = numbers;
   }
 
   /**
@@ -290,7 +202,6 @@ export class IdColumn {
 
   /** Dictionary index of key k (INVALID_UTF8 for bad bytes), stored in the cache. */
   resolve(k: number): number {
-    if (this.keyNumbers) return (this.cache[k] = this.numbered!.resolve(this.keyNumbers[k]));
     const v = this.values;
     const r = v.numbers
       ? this.target.numbers.intern(v.numbers[k])

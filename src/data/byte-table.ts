@@ -1,8 +1,7 @@
 /**
  * A hash table keyed on byte strings (ids as UTF-8 ranges) with an int32 value per key: the
- * lookup structure behind ByteInterner (values are dictionary indices) and IdNumbering (values
- * are numbers in first-seen order). Keys are copied into one arena, so a table outlives the
- * buffers its keys came from.
+ * lookup structure behind ByteInterner (values are dictionary indices). Keys are copied into one
+ * arena, so a table outlives the buffers its keys came from.
  *
  * Layout for few cache misses per lookup: each slot holds (hash, value, start, length) side by
  * side, so a probe rejects other keys and finds the value without leaving the slot array, and

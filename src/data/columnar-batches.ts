@@ -10,7 +10,6 @@ import * as pw from 'parquet-wasm';
 import { IngestError } from './errors.js';
 import { errorMessage } from '../util/error-message.js';
 import { ParquetDecoder } from './parquet-decoder.js';
-import type { NumberedIds } from './id-numbering.js';
 import { checkInputFile } from './input-file.js';
 import { openFileAsBlob, type OpenFileBlob } from './range-blob.js';
 
@@ -26,16 +25,8 @@ export const BATCH_ROWS_PER_TURN = 1 << 15;
 export interface BatchConsumer {
   /** The columns to read, given the file's column names and its row count (Parquet; undefined for Arrow IPC). */
   columns(fieldNames: string[], rows: number | undefined): string[];
-  /**
-   * Id columns (among those chosen) whose strings a Parquet file's decoding thread numbers
-   * (IdNumbering); asked once `columns` has been called.
-   */
-  numberedIds?(): string[];
-  /**
-   * One batch, with the numbered ids of its id columns when a Parquet file's (null for a column
-   * not of strings); the next comes once a returned promise settles. The batch's memory is its own.
-   */
-  batch(b: arrow.RecordBatch, ids?: Readonly<Record<string, NumberedIds | null>>): void | Promise<void>;
+  /** One batch; the next comes once a returned promise settles. The batch's memory is its own. */
+  batch(b: arrow.RecordBatch): void | Promise<void>;
 }
 
 /**
@@ -89,16 +80,9 @@ async function withParquet<T>(file: string, use: (pf: pw.ParquetFile) => Promise
 async function parquetBatches(file: string, c: BatchConsumer, shared?: ParquetDecoder): Promise<number> {
   return ParquetDecoder.withFile(file, shared, async (decoder) => {
     const columns = c.columns(decoder.fields, decoder.rows);
-    const ids = c.numberedIds?.() ?? [];
-    await decoder.forEachGroup(
-      columns,
-      async (table, numbered) => {
-        // One batch per group; should a group come in several, its numbered ids are not theirs.
-        const one = table.batches.length === 1;
-        for (const batch of table.batches) await c.batch(batch, one ? numbered : undefined);
-      },
-      ids,
-    );
+    await decoder.forEachGroup(columns, async (table) => {
+      for (const batch of table.batches) await c.batch(batch);
+    });
     return decoder.rows;
   });
 }

@@ -3,8 +3,7 @@
  * a group of a million rows holds a thread for tens of milliseconds (more with large id
  * dictionaries); on the reader's thread that was a stall of a reading service's event loop, and
  * time the reader could not spend on the group before. The groups come back as Arrow IPC
- * streams, whose buffers the reader's Arrow vectors view without a copy, with the string ids of
- * the columns a reader asks for numbered on the thread (IdNumbering).
+ * streams, whose buffers the reader's Arrow vectors view without a copy.
  * Small files go to a thread too, though starting it costs more than their decode: a corrupt page
  * can make parquet-wasm panic, and a panicked WebAssembly instance is unusable afterwards (a later
  * read on it may fail or hang). On a thread of its own that ends with the read, a corrupt file
@@ -16,8 +15,7 @@ import { createWorkerPool } from '../util/worker-pool.js';
 import { IngestError } from './errors.js';
 import { errorMessage } from '../util/error-message.js';
 import type { ParquetLayout } from './parquet-source.js';
-import type { DecodedGroup, ParquetTask } from './parquet-worker.js';
-import type { NumberedIds } from './id-numbering.js';
+import type { ParquetTask } from './parquet-worker.js';
 
 export class ParquetDecoder {
   private file = '';
@@ -72,16 +70,15 @@ export class ParquetDecoder {
 
   /**
    * Calls `each` with every row group of the open file (only `columns`) in order, awaiting it
-   * before the next; the group after the one `each` has is decoded meanwhile. The string ids of
-   * the columns named in `ids` come numbered (IdNumbering) beside the table.
+   * before the next; the group after the one `each` has is decoded meanwhile.
    */
-  async forEachGroup(columns: string[], each: (table: arrow.Table, ids: Readonly<Record<string, NumberedIds | null>>) => Promise<void>, ids: string[] = []): Promise<void> {
+  async forEachGroup(columns: string[], each: (table: arrow.Table) => Promise<void>): Promise<void> {
     const groups = this.open.groupRows.length;
     const file = this.file;
     const unreadable = (group: number, err: unknown): IngestError =>
       new IngestError(`${file}: row group ${group}: cannot read (truncated or corrupt?): ${errorMessage(err)}`, file);
-    const decode = (group: number): Promise<DecodedGroup> => {
-      const decoded = (this.pool.run({ op: 'group', group, columns, ids } satisfies ParquetTask) as Promise<DecodedGroup>).catch((err: unknown) => {
+    const decode = (group: number): Promise<Uint8Array> => {
+      const decoded = (this.pool.run({ op: 'group', group, columns } satisfies ParquetTask) as Promise<Uint8Array>).catch((err: unknown) => {
         throw unreadable(group, err);
       });
       // Decoded ahead, a group can fail while the reader still takes the one before, over many
@@ -93,15 +90,15 @@ export class ParquetDecoder {
     };
     let next = groups > 0 ? decode(0) : null;
     for (let g = 0; g < groups; g++) {
-      const decoded = await next!;
+      const ipc = await next!;
       next = g + 1 < groups ? decode(g + 1) : null;
       let table: arrow.Table;
       try {
-        table = arrow.tableFromIPC(decoded.ipc);
+        table = arrow.tableFromIPC(ipc);
       } catch (err) {
         throw unreadable(g, err);
       }
-      await each(table, decoded.ids);
+      await each(table);
     }
   }
 

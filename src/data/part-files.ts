@@ -12,7 +12,6 @@ import type { OnReadProgress } from './read-progress.js';
 import type * as arrow from 'apache-arrow';
 import { parquetRowsOf, readBatches, type ColumnarFormat } from './columnar-batches.js';
 import { ParquetDecoder } from './parquet-decoder.js';
-import type { NumberedIds } from './id-numbering.js';
 
 /** The part files of `input` when it is a directory; undefined when it is not one. */
 export async function partFilesOf(input: string): Promise<string[] | undefined> {
@@ -100,10 +99,8 @@ export interface BatchPartSink {
   readonly rowsDone: number;
   /** The columns to read (the projection), named as in the first part. */
   readonly columnNames: string[];
-  /** Id columns whose strings a Parquet file's decoding thread may number (IdNumbering). */
-  readonly numberedIdColumns?: string[];
-  /** One batch (with its numbered ids, if any); the next comes once a returned promise settles. */
-  addBatch(batch: arrow.RecordBatch, ids?: Readonly<Record<string, NumberedIds | null>>): void | Promise<void>;
+  /** One batch; the next comes once a returned promise settles. */
+  addBatch(batch: arrow.RecordBatch): void | Promise<void>;
 }
 
 /**
@@ -136,9 +133,8 @@ export async function readBatchParts<S extends BatchPartSink>(
           if (missing.length > 0) throw new IngestError(`${part}: missing column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `'${c}'`).join(', ')} of the first part (columns: ${names.join(', ')})`, part);
           return sink.columnNames;
         },
-        numberedIds: (): string[] => sink?.numberedIdColumns ?? [],
-        batch: async (b: arrow.RecordBatch, ids?: Readonly<Record<string, NumberedIds | null>>): Promise<void> => {
-          await sink!.addBatch(b, ids);
+        batch: async (b: arrow.RecordBatch): Promise<void> => {
+          await sink!.addBatch(b);
           opts.onProgress?.({ done: sink!.rowsDone, total, unit: 'rows' });
         },
       };

@@ -7,7 +7,6 @@
 import * as arrow from 'apache-arrow';
 import { kindsInto, numbersInto, timesInto, type KindColumn, type TimeState } from './arrow-columns.js';
 import { IdColumn, IdTarget, MISSING_KEY, UNRESOLVED } from './arrow-id-column.js';
-import type { NumberedIds } from './id-numbering.js';
 import { INVALID_UTF8 } from './byte-interner.js';
 import { Dictionary } from './dictionary.js';
 import { EventCollector, describeRule, type EventRuleOptions } from './event-collector.js';
@@ -104,12 +103,6 @@ export class ArrowEventSink {
     return Object.values(this.columns).filter((c): c is string => c !== undefined);
   }
 
-  /** The id columns, whose strings a Parquet file's decoding thread numbers. */
-  get numberedIdColumns(): string[] {
-    const { user, track, artist, context } = this.columns;
-    return [user, track, ...(artist ? [artist] : []), ...(context ? [context] : [])];
-  }
-
   private chunk(batch: arrow.RecordBatch, name: string): arrow.Data {
     const child = batch.getChild(name);
     if (!child) throw new Error(`${this.file}: column '${name}' missing from a record batch`);
@@ -121,11 +114,11 @@ export class ArrowEventSink {
    * turn after them. The first turn lets the loop's timers run: the batch may have just been decoded
    * in an I/O callback.
    */
-  async addBatch(batch: arrow.RecordBatch, ids?: Readonly<Record<string, NumberedIds | null>>): Promise<void> {
+  async addBatch(batch: arrow.RecordBatch): Promise<void> {
     const n = batch.numRows;
     if (n === 0) return;
     await turnAfterIo();
-    const kinds = await this.convertColumns(batch, n, ids);
+    const kinds = await this.convertColumns(batch, n);
     const base = this.rowsDone;
     this.report.rowsRead += n;
     await inSlicesPerTurn(
@@ -144,7 +137,7 @@ export class ArrowEventSink {
    * The batch's columns into the scratch arrays, then (in a turn of their own) into the id
    * columns; the event kinds' column when the file has one.
    */
-  private async convertColumns(batch: arrow.RecordBatch, n: number, ids: Readonly<Record<string, NumberedIds | null>> = {}): Promise<KindColumn | null> {
+  private async convertColumns(batch: arrow.RecordBatch, n: number): Promise<KindColumn | null> {
     if (this.ts.length < n) {
       this.ts = new Float64Array(n);
       this.ms = new Float64Array(n);
@@ -165,10 +158,10 @@ export class ArrowEventSink {
     const kinds = cols.event ? kindsInto(file, cols.event, this.chunk(batch, cols.event), this.kinds, this.kindNames) : null;
     if (!kinds) this.kinds.fill(PLAY, 0, n);
     await nextTurn();
-    this.userIds.load(this.chunk(batch, cols.user), ids[cols.user]);
-    this.trackIds.load(this.chunk(batch, cols.track), ids[cols.track]);
-    if (this.artistIds && cols.artist) this.artistIds.load(this.chunk(batch, cols.artist), ids[cols.artist]);
-    if (this.contextIds && cols.context) this.contextIds.load(this.chunk(batch, cols.context), ids[cols.context]);
+    this.userIds.load(this.chunk(batch, cols.user));
+    this.trackIds.load(this.chunk(batch, cols.track));
+    if (this.artistIds && cols.artist) this.artistIds.load(this.chunk(batch, cols.artist));
+    if (this.contextIds && cols.context) this.contextIds.load(this.chunk(batch, cols.context));
     return kinds;
   }
 

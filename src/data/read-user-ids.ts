@@ -17,7 +17,6 @@ import { eventFileFormat } from './read-events.js';
 import { BATCH_ROWS_PER_TURN } from './columnar-batches.js';
 import { IdColumn, IdTarget, MISSING_KEY, UNRESOLVED } from './arrow-id-column.js';
 import { ReportBuilder } from './ingest-report.js';
-import type { NumberedIds } from './id-numbering.js';
 import type { OnReadProgress } from './read-progress.js';
 import { nextTurn } from '../util/turns.js';
 
@@ -94,14 +93,10 @@ class ColumnarUserIds implements BatchPartSink {
     return [this.name];
   }
 
-  get numberedIdColumns(): string[] {
-    return [this.name];
-  }
-
-  async addBatch(b: arrow.RecordBatch, ids?: Readonly<Record<string, NumberedIds | null>>): Promise<void> {
+  async addBatch(b: arrow.RecordBatch): Promise<void> {
     const child = b.getChild(this.name);
     if (child && b.numRows > 0) {
-      this.column.load(child.data[0], ids?.[this.name]);
+      this.column.load(child.data[0]);
       await internRows(this.column, b.numRows);
     }
     this.rowsDone += b.numRows;

@@ -208,11 +208,11 @@ describe('dictionary-encoded id columns', () => {
     expect(Array.from(fromPq.timestamp)).toEqual(Array.from(fromCsv.timestamp));
   });
 
-  it('numbers string ids on the decoding thread with the same log as a read without numbering', async () => {
-    // The same random rows as Parquet (ids numbered on its decoding thread) and as Arrow IPC (ids
-    // looked up on the reading thread): dictionary-encoded and plain ids, null, empty and invalid
-    // UTF-8 ones, rows dropped at random so ids are first kept in later row groups, and a
-    // pseudonymized user column; then as two Parquet parts on one decoding thread.
+  it('reads string ids from Parquet row groups and parts with the log of the same rows as Arrow IPC', async () => {
+    // The same random rows as Parquet (decoded a row group at a time on its decoding thread) and
+    // as one Arrow IPC batch: dictionary-encoded and plain ids, null, empty and invalid UTF-8
+    // ones, rows dropped at random so ids are first kept in later row groups, and a pseudonymized
+    // user column; then as two Parquet parts on one decoding thread.
     const rand = rng(11);
     const n = 6000;
     const bad = Uint8Array.from([0x75, 0xff, 0x31]); // 'u', an invalid byte, '1'
@@ -241,15 +241,15 @@ describe('dictionary-encoded id columns', () => {
     const parquet = (t: arrow.Table, rows: number, dictionaries: boolean): Uint8Array =>
       pw.writeParquet(pw.Table.fromIPCStream(arrow.tableToIPC(t, 'stream')), new pw.WriterPropertiesBuilder().setMaxRowGroupSize(rows).setDictionaryEnabled(dictionaries).build());
     for (const dictionaries of [true, false]) {
-      const arrowFile = tmp.write(`numbered-${dictionaries}.arrow`, arrow.tableToIPC(table(0, n, dictionaries), 'file'));
+      const arrowFile = tmp.write(`ids-${dictionaries}.arrow`, arrow.tableToIPC(table(0, n, dictionaries), 'file'));
       const reference = await readEvents(arrowFile, opts);
       expect(reference.report.validation.missing_id).toBeGreaterThan(0);
       expect(reference.report.validation.malformed_row).toBeGreaterThan(0);
       expect(reference.report.validation.future_timestamp).toBeGreaterThan(1000);
-      const pqFile = tmp.path(`numbered-${dictionaries}.parquet`);
+      const pqFile = tmp.path(`ids-${dictionaries}.parquet`);
       await writeFile(pqFile, parquet(table(0, n, dictionaries), 700, dictionaries));
       same(await readEvents(pqFile, opts), reference);
-      const dir = tmp.path(`numbered-parts-${dictionaries}`);
+      const dir = tmp.path(`ids-parts-${dictionaries}`);
       await mkdir(dir);
       await writeFile(path.join(dir, 'part-0.parquet'), parquet(table(0, 2500, dictionaries), 600, dictionaries));
       await writeFile(path.join(dir, 'part-1.parquet'), parquet(table(2500, n, dictionaries), 900, dictionaries));
