@@ -94,7 +94,9 @@ export class ByteTable {
       this.arena = grown;
     }
     const start = this.arenaUsed;
-    this.arena.set(b.subarray(s, e), start);
+    // Keys are a few dozen bytes: a loop, not a view per key for a native copy.
+    const arena = this.arena;
+    for (let i = 0; i < len; i++) arena[start + i] = b[s + i];
     this.arenaUsed += len;
     const at = SLOT * slot;
     this.slots[at] = h;
@@ -110,11 +112,16 @@ export class ByteTable {
     const size = (this.mask + 1) * 2;
     const slots = new Int32Array(SLOT * size);
     const mask = size - 1;
+    // Four words a slot, copied as such: a view per slot for a native copy made a million objects.
     for (let o = 0; o < old.length; o += SLOT) {
       if (old[o + 3] === 0) continue;
       let slot = old[o] & mask;
       while (slots[SLOT * slot + 3] !== 0) slot = (slot + 1) & mask;
-      slots.set(old.subarray(o, o + SLOT), SLOT * slot);
+      const at = SLOT * slot;
+      slots[at] = old[o];
+      slots[at + 1] = old[o + 1];
+      slots[at + 2] = old[o + 2];
+      slots[at + 3] = old[o + 3];
     }
     this.slots = slots;
     this.mask = mask;
