@@ -29,23 +29,28 @@ export function oneOf<T extends string>(...values: T[]) {
 
 /**
  * A date, read as event timestamps are (parseTimeText): ISO-8601 (no offset means UTC) or epoch
- * seconds / milliseconds by magnitude → epoch ms. Impossible dates and times before 2000 (8 digits
- * meant as 20260202 read as seconds are 1970) are refused rather than taken.
+ * seconds / milliseconds by magnitude → epoch ms. Impossible dates are refused, and so are epoch
+ * numbers before 2000 (8 digits meant as 20260202 read as seconds are 1970) and any time before
+ * 1970. An ISO date before 2000 is taken: a log reaching back that far sets --min-date too, and
+ * readEvents refuses an as-of time that is not after the earliest valid one.
  */
 export function date(v: string): number {
   const n = parseTimeText(v);
   const forms = 'an ISO-8601 date or time (2026-02-02, 2026-02-02T06:00:00Z, 2026-02-02T07:00+01:00) or epoch seconds or milliseconds';
   if (!Number.isFinite(n)) throw new InvalidArgumentError(`expected ${forms}, got '${v}'`);
-  if (n < DEFAULT_MIN_EPOCH_MS) throw new InvalidArgumentError(`'${v}' reads as ${new Date(n).toISOString()}, before 2000; expected ${forms}`);
+  if (n < 0 || (n < DEFAULT_MIN_EPOCH_MS && EPOCH_NUMBER.test(v))) throw new InvalidArgumentError(`'${v}' reads as ${new Date(n).toISOString()}, before ${n < 0 ? 1970 : 2000}; expected ${forms}`);
   return n;
 }
+
+/** Text that parseTimeText reads as an epoch number. */
+const EPOCH_NUMBER = /^\s*[+-]?[\d.]+\s*$/;
 
 /**
  * An ISO-8601 date or time (no offset means UTC) → epoch ms, for a bound that may lie before 2000
  * (--min-date). Epoch numbers are refused: 19950101 would read as seconds in 1970.
  */
 export function isoDate(v: string): number {
-  const n = /^\s*[+-]?[\d.]+\s*$/.test(v) ? NaN : parseTimeText(v);
+  const n = EPOCH_NUMBER.test(v) ? NaN : parseTimeText(v);
   if (!Number.isFinite(n)) throw new InvalidArgumentError(`expected an ISO-8601 date or time (1995-01-01, 1995-01-01T00:00:00Z), got '${v}'`);
   return n;
 }

@@ -146,14 +146,15 @@ export function eventRuleOptions(o: ReadEventsOptions): EventRuleOptions {
   }
   if (o.maxAgeMs !== undefined && o.maxAgeMs < 0) throw new RangeError(`readEvents: maxAgeMs must be ≥ 0, got ${o.maxAgeMs}`);
   if (o.durationToleranceMs !== undefined && o.durationToleranceMs < 0) throw new RangeError(`readEvents: durationToleranceMs must be ≥ 0, got ${o.durationToleranceMs}`);
-  // Every event would be ancient or in the future: a mistake, not a policy.
-  if (o.minEpochMs !== undefined && o.asOf !== undefined && o.minEpochMs >= o.asOf) {
-    throw new RangeError(`readEvents: minEpochMs (${new Date(o.minEpochMs).toISOString()}) must be before asOf (${new Date(o.asOf).toISOString()})`);
-  }
   const rules: EventRuleOptions = {
     minEpochMs: o.minEpochMs ?? DEFAULT_MIN_EPOCH_MS,
     durationToleranceMs: o.durationToleranceMs ?? 5000,
   };
+  // Every event would be ancient or in the future: a mistake, not a policy.
+  if (o.asOf !== undefined && rules.minEpochMs >= o.asOf) {
+    const bound = o.minEpochMs === undefined ? 'the default minEpochMs, 2000-01-01' : 'minEpochMs';
+    throw new RangeError(`readEvents: asOf (${new Date(o.asOf).toISOString()}) must be after ${bound} (${new Date(rules.minEpochMs).toISOString()}): every event would be dropped`);
+  }
   if (o.asOf !== undefined) rules.asOf = o.asOf;
   if (o.maxAgeMs !== undefined) rules.retainFromMs = (o.asOf ?? Date.now()) - o.maxAgeMs;
   return rules;

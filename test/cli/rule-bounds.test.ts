@@ -56,7 +56,12 @@ describe('--min-date and --duration-tolerance', () => {
     expect(usage.stderr).toContain("option '--min-date <date>' argument '19950101' is invalid");
     const late = mixtape('signals', '--events', 'events.csv', '--as-of', '2006-01-01', '--min-date', '2007-01-01', '--report', 'r.json');
     expect(late.code).toBe(1);
-    expect(late.stderr).toContain('minEpochMs (2007-01-01T00:00:00.000Z) must be before asOf (2006-01-01T00:00:00.000Z)');
+    expect(late.stderr).toContain('asOf (2006-01-01T00:00:00.000Z) must be after minEpochMs (2007-01-01T00:00:00.000Z): every event would be dropped');
+    // A log that ends before 2000 is weighed as of then once --min-date lets its rows in.
+    const old = mixtape('signals', '--events', 'events.csv', '--as-of', '1995-07-01', '--report', 'r.json');
+    expect(old.code).toBe(1);
+    expect(old.stderr).toContain('asOf (1995-07-01T00:00:00.000Z) must be after the default minEpochMs, 2000-01-01 (2000-01-01T00:00:00.000Z)');
+    expect(mixtape('signals', '--events', 'events.csv', '--as-of', '1995-07-01', '--min-date', '1990-01-01', '--report', 'r.json').code).toBe(0);
     const counts = mixtape('train', '--interactions', 'counts.csv', '--min-date', '1990-01-01', '--out', 'm');
     expect(counts.code).toBe(1);
     expect(counts.stderr).toContain('--min-date bounds event timestamps: it applies to event logs (--format events), not counts files');
