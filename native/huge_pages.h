@@ -10,10 +10,6 @@
 
 #include "page_span.h"
 
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
-
 namespace mixtape {
 
 constexpr std::size_t kHugePageBytes = std::size_t(2) << 20;
@@ -23,10 +19,7 @@ constexpr std::size_t kHugePageBytes = std::size_t(2) << 20;
 // refuses (advice only: the memory works the same either way).
 inline std::size_t advise_huge_pages(void* data, std::size_t bytes) {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
-  const PageSpan span = whole_pages(data, bytes, kHugePageBytes);
-  if (data == nullptr || span.bytes() == 0) return 0;
-  if (madvise(span.begin(), span.bytes(), MADV_HUGEPAGE) != 0) return 0;
-  return span.bytes();
+  return advise_whole_pages(data, bytes, kHugePageBytes, MADV_HUGEPAGE);
 #else
   (void)data;
   (void)bytes;

@@ -5,6 +5,10 @@
 #include <cstddef>
 #include <cstdint>
 
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
 namespace mixtape {
 
 struct PageSpan {
@@ -19,5 +23,16 @@ inline PageSpan whole_pages(const void* data, std::size_t bytes, std::uintptr_t 
   const auto begin = reinterpret_cast<std::uintptr_t>(data);
   return {(begin + page - 1) & ~(page - 1), (begin + bytes) & ~(page - 1)};
 }
+
+#if defined(__linux__)
+// madvise(`advice`) on the whole pages of `page` bytes inside [data, data + bytes); the bytes
+// advised, or 0 when there is no whole page or the kernel refuses.
+inline std::size_t advise_whole_pages(void* data, std::size_t bytes, std::uintptr_t page, int advice) {
+  const PageSpan span = whole_pages(data, bytes, page);
+  if (data == nullptr || span.bytes() == 0) return 0;
+  if (madvise(span.begin(), span.bytes(), advice) != 0) return 0;
+  return span.bytes();
+}
+#endif
 
 }  // namespace mixtape

@@ -10,7 +10,6 @@
 #include "page_span.h"
 
 #if defined(__linux__)
-#include <sys/mman.h>
 #include <unistd.h>
 #endif
 
@@ -22,11 +21,8 @@ namespace mixtape {
 inline std::size_t release_pages(void* data, std::size_t bytes) {
 #if defined(__linux__) && defined(MADV_DONTNEED)
   const long page_size = sysconf(_SC_PAGESIZE);
-  if (data == nullptr || page_size <= 0) return 0;
-  const PageSpan span = whole_pages(data, bytes, static_cast<std::uintptr_t>(page_size));
-  if (span.bytes() == 0) return 0;
-  if (madvise(span.begin(), span.bytes(), MADV_DONTNEED) != 0) return 0;
-  return span.bytes();
+  if (page_size <= 0) return 0;
+  return advise_whole_pages(data, bytes, static_cast<std::uintptr_t>(page_size), MADV_DONTNEED);
 #else
   (void)data;
   (void)bytes;
