@@ -725,18 +725,27 @@ Napi::Value SgemmBenchAsync(const Napi::CallbackInfo& info) {
 
 // ---- memory advice ------------------------------------------------------------------------------
 
+// The memory under a typed array argument (any element type), checked as every entry checks its
+// arguments: a JS TypeError naming the call otherwise.
+struct ArrayMemory {
+  void* data;
+  std::size_t bytes;
+};
+
+ArrayMemory array_memory(const char* call, const Napi::Value& v) {
+  if (!v.IsTypedArray()) throw_type(std::string(call) + ": array must be a typed array, got " + describe(v));
+  void* data = nullptr;
+  if (napi_get_typedarray_info(v.Env(), v, nullptr, nullptr, &data, nullptr, nullptr) != napi_ok)
+    throw_type(std::string(call) + ": array could not be read as a typed array");
+  return {data, v.As<Napi::TypedArray>().ByteLength()};
+}
+
 // adviseHugePages(array): asks for 2 MiB pages under a large typed array that is about to be written
 // at scattered places; returns the bytes advised (0 where the system has no such advice).
 Napi::Value AdviseHugePages(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), [&]() -> Napi::Value {
-    const Napi::Value v = info[0];
-    if (!v.IsTypedArray()) throw_type("adviseHugePages: array must be a typed array, got " + describe(v));
-    auto arr = v.As<Napi::TypedArray>();
-    const std::size_t bytes = arr.ByteLength();
-    void* data = nullptr;
-    if (napi_get_typedarray_info(v.Env(), arr, nullptr, nullptr, &data, nullptr, nullptr) != napi_ok)
-      throw_type("adviseHugePages: array could not be read as a typed array");
-    return Napi::Number::New(info.Env(), static_cast<double>(advise_huge_pages(data, bytes)));
+    const ArrayMemory m = array_memory("adviseHugePages", info[0]);
+    return Napi::Number::New(info.Env(), static_cast<double>(advise_huge_pages(m.data, m.bytes)));
   });
 }
 
@@ -744,26 +753,16 @@ Napi::Value AdviseHugePages(const Napi::CallbackInfo& info) {
 // needed back to the system; returns the bytes released (they read as zeros afterwards).
 Napi::Value ReleasePages(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), [&]() -> Napi::Value {
-    const Napi::Value v = info[0];
-    if (!v.IsTypedArray()) throw_type("releasePages: array must be a typed array, got " + describe(v));
-    auto arr = v.As<Napi::TypedArray>();
-    const std::size_t bytes = arr.ByteLength();
-    void* data = nullptr;
-    if (napi_get_typedarray_info(v.Env(), arr, nullptr, nullptr, &data, nullptr, nullptr) != napi_ok)
-      throw_type("releasePages: array could not be read as a typed array");
-    return Napi::Number::New(info.Env(), static_cast<double>(release_pages(data, bytes)));
+    const ArrayMemory m = array_memory("releasePages", info[0]);
+    return Napi::Number::New(info.Env(), static_cast<double>(release_pages(m.data, m.bytes)));
   });
 }
 
 /** Bytes from the start of `array` to the next 64-byte boundary of its memory (0 when aligned). */
 Napi::Value BytesToCacheLine(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), [&]() -> Napi::Value {
-    const Napi::Value v = info[0];
-    if (!v.IsTypedArray()) throw_type("bytesToCacheLine: array must be a typed array, got " + describe(v));
-    void* data = nullptr;
-    if (napi_get_typedarray_info(v.Env(), v, nullptr, nullptr, &data, nullptr, nullptr) != napi_ok)
-      throw_type("bytesToCacheLine: array could not be read as a typed array");
-    const auto mod = reinterpret_cast<std::uintptr_t>(data) % 64;
+    const ArrayMemory m = array_memory("bytesToCacheLine", info[0]);
+    const auto mod = reinterpret_cast<std::uintptr_t>(m.data) % 64;
     return Napi::Number::New(info.Env(), static_cast<double>((64 - mod) % 64));
   });
 }
