@@ -72,7 +72,9 @@ export function eventEvidence(kind: number, msPlayed: number, durationMs: number
 export function repeatTransform(x: number, config: SignalsConfig): number {
   if (x <= 0) return 0;
   const r = config.repeat;
-  if (r.mode === 'log') return Math.log2(1 + x);
+  // log1p, not log2(1 + x): 1 + x rounds to 1 below x ≈ 1e-16, which turned every entry whose
+  // evidence had decayed past ~53 half-lives into one with no evidence at all (not positive).
+  if (r.mode === 'log') return Math.log1p(x) / Math.LN2;
   if (r.mode === 'power') return Math.pow(x, r.exponent);
   return x;
 }

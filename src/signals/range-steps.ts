@@ -9,7 +9,7 @@ import { EVENT_CODE, EVENT_KINDS, type EventLog } from '../types.js';
 import { accountFeatures, type AccountFeatures } from './anomaly.js';
 import { markCappedPlays, markedEvents } from './caps.js';
 import { decayHalfLifeDays, type SignalsConfig } from './config.js';
-import { decayFactor } from './decay.js';
+import { decayedEvidence } from './decay.js';
 import { eventEvidence, isEarlySkip, isPlayback } from './evidence.js';
 import { groupEvidence, netEntries } from './net-entries.js';
 import { computeExclusions, type Exclusions } from './exclusions.js';
@@ -162,7 +162,7 @@ export function weighRange(log: EventLog, judged: JudgedRange, trust: Float32Arr
     const ms = log.msPlayed[e];
     const duration = log.durationMs ? log.durationMs[e] : Number.NaN;
     if (config.skip.negative && isEarlySkip(kind, ms, duration, config)) earlySkips++;
-    evidence[k] = eventEvidence(kind, ms, duration, config) * decayFactor(asOf - log.timestamp[e], halfLife);
+    evidence[k] = decayedEvidence(eventEvidence(kind, ms, duration, config), asOf - log.timestamp[e], halfLife);
     present[k++] = e;
   }
   step(5);

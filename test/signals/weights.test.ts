@@ -33,6 +33,30 @@ describe('time decay', () => {
     expect(found?.weight).toBeCloseTo(0.5, 6);
   });
 
+  it('keeps an old play a positive entry at any age, and its sign against a skip', () => {
+    // 60 half-lives: 1 + x rounds to 1 (a log2(1 + x) repeat gave no evidence); 200: below float32.
+    for (const halfLives of [20, 60, 200, 2000]) {
+      for (const mode of ['log', 'power', 'linear'] as const) {
+        const old = AS_OF - halfLives * 10 * DAY;
+        const { found } = entry([full(old), full(old - DAY)], { repeat: { mode } });
+        expect(found?.pref, `${halfLives} half-lives, ${mode}`).toBe(1);
+        expect(found?.weight).toBeGreaterThan(0);
+        expect(found?.weight).toBeLessThan(mode === 'power' ? 2 ** -9 : 2 ** -17);
+        const skip: Row = { user: 'u', track: 't', ts: old, kind: 'skip', ms: 5000, duration: DUR };
+        const netted = entry([skip, { ...skip, ts: old - DAY }, { ...skip, ts: old - 2 * DAY }, full(old)], { repeat: { mode } }).found;
+        expect(netted?.pref, `skipped ${halfLives} half-lives ago, ${mode}`).toBe(0);
+        expect(netted?.weight).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('counts every entry of a log older than float32 decay can hold as positive', () => {
+    const rows = [0, 1, 2].map((i) => full(AS_OF - (3000 + i) * DAY, `t${i}`));
+    const { report } = entry(rows, {}, 'u', 't0');
+    expect(report.totals.entries).toBe(3);
+    expect(report.totals.positive_entries).toBe(3);
+  });
+
   it('leaves weights unchanged when switched off', () => {
     for (const off of [{ decay: false }, { halfLifeDays: null }, { halfLifeDays: 0 }] as SignalsConfigInput[]) {
       const { found, report } = entry([full(AS_OF - 400 * DAY)], { repeat: { mode: 'linear' }, ...off });
