@@ -296,6 +296,8 @@ async function weighWeek(f: WeeklyFlags, cmd: Command, config: RunConfig | undef
   // Both settle before an error of either is thrown: a failed read leaves no load running behind it.
   const [model, { log, report: ingest }] = await settleAll([loading, readingEvents] as const);
   endStage('load');
+  // Checked again on what was loaded: a training run may have replaced the directory since.
+  checkModelPseudonyms('weekly', f.model, model.data, f);
   if (!f.json) process.stderr.write(`${formatIngestLine(ingest)}\n`);
   const data = model.data;
   // Diversity over content vectors when the model's tracks have content, else over factors.
