@@ -3,9 +3,9 @@
  * event logs, what the signals stage made of them.
  */
 export { formatIngestLine, ingestJson, type IngestJson } from '../data/ingest-summary.js';
-import { staleWarning, type SignalsReport } from '../signals/report.js';
+import { decayWarnings, type SignalsReport } from '../signals/report.js';
 
-/** The signals stage in a line (plus a warning when all evidence has decayed to almost nothing). */
+/** The signals stage in a line (plus a warning when all or most evidence has decayed to almost nothing). */
 export function formatSignalsLines(r: SignalsReport, asOfDefaulted: boolean): string[] {
   const t = r.totals;
   const n = (x: number): string => x.toLocaleString('en-US');
@@ -14,6 +14,5 @@ export function formatSignalsLines(r: SignalsReport, asOfDefaulted: boolean): st
       `(${n(t.positive_entries)} positive, ${n(t.negative_entries)} negative)` +
       `${t.future > 0 ? `, ${n(t.future)} later events left out` : ''}, ${t.not_human_accounts} accounts judged not human`,
   ];
-  if (r.decay.stale) lines.push(staleWarning(r));
-  return lines;
+  return [...lines, ...decayWarnings(r)];
 }

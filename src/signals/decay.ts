@@ -3,6 +3,9 @@
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
 
+/** Half-lives past which evidence has faded (under 1/16 of a fresh event's): `stale`, `faded_events`. */
+export const FADED_HALF_LIVES = 4;
+
 /**
  * Weight of an event `ageMs` old: exp(−ln2 · Δt / halfLife), so evidence halves every half-life.
  * `halfLifeDays` null means no decay (weight 1).

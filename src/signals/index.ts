@@ -205,6 +205,7 @@ export function partsOf(
       early_skips: totals.early_skips,
       estimated_durations: estimated,
       other_events: totals.other_events,
+      faded_events: totals.faded_events,
       entries: totals.entries,
       positive_entries: totals.positive_entries,
       negative_entries: totals.negative_entries,
@@ -247,6 +248,12 @@ function round(x: number, digits = 4): number {
   return Math.round(x * f) / f;
 }
 
+/** The share of the used events that have faded, and whether that is most of them. */
+function fadedOf(t: SignalsTotals): { faded_share: number; mostly_faded: boolean } {
+  const share = t.used > 0 ? t.faded_events / t.used : 0;
+  return { faded_share: round(share, 3), mostly_faded: share > 0.5 };
+}
+
 function buildReport(r: ReportInput): SignalsReport {
   const accounts: SignalsReport['accounts'] = [];
   let notHuman = 0;
@@ -271,7 +278,7 @@ function buildReport(r: ReportInput): SignalsReport {
     decay:
       r.newestWeight === null
         ? { half_life_days: r.halfLife }
-        : { half_life_days: r.halfLife, newest_event_weight: Number(r.newestWeight.toPrecision(3)), stale: r.newestWeight < 1 / 16 },
+        : { half_life_days: r.halfLife, newest_event_weight: Number(r.newestWeight.toPrecision(3)), stale: r.newestWeight < 1 / 16, ...fadedOf(r.totals) },
     anomaly: { features },
   };
 }

@@ -9,7 +9,7 @@ import { EVENT_CODE, EVENT_KINDS, type EventLog } from '../types.js';
 import { accountFeatures, type AccountFeatures } from './anomaly.js';
 import { markCappedPlays, markedEvents } from './caps.js';
 import { decayHalfLifeDays, type SignalsConfig } from './config.js';
-import { decayedEvidence } from './decay.js';
+import { DAY_MS, decayedEvidence, FADED_HALF_LIVES } from './decay.js';
 import { eventEvidence, isEarlySkip, isPlayback } from './evidence.js';
 import { groupEvidence, netEntries } from './net-entries.js';
 import { computeExclusions, type Exclusions } from './exclusions.js';
@@ -52,6 +52,7 @@ export interface RangeTotals {
   capped_plays: number;
   early_skips: number;
   other_events: number;
+  faded_events: number;
   entries: number;
   positive_entries: number;
   negative_entries: number;
@@ -149,6 +150,9 @@ export function weighRange(log: EventLog, judged: JudgedRange, trust: Float32Arr
   const evidence = takeArray(pool, Float32Array, used, { zeroed: false });
   let earlySkips = 0;
   let otherEvents = 0;
+  let fadedEvents = 0;
+  // Events older than four half-lives weigh under 1/16 of a fresh one (counted for the report).
+  const fadedAge = halfLife === null ? Infinity : FADED_HALF_LIVES * halfLife * DAY_MS;
   const OTHER = EVENT_CODE.other;
   // Both ascending: the capped plays are passed over in step.
   for (let i = 0, k = 0, c = 0; i < present.length; i++) {
@@ -162,7 +166,9 @@ export function weighRange(log: EventLog, judged: JudgedRange, trust: Float32Arr
     const ms = log.msPlayed[e];
     const duration = log.durationMs ? log.durationMs[e] : Number.NaN;
     if (config.skip.negative && isEarlySkip(kind, ms, duration, config)) earlySkips++;
-    evidence[k] = decayedEvidence(eventEvidence(kind, ms, duration, config), asOf - log.timestamp[e], halfLife);
+    const age = asOf - log.timestamp[e];
+    if (age > fadedAge) fadedEvents++;
+    evidence[k] = decayedEvidence(eventEvidence(kind, ms, duration, config), age, halfLife);
     present[k++] = e;
   }
   step(5);
@@ -187,6 +193,7 @@ export function weighRange(log: EventLog, judged: JudgedRange, trust: Float32Arr
       capped_plays: capped.length,
       early_skips: earlySkips,
       other_events: otherEvents,
+      faded_events: fadedEvents,
       entries: netted.indices.length,
       positive_entries: netted.positive,
       negative_entries: netted.negative,

@@ -18,6 +18,8 @@ export interface SignalsTotals {
   estimated_durations: number;
   /** Events of unknown kind (`other`). */
   other_events: number;
+  /** Used events over four half-lives old at asOf: each weighs under 1/16 of a fresh one (0 with decay off). */
+  faded_events: number;
   /** Entries of the interaction matrix. */
   entries: number;
   positive_entries: number;
@@ -51,9 +53,11 @@ export interface SignalsReport {
   /**
    * The half-life, and the decay weight of the newest counted event: far below 1 means every
    * piece of evidence is old at the as-of time, so the confidence weighting has little left to
-   * work with (`stale` is set below 1/16, four half-lives).
+   * work with (`stale` is set below 1/16, four half-lives). `faded_share`: the share of the used
+   * events over four half-lives old; `mostly_faded` when that is over half (a log spanning far
+   * more than the half-life, whose older part counts at about the base confidence).
    */
-  decay: { half_life_days: number | null; newest_event_weight?: number; stale?: boolean };
+  decay: { half_life_days: number | null; newest_event_weight?: number; stale?: boolean; faded_share?: number; mostly_faded?: boolean };
   /** Population median and robust scale of each account feature. */
   anomaly: { features: Record<string, { median: number | null; scale: number }> };
 }
@@ -71,7 +75,7 @@ export function formatSignalsSummary(report: SignalsReport): string {
   const decay = report.decay.half_life_days === null ? 'decay off' : `half-life ${report.decay.half_life_days} days`;
   const lines = [
     `signals as of ${report.asOf} (${decay})`,
-    ...(report.decay.stale ? [staleWarning(report)] : []),
+    ...decayWarnings(report),
     `events: ${count(t.events)} — used ${count(t.used)}, future ${count(t.future)}, invalid time ${count(t.invalid_timestamp)}, ` +
       `capped plays ${count(t.capped_plays)}, early skips ${count(t.early_skips)}, other kinds ${count(t.other_events)}` +
       (t.estimated_durations > 0 ? `; track lengths estimated from the longest plays for ${count(t.estimated_durations)} events (the log has no track_duration_ms)` : ''),
@@ -95,7 +99,21 @@ export function formatSignalsSummary(report: SignalsReport): string {
   return lines.join('\n');
 }
 
-/** The warning printed when all evidence has decayed to almost nothing at the as-of time. */
-export function staleWarning(report: SignalsReport): string {
-  return `warning: the newest event counts ${report.decay.newest_event_weight} of a fresh one at the as-of time (over four half-lives): every weight is near zero; check --as-of or raise halfLifeDays`;
+/**
+ * The warnings of decay: all evidence has decayed to almost nothing at the as-of time (`stale`),
+ * or most of it has (`mostly_faded`, a log far longer than the half-life).
+ */
+export function decayWarnings(report: SignalsReport): string[] {
+  const d = report.decay;
+  if (d.stale) {
+    return [`warning: the newest event counts ${d.newest_event_weight} of a fresh one at the as-of time (over four half-lives): every weight is near zero; check --as-of or raise halfLifeDays`];
+  }
+  if (d.mostly_faded && d.half_life_days !== null) {
+    const share = Math.round((d.faded_share ?? 0) * 100);
+    return [
+      `warning: ${share}% of the events are over four half-lives (${4 * d.half_life_days} days) old and weigh under 1/16 of a fresh one, ` +
+        `about the base confidence: for a log spanning months or years raise halfLifeDays or turn decay off ("decay": false)`,
+    ];
+  }
+  return [];
 }

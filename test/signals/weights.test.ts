@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeSignals, formatSignalsSummary, type SignalsConfigInput } from '../../src/signals/index.js';
 import { makeLog, type Row } from './make-log.js';
+import { formatSignalsLines } from '../../src/cli/ingest-summary.js';
 
 const DAY = 86_400_000;
 const AS_OF = Date.UTC(2024, 5, 1);
@@ -253,7 +254,7 @@ describe('options and report', () => {
     expect(JSON.parse(JSON.stringify(report))).toEqual(report);
     expect(report.asOf).toBe('2024-06-01T00:00:00.000Z');
     expect(report.validation).toEqual({ bad_rows: 2 });
-    expect(report.decay).toEqual({ half_life_days: 10, newest_event_weight: 0.933, stale: false });
+    expect(report.decay).toEqual({ half_life_days: 10, newest_event_weight: 0.933, stale: false, faded_share: 0, mostly_faded: false });
     expect(report.totals).toMatchObject({ events: 3, used: 2, future: 1, positive_entries: 1, negative_entries: 1 });
     expect(report.config.weights.play).toBe(1);
     const text = formatSignalsSummary(report);
@@ -269,9 +270,30 @@ describe('options and report', () => {
   it('warns when every event is over four half-lives old at the as-of time', () => {
     const log = makeLog([full(AS_OF - 100 * DAY), full(AS_OF - 200 * DAY, 'x')]);
     const { report } = computeSignals(log, { asOf: AS_OF });
-    expect(report.decay).toEqual({ half_life_days: 10, newest_event_weight: 0.000977, stale: true });
+    expect(report.decay).toEqual({ half_life_days: 10, newest_event_weight: 0.000977, stale: true, faded_share: 1, mostly_faded: true });
     expect(formatSignalsSummary(report)).toContain('warning: the newest event counts 0.000977 of a fresh one');
+    expect(formatSignalsSummary(report)).not.toContain('% of the events');
     const off = computeSignals(log, { asOf: AS_OF, config: { decay: false } }).report;
     expect(off.decay).toEqual({ half_life_days: null });
+  });
+
+  it('counts the events over four half-lives old, and warns when they are most of the log', () => {
+    // Three fresh events, then five over 40 days old (one just past it), one exactly at 40 days.
+    const old = [41, 100, 365, 2000, 40.001].map((d, i) => full(AS_OF - d * DAY, `old${i}`));
+    const rows = [full(AS_OF - DAY), full(AS_OF - 2 * DAY, 'b'), full(AS_OF - 40 * DAY, 'c'), ...old];
+    const { report } = computeSignals(makeLog(rows), { asOf: AS_OF });
+    expect(report.totals.faded_events).toBe(5);
+    expect(report.decay).toMatchObject({ stale: false, faded_share: 0.625, mostly_faded: true });
+    const warning = 'warning: 63% of the events are over four half-lives (40 days) old and weigh under 1/16 of a fresh one';
+    expect(formatSignalsSummary(report)).toContain(warning);
+    expect(formatSignalsLines(report, false).join('\n')).toContain(warning);
+    // Half of the log faded is not most of it; a longer half-life fades none of it.
+    const half = computeSignals(makeLog(rows.slice(0, 6)), { asOf: AS_OF }).report;
+    expect(half.decay).toMatchObject({ faded_share: 0.5, mostly_faded: false });
+    expect(formatSignalsSummary(half)).not.toContain('warning');
+    const long = computeSignals(makeLog(rows), { asOf: AS_OF, config: { halfLifeDays: 600 } }).report;
+    expect(long.totals.faded_events).toBe(0);
+    expect(long.decay.mostly_faded).toBe(false);
+    expect(computeSignals(makeLog(rows), { asOf: AS_OF, config: { decay: false } }).report.totals.faded_events).toBe(0);
   });
 });
