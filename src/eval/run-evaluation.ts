@@ -101,6 +101,8 @@ export async function runEvaluation(data: RunData, dataset: string, opts: Evalua
   const trainOpts = { ...trainOptionsOf(config), ...(opts.threads ? { threads: opts.threads } : {}) };
   const split = await makeSplit(data, { kind: opts.split, seed, signals: config.signals as SignalsConfigInput | undefined });
   log(`split: ${split.description}`);
+  const few = fewTestUsers(split, data.kind);
+  if (few) log(few);
 
   const trained = await trainRunModel(split, trainOpts);
   log(`trained ALS (${trained.factors} factors) in ${trained.seconds.toFixed(1)} s`);
@@ -180,6 +182,21 @@ export async function runEvaluation(data: RunData, dataset: string, opts: Evalua
     examples,
   };
   return { json, html: renderReport(report) };
+}
+
+/** Below this many users with test items the figures' intervals are too wide to tell rankers apart. */
+const FEW_TEST_USERS = 100;
+
+/** A warning when few users have test items (a next-week split of a log few use in its last week), else undefined. */
+export function fewTestUsers(split: Pick<RunSplit, 'kind' | 'test' | 'users'>, data: RunData['kind']): string | undefined {
+  let n = split.users?.length ?? 0;
+  if (!split.users) for (let u = 0; u < split.test.rows; u++) if (split.test.indptr[u + 1] > split.test.indptr[u]) n++;
+  if (n >= FEW_TEST_USERS) return undefined;
+  const hint =
+    split.kind === 'temporal' && data === 'events'
+      ? ': few listeners are active in the week after the cut (in a ratings log, say); read it as counts with --time-col, where --split temporal holds out each user\'s latest 20%'
+      : '';
+  return `warning: only ${n} users have test items, too few for the figures to tell rankers apart${hint}`;
 }
 
 function summarise(r: EvalResult): RankerSummary {
