@@ -5,7 +5,7 @@
  */
 import type { EventLog, Interactions } from '../types.js';
 import { decayHalfLifeDays, resolveSignalsConfig, type SignalsConfig, type SignalsConfigInput } from './config.js';
-import { decayFactor } from './decay.js';
+import { decayFactor, FADED_HALF_LIVES } from './decay.js';
 import type { Exclusions } from './exclusions.js';
 import { judgeRange, weighRange, type WeighedRange } from './range-steps.js';
 import type { SignalsReport, SignalsTotals } from './report.js';
@@ -278,7 +278,7 @@ function buildReport(r: ReportInput): SignalsReport {
     decay:
       r.newestWeight === null
         ? { half_life_days: r.halfLife }
-        : { half_life_days: r.halfLife, newest_event_weight: Number(r.newestWeight.toPrecision(3)), stale: r.newestWeight < 1 / 16, ...fadedOf(r.totals) },
+        : { half_life_days: r.halfLife, newest_event_weight: Number(r.newestWeight.toPrecision(3)), stale: r.newestWeight < 2 ** -FADED_HALF_LIVES, ...fadedOf(r.totals) },
     anomaly: { features },
   };
 }
